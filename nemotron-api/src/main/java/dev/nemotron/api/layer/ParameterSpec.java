@@ -1,0 +1,49 @@
+package dev.nemotron.api.layer;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A parameter a layer expects in the checkpoint.
+ *
+ * @param name  relative to the mixer, e.g. {@code "in_proj.weight"}
+ * @param shape the expected shape
+ * @param shapeFrom the config fields the shape follows from, for error messages, e.g.
+ *              {@code "mamba_num_heads*mamba_head_dim, n_groups, ssm_state_size, hidden_size"}
+ */
+public record ParameterSpec(String name, long[] shape, String shapeFrom) {
+    public ParameterSpec {
+        Objects.requireNonNull(name, "name");
+        shape = shape.clone();
+        Objects.requireNonNull(shapeFrom, "shapeFrom");
+    }
+
+    public long numel() {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParameterSpec p && p.name.equals(name) && Arrays.equals(p.shape, shape)
+                && p.shapeFrom.equals(shapeFrom);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, Arrays.hashCode(shape), shapeFrom);
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(shape);
+    }
+}

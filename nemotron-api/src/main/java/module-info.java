@@ -1,0 +1,22 @@
+/**
+ * The Nemotron SDK's service provider interfaces and the value types they exchange.
+ *
+ * <p>This module depends on the JDK alone, so a third-party plugin (a backend, a mixer layer)
+ * can be written against it without pulling in the rest of the SDK. Implementations are found
+ * with {@link java.util.ServiceLoader}:
+ * <ul>
+ *   <li>{@link dev.nemotron.api.backend.BackendProvider}: tensor kernels (matmul, norms, causal
+ *       conv, Mamba-2 scans, attention, activations);</li>
+ *   <li>{@link dev.nemotron.api.layer.MixerFactory}: the layer built for one symbol of the hybrid
+ *       pattern ({@code M} Mamba-2, {@code *} attention, {@code -} MLP, ...).</li>
+ * </ul>
+ */
+module dev.nemotron.api {
+    exports dev.nemotron.api;
+    exports dev.nemotron.api.tensor;
+    exports dev.nemotron.api.backend;
+    exports dev.nemotron.api.layer;
+
+    uses dev.nemotron.api.backend.BackendProvider;
+    uses dev.nemotron.api.layer.MixerFactory;
+}

@@ -1,0 +1,4 @@
+/** Evaluation: tasks, metrics, math equivalence, RULER, code sandbox (arrives with the evaluation issue). */
+module dev.nemotron.eval {
+    requires transitive dev.nemotron.infer;
+}

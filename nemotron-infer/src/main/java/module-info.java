@@ -1,0 +1,4 @@
+/** Inference: tokenizer, chat template, caches, generation engine, server (arrives with the inference issue). */
+module dev.nemotron.infer {
+    requires transitive dev.nemotron.arch;
+}
