@@ -1,6 +1,7 @@
 package dev.nemotron.backend.java;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 
 /**
@@ -41,7 +42,7 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         int g = Math.max(1, grain);
-        if (pool == null || n <= g || ForkJoinPool.getPool() == pool) {
+        if (pool == null || n <= g || ForkJoinTask.getPool() == pool) {
             body.run(from, to);
             return;
         }

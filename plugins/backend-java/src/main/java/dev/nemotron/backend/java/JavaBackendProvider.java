@@ -1,0 +1,50 @@
+package dev.nemotron.backend.java;
+
+import dev.nemotron.api.backend.Availability;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.BackendProvider;
+import dev.nemotron.api.backend.Capability;
+import java.util.EnumSet;
+import java.util.Set;
+import jdk.incubator.vector.FloatVector;
+
+/** Provider of the pure-Java (Vector API) backend: always available, priority 100. */
+public final class JavaBackendProvider implements BackendProvider {
+    /** The name users select this backend by. */
+    public static final String NAME = "java";
+
+    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INFERENCE,
+            Capability.CPU, Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16));
+
+    /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
+    public JavaBackendProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public Availability availability() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return Availability.available("available: " + cores + (cores == 1 ? " core, " : " cores, ")
+                + FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                + "-bit vectors (FloatVector.SPECIES_PREFERRED)");
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Backend create() {
+        return new JavaBackend(Parallel.perCore());
+    }
+}

@@ -1,0 +1,134 @@
+package dev.nemotron.backend.java.mamba;
+
+import dev.nemotron.api.backend.SsmShape;
+import dev.nemotron.backend.java.Parallel;
+import dev.nemotron.backend.java.simd.Simd;
+
+/**
+ * The selective scan in SSD form, fused per head: for each chunk of {@code Q} tokens the
+ * off-diagonal term (carried state to output, decayed by {@code exp(cumsum)}), the quadratic
+ * intra-chunk term with the segment-sum decay {@code exp(cs_i - cs_j)}, then the state is
+ * advanced to the chunk's end. Heads are split over cores; {@code C·Bᵀ} of a chunk is computed
+ * once per group and reused by the task's heads of that group.
+ *
+ * <pre>
+ * per (head h, chunk of q tokens):
+ *   cs[i]   = sum_{t<=i} dt_t A_h                     (within the chunk)
+ *   y_i     = exp(cs_i) (S · C_i) + sum_{j<=i} (C_i·B_j) exp(cs_i-cs_j) dt_j x_j + D_h x_i
+ *   S      <- exp(cs_{q-1}) S + sum_j exp(cs_{q-1}-cs_j) dt_j x_j ⊗ B_j
+ * </pre>
+ */
+public final class VectorChunkedScan {
+    private static final long WORK_PER_TASK = 1 << 15;
+    private final Parallel parallel;
+
+    public VectorChunkedScan(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    /** See {@link dev.nemotron.api.backend.MambaKernels#chunkedScan}. */
+    public void apply(SsmShape s, int seqLen, int chunkSize, float[] x, float[] dt, float[] a,
+                      float[] b, float[] c, float[] d, float[] state, float[] y) {
+        ScanChecks.scan(s, seqLen, x, dt, a, b, c, d, state, y);
+        ScanChecks.chunkSize(chunkSize);
+        int pn = s.headDim() * s.stateSize();
+        int q = Math.min(chunkSize, Math.max(1, seqLen));
+        long perHead = Math.max(1L, (long) seqLen * pn);
+        int grain = (int) Math.max(1, WORK_PER_TASK / perHead);
+        parallel.forRange(0, s.heads(), grain, (h0, h1) -> {
+            float[] st;
+            int base;
+            if (state == null) {
+                st = new float[(h1 - h0) * pn];
+                base = h0 * pn;
+            } else {
+                st = state;
+                base = 0;
+            }
+            Scratch w = new Scratch(q);
+            for (int t0 = 0; t0 < seqLen; t0 += q) {
+                int len = Math.min(q, seqLen - t0);
+                int lastGroup = -1;
+                for (int h = h0; h < h1; h++) {
+                    int g = h / (s.heads() / s.groups());
+                    if (g != lastGroup) {
+                        chunkCb(s, t0, len, g, b, c, w);
+                        lastGroup = g;
+                    }
+                    chunkHead(s, t0, len, h, x, dt, a, b, c, d, st, h * pn - base, y, w);
+                }
+            }
+        });
+    }
+
+    /** Per-task buffers: C·Bᵀ of the chunk (lower triangle), the cumsum, decays. */
+    private static final class Scratch {
+        final int q;
+        final float[] cb;
+        final float[] cs;
+        final float[] coef;
+
+        Scratch(int q) {
+            this.q = q;
+            this.cb = new float[q * q];
+            this.cs = new float[q];
+            this.coef = new float[q];
+        }
+    }
+
+    private static void chunkCb(SsmShape s, int t0, int len, int g, float[] b, float[] c, Scratch w) {
+        int n = s.stateSize();
+        int gn = s.groups() * n;
+        for (int i = 0; i < len; i++) {
+            int co = (t0 + i) * gn + g * n;
+            for (int j = 0; j <= i; j++) {
+                w.cb[i * w.q + j] = Simd.dot(c, co, b, (t0 + j) * gn + g * n, n);
+            }
+        }
+    }
+
+    private static void chunkHead(SsmShape s, int t0, int len, int h, float[] x, float[] dt,
+                                  float[] a, float[] b, float[] c, float[] d, float[] st, int so,
+                                  float[] y, Scratch w) {
+        int hh = s.heads();
+        int p = s.headDim();
+        int n = s.stateSize();
+        int gn = s.groups() * n;
+        int gOff = (h / (hh / s.groups())) * n;
+        float dh = d == null ? 0f : d[h];
+        float[] cs = w.cs;
+        float run = 0f;
+        for (int i = 0; i < len; i++) {
+            run += dt[(t0 + i) * hh + h] * a[h];
+            cs[i] = run;
+        }
+        for (int i = 0; i < len; i++) {
+            int yo = ((t0 + i) * hh + h) * p;
+            int co = (t0 + i) * gn + gOff;
+            // state -> output, plus the skip connection
+            float decay = (float) Math.exp(cs[i]);
+            for (int k = 0; k < p; k++) {
+                y[yo + k] = decay * Simd.dot(st, so + k * n, c, co, n) + dh * x[yo + k];
+            }
+            // intra-chunk quadratic term
+            for (int j = 0; j <= i; j++) {
+                float m = w.cb[i * w.q + j] * (float) Math.exp(cs[i] - cs[j]) * dt[(t0 + j) * hh + h];
+                Simd.axpy(m, x, ((t0 + j) * hh + h) * p, y, yo, p);
+            }
+        }
+        // advance the state to the end of the chunk
+        float last = cs[len - 1];
+        float chunkDecay = (float) Math.exp(last);
+        for (int j = 0; j < len; j++) {
+            w.coef[j] = (float) Math.exp(last - cs[j]) * dt[(t0 + j) * hh + h];
+        }
+        for (int k = 0; k < p; k++) {
+            int ro = so + k * n;
+            Simd.scale(chunkDecay, st, ro, n);
+            for (int j = 0; j < len; j++) {
+                float u = w.coef[j] * x[((t0 + j) * hh + h) * p + k];
+                Simd.axpy(u, b, (t0 + j) * gn + gOff, st, ro, n);
+            }
+        }
+    }
+}
