@@ -1,0 +1,46 @@
+package dev.nemotron.backend.java;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.BackendProvider;
+import dev.nemotron.api.backend.Capability;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class JavaBackendProviderTest {
+    @Test
+    void serviceLoaderFindsTheJavaProvider() {
+        // The tests are patched into the plugin module, which provides but does not use the service.
+        JavaBackendProviderTest.class.getModule().addUses(BackendProvider.class);
+        List<BackendProvider> found = ServiceLoader.load(BackendProvider.class).stream()
+                .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("java")).toList();
+        assertThat(found).hasSize(1);
+        BackendProvider p = found.getFirst();
+        assertThat(p).isInstanceOf(JavaBackendProvider.class);
+        assertThat(p.priority()).isEqualTo(100);
+        assertThat(p.availability().available()).isTrue();
+        assertThat(p.availability().reason())
+                .contains(Runtime.getRuntime().availableProcessors() + " core")
+                .containsPattern("\\d+-bit vectors");
+        assertThat(p.capabilities()).containsExactlyInAnyOrder(Capability.INFERENCE, Capability.CPU,
+                Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16);
+    }
+
+    @Test
+    void createdBackendExposesAllKernelFamilies() {
+        try (Backend b = new JavaBackendProvider().create()) {
+            assertThat(b.name()).isEqualTo("java");
+            assertThat(b.capabilities()).contains(Capability.INFERENCE);
+            assertThat(b.linear()).isNotNull();
+            assertThat(b.norms()).isNotNull();
+            assertThat(b.mamba()).isNotNull();
+            assertThat(b.attention()).isNotNull();
+            assertThat(b.activations()).isNotNull();
+            float[] x = {-1f, 0f, 2f};
+            b.activations().relu2(x, 3);
+            assertThat(x).containsExactly(0f, 0f, 4f);
+        }
+    }
+}
