@@ -9,5 +9,19 @@ module dev.nemotron.arch {
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
 
+    exports dev.nemotron.arch.config;
     exports dev.nemotron.arch.safetensors;
+    exports dev.nemotron.arch.model;
+    exports dev.nemotron.arch.estimate;
+    exports dev.nemotron.arch.backend;
+    exports dev.nemotron.arch.layer;
+    exports dev.nemotron.arch.init;
+
+    uses dev.nemotron.api.backend.BackendProvider;
+    uses dev.nemotron.api.layer.MixerFactory;
+
+    provides dev.nemotron.api.layer.MixerFactory with
+            dev.nemotron.arch.layer.mamba.Mamba2MixerFactory,
+            dev.nemotron.arch.layer.attention.AttentionMixerFactory,
+            dev.nemotron.arch.layer.mlp.MlpMixerFactory;
 }

@@ -6,5 +6,7 @@ module dev.nemotron.backend.java {
     requires dev.nemotron.api;
     requires jdk.incubator.vector;
 
-    provides dev.nemotron.api.backend.BackendProvider with dev.nemotron.backend.java.JavaBackendProvider;
+    provides dev.nemotron.api.backend.BackendProvider with
+            dev.nemotron.backend.java.JavaBackendProvider,
+            dev.nemotron.backend.java.reference.ReferenceBackendProvider;
 }

@@ -21,6 +21,9 @@ public interface ModelConfigView {
 
     boolean getBoolean(String field, boolean defaultValue);
 
+    /** A string field, if present. */
+    Optional<String> getString(String field);
+
     /** Numbers of an array field such as {@code time_step_limit}; {@code Infinity} allowed. */
     Optional<double[]> getDoubles(String field);
 

@@ -1,0 +1,120 @@
+package dev.nemotron.arch.layer.mamba;
+
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.layer.Mixer;
+import dev.nemotron.api.layer.WeightSource;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.layer.LayerWeights;
+
+/**
+ * The Mamba-2 mixer of Nemotron-H, as HF transformers computes it.
+ *
+ * <pre>
+ * x [L, d] -> out [L, d];  H heads of P, D = H*P, G groups, state N, conv kernel K
+ * 1. proj = in_proj(x)                      [L, D + convDim + H], split z | xBC | dt
+ * 2. xBC = silu(conv1d(xBC) + conv_bias)    causal depthwise, K-1 zeros before the first token
+ * 3. split xBC into x [L,H,P], B [L,G,N], C [L,G,N]
+ * 4. dt = clamp(softplus(dt + dt_bias), time_step_limit);  A = -exp(A_log)
+ * 5. y = SSD chunked scan (x, dt, A, B, C) + D*x            [L, H, P]
+ * 6. y = gated group RMSNorm(y, z) * norm.weight            [L, D]
+ * 7. out = out_proj(y)                                       [L, d]
+ * </pre>
+ */
+final class Mamba2Mixer implements Mixer {
+    private final Mamba2Dims m;
+    private final Backend backend;
+    private final Tensor inProj;
+    private final Tensor inProjBias;
+    private final Tensor convWeight;
+    private final Tensor convBias;
+    private final float[] dtBias;
+    private final float[] a;
+    private final float[] d;
+    private final Tensor normWeight;
+    private final Tensor outProj;
+    private final Tensor outProjBias;
+    private final float eps;
+
+    Mamba2Mixer(Mamba2Dims m, WeightSource w, Backend backend, double eps) {
+        this.m = m;
+        this.backend = backend;
+        this.inProj = w.require("in_proj.weight");
+        this.inProjBias = m.projBias() ? w.require("in_proj.bias") : null;
+        this.convWeight = w.require("conv1d.weight");
+        this.convBias = m.convBias() ? w.require("conv1d.bias") : null;
+        this.dtBias = LayerWeights.floats(w.require("dt_bias"));
+        float[] aLog = LayerWeights.floats(w.require("A_log"));
+        this.a = new float[aLog.length];
+        for (int h = 0; h < aLog.length; h++) {
+            a[h] = (float) -Math.exp(aLog[h]);
+        }
+        this.d = LayerWeights.floats(w.require("D"));
+        this.normWeight = w.require("norm.weight");
+        this.outProj = w.require("out_proj.weight");
+        this.outProjBias = m.projBias() ? w.require("out_proj.bias") : null;
+        this.eps = (float) eps;
+    }
+
+    @Override
+    public void forward(float[] x, int seqLen, float[] out) {
+        int inner = m.inner();
+        int convDim = m.convDim();
+        int heads = m.heads();
+        int gn = m.groups() * m.stateSize();
+        int proj = m.projSize();
+
+        // 1. in_proj, then split into z | xBC | dt
+        float[] projected = new float[seqLen * proj];
+        backend.linear().matmul(x, seqLen, inProj, inProjBias, projected);
+        float[] z = new float[seqLen * inner];
+        float[] xbc = new float[seqLen * convDim];
+        float[] dt = new float[seqLen * heads];
+        for (int t = 0; t < seqLen; t++) {
+            int row = t * proj;
+            System.arraycopy(projected, row, z, t * inner, inner);
+            System.arraycopy(projected, row + inner, xbc, t * convDim, convDim);
+            System.arraycopy(projected, row + inner + convDim, dt, t * heads, heads);
+        }
+
+        // 2. causal depthwise conv + bias, then SiLU
+        float[] conv = new float[seqLen * convDim];
+        backend.mamba().causalConv1d(xbc, seqLen, convDim, convWeight, convBias, null, conv);
+        backend.activations().silu(conv, conv.length);
+
+        // 3. split into x [L,H,P], B [L,G,N], C [L,G,N]
+        float[] xs = new float[seqLen * inner];
+        float[] b = new float[seqLen * gn];
+        float[] c = new float[seqLen * gn];
+        for (int t = 0; t < seqLen; t++) {
+            int row = t * convDim;
+            System.arraycopy(conv, row, xs, t * inner, inner);
+            System.arraycopy(conv, row + inner, b, t * gn, gn);
+            System.arraycopy(conv, row + inner + gn, c, t * gn, gn);
+        }
+
+        // 4. dt = clamp(softplus(dt + dt_bias))
+        for (int t = 0; t < seqLen; t++) {
+            for (int h = 0; h < heads; h++) {
+                dt[t * heads + h] += dtBias[h];
+            }
+        }
+        backend.activations().softplus(dt, dt.length);
+        if (m.dtMin() > 0 || m.dtMax() < Double.POSITIVE_INFINITY) {
+            float lo = (float) m.dtMin();
+            float hi = (float) Math.min(m.dtMax(), Float.MAX_VALUE);
+            for (int i = 0; i < dt.length; i++) {
+                dt[i] = Math.min(Math.max(dt[i], lo), hi);
+            }
+        }
+
+        // 5. selective scan (chunked SSD form) with the D skip connection
+        float[] y = new float[seqLen * inner];
+        backend.mamba().chunkedScan(m.ssmShape(), seqLen, m.chunkSize(), xs, dt, a, b, c, d, null, y);
+
+        // 6. gated group RMSNorm, in place
+        backend.norms().gatedGroupRmsNorm(y, z, seqLen, inner, m.groups(), normWeight, eps, y);
+
+        // 7. out_proj
+        backend.linear().matmul(y, seqLen, outProj, outProjBias, out);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.nemotron.arch.model;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Capability;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.safetensors.Checkpoint;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Checks a checkpoint against a {@link ModelGraph} before the model is built: every expected tensor
+ * present, with the shape the config implies and a dtype the backend reads. HF checkpoints name the
+ * backbone {@code backbone.}; some exports use {@code model.}; both are accepted.
+ */
+final class WeightCheck {
+    private static final Logger LOG = LogManager.getLogger(WeightCheck.class);
+
+    private WeightCheck() {
+    }
+
+    /** The prefix the checkpoint uses for backbone weights ({@code backbone.} or {@code model.}). */
+    static String backbonePrefix(Checkpoint checkpoint) {
+        for (String prefix : List.of(ModelGraph.BACKBONE, "model.")) {
+            if (checkpoint.find(prefix + "embeddings.weight").isPresent()) {
+                return prefix;
+            }
+        }
+        throw new NemotronException(checkpoint.path() + ": no embedding tensor found (looked for "
+                + "'backbone.embeddings.weight' and 'model.embeddings.weight'); is this a Nemotron-H checkpoint?");
+    }
+
+    /** Maps a graph name ({@code backbone.…}) to the checkpoint's spelling. */
+    static String actualName(String graphName, String prefix) {
+        return graphName.startsWith(ModelGraph.BACKBONE) ? prefix + graphName.substring(ModelGraph.BACKBONE.length())
+                : graphName;
+    }
+
+    static void check(ModelGraph graph, Checkpoint checkpoint, String prefix, Backend backend) {
+        String configName = graph.config().source();
+        Set<String> expected = new HashSet<>();
+        for (NamedParameter p : graph.parameters()) {
+            String name = actualName(p.name(), prefix);
+            expected.add(name);
+            Optional<Tensor> found = checkpoint.find(name);
+            if (found.isEmpty()) {
+                throw new NemotronException(checkpoint.path() + ": missing tensor '" + name + "' of shape "
+                        + Arrays.toString(p.spec().shape()) + " (the config " + configName + " says layer pattern \""
+                        + graph.config().pattern() + "\")");
+            }
+            Tensor t = found.get();
+            if (!Arrays.equals(t.shape(), p.spec().shape())) {
+                throw new NemotronException(checkpoint.path() + ": tensor '" + name + "' has shape "
+                        + Arrays.toString(t.shape()) + " but " + configName + " implies "
+                        + Arrays.toString(p.spec().shape()) + " (from " + p.spec().shapeFrom() + ")");
+            }
+            requireReadable(checkpoint, name, t.dtype(), backend);
+        }
+        Set<String> unused = new TreeSet<>(checkpoint.names());
+        unused.removeAll(expected);
+        if (!unused.isEmpty()) {
+            LOG.warn("{}: {} tensor(s) not used by this model, e.g. {}", checkpoint.path(), unused.size(),
+                    unused.iterator().next());
+        }
+    }
+
+    private static void requireReadable(Checkpoint checkpoint, String name, DType dtype, Backend backend) {
+        Capability needed = switch (dtype) {
+            case F32 -> Capability.WEIGHTS_F32;
+            case BF16 -> Capability.WEIGHTS_BF16;
+            case F16 -> Capability.WEIGHTS_F16;
+            default -> null;
+        };
+        if (needed == null || !backend.capabilities().contains(needed)) {
+            throw new NemotronException(checkpoint.path() + ": tensor '" + name + "' is stored as " + dtype
+                    + ", which the '" + backend.name() + "' backend cannot read as weights");
+        }
+    }
+}

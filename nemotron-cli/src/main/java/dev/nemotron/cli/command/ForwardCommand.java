@@ -1,0 +1,89 @@
+package dev.nemotron.cli.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.backend.Backends;
+import dev.nemotron.arch.model.ForwardResult;
+import dev.nemotron.arch.model.HybridModel;
+import dev.nemotron.arch.safetensors.SafetensorsWriter;
+import dev.nemotron.cli.output.Json;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code nemotron forward}: prefill logits (and hidden states) of a token sequence, to safetensors. */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = "Run the model over token ids and write the logits (F32 [L, V]) and optionally every hidden state to a safetensors file.")
+public final class ForwardCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (config.json + safetensors).")
+    Path model;
+
+    @Option(names = "--ids", required = true, split = ",", paramLabel = "ID,ID,...", description = "Token ids, comma separated.")
+    List<String> ids;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Output file.")
+    Path out;
+
+    @Option(names = "--hidden", description = "Also write hidden.J (F32 [L, d]) for J = 0 (embeddings) .. layers (after norm_f).")
+    boolean hidden;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Backend to use (default: the best available; see 'nemotron backends').")
+    String backendName;
+
+    @Override
+    public Integer call() {
+        int[] tokens = parseIds();
+        try (Backend backend = Backends.create(backendName);
+             HybridModel m = HybridModel.load(model, backend)) {
+            long start = System.nanoTime();
+            ForwardResult r = m.forward(tokens, hidden);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            tensors.put("logits", Tensor.ofFloats(r.logits(), r.seqLen(), r.vocab()));
+            for (int j = 0; j < r.hidden().size(); j++) {
+                tensors.put("hidden." + j, Tensor.ofFloats(r.hidden().get(j), r.seqLen(), m.config().hiddenSize()));
+            }
+            SafetensorsWriter.write(out, tensors, Map.of("producer", "nemotron forward", "model", model.toString()));
+            ObjectNode o = Json.object();
+            o.put("out", out.toString());
+            o.put("tokens", r.seqLen());
+            o.put("vocab_size", r.vocab());
+            o.put("hidden_states", r.hidden().size());
+            o.put("backend", backend.name());
+            o.put("seconds", seconds);
+            o.put("tokens_per_second", r.seqLen() / seconds);
+            Json.print(spec.commandLine().getOut(), o);
+        }
+        return 0;
+    }
+
+    private int[] parseIds() {
+        int[] tokens = new int[ids.size()];
+        for (int i = 0; i < tokens.length; i++) {
+            String s = ids.get(i).trim();
+            try {
+                tokens[i] = Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw new ParameterException(spec.commandLine(), "--ids: '" + s + "' (item " + (i + 1) + ") is not an integer token id");
+            }
+            if (tokens[i] < 0) {
+                throw new ParameterException(spec.commandLine(), "--ids: token ids must be >= 0, got " + tokens[i]);
+            }
+        }
+        if (tokens.length == 0) {
+            throw new ParameterException(spec.commandLine(), "--ids: give at least one token id");
+        }
+        return tokens;
+    }
+}

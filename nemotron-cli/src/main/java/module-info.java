@@ -1,0 +1,16 @@
+/**
+ * The {@code nemotron} command. The only module that chooses a logging implementation (Log4j2
+ * core, configured to write to stderr so that stdout carries results alone).
+ */
+module dev.nemotron.cli {
+    requires dev.nemotron.arch;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    requires org.apache.logging.log4j;
+
+    opens dev.nemotron.cli to info.picocli;
+    opens dev.nemotron.cli.command to info.picocli;
+
+    uses dev.nemotron.api.backend.BackendProvider;
+    uses dev.nemotron.api.layer.MixerFactory;
+}

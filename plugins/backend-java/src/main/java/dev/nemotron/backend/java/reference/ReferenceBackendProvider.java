@@ -1,0 +1,90 @@
+package dev.nemotron.backend.java.reference;
+
+import dev.nemotron.api.backend.ActivationKernels;
+import dev.nemotron.api.backend.Availability;
+import dev.nemotron.api.backend.AttentionKernels;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.BackendProvider;
+import dev.nemotron.api.backend.Capability;
+import dev.nemotron.api.backend.LinearKernels;
+import dev.nemotron.api.backend.MambaKernels;
+import dev.nemotron.api.backend.NormKernels;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The scalar reference path as a backend of its own, {@code java-reference}: slow, single-threaded
+ * and simple, for checking the fast kernels (and any other backend) on whole models. Its low
+ * priority means it is only used when asked for by name.
+ */
+public final class ReferenceBackendProvider implements BackendProvider {
+    public static final String NAME = "java-reference";
+
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INFERENCE,
+            Capability.CPU, Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16));
+
+    /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
+    public ReferenceBackendProvider() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.available("available: scalar single-threaded reference kernels (for testing; slow)");
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Backend create() {
+        ReferenceKernels k = new ReferenceKernels();
+        return new Backend() {
+            @Override
+            public String name() {
+                return NAME;
+            }
+
+            @Override
+            public Set<Capability> capabilities() {
+                return CAPABILITIES;
+            }
+
+            @Override
+            public LinearKernels linear() {
+                return k;
+            }
+
+            @Override
+            public NormKernels norms() {
+                return k;
+            }
+
+            @Override
+            public MambaKernels mamba() {
+                return k;
+            }
+
+            @Override
+            public AttentionKernels attention() {
+                return k;
+            }
+
+            @Override
+            public ActivationKernels activations() {
+                return k;
+            }
+        };
+    }
+}
