@@ -1,5 +1,6 @@
 package dev.nemotron.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** Entry point of {@code nemotron}: {@code java -m dev.nemotron.cli/dev.nemotron.cli.Main}. */
@@ -11,11 +12,20 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (0 success, 1 failure, 2 bad usage or input). */
+    /** Runs the command line on stdout/stderr and returns its exit code. */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line and returns its exit code: 0 success, 2 bad usage or bad input (one
+     * line on {@code err}), 1 an internal error.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new NemotronCommand());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorReporter());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl.execute(args);
     }
 }

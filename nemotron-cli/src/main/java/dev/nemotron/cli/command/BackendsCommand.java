@@ -42,11 +42,11 @@ public final class BackendsCommand implements Callable<Integer> {
             }
             Json.print(out, arr);
         } else {
-            out.printf("%-10s %-9s %-9s %s%n", "BACKEND", "PRIORITY", "AVAILABLE", "REASON / CAPABILITIES");
+            out.printf("%-15s %-9s %-9s %s%n", "BACKEND", "PRIORITY", "AVAILABLE", "REASON / CAPABILITIES");
             for (DiscoveredBackend b : all) {
-                out.printf("%-10s %-9d %-9s %s%n", b.name(), b.priority(), b.availability().available() ? "yes" : "no",
+                out.printf("%-15s %-9d %-9s %s%n", b.name(), b.priority(), b.availability().available() ? "yes" : "no",
                         b.availability().reason());
-                out.printf("%-30s %s%n", "", b.capabilities().stream().map(Enum::name).sorted()
+                out.printf("%-35s %s%n", "", b.capabilities().stream().map(Enum::name).sorted()
                         .collect(Collectors.joining(", ")));
             }
             if (all.isEmpty()) {

@@ -1,0 +1,77 @@
+package dev.nemotron.cli.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.init.RandomWeights;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.model.ModelGraph;
+import dev.nemotron.arch.safetensors.SafetensorsWriter;
+import dev.nemotron.cli.output.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nemotron init}: a freshly initialised model (HF layout) from a config. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Create a model directory (config.json + model.safetensors) with freshly initialised weights.")
+public final class InitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "CONFIG.json", description = "The model's config.json.")
+    Path config;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created; must not hold a model yet).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: 0).")
+    long seed;
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", description = "Storage dtype: F32, BF16 or F16 (default: the config's dtype).")
+    DType dtype;
+
+    @Override
+    public Integer call() throws IOException {
+        MixerRegistry registry = MixerRegistry.discover();
+        NemotronHConfig c = new ConfigParser(registry).parse(config);
+        ModelGraph graph = ModelGraph.of(c, registry);
+        DType storage = dtype != null ? dtype : c.dtype();
+        if (storage != DType.F32 && storage != DType.BF16 && storage != DType.F16) {
+            throw new NemotronException("--dtype must be F32, BF16 or F16, got " + storage);
+        }
+        if (Files.exists(out.resolve("model.safetensors")) || Files.exists(out.resolve("model.safetensors.index.json"))) {
+            throw new NemotronException(out + ": already holds a model; choose another --out");
+        }
+        Files.createDirectories(out);
+        try (Arena arena = Arena.ofConfined()) {
+            Map<String, Tensor> weights = RandomWeights.generate(graph, seed, storage, arena);
+            SafetensorsWriter.write(out.resolve("model.safetensors"), weights,
+                    Map.of("format", "pt", "producer", "nemotron init", "seed", Long.toString(seed)));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        Path configFile = Files.isDirectory(config) ? config.resolve("config.json") : config;
+        Files.copy(configFile, out.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
+        ObjectNode o = Json.object();
+        o.put("out", out.toString());
+        o.put("parameters", graph.parameterCount());
+        o.put("dtype", storage.safetensorsName());
+        o.put("pattern", c.pattern());
+        o.put("seed", seed);
+        Json.print(spec.commandLine().getOut(), o);
+        return 0;
+    }
+}
