@@ -1,0 +1,70 @@
+package dev.nemotron.archunit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Checks {@link NemotronArchitectureRules#all()} against the production classes of every SDK
+ * module on the test class path (the test-scoped module dependencies in this module's pom). Test
+ * classes, this module's deliberately broken fixtures included, are not imported.
+ *
+ * <p>Skips while no {@code dev.nemotron.arch} class is present, i.e. while the module
+ * dependencies in the pom are still commented out.
+ */
+class SdkArchitectureTest {
+
+    private static JavaClasses sdk;
+
+    @BeforeAll
+    static void importSdk() {
+        sdk = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.nemotron");
+    }
+
+    private static boolean present(String packagePattern) {
+        return sdk.stream().anyMatch(JavaClass.Predicates.resideInAPackage(packagePattern));
+    }
+
+    private static void assumeSdkModulesPresent() {
+        assumeTrue(present(NemotronArchitectureRules.ARCH),
+            "no dev.nemotron.arch classes on the test class path: enable the SDK module dependencies in nemotron-archunit/pom.xml");
+    }
+
+    @Test
+    void importsProductionClassesOnly() {
+        assertThat(sdk.stream().map(JavaClass::getPackageName)).noneMatch(p -> p.contains("archunitfixture"));
+        assertThat(present(NemotronArchitectureRules.ARCHUNIT)).isTrue();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> sdkSatisfiesAllRules() {
+        assumeSdkModulesPresent();
+        assertThat(present(NemotronArchitectureRules.API)).as("nemotron-api classes imported").isTrue();
+        return NemotronArchitectureRules.all().stream()
+            .map(rule -> DynamicTest.dynamicTest(shortName(rule), () -> rule.check(sdk)));
+    }
+
+    @Test
+    void exampleAndThirdPartyStylePluginsDependOnlyOnTheApi() {
+        assumeSdkModulesPresent();
+        assumeTrue(present(NemotronArchitectureRules.PLUGIN_EXAMPLES), "no dev.nemotron.plugins classes on the test class path");
+        NemotronArchitectureRules.pluginDependsOnlyOnApi(NemotronArchitectureRules.PLUGIN_EXAMPLES).check(sdk);
+    }
+
+    private static String shortName(ArchRule rule) {
+        String d = rule.getDescription();
+        return d.length() <= 80 ? d : d.substring(0, 77) + "...";
+    }
+}
