@@ -88,6 +88,8 @@ class CorruptFileTest {
         assertRejected(header("\"text\"", 0), "expected an object");
         assertRejected(header("{" + tensor("x", "F32", "[1]", "[0,4]") + "," + tensor("x", "F32", "[1]", "[0,4]") + "}", 4),
                 "not valid JSON", "x");
+        assertRejected(header("{\"__metadata__\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", 0),
+                "header is not valid JSON");
         byte[] bad = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
         assertRejected(Fixtures.file(tmp, NAME, bad.length, bad, new byte[0]), "not valid UTF-8");
     }
