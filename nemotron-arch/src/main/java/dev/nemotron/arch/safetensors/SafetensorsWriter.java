@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ public final class SafetensorsWriter {
     }
 
     /**
-     * Writes {@code tensors} as an HF sharded checkpoint in {@code dir}: shards named
+     * Writes {@code tensors} as an HF sharded checkpoint in {@code dir} (created if missing): shards named
      * {@code model-00001-of-0000N.safetensors} and the index {@code model.safetensors.index.json}
      * ({@code {"metadata": {"total_size": ..., ...metadata}, "weight_map": {...}}}, keys sorted and
      * indented as HF writes it). Tensors are assigned in iteration order, greedily: a shard is
@@ -84,6 +85,11 @@ public final class SafetensorsWriter {
         }
         if (tensors.isEmpty()) {
             throw new IllegalArgumentException("no tensors to write");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw SafetensorsException.of(dir, "cannot create the directory: " + SafetensorsFile.describe(e), e);
         }
         List<Map<String, Tensor>> groups = ShardLayout.split(tensors, maxShardBytes);
         Map<String, String> meta = metadata == null ? Map.of() : metadata;

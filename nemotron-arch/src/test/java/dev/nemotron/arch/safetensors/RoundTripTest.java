@@ -167,6 +167,11 @@ class RoundTripTest {
                 assertSameTensor(e.getKey(), e.getValue(), c.require(e.getKey()));
             }
         }
+        // a directory that does not exist yet is created
+        SafetensorsWriter.writeSharded(tmp.resolve("new/sub"), tensors, max, null);
+        try (Checkpoint c = Checkpoint.open(tmp.resolve("new/sub"))) {
+            assertThat(c.files()).hasSize(n);
+        }
         // the index file itself opens the same checkpoint
         try (Checkpoint c = Checkpoint.open(tmp.resolve("model.safetensors.index.json"))) {
             assertThat(c.names()).hasSize(tensors.size());
