@@ -1,0 +1,55 @@
+package dev.nemotron.arch.safetensors;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The JSON settings shared by the header, index and writer code. */
+final class Json {
+    /**
+     * Strict: duplicate keys and trailing content are errors. Non-numeric numbers are allowed
+     * (HF index metadata may hold them), but a header never needs them.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private Json() {
+    }
+
+    /** Parses {@code text}; a syntax error becomes a one-line description for {@code what}. */
+    static JsonNode parse(String text, java.nio.file.Path file, String what) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw SafetensorsException.of(file, what + " is empty, expected a JSON object");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw SafetensorsException.of(file, what + " is not valid JSON: " + describe(e), e);
+        }
+    }
+
+    /** Jackson's message without the multi-line source excerpt, plus line and column. */
+    static String describe(JacksonException e) {
+        String msg = e.getOriginalMessage();
+        JsonLocation loc = e.getLocation();
+        if (loc != null && loc.getLineNr() > 0) {
+            msg += " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+        }
+        return msg;
+    }
+
+    /** A short rendering of a JSON value for an error message. */
+    static String show(JsonNode node) {
+        String s = node == null ? "nothing" : node.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}
