@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestFactory;
  * module on the test class path (the test-scoped module dependencies in this module's pom). Test
  * classes, this module's deliberately broken fixtures included, are not imported.
  *
- * <p>Skips while no {@code dev.nemotron.arch} class is present, i.e. while the module
- * dependencies in the pom are still commented out.
+ * <p>Fails (rather than skips) when the SDK modules are missing from the test path, so that a
+ * broken pom cannot make the rules pass vacuously.
  */
 class SdkArchitectureTest {
 
@@ -38,8 +38,10 @@ class SdkArchitectureTest {
     }
 
     private static void assumeSdkModulesPresent() {
-        assumeTrue(present(NemotronArchitectureRules.ARCH),
-            "no dev.nemotron.arch classes on the test class path: enable the SDK module dependencies in nemotron-archunit/pom.xml");
+        assertThat(present(NemotronArchitectureRules.ARCH))
+            .as("dev.nemotron.arch classes on the test path (the SDK module dependencies in nemotron-archunit/pom.xml)")
+            .isTrue();
+        assertThat(present("dev.nemotron.backend.java..")).as("backend-java classes on the test path").isTrue();
     }
 
     @Test
@@ -56,6 +58,13 @@ class SdkArchitectureTest {
             .map(rule -> DynamicTest.dynamicTest(shortName(rule), () -> rule.check(sdk)));
     }
 
+    @Test
+    void javaBackendPluginDependsOnlyOnTheApi() {
+        assumeSdkModulesPresent();
+        NemotronArchitectureRules.pluginDependsOnlyOnApi("dev.nemotron.backend.java..").check(sdk);
+    }
+
+    /** Skips until plugins/examples (a third-party-style plugin) holds code. */
     @Test
     void exampleAndThirdPartyStylePluginsDependOnlyOnTheApi() {
         assumeSdkModulesPresent();
