@@ -36,7 +36,7 @@ class CorruptFileTest {
     }
 
     private Path header(String json, int dataBytes) {
-        return Fixtures.file(tmp, NAME, json, dataBytes);
+        return TestFiles.file(tmp, NAME, json, dataBytes);
     }
 
     private static String tensor(String name, String dtype, String shape, String offsets) {
@@ -58,23 +58,23 @@ class CorruptFileTest {
 
     @Test
     void headerLengthZero() {
-        assertRejected(Fixtures.file(tmp, NAME, 0, new byte[0], new byte[8]), "header length is 0");
+        assertRejected(TestFiles.file(tmp, NAME, 0, new byte[0], new byte[8]), "header length is 0");
     }
 
     @Test
     void absurdHeaderLengths() {
         byte[] h = "{}".getBytes(StandardCharsets.UTF_8);
-        assertRejected(Fixtures.file(tmp, NAME, 1L << 62, h, new byte[0]),
+        assertRejected(TestFiles.file(tmp, NAME, 1L << 62, h, new byte[0]),
                 "header length " + (1L << 62), "exceeds the limit");
-        assertRejected(Fixtures.file(tmp, NAME, -1L, h, new byte[0]),
+        assertRejected(TestFiles.file(tmp, NAME, -1L, h, new byte[0]),
                 "header length 18446744073709551615", "exceeds the limit");
-        assertRejected(Fixtures.file(tmp, NAME, (100L << 20) + 1, h, new byte[0]), "exceeds the limit");
+        assertRejected(TestFiles.file(tmp, NAME, (100L << 20) + 1, h, new byte[0]), "exceeds the limit");
     }
 
     @Test
     void headerPastEndOfFile() {
         byte[] h = "{}".getBytes(StandardCharsets.UTF_8);
-        assertRejected(Fixtures.file(tmp, NAME, 1000, h, new byte[0]),
+        assertRejected(TestFiles.file(tmp, NAME, 1000, h, new byte[0]),
                 "header length 1000 extends past the end of the file (10 bytes)");
     }
 
@@ -91,7 +91,7 @@ class CorruptFileTest {
         assertRejected(header("{\"__metadata__\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", 0),
                 "header is not valid JSON");
         byte[] bad = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
-        assertRejected(Fixtures.file(tmp, NAME, bad.length, bad, new byte[0]), "not valid UTF-8");
+        assertRejected(TestFiles.file(tmp, NAME, bad.length, bad, new byte[0]), "not valid UTF-8");
     }
 
     @Test

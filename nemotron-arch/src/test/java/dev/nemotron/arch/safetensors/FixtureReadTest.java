@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Reads the HF-produced tiny Nemotron-H checkpoints (F32 and BF16). */
 class FixtureReadTest {
-    private static final Path F32_DIR = Fixtures.fixture("tiny-nemotron-h-a");
-    private static final Path BF16_DIR = Fixtures.fixture("tiny-nemotron-h-a-bf16");
+    private static final Path F32_DIR = TestFiles.fixture("tiny-nemotron-h-a");
+    private static final Path BF16_DIR = TestFiles.fixture("tiny-nemotron-h-a-bf16");
 
     /** golden.json's param_names, in its order: HF module names with the {@code model.} prefix. */
     private static Map<String, long[]> goldenParams() throws Exception {
@@ -61,7 +61,7 @@ class FixtureReadTest {
     @Test
     void tensorBytesAreTheFileBytesAtTheHeaderOffsets() throws Exception {
         Path file = F32_DIR.resolve("model.safetensors");
-        long dataStart = 8 + Fixtures.headerLength(file);
+        long dataStart = 8 + TestFiles.headerLength(file);
         try (SafetensorsFile f = SafetensorsFile.open(file); RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             assertThat(dataStart + f.dataSize()).isEqualTo(Files.size(file));
             for (String name : f.names()) {

@@ -58,7 +58,7 @@ class RoundTripTest {
         Path file = tmp.resolve("model.safetensors");
         SafetensorsWriter.write(file, tensors, meta);
 
-        long n = Fixtures.headerLength(file);
+        long n = TestFiles.headerLength(file);
         long dataBytes = tensors.values().stream().mapToLong(t -> t.data().byteSize()).sum();
         assertThat((8 + n) % 8).as("data section alignment").isZero();
         assertThat(Files.size(file)).isEqualTo(8 + n + dataBytes);

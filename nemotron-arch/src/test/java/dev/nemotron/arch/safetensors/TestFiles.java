@@ -8,18 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Test helpers: the copied HF fixtures and hand-made safetensors files. */
-final class Fixtures {
-    private Fixtures() {
+/** Test helpers: hand-made safetensors files (and the copied HF fixtures, via {@code testing.Fixtures}). */
+final class TestFiles {
+    private TestFiles() {
     }
 
     /** {@code src/test/resources/fixtures/<name>} (the module directory is the working directory). */
     static Path fixture(String name) {
-        Path p = Path.of("src", "test", "resources", "fixtures", name);
-        if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("fixture directory not found: " + p.toAbsolutePath());
-        }
-        return p;
+        return dev.nemotron.arch.testing.Fixtures.dir(name);
     }
 
     /** A file of an 8-byte LE {@code headerLength}, then {@code header} (UTF-8), then {@code data}. */
