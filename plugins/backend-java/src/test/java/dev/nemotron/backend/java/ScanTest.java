@@ -131,4 +131,22 @@ class ScanTest {
         assertClose(y, exact, y.length, 2e-5, "prefill + decode y");
         assertClose(st, exactState, st.length, 2e-5, "prefill + decode state");
     }
+    @ParameterizedTest
+    @CsvSource({"4,37,2,9,45,16", "2,80,1,16,20,8", "4,40,4,33,7,4", "2,67,2,3,1,8", "8,96,2,24,70,32"})
+    void widerHeadsExerciseTheRegisterBlocks(int h, int p, int g, int n, int len, int chunk) {
+        SsmShape s = new SsmShape(h, p, g, n);
+        ScanInputs in = ScanInputs.random(s, len, true, true, h * 31L + p + n + len);
+        double[] exactState = new double[s.stateFloats()];
+        double[] exact = in.bruteForce(exactState);
+        float[] st = in.stateCopy();
+        float[] y = in.newY();
+        FAST.chunkedScan(s, len, chunk, in.x(), in.dt(), in.a(), in.b(), in.c(), in.d(), st, y);
+        assertClose(y, exact, y.length, 2e-5, "chunked y vs float64");
+        assertClose(st, exactState, st.length, 2e-5, "chunked state vs float64");
+        float[] rs = in.stateCopy();
+        float[] ry = in.newY();
+        REF.chunkedScan(s, len, chunk, in.x(), in.dt(), in.a(), in.b(), in.c(), in.d(), rs, ry);
+        assertClose(y, ry, y.length, 1e-5, "fast vs reference chunked y");
+        assertClose(st, rs, st.length, 1e-5, "fast vs reference chunked state");
+    }
 }

@@ -36,14 +36,9 @@ public final class VectorChunkedScan {
         long perHead = Math.max(1L, (long) seqLen * pn);
         int grain = (int) Math.max(1, WORK_PER_TASK / perHead);
         parallel.forRange(0, s.heads(), grain, (h0, h1) -> {
-            float[] st;
-            int base;
-            if (state == null) {
-                st = new float[(h1 - h0) * pn];
-                base = h0 * pn;
-            } else {
-                st = state;
-                base = 0;
+            float[] st = new float[(h1 - h0) * pn]; // the carried states, transposed: [h, N, P]
+            if (state != null) {
+                transpose(state, h0 * pn, st, 0, h1 - h0, s.headDim(), s.stateSize());
             }
             Scratch w = new Scratch(q);
             for (int t0 = 0; t0 < seqLen; t0 += q) {
@@ -55,10 +50,26 @@ public final class VectorChunkedScan {
                         chunkCb(s, t0, len, g, b, c, w);
                         lastGroup = g;
                     }
-                    chunkHead(s, t0, len, h, x, dt, a, b, c, d, st, h * pn - base, y, w);
+                    chunkHead(s, t0, len, h, x, dt, a, b, c, d, st, (h - h0) * pn, y, w);
                 }
             }
+            if (state != null) {
+                transpose(st, 0, state, h0 * pn, h1 - h0, s.stateSize(), s.headDim());
+            }
         });
+    }
+
+    /** {@code dst[h][j][i] = src[h][i][j]} for {@code heads} matrices of {@code rows x cols}. */
+    private static void transpose(float[] src, int so, float[] dst, int dOff, int heads, int rows,
+                                  int cols) {
+        for (int h = 0; h < heads; h++) {
+            int base = h * rows * cols;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    dst[dOff + base + j * rows + i] = src[so + base + i * cols + j];
+                }
+            }
+        }
     }
 
     /** Per-task buffers: C·Bᵀ of the chunk (lower triangle), the cumsum, decays. */
@@ -67,8 +78,10 @@ public final class VectorChunkedScan {
         final float[] cb;
         final float[] cs;
         final float[] coef;
+        final float[] m;
 
         Scratch(int q) {
+            this.m = new float[q];
             this.q = q;
             this.cb = new float[q * q];
             this.cs = new float[q];
@@ -94,7 +107,9 @@ public final class VectorChunkedScan {
         int p = s.headDim();
         int n = s.stateSize();
         int gn = s.groups() * n;
-        int gOff = (h / (hh / s.groups())) * n;
+        int bo0 = t0 * gn + (h / (hh / s.groups())) * n;
+        int xStride = hh * p;
+        int xo0 = (t0 * hh + h) * p;
         float dh = d == null ? 0f : d[h];
         float[] cs = w.cs;
         float run = 0f;
@@ -103,32 +118,18 @@ public final class VectorChunkedScan {
             cs[i] = run;
         }
         for (int i = 0; i < len; i++) {
-            int yo = ((t0 + i) * hh + h) * p;
-            int co = (t0 + i) * gn + gOff;
-            // state -> output, plus the skip connection
-            float decay = (float) Math.exp(cs[i]);
-            for (int k = 0; k < p; k++) {
-                y[yo + k] = decay * Simd.dot(st, so + k * n, c, co, n) + dh * x[yo + k];
-            }
-            // intra-chunk quadratic term
             for (int j = 0; j <= i; j++) {
-                float m = w.cb[i * w.q + j] * (float) Math.exp(cs[i] - cs[j]) * dt[(t0 + j) * hh + h];
-                Simd.axpy(m, x, ((t0 + j) * hh + h) * p, y, yo, p);
+                w.m[j] = w.cb[i * w.q + j] * (float) Math.exp(cs[i] - cs[j]) * dt[(t0 + j) * hh + h];
             }
+            int row = xo0 + i * xStride;
+            SsdChunkMath.outputRow(st, so, n, p, c, bo0 + i * gn, (float) Math.exp(cs[i]), w.m, i + 1,
+                    x, xo0, xStride, dh, row, y, row);
         }
-        // advance the state to the end of the chunk
         float last = cs[len - 1];
-        float chunkDecay = (float) Math.exp(last);
         for (int j = 0; j < len; j++) {
             w.coef[j] = (float) Math.exp(last - cs[j]) * dt[(t0 + j) * hh + h];
         }
-        for (int k = 0; k < p; k++) {
-            int ro = so + k * n;
-            Simd.scale(chunkDecay, st, ro, n);
-            for (int j = 0; j < len; j++) {
-                float u = w.coef[j] * x[((t0 + j) * hh + h) * p + k];
-                Simd.axpy(u, b, (t0 + j) * gn + gOff, st, ro, n);
-            }
-        }
+        SsdChunkMath.advanceState(st, so, n, p, (float) Math.exp(last), w.coef, b, bo0, gn, len, x,
+                xo0, xStride);
     }
 }
