@@ -3,6 +3,8 @@ package dev.nemotron.backend.java.mamba;
 import dev.nemotron.api.backend.SsmShape;
 import dev.nemotron.backend.java.Parallel;
 import dev.nemotron.backend.java.simd.Simd;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The selective scan in SSD form, fused per head: for each chunk of {@code Q} tokens the
@@ -79,8 +81,10 @@ public final class VectorChunkedScan {
         final float[] cs;
         final float[] coef;
         final float[] m;
+        final float[] dt;
 
         Scratch(int q) {
+            this.dt = new float[q];
             this.m = new float[q];
             this.q = q;
             this.cb = new float[q * q];
@@ -100,6 +104,22 @@ public final class VectorChunkedScan {
         }
     }
 
+    /** {@code m[j] = cb[i,j] * exp(cs[i] - cs[j]) * dt[j]} for {@code j <= i}. */
+    private static void decayRow(Scratch w, int i) {
+        int cnt = i + 1;
+        int j = 0;
+        int row = i * w.q;
+        FloatVector csi = FloatVector.broadcast(Simd.F, w.cs[i]);
+        for (int bound = Simd.F.loopBound(cnt); j < bound; j += Simd.LANES) {
+            FloatVector e = csi.sub(FloatVector.fromArray(Simd.F, w.cs, j)).lanewise(VectorOperators.EXP);
+            e.mul(FloatVector.fromArray(Simd.F, w.cb, row + j)).mul(FloatVector.fromArray(Simd.F, w.dt, j))
+                    .intoArray(w.m, j);
+        }
+        for (; j < cnt; j++) {
+            w.m[j] = w.cb[row + j] * (float) Math.exp(w.cs[i] - w.cs[j]) * w.dt[j];
+        }
+    }
+
     private static void chunkHead(SsmShape s, int t0, int len, int h, float[] x, float[] dt,
                                   float[] a, float[] b, float[] c, float[] d, float[] st, int so,
                                   float[] y, Scratch w) {
@@ -114,13 +134,12 @@ public final class VectorChunkedScan {
         float[] cs = w.cs;
         float run = 0f;
         for (int i = 0; i < len; i++) {
-            run += dt[(t0 + i) * hh + h] * a[h];
+            w.dt[i] = dt[(t0 + i) * hh + h];
+            run += w.dt[i] * a[h];
             cs[i] = run;
         }
         for (int i = 0; i < len; i++) {
-            for (int j = 0; j <= i; j++) {
-                w.m[j] = w.cb[i * w.q + j] * (float) Math.exp(cs[i] - cs[j]) * dt[(t0 + j) * hh + h];
-            }
+            decayRow(w, i);
             int row = xo0 + i * xStride;
             SsdChunkMath.outputRow(st, so, n, p, c, bo0 + i * gn, (float) Math.exp(cs[i]), w.m, i + 1,
                     x, xo0, xStride, dh, row, y, row);
