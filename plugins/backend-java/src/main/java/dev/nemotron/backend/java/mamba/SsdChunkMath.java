@@ -6,116 +6,99 @@ import static dev.nemotron.backend.java.simd.Simd.LANES;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Register-blocked inner loops of the SSD chunk, vectorised over the head dimension P. The
- * carried state is kept transposed, {@code ST [N, P]}, so both loops below broadcast a scalar and
- * accumulate blocks of up to four P-vectors in registers, without horizontal reductions.
+ * The small matrix product every SSD chunk is made of, register-blocked for the Vector API:
+ * four rows by two vectors of accumulators, then narrower tails and a scalar tail.
  */
 final class SsdChunkMath {
     private SsdChunkMath() {
     }
 
     /**
-     * One output row: {@code y[yo+p] = d*x_i[p] + e * sum_n c[co+n] ST[n,p] + sum_j m[j] x_j[p]}
-     * where {@code x_j} starts at {@code xo0 + j*xStride}, {@code j < cnt}.
+     * {@code out[oo + r*os + p] += sum_{k < kk} a[ao + r*as + k] * m[mo + k*ms + p]} for
+     * {@code r < rows}, {@code p < cols}.
      */
-    static void outputRow(float[] st, int so, int n, int pDim, float[] c, int co, float e,
-                          float[] m, int cnt, float[] x, int xo0, int xStride, float d, int xi,
-                          float[] y, int yo) {
-        int p = 0;
-        for (; p + 4 * LANES <= pDim; p += 4 * LANES) {
-            FloatVector o0 = FloatVector.zero(F), o1 = o0, o2 = o0, o3 = o0;
-            for (int k = 0; k < n; k++) {
-                FloatVector cv = FloatVector.broadcast(F, c[co + k]);
-                int r = so + k * pDim + p;
-                o0 = FloatVector.fromArray(F, st, r).fma(cv, o0);
-                o1 = FloatVector.fromArray(F, st, r + LANES).fma(cv, o1);
-                o2 = FloatVector.fromArray(F, st, r + 2 * LANES).fma(cv, o2);
-                o3 = FloatVector.fromArray(F, st, r + 3 * LANES).fma(cv, o3);
+    static void gemmAcc(float[] a, int ao, int as, float[] m, int mo, int ms, int kk, float[] out,
+                        int oo, int os, int rows, int cols) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int p = 0;
+            for (; p + 2 * LANES <= cols; p += 2 * LANES) {
+                block4x2(a, ao + r * as, as, m, mo + p, ms, kk, out, oo + r * os + p, os);
             }
-            FloatVector a0 = o0.mul(e).add(FloatVector.fromArray(F, x, xi + p).mul(d));
-            FloatVector a1 = o1.mul(e).add(FloatVector.fromArray(F, x, xi + p + LANES).mul(d));
-            FloatVector a2 = o2.mul(e).add(FloatVector.fromArray(F, x, xi + p + 2 * LANES).mul(d));
-            FloatVector a3 = o3.mul(e).add(FloatVector.fromArray(F, x, xi + p + 3 * LANES).mul(d));
-            for (int j = 0; j < cnt; j++) {
-                FloatVector mv = FloatVector.broadcast(F, m[j]);
-                int r = xo0 + j * xStride + p;
-                a0 = FloatVector.fromArray(F, x, r).fma(mv, a0);
-                a1 = FloatVector.fromArray(F, x, r + LANES).fma(mv, a1);
-                a2 = FloatVector.fromArray(F, x, r + 2 * LANES).fma(mv, a2);
-                a3 = FloatVector.fromArray(F, x, r + 3 * LANES).fma(mv, a3);
+            for (int rr = r; rr < r + 4; rr++) {
+                tail(a, ao + rr * as, m, mo, ms, kk, out, oo + rr * os, p, cols);
             }
-            a0.intoArray(y, yo + p);
-            a1.intoArray(y, yo + p + LANES);
-            a2.intoArray(y, yo + p + 2 * LANES);
-            a3.intoArray(y, yo + p + 3 * LANES);
         }
-        for (; p + LANES <= pDim; p += LANES) {
-            FloatVector o = FloatVector.zero(F);
-            for (int k = 0; k < n; k++) {
-                o = FloatVector.fromArray(F, st, so + k * pDim + p).fma(FloatVector.broadcast(F, c[co + k]), o);
-            }
-            FloatVector a = o.mul(e).add(FloatVector.fromArray(F, x, xi + p).mul(d));
-            for (int j = 0; j < cnt; j++) {
-                a = FloatVector.fromArray(F, x, xo0 + j * xStride + p).fma(FloatVector.broadcast(F, m[j]), a);
-            }
-            a.intoArray(y, yo + p);
-        }
-        for (; p < pDim; p++) {
-            float o = 0f;
-            for (int k = 0; k < n; k++) {
-                o += st[so + k * pDim + p] * c[co + k];
-            }
-            float a = o * e + x[xi + p] * d;
-            for (int j = 0; j < cnt; j++) {
-                a += x[xo0 + j * xStride + p] * m[j];
-            }
-            y[yo + p] = a;
+        for (; r < rows; r++) {
+            tail(a, ao + r * as, m, mo, ms, kk, out, oo + r * os, 0, cols);
         }
     }
 
-    /**
-     * Advances the transposed state over a chunk:
-     * {@code ST[k,p] = decay*ST[k,p] + sum_j w[j]*b[bo0 + j*bStride + k] * x_j[p]}, {@code j < cnt}.
-     */
-    static void advanceState(float[] st, int so, int n, int pDim, float decay, float[] w,
-                             float[] b, int bo0, int bStride, int cnt, float[] x, int xo0,
-                             int xStride) {
-        for (int k = 0; k < n; k++) {
-            int r0 = so + k * pDim;
-            int p = 0;
-            for (; p + 4 * LANES <= pDim; p += 4 * LANES) {
-                FloatVector a0 = FloatVector.fromArray(F, st, r0 + p).mul(decay);
-                FloatVector a1 = FloatVector.fromArray(F, st, r0 + p + LANES).mul(decay);
-                FloatVector a2 = FloatVector.fromArray(F, st, r0 + p + 2 * LANES).mul(decay);
-                FloatVector a3 = FloatVector.fromArray(F, st, r0 + p + 3 * LANES).mul(decay);
-                for (int j = 0; j < cnt; j++) {
-                    FloatVector u = FloatVector.broadcast(F, w[j] * b[bo0 + j * bStride + k]);
-                    int r = xo0 + j * xStride + p;
-                    a0 = FloatVector.fromArray(F, x, r).fma(u, a0);
-                    a1 = FloatVector.fromArray(F, x, r + LANES).fma(u, a1);
-                    a2 = FloatVector.fromArray(F, x, r + 2 * LANES).fma(u, a2);
-                    a3 = FloatVector.fromArray(F, x, r + 3 * LANES).fma(u, a3);
-                }
-                a0.intoArray(st, r0 + p);
-                a1.intoArray(st, r0 + p + LANES);
-                a2.intoArray(st, r0 + p + 2 * LANES);
-                a3.intoArray(st, r0 + p + 3 * LANES);
+    private static void block4x2(float[] a, int ao, int as, float[] m, int mo, int ms, int kk,
+                                 float[] out, int oo, int os) {
+        FloatVector c00 = FloatVector.fromArray(F, out, oo);
+        FloatVector c01 = FloatVector.fromArray(F, out, oo + LANES);
+        FloatVector c10 = FloatVector.fromArray(F, out, oo + os);
+        FloatVector c11 = FloatVector.fromArray(F, out, oo + os + LANES);
+        FloatVector c20 = FloatVector.fromArray(F, out, oo + 2 * os);
+        FloatVector c21 = FloatVector.fromArray(F, out, oo + 2 * os + LANES);
+        FloatVector c30 = FloatVector.fromArray(F, out, oo + 3 * os);
+        FloatVector c31 = FloatVector.fromArray(F, out, oo + 3 * os + LANES);
+        for (int k = 0; k < kk; k++) {
+            int mk = mo + k * ms;
+            FloatVector m0 = FloatVector.fromArray(F, m, mk);
+            FloatVector m1 = FloatVector.fromArray(F, m, mk + LANES);
+            FloatVector b0 = FloatVector.broadcast(F, a[ao + k]);
+            c00 = m0.fma(b0, c00);
+            c01 = m1.fma(b0, c01);
+            FloatVector b1 = FloatVector.broadcast(F, a[ao + as + k]);
+            c10 = m0.fma(b1, c10);
+            c11 = m1.fma(b1, c11);
+            FloatVector b2 = FloatVector.broadcast(F, a[ao + 2 * as + k]);
+            c20 = m0.fma(b2, c20);
+            c21 = m1.fma(b2, c21);
+            FloatVector b3 = FloatVector.broadcast(F, a[ao + 3 * as + k]);
+            c30 = m0.fma(b3, c30);
+            c31 = m1.fma(b3, c31);
+        }
+        c00.intoArray(out, oo);
+        c01.intoArray(out, oo + LANES);
+        c10.intoArray(out, oo + os);
+        c11.intoArray(out, oo + os + LANES);
+        c20.intoArray(out, oo + 2 * os);
+        c21.intoArray(out, oo + 2 * os + LANES);
+        c30.intoArray(out, oo + 3 * os);
+        c31.intoArray(out, oo + 3 * os + LANES);
+    }
+
+    /** One output row from column {@code p0}: pairs of vectors, one vector, then scalars. */
+    private static void tail(float[] a, int ao, float[] m, int mo, int ms, int kk, float[] out,
+                             int oo, int p0, int cols) {
+        int p = p0;
+        for (; p + 2 * LANES <= cols; p += 2 * LANES) {
+            FloatVector c0 = FloatVector.fromArray(F, out, oo + p);
+            FloatVector c1 = FloatVector.fromArray(F, out, oo + p + LANES);
+            for (int k = 0; k < kk; k++) {
+                FloatVector b = FloatVector.broadcast(F, a[ao + k]);
+                c0 = FloatVector.fromArray(F, m, mo + k * ms + p).fma(b, c0);
+                c1 = FloatVector.fromArray(F, m, mo + k * ms + p + LANES).fma(b, c1);
             }
-            for (; p + LANES <= pDim; p += LANES) {
-                FloatVector a = FloatVector.fromArray(F, st, r0 + p).mul(decay);
-                for (int j = 0; j < cnt; j++) {
-                    a = FloatVector.fromArray(F, x, xo0 + j * xStride + p).fma(FloatVector.broadcast(F,
-                            w[j] * b[bo0 + j * bStride + k]), a);
-                }
-                a.intoArray(st, r0 + p);
+            c0.intoArray(out, oo + p);
+            c1.intoArray(out, oo + p + LANES);
+        }
+        for (; p + LANES <= cols; p += LANES) {
+            FloatVector c0 = FloatVector.fromArray(F, out, oo + p);
+            for (int k = 0; k < kk; k++) {
+                c0 = FloatVector.fromArray(F, m, mo + k * ms + p).fma(FloatVector.broadcast(F, a[ao + k]), c0);
             }
-            for (; p < pDim; p++) {
-                float a = st[r0 + p] * decay;
-                for (int j = 0; j < cnt; j++) {
-                    a += x[xo0 + j * xStride + p] * (w[j] * b[bo0 + j * bStride + k]);
-                }
-                st[r0 + p] = a;
+            c0.intoArray(out, oo + p);
+        }
+        for (; p < cols; p++) {
+            float s = out[oo + p];
+            for (int k = 0; k < kk; k++) {
+                s += a[ao + k] * m[mo + k * ms + p];
             }
+            out[oo + p] = s;
         }
     }
 }

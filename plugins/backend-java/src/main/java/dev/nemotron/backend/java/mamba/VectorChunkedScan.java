@@ -42,7 +42,7 @@ public final class VectorChunkedScan {
             if (state != null) {
                 transpose(state, h0 * pn, st, 0, h1 - h0, s.headDim(), s.stateSize());
             }
-            Scratch w = new Scratch(q);
+            Scratch w = new Scratch(q, s.headDim(), s.stateSize());
             for (int t0 = 0; t0 < seqLen; t0 += q) {
                 int len = Math.min(q, seqLen - t0);
                 int lastGroup = -1;
@@ -74,50 +74,59 @@ public final class VectorChunkedScan {
         }
     }
 
-    /** Per-task buffers: C·Bᵀ of the chunk (lower triangle), the cumsum, decays. */
+    /** Per-task buffers, all row-major. */
     private static final class Scratch {
         final int q;
-        final float[] cb;
-        final float[] cs;
-        final float[] coef;
-        final float[] m;
+        final float[] cb;   // [q, q]  C_i . B_j of the chunk
+        final float[] bt;   // [N, q]  B of the chunk, transposed
+        final float[] m;    // [q, q]  cb * exp(cs_i - cs_j) * dt_j, zero above the diagonal
+        final float[] wt;   // [N, q]  exp(cs_last - cs_j) * dt_j * B_j[n]
+        final float[] yc;   // [q, P]  C_i . S (carried state to output, before decay)
+        final float[] cums;
         final float[] dt;
 
-        Scratch(int q) {
-            this.dt = new float[q];
-            this.m = new float[q];
+        Scratch(int q, int p, int n) {
             this.q = q;
             this.cb = new float[q * q];
-            this.cs = new float[q];
-            this.coef = new float[q];
+            this.bt = new float[n * q];
+            this.m = new float[q * q];
+            this.wt = new float[n * q];
+            this.yc = new float[q * p];
+            this.cums = new float[q];
+            this.dt = new float[q];
         }
     }
 
+    /** {@code cb = C_chunk · B_chunkᵀ} for group {@code g}, via a transposed copy of B. */
     private static void chunkCb(SsmShape s, int t0, int len, int g, float[] b, float[] c, Scratch w) {
         int n = s.stateSize();
         int gn = s.groups() * n;
-        for (int i = 0; i < len; i++) {
-            int co = (t0 + i) * gn + g * n;
-            for (int j = 0; j <= i; j++) {
-                w.cb[i * w.q + j] = Simd.dot(c, co, b, (t0 + j) * gn + g * n, n);
+        int bo = t0 * gn + g * n;
+        for (int j = 0; j < len; j++) {
+            for (int k = 0; k < n; k++) {
+                w.bt[k * len + j] = b[bo + j * gn + k];
             }
         }
+        java.util.Arrays.fill(w.cb, 0, len * len, 0f);
+        SsdChunkMath.gemmAcc(c, bo, gn, w.bt, 0, len, n, w.cb, 0, len, len, len);
     }
 
-    /** {@code m[j] = cb[i,j] * exp(cs[i] - cs[j]) * dt[j]} for {@code j <= i}. */
-    private static void decayRow(Scratch w, int i) {
+    /** Row i of m: {@code cb[i,j] * exp(cs_i - cs_j) * dt_j} for {@code j <= i}, zeros after it. */
+    private static void decayRow(Scratch w, int len, int i) {
         int cnt = i + 1;
+        int row = i * len;
+        float[] cs = w.cums;
         int j = 0;
-        int row = i * w.q;
-        FloatVector csi = FloatVector.broadcast(Simd.F, w.cs[i]);
+        FloatVector csi = FloatVector.broadcast(Simd.F, cs[i]);
         for (int bound = Simd.F.loopBound(cnt); j < bound; j += Simd.LANES) {
-            FloatVector e = csi.sub(FloatVector.fromArray(Simd.F, w.cs, j)).lanewise(VectorOperators.EXP);
+            FloatVector e = csi.sub(FloatVector.fromArray(Simd.F, cs, j)).lanewise(VectorOperators.EXP);
             e.mul(FloatVector.fromArray(Simd.F, w.cb, row + j)).mul(FloatVector.fromArray(Simd.F, w.dt, j))
-                    .intoArray(w.m, j);
+                    .intoArray(w.m, row + j);
         }
         for (; j < cnt; j++) {
-            w.m[j] = w.cb[row + j] * (float) Math.exp(w.cs[i] - w.cs[j]) * w.dt[j];
+            w.m[row + j] = w.cb[row + j] * (float) Math.exp(cs[i] - cs[j]) * w.dt[j];
         }
+        java.util.Arrays.fill(w.m, row + cnt, row + len, 0f);
     }
 
     private static void chunkHead(SsmShape s, int t0, int len, int h, float[] x, float[] dt,
@@ -127,28 +136,42 @@ public final class VectorChunkedScan {
         int p = s.headDim();
         int n = s.stateSize();
         int gn = s.groups() * n;
-        int bo0 = t0 * gn + (h / (hh / s.groups())) * n;
-        int xStride = hh * p;
-        int xo0 = (t0 * hh + h) * p;
+        int bo = t0 * gn + (h / (hh / s.groups())) * n;
+        int xs = hh * p;
+        int xo = (t0 * hh + h) * p;
         float dh = d == null ? 0f : d[h];
-        float[] cs = w.cs;
+        // 1. cumulative sum of dt*A within the chunk
         float run = 0f;
         for (int i = 0; i < len; i++) {
             w.dt[i] = dt[(t0 + i) * hh + h];
             run += w.dt[i] * a[h];
-            cs[i] = run;
+            w.cums[i] = run;
         }
+        // 2. carried state -> output: yc = C_chunk · ST, then y = exp(cs) yc + D x
+        java.util.Arrays.fill(w.yc, 0, len * p, 0f);
+        SsdChunkMath.gemmAcc(c, bo, gn, st, so, p, n, w.yc, 0, p, len, p);
         for (int i = 0; i < len; i++) {
-            decayRow(w, i);
-            int row = xo0 + i * xStride;
-            SsdChunkMath.outputRow(st, so, n, p, c, bo0 + i * gn, (float) Math.exp(cs[i]), w.m, i + 1,
-                    x, xo0, xStride, dh, row, y, row);
+            System.arraycopy(w.yc, i * p, y, xo + i * xs, p);
+            Simd.scale((float) Math.exp(w.cums[i]), y, xo + i * xs, p);
+            Simd.axpy(dh, x, xo + i * xs, y, xo + i * xs, p);
         }
-        float last = cs[len - 1];
+        // 3. intra-chunk quadratic term: y += m · x_chunk (m lower triangular)
+        for (int i = 0; i < len; i++) {
+            decayRow(w, len, i);
+        }
+        for (int i0 = 0; i0 < len; i0 += 4) {
+            int rows = Math.min(4, len - i0);
+            SsdChunkMath.gemmAcc(w.m, i0 * len, len, x, xo, xs, i0 + rows, y, xo + i0 * xs, xs, rows, p);
+        }
+        // 4. state to the end of the chunk: ST = exp(cs_last) ST + wt · x_chunk
+        float last = w.cums[len - 1];
         for (int j = 0; j < len; j++) {
-            w.coef[j] = (float) Math.exp(last - cs[j]) * dt[(t0 + j) * hh + h];
+            float coef = (float) Math.exp(last - w.cums[j]) * w.dt[j];
+            for (int k = 0; k < n; k++) {
+                w.wt[k * len + j] = coef * b[bo + j * gn + k];
+            }
         }
-        SsdChunkMath.advanceState(st, so, n, p, (float) Math.exp(last), w.coef, b, bo0, gn, len, x,
-                xo0, xStride);
+        Simd.scale((float) Math.exp(last), st, so, p * n);
+        SsdChunkMath.gemmAcc(w.wt, 0, len, x, xo, xs, len, st, so, p, n, p);
     }
 }
