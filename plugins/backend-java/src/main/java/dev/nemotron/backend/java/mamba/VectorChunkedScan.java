@@ -7,17 +7,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The selective scan in SSD form, fused per head: for each chunk of {@code Q} tokens the
- * off-diagonal term (carried state to output, decayed by {@code exp(cumsum)}), the quadratic
- * intra-chunk term with the segment-sum decay {@code exp(cs_i - cs_j)}, then the state is
- * advanced to the chunk's end. Heads are split over cores; {@code C·Bᵀ} of a chunk is computed
- * once per group and reused by the task's heads of that group.
+ * The selective scan in SSD form, fused per head: for each chunk of {@code q} tokens the carried
+ * state is turned into outputs (decayed by {@code exp(cumsum)}), the quadratic intra-chunk term
+ * with the segment-sum decay {@code exp(cs_i - cs_j)} is added, then the state is advanced to the
+ * chunk's end. Each step is a small matrix product ({@link SsdChunkMath#gemmAcc}); the state is
+ * kept transposed ({@code [N, P]}) while a task runs. Heads are split over cores; {@code C·Bᵀ} of
+ * a chunk is computed once per group and reused by the task's heads of that group.
  *
  * <pre>
- * per (head h, chunk of q tokens):
- *   cs[i]   = sum_{t<=i} dt_t A_h                     (within the chunk)
- *   y_i     = exp(cs_i) (S · C_i) + sum_{j<=i} (C_i·B_j) exp(cs_i-cs_j) dt_j x_j + D_h x_i
- *   S      <- exp(cs_{q-1}) S + sum_j exp(cs_{q-1}-cs_j) dt_j x_j ⊗ B_j
+ * per (head h, chunk of q tokens), ST = Sᵀ [N, P]:
+ *   cs[i]  = sum_{t<=i} dt_t A_h                                   (within the chunk)
+ *   y_i    = exp(cs_i) (C_i · ST) + sum_{j<=i} (C_i·B_j) exp(cs_i-cs_j) dt_j x_j + D_h x_i
+ *   ST    <- exp(cs_{q-1}) ST + sum_j exp(cs_{q-1}-cs_j) dt_j B_j ⊗ x_j
  * </pre>
  */
 public final class VectorChunkedScan {

@@ -62,6 +62,16 @@ public final class ScanSpeedMain {
                 System.out.printf("matmul 1x%dx%d BF16 %6.2f ms (%.1f GFLOP/s)%n", in, out, ms,
                         2.0 * in * out / ms / 1e6);
             }
+            int rows = 64;
+            float[] xr = TestData.randn(rnd, rows * in);
+            float[] or = new float[rows * out];
+            for (int rep = 0; rep < 3; rep++) {
+                long t0 = System.nanoTime();
+                lin.matmul(xr, rows, w, null, or);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                System.out.printf("matmul %dx%dx%d BF16 %6.1f ms (%.1f GFLOP/s)%n", rows, in, out, ms,
+                        2.0 * rows * in * out / ms / 1e6);
+            }
         }
     }
 }
