@@ -59,7 +59,11 @@ public final class SimpleLinearKernels implements LinearKernels {
                 float bo = b == null ? 0f : b[o];
                 if (scratchRows) {
                     widenRow(type, w, rowByte, in, row);
-                    for (int r = 0; r < rows; r++) {
+                    int r = 0;
+                    for (; r + 4 <= rows; r += 4) {
+                        dot4(x, r * in, in, row, out, r * outF + o, outF, bo);
+                    }
+                    for (; r < rows; r++) {
                         out[r * outF + o] = dot(x, r * in, row, in) + bo;
                     }
                 } else if (type == DType.F32) {
@@ -93,6 +97,34 @@ public final class SimpleLinearKernels implements LinearKernels {
             s += x[xo + i] * row[i];
         }
         return s;
+    }
+
+    /** Four input rows (from {@code xo}, {@code n} apart) against one weight row, sharing its loads. */
+    private static void dot4(float[] x, int xo, int n, float[] row, float[] out, int oo, int os,
+                             float bias) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += LANES) {
+            FloatVector w = FloatVector.fromArray(F, row, i);
+            a0 = FloatVector.fromArray(F, x, xo + i).fma(w, a0);
+            a1 = FloatVector.fromArray(F, x, xo + n + i).fma(w, a1);
+            a2 = FloatVector.fromArray(F, x, xo + 2 * n + i).fma(w, a2);
+            a3 = FloatVector.fromArray(F, x, xo + 3 * n + i).fma(w, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s0 += x[xo + i] * row[i];
+            s1 += x[xo + n + i] * row[i];
+            s2 += x[xo + 2 * n + i] * row[i];
+            s3 += x[xo + 3 * n + i] * row[i];
+        }
+        out[oo] = s0 + bias;
+        out[oo + os] = s1 + bias;
+        out[oo + 2 * os] = s2 + bias;
+        out[oo + 3 * os] = s3 + bias;
     }
 
     private static float dotF32(float[] x, MemorySegment w, long off, int n) {
