@@ -93,6 +93,10 @@ public final class HybridModel implements AutoCloseable {
         if (seqLen == 0) {
             throw new NemotronException("forward needs at least one token id");
         }
+        if ((long) seqLen * Math.max(vocab, d) > Integer.MAX_VALUE - 8) {
+            throw new NemotronException(seqLen + " tokens x vocab_size " + vocab
+                    + " logits do not fit one Java array; run fewer tokens at a time");
+        }
         List<float[]> hidden = new ArrayList<>();
 
         // 1. embedding lookup
@@ -130,7 +134,7 @@ public final class HybridModel implements AutoCloseable {
         }
 
         // 4. lm_head
-        float[] logits = new float[Math.multiplyExact(seqLen, vocab)];
+        float[] logits = new float[seqLen * vocab];
         backend.linear().matmul(normed, seqLen, lmHead, null, logits);
         return new ForwardResult(seqLen, vocab, logits, hidden);
     }
