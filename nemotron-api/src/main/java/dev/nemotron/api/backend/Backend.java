@@ -8,7 +8,8 @@ import java.util.Set;
  * <p>Activations are dense row-major {@code float[]} arrays; weights are
  * {@link dev.nemotron.api.tensor.Tensor}s, typically slices of a memory-mapped checkpoint in F32,
  * BF16 or F16 (see {@link #capabilities()}). Kernels write into arrays the caller allocates, so a
- * layer can reuse its buffers from one call to the next. A backend is thread-safe: kernels may be
+ * layer can reuse its buffers from one call to the next; an array may be longer than the shape
+ * needs (a KV cache with spare capacity), and only its leading elements are read or written. A backend is thread-safe: kernels may be
  * called from several threads, and a kernel may itself use several threads.
  */
 public interface Backend extends AutoCloseable {

@@ -3,6 +3,7 @@ package dev.nemotron.arch.model;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.layer.Mixer;
+import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.config.ConfigParser;
@@ -88,27 +89,10 @@ public final class HybridModel implements AutoCloseable {
         NemotronHConfig c = graph.config();
         int seqLen = ids.length;
         int d = c.hiddenSize();
-        int vocab = c.vocabSize();
-        float eps = (float) c.normEpsilon();
-        if (seqLen == 0) {
-            throw new NemotronException("forward needs at least one token id");
-        }
-        if ((long) seqLen * Math.max(vocab, d) > Integer.MAX_VALUE - 8) {
-            throw new NemotronException(seqLen + " tokens x vocab_size " + vocab
-                    + " logits do not fit one Java array; run fewer tokens at a time");
-        }
         List<float[]> hidden = new ArrayList<>();
 
         // 1. embedding lookup
-        float[] h = new float[seqLen * d];
-        for (int t = 0; t < seqLen; t++) {
-            int id = ids[t];
-            if (id < 0 || id >= vocab) {
-                throw new NemotronException("token id " + id + " at position " + t
-                        + " is outside the vocabulary (vocab_size " + vocab + ")");
-            }
-            copyRow(embeddings, id, d, h, t * d);
-        }
+        float[] h = embed(ids);
         if (keepHidden) {
             hidden.add(h.clone());
         }
@@ -117,26 +101,138 @@ public final class HybridModel implements AutoCloseable {
         float[] normed = new float[seqLen * d];
         float[] mixed = new float[seqLen * d];
         for (int i = 0; i < mixers.size(); i++) {
-            backend.norms().rmsNorm(h, seqLen, d, norms.get(i), eps, normed);
+            backend.norms().rmsNorm(h, seqLen, d, norms.get(i), eps(), normed);
             mixers.get(i).forward(normed, seqLen, mixed);
-            for (int j = 0; j < h.length; j++) {
-                h[j] += mixed[j];
-            }
+            addInPlace(h, mixed, seqLen * d);
             if (keepHidden && i < mixers.size() - 1) {
                 hidden.add(h.clone());
             }
         }
 
-        // 3. final norm
-        backend.norms().rmsNorm(h, seqLen, d, normF, eps, normed);
+        // 3. final norm, 4. lm_head
+        backend.norms().rmsNorm(h, seqLen, d, normF, eps(), normed);
         if (keepHidden) {
             hidden.add(normed.clone());
         }
+        return new ForwardResult(seqLen, c.vocabSize(), logits(normed, seqLen), hidden);
+    }
 
-        // 4. lm_head
-        float[] logits = new float[seqLen * vocab];
-        backend.linear().matmul(normed, seqLen, lmHead, null, logits);
-        return new ForwardResult(seqLen, vocab, logits, hidden);
+    /** A new, empty sequence: per layer the state its mixer keeps. */
+    public SequenceState newSequence() {
+        MixerState[] states = new MixerState[mixers.size()];
+        for (int i = 0; i < states.length; i++) {
+            states[i] = mixers.get(i).newState();
+        }
+        return new SequenceState(states);
+    }
+
+    /**
+     * Appends {@code ids} to {@code seq} (the chunked scan for Mamba layers, the KV cache for
+     * attention layers), in pieces of at most {@code chunkTokens} so that activation memory stays
+     * bounded for long prompts, and returns the logits [vocab] after the last token.
+     */
+    public float[] prefill(SequenceState seq, int[] ids, int chunkTokens) {
+        if (ids.length == 0) {
+            throw new NemotronException("prefill needs at least one token id");
+        }
+        int step = Math.max(1, chunkTokens);
+        float[] last = null;
+        for (int from = 0; from < ids.length; from += step) {
+            int[] piece = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + step));
+            last = stepSequence(seq, piece);
+        }
+        return last;
+    }
+
+    /** {@link #prefill(SequenceState, int[], int)} in pieces of 1024 tokens. */
+    public float[] prefill(SequenceState seq, int[] ids) {
+        return prefill(seq, ids, 1024);
+    }
+
+    private float[] stepSequence(SequenceState seq, int[] ids) {
+        int seqLen = ids.length;
+        int d = graph.config().hiddenSize();
+        float[] h = embed(ids);
+        float[] normed = new float[seqLen * d];
+        float[] mixed = new float[seqLen * d];
+        for (int i = 0; i < mixers.size(); i++) {
+            backend.norms().rmsNorm(h, seqLen, d, norms.get(i), eps(), normed);
+            mixers.get(i).forward(normed, seqLen, mixed, seq.layer(i));
+            addInPlace(h, mixed, seqLen * d);
+        }
+        seq.advance(seqLen);
+        float[] lastRow = java.util.Arrays.copyOfRange(h, (seqLen - 1) * d, seqLen * d);
+        backend.norms().rmsNorm(lastRow, 1, d, normF, eps(), lastRow);
+        return logits(lastRow, 1);
+    }
+
+    /**
+     * One token for each sequence, decoded together (projections read each weight once for the
+     * whole batch). Returns the logits [batch, vocab].
+     */
+    public float[] decode(SequenceState[] seqs, int[] tokens) {
+        int batch = tokens.length;
+        if (seqs.length != batch) {
+            throw new IllegalArgumentException(seqs.length + " sequences but " + batch + " tokens");
+        }
+        int d = graph.config().hiddenSize();
+        float[] h = embed(tokens);
+        float[] normed = new float[batch * d];
+        float[] mixed = new float[batch * d];
+        MixerState[] states = new MixerState[batch];
+        for (int i = 0; i < mixers.size(); i++) {
+            for (int b = 0; b < batch; b++) {
+                states[b] = seqs[b].layer(i);
+            }
+            backend.norms().rmsNorm(h, batch, d, norms.get(i), eps(), normed);
+            mixers.get(i).decode(normed, batch, states, mixed);
+            addInPlace(h, mixed, batch * d);
+        }
+        for (SequenceState s : seqs) {
+            s.advance(1);
+        }
+        backend.norms().rmsNorm(h, batch, d, normF, eps(), normed);
+        return logits(normed, batch);
+    }
+
+    private float eps() {
+        return (float) graph.config().normEpsilon();
+    }
+
+    /** [rows, d] embeddings of {@code ids}, checked against the vocabulary. */
+    private float[] embed(int[] ids) {
+        int rows = ids.length;
+        int d = graph.config().hiddenSize();
+        int vocab = graph.config().vocabSize();
+        if (rows == 0) {
+            throw new NemotronException("forward needs at least one token id");
+        }
+        if ((long) rows * Math.max(vocab, d) > Integer.MAX_VALUE - 8) {
+            throw new NemotronException(rows + " tokens x vocab_size " + vocab
+                    + " logits do not fit one Java array; run fewer tokens at a time");
+        }
+        float[] h = new float[rows * d];
+        for (int t = 0; t < rows; t++) {
+            int id = ids[t];
+            if (id < 0 || id >= vocab) {
+                throw new NemotronException("token id " + id + " at position " + t
+                        + " is outside the vocabulary (vocab_size " + vocab + ")");
+            }
+            copyRow(embeddings, id, d, h, t * d);
+        }
+        return h;
+    }
+
+    private float[] logits(float[] normed, int rows) {
+        float[] logits = new float[rows * graph.config().vocabSize()];
+        backend.linear().matmul(normed, rows, lmHead, null, logits);
+        return logits;
+    }
+
+    private static void addInPlace(float[] h, float[] delta, int n) {
+        for (int j = 0; j < n; j++) {
+            h[j] += delta[j];
+        }
     }
 
     private static void copyRow(Tensor table, int row, int d, float[] out, int offset) {

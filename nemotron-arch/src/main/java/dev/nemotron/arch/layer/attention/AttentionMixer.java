@@ -2,6 +2,7 @@ package dev.nemotron.arch.layer.attention;
 
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.layer.Mixer;
+import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.layer.WeightSource;
 import dev.nemotron.api.tensor.Tensor;
 
@@ -14,6 +15,9 @@ import dev.nemotron.api.tensor.Tensor;
  * 2. a = softmax(q k^T / sqrt(hd), causal) v, query head h reads KV head h / (Hq/Hkv)   [L, Hq, hd]
  * 3. out = o_proj(a)
  * </pre>
+ *
+ * With a {@link KvCache} the new keys and values are appended first and the queries attend to
+ * every cached position; batched decoding projects all sequences' rows in one pass.
  */
 final class AttentionMixer implements Mixer {
     private final AttentionMixerFactory.AttentionDims dims;
@@ -41,20 +45,64 @@ final class AttentionMixer implements Mixer {
     }
 
     @Override
+    public MixerState newState() {
+        return new KvCache(dims.kvHeads() * dims.headDim(), 64);
+    }
+
+    @Override
     public void forward(float[] x, int seqLen, float[] out) {
+        run(x, seqLen, out, null, false);
+    }
+
+    @Override
+    public void forward(float[] x, int seqLen, float[] out, MixerState state) {
+        run(x, seqLen, out, new MixerState[] {state}, false);
+    }
+
+    @Override
+    public void decode(float[] x, int batch, MixerState[] states, float[] out) {
+        run(x, batch, out, states, true);
+    }
+
+    /** {@code rows} rows of x: one sequence of that many tokens, or (decode) one token per cache. */
+    private void run(float[] x, int rows, float[] out, MixerState[] states, boolean rowPerSequence) {
         int hd = dims.headDim();
-        // 1. projections
-        float[] qs = new float[seqLen * dims.qHeads() * hd];
-        float[] ks = new float[seqLen * dims.kvHeads() * hd];
-        float[] vs = new float[seqLen * dims.kvHeads() * hd];
-        backend.linear().matmul(x, seqLen, q, qBias, qs);
-        backend.linear().matmul(x, seqLen, k, kBias, ks);
-        backend.linear().matmul(x, seqLen, v, vBias, vs);
-        // 2. causal GQA attention
+        int qRow = dims.qHeads() * hd;
+        int kvRow = dims.kvHeads() * hd;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        // 1. projections, over all rows at once
+        float[] qs = new float[rows * qRow];
+        float[] ks = new float[rows * kvRow];
+        float[] vs = new float[rows * kvRow];
+        backend.linear().matmul(x, rows, q, qBias, qs);
+        backend.linear().matmul(x, rows, k, kBias, ks);
+        backend.linear().matmul(x, rows, v, vBias, vs);
+        // 2. causal GQA attention, per sequence over its cache
         float[] att = new float[qs.length];
-        backend.attention().causalAttention(seqLen, seqLen, dims.qHeads(), dims.kvHeads(), hd,
-                (float) (1.0 / Math.sqrt(hd)), qs, ks, vs, att);
+        if (states == null) {
+            backend.attention().causalAttention(rows, rows, dims.qHeads(), dims.kvHeads(), hd, scale, qs, ks, vs, att);
+        } else if (!rowPerSequence) {
+            KvCache cache = (KvCache) states[0];
+            cache.append(ks, vs, rows);
+            backend.attention().causalAttention(rows, cache.length, dims.qHeads(), dims.kvHeads(), hd, scale,
+                    qs, cache.k, cache.v, att);
+        } else {
+            float[] oneQ = new float[qRow];
+            float[] oneK = new float[kvRow];
+            float[] oneV = new float[kvRow];
+            float[] oneOut = new float[qRow];
+            for (int b = 0; b < rows; b++) {
+                KvCache cache = (KvCache) states[b];
+                System.arraycopy(ks, b * kvRow, oneK, 0, kvRow);
+                System.arraycopy(vs, b * kvRow, oneV, 0, kvRow);
+                cache.append(oneK, oneV, 1);
+                System.arraycopy(qs, b * qRow, oneQ, 0, qRow);
+                backend.attention().causalAttention(1, cache.length, dims.qHeads(), dims.kvHeads(), hd, scale,
+                        oneQ, cache.k, cache.v, oneOut);
+                System.arraycopy(oneOut, 0, att, b * qRow, qRow);
+            }
+        }
         // 3. output projection
-        backend.linear().matmul(att, seqLen, o, oBias, out);
+        backend.linear().matmul(att, rows, o, oBias, out);
     }
 }

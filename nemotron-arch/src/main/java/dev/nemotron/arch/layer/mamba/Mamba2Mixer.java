@@ -2,6 +2,7 @@ package dev.nemotron.arch.layer.mamba;
 
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.layer.Mixer;
+import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.layer.WeightSource;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.layer.LayerWeights;
@@ -12,13 +13,16 @@ import dev.nemotron.arch.layer.LayerWeights;
  * <pre>
  * x [L, d] -> out [L, d];  H heads of P, D = H*P, G groups, state N, conv kernel K
  * 1. proj = in_proj(x)                      [L, D + convDim + H], split z | xBC | dt
- * 2. xBC = silu(conv1d(xBC) + conv_bias)    causal depthwise, K-1 zeros before the first token
+ * 2. xBC = silu(conv1d(xBC) + conv_bias)    causal depthwise; K-1 zeros (or the cached window) first
  * 3. split xBC into x [L,H,P], B [L,G,N], C [L,G,N]
  * 4. dt = clamp(softplus(dt + dt_bias), time_step_limit);  A = -exp(A_log)
- * 5. y = SSD chunked scan (x, dt, A, B, C) + D*x            [L, H, P]
+ * 5. y = scan(x, dt, A, B, C) + D*x         chunked (SSD) for prefill, the recurrence for one token
  * 6. y = gated group RMSNorm(y, z) * norm.weight            [L, D]
  * 7. out = out_proj(y)                                       [L, d]
  * </pre>
+ *
+ * Steps 1, 6 and 7 are position-wise, so batched decoding runs them once over all sequences'
+ * rows (one pass over the weights); steps 2-5 run per sequence, each on its own state.
  */
 final class Mamba2Mixer implements Mixer {
     private final Mamba2Dims m;
@@ -56,29 +60,79 @@ final class Mamba2Mixer implements Mixer {
     }
 
     @Override
+    public MixerState newState() {
+        return new Mamba2State(m.convDim(), m.convKernel(), m.ssmShape().stateFloats());
+    }
+
+    @Override
     public void forward(float[] x, int seqLen, float[] out) {
+        run(x, seqLen, out, null, false);
+    }
+
+    @Override
+    public void forward(float[] x, int seqLen, float[] out, MixerState state) {
+        run(x, seqLen, out, new MixerState[] {state}, false);
+    }
+
+    @Override
+    public void decode(float[] x, int batch, MixerState[] states, float[] out) {
+        run(x, batch, out, states, true);
+    }
+
+    /** {@code rows} rows of x: one sequence of that many tokens, or (decode) one token per state. */
+    private void run(float[] x, int rows, float[] out, MixerState[] states, boolean rowPerSequence) {
         int inner = m.inner();
         int convDim = m.convDim();
         int heads = m.heads();
-        int gn = m.groups() * m.stateSize();
         int proj = m.projSize();
 
-        // 1. in_proj, then split into z | xBC | dt
-        float[] projected = new float[seqLen * proj];
-        backend.linear().matmul(x, seqLen, inProj, inProjBias, projected);
-        float[] z = new float[seqLen * inner];
-        float[] xbc = new float[seqLen * convDim];
-        float[] dt = new float[seqLen * heads];
-        for (int t = 0; t < seqLen; t++) {
+        // 1. in_proj over all rows, then split into z | xBC | dt
+        float[] projected = new float[rows * proj];
+        backend.linear().matmul(x, rows, inProj, inProjBias, projected);
+        float[] z = new float[rows * inner];
+        float[] xbc = new float[rows * convDim];
+        float[] dt = new float[rows * heads];
+        for (int t = 0; t < rows; t++) {
             int row = t * proj;
             System.arraycopy(projected, row, z, t * inner, inner);
             System.arraycopy(projected, row + inner, xbc, t * convDim, convDim);
             System.arraycopy(projected, row + inner + convDim, dt, t * heads, heads);
         }
 
-        // 2. causal depthwise conv + bias, then SiLU
+        // 2-5. per sequence: conv, split, dt, scan
+        float[] y = new float[rows * inner];
+        if (!rowPerSequence) {
+            sequence(xbc, dt, rows, states == null ? null : (Mamba2State) states[0], y);
+        } else {
+            float[] oneXbc = new float[convDim];
+            float[] oneDt = new float[heads];
+            float[] oneY = new float[inner];
+            for (int b = 0; b < rows; b++) {
+                System.arraycopy(xbc, b * convDim, oneXbc, 0, convDim);
+                System.arraycopy(dt, b * heads, oneDt, 0, heads);
+                sequence(oneXbc, oneDt, 1, (Mamba2State) states[b], oneY);
+                System.arraycopy(oneY, 0, y, b * inner, inner);
+            }
+        }
+
+        // 6. gated group RMSNorm, in place
+        backend.norms().gatedGroupRmsNorm(y, z, rows, inner, m.groups(), normWeight, eps, y);
+
+        // 7. out_proj
+        backend.linear().matmul(y, rows, outProj, outProjBias, out);
+    }
+
+    /** Steps 2-5 for {@code seqLen} tokens of one sequence; {@code dt} is modified. */
+    private void sequence(float[] xbc, float[] dt, int seqLen, Mamba2State state, float[] y) {
+        int inner = m.inner();
+        int convDim = m.convDim();
+        int heads = m.heads();
+        int gn = m.groups() * m.stateSize();
+
+        // 2. causal depthwise conv (continuing from the window) + bias, then SiLU
         float[] conv = new float[seqLen * convDim];
-        backend.mamba().causalConv1d(xbc, seqLen, convDim, convWeight, convBias, null, conv);
+        backend.mamba().causalConv1d(xbc, seqLen, convDim, convWeight, convBias,
+                state == null ? null : state.convWindow, conv);
         backend.activations().silu(conv, conv.length);
 
         // 3. split into x [L,H,P], B [L,G,N], C [L,G,N]
@@ -98,23 +152,21 @@ final class Mamba2Mixer implements Mixer {
                 dt[t * heads + h] += dtBias[h];
             }
         }
-        backend.activations().softplus(dt, dt.length);
+        backend.activations().softplus(dt, seqLen * heads);
         if (m.dtMin() > 0 || m.dtMax() < Double.POSITIVE_INFINITY) {
             float lo = (float) m.dtMin();
             float hi = (float) Math.min(m.dtMax(), Float.MAX_VALUE);
-            for (int i = 0; i < dt.length; i++) {
+            for (int i = 0; i < seqLen * heads; i++) {
                 dt[i] = Math.min(Math.max(dt[i], lo), hi);
             }
         }
 
-        // 5. selective scan (chunked SSD form) with the D skip connection
-        float[] y = new float[seqLen * inner];
-        backend.mamba().chunkedScan(m.ssmShape(), seqLen, m.chunkSize(), xs, dt, a, b, c, d, null, y);
-
-        // 6. gated group RMSNorm, in place
-        backend.norms().gatedGroupRmsNorm(y, z, seqLen, inner, m.groups(), normWeight, eps, y);
-
-        // 7. out_proj
-        backend.linear().matmul(y, seqLen, outProj, outProjBias, out);
+        // 5. selective scan with the D skip connection: chunked for prefill, recurrence for a step
+        float[] ssm = state == null ? null : state.ssm;
+        if (seqLen == 1 && ssm != null) {
+            backend.mamba().recurrentScan(m.ssmShape(), 1, xs, dt, a, b, c, d, ssm, y);
+        } else {
+            backend.mamba().chunkedScan(m.ssmShape(), seqLen, m.chunkSize(), xs, dt, a, b, c, d, ssm, y);
+        }
     }
 }
