@@ -1,0 +1,305 @@
+package dev.nemotron.infer.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Continuous batching over one {@link LanguageModel}, on a thread of its own.
+ *
+ * <pre>
+ * loop:
+ * 1. drop cancelled requests (their memory is released at once)
+ * 2. admit queued requests, oldest first, while the batch has room and their worst-case cache
+ *    (prompt + max new tokens) fits the budget: prefill each, choose its first token
+ * 3. decode one token for every running sequence together; choose, accept; finished requests
+ *    leave the batch, so new ones can join at the next step
+ * </pre>
+ *
+ * Requests that could never fit the budget fail at submit; the others wait, so the engine never
+ * runs out of memory. Events are delivered on the engine thread: listeners must be quick.
+ */
+public final class GenerationEngine implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(GenerationEngine.class);
+
+    private final LanguageModel model;
+    private final EngineConfig config;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Deque<ActiveRequest> queue = new ArrayDeque<>();
+    private final List<Running> running = new ArrayList<>();
+    private final Thread thread;
+    private long reservedBytes;
+    private volatile boolean closed;
+
+    private record Running(ActiveRequest request, ModelSequence sequence, long reserved, int[] lastToken) {
+    }
+
+    public GenerationEngine(LanguageModel model, EngineConfig config) {
+        this.model = model;
+        this.config = config;
+        this.thread = Thread.ofPlatform().name("nemotron-engine").daemon().start(this::loop);
+    }
+
+    public LanguageModel model() {
+        return model;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** Requests running now. */
+    public int runningCount() {
+        lock.lock();
+        try {
+            return running.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Requests waiting for admission now. */
+    public int queuedCount() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes reserved by admitted requests now. */
+    public long reservedBytes() {
+        lock.lock();
+        try {
+            return reservedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues a request.
+     *
+     * @throws EngineOverloadedException when the queue is full
+     * @throws dev.nemotron.api.NemotronException when the request could never fit the cache budget
+     */
+    void submit(ActiveRequest request) {
+        long need = worstCase(request);
+        if (need > config.cacheBudgetBytes()) {
+            throw new dev.nemotron.api.NemotronException("request needs " + need + " bytes of cache for "
+                    + request.promptIds().length + " prompt + " + request.maxNewTokens()
+                    + " new tokens, more than the engine's whole budget of " + config.cacheBudgetBytes()
+                    + " bytes: lower max_tokens or shorten the prompt");
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("engine closed");
+            }
+            if (queue.size() >= config.maxQueued()) {
+                throw new EngineOverloadedException("the engine's queue is full (" + config.maxQueued()
+                        + " requests waiting); try again later");
+            }
+            queue.addLast(request);
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long worstCase(ActiveRequest r) {
+        return model.sequenceBytes((long) r.promptIds().length + r.maxNewTokens());
+    }
+
+    /** Wakes the loop (after a cancellation, for instance). */
+    void poke() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (!closed) {
+            try {
+                step();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                LOG.error("engine step failed; failing the running requests", e);
+                failAll(e);
+            }
+        }
+    }
+
+    private void step() throws InterruptedException {
+        // 1. cancelled requests leave
+        List<ActiveRequest> admitted = new ArrayList<>();
+        lock.lock();
+        try {
+            dropCancelled();
+            // 2. admission
+            while (!queue.isEmpty() && running.size() + admitted.size() < config.maxBatch()) {
+                ActiveRequest next = queue.peekFirst();
+                if (next.cancelled()) {
+                    queue.pollFirst();
+                    next.finish(FinishReason.CANCELLED, null);
+                    continue;
+                }
+                long need = worstCase(next);
+                if (reservedBytes + need > config.cacheBudgetBytes()) {
+                    break;
+                }
+                queue.pollFirst();
+                reservedBytes += need;
+                admitted.add(next);
+            }
+            if (running.isEmpty() && admitted.isEmpty()) {
+                work.await(100, TimeUnit.MILLISECONDS);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (ActiveRequest r : admitted) {
+            prefill(r);
+        }
+        decodeStep();
+    }
+
+    private void prefill(ActiveRequest r) {
+        long reserved = worstCase(r);
+        try {
+            ModelSequence seq = model.newSequence();
+            float[] logits = model.prefill(seq, r.promptIds());
+            int token = r.choose(logits, 0);
+            if (r.accept(token)) {
+                release(reserved);
+            } else {
+                lock.lock();
+                try {
+                    running.add(new Running(r, seq, reserved, new int[] {token}));
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("prefill failed: {}", e.toString());
+            r.finish(FinishReason.ERROR, e);
+            release(reserved);
+        }
+    }
+
+    private void decodeStep() {
+        List<Running> batch;
+        lock.lock();
+        try {
+            dropCancelled();
+            batch = List.copyOf(running);
+        } finally {
+            lock.unlock();
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        int n = batch.size();
+        int vocab = model.vocabSize();
+        int[] tokens = new int[n];
+        List<ModelSequence> seqs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            tokens[i] = batch.get(i).lastToken()[0];
+            seqs.add(batch.get(i).sequence());
+        }
+        float[] logits = model.decode(seqs, tokens);
+        List<Running> done = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Running r = batch.get(i);
+            int token = r.request().choose(logits, i * vocab);
+            r.lastToken()[0] = token;
+            if (r.request().accept(token)) {
+                done.add(r);
+            }
+        }
+        if (!done.isEmpty()) {
+            lock.lock();
+            try {
+                for (Running r : done) {
+                    running.remove(r);
+                    reservedBytes -= r.reserved();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void dropCancelled() {
+        running.removeIf(r -> {
+            if (r.request().cancelled()) {
+                r.request().finish(FinishReason.CANCELLED, null);
+                reservedBytes -= r.reserved();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private void release(long bytes) {
+        lock.lock();
+        try {
+            reservedBytes -= bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void failAll(Throwable e) {
+        lock.lock();
+        try {
+            for (Running r : running) {
+                r.request().finish(FinishReason.ERROR, e);
+            }
+            running.clear();
+            reservedBytes = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the loop; queued and running requests end as cancelled. */
+    @Override
+    public void close() {
+        closed = true;
+        poke();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            for (Running r : running) {
+                r.request().finish(FinishReason.CANCELLED, null);
+            }
+            running.clear();
+            for (ActiveRequest r : queue) {
+                r.finish(FinishReason.CANCELLED, null);
+            }
+            queue.clear();
+            reservedBytes = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.nemotron.infer.engine;
+
+import java.util.List;
+
+/**
+ * What the generation engine drives: prefill one sequence, then decode many together. The
+ * production implementation is {@link HybridLanguageModel}; tests use scripted models whose
+ * logits they control, so that every engine path under test is the real one.
+ */
+public interface LanguageModel {
+    int vocabSize();
+
+    /** A new, empty sequence. */
+    ModelSequence newSequence();
+
+    /** Appends {@code ids} to the sequence; returns the logits [vocab] after the last one. */
+    float[] prefill(ModelSequence sequence, int[] ids);
+
+    /** One token per sequence, decoded together; returns logits [sequences, vocab]. */
+    float[] decode(List<ModelSequence> sequences, int[] tokens);
+
+    /**
+     * An upper bound of the bytes one sequence holds once it has seen {@code tokens} tokens, for
+     * admission control.
+     */
+    long sequenceBytes(long tokens);
+}
