@@ -1,11 +1,11 @@
 package dev.nemotron.infer.tokenizer.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.infer.tokenizer.json.JsonAt;
 import dev.nemotron.infer.tokenizer.text.IntList;
 import dev.nemotron.infer.tokenizer.text.Utf8;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -84,44 +84,43 @@ public final class Bpe implements Model {
     }
 
     private static PairRanks parseMerges(JsonAt at, Map<String, Integer> vocab, String prefix) {
-        List<JsonAt> list = at.elements();
+        at.elements(); // fails unless an array
+        JsonNode list = at.node();
         PairRanks merges = new PairRanks(list.size());
         int prefixLen = prefix == null ? 0 : prefix.length();
         for (int rank = 0; rank < list.size(); rank++) {
-            JsonAt m = list.get(rank);
+            JsonNode m = list.get(rank);
             String a;
             String b;
-            if (m.node().isTextual()) {
-                String s = m.text();
+            if (m.isTextual()) {
+                String s = m.textValue();
                 int sp = s.indexOf(' ');
                 if (sp < 0 || s.indexOf(' ', sp + 1) >= 0) {
-                    throw m.error("expected \"left right\" (two tokens separated by one space), got '" + s + "'");
+                    throw entry(at, rank).error("expected \"left right\" (two tokens separated by one space), got '" + s + "'");
                 }
                 a = s.substring(0, sp);
                 b = s.substring(sp + 1);
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                a = m.get(0).textValue();
+                b = m.get(1).textValue();
             } else {
-                List<JsonAt> pair = m.elements();
-                if (pair.size() != 2) {
-                    throw m.error("expected a pair [left, right], got " + pair.size() + " elements");
-                }
-                a = pair.get(0).text();
-                b = pair.get(1).text();
+                throw entry(at, rank).error("expected \"left right\" or [left, right], got " + m);
             }
-            int aId = idOrFail(vocab, a, m);
-            int bId = idOrFail(vocab, b, m);
             String merged = a + (prefixLen > 0 && b.startsWith(prefix) ? b.substring(prefixLen) : b);
-            int mergedId = idOrFail(vocab, merged, m);
+            Integer aId = vocab.get(a);
+            Integer bId = vocab.get(b);
+            Integer mergedId = vocab.get(merged);
+            if (aId == null || bId == null || mergedId == null) {
+                String missing = aId == null ? a : bId == null ? b : merged;
+                throw entry(at, rank).error("merge refers to token '" + missing + "', which is not in the vocabulary");
+            }
             merges.put(aId, bId, rank, mergedId);
         }
         return merges;
     }
 
-    private static int idOrFail(Map<String, Integer> vocab, String token, JsonAt m) {
-        Integer id = vocab.get(token);
-        if (id == null) {
-            throw m.error("merge refers to token '" + token + "', which is not in the vocabulary");
-        }
-        return id;
+    private static JsonAt entry(JsonAt merges, int rank) {
+        return new JsonAt(merges.node().get(rank), merges.path() + "[" + rank + "]", merges.source());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.nemotron.infer.tokenizer.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.infer.tokenizer.json.JsonAt;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,8 +27,13 @@ public final class Models {
     static Map<String, Integer> vocab(JsonAt at) {
         JsonAt v = at.require("vocab");
         Map<String, Integer> vocab = new HashMap<>(v.node().size() * 2);
-        for (String token : v.fieldNames()) {
-            vocab.put(token, v.get(token).integer());
+        v.fieldNames(); // fails unless an object
+        for (var e : v.node().properties()) {
+            JsonNode id = e.getValue();
+            if (!id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0) {
+                v.get(e.getKey()).integer(); // throws, naming the entry
+            }
+            vocab.put(e.getKey(), id.intValue());
         }
         return vocab;
     }
