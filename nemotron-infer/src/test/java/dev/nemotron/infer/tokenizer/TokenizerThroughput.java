@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * </pre>
  * Prints MB/s (UTF-8 bytes of input) for a cold pass (empty word cache, JIT cold) and warm passes.
  * Measured on the 2-core dev machine under load, full moby-dick.txt (1.2 MB): ~1.5 MB/s cold,
- * 7-14 MB/s warm; loading the Qwen3 tokenizer.json takes ~3 s.
+ * 3-14 MB/s warm (best 14.2 MB/s); loading the Qwen3 tokenizer.json takes 3-4 s.
  */
 public final class TokenizerThroughput {
     private TokenizerThroughput() {
