@@ -1,0 +1,61 @@
+package dev.nemotron.infer.engine;
+
+import dev.nemotron.infer.tokenizer.Tokenizer;
+import java.util.Arrays;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * What the engine needs of a tokenizer: ids to text, the token that closes the reasoning
+ * ({@code </think>}), which tokens end a line (for the thinking budget), and which end a sequence.
+ */
+public final class TextCodec {
+    private final Tokenizer tokenizer;
+    private final OptionalInt thinkEnd;
+    private final boolean[] endsLine;
+    private final Set<Integer> eosIds;
+
+    /** @param eosIds the model's end-of-sequence ids (config / generation_config {@code eos_token_id}) */
+    public TextCodec(Tokenizer tokenizer, Set<Integer> eosIds) {
+        this.tokenizer = tokenizer;
+        this.thinkEnd = tokenizer.tokenToId("</think>");
+        this.eosIds = Set.copyOf(eosIds);
+        int n = tokenizer.vocabSize();
+        int max = n;
+        for (int id : tokenizer.specialIds()) {
+            max = Math.max(max, id + 1);
+        }
+        this.endsLine = new boolean[max];
+        int[] one = new int[1];
+        for (int id = 0; id < max; id++) {
+            one[0] = id;
+            endsLine[id] = tokenizer.decode(one, false).indexOf('\n') >= 0;
+        }
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Text of {@code ids[from, to)}, special tokens dropped. */
+    public String decode(int[] ids, int from, int to) {
+        return tokenizer.decode(Arrays.copyOfRange(ids, from, to), true);
+    }
+
+    public OptionalInt thinkEndId() {
+        return thinkEnd;
+    }
+
+    /** True when the token's text contains a newline. */
+    public boolean endsLine(int id) {
+        return id >= 0 && id < endsLine.length && endsLine[id];
+    }
+
+    public boolean isEos(int id) {
+        return eosIds.contains(id);
+    }
+
+    public Set<Integer> eosIds() {
+        return eosIds;
+    }
+}
