@@ -4,11 +4,13 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The tokens still in the running for one draw: parallel arrays of token ids and
- * temperature-scaled logits, narrowed by top-k, top-p and min-p, then drawn from.
+ * The tokens still in the running for one draw: parallel arrays of token ids,
+ * temperature-scaled logits and unnormalised probabilities {@code exp(v - v_max)}, narrowed by
+ * top-k, top-p and min-p, then drawn from. The exponentials are computed once per step: top-p and
+ * min-p always keep the most likely token, so {@code v_max} does not change.
  *
  * <p>Scratch arrays are reused between steps and grow only to the largest candidate set seen:
- * about {@code k} entries with top-k on, the whole vocabulary (8 bytes per entry) without it.
+ * about {@code k} entries with top-k on, the whole vocabulary (16 bytes per entry) without it.
  */
 final class Candidates {
     private int[] ids = new int[0];
@@ -85,6 +87,7 @@ final class Candidates {
      */
     void gather(float[] logits, float temperature, float threshold) {
         int n = 0;
+        float m = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < logits.length; i++) {
             float l = logits[i];
             if (l == Float.NEGATIVE_INFINITY) {
@@ -97,6 +100,7 @@ final class Candidates {
                 }
                 ids[n] = i;
                 vals[n] = v;
+                m = Math.max(m, v);
                 n++;
             }
         }
@@ -104,6 +108,9 @@ final class Candidates {
             throw new IllegalStateException("no token can be sampled: every logit is -Infinity");
         }
         size = n;
+        for (int j = 0; j < n; j++) {
+            weights[j] = Math.exp(vals[j] - m);
+        }
     }
 
     /**
@@ -115,11 +122,7 @@ final class Candidates {
      * descending order.
      */
     void keepTopP(double p) {
-        float vmax = max();
-        double total = 0;
-        for (int j = 0; j < size; j++) {
-            total += Math.exp(vals[j] - vmax);
-        }
+        double total = total();
         double target = p * total;
         // 1. heapify [0, size) as a max-heap on (value desc, id asc)
         for (int j = (size >>> 1) - 1; j >= 0; j--) {
@@ -132,7 +135,7 @@ final class Candidates {
             swap(0, end - 1);
             end--;
             siftDownMax(0, end);
-            kept += Math.exp(vals[end] - vmax);
+            kept += weights[end];
         }
         // 3. [end, size) holds the kept ones, ascending; reverse and move them to the front
         for (int a = end, b = size - 1; a < b; a++, b--) {
@@ -141,17 +144,18 @@ final class Candidates {
         int count = size - end;
         System.arraycopy(ids, end, ids, 0, count);
         System.arraycopy(vals, end, vals, 0, count);
+        System.arraycopy(weights, end, weights, 0, count);
         size = count;
     }
 
     /** Keeps the candidates whose probability is at least {@code minP} times the largest one. */
     void keepMinP(double minP) {
-        float vmax = max();
         int n = 0;
         for (int j = 0; j < size; j++) {
-            if (Math.exp(vals[j] - vmax) >= minP) {
+            if (weights[j] >= minP) {      // p_j / p_max
                 ids[n] = ids[j];
                 vals[n] = vals[j];
+                weights[n] = weights[j];
                 n++;
             }
         }
@@ -160,17 +164,7 @@ final class Candidates {
 
     /** Draws one candidate with probability {@code softmax(vals)}, walking the candidates in their order. */
     int draw(SplittableRandom random) {
-        if (weights.length < size) {
-            weights = new double[ids.length];
-        }
-        float vmax = max();
-        double total = 0;
-        for (int j = 0; j < size; j++) {
-            double w = Math.exp(vals[j] - vmax);
-            weights[j] = w;
-            total += w;
-        }
-        double u = random.nextDouble() * total;
+        double u = random.nextDouble() * total();
         double acc = 0;
         int last = 0;
         for (int j = 0; j < size; j++) {
@@ -185,12 +179,12 @@ final class Candidates {
         return ids[last];   // u rounded up to the total
     }
 
-    private float max() {
-        float m = Float.NEGATIVE_INFINITY;
+    private double total() {
+        double total = 0;
         for (int j = 0; j < size; j++) {
-            m = Math.max(m, vals[j]);
+            total += weights[j];
         }
-        return m;
+        return total;
     }
 
     /** {@code a} ranks above {@code b}: larger value, or equal value and lower id. */
@@ -221,11 +215,15 @@ final class Candidates {
         float v = vals[a];
         vals[a] = vals[b];
         vals[b] = v;
+        double w = weights[a];
+        weights[a] = weights[b];
+        weights[b] = w;
     }
 
     private void grow(int capacity) {
         ids = Arrays.copyOf(ids, capacity);
         vals = Arrays.copyOf(vals, capacity);
+        weights = Arrays.copyOf(weights, capacity);
     }
 
     /** Logits must be finite or {@code -Infinity}; NaN or {@code +Infinity} is a bug upstream. */
