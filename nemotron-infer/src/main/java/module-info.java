@@ -9,5 +9,7 @@ module dev.nemotron.infer {
     requires org.apache.logging.log4j;
 
     exports dev.nemotron.infer.engine;
+    exports dev.nemotron.infer.sampling;
+    exports dev.nemotron.infer.thinking;
     exports dev.nemotron.infer.tokenizer;
 }
