@@ -10,8 +10,8 @@ interface ActiveRequest {
     /** Worst-case generated tokens, for admission control. */
     int maxNewTokens();
 
-    /** Chooses the next token from the logits row at {@code offset} (length vocab). */
-    int choose(float[] logits, int offset);
+    /** Chooses the next token from the logits row {@code logits[offset, offset + vocab)}. */
+    int choose(float[] logits, int offset, int vocab);
 
     /** Records the chosen token, emits its events; returns true when the request is finished. */
     boolean accept(int token);

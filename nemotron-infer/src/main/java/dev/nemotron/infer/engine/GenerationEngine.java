@@ -29,6 +29,7 @@ public final class GenerationEngine implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(GenerationEngine.class);
 
     private final LanguageModel model;
+    private final TextCodec codec;
     private final EngineConfig config;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -41,8 +42,10 @@ public final class GenerationEngine implements AutoCloseable {
     private record Running(ActiveRequest request, ModelSequence sequence, long reserved, int[] lastToken) {
     }
 
-    public GenerationEngine(LanguageModel model, EngineConfig config) {
+    /** @param codec the tokenizer side: text, {@code </think>}, end-of-sequence ids */
+    public GenerationEngine(LanguageModel model, TextCodec codec, EngineConfig config) {
         this.model = model;
+        this.codec = codec;
         this.config = config;
         this.thread = Thread.ofPlatform().name("nemotron-engine").daemon().start(this::loop);
     }
@@ -85,12 +88,28 @@ public final class GenerationEngine implements AutoCloseable {
         }
     }
 
+    public TextCodec codec() {
+        return codec;
+    }
+
     /**
-     * Queues a request.
+     * Queues a generation; events go to {@code listener} on the engine thread.
      *
      * @throws EngineOverloadedException when the queue is full
-     * @throws dev.nemotron.api.NemotronException when the request could never fit the cache budget
+     * @throws dev.nemotron.api.NemotronException when the request is invalid or could never fit
+     *     the cache budget
      */
+    public GenerationHandle submit(GenerationRequest request, GenerationListener listener) {
+        SampledRequest r = new SampledRequest(request, codec, listener, this::poke);
+        submit(r);
+        return r;
+    }
+
+    /** Generates to the end and returns the result (a convenience over {@link #submit}). */
+    public GenerationResult generate(GenerationRequest request) {
+        return submit(request, GenerationListener.ignoringDeltas()).result().join();
+    }
+
     void submit(ActiveRequest request) {
         long need = worstCase(request);
         if (need > config.cacheBudgetBytes()) {
@@ -183,7 +202,7 @@ public final class GenerationEngine implements AutoCloseable {
         try {
             ModelSequence seq = model.newSequence();
             float[] logits = model.prefill(seq, r.promptIds());
-            int token = r.choose(logits, 0);
+            int token = r.choose(logits, 0, model.vocabSize());
             if (r.accept(token)) {
                 release(reserved);
             } else {
@@ -225,7 +244,7 @@ public final class GenerationEngine implements AutoCloseable {
         List<Running> done = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Running r = batch.get(i);
-            int token = r.request().choose(logits, i * vocab);
+            int token = r.request().choose(logits, i * vocab, vocab);
             r.lastToken()[0] = token;
             if (r.request().accept(token)) {
                 done.add(r);

@@ -17,7 +17,7 @@ public final class TextCodec {
 
     /** @param eosIds the model's end-of-sequence ids (config / generation_config {@code eos_token_id}) */
     public TextCodec(Tokenizer tokenizer, Set<Integer> eosIds) {
-        this.tokenizer = tokenizer;
+        this.tokenizer = java.util.Objects.requireNonNull(tokenizer, "tokenizer");
         this.thinkEnd = tokenizer.tokenToId("</think>");
         this.eosIds = Set.copyOf(eosIds);
         int n = tokenizer.vocabSize();
@@ -33,13 +33,30 @@ public final class TextCodec {
         }
     }
 
+    private TextCodec(Set<Integer> eosIds) {
+        this.tokenizer = null;
+        this.thinkEnd = OptionalInt.empty();
+        this.endsLine = new boolean[0];
+        this.eosIds = Set.copyOf(eosIds);
+    }
+
+    /** For models without a tokenizer: ids only, no text, no stop strings, no thinking budget. */
+    public static TextCodec idsOnly(Set<Integer> eosIds) {
+        return new TextCodec(eosIds);
+    }
+
+    /** The tokenizer, or null for {@link #idsOnly}. */
     public Tokenizer tokenizer() {
         return tokenizer;
     }
 
-    /** Text of {@code ids[from, to)}, special tokens dropped. */
+    public boolean hasText() {
+        return tokenizer != null;
+    }
+
+    /** Text of {@code ids[from, to)}, special tokens dropped; empty without a tokenizer. */
     public String decode(int[] ids, int from, int to) {
-        return tokenizer.decode(Arrays.copyOfRange(ids, from, to), true);
+        return tokenizer == null ? "" : tokenizer.decode(Arrays.copyOfRange(ids, from, to), true);
     }
 
     public OptionalInt thinkEndId() {

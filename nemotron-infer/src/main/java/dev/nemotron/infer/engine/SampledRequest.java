@@ -1,0 +1,182 @@
+package dev.nemotron.infer.engine;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.infer.sampling.LogitsProcessor;
+import dev.nemotron.infer.sampling.Sampler;
+import dev.nemotron.infer.sampling.StopMatcher;
+import dev.nemotron.infer.sampling.TokenBuffer;
+import dev.nemotron.infer.thinking.ThinkingBudget;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * A {@link GenerationRequest} being generated: the sampler (with the thinking budget as a logits
+ * processor), the split of the output into reasoning and content at {@code </think>}, stop tokens
+ * and stop strings (checked on the content; text that might begin a stop string is held back from
+ * the stream), {@code max_tokens}, and the listener's events.
+ */
+final class SampledRequest implements ActiveRequest, GenerationHandle {
+    private static final Logger LOG = LogManager.getLogger(SampledRequest.class);
+
+    private final GenerationRequest request;
+    private final TextCodec codec;
+    private final GenerationListener listener;
+    private final Sampler sampler;
+    private final StopMatcher stops;
+    private final TokenBuffer history;
+    private final int thinkEnd;
+    private final IncrementalText reasoningText;
+    private final IncrementalText contentText;
+    private final StringBuilder content = new StringBuilder();
+    private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
+    private final Runnable onCancel;
+    private boolean inReasoning;
+    private int reasoningTokens;
+    private int contentStreamed;   // chars of content already streamed
+    private int contentChecked;    // chars of content already searched for stop strings
+    private volatile boolean cancelled;
+    private boolean done;
+    private boolean stoppedByString;
+
+    SampledRequest(GenerationRequest request, TextCodec codec, GenerationListener listener, Runnable onCancel) {
+        this.request = request;
+        this.codec = codec;
+        this.listener = listener;
+        this.onCancel = onCancel;
+        this.history = new TokenBuffer(request.promptIds());
+        this.stops = StopMatcher.of(request.sampling());
+        if (!request.sampling().stop().isEmpty() && !codec.hasText()) {
+            throw new NemotronException("stop strings need a tokenizer (the model directory has no tokenizer.json)");
+        }
+        this.inReasoning = request.reasoningOpen();
+        this.thinkEnd = codec.thinkEndId().orElse(-1);
+        List<LogitsProcessor> processors = List.of();
+        if (request.maxThinkingTokens().isPresent() && request.reasoningOpen()) {
+            if (thinkEnd < 0) {
+                throw new NemotronException("max_thinking_tokens needs a tokenizer with a </think> token");
+            }
+            processors = List.of(new ThinkingBudget(request.maxThinkingTokens().getAsInt(), thinkEnd,
+                    codec::endsLine, request.thinkingGraceTokens()));
+        }
+        this.sampler = new Sampler(request.sampling(), processors);
+        this.reasoningText = new IncrementalText(codec);
+        this.contentText = new IncrementalText(codec);
+    }
+
+    @Override
+    public int[] promptIds() {
+        return request.promptIds();
+    }
+
+    @Override
+    public int maxNewTokens() {
+        return request.sampling().maxTokens();
+    }
+
+    @Override
+    public int choose(float[] logits, int offset, int vocab) {
+        float[] row = offset == 0 && logits.length == vocab ? logits : Arrays.copyOfRange(logits, offset, offset + vocab);
+        return sampler.next(row, history);
+    }
+
+    @Override
+    public boolean accept(int token) {
+        history.append(token);
+        sampler.observe(token);
+        // 1. end of sequence or a stop token: the token counts, its text does not
+        if (codec.isEos(token) || stops.isStopToken(token)) {
+            finish(FinishReason.STOP, null);
+            return true;
+        }
+        // 2. reasoning, up to and excluding </think>
+        if (inReasoning) {
+            if (token == thinkEnd) {
+                inReasoning = false;
+                String rest = reasoningText.finish();
+                if (!rest.isEmpty()) {
+                    emit(new GenerationDelta(token, rest, true));
+                }
+            } else {
+                reasoningTokens++;
+                emit(new GenerationDelta(token, reasoningText.add(token), true));
+            }
+        } else {
+            // 3. content, searched for stop strings; a possible stop-string start is held back
+            content.append(contentText.add(token));
+            StopMatcher.Check check = stops.check(content, contentChecked);
+            contentChecked = content.length();
+            int end = check.textEnd();
+            emit(new GenerationDelta(token, content.substring(contentStreamed, Math.max(end, contentStreamed)), false));
+            contentStreamed = Math.max(end, contentStreamed);
+            if (check.stopped()) {
+                content.setLength(end);
+                stoppedByString = true;
+                finish(FinishReason.STOP, null);
+                return true;
+            }
+        }
+        // 4. max_tokens (reasoning included)
+        if (history.generatedLength() >= request.sampling().maxTokens()) {
+            finish(FinishReason.LENGTH, null);
+            return true;
+        }
+        return false;
+    }
+
+    private void emit(GenerationDelta delta) {
+        try {
+            listener.onDelta(delta);
+        } catch (RuntimeException e) {
+            LOG.warn("a generation listener failed; cancelling its request", e);
+            cancelled = true;
+        }
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        onCancel.run();
+    }
+
+    @Override
+    public CompletableFuture<GenerationResult> result() {
+        return result;
+    }
+
+    @Override
+    public void finish(FinishReason reason, Throwable error) {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (inReasoning) {
+            String rest = reasoningText.finish();
+            if (!rest.isEmpty()) {
+                emit(new GenerationDelta(-1, rest, true));
+            }
+        } else if (!stoppedByString) {
+            content.append(contentText.finish());
+        }
+        if (contentStreamed < content.length() && reason != FinishReason.ERROR) {
+            emit(new GenerationDelta(-1, content.substring(contentStreamed), false));
+            contentStreamed = content.length();
+        }
+        int[] out = history.generated();
+        GenerationResult r = new GenerationResult(out, reasoningText.text(), content.toString(), reason,
+                history.promptLength(), reasoningTokens, error);
+        try {
+            listener.onComplete(r);
+        } catch (RuntimeException e) {
+            LOG.warn("a generation listener failed on completion", e);
+        }
+        result.complete(r);
+    }
+}

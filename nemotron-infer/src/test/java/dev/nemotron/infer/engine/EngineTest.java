@@ -1,0 +1,191 @@
+package dev.nemotron.infer.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.backend.Backends;
+import dev.nemotron.arch.model.HybridModel;
+import dev.nemotron.arch.safetensors.SafetensorsFile;
+import dev.nemotron.infer.sampling.SamplingParams;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine on the real fixture model: golden greedy ids, continuous batching, admission, cancel. */
+class EngineTest {
+    static final Path MODEL = Path.of("src/test/resources/fixtures/tiny-nemotron-h-a");
+    static Backend backend;
+    static HybridModel model;
+
+    @BeforeAll
+    static void load() {
+        backend = Backends.create("java");
+        model = HybridModel.load(MODEL, backend);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+        backend.close();
+    }
+
+    static int[] ints(Tensor t) {
+        int[] out = new int[(int) t.numel()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.toIntExact(t.getLong(i));
+        }
+        return out;
+    }
+
+    static GenerationEngine engine(int maxBatch, long budget) {
+        return new GenerationEngine(new HybridLanguageModel(model), TextCodec.idsOnly(Set.of()),
+                new EngineConfig(maxBatch, 64, budget));
+    }
+
+    @Test
+    void greedyGenerationReproducesHfGenerate() {
+        int[] prompt;
+        int[] expected;
+        try (SafetensorsFile g = SafetensorsFile.open(MODEL.resolve("golden.safetensors"))) {
+            prompt = ints(g.tensor("generate.prompt_ids"));
+            expected = ints(g.tensor("generate.output_ids"));
+        }
+        try (GenerationEngine e = engine(4, 1L << 30)) {
+            GenerationResult r = e.generate(GenerationRequest.of(prompt, SamplingParams.greedy(expected.length - prompt.length)));
+            assertThat(r.outputIds()).containsExactly(Arrays.copyOfRange(expected, prompt.length, expected.length));
+            assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
+        }
+    }
+
+    static int[] prompt(int seed, int length) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int[] p = new int[length];
+        for (int i = 0; i < length; i++) {
+            p[i] = rnd.nextInt(512);
+        }
+        return p;
+    }
+
+    @Test
+    void continuousBatchingGivesTheSameTokensAsOneAtATime() {
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            SamplingParams p = i % 2 == 0 ? SamplingParams.greedy(5 + 3 * i)
+                    : SamplingParams.builder().temperature(0.9).topP(0.9).seed(100 + i).maxTokens(4 + 2 * i).build();
+            requests.add(GenerationRequest.of(prompt(i, 1 + 5 * i), p));
+        }
+        List<int[]> alone = new ArrayList<>();
+        try (GenerationEngine e = engine(1, 1L << 30)) {
+            for (GenerationRequest r : requests) {
+                alone.add(e.generate(r).outputIds());
+            }
+        }
+        try (GenerationEngine e = engine(3, 1L << 30)) {
+            List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
+            for (GenerationRequest r : requests) {
+                futures.add(e.submit(r, GenerationListener.ignoringDeltas()).result());
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                assertThat(futures.get(i).join().outputIds()).as("request %d", i).containsExactly(alone.get(i));
+            }
+        }
+    }
+
+    @Test
+    void admissionControlBoundsTheBatchByMemoryAndRejectsWhatCanNeverFit() {
+        ScriptedModel scripted = new ScriptedModel(16, 100, ids -> 3);
+        // each request: 4 prompt + 20 new tokens = 2400 bytes; the budget holds two at once
+        try (GenerationEngine e = new GenerationEngine(scripted, TextCodec.idsOnly(Set.of()), new EngineConfig(8, 64, 5000))) {
+            List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                futures.add(e.submit(GenerationRequest.of(new int[] {1, 2, 3, 4}, SamplingParams.greedy(20)),
+                        GenerationListener.ignoringDeltas()).result());
+            }
+            futures.forEach(f -> assertThat(f.join().outputIds()).hasSize(20));
+            assertThat(scripted.maxBatchSeen.get()).isEqualTo(2);
+            assertThat(e.reservedBytes()).isZero();
+            assertThatThrownBy(() -> e.submit(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(100)),
+                    GenerationListener.ignoringDeltas())).isInstanceOf(NemotronException.class).hasMessageContaining("budget");
+        }
+    }
+
+    @Test
+    void fullQueueIsRefused() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedModel slow = new ScriptedModel(16, 1, ids -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            return 3;
+        });
+        try (GenerationEngine e = new GenerationEngine(slow, TextCodec.idsOnly(Set.of()), new EngineConfig(1, 2, 1 << 20))) {
+            List<GenerationHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 3; i++) { // one running (blocked in prefill) + two queued
+                handles.add(e.submit(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(3)), GenerationListener.ignoringDeltas()));
+                Thread.sleep(50);
+            }
+            assertThatThrownBy(() -> e.submit(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(3)),
+                    GenerationListener.ignoringDeltas())).isInstanceOf(EngineOverloadedException.class);
+            release.countDown();
+            handles.forEach(h -> assertThat(h.result().join().finishReason()).isEqualTo(FinishReason.LENGTH));
+        }
+    }
+
+    @Test
+    void cancelStopsAGenerationAndReleasesItsMemory() {
+        ScriptedModel scripted = new ScriptedModel(16, 10, ids -> 3);
+        try (GenerationEngine e = new GenerationEngine(scripted, TextCodec.idsOnly(Set.of()), new EngineConfig(4, 8, 1 << 30))) {
+            CountDownLatch started = new CountDownLatch(5);
+            GenerationHandle h = e.submit(GenerationRequest.of(new int[] {1, 2}, SamplingParams.greedy(1_000_000)),
+                    new GenerationListener() {
+                        @Override
+                        public void onDelta(GenerationDelta d) {
+                            started.countDown();
+                        }
+
+                        @Override
+                        public void onComplete(GenerationResult r) {
+                        }
+                    });
+            assertThat(awaitQuietly(started)).isTrue();
+            h.cancel();
+            GenerationResult r = h.result().join();
+            assertThat(r.finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(r.outputIds().length).isLessThan(1_000_000);
+            assertThat(e.reservedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void eosEndsTheGeneration() {
+        ScriptedModel scripted = new ScriptedModel(16, 1, ids -> ids.size() >= 6 ? 2 : 5);
+        try (GenerationEngine e = new GenerationEngine(scripted, TextCodec.idsOnly(Set.of(2)), new EngineConfig(4, 8, 1 << 20))) {
+            GenerationResult r = e.generate(GenerationRequest.of(new int[] {1, 1, 1}, SamplingParams.greedy(50)));
+            assertThat(r.outputIds()).containsExactly(5, 5, 5, 2);
+            assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+        }
+    }
+
+    private static boolean awaitQuietly(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
