@@ -7,7 +7,9 @@ module dev.nemotron.infer {
     requires transitive dev.nemotron.arch;
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
+    requires java.management;
 
+    exports dev.nemotron.infer.bench;
     exports dev.nemotron.infer.engine;
     exports dev.nemotron.infer.sampling;
     exports dev.nemotron.infer.thinking;

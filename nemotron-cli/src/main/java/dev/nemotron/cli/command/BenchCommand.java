@@ -1,0 +1,93 @@
+package dev.nemotron.cli.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.arch.backend.Backends;
+import dev.nemotron.arch.model.HybridModel;
+import dev.nemotron.arch.safetensors.Checkpoint;
+import dev.nemotron.cli.output.Json;
+import dev.nemotron.cli.output.Sizes;
+import dev.nemotron.infer.bench.BenchResult;
+import dev.nemotron.infer.bench.ThroughputBench;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code nemotron bench}: prefill and decode throughput, next to the memory-bandwidth roofline. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure prefill and decode throughput (random prompts, greedy decoding) and relate decode speed to the memory-bandwidth roofline measured in the same run.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
+    Path model;
+
+    @Option(names = "--isl", paramLabel = "N", description = "Input (prompt) tokens per sequence (default: 128).")
+    int isl = 128;
+
+    @Option(names = "--osl", paramLabel = "M", description = "Output tokens per sequence (default: 64).")
+    int osl = 64;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Sequences decoded together (default: 1).")
+    int batch = 1;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the random prompts (default: 0).")
+    long seed;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the best available).")
+    String backendName;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (isl < 1 || osl < 1 || batch < 1) {
+            throw new ParameterException(spec.commandLine(), "--isl, --osl and --batch must be >= 1");
+        }
+        try (Backend backend = Backends.create(backendName);
+             HybridModel m = HybridModel.load(model, backend);
+             Checkpoint ckpt = Checkpoint.open(model)) {
+            BenchResult r = ThroughputBench.run(m, ckpt, isl, osl, batch, seed);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode o = Json.object();
+                o.put("model", model.toString());
+                o.put("backend", backend.name());
+                o.put("parameters", ThroughputBench.parameters(m));
+                o.put("batch", r.batch());
+                o.put("isl", r.inputTokens());
+                o.put("osl", r.outputTokens());
+                o.put("prefill_tokens_per_s", r.prefillTokensPerSecond());
+                o.put("decode_tokens_per_s", r.decodeTokensPerSecond());
+                o.put("decode_step_ms", r.decodeStepMillis());
+                o.put("weight_bytes_per_step", r.weightBytesPerStep());
+                o.put("bytes_per_decode_step", r.bytesPerDecodeStep());
+                o.put("bandwidth_gb_per_s", r.bandwidthBytesPerSecond() / 1e9);
+                o.put("roofline_tokens_per_s", r.rooflineTokensPerSecond());
+                o.put("roofline_fraction", r.rooflineFraction());
+                o.put("peak_heap_bytes", r.peakHeapBytes());
+                o.put("cache_bytes", r.cacheBytes());
+                Json.print(out, o);
+            } else {
+                out.printf(Locale.ROOT, "model %s (%,d parameters) on %s, batch %d, isl %d, osl %d%n", model,
+                        ThroughputBench.parameters(m), backend.name(), batch, isl, osl);
+                out.printf(Locale.ROOT, "prefill  %10.1f tokens/s%n", r.prefillTokensPerSecond());
+                out.printf(Locale.ROOT, "decode   %10.1f tokens/s  (%.2f ms/step)%n", r.decodeTokensPerSecond(), r.decodeStepMillis());
+                out.printf(Locale.ROOT, "roofline %10.1f tokens/s  (%.1f GB/s read bandwidth, %s read per step) -> %.0f%%%n",
+                        r.rooflineTokensPerSecond(), r.bandwidthBytesPerSecond() / 1e9, Sizes.bytes(r.bytesPerDecodeStep()),
+                        100 * r.rooflineFraction());
+                out.printf(Locale.ROOT, "memory   peak heap %s, caches %s%n", Sizes.bytes(r.peakHeapBytes()), Sizes.bytes(r.cacheBytes()));
+                out.flush();
+            }
+        }
+        return 0;
+    }
+}
