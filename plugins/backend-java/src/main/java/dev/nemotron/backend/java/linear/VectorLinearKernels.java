@@ -1,0 +1,557 @@
+package dev.nemotron.backend.java.linear;
+
+import dev.nemotron.api.backend.LinearKernels;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.backend.java.Parallel;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link LinearKernels} with the Vector API on all cores.
+ *
+ * <p>Two paths:
+ *
+ * <ul>
+ *   <li><b>GEMM</b> (at least {@value #GEMM_MIN_ROWS} rows): BLIS-style. The weight, stored
+ *       {@code [outF, in]} in F32, BF16 or F16, is converted and transposed once per cache block
+ *       into k-major float panels of {@code NR = 2 * lanes} output columns; a {@code 6 x NR}
+ *       register-blocked micro-kernel keeps 12 vector accumulators (tiles of {@code out}) and, for
+ *       each {@code k}, broadcasts six values of {@code x} against two panel vectors: 12 FMAs for 2
+ *       vector loads and 6 broadcasts. Blocking: {@value #KC} along {@code in} (a panel fits L1),
+ *       {@value #MC} rows of {@code x} (stay in L2), {@value #NC_PANELS} panels per packed block.
+ *       Tasks split the output columns (or the rows, when there are few columns).
+ *   <li><b>GEMV</b> (decode, fewer rows): memory-bound; the weight is streamed once straight from
+ *       its segment (converted in registers), four output rows at a time with eight
+ *       accumulators, the output rows split over the cores.
+ * </ul>
+ *
+ * <p>The weight segment may be any segment (heap, native, a mapped file slice) at any alignment.
+ */
+public final class VectorLinearKernels implements LinearKernels {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    @SuppressWarnings("unchecked")
+    static final VectorSpecies<Short> S =
+            (VectorSpecies<Short>) VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /** Rows of the micro-kernel. */
+    static final int MR = 6;
+    /** Columns of the micro-kernel (two vectors). */
+    static final int NR = 2 * L;
+    /** Block along {@code in}: an {@code NR x KC} panel is 16 KiB at 8 lanes. */
+    static final int KC = 256;
+    /** Rows of {@code x} per block: {@code MC x KC} floats stay in L2. */
+    static final int MC = 120;
+    /** Panels per packed block of the weight. */
+    static final int NC_PANELS = 8;
+    /** From this many rows on, the packed GEMM path is used. */
+    static final int GEMM_MIN_ROWS = 6;
+    /** About the least number of FMAs worth a task of its own. */
+    private static final long MIN_TASK_FMAS = 1L << 19;
+
+    private final Parallel parallel;
+
+    public VectorLinearKernels(Parallel parallel) {
+        this.parallel = Objects.requireNonNull(parallel, "parallel");
+    }
+
+    @Override
+    public void matmul(float[] x, int rows, Tensor weight, Tensor bias, float[] out) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(weight, "weight");
+        Objects.requireNonNull(out, "out");
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("weight must be [outF, in], got " + weight);
+        }
+        DType wt = weight.dtype();
+        checkFloatType(wt, "weight");
+        if (weight.dim(0) > Integer.MAX_VALUE || weight.dim(1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("weight too large: " + weight);
+        }
+        int outF = (int) weight.dim(0);
+        int in = (int) weight.dim(1);
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows < 0: " + rows);
+        }
+        if ((long) rows * in > x.length) {
+            throw new IllegalArgumentException("x has " + x.length + " floats, needs " + rows + " x " + in);
+        }
+        if ((long) rows * outF > out.length) {
+            throw new IllegalArgumentException("out has " + out.length + " floats, needs " + rows + " x " + outF);
+        }
+        float[] b = null;
+        if (bias != null) {
+            checkFloatType(bias.dtype(), "bias");
+            if (bias.numel() != outF) {
+                throw new IllegalArgumentException("bias has " + bias.numel() + " elements, needs " + outF);
+            }
+            b = bias.toFloatArray();
+        }
+        if (rows == 0 || outF == 0) {
+            return;
+        }
+        if (in == 0) {
+            for (int r = 0; r < rows; r++) {
+                if (b == null) {
+                    Arrays.fill(out, r * outF, (r + 1) * outF, 0f);
+                } else {
+                    System.arraycopy(b, 0, out, r * outF, outF);
+                }
+            }
+            return;
+        }
+        MemorySegment w = weight.data();
+        int kind = kindOf(wt);
+        if (rows < GEMM_MIN_ROWS) {
+            gemv(x, rows, in, outF, w, kind, b, out);
+        } else {
+            gemm(x, rows, in, outF, w, kind, b, out);
+        }
+    }
+
+    private static void checkFloatType(DType t, String what) {
+        if (t != DType.F32 && t != DType.BF16 && t != DType.F16) {
+            throw new IllegalArgumentException(what + " must be F32, BF16 or F16, got " + t);
+        }
+    }
+
+    private static final int K_F32 = 0;
+    private static final int K_BF16 = 1;
+    private static final int K_F16 = 2;
+
+    private static int kindOf(DType t) {
+        return switch (t) {
+            case F32 -> K_F32;
+            case BF16 -> K_BF16;
+            case F16 -> K_F16;
+            default -> throw new IllegalArgumentException(t.toString());
+        };
+    }
+
+    // ---------------------------------------------------------------- conversions
+
+    static FloatVector loadF32(MemorySegment w, long byteOff) {
+        return FloatVector.fromMemorySegment(F, w, byteOff, LE);
+    }
+
+    static FloatVector loadBf16(MemorySegment w, long byteOff) {
+        ShortVector s = ShortVector.fromMemorySegment(S, w, byteOff, LE);
+        IntVector i = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
+        return i.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    static FloatVector loadF16(MemorySegment w, long byteOff) {
+        ShortVector s = ShortVector.fromMemorySegment(S, w, byteOff, LE);
+        IntVector h = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
+        IntVector em = h.and(0x7fff);
+        IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
+        // Exponent rebias by a multiply: also turns F16 subnormals into F32 normals exactly.
+        IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        VectorMask<Integer> infNan = em.compare(VectorOperators.GE, 0x7c00);
+        bits = bits.blend(shifted.or(0x7f800000), infNan);
+        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        return bits.or(sign).reinterpretAsFloats();
+    }
+
+    static float scalar(MemorySegment w, int kind, long elem) {
+        return switch (kind) {
+            case K_F32 -> w.getAtIndex(Tensor.F32_LE, elem);
+            case K_BF16 -> Float.intBitsToFloat((w.getAtIndex(Tensor.I16_LE, elem) & 0xFFFF) << 16);
+            default -> Float.float16ToFloat(w.getAtIndex(Tensor.I16_LE, elem));
+        };
+    }
+
+    /** {@code dst[dstOff .. dstOff+n) = float(w[elem .. elem+n))}. */
+    static void convert(MemorySegment w, int kind, long elem, float[] dst, int dstOff, int n) {
+        int i = 0;
+        int upper = n - L;
+        switch (kind) {
+            case K_F32 -> {
+                long base = elem * 4;
+                for (; i <= upper; i += L) {
+                    loadF32(w, base + 4L * i).intoArray(dst, dstOff + i);
+                }
+            }
+            case K_BF16 -> {
+                long base = elem * 2;
+                for (; i <= upper; i += L) {
+                    loadBf16(w, base + 2L * i).intoArray(dst, dstOff + i);
+                }
+            }
+            default -> {
+                long base = elem * 2;
+                for (; i <= upper; i += L) {
+                    loadF16(w, base + 2L * i).intoArray(dst, dstOff + i);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = scalar(w, kind, elem + i);
+        }
+    }
+
+    // ---------------------------------------------------------------- GEMV (few rows)
+
+    private void gemv(float[] x, int rows, int in, int outF, MemorySegment w, int kind, float[] b, float[] out) {
+        long perOut = (long) rows * in;
+        int grain = (int) Math.max(4, Math.min(outF, (MIN_TASK_FMAS + perOut - 1) / perOut));
+        grain = (grain + 3) & ~3;
+        parallel.forRange(0, outF, grain, (o0, o1) -> gemvRange(x, rows, in, outF, w, kind, b, out, o0, o1));
+    }
+
+    private static void gemvRange(float[] x, int rows, int in, int outF, MemorySegment w, int kind,
+                                  float[] b, float[] out, int o0, int o1) {
+        int o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            for (int r = 0; r < rows; r++) {
+                switch (kind) {
+                    case K_F32 -> dot4F32(x, r * in, in, w, o, outF, out, r * outF + o);
+                    case K_BF16 -> dot4Bf16(x, r * in, in, w, o, out, r * outF + o);
+                    default -> dot4F16(x, r * in, in, w, o, out, r * outF + o);
+                }
+            }
+        }
+        for (; o < o1; o++) {
+            for (int r = 0; r < rows; r++) {
+                out[r * outF + o] = dot1(x, r * in, in, w, kind, o);
+            }
+        }
+        if (b != null) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = o0; j < o1; j++) {
+                    out[r * outF + j] += b[j];
+                }
+            }
+        }
+    }
+
+    private static float dot1(float[] x, int xOff, int in, MemorySegment w, int kind, int o) {
+        long e = (long) o * in;
+        FloatVector acc = FloatVector.zero(F);
+        int k = 0;
+        int upper = in - L;
+        for (; k <= upper; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector wv = switch (kind) {
+                case K_F32 -> loadF32(w, (e + k) * 4);
+                case K_BF16 -> loadBf16(w, (e + k) * 2);
+                default -> loadF16(w, (e + k) * 2);
+            };
+            acc = xv.fma(wv, acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; k < in; k++) {
+            s += x[xOff + k] * scalar(w, kind, e + k);
+        }
+        return s;
+    }
+
+    private static void dot4F32(float[] x, int xOff, int in, MemorySegment w, int o, int outF,
+                                float[] out, int outOff) {
+        long r0 = (long) o * in * 4;
+        long r1 = r0 + (long) in * 4;
+        long r2 = r1 + (long) in * 4;
+        long r3 = r2 + (long) in * 4;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int k = 0;
+        for (; k <= in - 2 * L; k += 2 * L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector xw = FloatVector.fromArray(F, x, xOff + k + L);
+            long kb = 4L * k;
+            long kb2 = kb + 4L * L;
+            a0 = loadF32(w, r0 + kb).fma(xv, a0);
+            a1 = loadF32(w, r1 + kb).fma(xv, a1);
+            a2 = loadF32(w, r2 + kb).fma(xv, a2);
+            a3 = loadF32(w, r3 + kb).fma(xv, a3);
+            b0 = loadF32(w, r0 + kb2).fma(xw, b0);
+            b1 = loadF32(w, r1 + kb2).fma(xw, b1);
+            b2 = loadF32(w, r2 + kb2).fma(xw, b2);
+            b3 = loadF32(w, r3 + kb2).fma(xw, b3);
+        }
+        for (; k <= in - L; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            long kb = 4L * k;
+            a0 = loadF32(w, r0 + kb).fma(xv, a0);
+            a1 = loadF32(w, r1 + kb).fma(xv, a1);
+            a2 = loadF32(w, r2 + kb).fma(xv, a2);
+            a3 = loadF32(w, r3 + kb).fma(xv, a3);
+        }
+        finish4(x, xOff, in, w, K_F32, o, k, a0.add(b0), a1.add(b1), a2.add(b2), a3.add(b3), out, outOff);
+    }
+
+    private static void dot4Bf16(float[] x, int xOff, int in, MemorySegment w, int o, float[] out, int outOff) {
+        long r0 = (long) o * in * 2;
+        long r1 = r0 + (long) in * 2;
+        long r2 = r1 + (long) in * 2;
+        long r3 = r2 + (long) in * 2;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int k = 0;
+        for (; k <= in - 2 * L; k += 2 * L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector xw = FloatVector.fromArray(F, x, xOff + k + L);
+            long kb = 2L * k;
+            long kb2 = kb + 2L * L;
+            a0 = loadBf16(w, r0 + kb).fma(xv, a0);
+            a1 = loadBf16(w, r1 + kb).fma(xv, a1);
+            a2 = loadBf16(w, r2 + kb).fma(xv, a2);
+            a3 = loadBf16(w, r3 + kb).fma(xv, a3);
+            b0 = loadBf16(w, r0 + kb2).fma(xw, b0);
+            b1 = loadBf16(w, r1 + kb2).fma(xw, b1);
+            b2 = loadBf16(w, r2 + kb2).fma(xw, b2);
+            b3 = loadBf16(w, r3 + kb2).fma(xw, b3);
+        }
+        for (; k <= in - L; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            long kb = 2L * k;
+            a0 = loadBf16(w, r0 + kb).fma(xv, a0);
+            a1 = loadBf16(w, r1 + kb).fma(xv, a1);
+            a2 = loadBf16(w, r2 + kb).fma(xv, a2);
+            a3 = loadBf16(w, r3 + kb).fma(xv, a3);
+        }
+        finish4(x, xOff, in, w, K_BF16, o, k, a0.add(b0), a1.add(b1), a2.add(b2), a3.add(b3), out, outOff);
+    }
+
+    private static void dot4F16(float[] x, int xOff, int in, MemorySegment w, int o, float[] out, int outOff) {
+        long r0 = (long) o * in * 2;
+        long r1 = r0 + (long) in * 2;
+        long r2 = r1 + (long) in * 2;
+        long r3 = r2 + (long) in * 2;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        int k = 0;
+        for (; k <= in - L; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            long kb = 2L * k;
+            a0 = loadF16(w, r0 + kb).fma(xv, a0);
+            a1 = loadF16(w, r1 + kb).fma(xv, a1);
+            a2 = loadF16(w, r2 + kb).fma(xv, a2);
+            a3 = loadF16(w, r3 + kb).fma(xv, a3);
+        }
+        finish4(x, xOff, in, w, K_F16, o, k, a0, a1, a2, a3, out, outOff);
+    }
+
+    private static void finish4(float[] x, int xOff, int in, MemorySegment w, int kind, int o, int k,
+                                FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
+                                float[] out, int outOff) {
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        long e0 = (long) o * in;
+        for (; k < in; k++) {
+            float xv = x[xOff + k];
+            s0 += xv * scalar(w, kind, e0 + k);
+            s1 += xv * scalar(w, kind, e0 + in + k);
+            s2 += xv * scalar(w, kind, e0 + 2L * in + k);
+            s3 += xv * scalar(w, kind, e0 + 3L * in + k);
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = s1;
+        out[outOff + 2] = s2;
+        out[outOff + 3] = s3;
+    }
+
+    // ---------------------------------------------------------------- GEMM (packed)
+
+    /** Per-thread buffers, reused across calls. */
+    private static final class Scratch {
+        float[] panels = new float[0];
+        float[] rowTmp = new float[0];
+        final float[] aEdge = new float[MR * KC];
+        final float[] cEdge = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private void gemm(float[] x, int rows, int in, int outF, MemorySegment w, int kind, float[] b, float[] out) {
+        int nPanels = (outF + NR - 1) / NR;
+        int threads = parallel.threads();
+        if (nPanels >= 2 * threads || rows < 4 * MR * threads) {
+            long perPanel = (long) rows * in * NR;
+            int grain = (int) Math.max(1, (MIN_TASK_FMAS + perPanel - 1) / perPanel);
+            parallel.forRange(0, nPanels, grain,
+                    (p0, p1) -> gemmBlock(x, 0, rows, in, outF, w, kind, b, out, p0, p1));
+        } else {
+            int nRowBlocks = (rows + MR - 1) / MR;
+            long perBlock = (long) MR * in * outF;
+            int grain = (int) Math.max(1, (MIN_TASK_FMAS + perBlock - 1) / perBlock);
+            parallel.forRange(0, nRowBlocks, grain, (q0, q1) -> gemmBlock(
+                    x, q0 * MR, Math.min(rows, q1 * MR), in, outF, w, kind, b, out, 0, nPanels));
+        }
+    }
+
+    private static void gemmBlock(float[] x, int r0, int r1, int in, int outF, MemorySegment w, int kind,
+                                  float[] b, float[] out, int p0, int p1) {
+        Scratch s = SCRATCH.get();
+        int kcMax = Math.min(KC, in);
+        int need = NC_PANELS * NR * kcMax;
+        if (s.panels.length < need) {
+            s.panels = new float[need];
+        }
+        if (s.rowTmp.length < NR * kcMax) {
+            s.rowTmp = new float[NR * kcMax];
+        }
+        float[] bp = s.panels;
+        for (int jc = p0; jc < p1; jc += NC_PANELS) {
+            int jn = Math.min(NC_PANELS, p1 - jc);
+            for (int pc = 0; pc < in; pc += KC) {
+                int kc = Math.min(KC, in - pc);
+                boolean acc = pc > 0;
+                for (int jr = 0; jr < jn; jr++) {
+                    pack(w, kind, in, outF, (jc + jr) * NR, pc, kc, bp, jr * NR * kc, s.rowTmp);
+                }
+                for (int ic = r0; ic < r1; ic += MC) {
+                    int ie = Math.min(r1, ic + MC);
+                    for (int jr = 0; jr < jn; jr++) {
+                        int col = (jc + jr) * NR;
+                        int bOff = jr * NR * kc;
+                        boolean fullCols = col + NR <= outF;
+                        int ir = ic;
+                        if (fullCols) {
+                            for (; ir + MR <= ie; ir += MR) {
+                                kernel(x, ir * in + pc, in, bp, bOff, kc, out, ir * outF + col, outF, acc);
+                            }
+                        }
+                        if (ir < ie) {
+                            edge(x, ir, ie, in, pc, kc, bp, bOff, out, outF, col, acc, s);
+                        }
+                    }
+                }
+            }
+            if (b != null) {
+                int c0 = jc * NR;
+                int c1 = Math.min(outF, (jc + jn) * NR);
+                for (int r = r0; r < r1; r++) {
+                    int base = r * outF;
+                    for (int c = c0; c < c1; c++) {
+                        out[base + c] += b[c];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Tiles at the edges: rows {@code [ir, ie)} in steps of MR, columns {@code col..} clipped. */
+    private static void edge(float[] x, int ir, int ie, int in, int pc, int kc, float[] bp, int bOff,
+                             float[] out, int outF, int col, boolean acc, Scratch s) {
+        int nc = Math.min(NR, outF - col);
+        float[] a = s.aEdge;
+        float[] c = s.cEdge;
+        for (; ir < ie; ir += MR) {
+            int mr = Math.min(MR, ie - ir);
+            for (int r = 0; r < MR; r++) {
+                if (r < mr) {
+                    System.arraycopy(x, (ir + r) * in + pc, a, r * kc, kc);
+                    if (acc) {
+                        System.arraycopy(out, (ir + r) * outF + col, c, r * NR, nc);
+                    }
+                } else {
+                    Arrays.fill(a, r * kc, (r + 1) * kc, 0f);
+                }
+            }
+            kernel(a, 0, kc, bp, bOff, kc, c, 0, NR, acc);
+            for (int r = 0; r < mr; r++) {
+                System.arraycopy(c, r * NR, out, (ir + r) * outF + col, nc);
+            }
+        }
+    }
+
+    /**
+     * Packs weight rows {@code [col, col+NR)} (zero beyond {@code outF}), k in {@code [pc, pc+kc)},
+     * as {@code dst[dstOff + k*NR + j] = W[col+j, pc+k]}.
+     */
+    private static void pack(MemorySegment w, int kind, int in, int outF, int col, int pc, int kc,
+                             float[] dst, int dstOff, float[] tmp) {
+        int nc = Math.min(NR, outF - col);
+        for (int j = 0; j < nc; j++) {
+            convert(w, kind, (long) (col + j) * in + pc, tmp, j * kc, kc);
+        }
+        if (nc < NR) {
+            Arrays.fill(tmp, nc * kc, NR * kc, 0f);
+        }
+        for (int k = 0; k < kc; k++) {
+            int d = dstOff + k * NR;
+            for (int j = 0; j < NR; j++) {
+                dst[d + j] = tmp[j * kc + k];
+            }
+        }
+    }
+
+    /**
+     * {@code c[6 x NR] (+)= a[6 x kc] * b[kc x NR]}; {@code a} rows at stride {@code lda}, {@code b}
+     * k-major packed, {@code c} rows at stride {@code ldc}.
+     */
+    static void kernel(float[] a, int aOff, int lda, float[] b, int bOff, int kc,
+                       float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        int q0 = cOff, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
+        if (acc) {
+            c00 = FloatVector.fromArray(F, c, q0);
+            c01 = FloatVector.fromArray(F, c, q0 + L);
+            c10 = FloatVector.fromArray(F, c, q1);
+            c11 = FloatVector.fromArray(F, c, q1 + L);
+            c20 = FloatVector.fromArray(F, c, q2);
+            c21 = FloatVector.fromArray(F, c, q2 + L);
+            c30 = FloatVector.fromArray(F, c, q3);
+            c31 = FloatVector.fromArray(F, c, q3 + L);
+            c40 = FloatVector.fromArray(F, c, q4);
+            c41 = FloatVector.fromArray(F, c, q4 + L);
+            c50 = FloatVector.fromArray(F, c, q5);
+            c51 = FloatVector.fromArray(F, c, q5 + L);
+        } else {
+            c00 = FloatVector.zero(F);
+            c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00;
+            c30 = c00; c31 = c00; c40 = c00; c41 = c00; c50 = c00; c51 = c00;
+        }
+        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        int bo = bOff;
+        for (int k = 0; k < kc; k++, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector v;
+            v = FloatVector.broadcast(F, a[a0 + k]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(F, a[a1 + k]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(F, a[a2 + k]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(F, a[a3 + k]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(F, a[a4 + k]);
+            c40 = v.fma(b0, c40);
+            c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(F, a[a5 + k]);
+            c50 = v.fma(b0, c50);
+            c51 = v.fma(b1, c51);
+        }
+        c00.intoArray(c, q0);
+        c01.intoArray(c, q0 + L);
+        c10.intoArray(c, q1);
+        c11.intoArray(c, q1 + L);
+        c20.intoArray(c, q2);
+        c21.intoArray(c, q2 + L);
+        c30.intoArray(c, q3);
+        c31.intoArray(c, q3 + L);
+        c40.intoArray(c, q4);
+        c41.intoArray(c, q4 + L);
+        c50.intoArray(c, q5);
+        c51.intoArray(c, q5 + L);
+    }
+}
