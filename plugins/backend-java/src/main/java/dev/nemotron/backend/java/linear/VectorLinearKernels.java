@@ -11,7 +11,6 @@ import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -154,15 +153,16 @@ public final class VectorLinearKernels implements LinearKernels {
 
     static FloatVector loadF16(MemorySegment w, long byteOff) {
         ShortVector s = ShortVector.fromMemorySegment(S, w, byteOff, LE);
-        IntVector h = (IntVector) s.convertShape(VectorOperators.S2I, I, 0);
+        IntVector h = (IntVector) s.convertShape(VectorOperators.S2I, I, 0); // sign-extended
         IntVector em = h.and(0x7fff);
-        IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
         // Exponent rebias by a multiply: also turns F16 subnormals into F32 normals exactly.
-        IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> infNan = em.compare(VectorOperators.GE, 0x7c00);
-        bits = bits.blend(shifted.or(0x7f800000), infNan);
-        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        return bits.or(sign).reinterpretAsFloats();
+        IntVector bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
+                .reinterpretAsInts();
+        // Inf/NaN (em >= 0x7c00, i.e. bit 15 of em + 0x400): force the exponent to all ones.
+        // Branch-free integer ops only: masks and blends cost C2 enough nodes to stop inlining.
+        IntVector infNan = em.add(0x400).lanewise(VectorOperators.LSHL, 16)
+                .lanewise(VectorOperators.ASHR, 31).and(0x7f800000);
+        return bits.or(infNan).or(h.and(0x80000000)).reinterpretAsFloats();
     }
 
     static float scalar(MemorySegment w, int kind, long elem) {
@@ -175,31 +175,42 @@ public final class VectorLinearKernels implements LinearKernels {
 
     /** {@code dst[dstOff .. dstOff+n) = float(w[elem .. elem+n))}. */
     static void convert(MemorySegment w, int kind, long elem, float[] dst, int dstOff, int n) {
-        int i = 0;
-        int upper = n - L;
-        switch (kind) {
-            case K_F32 -> {
-                long base = elem * 4;
-                for (; i <= upper; i += L) {
-                    loadF32(w, base + 4L * i).intoArray(dst, dstOff + i);
-                }
-            }
-            case K_BF16 -> {
-                long base = elem * 2;
-                for (; i <= upper; i += L) {
-                    loadBf16(w, base + 2L * i).intoArray(dst, dstOff + i);
-                }
-            }
-            default -> {
-                long base = elem * 2;
-                for (; i <= upper; i += L) {
-                    loadF16(w, base + 2L * i).intoArray(dst, dstOff + i);
-                }
-            }
-        }
+        // One method per type: C2 inlines only so many vector conversions into one method.
+        int i = switch (kind) {
+            case K_F32 -> convertF32(w, elem, dst, dstOff, n);
+            case K_BF16 -> convertBf16(w, elem, dst, dstOff, n);
+            default -> convertF16(w, elem, dst, dstOff, n);
+        };
         for (; i < n; i++) {
             dst[dstOff + i] = scalar(w, kind, elem + i);
         }
+    }
+
+    private static int convertF32(MemorySegment w, long elem, float[] dst, int dstOff, int n) {
+        int i = 0;
+        long base = elem * 4;
+        for (; i <= n - L; i += L) {
+            loadF32(w, base + 4L * i).intoArray(dst, dstOff + i);
+        }
+        return i;
+    }
+
+    private static int convertBf16(MemorySegment w, long elem, float[] dst, int dstOff, int n) {
+        int i = 0;
+        long base = elem * 2;
+        for (; i <= n - L; i += L) {
+            loadBf16(w, base + 2L * i).intoArray(dst, dstOff + i);
+        }
+        return i;
+    }
+
+    private static int convertF16(MemorySegment w, long elem, float[] dst, int dstOff, int n) {
+        int i = 0;
+        long base = elem * 2;
+        for (; i <= n - L; i += L) {
+            loadF16(w, base + 2L * i).intoArray(dst, dstOff + i);
+        }
+        return i;
     }
 
     // ---------------------------------------------------------------- GEMV (few rows)
@@ -289,7 +300,9 @@ public final class VectorLinearKernels implements LinearKernels {
             a2 = loadF32(w, r2 + kb).fma(xv, a2);
             a3 = loadF32(w, r3 + kb).fma(xv, a3);
         }
-        finish4(x, xOff, in, w, K_F32, o, k, a0.add(b0), a1.add(b1), a2.add(b2), a3.add(b3), out, outOff);
+        finish4(x, xOff, in, w, K_F32, o, k, a0.add(b0).reduceLanes(VectorOperators.ADD),
+                a1.add(b1).reduceLanes(VectorOperators.ADD), a2.add(b2).reduceLanes(VectorOperators.ADD),
+                a3.add(b3).reduceLanes(VectorOperators.ADD), out, outOff);
     }
 
     private static void dot4Bf16(float[] x, int xOff, int in, MemorySegment w, int o, float[] out, int outOff) {
@@ -322,34 +335,43 @@ public final class VectorLinearKernels implements LinearKernels {
             a2 = loadBf16(w, r2 + kb).fma(xv, a2);
             a3 = loadBf16(w, r3 + kb).fma(xv, a3);
         }
-        finish4(x, xOff, in, w, K_BF16, o, k, a0.add(b0), a1.add(b1), a2.add(b2), a3.add(b3), out, outOff);
+        finish4(x, xOff, in, w, K_BF16, o, k, a0.add(b0).reduceLanes(VectorOperators.ADD),
+                a1.add(b1).reduceLanes(VectorOperators.ADD), a2.add(b2).reduceLanes(VectorOperators.ADD),
+                a3.add(b3).reduceLanes(VectorOperators.ADD), out, outOff);
     }
 
     private static void dot4F16(float[] x, int xOff, int in, MemorySegment w, int o, float[] out, int outOff) {
+        // Two rows at a time: four inlined F16 conversions exceed C2's inlining node budget.
+        dot2F16(x, xOff, in, w, o, out, outOff);
+        dot2F16(x, xOff, in, w, o + 2, out, outOff + 2);
+    }
+
+    private static void dot2F16(float[] x, int xOff, int in, MemorySegment w, int o, float[] out, int outOff) {
         long r0 = (long) o * in * 2;
         long r1 = r0 + (long) in * 2;
-        long r2 = r1 + (long) in * 2;
-        long r3 = r2 + (long) in * 2;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
         int k = 0;
         for (; k <= in - L; k += L) {
             FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
             long kb = 2L * k;
             a0 = loadF16(w, r0 + kb).fma(xv, a0);
             a1 = loadF16(w, r1 + kb).fma(xv, a1);
-            a2 = loadF16(w, r2 + kb).fma(xv, a2);
-            a3 = loadF16(w, r3 + kb).fma(xv, a3);
         }
-        finish4(x, xOff, in, w, K_F16, o, k, a0, a1, a2, a3, out, outOff);
-    }
-
-    private static void finish4(float[] x, int xOff, int in, MemorySegment w, int kind, int o, int k,
-                                FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,
-                                float[] out, int outOff) {
         float s0 = a0.reduceLanes(VectorOperators.ADD);
         float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        long e0 = (long) o * in;
+        for (; k < in; k++) {
+            float xv = x[xOff + k];
+            s0 += xv * Float.float16ToFloat(w.getAtIndex(Tensor.I16_LE, e0 + k));
+            s1 += xv * Float.float16ToFloat(w.getAtIndex(Tensor.I16_LE, e0 + in + k));
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = s1;
+    }
+
+    /** Scalar tail {@code [k, in)} and store; takes floats so that no vector is boxed. */
+    private static void finish4(float[] x, int xOff, int in, MemorySegment w, int kind, int o, int k,
+                                float s0, float s1, float s2, float s3, float[] out, int outOff) {
         long e0 = (long) o * in;
         for (; k < in; k++) {
             float xv = x[xOff + k];
