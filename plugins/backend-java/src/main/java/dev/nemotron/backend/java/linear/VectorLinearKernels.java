@@ -21,20 +21,23 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Two paths:
  *
  * <ul>
- *   <li><b>GEMM</b> (at least {@value #GEMM_MIN_ROWS} rows): BLIS-style. The weight, stored
- *       {@code [outF, in]} in F32, BF16 or F16, is converted and transposed once per cache block
- *       into k-major float panels of {@code NR = 2 * lanes} output columns; a {@code 6 x NR}
- *       register-blocked micro-kernel keeps 12 vector accumulators (tiles of {@code out}) and, for
- *       each {@code k}, broadcasts six values of {@code x} against two panel vectors: 12 FMAs for 2
- *       vector loads and 6 broadcasts. Blocking: {@value #KC} along {@code in} (a panel fits L1),
- *       {@value #MC} rows of {@code x} (stay in L2), {@value #NC_PANELS} panels per packed block.
- *       Tasks split the output columns (or the rows, when there are few columns).
- *   <li><b>GEMV</b> (decode, fewer rows): memory-bound; the weight is streamed once straight from
- *       its segment (converted in registers), four output rows at a time with eight
- *       accumulators, the output rows split over the cores.
+ *   <li><b>GEMM</b> (at least {@value #GEMM_MIN_ROWS_F32} rows for F32 weights,
+ *       {@value #GEMM_MIN_ROWS_HALF} for BF16/F16): BLIS-style. Each task owns a range of output
+ *       columns; it converts (F32/BF16/F16 to float) and transposes the weight, stored
+ *       {@code [outF, in]}, into k-major panels of {@code NR = 2 x lanes} output columns, reading
+ *       each weight row as one long run. A {@code 6 x NR} register-blocked micro-kernel keeps 12
+ *       vector accumulators (a tile of {@code out}) and, for each {@code k}, broadcasts six values
+ *       of {@code x} against two panel vectors: 12 FMAs for 2 vector loads and 6 broadcasts.
+ *       Blocking: {@value #KC} along {@code in} (a 16 KiB panel slice stays in L1), {@value #MC}
+ *       rows of {@code x} (in L2). {@code x} is first copied once, shared by all tasks, at a padded
+ *       row stride so the six rows of a tile never collide in L1 sets (rows of 4 KiB would).
+ *   <li><b>GEMV</b> (decode and other short inputs): memory-bound; the weight is streamed once
+ *       straight from its segment (converted in registers, never packed), four output rows at a
+ *       time, two rows of {@code x} per pass, the output rows split over the cores.
  * </ul>
  *
  * <p>The weight segment may be any segment (heap, native, a mapped file slice) at any alignment.
+ * Results are {@code float} sums in an order that differs from a sequential loop.
  */
 public final class VectorLinearKernels implements LinearKernels {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -53,10 +56,16 @@ public final class VectorLinearKernels implements LinearKernels {
     static final int KC = 256;
     /** Rows of {@code x} per block: {@code MC x KC} floats stay in L2. */
     static final int MC = 120;
+    /** At most this many floats of packed weight panels per task block (512 KiB, about L2). */
+    static final long PACK_BUDGET_FLOATS = 1L << 17;
     /** Panels per packed block of the weight. */
-    static final int NC_PANELS = 8;
-    /** From this many rows on, the packed GEMM path is used. */
-    static final int GEMM_MIN_ROWS = 6;
+    static final int NC_PANELS = 64;
+    /**
+     * From this many rows on, the packed GEMM path is used (below, streaming the weight once per
+     * two rows of x beats packing it: measured crossover on Zen 3, 2048 x 2048 weights).
+     */
+    static final int GEMM_MIN_ROWS_F32 = 48;
+    static final int GEMM_MIN_ROWS_HALF = 24;
     /** About the least number of FMAs worth a task of its own. */
     private static final long MIN_TASK_FMAS = 1L << 19;
 
@@ -113,7 +122,7 @@ public final class VectorLinearKernels implements LinearKernels {
         }
         MemorySegment w = weight.data();
         int kind = kindOf(wt);
-        if (rows < GEMM_MIN_ROWS) {
+        if (rows < (kind == K_F32 ? GEMM_MIN_ROWS_F32 : GEMM_MIN_ROWS_HALF)) {
             gemv(x, rows, in, outF, w, kind, b, out);
         } else {
             gemm(x, rows, in, outF, w, kind, b, out);
@@ -226,7 +235,18 @@ public final class VectorLinearKernels implements LinearKernels {
                                   float[] b, float[] out, int o0, int o1) {
         int o = o0;
         for (; o + 4 <= o1; o += 4) {
-            for (int r = 0; r < rows; r++) {
+            int r = 0;
+            if (kind != K_F16) {
+                // Two rows of x per pass: each weight vector is loaded (and converted) once for both.
+                for (; r + 2 <= rows; r += 2) {
+                    if (kind == K_F32) {
+                        dot4x2F32(x, r * in, in, w, o, out, r * outF + o, outF);
+                    } else {
+                        dot4x2Bf16(x, r * in, in, w, o, out, r * outF + o, outF);
+                    }
+                }
+            }
+            for (; r < rows; r++) {
                 switch (kind) {
                     case K_F32 -> dot4F32(x, r * in, in, w, o, outF, out, r * outF + o);
                     case K_BF16 -> dot4Bf16(x, r * in, in, w, o, out, r * outF + o);
@@ -267,6 +287,72 @@ public final class VectorLinearKernels implements LinearKernels {
             s += x[xOff + k] * scalar(w, kind, e + k);
         }
         return s;
+    }
+
+    private static void dot4x2F32(float[] x, int xOff, int in, MemorySegment w, int o, float[] out,
+                                  int outOff, int outF) {
+        long r0 = (long) o * in * 4;
+        long r1 = r0 + (long) in * 4;
+        long r2 = r1 + (long) in * 4;
+        long r3 = r2 + (long) in * 4;
+        int yOff = xOff + in;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int k = 0;
+        for (; k <= in - L; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector yv = FloatVector.fromArray(F, x, yOff + k);
+            long kb = 4L * k;
+            FloatVector w0 = loadF32(w, r0 + kb);
+            FloatVector w1 = loadF32(w, r1 + kb);
+            FloatVector w2 = loadF32(w, r2 + kb);
+            FloatVector w3 = loadF32(w, r3 + kb);
+            a0 = w0.fma(xv, a0);
+            a1 = w1.fma(xv, a1);
+            a2 = w2.fma(xv, a2);
+            a3 = w3.fma(xv, a3);
+            b0 = w0.fma(yv, b0);
+            b1 = w1.fma(yv, b1);
+            b2 = w2.fma(yv, b2);
+            b3 = w3.fma(yv, b3);
+        }
+        finish4(x, xOff, in, w, K_F32, o, k, a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
+                a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD), out, outOff);
+        finish4(x, yOff, in, w, K_F32, o, k, b0.reduceLanes(VectorOperators.ADD), b1.reduceLanes(VectorOperators.ADD),
+                b2.reduceLanes(VectorOperators.ADD), b3.reduceLanes(VectorOperators.ADD), out, outOff + outF);
+    }
+
+    private static void dot4x2Bf16(float[] x, int xOff, int in, MemorySegment w, int o, float[] out,
+                                   int outOff, int outF) {
+        long r0 = (long) o * in * 2;
+        long r1 = r0 + (long) in * 2;
+        long r2 = r1 + (long) in * 2;
+        long r3 = r2 + (long) in * 2;
+        int yOff = xOff + in;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int k = 0;
+        for (; k <= in - L; k += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
+            FloatVector yv = FloatVector.fromArray(F, x, yOff + k);
+            long kb = 2L * k;
+            FloatVector w0 = loadBf16(w, r0 + kb);
+            FloatVector w1 = loadBf16(w, r1 + kb);
+            FloatVector w2 = loadBf16(w, r2 + kb);
+            FloatVector w3 = loadBf16(w, r3 + kb);
+            a0 = w0.fma(xv, a0);
+            a1 = w1.fma(xv, a1);
+            a2 = w2.fma(xv, a2);
+            a3 = w3.fma(xv, a3);
+            b0 = w0.fma(yv, b0);
+            b1 = w1.fma(yv, b1);
+            b2 = w2.fma(yv, b2);
+            b3 = w3.fma(yv, b3);
+        }
+        finish4(x, xOff, in, w, K_BF16, o, k, a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
+                a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD), out, outOff);
+        finish4(x, yOff, in, w, K_BF16, o, k, b0.reduceLanes(VectorOperators.ADD), b1.reduceLanes(VectorOperators.ADD),
+                b2.reduceLanes(VectorOperators.ADD), b3.reduceLanes(VectorOperators.ADD), out, outOff + outF);
     }
 
     private static void dot4F32(float[] x, int xOff, int in, MemorySegment w, int o, int outF,
@@ -392,63 +478,103 @@ public final class VectorLinearKernels implements LinearKernels {
     private static final class Scratch {
         float[] panels = new float[0];
         float[] rowTmp = new float[0];
-        final float[] aEdge = new float[MR * KC];
+        float[] xPad = new float[0];
         final float[] cEdge = new float[MR * NR];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** Transpose block along k while packing. */
+    static final int TB = 64;
+    /** Column tasks per worker: enough to balance a busy machine; x is shared, so tasks are cheap. */
+    static final int TASKS_PER_THREAD = 4;
+
+    /**
+     * Row stride of the padded copy of x: {@code in} rounded up to a cache line plus one line, so
+     * that the six rows of a micro-tile fall in different L1 sets even when {@code in} is a multiple
+     * of 1024 (4 KiB rows would all map to the same sets of an 8-way L1 and evict each other and
+     * the weight panel).
+     */
+    static int paddedStride(int in) {
+        return (in + 15) / 16 * 16 + 16;
+    }
+
     private void gemm(float[] x, int rows, int in, int outF, MemorySegment w, int kind, float[] b, float[] out) {
+        // One padded copy of x, shared by all tasks (read-only there); rows padded to MR with zeros.
+        int lda = paddedStride(in);
+        int paddedRows = (rows + MR - 1) / MR * MR;
+        Scratch caller = SCRATCH.get();
+        if (caller.xPad.length < paddedRows * lda) {
+            caller.xPad = new float[Math.multiplyExact(paddedRows, lda)];
+        }
+        float[] xp = caller.xPad;
+        parallel.forRange(0, rows, Math.max(1, (1 << 16) / in), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                System.arraycopy(x, r * in, xp, r * lda, in);
+            }
+        });
+        Arrays.fill(xp, rows * lda, paddedRows * lda, 0f);
+
         int nPanels = (outF + NR - 1) / NR;
         int threads = parallel.threads();
         if (nPanels >= 2 * threads || rows < 4 * MR * threads) {
             long perPanel = (long) rows * in * NR;
-            int grain = (int) Math.max(1, (MIN_TASK_FMAS + perPanel - 1) / perPanel);
+            int byWork = (int) Math.max(1, (MIN_TASK_FMAS + perPanel - 1) / perPanel);
+            int tasks = threads * TASKS_PER_THREAD;
+            int grain = Math.max(byWork, (nPanels + tasks - 1) / tasks);
             parallel.forRange(0, nPanels, grain,
-                    (p0, p1) -> gemmBlock(x, 0, rows, in, outF, w, kind, b, out, p0, p1));
+                    (p0, p1) -> gemmBlock(xp, lda, 0, rows, in, outF, w, kind, b, out, p0, p1));
         } else {
-            int nRowBlocks = (rows + MR - 1) / MR;
+            int nRowBlocks = paddedRows / MR;
             long perBlock = (long) MR * in * outF;
             int grain = (int) Math.max(1, (MIN_TASK_FMAS + perBlock - 1) / perBlock);
             parallel.forRange(0, nRowBlocks, grain, (q0, q1) -> gemmBlock(
-                    x, q0 * MR, Math.min(rows, q1 * MR), in, outF, w, kind, b, out, 0, nPanels));
+                    xp, lda, q0 * MR, Math.min(rows, q1 * MR), in, outF, w, kind, b, out, 0, nPanels));
         }
     }
 
-    private static void gemmBlock(float[] x, int r0, int r1, int in, int outF, MemorySegment w, int kind,
-                                  float[] b, float[] out, int p0, int p1) {
+    /**
+     * Rows {@code [r0, r1)} x panels {@code [p0, p1)} of out. {@code xp}: x at row stride
+     * {@code lda}, readable (zero) up to a multiple of MR rows.
+     */
+    private static void gemmBlock(float[] xp, int lda, int r0, int r1, int in, int outF, MemorySegment w,
+                                  int kind, float[] b, float[] out, int p0, int p1) {
         Scratch s = SCRATCH.get();
-        int kcMax = Math.min(KC, in);
-        int need = NC_PANELS * NR * kcMax;
+        int panelFloats = in * NR; // one panel over all of k
+        int ncp = (int) Math.max(1, Math.min(NC_PANELS, PACK_BUDGET_FLOATS / panelFloats));
+        int need = Math.min(ncp, p1 - p0) * panelFloats;
         if (s.panels.length < need) {
             s.panels = new float[need];
         }
-        if (s.rowTmp.length < NR * kcMax) {
-            s.rowTmp = new float[NR * kcMax];
+        int ldt = paddedStride(in);
+        if (s.rowTmp.length < NR * ldt) {
+            s.rowTmp = new float[NR * ldt];
         }
         float[] bp = s.panels;
-        for (int jc = p0; jc < p1; jc += NC_PANELS) {
-            int jn = Math.min(NC_PANELS, p1 - jc);
+        for (int jc = p0; jc < p1; jc += ncp) {
+            int jn = Math.min(ncp, p1 - jc);
+            for (int jr = 0; jr < jn; jr++) {
+                pack(w, kind, in, outF, (jc + jr) * NR, bp, jr * panelFloats, s.rowTmp, ldt);
+            }
             for (int pc = 0; pc < in; pc += KC) {
                 int kc = Math.min(KC, in - pc);
                 boolean acc = pc > 0;
-                for (int jr = 0; jr < jn; jr++) {
-                    pack(w, kind, in, outF, (jc + jr) * NR, pc, kc, bp, jr * NR * kc, s.rowTmp);
-                }
                 for (int ic = r0; ic < r1; ic += MC) {
-                    int ie = Math.min(r1, ic + MC);
+                    int mc = Math.min(MC, r1 - ic);
+                    int aBase = ic * lda + pc;
                     for (int jr = 0; jr < jn; jr++) {
                         int col = (jc + jr) * NR;
-                        int bOff = jr * NR * kc;
+                        int bOff = jr * panelFloats + pc * NR;
                         boolean fullCols = col + NR <= outF;
-                        int ir = ic;
-                        if (fullCols) {
-                            for (; ir + MR <= ie; ir += MR) {
-                                kernel(x, ir * in + pc, in, bp, bOff, kc, out, ir * outF + col, outF, acc);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int cOff = (ic + ir) * outF + col;
+                            if (fullCols && mr == MR) {
+                                kernel(xp, aBase + ir * lda, lda, bp, bOff, kc, out, cOff, outF, acc);
+                            } else {
+                                edge(xp, aBase + ir * lda, lda, mr, kc, bp, bOff, out, cOff, outF,
+                                        Math.min(NR, outF - col), acc, s.cEdge);
                             }
-                        }
-                        if (ir < ie) {
-                            edge(x, ir, ie, in, pc, kc, bp, bOff, out, outF, col, acc, s);
                         }
                     }
                 }
@@ -466,48 +592,47 @@ public final class VectorLinearKernels implements LinearKernels {
         }
     }
 
-    /** Tiles at the edges: rows {@code [ir, ie)} in steps of MR, columns {@code col..} clipped. */
-    private static void edge(float[] x, int ir, int ie, int in, int pc, int kc, float[] bp, int bOff,
-                             float[] out, int outF, int col, boolean acc, Scratch s) {
-        int nc = Math.min(NR, outF - col);
-        float[] a = s.aEdge;
-        float[] c = s.cEdge;
-        for (; ir < ie; ir += MR) {
-            int mr = Math.min(MR, ie - ir);
-            for (int r = 0; r < MR; r++) {
-                if (r < mr) {
-                    System.arraycopy(x, (ir + r) * in + pc, a, r * kc, kc);
-                    if (acc) {
-                        System.arraycopy(out, (ir + r) * outF + col, c, r * NR, nc);
-                    }
-                } else {
-                    Arrays.fill(a, r * kc, (r + 1) * kc, 0f);
-                }
-            }
-            kernel(a, 0, kc, bp, bOff, kc, c, 0, NR, acc);
+    /**
+     * A tile at an edge: {@code mr <= MR} valid rows (the rows of {@code a} past them must be
+     * readable; their results are dropped), {@code nc <= NR} valid columns; through a scratch tile.
+     */
+    private static void edge(float[] a, int aOff, int lda, int mr, int kc, float[] bp, int bOff,
+                             float[] out, int cOff, int ldc, int nc, boolean acc, float[] c) {
+        if (acc) {
             for (int r = 0; r < mr; r++) {
-                System.arraycopy(c, r * NR, out, (ir + r) * outF + col, nc);
+                System.arraycopy(out, cOff + r * ldc, c, r * NR, nc);
             }
+        }
+        kernel(a, aOff, lda, bp, bOff, kc, c, 0, NR, acc);
+        for (int r = 0; r < mr; r++) {
+            System.arraycopy(c, r * NR, out, cOff + r * ldc, nc);
         }
     }
 
     /**
-     * Packs weight rows {@code [col, col+NR)} (zero beyond {@code outF}), k in {@code [pc, pc+kc)},
-     * as {@code dst[dstOff + k*NR + j] = W[col+j, pc+k]}.
+     * Packs weight rows {@code [col, col+NR)} (zero beyond {@code outF}) over all of k as
+     * {@code dst[dstOff + k*NR + j] = W[col+j, k]}: each weight row is read as one long run
+     * (prefetcher-friendly), converted into {@code tmp} at the padded stride {@code ldt} (so the
+     * transposing reads of 16 rows do not collide in L1 sets), then transposed.
      */
-    private static void pack(MemorySegment w, int kind, int in, int outF, int col, int pc, int kc,
-                             float[] dst, int dstOff, float[] tmp) {
+    private static void pack(MemorySegment w, int kind, int in, int outF, int col,
+                             float[] dst, int dstOff, float[] tmp, int ldt) {
         int nc = Math.min(NR, outF - col);
         for (int j = 0; j < nc; j++) {
-            convert(w, kind, (long) (col + j) * in + pc, tmp, j * kc, kc);
+            convert(w, kind, (long) (col + j) * in, tmp, j * ldt, in);
         }
-        if (nc < NR) {
-            Arrays.fill(tmp, nc * kc, NR * kc, 0f);
+        for (int j = nc; j < NR; j++) {
+            Arrays.fill(tmp, j * ldt, j * ldt + in, 0f);
         }
-        for (int k = 0; k < kc; k++) {
-            int d = dstOff + k * NR;
+        // Blocked over k so that both the 16 source runs and the destination stay in L1.
+        for (int k0 = 0; k0 < in; k0 += TB) {
+            int k1 = Math.min(in, k0 + TB);
             for (int j = 0; j < NR; j++) {
-                dst[d + j] = tmp[j * kc + k];
+                int t = j * ldt;
+                int d = dstOff + j;
+                for (int k = k0; k < k1; k++) {
+                    dst[d + k * NR] = tmp[t + k];
+                }
             }
         }
     }
@@ -539,8 +664,8 @@ public final class VectorLinearKernels implements LinearKernels {
             c30 = c00; c31 = c00; c40 = c00; c41 = c00; c50 = c00; c51 = c00;
         }
         int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        int bo = bOff;
-        for (int k = 0; k < kc; k++, bo += NR) {
+        for (int k = 0; k < kc; k++) {
+            int bo = bOff + k * NR;
             FloatVector b0 = FloatVector.fromArray(F, b, bo);
             FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
             FloatVector v;
