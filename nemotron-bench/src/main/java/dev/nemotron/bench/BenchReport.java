@@ -30,6 +30,7 @@ public final class BenchReport {
 
     public static void main(String[] args) throws RunnerException {
         boolean quick = List.of(args).contains("--quick");
+        String loadBefore = loadAverage();
         ChainedOptionsBuilder opts = new OptionsBuilder()
                 .include(FmaPeakBenchmark.class.getName() + ".")
                 .include(MatmulBenchmark.class.getName() + ".")
@@ -58,6 +59,8 @@ public final class BenchReport {
         md.append("- JDK: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(Runtime.version()).append(", preferred vector ").append(lanes * 32)
                 .append(" bit (").append(lanes).append(" fp32 lanes)\n");
+        md.append("- Load average (1/5/15 min) before / after: ").append(loadBefore).append(" / ")
+                .append(loadAverage()).append(" (other work on the machine depresses the numbers)\n");
         md.append("- Settings: ").append(quick ? "--quick (1 x 1 s warm-up, 2 x 1 s)" : "1 fork, 3 x 2 s warm-up, 5 x 2 s")
                 .append("\n\n");
         md.append("| Benchmark | Shape (rows x in x out) | Weights | ops/s | GFLOP/s | % of measured peak | Weight GB/s |\n");
@@ -92,6 +95,15 @@ public final class BenchReport {
                 peak / cores / (2.0 * lanes * 2)));
         System.out.println();
         System.out.println(md);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "n/a";
+        }
     }
 
     private static String cpuModel() {

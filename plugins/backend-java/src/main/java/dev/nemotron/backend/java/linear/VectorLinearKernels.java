@@ -228,10 +228,30 @@ public final class VectorLinearKernels implements LinearKernels {
         long perOut = (long) rows * in;
         int grain = (int) Math.max(4, Math.min(outF, (MIN_TASK_FMAS + perOut - 1) / perOut));
         grain = (grain + 3) & ~3;
-        parallel.forRange(0, outF, grain, (o0, o1) -> gemvRange(x, rows, in, outF, w, kind, b, out, o0, o1));
+        float[] xd = null;
+        if (kind == K_BF16) {
+            // x split into even and odd elements, row by row: BF16 weights are then widened
+            // in place (an int holds elements 2i and 2i+1: one shift and one mask make two float
+            // vectors), with no lane-crossing conversion; the dot product does not care about order.
+            Scratch caller = SCRATCH.get();
+            if (caller.xPad.length < rows * in) {
+                caller.xPad = new float[rows * in];
+            }
+            xd = caller.xPad;
+            int half = in / 2;
+            for (int r = 0; r < rows; r++) {
+                int base = r * in;
+                for (int j = 0; j < half; j++) {
+                    xd[base + j] = x[base + 2 * j];
+                    xd[base + half + j] = x[base + 2 * j + 1];
+                }
+            }
+        }
+        float[] xdf = xd;
+        parallel.forRange(0, outF, grain, (o0, o1) -> gemvRange(x, xdf, rows, in, outF, w, kind, b, out, o0, o1));
     }
 
-    private static void gemvRange(float[] x, int rows, int in, int outF, MemorySegment w, int kind,
+    private static void gemvRange(float[] x, float[] xd, int rows, int in, int outF, MemorySegment w, int kind,
                                   float[] b, float[] out, int o0, int o1) {
         int o = o0;
         for (; o + 4 <= o1; o += 4) {
@@ -242,14 +262,14 @@ public final class VectorLinearKernels implements LinearKernels {
                     if (kind == K_F32) {
                         dot4x2F32(x, r * in, in, w, o, out, r * outF + o, outF);
                     } else {
-                        dot4x2Bf16(x, r * in, in, w, o, out, r * outF + o, outF);
+                        dot4x2Bf16(x, xd, r * in, in, w, o, out, r * outF + o, outF);
                     }
                 }
             }
             for (; r < rows; r++) {
                 switch (kind) {
                     case K_F32 -> dot4F32(x, r * in, in, w, o, outF, out, r * outF + o);
-                    case K_BF16 -> dot4Bf16(x, r * in, in, w, o, out, r * outF + o);
+                    case K_BF16 -> dot4Bf16(x, xd, r * in, in, w, o, out, r * outF + o);
                     default -> dot4F16(x, r * in, in, w, o, out, r * outF + o);
                 }
             }
@@ -322,32 +342,53 @@ public final class VectorLinearKernels implements LinearKernels {
                 b2.reduceLanes(VectorOperators.ADD), b3.reduceLanes(VectorOperators.ADD), out, outOff + outF);
     }
 
-    private static void dot4x2Bf16(float[] x, int xOff, int in, MemorySegment w, int o, float[] out,
-                                   int outOff, int outF) {
+    /** Loads 2L BF16 weights as L ints; see {@link #evenBf16} and {@link #oddBf16}. */
+    static IntVector loadBf16Pairs(MemorySegment w, long byteOff) {
+        return IntVector.fromMemorySegment(I, w, byteOff, LE);
+    }
+
+    /** The even-indexed elements of a pair vector, widened to float. */
+    static FloatVector evenBf16(IntVector pairs) {
+        return pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** The odd-indexed elements of a pair vector, widened to float. */
+    static FloatVector oddBf16(IntVector pairs) {
+        return pairs.and(0xFFFF0000).reinterpretAsFloats();
+    }
+
+    private static void dot4x2Bf16(float[] x, float[] xd, int xOff, int in, MemorySegment w, int o,
+                                   float[] out, int outOff, int outF) {
         long r0 = (long) o * in * 2;
         long r1 = r0 + (long) in * 2;
         long r2 = r1 + (long) in * 2;
         long r3 = r2 + (long) in * 2;
+        int half = in / 2;
         int yOff = xOff + in;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int k = 0;
-        for (; k <= in - L; k += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
-            FloatVector yv = FloatVector.fromArray(F, x, yOff + k);
+        for (; k <= in - 2 * L; k += 2 * L) {
+            int j = k >> 1;
+            FloatVector xe = FloatVector.fromArray(F, xd, xOff + j);
+            FloatVector xo = FloatVector.fromArray(F, xd, xOff + half + j);
+            FloatVector ye = FloatVector.fromArray(F, xd, yOff + j);
+            FloatVector yo = FloatVector.fromArray(F, xd, yOff + half + j);
             long kb = 2L * k;
-            FloatVector w0 = loadBf16(w, r0 + kb);
-            FloatVector w1 = loadBf16(w, r1 + kb);
-            FloatVector w2 = loadBf16(w, r2 + kb);
-            FloatVector w3 = loadBf16(w, r3 + kb);
-            a0 = w0.fma(xv, a0);
-            a1 = w1.fma(xv, a1);
-            a2 = w2.fma(xv, a2);
-            a3 = w3.fma(xv, a3);
-            b0 = w0.fma(yv, b0);
-            b1 = w1.fma(yv, b1);
-            b2 = w2.fma(yv, b2);
-            b3 = w3.fma(yv, b3);
+            IntVector p0 = loadBf16Pairs(w, r0 + kb);
+            IntVector p1 = loadBf16Pairs(w, r1 + kb);
+            IntVector p2 = loadBf16Pairs(w, r2 + kb);
+            IntVector p3 = loadBf16Pairs(w, r3 + kb);
+            FloatVector e0 = evenBf16(p0), e1 = evenBf16(p1), e2 = evenBf16(p2), e3 = evenBf16(p3);
+            FloatVector d0 = oddBf16(p0), d1 = oddBf16(p1), d2 = oddBf16(p2), d3 = oddBf16(p3);
+            a0 = d0.fma(xo, e0.fma(xe, a0));
+            a1 = d1.fma(xo, e1.fma(xe, a1));
+            a2 = d2.fma(xo, e2.fma(xe, a2));
+            a3 = d3.fma(xo, e3.fma(xe, a3));
+            b0 = d0.fma(yo, e0.fma(ye, b0));
+            b1 = d1.fma(yo, e1.fma(ye, b1));
+            b2 = d2.fma(yo, e2.fma(ye, b2));
+            b3 = d3.fma(yo, e3.fma(ye, b3));
         }
         finish4(x, xOff, in, w, K_BF16, o, k, a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
                 a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD), out, outOff);
@@ -391,35 +432,34 @@ public final class VectorLinearKernels implements LinearKernels {
                 a3.add(b3).reduceLanes(VectorOperators.ADD), out, outOff);
     }
 
-    private static void dot4Bf16(float[] x, int xOff, int in, MemorySegment w, int o, float[] out, int outOff) {
+    private static void dot4Bf16(float[] x, float[] xd, int xOff, int in, MemorySegment w, int o,
+                                 float[] out, int outOff) {
         long r0 = (long) o * in * 2;
         long r1 = r0 + (long) in * 2;
         long r2 = r1 + (long) in * 2;
         long r3 = r2 + (long) in * 2;
+        int half = in / 2;
+        // Even and odd halves accumulate separately: eight independent FMA chains.
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int k = 0;
         for (; k <= in - 2 * L; k += 2 * L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
-            FloatVector xw = FloatVector.fromArray(F, x, xOff + k + L);
+            int j = k >> 1;
+            FloatVector xe = FloatVector.fromArray(F, xd, xOff + j);
+            FloatVector xo = FloatVector.fromArray(F, xd, xOff + half + j);
             long kb = 2L * k;
-            long kb2 = kb + 2L * L;
-            a0 = loadBf16(w, r0 + kb).fma(xv, a0);
-            a1 = loadBf16(w, r1 + kb).fma(xv, a1);
-            a2 = loadBf16(w, r2 + kb).fma(xv, a2);
-            a3 = loadBf16(w, r3 + kb).fma(xv, a3);
-            b0 = loadBf16(w, r0 + kb2).fma(xw, b0);
-            b1 = loadBf16(w, r1 + kb2).fma(xw, b1);
-            b2 = loadBf16(w, r2 + kb2).fma(xw, b2);
-            b3 = loadBf16(w, r3 + kb2).fma(xw, b3);
-        }
-        for (; k <= in - L; k += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xOff + k);
-            long kb = 2L * k;
-            a0 = loadBf16(w, r0 + kb).fma(xv, a0);
-            a1 = loadBf16(w, r1 + kb).fma(xv, a1);
-            a2 = loadBf16(w, r2 + kb).fma(xv, a2);
-            a3 = loadBf16(w, r3 + kb).fma(xv, a3);
+            IntVector p0 = loadBf16Pairs(w, r0 + kb);
+            IntVector p1 = loadBf16Pairs(w, r1 + kb);
+            IntVector p2 = loadBf16Pairs(w, r2 + kb);
+            IntVector p3 = loadBf16Pairs(w, r3 + kb);
+            a0 = evenBf16(p0).fma(xe, a0);
+            a1 = evenBf16(p1).fma(xe, a1);
+            a2 = evenBf16(p2).fma(xe, a2);
+            a3 = evenBf16(p3).fma(xe, a3);
+            b0 = oddBf16(p0).fma(xo, b0);
+            b1 = oddBf16(p1).fma(xo, b1);
+            b2 = oddBf16(p2).fma(xo, b2);
+            b3 = oddBf16(p3).fma(xo, b3);
         }
         finish4(x, xOff, in, w, K_BF16, o, k, a0.add(b0).reduceLanes(VectorOperators.ADD),
                 a1.add(b1).reduceLanes(VectorOperators.ADD), a2.add(b2).reduceLanes(VectorOperators.ADD),
