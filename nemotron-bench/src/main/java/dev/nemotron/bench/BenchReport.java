@@ -90,7 +90,7 @@ public final class BenchReport {
         md.append(String.format(Locale.ROOT,
                 "%nGFLOP/s = ops/s x 2 x rows x in x out / 1e9 (FMA peak: ops/s x 2 x %d lanes x %d x %d / 1e9). "
                         + "Roofline: peak per core = 2 FMA units x %d fp32 lanes x 2 flops x clock; the measured "
-                        + "peak implies %.2f GHz per core.%n",
+                        + "peak implies an effective %.2f GHz per core (less than the real clock when other work shares the cores).%n",
                 lanes, FmaPeakBenchmark.ACCUMULATORS, FmaPeakBenchmark.ITERATIONS, lanes,
                 peak / cores / (2.0 * lanes * 2)));
         System.out.println();

@@ -233,11 +233,7 @@ public final class VectorLinearKernels implements LinearKernels {
             // x split into even and odd elements, row by row: BF16 weights are then widened
             // in place (an int holds elements 2i and 2i+1: one shift and one mask make two float
             // vectors), with no lane-crossing conversion; the dot product does not care about order.
-            Scratch caller = SCRATCH.get();
-            if (caller.xPad.length < rows * in) {
-                caller.xPad = new float[rows * in];
-            }
-            xd = caller.xPad;
+            xd = scratchX(rows * in);
             int half = in / 2;
             for (int r = 0; r < rows; r++) {
                 int base = r * in;
@@ -524,6 +520,22 @@ public final class VectorLinearKernels implements LinearKernels {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** Copies of x up to this size (16 MiB) are kept per calling thread; larger ones are not. */
+    private static final int X_SCRATCH_KEEP = 1 << 22;
+
+    /** A buffer of at least {@code n} floats for a copy of x, owned by the calling thread. */
+    private static float[] scratchX(int n) {
+        Scratch caller = SCRATCH.get();
+        if (caller.xPad.length >= n) {
+            return caller.xPad;
+        }
+        float[] a = new float[n];
+        if (n <= X_SCRATCH_KEEP) {
+            caller.xPad = a;
+        }
+        return a;
+    }
+
     /** Transpose block along k while packing. */
     static final int TB = 64;
     /** Column tasks per worker: enough to balance a busy machine; x is shared, so tasks are cheap. */
@@ -543,11 +555,7 @@ public final class VectorLinearKernels implements LinearKernels {
         // One padded copy of x, shared by all tasks (read-only there); rows padded to MR with zeros.
         int lda = paddedStride(in);
         int paddedRows = (rows + MR - 1) / MR * MR;
-        Scratch caller = SCRATCH.get();
-        if (caller.xPad.length < paddedRows * lda) {
-            caller.xPad = new float[Math.multiplyExact(paddedRows, lda)];
-        }
-        float[] xp = caller.xPad;
+        float[] xp = scratchX(Math.multiplyExact(paddedRows, lda));
         parallel.forRange(0, rows, Math.max(1, (1 << 16) / in), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 System.arraycopy(x, r * in, xp, r * lda, in);
