@@ -9,7 +9,7 @@ import dev.nemotron.api.backend.MambaKernels;
 import dev.nemotron.api.backend.NormKernels;
 import dev.nemotron.backend.java.activation.VectorActivationKernels;
 import dev.nemotron.backend.java.attention.VectorAttentionKernels;
-import dev.nemotron.backend.java.linear.SimpleLinearKernels;
+import dev.nemotron.backend.java.linear.VectorLinearKernels;
 import dev.nemotron.backend.java.mamba.VectorMambaKernels;
 import dev.nemotron.backend.java.norm.VectorNormKernels;
 import java.util.Set;
@@ -29,7 +29,7 @@ public final class JavaBackend implements Backend {
     /** A backend running its kernels on {@code parallel}, which it then owns. */
     public JavaBackend(Parallel parallel) {
         this.parallel = parallel;
-        this.linear = new SimpleLinearKernels(parallel);
+        this.linear = new VectorLinearKernels(parallel);
         this.norms = new VectorNormKernels(parallel);
         this.mamba = new VectorMambaKernels(parallel);
         this.attention = new VectorAttentionKernels(parallel);

@@ -7,7 +7,7 @@ import static dev.nemotron.backend.java.TestData.tensor;
 
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
-import dev.nemotron.backend.java.linear.SimpleLinearKernels;
+import dev.nemotron.backend.java.linear.VectorLinearKernels;
 import dev.nemotron.backend.java.reference.ReferenceKernels;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class LinearKernelsTest {
     private static final Parallel PAR = new Parallel(2);
-    private static final SimpleLinearKernels FAST = new SimpleLinearKernels(PAR);
+    private static final VectorLinearKernels FAST = new VectorLinearKernels(PAR);
     private static final ReferenceKernels REF = new ReferenceKernels();
 
     @AfterAll

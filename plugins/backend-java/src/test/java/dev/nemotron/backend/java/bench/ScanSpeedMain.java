@@ -5,7 +5,7 @@ import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.backend.java.Parallel;
 import dev.nemotron.backend.java.TestData;
-import dev.nemotron.backend.java.linear.SimpleLinearKernels;
+import dev.nemotron.backend.java.linear.VectorLinearKernels;
 import dev.nemotron.backend.java.mamba.VectorMambaKernels;
 import java.util.SplittableRandom;
 
@@ -54,7 +54,7 @@ public final class ScanSpeedMain {
             Tensor w = TestData.tensor(TestData.randn(rnd, in * out), DType.BF16, out, in);
             float[] xv = TestData.randn(rnd, in);
             float[] o = new float[out];
-            SimpleLinearKernels lin = new SimpleLinearKernels(par);
+            VectorLinearKernels lin = new VectorLinearKernels(par);
             for (int rep = 0; rep < 5; rep++) {
                 long t0 = System.nanoTime();
                 lin.matmul(xv, 1, w, null, o);
