@@ -1,6 +1,8 @@
 package dev.nemotron.infer.chat.jinja;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.infer.chat.jinja.error.TemplateRenderError;
+import dev.nemotron.infer.chat.jinja.error.TemplateSyntaxError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
