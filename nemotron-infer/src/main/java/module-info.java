@@ -1,15 +1,18 @@
 /**
  * Inference: the Hugging Face {@code tokenizer.json} tokenizer
- * ({@link dev.nemotron.infer.tokenizer.Tokenizer}), chat templates, sampling and the thinking
- * budget, and the generation engine (caches, continuous batching, admission control).
+ * ({@link dev.nemotron.infer.tokenizer.Tokenizer}), chat templates (the built-in Nemotron Nano 2
+ * format and a Jinja interpreter for {@code tokenizer_config.json} templates), sampling and the
+ * thinking budget, the generation engine (caches, continuous batching, admission control) and the
+ * throughput benchmark.
  */
 module dev.nemotron.infer {
     requires transitive dev.nemotron.arch;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     requires java.management;
 
     exports dev.nemotron.infer.bench;
+    exports dev.nemotron.infer.chat;
     exports dev.nemotron.infer.engine;
     exports dev.nemotron.infer.sampling;
     exports dev.nemotron.infer.thinking;
