@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.testing.Fixtures;
+import dev.nemotron.arch.testing.PatternSpelling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,19 +24,7 @@ class ConfigParserTest {
 
     /** The fixture with hybrid_override_pattern instead of layers_block_type. */
     static ObjectNode patternSpelling(ObjectNode cfg) {
-        StringBuilder p = new StringBuilder();
-        for (var t : cfg.get("layers_block_type")) {
-            p.append(switch (t.textValue()) {
-                case "linear_attention", "mamba" -> 'M';
-                case "full_attention", "attention" -> '*';
-                case "mlp" -> '-';
-                default -> throw new AssertionError(t);
-            });
-        }
-        ObjectNode copy = cfg.deepCopy();
-        copy.remove("layers_block_type");
-        copy.put("hybrid_override_pattern", p.toString());
-        return copy;
+        return PatternSpelling.of(cfg);
     }
 
     @Test

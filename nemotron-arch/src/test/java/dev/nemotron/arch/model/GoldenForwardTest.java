@@ -10,6 +10,7 @@ import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.safetensors.SafetensorsFile;
 import dev.nemotron.arch.testing.Fixtures;
 import dev.nemotron.arch.testing.Numerics;
+import dev.nemotron.arch.testing.PatternSpelling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -1,13 +1,13 @@
-package dev.nemotron.arch.model;
+package dev.nemotron.arch.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Rewrites a {@code layers_block_type} config into the {@code hybrid_override_pattern} spelling. */
-final class PatternSpelling {
+public final class PatternSpelling {
     private PatternSpelling() {
     }
 
-    static ObjectNode of(ObjectNode cfg) {
+    public static ObjectNode of(ObjectNode cfg) {
         StringBuilder p = new StringBuilder();
         for (var t : cfg.get("layers_block_type")) {
             p.append(switch (t.textValue()) {
