@@ -11,6 +11,7 @@ import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.SafetensorsWriter;
 import dev.nemotron.cli.output.Json;
+import dev.nemotron.infer.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -43,6 +44,10 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "DTYPE", description = "Storage dtype: F32, BF16 or F16 (default: the config's dtype).")
     DType dtype;
 
+    @Option(names = "--tokenizer", paramLabel = "FILE_OR_DIR",
+            description = "A tokenizer.json (or a directory with one, and optionally tokenizer_config.json) to copy into the model.")
+    Path tokenizer;
+
     @Override
     public Integer call() throws IOException {
         MixerRegistry registry = MixerRegistry.discover();
@@ -55,6 +60,7 @@ public final class InitCommand implements Callable<Integer> {
         if (Files.exists(out.resolve("model.safetensors")) || Files.exists(out.resolve("model.safetensors.index.json"))) {
             throw new NemotronException(out + ": already holds a model; choose another --out");
         }
+        Path tokenizerFile = tokenizer == null ? null : checkTokenizer(c.vocabSize());
         Files.createDirectories(out);
         try (Arena arena = Arena.ofConfined()) {
             Map<String, Tensor> weights = RandomWeights.generate(graph, seed, storage, arena);
@@ -62,6 +68,9 @@ public final class InitCommand implements Callable<Integer> {
                     Map.of("format", "pt", "producer", "nemotron init", "seed", Long.toString(seed)));
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+        if (tokenizerFile != null) {
+            copyTokenizer(tokenizerFile);
         }
         Path configFile = Files.isDirectory(config) ? config.resolve("config.json") : config;
         Files.copy(configFile, out.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
@@ -71,7 +80,32 @@ public final class InitCommand implements Callable<Integer> {
         o.put("dtype", storage.safetensorsName());
         o.put("pattern", c.pattern());
         o.put("seed", seed);
+        o.put("tokenizer", tokenizer != null);
         Json.print(spec.commandLine().getOut(), o);
         return 0;
+    }
+
+    /** The tokenizer.json to copy, after checking that its ids fit the vocabulary. */
+    private Path checkTokenizer(int vocabSize) {
+        Path file = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
+        Tokenizer tok = Tokenizer.load(file);
+        int maxId = tok.vocabSize() - 1;
+        for (int id : tok.specialIds()) {
+            maxId = Math.max(maxId, id);
+        }
+        if (maxId >= vocabSize) {
+            throw new NemotronException(file + ": token ids go up to " + maxId + " but the config's vocab_size is "
+                    + vocabSize);
+        }
+        return file;
+    }
+
+    /** Copies tokenizer.json and the tokenizer_config.json beside it, if any. */
+    private void copyTokenizer(Path file) throws IOException {
+        Files.copy(file, out.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+        Path tokenizerConfig = file.resolveSibling("tokenizer_config.json");
+        if (Files.isRegularFile(tokenizerConfig)) {
+            Files.copy(tokenizerConfig, out.resolve("tokenizer_config.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }
