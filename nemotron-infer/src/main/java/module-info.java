@@ -5,9 +5,10 @@
  */
 module dev.nemotron.infer {
     requires transitive dev.nemotron.arch;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
 
+    exports dev.nemotron.infer.chat;
     exports dev.nemotron.infer.engine;
     exports dev.nemotron.infer.sampling;
     exports dev.nemotron.infer.thinking;
