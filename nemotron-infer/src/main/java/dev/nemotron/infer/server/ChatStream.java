@@ -1,0 +1,89 @@
+package dev.nemotron.infer.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.infer.engine.GenerationResult;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Streams a chat completion: per sample a first chunk with {@code delta.role}, then
+ * {@code delta.reasoning_content} and {@code delta.content} pieces, then a chunk with the
+ * {@code finish_reason}; after all samples the usage chunk (if asked for) and {@code [DONE]}.
+ * A failed write means the client went away: every sample is cancelled.
+ */
+final class ChatStream {
+    private static final Logger LOG = LogManager.getLogger(ChatStream.class);
+
+    private final ApiExchange exchange;
+    private final Generations generations;
+    private final String model;
+    private final String id;
+    private final long created;
+    private final boolean includeUsage;
+
+    ChatStream(ApiExchange exchange, Generations generations, String model, String id, long created,
+               boolean includeUsage) {
+        this.exchange = exchange;
+        this.generations = generations;
+        this.model = model;
+        this.id = id;
+        this.created = created;
+        this.includeUsage = includeUsage;
+    }
+
+    void run() throws InterruptedException {
+        try {
+            SseWriter sse = exchange.startEvents();
+            int n = generations.size();
+            for (int i = 0; i < n; i++) {
+                sse.send(chunk(i, ServerJson.MAPPER.createObjectNode().put("role", "assistant").put("content", ""), null));
+            }
+            GenerationResult[] results = new GenerationResult[n];
+            int remaining = n;
+            while (remaining > 0) {
+                switch (generations.next()) {
+                    case Generations.Delta d -> sse.send(chunk(d.index(), ServerJson.MAPPER.createObjectNode()
+                            .put(d.delta().reasoning() ? "reasoning_content" : "content", d.delta().text()), null));
+                    case Generations.Done done -> {
+                        results[done.index()] = done.result();
+                        remaining--;
+                        if (done.result().error() != null) {
+                            sse.send(new ApiException(500, "server_error", "generation failed: " + done.result().error(),
+                                    null, null).toJson());
+                        }
+                        sse.send(chunk(done.index(), ServerJson.MAPPER.createObjectNode(),
+                                ResponseParts.finishReason(done.result())));
+                    }
+                }
+            }
+            if (includeUsage) {
+                ObjectNode last = ResponseParts.envelope(id, "chat.completion.chunk", created, model);
+                last.putArray("choices");
+                last.set("usage", ResponseParts.usage(Arrays.asList(results)));
+                sse.send(last);
+            }
+            sse.done();
+        } catch (IOException e) {
+            LOG.debug("client went away mid-stream ({}); cancelling", e.toString());
+            generations.cancelAll();
+        } catch (InterruptedException e) {
+            generations.cancelAll();
+            throw e;
+        }
+    }
+
+    private ObjectNode chunk(int index, ObjectNode delta, String finishReason) {
+        ObjectNode c = ResponseParts.envelope(id, "chat.completion.chunk", created, model);
+        ObjectNode choice = c.putArray("choices").addObject();
+        choice.put("index", index);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        if (includeUsage) {
+            c.putNull("usage");
+        }
+        return c;
+    }
+}
