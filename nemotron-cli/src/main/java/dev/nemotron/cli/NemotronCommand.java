@@ -2,6 +2,8 @@ package dev.nemotron.cli;
 
 import dev.nemotron.cli.command.BackendsCommand;
 import dev.nemotron.cli.command.BenchCommand;
+import dev.nemotron.cli.command.ChatCommand;
+import dev.nemotron.cli.command.GenerateCommand;
 import dev.nemotron.cli.command.ForwardCommand;
 import dev.nemotron.cli.command.InitCommand;
 import dev.nemotron.cli.command.InspectCommand;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** The top-level {@code nemotron} command; every action is a subcommand. */
 @Command(name = "nemotron", mixinStandardHelpOptions = true, version = "nemotron 0.1.0-SNAPSHOT",
         description = "Nemotron SDK for Java: hybrid Mamba-2/Transformer models (Nemotron-H, Nemotron Nano 2).",
-        subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, BackendsCommand.class, BenchCommand.class,
+        subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, BackendsCommand.class, BenchCommand.class, GenerateCommand.class, ChatCommand.class,
             TokenizeCommand.class})
 public final class NemotronCommand implements Runnable {
     @Spec

@@ -1,0 +1,64 @@
+package dev.nemotron.cli.command;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.infer.chat.ChatMessage;
+import dev.nemotron.infer.chat.RenderOptions;
+import dev.nemotron.infer.chat.RenderedPrompt;
+import dev.nemotron.infer.engine.EngineConfig;
+import dev.nemotron.infer.server.ChatTemplateChoice;
+import dev.nemotron.infer.server.ModelLoader;
+import dev.nemotron.infer.server.ModelOptions;
+import dev.nemotron.infer.server.ServedModel;
+import dev.nemotron.infer.tokenizer.Tokenizer;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A model directory loaded for the generate and chat commands (engine, tokenizer, chat template). */
+final class ModelSession implements AutoCloseable {
+    final ServedModel model;
+
+    ModelSession(Path dir, String backend) {
+        this.model = ModelLoader.load(dir, new ModelOptions(backend, EngineConfig.defaults(), null, ChatTemplateChoice.AUTO));
+    }
+
+    Tokenizer tokenizer(String why) {
+        Tokenizer t = model.tokenizer();
+        if (t == null) {
+            throw new NemotronException("the model directory has no tokenizer.json, which " + why + " needs");
+        }
+        return t;
+    }
+
+    /** The chat template applied to {@code messages}, with a generation prompt. */
+    RenderedPrompt render(List<ChatMessage> messages) {
+        if (model.chatTemplate() == null) {
+            throw new NemotronException("the model has no chat template (no tokenizer.json / tokenizer_config.json)");
+        }
+        return model.chatTemplate().render(messages, RenderOptions.defaults().withGenerationPrompt(true));
+    }
+
+    /** True when the prompt ends inside an open reasoning block ({@code <think>}, then newlines). */
+    static boolean endsInOpenThink(int[] ids, Tokenizer tok) {
+        if (tok == null) {
+            return false;
+        }
+        var think = tok.tokenToId("<think>");
+        if (think.isEmpty()) {
+            return false;
+        }
+        for (int i = ids.length - 1; i >= 0; i--) {
+            if (ids[i] == think.getAsInt()) {
+                return true;
+            }
+            if (!tok.decode(new int[] {ids[i]}, false).isBlank()) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
