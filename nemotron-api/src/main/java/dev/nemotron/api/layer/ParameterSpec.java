@@ -10,12 +10,20 @@ import java.util.Objects;
  * @param shape the expected shape
  * @param shapeFrom the config fields the shape follows from, for error messages, e.g.
  *              {@code "mamba_num_heads*mamba_head_dim, n_groups, ssm_state_size, hidden_size"}
+ * @param optional  the checkpoint may lack it (implementations differ, e.g. attention biases that
+ *              {@code attention_bias} asks for but HF's NemotronH never creates); used when
+ *              present, not counted in config-only estimates
  */
-public record ParameterSpec(String name, long[] shape, String shapeFrom) {
+public record ParameterSpec(String name, long[] shape, String shapeFrom, boolean optional) {
     public ParameterSpec {
         Objects.requireNonNull(name, "name");
         shape = shape.clone();
         Objects.requireNonNull(shapeFrom, "shapeFrom");
+    }
+
+    /** A required parameter. */
+    public ParameterSpec(String name, long[] shape, String shapeFrom) {
+        this(name, shape, shapeFrom, false);
     }
 
     public long numel() {
@@ -34,12 +42,12 @@ public record ParameterSpec(String name, long[] shape, String shapeFrom) {
     @Override
     public boolean equals(Object o) {
         return o instanceof ParameterSpec p && p.name.equals(name) && Arrays.equals(p.shape, shape)
-                && p.shapeFrom.equals(shapeFrom);
+                && p.shapeFrom.equals(shapeFrom) && p.optional == optional;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, Arrays.hashCode(shape), shapeFrom);
+        return Objects.hash(name, Arrays.hashCode(shape), shapeFrom, optional);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.nemotron.api.layer.ParameterSpec;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.model.LayerPlan;
 import dev.nemotron.arch.model.ModelGraph;
-import dev.nemotron.arch.model.NamedParameter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -43,16 +42,13 @@ public final class MemoryEstimator {
         for (LayerPlan layer : graph.layers()) {
             long n = d; // the layer's RMSNorm
             for (ParameterSpec p : layer.mixerParameters()) {
-                n += p.numel();
+                n += p.optional() ? 0 : p.numel();
             }
             CacheFootprint cache = layer.factory().cacheFootprint(layer.context(), context, batch, dtype);
             total = total.plus(cache);
             layers.add(new LayerEstimate(layer.index(), layer.symbol(), layer.factory().displayName(), n, cache));
         }
-        long params = 0;
-        for (NamedParameter p : graph.parameters()) {
-            params += p.numel();
-        }
+        long params = graph.parameterCount();
         return new MemoryEstimate(graph.config().pattern(), context, batch, params, weightsByDtype, dtype,
                 total.kvCacheBytes(), total.ssmStateBytes(), total.convStateBytes(), layers);
     }

@@ -33,6 +33,9 @@ public final class RandomWeights {
         SplittableRandom root = new SplittableRandom(seed);
         for (NamedParameter p : graph.parameters()) {
             SplittableRandom rnd = root.split();
+            if (p.spec().optional()) {
+                continue;
+            }
             ParameterSpec spec = p.spec();
             float[] v = new float[Math.toIntExact(spec.numel())];
             String leaf = spec.name();

@@ -75,11 +75,13 @@ public final class ModelGraph {
         return all;
     }
 
-    /** The number of parameters (tied embeddings counted once). */
+    /** The number of parameters (tied embeddings counted once; optional ones not counted). */
     public long parameterCount() {
         long n = 0;
         for (NamedParameter p : parameters()) {
-            n += p.numel();
+            if (!p.spec().optional()) {
+                n += p.numel();
+            }
         }
         return n;
     }

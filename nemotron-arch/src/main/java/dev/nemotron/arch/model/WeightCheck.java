@@ -50,6 +50,9 @@ final class WeightCheck {
             String name = actualName(p.name(), prefix);
             expected.add(name);
             Optional<Tensor> found = checkpoint.find(name);
+            if (found.isEmpty() && p.spec().optional()) {
+                continue;
+            }
             if (found.isEmpty()) {
                 throw new NemotronException(checkpoint.path() + ": missing tensor '" + name + "' of shape "
                         + Arrays.toString(p.spec().shape()) + " (the config " + configName + " says layer pattern \""

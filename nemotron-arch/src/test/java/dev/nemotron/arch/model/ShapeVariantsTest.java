@@ -70,6 +70,14 @@ class ShapeVariantsTest {
         ModelGraph graph = ModelGraph.of(new ConfigParser(registry).parse(dir), registry);
         try (Arena arena = Arena.ofConfined()) {
             Map<String, Tensor> w = new LinkedHashMap<>(RandomWeights.generate(graph, 11, dtype, arena));
+            if (config.path("attention_bias").asBoolean(false)) {
+                // optional parameters (HF's NemotronH never creates attention biases): add them
+                for (NamedParameter p : graph.parameters()) {
+                    if (p.spec().optional()) {
+                        w.put(p.name(), RandomWeights.store(new float[(int) p.numel()], p.spec().shape(), dtype, arena));
+                    }
+                }
+            }
             SplittableRandom rnd = new SplittableRandom(5);
             w.replaceAll((name, t) -> {
                 if (!name.endsWith(".bias")) {

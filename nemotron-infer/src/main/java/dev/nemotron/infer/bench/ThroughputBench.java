@@ -2,7 +2,6 @@ package dev.nemotron.infer.bench;
 
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.model.HybridModel;
-import dev.nemotron.arch.model.NamedParameter;
 import dev.nemotron.arch.model.SequenceState;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import java.lang.management.ManagementFactory;
@@ -126,6 +125,6 @@ public final class ThroughputBench {
 
     /** Parameters of {@code model}, for reports. */
     public static long parameters(HybridModel model) {
-        return model.graph().parameters().stream().mapToLong(NamedParameter::numel).sum();
+        return model.graph().parameterCount();
     }
 }

@@ -38,10 +38,10 @@ final class AttentionMixer implements Mixer {
         this.k = w.require("k_proj.weight");
         this.v = w.require("v_proj.weight");
         this.o = w.require("o_proj.weight");
-        this.qBias = dims.bias() ? w.require("q_proj.bias") : null;
-        this.kBias = dims.bias() ? w.require("k_proj.bias") : null;
-        this.vBias = dims.bias() ? w.require("v_proj.bias") : null;
-        this.oBias = dims.bias() ? w.require("o_proj.bias") : null;
+        this.qBias = w.find("q_proj.bias").orElse(null);
+        this.kBias = w.find("k_proj.bias").orElse(null);
+        this.vBias = w.find("v_proj.bias").orElse(null);
+        this.oBias = w.find("o_proj.bias").orElse(null);
     }
 
     @Override

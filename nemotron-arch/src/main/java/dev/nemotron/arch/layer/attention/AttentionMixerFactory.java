@@ -47,12 +47,12 @@ public final class AttentionMixerFactory implements MixerFactory {
         p.add(new ParameterSpec("k_proj.weight", new long[] {kv, a.hidden()}, kvFrom));
         p.add(new ParameterSpec("v_proj.weight", new long[] {kv, a.hidden()}, kvFrom));
         p.add(new ParameterSpec("o_proj.weight", new long[] {a.hidden(), q}, "hidden_size, num_attention_heads*head_dim"));
-        if (a.bias()) {
-            p.add(new ParameterSpec("q_proj.bias", new long[] {q}, qFrom + ", attention_bias"));
-            p.add(new ParameterSpec("k_proj.bias", new long[] {kv}, kvFrom + ", attention_bias"));
-            p.add(new ParameterSpec("v_proj.bias", new long[] {kv}, kvFrom + ", attention_bias"));
-            p.add(new ParameterSpec("o_proj.bias", new long[] {a.hidden()}, "hidden_size, attention_bias"));
-        }
+        // HF's NemotronH (transformers 5.x) creates no attention biases whatever attention_bias
+        // says; other exports may have them: used when present.
+        p.add(new ParameterSpec("q_proj.bias", new long[] {q}, qFrom, true));
+        p.add(new ParameterSpec("k_proj.bias", new long[] {kv}, kvFrom, true));
+        p.add(new ParameterSpec("v_proj.bias", new long[] {kv}, kvFrom, true));
+        p.add(new ParameterSpec("o_proj.bias", new long[] {a.hidden()}, "hidden_size", true));
         return p;
     }
 
@@ -70,7 +70,7 @@ public final class AttentionMixerFactory implements MixerFactory {
     }
 
     /** Sizes of an attention layer; {@code head_dim} defaults to hidden/heads when absent. */
-    record AttentionDims(int hidden, int qHeads, int kvHeads, int headDim, boolean bias) {
+    record AttentionDims(int hidden, int qHeads, int kvHeads, int headDim) {
         static AttentionDims of(LayerContext layer) {
             int hidden = ConfigChecks.positive(layer, "hidden_size");
             int q = ConfigChecks.positive(layer, "num_attention_heads");
@@ -83,7 +83,7 @@ public final class AttentionMixerFactory implements MixerFactory {
                 ConfigChecks.divisible(layer, "hidden_size", hidden, "num_attention_heads", q);
                 headDim = hidden / q;
             }
-            return new AttentionDims(hidden, q, kv, headDim, layer.config().getBoolean("attention_bias", false));
+            return new AttentionDims(hidden, q, kv, headDim);
         }
     }
 }
