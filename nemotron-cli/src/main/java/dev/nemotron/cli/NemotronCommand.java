@@ -4,6 +4,7 @@ import dev.nemotron.cli.command.BackendsCommand;
 import dev.nemotron.cli.command.ForwardCommand;
 import dev.nemotron.cli.command.InitCommand;
 import dev.nemotron.cli.command.InspectCommand;
+import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "nemotron", mixinStandardHelpOptions = true, version = "nemotron 0.1.0-SNAPSHOT",
         description = "Nemotron SDK for Java: hybrid Mamba-2/Transformer models (Nemotron-H, Nemotron Nano 2).",
         subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, BackendsCommand.class,
-            TokenizeCommand.class})
+            TokenizeCommand.class, ServeCommand.class})
 public final class NemotronCommand implements Runnable {
     @Spec
     CommandSpec spec;
