@@ -30,7 +30,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
      * @param namedTemplates template sources by name; a single template is named {@code "default"}
      * @param bosToken       the BOS token text, or {@code null}
      * @param eosToken       the EOS token text, or {@code null}
-     * @throws dev.nemotron.infer.chat.jinja.TemplateSyntaxError when a template does not parse
+     * @throws dev.nemotron.api.NemotronException when a template does not parse (message with line and column)
      */
     public JinjaChatTemplate(Map<String, String> namedTemplates, String bosToken, String eosToken) {
         if (namedTemplates.isEmpty()) {

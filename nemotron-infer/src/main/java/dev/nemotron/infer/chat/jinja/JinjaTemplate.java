@@ -1,6 +1,8 @@
 package dev.nemotron.infer.chat.jinja;
 
 import dev.nemotron.infer.chat.jinja.ast.Stmt;
+import dev.nemotron.infer.chat.jinja.error.TemplateRenderError;
+import dev.nemotron.infer.chat.jinja.error.TemplateSyntaxError;
 import dev.nemotron.infer.chat.jinja.parser.Parser;
 import dev.nemotron.infer.chat.jinja.runtime.Interpreter;
 

@@ -1,6 +1,6 @@
 package dev.nemotron.infer.chat.jinja.lexer;
 
-import dev.nemotron.infer.chat.jinja.TemplateSyntaxError;
+import dev.nemotron.infer.chat.jinja.error.TemplateSyntaxError;
 
 import java.util.ArrayList;
 import java.util.List;

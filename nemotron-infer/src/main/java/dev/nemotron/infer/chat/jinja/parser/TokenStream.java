@@ -1,6 +1,6 @@
 package dev.nemotron.infer.chat.jinja.parser;
 
-import dev.nemotron.infer.chat.jinja.TemplateSyntaxError;
+import dev.nemotron.infer.chat.jinja.error.TemplateSyntaxError;
 import dev.nemotron.infer.chat.jinja.lexer.Token;
 import dev.nemotron.infer.chat.jinja.lexer.TokenType;
 

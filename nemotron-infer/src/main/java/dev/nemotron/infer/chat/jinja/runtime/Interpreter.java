@@ -1,6 +1,6 @@
 package dev.nemotron.infer.chat.jinja.runtime;
 
-import dev.nemotron.infer.chat.jinja.TemplateRenderError;
+import dev.nemotron.infer.chat.jinja.error.TemplateRenderError;
 import dev.nemotron.infer.chat.jinja.ast.Stmt;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.nemotron.infer.chat.jinja;
+package dev.nemotron.infer.chat.jinja.error;
 
 import dev.nemotron.api.NemotronException;
 
