@@ -7,6 +7,7 @@ import dev.nemotron.cli.command.GenerateCommand;
 import dev.nemotron.cli.command.ForwardCommand;
 import dev.nemotron.cli.command.InitCommand;
 import dev.nemotron.cli.command.InspectCommand;
+import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Spec;
 /** The top-level {@code nemotron} command; every action is a subcommand. */
 @Command(name = "nemotron", mixinStandardHelpOptions = true, version = "nemotron 0.1.0-SNAPSHOT",
         description = "Nemotron SDK for Java: hybrid Mamba-2/Transformer models (Nemotron-H, Nemotron Nano 2).",
-        subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, BackendsCommand.class, BenchCommand.class, GenerateCommand.class, ChatCommand.class,
-            TokenizeCommand.class})
+        subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, TokenizeCommand.class,
+            GenerateCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, BackendsCommand.class})
 public final class NemotronCommand implements Runnable {
     @Spec
     CommandSpec spec;

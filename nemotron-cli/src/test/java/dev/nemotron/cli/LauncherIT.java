@@ -65,6 +65,63 @@ class LauncherIT {
     }
 
     @Test
+    void serveAnswersOverHttpAndStopsOnSigterm() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("nemotron.java"),
+                "--add-modules", "jdk.incubator.vector", "--illegal-native-access=deny",
+                "--module-path", System.getProperty("nemotron.lib"), "--add-modules", "ALL-MODULE-PATH",
+                "-m", "dev.nemotron.cli/dev.nemotron.cli.Main",
+                "serve", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--port", "0",
+                "--served-model-name", "tiny", "--cache-budget-mib", "64"));
+        Process p = new ProcessBuilder(cmd).start();
+        try {
+            java.io.BufferedReader err = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+            String url = null;
+            StringBuilder seen = new StringBuilder();
+            for (String line; url == null && (line = err.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on (http://\\S+)").matcher(line);
+                if (m.find()) {
+                    url = m.group(1);
+                }
+            }
+            assertThat(url).as(seen.toString()).isNotNull();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    err.transferTo(java.io.Writer.nullWriter());
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            JsonNode health = JSON.readTree(http(url + "/health", null));
+            assertThat(health.get("status").asText()).isEqualTo("ok");
+            JsonNode models = JSON.readTree(http(url + "/v1/models", null));
+            assertThat(models.get("data").get(0).get("id").asText()).isEqualTo("tiny");
+            JsonNode completion = JSON.readTree(http(url + "/v1/completions",
+                    "{\"model\":\"tiny\",\"prompt\":[5,17,42],\"max_tokens\":4,\"temperature\":0}"));
+            assertThat(completion.get("choices").get(0).get("token_ids")).hasSize(4);
+            p.destroy();   // SIGTERM: the shutdown hook closes server and engine
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String http(String url, String postBody) throws IOException {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
+        if (postBody != null) {
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "application/json");
+            c.getOutputStream().write(postBody.getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(c.getResponseCode()).isEqualTo(200);
+        try (var in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void badInputGivesOneErrorLineAndExitCode2(@TempDir Path tmp) throws Exception {
         Result r = launch("inspect", tmp.resolve("missing").toString());
         assertThat(r.code()).isEqualTo(2);
