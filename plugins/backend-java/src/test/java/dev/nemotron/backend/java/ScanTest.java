@@ -100,7 +100,9 @@ class ScanTest {
             m.recurrentScan(ODD, len, in.x(), in.dt(), in.a(), in.b(), in.c(), in.d(), zeros, withZeros);
             m.recurrentScan(ODD, len, in.x(), in.dt(), in.a(), in.b(), in.c(), in.d(), null, withNull);
             m.chunkedScan(ODD, len, 8, in.x(), in.dt(), in.a(), in.b(), in.c(), in.d(), null, chunkedNull);
-            assertThat(withNull).containsExactly(withZeros);
+            // not bit-exact: FloatVector.reduceLanes(ADD) may sum in a different order once C2
+            // has compiled the intrinsic than in the interpreter's fallback
+            assertClose(withNull, withZeros, withZeros.length, 1e-6, "recurrence with null state");
             assertClose(chunkedNull, withZeros, withZeros.length, 2e-5, "chunked with null state");
         }
     }
