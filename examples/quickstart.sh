@@ -45,7 +45,7 @@ done
 [ -n "$url" ] || { echo "quickstart: the server did not start" >&2; cat "$log" >&2; exit 1; }
 curl -sS --fail-with-body "$url/v1/chat/completions" -H 'Content-Type: application/json' -d '{
   "model": "model", "messages": [{"role": "user", "content": "Say hi /think"}],
-  "max_tokens": 24, "max_thinking_tokens": 6, "seed": 1}'
+  "max_tokens": 24, "max_thinking_tokens": 6, "thinking_grace_tokens": 4, "seed": 1}'
 echo
 kill $server
 wait $server 2>/dev/null || true
