@@ -1,4 +1,9 @@
 /** Training: autodiff, optimizers, LR schedules, FP8 recipe, Arrow data pipeline, trainer (arrives with the training issue). */
 module dev.nemotron.train {
     requires transitive dev.nemotron.arch;
+
+    exports dev.nemotron.train.optim;
+    exports dev.nemotron.train.schedule;
+    uses dev.nemotron.api.optim.OptimizerProvider;
+    provides dev.nemotron.api.optim.OptimizerProvider with dev.nemotron.train.optim.AdamWProvider;
 }
