@@ -6,7 +6,7 @@
  * {@code "lion"}.
  */
 module dev.nemotron.plugins.examples {
-    requires dev.nemotron.api;
+    requires transitive dev.nemotron.api;
 
     exports dev.nemotron.plugins.examples.lion;
 

@@ -12,6 +12,10 @@ import java.util.Set;
 public final class AdamWProvider implements OptimizerProvider {
     private static final Set<String> OPTIONS = Set.of("beta1", "beta2", "eps", "weight_decay");
 
+    /** Called by {@link java.util.ServiceLoader}. */
+    public AdamWProvider() {
+    }
+
     @Override
     public String name() {
         return "adamw";

@@ -10,6 +10,10 @@ import java.util.Set;
  * {@code weight_decay} (0).
  */
 public final class LionProvider implements OptimizerProvider {
+    /** Called by {@link java.util.ServiceLoader}. */
+    public LionProvider() {
+    }
+
     @Override
     public String name() {
         return "lion";
