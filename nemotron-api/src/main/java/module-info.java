@@ -8,7 +8,10 @@
  *   <li>{@link dev.nemotron.api.backend.BackendProvider}: tensor kernels (matmul, norms, causal
  *       conv, Mamba-2 scans, attention, activations);</li>
  *   <li>{@link dev.nemotron.api.layer.MixerFactory}: the layer built for one symbol of the hybrid
- *       pattern ({@code M} Mamba-2, {@code *} attention, {@code -} MLP, ...).</li>
+ *       pattern ({@code M} Mamba-2, {@code *} attention, {@code -} MLP, ...);</li>
+ *   <li>{@link dev.nemotron.api.optim.OptimizerProvider}: an optimizer (AdamW, or a plugin's),
+ *       stepping named float64 parameters; {@link dev.nemotron.api.optim.LrSchedule} gives the
+ *       learning rate of each step.</li>
  * </ul>
  */
 module dev.nemotron.api {
@@ -16,7 +19,9 @@ module dev.nemotron.api {
     exports dev.nemotron.api.tensor;
     exports dev.nemotron.api.backend;
     exports dev.nemotron.api.layer;
+    exports dev.nemotron.api.optim;
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
+    uses dev.nemotron.api.optim.OptimizerProvider;
 }

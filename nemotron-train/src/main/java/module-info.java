@@ -3,4 +3,8 @@ module dev.nemotron.train {
     requires transitive dev.nemotron.arch;
 
     exports dev.nemotron.train.fp8;
+    exports dev.nemotron.train.optim;
+    exports dev.nemotron.train.schedule;
+    uses dev.nemotron.api.optim.OptimizerProvider;
+    provides dev.nemotron.api.optim.OptimizerProvider with dev.nemotron.train.optim.AdamWProvider;
 }
