@@ -10,6 +10,11 @@ import java.util.function.DoubleSupplier;
 /**
  * Float64 central finite differences against analytic gradients.
  *
+ * <p>Two central stencils: the 2-point one with h = 1e-6 (layer tests), and a 4-point one
+ * {@code (-f(x+2h) + 8f(x+h) - 8f(x-h) + f(x-2h)) / 12h} with h = 1e-4 for the whole model, whose
+ * truncation error is O(h^4) and whose round-off (≈ 1e-16·|loss|/h) stays far below the smallest
+ * gradients of the fixture (≈ 1e-5: dt_bias, A_log of deep layers).
+ *
  * <p>For a tensor, the analytic gradient {@code a} and the numeric one {@code n} at the checked
  * coordinates must satisfy ‖a − n‖ ≤ TOL · ‖n‖ + ATOL · √k (k coordinates): relative 1e-6, with
  * an absolute floor for the round-off of the difference quotient (≈ 1e-16·|loss|/h).
@@ -18,6 +23,7 @@ public final class GradCheck {
     public static final double H = 1e-6;
     public static final double TOL = 1e-6;
     public static final double ATOL = 1e-9;
+    public static final double H4 = 1e-4;
 
     private GradCheck() {
     }
@@ -30,6 +36,20 @@ public final class GradCheck {
         double fm = f.getAsDouble();
         x[i] = saved;
         return (fp - fm) / (2 * H);
+    }
+
+    public static double numeric4(DoubleSupplier f, double[] x, int i) {
+        double saved = x[i];
+        x[i] = saved + 2 * H4;
+        double f2 = f.getAsDouble();
+        x[i] = saved + H4;
+        double f1 = f.getAsDouble();
+        x[i] = saved - H4;
+        double m1 = f.getAsDouble();
+        x[i] = saved - 2 * H4;
+        double m2 = f.getAsDouble();
+        x[i] = saved;
+        return (-f2 + 8 * f1 - 8 * m1 + m2) / (12 * H4);
     }
 
     /** Every coordinate when the tensor has at most {@code k}; else k random ones plus the largest gradient. */
@@ -57,12 +77,18 @@ public final class GradCheck {
 
     /** Checks {@code analytic} = d f / d {@code x} at {@code coords}; returns the relative error. */
     public static double check(String what, DoubleSupplier f, double[] x, double[] analytic, int[] coords) {
+        return check(what, f, x, analytic, coords, false);
+    }
+
+    /** As {@link #check(String, DoubleSupplier, double[], double[], int[])}, optionally with the 4-point stencil. */
+    public static double check(String what, DoubleSupplier f, double[] x, double[] analytic, int[] coords,
+                               boolean fourPoint) {
         double num2 = 0;
         double diff2 = 0;
         StringBuilder worst = new StringBuilder();
         double worstDiff = -1;
         for (int i : coords) {
-            double n = numeric(f, x, i);
+            double n = fourPoint ? numeric4(f, x, i) : numeric(f, x, i);
             double d = analytic[i] - n;
             num2 += n * n;
             diff2 += d * d;
