@@ -2,6 +2,14 @@
 module dev.nemotron.train {
     requires transitive dev.nemotron.arch;
 
+    exports dev.nemotron.train.autodiff;
+    exports dev.nemotron.train.autodiff.core;
+    exports dev.nemotron.train.autodiff.embedding;
+    exports dev.nemotron.train.autodiff.norm;
+    exports dev.nemotron.train.autodiff.loss;
+    exports dev.nemotron.train.autodiff.mlp;
+    exports dev.nemotron.train.autodiff.attention;
+    exports dev.nemotron.train.autodiff.mamba;
     exports dev.nemotron.train.fp8;
     exports dev.nemotron.train.optim;
     exports dev.nemotron.train.schedule;

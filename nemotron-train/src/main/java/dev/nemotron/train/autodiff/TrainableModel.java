@@ -1,0 +1,205 @@
+package dev.nemotron.train.autodiff;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.model.LayerPlan;
+import dev.nemotron.arch.model.ModelGraph;
+import dev.nemotron.train.autodiff.attention.TrainableAttention;
+import dev.nemotron.train.autodiff.core.Gradients;
+import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.autodiff.core.TrainableMixer;
+import dev.nemotron.train.autodiff.embedding.Embedding;
+import dev.nemotron.train.autodiff.embedding.LmHead;
+import dev.nemotron.train.autodiff.loss.CrossEntropy;
+import dev.nemotron.train.autodiff.mamba.SelectiveScan;
+import dev.nemotron.train.autodiff.mamba.TrainableMamba2;
+import dev.nemotron.train.autodiff.mlp.TrainableMlp;
+import dev.nemotron.train.autodiff.norm.RmsNorm;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Nemotron-H model graph bound to float64 {@link Parameters}, with a hand-written backward pass.
+ *
+ * <pre>
+ * tokens [L] -> loss
+ * 1. h = embeddings[tokens]                                  [L, d]
+ * 2. for each layer i: h = h + mixer_i(RMSNorm_i(h))          (M Mamba-2, * attention, - MLP)
+ * 3. f = RMSNorm_f(h);  logits = lm_head(f)                   [L, V]
+ * 4. loss = mean cross-entropy over targets != -100
+ * backward: the same steps in reverse; the residual passes dh through and adds the block's dx.
+ * </pre>
+ *
+ * The layers read the parameter arrays live: an optimizer that updates {@link #parameters()} in
+ * place changes the model. Not thread-safe (one sequence at a time per instance).
+ */
+public final class TrainableModel {
+    private final ModelGraph graph;
+    private final Parameters params;
+    private final Embedding embedding;
+    private final List<RmsNorm> norms = new ArrayList<>();
+    private final List<TrainableMixer<?>> mixers = new ArrayList<>();
+    private final RmsNorm normF;
+    private final LmHead lmHead;
+
+    public TrainableModel(ModelGraph graph, Parameters params) {
+        this.graph = graph;
+        this.params = params;
+        double eps = graph.config().normEpsilon();
+        String b = ModelGraph.BACKBONE;
+        this.embedding = new Embedding(params, b + "embeddings.weight");
+        for (LayerPlan layer : graph.layers()) {
+            String prefix = b + "layers." + layer.index() + ".";
+            norms.add(new RmsNorm(params, prefix + "norm.weight", eps));
+            String mp = prefix + "mixer.";
+            var view = graph.config().view();
+            mixers.add(switch (layer.symbol()) {
+                case 'M' -> TrainableMamba2.of(params, mp, view);
+                case '*' -> TrainableAttention.of(params, mp, view);
+                case '-' -> new TrainableMlp(params, mp);
+                default -> throw new NemotronException("layer " + layer.index() + " ('" + layer.symbol() + "', "
+                        + layer.factory().displayName() + ") has no backward pass in nemotron-train");
+            });
+        }
+        this.normF = new RmsNorm(params, b + "norm_f.weight", eps);
+        this.lmHead = new LmHead(params, graph.config().tieWordEmbeddings() ? b + "embeddings.weight" : "lm_head.weight");
+    }
+
+    /** {@code dir}'s config.json and checkpoint (built-in layer types). */
+    public static TrainableModel load(Path dir) {
+        MixerRegistry registry = MixerRegistry.discover();
+        ModelGraph graph = ModelGraph.of(new ConfigParser(registry).parse(dir), registry);
+        return new TrainableModel(graph, Parameters.load(graph, dir));
+    }
+
+    /** Fresh weights (nemotron-arch's initialisation) for {@code graph}. */
+    public static TrainableModel random(ModelGraph graph, long seed) {
+        return new TrainableModel(graph, Parameters.random(graph, seed));
+    }
+
+    public ModelGraph graph() {
+        return graph;
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** Zero gradients shaped like the parameters. */
+    public Gradients newGradients() {
+        return params.newGradients();
+    }
+
+    /** Runs every Mamba-2 layer's scan forward in {@code mode} (chunked by default). */
+    public TrainableModel scanMode(SelectiveScan.Mode mode) {
+        for (TrainableMixer<?> mixer : mixers) {
+            if (mixer instanceof TrainableMamba2 mamba) {
+                mamba.scanMode(mode);
+            }
+        }
+        return this;
+    }
+
+    /** Logits [L, V] for every position of {@code tokens}. */
+    public double[] logits(int[] tokens) {
+        return run(tokens, null).logits;
+    }
+
+    /** The mean cross-entropy of predicting {@code targets} (-100: ignored) from {@code tokens}. */
+    public double loss(int[] tokens, int[] targets) {
+        double[] logits = logits(tokens);
+        return CrossEntropy.compute(logits, tokens.length, lmHead.vocab(), targets).loss();
+    }
+
+    /**
+     * The loss, with its gradient with respect to every parameter <em>added</em> to {@code grads}
+     * (so several sequences accumulate; scale or zero as the trainer needs).
+     */
+    public double lossAndGradients(int[] tokens, int[] targets, Gradients grads) {
+        int rows = tokens.length;
+        Pass pass = run(tokens, new Pass(mixers.size()));
+        CrossEntropy.Result ce = CrossEntropy.compute(pass.logits, rows, lmHead.vocab(), targets);
+        if (ce.counted() == 0) {
+            return 0;
+        }
+        // 3. lm_head, norm_f
+        double[] df = lmHead.backward(ce.dLogits(), pass.finalNormed, rows, grads);
+        double[] dh = normF.backward(df, pass.normFSaved, grads);
+        // 2. blocks in reverse: dh flows through the residual, plus the block's input gradient
+        for (int i = mixers.size() - 1; i >= 0; i--) {
+            double[] dn = backwardMixer(mixers.get(i), dh, pass.mixerSaved[i], grads);
+            double[] dx = norms.get(i).backward(dn, pass.normSaved[i], grads);
+            for (int j = 0; j < dh.length; j++) {
+                dh[j] += dx[j];
+            }
+        }
+        // 1. embedding
+        embedding.backward(tokens, dh, grads);
+        return ce.loss();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S> double[] backwardMixer(TrainableMixer<S> mixer, double[] dOut, Object saved, Gradients g) {
+        return mixer.backward(dOut, (S) saved, g);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <S> double[] forwardMixer(TrainableMixer<S> mixer, double[] x, int rows, Object[] saved, int i) {
+        if (saved == null) {
+            return mixer.forward(x, rows, null);
+        }
+        S s = mixer.newSaved();
+        saved[i] = s;
+        return mixer.forward(x, rows, s);
+    }
+
+    /** One forward pass; with {@code keep}, everything backward needs. */
+    private Pass run(int[] tokens, Pass keep) {
+        if (tokens.length == 0) {
+            throw new NemotronException("forward needs at least one token");
+        }
+        int rows = tokens.length;
+        Pass pass = keep != null ? keep : new Pass(0);
+        // 1. embedding
+        double[] h = embedding.forward(tokens);
+        // 2. residual blocks
+        for (int i = 0; i < mixers.size(); i++) {
+            RmsNorm.Saved ns = null;
+            if (keep != null) {
+                ns = new RmsNorm.Saved();
+                keep.normSaved[i] = ns;
+            }
+            double[] normed = norms.get(i).forward(h, rows, ns);
+            double[] mixed = forwardMixer(mixers.get(i), normed, rows, keep == null ? null : keep.mixerSaved, i);
+            double[] next = h.clone();
+            for (int j = 0; j < next.length; j++) {
+                next[j] += mixed[j];
+            }
+            h = next;
+        }
+        // 3. norm_f, lm_head
+        if (keep != null) {
+            keep.normFSaved = new RmsNorm.Saved();
+        }
+        double[] f = normF.forward(h, rows, keep == null ? null : keep.normFSaved);
+        pass.finalNormed = f;
+        pass.logits = lmHead.forward(f, rows);
+        return pass;
+    }
+
+    /** Activations of one forward pass. */
+    private static final class Pass {
+        final RmsNorm.Saved[] normSaved;
+        final Object[] mixerSaved;
+        RmsNorm.Saved normFSaved;
+        double[] finalNormed;
+        double[] logits;
+
+        Pass(int layers) {
+            normSaved = new RmsNorm.Saved[layers];
+            mixerSaved = new Object[layers];
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.nemotron.train.autodiff.mamba;
+
+/**
+ * The Mamba-2 selective scan in float64: forward in the chunked (SSD) form or as the plain
+ * recurrence, backward as the recurrence run in reverse (adjoint state).
+ *
+ * <pre>
+ * x [L,H,P]  dt [L,H]  A [H]  B,C [L,G,N]  D [H] or null  ->  y [L,H,P]; head h reads group h/(H/G)
+ * recurrence: S_0 = 0;  S_t = exp(dt_t A) S_{t-1} + dt_t x_t B_t^T   (S: P x N per head)
+ *             y_t = S_t C_t + D x_t
+ * Q = chunkSize, nc = ceil(L/Q); both forwards keep the state entering every chunk,
+ * boundary [nc+1, H, P, N] (boundary[nc] = final state), so that backward recomputes the states of
+ * one chunk at a time: memory O((nc + Q) H P N) instead of O(L H P N).
+ * backward, t = L-1 .. 0, with G_t = dL/dS_t (adjoint; G_L = 0), a_t = exp(dt_t A):
+ *   G_t   = a_{t+1} G_{t+1} + dy_t C_t^T
+ *   dC_t  = S_t^T dy_t           dD += x_t . dy_t       dx_t = D dy_t + dt_t G_t B_t
+ *   dB_t  = dt_t G_t^T x_t       ddt_t = x_t^T G_t B_t + A a_t (G_t : S_{t-1})
+ *   dA   += dt_t a_t (G_t : S_{t-1})
+ * </pre>
+ */
+public final class SelectiveScan {
+    /** Sizes of one scan. */
+    public record Shape(int heads, int headDim, int groups, int stateSize) {
+        public Shape {
+            if (heads % groups != 0) {
+                throw new IllegalArgumentException(heads + " heads not divisible into " + groups + " groups");
+            }
+        }
+
+        int hpn() {
+            return heads * headDim * stateSize;
+        }
+    }
+
+    /** Which forward form to run. */
+    public enum Mode { CHUNKED, RECURRENT }
+
+    /** The inputs and chunk-boundary states of one forward pass. */
+    public static final class Saved {
+        Shape s;
+        int len;
+        int chunk;
+        double[] x;
+        double[] dt;
+        double[] a;
+        double[] b;
+        double[] c;
+        double[] d;
+        double[] boundary;
+
+        /** The state after the last token [H, P, N] (a copy). */
+        public double[] finalState() {
+            int hpn = s.hpn();
+            int nc = (len + chunk - 1) / chunk;
+            return java.util.Arrays.copyOfRange(boundary, nc * hpn, (nc + 1) * hpn);
+        }
+    }
+
+    /** Gradients of every input; {@code dd} is null when D was. */
+    public record Grads(double[] dx, double[] ddt, double[] da, double[] db, double[] dc, double[] dd) {
+    }
+
+    private SelectiveScan() {
+    }
+
+    /** {@code saved} may be null (nothing kept). */
+    public static double[] forward(Mode mode, Shape s, int len, int chunk, double[] x, double[] dt, double[] a,
+                                   double[] b, double[] c, double[] d, Saved saved) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk size must be positive: " + chunk);
+        }
+        int nc = (len + chunk - 1) / chunk;
+        double[] boundary = new double[(nc + 1) * s.hpn()];
+        double[] y = mode == Mode.CHUNKED ? chunked(s, len, chunk, x, dt, a, b, c, d, boundary)
+                : recurrent(s, len, chunk, x, dt, a, b, c, d, boundary);
+        if (saved != null) {
+            saved.s = s;
+            saved.len = len;
+            saved.chunk = chunk;
+            saved.x = x;
+            saved.dt = dt;
+            saved.a = a;
+            saved.b = b;
+            saved.c = c;
+            saved.d = d;
+            saved.boundary = boundary;
+        }
+        return y;
+    }
+
+    /** The recurrence, token by token; records the state entering each chunk. */
+    static double[] recurrent(Shape s, int len, int chunk, double[] x, double[] dt, double[] a, double[] b,
+                              double[] c, double[] d, double[] boundary) {
+        int hh = s.heads(), pp = s.headDim(), g = s.groups(), n = s.stateSize();
+        int hpn = s.hpn();
+        double[] st = new double[hpn];
+        double[] y = new double[len * hh * pp];
+        for (int t = 0; t < len; t++) {
+            if (t % chunk == 0) {
+                System.arraycopy(st, 0, boundary, (t / chunk) * hpn, hpn);
+            }
+            for (int h = 0; h < hh; h++) {
+                int grp = h / (hh / g);
+                double dtv = dt[t * hh + h];
+                double decay = Math.exp(dtv * a[h]);
+                for (int p = 0; p < pp; p++) {
+                    double xv = x[(t * hh + h) * pp + p];
+                    double sum = 0;
+                    for (int k = 0; k < n; k++) {
+                        int si = (h * pp + p) * n + k;
+                        st[si] = decay * st[si] + dtv * xv * b[(t * g + grp) * n + k];
+                        sum += st[si] * c[(t * g + grp) * n + k];
+                    }
+                    y[(t * hh + h) * pp + p] = sum + (d == null ? 0 : d[h] * xv);
+                }
+            }
+        }
+        System.arraycopy(st, 0, boundary, ((len + chunk - 1) / chunk) * hpn, hpn);
+        return y;
+    }
+
+    /** The chunked SSD form, step by step as nemotron's ReferenceSsd (and ssd_minimal.py). */
+    static double[] chunked(Shape s, int len, int q, double[] x, double[] dt, double[] a, double[] b,
+                            double[] c, double[] d, double[] prev) {
+        int hh = s.heads(), pp = s.headDim(), gg = s.groups(), nn = s.stateSize();
+        int hpg = hh / gg;
+        int nc = (len + q - 1) / q;
+        int hpn = s.hpn();
+
+        // 1. cumulative sum of dt*A within each chunk: acs [H, nc, Q]
+        double[] acs = new double[hh * nc * q];
+        for (int h = 0; h < hh; h++) {
+            for (int ch = 0; ch < nc; ch++) {
+                double run = 0;
+                for (int l = 0; l < len(ch, q, len); l++) {
+                    run += dt[(ch * q + l) * hh + h] * a[h];
+                    acs[(h * nc + ch) * q + l] = run;
+                }
+            }
+        }
+
+        // 2. diagonal blocks: ydiag[i] = sum_{j<=i in chunk} (C_i.B_j) exp(sum_{j<t<=i} dt_t A) dt_j x_j
+        double[] y = new double[len * hh * pp];
+        for (int h = 0; h < hh; h++) {
+            int g = h / hpg;
+            for (int ch = 0; ch < nc; ch++) {
+                for (int i = 0; i < len(ch, q, len); i++) {
+                    int ti = ch * q + i;
+                    for (int j = 0; j <= i; j++) {
+                        int tj = ch * q + j;
+                        double seg = 0;
+                        for (int t = j + 1; t <= i; t++) {
+                            seg += dt[(ch * q + t) * hh + h] * a[h];
+                        }
+                        double cb = 0;
+                        for (int n = 0; n < nn; n++) {
+                            cb += c[(ti * gg + g) * nn + n] * b[(tj * gg + g) * nn + n];
+                        }
+                        double m = cb * Math.exp(seg) * dt[tj * hh + h];
+                        for (int p = 0; p < pp; p++) {
+                            y[(ti * hh + h) * pp + p] += m * x[(tj * hh + h) * pp + p];
+                        }
+                    }
+                }
+            }
+        }
+
+        // 3. chunk states: states[ch,h,p,n] = sum_l B_l[n] exp(acs[last] - acs[l]) dt_l x_l[p]
+        double[] states = new double[nc * hpn];
+        for (int ch = 0; ch < nc; ch++) {
+            int last = len(ch, q, len) - 1;
+            for (int h = 0; h < hh; h++) {
+                int g = h / hpg;
+                double aLast = acs[(h * nc + ch) * q + last];
+                for (int l = 0; l <= last; l++) {
+                    int t = ch * q + l;
+                    double w = Math.exp(aLast - acs[(h * nc + ch) * q + l]) * dt[t * hh + h];
+                    for (int p = 0; p < pp; p++) {
+                        for (int n = 0; n < nn; n++) {
+                            states[((ch * hh + h) * pp + p) * nn + n] +=
+                                    b[(t * gg + g) * nn + n] * w * x[(t * hh + h) * pp + p];
+                        }
+                    }
+                }
+            }
+        }
+
+        // 4. inter-chunk recurrence: prev[0] = 0; prev[ch+1] = exp(acs[ch,last]) prev[ch] + states[ch]
+        for (int ch = 0; ch < nc; ch++) {
+            int last = len(ch, q, len) - 1;
+            for (int h = 0; h < hh; h++) {
+                double decay = Math.exp(acs[(h * nc + ch) * q + last]);
+                for (int e = 0; e < pp * nn; e++) {
+                    int idx = h * pp * nn + e;
+                    prev[(ch + 1) * hpn + idx] = decay * prev[ch * hpn + idx] + states[ch * hpn + idx];
+                }
+            }
+        }
+
+        // 5. state -> output: y[t,h,p] += exp(acs[l]) sum_n C_t[n] prev[ch,h,p,n];  6. + D x
+        for (int t = 0; t < len; t++) {
+            int ch = t / q;
+            int l = t % q;
+            for (int h = 0; h < hh; h++) {
+                int g = h / hpg;
+                double decay = Math.exp(acs[(h * nc + ch) * q + l]);
+                for (int p = 0; p < pp; p++) {
+                    double sum = 0;
+                    for (int n = 0; n < nn; n++) {
+                        sum += c[(t * gg + g) * nn + n] * prev[ch * hpn + (h * pp + p) * nn + n];
+                    }
+                    int o = (t * hh + h) * pp + p;
+                    y[o] += decay * sum + (d == null ? 0 : d[h] * x[o]);
+                }
+            }
+        }
+        return y;
+    }
+
+    /** Backward through the recurrence, one chunk at a time from the last (states recomputed). */
+    public static Grads backward(double[] dy, Saved sv) {
+        Shape s = sv.s;
+        int hh = s.heads(), pp = s.headDim(), gg = s.groups(), nn = s.stateSize();
+        int hpg = hh / gg;
+        int hpn = s.hpn();
+        int len = sv.len, q = sv.chunk;
+        int nc = (len + q - 1) / q;
+        double[] x = sv.x, dt = sv.dt, a = sv.a, b = sv.b, c = sv.c, d = sv.d;
+        double[] dx = new double[x.length];
+        double[] ddt = new double[dt.length];
+        double[] da = new double[hh];
+        double[] db = new double[b.length];
+        double[] dc = new double[c.length];
+        double[] dd = d == null ? null : new double[hh];
+        double[] adj = new double[hpn];
+        double[] st = new double[(q + 1) * hpn];
+        for (int ch = nc - 1; ch >= 0; ch--) {
+            int cl = len(ch, q, len);
+            // 1. recompute the chunk's states: st[l+1] = S after token ch*Q+l, st[0] = boundary
+            System.arraycopy(sv.boundary, ch * hpn, st, 0, hpn);
+            for (int l = 0; l < cl; l++) {
+                int t = ch * q + l;
+                for (int h = 0; h < hh; h++) {
+                    int grp = h / hpg;
+                    double dtv = dt[t * hh + h];
+                    double decay = Math.exp(dtv * a[h]);
+                    for (int p = 0; p < pp; p++) {
+                        double xv = x[(t * hh + h) * pp + p];
+                        for (int n = 0; n < nn; n++) {
+                            int si = (h * pp + p) * nn + n;
+                            st[(l + 1) * hpn + si] = decay * st[l * hpn + si] + dtv * xv * b[(t * gg + grp) * nn + n];
+                        }
+                    }
+                }
+            }
+            // 2. adjoint steps in reverse
+            for (int l = cl - 1; l >= 0; l--) {
+                int t = ch * q + l;
+                for (int h = 0; h < hh; h++) {
+                    int grp = h / hpg;
+                    double dtv = dt[t * hh + h];
+                    double decay = Math.exp(dtv * a[h]);
+                    double dDecay = 0;
+                    double dDt = 0;
+                    int bo = (t * gg + grp) * nn;
+                    for (int p = 0; p < pp; p++) {
+                        int o = (t * hh + h) * pp + p;
+                        double dyv = dy[o];
+                        double xv = x[o];
+                        if (d != null) {
+                            dd[h] += dyv * xv;
+                            dx[o] += d[h] * dyv;
+                        }
+                        double dxAcc = 0;
+                        for (int n = 0; n < nn; n++) {
+                            int si = (h * pp + p) * nn + n;
+                            dc[bo + n] += dyv * st[(l + 1) * hpn + si];
+                            double gs = adj[si] + dyv * c[bo + n];
+                            dDecay += gs * st[l * hpn + si];
+                            dDt += gs * xv * b[bo + n];
+                            dxAcc += gs * b[bo + n];
+                            db[bo + n] += dtv * gs * xv;
+                            adj[si] = decay * gs;
+                        }
+                        dx[o] += dtv * dxAcc;
+                    }
+                    ddt[t * hh + h] += dDt + dDecay * decay * a[h];
+                    da[h] += dDecay * decay * dtv;
+                }
+            }
+        }
+        return new Grads(dx, ddt, da, db, dc, dd);
+    }
+
+    private static int len(int ch, int q, int l) {
+        return Math.min(q, l - ch * q);
+    }
+}

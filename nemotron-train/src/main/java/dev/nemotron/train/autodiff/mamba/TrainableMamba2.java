@@ -1,0 +1,270 @@
+package dev.nemotron.train.autodiff.mamba;
+
+import dev.nemotron.api.layer.ModelConfigView;
+import dev.nemotron.train.autodiff.core.Activations;
+import dev.nemotron.train.autodiff.core.Gradients;
+import dev.nemotron.train.autodiff.core.Linear;
+import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.autodiff.core.TrainableMixer;
+import dev.nemotron.train.autodiff.norm.GatedGroupRmsNorm;
+
+/**
+ * The Mamba-2 mixer of Nemotron-H in float64, forward as nemotron-arch's {@code Mamba2Mixer}
+ * (docs/numerics.md), with its backward pass.
+ *
+ * <pre>
+ * x [L, d] -> out [L, d];  H heads of P, D = H*P, G groups, state N, conv kernel K, convDim = D + 2GN
+ * 1. proj = in_proj(x) [L, D + convDim + H], split z | xBC | dtRaw
+ * 2. c = causal depthwise conv(xBC) + conv1d.bias (K-1 zeros first);  xBC' = silu(c)
+ * 3. split xBC' into x [L,H,P], B [L,G,N], C [L,G,N]
+ * 4. dt = clamp(softplus(dtRaw + dt_bias), time_step_limit);  A = -exp(A_log)
+ * 5. y = scan(x, dt, A, B, C) + D x                  chunked (SSD) form or the recurrence
+ * 6. n = gated group RMSNorm(y, z) * norm.weight     [L, D]
+ * 7. out = out_proj(n)
+ * backward, in reverse: out_proj; gated norm (dy, dz); scan (recurrence in reverse: dx, dB, dC, ddt,
+ * dA, dD); dA_log = dA * A; ddtRaw = ddt * softplus'(.) (0 where clamped), dt_bias += sum_t;
+ * silu'(c); conv: dw[c,j] += sum_t dc[t,c] in[t+j-K+1, c], dbias += sum_t dc, din += w dc; in_proj.
+ * </pre>
+ */
+public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Saved> {
+    /** Sizes and options of one layer (nemotron-arch reads the same config fields). */
+    public record Dims(int heads, int headDim, int groups, int stateSize, int convKernel, int chunkSize,
+                       double dtMin, double dtMax, double eps) {
+        public static Dims of(ModelConfigView c) {
+            double[] limit = c.getDoubles("time_step_limit").orElse(new double[] {0.0, Double.POSITIVE_INFINITY});
+            return new Dims(c.getInt("mamba_num_heads"), c.getInt("mamba_head_dim"), c.getInt("n_groups"),
+                    c.getInt("ssm_state_size"), c.getInt("conv_kernel"),
+                    c.has("chunk_size") ? c.getInt("chunk_size") : 128, limit[0], limit[1], c.normEpsilon());
+        }
+
+        int inner() {
+            return heads * headDim;
+        }
+
+        int convDim() {
+            return inner() + 2 * groups * stateSize;
+        }
+
+        int projSize() {
+            return inner() + convDim() + heads;
+        }
+
+        boolean clamps() {
+            return dtMin > 0 || dtMax < Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /** What one forward pass keeps. */
+    public static final class Saved {
+        double[] x;
+        double[] xbc;
+        double[] conv;
+        double[] dtPre;
+        double[] dt;
+        double[] a;
+        double[] normed;
+        int rows;
+        final SelectiveScan.Saved scan = new SelectiveScan.Saved();
+        final GatedGroupRmsNorm.Saved norm = new GatedGroupRmsNorm.Saved();
+    }
+
+    private final String prefix;
+    private final Dims m;
+    private final int hidden;
+    private final double[] inW;
+    private final double[] inB;
+    private final double[] convW;
+    private final double[] convB;
+    private final double[] dtBias;
+    private final double[] aLog;
+    private final double[] dSkip;
+    private final double[] outW;
+    private final double[] outB;
+    private final GatedGroupRmsNorm norm;
+    private SelectiveScan.Mode mode = SelectiveScan.Mode.CHUNKED;
+
+    public TrainableMamba2(Parameters params, String prefix, Dims dims) {
+        this.prefix = prefix;
+        this.m = dims;
+        this.inW = params.get(prefix + "in_proj.weight");
+        this.hidden = (int) params.shape(prefix + "in_proj.weight")[1];
+        this.inB = params.getOrNull(prefix + "in_proj.bias");
+        this.convW = params.get(prefix + "conv1d.weight");
+        this.convB = params.getOrNull(prefix + "conv1d.bias");
+        this.dtBias = params.get(prefix + "dt_bias");
+        this.aLog = params.get(prefix + "A_log");
+        this.dSkip = params.get(prefix + "D");
+        this.outW = params.get(prefix + "out_proj.weight");
+        this.outB = params.getOrNull(prefix + "out_proj.bias");
+        this.norm = new GatedGroupRmsNorm(params, prefix + "norm.weight", dims.groups(), dims.eps());
+        if (params.shape(prefix + "in_proj.weight")[0] != dims.projSize()
+                || convW.length != dims.convDim() * dims.convKernel()) {
+            throw new IllegalArgumentException(prefix + ": in_proj / conv1d shapes do not match " + dims);
+        }
+    }
+
+    public static TrainableMamba2 of(Parameters params, String prefix, ModelConfigView config) {
+        return new TrainableMamba2(params, prefix, Dims.of(config));
+    }
+
+    /** Chooses the scan's forward form (chunked by default); the backward pass is the same. */
+    public TrainableMamba2 scanMode(SelectiveScan.Mode mode) {
+        this.mode = mode;
+        return this;
+    }
+
+    @Override
+    public Saved newSaved() {
+        return new Saved();
+    }
+
+    @Override
+    public double[] forward(double[] x, int rows, Saved saved) {
+        int inner = m.inner(), convDim = m.convDim(), hh = m.heads(), proj = m.projSize(), k = m.convKernel();
+        int gn = m.groups() * m.stateSize();
+        // 1. in_proj, split z | xBC | dtRaw
+        double[] projected = Linear.forward(x, rows, hidden, inW, inB, proj);
+        double[] z = new double[rows * inner];
+        double[] xbc = new double[rows * convDim];
+        double[] dtPre = new double[rows * hh];
+        for (int t = 0; t < rows; t++) {
+            System.arraycopy(projected, t * proj, z, t * inner, inner);
+            System.arraycopy(projected, t * proj + inner, xbc, t * convDim, convDim);
+            System.arraycopy(projected, t * proj + inner + convDim, dtPre, t * hh, hh);
+        }
+        // 2. causal depthwise conv + bias, SiLU
+        double[] conv = new double[rows * convDim];
+        double[] act = new double[rows * convDim];
+        for (int t = 0; t < rows; t++) {
+            for (int ch = 0; ch < convDim; ch++) {
+                double sum = convB == null ? 0 : convB[ch];
+                for (int j = 0; j < k; j++) {
+                    int src = t + j - (k - 1);
+                    if (src >= 0) {
+                        sum += convW[ch * k + j] * xbc[src * convDim + ch];
+                    }
+                }
+                conv[t * convDim + ch] = sum;
+                act[t * convDim + ch] = Activations.silu(sum);
+            }
+        }
+        // 3. split into x, B, C
+        double[] xs = new double[rows * inner];
+        double[] b = new double[rows * gn];
+        double[] c = new double[rows * gn];
+        for (int t = 0; t < rows; t++) {
+            System.arraycopy(act, t * convDim, xs, t * inner, inner);
+            System.arraycopy(act, t * convDim + inner, b, t * gn, gn);
+            System.arraycopy(act, t * convDim + inner + gn, c, t * gn, gn);
+        }
+        // 4. dt and A
+        double[] dt = new double[rows * hh];
+        for (int t = 0; t < rows; t++) {
+            for (int h = 0; h < hh; h++) {
+                int i = t * hh + h;
+                dtPre[i] += dtBias[h];
+                dt[i] = Activations.softplus(dtPre[i]);
+                if (m.clamps()) {
+                    dt[i] = Math.min(Math.max(dt[i], m.dtMin()), m.dtMax());
+                }
+            }
+        }
+        double[] a = new double[hh];
+        for (int h = 0; h < hh; h++) {
+            a[h] = -Math.exp(aLog[h]);
+        }
+        // 5. scan with the D skip
+        SelectiveScan.Shape shape = new SelectiveScan.Shape(hh, m.headDim(), m.groups(), m.stateSize());
+        double[] y = SelectiveScan.forward(mode, shape, rows, m.chunkSize(), xs, dt, a, b, c, dSkip,
+                saved == null ? null : saved.scan);
+        // 6. gated group norm
+        double[] normed = norm.forward(y, z, rows, saved == null ? null : saved.norm);
+        if (saved != null) {
+            saved.x = x;
+            saved.xbc = xbc;
+            saved.conv = conv;
+            saved.dtPre = dtPre;
+            saved.dt = dt;
+            saved.a = a;
+            saved.normed = normed;
+            saved.rows = rows;
+        }
+        // 7. out_proj
+        return Linear.forward(normed, rows, inner, outW, outB, hidden);
+    }
+
+    @Override
+    public double[] backward(double[] dOut, Saved s, Gradients grads) {
+        int rows = s.rows;
+        int inner = m.inner(), convDim = m.convDim(), hh = m.heads(), proj = m.projSize(), k = m.convKernel();
+        int gn = m.groups() * m.stateSize();
+        // 7. out_proj
+        double[] dNormed = Linear.backward(dOut, s.normed, rows, inner, outW, hidden,
+                grads.get(prefix + "out_proj.weight"), outB == null ? null : grads.get(prefix + "out_proj.bias"));
+        // 6. gated norm
+        GatedGroupRmsNorm.InputGrads ng = norm.backward(dNormed, s.norm, grads);
+        // 5. scan (D, A)
+        SelectiveScan.Grads sg = SelectiveScan.backward(ng.dy(), s.scan);
+        double[] dD = grads.get(prefix + "D");
+        double[] dALog = grads.get(prefix + "A_log");
+        for (int h = 0; h < hh; h++) {
+            dD[h] += sg.dd()[h];
+            dALog[h] += sg.da()[h] * s.a[h];
+        }
+        // 4. dt: softplus', zero where clamped; dt_bias
+        double[] dDtBias = grads.get(prefix + "dt_bias");
+        double[] dDtRaw = new double[rows * hh];
+        for (int t = 0; t < rows; t++) {
+            for (int h = 0; h < hh; h++) {
+                int i = t * hh + h;
+                double sp = Activations.softplus(s.dtPre[i]);
+                boolean clamped = m.clamps() && (sp < m.dtMin() || sp > m.dtMax());
+                double g = clamped ? 0 : sg.ddt()[i] * Activations.softplusGrad(s.dtPre[i]);
+                dDtRaw[i] = g;
+                dDtBias[h] += g;
+            }
+        }
+        // 3-2. merge dx | dB | dC, through SiLU and the conv
+        double[] dConv = new double[rows * convDim];
+        for (int t = 0; t < rows; t++) {
+            for (int ch = 0; ch < convDim; ch++) {
+                double g;
+                if (ch < inner) {
+                    g = sg.dx()[t * inner + ch];
+                } else if (ch < inner + gn) {
+                    g = sg.db()[t * gn + ch - inner];
+                } else {
+                    g = sg.dc()[t * gn + ch - inner - gn];
+                }
+                dConv[t * convDim + ch] = g * Activations.siluGrad(s.conv[t * convDim + ch]);
+            }
+        }
+        double[] dConvW = grads.get(prefix + "conv1d.weight");
+        double[] dConvB = convB == null ? null : grads.get(prefix + "conv1d.bias");
+        double[] dXbc = new double[rows * convDim];
+        for (int t = 0; t < rows; t++) {
+            for (int ch = 0; ch < convDim; ch++) {
+                double g = dConv[t * convDim + ch];
+                if (dConvB != null) {
+                    dConvB[ch] += g;
+                }
+                for (int j = 0; j < k; j++) {
+                    int src = t + j - (k - 1);
+                    if (src >= 0) {
+                        dConvW[ch * k + j] += g * s.xbc[src * convDim + ch];
+                        dXbc[src * convDim + ch] += g * convW[ch * k + j];
+                    }
+                }
+            }
+        }
+        // 1. in_proj
+        double[] dProj = new double[rows * proj];
+        for (int t = 0; t < rows; t++) {
+            System.arraycopy(ng.dz(), t * inner, dProj, t * proj, inner);
+            System.arraycopy(dXbc, t * convDim, dProj, t * proj + inner, convDim);
+            System.arraycopy(dDtRaw, t * hh, dProj, t * proj + inner + convDim, hh);
+        }
+        return Linear.backward(dProj, s.x, rows, hidden, inW, proj, grads.get(prefix + "in_proj.weight"),
+                inB == null ? null : grads.get(prefix + "in_proj.bias"));
+    }
+}
