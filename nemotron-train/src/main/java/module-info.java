@@ -1,6 +1,7 @@
 /** Training: autodiff, optimizers, LR schedules, FP8 recipe, Arrow data pipeline, trainer (arrives with the training issue). */
 module dev.nemotron.train {
     requires transitive dev.nemotron.arch;
+    requires com.fasterxml.jackson.databind;
 
     exports dev.nemotron.train.autodiff;
     exports dev.nemotron.train.autodiff.core;
@@ -11,6 +12,7 @@ module dev.nemotron.train {
     exports dev.nemotron.train.autodiff.attention;
     exports dev.nemotron.train.autodiff.mamba;
     exports dev.nemotron.train.fp8;
+    exports dev.nemotron.train.trainer;
     exports dev.nemotron.train.optim;
     exports dev.nemotron.train.schedule;
     uses dev.nemotron.api.optim.OptimizerProvider;

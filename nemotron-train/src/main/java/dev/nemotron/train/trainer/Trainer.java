@@ -1,0 +1,149 @@
+package dev.nemotron.train.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.optim.LrSchedule;
+import dev.nemotron.api.optim.Optimizer;
+import dev.nemotron.api.optim.Parameter;
+import dev.nemotron.api.optim.ParameterGroup;
+import dev.nemotron.train.autodiff.TrainableModel;
+import dev.nemotron.train.autodiff.core.Gradients;
+import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.optim.DecayPolicy;
+import dev.nemotron.train.optim.GradientClipping;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The training loop.
+ *
+ * <pre>
+ * for step = start+1 .. steps:
+ * 1. batch = data.next()
+ * 2. gradients = mean over the batch's sequences of d loss / d parameters
+ * 3. clip to the global norm
+ * 4. optimizer.step(parameters, step, schedule.lr(step))
+ * 5. append metrics to out/metrics.jsonl; checkpoint every K steps and at the end
+ * </pre>
+ *
+ * Resuming ({@link #resume}) restores the float64 weights, the optimizer state and the data
+ * position, so the continuation is bit-identical to an uninterrupted run.
+ */
+public final class Trainer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TrainableModel model;
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final BatchSource data;
+    private final TrainerConfig config;
+    private final Path out;
+    private final Path configJson;
+    private final ParameterGroup group;
+    private final Gradients grads;
+    private long step;
+
+    public Trainer(TrainableModel model, Optimizer optimizer, LrSchedule schedule, DecayPolicy decay, BatchSource data,
+                   TrainerConfig config, Path configJson, Path out) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.data = data;
+        this.config = config;
+        this.out = out;
+        this.configJson = configJson;
+        this.grads = model.newGradients();
+        List<Parameter> params = new ArrayList<>();
+        Parameters p = model.parameters();
+        for (Parameters.Param param : p.all()) {
+            params.add(new Parameter(param.name(), param.data(), grads.get(param.name()), decay.decays(param.name())));
+        }
+        this.group = ParameterGroup.of(params);
+    }
+
+    /** Continues from the checkpoint in {@code checkpoint}: weights, optimizer state, data position, step. */
+    public void resume(Path checkpoint) {
+        TrainingCheckpoint.Restored r = TrainingCheckpoint.read(checkpoint);
+        Parameters target = model.parameters();
+        for (Parameters.Param p : r.parameters().all()) {
+            System.arraycopy(p.data(), 0, target.get(p.name()), 0, p.data().length);
+        }
+        optimizer.load(r.optimizer());
+        data.restoreState(r.dataState());
+        step = r.step();
+    }
+
+    public long step() {
+        return step;
+    }
+
+    /** Runs to {@code config.steps()}, reporting each step to {@code onStep}. */
+    public void run(Consumer<StepMetrics> onStep) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        while (step < config.steps()) {
+            long t0 = System.nanoTime();
+            step++;
+            // 1-2. mean loss and gradients over the batch
+            TrainingBatch batch = data.next();
+            grads.zero();
+            double loss = 0;
+            for (int b = 0; b < batch.inputs().length; b++) {
+                loss += model.lossAndGradients(batch.inputs()[b], batch.targets()[b], grads);
+            }
+            int rows = batch.inputs().length;
+            loss /= rows;
+            grads.scale(1.0 / rows);
+            // 3. clipping
+            double norm = config.maxGradNorm() > 0 ? GradientClipping.clipGlobalNorm(group, config.maxGradNorm())
+                    : GradientClipping.globalNorm(group);
+            // 4. update
+            double lr = schedule.lr(step);
+            optimizer.step(group, step, lr);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            StepMetrics m = new StepMetrics(step, loss, lr, norm, batch.tokens(), batch.tokens() / seconds);
+            // 5. metrics and checkpoints
+            appendMetrics(m);
+            onStep.accept(m);
+            if ((config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) || step == config.steps()) {
+                checkpoint();
+            }
+        }
+    }
+
+    /** Writes {@code out/checkpoint-STEP} and points {@code out/latest} at it. */
+    public Path checkpoint() {
+        Path dir = out.resolve("checkpoint-" + step);
+        TrainingCheckpoint.write(dir, configJson, model.parameters(), optimizer.state(), step, data.saveState());
+        try {
+            Files.writeString(out.resolve("latest"), dir.getFileName().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    private void appendMetrics(StepMetrics m) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("step", m.step());
+        o.put("loss", m.loss());
+        o.put("lr", m.lr());
+        o.put("grad_norm", m.gradNorm());
+        o.put("tokens", m.tokens());
+        o.put("tokens_per_s", m.tokensPerSecond());
+        try {
+            Files.writeString(out.resolve("metrics.jsonl"), o + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
