@@ -100,7 +100,7 @@ public final class DatasetWriter implements AutoCloseable {
             } catch (IOException e) {
                 throw new NemotronException(file + ": cannot read: " + e.getMessage(), e);
             }
-            c.add(text, file + ":1");
+            c.add(text, file + ":1", true);
         } else {
             try (BufferedReader in = open(file)) {
                 StringBuilder doc = new StringBuilder();
@@ -112,7 +112,7 @@ public final class DatasetWriter implements AutoCloseable {
                     boolean boundary = split.mode() == TextSplit.Mode.BLANK_LINES
                             ? line.isBlank() : line.stripTrailing().equals(split.separator());
                     if (boundary) {
-                        c.add(doc.toString(), file + ":" + docLine);
+                        c.add(doc.toString(), file + ":" + docLine, false);
                         doc.setLength(0);
                         docLine = lineNo + 1;
                     } else {
@@ -122,7 +122,7 @@ public final class DatasetWriter implements AutoCloseable {
                         doc.append(line);
                     }
                 }
-                c.add(doc.toString(), file + ":" + docLine);
+                c.add(doc.toString(), file + ":" + docLine, false);
             } catch (IOException e) {
                 throw new NemotronException(file + ": cannot read: " + e.getMessage(), e);
             }
@@ -142,7 +142,7 @@ public final class DatasetWriter implements AutoCloseable {
                 if (line.isBlank()) {
                     continue;
                 }
-                c.add(fieldOf(file, lineNo, line, field), file + ":" + lineNo);
+                c.add(fieldOf(file, lineNo, line, field), file + ":" + lineNo, true);
             }
         } catch (IOException e) {
             throw new NemotronException(file + ": cannot read: " + e.getMessage(), e);
@@ -209,9 +209,10 @@ public final class DatasetWriter implements AutoCloseable {
             this.kind = kind;
         }
 
-        void add(String text, String where) {
+        /** {@code record}: the text is a record of its own (a JSONL line), so a blank one counts as skipped. */
+        void add(String text, String where, boolean record) {
             if (text.isBlank()) {
-                if (!text.isEmpty()) {
+                if (record || !text.isEmpty()) {
                     skipped++;
                 }
                 return;
@@ -321,10 +322,10 @@ public final class DatasetWriter implements AutoCloseable {
             return;
         }
         writer.end();
-        writer.close();
-        root.close();
         channel.force(true);
         long bytes = channel.size();
+        writer.close(); // closes the channel too
+        root.close();
         channel.close();
         writer = null;
         String name = ShardFormat.shardName(shards.size());
