@@ -48,6 +48,13 @@ public final class TokenDataset {
         return ShardReader.open(shardPath(index), allocator);
     }
 
+    /** {@link #forEachDocument(BufferAllocator, Consumer)} with an allocator of its own. */
+    public void forEachDocument(Consumer<int[]> consumer) {
+        try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator()) {
+            forEachDocument(allocator, consumer);
+        }
+    }
+
     /**
      * Streams every document in manifest order to {@code consumer}, one record batch in memory at
      * a time, and checks each shard's document and token counts against the manifest.
