@@ -5,6 +5,7 @@
 module dev.nemotron.cli {
     requires dev.nemotron.arch;
     requires dev.nemotron.infer;
+    requires dev.nemotron.train;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;

@@ -1,7 +1,14 @@
-/** Training: autodiff, optimizers, LR schedules, FP8 recipe, Arrow data pipeline, trainer (arrives with the training issue). */
+/**
+ * Training: float64 autodiff for every layer, optimizers (AdamW; others as plugins) and LR
+ * schedules, the FP8 recipe (simulated), the Arrow token-data pipeline and the trainer loop.
+ */
 module dev.nemotron.train {
     requires transitive dev.nemotron.arch;
+    requires org.apache.arrow.vector;
+    requires org.apache.arrow.memory.core;
+    requires org.apache.arrow.memory.unsafe;
     requires com.fasterxml.jackson.databind;
+    requires org.apache.logging.log4j;
 
     exports dev.nemotron.train.autodiff;
     exports dev.nemotron.train.autodiff.core;
@@ -11,10 +18,14 @@ module dev.nemotron.train {
     exports dev.nemotron.train.autodiff.mlp;
     exports dev.nemotron.train.autodiff.attention;
     exports dev.nemotron.train.autodiff.mamba;
+    exports dev.nemotron.train.data;
     exports dev.nemotron.train.fp8;
-    exports dev.nemotron.train.trainer;
     exports dev.nemotron.train.optim;
     exports dev.nemotron.train.schedule;
+    exports dev.nemotron.train.trainer;
+
+    opens dev.nemotron.train.data to com.fasterxml.jackson.databind;
+
     uses dev.nemotron.api.optim.OptimizerProvider;
     provides dev.nemotron.api.optim.OptimizerProvider with dev.nemotron.train.optim.AdamWProvider;
 }

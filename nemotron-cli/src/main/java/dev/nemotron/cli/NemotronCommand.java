@@ -3,6 +3,7 @@ package dev.nemotron.cli;
 import dev.nemotron.cli.command.BackendsCommand;
 import dev.nemotron.cli.command.BenchCommand;
 import dev.nemotron.cli.command.ChatCommand;
+import dev.nemotron.cli.command.DataCommand;
 import dev.nemotron.cli.command.GenerateCommand;
 import dev.nemotron.cli.command.ForwardCommand;
 import dev.nemotron.cli.command.InitCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "nemotron", mixinStandardHelpOptions = true, version = "nemotron 0.1.0-SNAPSHOT",
         description = "Nemotron SDK for Java: hybrid Mamba-2/Transformer models (Nemotron-H, Nemotron Nano 2).",
         subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, TokenizeCommand.class,
-            GenerateCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, BackendsCommand.class})
+            GenerateCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, BackendsCommand.class,
+            DataCommand.class})
 public final class NemotronCommand implements Runnable {
     @Spec
     CommandSpec spec;

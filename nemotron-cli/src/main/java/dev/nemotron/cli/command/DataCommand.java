@@ -1,0 +1,20 @@
+package dev.nemotron.cli.command;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code nemotron data}: token datasets (Arrow IPC shards) for pretraining. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Token datasets for pretraining: tokenise text or JSONL into Arrow shards, inspect a dataset.",
+        subcommands = {DataTokenizeCommand.class, DataInspectCommand.class})
+public final class DataCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing subcommand: tokenize or inspect (try 'nemotron data --help')");
+    }
+}

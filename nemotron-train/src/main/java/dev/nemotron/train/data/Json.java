@@ -1,0 +1,71 @@
+package dev.nemotron.train.data;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.nemotron.api.NemotronException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** JSON of the data pipeline (snake_case) and atomic file writes (temp file + rename). */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Json() {
+    }
+
+    static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static <T> T read(String json, Class<T> type, String source) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new NemotronException(source + ": not a valid " + type.getSimpleName() + ": " + msg, e);
+        }
+    }
+
+    static <T> T read(Path file, Class<T> type) {
+        try {
+            return read(Files.readString(file, StandardCharsets.UTF_8), type, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new NemotronException(file + ": no such file");
+        } catch (IOException e) {
+            throw new NemotronException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code text} to {@code file} atomically: a temp file in the same folder, then a rename. */
+    static void writeAtomically(Path file, String text) {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            moveAtomically(tmp, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.nemotron.train.data;
+
+import dev.nemotron.api.NemotronException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code manifest.json} of a token dataset directory: what the shards hold.
+ *
+ * @param format       {@value ShardFormat#FORMAT}
+ * @param name         the dataset name (also {@code nemotron.source} in every shard)
+ * @param tokenizer    the tokenizer's id (e.g. the path or name it was loaded from)
+ * @param vocabSize    the tokenizer's vocabulary size (every id is below it); 0 when unknown
+ * @param eosId        the tokenizer's end-of-sequence id, when known (null otherwise)
+ * @param shardTokens  the shard size limit in tokens (a document longer than it gets a shard of its own)
+ * @param documents    documents in all shards
+ * @param tokens       tokens in all shards
+ * @param shards       the shards, in write order
+ * @param sources      the input files, in order, with what each contributed
+ */
+public record Manifest(String format, String name, String tokenizer, int vocabSize, Integer eosId, long shardTokens,
+        long documents, long tokens, List<Shard> shards, List<Source> sources) {
+
+    /** One shard file (relative to the dataset directory). */
+    public record Shard(String file, long documents, long tokens, long bytes) {
+    }
+
+    /** One input file and what it contributed ({@code skipped}: blank documents left out). */
+    public record Source(String path, String kind, long documents, long tokens, long skipped) {
+    }
+
+    public Manifest {
+        Objects.requireNonNull(name, "name");
+        shards = List.copyOf(shards == null ? List.of() : shards);
+        sources = List.copyOf(sources == null ? List.of() : sources);
+    }
+
+    /** Reads {@code DIR/manifest.json}, checking the format and the counts' consistency. */
+    public static Manifest read(Path dir) {
+        Path file = dir.resolve(ShardFormat.MANIFEST);
+        Manifest m = Json.read(file, Manifest.class);
+        if (!ShardFormat.FORMAT.equals(m.format())) {
+            throw new NemotronException(file + ": format is '" + m.format() + "', expected '" + ShardFormat.FORMAT + "'");
+        }
+        long docs = 0;
+        long toks = 0;
+        for (Shard s : m.shards()) {
+            if (s.file() == null || s.file().contains("/") || s.file().contains("\\") || s.documents() < 0 || s.tokens() < 0) {
+                throw new NemotronException(file + ": bad shard entry " + s);
+            }
+            docs += s.documents();
+            toks += s.tokens();
+        }
+        if (docs != m.documents() || toks != m.tokens()) {
+            throw new NemotronException(file + ": the shards hold " + docs + " documents and " + toks
+                    + " tokens, but the totals say " + m.documents() + " and " + m.tokens());
+        }
+        return m;
+    }
+
+    public String toJson() {
+        return Json.write(this);
+    }
+}
