@@ -32,6 +32,11 @@ final class Gemv {
     private Gemv() {
     }
 
+    /**
+     * About the least number of FMAs worth a GEMV task of its own ({@link Parallel#forRange} makes
+     * at most four tasks per worker; 64K was tried for better balance on a busy machine: no gain).
+     */
+    static final long MIN_TASK_FMAS = 1L << 19;
     /** Weight rows per block. */
     static final int OB = 4;
     /** Largest slice along {@code in}. */
@@ -51,7 +56,7 @@ final class Gemv {
     static void gemv(Parallel parallel, float[] x, int rows, int in, int outF, MemorySegment w, int kind,
                      float[] b, float[] out) {
         long perOut = (long) rows * in;
-        int grain = (int) Math.max(OB, Math.min(outF, (Gemm.MIN_TASK_FMAS + perOut - 1) / perOut));
+        int grain = (int) Math.max(OB, Math.min(outF, (MIN_TASK_FMAS + perOut - 1) / perOut));
         grain = (grain + OB - 1) & -OB;
         if (kind != K_F16 || rows == 1) {
             float[] xd = null;

@@ -103,7 +103,7 @@ final class GemvStream {
         return s;
     }
 
-    static void dot4x2F32(float[] x, int xOff, int in, MemorySegment w, int o, float[] out,
+    private static void dot4x2F32(float[] x, int xOff, int in, MemorySegment w, int o, float[] out,
                                   int outOff, int outF) {
         long r0 = (long) o * in * 4;
         long r1 = r0 + (long) in * 4;
@@ -175,7 +175,7 @@ final class GemvStream {
                 b2.reduceLanes(VectorOperators.ADD), b3.reduceLanes(VectorOperators.ADD), out, outOff + outF);
     }
 
-    static void dot4F32(float[] x, int xOff, int in, MemorySegment w, int o, int outF,
+    private static void dot4F32(float[] x, int xOff, int in, MemorySegment w, int o, int outF,
                                 float[] out, int outOff) {
         long r0 = (long) o * in * 4;
         long r1 = r0 + (long) in * 4;
@@ -211,7 +211,7 @@ final class GemvStream {
                 a3.add(b3).reduceLanes(VectorOperators.ADD), out, outOff);
     }
 
-    static void dot4Bf16(float[] x, float[] xd, int xOff, int in, MemorySegment w, int o,
+    private static void dot4Bf16(float[] x, float[] xd, int xOff, int in, MemorySegment w, int o,
                                  float[] out, int outOff) {
         long r0 = (long) o * in * 2;
         long r1 = r0 + (long) in * 2;

@@ -85,7 +85,7 @@ class VectorLinearKernelsTest {
     static Stream<Arguments> everyRowCount() {
         List<Arguments> out = new ArrayList<>();
         int[] rowCounts = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
-                           23, 24, 25, 47, 48, 49};
+                           23, 24, 25, 31, 32, 33, 47, 48, 49};
         for (int rows : rowCounts) {
             for (DType t : new DType[] {DType.F32, DType.BF16, DType.F16}) {
                 // in: odd (scalar tails, odd BF16 pairs) and longer than a GEMV slice; out: not a multiple of 4
