@@ -82,6 +82,45 @@ class VectorLinearKernelsTest {
         }
     }
 
+    static Stream<Arguments> everyRowCount() {
+        List<Arguments> out = new ArrayList<>();
+        int[] rowCounts = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                           23, 24, 25, 31, 32, 33, 47, 48, 49};
+        for (int rows : rowCounts) {
+            for (DType t : new DType[] {DType.F32, DType.BF16, DType.F16}) {
+                // in: odd (scalar tails, odd BF16 pairs) and longer than a GEMV slice; out: not a multiple of 4
+                out.add(Arguments.of(rows, 67, 37, t));
+                out.add(Arguments.of(rows, 1030, 13, t));
+            }
+        }
+        return out.stream();
+    }
+
+    /** Every path and its edges (GEMV stream, blocked, GEMM; every threshold), against float64. */
+    @ParameterizedTest(name = "rows={0} in={1} out={2} w={3}")
+    @MethodSource("everyRowCount")
+    void everyRowCountMatchesFloat64(int rows, int in, int outF, DType wt) {
+        SplittableRandom rnd = new SplittableRandom(1000L * rows + in + wt.ordinal());
+        float[] x = randoms(rnd, rows * in);
+        float[] w = round(randoms(rnd, outF * in), wt);
+        float[] b = round(randoms(rnd, outF), wt);
+        try (Arena arena = Arena.ofShared()) {
+            Tensor weight = tensor(w, wt, new long[] {outF, in}, Storage.NATIVE_ODD_OFFSET, arena);
+            Tensor bias = tensor(b, wt, new long[] {outF}, Storage.HEAP_BYTES, arena);
+            for (Parallel p : new Parallel[] {one, two}) {
+                float[] got = new float[rows * outF];
+                java.util.Arrays.fill(got, Float.NaN);
+                new VectorLinearKernels(p).matmul(x, rows, weight, bias, got);
+                double[] want = reference(x, rows, in, outF, w, b);
+                for (int j = 0; j < want.length; j++) {
+                    double tol = 1e-5 * (1 + absDot(x, w, j / outF, j % outF, in) + Math.abs(b[j % outF]));
+                    assertThat((double) got[j]).as("threads %d out[%d, %d]", p.threads(), j / outF, j % outF)
+                            .isCloseTo(want[j], org.assertj.core.data.Offset.offset(tol));
+                }
+            }
+        }
+    }
+
     @Test
     void largerSquareAgainstReference() {
         int rows = 131, in = 1031, outF = 263;
