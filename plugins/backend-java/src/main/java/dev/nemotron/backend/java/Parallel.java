@@ -1,12 +1,19 @@
 package dev.nemotron.backend.java;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Splits index ranges over a fork/join pool of one worker per core. Kernels call
- * {@link #forRange} with a grain: the smallest range worth a task of its own.
+ * Splits index ranges over a team of one thread per core: the caller plus {@code threads - 1}
+ * workers. Kernels call {@link #forRange} with a grain, the smallest range worth a task of its own.
+ *
+ * <p>Decoding calls a hundred small kernels per token, so hand-off latency matters more than
+ * anything else: idle workers spin for a short while ({@value #SPIN_NANOS} ns) before parking, and
+ * the caller works on the loop itself instead of waiting for a pool (a fork/join pool's park and
+ * wake-up per call cost as much as the parallel speed-up gained on two cores). A loop started
+ * inside another loop's body runs inline; loops from several threads take turns.
  */
 public final class Parallel implements AutoCloseable {
     /** The body of a parallel loop over {@code [from, to)}. */
@@ -15,18 +22,68 @@ public final class Parallel implements AutoCloseable {
         void run(int from, int to);
     }
 
-    private final ForkJoinPool pool;
+    static final long SPIN_NANOS = 200_000;
+    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
+
+    /** One parallel loop: immutable bounds plus its own counters, so a late worker never touches a newer loop. */
+    private static final class Job {
+        final int from;
+        final int to;
+        final int chunkSize;
+        final int chunks;
+        final RangeBody body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(int from, int to, int chunkSize, int chunks, RangeBody body) {
+            this.from = from;
+            this.to = to;
+            this.chunkSize = chunkSize;
+            this.chunks = chunks;
+            this.body = body;
+        }
+
+        /** Takes chunks until none is left. */
+        void work() {
+            boolean wasInside = INSIDE.get();
+            INSIDE.set(true);
+            try {
+                for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                    int lo = from + c * chunkSize;
+                    try {
+                        body.run(lo, Math.min(to, lo + chunkSize));
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    } finally {
+                        done.incrementAndGet();
+                    }
+                }
+            } finally {
+                INSIDE.set(wasInside);
+            }
+        }
+    }
+
     private final int threads;
+    private final Worker[] workers;
+    private final ReentrantLock submit = new ReentrantLock();
+    private volatile Job current;
+    private volatile boolean closed;
 
     public Parallel(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+            workers[i].thread = Thread.ofPlatform().daemon().name("nemotron-kernel-" + (i + 1)).start(workers[i]);
+        }
     }
 
-    /** One worker per available processor. */
+    /** One thread per available processor. */
     public static Parallel perCore() {
         return new Parallel(Runtime.getRuntime().availableProcessors());
     }
@@ -42,44 +99,74 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         int g = Math.max(1, grain);
-        if (pool == null || n <= g || ForkJoinTask.getPool() == pool) {
+        if (threads == 1 || n <= g || INSIDE.get() || closed) {
             body.run(from, to);
             return;
         }
-        // At most ~4 tasks per worker: enough to balance, few enough to stay cheap.
-        int target = Math.max(g, (n + threads * 4 - 1) / (threads * 4));
-        pool.invoke(new Split(from, to, target, body));
+        // at most ~4 chunks per thread: enough to balance, few enough to stay cheap
+        int chunks = (int) Math.min((n + (long) g - 1) / g, threads * 4L);
+        int chunkSize = (n + chunks - 1) / chunks;
+        Job job = new Job(from, to, chunkSize, (n + chunkSize - 1) / chunkSize, body);
+        submit.lock();
+        try {
+            current = job; // publishes the job
+            for (Worker w : workers) {
+                if (w.sleeping) {
+                    LockSupport.unpark(w.thread);
+                }
+            }
+            job.work();
+            while (job.done.get() < job.chunks) {
+                Thread.onSpinWait();
+            }
+        } finally {
+            submit.unlock();
+        }
+        Throwable t = job.failure.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
     }
 
-    private static final class Split extends RecursiveAction {
-        private static final long serialVersionUID = 1L;
-        private final int from;
-        private final int to;
-        private final int grain;
-        private final transient RangeBody body;
-
-        Split(int from, int to, int grain, RangeBody body) {
-            this.from = from;
-            this.to = to;
-            this.grain = grain;
-            this.body = body;
-        }
+    private final class Worker implements Runnable {
+        volatile boolean sleeping;
+        Thread thread;
 
         @Override
-        protected void compute() {
-            if (to - from <= grain) {
-                body.run(from, to);
-                return;
+        public void run() {
+            Job seen = current;
+            while (!closed) {
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (current == seen && !closed) {
+                    if (System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    } else {
+                        sleeping = true;
+                        if (current == seen && !closed) {
+                            LockSupport.park(this);
+                        }
+                        sleeping = false;
+                    }
+                }
+                seen = current;
+                if (seen != null && !closed) {
+                    seen.work();
+                }
             }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Split(from, mid, grain, body), new Split(mid, to, grain, body));
         }
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdown();
+        closed = true;
+        for (Worker w : workers) {
+            LockSupport.unpark(w.thread);
         }
     }
 }
