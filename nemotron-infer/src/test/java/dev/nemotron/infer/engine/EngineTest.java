@@ -117,7 +117,13 @@ class EngineTest {
 
     @Test
     void admissionControlBoundsTheBatchByMemoryAndRejectsWhatCanNeverFit() throws InterruptedException {
-        ScriptedModel scripted = new ScriptedModel(16, 100, ids -> 3);
+        // the first prefill waits until all six requests are queued, so that admission (not
+        // arrival timing) decides how many run together
+        CountDownLatch queued = new CountDownLatch(1);
+        ScriptedModel scripted = new ScriptedModel(16, 100, ids -> {
+            awaitQuietly(queued);
+            return 3;
+        });
         // each request: 4 prompt + 20 new tokens = 2400 bytes; the budget holds two at once
         try (GenerationEngine e = new GenerationEngine(scripted, TextCodec.idsOnly(Set.of()), new EngineConfig(8, 64, 5000))) {
             List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
@@ -125,6 +131,7 @@ class EngineTest {
                 futures.add(e.submit(GenerationRequest.of(new int[] {1, 2, 3, 4}, SamplingParams.greedy(20)),
                         GenerationListener.ignoringDeltas()).result());
             }
+            queued.countDown();
             futures.forEach(f -> assertThat(f.join().outputIds()).hasSize(20));
             assertThat(scripted.maxBatchSeen.get()).isEqualTo(2);
             assertThat(releasedEventually(e)).isZero();
@@ -148,7 +155,12 @@ class EngineTest {
             List<GenerationHandle> handles = new ArrayList<>();
             for (int i = 0; i < 3; i++) { // one running (blocked in prefill) + two queued
                 handles.add(e.submit(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(3)), GenerationListener.ignoringDeltas()));
-                Thread.sleep(50);
+                if (i == 0) { // wait until the engine took the first one out of the queue
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (e.queuedCount() > 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                }
             }
             assertThatThrownBy(() -> e.submit(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(3)),
                     GenerationListener.ignoringDeltas())).isInstanceOf(EngineOverloadedException.class);
