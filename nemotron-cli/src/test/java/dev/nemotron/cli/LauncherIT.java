@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,35 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Result(int code, String out, String err) {
-    }
-
-    private static Result launch(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("nemotron.java"),
-                "--add-modules", "jdk.incubator.vector", "--illegal-native-access=deny",
-                "--module-path", System.getProperty("nemotron.lib"), "--add-modules", "ALL-MODULE-PATH",
-                "-m", "dev.nemotron.cli/dev.nemotron.cli.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
     @Test
     void inspectForwardAndBackendsRunOnTheModulePath(@TempDir Path tmp) throws Exception {
-        Result inspect = launch("inspect", CliRun.repoRoot().resolve("examples/configs/nemotron-nano-9b-v2").toString(),
+        ModulePathLauncher.Result inspect = ModulePathLauncher.run("inspect", CliRun.repoRoot().resolve("examples/configs/nemotron-nano-9b-v2").toString(),
                 "--context", "131072", "--json");
         assertThat(inspect.code()).as(inspect.err()).isZero();
         assertThat(JSON.readTree(inspect.out()).get("parameters").asLong()).isEqualTo(8_888_227_328L);
 
         Path out = tmp.resolve("o.safetensors");
-        Result fwd = launch("forward", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--ids", "5,17,42",
+        ModulePathLauncher.Result fwd = ModulePathLauncher.run("forward", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--ids", "5,17,42",
                 "--out", out.toString(), "--hidden");
         assertThat(fwd.code()).as(fwd.err()).isZero();
         JsonNode o = JSON.readTree(fwd.out());
@@ -57,7 +36,7 @@ class LauncherIT {
         assertThat(o.get("hidden_states").asInt()).isEqualTo(11);
         assertThat(out).exists();
 
-        Result backends = launch("backends", "--json");
+        ModulePathLauncher.Result backends = ModulePathLauncher.run("backends", "--json");
         assertThat(backends.code()).isZero();
         assertThat(JSON.readTree(backends.out()).findValuesAsText("name")).contains("java", "java-reference");
         // logs and warnings go to stderr; stdout holds JSON alone
@@ -66,12 +45,8 @@ class LauncherIT {
 
     @Test
     void serveAnswersOverHttpAndStopsOnSigterm() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("nemotron.java"),
-                "--add-modules", "jdk.incubator.vector", "--illegal-native-access=deny",
-                "--module-path", System.getProperty("nemotron.lib"), "--add-modules", "ALL-MODULE-PATH",
-                "-m", "dev.nemotron.cli/dev.nemotron.cli.Main",
-                "serve", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--port", "0",
-                "--served-model-name", "tiny", "--cache-budget-mib", "64"));
+        List<String> cmd = ModulePathLauncher.command("serve", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--port", "0",
+                "--served-model-name", "tiny", "--cache-budget-mib", "64");
         Process p = new ProcessBuilder(cmd).start();
         try {
             java.io.BufferedReader err = new java.io.BufferedReader(
@@ -123,7 +98,7 @@ class LauncherIT {
 
     @Test
     void badInputGivesOneErrorLineAndExitCode2(@TempDir Path tmp) throws Exception {
-        Result r = launch("inspect", tmp.resolve("missing").toString());
+        ModulePathLauncher.Result r = ModulePathLauncher.run("inspect", tmp.resolve("missing").toString());
         assertThat(r.code()).isEqualTo(2);
         List<String> lines = r.err().lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
         assertThat(lines).hasSize(1);
