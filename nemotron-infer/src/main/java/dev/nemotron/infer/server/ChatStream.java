@@ -59,10 +59,7 @@ final class ChatStream {
                 }
             }
             if (includeUsage) {
-                ObjectNode last = ResponseParts.envelope(id, "chat.completion.chunk", created, model);
-                last.putArray("choices");
-                last.set("usage", ResponseParts.usage(Arrays.asList(results)));
-                sse.send(last);
+                sse.send(ResponseParts.usageChunk(id, "chat.completion.chunk", created, model, Arrays.asList(results)));
             }
             sse.done();
         } catch (IOException e) {

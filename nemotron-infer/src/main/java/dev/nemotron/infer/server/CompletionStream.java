@@ -60,10 +60,7 @@ final class CompletionStream {
                 }
             }
             if (includeUsage) {
-                ObjectNode last = ResponseParts.envelope(id, "text_completion", created, model);
-                last.putArray("choices");
-                last.set("usage", ResponseParts.usage(Arrays.asList(results)));
-                sse.send(last);
+                sse.send(ResponseParts.usageChunk(id, "text_completion", created, model, Arrays.asList(results)));
             }
             sse.done();
         } catch (IOException e) {

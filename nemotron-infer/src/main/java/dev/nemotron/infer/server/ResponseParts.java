@@ -40,6 +40,14 @@ final class ResponseParts {
      * OpenAI's usage: the prompt counted once (all samples share it), completion tokens summed over
      * the samples, reasoning tokens among them in {@code completion_tokens_details.reasoning_tokens}.
      */
+    /** The closing stream chunk of {@code stream_options.include_usage}: no choices, the usage of all of them. */
+    static ObjectNode usageChunk(String id, String object, long created, String model, List<GenerationResult> results) {
+        ObjectNode last = envelope(id, object, created, model);
+        last.putArray("choices");
+        last.set("usage", usage(results));
+        return last;
+    }
+
     static ObjectNode usage(List<GenerationResult> results) {
         int prompt = results.isEmpty() ? 0 : results.getFirst().promptTokens();
         int completion = 0;
