@@ -4,7 +4,6 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Availability;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.BackendProvider;
-import dev.nemotron.api.backend.Capability;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -92,10 +91,5 @@ public final class Backends {
         }
         throw new NemotronException("no backend is available here: " + all.stream()
                 .map(b -> b.name() + ": " + b.availability().reason()).collect(Collectors.joining("; ")));
-    }
-
-    /** True when {@code backend} has every capability in {@code needed}. */
-    public static boolean supports(Backend backend, Set<Capability> needed) {
-        return backend.capabilities().containsAll(needed);
     }
 }
