@@ -23,6 +23,7 @@ module dev.nemotron.train {
     exports dev.nemotron.train.optim;
     exports dev.nemotron.train.schedule;
     exports dev.nemotron.train.trainer;
+    exports dev.nemotron.train.pretrain;
 
     opens dev.nemotron.train.data to com.fasterxml.jackson.databind;
 

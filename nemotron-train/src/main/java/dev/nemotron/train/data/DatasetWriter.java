@@ -159,6 +159,33 @@ public final class DatasetWriter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A sink for many already-tokenised documents recorded as one source (one manifest entry);
+     * closing the sink records it. Empty documents are skipped.
+     */
+    public DocumentSink documents(String source) {
+        SourceCounter c = new SourceCounter(source, "tokens");
+        return new DocumentSink() {
+            @Override
+            public void add(int[] tokens) {
+                c.addTokens(tokens, source);
+            }
+
+            @Override
+            public void close() {
+                sources.add(c.done());
+            }
+        };
+    }
+
+    /** Documents of one source, see {@link #documents(String)}. */
+    public interface DocumentSink extends AutoCloseable {
+        void add(int[] tokens);
+
+        @Override
+        void close();
+    }
+
     /** Flushes the last shard and writes the manifest; returns it. */
     public Manifest finish() {
         if (finished) {

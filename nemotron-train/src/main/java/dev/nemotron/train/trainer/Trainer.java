@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * 2. gradients = mean over the batch's sequences of d loss / d parameters
  * 3. clip to the global norm
  * 4. optimizer.step(parameters, step, schedule.lr(step))
- * 5. append metrics to out/metrics.jsonl; checkpoint every K steps and at the end
+ * 5. held-out loss when due; append metrics to out/metrics.jsonl; checkpoint every K steps and at the end
  * </pre>
  *
  * Resuming ({@link #resume}) restores the float64 weights, the optimizer state and the data
@@ -47,6 +47,8 @@ public final class Trainer {
     private final Path configJson;
     private final ParameterGroup group;
     private final Gradients grads;
+    private HeldOutLoss heldOut;
+    private long evalEvery;
     private long step;
 
     public Trainer(TrainableModel model, Optimizer optimizer, LrSchedule schedule, DecayPolicy decay, BatchSource data,
@@ -77,10 +79,49 @@ public final class Trainer {
         optimizer.load(r.optimizer());
         data.restoreState(r.dataState());
         step = r.step();
+        dropMetricsAfter(step);
+    }
+
+    /** Keeps the metrics lines of steps up to {@code last}: steps after a checkpoint are run (and logged) again. */
+    private void dropMetricsAfter(long last) {
+        Path file = out.resolve("metrics.jsonl");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank() && JSON.readTree(line).path("step").asLong(Long.MAX_VALUE) <= last) {
+                    kept.add(line);
+                }
+            }
+            Path tmp = file.resolveSibling(".metrics.jsonl.tmp");
+            Files.write(tmp, kept);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + file, e);
+        }
     }
 
     public long step() {
         return step;
+    }
+
+    /**
+     * Evaluates {@code heldOut} after the first step, every {@code every} steps and after the
+     * last; the value goes into that step's metrics as {@code eval_loss}.
+     */
+    public Trainer evaluateEvery(long every, HeldOutLoss heldOut) {
+        if (every < 1) {
+            throw new IllegalArgumentException("evaluation interval must be >= 1, got " + every);
+        }
+        this.evalEvery = every;
+        this.heldOut = heldOut;
+        return this;
+    }
+
+    private boolean evaluationDue() {
+        return heldOut != null && (step == 1 || step % evalEvery == 0 || step == config.steps());
     }
 
     /** Runs to {@code config.steps()}, reporting each step to {@code onStep}. */
@@ -110,7 +151,8 @@ public final class Trainer {
             double lr = schedule.lr(step);
             optimizer.step(group, step, lr);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            StepMetrics m = new StepMetrics(step, loss, lr, norm, batch.tokens(), batch.tokens() / seconds);
+            Double eval = evaluationDue() ? heldOut.evaluate(model) : null;
+            StepMetrics m = new StepMetrics(step, loss, lr, norm, batch.tokens(), batch.tokens() / seconds, eval);
             // 5. metrics and checkpoints
             appendMetrics(m);
             onStep.accept(m);
@@ -140,6 +182,9 @@ public final class Trainer {
         o.put("grad_norm", m.gradNorm());
         o.put("tokens", m.tokens());
         o.put("tokens_per_s", m.tokensPerSecond());
+        if (m.evalLoss() != null) {
+            o.put("eval_loss", m.evalLoss());
+        }
         try {
             Files.writeString(out.resolve("metrics.jsonl"), o + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {

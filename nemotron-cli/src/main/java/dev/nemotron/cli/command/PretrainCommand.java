@@ -1,0 +1,193 @@
+package dev.nemotron.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.cli.output.Json;
+import dev.nemotron.cli.train.SpecFiles;
+import dev.nemotron.cli.train.TrainingInputs;
+import dev.nemotron.cli.train.TrainingProgress;
+import dev.nemotron.train.pretrain.PretrainJob;
+import dev.nemotron.train.pretrain.PretrainResult;
+import dev.nemotron.train.pretrain.PretrainSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nemotron pretrain} (and {@code nemotron cpt}): a training run from flags, a JSON/YAML
+ * spec file ({@code --config}), or both (flags win). See docs/training.md "Pretraining".
+ */
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+        description = "Pretrain a hybrid model (AdamW + WSD by default) on token datasets or text/JSONL files.")
+public class PretrainCommand implements Callable<Integer> {
+    private static final ObjectMapper TREES = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "SPEC.json|yaml", description = "A spec file with the fields below in snake_case (flags override it).")
+    Path config;
+
+    @Option(names = "--model-config", paramLabel = "CONFIG.json", description = "Model config to initialise randomly (or a directory holding config.json).")
+    String modelConfig;
+
+    @Option(names = "--init-model", paramLabel = "DIR", description = "Continue from this model directory instead (continued pretraining).")
+    String initModel;
+
+    @Option(names = "--data", arity = "1..*", paramLabel = "FILE_OR_DATASET", description = "Token dataset directories, or text/.jsonl files to tokenise (PATH or PATH:WEIGHT).")
+    List<String> data = new ArrayList<>();
+
+    @Option(names = "--eval-data", paramLabel = "FILE_OR_DATASET", description = "Held-out data for the periodic held-out loss.")
+    String evalData;
+
+    @Option(names = "--eval-fraction", paramLabel = "F", description = "Hold out this fraction of the first data source's documents instead.")
+    Double evalFraction;
+
+    @Option(names = "--eval-every", paramLabel = "K", description = "Steps between held-out evaluations (default: steps / 10).")
+    Long evalEvery;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE_OR_DIR", description = "Tokenizer for text data, shipped with the model (default: tokenizer.json beside the model config).")
+    String tokenizer;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps.")
+    Long steps;
+
+    @Option(names = "--seq-len", paramLabel = "L", description = "Sequence length (default 256).")
+    Integer seqLen;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Sequences per step (default 8).")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default 4.5e-4, the paper's).")
+    Double lr;
+
+    @Option(names = "--min-lr", paramLabel = "X", description = "Final learning rate of wsd/cosine (default lr / 100).")
+    Double minLr;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Warmup steps (default min(steps / 10, 100)).")
+    Long warmup;
+
+    @Option(names = "--schedule", paramLabel = "NAME", description = "wsd (default), cosine or constant.")
+    String schedule;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "adamw (default) or any optimizer plugin's name.")
+    String optimizer;
+
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Decoupled weight decay (default 0.1).")
+    Double weightDecay;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation and data order.")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--fp8", description = "The FP8 recipe: E4M3 block-wise GEMMs, first/last 4 linear layers BF16.")
+    Boolean fp8;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory: metrics.jsonl, checkpoints, model/, loss.png.")
+    String out;
+
+    @Option(names = "--checkpoint-every", paramLabel = "K", description = "Steps between checkpoints (default: only at the end).")
+    Long checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.")
+    Boolean resume;
+
+    @Option(names = "--json", description = "Print the summary as JSON (default: a line of text).")
+    boolean json;
+
+    /** Defaults a subcommand adds before the spec file and the flags (cpt: a constant LR, etc.). */
+    protected void defaults(ObjectNode node) {
+    }
+
+    @Override
+    public Integer call() {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        defaults(node);
+        if (config != null) {
+            node.setAll(SpecFiles.read(config));
+        }
+        overlay(node);
+        Path cwd = Path.of("").toAbsolutePath();
+        TrainingInputs inputs = new TrainingInputs(node, cwd);
+        inputs.resolveInto(node);
+        PretrainSpec s = PretrainSpec.parse(node, config != null ? config.toString() : "pretrain", cwd);
+        TrainingProgress progress = new TrainingProgress(s.steps(), spec.commandLine().getErr());
+        PretrainResult r = new PretrainJob(s).run(progress);
+        progress.finish();
+        ObjectNode o = Json.object();
+        o.put("model", r.model().toString());
+        o.put("steps", r.steps());
+        o.put("final_loss", r.finalLoss());
+        if (!Double.isNaN(r.evalLoss())) {
+            o.put("eval_loss", r.evalLoss());
+        }
+        o.put("tokens", r.tokens());
+        o.put("seconds", r.seconds());
+        o.put("tokens_per_s", r.tokensPerSecond());
+        if (json) {
+            Json.print(spec.commandLine().getOut(), o);
+        } else {
+            spec.commandLine().getOut().printf("trained %d steps: loss %.4f%s, %,.0f tokens/s; model in %s%n", r.steps(),
+                    r.finalLoss(), Double.isNaN(r.evalLoss()) ? "" : String.format(", held-out %.4f", r.evalLoss()),
+                    r.tokensPerSecond(), r.model());
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    private void overlay(ObjectNode n) {
+        put(n, "model_config", modelConfig);
+        put(n, "init_model", initModel);
+        if (modelConfig != null) {
+            n.remove("init_model");
+        } else if (initModel != null) {
+            n.remove("model_config");
+        }
+        if (!data.isEmpty()) {
+            var arr = n.putArray("data");
+            for (String d : data) {
+                int colon = d.lastIndexOf(':');
+                if (colon > 0 && d.substring(colon + 1).matches("[0-9.eE+-]+")) {
+                    arr.addObject().put("path", d.substring(0, colon)).put("weight", Double.parseDouble(d.substring(colon + 1)));
+                } else {
+                    arr.add(d);
+                }
+            }
+        }
+        put(n, "eval_data", evalData);
+        if (evalFraction != null) {
+            n.put("eval_fraction", evalFraction);
+        }
+        put(n, "eval_every", evalEvery);
+        put(n, "tokenizer", tokenizer);
+        put(n, "steps", steps);
+        put(n, "seq_len", seqLen);
+        put(n, "batch", batch);
+        put(n, "lr", lr);
+        put(n, "min_lr", minLr);
+        put(n, "warmup", warmup);
+        put(n, "schedule", schedule);
+        put(n, "optimizer", optimizer);
+        put(n, "weight_decay", weightDecay);
+        put(n, "seed", seed);
+        put(n, "threads", threads);
+        put(n, "fp8", fp8);
+        put(n, "out", out);
+        put(n, "checkpoint_every", checkpointEvery);
+        put(n, "resume", resume);
+    }
+
+    private static void put(ObjectNode n, String field, Object value) {
+        if (value != null) {
+            n.set(field, TREES.valueToTree(value));
+        }
+    }
+}

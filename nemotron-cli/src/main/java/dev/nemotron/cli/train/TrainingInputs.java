@@ -1,0 +1,184 @@
+package dev.nemotron.cli.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.train.data.DatasetSplit;
+import dev.nemotron.train.data.DatasetWriter;
+import dev.nemotron.train.data.TextSplit;
+import dev.nemotron.train.data.TokenDataset;
+import dev.nemotron.train.data.WriterOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Turns the {@code data} and {@code eval_data} entries of a pretraining spec into token dataset
+ * directories: a directory holding {@code manifest.json} is used as it is; a {@code .jsonl} file
+ * (its {@code text} field) or any other file (plain text, documents separated by blank lines) is
+ * tokenised into {@code OUT/data/NAME} with the run's tokenizer — once: a rerun or a resumed run
+ * finds it there. With {@code eval_fraction}, documents of the first data entry are held out into
+ * {@code OUT/data/NAME-heldout} and become {@code eval_data}.
+ */
+public final class TrainingInputs {
+    private static final Logger LOG = LogManager.getLogger(TrainingInputs.class);
+    private static final List<String> EOS_CANDIDATES = List.of("</s>", "<|endoftext|>", "<eos>", "<|end_of_text|>");
+
+    private final Path out;
+    private final Path baseDir;
+    private final Path tokenizerFile;
+    private Tokenizer tokenizer;
+
+    /**
+     * @param spec    the merged spec (read for out, tokenizer, model_config / init_model)
+     * @param baseDir relative paths resolve against it
+     */
+    public TrainingInputs(ObjectNode spec, Path baseDir) {
+        this.baseDir = baseDir;
+        JsonNode o = spec.get("out");
+        if (o == null || !o.isTextual()) {
+            throw new NemotronException("missing the run directory (--out / 'out')");
+        }
+        this.out = resolve(o.asText());
+        this.tokenizerFile = findTokenizer(spec);
+    }
+
+    /** Rewrites {@code spec}'s data entries in place to dataset directories; removes {@code eval_fraction}. */
+    public void resolveInto(ObjectNode spec) {
+        JsonNode data = spec.get("data");
+        if (data == null || data.isNull() || (data.isArray() && data.isEmpty())) {
+            throw new NemotronException("no training data: give --data FILE_OR_DATASET_DIR... ('data' in a spec)");
+        }
+        ArrayNode resolved = spec.arrayNode();
+        for (JsonNode d : data.isArray() ? data : spec.arrayNode().add(data)) {
+            if (d.isTextual()) {
+                resolved.add(dataset(d.asText()).toString());
+            } else if (d.isObject() && d.has("path")) {
+                ObjectNode copy = ((ObjectNode) d).deepCopy();
+                copy.put("path", dataset(d.get("path").asText()).toString());
+                resolved.add(copy);
+            } else {
+                throw new NemotronException("a 'data' entry must be a path or {\"path\": ..., \"weight\": ...}, got " + d);
+            }
+        }
+        spec.set("data", resolved);
+        if (spec.hasNonNull("eval_data")) {
+            spec.put("eval_data", dataset(spec.get("eval_data").asText()).toString());
+        }
+        JsonNode fraction = spec.remove("eval_fraction");
+        if (fraction != null && !fraction.isNull()) {
+            if (spec.hasNonNull("eval_data")) {
+                throw new NemotronException("give either an eval fraction or eval data, not both");
+            }
+            if (!fraction.isNumber() || !(fraction.asDouble() > 0 && fraction.asDouble() < 1)) {
+                throw new NemotronException("the eval fraction must be a number in (0, 1), got " + fraction);
+            }
+            JsonNode first = resolved.get(0);
+            Path firstDir = Path.of(first.isTextual() ? first.asText() : first.get("path").asText());
+            TokenDataset source = TokenDataset.open(firstDir);
+            Path trainDir = out.resolve("data").resolve(source.name() + "-train");
+            Path heldDir = out.resolve("data").resolve(source.name() + "-heldout");
+            if (!Files.isRegularFile(heldDir.resolve("manifest.json"))) {
+                long seed = spec.path("seed").asLong(1234);
+                DatasetSplit.split(source, fraction.asDouble(), seed, trainDir, heldDir);
+            }
+            if (first.isTextual()) {
+                resolved.set(0, resolved.textNode(trainDir.toString()));
+            } else {
+                ((ObjectNode) first).put("path", trainDir.toString());
+            }
+            spec.put("eval_data", heldDir.toString());
+        }
+    }
+
+    /** The tokenizer that text inputs are tokenised with (and that the trained model ships); null when none. */
+    public Path tokenizerFile() {
+        return tokenizerFile;
+    }
+
+    private Path dataset(String entry) {
+        Path p = resolve(entry);
+        if (Files.isDirectory(p)) {
+            if (!Files.isRegularFile(p.resolve("manifest.json"))) {
+                throw new NemotronException(p + ": a directory but not a token dataset (no manifest.json); "
+                        + "create one with 'nemotron data tokenize'");
+            }
+            return p;
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new NemotronException(p + ": no such data file or dataset directory");
+        }
+        String file = p.getFileName().toString();
+        String name = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
+        Path dir = out.resolve("data").resolve(name);
+        if (Files.isRegularFile(dir.resolve("manifest.json"))) {
+            LOG.info("using {} (tokenised earlier from {})", dir, p);
+            return dir;
+        }
+        Tokenizer tok = tokenizer();
+        WriterOptions options = new WriterOptions(name, tokenizerFile.toString(), tok.vocabSize(), eosId(tok),
+                WriterOptions.DEFAULT_SHARD_TOKENS, WriterOptions.DEFAULT_BATCH_TOKENS);
+        try (DatasetWriter w = DatasetWriter.create(dir, options, tok::encode)) {
+            if (file.endsWith(".jsonl")) {
+                w.addJsonl(p, "text");
+            } else {
+                w.addText(p, TextSplit.blankLines());
+            }
+            w.finish();
+        }
+        return dir;
+    }
+
+    private Tokenizer tokenizer() {
+        if (tokenizerFile == null) {
+            throw new NemotronException("text data needs a tokenizer: give --tokenizer FILE_OR_DIR ('tokenizer'), or put a "
+                    + "tokenizer.json beside the model config");
+        }
+        if (tokenizer == null) {
+            tokenizer = Tokenizer.load(tokenizerFile);
+        }
+        return tokenizer;
+    }
+
+    private Path findTokenizer(ObjectNode spec) {
+        if (spec.hasNonNull("tokenizer")) {
+            Path t = resolve(spec.get("tokenizer").asText());
+            Path file = Files.isDirectory(t) ? t.resolve("tokenizer.json") : t;
+            if (!Files.isRegularFile(file)) {
+                throw new NemotronException(t + ": no tokenizer.json there");
+            }
+            spec.put("tokenizer", file.toString());
+            return file;
+        }
+        for (String field : List.of("init_model", "model_config")) {
+            if (spec.hasNonNull(field)) {
+                Path p = resolve(spec.get(field).asText());
+                Path candidate = Files.isDirectory(p) ? p.resolve("tokenizer.json") : p.toAbsolutePath().resolveSibling("tokenizer.json");
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Integer eosId(Tokenizer tok) {
+        for (String t : EOS_CANDIDATES) {
+            OptionalInt id = tok.tokenToId(t);
+            if (id.isPresent()) {
+                return id.getAsInt();
+            }
+        }
+        return null;
+    }
+
+    private Path resolve(String p) {
+        Path path = Path.of(p);
+        return (path.isAbsolute() ? path : baseDir.resolve(path)).normalize();
+    }
+}

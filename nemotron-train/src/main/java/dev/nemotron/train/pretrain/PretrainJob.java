@@ -1,0 +1,240 @@
+package dev.nemotron.train.pretrain;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.optim.LrSchedule;
+import dev.nemotron.api.optim.Optimizer;
+import dev.nemotron.api.optim.OptimizerConfig;
+import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.model.ModelGraph;
+import dev.nemotron.arch.safetensors.SafetensorsWriter;
+import dev.nemotron.train.autodiff.TrainableModel;
+import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.data.LoaderConfig;
+import dev.nemotron.train.optim.DecayPolicy;
+import dev.nemotron.train.optim.Optimizers;
+import dev.nemotron.train.schedule.ConstantSchedule;
+import dev.nemotron.train.schedule.CosineSchedule;
+import dev.nemotron.train.schedule.DecayShape;
+import dev.nemotron.train.schedule.WarmupStableDecay;
+import dev.nemotron.train.trainer.HeldOutLoss;
+import dev.nemotron.train.trainer.LoaderBatchSource;
+import dev.nemotron.train.trainer.StepMetrics;
+import dev.nemotron.train.trainer.Trainer;
+import dev.nemotron.train.trainer.TrainerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One pretraining or continued-pretraining run from a {@link PretrainSpec}.
+ *
+ * <pre>
+ * 1. model: config.json + random init (seeded), or an existing model directory (continued pretraining)
+ * 2. data: the datasets, their blend / curriculum, the packed loader; the held-out sequences
+ * 3. optimizer (AdamW by default; any OptimizerProvider by name) and LR schedule
+ * 4. resume from OUT/latest when asked; refuse to overwrite a run that is there otherwise
+ * 5. train; metrics.jsonl, checkpoints (HF layout + optimizer and loader state)
+ * 6. OUT/model (config.json, model.safetensors, tokenizer.json) and OUT/summary.json
+ * </pre>
+ */
+public final class PretrainJob {
+    private static final Logger LOG = LogManager.getLogger(PretrainJob.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PretrainSpec spec;
+
+    public PretrainJob(PretrainSpec spec) {
+        this.spec = spec;
+    }
+
+    public PretrainResult run(Consumer<StepMetrics> onStep) {
+        // 1. model
+        Path configJson = spec.initModel() != null ? spec.initModel().resolve("config.json")
+                : Files.isDirectory(spec.modelConfig()) ? spec.modelConfig().resolve("config.json") : spec.modelConfig();
+        if (!Files.isRegularFile(configJson)) {
+            throw new NemotronException(configJson + ": no such model config");
+        }
+        MixerRegistry registry = MixerRegistry.discover();
+        ModelGraph graph = ModelGraph.of(new ConfigParser(registry).parse(configJson), registry);
+        TrainableModel model = spec.initModel() != null ? new TrainableModel(graph, Parameters.load(graph, spec.initModel()))
+                : TrainableModel.random(graph, spec.seed());
+        // 2. data
+        PretrainData data = PretrainData.open(spec, graph.config().vocabSize());
+        LoaderConfig loaderConfig = LoaderConfig.of(spec.seqLen(), spec.batch(), spec.seed(), data.eosId());
+        Path out = spec.out();
+        prepareOut(out);
+        try (LoaderBatchSource source = new LoaderBatchSource(data.curriculum(), loaderConfig)) {
+            // 3. optimizer and schedule
+            Optimizer optimizer = Optimizers.create(spec.optimizer(), OptimizerConfig.of(Map.of(
+                    "weight_decay", Double.toString(spec.weightDecay()),
+                    "beta1", Double.toString(spec.beta1()),
+                    "beta2", Double.toString(spec.beta2()))));
+            TrainerConfig trainerConfig = new TrainerConfig(spec.steps(), spec.gradClip(), spec.checkpointEvery());
+            Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), source,
+                    trainerConfig, configJson, out);
+            if (data.heldOut() != null) {
+                trainer.evaluateEvery(spec.evalEvery(), HeldOutLoss.of(data.heldOut(), spec.seqLen(), spec.evalSequences(), data.eosId()));
+            }
+            // 4. resume
+            Path latest = out.resolve("latest");
+            if (spec.resume() && Files.isRegularFile(latest)) {
+                Path checkpoint = out.resolve(read(latest).strip());
+                LOG.info("resuming from {}", checkpoint);
+                trainer.resume(checkpoint);
+            }
+            long startStep = trainer.step();
+            LOG.info("training {} parameters for {} steps of {} x {} tokens (from step {})", model.parameters().count(),
+                    spec.steps(), spec.batch(), spec.seqLen(), startStep);
+            // 5. train
+            Stats stats = new Stats();
+            long t0 = System.nanoTime();
+            trainer.run(m -> {
+                stats.accept(m);
+                onStep.accept(m);
+            });
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            // 6. final model and summary
+            Path modelDir = writeModel(out.resolve("model"), configJson, model.parameters());
+            PretrainResult result = new PretrainResult(modelDir, trainer.step(), stats.lastLoss, stats.lastEval,
+                    stats.firstEval, stats.tokens, seconds);
+            writeSummary(out.resolve("summary.json"), result);
+            return result;
+        }
+    }
+
+    private LrSchedule schedule() {
+        return switch (spec.schedule()) {
+            case "constant" -> new ConstantSchedule(spec.lr(), spec.warmup());
+            case "cosine" -> new CosineSchedule(spec.lr(), spec.minLr(), spec.warmup(), spec.steps());
+            default -> WarmupStableDecay.withDecayFraction(spec.lr(), spec.minLr(), spec.warmup(), spec.steps(),
+                    spec.decayStart(), DecayShape.LINEAR);
+        };
+    }
+
+    private void prepareOut(Path out) {
+        if (!spec.resume() && Files.exists(out.resolve("metrics.jsonl"))) {
+            throw new NemotronException(out + " already holds a training run (metrics.jsonl); pass --resume (\"resume\": true) "
+                    + "to continue it, or choose another output directory");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new NemotronException(out + ": cannot create the run directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** The final model directory, written to a temporary sibling and renamed into place. */
+    private Path writeModel(Path dir, Path configJson, Parameters params) {
+        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        try {
+            deleteTree(tmp);
+            Files.createDirectories(tmp);
+            Files.copy(configJson, tmp.resolve("config.json"));
+            SafetensorsWriter.write(tmp.resolve("model.safetensors"), params.toTensors(), Map.of("format", "pt"));
+            Path tokenizer = tokenizerFile(configJson);
+            if (tokenizer != null) {
+                Files.copy(tokenizer, tmp.resolve("tokenizer.json"));
+                Path tc = tokenizer.resolveSibling("tokenizer_config.json");
+                if (Files.isRegularFile(tc)) {
+                    Files.copy(tc, tmp.resolve("tokenizer_config.json"));
+                }
+            }
+            deleteTree(dir);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model to " + dir, e);
+        }
+    }
+
+    /** The spec's tokenizer, else a tokenizer.json next to the model config; null when there is none. */
+    private Path tokenizerFile(Path configJson) {
+        Path t = spec.tokenizer();
+        if (t != null && Files.isDirectory(t)) {
+            t = t.resolve("tokenizer.json");
+        }
+        if (t != null) {
+            if (!Files.isRegularFile(t)) {
+                throw new NemotronException(t + ": no such tokenizer file");
+            }
+            return t;
+        }
+        Path beside = configJson.toAbsolutePath().resolveSibling("tokenizer.json");
+        return Files.isRegularFile(beside) ? beside : null;
+    }
+
+    private static void writeSummary(Path file, PretrainResult r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("model", r.model().toString());
+        o.put("steps", r.steps());
+        o.put("final_loss", r.finalLoss());
+        putNumber(o, "eval_loss", r.evalLoss());
+        putNumber(o, "initial_eval_loss", r.initialEvalLoss());
+        o.put("tokens", r.tokens());
+        o.put("seconds", r.seconds());
+        o.put("tokens_per_s", r.tokensPerSecond());
+        try {
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void putNumber(ObjectNode o, String key, double v) {
+        if (Double.isNaN(v)) {
+            o.putNull(key);
+        } else {
+            o.put(key, v);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var files = Files.walk(p)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /** Running totals of this invocation's steps. */
+    private static final class Stats implements Consumer<StepMetrics> {
+        long tokens;
+        double lastLoss = Double.NaN;
+        double firstEval = Double.NaN;
+        double lastEval = Double.NaN;
+
+        @Override
+        public void accept(StepMetrics m) {
+            tokens += m.tokens();
+            lastLoss = m.loss();
+            if (m.evalLoss() != null) {
+                if (Double.isNaN(firstEval)) {
+                    firstEval = m.evalLoss();
+                }
+                lastEval = m.evalLoss();
+            }
+        }
+    }
+}
