@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.infer.tokenizer.Tokenizer;
-import dev.nemotron.train.data.DatasetSplit;
 import dev.nemotron.train.data.DatasetWriter;
 import dev.nemotron.train.data.TextSplit;
-import dev.nemotron.train.data.TokenDataset;
 import dev.nemotron.train.data.WriterOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +20,7 @@ import org.apache.logging.log4j.Logger;
  * directories: a directory holding {@code manifest.json} is used as it is; a {@code .jsonl} file
  * (its {@code text} field) or any other file (plain text, documents separated by blank lines) is
  * tokenised into {@code OUT/data/NAME} with the run's tokenizer — once: a rerun or a resumed run
- * finds it there. With {@code eval_fraction}, documents of the first data entry are held out into
- * {@code OUT/data/NAME-heldout} and become {@code eval_data}.
+ * finds it there.
  */
 public final class TrainingInputs {
     private static final Logger LOG = LogManager.getLogger(TrainingInputs.class);
@@ -48,7 +45,7 @@ public final class TrainingInputs {
         this.tokenizerFile = findTokenizer(spec);
     }
 
-    /** Rewrites {@code spec}'s data entries in place to dataset directories; removes {@code eval_fraction}. */
+    /** Rewrites {@code spec}'s data entries in place to dataset directories. */
     public void resolveInto(ObjectNode spec) {
         JsonNode data = spec.get("data");
         if (data == null || data.isNull() || (data.isArray() && data.isEmpty())) {
@@ -69,30 +66,6 @@ public final class TrainingInputs {
         spec.set("data", resolved);
         if (spec.hasNonNull("eval_data")) {
             spec.put("eval_data", dataset(spec.get("eval_data").asText()).toString());
-        }
-        JsonNode fraction = spec.remove("eval_fraction");
-        if (fraction != null && !fraction.isNull()) {
-            if (spec.hasNonNull("eval_data")) {
-                throw new NemotronException("give either an eval fraction or eval data, not both");
-            }
-            if (!fraction.isNumber() || !(fraction.asDouble() > 0 && fraction.asDouble() < 1)) {
-                throw new NemotronException("the eval fraction must be a number in (0, 1), got " + fraction);
-            }
-            JsonNode first = resolved.get(0);
-            Path firstDir = Path.of(first.isTextual() ? first.asText() : first.get("path").asText());
-            TokenDataset source = TokenDataset.open(firstDir);
-            Path trainDir = out.resolve("data").resolve(source.name() + "-train");
-            Path heldDir = out.resolve("data").resolve(source.name() + "-heldout");
-            if (!Files.isRegularFile(heldDir.resolve("manifest.json"))) {
-                long seed = spec.path("seed").asLong(1234);
-                DatasetSplit.split(source, fraction.asDouble(), seed, trainDir, heldDir);
-            }
-            if (first.isTextual()) {
-                resolved.set(0, resolved.textNode(trainDir.toString()));
-            } else {
-                ((ObjectNode) first).put("path", trainDir.toString());
-            }
-            spec.put("eval_data", heldDir.toString());
         }
     }
 

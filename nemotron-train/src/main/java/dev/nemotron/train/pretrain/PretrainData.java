@@ -3,6 +3,9 @@ package dev.nemotron.train.pretrain;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.train.data.Blend;
 import dev.nemotron.train.data.Curriculum;
+import dev.nemotron.train.data.DatasetSplit;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.nemotron.train.data.TokenDataset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +22,14 @@ record PretrainData(List<TokenDataset> datasets, Curriculum curriculum, int eosI
         Map<String, TokenDataset> byName = new LinkedHashMap<>();
         List<TokenDataset> datasets = new ArrayList<>();
         Integer eos = null;
+        TokenDataset heldOut = spec.evalData() == null ? null : check(TokenDataset.open(spec.evalData()), modelVocab);
         for (PretrainSpec.DataSource src : spec.data()) {
             TokenDataset ds = check(TokenDataset.open(src.dir()), modelVocab);
+            if (datasets.isEmpty() && spec.evalFraction() > 0) {
+                DatasetSplit.Result split = holdOut(ds, spec);
+                ds = split.train();
+                heldOut = split.heldOut();
+            }
             if (byName.putIfAbsent(ds.name(), ds) != null) {
                 throw new NemotronException("two training datasets are named '" + ds.name() + "' (" + byName.get(ds.name()).dir()
                         + " and " + ds.dir() + "); give them different names with 'data tokenize --name'");
@@ -63,8 +72,17 @@ record PretrainData(List<TokenDataset> datasets, Curriculum curriculum, int eosI
             }
             curriculum = new Curriculum(totalTokens, phases);
         }
-        TokenDataset heldOut = spec.evalData() == null ? null : check(TokenDataset.open(spec.evalData()), modelVocab);
         return new PretrainData(datasets, curriculum, eos == null ? -1 : eos, heldOut);
+    }
+
+    /** The first source split into OUT/data/NAME-train and NAME-heldout (reused when a run is resumed). */
+    private static DatasetSplit.Result holdOut(TokenDataset ds, PretrainSpec spec) {
+        Path train = spec.out().resolve("data").resolve(ds.name() + "-train");
+        Path held = spec.out().resolve("data").resolve(ds.name() + "-heldout");
+        if (Files.isRegularFile(held.resolve("manifest.json")) && Files.isRegularFile(train.resolve("manifest.json"))) {
+            return new DatasetSplit.Result(TokenDataset.open(train), TokenDataset.open(held));
+        }
+        return DatasetSplit.split(ds, spec.evalFraction(), spec.seed(), train, held);
     }
 
     private static Blend blend(List<PretrainSpec.DataSource> sources, List<TokenDataset> datasets) {

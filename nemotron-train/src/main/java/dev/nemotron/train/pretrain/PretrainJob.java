@@ -68,10 +68,10 @@ public final class PretrainJob {
         TrainableModel model = spec.initModel() != null ? new TrainableModel(graph, Parameters.load(graph, spec.initModel()))
                 : TrainableModel.random(graph, spec.seed());
         // 2. data
-        PretrainData data = PretrainData.open(spec, graph.config().vocabSize());
-        LoaderConfig loaderConfig = LoaderConfig.of(spec.seqLen(), spec.batch(), spec.seed(), data.eosId());
         Path out = spec.out();
         prepareOut(out);
+        PretrainData data = PretrainData.open(spec, graph.config().vocabSize());
+        LoaderConfig loaderConfig = LoaderConfig.of(spec.seqLen(), spec.batch(), spec.seed(), data.eosId());
         try (LoaderBatchSource source = new LoaderBatchSource(data.curriculum(), loaderConfig)) {
             // 3. optimizer and schedule
             Optimizer optimizer = Optimizers.create(spec.optimizer(), OptimizerConfig.of(Map.of(

@@ -19,14 +19,16 @@ import java.util.Set;
  * @param tokenizer      tokenizer.json copied into the output model (null: the init model's or none)
  * @param data           training datasets (Arrow token dataset directories) with blend weights
  * @param curriculum     phases (end fraction, weights by dataset name); empty: one phase, {@code data}'s weights
- * @param evalData       held-out dataset (null: no held-out loss)
+ * @param evalData       held-out dataset (null: no held-out loss, unless {@code evalFraction} > 0)
+ * @param evalFraction   when &gt; 0 (and no {@code evalData}): hold out this fraction of the first data
+ *                       source's documents into {@code OUT/data/NAME-heldout} (training on the rest)
  * @param schedule       "wsd", "cosine" or "constant"
  * @param decayStart     WSD: the decay starts at this fraction of the steps
  * @param fp8            the FP8 recipe (E4M3 block-wise GEMMs, first/last {@code fp8EdgeLayers} linear layers BF16)
  * @param threads        worker threads for a batch's sequences (results are bit-identical for a given count)
  */
 public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, List<DataSource> data,
-                           List<Phase> curriculum, Path evalData, long evalEvery, int evalSequences,
+                           List<Phase> curriculum, Path evalData, double evalFraction, long evalEvery, int evalSequences,
                            long steps, int seqLen, int batch, String schedule, double lr, double minLr, long warmup,
                            double decayStart, String optimizer, double weightDecay, double beta1, double beta2,
                            double gradClip, long seed, int threads, boolean fp8, int fp8EdgeLayers,
@@ -41,7 +43,7 @@ public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, Lis
     }
 
     public static final Set<String> FIELDS = Set.of("model_config", "init_model", "tokenizer", "data", "curriculum",
-            "eval_data", "eval_every", "eval_sequences", "steps", "seq_len", "batch", "schedule", "lr", "min_lr",
+            "eval_data", "eval_fraction", "eval_every", "eval_sequences", "steps", "seq_len", "batch", "schedule", "lr", "min_lr",
             "warmup", "decay_start", "optimizer", "weight_decay", "beta1", "beta2", "grad_clip", "seed", "threads",
             "fp8", "fp8_edge_layers", "checkpoint_every", "out", "resume");
 
@@ -109,7 +111,12 @@ public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, Lis
         if (out == null) {
             throw new NemotronException(source + ": missing required field 'out' (the run directory)");
         }
-        return new PretrainSpec(modelConfig, initModel, r.path("tokenizer"), data, phases, r.path("eval_data"),
+        Path evalData = r.path("eval_data");
+        double evalFraction = r.number("eval_fraction", 0, 0, 0.5);
+        if (evalData != null && evalFraction > 0) {
+            throw new NemotronException(source + ": give either 'eval_data' or 'eval_fraction', not both");
+        }
+        return new PretrainSpec(modelConfig, initModel, r.path("tokenizer"), data, phases, evalData, evalFraction,
                 r.positiveLong("eval_every", Math.max(1, steps / 10)), r.positiveInt("eval_sequences", 16), steps,
                 r.positiveInt("seq_len", 256), r.positiveInt("batch", 8), schedule, lr,
                 r.number("min_lr", lr / 100, 0, lr), r.nonNegativeLong("warmup", Math.min(steps / 10, 100)),
