@@ -9,6 +9,7 @@ module dev.nemotron.train {
     requires org.apache.arrow.memory.unsafe;
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
+    requires java.management;
 
     exports dev.nemotron.train.autodiff;
     exports dev.nemotron.train.autodiff.core;

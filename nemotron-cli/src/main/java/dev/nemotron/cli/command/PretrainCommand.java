@@ -132,6 +132,7 @@ public class PretrainCommand implements Callable<Integer> {
         o.put("tokens", r.tokens());
         o.put("seconds", r.seconds());
         o.put("tokens_per_s", r.tokensPerSecond());
+        o.put("peak_heap_bytes", r.peakHeapBytes());
         if (json) {
             Json.print(spec.commandLine().getOut(), o);
         } else {

@@ -97,6 +97,7 @@ public final class PretrainJob {
             // 5. train
             Stats stats = new Stats();
             long t0 = System.nanoTime();
+            HeapPeak.reset();
             trainer.run(m -> {
                 stats.accept(m);
                 onStep.accept(m);
@@ -105,7 +106,7 @@ public final class PretrainJob {
             // 6. final model and summary
             Path modelDir = writeModel(out.resolve("model"), configJson, model.parameters());
             PretrainResult result = new PretrainResult(modelDir, trainer.step(), stats.lastLoss, stats.lastEval,
-                    stats.firstEval, stats.tokens, seconds);
+                    stats.firstEval, stats.tokens, seconds, HeapPeak.bytes());
             writeSummary(out.resolve("summary.json"), result);
             return result;
         }
@@ -182,6 +183,7 @@ public final class PretrainJob {
         o.put("tokens", r.tokens());
         o.put("seconds", r.seconds());
         o.put("tokens_per_s", r.tokensPerSecond());
+        o.put("peak_heap_bytes", r.peakHeapBytes());
         try {
             Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");

@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * @param initialEvalLoss the held-out loss after the first step (NaN without held-out data)
  * @param tokens       training tokens seen by this invocation (resumed steps excluded)
  * @param seconds      wall time of this invocation's steps
+ * @param peakHeapBytes the peak heap use during training (sum of the heap pools' peaks: an upper bound)
  */
 public record PretrainResult(Path model, long steps, double finalLoss, double evalLoss, double initialEvalLoss,
-                             long tokens, double seconds) {
+                             long tokens, double seconds, long peakHeapBytes) {
     public double tokensPerSecond() {
         return seconds > 0 ? tokens / seconds : 0;
     }
