@@ -13,6 +13,7 @@ module dev.nemotron.train {
 
     exports dev.nemotron.train.autodiff;
     exports dev.nemotron.train.autodiff.core;
+    exports dev.nemotron.train.autodiff.check;
     exports dev.nemotron.train.autodiff.embedding;
     exports dev.nemotron.train.autodiff.norm;
     exports dev.nemotron.train.autodiff.loss;

@@ -6,6 +6,7 @@ import dev.nemotron.cli.command.ChatCommand;
 import dev.nemotron.cli.command.CptCommand;
 import dev.nemotron.cli.command.DataCommand;
 import dev.nemotron.cli.command.GenerateCommand;
+import dev.nemotron.cli.command.GradcheckCommand;
 import dev.nemotron.cli.command.ForwardCommand;
 import dev.nemotron.cli.command.InitCommand;
 import dev.nemotron.cli.command.InspectCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = "Nemotron SDK for Java: hybrid Mamba-2/Transformer models (Nemotron-H, Nemotron Nano 2).",
         subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, TokenizeCommand.class,
             GenerateCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, BackendsCommand.class,
-            DataCommand.class, PretrainCommand.class, CptCommand.class})
+            DataCommand.class, PretrainCommand.class, CptCommand.class, GradcheckCommand.class})
 public final class NemotronCommand implements Runnable {
     @Spec
     CommandSpec spec;
