@@ -113,6 +113,7 @@ final class ChartRenderer {
         m.setLabel(r.label().isEmpty() ? value : r.label() + " (" + value + ")");
         m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         m.setLabelPaint(new Color(0x333333));
+        m.setLabelBackgroundColor(new Color(255, 255, 255, 210));
         m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
         m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
         return m;
