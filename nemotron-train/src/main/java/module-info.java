@@ -22,6 +22,7 @@ module dev.nemotron.train {
     exports dev.nemotron.train.autodiff.attention;
     exports dev.nemotron.train.autodiff.mamba;
     exports dev.nemotron.train.data;
+    exports dev.nemotron.train.data.synth;
     exports dev.nemotron.train.fp8;
     exports dev.nemotron.train.optim;
     exports dev.nemotron.train.report;
