@@ -30,10 +30,6 @@ public final class ColumnArithmetic {
     private ColumnArithmetic() {
     }
 
-    /** A trace (lines) and its result. */
-    record Trace(List<String> lines, long result) {
-    }
-
     /** The reasoning for {@code a op b} (for subtraction {@code a >= b}), lines joined with {@code \n}. */
     public static String reasoning(Operation op, long a, long b) {
         List<String> lines = new ArrayList<>();
