@@ -1,6 +1,7 @@
 /**
  * Training: float64 autodiff for every layer, optimizers (AdamW; others as plugins) and LR
- * schedules, the FP8 recipe (simulated), the Arrow token-data pipeline and the trainer loop.
+ * schedules, the FP8 recipe (simulated), the Arrow token-data pipeline, the trainer loop, and run
+ * reports (loss-curve PNGs with JFreeChart, the terminal progress line).
  */
 module dev.nemotron.train {
     requires transitive dev.nemotron.arch;
@@ -10,6 +11,8 @@ module dev.nemotron.train {
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     requires java.management;
+    requires java.desktop;
+    requires org.jfree.jfreechart;
 
     exports dev.nemotron.train.autodiff;
     exports dev.nemotron.train.autodiff.core;
@@ -21,8 +24,10 @@ module dev.nemotron.train {
     exports dev.nemotron.train.autodiff.attention;
     exports dev.nemotron.train.autodiff.mamba;
     exports dev.nemotron.train.data;
+    exports dev.nemotron.train.data.synth;
     exports dev.nemotron.train.fp8;
     exports dev.nemotron.train.optim;
+    exports dev.nemotron.train.report;
     exports dev.nemotron.train.schedule;
     exports dev.nemotron.train.trainer;
     exports dev.nemotron.train.pretrain;

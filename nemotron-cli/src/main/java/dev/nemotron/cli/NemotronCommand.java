@@ -2,6 +2,7 @@ package dev.nemotron.cli;
 
 import dev.nemotron.cli.command.BackendsCommand;
 import dev.nemotron.cli.command.BenchCommand;
+import dev.nemotron.cli.command.ChartCommand;
 import dev.nemotron.cli.command.ChatCommand;
 import dev.nemotron.cli.command.CptCommand;
 import dev.nemotron.cli.command.DataCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = "Nemotron SDK for Java: hybrid Mamba-2/Transformer models (Nemotron-H, Nemotron Nano 2).",
         subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, TokenizeCommand.class,
             GenerateCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, BackendsCommand.class,
-            DataCommand.class, PretrainCommand.class, CptCommand.class, GradcheckCommand.class})
+            DataCommand.class, PretrainCommand.class, CptCommand.class, GradcheckCommand.class, ChartCommand.class})
 public final class NemotronCommand implements Runnable {
     @Spec
     CommandSpec spec;

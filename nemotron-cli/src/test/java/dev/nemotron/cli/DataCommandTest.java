@@ -73,6 +73,40 @@ class DataCommandTest {
         assertThat(TokenDataset.open(out).name()).isEqualTo("j");
     }
 
+    @Test
+    void inspectShowsTheUnigramEntropyOfTheLoaderStream() throws Exception {
+        Path a = Files.writeString(tmp.resolve("u.txt"), "aaab\n\nab\n");
+        Path out = tmp.resolve("u");
+        assertThat(CliRun.of("data", "tokenize", "--tokenizer", BPE.toString(), "--out", out.toString(), "--text", a.toString()).exitCode())
+                .isZero();
+        Tokenizer tok = Tokenizer.load(BPE);
+        int eos = TokenDataset.open(out).manifest().eosId();
+        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+        long total = 0;
+        for (String doc : List.of("aaab", "ab")) {
+            for (int id : tok.encode(doc)) {
+                counts.merge(id, 1, Integer::sum);
+                total++;
+            }
+            counts.merge(eos, 1, Integer::sum);
+            total++;
+        }
+        double h = 0;
+        for (int c : counts.values()) {
+            h -= (double) c / total * Math.log((double) c / total);
+        }
+        CliRun r = CliRun.of("data", "inspect", out.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode u = JSON.readTree(r.out()).get("unigram_entropy");
+        assertThat(u.get("nats").asDouble()).isCloseTo(h, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(u.get("bits").asDouble()).isCloseTo(h / Math.log(2), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(u.get("tokens").asLong()).isEqualTo(total);
+        assertThat(u.get("distinct_tokens").asInt()).isEqualTo(counts.size());
+        assertThat(u.get("eos_counted").asBoolean()).isTrue();
+        CliRun table = CliRun.of("data", "inspect", out.toString());
+        assertThat(table.out()).contains(String.format(java.util.Locale.ROOT, "unigram entropy %.4f nats", h));
+    }
+
     private static void assertOneLineError(CliRun r, String... fragments) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();

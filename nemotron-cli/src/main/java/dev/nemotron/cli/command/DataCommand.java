@@ -7,14 +7,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code nemotron data}: token datasets (Arrow IPC shards) for pretraining. */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Token datasets for pretraining: tokenise text or JSONL into Arrow shards, inspect a dataset.",
-        subcommands = {DataTokenizeCommand.class, DataInspectCommand.class})
+        description = "Token datasets for pretraining: tokenise text or JSONL into Arrow shards, inspect a dataset, generate synthetic data.",
+        subcommands = {DataTokenizeCommand.class, DataInspectCommand.class, DataSynthArithmeticCommand.class})
 public final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: tokenize or inspect (try 'nemotron data --help')");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: tokenize, inspect or synth-arithmetic (try 'nemotron data --help')");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.train.data.Manifest;
 import dev.nemotron.train.data.TokenDataset;
+import dev.nemotron.train.data.TokenStatistics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,10 +17,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code nemotron data inspect}: what a token dataset holds. Reads every shard (one record batch
- * at a time), so it also checks the shards against the manifest.
+ * at a time), so it also checks the shards against the manifest, and counts the unigram entropy
+ * of the token stream as the loader packs it (an EOS after each document when the manifest has one).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Summarise a token dataset (documents, tokens, shards, document-length statistics); reads and checks every shard.")
+        description = "Summarise a token dataset (documents, tokens, shards, document-length statistics, unigram entropy);"
+                + " reads and checks every shard.")
 public final class DataInspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,10 +39,12 @@ public final class DataInspectCommand implements Callable<Integer> {
         Manifest m = ds.manifest();
         int[] lengths = new int[(int) Math.min(m.documents(), Integer.MAX_VALUE - 8)];
         int[] n = {0};
+        TokenStatistics stats = new TokenStatistics();
         ds.forEachDocument(doc -> {
             if (n[0] < lengths.length) {
                 lengths[n[0]++] = doc.length;
             }
+            stats.addDocument(doc, m.eosId());
         });
         Arrays.sort(lengths, 0, n[0]);
         long bytes = m.shards().stream().mapToLong(Manifest.Shard::bytes).sum();
@@ -67,6 +72,12 @@ public final class DataInspectCommand implements Callable<Integer> {
             len.put("p90", pct(lengths, n[0], 0.9));
             len.put("p99", pct(lengths, n[0], 0.99));
             len.put("max", pct(lengths, n[0], 1));
+            ObjectNode h = o.putObject("unigram_entropy");
+            h.put("nats", stats.entropyNats());
+            h.put("bits", stats.entropyBits());
+            h.put("tokens", stats.tokens());
+            h.put("distinct_tokens", stats.distinctTokens());
+            h.put("eos_counted", m.eosId() != null);
             Json.print(out, o);
         } else {
             out.printf("dataset    %s (%s)%n", m.name(), dir);
@@ -77,6 +88,8 @@ public final class DataInspectCommand implements Callable<Integer> {
             out.printf("document length in tokens: min %d, mean %.1f, median %d, p90 %d, p99 %d, max %d%n",
                     pct(lengths, n[0], 0), mean, pct(lengths, n[0], 0.5), pct(lengths, n[0], 0.9), pct(lengths, n[0], 0.99),
                     pct(lengths, n[0], 1));
+            out.printf("unigram entropy %.4f nats = %.4f bits per token (%,d tokens%s, %,d distinct)%n", stats.entropyNats(),
+                    stats.entropyBits(), stats.tokens(), m.eosId() == null ? "" : " with an EOS after each document", stats.distinctTokens());
             out.flush();
         }
         return 0;

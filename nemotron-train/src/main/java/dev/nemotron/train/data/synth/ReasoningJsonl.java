@@ -1,0 +1,98 @@
+package dev.nemotron.train.data.synth;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.NemotronException;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Writes reasoning samples as JSONL, one object per line:
+ * {@code {"question", "reasoning", "answer", "thinking", "text"}}, where {@code text} is the full
+ * conversation rendered by a {@link ChatRenderer} (tokenise it with
+ * {@code nemotron data tokenize --jsonl FILE --field text}).
+ *
+ * <p>A fraction of the samples is rendered with reasoning off ({@code "thinking": false}: the
+ * template's {@code <think></think>} prefix and the answer alone), as Nemotron Nano 2 is trained in
+ * both modes. Which samples are chosen by a random stream of its own (from the seed), so the
+ * problems are the same whatever the fraction. The file is written to a temporary sibling and
+ * renamed into place.
+ */
+public final class ReasoningJsonl {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Separates the thinking-mode stream from the problem stream of the same seed. */
+    private static final long MODE_STREAM = 0x5DEECE66DL;
+
+    private ReasoningJsonl() {
+    }
+
+    /** What was written. */
+    public record Summary(long samples, long thinking, long noThinking) {
+    }
+
+    /**
+     * @param out             the JSONL file (its folder is created)
+     * @param samples         the source, called {@code count} times
+     * @param noThinkFraction share of samples rendered with reasoning off, in [0, 1]
+     * @param seed            seeds the choice of those samples
+     */
+    public static Summary write(Path out, Supplier<ReasoningSample> samples, long count, double noThinkFraction, long seed,
+            ChatRenderer renderer) {
+        if (count < 0) {
+            throw new NemotronException("count must be >= 0, got " + count);
+        }
+        if (!(noThinkFraction >= 0 && noThinkFraction <= 1)) {
+            throw new NemotronException("the no-think fraction must be in [0, 1], got " + noThinkFraction);
+        }
+        SplittableRandom modes = new SplittableRandom(seed ^ MODE_STREAM);
+        Path abs = out.toAbsolutePath();
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+        long thinking = 0;
+        try {
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                for (long i = 0; i < count; i++) {
+                    ReasoningSample s = samples.get();
+                    boolean think = noThinkFraction == 0 || modes.nextDouble() >= noThinkFraction;
+                    thinking += think ? 1 : 0;
+                    w.write(JSON.writeValueAsString(record(s, think, renderer)));
+                    w.write('\n');
+                }
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new NemotronException(out + ": cannot write: " + e.getMessage(), e);
+        }
+        return new Summary(count, thinking, count - thinking);
+    }
+
+    /** One line's object. */
+    public static ObjectNode record(ReasoningSample s, boolean thinking, ChatRenderer renderer) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("question", s.question());
+        o.put("reasoning", s.reasoning());
+        o.put("answer", s.answer());
+        o.put("thinking", thinking);
+        o.put("text", renderer.render(s.question(), s.assistantContent(thinking), thinking));
+        return o;
+    }
+}
