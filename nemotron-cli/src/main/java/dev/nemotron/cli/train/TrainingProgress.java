@@ -1,31 +1,31 @@
 package dev.nemotron.cli.train;
 
+import dev.nemotron.train.report.ProgressBar;
 import dev.nemotron.train.trainer.StepMetrics;
 import java.io.PrintWriter;
 import java.util.function.Consumer;
 
-/** Reports training steps on stderr: a line every twentieth of the run and whenever a held-out loss comes. */
+/** Training steps on stderr through a {@link ProgressBar}: one redrawn line on a terminal, periodic lines otherwise. */
 public final class TrainingProgress implements Consumer<StepMetrics> {
-    private final long total;
+    private final ProgressBar bar;
     private final PrintWriter err;
-    private final long every;
 
     public TrainingProgress(long total, PrintWriter err) {
-        this.total = total;
         this.err = err;
-        this.every = Math.max(1, total / 20);
+        this.bar = ProgressBar.builder(total).output(err).build();
     }
 
     @Override
     public void accept(StepMetrics m) {
-        if (m.step() % every == 0 || m.step() == total || m.evalLoss() != null) {
-            err.printf("step %d/%d  loss %.4f%s  lr %.2e  %,.0f tok/s%n", m.step(), total, m.loss(),
-                    m.evalLoss() == null ? "" : String.format("  eval %.4f", m.evalLoss()), m.lr(), m.tokensPerSecond());
-            err.flush();
+        if (m.evalLoss() != null) {
+            bar.eval(m.step(), m.evalLoss());
         }
+        bar.update(m.step(), m.loss(), m.lr(), m.tokensPerSecond());
+        err.flush();
     }
 
     public void finish() {
+        bar.finish();
         err.flush();
     }
 }

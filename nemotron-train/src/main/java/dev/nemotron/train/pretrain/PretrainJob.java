@@ -13,6 +13,10 @@ import dev.nemotron.arch.safetensors.SafetensorsWriter;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.data.LoaderConfig;
+import dev.nemotron.train.data.TokenStatistics;
+import dev.nemotron.train.report.ChartOptions;
+import dev.nemotron.train.report.LossChart;
+import dev.nemotron.train.report.ReferenceLine;
 import dev.nemotron.train.optim.DecayPolicy;
 import dev.nemotron.train.optim.Optimizers;
 import dev.nemotron.train.schedule.ConstantSchedule;
@@ -43,7 +47,7 @@ import org.apache.logging.log4j.Logger;
  * 3. optimizer (AdamW by default; any OptimizerProvider by name) and LR schedule
  * 4. resume from OUT/latest when asked; refuse to overwrite a run that is there otherwise
  * 5. train; metrics.jsonl, checkpoints (HF layout + optimizer and loader state)
- * 6. OUT/model (config.json, model.safetensors, tokenizer.json) and OUT/summary.json
+ * 6. OUT/model (config.json, model.safetensors, tokenizer.json), OUT/summary.json, OUT/loss.png
  * </pre>
  */
 public final class PretrainJob {
@@ -105,9 +109,14 @@ public final class PretrainJob {
             double seconds = (System.nanoTime() - t0) / 1e9;
             // 6. final model and summary
             Path modelDir = writeModel(out.resolve("model"), configJson, model.parameters());
+            long peakHeap = HeapPeak.bytes();
+            double entropy = TokenStatistics.of(data.datasets().getFirst(), data.eosId() >= 0).entropyNats();
             PretrainResult result = new PretrainResult(modelDir, trainer.step(), stats.lastLoss, stats.lastEval,
-                    stats.firstEval, stats.tokens, seconds, HeapPeak.bytes());
+                    stats.firstEval, stats.tokens, seconds, peakHeap, entropy);
             writeSummary(out.resolve("summary.json"), result);
+            LossChart.render(out, out.resolve(LossChart.FILE), ChartOptions.defaults()
+                    .withTitle("loss: " + out.getFileName())
+                    .withReference(new ReferenceLine(entropy, String.format("unigram entropy %.2f nats", entropy))));
             return result;
         }
     }
@@ -184,6 +193,7 @@ public final class PretrainJob {
         o.put("seconds", r.seconds());
         o.put("tokens_per_s", r.tokensPerSecond());
         o.put("peak_heap_bytes", r.peakHeapBytes());
+        o.put("unigram_entropy_nats", r.unigramEntropy());
         try {
             Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
