@@ -9,6 +9,7 @@ module dev.nemotron.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.yaml.snakeyaml;
     requires org.apache.logging.log4j;
 
     opens dev.nemotron.cli to info.picocli;

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a pipeline spec from a {@code .json}, {@code .yaml} or {@code .yml} file. Both formats
@@ -188,6 +190,11 @@ public final class SpecReader {
 
     /** The parser's complaint on one line, with where it was. */
     private static String describe(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException y && y.getProblem() != null) {
+            String what = (y.getContext() == null ? "" : y.getContext() + ": ") + y.getProblem();
+            Mark at = y.getProblemMark();
+            return at == null ? what : what + " (line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + ")";
+        }
         String msg = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
         String first = msg.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(msg);
         JsonLocation loc = e.getLocation();
