@@ -118,6 +118,18 @@ class PipelineBuiltinStagesTest {
     }
 
     @Test
+    void theExampleSpecRuns() throws Exception {
+        Path model = tinyModel();
+        Path out = base.resolve("example");
+        CliRun r = CliRun.of("pipeline", "run", CliRun.repoRoot().resolve("examples/pipelines/quickstart.yaml").toString(),
+                "--model", model.toString(), "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("(2 ran, 0 skipped)").contains("model: " + model);
+        assertThat(Files.readAllLines(out.resolve("02-sample/generations.jsonl"))).hasSize(2);
+        assertThat(JSON.readTree(out.resolve("01-data/stage.json").toFile()).get("summary").get("documents").asInt()).isEqualTo(4);
+    }
+
+    @Test
     void builtinStagesRejectBadParametersNamingStageAndField() throws Exception {
         Files.writeString(base.resolve("t.txt"), "x");
         String[][] cases = {

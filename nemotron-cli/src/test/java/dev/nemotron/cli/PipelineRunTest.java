@@ -166,11 +166,15 @@ class PipelineRunTest {
     }
 
     @Test
-    void outOptionOverridesTheSpecRelativeToTheWorkingDirectory() throws Exception {
+    void outAndModelOptionsOverrideTheSpec() throws Exception {
         Path elsewhere = base.resolve("elsewhere");
-        runJson("--out", elsewhere.toString());
+        Path m1 = Files.createDirectories(base.resolve("m1"));
+        runJson("--out", elsewhere.toString(), "--model", m1.toString());
         assertThat(elsewhere.resolve("01-a/stage.json")).exists();
         assertThat(base.resolve("out")).doesNotExist();
+        assertThat(ProbeStages.runs(base).getFirst()).isEqualTo("a input=m1 resuming=false partial=false");
+        CliRun noModel = run("pipeline", "run", spec.toString(), "--model", base.resolve("none").toString());
+        assertOneLineError(noModel, "--model " + base.resolve("none") + " is not a directory");
     }
 
     @Test

@@ -54,8 +54,8 @@ class PipelineSpecTest {
                  "stages": [{"type": "probe", "name": "a", "value": "x: y", "count": 3, "produce_model": true},
                             {"name": "b", "type": "probe", "value": "${a.value}"}]}
                 """);
-        PipelineSpec fromYaml = SpecReader.read(yaml, null);
-        PipelineSpec fromJson = SpecReader.read(json, null);
+        PipelineSpec fromYaml = SpecReader.read(yaml);
+        PipelineSpec fromJson = SpecReader.read(json);
         assertThat(fromYaml.stages().stream().map(StageSpec::params).map(p -> p.asMap()).toList())
                 .isEqualTo(fromJson.stages().stream().map(StageSpec::params).map(p -> p.asMap()).toList());
         assertThat(fromYaml.out()).isEqualTo(fromJson.out()).isEqualTo(base.resolve("out"));
@@ -74,7 +74,7 @@ class PipelineSpecTest {
         Path sub = Files.createDirectories(base.resolve("specs"));
         Files.createDirectories(sub.resolve("m0"));
         Path f = Files.writeString(sub.resolve("p.yml"), "out: ../runs/p\nmodel: m0\nstages: [{type: probe}]\n");
-        PipelineSpec s = SpecReader.read(f, null);
+        PipelineSpec s = SpecReader.read(f);
         assertThat(s.out()).isEqualTo(base.resolve("runs/p"));
         assertThat(s.model()).isEqualTo(sub.resolve("m0"));
         assertThat(s.name()).isEqualTo("p");
@@ -153,7 +153,7 @@ class PipelineSpecTest {
     @Test
     void numbersWithExponentsAreNumbersInYamlToo() throws Exception {
         Path f = Files.writeString(base.resolve("n.yaml"), "out: o\nstages: [{type: probe, lr: 3e-4, steps: 200, frac: 0.5}]\n");
-        var params = SpecReader.read(f, null).stages().getFirst().params();
+        var params = SpecReader.read(f).stages().getFirst().params();
         assertThat(params.number("lr")).isEqualTo(3e-4);
         assertThat(params.integer("steps")).isEqualTo(200);
         assertThat(params.number("frac")).isEqualTo(0.5);

@@ -42,6 +42,10 @@ public final class PipelineRunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory, instead of the spec's 'out' (relative to the working directory).")
     Path out;
 
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "The first stage's input model, instead of the spec's 'model' (relative to the working directory).")
+    Path model;
+
     @Option(names = "--force", description = "Rerun every stage, complete or not.")
     boolean force;
 
@@ -69,7 +73,7 @@ public final class PipelineRunCommand implements Callable<Integer> {
         if (force && from != null) {
             throw new ParameterException(spec.commandLine(), "give at most one of --force and --from");
         }
-        PipelineSpec pipeline = SpecReader.read(specFile, out);
+        PipelineSpec pipeline = SpecReader.read(specFile, out, model);
         PrintWriter err = spec.commandLine().getErr();
         PipelineRunner runner = new PipelineRunner(registry != null ? registry : StageRegistry.discover(), line -> {
             err.println("pipeline " + pipeline.name() + ": " + line);

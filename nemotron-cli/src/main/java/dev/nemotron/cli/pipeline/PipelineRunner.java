@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -85,7 +86,7 @@ public final class PipelineRunner {
         try {
             Files.createDirectories(spec.out());
             try (FileChannel ch = FileChannel.open(spec.out().resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = ch.tryLock()) {
+                 FileLock lock = tryLock(ch)) {
                 if (lock == null) {
                     throw new NemotronException(spec.out() + ": another 'nemotron pipeline run' is using this directory");
                 }
@@ -93,6 +94,15 @@ public final class PipelineRunner {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lock, or null when another process (or another run in this JVM) holds it. */
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
         }
     }
 

@@ -50,15 +50,22 @@ public final class SpecReader {
     private SpecReader() {
     }
 
+    /** {@link #read(Path, Path, Path)} with the spec's own {@code out} and {@code model}. */
+    public static PipelineSpec read(Path file) {
+        return read(file, null, null);
+    }
+
     /**
      * Reads and checks the spec in {@code file}.
      *
-     * @param outOverride the {@code --out} directory (relative to the working directory), or null
-     *                    for the spec's {@code out}
+     * @param outOverride   the {@code --out} directory (relative to the working directory), or
+     *                      null for the spec's {@code out}
+     * @param modelOverride the {@code --model} directory (relative to the working directory), or
+     *                      null for the spec's {@code model}
      * @throws NemotronException for a missing or unreadable file, a syntax error, a missing or
      *     mistyped field, a bad or duplicate stage name
      */
-    public static PipelineSpec read(Path file, Path outOverride) {
+    public static PipelineSpec read(Path file, Path outOverride, Path modelOverride) {
         String where = file.toString();
         String lower = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean yaml = lower.endsWith(".yaml") || lower.endsWith(".yml");
@@ -111,7 +118,12 @@ public final class SpecReader {
             throw new NemotronException(where + ": missing field 'out' (the output directory; or give --out DIR)");
         }
         String modelText = optionalText(root, "model", where);
-        Path model = modelText == null || modelText.isBlank() ? null : base.resolve(modelText).normalize();
+        Path model = modelOverride != null ? modelOverride.toAbsolutePath().normalize()
+                : modelText == null || modelText.isBlank() ? null : base.resolve(modelText).normalize();
+        if (model != null && !Files.isDirectory(model)) {
+            throw new NemotronException((modelOverride != null ? "--model " + modelOverride : where + ": model " + model)
+                    + " is not a directory");
+        }
         return new PipelineSpec(name, specFile, base, out, model, stages(root.get("stages"), where));
     }
 
