@@ -12,9 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -132,7 +130,7 @@ public final class PipelineRunner {
                             + " (stages before it: " + (before.isEmpty() ? "none" : String.join(", ", before)) + ")");
                 }
             }
-            create(p, s);
+            StageCalls.create(p, s);
             providers.add(p);
         }
         return providers;
@@ -224,13 +222,13 @@ public final class PipelineRunner {
                                  boolean resuming, Path model, Consumer<String> progress) {
         WorkDirs.prepare(dir, resuming);
         attempt.write(dir);
-        Stage stage = create(provider, s);
+        Stage stage = StageCalls.create(provider, s);
         Instant start = Instant.now();
         StageResult result;
         try {
             result = stage.run(new RunContext(spec.name(), s.name(), dir.toAbsolutePath(), spec.baseDir(), model, resuming, progress));
         } catch (Exception e) {
-            throw failure(s, e);
+            throw StageCalls.failure(s, e);
         }
         if (result == null) {
             throw new IllegalStateException("stage '" + s.name() + "' (" + s.type() + ") returned no result (a bug in "
@@ -252,23 +250,6 @@ public final class PipelineRunner {
             throw new UncheckedIOException(e);
         }
         return record;
-    }
-
-    /** The provider's stage for {@code s}; its complaints name the stage. */
-    private static Stage create(StageProvider provider, StageSpec s) {
-        Stage stage;
-        try {
-            stage = provider.create(s);
-        } catch (NemotronException e) {
-            throw e.getMessage().startsWith("stage '" + s.name() + "'") ? e
-                    : new NemotronException("stage '" + s.name() + "': " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new NemotronException("stage '" + s.name() + "': " + e.getMessage(), e);
-        }
-        if (stage == null) {
-            throw new IllegalStateException("stage '" + s.name() + "': " + provider.getClass().getName() + ".create returned null");
-        }
-        return stage;
     }
 
     /** The value of a reference, from the outcomes of earlier stages. */
@@ -293,24 +274,6 @@ public final class PipelineRunner {
                     + (keys.isEmpty() ? "none" : String.join(", ", keys)) + ")");
         }
         return o.summary().get(r.key());
-    }
-
-    /** A stage's exception as an error that names the stage. */
-    private static RuntimeException failure(StageSpec s, Exception e) {
-        String prefix = "stage '" + s.name() + "' failed: ";
-        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
-        return switch (t) {
-            case NemotronException ne -> ne.getMessage().startsWith("stage '" + s.name() + "'")
-                    ? new NemotronException(ne.getMessage(), ne) : new NemotronException(prefix + ne.getMessage(), ne);
-            case NoSuchFileException nsf -> new NemotronException(prefix + nsf.getFile() + ": no such file or directory", nsf);
-            case AccessDeniedException ade -> new NemotronException(prefix + ade.getFile() + ": permission denied", ade);
-            case IOException io -> new NemotronException(prefix + "I/O error: " + io.getMessage(), io);
-            case InterruptedException ie -> {
-                Thread.currentThread().interrupt();
-                yield new NemotronException("stage '" + s.name() + "' was interrupted", ie);
-            }
-            default -> new IllegalStateException("stage '" + s.name() + "' (" + s.type() + ") failed with an internal error: " + t, t);
-        };
     }
 
     private static String seconds(double s) {
