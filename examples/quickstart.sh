@@ -30,6 +30,10 @@ step "tokenize, then generate through the chat template with a thinking budget o
 ./nemotron generate --model "$out/model" --prompt "What is 2 + 3?" --chat --max-new-tokens 32 \
   --max-thinking-tokens 8 --thinking-grace 4 --json
 
+step "the same as a pipeline: tokenise a corpus, then generate (run twice: the second run skips both stages)"
+./nemotron pipeline run examples/pipelines/quickstart.yaml --model "$out/model" --out "$out/pipeline"
+./nemotron pipeline run examples/pipelines/quickstart.yaml --model "$out/model" --out "$out/pipeline"
+
 step "serve it (OpenAI-compatible) and ask it over HTTP"
 log="$out/serve.log"
 ./nemotron serve --model "$out/model" --port 0 2> "$log" &

@@ -11,7 +11,9 @@
  *       pattern ({@code M} Mamba-2, {@code *} attention, {@code -} MLP, ...);</li>
  *   <li>{@link dev.nemotron.api.optim.OptimizerProvider}: an optimizer (AdamW, or a plugin's),
  *       stepping named float64 parameters; {@link dev.nemotron.api.optim.LrSchedule} gives the
- *       learning rate of each step.</li>
+ *       learning rate of each step;</li>
+ *   <li>{@link dev.nemotron.api.pipeline.StageProvider}: one stage type of the unified pipeline
+ *       ({@code pretrain}, {@code generate}, ...), run by the pipeline runner in spec order.</li>
  * </ul>
  */
 module dev.nemotron.api {
@@ -20,8 +22,10 @@ module dev.nemotron.api {
     exports dev.nemotron.api.backend;
     exports dev.nemotron.api.layer;
     exports dev.nemotron.api.optim;
+    exports dev.nemotron.api.pipeline;
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
     uses dev.nemotron.api.optim.OptimizerProvider;
+    uses dev.nemotron.api.pipeline.StageProvider;
 }

@@ -9,6 +9,7 @@ module dev.nemotron.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.yaml.snakeyaml;
     requires org.apache.logging.log4j;
 
     opens dev.nemotron.cli to info.picocli;
@@ -16,4 +17,7 @@ module dev.nemotron.cli {
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
+    uses dev.nemotron.api.pipeline.StageProvider;
+
+    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.cli.stage.TokenizeStageProvider;
 }

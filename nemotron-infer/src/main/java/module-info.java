@@ -3,8 +3,8 @@
  * ({@link dev.nemotron.infer.tokenizer.Tokenizer}), chat templates (the built-in Nemotron Nano 2
  * format and a Jinja interpreter for {@code tokenizer_config.json} templates), sampling and the
  * thinking budget, the generation engine (caches, continuous batching, admission control), the
- * OpenAI-compatible HTTP server ({@link dev.nemotron.infer.server.OpenAiServer}) and the
- * throughput benchmark.
+ * OpenAI-compatible HTTP server ({@link dev.nemotron.infer.server.OpenAiServer}), the
+ * throughput benchmark, and the {@code generate} pipeline stage.
  */
 module dev.nemotron.infer {
     requires transitive dev.nemotron.arch;
@@ -20,4 +20,6 @@ module dev.nemotron.infer {
     exports dev.nemotron.infer.server;
     exports dev.nemotron.infer.thinking;
     exports dev.nemotron.infer.tokenizer;
+
+    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.infer.stage.GenerateStageProvider;
 }

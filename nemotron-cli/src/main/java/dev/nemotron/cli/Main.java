@@ -22,7 +22,15 @@ public final class Main {
      * line on {@code err}), 1 an internal error.
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new NemotronCommand());
+        return run(out, err, CommandLine.defaultFactory(), args);
+    }
+
+    /**
+     * As {@link #run(PrintWriter, PrintWriter, String...)}, with the commands made by {@code factory}
+     * (tests give a command its collaborators this way, e.g. a pipeline run its stage types).
+     */
+    static int run(PrintWriter out, PrintWriter err, CommandLine.IFactory factory, String... args) {
+        CommandLine cl = new CommandLine(new NemotronCommand(), factory);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorReporter());

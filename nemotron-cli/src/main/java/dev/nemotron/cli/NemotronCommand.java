@@ -12,6 +12,7 @@ import dev.nemotron.cli.command.ForwardCommand;
 import dev.nemotron.cli.command.InitCommand;
 import dev.nemotron.cli.command.InspectCommand;
 import dev.nemotron.cli.command.PretrainCommand;
+import dev.nemotron.cli.command.PipelineCommand;
 import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Nemotron SDK for Java: hybrid Mamba-2/Transformer models (Nemotron-H, Nemotron Nano 2).",
         subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, TokenizeCommand.class,
             GenerateCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, BackendsCommand.class,
-            DataCommand.class, PretrainCommand.class, CptCommand.class, GradcheckCommand.class, ChartCommand.class})
+            DataCommand.class, PretrainCommand.class, CptCommand.class, GradcheckCommand.class, ChartCommand.class,
+            PipelineCommand.class})
 public final class NemotronCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,19 +1,15 @@
 package dev.nemotron.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nemotron.api.NemotronException;
+import dev.nemotron.cli.data.DatasetTokenization;
 import dev.nemotron.cli.output.Json;
-import dev.nemotron.infer.tokenizer.Tokenizer;
-import dev.nemotron.train.data.DatasetWriter;
 import dev.nemotron.train.data.Manifest;
 import dev.nemotron.train.data.TextSplit;
 import dev.nemotron.train.data.WriterOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,9 +21,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Tokenise plain text or JSONL files into Arrow IPC token shards (one row per document) and a manifest.json.")
 public final class DataTokenizeCommand implements Callable<Integer> {
-    /** Tried in order when --eos-token is not given. */
-    private static final List<String> EOS_CANDIDATES = List.of("</s>", "<|endoftext|>", "<eos>", "<|end_of_text|>");
-
     @Spec
     CommandSpec spec;
 
@@ -89,27 +82,9 @@ public final class DataTokenizeCommand implements Callable<Integer> {
         if (shardTokens < 1) {
             throw new ParameterException(spec.commandLine(), "--shard-tokens must be positive");
         }
-        for (Path f : text.isEmpty() ? jsonl : text) {
-            if (!Files.isRegularFile(f)) {
-                throw new NemotronException(f + ": no such file");
-            }
-        }
-        Tokenizer tok = Tokenizer.load(tokenizer);
-        Integer eos = eosId(tok);
         String datasetName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
-        WriterOptions options = new WriterOptions(datasetName, tokenizer.toString(), tok.vocabSize(), eos, shardTokens,
-                WriterOptions.DEFAULT_BATCH_TOKENS);
         TextSplit split = wholeFile ? TextSplit.wholeFile() : separator != null ? TextSplit.separatorLine(separator) : TextSplit.blankLines();
-        Manifest m;
-        try (DatasetWriter w = DatasetWriter.create(out, options, tok::encode)) {
-            for (Path f : text) {
-                w.addText(f, split);
-            }
-            for (Path f : jsonl) {
-                w.addJsonl(f, field);
-            }
-            m = w.finish();
-        }
+        Manifest m = new DatasetTokenization(tokenizer, out, text, jsonl, field, split, shardTokens, datasetName, eosToken).run();
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = Json.object();
@@ -130,22 +105,5 @@ public final class DataTokenizeCommand implements Callable<Integer> {
             pw.flush();
         }
         return 0;
-    }
-
-    private Integer eosId(Tokenizer tok) {
-        if (eosToken != null) {
-            OptionalInt id = tok.tokenToId(eosToken);
-            if (id.isEmpty()) {
-                throw new NemotronException(tokenizer + ": --eos-token '" + eosToken + "' is not in the vocabulary");
-            }
-            return id.getAsInt();
-        }
-        for (String t : EOS_CANDIDATES) {
-            OptionalInt id = tok.tokenToId(t);
-            if (id.isPresent()) {
-                return id.getAsInt();
-            }
-        }
-        return null;
     }
 }

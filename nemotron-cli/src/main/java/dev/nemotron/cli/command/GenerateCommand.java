@@ -9,6 +9,7 @@ import dev.nemotron.infer.engine.GenerationListener;
 import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.GenerationResult;
 import dev.nemotron.infer.sampling.SamplingParams;
+import dev.nemotron.infer.thinking.OpenReasoning;
 import dev.nemotron.infer.thinking.ThinkingBudget;
 import dev.nemotron.infer.tokenizer.Tokenizer;
 import dev.nemotron.cli.output.Json;
@@ -92,14 +93,14 @@ public final class GenerateCommand implements Callable<Integer> {
             boolean reasoningOpen;
             if (prompt.ids != null) {
                 ids = prompt.ids.stream().mapToInt(Integer::intValue).toArray();
-                reasoningOpen = ModelSession.endsInOpenThink(ids, tok);
+                reasoningOpen = OpenReasoning.endsInOpenThink(ids, tok);
             } else if (chat) {
                 RenderedPrompt rendered = session.render(List.of(ChatMessage.user(prompt.text)));
                 ids = session.tokenizer("--chat").encode(rendered.text());
                 reasoningOpen = rendered.thinking();
             } else {
                 ids = session.tokenizer("--prompt").encode(prompt.text);
-                reasoningOpen = ModelSession.endsInOpenThink(ids, tok);
+                reasoningOpen = OpenReasoning.endsInOpenThink(ids, tok);
             }
             SamplingParams.Builder b = SamplingParams.builder().maxTokens(maxNewTokens).topP(topP).topK(topK)
                     .temperature(temperature == null ? 0 : temperature);

@@ -37,26 +37,6 @@ final class ModelSession implements AutoCloseable {
         return model.chatTemplate().render(messages, RenderOptions.defaults().withGenerationPrompt(true));
     }
 
-    /** True when the prompt ends inside an open reasoning block ({@code <think>}, then newlines). */
-    static boolean endsInOpenThink(int[] ids, Tokenizer tok) {
-        if (tok == null) {
-            return false;
-        }
-        var think = tok.tokenToId("<think>");
-        if (think.isEmpty()) {
-            return false;
-        }
-        for (int i = ids.length - 1; i >= 0; i--) {
-            if (ids[i] == think.getAsInt()) {
-                return true;
-            }
-            if (!tok.decode(new int[] {ids[i]}, false).isBlank()) {
-                return false;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void close() {
         model.close();

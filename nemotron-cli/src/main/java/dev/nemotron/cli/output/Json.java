@@ -1,6 +1,7 @@
 package dev.nemotron.cli.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -14,8 +15,24 @@ public final class Json {
     private Json() {
     }
 
+    private static final ObjectMapper COMPACT = JsonMapper.builder().build();
+
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
+    }
+
+    /** A plain value (maps, lists, strings, numbers) as a tree. */
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** A plain value as one line of JSON. */
+    public static String compact(Object value) {
+        try {
+            return COMPACT.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value, e);
+        }
     }
 
     public static void print(PrintWriter out, Object value) {
