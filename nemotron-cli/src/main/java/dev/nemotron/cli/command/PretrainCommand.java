@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.cli.output.Json;
-import dev.nemotron.cli.train.SpecFiles;
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.cli.pipeline.SpecReader;
 import dev.nemotron.cli.train.TrainingInputs;
 import dev.nemotron.cli.train.TrainingProgress;
 import dev.nemotron.train.pretrain.PretrainJob;
@@ -112,7 +113,11 @@ public class PretrainCommand implements Callable<Integer> {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         defaults(node);
         if (config != null) {
-            node.setAll(SpecFiles.read(config));
+            var file = SpecReader.readTree(config);
+            if (file == null || !file.isObject()) {
+                throw new NemotronException(config + ": expected a mapping of pretraining fields at the top level");
+            }
+            node.setAll((ObjectNode) file);
         }
         overlay(node);
         Path cwd = Path.of("").toAbsolutePath();

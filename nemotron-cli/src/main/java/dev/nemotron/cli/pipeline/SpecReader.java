@@ -68,21 +68,10 @@ public final class SpecReader {
     public static PipelineSpec read(Path file, Path outOverride, Path modelOverride) {
         String where = file.toString();
         String lower = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean yaml = lower.endsWith(".yaml") || lower.endsWith(".yml");
-        if (!yaml && !lower.endsWith(".json")) {
+        if (!lower.endsWith(".yaml") && !lower.endsWith(".yml") && !lower.endsWith(".json")) {
             throw new NemotronException(where + ": a pipeline spec must be a .json, .yaml or .yml file");
         }
-        if (!Files.isRegularFile(file)) {
-            throw new NemotronException(where + ": no such file");
-        }
-        JsonNode root;
-        try {
-            root = (yaml ? YAML : JSON).readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            throw new NemotronException(where + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + describe(e));
-        } catch (IOException e) {
-            throw new NemotronException(where + ": cannot read: " + e.getMessage(), e);
-        }
+        JsonNode root = readTree(file);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new NemotronException(where + ": the spec is empty");
         }
@@ -198,6 +187,28 @@ public final class SpecReader {
             return "a mapping " + shown;
         }
         return shown;
+    }
+
+    /**
+     * The JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}; anything else is read as
+     * JSON) document in {@code file}, duplicate keys rejected.
+     *
+     * @throws NemotronException for a missing or unreadable file or a syntax error (with line and column)
+     */
+    public static JsonNode readTree(Path file) {
+        String where = file.toString();
+        String lower = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean yaml = lower.endsWith(".yaml") || lower.endsWith(".yml");
+        if (!Files.isRegularFile(file)) {
+            throw new NemotronException(where + ": no such file");
+        }
+        try {
+            return (yaml ? YAML : JSON).readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new NemotronException(where + ": not valid " + (yaml ? "YAML" : "JSON") + ": " + describe(e));
+        } catch (IOException e) {
+            throw new NemotronException(where + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     /** The parser's complaint on one line, with where it was. */

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.tokenizer.Tokenizer;
-import dev.nemotron.train.data.DatasetWriter;
+import dev.nemotron.cli.data.DatasetTokenization;
 import dev.nemotron.train.data.TextSplit;
 import dev.nemotron.train.data.WriterOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalInt;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -24,12 +22,10 @@ import org.apache.logging.log4j.Logger;
  */
 public final class TrainingInputs {
     private static final Logger LOG = LogManager.getLogger(TrainingInputs.class);
-    private static final List<String> EOS_CANDIDATES = List.of("</s>", "<|endoftext|>", "<eos>", "<|end_of_text|>");
 
     private final Path out;
     private final Path baseDir;
     private final Path tokenizerFile;
-    private Tokenizer tokenizer;
 
     /**
      * @param spec    the merged spec (read for out, tokenizer, model_config / init_model)
@@ -93,29 +89,14 @@ public final class TrainingInputs {
             LOG.info("using {} (tokenised earlier from {})", dir, p);
             return dir;
         }
-        Tokenizer tok = tokenizer();
-        WriterOptions options = new WriterOptions(name, tokenizerFile.toString(), tok.vocabSize(), eosId(tok),
-                WriterOptions.DEFAULT_SHARD_TOKENS, WriterOptions.DEFAULT_BATCH_TOKENS);
-        try (DatasetWriter w = DatasetWriter.create(dir, options, tok::encode)) {
-            if (file.endsWith(".jsonl")) {
-                w.addJsonl(p, "text");
-            } else {
-                w.addText(p, TextSplit.blankLines());
-            }
-            w.finish();
-        }
-        return dir;
-    }
-
-    private Tokenizer tokenizer() {
         if (tokenizerFile == null) {
             throw new NemotronException("text data needs a tokenizer: give --tokenizer FILE_OR_DIR ('tokenizer'), or put a "
                     + "tokenizer.json beside the model config");
         }
-        if (tokenizer == null) {
-            tokenizer = Tokenizer.load(tokenizerFile);
-        }
-        return tokenizer;
+        boolean jsonl = file.endsWith(".jsonl");
+        new DatasetTokenization(tokenizerFile, dir, jsonl ? List.of() : List.of(p), jsonl ? List.of(p) : List.of(),
+                jsonl ? "text" : null, TextSplit.blankLines(), WriterOptions.DEFAULT_SHARD_TOKENS, name, null).run();
+        return dir;
     }
 
     private Path findTokenizer(ObjectNode spec) {
@@ -135,16 +116,6 @@ public final class TrainingInputs {
                 if (Files.isRegularFile(candidate)) {
                     return candidate;
                 }
-            }
-        }
-        return null;
-    }
-
-    private static Integer eosId(Tokenizer tok) {
-        for (String t : EOS_CANDIDATES) {
-            OptionalInt id = tok.tokenToId(t);
-            if (id.isPresent()) {
-                return id.getAsInt();
             }
         }
         return null;
