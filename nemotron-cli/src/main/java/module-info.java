@@ -19,5 +19,6 @@ module dev.nemotron.cli {
     uses dev.nemotron.api.layer.MixerFactory;
     uses dev.nemotron.api.pipeline.StageProvider;
 
-    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.cli.stage.TokenizeStageProvider;
+    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.cli.stage.TokenizeStageProvider,
+            dev.nemotron.cli.stage.SynthArithmeticStageProvider;
 }

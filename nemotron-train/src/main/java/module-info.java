@@ -36,4 +36,6 @@ module dev.nemotron.train {
 
     uses dev.nemotron.api.optim.OptimizerProvider;
     provides dev.nemotron.api.optim.OptimizerProvider with dev.nemotron.train.optim.AdamWProvider;
+    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.train.stage.PretrainStageProvider,
+            dev.nemotron.train.stage.CptStageProvider;
 }

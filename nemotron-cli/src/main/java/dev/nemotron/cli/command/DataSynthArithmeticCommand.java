@@ -1,19 +1,14 @@
 package dev.nemotron.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.cli.data.ArithmeticChat;
 import dev.nemotron.cli.output.Json;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.ChatTemplate;
-import dev.nemotron.infer.chat.NemotronChatTemplate;
-import dev.nemotron.infer.chat.RenderOptions;
 import dev.nemotron.train.data.synth.ArithmeticConfig;
 import dev.nemotron.train.data.synth.ArithmeticReasoning;
-import dev.nemotron.train.data.synth.ChatRenderer;
 import dev.nemotron.train.data.synth.Operation;
 import dev.nemotron.train.data.synth.ReasoningJsonl;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,7 +65,7 @@ public final class DataSynthArithmeticCommand implements Callable<Integer> {
         }
         ArithmeticConfig config = new ArithmeticConfig(maxDigits, Operation.parseList(ops), maxMultiplierDigits);
         ReasoningJsonl.Summary s = ReasoningJsonl.write(out, new ArithmeticReasoning(config, seed), count, noThinkFraction, seed,
-                nemotronChat());
+                ArithmeticChat.renderer());
         PrintWriter pw = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = Json.object();
@@ -86,17 +81,5 @@ public final class DataSynthArithmeticCommand implements Callable<Integer> {
             pw.flush();
         }
         return 0;
-    }
-
-    /**
-     * A user turn and the assistant's reply in the Nemotron Nano 2 format, as a final assistant turn
-     * without generation prompt: {@code ...<SPECIAL_11>Assistant\n<think>\n{reasoning}\n</think>\n{answer}\n<SPECIAL_12>\n}
-     * (reasoning on) or {@code ...<SPECIAL_11>Assistant\n<think></think>{answer}\n<SPECIAL_12>\n} (off). Its
-     * prefix up to {@code <think>\n} / {@code <think></think>} is exactly the prompt {@code generate --chat} renders.
-     */
-    static ChatRenderer nemotronChat() {
-        ChatTemplate template = new NemotronChatTemplate();
-        return (question, content, thinking) -> template.render(List.of(ChatMessage.user(question), ChatMessage.assistant(content)),
-                new RenderOptions(false, thinking, List.of())).text();
     }
 }
