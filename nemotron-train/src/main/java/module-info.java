@@ -9,6 +9,7 @@ module dev.nemotron.train {
     requires org.apache.arrow.memory.unsafe;
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
+    requires jdk.incubator.vector;
 
     exports dev.nemotron.train.autodiff;
     exports dev.nemotron.train.autodiff.core;
@@ -20,6 +21,7 @@ module dev.nemotron.train {
     exports dev.nemotron.train.autodiff.mamba;
     exports dev.nemotron.train.data;
     exports dev.nemotron.train.fp8;
+    exports dev.nemotron.train.gemm;
     exports dev.nemotron.train.optim;
     exports dev.nemotron.train.schedule;
     exports dev.nemotron.train.trainer;
