@@ -11,10 +11,10 @@ import java.util.Objects;
  *   nt: A [m, k],  B given as Bt [n, k]   (forward  y  = x  · Wᵀ)
  *   nn: A [m, k],  B [k, n]               (data grad dx = dy · W)
  *   tn: A given as At [k, m],  B [k, n]   (weight grad dW += dyᵀ · x)
- * 1. for each block of KC contraction indices, each block of MC rows:
- *      pack A's rows into MR-row panels, k-major (zero rows past m)      [ceil(mc/MR), kc, MR]
- * 2.   for each NR-column panel of C: pack B's panel, k-major (zero columns past n)   [kc, NR]
- * 3.     for each MR-row panel: micro-kernel, MR x NR accumulators in registers
+ * for each block of KC contraction indices:
+ * 1. pack B into NR-column panels, k-major (zero columns past n)          [ceil(n/NR), kc, NR]
+ * 2. for each block of MC rows: pack A into MR-row panels, k-major (zero rows past m)  [ceil(mc/MR), kc, MR]
+ * 3.   for each B panel, each A panel: micro-kernel, MR x NR accumulators in registers
  * </pre>
  *
  * <p><b>Summation order.</b> Every element is one chain of fused multiply-adds in increasing
@@ -91,31 +91,34 @@ public final class Gemm {
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
             boolean fromC = accumulate || k0 > 0;
+            // 1. B: every panel of this K block
+            double[] bp = s.b(nPanels * kc * NR);
+            for (int q = 0; q < nPanels; q++) {
+                packB(b, bl, n, k, q * NR, Math.min(NR, n - q * NR), k0, kc, bp, q * kc * NR);
+            }
             for (int i0 = 0; i0 < m; i0 += MC) {
                 int mc = Math.min(MC, m - i0);
                 int mPanels = (mc + MR - 1) / MR;
-                // 1. A block
+                // 2. A block
                 double[] ap = s.a(mPanels * MR * kc);
                 packA(a, al, m, k, i0, mc, k0, kc, ap);
+                // 3. micro-tiles, B panel outer (it stays in L1 across the A panels)
                 for (int q = 0; q < nPanels; q++) {
                     int j0 = q * NR;
                     int nr = Math.min(NR, n - j0);
-                    // 2. B panel
-                    double[] bp = s.b(kc * NR);
-                    packB(b, bl, n, k, j0, nr, k0, kc, bp);
-                    // 3. micro-tiles
+                    int bpOff = q * kc * NR;
                     for (int p = 0; p < mPanels; p++) {
                         int row = i0 + p * MR;
                         int mr = Math.min(MR, m - row);
                         int apOff = p * MR * kc;
                         if (mr == MR && nr == NR) {
                             if (fromC) {
-                                GemmKernel.tile(ap, apOff, bp, kc, c, row * n + j0, n, c, row * n + j0, n);
+                                GemmKernel.tile(ap, apOff, bp, bpOff, kc, c, row * n + j0, n, c, row * n + j0, n);
                             } else {
-                                GemmKernel.tile(ap, apOff, bp, kc, init, j0, 0, c, row * n + j0, n);
+                                GemmKernel.tile(ap, apOff, bp, bpOff, kc, init, j0, 0, c, row * n + j0, n);
                             }
                         } else {
-                            edgeTile(s, ap, apOff, bp, kc, c, n, row, j0, mr, nr, fromC, init);
+                            edgeTile(s, ap, apOff, bp, bpOff, kc, c, n, row, j0, mr, nr, fromC, init);
                         }
                     }
                 }
@@ -124,15 +127,15 @@ public final class Gemm {
     }
 
     /** A ragged tile: the same kernel on a zero-padded MR x NR copy, then the valid part back. */
-    private static void edgeTile(Scratch s, double[] ap, int apOff, double[] bp, int kc, double[] c, int n, int row,
-                                 int j0, int mr, int nr, boolean fromC, double[] init) {
+    private static void edgeTile(Scratch s, double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int n,
+                                 int row, int j0, int mr, int nr, boolean fromC, double[] init) {
         double[] t = s.tile;
         for (int r = 0; r < MR; r++) {
             for (int j = 0; j < NR; j++) {
                 t[r * NR + j] = fromC ? (r < mr && j < nr ? c[(row + r) * n + j0 + j] : 0) : init[j0 + j];
             }
         }
-        GemmKernel.tile(ap, apOff, bp, kc, t, 0, NR, t, 0, NR);
+        GemmKernel.tile(ap, apOff, bp, bpOff, kc, t, 0, NR, t, 0, NR);
         for (int r = 0; r < mr; r++) {
             System.arraycopy(t, r * NR, c, (row + r) * n + j0, nr);
         }
@@ -141,6 +144,20 @@ public final class Gemm {
     /** Rows [i0, i0+mc) x contraction [k0, k0+kc) of A into MR-row panels: ap[(p*kc + t)*MR + r]. */
     private static void packA(double[] a, Layout al, int m, int k, int i0, int mc, int k0, int kc, double[] ap) {
         int mPanels = (mc + MR - 1) / MR;
+        if (al == Layout.K_BY_COLS) {
+            // A given as At [k, m]: row t of At holds A(., t) contiguously
+            for (int t = 0; t < kc; t++) {
+                int src = (k0 + t) * m + i0;
+                for (int p = 0; p < mPanels; p++) {
+                    int dst = (p * kc + t) * MR;
+                    for (int r = 0; r < MR; r++) {
+                        int i = p * MR + r;
+                        ap[dst + r] = i < mc ? a[src + i] : 0;
+                    }
+                }
+            }
+            return;
+        }
         for (int p = 0; p < mPanels; p++) {
             int base = p * MR * kc;
             for (int r = 0; r < MR; r++) {
@@ -149,41 +166,41 @@ public final class Gemm {
                     for (int t = 0; t < kc; t++) {
                         ap[base + t * MR + r] = 0;
                     }
-                } else if (al == Layout.ROWS_BY_K) {
+                } else {
                     int src = i * k + k0;
                     for (int t = 0; t < kc; t++) {
                         ap[base + t * MR + r] = a[src + t];
-                    }
-                } else {
-                    for (int t = 0; t < kc; t++) {
-                        ap[base + t * MR + r] = a[(k0 + t) * m + i];
                     }
                 }
             }
         }
     }
 
-    /** Columns [j0, j0+nr) x contraction [k0, k0+kc) of B into one panel: bp[t*NR + j]. */
-    private static void packB(double[] b, Layout bl, int n, int k, int j0, int nr, int k0, int kc, double[] bp) {
+    /** Columns [j0, j0+nr) x contraction [k0, k0+kc) of B into one panel: bp[off + t*NR + j]. */
+    private static void packB(double[] b, Layout bl, int n, int k, int j0, int nr, int k0, int kc, double[] bp,
+                              int off) {
         if (bl == Layout.K_BY_COLS) {
             for (int t = 0; t < kc; t++) {
                 int src = (k0 + t) * n + j0;
-                int dst = t * NR;
-                System.arraycopy(b, src, bp, dst, nr);
-                for (int j = nr; j < NR; j++) {
-                    bp[dst + j] = 0;
+                int dst = off + t * NR;
+                if (nr == NR) {
+                    GemmKernel.copyPanelRow(b, src, bp, dst);
+                } else {
+                    for (int j = 0; j < NR; j++) {
+                        bp[dst + j] = j < nr ? b[src + j] : 0;
+                    }
                 }
             }
         } else {
             for (int j = 0; j < NR; j++) {
                 if (j >= nr) {
                     for (int t = 0; t < kc; t++) {
-                        bp[t * NR + j] = 0;
+                        bp[off + t * NR + j] = 0;
                     }
                 } else {
                     int src = (j0 + j) * k + k0;
                     for (int t = 0; t < kc; t++) {
-                        bp[t * NR + j] = b[src + t];
+                        bp[off + t * NR + j] = b[src + t];
                     }
                 }
             }

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX2, 16 with AVX-512).
  *
  * <pre>
- * ap [kc, MR] (k-major A panel)   bp [kc, NR] (k-major B panel)
+ * ap [kc, MR] (k-major A panel at apOff)   bp [kc, NR] (k-major B panel at bpOff)
  * 1. acc[r] = init row r (two vectors each; 8 accumulators)
  * 2. for t = 0 .. kc-1: b0, b1 = bp[t]; for each row r: acc[r] = fma(broadcast(ap[t, r]), b, acc[r])
  *    (8 FMAs per 2 vector loads and 4 broadcasts)
@@ -31,13 +31,19 @@ final class GemmKernel {
     private GemmKernel() {
     }
 
+    /** Copies one full panel row ({@code NR} values) from {@code src[from]} to {@code dst[to]}. */
+    static void copyPanelRow(double[] src, int from, double[] dst, int to) {
+        DoubleVector.fromArray(S, src, from).intoArray(dst, to);
+        DoubleVector.fromArray(S, src, from + L).intoArray(dst, to + L);
+    }
+
     /**
      * {@code C tile = init tile + A panel · B panel}. Row {@code r} of the init tile starts at
      * {@code initOff + r * initStride} (stride 0: the same row, e.g. a bias, for every row); row
      * {@code r} of the C tile at {@code cOff + r * ldc}. {@code init} may be {@code c} itself.
      */
-    static void tile(double[] ap, int apOff, double[] bp, int kc, double[] init, int initOff, int initStride,
-                     double[] c, int cOff, int ldc) {
+    static void tile(double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] init, int initOff,
+                     int initStride, double[] c, int cOff, int ldc) {
         // 1. accumulators from the init tile
         int i0 = initOff, i1 = i0 + initStride, i2 = i1 + initStride, i3 = i2 + initStride;
         DoubleVector c00 = DoubleVector.fromArray(S, init, i0), c01 = DoubleVector.fromArray(S, init, i0 + L);
@@ -47,7 +53,7 @@ final class GemmKernel {
         // 2. rank-1 updates, t in increasing order
         for (int t = 0; t < kc; t++) {
             int a = apOff + t * MR;
-            int b = t * NR;
+            int b = bpOff + t * NR;
             DoubleVector b0 = DoubleVector.fromArray(S, bp, b);
             DoubleVector b1 = DoubleVector.fromArray(S, bp, b + L);
             DoubleVector v = DoubleVector.broadcast(S, ap[a]);
