@@ -13,6 +13,7 @@ module dev.nemotron.train {
     requires java.management;
     requires java.desktop;
     requires org.jfree.jfreechart;
+    requires jdk.incubator.vector;
 
     exports dev.nemotron.train.autodiff;
     exports dev.nemotron.train.autodiff.core;
@@ -26,6 +27,7 @@ module dev.nemotron.train {
     exports dev.nemotron.train.data;
     exports dev.nemotron.train.data.synth;
     exports dev.nemotron.train.fp8;
+    exports dev.nemotron.train.gemm;
     exports dev.nemotron.train.optim;
     exports dev.nemotron.train.report;
     exports dev.nemotron.train.schedule;

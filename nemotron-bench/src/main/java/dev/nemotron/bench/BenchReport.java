@@ -116,7 +116,7 @@ public final class BenchReport {
         return best;
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
@@ -125,7 +125,7 @@ public final class BenchReport {
         }
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             Process p = new ProcessBuilder("lscpu").redirectErrorStream(true).start();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

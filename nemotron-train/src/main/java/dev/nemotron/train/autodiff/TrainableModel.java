@@ -7,6 +7,7 @@ import dev.nemotron.arch.model.LayerPlan;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.train.autodiff.attention.TrainableAttention;
 import dev.nemotron.train.autodiff.core.Gradients;
+import dev.nemotron.train.autodiff.core.LinearLayer;
 import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.autodiff.core.TrainableMixer;
 import dev.nemotron.train.autodiff.embedding.Embedding;
@@ -16,9 +17,14 @@ import dev.nemotron.train.autodiff.mamba.SelectiveScan;
 import dev.nemotron.train.autodiff.mamba.TrainableMamba2;
 import dev.nemotron.train.autodiff.mlp.TrainableMlp;
 import dev.nemotron.train.autodiff.norm.RmsNorm;
+import dev.nemotron.train.fp8.Precision;
+import dev.nemotron.train.fp8.PrecisionPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Nemotron-H model graph bound to float64 {@link Parameters}, with a hand-written backward pass.
@@ -33,7 +39,12 @@ import java.util.List;
  * </pre>
  *
  * The layers read the parameter arrays live: an optimizer that updates {@link #parameters()} in
- * place changes the model. Not thread-safe (one sequence at a time per instance).
+ * place changes the model. The GEMMs of the linear layers run in the precision of a
+ * {@link PrecisionPolicy} ({@link #precision(PrecisionPolicy)}; full precision by default).
+ *
+ * <p>Thread-safe for concurrent {@link #loss}, {@link #logits} and {@link #lossAndGradients} calls
+ * (each with its own {@link Gradients}) while nobody changes the parameters, the scan mode or the
+ * precision: a pass keeps its activations in objects of its own and only reads the model.
  */
 public final class TrainableModel {
     private final ModelGraph graph;
@@ -43,6 +54,9 @@ public final class TrainableModel {
     private final List<TrainableMixer<?>> mixers = new ArrayList<>();
     private final RmsNorm normF;
     private final LmHead lmHead;
+    /** Every linear layer by weight name, in model order (lm_head last). */
+    private final Map<String, LinearLayer> linear = new LinkedHashMap<>();
+    private PrecisionPolicy policy;
 
     public TrainableModel(ModelGraph graph, Parameters params) {
         this.graph = graph;
@@ -65,6 +79,12 @@ public final class TrainableModel {
         }
         this.normF = new RmsNorm(params, b + "norm_f.weight", eps);
         this.lmHead = new LmHead(params, graph.config().tieWordEmbeddings() ? b + "embeddings.weight" : "lm_head.weight");
+        for (TrainableMixer<?> mixer : mixers) {
+            for (LinearLayer l : mixer.linearLayers()) {
+                linear.put(l.weightName(), l);
+            }
+        }
+        linear.put(lmHead.layer().weightName(), lmHead.layer());
     }
 
     /** {@code dir}'s config.json and checkpoint (built-in layer types). */
@@ -100,6 +120,46 @@ public final class TrainableModel {
             }
         }
         return this;
+    }
+
+    /**
+     * Runs every linear layer's GEMMs (forward, data and weight gradient) as {@code policy} plans
+     * them for this model's graph: FP8 or BF16 fake quantisation of the operands, float64
+     * accumulation, master weights and gradients unchanged (docs/training.md, "FP8 recipe").
+     * {@code null} or {@link PrecisionPolicy#fullPrecision()}: plain float64, the default. A tied
+     * {@code lm_head} (the embedding table, not a linear layer of the plan) stays full precision.
+     */
+    public TrainableModel precision(PrecisionPolicy policy) {
+        PrecisionPolicy.Plan plan = policy == null ? null : policy.plan(graph);
+        for (LinearLayer l : linear.values()) {
+            Precision p = plan == null ? null : plan.byLayer().get(l.weightName());
+            if (p == null) {
+                l.precision(Precision.FP32, plan == null ? PrecisionPolicy.fullPrecision().recipe() : plan.recipe());
+            } else {
+                l.precision(p, plan.recipe());
+            }
+        }
+        this.policy = policy;
+        return this;
+    }
+
+    /** The policy set by {@link #precision(PrecisionPolicy)}, or null (full precision). */
+    public PrecisionPolicy precisionPolicy() {
+        return policy;
+    }
+
+    /** The precision the GEMMs of linear layer {@code weightName} run in now. */
+    public Precision precisionOf(String weightName) {
+        LinearLayer l = linear.get(weightName);
+        if (l == null) {
+            throw new NemotronException(weightName + " is not a linear layer of this model");
+        }
+        return l.precision();
+    }
+
+    /** The weight names of the linear layers, in model order ({@code lm_head} last). */
+    public List<String> linearLayers() {
+        return Collections.unmodifiableList(new ArrayList<>(linear.keySet()));
     }
 
     /** Logits [L, V] for every position of {@code tokens}. */

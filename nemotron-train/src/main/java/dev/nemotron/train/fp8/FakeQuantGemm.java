@@ -1,5 +1,6 @@
 package dev.nemotron.train.fp8;
 
+import dev.nemotron.train.gemm.Gemm;
 import java.util.Objects;
 
 /**
@@ -31,9 +32,14 @@ import java.util.Objects;
  * is applied to {@code W [N, K]} as stored in both GEMMs that use it.
  *
  * <p>{@link Precision#BF16} rounds every operand to bfloat16 instead; {@link Precision#FP32}
- * uses the operands as given. Accumulation is always float64 (never FP8), each output element
- * summed in increasing order of the contraction index; the float overloads widen the inputs
+ * uses the operands as given. Accumulation is always float64 (never FP8), in the vectorised
+ * {@link Gemm}: each output element is one chain of fused multiply-adds in increasing order of
+ * the contraction index (deterministic; see {@link Gemm}); the float overloads widen the inputs
  * (exactly), compute the same, and round each result once to float.
+ *
+ * <p>The overloads with a bias and with an accumulator are the ones a model's linear layers use:
+ * the bias (full precision, no GEMM operand) is the initial value of each output's chain, and
+ * the weight gradient is added into the FP32/F64 master gradient.
  */
 public final class FakeQuantGemm {
     private FakeQuantGemm() {
@@ -41,21 +47,17 @@ public final class FakeQuantGemm {
 
     /** {@code y [M,N] = x [M,K] · W [N,K]ᵀ}. */
     public static double[] forward(double[] x, double[] w, int m, int n, int k, Precision p, Fp8Recipe r) {
+        return forward(x, w, null, m, n, k, p, r);
+    }
+
+    /** {@code y [M,N] = x [M,K] · W [N,K]ᵀ + bias [N]} (bias in full precision; null: none). */
+    public static double[] forward(double[] x, double[] w, double[] bias, int m, int n, int k, Precision p,
+                                   Fp8Recipe r) {
         check(x, m, k, "x");
         check(w, n, k, "w");
         double[] xq = operand(x, m, k, p, r.activationTile());
         double[] wq = operand(w, n, k, p, r.weightBlock());
-        double[] y = new double[m * n];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int t = 0; t < k; t++) {
-                    s += xq[i * k + t] * wq[j * k + t];
-                }
-                y[i * n + j] = s;
-            }
-        }
-        return y;
+        return Gemm.nt(m, n, k, xq, wq, bias);
     }
 
     /** {@code dX [M,K] = dY [M,N] · W [N,K]}. */
@@ -65,35 +67,26 @@ public final class FakeQuantGemm {
         double[] gq = operand(dy, m, n, p, r.gradientTile());
         double[] wq = operand(w, n, k, p, r.weightBlock());
         double[] dx = new double[m * k];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < k; j++) {
-                double s = 0;
-                for (int t = 0; t < n; t++) {
-                    s += gq[i * n + t] * wq[t * k + j];
-                }
-                dx[i * k + j] = s;
-            }
-        }
+        Gemm.nn(m, k, n, gq, wq, dx, false);
         return dx;
     }
 
     /** {@code dW [N,K] = dY [M,N]ᵀ · x [M,K]}, contracting over the M tokens. */
     public static double[] backwardWeight(double[] dy, double[] x, int m, int n, int k, Precision p, Fp8Recipe r) {
+        double[] dw = new double[n * k];
+        backwardWeight(dy, x, m, n, k, p, r, dw);
+        return dw;
+    }
+
+    /** {@code dW [N,K] += dY [M,N]ᵀ · x [M,K]}: each element's chain continues from {@code dw}. */
+    public static void backwardWeight(double[] dy, double[] x, int m, int n, int k, Precision p, Fp8Recipe r,
+                                      double[] dw) {
         check(dy, m, n, "dy");
         check(x, m, k, "x");
+        check(dw, n, k, "dw");
         double[] gq = operand(dy, m, n, p, r.gradientTile().transposed());
         double[] xq = operand(x, m, k, p, r.activationTile().transposed());
-        double[] dw = new double[n * k];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < k; j++) {
-                double s = 0;
-                for (int t = 0; t < m; t++) {
-                    s += gq[t * n + i] * xq[t * k + j];
-                }
-                dw[i * k + j] = s;
-            }
-        }
-        return dw;
+        Gemm.tn(n, k, m, gq, xq, dw, true);
     }
 
     /** {@code y [M,N] = x [M,K] · W [N,K]ᵀ}, float in and out. */

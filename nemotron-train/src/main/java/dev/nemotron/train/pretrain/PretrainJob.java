@@ -13,6 +13,7 @@ import dev.nemotron.arch.safetensors.SafetensorsWriter;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.data.LoaderConfig;
+import dev.nemotron.train.fp8.PrecisionPolicy;
 import dev.nemotron.train.data.TokenStatistics;
 import dev.nemotron.train.report.ChartOptions;
 import dev.nemotron.train.report.LossChart;
@@ -71,6 +72,9 @@ public final class PretrainJob {
         ModelGraph graph = ModelGraph.of(new ConfigParser(registry).parse(configJson), registry);
         TrainableModel model = spec.initModel() != null ? new TrainableModel(graph, Parameters.load(graph, spec.initModel()))
                 : TrainableModel.random(graph, spec.seed());
+        if (spec.fp8()) {
+            model.precision(PrecisionPolicy.bf16Edges(spec.fp8EdgeLayers()));
+        }
         // 2. data
         Path out = spec.out();
         prepareOut(out);
@@ -82,7 +86,8 @@ public final class PretrainJob {
                     "weight_decay", Double.toString(spec.weightDecay()),
                     "beta1", Double.toString(spec.beta1()),
                     "beta2", Double.toString(spec.beta2()))));
-            TrainerConfig trainerConfig = new TrainerConfig(spec.steps(), spec.gradClip(), spec.checkpointEvery());
+            TrainerConfig trainerConfig = new TrainerConfig(spec.steps(), spec.gradClip(), spec.checkpointEvery(),
+                    Math.min(spec.threads(), spec.batch()));
             Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), source,
                     trainerConfig, configJson, out);
             if (data.heldOut() != null) {

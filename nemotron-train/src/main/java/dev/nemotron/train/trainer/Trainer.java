@@ -49,6 +49,7 @@ public final class Trainer {
     private final Gradients grads;
     private HeldOutLoss heldOut;
     private long evalEvery;
+    private final BatchGradients batchGradients;
     private long step;
 
     public Trainer(TrainableModel model, Optimizer optimizer, LrSchedule schedule, DecayPolicy decay, BatchSource data,
@@ -61,6 +62,7 @@ public final class Trainer {
         this.out = out;
         this.configJson = configJson;
         this.grads = model.newGradients();
+        this.batchGradients = new BatchGradients(model, config.threads());
         List<Parameter> params = new ArrayList<>();
         Parameters p = model.parameters();
         for (Parameters.Param param : p.all()) {
@@ -136,14 +138,7 @@ public final class Trainer {
             step++;
             // 1-2. mean loss and gradients over the batch
             TrainingBatch batch = data.next();
-            grads.zero();
-            double loss = 0;
-            for (int b = 0; b < batch.inputs().length; b++) {
-                loss += model.lossAndGradients(batch.inputs()[b], batch.targets()[b], grads);
-            }
-            int rows = batch.inputs().length;
-            loss /= rows;
-            grads.scale(1.0 / rows);
+            double loss = batchGradients.compute(batch, grads);
             // 3. clipping
             double norm = config.maxGradNorm() > 0 ? GradientClipping.clipGlobalNorm(group, config.maxGradNorm())
                     : GradientClipping.globalNorm(group);

@@ -55,14 +55,14 @@ class FakeQuantGemmTest {
         return out;
     }
 
-    /** C [m,n] = A [m,k] · B [n,k]ᵀ, float64, summed in increasing k. */
+    /** C [m,n] = A [m,k] · B [n,k]ᵀ, float64, one fused multiply-add chain in increasing k (as Gemm). */
     private static double[] matmulNT(double[] a, double[] b, int m, int n, int k) {
         double[] c = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
                 for (int t = 0; t < k; t++) {
-                    s += a[i * k + t] * b[j * k + t];
+                    s = Math.fma(a[i * k + t], b[j * k + t], s);
                 }
                 c[i * n + j] = s;
             }
@@ -142,6 +142,37 @@ class FakeQuantGemmTest {
         assertThat(bfErr).isGreaterThan(0).isLessThan(fp8Err / 4); // 8 significand bits against 4
         assertThat(FakeQuantGemm.backwardWeight(dy, x, M, N, K, Precision.FP32, Fp8Recipe.DEFAULT))
                 .isEqualTo(matmulNT(transpose(dy, M, N), transpose(x, M, K), N, K, M));
+    }
+
+    @Test
+    void biasStartsTheChainAndTheWeightGradientAccumulates() {
+        double[] bias = gaussian(rnd, N, 1.0);
+        double[] y = FakeQuantGemm.forward(x, w, bias, M, N, K, Precision.FP8_E4M3, Fp8Recipe.DEFAULT);
+        double[] xq = reference(x, M, K, 1, 128);
+        double[] wq = reference(w, N, K, 128, 128);
+        for (int i = 0; i < M; i++) {
+            for (int j = 0; j < N; j++) {
+                double s = bias[j];
+                for (int t = 0; t < K; t++) {
+                    s = Math.fma(xq[i * K + t], wq[j * K + t], s);
+                }
+                assertThat(y[i * N + j]).isEqualTo(s);
+            }
+        }
+        double[] dw0 = gaussian(rnd, N * K, 1.0);
+        double[] dw = dw0.clone();
+        FakeQuantGemm.backwardWeight(dy, x, M, N, K, Precision.BF16, Fp8Recipe.DEFAULT, dw);
+        double[] gT = Bf16.round(transpose(dy, M, N));
+        double[] xT = Bf16.round(transpose(x, M, K));
+        for (int i = 0; i < N; i += 7) {
+            for (int j = 0; j < K; j += 5) {
+                double s = dw0[i * K + j];
+                for (int t = 0; t < M; t++) {
+                    s = Math.fma(gT[i * M + t], xT[j * M + t], s);
+                }
+                assertThat(dw[i * K + j]).isEqualTo(s);
+            }
+        }
     }
 
     @Test

@@ -57,6 +57,10 @@ class TrainerTest {
     }
 
     static Trainer trainer(Path dir, long steps, long checkpointEvery) throws Exception {
+        return trainer(dir, steps, checkpointEvery, TrainerConfig.defaultThreads());
+    }
+
+    static Trainer trainer(Path dir, long steps, long checkpointEvery, int threads) throws Exception {
         Files.createDirectories(dir);
         Path config = dir.resolve("model-config.json");
         Files.writeString(config, CONFIG);
@@ -65,7 +69,7 @@ class TrainerTest {
         TrainableModel model = TrainableModel.random(graph, 3);
         return new Trainer(model, Optimizers.create("adamw", OptimizerConfig.of(Map.of("weight_decay", "0.01"))),
                 new ConstantSchedule(1e-2), DecayPolicy.nemotronDefault(), new CountingData(),
-                new TrainerConfig(steps, 1.0, checkpointEvery), config, dir.resolve("run"));
+                new TrainerConfig(steps, 1.0, checkpointEvery, threads), config, dir.resolve("run"));
     }
 
     @Test
@@ -76,6 +80,20 @@ class TrainerTest {
         assertThat(losses.get(59)).isLessThan(0.3 * losses.get(0));
         assertThat(Files.readAllLines(tmp.resolve("run/metrics.jsonl"))).hasSize(60).allMatch(l -> l.contains("\"loss\""));
         assertThat(tmp.resolve("run/checkpoint-60/model.safetensors")).exists();
+    }
+
+    @Test
+    void twoThreadsAreDeterministicAndAgreeWithOne(@TempDir Path tmp) throws Exception {
+        List<Double> one = new ArrayList<>();
+        trainer(tmp.resolve("one"), 6, 0, 1).run(m -> one.add(m.loss()));
+        List<Double> twoA = new ArrayList<>();
+        trainer(tmp.resolve("twoA"), 6, 0, 2).run(m -> twoA.add(m.loss()));
+        List<Double> twoB = new ArrayList<>();
+        trainer(tmp.resolve("twoB"), 6, 0, 2).run(m -> twoB.add(m.loss()));
+        assertThat(twoB).containsExactlyElementsOf(twoA);
+        for (int i = 0; i < 6; i++) {
+            assertThat(twoA.get(i)).isCloseTo(one.get(i), org.assertj.core.data.Offset.offset(1e-9));
+        }
     }
 
     @Test

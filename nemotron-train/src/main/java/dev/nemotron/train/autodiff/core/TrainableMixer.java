@@ -1,5 +1,7 @@
 package dev.nemotron.train.autodiff.core;
 
+import java.util.List;
+
 /**
  * A mixer with a hand-written backward pass, in float64.
  *
@@ -18,4 +20,9 @@ public interface TrainableMixer<S> {
     double[] forward(double[] x, int seqLen, S saved);
 
     double[] backward(double[] dOut, S saved, Gradients grads);
+
+    /** The mixer's linear layers (whose GEMMs a precision policy may quantise), in checkpoint order. */
+    default List<LinearLayer> linearLayers() {
+        return List.of();
+    }
 }

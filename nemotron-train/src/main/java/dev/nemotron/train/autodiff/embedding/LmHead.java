@@ -1,7 +1,7 @@
 package dev.nemotron.train.autodiff.embedding;
 
 import dev.nemotron.train.autodiff.core.Gradients;
-import dev.nemotron.train.autodiff.core.Linear;
+import dev.nemotron.train.autodiff.core.LinearLayer;
 import dev.nemotron.train.autodiff.core.Parameters;
 
 /**
@@ -14,28 +14,26 @@ import dev.nemotron.train.autodiff.core.Parameters;
  * </pre>
  */
 public final class LmHead {
-    private final String weightName;
-    private final double[] w;
-    private final int vocab;
-    private final int dim;
+    private final LinearLayer layer;
 
     public LmHead(Parameters params, String weightName) {
-        this.weightName = weightName;
-        this.w = params.get(weightName);
-        long[] shape = params.shape(weightName);
-        this.vocab = (int) shape[0];
-        this.dim = (int) shape[1];
+        this.layer = new LinearLayer(params, weightName, null);
     }
 
     public int vocab() {
-        return vocab;
+        return layer.out();
+    }
+
+    /** The projection (its precision is set through it). */
+    public LinearLayer layer() {
+        return layer;
     }
 
     public double[] forward(double[] h, int rows) {
-        return Linear.forward(h, rows, dim, w, null, vocab);
+        return layer.forward(h, rows);
     }
 
     public double[] backward(double[] dLogits, double[] h, int rows, Gradients grads) {
-        return Linear.backward(dLogits, h, rows, dim, w, vocab, grads.get(weightName), null);
+        return layer.backward(dLogits, h, rows, grads);
     }
 }

@@ -3,10 +3,11 @@ package dev.nemotron.train.autodiff.mamba;
 import dev.nemotron.api.layer.ModelConfigView;
 import dev.nemotron.train.autodiff.core.Activations;
 import dev.nemotron.train.autodiff.core.Gradients;
-import dev.nemotron.train.autodiff.core.Linear;
+import dev.nemotron.train.autodiff.core.LinearLayer;
 import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.autodiff.core.TrainableMixer;
 import dev.nemotron.train.autodiff.norm.GatedGroupRmsNorm;
+import java.util.List;
 
 /**
  * The Mamba-2 mixer of Nemotron-H in float64, forward as nemotron-arch's {@code Mamba2Mixer}
@@ -71,33 +72,29 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
     private final String prefix;
     private final Dims m;
     private final int hidden;
-    private final double[] inW;
-    private final double[] inB;
+    private final LinearLayer inProj;
     private final double[] convW;
     private final double[] convB;
     private final double[] dtBias;
     private final double[] aLog;
     private final double[] dSkip;
-    private final double[] outW;
-    private final double[] outB;
+    private final LinearLayer outProj;
     private final GatedGroupRmsNorm norm;
     private SelectiveScan.Mode mode = SelectiveScan.Mode.CHUNKED;
 
     public TrainableMamba2(Parameters params, String prefix, Dims dims) {
         this.prefix = prefix;
         this.m = dims;
-        this.inW = params.get(prefix + "in_proj.weight");
-        this.hidden = (int) params.shape(prefix + "in_proj.weight")[1];
-        this.inB = params.getOrNull(prefix + "in_proj.bias");
+        this.inProj = LinearLayer.of(params, prefix + "in_proj");
+        this.hidden = inProj.in();
         this.convW = params.get(prefix + "conv1d.weight");
         this.convB = params.getOrNull(prefix + "conv1d.bias");
         this.dtBias = params.get(prefix + "dt_bias");
         this.aLog = params.get(prefix + "A_log");
         this.dSkip = params.get(prefix + "D");
-        this.outW = params.get(prefix + "out_proj.weight");
-        this.outB = params.getOrNull(prefix + "out_proj.bias");
+        this.outProj = LinearLayer.of(params, prefix + "out_proj");
         this.norm = new GatedGroupRmsNorm(params, prefix + "norm.weight", dims.groups(), dims.eps());
-        if (params.shape(prefix + "in_proj.weight")[0] != dims.projSize()
+        if (inProj.out() != dims.projSize()
                 || convW.length != dims.convDim() * dims.convKernel()) {
             throw new IllegalArgumentException(prefix + ": in_proj / conv1d shapes do not match " + dims);
         }
@@ -114,6 +111,11 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
     }
 
     @Override
+    public List<LinearLayer> linearLayers() {
+        return List.of(inProj, outProj);
+    }
+
+    @Override
     public Saved newSaved() {
         return new Saved();
     }
@@ -123,7 +125,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         int inner = m.inner(), convDim = m.convDim(), hh = m.heads(), proj = m.projSize(), k = m.convKernel();
         int gn = m.groups() * m.stateSize();
         // 1. in_proj, split z | xBC | dtRaw
-        double[] projected = Linear.forward(x, rows, hidden, inW, inB, proj);
+        double[] projected = inProj.forward(x, rows);
         double[] z = new double[rows * inner];
         double[] xbc = new double[rows * convDim];
         double[] dtPre = new double[rows * hh];
@@ -190,7 +192,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
             saved.rows = rows;
         }
         // 7. out_proj
-        return Linear.forward(normed, rows, inner, outW, outB, hidden);
+        return outProj.forward(normed, rows);
     }
 
     @Override
@@ -199,8 +201,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         int inner = m.inner(), convDim = m.convDim(), hh = m.heads(), proj = m.projSize(), k = m.convKernel();
         int gn = m.groups() * m.stateSize();
         // 7. out_proj
-        double[] dNormed = Linear.backward(dOut, s.normed, rows, inner, outW, hidden,
-                grads.get(prefix + "out_proj.weight"), outB == null ? null : grads.get(prefix + "out_proj.bias"));
+        double[] dNormed = outProj.backward(dOut, s.normed, rows, grads);
         // 6. gated norm
         GatedGroupRmsNorm.InputGrads ng = norm.backward(dNormed, s.norm, grads);
         // 5. scan (D, A)
@@ -264,7 +265,6 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
             System.arraycopy(dXbc, t * convDim, dProj, t * proj + inner, convDim);
             System.arraycopy(dDtRaw, t * hh, dProj, t * proj + inner + convDim, hh);
         }
-        return Linear.backward(dProj, s.x, rows, hidden, inW, proj, grads.get(prefix + "in_proj.weight"),
-                inB == null ? null : grads.get(prefix + "in_proj.bias"));
+        return inProj.backward(dProj, s.x, rows, grads);
     }
 }

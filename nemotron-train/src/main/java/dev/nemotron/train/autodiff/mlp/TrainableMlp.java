@@ -1,9 +1,10 @@
 package dev.nemotron.train.autodiff.mlp;
 
 import dev.nemotron.train.autodiff.core.Gradients;
-import dev.nemotron.train.autodiff.core.Linear;
+import dev.nemotron.train.autodiff.core.LinearLayer;
 import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.autodiff.core.TrainableMixer;
+import java.util.List;
 
 /**
  * The squared-ReLU MLP, {@code down_proj(relu(up_proj(x))^2)}, biases when the store has them.
@@ -25,24 +26,22 @@ public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved> {
         int rows;
     }
 
-    private final String prefix;
     private final int d;
     private final int f;
-    private final double[] up;
-    private final double[] upBias;
-    private final double[] down;
-    private final double[] downBias;
+    private final LinearLayer up;
+    private final LinearLayer down;
 
     /** @param prefix the mixer's checkpoint prefix, e.g. {@code backbone.layers.1.mixer.} */
     public TrainableMlp(Parameters params, String prefix) {
-        this.prefix = prefix;
-        this.up = params.get(prefix + "up_proj.weight");
-        this.down = params.get(prefix + "down_proj.weight");
-        this.upBias = params.getOrNull(prefix + "up_proj.bias");
-        this.downBias = params.getOrNull(prefix + "down_proj.bias");
-        long[] upShape = params.shape(prefix + "up_proj.weight");
-        this.f = (int) upShape[0];
-        this.d = (int) upShape[1];
+        this.up = LinearLayer.of(params, prefix + "up_proj");
+        this.down = LinearLayer.of(params, prefix + "down_proj");
+        this.f = up.out();
+        this.d = up.in();
+    }
+
+    @Override
+    public List<LinearLayer> linearLayers() {
+        return List.of(up, down);
     }
 
     @Override
@@ -53,7 +52,7 @@ public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved> {
     @Override
     public double[] forward(double[] x, int rows, Saved saved) {
         // 1. up
-        double[] h = Linear.forward(x, rows, d, up, upBias, f);
+        double[] h = up.forward(x, rows);
         // 2. relu^2
         double[] a = new double[h.length];
         for (int i = 0; i < h.length; i++) {
@@ -67,18 +66,16 @@ public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved> {
             saved.rows = rows;
         }
         // 3. down
-        return Linear.forward(a, rows, f, down, downBias, d);
+        return down.forward(a, rows);
     }
 
     @Override
     public double[] backward(double[] dOut, Saved s, Gradients grads) {
-        double[] da = Linear.backward(dOut, s.a, s.rows, f, down, d, grads.get(prefix + "down_proj.weight"),
-                downBias == null ? null : grads.get(prefix + "down_proj.bias"));
+        double[] da = down.backward(dOut, s.a, s.rows, grads);
         double[] dh = new double[da.length];
         for (int i = 0; i < da.length; i++) {
             dh[i] = s.h[i] > 0 ? da[i] * 2 * s.h[i] : 0;
         }
-        return Linear.backward(dh, s.x, s.rows, d, up, f, grads.get(prefix + "up_proj.weight"),
-                upBias == null ? null : grads.get(prefix + "up_proj.bias"));
+        return up.backward(dh, s.x, s.rows, grads);
     }
 }

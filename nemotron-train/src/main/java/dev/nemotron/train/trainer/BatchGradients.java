@@ -1,0 +1,141 @@
+package dev.nemotron.train.trainer;
+
+import dev.nemotron.train.autodiff.TrainableModel;
+import dev.nemotron.train.autodiff.core.Gradients;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The mean loss and mean gradients of a {@link TrainingBatch}, data-parallel over T worker threads
+ * sharing one read-only {@link TrainableModel}.
+ *
+ * <pre>
+ * B sequences, T' = min(T, B) workers
+ * 1. worker w takes the contiguous sequences [w B / T', (w+1) B / T')    (static: no work stealing)
+ * 2. each worker sums loss and gradients over its sequences in increasing order into its own
+ *    Gradients (worker 0 into the caller's, on the calling thread)
+ * 3. reduce in worker order: grads = g_0 + g_1 + ... + g_{T'-1};  loss = l_0 + ... + l_{T'-1}
+ * 4. mean: loss / B, grads * (1 / B)
+ * </pre>
+ *
+ * For a given T the result is bit-identical run to run (fixed assignment, fixed reduction order);
+ * different T group the sums differently, so results agree to rounding only. With T = 1 it is the
+ * plain sequential sum. The workers are daemon threads that exit after a while idle.
+ */
+public final class BatchGradients {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final TrainableModel model;
+    private final int threads;
+    private final List<Gradients> workerGrads = new ArrayList<>();
+    private ThreadPoolExecutor pool;
+
+    /** @param threads worker threads (at least 1); a batch uses at most one per sequence */
+    public BatchGradients(TrainableModel model, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.model = model;
+        this.threads = threads;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Overwrites {@code out} with the batch's mean gradients and returns its mean loss. */
+    public double compute(TrainingBatch batch, Gradients out) {
+        int rows = batch.inputs().length;
+        if (rows == 0) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        int t = Math.min(threads, rows);
+        List<Future<Double>> futures = new ArrayList<>();
+        for (int w = 1; w < t; w++) {
+            Gradients g = workerGradients(w);
+            int from = w * rows / t;
+            int to = (w + 1) * rows / t;
+            futures.add(pool().submit(() -> sum(batch, from, to, g)));
+        }
+        // 1-2. worker 0 on this thread
+        double loss;
+        try {
+            loss = sum(batch, 0, rows / t, out);
+        } catch (RuntimeException | Error e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        // 3. reduce in worker order
+        for (int w = 1; w < t; w++) {
+            loss += join(futures.get(w - 1));
+            add(out, workerGradients(w));
+        }
+        // 4. mean
+        out.scale(1.0 / rows);
+        return loss / rows;
+    }
+
+    private double sum(TrainingBatch batch, int from, int to, Gradients g) {
+        g.zero();
+        double loss = 0;
+        for (int b = from; b < to; b++) {
+            loss += model.lossAndGradients(batch.inputs()[b], batch.targets()[b], g);
+        }
+        return loss;
+    }
+
+    private Gradients workerGradients(int w) {
+        while (workerGrads.size() < w) {
+            workerGrads.add(model.newGradients());
+        }
+        return workerGrads.get(w - 1);
+    }
+
+    private ThreadPoolExecutor pool() {
+        if (pool == null) {
+            int id = POOLS.incrementAndGet();
+            AtomicInteger n = new AtomicInteger();
+            pool = new ThreadPoolExecutor(threads - 1, threads - 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    r -> {
+                        Thread th = new Thread(r, "batch-gradients-" + id + "-" + n.incrementAndGet());
+                        th.setDaemon(true);
+                        return th;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+        }
+        return pool;
+    }
+
+    private static void add(Gradients acc, Gradients g) {
+        for (String name : acc.names()) {
+            double[] a = acc.get(name);
+            double[] b = g.get(name);
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+        }
+    }
+
+    private static double join(Future<Double> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing batch gradients", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}
