@@ -111,6 +111,10 @@ public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, Lis
         if (out == null) {
             throw new NemotronException(source + ": missing required field 'out' (the run directory)");
         }
+        if (r.has("warmup") && r.nonNegativeLong("warmup", 0) > steps) {
+            throw new NemotronException(source + ": field 'warmup' (" + r.nonNegativeLong("warmup", 0)
+                    + ") must not exceed 'steps' (" + steps + ")");
+        }
         Path evalData = r.path("eval_data");
         double evalFraction = r.number("eval_fraction", 0, 0, 0.5);
         if (evalData != null && evalFraction > 0) {
