@@ -60,6 +60,7 @@ final class PretrainStage implements Stage {
         summary.put("steps", r.steps());
         summary.put("loss", r.finalLoss());
         if (!Double.isNaN(r.evalLoss())) {
+            summary.put("initial_eval_loss", r.initialEvalLoss());
             summary.put("eval_loss", r.evalLoss());
         }
         summary.put("unigram_entropy", r.unigramEntropy());
