@@ -118,15 +118,68 @@ class PipelineBuiltinStagesTest {
     }
 
     @Test
-    void theExampleSpecRuns() throws Exception {
-        Path model = tinyModel();
+    void theExampleSpecChecksOut() throws Exception {
         Path out = base.resolve("example");
         CliRun r = CliRun.of("pipeline", "run", CliRun.repoRoot().resolve("examples/pipelines/quickstart.yaml").toString(),
-                "--model", model.toString(), "--out", out.toString());
+                "--out", out.toString(), "--dry-run", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("(2 ran, 0 skipped)").contains("model: " + model);
-        assertThat(Files.readAllLines(out.resolve("02-sample/generations.jsonl"))).hasSize(2);
-        assertThat(JSON.readTree(out.resolve("01-data/stage.json").toFile()).get("summary").get("documents").asInt()).isEqualTo(4);
+        JsonNode stages = JSON.readTree(r.out()).get("stages");
+        assertThat(stages.findValuesAsText("name")).containsExactly("arithmetic", "corpus", "arithmetic-data", "pretrain",
+                "long-context", "story", "math");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void synthTokenizePretrainCptGenerate() throws Exception {
+        Files.writeString(base.resolve("config.json"), "{\"vocab_size\": 2048, \"hidden_size\": 16, \"hybrid_override_pattern\": \"M*-\","
+                + " \"num_attention_heads\": 2, \"num_key_value_heads\": 1, \"head_dim\": 8, \"intermediate_size\": 32,"
+                + " \"mamba_num_heads\": 4, \"mamba_head_dim\": 4, \"n_groups\": 1, \"ssm_state_size\": 4,"
+                + " \"conv_kernel\": 4, \"chunk_size\": 4, \"eos_token_id\": 2}");
+        Files.writeString(base.resolve("corpus.txt"), "Call me Ishmael.\n\nSome years ago.\n\nNever mind how long.\n".repeat(20));
+        String tok = CliRun.repoRoot().resolve("examples/tokenizers/nemotron-bpe-2k").toString();
+        Path spec = Files.writeString(base.resolve("train.yaml"), """
+                name: train
+                out: runs/train
+                stages:
+                  - {name: arith, type: synth-arithmetic, count: 40, max_digits: 2, ops: "+", seed: 3}
+                  - {name: corpus, type: tokenize, text: [corpus.txt], tokenizer: TOK, dataset_name: corpus}
+                  - {name: arith-data, type: tokenize, jsonl: ["${arith.jsonl}"], field: text, tokenizer: TOK, dataset_name: arith}
+                  - name: pretrain
+                    type: pretrain
+                    model_config: config.json
+                    tokenizer: TOK
+                    data: ["${corpus.dataset}", "${arith-data.dataset}"]
+                    curriculum: [{end: 0.5, weights: {corpus: 1}}, {end: 1.0, weights: {corpus: 1, arith: 1}}]
+                    eval_fraction: 0.2
+                    steps: 4
+                    seq_len: 16
+                    batch: 2
+                    lr: 0.01
+                    warmup: 1
+                  - {name: long, type: cpt, data: ["${corpus.dataset}"], steps: 2, seq_len: 128, batch: 1}
+                  - {name: sample, type: generate, prompts: ["What is 2 + 3?"], max_new_tokens: 8, max_thinking_tokens: 4}
+                """.replace("TOK", tok));
+        CliRun r = CliRun.of("pipeline", "run", spec.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode o = JSON.readTree(r.out());
+        JsonNode stages = o.get("stages");
+        assertThat(stages.findValuesAsText("status")).containsOnly("ran");
+        JsonNode pretrain = stages.get(3).get("summary");
+        assertThat(pretrain.get("steps").asInt()).isEqualTo(4);
+        assertThat(pretrain.has("eval_loss")).isTrue();
+        Path pretrained = base.resolve("runs/train/04-pretrain/model");
+        assertThat(pretrained.resolve("tokenizer.json")).exists();
+        // cpt continued the pretrained model at 8x the sequence length with its constant default LR
+        assertThat(o.get("model").asText()).isEqualTo(base.resolve("runs/train/05-long/model").toString());
+        List<String> cptMetrics = Files.readAllLines(base.resolve("runs/train/05-long/metrics.jsonl"));
+        assertThat(cptMetrics).hasSize(2);
+        assertThat(JSON.readTree(cptMetrics.getFirst()).get("lr").asDouble()).isEqualTo(1e-5);
+        assertThat(JSON.readTree(cptMetrics.getFirst()).get("tokens").asInt()).isEqualTo(128);
+        assertThat(Files.readAllLines(base.resolve("runs/train/06-sample/generations.jsonl"))).hasSize(1);
+        // a second run skips everything
+        CliRun again = CliRun.of("pipeline", "run", spec.toString(), "--json");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(JSON.readTree(again.out()).get("stages").findValuesAsText("status")).containsOnly("skipped");
     }
 
     @Test
