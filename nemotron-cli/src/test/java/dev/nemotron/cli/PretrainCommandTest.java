@@ -66,6 +66,38 @@ class PretrainCommandTest {
     }
 
     @Test
+    void fortyStepsStraightEqualTwentyStoppedPlusTwentyResumed() throws Exception {
+        Path corpus = corpus();
+        List<String> common = List.of("pretrain", "--model-config", tmp.resolve("config.json").toString(), "--tokenizer",
+                BPE.toString(), "--data", corpus.toString(), "--steps", "40", "--seq-len", "16", "--batch", "2", "--lr", "1e-2",
+                "--warmup", "4", "--threads", "2", "--json");
+        CliRun straight = CliRun.of(concat(common, "--out", tmp.resolve("a").toString()));
+        assertThat(straight.exitCode()).as(straight.err()).isZero();
+        CliRun first = CliRun.of(concat(common, "--out", tmp.resolve("b").toString(), "--stop-at", "20"));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(JSON.readTree(first.out()).get("steps").asLong()).isEqualTo(20);
+        CliRun second = CliRun.of(concat(common, "--out", tmp.resolve("b").toString(), "--resume"));
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(JSON.readTree(second.out()).get("final_loss").asDouble()).isEqualTo(JSON.readTree(straight.out()).get("final_loss").asDouble());
+        assertThat(Files.readAllBytes(tmp.resolve("b/checkpoint-40/train_state.safetensors")))
+                .isEqualTo(Files.readAllBytes(tmp.resolve("a/checkpoint-40/train_state.safetensors")));
+        assertThat(Files.readAllBytes(tmp.resolve("b/model/model.safetensors")))
+                .isEqualTo(Files.readAllBytes(tmp.resolve("a/model/model.safetensors")));
+        List<String> a = Files.readAllLines(tmp.resolve("a/metrics.jsonl"));
+        List<String> b = Files.readAllLines(tmp.resolve("b/metrics.jsonl"));
+        assertThat(b).hasSize(40);
+        for (int i = 0; i < 40; i++) {
+            assertThat(JSON.readTree(b.get(i)).get("loss")).isEqualTo(JSON.readTree(a.get(i)).get("loss"));
+        }
+    }
+
+    private static String[] concat(List<String> head, String... tail) {
+        List<String> all = new java.util.ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void badInputIsOneClearError() throws Exception {
         Path corpus = corpus();
         String config = tmp.resolve("config.json").toString();

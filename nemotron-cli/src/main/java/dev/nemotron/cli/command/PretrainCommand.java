@@ -98,6 +98,9 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "K", description = "Steps between checkpoints (default: only at the end).")
     Long checkpointEvery;
 
+    @Option(names = "--stop-at", paramLabel = "STEP", description = "Stop after STEP (with a checkpoint) although the schedule runs to --steps; --resume continues it bit-identically.")
+    Long stopAt;
+
     @Option(names = "--resume", description = "Continue the run in --out from its latest checkpoint.")
     Boolean resume;
 
@@ -188,6 +191,7 @@ public class PretrainCommand implements Callable<Integer> {
         put(n, "fp8", fp8);
         put(n, "out", out);
         put(n, "checkpoint_every", checkpointEvery);
+        put(n, "stop_at", stopAt);
         put(n, "resume", resume);
     }
 

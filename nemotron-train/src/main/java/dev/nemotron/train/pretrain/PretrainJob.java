@@ -98,8 +98,10 @@ public final class PretrainJob {
             if (spec.resume() && Files.isRegularFile(latest)) {
                 Path checkpoint = out.resolve(read(latest).strip());
                 LOG.info("resuming from {}", checkpoint);
+                RunRecord.warnOnChanges(out, spec);
                 trainer.resume(checkpoint);
             }
+            RunRecord.write(out, spec);
             long startStep = trainer.step();
             LOG.info("training {} parameters for {} steps of {} x {} tokens (from step {})", model.parameters().count(),
                     spec.steps(), spec.batch(), spec.seqLen(), startStep);
@@ -107,7 +109,7 @@ public final class PretrainJob {
             Stats stats = new Stats();
             long t0 = System.nanoTime();
             HeapPeak.reset();
-            trainer.run(m -> {
+            trainer.runUntil(spec.stopAt() > 0 ? spec.stopAt() : spec.steps(), m -> {
                 stats.accept(m);
                 onStep.accept(m);
             });

@@ -26,13 +26,15 @@ import java.util.Set;
  * @param decayStart     WSD: the decay starts at this fraction of the steps
  * @param fp8            the FP8 recipe (E4M3 block-wise GEMMs, first/last {@code fp8EdgeLayers} linear layers BF16)
  * @param threads        worker threads for a batch's sequences (results are bit-identical for a given count)
+ * @param stopAt         stop (with a checkpoint) after this step although the schedule runs to {@code steps};
+ *                       a later run with {@code resume} continues exactly as if never stopped (0: no early stop)
  */
 public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, List<DataSource> data,
                            List<Phase> curriculum, Path evalData, double evalFraction, long evalEvery, int evalSequences,
                            long steps, int seqLen, int batch, String schedule, double lr, double minLr, long warmup,
                            double decayStart, String optimizer, double weightDecay, double beta1, double beta2,
                            double gradClip, long seed, int threads, boolean fp8, int fp8EdgeLayers,
-                           long checkpointEvery, Path out, boolean resume) {
+                           long checkpointEvery, long stopAt, Path out, boolean resume) {
 
     /** One training dataset and its blend weight. */
     public record DataSource(Path dir, double weight) {
@@ -45,7 +47,7 @@ public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, Lis
     public static final Set<String> FIELDS = Set.of("model_config", "init_model", "tokenizer", "data", "curriculum",
             "eval_data", "eval_fraction", "eval_every", "eval_sequences", "steps", "seq_len", "batch", "schedule", "lr", "min_lr",
             "warmup", "decay_start", "optimizer", "weight_decay", "beta1", "beta2", "grad_clip", "seed", "threads",
-            "fp8", "fp8_edge_layers", "checkpoint_every", "out", "resume");
+            "fp8", "fp8_edge_layers", "checkpoint_every", "stop_at", "out", "resume");
 
     public PretrainSpec {
         data = List.copyOf(data);
@@ -128,7 +130,8 @@ public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, Lis
                 r.number("weight_decay", 0.1, 0, 10), r.number("beta1", 0.9, 0, 0.999999),
                 r.number("beta2", 0.95, 0, 0.999999), r.number("grad_clip", 1.0, 0, Double.MAX_VALUE),
                 r.nonNegativeLong("seed", 1234), threads, r.bool("fp8", false),
-                (int) r.nonNegativeLong("fp8_edge_layers", 4), r.nonNegativeLong("checkpoint_every", 0), out,
+                (int) r.nonNegativeLong("fp8_edge_layers", 4), r.nonNegativeLong("checkpoint_every", 0),
+                r.nonNegativeLong("stop_at", 0), out,
                 r.bool("resume", false));
     }
 }

@@ -49,6 +49,7 @@ public final class Trainer {
     private final Gradients grads;
     private HeldOutLoss heldOut;
     private long evalEvery;
+    private long stopAt;
     private final BatchGradients batchGradients;
     private long step;
 
@@ -123,17 +124,28 @@ public final class Trainer {
     }
 
     private boolean evaluationDue() {
-        return heldOut != null && (step == 1 || step % evalEvery == 0 || step == config.steps());
+        return heldOut != null && (step == 1 || step % evalEvery == 0 || step == config.steps() || step == stopAt);
     }
 
     /** Runs to {@code config.steps()}, reporting each step to {@code onStep}. */
     public void run(Consumer<StepMetrics> onStep) {
+        runUntil(config.steps(), onStep);
+    }
+
+    /**
+     * Runs to step {@code lastStep} (at most {@code config.steps()}) and checkpoints there: a run
+     * split on purpose, whose continuation ({@link #resume}) follows the schedule of the whole
+     * {@code config.steps()}, bit-identically to an uninterrupted run.
+     */
+    public void runUntil(long lastStep, Consumer<StepMetrics> onStep) {
+        long last = Math.min(lastStep, config.steps());
+        stopAt = last;
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        while (step < config.steps()) {
+        while (step < last) {
             long t0 = System.nanoTime();
             step++;
             // 1-2. mean loss and gradients over the batch
@@ -151,7 +163,7 @@ public final class Trainer {
             // 5. metrics and checkpoints
             appendMetrics(m);
             onStep.accept(m);
-            if ((config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) || step == config.steps()) {
+            if ((config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) || step == config.steps() || step == last) {
                 checkpoint();
             }
         }
