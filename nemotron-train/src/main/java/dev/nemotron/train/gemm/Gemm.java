@@ -148,7 +148,11 @@ public final class Gemm {
             // A given as At [k, m]: row t of At holds A(., t) contiguously
             for (int t = 0; t < kc; t++) {
                 int src = (k0 + t) * m + i0;
-                for (int p = 0; p < mPanels; p++) {
+                int full = mc / MR;
+                for (int p = 0; p < full; p++) {
+                    System.arraycopy(a, src + p * MR, ap, (p * kc + t) * MR, MR);
+                }
+                for (int p = full; p < mPanels; p++) {
                     int dst = (p * kc + t) * MR;
                     for (int r = 0; r < MR; r++) {
                         int i = p * MR + r;
