@@ -39,9 +39,50 @@ public final class BlockQuantizer {
         return t.dequantize();
     }
 
-    /** Quantise then dequantise: the matrix an FP8 GEMM sees, in float64 (exact). */
+    /**
+     * Quantise then dequantise: the matrix an FP8 GEMM sees, in float64 (exact). Equal, bit for
+     * bit, to {@code quantize(matrix, rows, cols, block).dequantize()}, computed without codes by
+     * {@link FakeQuantKernel}'s vector loops: per block row, the column-wise maxima of its rows
+     * (in row order), each block's scale from them, then every element
+     * {@code E4M3.round(x / scale) * scale}; all of it over contiguous rows, whatever the block shape.
+     */
     public static double[] fakeQuantize(double[] matrix, int rows, int cols, BlockShape block) {
-        return quantize(matrix, rows, cols, block).dequantize();
+        check(matrix.length, rows, cols, block);
+        double[] out = new double[matrix.length];
+        double[] colMax = new double[cols];
+        double[] colScale = new double[cols];
+        for (int r0 = 0; r0 < rows; r0 += block.rows()) {
+            int r1 = Math.min(rows, r0 + block.rows());
+            // 1. the largest finite magnitude of each column of this block row
+            java.util.Arrays.fill(colMax, 0);
+            for (int r = r0; r < r1; r++) {
+                FakeQuantKernel.finiteMax(matrix, r * cols, colMax, cols);
+            }
+            // 2. each block's scale, spread over its columns
+            for (int c0 = 0; c0 < cols; c0 += block.cols()) {
+                int c1 = Math.min(cols, c0 + block.cols());
+                double amax = 0;
+                for (int c = c0; c < c1; c++) {
+                    amax = Math.max(amax, colMax[c]);
+                }
+                java.util.Arrays.fill(colScale, c0, c1, scaleFor(amax));
+            }
+            // 3. every element on its block's scale
+            for (int r = r0; r < r1; r++) {
+                FakeQuantKernel.round(matrix, r * cols, colScale, out, cols);
+            }
+        }
+        return out;
+    }
+
+    private static void check(int length, int rows, int cols, BlockShape block) {
+        Objects.requireNonNull(block, "block");
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("negative shape " + rows + "x" + cols);
+        }
+        if (length != (long) rows * cols) {
+            throw new IllegalArgumentException("matrix of " + length + " elements is not " + rows + "x" + cols);
+        }
     }
 
     /**
@@ -88,13 +129,7 @@ public final class BlockQuantizer {
     }
 
     private static Fp8Tensor quantize(Source m, int rows, int cols, BlockShape block) {
-        Objects.requireNonNull(block, "block");
-        if (rows < 0 || cols < 0) {
-            throw new IllegalArgumentException("negative shape " + rows + "x" + cols);
-        }
-        if (m.length() != (long) rows * cols) {
-            throw new IllegalArgumentException("matrix of " + m.length() + " elements is not " + rows + "x" + cols);
-        }
+        check(m.length(), rows, cols, block);
         int br = block.blockRows(rows);
         int bc = block.blockCols(cols);
         byte[] codes = new byte[rows * cols];

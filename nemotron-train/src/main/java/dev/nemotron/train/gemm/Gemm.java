@@ -145,14 +145,22 @@ public final class Gemm {
     private static void packA(double[] a, Layout al, int m, int k, int i0, int mc, int k0, int kc, double[] ap) {
         int mPanels = (mc + MR - 1) / MR;
         if (al == Layout.K_BY_COLS) {
-            // A given as At [k, m]: row t of At holds A(., t) contiguously
-            for (int t = 0; t < kc; t++) {
-                int src = (k0 + t) * m + i0;
-                for (int p = 0; p < mPanels; p++) {
-                    int dst = (p * kc + t) * MR;
-                    for (int r = 0; r < MR; r++) {
-                        int i = p * MR + r;
-                        ap[dst + r] = i < mc ? a[src + i] : 0;
+            // A given as At [k, m]: row t of At holds A(., t) contiguously; panels written in order
+            for (int p = 0; p < mPanels; p++) {
+                int base = p * MR * kc;
+                int first = i0 + p * MR;
+                int valid = Math.min(MR, i0 + mc - first);
+                for (int t = 0; t < kc; t++) {
+                    int src = (k0 + t) * m + first;
+                    int dst = base + t * MR;
+                    if (valid == MR) {
+                        for (int r = 0; r < MR; r++) {
+                            ap[dst + r] = a[src + r];
+                        }
+                    } else {
+                        for (int r = 0; r < MR; r++) {
+                            ap[dst + r] = r < valid ? a[src + r] : 0;
+                        }
                     }
                 }
             }

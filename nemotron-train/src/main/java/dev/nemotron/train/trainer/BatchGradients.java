@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * For a given T the result is bit-identical run to run (fixed assignment, fixed reduction order);
  * different T group the sums differently, so results agree to rounding only. With T = 1 it is the
- * plain sequential sum. The workers are daemon threads that exit after a while idle.
+ * plain sequential sum. The workers are daemon threads that exit after a while idle. One
+ * {@code compute} at a time per instance (it reuses the workers' gradient buffers).
  */
 public final class BatchGradients {
     private static final AtomicInteger POOLS = new AtomicInteger();

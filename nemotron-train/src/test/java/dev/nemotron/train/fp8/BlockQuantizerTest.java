@@ -158,6 +158,28 @@ class BlockQuantizerTest {
     }
 
     @Test
+    void fakeQuantizeEqualsQuantizeThenDequantize() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        int[][] shapes = {{1, 1}, {3, 7}, {130, 200}, {257, 129}};
+        BlockShape[] blocks = {BlockShape.TILE, BlockShape.WEIGHT, BlockShape.TILE.transposed(), new BlockShape(3, 5)};
+        for (int[] shape : shapes) {
+            double[] m = new double[shape[0] * shape[1]];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = rnd.nextGaussian() * Math.scalb(1.0, rnd.nextInt(-20, 20));
+            }
+            m[0] = Double.NaN;
+            m[m.length / 2] = Double.NEGATIVE_INFINITY;
+            m[m.length - 1] = 0.0;
+            for (BlockShape block : blocks) {
+                assertThat(BlockQuantizer.fakeQuantize(m, shape[0], shape[1], block)).as(block + " on " + shape[0] + "x" + shape[1])
+                        .isEqualTo(BlockQuantizer.quantize(m, shape[0], shape[1], block).dequantize());
+            }
+        }
+        double[] zeros = new double[260];
+        assertThat(BlockQuantizer.fakeQuantize(zeros, 2, 130, BlockShape.TILE)).isEqualTo(zeros);
+    }
+
+    @Test
     void rejectsMismatchedShapes() {
         assertThatThrownBy(() -> BlockQuantizer.quantize(new double[5], 2, 3, BlockShape.TILE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2x3");

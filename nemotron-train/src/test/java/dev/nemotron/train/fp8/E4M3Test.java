@@ -127,6 +127,29 @@ class E4M3Test {
     }
 
     @Test
+    void fastRoundEqualsTheEncodeDecodeRoundTrip() {
+        java.util.List<Double> xs = new java.util.ArrayList<>(java.util.List.of(0.0, -0.0, Double.NaN,
+                Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 448.0, 464.0, 1e300, Double.MIN_VALUE, 0x1p-6, 0x1p-9));
+        // every code's value, the midpoints between neighbours and the doubles next to them
+        for (int c = 0; c < 0x7F; c++) {
+            double v = E4M3.decode((byte) c);
+            double next = c + 1 < 0x7F ? E4M3.decode((byte) (c + 1)) : 480;
+            double mid = (v + next) / 2;
+            for (double x : new double[] {v, mid, Math.nextUp(mid), Math.nextDown(mid)}) {
+                xs.add(x);
+                xs.add(-x);
+            }
+        }
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int i = 0; i < 200_000; i++) {
+            xs.add((rnd.nextBoolean() ? 1 : -1) * Math.scalb(1 + rnd.nextDouble(), rnd.nextInt(-16, 11)));
+        }
+        for (double x : xs) {
+            assertThat(Double.valueOf(E4M3.round(x))).as("%s", x).isEqualTo(Double.valueOf(E4M3.decode(E4M3.encode(x))));
+        }
+    }
+
+    @Test
     void encodeMatchesBruteForceNearestOnRandomValues() {
         SplittableRandom rnd = new SplittableRandom(4);
         for (int i = 0; i < 20_000; i++) {

@@ -20,6 +20,11 @@ public final class Activations {
         return s * (1 + v * (1 - s));
     }
 
+    /** d silu / dv from {@code s = sigmoid(v)} kept from the forward pass: no second exp. */
+    public static double siluGrad(double v, double s) {
+        return s * (1 + v * (1 - s));
+    }
+
     /** torch's softplus (beta 1, threshold 20): the identity above 20. */
     public static double softplus(double v) {
         return v > 20 ? v : Math.log1p(Math.exp(v));

@@ -57,13 +57,16 @@ public final class CrossEntropy {
             }
             double sum = 0;
             for (int v = 0; v < vocab; v++) {
-                sum += Math.exp(logits[o + v] - max);
+                double e = Math.exp(logits[o + v] - max);
+                d[o + v] = e;
+                sum += e;
             }
             double lse = max + Math.log(sum);
             total += lse - logits[o + y];
-            // 2. gradient: (softmax - onehot) / n
+            // 2. gradient: (softmax - onehot) / n, softmax = exp(logit - max) / sum (one exp per logit)
+            double k = 1.0 / (sum * n);
             for (int v = 0; v < vocab; v++) {
-                d[o + v] = Math.exp(logits[o + v] - lse) / n;
+                d[o + v] *= k;
             }
             d[o + y] -= 1.0 / n;
         }

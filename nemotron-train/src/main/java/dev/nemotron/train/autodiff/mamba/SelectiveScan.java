@@ -17,6 +17,10 @@ package dev.nemotron.train.autodiff.mamba;
  *   dB_t  = dt_t G_t^T x_t       ddt_t = x_t^T G_t B_t + A a_t (G_t : S_{t-1})
  *   dA   += dt_t a_t (G_t : S_{t-1})
  * </pre>
+ *
+ * The loops over P and N run as short vectors ({@link ScanVectors}); {@link ReferenceScan} is the
+ * scalar version the tests check this against. Per-group products C_i.B_j of the chunked form are
+ * computed once per group, not once per head.
  */
 public final class SelectiveScan {
     /** Sizes of one scan. */
@@ -100,18 +104,15 @@ public final class SelectiveScan {
                 System.arraycopy(st, 0, boundary, (t / chunk) * hpn, hpn);
             }
             for (int h = 0; h < hh; h++) {
-                int grp = h / (hh / g);
+                int bo = (t * g + h / (hh / g)) * n;
                 double dtv = dt[t * hh + h];
                 double decay = Math.exp(dtv * a[h]);
                 for (int p = 0; p < pp; p++) {
-                    double xv = x[(t * hh + h) * pp + p];
-                    double sum = 0;
-                    for (int k = 0; k < n; k++) {
-                        int si = (h * pp + p) * n + k;
-                        st[si] = decay * st[si] + dtv * xv * b[(t * g + grp) * n + k];
-                        sum += st[si] * c[(t * g + grp) * n + k];
-                    }
-                    y[(t * hh + h) * pp + p] = sum + (d == null ? 0 : d[h] * xv);
+                    int o = (t * hh + h) * pp + p;
+                    int si = (h * pp + p) * n;
+                    // S = decay S + dt x B;  y = S.C + D x
+                    ScanVectors.decay(decay, st, si, dtv * x[o], b, bo, st, si, n);
+                    y[o] = ScanVectors.dot(st, si, c, bo, n) + (d == null ? 0 : d[h] * x[o]);
                 }
             }
         }
@@ -141,24 +142,27 @@ public final class SelectiveScan {
 
         // 2. diagonal blocks: ydiag[i] = sum_{j<=i in chunk} (C_i.B_j) exp(sum_{j<t<=i} dt_t A) dt_j x_j
         double[] y = new double[len * hh * pp];
-        for (int h = 0; h < hh; h++) {
-            int g = h / hpg;
-            for (int ch = 0; ch < nc; ch++) {
-                for (int i = 0; i < len(ch, q, len); i++) {
-                    int ti = ch * q + i;
+        double[] cb = new double[q * q];
+        for (int ch = 0; ch < nc; ch++) {
+            int cl = len(ch, q, len);
+            for (int g = 0; g < gg; g++) {
+                // C_i.B_j of the group, shared by its heads
+                for (int i = 0; i < cl; i++) {
                     for (int j = 0; j <= i; j++) {
-                        int tj = ch * q + j;
-                        double seg = 0;
-                        for (int t = j + 1; t <= i; t++) {
-                            seg += dt[(ch * q + t) * hh + h] * a[h];
-                        }
-                        double cb = 0;
-                        for (int n = 0; n < nn; n++) {
-                            cb += c[(ti * gg + g) * nn + n] * b[(tj * gg + g) * nn + n];
-                        }
-                        double m = cb * Math.exp(seg) * dt[tj * hh + h];
-                        for (int p = 0; p < pp; p++) {
-                            y[(ti * hh + h) * pp + p] += m * x[(tj * hh + h) * pp + p];
+                        cb[i * q + j] = ScanVectors.dot(c, ((ch * q + i) * gg + g) * nn, b, ((ch * q + j) * gg + g) * nn, nn);
+                    }
+                }
+                for (int h = g * hpg; h < (g + 1) * hpg; h++) {
+                    for (int i = 0; i < cl; i++) {
+                        int ti = ch * q + i;
+                        double seg = 0; // sum_{j<t<=i} dt_t A, grown as j walks down from i
+                        for (int j = i; j >= 0; j--) {
+                            if (j < i) {
+                                seg += dt[(ch * q + j + 1) * hh + h] * a[h];
+                            }
+                            int tj = ch * q + j;
+                            double m = cb[i * q + j] * Math.exp(seg) * dt[tj * hh + h];
+                            ScanVectors.axpy(m, x, (tj * hh + h) * pp, y, (ti * hh + h) * pp, pp);
                         }
                     }
                 }
@@ -176,10 +180,8 @@ public final class SelectiveScan {
                     int t = ch * q + l;
                     double w = Math.exp(aLast - acs[(h * nc + ch) * q + l]) * dt[t * hh + h];
                     for (int p = 0; p < pp; p++) {
-                        for (int n = 0; n < nn; n++) {
-                            states[((ch * hh + h) * pp + p) * nn + n] +=
-                                    b[(t * gg + g) * nn + n] * w * x[(t * hh + h) * pp + p];
-                        }
+                        ScanVectors.axpy(w * x[(t * hh + h) * pp + p], b, (t * gg + g) * nn,
+                                states, ((ch * hh + h) * pp + p) * nn, nn);
                     }
                 }
             }
@@ -190,10 +192,9 @@ public final class SelectiveScan {
             int last = len(ch, q, len) - 1;
             for (int h = 0; h < hh; h++) {
                 double decay = Math.exp(acs[(h * nc + ch) * q + last]);
-                for (int e = 0; e < pp * nn; e++) {
-                    int idx = h * pp * nn + e;
-                    prev[(ch + 1) * hpn + idx] = decay * prev[ch * hpn + idx] + states[ch * hpn + idx];
-                }
+                int off = h * pp * nn;
+                ScanVectors.decay(decay, prev, ch * hpn + off, 1.0, states, ch * hpn + off, prev, (ch + 1) * hpn + off,
+                        pp * nn);
             }
         }
 
@@ -205,10 +206,7 @@ public final class SelectiveScan {
                 int g = h / hpg;
                 double decay = Math.exp(acs[(h * nc + ch) * q + l]);
                 for (int p = 0; p < pp; p++) {
-                    double sum = 0;
-                    for (int n = 0; n < nn; n++) {
-                        sum += c[(t * gg + g) * nn + n] * prev[ch * hpn + (h * pp + p) * nn + n];
-                    }
+                    double sum = ScanVectors.dot(c, (t * gg + g) * nn, prev, ch * hpn + (h * pp + p) * nn, nn);
                     int o = (t * hh + h) * pp + p;
                     y[o] += decay * sum + (d == null ? 0 : d[h] * x[o]);
                 }
@@ -234,6 +232,7 @@ public final class SelectiveScan {
         double[] dd = d == null ? null : new double[hh];
         double[] adj = new double[hpn];
         double[] st = new double[(q + 1) * hpn];
+        double[] sums = new double[2];
         for (int ch = nc - 1; ch >= 0; ch--) {
             int cl = len(ch, q, len);
             // 1. recompute the chunk's states: st[l+1] = S after token ch*Q+l, st[0] = boundary
@@ -241,15 +240,13 @@ public final class SelectiveScan {
             for (int l = 0; l < cl; l++) {
                 int t = ch * q + l;
                 for (int h = 0; h < hh; h++) {
-                    int grp = h / hpg;
+                    int bo = (t * gg + h / hpg) * nn;
                     double dtv = dt[t * hh + h];
                     double decay = Math.exp(dtv * a[h]);
                     for (int p = 0; p < pp; p++) {
-                        double xv = x[(t * hh + h) * pp + p];
-                        for (int n = 0; n < nn; n++) {
-                            int si = (h * pp + p) * nn + n;
-                            st[(l + 1) * hpn + si] = decay * st[l * hpn + si] + dtv * xv * b[(t * gg + grp) * nn + n];
-                        }
+                        int si = (h * pp + p) * nn;
+                        ScanVectors.decay(decay, st, l * hpn + si, dtv * x[(t * hh + h) * pp + p], b, bo,
+                                st, (l + 1) * hpn + si, nn);
                     }
                 }
             }
@@ -257,12 +254,11 @@ public final class SelectiveScan {
             for (int l = cl - 1; l >= 0; l--) {
                 int t = ch * q + l;
                 for (int h = 0; h < hh; h++) {
-                    int grp = h / hpg;
                     double dtv = dt[t * hh + h];
                     double decay = Math.exp(dtv * a[h]);
-                    double dDecay = 0;
+                    int bo = (t * gg + h / hpg) * nn;
                     double dDt = 0;
-                    int bo = (t * gg + grp) * nn;
+                    sums[0] = 0; // dDecay = sum over p, n of G_t : S_{t-1}
                     for (int p = 0; p < pp; p++) {
                         int o = (t * hh + h) * pp + p;
                         double dyv = dy[o];
@@ -271,19 +267,14 @@ public final class SelectiveScan {
                             dd[h] += dyv * xv;
                             dx[o] += d[h] * dyv;
                         }
-                        double dxAcc = 0;
-                        for (int n = 0; n < nn; n++) {
-                            int si = (h * pp + p) * nn + n;
-                            dc[bo + n] += dyv * st[(l + 1) * hpn + si];
-                            double gs = adj[si] + dyv * c[bo + n];
-                            dDecay += gs * st[l * hpn + si];
-                            dDt += gs * xv * b[bo + n];
-                            dxAcc += gs * b[bo + n];
-                            db[bo + n] += dtv * gs * xv;
-                            adj[si] = decay * gs;
-                        }
-                        dx[o] += dtv * dxAcc;
+                        int si = (h * pp + p) * nn;
+                        ScanVectors.adjoint(dyv, decay, dtv * xv, st, (l + 1) * hpn + si, l * hpn + si, adj, si,
+                                b, c, bo, db, dc, nn, sums);
+                        double gb = sums[1]; // sum_n G_t[p, n] B_t[n]
+                        dDt += xv * gb;
+                        dx[o] += dtv * gb;
                     }
+                    double dDecay = sums[0];
                     ddt[t * hh + h] += dDt + dDecay * decay * a[h];
                     da[h] += dDecay * decay * dtv;
                 }

@@ -24,7 +24,7 @@ import java.util.List;
  * 7. out = out_proj(n)
  * backward, in reverse: out_proj; gated norm (dy, dz); scan (recurrence in reverse: dx, dB, dC, ddt,
  * dA, dD); dA_log = dA * A; ddtRaw = ddt * softplus'(.) (0 where clamped), dt_bias += sum_t;
- * silu'(c); conv: dw[c,j] += sum_t dc[t,c] in[t+j-K+1, c], dbias += sum_t dc, din += w dc; in_proj.
+ * silu'(c) (from the sigmoid forward kept); conv: dw[c,j] += sum_t dc[t,c] in[t+j-K+1, c], dbias += sum_t dc, din += w dc; in_proj.
  * </pre>
  */
 public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Saved> {
@@ -60,6 +60,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         double[] x;
         double[] xbc;
         double[] conv;
+        double[] convSig;
         double[] dtPre;
         double[] dt;
         double[] a;
@@ -137,6 +138,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         // 2. causal depthwise conv + bias, SiLU
         double[] conv = new double[rows * convDim];
         double[] act = new double[rows * convDim];
+        double[] convSig = new double[rows * convDim];
         for (int t = 0; t < rows; t++) {
             for (int ch = 0; ch < convDim; ch++) {
                 double sum = convB == null ? 0 : convB[ch];
@@ -147,7 +149,9 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
                     }
                 }
                 conv[t * convDim + ch] = sum;
-                act[t * convDim + ch] = Activations.silu(sum);
+                double sg = Activations.sigmoid(sum);
+                convSig[t * convDim + ch] = sg;
+                act[t * convDim + ch] = sum * sg;
             }
         }
         // 3. split into x, B, C
@@ -185,6 +189,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
             saved.x = x;
             saved.xbc = xbc;
             saved.conv = conv;
+            saved.convSig = convSig;
             saved.dtPre = dtPre;
             saved.dt = dt;
             saved.a = a;
@@ -237,7 +242,8 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
                 } else {
                     g = sg.dc()[t * gn + ch - inner - gn];
                 }
-                dConv[t * convDim + ch] = g * Activations.siluGrad(s.conv[t * convDim + ch]);
+                int i = t * convDim + ch;
+                dConv[i] = g * Activations.siluGrad(s.conv[i], s.convSig[i]);
             }
         }
         double[] dConvW = grads.get(prefix + "conv1d.weight");

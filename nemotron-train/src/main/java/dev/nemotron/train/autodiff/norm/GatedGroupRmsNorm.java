@@ -21,6 +21,7 @@ public final class GatedGroupRmsNorm {
         double[] y;
         double[] z;
         double[] t;
+        double[] sig;
         double[] inv;
         int rows;
     }
@@ -49,12 +50,15 @@ public final class GatedGroupRmsNorm {
     public double[] forward(double[] y, double[] z, int rows, Saved saved) {
         int gs = dim / groups;
         double[] t = new double[rows * dim];
+        double[] sig = new double[rows * dim];
         double[] inv = new double[rows * groups];
         double[] out = new double[rows * dim];
         for (int r = 0; r < rows; r++) {
-            // 1. gate
+            // 1. gate: silu(z) = z sigmoid(z), the sigmoid kept for backward
             for (int i = 0; i < dim; i++) {
-                t[r * dim + i] = y[r * dim + i] * Activations.silu(z[r * dim + i]);
+                int j = r * dim + i;
+                sig[j] = Activations.sigmoid(z[j]);
+                t[j] = y[j] * (z[j] * sig[j]);
             }
             // 2. per-group RMS normalisation, times the weight
             for (int g = 0; g < groups; g++) {
@@ -73,6 +77,7 @@ public final class GatedGroupRmsNorm {
             saved.y = y;
             saved.z = z;
             saved.t = t;
+            saved.sig = sig;
             saved.inv = inv;
             saved.rows = rows;
         }
@@ -97,8 +102,8 @@ public final class GatedGroupRmsNorm {
                 for (int i = g * gs; i < (g + 1) * gs; i++) {
                     int j = r * dim + i;
                     double dt = v * w[i] * dout[j] - s.t[j] * k;
-                    dy[j] = dt * Activations.silu(s.z[j]);
-                    dz[j] = dt * s.y[j] * Activations.siluGrad(s.z[j]);
+                    dy[j] = dt * (s.z[j] * s.sig[j]);
+                    dz[j] = dt * s.y[j] * Activations.siluGrad(s.z[j], s.sig[j]);
                 }
             }
         }
