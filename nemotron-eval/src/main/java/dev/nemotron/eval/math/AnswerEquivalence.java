@@ -25,7 +25,8 @@ import java.util.Locale;
  *   <li>Sets, bare lists and unions: the same size, and the items can be paired off equivalently
  *       in some order. A bare list also matches a tuple in order ({@code 1,2} ≡ {@code (1,2)}),
  *       and a one-item set or list matches its item ({@code \{3\}} ≡ {@code 3}).</li>
- *   <li>Equations: side by side; an equation against anything else compares its last side
+ *   <li>Equations: side by side, or (two scalar sides each) the same difference of sides up to
+ *       sign ({@code y=2x+3} ≡ {@code y-2x=3}); an equation against anything else compares its last side
  *       ({@code x=3} ≡ {@code 3}, {@code y=2x+1} ≡ {@code 2x+1}).</li>
  *   <li>Inequalities: the same chain, or the same interval: {@code x>2} ≡ {@code 2<x} ≡
  *       {@code (2,\infty)}, {@code 1<x\le 3} ≡ {@code (1,3]}.</li>
@@ -42,7 +43,7 @@ final class AnswerEquivalence {
 
     boolean equivalent(MathAnswer a, MathAnswer b) {
         if (a instanceof Equation ea && b instanceof Equation eb) {
-            return pairwise(ea.sides(), eb.sides());
+            return pairwise(ea.sides(), eb.sides()) || sameBalance(ea, eb);
         }
         if (a instanceof Equation ea) {
             return equivalent(ea.sides().getLast(), b);
@@ -78,6 +79,28 @@ final class AnswerEquivalence {
             case Text ta -> b instanceof Text tb ? squash(ta.text()).equals(squash(tb.text())) : singleItem(b, a);
             default -> false;
         };
+    }
+
+    /**
+     * Whether two two-sided scalar equations say the same thing rearranged: {@code l1 - r1} is
+     * equivalent to {@code l2 - r2} or to its negation ({@code y = 2x+3} ≡ {@code y-2x = 3}).
+     */
+    private boolean sameBalance(Equation a, Equation b) {
+        Expr da = balance(a);
+        Expr db = balance(b);
+        if (da == null || db == null) {
+            return false;
+        }
+        double tol = options.relativeTolerance();
+        return ExprEquivalence.equivalent(da, db, tol) || ExprEquivalence.equivalent(da, new Expr.Neg(db), tol);
+    }
+
+    private static Expr balance(Equation e) {
+        if (e.sides().size() != 2 || !(e.sides().get(0) instanceof Scalar l) || !(e.sides().get(1) instanceof Scalar r)
+                || l.percent() || r.percent()) {
+            return null;
+        }
+        return new Binary(Binary.Op.SUB, l.expr(), r.expr());
     }
 
     /** Whether {@code set} is a one-item set or list whose item is equivalent to {@code other}. */

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  *       relative tolerance when a decimal literal was written, and {@link #TIGHT} (10⁻⁹, float
  *       noise only) when not.</li>
  *   <li>With variables, evaluate both at {@link #POINTS} pseudo-random points (a fixed seed, so the
- *       verdict is deterministic; values in (0.3, 2), (2, 6) and (−3, −0.3) in turn). Points where
+ *       verdict is deterministic; each variable drawn from (0.3, 2), (2, 6) or (−3, −0.3), the
+ *       range itself drawn at random, so that mixed signs occur). Points where
  *       either side is not finite (outside a domain) are skipped; every other point must agree
  *       within {@code tol · max(1, |a|, |b|)}, and at least three must be left.</li>
  * </ol>
@@ -29,7 +30,7 @@ final class ExprEquivalence {
     /** The relative tolerance for values with no decimal literal: floating-point noise only. */
     static final double TIGHT = 1e-9;
     /** How many points expressions with variables are compared at. */
-    static final int POINTS = 12;
+    static final int POINTS = 24;
     private static final long SEED = 0x5EED_2025L;
 
     private ExprEquivalence() {
@@ -77,7 +78,7 @@ final class ExprEquivalence {
         for (int i = 0; i < POINTS; i++) {
             Map<String, Double> values = new TreeMap<>();
             for (String v : vars) {
-                values.put(v, switch (i % 3) {
+                values.put(v, switch (rnd.nextInt(3)) {
                     case 0 -> 0.3 + 1.7 * rnd.nextDouble();
                     case 1 -> 2.0 + 4.0 * rnd.nextDouble();
                     default -> -3.0 + 2.7 * rnd.nextDouble();

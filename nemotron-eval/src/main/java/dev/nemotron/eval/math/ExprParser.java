@@ -288,7 +288,7 @@ final class ExprParser {
             case "pi" -> {
                 return new Const(Const.Kind.PI);
             }
-            case "infty", "infinity" -> {
+            case "infty", "infinity", "inf", "oo" -> {
                 return new Const(Const.Kind.INFINITY);
             }
             case "|" -> {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>Unicode math ({@code −}, {@code ×}, {@code ÷}, {@code π}, {@code √}, {@code ∞},
  *       {@code °}, {@code ≤}, {@code ±}, ...) becomes LaTeX; {@code \boxed{X}} and
- *       {@code \fbox{X}} become {@code X}.</li>
+ *       {@code \fbox{X}} become {@code X}; matrices become tuples ({@link Matrices}).</li>
  *   <li>Math delimiters go: {@code $}, {@code \$}, {@code \(} {@code \)}, {@code \[} {@code \]};
  *       so do {@code \left}, {@code \right} (with their {@code .}), {@code \big} and friends,
  *       {@code \displaystyle}, and spacing ({@code \!} to nothing, {@code \,} {@code \;}
@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  *       {@code \times} → {@code *}; {@code \div} → {@code /}; {@code \le} {@code \leq} →
  *       {@code <=} (and {@code \ge}, {@code \lt}, {@code \gt}); {@code \lbrace} → {@code \{};
  *       {@code \langle} {@code \rangle} → parentheses; {@code \emptyset} → {@code \{\}}.</li>
- *   <li>Unit words at the end are dropped ({@code 5 cm}, {@code 12 dollars}); then white space is
- *       collapsed and trailing {@code . , ; :} removed.</li>
+ *   <li>The words "or" and "and" between items become commas ({@code x=1 \text{ or } x=2}). Unit
+ *       words at the end are dropped ({@code 5 cm}, {@code 12 dollars}), and so are any plain words
+ *       of three or more letters after a number at the end ({@code 18 students}, {@code \text{5 apples}}); then white
+ *       space is collapsed and trailing {@code . , ; :} removed.</li>
  *   <li>A whole answer that is one number with thousands separators ({@code 7,425,000} or
  *       {@code 7 425 000}) loses them: a comma followed by exactly three digits inside one number.
  *       Anything in brackets ({@code (1,000)}) or with other comma groups ({@code 1,2}) is a list.</li>
@@ -66,6 +68,7 @@ final class LatexNormalizer {
             Map.entry("langle", "("), Map.entry("rangle", ")"), Map.entry("lvert", "|"), Map.entry("rvert", "|"),
             Map.entry("vert", "|"), Map.entry("emptyset", "\\{\\}"), Map.entry("varnothing", "\\{\\}"),
             Map.entry("infin", "\\infty"), Map.entry("dots", "..."), Map.entry("ldots", "..."), Map.entry("cdots", "..."));
+    private static final Pattern CONNECTIVE = Pattern.compile("(?i)\\s+(?:or|and)\\s+");
     private static final Pattern COMMAND = Pattern.compile("\\\\([a-zA-Z]+)");
     private static final Pattern THOUSANDS_COMMA = Pattern.compile("[-+]?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?%?");
     private static final Pattern THOUSANDS_SPACE = Pattern.compile("[-+]?\\d{1,3}(?: \\d{3})+(?:\\.\\d+)?%?");
@@ -86,6 +89,7 @@ final class LatexNormalizer {
         }
         s = unicode(s);
         s = unwrapAll(s, BOXES, false);
+        s = Matrices.toTuples(s);
         s = s.replace("\\\\", " ").replace("\\$", " ").replace("$", " ");
         s = s.replace("\\(", " ").replace("\\)", " ").replace("\\[", " ").replace("\\]", " ");
         s = SIZING.matcher(s).replaceAll("");
@@ -98,7 +102,9 @@ final class LatexNormalizer {
         s = s.replace("\\%", "%");
         s = PERCENT_WORD.matcher(s).replaceAll("%");
         s = synonyms(s);
+        s = CONNECTIVE.matcher(s).replaceAll(", ");
         s = Units.stripTrailing(s);
+        s = Units.stripTrailingWords(s);
         s = tidy(s);
         s = percentLast(s);
         if (THOUSANDS_COMMA.matcher(s).matches()) {

@@ -13,13 +13,13 @@ import java.util.Set;
  *       optional exponent {@code e[+-]digits} written right after it ({@code 1e3}, {@code 2.5E-2}).</li>
  *   <li>{@code \name} is a command; {@code \{}, {@code \}} and {@code \|} are commands named
  *       {@code "{"}, {@code "}"} and {@code "|"}.</li>
- *   <li>A run of letters that is a known word ({@code sqrt}, {@code pi}, {@code infty}, a function
- *       name) is that command; any other run is one letter token per letter ({@code xy} = x·y).</li>
+ *   <li>A run of letters that is a known word ({@code sqrt}, {@code pi}, {@code infty},
+ *       {@code inf}, {@code oo}, a function name) is that command; any other run is one letter token per letter ({@code xy} = x·y).</li>
  *   <li>{@code <=}, {@code >=} and {@code !=} are one symbol; other operator characters are one each.</li>
  * </ol>
  */
 final class Lexer {
-    private static final Set<String> WORDS = Set.of("sqrt", "pi", "infty", "infinity", "frac");
+    private static final Set<String> WORDS = Set.of("sqrt", "pi", "infty", "infinity", "inf", "oo", "frac");
     private static final String SYMBOLS = "+-*/^_()[]{}|,=<>!'";
 
     private Lexer() {

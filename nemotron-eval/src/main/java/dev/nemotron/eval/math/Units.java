@@ -31,6 +31,8 @@ final class Units {
     /** How far from the end unit words are looked for (longer than any unit phrase). */
     private static final int TAIL = 64;
 
+    private static final Pattern TRAILING_WORDS = Pattern.compile("(?<=[\\d)}])\\s+((?:[A-Za-z]{3,}\\s*)+)$");
+
     private Units() {
     }
 
@@ -48,6 +50,23 @@ final class Units {
             }
         }
         return !lower.isBlank();
+    }
+
+    /**
+     * {@code s} without the plain words (three or more letters each, none a known name such as
+     * {@code pi}) that follow a number at its end: {@code "18 students"} → {@code "18"}.
+     */
+    static String stripTrailingWords(String s) {
+        Matcher m = TRAILING_WORDS.matcher(s);
+        if (!m.find()) {
+            return s;
+        }
+        for (String w : m.group(1).strip().split("\\s+")) {
+            if (Lexer.isKnownWord(w)) {
+                return s;
+            }
+        }
+        return s.substring(0, m.start());
     }
 
     /** {@code s} without unit words at its end (repeatedly), unless nothing would be left. */

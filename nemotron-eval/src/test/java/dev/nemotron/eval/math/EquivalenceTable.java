@@ -158,6 +158,11 @@ final class EquivalenceTable {
             = 3 ;; 3 hours
             = 60 ;; 60 miles per hour
             ! 5 ;; 5m
+            = 18 ;; 18 students
+            = 18 ;; 18 \\text{ students}
+            = 5 ;; \\text{5 apples}
+            = \\frac{1}{2}bh ;; \\frac{1}{2} bh
+            ! \\frac{1}{2} ;; \\frac{1}{2} bh
             # text answers
             = \\text{Monday} ;; Monday
             = \\text{Monday} ;; monday
@@ -188,7 +193,11 @@ final class EquivalenceTable {
             = x=3 ;; x = 3
             = y=2x+1 ;; y=1+2x
             = 2x+1 ;; y=2x+1
+            = y = 2x + 3 ;; y - 2x = 3
+            = x = 3 ;; 3 = x
+            = f(x) = 2x ;; 2x
             ! x=3 ;; x=4
+            ! y = 2x + 3 ;; y = 3x + 2
             ! x=3 ;; 4
             # expressions with variables
             = x^2+2x+1 ;; (x+1)^2
@@ -218,6 +227,7 @@ final class EquivalenceTable {
             = 1\\pm\\sqrt{2} ;; 1-\\sqrt{2}, 1+\\sqrt{2}
             = \\pm 2 ;; 2, -2
             = \\{-1, 1\\} ;; \\pm 1
+            = \\frac{-b\\pm\\sqrt{b^2-4ac}}{2a} ;; \\frac{-b\\mp\\sqrt{b^2-4ac}}{2a}
             ! \\pm 2 ;; 2
             # tuples: order matters
             = (1,2) ;; (1, 2)
@@ -235,9 +245,16 @@ final class EquivalenceTable {
             = \\{3\\} ;; 3
             = x=1, x=2 ;; 2, 1
             = \\emptyset ;; \\{\\}
+            = x = 1 \\text{ or } x = 2 ;; \\{1, 2\\}
+            = 3 \\text{ and } 4 ;; 4, 3
             ! \\{1,2\\} ;; \\{1,3\\}
             ! \\{1,2\\} ;; (1,2)
             ! \\{1,2\\} ;; \\{1,2,3\\}
+            # matrices are tuples
+            = \\begin{pmatrix}1\\\\2\\end{pmatrix} ;; \\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}
+            = \\begin{pmatrix}1\\\\2\\end{pmatrix} ;; (1, 2)
+            = \\begin{bmatrix}1 & 2\\\\3 & 4\\end{bmatrix} ;; \\begin{pmatrix}1&2\\\\3&\\frac{8}{2}\\end{pmatrix}
+            ! \\begin{pmatrix}1\\\\2\\end{pmatrix} ;; \\begin{pmatrix}2\\\\1\\end{pmatrix}
             # intervals and inequalities
             = (1,2] ;; (1, 2]
             = [0,\\infty) ;; [0, \\infty)
@@ -256,6 +273,7 @@ final class EquivalenceTable {
             = \\infty ;; \\infty
             = -\\infty ;; -\\infty
             = \\infty ;; \u221e
+            = -\\infty ;; -oo
             ! \\infty ;; -\\infty
             ! \\infty ;; 1000000
             # where the answer is taken from
