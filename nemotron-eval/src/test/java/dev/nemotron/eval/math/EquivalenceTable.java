@@ -85,6 +85,8 @@ final class EquivalenceTable {
             = -\\frac{7}{2} ;; -3\\frac12
             = 2\\frac{1}{2} ;; 2.5
             ! 2\\frac{1}{2} ;; 1
+            = 2\\frac{3}{2} ;; 3
+            = \\frac123 ;; \\frac{3}{2}
             # scientific notation
             = 1000 ;; 1e3
             = 1000 ;; 10^3
@@ -210,6 +212,7 @@ final class EquivalenceTable {
             = x^3 ;; x\\cdot x^2
             = a^2-b^2 ;; (a-b)(a+b)
             = \\sin^2 x + \\cos^2 x ;; 1
+            = \\operatorname{sin} x ;; \\sin x
             = \\frac{1}{2}(a+b) ;; \\frac{a+b}{2}
             = \\frac{\\alpha}{2} ;; 0.5\\alpha
             = x_1+x_2 ;; x_2+x_1
@@ -250,6 +253,7 @@ final class EquivalenceTable {
             ! \\{1,2\\} ;; \\{1,3\\}
             ! \\{1,2\\} ;; (1,2)
             ! \\{1,2\\} ;; \\{1,2,3\\}
+            ! \\{1,1,2\\} ;; \\{1,2\\}
             # matrices are tuples
             = \\begin{pmatrix}1\\\\2\\end{pmatrix} ;; \\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}
             = \\begin{pmatrix}1\\\\2\\end{pmatrix} ;; (1, 2)
