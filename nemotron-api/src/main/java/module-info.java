@@ -13,7 +13,9 @@
  *       stepping named float64 parameters; {@link dev.nemotron.api.optim.LrSchedule} gives the
  *       learning rate of each step;</li>
  *   <li>{@link dev.nemotron.api.pipeline.StageProvider}: one stage type of the unified pipeline
- *       ({@code pretrain}, {@code generate}, ...), run by the pipeline runner in spec order.</li>
+ *       ({@code pretrain}, {@code generate}, ...), run by the pipeline runner in spec order;</li>
+ *   <li>{@link dev.nemotron.api.reward.RewardProvider}: a reward scoring a completion against a
+ *       reference answer (math answer equivalence, ...), for GRPO and evaluation.</li>
  * </ul>
  */
 module dev.nemotron.api {
@@ -23,9 +25,11 @@ module dev.nemotron.api {
     exports dev.nemotron.api.layer;
     exports dev.nemotron.api.optim;
     exports dev.nemotron.api.pipeline;
+    exports dev.nemotron.api.reward;
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
     uses dev.nemotron.api.optim.OptimizerProvider;
     uses dev.nemotron.api.pipeline.StageProvider;
+    uses dev.nemotron.api.reward.RewardProvider;
 }

@@ -6,6 +6,7 @@ module dev.nemotron.cli {
     requires dev.nemotron.arch;
     requires dev.nemotron.infer;
     requires dev.nemotron.train;
+    requires dev.nemotron.eval;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
@@ -18,6 +19,7 @@ module dev.nemotron.cli {
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
     uses dev.nemotron.api.pipeline.StageProvider;
+    uses dev.nemotron.api.reward.RewardProvider;
 
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.cli.stage.TokenizeStageProvider,
             dev.nemotron.cli.stage.SynthArithmeticStageProvider;

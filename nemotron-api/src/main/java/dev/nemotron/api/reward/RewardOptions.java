@@ -1,0 +1,83 @@
+package dev.nemotron.api.reward;
+
+import dev.nemotron.api.NemotronException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks and reads the string options given to {@link RewardProvider#create}, with one-line
+ * errors that name the reward and the option: {@code "reward 'math': option tolerance: not a
+ * number: 'abc'"}.
+ *
+ * @param reward  the reward's name, for messages
+ * @param options the options as given
+ */
+public record RewardOptions(String reward, Map<String, String> options) {
+    public RewardOptions {
+        Objects.requireNonNull(reward, "reward");
+        options = Map.copyOf(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Fails on any option not in {@code known}, so a misspelt option is not silently ignored.
+     *
+     * @throws NemotronException naming the unknown options and the known ones
+     */
+    public RewardOptions requireOnly(Set<String> known) {
+        Set<String> unknown = new TreeSet<>(options.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new NemotronException("reward '" + reward + "': unknown option(s) " + String.join(", ", unknown)
+                    + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+        }
+        return this;
+    }
+
+    /**
+     * The option {@code key} as a finite double, or {@code defaultValue} when absent.
+     *
+     * @throws NemotronException naming the option when the value is not a finite number
+     */
+    public double getDouble(String key, double defaultValue) {
+        String v = options.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        double d;
+        try {
+            d = Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw invalid(key, "not a number: '" + v + "'");
+        }
+        if (!Double.isFinite(d)) {
+            throw invalid(key, "not finite: '" + v + "'");
+        }
+        return d;
+    }
+
+    /**
+     * The option {@code key} as a boolean ({@code true}/{@code false}, any case), or
+     * {@code defaultValue} when absent.
+     *
+     * @throws NemotronException naming the option for any other value
+     */
+    public boolean getBoolean(String key, boolean defaultValue) {
+        String v = options.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, "expected true or false, got '" + v + "'");
+        };
+    }
+
+    /** An error about option {@code key}: {@code "reward 'NAME': option KEY: PROBLEM"}. */
+    public NemotronException invalid(String key, String problem) {
+        return new NemotronException("reward '" + reward + "': option " + key + ": " + problem);
+    }
+}
