@@ -6,8 +6,10 @@
  */
 module dev.nemotron.eval {
     requires transitive dev.nemotron.infer;
+    requires com.fasterxml.jackson.databind;
 
     exports dev.nemotron.eval.math;
+    exports dev.nemotron.eval.ruler;
 
     provides dev.nemotron.api.reward.RewardProvider with dev.nemotron.eval.math.MathRewardProvider;
 }
