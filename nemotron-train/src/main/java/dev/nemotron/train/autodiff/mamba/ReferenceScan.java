@@ -14,8 +14,8 @@ public final class ReferenceScan {
     }
 
     /** The recurrence, token by token; records the state entering each chunk. */
-    public static double[] recurrent(SelectiveScan.Shape s, int len, int chunk, double[] x, double[] dt, double[] a, double[] b,
-                              double[] c, double[] d, double[] boundary) {
+    public static double[] recurrent(SelectiveScan.Shape s, int len, int chunk, double[] x, double[] dt, double[] a,
+                                     double[] b, double[] c, double[] d, double[] boundary) {
         int hh = s.heads(), pp = s.headDim(), g = s.groups(), n = s.stateSize();
         int hpn = s.hpn();
         double[] st = new double[hpn];
@@ -45,8 +45,8 @@ public final class ReferenceScan {
     }
 
     /** The chunked SSD form, step by step as nemotron's ReferenceSsd (and ssd_minimal.py). */
-    public static double[] chunked(SelectiveScan.Shape s, int len, int q, double[] x, double[] dt, double[] a, double[] b,
-                            double[] c, double[] d, double[] prev) {
+    public static double[] chunked(SelectiveScan.Shape s, int len, int q, double[] x, double[] dt, double[] a,
+                                   double[] b, double[] c, double[] d, double[] prev) {
         int hh = s.heads(), pp = s.headDim(), gg = s.groups(), nn = s.stateSize();
         int hpg = hh / gg;
         int nc = (len + q - 1) / q;

@@ -149,7 +149,9 @@ public final class SelectiveScan {
                 // C_i.B_j of the group, shared by its heads
                 for (int i = 0; i < cl; i++) {
                     for (int j = 0; j <= i; j++) {
-                        cb[i * q + j] = ScanVectors.dot(c, ((ch * q + i) * gg + g) * nn, b, ((ch * q + j) * gg + g) * nn, nn);
+                        int ci = ((ch * q + i) * gg + g) * nn;
+                        int bj = ((ch * q + j) * gg + g) * nn;
+                        cb[i * q + j] = ScanVectors.dot(c, ci, b, bj, nn);
                     }
                 }
                 for (int h = g * hpg; h < (g + 1) * hpg; h++) {

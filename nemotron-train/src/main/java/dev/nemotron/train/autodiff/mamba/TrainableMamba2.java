@@ -24,7 +24,8 @@ import java.util.List;
  * 7. out = out_proj(n)
  * backward, in reverse: out_proj; gated norm (dy, dz); scan (recurrence in reverse: dx, dB, dC, ddt,
  * dA, dD); dA_log = dA * A; ddtRaw = ddt * softplus'(.) (0 where clamped), dt_bias += sum_t;
- * silu'(c) (from the sigmoid forward kept); conv: dw[c,j] += sum_t dc[t,c] in[t+j-K+1, c], dbias += sum_t dc, din += w dc; in_proj.
+ * silu'(c) (from the sigmoid forward kept); conv: dw[c,j] += sum_t dc[t,c] in[t+j-K+1, c],
+ * dbias += sum_t dc, din += w dc; in_proj.
  * </pre>
  */
 public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Saved> {
