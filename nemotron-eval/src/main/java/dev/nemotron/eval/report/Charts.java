@@ -49,12 +49,14 @@ public final class Charts {
         renderer.setMaximumBarWidth(0.12);
         renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new java.text.DecimalFormat("0.000")));
         renderer.setDefaultItemLabelsVisible(true);
-        CategoryPlot plot = new CategoryPlot(data, new CategoryAxis("task"), y, renderer);
+        CategoryAxis x = new CategoryAxis("task");
+        x.setMaximumCategoryLabelLines(3);
+        CategoryPlot plot = new CategoryPlot(data, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(GRID);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
-        write(chart, png, Math.max(480, 140 + 110 * values.size()), 420);
+        write(chart, png, Math.max(520, 160 + 170 * values.size()), 440);
     }
 
     /**

@@ -115,7 +115,7 @@ public final class EvalRunner {
             ObjectNode record = SampleExecutor.run(task, doc, repeat, model);
             store.append(record);
             listener.sampleFinished(task.spec().name(), done.incrementAndGet(), total);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             String where = task.spec().name() + ": " + doc.where() + " (doc " + doc.index() + ", repeat " + repeat + "): ";
             RuntimeException wrapped = new NemotronException(where + (e.getMessage() == null ? e.toString() : e.getMessage())
                     + " [finished samples are kept in " + store.file() + "; run again to resume]", e);

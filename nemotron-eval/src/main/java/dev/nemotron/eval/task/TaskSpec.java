@@ -43,6 +43,10 @@ public record TaskSpec(String name, String description, Fields dataset, PromptSp
         config = config.deepCopy();
     }
 
+    /** The fields a plain value may stand for: {@code prompt: "..."}, {@code fewshot: 8}, {@code dataset: file.jsonl}. */
+    private static final java.util.Map<String, String> SHORTHAND = java.util.Map.of("prompt", "template", "fewshot", "n",
+            "dataset", "path");
+
     @Override
     public ObjectNode config() {
         return config.deepCopy();
@@ -50,8 +54,9 @@ public record TaskSpec(String name, String description, Fields dataset, PromptSp
 
     /**
      * This task with one field of the task file replaced (a dotted path, e.g.
-     * {@code "generation.max_thinking_tokens"}, intermediate mappings created), read again and
-     * checked as a whole: how command-line overrides apply.
+     * {@code "generation.max_thinking_tokens"}, intermediate mappings created, a shorthand such as
+     * {@code fewshot: 8} expanded to {@code {n: 8}}), read again and checked as a whole: how
+     * command-line overrides apply.
      */
     public TaskSpec with(String path, JsonNode value) {
         ObjectNode tree = config.deepCopy();
@@ -63,8 +68,13 @@ public record TaskSpec(String name, String description, Fields dataset, PromptSp
                 cur = cur.putObject(parts[i]);
             } else if (next.isObject()) {
                 cur = (ObjectNode) next;
-            } else if (next.isTextual() && parts[i].equals("prompt")) {
-                cur = cur.putObject("prompt").put("template", next.textValue());
+            } else if (i == 0 && SHORTHAND.containsKey(parts[0]) && next.isValueNode()) {
+                JsonNode shorthand = next;
+                cur = cur.putObject(parts[0]);
+                cur.set(SHORTHAND.get(parts[0]), shorthand);
+                if (parts[0].equals("dataset")) {
+                    cur.put("type", "jsonl");
+                }
             } else {
                 throw new dev.nemotron.api.NemotronException(origin + ": cannot override '" + path + "': '" + parts[i]
                         + "' is not a mapping");
