@@ -29,4 +29,6 @@ module dev.nemotron.eval {
     uses dev.nemotron.eval.metric.MetricProvider;
     uses dev.nemotron.eval.filter.AnswerFilterProvider;
     uses dev.nemotron.eval.data.DocSourceProvider;
+
+    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.eval.stage.EvalStageProvider;
 }

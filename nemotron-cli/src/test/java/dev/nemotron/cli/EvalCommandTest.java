@@ -63,6 +63,26 @@ class EvalCommandTest {
     }
 
     @Test
+    void evalPipelineStage() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("check.yaml"), """
+                name: check
+                out: runs/check
+                stages:
+                  - {name: selfcheck, type: eval, tasks: [arithmetic, gsm8k], limit: 5, canonical: true}
+                """);
+        CliRun r = CliRun.of("pipeline", "run", spec.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path dir = tmp.resolve("runs/check/01-selfcheck");
+        assertThat(dir.resolve("results.json")).exists();
+        assertThat(Files.readAllLines(dir.resolve("samples_gsm8k.jsonl"))).hasSize(5);
+        assertThat(r.out()).contains("\"arithmetic\" : 1.0", "\"gsm8k\" : 1.0");
+        CliRun bad = CliRun.of("pipeline", "run", Files.writeString(tmp.resolve("bad.yaml"),
+                "out: o\nstages:\n  - {type: eval, tasks: [], canonical: true}\n").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("tasks");
+    }
+
+    @Test
     void tasksListsBuiltinsAndExtensionPoints() throws Exception {
         CliRun r = CliRun.of("eval", "tasks");
         assertThat(r.exitCode()).as(r.err()).isZero();

@@ -3,13 +3,14 @@ package dev.nemotron.cli.command;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.cli.eval.EvalProgress;
 import dev.nemotron.cli.eval.OutDirs;
-import dev.nemotron.cli.eval.TaskSelection;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.eval.model.EvalModel;
 import dev.nemotron.eval.report.SweepReport;
 import dev.nemotron.eval.run.BudgetSweep;
 import dev.nemotron.eval.run.EvalPlugins;
 import dev.nemotron.eval.run.RunOptions;
+import dev.nemotron.eval.task.TaskCatalog;
+import dev.nemotron.eval.task.TaskOverrides;
 import dev.nemotron.eval.task.TaskSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -75,8 +76,8 @@ public final class EvalBudgetSweepCommand implements Callable<Integer> {
         if (concurrency < 1 || (limit != null && limit < 1) || (repeats != null && repeats < 1)) {
             throw new ParameterException(spec.commandLine(), "--concurrency, --limit and --repeats must be >= 1");
         }
-        List<TaskSpec> specs = TaskSelection.resolve(List.of(task), taskFiles,
-                new TaskSelection.Overrides(repeats, null, null, maxTokens, thinkingGrace));
+        List<TaskSpec> specs = TaskCatalog.resolve(List.of(task), taskFiles, Path::of,
+                new TaskOverrides(repeats, null, null, maxTokens, thinkingGrace));
         if (specs.size() != 1) {
             throw new NemotronException("budget-sweep runs one task, got " + specs.size());
         }

@@ -1,8 +1,8 @@
 package dev.nemotron.cli.command;
 
+import dev.nemotron.api.NemotronException;
 import dev.nemotron.cli.eval.EvalProgress;
 import dev.nemotron.cli.eval.OutDirs;
-import dev.nemotron.cli.eval.TaskSelection;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.eval.model.EvalModel;
 import dev.nemotron.eval.report.MarkdownReport;
@@ -12,6 +12,8 @@ import dev.nemotron.eval.run.EvalPlugins;
 import dev.nemotron.eval.run.EvalRunner;
 import dev.nemotron.eval.run.RunOptions;
 import dev.nemotron.eval.run.TaskResult;
+import dev.nemotron.eval.task.TaskCatalog;
+import dev.nemotron.eval.task.TaskOverrides;
 import dev.nemotron.eval.task.TaskSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -76,8 +78,11 @@ public final class EvalRunCommand implements Callable<Integer> {
         if (concurrency < 1 || (limit != null && limit < 1) || (repeats != null && repeats < 1)) {
             throw new ParameterException(spec.commandLine(), "--concurrency, --limit and --repeats must be >= 1");
         }
-        List<TaskSpec> specs = TaskSelection.resolve(tasks, taskFiles,
-                new TaskSelection.Overrides(repeats, fewshot, maxThinkingTokens, maxTokens, null));
+        if (tasks.isEmpty() && taskFiles.isEmpty()) {
+            throw new NemotronException("no task: give --tasks NAME,... (see 'nemotron eval tasks') or --task-file FILE");
+        }
+        List<TaskSpec> specs = TaskCatalog.resolve(tasks, taskFiles, Path::of,
+                new TaskOverrides(repeats, fewshot, maxThinkingTokens, maxTokens, null));
         RunOptions options = RunOptions.defaults().withConcurrency(concurrency).withLimit(limit == null ? 0 : limit);
         PrintWriter err = spec.commandLine().getErr();
         try (EvalModel model = modelOptions.open(concurrency)) {
