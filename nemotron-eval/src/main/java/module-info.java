@@ -1,15 +1,39 @@
 /**
- * Evaluation: tasks, metrics, math answer equivalence, RULER, code sandbox.
+ * Evaluation: tasks as data (YAML/JSON task files, built-in GSM8K and arithmetic), models under
+ * evaluation (the in-process engine, an OpenAI-compatible endpoint, the canonical self-check), a
+ * concurrent and resumable runner, metrics with bootstrapped standard errors (exact match,
+ * accuracy, avg@k, pass@k), reports (JSON, Markdown, PNG charts) and the thinking-budget sweep;
+ * math answer equivalence ({@code dev.nemotron.eval.math}, also the {@code math} reward) and
+ * RULER's synthetic long-context tasks ({@code dev.nemotron.eval.ruler}).
  *
- * <p>{@code dev.nemotron.eval.math} decides whether two math answers are equivalent and offers
- * it as the {@code math} reward ({@link dev.nemotron.api.reward.RewardProvider}).
+ * <p>Extension points, found with {@code ServiceLoader}: {@link dev.nemotron.eval.metric.MetricProvider}
+ * (scorers), {@link dev.nemotron.eval.filter.AnswerFilterProvider} (answer extraction) and
+ * {@link dev.nemotron.eval.data.DocSourceProvider} (generated data sets).
  */
 module dev.nemotron.eval {
     requires transitive dev.nemotron.infer;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires org.apache.logging.log4j;
+    requires java.net.http;
+    requires java.desktop;
+    requires org.jfree.jfreechart;
 
+    exports dev.nemotron.eval.config;
+    exports dev.nemotron.eval.data;
+    exports dev.nemotron.eval.filter;
     exports dev.nemotron.eval.math;
+    exports dev.nemotron.eval.metric;
+    exports dev.nemotron.eval.model;
+    exports dev.nemotron.eval.report;
+    exports dev.nemotron.eval.run;
     exports dev.nemotron.eval.ruler;
+    exports dev.nemotron.eval.task;
 
+    uses dev.nemotron.eval.metric.MetricProvider;
+    uses dev.nemotron.eval.filter.AnswerFilterProvider;
+    uses dev.nemotron.eval.data.DocSourceProvider;
+
+    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.eval.stage.EvalStageProvider;
     provides dev.nemotron.api.reward.RewardProvider with dev.nemotron.eval.math.MathRewardProvider;
 }

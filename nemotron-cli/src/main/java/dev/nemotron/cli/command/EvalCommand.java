@@ -5,10 +5,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code nemotron eval}: evaluation tools (math answer equivalence, rewards, RULER suites; benchmark runs as they land). */
+/** {@code nemotron eval}: evaluate a model on tasks, check math answers, list rewards, generate RULER suites (nemotron-eval). */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluation: check math answers for equivalence, list rewards, generate RULER long-context suites.",
-        subcommands = {EvalVerifyMathCommand.class, EvalRewardsCommand.class, EvalRulerGenerateCommand.class})
+        description = "Evaluate a model (a model directory, an OpenAI-compatible endpoint, or the canonical self-check) on tasks; "
+                + "check math answers for equivalence; list rewards; generate RULER long-context suites.",
+        subcommands = {EvalRunCommand.class, EvalBudgetSweepCommand.class, EvalTasksCommand.class, EvalVerifyMathCommand.class,
+            EvalRewardsCommand.class, EvalRulerGenerateCommand.class})
 public final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;

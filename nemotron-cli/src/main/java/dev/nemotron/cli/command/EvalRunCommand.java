@@ -1,0 +1,104 @@
+package dev.nemotron.cli.command;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.cli.eval.EvalProgress;
+import dev.nemotron.cli.eval.OutDirs;
+import dev.nemotron.cli.output.Json;
+import dev.nemotron.eval.model.EvalModel;
+import dev.nemotron.eval.report.MarkdownReport;
+import dev.nemotron.eval.report.ReportWriter;
+import dev.nemotron.eval.report.ResultsJson;
+import dev.nemotron.eval.run.EvalPlugins;
+import dev.nemotron.eval.run.EvalRunner;
+import dev.nemotron.eval.run.RunOptions;
+import dev.nemotron.eval.run.TaskResult;
+import dev.nemotron.eval.task.TaskCatalog;
+import dev.nemotron.eval.task.TaskOverrides;
+import dev.nemotron.eval.task.TaskSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nemotron eval run}: tasks against a model; samples in {@code OUT/samples_TASK.jsonl} as
+ * they finish (a rerun resumes), then {@code results.json}, {@code report.md} and
+ * {@code accuracy.png}; the metrics table (or JSON) on stdout.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Evaluate a model on tasks. Finished samples are kept in OUT/samples_TASK.jsonl, so a rerun resumes;"
+                + " writes OUT/results.json, OUT/report.md and OUT/accuracy.png.")
+public final class EvalRunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EvalModelOptions modelOptions;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "NAME,...", description = "Built-in tasks (see 'nemotron eval tasks'), tasks of --task-file, or task file paths.")
+    List<String> tasks = new ArrayList<>();
+
+    @Option(names = "--task-file", paramLabel = "FILE.yaml", description = "A task file (YAML or JSON); repeatable. Without --tasks, all of them run.")
+    List<Path> taskFiles = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N", description = "Only the first N problems of each task.")
+    Integer limit;
+
+    @Option(names = "--repeats", paramLabel = "K", description = "Samples per problem (avg@k, pass@k), overriding the task's.")
+    Integer repeats;
+
+    @Option(names = "--num-fewshot", paramLabel = "N", description = "Few-shot examples, overriding the task's.")
+    Integer fewshot;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens per completion, overriding the task's.")
+    Integer maxTokens;
+
+    @Option(names = "--max-thinking-tokens", paramLabel = "N", description = "Reasoning budget, overriding the task's.")
+    Integer maxThinkingTokens;
+
+    @Option(names = "--concurrency", paramLabel = "C", description = "Samples in flight at once (default: ${DEFAULT-VALUE}).")
+    int concurrency = 8;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/eval/MODEL).")
+    Path out;
+
+    @Option(names = "--json", description = "Print results.json instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        modelOptions.check(spec);
+        if (concurrency < 1 || (limit != null && limit < 1) || (repeats != null && repeats < 1)) {
+            throw new ParameterException(spec.commandLine(), "--concurrency, --limit and --repeats must be >= 1");
+        }
+        if (tasks.isEmpty() && taskFiles.isEmpty()) {
+            throw new NemotronException("no task: give --tasks NAME,... (see 'nemotron eval tasks') or --task-file FILE");
+        }
+        List<TaskSpec> specs = TaskCatalog.resolve(tasks, taskFiles, Path::of,
+                new TaskOverrides(repeats, fewshot, maxThinkingTokens, maxTokens, null));
+        RunOptions options = RunOptions.defaults().withConcurrency(concurrency).withLimit(limit == null ? 0 : limit);
+        PrintWriter err = spec.commandLine().getErr();
+        try (EvalModel model = modelOptions.open(concurrency)) {
+            Path dir = out != null ? out : OutDirs.forModel(model.id());
+            EvalRunner runner = new EvalRunner(model, dir, options, EvalPlugins.discover(), new EvalProgress(err, 5));
+            List<TaskResult> results = runner.run(specs);
+            ReportWriter.Written w = ReportWriter.write(dir, model.id(), options, results);
+            err.println("wrote " + w.results() + ", " + w.report() + ", " + w.chart());
+            PrintWriter stdout = spec.commandLine().getOut();
+            if (json) {
+                Json.print(stdout, ResultsJson.of(model.id(), options, results, dir));
+            } else {
+                stdout.print(MarkdownReport.table(results));
+                stdout.flush();
+            }
+        }
+        return 0;
+    }
+}

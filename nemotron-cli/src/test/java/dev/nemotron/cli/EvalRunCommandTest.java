@@ -1,0 +1,130 @@
+package dev.nemotron.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code nemotron eval run | budget-sweep | tasks}. */
+class EvalRunCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void canonicalGsm8kScoresOneAndWritesTheReports() throws Exception {
+        Path out = tmp.resolve("out");
+        CliRun r = CliRun.of("eval", "run", "--model", "canonical", "--tasks", "gsm8k", "--limit", "50", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| gsm8k | exact_match | 1.0000 | 0.0000 | 50 |");
+        assertThat(r.err()).contains("eval gsm8k: 50 samples", "exact_match = 1.0000");
+        JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
+        assertThat(results.get("tasks").get("gsm8k").get("metrics").get("exact_match").get("value").asDouble()).isEqualTo(1.0);
+        assertThat(Files.readAllLines(out.resolve("samples_gsm8k.jsonl"))).hasSize(50);
+        assertThat(Files.size(out.resolve("accuracy.png"))).isGreaterThan(1000);
+        assertThat(Files.readString(out.resolve("report.md"))).contains("| gsm8k | exact_match | 1.0000 |");
+
+        // a rerun resumes everything and prints JSON
+        CliRun again = CliRun.of("eval", "run", "--model", "canonical", "--tasks", "gsm8k", "--limit", "50", "--out",
+                out.toString(), "--json");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.err()).contains("50 already done, resuming");
+        assertThat(JSON.readTree(again.out()).get("tasks").get("gsm8k").get("resumed").asInt()).isEqualTo(50);
+        assertThat(Files.readAllLines(out.resolve("samples_gsm8k.jsonl"))).hasSize(50);
+    }
+
+    @Test
+    void taskFilesAndOverrides() throws Exception {
+        Files.writeString(tmp.resolve("d.jsonl"), "{\"q\":\"1+1\",\"a\":\"2\"}\n{\"q\":\"2+2\",\"a\":\"4\"}\n");
+        Files.writeString(tmp.resolve("mine.yaml"), "dataset: d.jsonl\nprompt: \"{{q}} =\"\ntarget: \"{{a}}\"\n"
+                + "metrics: [{name: exact_match, aggregations: [mean, pass@2]}]\n");
+        CliRun r = CliRun.of("eval", "run", "--model", "canonical", "--task-file", tmp.resolve("mine.yaml").toString(),
+                "--repeats", "2", "--out", tmp.resolve("o").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| mine | exact_match | 1.0000 |", "| exact_match_pass@2 | 1.0000 |");
+        assertThat(Files.readAllLines(tmp.resolve("o/samples_mine.jsonl"))).hasSize(4);
+    }
+
+    @Test
+    void budgetSweepWritesTableJsonAndPlot() throws Exception {
+        Path out = tmp.resolve("sweep");
+        CliRun r = CliRun.of("eval", "budget-sweep", "--model", "canonical", "--task", "arithmetic", "--budgets", "0,32,64",
+                "--limit", "5", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| max_thinking_tokens | exact_match |", "| 64 | 1.0000 |");
+        assertThat(JSON.readTree(out.resolve("budget_sweep.json").toFile()).get("points")).hasSize(3);
+        assertThat(Files.size(out.resolve("budget_sweep.png"))).isGreaterThan(1000);
+        assertThat(out.resolve("budget_sweep.md")).exists();
+    }
+
+    @Test
+    void evalPipelineStage() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("check.yaml"), """
+                name: check
+                out: runs/check
+                stages:
+                  - {name: selfcheck, type: eval, tasks: [arithmetic, gsm8k], limit: 5, canonical: true}
+                """);
+        CliRun r = CliRun.of("pipeline", "run", spec.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path dir = tmp.resolve("runs/check/01-selfcheck");
+        assertThat(dir.resolve("results.json")).exists();
+        assertThat(Files.readAllLines(dir.resolve("samples_gsm8k.jsonl"))).hasSize(5);
+        assertThat(r.out()).contains("\"arithmetic\" : 1.0", "\"gsm8k\" : 1.0");
+        CliRun bad = CliRun.of("pipeline", "run", Files.writeString(tmp.resolve("bad.yaml"),
+                "out: o\nstages:\n  - {type: eval, tasks: [], canonical: true}\n").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("tasks");
+    }
+
+    @Test
+    void tasksListsBuiltinsAndExtensionPoints() throws Exception {
+        CliRun r = CliRun.of("eval", "tasks");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("gsm8k", "gsm8k_cot", "arithmetic", "exact_match", "acc_norm", "regex", "jsonl");
+        JsonNode json = JSON.readTree(CliRun.of("eval", "tasks", "--json").out());
+        assertThat(json.get("tasks").get(0).get("name").asText()).isEqualTo("gsm8k");
+    }
+
+    @Test
+    void inProcessModelDirectory() throws Exception {
+        Path model = tmp.resolve("m");
+        CliRun init = CliRun.of("init", "--config", CliRun.repoRoot().resolve("examples/configs/tiny-hybrid/config.json").toString(),
+                "--out", model.toString(), "--tokenizer", CliRun.repoRoot().resolve("examples/tokenizers/nemotron-bpe-2k").toString());
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        CliRun r = CliRun.of("eval", "run", "--model", model.toString(), "--tasks", "arithmetic", "--limit", "2",
+                "--max-tokens", "8", "--out", tmp.resolve("o").toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode t = JSON.readTree(r.out()).get("tasks").get("arithmetic");
+        assertThat(t.get("docs").asInt()).isEqualTo(2);
+        assertThat(t.get("tokens").get("completion").asDouble()).isEqualTo(8.0);
+        assertThat(JSON.readTree(r.out()).get("model").asText()).isEqualTo("m");
+    }
+
+    @Test
+    void badInputIsOneLine() {
+        CliRun both = CliRun.of("eval", "run", "--model", "canonical", "--endpoint", "http://x", "--tasks", "gsm8k");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("exactly one of --model DIR|canonical and --endpoint URL");
+        CliRun unknown = CliRun.of("eval", "run", "--model", "canonical", "--tasks", "gsm9k");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err().strip()).startsWith("error: unknown task 'gsm9k'");
+        CliRun none = CliRun.of("eval", "run", "--model", "canonical");
+        assertThat(none.err()).contains("no task: give --tasks");
+        CliRun down = CliRun.of("eval", "run", "--endpoint", "http://127.0.0.1:1/v1", "--max-retries", "0", "--tasks", "gsm8k");
+        assertThat(down.exitCode()).isEqualTo(2);
+        assertThat(down.err()).contains("error: GET http://127.0.0.1:1/v1/models");
+        CliRun noDir = CliRun.of("eval", "run", "--model", tmp.resolve("nope").toString(), "--tasks", "gsm8k");
+        assertThat(noDir.err()).contains("not a model directory");
+        CliRun sweep = CliRun.of("eval", "budget-sweep", "--model", "canonical", "--task", "gsm8k_cot", "--budgets", "0");
+        assertThat(sweep.err()).contains("needs a generate_until task with a chat prompt");
+        CliRun parent = CliRun.of("eval");
+        assertThat(parent.exitCode()).isEqualTo(2);
+        assertThat(parent.err()).contains("missing subcommand");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.nemotron.eval.model;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A scripted HTTP/1.1 server for error paths: answers each request with the next scripted
+ * response (the last one repeats), records the requests, closes every connection.
+ */
+final class StubHttpServer implements AutoCloseable {
+    /** One scripted answer. */
+    record Reply(int status, String body, String... headers) {
+    }
+
+    /** One request received. */
+    record Received(String method, String path, String authorization, String body) {
+    }
+
+    private final ServerSocket socket;
+    private final ConcurrentLinkedQueue<Reply> script;
+    private volatile Reply last;
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    StubHttpServer(Reply... replies) throws IOException {
+        this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.script = new ConcurrentLinkedQueue<>(List.of(replies));
+        this.thread = Thread.ofPlatform().daemon().start(this::serve);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
+    }
+
+    private void serve() {
+        while (!socket.isClosed()) {
+            try (Socket s = socket.accept()) {
+                handle(s);
+            } catch (IOException e) {
+                // closed, or a client went away
+            }
+        }
+    }
+
+    private void handle(Socket s) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+        String requestLine = in.readLine();
+        if (requestLine == null) {
+            return;
+        }
+        int length = 0;
+        String auth = null;
+        String line;
+        while ((line = in.readLine()) != null && !line.isEmpty()) {
+            int colon = line.indexOf(':');
+            String name = line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT);
+            String value = line.substring(colon + 1).strip();
+            if (name.equals("content-length")) {
+                length = Integer.parseInt(value);
+            } else if (name.equals("authorization")) {
+                auth = value;
+            }
+        }
+        char[] body = new char[length];
+        int read = 0;
+        while (read < length) {
+            int n = in.read(body, read, length - read);
+            if (n < 0) {
+                break;
+            }
+            read += n;
+        }
+        String[] parts = requestLine.split(" ");
+        received.add(new Received(parts[0], parts[1], auth, new String(body, 0, read)));
+        Reply r = script.poll();
+        if (r == null) {
+            r = last;
+        } else {
+            last = r;
+        }
+        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 " + r.status() + " X\r\nContent-Type: application/json\r\n"
+                + "Connection: close\r\nContent-Length: " + bytes.length + "\r\n");
+        for (String h : r.headers()) {
+            head.append(h).append("\r\n");
+        }
+        OutputStream out = s.getOutputStream();
+        out.write(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+        out.write(bytes);
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
