@@ -6,6 +6,7 @@ module dev.nemotron.cli {
     requires dev.nemotron.arch;
     requires dev.nemotron.infer;
     requires dev.nemotron.train;
+    requires dev.nemotron.eval;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
