@@ -157,6 +157,9 @@ final class CapabilityProbe {
         p.add(new Protection(SandboxCapabilities.WALL_CLOCK, true, "the run is killed at ResourceLimits.wallTime"));
         p.add(new Protection(SandboxCapabilities.CPU, true, "RLIMIT_CPU (prlimit): SIGXCPU at the limit"));
         p.add(new Protection(SandboxCapabilities.MEMORY, true, "RLIMIT_AS (prlimit) per process"));
+        p.add(new Protection(SandboxCapabilities.RUN_MEMORY, true, "resident memory of all the run's processes summed by"
+                + " the host every " + MemoryWatchdog.PERIOD_MILLIS + " ms; the run is killed above the limit (a burst"
+                + " between two samples can overshoot)"));
         p.add(new Protection(SandboxCapabilities.OUTPUT, true, "stdout and stderr kept up to the limit; one byte more kills the run"));
         p.add(new Protection(SandboxCapabilities.FILE_SIZE, true, "RLIMIT_FSIZE (prlimit)"));
         p.add(new Protection(SandboxCapabilities.ENVIRONMENT, true, "empty environment plus PATH, HOME, TMPDIR, LANG"));

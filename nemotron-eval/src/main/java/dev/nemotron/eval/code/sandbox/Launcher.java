@@ -67,18 +67,20 @@ final class Launcher {
             // already gone
         }
         int limit = request.limits().outputBytes();
-        AtomicReference<String> overflow = new AtomicReference<>();
-        BoundedCapture out = BoundedCapture.start(process.getInputStream(), limit, () -> overflowed(process, overflow, "stdout"), "sandbox-stdout");
-        BoundedCapture err = BoundedCapture.start(process.getErrorStream(), limit, () -> overflowed(process, overflow, "stderr"), "sandbox-stderr");
-        boolean timedOut = false;
+        AtomicReference<KillReason> killed = new AtomicReference<>();
+        BoundedCapture out = BoundedCapture.start(process.getInputStream(), limit,
+                () -> kill(process, killed, KillReason.STDOUT_LIMIT), "sandbox-stdout");
+        BoundedCapture err = BoundedCapture.start(process.getErrorStream(), limit,
+                () -> kill(process, killed, KillReason.STDERR_LIMIT), "sandbox-stderr");
+        MemoryWatchdog memory = MemoryWatchdog.start(process, request.limits().runMemoryBytes(),
+                () -> kill(process, killed, KillReason.RUN_MEMORY));
         int exit;
         try {
             if (!process.waitFor(request.limits().wallTime().toNanos(), TimeUnit.NANOSECONDS)) {
-                timedOut = true;
-                ProcessTree.kill(process, groupKill);
+                kill(process, killed, KillReason.WALL_CLOCK);
             }
             exit = process.waitFor();
-            if (overflow.get() != null || timedOut) {
+            if (killed.get() != null) {
                 exit = -1;
             }
             out.await(DRAIN_MILLIS);
@@ -88,17 +90,17 @@ final class Launcher {
             Thread.currentThread().interrupt();
             throw new NemotronException("sandbox run interrupted", e);
         } finally {
+            memory.stop();
             ProcessTree.kill(process, groupKill);
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         String stdout = out.text(), stderr = err.text();
-        String overflowName = overflow.get();
-        Verdict.Outcome v = Verdict.of(request, timedOut && overflowName == null, overflowName, exit, stdout, stderr);
+        Verdict.Outcome v = Verdict.of(request, killed.get(), exit, stdout, stderr);
         return new ExecutionResult(v.status(), exit, stdout, stderr, wall, v.detail());
     }
 
-    private void overflowed(Process process, AtomicReference<String> overflow, String stream) {
-        overflow.compareAndSet(null, stream);
+    private void kill(Process process, AtomicReference<KillReason> killed, KillReason why) {
+        killed.compareAndSet(null, why);
         ProcessTree.kill(process, groupKill);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
 public record SandboxCapabilities(SandboxMode mode, String reason, List<Protection> protections) {
     /** Protection names, as used in {@link #protections()}. */
     public static final String WALL_CLOCK = "wall-clock timeout", TREE_KILL = "process-tree kill",
-            CPU = "CPU-time limit", MEMORY = "memory limit", PROCESSES = "process limit", OUTPUT = "output limit",
+            CPU = "CPU-time limit", MEMORY = "memory limit", RUN_MEMORY = "memory limit (whole run)", PROCESSES = "process limit", OUTPUT = "output limit",
             FILE_SIZE = "file size limit", WORKDIR = "private working directory", ENVIRONMENT = "clean environment",
             NETWORK = "no network", READ_ONLY = "read-only filesystem", PRIVILEGES = "no privileges",
             PID_ISOLATION = "process isolation";

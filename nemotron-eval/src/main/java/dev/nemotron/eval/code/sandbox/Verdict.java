@@ -21,20 +21,20 @@ final class Verdict {
     /**
      * The verdict of one run.
      *
-     * @param timedOut  the sandbox killed the run at the wall-clock limit
-     * @param overflow  the name of the stream that passed the output limit, or null
-     * @param exitCode  the exit code (128 + signal for a signal)
+     * @param killed   why the sandbox killed the run, or null when it ended by itself
+     * @param exitCode the exit code (128 + signal for a signal)
      */
-    static Outcome of(ExecutionRequest request, boolean timedOut, String overflow, int exitCode, String stdout,
-            String stderr) {
+    static Outcome of(ExecutionRequest request, KillReason killed, int exitCode, String stdout, String stderr) {
         ResourceLimits limits = request.limits();
-        if (overflow != null) {
-            return new Outcome(ExecutionStatus.OUTPUT_LIMIT,
-                    overflow + " passed the output limit of " + limits.outputBytes() + " bytes; killed");
-        }
-        if (timedOut) {
-            return new Outcome(ExecutionStatus.TIMEOUT,
-                    "killed at the wall-clock limit of " + seconds(limits) + " s");
+        if (killed != null) {
+            return switch (killed) {
+                case STDOUT_LIMIT, STDERR_LIMIT -> new Outcome(ExecutionStatus.OUTPUT_LIMIT, (killed == KillReason.STDOUT_LIMIT
+                        ? "stdout" : "stderr") + " passed the output limit of " + limits.outputBytes() + " bytes; killed");
+                case RUN_MEMORY -> new Outcome(ExecutionStatus.MEMORY, "the run's processes together held more than "
+                        + limits.runMemoryBytes() / ResourceLimits.MIB + " MiB of memory; killed");
+                case WALL_CLOCK -> new Outcome(ExecutionStatus.TIMEOUT,
+                        "killed at the wall-clock limit of " + seconds(limits) + " s");
+            };
         }
         if (exitCode == SetupScript.SETUP_FAILED && stderr.contains(SetupScript.TAG)) {
             return new Outcome(ExecutionStatus.SANDBOX_ERROR, "sandbox setup failed: " + tagLine(stderr));

@@ -129,6 +129,24 @@ class HostilePythonSamplesTest {
     }
 
     @Test
+    void manyProcessesTogetherCannotExceedTheRunMemoryLimit() {
+        String bomb = """
+                import os, time
+                for i in range(8):
+                    if os.fork() == 0:
+                        x = b'x' * (200 * 1024 * 1024)
+                        time.sleep(30)
+                        os._exit(0)
+                time.sleep(30)
+                """;
+        ExecutionResult r = sandbox.run(ExecutionRequest.of(Map.of(), List.of(runner.interpreter().orElseThrow(), "-c", bomb),
+                ResourceLimits.defaults().withRunMemoryBytes(512 * ResourceLimits.MIB).withWallTime(Duration.ofSeconds(20))));
+        assertThat(r.status()).isEqualTo(ExecutionStatus.MEMORY);
+        assertThat(r.detail()).contains("together");
+        assertThat(r.wallTime()).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
     void exitingWithZeroBeforeTheTestsFinishIsNotAPass() {
         assertThat(check("    import sys\n    sys.exit(0)\n").status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(check("    import os\n    os._exit(0)\n").status()).isEqualTo(ExecutionStatus.FAILED);
