@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * ({@link JavacAotCache}) when one could be made.
  *
  * <p>JVM flags for both steps: a 256 MiB heap, serial GC, C1 only and no perf-data file (fast start,
- * small footprint), {@code MALLOC_ARENA_MAX=2}; with them a JVM fits in about 640 MiB of address space,
- * and the default limit is 1 GiB.
+ * small footprint), {@code MALLOC_ARENA_MAX=2}; with them javac and java fit in 768 MiB of address space
+ * (measured), and the default limit is 1 GiB.
  */
 public final class JavaRunner implements LanguageRunner {
     /** The class HumanEval-X tests are in, and so the file name. */

@@ -8,8 +8,8 @@ import java.time.Duration;
  *
  * @param wallTime      wall-clock limit; the whole process tree is killed when it passes
  * @param cpuSeconds    CPU-time limit per process ({@code RLIMIT_CPU}); SIGXCPU at the limit
- * @param memoryBytes   address-space limit per process ({@code RLIMIT_AS}); a JVM needs about
- *                      640 MiB of address space for a 256 MiB heap, so keep at least 1 GiB for Java
+ * @param memoryBytes   address-space limit per process ({@code RLIMIT_AS}); javac and java with a
+ *                      256 MiB heap need about 768 MiB of address space, so keep 1 GiB for Java
  * @param processes     processes and threads ({@code RLIMIT_NPROC}), counted per sandbox where a user
  *                      namespace or a private uid makes that possible (see {@link SandboxCapabilities})
  * @param outputBytes   bytes kept per stream (stdout, stderr); one more byte kills the run
