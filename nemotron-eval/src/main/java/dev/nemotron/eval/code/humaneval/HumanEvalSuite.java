@@ -1,6 +1,7 @@
 package dev.nemotron.eval.code.humaneval;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.Availability;
 import dev.nemotron.eval.code.sandbox.Sandbox;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class HumanEvalSuite {
             throw new NemotronException("parallelism must be at least 1, got " + parallel);
         }
         if (!problems.isEmpty()) {
-            var a = checker.availability(problems.getFirst().language());
+            Availability a = checker.availability(problems.getFirst().language());
             if (!a.available()) {
                 throw new NemotronException("cannot run " + name + ": " + a.reason());
             }

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads one output stream of a sandboxed process on its own thread, keeping at most {@code limit}
@@ -47,7 +46,7 @@ final class BoundedCapture {
 
     /** Waits up to {@code millis} for the stream to end (all writers gone). */
     void await(long millis) throws InterruptedException {
-        thread.join(TimeUnit.MILLISECONDS.toMillis(millis));
+        thread.join(millis);
     }
 
     boolean overflowed() {
