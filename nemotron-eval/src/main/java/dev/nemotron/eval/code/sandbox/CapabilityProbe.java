@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds out which sandbox mode works on this machine by trying it: a probe program runs in the
@@ -38,6 +39,12 @@ final class CapabilityProbe {
         }
         if (tools.prlimit().isEmpty()) {
             return unavailable(tools, "prlimit (util-linux) not found on PATH: untrusted code would run without resource limits");
+        }
+        if (tools.isRoot()) {
+            Optional<String> closed = RunDirectory.closedToOthers(tempRoot);
+            if (closed.isPresent()) {
+                return unavailable(tools, closed.get());
+            }
         }
         String why;
         if (!allowNamespaces) {

@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The private directory of one run: {@code src/} holds the request's files, {@code work/} is where
@@ -53,21 +54,26 @@ final class RunDirectory implements AutoCloseable {
         }
     }
 
-    /** Fails unless every existing directory from {@code dir} up to {@code /} lets other uids pass (o+x). */
-    static void requireReachableByOthers(Path dir) {
+    /**
+     * Why {@code dir} cannot hold run directories for programs of another uid: the first existing
+     * directory from {@code dir} up to {@code /} that does not let others pass ({@code o+x}); empty when
+     * all do.
+     */
+    static Optional<String> closedToOthers(Path dir) {
         for (Path p = dir; p != null; p = p.getParent()) {
             if (!Files.isDirectory(p)) {
                 continue;
             }
             try {
                 if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw new NemotronException("sandbox directory " + dir + " is not reachable by other users (" + p
-                            + " lacks o+x); sandboxed programs run as a private uid: choose another directory or chmod o+x " + p);
+                    return Optional.of("sandbox directory " + dir + " is not reachable by other users (" + p
+                            + " lacks o+x), and sandboxed programs run as a private uid: use another directory or chmod o+x " + p);
                 }
             } catch (IOException e) {
-                throw new NemotronException("cannot read the permissions of " + p + ": " + e.getMessage(), e);
+                return Optional.of("cannot read the permissions of " + p + ": " + e.getMessage());
             }
         }
+        return Optional.empty();
     }
 
     Path root() {

@@ -48,15 +48,13 @@ public final class Sandbox {
      * A freshly probed sandbox.
      *
      * @param tempRoot        where run directories are made; when this JVM runs as root, programs run
-     *                        as a private uid, so every directory on the way must let others pass ({@code o+x})
+     *                        as a private uid, so every directory on the way must let others pass
+     *                        ({@code o+x}): if one does not, the sandbox is {@link SandboxMode#UNAVAILABLE}
+     *                        and its reason names the directory
      * @param allowNamespaces false forces {@link SandboxMode#PLAIN} (to test the degraded mode)
-     * @throws NemotronException when running as root and {@code tempRoot} is not reachable by other uids
      */
     public static Sandbox create(Path tempRoot, boolean allowNamespaces) {
         Path root = tempRoot.toAbsolutePath().normalize();
-        if (HostTools.find().isRoot()) {
-            RunDirectory.requireReachableByOthers(root);
-        }
         return new Sandbox(CapabilityProbe.probe(root, allowNamespaces), root);
     }
 

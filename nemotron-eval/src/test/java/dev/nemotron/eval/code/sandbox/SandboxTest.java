@@ -94,12 +94,15 @@ class SandboxTest {
     }
 
     @Test
-    void anUnreachableTempRootIsRejectedWhenRunningAsRoot(@TempDir Path root) throws IOException {
+    void anUnreachableTempRootMakesTheSandboxUnavailableWhenRunningAsRoot(@TempDir Path root) throws IOException {
         assumeTrue(HostTools.find().isRoot(), "only a root sandbox switches to another uid");
         Path closed = Files.createDirectory(root.resolve("closed"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
-        assertThatThrownBy(() -> Sandbox.create(closed.resolve("runs"), true)).isInstanceOf(NemotronException.class)
-                .hasMessageContaining("not reachable by other users");
+        Sandbox s = Sandbox.create(closed.resolve("runs"), true);
+        assertThat(s.capabilities().mode()).isEqualTo(SandboxMode.UNAVAILABLE);
+        assertThat(s.capabilities().reason()).contains("not reachable by other users").contains(closed.toString());
+        assertThatThrownBy(() -> s.run(ExecutionRequest.of(Map.of(), List.of("true"), ResourceLimits.defaults())))
+                .isInstanceOf(NemotronException.class).hasMessageContaining("code sandbox unavailable");
     }
 
     @Test
