@@ -4,7 +4,9 @@
  * concurrent and resumable runner, metrics with bootstrapped standard errors (exact match,
  * accuracy, avg@k, pass@k), reports (JSON, Markdown, PNG charts) and the thinking-budget sweep;
  * math answer equivalence ({@code dev.nemotron.eval.math}, also the {@code math} reward) and
- * RULER's synthetic long-context tasks ({@code dev.nemotron.eval.ruler}).
+ * RULER's synthetic long-context tasks ({@code dev.nemotron.eval.ruler}); code execution: the
+ * sandbox ({@link dev.nemotron.eval.code.sandbox.Sandbox}), HumanEval and HumanEval-X Java
+ * ({@link dev.nemotron.eval.code.humaneval.HumanEvalSuite}) and pass@k ({@link dev.nemotron.eval.code.PassAtK}).
  *
  * <p>Extension points, found with {@code ServiceLoader}: {@link dev.nemotron.eval.metric.MetricProvider}
  * (scorers), {@link dev.nemotron.eval.filter.AnswerFilterProvider} (answer extraction) and
@@ -19,6 +21,10 @@ module dev.nemotron.eval {
     requires java.desktop;
     requires org.jfree.jfreechart;
 
+    exports dev.nemotron.eval.code;
+    exports dev.nemotron.eval.code.lang;
+    exports dev.nemotron.eval.code.sandbox;
+    exports dev.nemotron.eval.code.humaneval;
     exports dev.nemotron.eval.config;
     exports dev.nemotron.eval.data;
     exports dev.nemotron.eval.filter;
