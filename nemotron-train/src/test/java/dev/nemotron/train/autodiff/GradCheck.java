@@ -2,8 +2,7 @@ package dev.nemotron.train.autodiff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
+import dev.nemotron.train.autodiff.check.GradientCheck;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 
@@ -23,7 +22,7 @@ public final class GradCheck {
     public static final double H = 1e-6;
     public static final double TOL = 1e-6;
     public static final double ATOL = 1e-9;
-    public static final double H4 = 1e-4;
+    public static final double H4 = GradientCheck.H;
 
     private GradCheck() {
     }
@@ -39,40 +38,12 @@ public final class GradCheck {
     }
 
     public static double numeric4(DoubleSupplier f, double[] x, int i) {
-        double saved = x[i];
-        x[i] = saved + 2 * H4;
-        double f2 = f.getAsDouble();
-        x[i] = saved + H4;
-        double f1 = f.getAsDouble();
-        x[i] = saved - H4;
-        double m1 = f.getAsDouble();
-        x[i] = saved - 2 * H4;
-        double m2 = f.getAsDouble();
-        x[i] = saved;
-        return (-f2 + 8 * f1 - 8 * m1 + m2) / (12 * H4);
+        return GradientCheck.numeric(f, x, i);
     }
 
     /** Every coordinate when the tensor has at most {@code k}; else k random ones plus the largest gradient. */
     public static int[] coordinates(double[] analytic, int k, SplittableRandom rnd) {
-        if (analytic.length <= k) {
-            int[] all = new int[analytic.length];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = i;
-            }
-            return all;
-        }
-        Set<Integer> set = new LinkedHashSet<>();
-        int argmax = 0;
-        for (int i = 1; i < analytic.length; i++) {
-            if (Math.abs(analytic[i]) > Math.abs(analytic[argmax])) {
-                argmax = i;
-            }
-        }
-        set.add(argmax);
-        while (set.size() < k + 1) {
-            set.add(rnd.nextInt(analytic.length));
-        }
-        return set.stream().mapToInt(Integer::intValue).toArray();
+        return GradientCheck.coordinates(analytic, k, rnd);
     }
 
     /** Checks {@code analytic} = d f / d {@code x} at {@code coords}; returns the relative error. */

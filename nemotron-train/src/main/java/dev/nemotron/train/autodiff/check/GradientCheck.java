@@ -81,7 +81,8 @@ public final class GradientCheck {
         return new Report(loss, out);
     }
 
-    private static double numeric(java.util.function.DoubleSupplier f, double[] x, int i) {
+    /** The 4-point central difference of {@code f} with respect to {@code x[i]} (h = {@link #H}); {@code x} is restored. */
+    public static double numeric(java.util.function.DoubleSupplier f, double[] x, int i) {
         double saved = x[i];
         x[i] = saved + 2 * H;
         double f2 = f.getAsDouble();
@@ -96,7 +97,7 @@ public final class GradientCheck {
     }
 
     /** Every index when there are at most {@code k}; else the largest gradient plus k random ones. */
-    private static int[] coordinates(double[] analytic, int k, SplittableRandom rnd) {
+    public static int[] coordinates(double[] analytic, int k, SplittableRandom rnd) {
         if (analytic.length <= k) {
             return java.util.stream.IntStream.range(0, analytic.length).toArray();
         }
