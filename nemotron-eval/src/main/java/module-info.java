@@ -42,4 +42,5 @@ module dev.nemotron.eval {
 
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.eval.stage.EvalStageProvider;
     provides dev.nemotron.api.reward.RewardProvider with dev.nemotron.eval.math.MathRewardProvider;
+    provides dev.nemotron.eval.metric.MetricProvider with dev.nemotron.eval.math.MathEquivMetricProvider;
 }
