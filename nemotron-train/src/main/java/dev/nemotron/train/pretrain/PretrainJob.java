@@ -14,6 +14,7 @@ import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.data.LoaderConfig;
 import dev.nemotron.train.fp8.PrecisionPolicy;
+import dev.nemotron.train.io.AtomicFiles;
 import dev.nemotron.train.data.TokenStatistics;
 import dev.nemotron.train.report.ChartOptions;
 import dev.nemotron.train.report.LossChart;
@@ -33,7 +34,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
@@ -151,10 +151,8 @@ public final class PretrainJob {
 
     /** The final model directory, written to a temporary sibling and renamed into place. */
     private Path writeModel(Path dir, Path configJson, Parameters params) {
-        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         try {
-            deleteTree(tmp);
-            Files.createDirectories(tmp);
+            Path tmp = AtomicFiles.stagingDirectory(dir);
             Files.copy(configJson, tmp.resolve("config.json"));
             SafetensorsWriter.write(tmp.resolve("model.safetensors"), params.toTensors(), Map.of("format", "pt"));
             Path tokenizer = tokenizerFile(configJson);
@@ -165,8 +163,7 @@ public final class PretrainJob {
                     Files.copy(tc, tmp.resolve("tokenizer_config.json"));
                 }
             }
-            deleteTree(dir);
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.publishDirectory(tmp, dir);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model to " + dir, e);
@@ -201,13 +198,7 @@ public final class PretrainJob {
         o.put("tokens_per_s", r.tokensPerSecond());
         o.put("peak_heap_bytes", r.peakHeapBytes());
         o.put("unigram_entropy_nats", r.unigramEntropy());
-        try {
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.writeString(file, o.toPrettyString() + "\n");
     }
 
     private static void putNumber(ObjectNode o, String key, double v) {
@@ -223,17 +214,6 @@ public final class PretrainJob {
             return Files.readString(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var files = Files.walk(p)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
         }
     }
 

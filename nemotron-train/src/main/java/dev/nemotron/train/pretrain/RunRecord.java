@@ -3,11 +3,10 @@ package dev.nemotron.train.pretrain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.train.io.AtomicFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,14 +55,7 @@ final class RunRecord {
     static void write(Path out, PretrainSpec spec) {
         ObjectNode o = JSON.createObjectNode();
         settings(spec).forEach(o::put);
-        Path file = out.resolve(FILE);
-        Path tmp = out.resolve("." + FILE + ".tmp");
-        try {
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.writeString(out.resolve(FILE), o.toPrettyString() + "\n");
     }
 
     /** Logs the settings that differ from the recorded run's (no record: nothing to compare). */

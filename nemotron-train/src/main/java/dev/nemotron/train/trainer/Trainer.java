@@ -9,6 +9,7 @@ import dev.nemotron.api.optim.ParameterGroup;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Gradients;
 import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.io.AtomicFiles;
 import dev.nemotron.train.optim.DecayPolicy;
 import dev.nemotron.train.optim.GradientClipping;
 import java.io.IOException;
@@ -98,9 +99,7 @@ public final class Trainer {
                     kept.add(line);
                 }
             }
-            Path tmp = file.resolveSibling(".metrics.jsonl.tmp");
-            Files.write(tmp, kept);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + file, e);
         }

@@ -10,16 +10,14 @@ import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.safetensors.SafetensorsFile;
 import dev.nemotron.arch.safetensors.SafetensorsWriter;
 import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A checkpoint directory in HF layout plus what resuming needs:
@@ -46,10 +44,8 @@ public final class TrainingCheckpoint {
 
     public static void write(Path dir, Path configJson, Parameters params, OptimizerState optimizer, long step,
                              String dataState) {
-        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
         try {
-            deleteTree(tmp);
-            Files.createDirectories(tmp);
+            Path tmp = AtomicFiles.stagingDirectory(dir);
             Files.copy(configJson, tmp.resolve("config.json"));
             SafetensorsWriter.write(tmp.resolve("model.safetensors"), params.toTensors(), Map.of("format", "pt"));
             Map<String, Tensor> state = new LinkedHashMap<>();
@@ -64,8 +60,7 @@ public final class TrainingCheckpoint {
             t.put("step", step);
             t.put("data", dataState);
             Files.writeString(tmp.resolve("trainer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(t));
-            deleteTree(dir);
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.publishDirectory(tmp, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + dir, e);
         }
@@ -98,16 +93,5 @@ public final class TrainingCheckpoint {
 
     private static Tensor f64(double[] v, long[] shape) {
         return new Tensor(DType.F64, shape, MemorySegment.ofArray(v));
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(p)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
     }
 }

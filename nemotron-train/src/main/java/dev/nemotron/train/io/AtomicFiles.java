@@ -1,0 +1,66 @@
+package dev.nemotron.train.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Writes that a crash never leaves half-done: a temporary sibling first, then a rename into place.
+ * Used for checkpoints, run records, metrics rewrites and summaries.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code text} (UTF-8) to {@code file} through {@code .NAME.tmp} and a rename. */
+    public static void writeString(Path file, String text) {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            move(tmp, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Renames {@code from} to {@code to}, replacing it; atomically where the file system can. */
+    public static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A fresh, empty temporary sibling directory {@code .NAME.tmp} of {@code dir} to fill before {@link #publishDirectory}. */
+    public static Path stagingDirectory(Path dir) throws IOException {
+        Path tmp = dir.resolveSibling("." + dir.getFileName() + ".tmp");
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        return tmp;
+    }
+
+    /** Replaces {@code dir} with the filled staging directory {@code tmp}. */
+    public static void publishDirectory(Path tmp, Path dir) throws IOException {
+        deleteTree(dir);
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Deletes {@code p} and everything under it; nothing when it does not exist. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(p)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+}
