@@ -1,0 +1,157 @@
+/*
+ * nemotron_cuda.h: the C ABI of libnemotron_cuda.so, the native CUDA backend of the Nemotron SDK.
+ *
+ * Bound from Java with the FFM API (plugins/backend-cuda, dev.nemotron.backend.cuda.ffi).
+ * Conventions:
+ *   - every function returning int returns NMC_OK (0) on success and NMC_ERR (-1) on failure;
+ *     nmc_last_error() then returns a message for the calling thread (valid until its next call);
+ *   - host pointers are plain host memory (Java heap segments are not allowed: use native
+ *     memory / Arena); nothing is retained after a call returns, except where stated;
+ *   - tensors are dense, row-major, little-endian; shapes follow the HF checkpoint layout;
+ *   - a model and its sessions are used from one thread at a time.
+ */
+#ifndef NEMOTRON_CUDA_H
+#define NEMOTRON_CUDA_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NMC_ABI_VERSION 1
+#define NMC_OK 0
+#define NMC_ERR (-1)
+
+/* Element types (host tensors handed to the library, and the model's compute type). */
+#define NMC_F32 0
+#define NMC_BF16 1
+#define NMC_F16 2
+
+typedef struct nmc_model nmc_model;
+typedef struct nmc_session nmc_session;
+
+/* The model's hyper-parameters (HF config.json of a NemotronH model). */
+typedef struct {
+    int32_t abi_version;          /* NMC_ABI_VERSION */
+    int32_t vocab_size;
+    int32_t hidden_size;
+    int32_t num_layers;
+    const char *pattern;          /* num_layers chars: 'M' Mamba-2, '*' attention, '-' MLP */
+    int32_t intermediate_size;    /* MLP width */
+    int32_t num_attention_heads;
+    int32_t num_key_value_heads;
+    int32_t head_dim;
+    int32_t mamba_num_heads;
+    int32_t mamba_head_dim;
+    int32_t n_groups;
+    int32_t ssm_state_size;
+    int32_t conv_kernel;
+    int32_t chunk_size;           /* prefill scan chunk (tokens) */
+    float norm_eps;               /* layer_norm_epsilon */
+    float dt_min;                 /* time_step_limit[0] (0 = no lower clamp) */
+    float dt_max;                 /* time_step_limit[1] (INFINITY = no upper clamp) */
+    int32_t mamba_proj_bias;      /* 0/1: in_proj/out_proj biases */
+    int32_t use_conv_bias;        /* 0/1 */
+    int32_t attention_bias;       /* 0/1: q/k/v/o biases */
+    int32_t mlp_bias;             /* 0/1: up/down biases */
+    int32_t tie_word_embeddings;  /* 0/1 */
+    int32_t compute_dtype;        /* NMC_F32 (fp32 weights, fp32 GEMMs, no TF32) or NMC_BF16
+                                     (bf16 weights, bf16 GEMM inputs, fp32 accumulation,
+                                     fp32 residual stream and SSM state) */
+} nmc_config;
+
+/* Per-row sampling parameters for on-device sampling. temperature <= 0 means greedy. */
+typedef struct {
+    float temperature;
+    float top_p;                  /* (0, 1]; 1 = no nucleus cut */
+    uint64_t seed;                /* the draw for a row is a function of (seed, slot length) */
+} nmc_sampling;
+
+/* ---- library and device ---- */
+
+int nmc_abi_version(void);
+const char *nmc_last_error(void);
+/* Number of visible CUDA devices (>= 0), or NMC_ERR when the driver/runtime cannot be used
+ * (the message says why: no driver, driver too old, ...). */
+int nmc_device_count(void);
+/* One line describing device `device`: name, compute capability, memory, driver and runtime
+ * versions. Writes at most buflen bytes including the terminating NUL. */
+int nmc_device_describe(int device, char *buf, int buflen);
+
+/* Measured HBM bandwidth of `device`: device-to-device copies of `bytes` bytes, `iters` times,
+ * timed with CUDA events; *gb_per_s counts bytes read plus bytes written (the roofline the
+ * benchmarks compare decode against). */
+int nmc_device_bandwidth(int device, int64_t bytes, int iters, double *gb_per_s);
+
+/* ---- model: weights on the device ---- */
+
+int nmc_model_create(const nmc_config *config, int device, nmc_model **out);
+/* Uploads one checkpoint tensor by its HF name (e.g. "backbone.layers.3.mixer.in_proj.weight";
+ * the prefixes "backbone.", "model." are both accepted), converting from `dtype` to the compute
+ * type. The shape must match the config; unknown names are an error. */
+int nmc_model_set_tensor(nmc_model *model, const char *name, int dtype, int ndim,
+                         const int64_t *shape, const void *host_data);
+/* Fills every weight with deterministic pseudo-random values generated on the device (for
+ * benchmarks of shapes with no checkpoint): linear weights ~ U(-a, a) with a = 1/sqrt(fan_in),
+ * norms 1, A_log = log(1..16), dt_bias ~ softplus^-1(U(0.001, 0.1)), D = 1. */
+int nmc_model_init_random(nmc_model *model, uint64_t seed);
+/* Checks that every weight has been set; required before sessions are created. */
+int nmc_model_finalize(nmc_model *model);
+int64_t nmc_model_weight_bytes(const nmc_model *model);
+void nmc_model_destroy(nmc_model *model);
+
+/* ---- session: caches for up to max_slots sequences ---- */
+
+/* max_seq_len bounds each slot's KV cache; max_prefill_tokens bounds one prefill call. */
+int nmc_session_create(nmc_model *model, int max_slots, int max_seq_len, int max_prefill_tokens,
+                       nmc_session **out);
+void nmc_session_destroy(nmc_session *session);
+/* Empties a slot (length 0, zero conv/SSM state). */
+int nmc_slot_reset(nmc_session *session, int slot);
+/* Tokens seen by the slot, or NMC_ERR. */
+int nmc_slot_length(nmc_session *session, int slot);
+/* Device bytes held by the session's caches and work buffers. */
+int64_t nmc_session_bytes(const nmc_session *session);
+/* Capture decode steps as CUDA graphs (one per batch size, captured on first use); default on. */
+int nmc_session_use_graphs(nmc_session *session, int enable);
+
+/* Appends n tokens to `slot` (n <= max_prefill_tokens). When logits_out is not NULL:
+ * all_logits = 0 writes the last token's logits [vocab]; all_logits = 1 writes [n, vocab]. */
+int nmc_prefill(nmc_session *session, int slot, const int32_t *tokens, int n, int all_logits,
+                float *logits_out);
+/* One token per listed slot (distinct slots), decoded together; logits_out [n, vocab] or NULL. */
+int nmc_decode(nmc_session *session, int n, const int32_t *slots, const int32_t *tokens,
+               float *logits_out);
+/* As nmc_decode, then samples the next token of each row on the device (params[n]); only the
+ * n sampled tokens come back. */
+int nmc_decode_sample(nmc_session *session, int n, const int32_t *slots, const int32_t *tokens,
+                      const nmc_sampling *params, int32_t *tokens_out);
+
+/* ---- single kernels on host arrays (copy in, run, copy out), for the Backend SPI's kernel
+ * interfaces and conformance tests; slow by design. Weights: dtype NMC_F32/BF16/F16. ---- */
+
+int nmc_k_matmul(const float *x, int rows, int in, int w_dtype, const void *w, int out_features,
+                 const void *bias /* nullable, w_dtype */, float *out);
+int nmc_k_rms_norm(const float *x, int rows, int dim, int w_dtype, const void *w, float eps,
+                   float *out);
+int nmc_k_gated_group_rms_norm(const float *y, const float *z, int rows, int dim, int groups,
+                               int w_dtype, const void *w, float eps, float *out);
+/* kind: 0 silu, 1 relu2, 2 softplus; in place */
+int nmc_k_activation(int kind, float *x, int n);
+/* window [C, K-1] nullable, in/out */
+int nmc_k_causal_conv1d(const float *x, int seq_len, int channels, int kernel, int w_dtype,
+                        const void *w, const void *bias /* nullable */, float *window,
+                        float *out);
+/* chunk_size <= 0: recurrent form; state [H,P,N] nullable, in/out; d nullable */
+int nmc_k_ssm_scan(int heads, int head_dim, int groups, int state_size, int seq_len,
+                   int chunk_size, const float *x, const float *dt, const float *a,
+                   const float *b, const float *c, const float *d, float *state, float *y);
+int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv_heads, int head_dim,
+                           float scale, const float *q, const float *k, const float *v,
+                           float *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
