@@ -1,0 +1,279 @@
+// The model's forward pass on the device: prefill of one slot, batched decode (CUDA graphs).
+//
+// rows R, residual h [R, d] (fp32):
+// 1. h = embeddings[tokens]
+// 2. per layer: xn = RMSNorm(h) * norm (compute dtype); h += mixer(xn)  (GEMM with beta = 1)
+//    M: proj = xn in_proj^T          [R, D | conv_dim | H]   (z | xBC | dt)
+//       xbc = silu(conv1d(xBC))      [R, conv_dim]           (window of the slot)
+//       y = scan(x, dt, B, C)        [R, D]                  (state of the slot)
+//       xn = gated_norm(y, z); h += xn out_proj^T
+//    *: proj = xn qkv^T               [R, (qH + 2 kvH) hd]; K, V appended to the cache
+//       xn = attention(q, cache); h += xn o_proj^T
+//    -: proj = xn up^T; xn = relu(proj)^2; h += xn down^T
+// 3. logits = RMSNorm(h) * norm_f . lm_head^T   (only the rows asked for)
+#include "session.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace nmc {
+namespace {
+
+// Which sequence the rows belong to: one slot (prefill) or one slot per row (decode).
+struct Rows {
+    int count;
+    int slot;               // prefill
+    const int32_t *slots;   // decode (device), null for prefill
+};
+
+// y[rows, out] = xn . W^T (+ beta y): the skinny-GEMM kernel for BF16 decode-sized batches
+// (NMC_GEMV=0 turns it off), cuBLAS otherwise.
+int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
+    nmc_model *m = s->m;
+    static const bool gemv_off = std::getenv("NMC_GEMV") != nullptr && std::getenv("NMC_GEMV")[0] == '0';
+    if (m->dtype == NMC_BF16 && !gemv_off && rows <= k::GEMV_PREFERRED_ROWS && k::gemv_supported(rows, in)) {
+        return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream);
+    }
+    return gemm_xwt(m->gemm, m->dtype, s->xn, w, y, rows, in, out, beta);
+}
+
+int linear(nmc_session *s, const void *w, const float *bias, int in, int out, float *y, int rows, float beta) {
+    NMC_TRY(matmul(s, w, in, out, y, rows, beta));
+    if (bias != nullptr) NMC_TRY(k::add_bias(y, out, bias, rows, out, s->m->stream));
+    return NMC_OK;
+}
+
+int mamba(nmc_session *s, int i, const Rows &r) {
+    nmc_model *m = s->m;
+    const Dims &d = m->dims;
+    const LayerWeights &L = m->layers[i];
+    cudaStream_t st = m->stream;
+    NMC_TRY(linear(s, L.in_proj, L.in_proj_b, d.d, d.proj_dim, s->proj, r.count, 0.0f));
+    s->profile.mark(st, "mamba.in_proj");
+    k::Conv cv{};
+    cv.in = s->proj + d.inner;
+    cv.in_stride = d.proj_dim;
+    cv.out = s->xbc;
+    cv.out_stride = d.conv_dim;
+    cv.channels = d.conv_dim;
+    cv.kernel = d.conv_k;
+    cv.w = L.conv_w;
+    cv.bias = L.conv_b;
+    cv.silu = true;
+    int64_t window = (int64_t)d.conv_dim * std::max(d.conv_k - 1, 1);
+    int64_t hpn = (int64_t)d.m_heads * d.m_head_dim * d.state;
+    k::Scan sc{};
+    sc.heads = d.m_heads;
+    sc.head_dim = d.m_head_dim;
+    sc.groups = d.groups;
+    sc.state_size = d.state;
+    sc.x = s->xbc;
+    sc.x_stride = d.conv_dim;
+    sc.b = s->xbc + d.inner;
+    sc.c = s->xbc + d.inner + d.groups * d.state;
+    sc.bc_stride = d.conv_dim;
+    sc.dt = s->proj + d.inner + d.conv_dim;
+    sc.dt_stride = d.proj_dim;
+    sc.dt_bias = L.dt_bias;
+    sc.dt_min = m->cfg.dt_min;
+    sc.dt_max = m->cfg.dt_max;
+    sc.a = L.a;
+    sc.d = L.d;
+    sc.y = s->y;
+    sc.y_stride = d.inner;
+    if (r.slots == nullptr) {
+        NMC_TRY(k::conv_prefill(cv, r.count, s->conv_windows[i] + r.slot * window, st));
+        s->profile.mark(st, "mamba.conv");
+        NMC_TRY(k::scan_chunked(sc, r.count, d.chunk, s->ssm_states[i] + r.slot * hpn, s->scan_ws, st));
+    } else {
+        NMC_TRY(k::conv_step(cv, r.count, s->conv_windows[i], r.slots, st));
+        s->profile.mark(st, "mamba.conv");
+        NMC_TRY(k::scan_step(sc, r.count, s->ssm_states[i], r.slots, st));
+    }
+    s->profile.mark(st, "mamba.scan");
+    NMC_TRY(k::gated_group_rms_norm(s->y, d.inner, s->proj, d.proj_dim, r.count, d.inner, d.groups, L.gnorm,
+                                    m->cfg.norm_eps, s->xn, m->dtype, st));
+    s->profile.mark(st, "mamba.gated_norm");
+    NMC_TRY(linear(s, L.out_proj, L.out_proj_b, d.inner, d.d, s->h, r.count, 1.0f));
+    s->profile.mark(st, "mamba.out_proj");
+    return NMC_OK;
+}
+
+int attention(nmc_session *s, int i, const Rows &r) {
+    nmc_model *m = s->m;
+    const Dims &d = m->dims;
+    const LayerWeights &L = m->layers[i];
+    cudaStream_t st = m->stream;
+    NMC_TRY(linear(s, L.qkv, L.qkv_b, d.d, d.qkv_dim, s->proj, r.count, 0.0f));
+    s->profile.mark(st, "attn.qkv_proj");
+    k::Attn a{};
+    a.q_heads = d.q_heads;
+    a.kv_heads = d.kv_heads;
+    a.head_dim = d.head_dim;
+    a.scale = 1.0f / sqrtf((float)d.head_dim);
+    a.qkv = s->proj;
+    a.qkv_stride = d.qkv_dim;
+    a.out = s->xn;
+    a.out_dtype = m->dtype;
+    NMC_TRY(k::kv_append(a, s->kv[i], r.count, s->d_len, r.slots, r.slot, st));
+    if (r.slots == nullptr) {
+        if (k::attention_prefill_tc_supported(a, s->kv[i])) {
+            NMC_TRY(k::attention_prefill_tc(a, s->kv[i], r.count, s->d_len, r.slot, st));
+        } else {
+            NMC_TRY(k::attention_prefill(a, s->kv[i], r.count, s->d_len, r.slot, st));
+        }
+    } else {
+        NMC_TRY(k::attention_decode(a, s->kv[i], r.count, s->d_len, r.slots, s->attn_ws, st));
+    }
+    s->profile.mark(st, "attn.attention");
+    NMC_TRY(linear(s, L.o_proj, L.o_b, d.q_heads * d.head_dim, d.d, s->h, r.count, 1.0f));
+    s->profile.mark(st, "attn.o_proj");
+    return NMC_OK;
+}
+
+int mlp(nmc_session *s, int i, const Rows &r) {
+    nmc_model *m = s->m;
+    const Dims &d = m->dims;
+    const LayerWeights &L = m->layers[i];
+    NMC_TRY(linear(s, L.up, L.up_b, d.d, d.mlp, s->proj, r.count, 0.0f));
+    s->profile.mark(m->stream, "mlp.up");
+    NMC_TRY(k::relu2(s->proj, d.mlp, r.count, d.mlp, s->xn, m->dtype, m->stream));
+    s->profile.mark(m->stream, "mlp.relu2");
+    NMC_TRY(linear(s, L.down, L.down_b, d.mlp, d.d, s->h, r.count, 1.0f));
+    s->profile.mark(m->stream, "mlp.down");
+    return NMC_OK;
+}
+
+// Steps 1 and 2 for the rows' tokens (already in d_tokens).
+int layers(nmc_session *s, const Rows &r) {
+    nmc_model *m = s->m;
+    const Dims &d = m->dims;
+    s->profile.start(m->stream);
+    NMC_TRY(k::embed(s->d_tokens, r.count, m->embed, m->dtype, d.d, s->h, m->stream));
+    s->profile.mark(m->stream, "embed");
+    for (int i = 0; i < d.layers; i++) {
+        NMC_TRY(k::rms_norm(s->h, r.count, d.d, m->layers[i].norm, m->cfg.norm_eps, s->xn, m->dtype, m->stream));
+        s->profile.mark(m->stream, "norm");
+        char kind = m->pattern[i];
+        NMC_TRY(kind == 'M' ? mamba(s, i, r) : kind == '*' ? attention(s, i, r) : mlp(s, i, r));
+    }
+    return NMC_OK;
+}
+
+// Step 3 for rows [first, first + count) of h, into s->logits.
+int lm_head(nmc_session *s, int first, int count) {
+    nmc_model *m = s->m;
+    const Dims &d = m->dims;
+    s->profile.start(m->stream);
+    NMC_TRY(k::rms_norm(s->h + (int64_t)first * d.d, count, d.d, m->norm_f, m->cfg.norm_eps, s->xn, m->dtype, m->stream));
+    NMC_TRY(matmul(s, m->lm_head, d.d, d.vocab, s->logits, count, 0.0f));
+    s->profile.mark(m->stream, "lm_head");
+    return NMC_OK;
+}
+
+// The decode step for n rows whose tokens/slots/params are on the device.
+int decode_body(nmc_session *s, int n, bool sampled) {
+    nmc_model *m = s->m;
+    Rows r{n, 0, s->d_slots};
+    NMC_TRY(layers(s, r));
+    NMC_TRY(lm_head(s, 0, n));
+    if (sampled) NMC_TRY(k::sample(s->logits, n, m->dims.vocab, s->d_params, s->d_len, s->d_slots, s->d_out, m->stream));
+    NMC_TRY(k::advance_lengths(s->d_len, s->d_slots, 0, n, 1, m->stream));
+    s->profile.mark(m->stream, "sample");
+    return NMC_OK;
+}
+
+int run_decode(nmc_session *s, int n, bool sampled) {
+    cudaStream_t st = s->m->stream;
+    if (!s->use_graphs) return decode_body(s, n, sampled);
+    auto key = std::make_pair(n, sampled);
+    auto it = s->graphs.find(key);
+    if (it == s->graphs.end()) {
+        NMC_CUDA(cudaStreamBeginCapture(st, cudaStreamCaptureModeThreadLocal));
+        int rc = decode_body(s, n, sampled);
+        cudaGraph_t graph = nullptr;
+        cudaError_t end = cudaStreamEndCapture(st, &graph);
+        if (rc != NMC_OK) {
+            if (graph) cudaGraphDestroy(graph);
+            return rc;
+        }
+        if (end != cudaSuccess) return cuda_fail(end, "decode graph capture");
+        cudaGraphExec_t exec = nullptr;
+        cudaError_t inst = cudaGraphInstantiate(&exec, graph, 0);
+        cudaGraphDestroy(graph);
+        if (inst != cudaSuccess) return cuda_fail(inst, "decode graph instantiate");
+        it = s->graphs.emplace(key, exec).first;
+    }
+    NMC_CUDA(cudaGraphLaunch(it->second, st));
+    return NMC_OK;
+}
+
+}  // namespace
+
+int prefill(nmc_session *s, int slot, const int32_t *tokens, int n, int all_logits, float *logits_out) {
+    if (s == nullptr || tokens == nullptr) return fail("nmc_prefill: null argument");
+    if (slot < 0 || slot >= s->max_slots) return fail("nmc_prefill: no slot " + std::to_string(slot));
+    if (n <= 0) return fail("nmc_prefill: no tokens");
+    nmc_model *m = s->m;
+    const Dims &d = m->dims;
+    for (int i = 0; i < n; i++) {
+        if (tokens[i] < 0 || tokens[i] >= d.vocab) return fail("token id " + std::to_string(tokens[i]) + " outside the vocabulary of " + std::to_string(d.vocab));
+    }
+    if (d.n_attn > 0 && s->h_len[slot] + n > s->max_seq) {
+        return fail("slot " + std::to_string(slot) + " would hold " + std::to_string(s->h_len[slot] + n) + " tokens; the session allows " + std::to_string(s->max_seq));
+    }
+    NMC_CUDA(cudaSetDevice(m->device));
+    cudaStream_t st = m->stream;
+    for (int done = 0; done < n;) {
+        int piece = std::min(n - done, s->max_prefill);
+        NMC_CUDA(cudaMemcpyAsync(s->d_tokens, tokens + done, piece * sizeof(int32_t), cudaMemcpyHostToDevice, st));
+        NMC_TRY(layers(s, Rows{piece, slot, nullptr}));
+        if (logits_out != nullptr && all_logits) {
+            for (int r0 = 0; r0 < piece; r0 += s->logit_rows) {
+                int rows = std::min(s->logit_rows, piece - r0);
+                NMC_TRY(lm_head(s, r0, rows));
+                NMC_CUDA(cudaMemcpyAsync(logits_out + (int64_t)(done + r0) * d.vocab, s->logits,
+                                         (size_t)rows * d.vocab * sizeof(float), cudaMemcpyDeviceToHost, st));
+            }
+        } else if (logits_out != nullptr && done + piece == n) {
+            NMC_TRY(lm_head(s, piece - 1, 1));
+            NMC_CUDA(cudaMemcpyAsync(logits_out, s->logits, (size_t)d.vocab * sizeof(float), cudaMemcpyDeviceToHost, st));
+        }
+        NMC_TRY(k::advance_lengths(s->d_len, nullptr, slot, 1, piece, st));
+        NMC_CUDA(cudaStreamSynchronize(st));
+        s->h_len[slot] += piece;
+        done += piece;
+    }
+    return NMC_OK;
+}
+
+int decode(nmc_session *s, int n, const int32_t *slots, const int32_t *tokens, const nmc_sampling *params,
+           float *logits_out, int32_t *tokens_out) {
+    if (s == nullptr || slots == nullptr || tokens == nullptr) return fail("nmc_decode: null argument");
+    if (n <= 0 || n > s->max_slots) return fail("nmc_decode: " + std::to_string(n) + " rows; the session has " + std::to_string(s->max_slots) + " slots");
+    nmc_model *m = s->m;
+    const Dims &d = m->dims;
+    std::vector<bool> seen(s->max_slots, false);
+    for (int i = 0; i < n; i++) {
+        if (slots[i] < 0 || slots[i] >= s->max_slots || seen[slots[i]]) return fail("nmc_decode: slot " + std::to_string(slots[i]) + " is out of range or listed twice");
+        seen[slots[i]] = true;
+        if (tokens[i] < 0 || tokens[i] >= d.vocab) return fail("token id " + std::to_string(tokens[i]) + " outside the vocabulary of " + std::to_string(d.vocab));
+        if (d.n_attn > 0 && s->h_len[slots[i]] + 1 > s->max_seq) return fail("slot " + std::to_string(slots[i]) + " is full (" + std::to_string(s->max_seq) + " tokens)");
+    }
+    NMC_CUDA(cudaSetDevice(m->device));
+    cudaStream_t st = m->stream;
+    NMC_CUDA(cudaMemcpyAsync(s->d_tokens, tokens, n * sizeof(int32_t), cudaMemcpyHostToDevice, st));
+    NMC_CUDA(cudaMemcpyAsync(s->d_slots, slots, n * sizeof(int32_t), cudaMemcpyHostToDevice, st));
+    bool sampled = params != nullptr;
+    if (sampled) NMC_CUDA(cudaMemcpyAsync(s->d_params, params, n * sizeof(nmc_sampling), cudaMemcpyHostToDevice, st));
+    NMC_TRY(run_decode(s, n, sampled));
+    if (logits_out != nullptr) {
+        NMC_CUDA(cudaMemcpyAsync(logits_out, s->logits, (size_t)n * d.vocab * sizeof(float), cudaMemcpyDeviceToHost, st));
+    }
+    if (tokens_out != nullptr) NMC_CUDA(cudaMemcpyAsync(tokens_out, s->d_out, n * sizeof(int32_t), cudaMemcpyDeviceToHost, st));
+    NMC_CUDA(cudaStreamSynchronize(st));
+    for (int i = 0; i < n; i++) s->h_len[slots[i]] += 1;
+    return NMC_OK;
+}
+
+}  // namespace nmc

@@ -1,0 +1,198 @@
+// nmc_k_*: single kernels on host arrays (copy in, run, copy out) for the Backend SPI's kernel
+// interfaces and for conformance tests against the pure-Java reference. Slow by design.
+#include "gemm.h"
+#include "kernels/kernels.h"
+
+#include <vector>
+
+namespace {
+
+size_t dtype_bytes(int dtype) { return dtype == NMC_F32 ? 4 : 2; }
+
+// Device copies that are freed when the call returns.
+class Scratch {
+  public:
+    ~Scratch() {
+        for (void *p : ptrs_) cudaFree(p);
+        if (stream_) cudaStreamDestroy(stream_);
+    }
+    int init() {
+        NMC_CUDA(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+        return NMC_OK;
+    }
+    cudaStream_t stream() const { return stream_; }
+    // A device buffer of `bytes`, filled from `host` when not null.
+    int buffer(void **out, size_t bytes, const void *host) {
+        *out = nullptr;
+        NMC_CUDA(cudaMalloc(out, bytes > 0 ? bytes : 16));
+        ptrs_.push_back(*out);
+        if (host != nullptr && bytes > 0) NMC_CUDA(cudaMemcpyAsync(*out, host, bytes, cudaMemcpyHostToDevice, stream_));
+        return NMC_OK;
+    }
+    template <typename T>
+    int floats(T **out, int64_t count, const void *host) {
+        void *p;
+        NMC_TRY(buffer(&p, (size_t)count * sizeof(float), host));
+        *out = static_cast<T *>(p);
+        return NMC_OK;
+    }
+    // A weight converted to fp32 on the device (null stays null).
+    int weight_f32(const float **out, const void *host, int dtype, int64_t count) {
+        *out = nullptr;
+        if (host == nullptr) return NMC_OK;
+        void *raw, *f;
+        NMC_TRY(buffer(&raw, (size_t)count * dtype_bytes(dtype), host));
+        NMC_TRY(buffer(&f, (size_t)count * sizeof(float), nullptr));
+        NMC_TRY(nmc::k::convert(f, NMC_F32, raw, dtype, count, stream_));
+        *out = static_cast<const float *>(f);
+        return NMC_OK;
+    }
+    int download(void *host, const void *dev, size_t bytes) {
+        NMC_CUDA(cudaMemcpyAsync(host, dev, bytes, cudaMemcpyDeviceToHost, stream_));
+        NMC_CUDA(cudaStreamSynchronize(stream_));
+        return NMC_OK;
+    }
+
+  private:
+    cudaStream_t stream_ = nullptr;
+    std::vector<void *> ptrs_;
+};
+
+int check_dtype(int dtype) {
+    return (dtype == NMC_F32 || dtype == NMC_BF16 || dtype == NMC_F16) ? NMC_OK : nmc::fail("unsupported weight dtype code " + std::to_string(dtype));
+}
+
+}  // namespace
+
+extern "C" int nmc_k_matmul(const float *x, int rows, int in, int w_dtype, const void *w, int out_features,
+                            const void *bias, float *out) {
+    NMC_TRY(check_dtype(w_dtype));
+    Scratch s;
+    NMC_TRY(s.init());
+    float *dx, *dy;
+    const float *dw, *db;
+    NMC_TRY(s.floats(&dx, (int64_t)rows * in, x));
+    NMC_TRY(s.weight_f32(&dw, w, w_dtype, (int64_t)out_features * in));
+    NMC_TRY(s.weight_f32(&db, bias, w_dtype, out_features));
+    NMC_TRY(s.floats(&dy, (int64_t)rows * out_features, nullptr));
+    nmc::Gemm gemm;
+    int rc = nmc::gemm_create(gemm, s.stream());
+    if (rc == NMC_OK) rc = nmc::gemm_xwt(gemm, NMC_F32, dx, dw, dy, rows, in, out_features, 0.0f);
+    if (rc == NMC_OK && db) rc = nmc::k::add_bias(dy, out_features, db, rows, out_features, s.stream());
+    if (rc == NMC_OK) rc = s.download(out, dy, (size_t)rows * out_features * sizeof(float));
+    cudaStreamSynchronize(s.stream());
+    nmc::gemm_destroy(gemm);
+    return rc;
+}
+
+extern "C" int nmc_k_rms_norm(const float *x, int rows, int dim, int w_dtype, const void *w, float eps, float *out) {
+    NMC_TRY(check_dtype(w_dtype));
+    Scratch s;
+    NMC_TRY(s.init());
+    float *dx, *dy;
+    const float *dw;
+    NMC_TRY(s.floats(&dx, (int64_t)rows * dim, x));
+    NMC_TRY(s.weight_f32(&dw, w, w_dtype, dim));
+    NMC_TRY(s.floats(&dy, (int64_t)rows * dim, nullptr));
+    NMC_TRY(nmc::k::rms_norm(dx, rows, dim, dw, eps, dy, NMC_F32, s.stream()));
+    return s.download(out, dy, (size_t)rows * dim * sizeof(float));
+}
+
+extern "C" int nmc_k_gated_group_rms_norm(const float *y, const float *z, int rows, int dim, int groups, int w_dtype,
+                                          const void *w, float eps, float *out) {
+    NMC_TRY(check_dtype(w_dtype));
+    Scratch s;
+    NMC_TRY(s.init());
+    float *dy, *dz, *dout;
+    const float *dw;
+    NMC_TRY(s.floats(&dy, (int64_t)rows * dim, y));
+    NMC_TRY(s.floats(&dz, (int64_t)rows * dim, z));
+    NMC_TRY(s.weight_f32(&dw, w, w_dtype, dim));
+    NMC_TRY(s.floats(&dout, (int64_t)rows * dim, nullptr));
+    NMC_TRY(nmc::k::gated_group_rms_norm(dy, dim, dz, dim, rows, dim, groups, dw, eps, dout, NMC_F32, s.stream()));
+    return s.download(out, dout, (size_t)rows * dim * sizeof(float));
+}
+
+extern "C" int nmc_k_activation(int kind, float *x, int n) {
+    if (kind < 0 || kind > 2) return nmc::fail("activation kind must be 0 (silu), 1 (relu2) or 2 (softplus)");
+    Scratch s;
+    NMC_TRY(s.init());
+    float *dx;
+    NMC_TRY(s.floats(&dx, n, x));
+    NMC_TRY(nmc::k::activation(kind, dx, n, s.stream()));
+    return s.download(x, dx, (size_t)n * sizeof(float));
+}
+
+extern "C" int nmc_k_causal_conv1d(const float *x, int seq_len, int channels, int kernel, int w_dtype, const void *w,
+                                   const void *bias, float *window, float *out) {
+    NMC_TRY(check_dtype(w_dtype));
+    Scratch s;
+    NMC_TRY(s.init());
+    float *dx, *dout, *dwin = nullptr;
+    const float *dw, *db;
+    int64_t win = (int64_t)channels * (kernel - 1);
+    NMC_TRY(s.floats(&dx, (int64_t)seq_len * channels, x));
+    NMC_TRY(s.weight_f32(&dw, w, w_dtype, (int64_t)channels * kernel));
+    NMC_TRY(s.weight_f32(&db, bias, w_dtype, channels));
+    NMC_TRY(s.floats(&dout, (int64_t)seq_len * channels, nullptr));
+    if (window != nullptr) NMC_TRY(s.floats(&dwin, win, window));
+    nmc::k::Conv cv{dx, channels, dout, channels, channels, kernel, dw, db, false};
+    NMC_TRY(nmc::k::conv_prefill(cv, seq_len, dwin, s.stream()));
+    if (window != nullptr && win > 0) NMC_TRY(s.download(window, dwin, (size_t)win * sizeof(float)));
+    return s.download(out, dout, (size_t)seq_len * channels * sizeof(float));
+}
+
+extern "C" int nmc_k_ssm_scan(int heads, int head_dim, int groups, int state_size, int seq_len, int chunk_size,
+                              const float *x, const float *dt, const float *a, const float *b, const float *c,
+                              const float *d, float *state, float *y) {
+    if (heads <= 0 || head_dim <= 0 || groups <= 0 || state_size <= 0 || heads % groups != 0) {
+        return nmc::fail("ssm scan: sizes must be positive and heads divisible by groups");
+    }
+    Scratch s;
+    NMC_TRY(s.init());
+    int64_t inner = (int64_t)heads * head_dim, gn = (int64_t)groups * state_size, hpn = inner * state_size;
+    float *dx, *ddt, *da, *db, *dc, *dd = nullptr, *dstate = nullptr, *dy, *ws = nullptr;
+    NMC_TRY(s.floats(&dx, seq_len * inner, x));
+    NMC_TRY(s.floats(&ddt, (int64_t)seq_len * heads, dt));
+    NMC_TRY(s.floats(&da, heads, a));
+    NMC_TRY(s.floats(&db, seq_len * gn, b));
+    NMC_TRY(s.floats(&dc, seq_len * gn, c));
+    if (d != nullptr) NMC_TRY(s.floats(&dd, heads, d));
+    if (state != nullptr) NMC_TRY(s.floats(&dstate, hpn, state));
+    NMC_TRY(s.floats(&dy, seq_len * inner, nullptr));
+    nmc::k::Scan sc{heads, head_dim, groups, state_size, dx, (int)inner, db, dc, (int)gn, ddt, heads,
+                    nullptr, 0.0f, 0.0f, da, dd, dy, (int)inner};
+    if (chunk_size > 0 && chunk_size < seq_len) {
+        NMC_TRY(s.floats(&ws, nmc::k::scan_workspace_floats(sc, seq_len, chunk_size), nullptr));
+        NMC_TRY(nmc::k::scan_chunked(sc, seq_len, chunk_size, dstate, ws, s.stream()));
+    } else {
+        NMC_TRY(nmc::k::scan_chunked(sc, seq_len, 0, dstate, nullptr, s.stream()));
+    }
+    if (state != nullptr) NMC_TRY(s.download(state, dstate, (size_t)hpn * sizeof(float)));
+    return s.download(y, dy, (size_t)seq_len * inner * sizeof(float));
+}
+
+extern "C" int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv_heads, int head_dim, float scale,
+                                      const float *q, const float *k, const float *v, float *out) {
+    if (queries <= 0 || keys < queries || q_heads <= 0 || kv_heads <= 0 || head_dim <= 0 || q_heads % kv_heads != 0) {
+        return nmc::fail("attention: need 0 < queries <= keys and q_heads divisible by kv_heads");
+    }
+    Scratch s;
+    NMC_TRY(s.init());
+    // Lay the keys out as a one-slot cache and the queries as qkv rows (k, v parts unused).
+    int qw = q_heads * head_dim, kvw = kv_heads * head_dim, stride = qw + 2 * kvw;
+    std::vector<float> rows((size_t)queries * stride, 0.0f);
+    for (int i = 0; i < queries; i++) std::copy(q + (int64_t)i * qw, q + (int64_t)(i + 1) * qw, rows.begin() + (int64_t)i * stride);
+    float *dqkv, *dk, *dv, *dout;
+    int32_t *dlen;
+    int32_t len0 = keys - queries;
+    NMC_TRY(s.floats(&dqkv, (int64_t)queries * stride, rows.data()));
+    NMC_TRY(s.floats(&dk, (int64_t)keys * kvw, k));
+    NMC_TRY(s.floats(&dv, (int64_t)keys * kvw, v));
+    NMC_TRY(s.floats(&dout, (int64_t)queries * qw, nullptr));
+    NMC_TRY(s.floats(&dlen, 1, &len0));
+    nmc::k::KvCache cache{dk, dv, NMC_F32, keys};
+    nmc::k::Attn at{q_heads, kv_heads, head_dim, scale, dqkv, stride, dout, NMC_F32};
+    NMC_TRY(nmc::k::attention_prefill(at, cache, queries, dlen, 0, s.stream()));
+    return s.download(out, dout, (size_t)queries * qw * sizeof(float));
+}

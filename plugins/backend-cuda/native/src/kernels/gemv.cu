@@ -1,0 +1,89 @@
+// Skinny GEMM for decode: y[r, o] = sum_i x[r, i] W[o, i] + beta y[r, o] for R <= 8 rows, BF16
+// x and W, fp32 accumulation. Memory-bound: every weight is read once per step, so the kernel
+// is built to stream W at full bandwidth.
+//
+// One warp per output feature o; each lane reads 8 consecutive weights (16 bytes) at a time,
+// two such loads in flight per iteration, and the R rows of x (L1-resident) at the same columns.
+// The R partial sums are reduced across the warp at the end.
+#include "kernels.h"
+#include "device_math.cuh"
+
+namespace nmc::k {
+namespace {
+
+constexpr int WARPS = 8;
+
+__device__ __forceinline__ void fma8(float &acc, const uint4 &w, const uint4 &x) {
+    const __nv_bfloat162 *w2 = reinterpret_cast<const __nv_bfloat162 *>(&w);
+    const __nv_bfloat162 *x2 = reinterpret_cast<const __nv_bfloat162 *>(&x);
+#pragma unroll
+    for (int j = 0; j < 4; j++) {
+        float2 wf = __bfloat1622float2(w2[j]), xf = __bfloat1622float2(x2[j]);
+        acc = fmaf(wf.x, xf.x, acc);
+        acc = fmaf(wf.y, xf.y, acc);
+    }
+}
+
+template <int R>
+__global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x, const __nv_bfloat16 *w, float *y,
+                                                          int in, int out, float beta) {
+    int lane = threadIdx.x & 31;
+    int o = blockIdx.x * WARPS + (threadIdx.x >> 5);
+    if (o >= out) return;
+    const uint4 *wrow = reinterpret_cast<const uint4 *>(w + (int64_t)o * in);
+    int chunks = in / 8;  // 16-byte chunks per row
+    float acc[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) acc[r] = 0.0f;
+    int c = lane;
+    for (; c + 32 < chunks; c += 64) {
+        uint4 w0 = __ldcs(wrow + c), w1 = __ldcs(wrow + c + 32);  // streamed: not kept in cache
+#pragma unroll
+        for (int r = 0; r < R; r++) {
+            const uint4 *xr = reinterpret_cast<const uint4 *>(x + (int64_t)r * in);
+            fma8(acc[r], w0, __ldg(xr + c));
+            fma8(acc[r], w1, __ldg(xr + c + 32));
+        }
+    }
+    if (c < chunks) {
+        uint4 w0 = __ldcs(wrow + c);
+#pragma unroll
+        for (int r = 0; r < R; r++) fma8(acc[r], w0, __ldg(reinterpret_cast<const uint4 *>(x + (int64_t)r * in) + c));
+    }
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        float v = warp_sum(acc[r]);
+        if (lane == 0) {
+            float *dst = y + (int64_t)r * out + o;
+            *dst = beta == 0.0f ? v : v + beta * *dst;
+        }
+    }
+}
+
+template <int R>
+int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream) {
+    gemv_kernel<R><<<(out + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(
+        static_cast<const __nv_bfloat16 *>(x), static_cast<const __nv_bfloat16 *>(w), y, in, out, beta);
+    NMC_LAUNCHED("gemv");
+    return NMC_OK;
+}
+
+}  // namespace
+
+bool gemv_supported(int rows, int in) { return rows >= 1 && rows <= GEMV_MAX_ROWS && in % 8 == 0; }
+
+int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream) {
+    switch (rows) {
+        case 1: return launch<1>(x, w, y, in, out, beta, stream);
+        case 2: return launch<2>(x, w, y, in, out, beta, stream);
+        case 3: return launch<3>(x, w, y, in, out, beta, stream);
+        case 4: return launch<4>(x, w, y, in, out, beta, stream);
+        case 5: return launch<5>(x, w, y, in, out, beta, stream);
+        case 6: return launch<6>(x, w, y, in, out, beta, stream);
+        case 7: return launch<7>(x, w, y, in, out, beta, stream);
+        case 8: return launch<8>(x, w, y, in, out, beta, stream);
+        default: return nmc::fail("gemv: 1 to 8 rows");
+    }
+}
+
+}  // namespace nmc::k

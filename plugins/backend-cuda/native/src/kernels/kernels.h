@@ -1,0 +1,129 @@
+// Launchers of the library's kernels. Every launcher enqueues on `stream`, checks the launch and
+// returns NMC_OK / NMC_ERR. Activations are fp32 unless a parameter names a dtype; "compute
+// dtype" buffers (GEMM inputs, weights, KV cache) are NMC_F32 or NMC_BF16.
+#pragma once
+
+#include "../nmc_internal.h"
+
+namespace nmc::k {
+
+// ---- elementwise (elementwise.cu) ----
+// h[r, :] = table[tokens[r], :] as fp32                 table [vocab, dim] in `dtype`
+int embed(const int32_t *tokens, int rows, const void *table, int dtype, int dim, float *h,
+          cudaStream_t stream);
+// dst[i] = src[i] converted; host-side shapes are flat
+int convert(void *dst, int dst_dtype, const void *src, int src_dtype, int64_t n, cudaStream_t stream);
+// dst[i] ~ U(lo, hi) from a counter-based hash of (seed, i)
+int fill_uniform(void *dst, int dtype, int64_t n, float lo, float hi, uint64_t seed,
+                 cudaStream_t stream);
+// y[r, c] += bias[c] for c < dim, rows of `stride`
+int add_bias(float *y, int stride, const float *bias, int rows, int dim, cudaStream_t stream);
+// out[r, c] = max(x, 0)^2 in out_dtype; x rows of x_stride, out rows dense [rows, dim]
+int relu2(const float *x, int x_stride, int rows, int dim, void *out, int out_dtype,
+          cudaStream_t stream);
+// kind 0 silu, 1 relu2, 2 softplus, in place
+int activation(int kind, float *x, int64_t n, cudaStream_t stream);
+// lengths[slot] += add for a single slot (slots == nullptr) or for each slots[r], r < rows
+int advance_lengths(int32_t *lengths, const int32_t *slots, int slot, int rows, int add,
+                    cudaStream_t stream);
+
+// ---- skinny BF16 GEMM for decode (gemv.cu) ----
+constexpr int GEMV_MAX_ROWS = 8;
+// Above this many rows cuBLAS is faster (measured on the H200, Nano-9B shapes: at 2 rows cuBLAS
+// is 4 % faster, at 8 rows twice as fast; at 1 row this kernel is 5 % faster).
+constexpr int GEMV_PREFERRED_ROWS = 1;
+// Whether gemv_bf16 handles this shape (rows 1..8, in a multiple of 8).
+bool gemv_supported(int rows, int in);
+// y[rows, out] (fp32) = x[rows, in] . W[out, in]^T + beta * y, x and W in BF16.
+int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream);
+
+// ---- normalisation (norm.cu) ----
+// out[r] = w * x[r] / sqrt(mean(x[r]^2) + eps), written in out_dtype (dense [rows, dim])
+int rms_norm(const float *x, int rows, int dim, const float *w, float eps, void *out, int out_dtype,
+             cudaStream_t stream);
+// t = y * silu(z); RMS-normalised within each of `groups` groups; times w; out dense [rows, dim]
+int gated_group_rms_norm(const float *y, int y_stride, const float *z, int z_stride, int rows,
+                         int dim, int groups, const float *w, float eps, void *out, int out_dtype,
+                         cudaStream_t stream);
+
+// ---- causal depthwise conv (conv1d.cu) ----
+struct Conv {
+    const float *in;    // [L, C] rows of in_stride
+    int in_stride;
+    float *out;         // [L, C] rows of out_stride
+    int out_stride;
+    int channels;       // C
+    int kernel;         // K
+    const float *w;     // [C, K]
+    const float *bias;  // [C] or null
+    bool silu;          // apply silu after the bias
+};
+// Prefill of L tokens of one sequence; window [C, K-1] (oldest first) or null for zeros. When
+// the window is not null it is replaced by the last K-1 inputs.
+int conv_prefill(const Conv &conv, int seq_len, float *window, cudaStream_t stream);
+// One token per row; row r uses the window windows + slots[r] * C * (K-1) and advances it.
+int conv_step(const Conv &conv, int rows, float *windows, const int32_t *slots, cudaStream_t stream);
+
+// ---- Mamba-2 selective scan (ssm_scan.cu) ----
+struct Scan {
+    int heads, head_dim, groups, state_size;  // H, P, G, N
+    const float *x;     // [L, H*P] rows of x_stride
+    int x_stride;
+    const float *b;     // [L, G*N] rows of bc_stride
+    const float *c;     // [L, G*N] rows of bc_stride
+    int bc_stride;
+    const float *dt;    // [L, H] rows of dt_stride: raw (dt_bias != null) or final
+    int dt_stride;
+    const float *dt_bias;  // [H] or null: dt = clamp(softplus(dt + dt_bias), dt_min, dt_max)
+    float dt_min, dt_max;
+    const float *a;     // [H], negative
+    const float *d;     // [H] or null
+    float *y;           // [L, H*P] rows of y_stride
+    int y_stride;
+};
+// Floats of workspace scan_chunked needs for seq_len tokens in chunks of `chunk`.
+int64_t scan_workspace_floats(const Scan &scan, int seq_len, int chunk);
+// Chunk-parallel prefill scan of one sequence; state [H,P,N] in/out, or null (zeros, dropped).
+int scan_chunked(const Scan &scan, int seq_len, int chunk, float *state, float *workspace,
+                 cudaStream_t stream);
+// One token per row; row r updates states + slots[r] * H*P*N.
+int scan_step(const Scan &scan, int rows, float *states, const int32_t *slots, cudaStream_t stream);
+
+// ---- attention (attention.cu) ----
+struct KvCache {
+    void *k, *v;        // [slots, max_seq, kv_heads, head_dim] in dtype
+    int dtype;
+    int max_seq;
+};
+struct Attn {
+    int q_heads, kv_heads, head_dim;
+    float scale;
+    const float *qkv;   // rows of [q (qH*hd) | k (kvH*hd) | v (kvH*hd)], row stride qkv_stride
+    int qkv_stride;
+    void *out;          // [rows, qH*hd] dense, out_dtype
+    int out_dtype;
+};
+// Writes the rows' K and V into the cache. Prefill (slots == null): row r of `slot` goes to
+// position lengths[slot] + r. Decode: row r goes to position lengths[slots[r]] of slots[r].
+int kv_append(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths,
+              const int32_t *slots, int slot, cudaStream_t stream);
+// Causal attention of `rows` new queries of `slot` (already appended) over the slot's cache.
+int attention_prefill(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths,
+                      int slot, cudaStream_t stream);
+// The same on tensor cores (attention_tc.cu): BF16 cache, head_dim a multiple of 16, <= 128.
+bool attention_prefill_tc_supported(const Attn &attn, const KvCache &cache);
+int attention_prefill_tc(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
+                         cudaStream_t stream);
+// One query per row over its slot's cache (after kv_append): keys 0..lengths[slot].
+// Split along the sequence; workspace of attention_decode_workspace_floats.
+int64_t attention_decode_workspace_floats(const Attn &attn, const KvCache &cache, int rows);
+int attention_decode(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths,
+                     const int32_t *slots, float *workspace, cudaStream_t stream);
+
+// ---- sampling (sampling.cu) ----
+// tokens[r] = sample of logits[r] (overwritten: probabilities) with params[r]; the draw uses
+// (params[r].seed, lengths[slots[r]]).
+int sample(float *logits, int rows, int vocab, const nmc_sampling *params, const int32_t *lengths,
+           const int32_t *slots, int32_t *tokens, cudaStream_t stream);
+
+}  // namespace nmc::k

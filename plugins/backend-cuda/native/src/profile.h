@@ -1,0 +1,62 @@
+// Optional stage timing for kernel work: with NMC_PROFILE=1 the forward pass synchronises after
+// each stage and adds its wall time to a per-session table, printed to stderr when the session
+// is destroyed. Graph-captured decode steps are not timed (run with graphs off to see them).
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include <cuda_runtime.h>
+
+namespace nmc {
+
+class Profile {
+  public:
+    static bool enabled() {
+        static const bool on = std::getenv("NMC_PROFILE") != nullptr && std::getenv("NMC_PROFILE")[0] == '1';
+        return on;
+    }
+    // Starts timing on `stream` (no-op when disabled or capturing).
+    void start(cudaStream_t stream) {
+        if (!active(stream)) return;
+        cudaStreamSynchronize(stream);
+        last_ = now();
+    }
+    // Charges the time since the last mark to `stage`.
+    void mark(cudaStream_t stream, const char *stage) {
+        if (!active(stream)) return;
+        cudaStreamSynchronize(stream);
+        double t = now();
+        auto &e = table_[stage];
+        e.first += t - last_;
+        e.second += 1;
+        last_ = t;
+    }
+    void print() const {
+        if (table_.empty()) return;
+        double total = 0;
+        for (auto &e : table_) total += e.second.first;
+        fprintf(stderr, "nmc profile (%.3f s in total):\n", total);
+        for (auto &e : table_) {
+            fprintf(stderr, "  %-22s %9.3f ms %6.1f %% %8ld calls\n", e.first.c_str(), 1e3 * e.second.first,
+                    100.0 * e.second.first / total, e.second.second);
+        }
+    }
+
+  private:
+    static double now() {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    }
+    static bool active(cudaStream_t stream) {
+        if (!enabled()) return false;
+        cudaStreamCaptureStatus status;
+        return cudaStreamIsCapturing(stream, &status) == cudaSuccess && status == cudaStreamCaptureStatusNone;
+    }
+    double last_ = 0;
+    std::map<std::string, std::pair<double, long>> table_;
+};
+
+}  // namespace nmc

@@ -1,0 +1,161 @@
+// Native benchmark of libnemotron_cuda.so on random weights (no JVM involved), for kernel work:
+// prefill tok/s at one length, decode tok/s at several batch sizes with on-device greedy
+// sampling, each next to the HBM roofline measured in the same run. One JSON object per line.
+// The user-facing command is `nemotron bench --backend cuda` (docs/backend-cuda.md).
+//
+//   nmc_bench --preset nano9b|hybrid260m [--dtype bf16|f32] [--batch 1,8,64] [--isl 128]
+//             [--osl 256] [--prefill 8192]
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "nemotron_cuda.h"
+
+static void die(int rc, const char *what) {
+    if (rc != NMC_OK) {
+        fprintf(stderr, "error: %s: %s\n", what, nmc_last_error());
+        exit(1);
+    }
+}
+
+static double now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+static nmc_config preset(const std::string &name, int dtype) {
+    nmc_config c{};
+    c.abi_version = NMC_ABI_VERSION;
+    c.conv_kernel = 4;
+    c.chunk_size = 128;
+    c.norm_eps = 1e-5f;
+    c.dt_min = 0.0f;
+    c.dt_max = INFINITY;
+    c.use_conv_bias = 1;
+    c.compute_dtype = dtype;
+    c.ssm_state_size = 128;
+    if (name == "nano9b") {  // NVIDIA-Nemotron-Nano-9B-v2
+        c.vocab_size = 131072;
+        c.hidden_size = 4480;
+        c.pattern = "M-M-M-MM-M-M-M*-M-M-M*-M-M-M-M*-M-M-M-M*-M-MM-M-M-M-M-M-";
+        c.intermediate_size = 15680;
+        c.num_attention_heads = 40;
+        c.num_key_value_heads = 8;
+        c.head_dim = 128;
+        c.mamba_num_heads = 128;
+        c.mamba_head_dim = 80;
+        c.n_groups = 8;
+    } else if (name == "hybrid260m") {  // the ~260M hybrid of the CUDA issue
+        c.vocab_size = 32000;
+        c.hidden_size = 1024;
+        c.pattern = "M-M-M*-M-M-M*-M-M-M*-M-M-";
+        c.intermediate_size = 4096;
+        c.num_attention_heads = 16;
+        c.num_key_value_heads = 4;
+        c.head_dim = 64;
+        c.mamba_num_heads = 32;
+        c.mamba_head_dim = 64;
+        c.n_groups = 8;
+    } else {
+        fprintf(stderr, "error: unknown preset %s (nano9b, hybrid260m)\n", name.c_str());
+        exit(2);
+    }
+    c.num_layers = (int)strlen(c.pattern);
+    return c;
+}
+
+int main(int argc, char **argv) {
+    std::string name = "hybrid260m", dtype_s = "bf16", batches = "1,8,64";
+    int isl = 128, osl = 256, prefill = 8192, graphs = 1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string k = argv[i], v = argv[i + 1];
+        if (k == "--preset") name = v;
+        else if (k == "--dtype") dtype_s = v;
+        else if (k == "--batch") batches = v;
+        else if (k == "--isl") isl = atoi(v.c_str());
+        else if (k == "--osl") osl = atoi(v.c_str());
+        else if (k == "--prefill") prefill = atoi(v.c_str());
+        else if (k == "--graphs") graphs = atoi(v.c_str());
+        else { fprintf(stderr, "error: unknown flag %s\n", k.c_str()); return 2; }
+    }
+    int dtype = dtype_s == "f32" ? NMC_F32 : NMC_BF16;
+    nmc_config c = preset(name, dtype);
+    char desc[256];
+    die(nmc_device_count() > 0 ? NMC_OK : NMC_ERR, "device");
+    die(nmc_device_describe(0, desc, sizeof desc), "describe");
+    double bw = 0;
+    die(nmc_device_bandwidth(0, 2LL << 30, 20, &bw), "bandwidth");
+    nmc_model *m = nullptr;
+    die(nmc_model_create(&c, 0, &m), "model");
+    die(nmc_model_init_random(m, 1), "init");
+    die(nmc_model_finalize(m), "finalize");
+    int64_t wbytes = nmc_model_weight_bytes(m);
+    int eb = dtype == NMC_F32 ? 4 : 2;
+    int64_t embed_bytes = (int64_t)c.vocab_size * c.hidden_size * eb;  // gathered, not streamed
+    int n_mamba = 0, n_attn = 0;
+    for (const char *p = c.pattern; *p; p++) { n_mamba += *p == 'M'; n_attn += *p == '*'; }
+    int64_t state_bytes = (int64_t)n_mamba * ((int64_t)c.mamba_num_heads * c.mamba_head_dim * c.ssm_state_size +
+                          ((int64_t)c.mamba_num_heads * c.mamba_head_dim + 2LL * c.n_groups * c.ssm_state_size) * (c.conv_kernel - 1)) * 4;
+    printf("{\"preset\":\"%s\",\"dtype\":\"%s\",\"device\":\"%s\",\"hbm_gb_per_s\":%.0f,\"weight_bytes\":%lld}\n", name.c_str(),
+           dtype_s.c_str(), desc, bw, (long long)wbytes);
+    std::mt19937 g(3);
+    auto random_tokens = [&](int n) { std::vector<int32_t> t(n); for (auto &x : t) x = (int32_t)(g() % c.vocab_size); return t; };
+    if (prefill > 0) {  // prefill
+        nmc_session *s = nullptr;
+        die(nmc_session_create(m, 1, prefill, prefill, &s), "prefill session");
+        std::vector<int32_t> t = random_tokens(prefill);
+        die(nmc_prefill(s, 0, t.data(), std::min(prefill, 512), 0, nullptr), "warm-up");
+        double best = 1e30;
+        for (int rep = 0; rep < 3; rep++) {
+            die(nmc_slot_reset(s, 0), "reset");
+            double t0 = now();
+            die(nmc_prefill(s, 0, t.data(), prefill, 0, nullptr), "prefill");
+            best = std::min(best, now() - t0);
+        }
+        printf("{\"phase\":\"prefill\",\"tokens\":%d,\"seconds\":%.4f,\"tokens_per_s\":%.0f}\n", prefill, best, prefill / best);
+        nmc_session_destroy(s);
+    }
+    for (size_t pos = 0; pos < batches.size();) {
+        size_t comma = batches.find(',', pos);
+        int B = atoi(batches.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos).c_str());
+        pos = comma == std::string::npos ? batches.size() : comma + 1;
+        nmc_session *s = nullptr;
+        die(nmc_session_create(m, B, isl + osl + 8, std::max(isl, 1), &s), "decode session");
+        die(nmc_session_use_graphs(s, graphs), "graphs");
+        std::vector<int32_t> slots(B), cur(B), next(B);
+        std::vector<nmc_sampling> params(B, nmc_sampling{0.0f, 1.0f, 0});
+        double t_prefill0 = now();
+        for (int b = 0; b < B; b++) {
+            slots[b] = b;
+            std::vector<int32_t> t = random_tokens(isl);
+            die(nmc_prefill(s, b, t.data(), isl, 0, nullptr), "prefill");
+            cur[b] = t.back();
+        }
+        double t_prefill = now() - t_prefill0;
+        die(nmc_decode_sample(s, B, slots.data(), cur.data(), params.data(), next.data()), "warm-up decode");  // captures the graph
+        double t0 = now();
+        for (int step = 1; step < osl; step++) {
+            die(nmc_decode_sample(s, B, slots.data(), next.data(), params.data(), cur.data()), "decode");
+            std::swap(cur, next);
+        }
+        double dt = now() - t0;
+        int steps = osl - 1;
+        double tok_s = (double)B * steps / dt;
+        // bytes one decode step must move: streamed weights, B embedding rows, fp32 state read
+        // and written, and the KV cache at the mean context length
+        double ctx = isl + osl / 2.0;
+        double kv = (double)n_attn * ctx * c.num_key_value_heads * c.head_dim * 2 * eb;
+        double bytes = (double)(wbytes - (c.tie_word_embeddings ? 0 : embed_bytes)) + B * (2.0 * state_bytes + kv + c.hidden_size * eb);
+        double roof = B / (bytes / (bw * 1e9));
+        printf("{\"phase\":\"decode\",\"batch\":%d,\"isl\":%d,\"osl\":%d,\"decode_tokens_per_s\":%.1f,\"ms_per_step\":%.3f,"
+               "\"roofline_tokens_per_s\":%.1f,\"fraction_of_roofline\":%.3f,\"end_to_end_output_tokens_per_s\":%.1f}\n",
+               B, isl, osl, tok_s, 1e3 * dt / steps, roof, tok_s / roof, (double)B * osl / (dt + t_prefill));
+        nmc_session_destroy(s);
+    }
+    nmc_model_destroy(m);
+    return 0;
+}

@@ -1,0 +1,360 @@
+// Self-test of libnemotron_cuda.so on a GPU: every kernel against the CPU reference
+// (test/reference.h), then whole-model consistency on random weights: prefill logits against
+// token-by-token decode, pieces, batched against single decode, graphs on and off, on-device
+// greedy sampling, BF16 against FP32, and error messages. Exit status 0 when all pass.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+
+#include "nemotron_cuda.h"
+#include "reference.h"
+
+using ref::Vec;
+
+static int failures = 0;
+
+static void check(bool ok, const std::string &what);
+
+// Checks that a call failed and that its message mentions `needle`; the message is read after the call.
+static void expect_error(int rc, const char *needle, const std::string &what) {
+    std::string msg = nmc_last_error();
+    check(rc == NMC_ERR && msg.find(needle) != std::string::npos, what + ": " + msg);
+}
+
+static void check(bool ok, const std::string &what) {
+    printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
+    if (!ok) failures++;
+}
+
+static void ok_or_die(int rc, const char *what) {
+    if (rc != NMC_OK) {
+        printf("FAIL %s: %s\n", what, nmc_last_error());
+        exit(1);
+    }
+}
+
+static Vec randn(size_t n, uint32_t seed, float scale = 1.0f) {
+    std::mt19937 g(seed);
+    std::normal_distribution<float> d(0.0f, scale);
+    Vec v(n);
+    for (float &x : v) x = d(g);
+    return v;
+}
+
+static double max_rel_err(const Vec &got, const Vec &want) {
+    double worst = 0, norm = 1e-6;
+    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
+    for (size_t i = 0; i < got.size(); i++) {
+        double e = std::fabs((double)got[i] - want[i]) / norm;
+        if (!(e <= worst)) worst = std::isnan(e) ? 1e9 : e;
+    }
+    return worst;
+}
+
+static void expect_close(const Vec &got, const Vec &want, double tol, const std::string &what) {
+    double e = max_rel_err(got, want);
+    char buf[64];
+    snprintf(buf, sizeof buf, " (max err %.2e, tol %.0e)", e, tol);
+    check(got.size() == want.size() && e <= tol, what + buf);
+}
+
+static uint16_t to_bf16(float f) {
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    u += 0x7FFF + ((u >> 16) & 1);
+    return (uint16_t)(u >> 16);
+}
+
+static float from_bf16(uint16_t h) {
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+// ---------------------------------------------------------------- kernels
+
+static void kernel_tests() {
+    {  // matmul, fp32 and bf16 weights, with bias
+        int rows = 5, in = 67, out = 33;
+        Vec x = randn(rows * in, 1), w = randn(out * in, 2, 0.1f), b = randn(out, 3);
+        Vec y(rows * out);
+        ok_or_die(nmc_k_matmul(x.data(), rows, in, NMC_F32, w.data(), out, b.data(), y.data()), "matmul");
+        expect_close(y, ref::matmul(x, rows, in, w, out, &b), 1e-5, "matmul f32");
+        std::vector<uint16_t> wb(w.size()), bb(b.size());
+        Vec wr(w.size()), br(b.size());
+        for (size_t i = 0; i < w.size(); i++) wr[i] = from_bf16(wb[i] = to_bf16(w[i]));
+        for (size_t i = 0; i < b.size(); i++) br[i] = from_bf16(bb[i] = to_bf16(b[i]));
+        ok_or_die(nmc_k_matmul(x.data(), rows, in, NMC_BF16, wb.data(), out, bb.data(), y.data()), "matmul bf16");
+        expect_close(y, ref::matmul(x, rows, in, wr, out, &br), 1e-5, "matmul bf16 weights");
+    }
+    {
+        int rows = 3, dim = 100;
+        Vec x = randn(rows * dim, 4), w = randn(dim, 5), y(rows * dim);
+        ok_or_die(nmc_k_rms_norm(x.data(), rows, dim, NMC_F32, w.data(), 1e-5f, y.data()), "rms_norm");
+        expect_close(y, ref::rms_norm(x, rows, dim, w, 1e-5), 1e-5, "rms_norm");
+        int gdim = 96, groups = 4;
+        Vec gy = randn(rows * gdim, 6), gz = randn(rows * gdim, 7), gw = randn(gdim, 8), go(rows * gdim);
+        ok_or_die(nmc_k_gated_group_rms_norm(gy.data(), gz.data(), rows, gdim, groups, NMC_F32, gw.data(), 1e-5f, go.data()), "gated");
+        expect_close(go, ref::gated_norm(gy, gz, rows, gdim, groups, gw, 1e-5), 1e-5, "gated group rms_norm");
+    }
+    {
+        Vec x = randn(1000, 9, 8.0f);
+        for (int kind = 0; kind < 3; kind++) {
+            Vec y = x;
+            ok_or_die(nmc_k_activation(kind, y.data(), (int)y.size()), "activation");
+            Vec want(x.size());
+            for (size_t i = 0; i < x.size(); i++) {
+                double v = x[i];
+                want[i] = (float)(kind == 0 ? ref::silu(v) : kind == 1 ? (v > 0 ? v * v : 0) : ref::softplus(v));
+            }
+            expect_close(y, want, 1e-6, std::string("activation ") + (kind == 0 ? "silu" : kind == 1 ? "relu2" : "softplus"));
+        }
+    }
+    for (int L : {19, 2}) {  // conv1d with a window, also shorter than the window
+        int C = 37, K = 4;
+        Vec x = randn(L * C, 10), w = randn(C * K, 11), b = randn(C, 12), win = randn(C * (K - 1), 13);
+        Vec win_ref = win, out(L * C);
+        Vec want = ref::conv1d(x, L, C, K, w, &b, win_ref);
+        ok_or_die(nmc_k_causal_conv1d(x.data(), L, C, K, NMC_F32, w.data(), b.data(), win.data(), out.data()), "conv1d");
+        expect_close(out, want, 1e-5, "conv1d L=" + std::to_string(L));
+        expect_close(win, win_ref, 0, "conv1d window update L=" + std::to_string(L));
+    }
+    struct ScanCase { int H, P, G, N, L, chunk; };
+    for (ScanCase sc : {ScanCase{6, 16, 2, 16, 37, 8}, ScanCase{4, 80, 2, 128, 300, 64}, ScanCase{4, 64, 1, 64, 50, 0},
+                        ScanCase{2, 8, 2, 5, 9, 4}}) {
+        int inner = sc.H * sc.P, gn = sc.G * sc.N;
+        Vec x = randn((size_t)sc.L * inner, 14), B = randn((size_t)sc.L * gn, 15), C = randn((size_t)sc.L * gn, 16);
+        Vec dt(sc.L * sc.H), a(sc.H), D = randn(sc.H, 17), st = randn((size_t)inner * sc.N, 18, 0.5f);
+        std::mt19937 g(19);
+        std::uniform_real_distribution<float> u(0.001f, 0.2f);
+        for (float &v : dt) v = u(g);
+        for (int h = 0; h < sc.H; h++) a[h] = -(1.0f + h);
+        Vec st_ref = st, y((size_t)sc.L * inner);
+        Vec want = ref::scan(sc.H, sc.P, sc.G, sc.N, sc.L, x, dt, a, B, C, D, st_ref);
+        ok_or_die(nmc_k_ssm_scan(sc.H, sc.P, sc.G, sc.N, sc.L, sc.chunk, x.data(), dt.data(), a.data(), B.data(), C.data(),
+                                 D.data(), st.data(), y.data()), "scan");
+        std::string name = "ssm scan H=" + std::to_string(sc.H) + " P=" + std::to_string(sc.P) + " N=" +
+                           std::to_string(sc.N) + " L=" + std::to_string(sc.L) + " chunk=" + std::to_string(sc.chunk);
+        expect_close(y, want, 1e-4, name + " y");
+        expect_close(st, st_ref, 1e-4, name + " state");
+    }
+    struct AttnCase { int Q, K, qH, kvH, hd; };
+    for (AttnCase ac : {AttnCase{7, 20, 4, 2, 16}, AttnCase{70, 70, 5, 1, 128}, AttnCase{1, 300, 8, 8, 64}, AttnCase{33, 90, 2, 1, 80}}) {
+        Vec q = randn((size_t)ac.Q * ac.qH * ac.hd, 20), k = randn((size_t)ac.K * ac.kvH * ac.hd, 21), v = randn((size_t)ac.K * ac.kvH * ac.hd, 22);
+        Vec out((size_t)ac.Q * ac.qH * ac.hd);
+        double scale = 1.0 / std::sqrt((double)ac.hd);
+        ok_or_die(nmc_k_causal_attention(ac.Q, ac.K, ac.qH, ac.kvH, ac.hd, (float)scale, q.data(), k.data(), v.data(), out.data()), "attention");
+        expect_close(out, ref::attention(ac.Q, ac.K, ac.qH, ac.kvH, ac.hd, scale, q, k, v), 1e-5,
+                     "attention Q=" + std::to_string(ac.Q) + " K=" + std::to_string(ac.K) + " hd=" + std::to_string(ac.hd));
+    }
+}
+
+// ---------------------------------------------------------------- model
+
+struct Shape {
+    int vocab, d, mlp, qH, kvH, hd, mH, P, G, N, chunk;
+    const char *pattern;
+};
+
+static nmc_model *random_model(const Shape &s, int dtype, uint64_t seed) {
+    nmc_config c{};
+    c.abi_version = NMC_ABI_VERSION;
+    c.vocab_size = s.vocab;
+    c.hidden_size = s.d;
+    c.num_layers = (int)strlen(s.pattern);
+    c.pattern = s.pattern;
+    c.intermediate_size = s.mlp;
+    c.num_attention_heads = s.qH;
+    c.num_key_value_heads = s.kvH;
+    c.head_dim = s.hd;
+    c.mamba_num_heads = s.mH;
+    c.mamba_head_dim = s.P;
+    c.n_groups = s.G;
+    c.ssm_state_size = s.N;
+    c.conv_kernel = 4;
+    c.chunk_size = s.chunk;
+    c.norm_eps = 1e-5f;
+    c.dt_min = 0.0f;
+    c.dt_max = INFINITY;
+    c.use_conv_bias = 1;
+    c.compute_dtype = dtype;
+    nmc_model *m = nullptr;
+    ok_or_die(nmc_model_create(&c, 0, &m), "model create");
+    ok_or_die(nmc_model_init_random(m, seed), "init random");
+    ok_or_die(nmc_model_finalize(m), "finalize");
+    return m;
+}
+
+static std::vector<int32_t> tokens(int n, int vocab, uint32_t seed) {
+    std::mt19937 g(seed);
+    std::vector<int32_t> t(n);
+    for (int32_t &x : t) x = (int32_t)(g() % vocab);
+    return t;
+}
+
+static Vec rows_of(const Vec &all, int first, int count, int vocab) {
+    return Vec(all.begin() + (size_t)first * vocab, all.begin() + (size_t)(first + count) * vocab);
+}
+
+static int argmax(const float *row, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++) if (row[i] > row[best]) best = i;
+    return best;
+}
+
+static void model_tests(const Shape &s, const std::string &label, int L, int split, int max_seq) {
+    int V = s.vocab;
+    nmc_model *m = random_model(s, NMC_F32, 42);
+    nmc_session *ss = nullptr;
+    ok_or_die(nmc_session_create(m, 4, max_seq, 64, &ss), "session");
+    std::vector<int32_t> t = tokens(L, V, 7);
+    // a. all logits of one prefill (in pieces of 64)
+    Vec all((size_t)L * V);
+    ok_or_die(nmc_prefill(ss, 0, t.data(), L, 1, all.data()), "prefill all");
+    check(nmc_slot_length(ss, 0) == L, label + " slot length after prefill");
+    // b. prefill `split`, then decode the rest one token at a time
+    Vec last(V), step(V);
+    ok_or_die(nmc_prefill(ss, 1, t.data(), split, 0, last.data()), "prefill split");
+    expect_close(last, rows_of(all, split - 1, 1, V), 2e-4, label + " last-token logits of a prefill");
+    double worst = 0;
+    for (int i = split; i < L; i++) {
+        int32_t slot = 1;
+        ok_or_die(nmc_decode(ss, 1, &slot, &t[i], step.data()), "decode");
+        worst = std::max(worst, max_rel_err(step, rows_of(all, i, 1, V)));
+    }
+    char buf[96];
+    snprintf(buf, sizeof buf, " (max err %.2e)", worst);
+    check(worst < 5e-4, label + " decode token by token equals prefill" + buf);
+    // c. batched decode of 3 slots with different lengths equals single decodes
+    int lens[3] = {10, 17, 3};
+    int32_t slots[3] = {0, 2, 3};
+    nmc_session *single = nullptr;
+    ok_or_die(nmc_session_create(m, 4, max_seq, 64, &single), "session 2");
+    for (int j = 0; j < 3; j++) {
+        ok_or_die(nmc_slot_reset(ss, slots[j]), "reset");
+        ok_or_die(nmc_prefill(ss, slots[j], t.data() + j, lens[j], 0, nullptr), "prefill batch");
+        ok_or_die(nmc_prefill(single, slots[j], t.data() + j, lens[j], 0, nullptr), "prefill single");
+    }
+    worst = 0;
+    for (int stepi = 0; stepi < 5; stepi++) {
+        int32_t next[3] = {t[20 + stepi], t[30 + stepi], t[5 + stepi]};
+        Vec batch((size_t)3 * V);
+        ok_or_die(nmc_decode(ss, 3, slots, next, batch.data()), "batched decode");
+        for (int j = 0; j < 3; j++) {
+            ok_or_die(nmc_decode(single, 1, &slots[j], &next[j], step.data()), "single decode");
+            worst = std::max(worst, max_rel_err(rows_of(batch, j, 1, V), step));
+        }
+    }
+    snprintf(buf, sizeof buf, " (max err %.2e)", worst);
+    check(worst < 1e-5, label + " batched decode equals single decodes" + buf);
+    // d. graphs off gives the same logits bit for bit
+    ok_or_die(nmc_session_use_graphs(single, 0), "graphs off");
+    for (int j = 0; j < 3; j++) {
+        ok_or_die(nmc_slot_reset(ss, slots[j]), "reset");
+        ok_or_die(nmc_slot_reset(single, slots[j]), "reset");
+        ok_or_die(nmc_prefill(ss, slots[j], t.data(), 12, 0, nullptr), "prefill");
+        ok_or_die(nmc_prefill(single, slots[j], t.data(), 12, 0, nullptr), "prefill");
+    }
+    Vec with_graph((size_t)3 * V), without((size_t)3 * V);
+    int32_t next[3] = {1, 2, 3};
+    ok_or_die(nmc_decode(ss, 3, slots, next, with_graph.data()), "decode graph");
+    ok_or_die(nmc_decode(single, 3, slots, next, without.data()), "decode no graph");
+    check(with_graph == without, label + " decode with and without CUDA graphs identical");
+    // e. on-device greedy sampling equals the argmax of the logits
+    nmc_sampling greedy[3] = {{0.0f, 1.0f, 1}, {0.0f, 1.0f, 2}, {0.0f, 1.0f, 3}};
+    int32_t sampled[3];
+    int32_t next2[3] = {4, 5, 6};
+    ok_or_die(nmc_decode_sample(ss, 3, slots, next2, greedy, sampled), "decode sample");
+    ok_or_die(nmc_decode(single, 3, slots, next2, without.data()), "decode");
+    bool same = true;
+    for (int j = 0; j < 3; j++) same &= sampled[j] == argmax(without.data() + (size_t)j * V, V);
+    check(same, label + " on-device greedy sampling equals argmax");
+    // f. nucleus sampling: top_p -> 0 keeps only the most likely token; top_p 1 stays in range
+    nmc_sampling nucleus[3] = {{1.0f, 1e-6f, 9}, {0.7f, 1e-6f, 9}, {1.0f, 1.0f, 9}};
+    int32_t next3[3] = {7, 8, 9};
+    ok_or_die(nmc_decode_sample(ss, 3, slots, next3, nucleus, sampled), "decode sample top-p");
+    ok_or_die(nmc_decode(single, 3, slots, next3, without.data()), "decode");
+    check(sampled[0] == argmax(without.data(), V) && sampled[1] == argmax(without.data() + V, V) && sampled[2] >= 0 &&
+              sampled[2] < V, label + " top-p sampling keeps the nucleus");
+    nmc_session_destroy(single);
+    nmc_session_destroy(ss);
+    // g. BF16 weights and GEMM inputs stay close to FP32 (same random weights, rounded)
+    nmc_model *mb = random_model(s, NMC_BF16, 42);
+    ok_or_die(nmc_session_create(mb, 1, max_seq, 64, &ss), "session bf16");
+    Vec allb((size_t)L * V);
+    ok_or_die(nmc_prefill(ss, 0, t.data(), L, 1, allb.data()), "prefill bf16");
+    expect_close(allb, all, 5e-2, label + " BF16 logits close to FP32");
+    // the BF16 decode path (skinny GEMM kernel) against the BF16 prefill (cuBLAS)
+    ok_or_die(nmc_slot_reset(ss, 0), "reset bf16");
+    ok_or_die(nmc_prefill(ss, 0, t.data(), split, 0, nullptr), "prefill bf16 split");
+    worst = 0;
+    for (int i = split; i < std::min(L, split + 20); i++) {
+        int32_t slot = 0;
+        ok_or_die(nmc_decode(ss, 1, &slot, &t[i], step.data()), "decode bf16");
+        worst = std::max(worst, max_rel_err(step, rows_of(allb, i, 1, V)));
+    }
+    snprintf(buf, sizeof buf, " (max err %.2e)", worst);
+    check(worst < 2e-2, label + " BF16 decode token by token close to BF16 prefill" + buf);
+    nmc_session_destroy(ss);
+    nmc_model_destroy(mb);
+    nmc_model_destroy(m);
+}
+
+static void error_tests() {
+    Shape s{100, 32, 64, 2, 1, 16, 4, 8, 1, 8, 8, "M*-"};
+    nmc_config c{};
+    c.abi_version = NMC_ABI_VERSION;
+    c.vocab_size = 100;
+    c.hidden_size = 32;
+    c.num_layers = 3;
+    c.pattern = "MX-";
+    c.compute_dtype = NMC_F32;
+    nmc_model *m = nullptr;
+    expect_error(nmc_model_create(&c, 0, &m), "'X'", "unknown layer type rejected");
+    m = random_model(s, NMC_F32, 1);
+    float w[32] = {0};
+    int64_t bad_shape[1] = {33};
+    expect_error(nmc_model_set_tensor(m, "backbone.norm_f.weight", NMC_F32, 1, bad_shape, w), "[32]", "wrong shape rejected");
+    int64_t shape[1] = {32};
+    expect_error(nmc_model_set_tensor(m, "backbone.layers.9.norm.weight", NMC_F32, 1, shape, w), "layers.9", "unknown tensor rejected");
+    check(nmc_model_set_tensor(m, "backbone.norm_f.weight", NMC_F32, 1, shape, w) == NMC_OK, "prefixed name accepted");
+    nmc_session *ss = nullptr;
+    ok_or_die(nmc_session_create(m, 2, 16, 8, &ss), "session");
+    int32_t toks[20] = {0};
+    expect_error(nmc_prefill(ss, 0, toks, 20, 0, nullptr), "allows 16", "overlong prefill rejected");
+    int32_t bad = 100;
+    expect_error(nmc_prefill(ss, 0, &bad, 1, 0, nullptr), "outside the vocabulary", "token outside vocab rejected");
+    int32_t slots[2] = {1, 1}, tk[2] = {1, 2};
+    expect_error(nmc_decode(ss, 2, slots, tk, nullptr), "listed twice", "duplicate slot rejected");
+    nmc_model *unfinished = nullptr;
+    nmc_config c2 = c;
+    c2.pattern = "M*-";
+    c2.intermediate_size = 64; c2.num_attention_heads = 2; c2.num_key_value_heads = 1; c2.head_dim = 16;
+    c2.mamba_num_heads = 4; c2.mamba_head_dim = 8; c2.n_groups = 1; c2.ssm_state_size = 8; c2.conv_kernel = 4;
+    ok_or_die(nmc_model_create(&c2, 0, &unfinished), "model create");
+    expect_error(nmc_model_finalize(unfinished), "missing", "finalize names missing weights");
+    nmc_model_destroy(unfinished);
+    nmc_session_destroy(ss);
+    nmc_model_destroy(m);
+}
+
+int main() {
+    int n = nmc_device_count();
+    if (n <= 0) {
+        printf("SKIP no CUDA device: %s\n", n < 0 ? nmc_last_error() : "0 devices");
+        return 2;
+    }
+    char desc[256];
+    nmc_device_describe(0, desc, sizeof desc);
+    printf("device: %s\n", desc);
+    kernel_tests();
+    model_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 100, 37, 128);
+    model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600);
+    error_tests();
+    printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
+    return failures ? 1 : 0;
+}
