@@ -6,7 +6,7 @@
  * math answer equivalence ({@code dev.nemotron.eval.math}, also the {@code math} reward) and
  * RULER's synthetic long-context tasks ({@code dev.nemotron.eval.ruler}); code execution: the
  * sandbox ({@link dev.nemotron.eval.code.sandbox.Sandbox}), HumanEval and HumanEval-X Java
- * ({@link dev.nemotron.eval.code.humaneval.HumanEvalSuite}) and pass@k ({@link dev.nemotron.eval.code.PassAtK}).
+ * ({@link dev.nemotron.eval.code.humaneval.HumanEvalSuite}) and pass@k ({@link dev.nemotron.eval.metric.PassAtK}).
  *
  * <p>Extension points, found with {@code ServiceLoader}: {@link dev.nemotron.eval.metric.MetricProvider}
  * (scorers), {@link dev.nemotron.eval.filter.AnswerFilterProvider} (answer extraction) and
@@ -21,7 +21,6 @@ module dev.nemotron.eval {
     requires java.desktop;
     requires org.jfree.jfreechart;
 
-    exports dev.nemotron.eval.code;
     exports dev.nemotron.eval.code.lang;
     exports dev.nemotron.eval.code.sandbox;
     exports dev.nemotron.eval.code.humaneval;
