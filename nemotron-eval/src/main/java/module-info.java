@@ -22,6 +22,7 @@ module dev.nemotron.eval {
     requires org.jfree.jfreechart;
 
     exports dev.nemotron.eval.code.lang;
+    exports dev.nemotron.eval.code.task;
     exports dev.nemotron.eval.code.sandbox;
     exports dev.nemotron.eval.code.humaneval;
     exports dev.nemotron.eval.config;
@@ -41,5 +42,7 @@ module dev.nemotron.eval {
 
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.eval.stage.EvalStageProvider;
     provides dev.nemotron.api.reward.RewardProvider with dev.nemotron.eval.math.MathRewardProvider;
-    provides dev.nemotron.eval.metric.MetricProvider with dev.nemotron.eval.math.MathEquivMetricProvider;
+    provides dev.nemotron.eval.metric.MetricProvider with dev.nemotron.eval.math.MathEquivMetricProvider,
+            dev.nemotron.eval.code.task.CodeExecMetricProvider;
+    provides dev.nemotron.eval.data.DocSourceProvider with dev.nemotron.eval.code.task.HumanEvalSource;
 }
