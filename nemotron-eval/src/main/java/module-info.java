@@ -43,6 +43,8 @@ module dev.nemotron.eval {
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.eval.stage.EvalStageProvider;
     provides dev.nemotron.api.reward.RewardProvider with dev.nemotron.eval.math.MathRewardProvider;
     provides dev.nemotron.eval.metric.MetricProvider with dev.nemotron.eval.math.MathEquivMetricProvider,
-            dev.nemotron.eval.code.task.CodeExecMetricProvider;
-    provides dev.nemotron.eval.data.DocSourceProvider with dev.nemotron.eval.code.task.HumanEvalSource;
+            dev.nemotron.eval.code.task.CodeExecMetricProvider, dev.nemotron.eval.ruler.RulerMatchMetricProvider.All,
+            dev.nemotron.eval.ruler.RulerMatchMetricProvider.Part;
+    provides dev.nemotron.eval.data.DocSourceProvider with dev.nemotron.eval.code.task.HumanEvalSource,
+            dev.nemotron.eval.ruler.RulerSource;
 }
