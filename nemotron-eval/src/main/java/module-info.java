@@ -1,5 +1,6 @@
 /**
- * Evaluation: tasks as data (YAML/JSON task files, built-in GSM8K and arithmetic), models under
+ * Evaluation: tasks as data (YAML/JSON task files; built-in GSM8K, arithmetic, HumanEval,
+ * HumanEval-X Java and eleven RULER tasks), models under
  * evaluation (the in-process engine, an OpenAI-compatible endpoint, the canonical self-check), a
  * concurrent and resumable runner, metrics with bootstrapped standard errors (exact match,
  * accuracy, avg@k, pass@k), reports (JSON, Markdown, PNG charts) and the thinking-budget sweep;
@@ -7,6 +8,8 @@
  * RULER's synthetic long-context tasks ({@code dev.nemotron.eval.ruler}); code execution: the
  * sandbox ({@link dev.nemotron.eval.code.sandbox.Sandbox}), HumanEval and HumanEval-X Java
  * ({@link dev.nemotron.eval.code.humaneval.HumanEvalSuite}) and pass@k ({@link dev.nemotron.eval.metric.PassAtK}).
+ * In the harness they are the metrics {@code math_equiv}, {@code code_exec},
+ * {@code string_match_all} / {@code string_match_part} and the data sources {@code humaneval}, {@code ruler}.
  *
  * <p>Extension points, found with {@code ServiceLoader}: {@link dev.nemotron.eval.metric.MetricProvider}
  * (scorers), {@link dev.nemotron.eval.filter.AnswerFilterProvider} (answer extraction) and
