@@ -1,12 +1,15 @@
 /**
- * Evaluation: tasks as data (YAML/JSON task files, built-in GSM8K and arithmetic), models under
+ * Evaluation: tasks as data (YAML/JSON task files; built-in GSM8K, arithmetic, HumanEval,
+ * HumanEval-X Java and eleven RULER tasks), models under
  * evaluation (the in-process engine, an OpenAI-compatible endpoint, the canonical self-check), a
  * concurrent and resumable runner, metrics with bootstrapped standard errors (exact match,
  * accuracy, avg@k, pass@k), reports (JSON, Markdown, PNG charts) and the thinking-budget sweep;
  * math answer equivalence ({@code dev.nemotron.eval.math}, also the {@code math} reward) and
  * RULER's synthetic long-context tasks ({@code dev.nemotron.eval.ruler}); code execution: the
  * sandbox ({@link dev.nemotron.eval.code.sandbox.Sandbox}), HumanEval and HumanEval-X Java
- * ({@link dev.nemotron.eval.code.humaneval.HumanEvalSuite}) and pass@k ({@link dev.nemotron.eval.code.PassAtK}).
+ * ({@link dev.nemotron.eval.code.humaneval.HumanEvalSuite}) and pass@k ({@link dev.nemotron.eval.metric.PassAtK}).
+ * In the harness they are the metrics {@code math_equiv}, {@code code_exec},
+ * {@code string_match_all} / {@code string_match_part} and the data sources {@code humaneval}, {@code ruler}.
  *
  * <p>Extension points, found with {@code ServiceLoader}: {@link dev.nemotron.eval.metric.MetricProvider}
  * (scorers), {@link dev.nemotron.eval.filter.AnswerFilterProvider} (answer extraction) and
@@ -21,8 +24,8 @@ module dev.nemotron.eval {
     requires java.desktop;
     requires org.jfree.jfreechart;
 
-    exports dev.nemotron.eval.code;
     exports dev.nemotron.eval.code.lang;
+    exports dev.nemotron.eval.code.task;
     exports dev.nemotron.eval.code.sandbox;
     exports dev.nemotron.eval.code.humaneval;
     exports dev.nemotron.eval.config;
@@ -42,5 +45,9 @@ module dev.nemotron.eval {
 
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.eval.stage.EvalStageProvider;
     provides dev.nemotron.api.reward.RewardProvider with dev.nemotron.eval.math.MathRewardProvider;
-    provides dev.nemotron.eval.metric.MetricProvider with dev.nemotron.eval.math.MathEquivMetricProvider;
+    provides dev.nemotron.eval.metric.MetricProvider with dev.nemotron.eval.math.MathEquivMetricProvider,
+            dev.nemotron.eval.code.task.CodeExecMetricProvider, dev.nemotron.eval.ruler.RulerMatchMetricProvider.All,
+            dev.nemotron.eval.ruler.RulerMatchMetricProvider.Part;
+    provides dev.nemotron.eval.data.DocSourceProvider with dev.nemotron.eval.code.task.HumanEvalSource,
+            dev.nemotron.eval.ruler.RulerSource;
 }

@@ -21,13 +21,15 @@ class EvalRunCommandTest {
         Path out = tmp.resolve("out");
         CliRun r = CliRun.of("eval", "run", "--model", "canonical", "--tasks", "gsm8k", "--limit", "50", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("| gsm8k | exact_match | 1.0000 | 0.0000 | 50 |");
-        assertThat(r.err()).contains("eval gsm8k: 50 samples", "exact_match = 1.0000");
+        assertThat(r.out()).contains("| gsm8k | math_equiv | 1.0000 | 0.0000 | 50 |", "| exact_match | 1.0000 |");
+        assertThat(r.err()).contains("eval gsm8k: 50 samples", "math_equiv = 1.0000");
         JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
+        assertThat(results.get("tasks").get("gsm8k").get("primary_metric").asText()).isEqualTo("math_equiv");
+        assertThat(results.get("tasks").get("gsm8k").get("metrics").get("math_equiv").get("value").asDouble()).isEqualTo(1.0);
         assertThat(results.get("tasks").get("gsm8k").get("metrics").get("exact_match").get("value").asDouble()).isEqualTo(1.0);
         assertThat(Files.readAllLines(out.resolve("samples_gsm8k.jsonl"))).hasSize(50);
         assertThat(Files.size(out.resolve("accuracy.png"))).isGreaterThan(1000);
-        assertThat(Files.readString(out.resolve("report.md"))).contains("| gsm8k | exact_match | 1.0000 |");
+        assertThat(Files.readString(out.resolve("report.md"))).contains("| gsm8k | math_equiv | 1.0000 |");
 
         // a rerun resumes everything and prints JSON
         CliRun again = CliRun.of("eval", "run", "--model", "canonical", "--tasks", "gsm8k", "--limit", "50", "--out",
@@ -36,6 +38,42 @@ class EvalRunCommandTest {
         assertThat(again.err()).contains("50 already done, resuming");
         assertThat(JSON.readTree(again.out()).get("tasks").get("gsm8k").get("resumed").asInt()).isEqualTo(50);
         assertThat(Files.readAllLines(out.resolve("samples_gsm8k.jsonl"))).hasSize(50);
+    }
+
+    @Test
+    void canonicalCodeTasksPassWithPassAtEveryKUpToTheRepeats() throws Exception {
+        Path out = tmp.resolve("code");
+        CliRun r = CliRun.of("eval", "run", "--model", "canonical", "--tasks", "humaneval,humaneval_java", "--limit", "2",
+                "--repeats", "2", "--out", out.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode tasks = JSON.readTree(out.resolve("results.json").toFile()).get("tasks");
+        for (String task : new String[] {"humaneval", "humaneval_java"}) {
+            JsonNode t = tasks.get(task);
+            assertThat(t.get("primary_metric").asText()).isEqualTo("code_exec_pass@1");
+            assertThat(t.get("metrics").get("code_exec_pass@1").get("value").asDouble()).as(task).isEqualTo(1.0);
+            assertThat(t.get("metrics").get("code_exec_pass@2").get("value").asDouble()).as(task).isEqualTo(1.0);
+            assertThat(Files.readAllLines(out.resolve("samples_" + task + ".jsonl"))).hasSize(4);
+        }
+        assertThat(Files.readString(out.resolve("report.md"))).contains("| humaneval_java | code_exec_pass@1 | 1.0000 |");
+    }
+
+    @Test
+    void canonicalRulerTaskScoresOneAndTheLengthCanBeChanged() throws Exception {
+        Path out = tmp.resolve("ruler");
+        CliRun r = CliRun.of("eval", "run", "--model", "canonical", "--tasks", "ruler_niah_single_1", "--limit", "5",
+                "--ruler-length", "1k", "--tokenizer",
+                CliRun.repoRoot().resolve("examples/tokenizers/nemotron-bpe-2k").toString(), "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| ruler_niah_single_1 | string_match_all | 1.0000 | 0.0000 | 5 |");
+        JsonNode first = JSON.readTree(Files.readAllLines(out.resolve("samples_ruler_niah_single_1.jsonl")).getFirst());
+        assertThat(first.get("prompt_tokens").asInt()).isZero();   // canonical: no tokens; the doc holds the count
+        JsonNode config = JSON.readTree(out.resolve("results.json").toFile()).get("tasks").get("ruler_niah_single_1")
+                .get("config").get("dataset");
+        assertThat(config.get("length").asInt()).isEqualTo(1024);
+        assertThat(config.get("tokenizer").asText()).endsWith("nemotron-bpe-2k");
+        CliRun bad = CliRun.of("eval", "run", "--model", "canonical", "--tasks", "ruler_vt", "--ruler-length", "long");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--ruler-length must be a number of tokens such as 8192 or 32k, got 'long'");
     }
 
     @Test
@@ -86,7 +124,9 @@ class EvalRunCommandTest {
     void tasksListsBuiltinsAndExtensionPoints() throws Exception {
         CliRun r = CliRun.of("eval", "tasks");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("gsm8k", "gsm8k_cot", "arithmetic", "exact_match", "acc_norm", "regex", "jsonl");
+        assertThat(r.out()).contains("gsm8k", "gsm8k_cot", "arithmetic", "exact_match", "acc_norm", "regex", "jsonl",
+                "humaneval_java", "ruler_niah_single_1", "ruler_fwe", "math_equiv", "code_exec", "string_match_all",
+                "string_match_part", "humaneval", "ruler");
         JsonNode json = JSON.readTree(CliRun.of("eval", "tasks", "--json").out());
         assertThat(json.get("tasks").get(0).get("name").asText()).isEqualTo("gsm8k");
     }

@@ -63,6 +63,14 @@ public final class EvalRunCommand implements Callable<Integer> {
     @Option(names = "--max-thinking-tokens", paramLabel = "N", description = "Reasoning budget, overriding the task's.")
     Integer maxThinkingTokens;
 
+    @Option(names = "--tokenizer", paramLabel = "FILE_OR_DIR", description = "Tokenizer (tokenizer.json or a model directory) that"
+            + " generated long-context tasks (RULER) count their length in (default: the --model DIR's; else words).")
+    Path tokenizer;
+
+    @Option(names = "--ruler-length", paramLabel = "TOKENS", description = "Target length of generated long-context tasks"
+            + " (RULER), e.g. 8192 or 32k, overriding the task's (4096 for the built-in ruler_* tasks).")
+    String rulerLength;
+
     @Option(names = "--concurrency", paramLabel = "C", description = "Samples in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency = 8;
 
@@ -82,7 +90,8 @@ public final class EvalRunCommand implements Callable<Integer> {
             throw new NemotronException("no task: give --tasks NAME,... (see 'nemotron eval tasks') or --task-file FILE");
         }
         List<TaskSpec> specs = TaskCatalog.resolve(tasks, taskFiles, Path::of,
-                new TaskOverrides(repeats, fewshot, maxThinkingTokens, maxTokens, null));
+                new TaskOverrides(repeats, fewshot, maxThinkingTokens, maxTokens, null)
+                        .withTokenLength(tokenizerPath(), rulerLength == null ? null : tokens(rulerLength)));
         RunOptions options = RunOptions.defaults().withConcurrency(concurrency).withLimit(limit == null ? 0 : limit);
         PrintWriter err = spec.commandLine().getErr();
         try (EvalModel model = modelOptions.open(concurrency)) {
@@ -100,5 +109,22 @@ public final class EvalRunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The tokenizer of generated long-context tasks: --tokenizer, else the model directory's, else none (words). */
+    private String tokenizerPath() {
+        Path p = tokenizer != null ? tokenizer
+                : modelOptions.model != null && !modelOptions.model.equals(EvalModelOptions.CANONICAL) ? Path.of(modelOptions.model)
+                : null;
+        return p == null ? null : p.toAbsolutePath().normalize().toString();
+    }
+
+    private int tokens(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,7})([kK]?)").matcher(text.strip());
+        if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
+            throw new ParameterException(spec.commandLine(), "--ruler-length must be a number of tokens such as 8192 or 32k, got '"
+                    + text + "'");
+        }
+        return Integer.parseInt(m.group(1)) * (m.group(2).isEmpty() ? 1 : 1024);
     }
 }

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  *   <li>{@code mean}: the mean over all repeats (with k repeats: avg@k); reported as the metric's name;</li>
  *   <li>{@code avg@K}: the mean over the first K repeats; reported as {@code NAME_avg@K};</li>
  *   <li>{@code pass@K}: the unbiased pass@K estimate from n repeats of which c scored 1
- *       ({@link PassAtK}); reported as {@code NAME_pass@K}.</li>
+ *       ({@link PassAtK}); reported as {@code NAME_pass@K};</li>
+ *   <li>{@code pass@all}: {@code pass@1}, {@code pass@2}, ... {@code pass@R} for a task of R
+ *       repeats (so {@code --repeats K} reports pass@k for every k from 1 to K).</li>
  * </ul>
  */
 public sealed interface Aggregation {
@@ -111,6 +113,26 @@ public sealed interface Aggregation {
         }
     }
 
+    /** The aggregation name that stands for {@code pass@1} ... {@code pass@repeats}. */
+    String PASS_AT_ALL = "pass@all";
+
+    /**
+     * Parses one entry of a metric's {@code aggregations}: {@code pass@all} becomes {@code pass@1}
+     * ... {@code pass@repeats}, any other name one aggregation ({@link #parse}).
+     *
+     * @throws NemotronException naming {@code where}
+     */
+    static java.util.List<Aggregation> expand(String text, String where, int repeats) {
+        if (text.equals(PASS_AT_ALL)) {
+            java.util.List<Aggregation> out = new java.util.ArrayList<>();
+            for (int k = 1; k <= repeats; k++) {
+                out.add(new PassAt(k));
+            }
+            return out;
+        }
+        return java.util.List.of(parse(text, where));
+    }
+
     /**
      * Parses {@code mean}, {@code avg@K} or {@code pass@K}.
      *
@@ -125,6 +147,6 @@ public sealed interface Aggregation {
             int k = Integer.parseInt(m.group(2));
             return m.group(1).equals("avg") ? new AvgAtK(k) : new PassAt(k);
         }
-        throw new NemotronException(where + ": unknown aggregation '" + text + "' (known: mean, avg@K, pass@K with K >= 1)");
+        throw new NemotronException(where + ": unknown aggregation '" + text + "' (known: mean, avg@K, pass@K with K >= 1, pass@all)");
     }
 }

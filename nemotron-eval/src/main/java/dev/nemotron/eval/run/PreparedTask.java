@@ -57,12 +57,16 @@ public final class PreparedTask {
             }
             List<Aggregation> aggregations = new ArrayList<>();
             for (String a : m.aggregations()) {
-                Aggregation agg = Aggregation.parse(a, m.where() + ".aggregations");
-                if (agg.minRepeats() > spec.repeats()) {
-                    throw new NemotronException(m.where() + ".aggregations: " + a + " needs at least " + agg.minRepeats()
-                            + " repeats, the task has " + spec.repeats() + " (set 'repeats' or --repeats)");
+                for (Aggregation agg : Aggregation.expand(a, m.where() + ".aggregations", spec.repeats())) {
+                    if (agg.minRepeats() > spec.repeats()) {
+                        throw new NemotronException(m.where() + ".aggregations: " + a + " needs at least " + agg.minRepeats()
+                                + " repeats, the task has " + spec.repeats() + " (set 'repeats' or --repeats)");
+                    }
+                    if (aggregations.stream().anyMatch(x -> x.key(m.name()).equals(agg.key(m.name())))) {
+                        throw new NemotronException(m.where() + ".aggregations: " + agg.wireName() + " is listed twice");
+                    }
+                    aggregations.add(agg);
                 }
-                aggregations.add(agg);
             }
             metrics.add(new ScoredMetric(m.name(), plugins.metrics().create(m, spec.output()), List.copyOf(aggregations)));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.nemotron.api.NemotronException;
 import org.junit.jupiter.api.Test;
 
 /** pass@k by hand, aggregations, and the bootstrap's standard error. */
@@ -21,7 +22,7 @@ class StatisticsTest {
         assertThat(PassAtK.estimate(1, 1, 1)).isEqualTo(1.0);
         // large n stays finite and exact-ish: n=200, c=1, k=1 -> 1/200
         assertThat(PassAtK.estimate(200, 1, 1)).isCloseTo(0.005, within(1e-12));
-        assertThatThrownBy(() -> PassAtK.estimate(3, 1, 4)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PassAtK.estimate(3, 1, 4)).isInstanceOf(NemotronException.class);
     }
 
     @Test

@@ -53,7 +53,8 @@ class ReportTest {
         assertThat(json.get("options").get("limit").asInt()).isEqualTo(50);
 
         String md = Files.readString(w.report());
-        assertThat(md).contains("| gsm8k | exact_match | 1.0000 | 0.0000 | 50 |", "| arithmetic | exact_match |",
+        assertThat(md).contains("| gsm8k | math_equiv | 1.0000 | 0.0000 | 50 |", "|  | exact_match | 1.0000 | 0.0000 |",
+                "| arithmetic | exact_match |",
                 "![primary metric per task](accuracy.png)");
         assertPng(w.chart());
     }

@@ -1,4 +1,4 @@
-package dev.nemotron.eval.code;
+package dev.nemotron.eval.metric;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
