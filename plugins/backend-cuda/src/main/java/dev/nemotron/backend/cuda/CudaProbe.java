@@ -40,7 +40,7 @@ record CudaProbe(Availability availability, NmcLibrary library) {
             return unavailable("found " + path + " but this JVM denies native access to module " + MODULE
                     + ": start java with --enable-native-access=" + MODULE);
         } catch (IllegalArgumentException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            String msg = loaderError(path, e);
             String lower = msg.toLowerCase(Locale.ROOT);
             if (lower.contains("libcudart") || lower.contains("libcublas") || lower.contains("libcuda.")) {
                 return unavailable("found " + path + " but the CUDA libraries it needs could not be loaded: " + msg
@@ -68,6 +68,24 @@ record CudaProbe(Availability availability, NmcLibrary library) {
         String device = lib.deviceDescribe(0);
         return new CudaProbe(Availability.available("available: " + device
                 + (devices > 1 ? " (+" + (devices - 1) + " more; device 0 is used)" : "") + "; " + path), lib);
+    }
+
+    /**
+     * The dynamic loader's own message (dlerror: a missing libcudart.so.12, an invalid ELF
+     * header, ...): FFM's library lookup reports only "Cannot open library", {@link System#load}
+     * reports why.
+     */
+    private static String loaderError(Path path, IllegalArgumentException lookupError) {
+        try {
+            System.load(path.toAbsolutePath().toString());
+        } catch (UnsatisfiedLinkError e) {
+            if (e.getMessage() != null) {
+                return e.getMessage();
+            }
+        } catch (RuntimeException e) {
+            // fall back to the lookup's message
+        }
+        return lookupError.getMessage() == null ? lookupError.toString() : lookupError.getMessage();
     }
 
     private static CudaProbe unavailable(String reason) {
