@@ -38,7 +38,9 @@ class LauncherIT {
 
         ModulePathLauncher.Result backends = ModulePathLauncher.run("backends", "--json");
         assertThat(backends.code()).isZero();
-        assertThat(JSON.readTree(backends.out()).findValuesAsText("name")).contains("java", "java-reference");
+        assertThat(JSON.readTree(backends.out()).findValuesAsText("name")).contains("java", "java-reference", "cuda");
+        // on the real module path the CUDA plugin is found, has native access, and says why it cannot run here
+        assertThat(backends.out()).doesNotContain("denies native access");
         // logs and warnings go to stderr; stdout holds JSON alone
         assertThat(backends.out().strip()).startsWith("[");
     }

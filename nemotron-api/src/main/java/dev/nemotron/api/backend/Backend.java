@@ -1,5 +1,6 @@
 package dev.nemotron.api.backend;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +28,14 @@ public interface Backend extends AutoCloseable {
     AttentionKernels attention();
 
     ActivationKernels activations();
+
+    /**
+     * Whole-model execution on a device (weights and caches stay there), when the backend offers
+     * it; callers then prefer it over running the model kernel by kernel.
+     */
+    default Optional<ModelExecution> modelExecution() {
+        return Optional.empty();
+    }
 
     /** Releases threads or native resources; the default does nothing. */
     @Override

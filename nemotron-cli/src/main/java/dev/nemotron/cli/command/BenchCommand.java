@@ -11,6 +11,7 @@ import dev.nemotron.infer.bench.BenchResult;
 import dev.nemotron.infer.bench.ThroughputBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,8 +27,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (or --model-config with --random-weights on a device backend).")
     Path model;
+
+    @Option(names = "--model-config", paramLabel = "CONFIG.json", description = "Model shape to benchmark with --random-weights (device backends only).")
+    Path modelConfig;
+
+    @Option(names = "--random-weights", description = "Random weights generated on the device, no checkpoint (device backends only).")
+    boolean randomWeights;
+
+    @Option(names = "--dtype", paramLabel = "f32|bf16", description = "Device compute type (default: bf16 for --random-weights, else from the model's dtype).")
+    String dtype;
+
+    @Option(names = "--prefill", paramLabel = "N", description = "Tokens of the timed prefill on a device backend (default: 8192).")
+    int prefill = 8192;
 
     @Option(names = "--isl", paramLabel = "N", description = "Input (prompt) tokens per sequence (default: 128).")
     int isl = 128;
@@ -35,10 +48,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--osl", paramLabel = "M", description = "Output tokens per sequence (default: 64).")
     int osl = 64;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Sequences decoded together (default: 1).")
-    int batch = 1;
+    @Option(names = "--batch", split = ",", paramLabel = "B[,B...]", description = "Sequences decoded together (default: 1); a device backend takes a list, e.g. 1,8,64.")
+    List<Integer> batch = List.of(1);
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of the random prompts (default: 0).")
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the random prompts (and weights) (default: 0).")
     long seed;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the best available).")
@@ -49,11 +62,34 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (isl < 1 || osl < 1 || batch < 1) {
-            throw new ParameterException(spec.commandLine(), "--isl, --osl and --batch must be >= 1");
+        if (isl < 1 || osl < 1 || batch.isEmpty() || batch.stream().anyMatch(b -> b == null || b < 1) || prefill < 1) {
+            throw new ParameterException(spec.commandLine(), "--isl, --osl, --prefill and every --batch must be >= 1");
         }
-        try (Backend backend = Backends.create(backendName);
-             HybridModel m = HybridModel.load(model, backend);
+        if ((model == null) == (modelConfig == null)) {
+            throw new ParameterException(spec.commandLine(), "give --model DIR, or --model-config CONFIG.json with --random-weights");
+        }
+        if (modelConfig != null && !randomWeights) {
+            throw new ParameterException(spec.commandLine(), "--model-config needs --random-weights (there is no checkpoint)");
+        }
+        try (Backend backend = Backends.create(backendName)) {
+            if (backend.modelExecution().isPresent()) {
+                new DeviceBenchRun(this, backend).run();
+                return 0;
+            }
+            if (randomWeights || modelConfig != null || dtype != null) {
+                throw new ParameterException(spec.commandLine(), "--model-config, --random-weights and --dtype need a backend with"
+                        + " whole-model execution (e.g. --backend cuda); '" + backend.name() + "' runs the model kernel by kernel");
+            }
+            if (batch.size() != 1) {
+                throw new ParameterException(spec.commandLine(), "--batch: backend '" + backend.name() + "' benchmarks one batch size per run");
+            }
+            cpu(backend, batch.get(0));
+        }
+        return 0;
+    }
+
+    private void cpu(Backend backend, int batch) {
+        try (HybridModel m = HybridModel.load(model, backend);
              Checkpoint ckpt = Checkpoint.open(model)) {
             BenchResult r = ThroughputBench.run(m, ckpt, isl, osl, batch, seed);
             PrintWriter out = spec.commandLine().getOut();
@@ -88,6 +124,5 @@ public final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
         }
-        return 0;
     }
 }

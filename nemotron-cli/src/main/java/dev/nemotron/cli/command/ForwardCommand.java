@@ -2,12 +2,15 @@ package dev.nemotron.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.DeviceModel;
+import dev.nemotron.api.backend.DeviceSequence;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.model.ForwardResult;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.arch.safetensors.SafetensorsWriter;
 import dev.nemotron.cli.output.Json;
+import dev.nemotron.infer.engine.DeviceModels;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +47,35 @@ public final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int[] tokens = parseIds();
-        try (Backend backend = Backends.create(backendName);
-             HybridModel m = HybridModel.load(model, backend)) {
+        try (Backend backend = Backends.create(backendName)) {
+            if (backend.modelExecution().isPresent()) {
+                return forwardOnDevice(backend, tokens);
+            }
+            return forward(backend, tokens);
+        }
+    }
+
+    /** Whole-model execution (e.g. CUDA): logits of every position from one prefill; no hidden states. */
+    private int forwardOnDevice(Backend backend, int[] tokens) {
+        if (hidden) {
+            throw new ParameterException(spec.commandLine(), "--hidden: backend '" + backend.name()
+                    + "' runs the whole model on its device and returns logits only; use --backend java for hidden states");
+        }
+        var options = new DeviceModels.Options(1, tokens.length, Math.min(tokens.length, DeviceModels.DEFAULT_PREFILL_TOKENS), null);
+        try (DeviceModel m = DeviceModels.load(model, backend.modelExecution().orElseThrow(), options);
+             DeviceSequence seq = m.newSequence()) {
+            long start = System.nanoTime();
+            float[] logits = m.prefillAll(seq, tokens);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            SafetensorsWriter.write(out, Map.of("logits", Tensor.ofFloats(logits, tokens.length, m.vocabSize())),
+                    Map.of("producer", "nemotron forward", "model", model.toString()));
+            print(tokens.length, m.vocabSize(), 0, backend.name(), seconds);
+        }
+        return 0;
+    }
+
+    private int forward(Backend backend, int[] tokens) {
+        try (HybridModel m = HybridModel.load(model, backend)) {
             long start = System.nanoTime();
             ForwardResult r = m.forward(tokens, hidden);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -55,17 +85,21 @@ public final class ForwardCommand implements Callable<Integer> {
                 tensors.put("hidden." + j, Tensor.ofFloats(r.hidden().get(j), r.seqLen(), m.config().hiddenSize()));
             }
             SafetensorsWriter.write(out, tensors, Map.of("producer", "nemotron forward", "model", model.toString()));
-            ObjectNode o = Json.object();
-            o.put("out", out.toString());
-            o.put("tokens", r.seqLen());
-            o.put("vocab_size", r.vocab());
-            o.put("hidden_states", r.hidden().size());
-            o.put("backend", backend.name());
-            o.put("seconds", seconds);
-            o.put("tokens_per_second", r.seqLen() / seconds);
-            Json.print(spec.commandLine().getOut(), o);
+            print(r.seqLen(), r.vocab(), r.hidden().size(), backend.name(), seconds);
         }
         return 0;
+    }
+
+    private void print(int tokens, int vocab, int hiddenStates, String backend, double seconds) {
+        ObjectNode o = Json.object();
+        o.put("out", out.toString());
+        o.put("tokens", tokens);
+        o.put("vocab_size", vocab);
+        o.put("hidden_states", hiddenStates);
+        o.put("backend", backend);
+        o.put("seconds", seconds);
+        o.put("tokens_per_second", tokens / seconds);
+        Json.print(spec.commandLine().getOut(), o);
     }
 
     private int[] parseIds() {

@@ -199,11 +199,13 @@ public final class GenerationEngine implements AutoCloseable {
 
     private void prefill(ActiveRequest r) {
         long reserved = worstCase(r);
+        ModelSequence seq = null;
         try {
-            ModelSequence seq = model.newSequence();
+            seq = model.newSequence();
             float[] logits = model.prefill(seq, r.promptIds());
             int token = r.choose(logits, 0, model.vocabSize());
             if (r.accept(token)) {
+                seq.release();
                 release(reserved);
             } else {
                 lock.lock();
@@ -215,6 +217,9 @@ public final class GenerationEngine implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("prefill failed: {}", e.toString());
+            if (seq != null) {
+                seq.release();
+            }
             r.finish(FinishReason.ERROR, e);
             release(reserved);
         }
@@ -255,6 +260,7 @@ public final class GenerationEngine implements AutoCloseable {
             try {
                 for (Running r : done) {
                     running.remove(r);
+                    r.sequence().release();
                     reservedBytes -= r.reserved();
                 }
             } finally {
@@ -267,6 +273,7 @@ public final class GenerationEngine implements AutoCloseable {
         running.removeIf(r -> {
             if (r.request().cancelled()) {
                 r.request().finish(FinishReason.CANCELLED, null);
+                r.sequence().release();
                 reservedBytes -= r.reserved();
                 return true;
             }
@@ -288,6 +295,7 @@ public final class GenerationEngine implements AutoCloseable {
         try {
             for (Running r : running) {
                 r.request().finish(FinishReason.ERROR, e);
+                r.sequence().release();
             }
             running.clear();
             reservedBytes = 0;
@@ -310,6 +318,7 @@ public final class GenerationEngine implements AutoCloseable {
         try {
             for (Running r : running) {
                 r.request().finish(FinishReason.CANCELLED, null);
+                r.sequence().release();
             }
             running.clear();
             for (ActiveRequest r : queue) {

@@ -7,4 +7,11 @@ public interface ModelSequence {
 
     /** Bytes of cache and state held now. */
     long bytes();
+
+    /**
+     * Frees what the sequence holds; the engine calls it once the sequence is finished. The
+     * default does nothing (heap caches are garbage collected); a device model frees its slot.
+     */
+    default void release() {
+    }
 }

@@ -6,19 +6,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.ModelExecution;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.infer.chat.ChatTemplate;
 import dev.nemotron.infer.chat.JinjaChatTemplate;
 import dev.nemotron.infer.chat.NemotronChatTemplate;
+import dev.nemotron.infer.engine.DeviceLanguageModel;
+import dev.nemotron.infer.engine.DeviceModels;
 import dev.nemotron.infer.engine.GenerationEngine;
 import dev.nemotron.infer.engine.HybridLanguageModel;
+import dev.nemotron.infer.engine.LanguageModel;
 import dev.nemotron.infer.engine.TextCodec;
 import dev.nemotron.infer.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -62,19 +67,32 @@ public final class ModelLoader {
         }
 
         Backend backend = Backends.create(options.backend());
-        HybridModel model;
+        LanguageModel languageModel;
+        AutoCloseable weights;
         try {
-            model = HybridModel.load(dir, backend);
+            Optional<ModelExecution> device = backend.modelExecution();
+            if (device.isPresent()) {
+                // whole-model execution: weights and caches on the device, one slot per batch row
+                var o = new DeviceModels.Options(options.engine().maxBatch(), context,
+                        DeviceModels.DEFAULT_PREFILL_TOKENS, null);
+                DeviceLanguageModel m = new DeviceLanguageModel(DeviceModels.load(dir, device.get(), o), context);
+                languageModel = m;
+                weights = m;
+            } else {
+                HybridModel model = HybridModel.load(dir, backend);
+                languageModel = new HybridLanguageModel(model);
+                weights = model;
+            }
         } catch (RuntimeException e) {
             backend.close();
             throw e;
         }
-        GenerationEngine engine = new GenerationEngine(new HybridLanguageModel(model), codec, options.engine());
+        GenerationEngine engine = new GenerationEngine(languageModel, codec, options.engine());
         String id = options.servedModelName() != null ? options.servedModelName()
                 : dir.toAbsolutePath().normalize().getFileName().toString();
         LOG.info("serving {} as '{}' (backend {}, context {}, eos {}, chat template {})", dir, id, backend.name(), context, eos,
                 template == null ? "none" : template.getClass().getSimpleName());
-        return new ServedModel(id, engine, template, context, backend, model);
+        return new ServedModel(id, engine, template, context, backend, weights);
     }
 
     private static ChatTemplate chatTemplate(Path dir, ChatTemplateChoice choice) {

@@ -1,0 +1,43 @@
+package dev.nemotron.api.backend;
+
+import java.util.List;
+
+/**
+ * A model whose weights and caches live on a device. Used from one thread at a time. Logits are
+ * float32, row-major {@code [rows, vocabSize()]}.
+ */
+public interface DeviceModel extends AutoCloseable {
+    int vocabSize();
+
+    /**
+     * A new, empty sequence in a free slot.
+     *
+     * @throws dev.nemotron.api.NemotronException when every slot is in use
+     */
+    DeviceSequence newSequence();
+
+    /** Appends {@code ids} to {@code sequence}; returns the logits after the last one {@code [vocab]}. */
+    float[] prefill(DeviceSequence sequence, int[] ids);
+
+    /** As {@link #prefill}, returning the logits of every position {@code [ids.length, vocab]}. */
+    float[] prefillAll(DeviceSequence sequence, int[] ids);
+
+    /** One token per (distinct) sequence, decoded together; logits {@code [sequences, vocab]}. */
+    float[] decode(List<DeviceSequence> sequences, int[] tokens);
+
+    /**
+     * As {@link #decode}, then samples each row's next token on the device (temperature
+     * {@code <= 0} is greedy; {@code topP} in (0, 1]); only the tokens come back.
+     */
+    int[] decodeSampled(List<DeviceSequence> sequences, int[] tokens, float temperature, float topP, long seed);
+
+    /** Device bytes of the weights. */
+    long weightBytes();
+
+    /** The device's measured memory bandwidth in bytes per second (read plus written), for rooflines. */
+    double memoryBandwidth();
+
+    /** Frees the device memory; open sequences become unusable. */
+    @Override
+    void close();
+}

@@ -1,0 +1,107 @@
+package dev.nemotron.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.DeviceModel;
+import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.cli.output.Json;
+import dev.nemotron.cli.output.Sizes;
+import dev.nemotron.infer.bench.DeviceBench;
+import dev.nemotron.infer.bench.DeviceBenchResult;
+import dev.nemotron.infer.engine.DeviceModels;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Locale;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The device path of {@code nemotron bench}: the model (a checkpoint, or random weights of a
+ * config's shape) on the backend's device, prefill of {@code --prefill} tokens, then decode with
+ * on-device greedy sampling at every {@code --batch} size, each next to the HBM roofline.
+ */
+final class DeviceBenchRun {
+    private final BenchCommand cmd;
+    private final Backend backend;
+
+    DeviceBenchRun(BenchCommand cmd, Backend backend) {
+        this.cmd = cmd;
+        this.backend = backend;
+    }
+
+    void run() {
+        ModelExecution execution = backend.modelExecution().orElseThrow();
+        Path source = cmd.model != null ? cmd.model : cmd.modelConfig;
+        NemotronHConfig config = ConfigParser.withDiscoveredLayers().parse(source);
+        DType compute = computeType(config);
+        int maxBatch = Collections.max(cmd.batch);
+        var options = new DeviceModels.Options(maxBatch, Math.max(cmd.prefill, cmd.isl + cmd.osl + 2),
+                Math.max(cmd.prefill, cmd.isl), compute);
+        try (DeviceModel m = cmd.randomWeights && cmd.modelConfig != null
+                ? DeviceModels.random(cmd.modelConfig, cmd.seed, execution, options)
+                : DeviceModels.load(cmd.model, execution, options)) {
+            DeviceBenchResult r = DeviceBench.run(m, config, compute, cmd.prefill, cmd.isl, cmd.osl, cmd.batch, cmd.seed);
+            print(source, config, compute, r);
+        }
+    }
+
+    private DType computeType(NemotronHConfig config) {
+        if (cmd.randomWeights && cmd.model != null) {
+            throw new ParameterException(cmd.spec.commandLine(), "--random-weights goes with --model-config, not --model");
+        }
+        if (cmd.dtype == null) {
+            return cmd.randomWeights ? DType.BF16 : DeviceModels.computeTypeFor(config.dtype());
+        }
+        return switch (cmd.dtype.toLowerCase(Locale.ROOT)) {
+            case "f32", "float32" -> DType.F32;
+            case "bf16", "bfloat16" -> DType.BF16;
+            default -> throw new ParameterException(cmd.spec.commandLine(), "--dtype: expected f32 or bf16, got '" + cmd.dtype + "'");
+        };
+    }
+
+    private void print(Path source, NemotronHConfig config, DType compute, DeviceBenchResult r) {
+        PrintWriter out = cmd.spec.commandLine().getOut();
+        if (cmd.json) {
+            ObjectNode o = Json.object();
+            o.put(cmd.model != null ? "model" : "model_config", source.toString());
+            o.put("weights", cmd.randomWeights ? "random" : "checkpoint");
+            o.put("backend", backend.name());
+            o.put("dtype", compute.name().toLowerCase(Locale.ROOT));
+            o.put("layers", config.numLayers());
+            o.put("weight_bytes", r.weightBytes());
+            o.put("weight_bytes_per_step", r.weightBytesPerStep());
+            o.put("bandwidth_gb_per_s", r.bandwidthBytesPerSecond() / 1e9);
+            o.put("prefill_tokens", r.prefillTokens());
+            o.put("prefill_tokens_per_s", r.prefillTokensPerSecond());
+            o.put("isl", r.inputTokens());
+            o.put("osl", r.outputTokens());
+            ArrayNode arr = o.putArray("decode");
+            for (DeviceBenchResult.Point p : r.decode()) {
+                ObjectNode d = arr.addObject();
+                d.put("batch", p.batch());
+                d.put("decode_tokens_per_s", p.decodeTokensPerSecond());
+                d.put("decode_step_ms", p.decodeStepMillis());
+                d.put("bytes_per_decode_step", p.bytesPerStep());
+                d.put("roofline_tokens_per_s", p.rooflineTokensPerSecond());
+                d.put("roofline_fraction", p.rooflineFraction());
+            }
+            Json.print(out, o);
+            return;
+        }
+        out.printf(Locale.ROOT, "%s (%d layers, %s weights, %s) on %s: weights %s, bandwidth %.0f GB/s%n", source,
+                config.numLayers(), cmd.randomWeights ? "random" : "checkpoint", compute, backend.name(),
+                Sizes.bytes(r.weightBytes()), r.bandwidthBytesPerSecond() / 1e9);
+        out.printf(Locale.ROOT, "prefill  %,d tokens: %12.1f tokens/s%n", r.prefillTokens(), r.prefillTokensPerSecond());
+        out.printf(Locale.ROOT, "decode   isl %d, osl %d, greedy on the device%n", r.inputTokens(), r.outputTokens());
+        out.printf(Locale.ROOT, "%8s %14s %10s %16s %9s%n", "batch", "tokens/s", "ms/step", "roofline tok/s", "achieved");
+        for (DeviceBenchResult.Point p : r.decode()) {
+            out.printf(Locale.ROOT, "%8d %14.1f %10.3f %16.1f %8.0f%%%n", p.batch(), p.decodeTokensPerSecond(),
+                    p.decodeStepMillis(), p.rooflineTokensPerSecond(), 100 * p.rooflineFraction());
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.nemotron.infer.bench;
+
+import dev.nemotron.api.backend.DeviceModel;
+import dev.nemotron.api.backend.DeviceSequence;
+import dev.nemotron.api.layer.CacheFootprint;
+import dev.nemotron.api.layer.LayerContext;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.layer.MixerRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Prefill and decode throughput of a {@link DeviceModel}, next to the memory-bandwidth roofline
+ * measured on the same device in the same run. Decoding samples greedily on the device
+ * ({@link DeviceModel#decodeSampled}), so only token ids cross to the host, as in serving.
+ *
+ * <pre>
+ * prefill: one warm-up prefill, then `prefillTokens` random tokens in one sequence, timed
+ * decode:  per batch size B, B sequences prefilled with `isl` random tokens, one untimed step
+ *          (captures the step), then `osl` timed steps
+ * roofline(B) = B × bandwidth ÷ (weight bytes per step + B × cache/state bytes per sequence)
+ * </pre>
+ */
+public final class DeviceBench {
+    private DeviceBench() {
+    }
+
+    /**
+     * @param config     the model's config (for the cache sizes of the roofline)
+     * @param cacheType  the dtype the device keeps KV caches and conv windows in (its compute type)
+     */
+    public static DeviceBenchResult run(DeviceModel model, NemotronHConfig config, DType cacheType, int prefillTokens,
+                                        int isl, int osl, List<Integer> batches, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int vocab = model.vocabSize();
+        double bandwidth = model.memoryBandwidth();
+        try (DeviceSequence warm = model.newSequence()) {
+            model.prefill(warm, randomIds(rnd, vocab, Math.min(prefillTokens, 64)));
+        }
+        double prefillSeconds;
+        try (DeviceSequence seq = model.newSequence()) {
+            int[] ids = randomIds(rnd, vocab, prefillTokens);
+            long t0 = System.nanoTime();
+            model.prefill(seq, ids);
+            prefillSeconds = (System.nanoTime() - t0) / 1e9;
+        }
+        long embedding = config.tieWordEmbeddings() ? 0 : (long) config.vocabSize() * config.hiddenSize() * cacheType.byteSize();
+        long weightsPerStep = Math.max(0, model.weightBytes() - embedding);
+        long perSequence = stateBytes(config, isl + osl / 2, cacheType);
+        List<DeviceBenchResult.Point> points = new ArrayList<>();
+        for (int batch : batches) {
+            points.add(decode(model, rnd, batch, isl, osl, weightsPerStep, perSequence, bandwidth));
+        }
+        return new DeviceBenchResult(model.weightBytes(), weightsPerStep, bandwidth, prefillTokens,
+                prefillTokens / prefillSeconds, isl, osl, points);
+    }
+
+    private static DeviceBenchResult.Point decode(DeviceModel model, SplittableRandom rnd, int batch, int isl, int osl,
+                                                  long weightsPerStep, long perSequence, double bandwidth) {
+        int vocab = model.vocabSize();
+        List<DeviceSequence> seqs = new ArrayList<>(batch);
+        try {
+            int[] tokens = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                DeviceSequence s = model.newSequence();
+                seqs.add(s);
+                int[] prompt = randomIds(rnd, vocab, isl);
+                model.prefill(s, prompt);
+                tokens[b] = rnd.nextInt(vocab);
+            }
+            tokens = model.decodeSampled(seqs, tokens, 0f, 1f, 0); // warm-up: graph capture
+            long t0 = System.nanoTime();
+            for (int step = 0; step < osl; step++) {
+                tokens = model.decodeSampled(seqs, tokens, 0f, 1f, 0);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long bytesPerStep = weightsPerStep + batch * perSequence;
+            return new DeviceBenchResult.Point(batch, (double) batch * osl / seconds, 1000 * seconds / osl, bytesPerStep,
+                    batch * bandwidth / bytesPerStep);
+        } finally {
+            seqs.forEach(DeviceSequence::close);
+        }
+    }
+
+    /** Bytes of one sequence's KV cache at {@code context} tokens plus its SSM and conv state. */
+    static long stateBytes(NemotronHConfig config, long context, DType cacheType) {
+        MixerRegistry registry = MixerRegistry.discover();
+        CacheFootprint total = CacheFootprint.NONE;
+        for (int i = 0; i < config.numLayers(); i++) {
+            char symbol = config.symbol(i);
+            total = total.plus(registry.bySymbol(symbol).orElseThrow()
+                    .cacheFootprint(new LayerContext(i, symbol, config.view()), context, 1, cacheType));
+        }
+        return total.totalBytes();
+    }
+
+    private static int[] randomIds(SplittableRandom rnd, int vocab, int n) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = rnd.nextInt(vocab);
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.nemotron.infer.engine;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.DeviceModel;
+import dev.nemotron.api.backend.DeviceModelSpec;
+import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.safetensors.Checkpoint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds {@link DeviceModel}s for a backend's {@link ModelExecution}: from a HF model directory
+ * (config.json + safetensors; every tensor of the checkpoint uploaded under its own name) or from
+ * a config with random weights.
+ */
+public final class DeviceModels {
+    /** Tokens one device prefill call handles (longer prompts go in pieces). */
+    public static final int DEFAULT_PREFILL_TOKENS = 2048;
+
+    private DeviceModels() {
+    }
+
+    /**
+     * Sizes of the device session.
+     *
+     * @param computeType  F32 or BF16; null: F32 for an F32 model, BF16 otherwise
+     */
+    public record Options(int maxSequences, int maxSequenceLength, int maxPrefillTokens, DType computeType) {
+    }
+
+    /** The compute type for a model stored as {@code stored}: F32 stays F32, BF16/F16 compute in BF16. */
+    public static DType computeTypeFor(DType stored) {
+        return stored == DType.F32 || stored == DType.F64 ? DType.F32 : DType.BF16;
+    }
+
+    /** The model in {@code dir} on the device; the checkpoint is closed again once uploaded. */
+    public static DeviceModel load(Path dir, ModelExecution execution, Options options) {
+        NemotronHConfig config = ConfigParser.withDiscoveredLayers().parse(dir);
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+            List<String> names = new ArrayList<>(ckpt.names());
+            names.sort(null);
+            return execution.load(spec(config, DeviceWeights.checkpoint(ckpt, names), options));
+        }
+    }
+
+    /** A model of the shape of {@code config} with device-generated random weights. */
+    public static DeviceModel random(Path config, long seed, ModelExecution execution, Options options) {
+        NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(config);
+        return execution.load(spec(c, DeviceWeights.random(seed), options));
+    }
+
+    private static DeviceModelSpec spec(NemotronHConfig c, DeviceWeights weights, Options o) {
+        for (int i = 0; i < c.pattern().length(); i++) {
+            char symbol = c.pattern().charAt(i);
+            if (symbol != 'M' && symbol != '*' && symbol != '-') {
+                throw new NemotronException(c.source() + ": layer " + i + " is of type '" + symbol
+                        + "', which device backends do not run (they run M, * and - layers)");
+            }
+        }
+        DType compute = o.computeType() != null ? o.computeType() : computeTypeFor(c.dtype());
+        return new DeviceModelSpec(c.view(), c.pattern(), weights, compute, o.maxSequences(), o.maxSequenceLength(),
+                o.maxPrefillTokens());
+    }
+}

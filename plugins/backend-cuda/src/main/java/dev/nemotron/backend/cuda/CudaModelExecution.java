@@ -1,0 +1,73 @@
+package dev.nemotron.backend.cuda;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.DeviceModel;
+import dev.nemotron.api.backend.DeviceModelSpec;
+import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.backend.cuda.ffi.NmcConfig;
+import dev.nemotron.backend.cuda.ffi.NmcLibrary;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Creates an {@code nmc_model} from a {@link DeviceModelSpec}: the config struct, every weight
+ * tensor (uploaded from its own native segment, in its stored dtype; the library converts to the
+ * compute type) or device-generated random weights, then one {@code nmc_session} with a slot per
+ * sequence. Device 0 is used.
+ */
+final class CudaModelExecution implements ModelExecution {
+    static final int DEVICE = 0;
+
+    private final NmcLibrary lib;
+
+    CudaModelExecution(NmcLibrary lib) {
+        this.lib = lib;
+    }
+
+    @Override
+    public DeviceModel load(DeviceModelSpec spec) {
+        NmcConfig config = ConfigMapping.map(spec.config(), spec.pattern(), spec.computeType(), hasAttentionBias(spec));
+        MemorySegment model;
+        try (Arena arena = Arena.ofConfined()) {
+            model = lib.modelCreate(config.toNative(arena), DEVICE);
+        }
+        MemorySegment session = MemorySegment.NULL;
+        try {
+            upload(model, spec.weights());
+            lib.modelFinalize(model);
+            session = lib.sessionCreate(model, spec.maxSequences(), spec.maxSequenceLength(), spec.maxPrefillTokens());
+            return new CudaDeviceModel(lib, model, session, spec);
+        } catch (RuntimeException e) {
+            if (!session.equals(MemorySegment.NULL)) {
+                lib.sessionDestroy(session);
+            }
+            lib.modelDestroy(model);
+            throw e;
+        }
+    }
+
+    private void upload(MemorySegment model, DeviceWeights weights) {
+        switch (weights) {
+            case DeviceWeights.Random r -> lib.modelInitRandom(model, r.seed());
+            case DeviceWeights.Checkpoint c -> {
+                for (String name : c.names()) {
+                    Tensor t = c.source().require(name);
+                    try (Arena arena = Arena.ofConfined()) {
+                        lib.modelSetTensor(model, name, HostMemory.dtypeCode(t.dtype()), t.shape(),
+                                HostMemory.nativeData(arena, t));
+                    } catch (NemotronException e) {
+                        throw new NemotronException(e.getMessage() + " (" + t + ")", e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Attention biases are on when the checkpoint has them (HF NemotronH creates none); random weights have none. */
+    static boolean hasAttentionBias(DeviceModelSpec spec) {
+        return spec.weights() instanceof DeviceWeights.Checkpoint c
+                && c.names().stream().anyMatch(n -> n.endsWith(".q_proj.bias"));
+    }
+}

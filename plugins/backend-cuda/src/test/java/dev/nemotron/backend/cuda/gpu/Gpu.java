@@ -1,0 +1,93 @@
+package dev.nemotron.backend.cuda.gpu;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.nemotron.api.backend.Availability;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.DeviceModel;
+import dev.nemotron.api.backend.DeviceModelSpec;
+import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.safetensors.Checkpoint;
+import dev.nemotron.backend.cuda.CudaBackendProvider;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Shared pieces of the GPU tests (tag {@code gpu}): the CUDA backend, skipped through an
+ * assumption that states why when it is unavailable; fixtures; golden comparisons.
+ */
+final class Gpu {
+    private static final CudaBackendProvider PROVIDER = new CudaBackendProvider();
+
+    private Gpu() {
+    }
+
+    /** The CUDA backend, or the test is skipped with the provider's reason. */
+    static Backend backend() {
+        Availability av = PROVIDER.availability();
+        assumeTrue(av.available(), () -> "GPU test skipped: the CUDA backend is not available here: " + av.reason());
+        return PROVIDER.create();
+    }
+
+    static Path fixture(String name) {
+        URL url = Gpu.class.getResource("/fixtures/" + name + "/config.json");
+        if (url == null) {
+            throw new IllegalStateException("fixture " + name + " not found on the test class path");
+        }
+        try {
+            return Path.of(url.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The fixture's checkpoint on the device, every tensor uploaded by its own name. */
+    static DeviceModel load(Backend backend, String fixture, DType compute, int slots) {
+        Path dir = fixture(fixture);
+        NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(dir);
+        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+            var spec = new DeviceModelSpec(c.view(), c.pattern(), DeviceWeights.checkpoint(ckpt, List.copyOf(ckpt.names())),
+                    compute, slots, 256, 16);
+            return backend.modelExecution().orElseThrow().load(spec);
+        }
+    }
+
+    static int[] ints(Tensor t) {
+        int[] out = new int[(int) t.numel()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.toIntExact(t.getLong(i));
+        }
+        return out;
+    }
+
+    static int argmax(float[] logits, int offset, int vocab) {
+        int best = 0;
+        for (int i = 1; i < vocab; i++) {
+            if (logits[offset + i] > logits[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** ‖out − ref‖ / ‖ref‖ in float64 (as the fixtures' README defines it). */
+    static double relativeError(float[] out, float[] ref) {
+        if (out.length != ref.length) {
+            throw new AssertionError("length " + out.length + " != " + ref.length);
+        }
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double d = (double) out[i] - ref[i];
+            num += d * d;
+            den += (double) ref[i] * ref[i];
+        }
+        return Math.sqrt(num) / Math.sqrt(den);
+    }
+}
