@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Builds .device/ in the repository root: what the GPU machine needs to run the CUDA backend's
-# GPU tests and the `nemotron` command without Maven or a JDK there.
-#   .device/runtime.tar.xz       jlinked JDK 25 runtime (only the modules the CLI's module graph
-#                                needs), xz-compressed to fit the device tool's transfer limit;
-#                                the scripts unpack it to .device/jdk/ on first use
-#   .device/lib/                 the CLI's module path (nemotron-cli/target/lib); put
-#                                libnemotron_cuda.so here (it is found next to the plugin jar)
-#   .device/tests/               GPU test classes + JUnit (class path); the fixtures are read from
-#                                the checkout (plugins/backend-cuda/src/test/resources), which the
-#                                device tool sends anyway
-#   .device/nemotron             launcher: .device/nemotron backends | forward | bench | generate ...
-#   .device/run-gpu-tests.sh     runs the tests tagged "gpu"
-# Build first:  ./mvnw -o -q package -DskipTests   (and test-compile of plugins/backend-cuda, done here)
+# Builds .device/ in the repository root: what a GPU machine with no JDK and no Maven needs to run
+# the CUDA backend's GPU tests, the native self-test and the `nemotron` command (bench, forward,
+# generate, serve ...). Everything is packed into one archive, unpacked on first use:
+#   .device/bundle.tar.xz    jdk/    jlinked JDK 25 runtime: only the modules the CLI's module
+#                                    graph needs without charts (no java.desktop), libjvm stripped
+#                            lib/    the CLI's module path minus JFreeChart and the Log4j core
+#                                    (charts are optional; logging falls back to Log4j's simple
+#                                    logger) plus libnemotron_cuda.so
+#                            tests/  GPU test classes + JUnit (class path); the fixtures are read
+#                                    from the checkout (plugins/backend-cuda/src/test/resources)
+#                            native/ nmc_selftest and nmc_bench next to the library
+#   .device/nemotron          launcher: .device/nemotron backends | forward | bench | generate ...
+#   .device/run-gpu-tests.sh  runs the tests tagged "gpu"
+#   .device/native-selftest.sh runs the native self-test (kernels against CPU references)
+# Why so lean: the device tool moves the checkout plus carried paths, 64 MiB in all.
+# Build first:  ./mvnw -o -q package -DskipTests ; the native library is built here with make
+# (nvcc) unless plugins/backend-cuda/native/build/libnemotron_cuda.so is already there.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 jdk="${NEMOTRON_BUNDLE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -28,37 +32,39 @@ ls "$lib"/nemotron-backend-cuda-*.jar >/dev/null 2>&1 || die "$lib has no CUDA p
     -Dmdep.includeScope=test -Dmdep.outputFile="$plugin/target/test-classpath.txt") >&2 \
     || die "test-compile of plugins/backend-cuda failed"
 
-# keep a library the lead already put there
-saved=""
-if [ -f "$out/lib/libnemotron_cuda.so" ]; then
-  saved="$(mktemp)"; cp "$out/lib/libnemotron_cuda.so" "$saved"
+native="$root/plugins/backend-cuda/native"
+if [ ! -f "$native/build/libnemotron_cuda.so" ]; then
+  command -v nvcc >/dev/null || die "no $native/build/libnemotron_cuda.so and no nvcc to build it"
+  make -C "$native" -j"$(nproc)" >&2 || die "native build failed"
 fi
 rm -rf "$out"
-mkdir -p "$out/lib" "$out/tests/lib"
-[ -n "$saved" ] && mv "$saved" "$out/lib/libnemotron_cuda.so"
+pay="$out/payload"
+mkdir -p "$pay/lib" "$pay/tests/lib" "$pay/native"
+cp "$native/build/libnemotron_cuda.so" "$pay/lib/"
+cp "$native/build/nmc_selftest" "$native/build/nmc_bench" "$native/build/libnemotron_cuda.so" "$pay/native/"
 
-# 1. the runtime: the modules the CLI's jars need (jdeps), the Vector API, and jdk.zipfs (JUnit
-#    scans jars with it); then xz: an uncompressed jimage compresses far better as one archive
-#    than with jlink's zip-9 entry by entry (22 MB instead of 65 MB)
-mods="$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 \
-    --module-path "$lib" --add-modules ALL-MODULE-PATH "$lib"/*.jar 2>/dev/null | tail -1)"
+# 1. the runtime: the modules the CLI's module graph needs once charts are left out (checked
+#    below by starting the command), the Vector API, and jdk.zipfs (JUnit scans jars with it)
+mods="java.base,java.compiler,java.logging,java.management,java.net.http,java.xml,jdk.httpserver"
 mods="$mods,jdk.incubator.vector,jdk.unsupported,jdk.zipfs"
 "$jdk/bin/jlink" --add-modules "$mods" --strip-debug --no-header-files --no-man-pages \
-    --compress zip-0 --output "$out/jdk" 2>/dev/null
-tar -C "$out" -cf - jdk | xz -9 -T0 > "$out/runtime.tar.xz"
-rm -rf "$out/jdk"
+    --compress zip-0 --output "$pay/jdk" 2>/dev/null
+if command -v strip >/dev/null; then strip --strip-unneeded "$pay/jdk/lib/server/libjvm.so"; fi
 
-# 2. the CLI's module path
-cp "$lib"/*.jar "$out/lib/"
+# 2. the CLI's module path, without the optional chart library and the Log4j core
+for j in "$lib"/*.jar; do
+  case "$(basename "$j")" in jfreechart-*|log4j-core-*|log4j-slf4j2-impl-*) continue ;; esac
+  cp "$j" "$pay/lib/"
+done
 
 # 3. GPU tests: test classes (fixtures stay in the checkout) as one jar, and the test-scope jars not already in lib/
 # (with directory entries: JUnit finds a package's classes through them)
-"$jdk/bin/jar" --create --file "$out/tests/backend-cuda-tests.jar" -C "$plugin/target/test-classes" dev
+"$jdk/bin/jar" --create --file "$pay/tests/backend-cuda-tests.jar" -C "$plugin/target/test-classes" dev
 # test-scope jars not already on the module path (byte-buddy: only AssertJ's soft assertions use it)
 tr ':' '\n' < "$plugin/target/test-classpath.txt" | while read -r j || [ -n "$j" ]; do
   [ -f "$j" ] || continue
-  case "$(basename "$j")" in byte-buddy-*) continue ;; esac
-  [ -f "$out/lib/$(basename "$j")" ] || cp "$j" "$out/tests/lib/"
+  case "$(basename "$j")" in byte-buddy-*|log4j-core-*|log4j-slf4j2-impl-*|jfreechart-*) continue ;; esac
+  [ -f "$pay/lib/$(basename "$j")" ] || cp "$j" "$pay/tests/lib/"
 done
 
 cat > "$out/run-gpu-tests.sh" <<'RUN'
@@ -69,8 +75,8 @@ cat > "$out/run-gpu-tests.sh" <<'RUN'
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ ! -x "$here/jdk/bin/java" ]; then
-  echo "unpacking the bundled Java runtime ..." >&2
-  tar -C "$here" -xJf "$here/runtime.tar.xz"
+  echo "unpacking the bundle ..." >&2
+  tar -C "$here" -xJf "$here/bundle.tar.xz"
 fi
 lib="${NEMOTRON_CUDA_LIBRARY:-$here/lib/libnemotron_cuda.so}"
 fixtures="$here/../plugins/backend-cuda/src/test/resources"
@@ -88,8 +94,8 @@ cat > "$out/nemotron" <<'RUN'
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ ! -x "$here/jdk/bin/java" ]; then
-  echo "unpacking the bundled Java runtime ..." >&2
-  tar -C "$here" -xJf "$here/runtime.tar.xz"
+  echo "unpacking the bundle ..." >&2
+  tar -C "$here" -xJf "$here/bundle.tar.xz"
 fi
 lib="${NEMOTRON_CUDA_LIBRARY:-$here/lib/libnemotron_cuda.so}"
 exec "$here/jdk/bin/java" ${NEMOTRON_JAVA_OPTS:-} \
@@ -100,5 +106,23 @@ exec "$here/jdk/bin/java" ${NEMOTRON_JAVA_OPTS:-} \
   --module-path "$here/lib" --add-modules ALL-MODULE-PATH \
   -m dev.nemotron.cli/dev.nemotron.cli.Main "$@"
 RUN
-chmod +x "$out/run-gpu-tests.sh" "$out/nemotron"
-echo "bundle: $out ($(du -sh "$out" | cut -f1): runtime.tar.xz $(du -sh "$out/runtime.tar.xz" | cut -f1), lib $(du -sh "$out/lib" | cut -f1), tests $(du -sh "$out/tests" | cut -f1))"
+cat > "$out/native-selftest.sh" <<'RUN'
+#!/usr/bin/env bash
+# The native self-test: every kernel against the CPU reference, whole-model consistency.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+[ -x "$here/native/nmc_selftest" ] || tar -C "$here" -xJf "$here/bundle.tar.xz"
+exec "$here/native/nmc_selftest" "$@"
+RUN
+chmod +x "$out/run-gpu-tests.sh" "$out/nemotron" "$out/native-selftest.sh"
+
+# the command must start on the trimmed runtime and module path
+"$pay/jdk/bin/java" --add-modules jdk.incubator.vector --enable-native-access=dev.nemotron.backend.cuda \
+  --add-opens=java.base/java.nio=org.apache.arrow.memory.core --sun-misc-unsafe-memory-access=allow \
+  --module-path "$pay/lib" --add-modules ALL-MODULE-PATH -m dev.nemotron.cli/dev.nemotron.cli.Main backends \
+  >/dev/null 2>"$out/check.log" || { cat "$out/check.log" >&2; die "the trimmed runtime cannot start the CLI"; }
+rm -f "$out/check.log"
+
+tar -C "$pay" -cf - . | xz -9 -T0 > "$out/bundle.tar.xz"
+rm -rf "$pay"
+echo "bundle: $out/bundle.tar.xz $(du -sh "$out/bundle.tar.xz" | cut -f1)"

@@ -21,8 +21,8 @@ module dev.nemotron.eval {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires org.apache.logging.log4j;
     requires java.net.http;
-    requires java.desktop;
-    requires org.jfree.jfreechart;
+    requires static java.desktop;
+    requires static org.jfree.jfreechart;
 
     exports dev.nemotron.eval.code.lang;
     exports dev.nemotron.eval.code.task;

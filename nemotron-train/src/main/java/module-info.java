@@ -11,8 +11,8 @@ module dev.nemotron.train {
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     requires java.management;
-    requires java.desktop;
-    requires org.jfree.jfreechart;
+    requires static java.desktop;
+    requires static org.jfree.jfreechart;
     requires jdk.incubator.vector;
 
     exports dev.nemotron.train.autodiff;

@@ -35,7 +35,9 @@ struct Cublas {
 Cublas load_cublas() {
     Cublas c;
     const char *override_path = std::getenv("NEMOTRON_CUBLAS_LIBRARY");
-    const char *candidates[] = {override_path, "libcublas.so.13", "libcublas.so.12", "libcublas.so"};
+    const char *candidates[] = {override_path, "libcublas.so.13", "/usr/local/cuda/lib64/libcublas.so.13",
+                                "/usr/local/cuda/targets/x86_64-linux/lib/libcublas.so.13", "libcublas.so.12",
+                                "libcublas.so"};
     std::string tried;
     for (const char *name : candidates) {
         if (name == nullptr) continue;

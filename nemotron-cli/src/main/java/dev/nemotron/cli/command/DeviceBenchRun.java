@@ -88,6 +88,7 @@ final class DeviceBenchRun {
                 d.put("bytes_per_decode_step", p.bytesPerStep());
                 d.put("roofline_tokens_per_s", p.rooflineTokensPerSecond());
                 d.put("roofline_fraction", p.rooflineFraction());
+                d.put("end_to_end_output_tokens_per_s", p.endToEndOutputTokensPerSecond());
             }
             Json.print(out, o);
             return;
@@ -97,10 +98,12 @@ final class DeviceBenchRun {
                 Sizes.bytes(r.weightBytes()), r.bandwidthBytesPerSecond() / 1e9);
         out.printf(Locale.ROOT, "prefill  %,d tokens: %12.1f tokens/s%n", r.prefillTokens(), r.prefillTokensPerSecond());
         out.printf(Locale.ROOT, "decode   isl %d, osl %d, greedy on the device%n", r.inputTokens(), r.outputTokens());
-        out.printf(Locale.ROOT, "%8s %14s %10s %16s %9s%n", "batch", "tokens/s", "ms/step", "roofline tok/s", "achieved");
+        out.printf(Locale.ROOT, "%8s %14s %10s %16s %9s %18s%n", "batch", "tokens/s", "ms/step", "roofline tok/s", "achieved",
+                "end-to-end tok/s");
         for (DeviceBenchResult.Point p : r.decode()) {
-            out.printf(Locale.ROOT, "%8d %14.1f %10.3f %16.1f %8.0f%%%n", p.batch(), p.decodeTokensPerSecond(),
-                    p.decodeStepMillis(), p.rooflineTokensPerSecond(), 100 * p.rooflineFraction());
+            out.printf(Locale.ROOT, "%8d %14.1f %10.3f %16.1f %8.0f%% %18.1f%n", p.batch(), p.decodeTokensPerSecond(),
+                    p.decodeStepMillis(), p.rooflineTokensPerSecond(), 100 * p.rooflineFraction(),
+                    p.endToEndOutputTokensPerSecond());
         }
         out.flush();
     }

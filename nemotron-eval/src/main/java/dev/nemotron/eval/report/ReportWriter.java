@@ -30,7 +30,11 @@ public final class ReportWriter {
             bars.put(r.task() + " (" + r.primaryMetric() + ")", r.primary().value());
         }
         Path chart = out.resolve(CHART);
-        Charts.bars(bars, "Evaluation of " + model, "score", chart);
+        if (ChartSupport.available()) {
+            Charts.bars(bars, "Evaluation of " + model, "score", chart);
+        } else {
+            ChartSupport.skipped(chart);
+        }
         Path md = out.resolve(MarkdownReport.FILE);
         AtomicWrite.text(md, MarkdownReport.render(model, results, CHART));
         return new Written(json, md, chart);

@@ -79,8 +79,12 @@ public final class SweepReport {
         }
         xy.sort((a, c) -> Double.compare(a[0], c[0]));
         String metric = points.getFirst().result().primaryMetric();
-        Charts.line(xy, task + ": " + metric + " vs thinking budget (" + model + ")", "max_thinking_tokens", metric,
-                out.resolve(PNG_FILE));
+        if (ChartSupport.available()) {
+            Charts.line(xy, task + ": " + metric + " vs thinking budget (" + model + ")", "max_thinking_tokens", metric,
+                    out.resolve(PNG_FILE));
+        } else {
+            ChartSupport.skipped(out.resolve(PNG_FILE));
+        }
         AtomicWrite.text(out.resolve(MD_FILE), "# Thinking-budget sweep: `" + task + "` on `" + model + "`\n\n"
                 + table(points) + "\n![" + metric + " vs max_thinking_tokens](" + PNG_FILE + ")\n");
         return json;

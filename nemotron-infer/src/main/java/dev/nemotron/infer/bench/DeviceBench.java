@@ -18,9 +18,13 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * prefill: one warm-up prefill, then `prefillTokens` random tokens in one sequence, timed
- * decode:  per batch size B, B sequences prefilled with `isl` random tokens, one untimed step
- *          (captures the step), then `osl` timed steps
- * roofline(B) = B × bandwidth ÷ (weight bytes per step + B × cache/state bytes per sequence)
+ * decode:  per batch size B, B sequences prefilled with `isl` random tokens (timed), one untimed
+ *          step (captures the step), then `osl` timed steps
+ * roofline(B) = B × bandwidth ÷ (weight bytes per step + B × bytes per sequence), where a
+ *               sequence's bytes are its KV cache (read) and its fp32 SSM state and conv window
+ *               (read and written back every step)
+ * end-to-end output tokens/s = B × osl ÷ (prefill of the B prompts + the osl timed steps), the
+ *               figure `generate` timings such as HF transformers' report
  * </pre>
  */
 public final class DeviceBench {
@@ -37,7 +41,7 @@ public final class DeviceBench {
         int vocab = model.vocabSize();
         double bandwidth = model.memoryBandwidth();
         try (DeviceSequence warm = model.newSequence()) {
-            model.prefill(warm, randomIds(rnd, vocab, Math.min(prefillTokens, 64)));
+            model.prefill(warm, randomIds(rnd, vocab, Math.max(1, Math.min(prefillTokens, 512))));
         }
         double prefillSeconds;
         try (DeviceSequence seq = model.newSequence()) {
@@ -63,6 +67,7 @@ public final class DeviceBench {
         List<DeviceSequence> seqs = new ArrayList<>(batch);
         try {
             int[] tokens = new int[batch];
+            long p0 = System.nanoTime();
             for (int b = 0; b < batch; b++) {
                 DeviceSequence s = model.newSequence();
                 seqs.add(s);
@@ -70,6 +75,7 @@ public final class DeviceBench {
                 model.prefill(s, prompt);
                 tokens[b] = rnd.nextInt(vocab);
             }
+            double prefillSeconds = (System.nanoTime() - p0) / 1e9;
             tokens = model.decodeSampled(seqs, tokens, 0f, 1f, 0); // warm-up: graph capture
             long t0 = System.nanoTime();
             for (int step = 0; step < osl; step++) {
@@ -78,22 +84,32 @@ public final class DeviceBench {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long bytesPerStep = weightsPerStep + batch * perSequence;
             return new DeviceBenchResult.Point(batch, (double) batch * osl / seconds, 1000 * seconds / osl, bytesPerStep,
-                    batch * bandwidth / bytesPerStep);
+                    batch * bandwidth / bytesPerStep, (double) batch * osl / (prefillSeconds + seconds));
         } finally {
             seqs.forEach(DeviceSequence::close);
         }
     }
 
-    /** Bytes of one sequence's KV cache at {@code context} tokens plus its SSM and conv state. */
+    /**
+     * Bytes one decode step moves for one sequence at {@code context} tokens: its KV cache (in
+     * {@code cacheType}, read) plus its SSM state and conv window (fp32 on the device, read and
+     * written).
+     */
     static long stateBytes(NemotronHConfig config, long context, DType cacheType) {
+        CacheFootprint kv = footprint(config, context, cacheType);
+        CacheFootprint recurrent = footprint(config, context, DType.F32);
+        return kv.kvCacheBytes() + 2 * (recurrent.ssmStateBytes() + recurrent.convStateBytes());
+    }
+
+    private static CacheFootprint footprint(NemotronHConfig config, long context, DType type) {
         MixerRegistry registry = MixerRegistry.discover();
         CacheFootprint total = CacheFootprint.NONE;
         for (int i = 0; i < config.numLayers(); i++) {
             char symbol = config.symbol(i);
             total = total.plus(registry.bySymbol(symbol).orElseThrow()
-                    .cacheFootprint(new LayerContext(i, symbol, config.view()), context, 1, cacheType));
+                    .cacheFootprint(new LayerContext(i, symbol, config.view()), context, 1, type));
         }
-        return total.totalBytes();
+        return total;
     }
 
     private static int[] randomIds(SplittableRandom rnd, int vocab, int n) {

@@ -26,9 +26,10 @@ public record DeviceBenchResult(long weightBytes, long weightBytesPerStep, doubl
      * @param bytesPerStep            weights once + every sequence's KV cache (at the mean context
      *                                of the run), SSM and conv state
      * @param rooflineTokensPerSecond batch × bandwidth ÷ bytesPerStep
+     * @param endToEndOutputTokensPerSecond batch × osl ÷ (the prompts' prefill + the timed steps)
      */
     public record Point(int batch, double decodeTokensPerSecond, double decodeStepMillis, long bytesPerStep,
-                        double rooflineTokensPerSecond) {
+                        double rooflineTokensPerSecond, double endToEndOutputTokensPerSecond) {
         /** Decode speed as a fraction of the roofline. */
         public double rooflineFraction() {
             return decodeTokensPerSecond / rooflineTokensPerSecond;

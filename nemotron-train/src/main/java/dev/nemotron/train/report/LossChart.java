@@ -102,6 +102,10 @@ public final class LossChart {
     }
 
     private static void draw(List<Curve> curves, Path png, ChartOptions options, boolean compare) {
+        if (!ChartSupport.available()) {
+            ChartSupport.skipped(png);
+            return;
+        }
         Headless.ensure();
         ChartRenderer.writePng(ChartRenderer.chart(curves, options, compare), png, options.width(), options.height());
     }
