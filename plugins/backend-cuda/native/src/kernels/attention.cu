@@ -7,9 +7,10 @@
 //                             3. online softmax: m' = max(m, max s); l = l e^(m-m') + sum e^(s-m')
 //                             4. acc = acc e^(m-m') + sum_j e^(s_j-m') v_j
 //   out = acc / l.
-// Decode (flash-decoding): the keys of each row are split into pieces of 256; a block handles
-// one (piece, KV head, row) for all query heads of the group and writes (m, l, acc); a second
-// kernel combines the pieces.
+// Decode (flash-decoding): the keys of each row are split into S equal pieces (S chosen at launch
+// so that rows x KV heads x S fills the GPU about twice, and pieces hold >= 256 keys of the
+// session's longest sequence); a block handles one (piece, KV head, row) for all query heads of
+// the group and writes (m, l, acc); a second kernel combines the pieces.
 #include "kernels.h"
 #include "device_math.cuh"
 
@@ -129,7 +130,8 @@ __global__ void decode_kernel(Attn a, KvCache kv, const int32_t *lengths, const 
     int split = blockIdx.x, kvh = blockIdx.y, r = blockIdx.z;
     int hd = a.head_dim, group = a.q_heads / a.kv_heads;
     int slot = slots[r], keys = lengths[slot] + 1;
-    int k_begin = split * DEC_SPLIT, k_end = min(keys, k_begin + DEC_SPLIT);
+    int piece = (keys + splits - 1) / splits;
+    int k_begin = split * piece, k_end = min(keys, k_begin + piece);
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const float *qrow = a.qkv + (int64_t)r * a.qkv_stride;
     float q[DEC_MAX_GROUP][DPL], acc[DEC_MAX_GROUP][DPL], m[DEC_MAX_GROUP], l[DEC_MAX_GROUP];
@@ -249,7 +251,20 @@ int launch_decode(const Attn &a, const KvCache &kv, int rows, const int32_t *len
     return NMC_OK;
 }
 
-int decode_splits(const KvCache &kv) { return (kv.max_seq + DEC_SPLIT - 1) / DEC_SPLIT; }
+// Most pieces the workspace holds: one per 256 keys of the longest sequence.
+int max_decode_splits(const KvCache &kv) { return (kv.max_seq + DEC_SPLIT - 1) / DEC_SPLIT; }
+
+// Pieces for `rows` rows: enough blocks for two waves on the GPU, no more than the workspace holds.
+int decode_splits(const Attn &a, const KvCache &kv, int rows) {
+    static int sms = [] {
+        int device = 0, count = 132;
+        cudaGetDevice(&device);
+        cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device);
+        return count;
+    }();
+    int want = (2 * sms + rows * a.kv_heads - 1) / (rows * a.kv_heads);
+    return max(1, min(want, max_decode_splits(kv)));
+}
 
 }  // namespace
 
@@ -274,7 +289,7 @@ int attention_prefill(const Attn &a, const KvCache &kv, int rows, const int32_t 
 }
 
 int64_t attention_decode_workspace_floats(const Attn &a, const KvCache &kv, int rows) {
-    return (int64_t)rows * a.q_heads * decode_splits(kv) * (a.head_dim + 2);
+    return (int64_t)rows * a.q_heads * max_decode_splits(kv) * (a.head_dim + 2);
 }
 
 int attention_decode(const Attn &a, const KvCache &kv, int rows, const int32_t *lengths, const int32_t *slots,
@@ -282,7 +297,7 @@ int attention_decode(const Attn &a, const KvCache &kv, int rows, const int32_t *
     NMC_TRY(check(a));
     if (a.q_heads / a.kv_heads > DEC_MAX_GROUP) return nmc::fail("attention decode: more than 8 query heads per KV head");
     if (rows == 0) return NMC_OK;
-    int splits = decode_splits(kv);
+    int splits = decode_splits(a, kv, rows);
     int rc;
     switch (dims_per_lane(a.head_dim)) {
         case 1: rc = launch_decode<1>(a, kv, rows, lengths, slots, ws, splits, stream); break;

@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "f32|bf16", description = "Device compute type (default: bf16 for --random-weights, else from the model's dtype).")
     String dtype;
 
-    @Option(names = "--prefill", paramLabel = "N", description = "Tokens of the timed prefill on a device backend (default: 8192).")
+    @Option(names = "--prefill", paramLabel = "N", description = "Tokens of the timed prefill on a device backend; 0 skips it (default: 8192).")
     int prefill = 8192;
 
     @Option(names = "--isl", paramLabel = "N", description = "Input (prompt) tokens per sequence (default: 128).")
@@ -62,8 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (isl < 1 || osl < 1 || batch.isEmpty() || batch.stream().anyMatch(b -> b == null || b < 1) || prefill < 1) {
-            throw new ParameterException(spec.commandLine(), "--isl, --osl, --prefill and every --batch must be >= 1");
+        if (isl < 1 || osl < 1 || batch.isEmpty() || batch.stream().anyMatch(b -> b == null || b < 1) || prefill < 0) {
+            throw new ParameterException(spec.commandLine(), "--isl, --osl and every --batch must be >= 1, --prefill >= 0");
         }
         if ((model == null) == (modelConfig == null)) {
             throw new ParameterException(spec.commandLine(), "give --model DIR, or --model-config CONFIG.json with --random-weights");

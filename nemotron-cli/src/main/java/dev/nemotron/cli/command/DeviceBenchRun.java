@@ -39,7 +39,7 @@ final class DeviceBenchRun {
         NemotronHConfig config = ConfigParser.withDiscoveredLayers().parse(source);
         DType compute = computeType(config);
         int maxBatch = Collections.max(cmd.batch);
-        var options = new DeviceModels.Options(maxBatch, Math.max(cmd.prefill, cmd.isl + cmd.osl + 2),
+        var options = new DeviceModels.Options(maxBatch, DeviceBench.sequenceLength(cmd.prefill, cmd.isl, cmd.osl),
                 Math.max(cmd.prefill, cmd.isl), compute);
         try (DeviceModel m = cmd.randomWeights && cmd.modelConfig != null
                 ? DeviceModels.random(cmd.modelConfig, cmd.seed, execution, options)
@@ -76,7 +76,9 @@ final class DeviceBenchRun {
             o.put("weight_bytes_per_step", r.weightBytesPerStep());
             o.put("bandwidth_gb_per_s", r.bandwidthBytesPerSecond() / 1e9);
             o.put("prefill_tokens", r.prefillTokens());
-            o.put("prefill_tokens_per_s", r.prefillTokensPerSecond());
+            if (r.prefillTokens() > 0) {
+                o.put("prefill_tokens_per_s", r.prefillTokensPerSecond());
+            }
             o.put("isl", r.inputTokens());
             o.put("osl", r.outputTokens());
             ArrayNode arr = o.putArray("decode");
@@ -96,7 +98,9 @@ final class DeviceBenchRun {
         out.printf(Locale.ROOT, "%s (%d layers, %s weights, %s) on %s: weights %s, bandwidth %.0f GB/s%n", source,
                 config.numLayers(), cmd.randomWeights ? "random" : "checkpoint", compute, backend.name(),
                 Sizes.bytes(r.weightBytes()), r.bandwidthBytesPerSecond() / 1e9);
-        out.printf(Locale.ROOT, "prefill  %,d tokens: %12.1f tokens/s%n", r.prefillTokens(), r.prefillTokensPerSecond());
+        if (r.prefillTokens() > 0) {
+            out.printf(Locale.ROOT, "prefill  %,d tokens: %12.1f tokens/s%n", r.prefillTokens(), r.prefillTokensPerSecond());
+        }
         out.printf(Locale.ROOT, "decode   isl %d, osl %d, greedy on the device%n", r.inputTokens(), r.outputTokens());
         out.printf(Locale.ROOT, "%8s %14s %10s %16s %9s %18s%n", "batch", "tokens/s", "ms/step", "roofline tok/s", "achieved",
                 "end-to-end tok/s");

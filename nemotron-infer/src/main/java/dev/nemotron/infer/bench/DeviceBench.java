@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * ({@link DeviceModel#decodeSampled}), so only token ids cross to the host, as in serving.
  *
  * <pre>
- * prefill: one warm-up prefill, then `prefillTokens` random tokens in one sequence, timed
+ * warm-up: one prefill, and WARMUP_STEPS decode steps of one sequence (the JIT compiles the
+ *          host side of a step before anything is timed)
+ * prefill: `prefillTokens` random tokens in one sequence, timed
  * decode:  per batch size B, B sequences prefilled with `isl` random tokens (timed), one untimed
  *          step (captures the step), then `osl` timed steps
  * roofline(B) = B × bandwidth ÷ (weight bytes per step + B × bytes per sequence), where a
@@ -28,7 +30,15 @@ import java.util.SplittableRandom;
  * </pre>
  */
 public final class DeviceBench {
+    /** Untimed decode steps before the first measurement; sequences must have room for them. */
+    public static final int WARMUP_STEPS = 200;
+
     private DeviceBench() {
+    }
+
+    /** The sequence length a model needs for a run with these sizes. */
+    public static int sequenceLength(int prefillTokens, int isl, int osl) {
+        return Math.max(prefillTokens, Math.max(isl, 1) + Math.max(osl, WARMUP_STEPS) + 2);
     }
 
     /**
@@ -43,12 +53,21 @@ public final class DeviceBench {
         try (DeviceSequence warm = model.newSequence()) {
             model.prefill(warm, randomIds(rnd, vocab, Math.max(1, Math.min(prefillTokens, 512))));
         }
-        double prefillSeconds;
-        try (DeviceSequence seq = model.newSequence()) {
-            int[] ids = randomIds(rnd, vocab, prefillTokens);
-            long t0 = System.nanoTime();
-            model.prefill(seq, ids);
-            prefillSeconds = (System.nanoTime() - t0) / 1e9;
+        try (DeviceSequence warm = model.newSequence()) {
+            model.prefill(warm, randomIds(rnd, vocab, Math.max(isl, 1)));
+            int[] token = {0};
+            for (int step = 0; step < WARMUP_STEPS; step++) {
+                token = model.decodeSampled(List.of(warm), token, 0f, 1f, 0);
+            }
+        }
+        double prefillRate = Double.NaN;  // --prefill 0: not measured
+        if (prefillTokens > 0) {
+            try (DeviceSequence seq = model.newSequence()) {
+                int[] ids = randomIds(rnd, vocab, prefillTokens);
+                long t0 = System.nanoTime();
+                model.prefill(seq, ids);
+                prefillRate = prefillTokens / ((System.nanoTime() - t0) / 1e9);
+            }
         }
         long embedding = config.tieWordEmbeddings() ? 0 : (long) config.vocabSize() * config.hiddenSize() * cacheType.byteSize();
         long weightsPerStep = Math.max(0, model.weightBytes() - embedding);
@@ -58,7 +77,7 @@ public final class DeviceBench {
             points.add(decode(model, rnd, batch, isl, osl, weightsPerStep, perSequence, bandwidth));
         }
         return new DeviceBenchResult(model.weightBytes(), weightsPerStep, bandwidth, prefillTokens,
-                prefillTokens / prefillSeconds, isl, osl, points);
+                prefillRate, isl, osl, points);
     }
 
     private static DeviceBenchResult.Point decode(DeviceModel model, SplittableRandom rnd, int batch, int isl, int osl,

@@ -10,7 +10,7 @@ import java.util.List;
  *                                 table (one row of it), or all when embeddings are tied
  * @param bandwidthBytesPerSecond  the device's measured memory bandwidth (read + written)
  * @param prefillTokens            tokens of the timed prefill (one sequence, one call)
- * @param prefillTokensPerSecond   its speed
+ * @param prefillTokensPerSecond   its speed (NaN when prefillTokens is 0: not measured)
  * @param decode                   one point per batch size
  */
 public record DeviceBenchResult(long weightBytes, long weightBytesPerStep, double bandwidthBytesPerSecond,
