@@ -4,6 +4,7 @@
 #include "kernels/device_math.cuh"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 using nmc::Init;
@@ -108,7 +109,10 @@ nmc::Dims derive(const nmc_config *c) {
     d.groups = c->n_groups;
     d.state = c->ssm_state_size;
     d.conv_k = c->conv_kernel;
-    d.chunk = c->chunk_size > 0 ? c->chunk_size : 256;
+    // the prefill scan's chunk: the config's chunk_size unless NMC_SCAN_CHUNK overrides it (the
+    // result is the same up to rounding; only the parallel decomposition changes)
+    const char *chunk_env = std::getenv("NMC_SCAN_CHUNK");
+    d.chunk = chunk_env != nullptr && atoi(chunk_env) > 0 ? atoi(chunk_env) : c->chunk_size > 0 ? c->chunk_size : 256;
     d.inner = d.m_heads * d.m_head_dim;
     d.conv_dim = d.inner + 2 * d.groups * d.state;
     d.proj_dim = d.inner + d.conv_dim + d.m_heads;
