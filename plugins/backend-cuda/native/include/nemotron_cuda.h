@@ -147,6 +147,10 @@ int nmc_k_causal_conv1d(const float *x, int seq_len, int channels, int kernel, i
 int nmc_k_ssm_scan(int heads, int head_dim, int groups, int state_size, int seq_len,
                    int chunk_size, const float *x, const float *dt, const float *a,
                    const float *b, const float *c, const float *d, float *state, float *y);
+/* The on-device sampler on host logits [rows, vocab]: row r draws with params[r] at position
+ * positions[r] (the counter of its random number); tokens_out[rows]. */
+int nmc_k_sample(const float *logits, int rows, int vocab, const nmc_sampling *params,
+                 const int32_t *positions, int32_t *tokens_out);
 int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv_heads, int head_dim,
                            float scale, const float *q, const float *k, const float *v,
                            float *out);

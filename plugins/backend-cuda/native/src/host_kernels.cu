@@ -196,3 +196,25 @@ extern "C" int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv
     NMC_TRY(nmc::k::attention_prefill(at, cache, queries, dlen, 0, s.stream()));
     return s.download(out, dout, (size_t)queries * qw * sizeof(float));
 }
+
+extern "C" int nmc_k_sample(const float *logits, int rows, int vocab, const nmc_sampling *params, const int32_t *positions,
+                            int32_t *tokens_out) {
+    if (rows <= 0 || vocab <= 0 || logits == nullptr || params == nullptr || positions == nullptr || tokens_out == nullptr) {
+        return nmc::fail("sample: need rows, vocab > 0 and all pointers");
+    }
+    Scratch s;
+    NMC_TRY(s.init());
+    // each row is its own "slot" whose length is the row's position
+    std::vector<int32_t> slots(rows);
+    for (int r = 0; r < rows; r++) slots[r] = r;
+    float *dl;
+    int32_t *dpos, *dslots, *dout;
+    void *dparams;
+    NMC_TRY(s.floats(&dl, (int64_t)rows * vocab, logits));
+    NMC_TRY(s.floats(&dpos, rows, positions));
+    NMC_TRY(s.floats(&dslots, rows, slots.data()));
+    NMC_TRY(s.floats(&dout, rows, nullptr));
+    NMC_TRY(s.buffer(&dparams, sizeof(nmc_sampling) * rows, params));
+    NMC_TRY(nmc::k::sample(dl, rows, vocab, static_cast<const nmc_sampling *>(dparams), dpos, dslots, dout, s.stream()));
+    return s.download(tokens_out, dout, sizeof(int32_t) * rows);
+}

@@ -153,6 +153,68 @@ static void kernel_tests() {
     }
 }
 
+// The sampler against the distribution it should draw from: counts of 40,000 draws (one row
+// each, positions 0..N-1) against softmax(logits / T) restricted to the nucleus.
+static void sampling_tests() {
+    const int V = 50, N = 40000;
+    Vec logits = randn(V, 30, 1.5f);
+    for (float T : {1.0f, 0.7f}) {
+        for (float top_p : {1.0f, 0.6f}) {
+            // expected probabilities
+            std::vector<double> p(V);
+            double mx = -1e30, sum = 0;
+            for (int i = 0; i < V; i++) mx = std::max(mx, (double)logits[i] / T);
+            for (int i = 0; i < V; i++) sum += (p[i] = std::exp(logits[i] / T - mx));
+            for (double &x : p) x /= sum;
+            std::vector<int> order(V);
+            for (int i = 0; i < V; i++) order[i] = i;
+            std::sort(order.begin(), order.end(), [&](int a, int b) { return p[a] > p[b]; });
+            std::vector<bool> kept(V, false);
+            double mass = 0;
+            for (int i : order) {  // smallest set of most likely tokens with mass >= top_p
+                if (mass >= top_p) break;
+                kept[i] = true;
+                mass += p[i];
+            }
+            Vec rows((size_t)N * V);
+            std::vector<nmc_sampling> params(N, nmc_sampling{T, top_p, 1234});
+            std::vector<int32_t> positions(N), out(N);
+            for (int r = 0; r < N; r++) {
+                std::copy(logits.begin(), logits.end(), rows.begin() + (size_t)r * V);
+                positions[r] = r;
+            }
+            ok_or_die(nmc_k_sample(rows.data(), N, V, params.data(), positions.data(), out.data()), "sample");
+            std::vector<int> count(V, 0);
+            bool outside = false;
+            for (int t : out) {
+                if (t < 0 || t >= V || !kept[t]) outside = true;
+                else count[t]++;
+            }
+            double chi2 = 0;
+            int dof = -1;
+            for (int i = 0; i < V; i++) {
+                if (!kept[i]) continue;
+                double e = N * p[i] / mass;
+                chi2 += (count[i] - e) * (count[i] - e) / e;
+                dof++;
+            }
+            // chi-square: mean dof, sd sqrt(2 dof); 5 sd is a false alarm once in millions
+            double limit = dof + 5 * std::sqrt(2.0 * std::max(dof, 1));
+            char buf[160];
+            snprintf(buf, sizeof buf, "sampling T=%.1f top_p=%.1f: %d draws follow the nucleus distribution (chi2 %.1f, %d dof, limit %.1f)",
+                     T, top_p, N, chi2, dof, limit);
+            check(!outside && chi2 < limit, buf);
+        }
+    }
+    // greedy: the first index of the maximum
+    Vec tie(V, 0.0f);
+    tie[7] = tie[31] = 3.0f;
+    nmc_sampling greedy{0.0f, 1.0f, 0};
+    int32_t pos = 0, tok = -1;
+    ok_or_die(nmc_k_sample(tie.data(), 1, V, &greedy, &pos, &tok), "sample greedy");
+    check(tok == 7, "greedy sampling takes the first of tied maxima");
+}
+
 // ---------------------------------------------------------------- model
 
 struct Shape {
@@ -352,6 +414,7 @@ int main() {
     nmc_device_describe(0, desc, sizeof desc);
     printf("device: %s\n", desc);
     kernel_tests();
+    sampling_tests();
     model_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 100, 37, 128);
     model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600);
     error_tests();

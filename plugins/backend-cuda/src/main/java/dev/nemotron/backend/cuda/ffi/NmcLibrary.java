@@ -82,7 +82,8 @@ public final class NmcLibrary {
     }
 
     /**
-     * Loads (once per JVM) the library at {@code path} and binds every function.
+     * Loads (once per JVM) the library at {@code path} and binds every function it uses: all of
+     * the header but {@code nmc_k_sample}, which only the native self-test calls.
      *
      * @throws IllegalArgumentException when the dynamic loader cannot open it (its message is the
      *     loader's: a missing dependency such as libcudart, a file that is no shared library)
