@@ -33,25 +33,32 @@ __device__ __forceinline__ float dt_at(const Scan &s, int t, int h) {
     return v;
 }
 
-// Advances S by token t; returns this thread's partial y (before the lane sum) when WANT_Y.
+// One step of the recurrence on this thread's entries: S = decay S + dx B; returns the partial
+// y = S . C over them when WANT_Y (the 4 lanes of a row are summed by the caller).
 template <int NPT, bool WANT_Y>
-__device__ __forceinline__ float step(const Scan &s, float (&S)[NPT], int t, int h, int g, int p,
-                                      int lane, float dt, float *x_out) {
-    float decay = expf(dt * s.a[h]);
-    float x = s.x[(int64_t)t * s.x_stride + h * s.head_dim + p];
-    *x_out = x;
-    const float *b = s.b + (int64_t)t * s.bc_stride + g * s.state_size;
-    const float *c = s.c + (int64_t)t * s.bc_stride + g * s.state_size;
-    float dx = dt * x, y = 0.0f;
+__device__ __forceinline__ float advance(float (&S)[NPT], float decay, float dx, const float *b, const float *c,
+                                         int state_size, int lane) {
+    float y = 0.0f;
 #pragma unroll
     for (int j = 0; j < NPT; j++) {
         int n = lane + LANES * j;
-        if (n < s.state_size) {
+        if (n < state_size) {
             S[j] = decay * S[j] + dx * b[n];
             if (WANT_Y) y += S[j] * c[n];
         }
     }
     return y;
+}
+
+// Advances S by token t read from global memory (decode); returns the partial y.
+template <int NPT>
+__device__ __forceinline__ float step(const Scan &s, float (&S)[NPT], int t, int h, int g, int p, int lane, float dt,
+                                      float *x_out) {
+    float x = s.x[(int64_t)t * s.x_stride + h * s.head_dim + p];
+    *x_out = x;
+    const float *b = s.b + (int64_t)t * s.bc_stride + g * s.state_size;
+    const float *c = s.c + (int64_t)t * s.bc_stride + g * s.state_size;
+    return advance<NPT, true>(S, expf(dt * s.a[h]), dt * x, b, c, s.state_size, lane);
 }
 
 __device__ __forceinline__ float lane_sum(float v) {
@@ -118,19 +125,10 @@ __device__ __forceinline__ void stage_load(const Scan &s, const Stage &st, int t
 template <int NPT, bool WANT_Y>
 __device__ __forceinline__ float staged_step(const Scan &s, const Stage &st, float (&S)[NPT], int t, int p, int lane,
                                              float *x_out) {
-    float decay = st.decay[t], x = st.x[t * s.head_dim + p];
+    float x = st.x[t * s.head_dim + p];
     *x_out = x;
-    const float *b = st.b + t * s.state_size, *c = st.c + t * s.state_size;
-    float dx = st.dt[t] * x, y = 0.0f;
-#pragma unroll
-    for (int j = 0; j < NPT; j++) {
-        int n = lane + LANES * j;
-        if (n < s.state_size) {
-            S[j] = decay * S[j] + dx * b[n];
-            if (WANT_Y) y += S[j] * c[n];
-        }
-    }
-    return y;
+    return advance<NPT, WANT_Y>(S, st.decay[t], st.dt[t] * x, st.b + t * s.state_size, st.c + t * s.state_size,
+                                s.state_size, lane);
 }
 
 // Pass 1: chunk c from zero; writes S_c to states[c, h] and a_c to decay[c, h].
@@ -210,7 +208,7 @@ __global__ void step_kernel(Scan s, float *states, const int32_t *slots) {
     float S[NPT];
     load_state<NPT>(S, st, s.state_size, p, lane);
     float x;
-    float y = lane_sum(step<NPT, true>(s, S, r, h, g, p, lane, dt_at(s, r, h), &x));
+    float y = lane_sum(step<NPT>(s, S, r, h, g, p, lane, dt_at(s, r, h), &x));
     if (lane == 0) s.y[(int64_t)r * s.y_stride + h * s.head_dim + p] = y + (s.d ? s.d[h] : 0.0f) * x;
     store_state<NPT>(S, st, s.state_size, p, lane);
 }
