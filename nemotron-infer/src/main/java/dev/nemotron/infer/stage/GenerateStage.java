@@ -128,7 +128,7 @@ final class GenerateStage implements Stage {
         ObjectNode o = JSON.createObjectNode();
         o.put("index", index);
         o.put("prompt", prompt);
-        o.put("text", tok.decode(r.outputIds(), true));
+        o.put("text", r.text(tok));
         o.put("reasoning", r.reasoning());
         o.put("content", r.content());
         o.put("finish_reason", r.finishReason().openAiName());
