@@ -95,7 +95,8 @@ public final class ChatCommand implements Callable<Integer> {
                 if (seed != null) {
                     p.seed(seed + turn);
                 }
-                GenerationRequest req = new GenerationRequest(tok.encode(prompt.text()), p.build(), prompt.thinking(),
+                SamplingParams sampling = prompt.stopAtEndOfTurn(p.build(), tok);
+                GenerationRequest req = new GenerationRequest(tok.encode(prompt.text()), sampling, prompt.thinking(),
                         maxThinkingTokens == null ? OptionalInt.empty() : OptionalInt.of(maxThinkingTokens),
                         ThinkingBudget.DEFAULT_GRACE_TOKENS);
                 GenerationResult r = session.model.engine().submit(req, printer(out)).result().join();

@@ -91,11 +91,12 @@ public final class GenerateCommand implements Callable<Integer> {
             Tokenizer tok = session.model.tokenizer();
             int[] ids;
             boolean reasoningOpen;
+            RenderedPrompt rendered = null;
             if (prompt.ids != null) {
                 ids = prompt.ids.stream().mapToInt(Integer::intValue).toArray();
                 reasoningOpen = OpenReasoning.endsInOpenThink(ids, tok);
             } else if (chat) {
-                RenderedPrompt rendered = session.render(List.of(ChatMessage.user(prompt.text)));
+                rendered = session.render(List.of(ChatMessage.user(prompt.text)));
                 ids = session.tokenizer("--chat").encode(rendered.text());
                 reasoningOpen = rendered.thinking();
             } else {
@@ -107,7 +108,8 @@ public final class GenerateCommand implements Callable<Integer> {
             if (seed != null) {
                 b.seed(seed);
             }
-            GenerationRequest request = new GenerationRequest(ids, b.build(), reasoningOpen,
+            SamplingParams sampling = rendered == null ? b.build() : rendered.stopAtEndOfTurn(b.build(), tok);
+            GenerationRequest request = new GenerationRequest(ids, sampling, reasoningOpen,
                     maxThinkingTokens == null ? OptionalInt.empty() : OptionalInt.of(maxThinkingTokens), thinkingGrace);
             PrintWriter out = spec.commandLine().getOut();
             GenerationResult r = session.model.engine().submit(request, json ? GenerationListener.ignoringDeltas()
@@ -125,7 +127,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 for (int id : r.outputIds()) {
                     g.add(id);
                 }
-                o.put("text", tok == null ? "" : tok.decode(r.outputIds(), true));
+                o.put("text", tok == null ? "" : r.text(tok));
                 o.put("reasoning", r.reasoning());
                 o.put("content", r.content());
                 o.put("finish_reason", r.finishReason().openAiName());

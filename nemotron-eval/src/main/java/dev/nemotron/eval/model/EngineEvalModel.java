@@ -64,6 +64,7 @@ public final class EngineEvalModel implements EvalModel {
         Tokenizer tok = tokenizer();
         int[] ids;
         boolean open;
+        SamplingParams sampling = request.sampling();
         if (request.prompt().isChat()) {
             if (served.chatTemplate() == null) {
                 throw new NemotronException("model '" + id() + "' has no chat template, which chat prompts need");
@@ -72,6 +73,7 @@ public final class EngineEvalModel implements EvalModel {
                     RenderOptions.defaults().withGenerationPrompt(true).withThinking(request.thinking()));
             ids = tok.encode(p.text());
             open = p.thinking();
+            sampling = p.stopAtEndOfTurn(sampling, tok);
         } else {
             ids = tok.encode(request.prompt().text());
             open = OpenReasoning.endsInOpenThink(ids, tok);
@@ -81,7 +83,6 @@ public final class EngineEvalModel implements EvalModel {
             throw new NemotronException("the prompt has " + ids.length + " tokens, more than model '" + id()
                     + "' holds (context " + served.contextLength() + ")");
         }
-        SamplingParams sampling = request.sampling();
         if (sampling.maxTokens() > room) {
             sampling = sampling.toBuilder().maxTokens(room).build();
         }

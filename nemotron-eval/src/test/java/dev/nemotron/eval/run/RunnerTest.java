@@ -67,39 +67,6 @@ class RunnerTest {
         return out;
     }
 
-    /**
-     * The quickstart model's reply with its 2k BPE, which has no {@code <SPECIAL_12>} token: the
-     * end of turn comes out as text, {@code "\n51\n<SPECIAL_12>\n"}. The engine cuts the reply at
-     * the first stop string (SampledRequest); without the arithmetic task's stop string the last
-     * integer of every reply was the "12" of the end-of-turn marker (budget-sweep run of 2026-11-29).
-     */
-    @Test
-    void arithmeticStopsAtTheEndOfTurnWrittenAsText() {
-        EvalModel quickstartLike = new EvalModel() {
-            @Override
-            public String id() {
-                return "quickstart-like";
-            }
-
-            @Override
-            public Completion generate(GenerateRequest request) {
-                String text = "\n" + request.reference() + "\n<SPECIAL_12>\n";
-                for (String stop : request.sampling().stop()) {
-                    int at = text.indexOf(stop);
-                    if (at >= 0) {
-                        text = text.substring(0, at);
-                    }
-                }
-                return new Completion(text, "Add 3 and 48 column by column, from the right.\n", 40, 20, 12, "stop");
-            }
-        };
-        TaskSpec task = BuiltinTasks.load("arithmetic");
-        assertThat(task.generation().stop()).contains("<SPECIAL_12>");
-        TaskResult r = new EvalRunner(quickstartLike, dir, RunOptions.defaults().withLimit(20), EvalPlugins.discover(),
-                RunListener.NONE).run(task);
-        assertThat(r.primary().value()).isEqualTo(1.0);
-    }
-
     @Test
     void canonicalScoresOneOnEveryBuiltinTask() {
         for (String name : BuiltinTasks.names()) {

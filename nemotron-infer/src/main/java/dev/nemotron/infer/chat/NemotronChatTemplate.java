@@ -60,7 +60,7 @@ public final class NemotronChatTemplate implements ChatTemplate {
         } else if (!lastContent.isEmpty()) {
             out.append(ASSISTANT).append(thinkPrefix).append(lastContent).append(END_OF_TURN);
         }
-        return RenderedPrompt.of(out.toString());
+        return RenderedPrompt.of(out.toString(), END_OF_TURN);
     }
 
     /** Flags removed, then Python's {@code strip()}. */

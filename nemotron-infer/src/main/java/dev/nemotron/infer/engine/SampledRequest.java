@@ -39,7 +39,7 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
     private int contentChecked;    // chars of content already searched for stop strings
     private volatile boolean cancelled;
     private boolean done;
-    private boolean stoppedByString;
+    private String stopText;       // what a stop string cut off the content, or null
 
     SampledRequest(GenerationRequest request, TextCodec codec, GenerationListener listener, Runnable onCancel) {
         this.request = request;
@@ -112,8 +112,8 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
             emit(new GenerationDelta(token, content.substring(contentStreamed, Math.max(end, contentStreamed)), false));
             contentStreamed = Math.max(end, contentStreamed);
             if (check.stopped()) {
+                stopText = content.substring(end);
                 content.setLength(end);
-                stoppedByString = true;
                 finish(FinishReason.STOP, null);
                 return true;
             }
@@ -162,7 +162,7 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
             if (!rest.isEmpty()) {
                 emit(new GenerationDelta(-1, rest, true));
             }
-        } else if (!stoppedByString) {
+        } else if (stopText == null) {
             content.append(contentText.finish());
         }
         if (contentStreamed < content.length() && reason != FinishReason.ERROR) {
@@ -171,7 +171,7 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
         }
         int[] out = history.generated();
         GenerationResult r = new GenerationResult(out, reasoningText.text(), content.toString(), reason,
-                history.promptLength(), reasoningTokens, error);
+                history.promptLength(), reasoningTokens, error, stopText);
         try {
             listener.onComplete(r);
         } catch (RuntimeException e) {

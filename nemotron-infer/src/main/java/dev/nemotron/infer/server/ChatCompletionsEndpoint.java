@@ -49,7 +49,8 @@ final class ChatCompletionsEndpoint implements Endpoint {
         int maxTokens = TokenLimits.maxNewTokens(served, ids.length, sampling.maxTokens(), 0, "messages");
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < sampling.n(); i++) {
-            requests.add(new GenerationRequest(ids, sampling.forSample(i, maxTokens), prompt.thinking(),
+            requests.add(new GenerationRequest(ids,
+                    prompt.stopAtEndOfTurn(sampling.forSample(i, maxTokens), served.tokenizer()), prompt.thinking(),
                     sampling.maxThinkingTokens(), sampling.thinkingGraceTokens()));
         }
         Generations generations = Generations.submit(served.engine(), requests, sampling.stream());

@@ -107,16 +107,18 @@ final class GenerateStage implements Stage {
         for (String prompt : s.prompts()) {
             int[] ids;
             boolean reasoningOpen;
+            SamplingParams sampling = s.sampling();
             if (s.chat()) {
                 RenderedPrompt rendered = model.chatTemplate().render(List.of(ChatMessage.user(prompt)),
                         RenderOptions.defaults().withGenerationPrompt(true));
                 ids = tok.encode(rendered.text());
                 reasoningOpen = rendered.thinking();
+                sampling = rendered.stopAtEndOfTurn(sampling, tok);
             } else {
                 ids = tok.encode(prompt);
                 reasoningOpen = OpenReasoning.endsInOpenThink(ids, tok);
             }
-            out.add(new Prepared(prompt, new GenerationRequest(ids, s.sampling(), reasoningOpen, s.maxThinkingTokens(),
+            out.add(new Prepared(prompt, new GenerationRequest(ids, sampling, reasoningOpen, s.maxThinkingTokens(),
                     s.thinkingGrace())));
         }
         return out;
@@ -126,7 +128,7 @@ final class GenerateStage implements Stage {
         ObjectNode o = JSON.createObjectNode();
         o.put("index", index);
         o.put("prompt", prompt);
-        o.put("text", tok.decode(r.outputIds(), true));
+        o.put("text", r.text(tok));
         o.put("reasoning", r.reasoning());
         o.put("content", r.content());
         o.put("finish_reason", r.finishReason().openAiName());

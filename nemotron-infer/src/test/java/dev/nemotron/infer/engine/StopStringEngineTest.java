@@ -62,4 +62,16 @@ class StopStringEngineTest {
         assertThat(r.finishReason()).isEqualTo(FinishReason.STOP); // EOS
         assertThat(streamed(deltas)).isEqualTo("a STO b");
     }
+
+    @Test
+    void theWholeTextEndsBeforeTheStopStringEvenInsideAToken() {
+        GenerationResult r = run("one two three", List.of("tw"), new ArrayList<>());
+        assertThat(r.content()).isEqualTo("one ");
+        assertThat(r.stopText()).isEqualTo("two");
+        assertThat(r.text(ThinkingBudgetEngineTest.TOKENIZER)).isEqualTo("one ");
+
+        GenerationResult free = run("one two", List.of("STOP"), new ArrayList<>());
+        assertThat(free.stopText()).isNull();
+        assertThat(free.text(ThinkingBudgetEngineTest.TOKENIZER)).isEqualTo("one two");
+    }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * A deterministic "reasoning model" over the tokenizer-bpe fixture: the chosen token gets logit
  * 30 (near-certain even at temperature 1), every other 0. When the prompt leaves {@code <think>} open it writes {@link #LINE}
- * {@code reasoningLines} times, then {@code </think>}; then {@link #ANSWER}, then {@code </s>}
- * (or, when {@code endless}, {@code " la"} for ever). Each decode step sleeps {@code delayMillis}.
+ * {@code reasoningLines} times, then {@code </think>}; then {@link #ANSWER} (or another answer text), then
+ * {@code </s>} (or, when {@code endless}, {@code " la"} for ever). Each decode step sleeps {@code delayMillis}.
  */
 final class ScriptedChatModel implements LanguageModel {
     static final String LINE = "Let me think.\n";
@@ -28,9 +28,14 @@ final class ScriptedChatModel implements LanguageModel {
     private final long delayMillis;
 
     ScriptedChatModel(Tokenizer tokenizer, int reasoningLines, boolean endless, long delayMillis) {
+        this(tokenizer, reasoningLines, endless, delayMillis, ANSWER);
+    }
+
+    /** With {@code answerText} in place of {@link #ANSWER}. */
+    ScriptedChatModel(Tokenizer tokenizer, int reasoningLines, boolean endless, long delayMillis, String answerText) {
         this.tokenizer = tokenizer;
         this.line = tokenizer.encode(LINE);
-        this.answer = tokenizer.encode(ANSWER);
+        this.answer = tokenizer.encode(answerText);
         this.la = tokenizer.encode(" la");
         this.reasoningLines = reasoningLines;
         this.endless = endless;
