@@ -26,12 +26,12 @@ struct Rows {
     const int32_t *slots;   // decode (device), null for prefill
 };
 
-// y[rows, out] = xn . W^T (+ beta y): the skinny-GEMM kernel for BF16 decode-sized batches
-// (NMC_GEMV=0 turns it off), cuBLAS otherwise.
+// y[rows, out] = xn . W^T (+ beta y): our GEMV for one BF16 row (NMC_GEMV=0 turns it off),
+// cuBLAS otherwise.
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
     nmc_model *m = s->m;
     static const bool gemv_off = std::getenv("NMC_GEMV") != nullptr && std::getenv("NMC_GEMV")[0] == '0';
-    if (m->dtype == NMC_BF16 && !gemv_off && rows <= k::GEMV_PREFERRED_ROWS && k::gemv_supported(rows, in)) {
+    if (m->dtype == NMC_BF16 && !gemv_off && k::gemv_supported(rows, in)) {
         return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream);
     }
     return gemm_xwt(m->gemm, m->dtype, s->xn, w, y, rows, in, out, beta);

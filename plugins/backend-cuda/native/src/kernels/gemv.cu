@@ -1,6 +1,8 @@
-// Skinny GEMM for decode: y[r, o] = sum_i x[r, i] W[o, i] + beta y[r, o] for R <= 8 rows, BF16
-// x and W, fp32 accumulation. Memory-bound: every weight is read once per step, so the kernel
-// is built to stream W at full bandwidth.
+// GEMV for one-row decode: y[o] = sum_i x[i] W[o, i] + beta y[o], BF16 x and W, fp32
+// accumulation. Memory-bound: every weight is read once per step, so the kernel is built to
+// stream W at full bandwidth. (Measured on the H200 with the Nano-9B shapes: 5 % faster than
+// cuBLAS at one row. Variants for 2 to 8 rows, one or two features per warp, lost to cuBLAS by
+// 4 % to 45 %, so several rows go to cuBLAS.)
 //
 // One warp per output feature o; each lane reads 8 consecutive weights (16 bytes) at a time,
 // two such loads in flight per iteration, and the R rows of x (L1-resident) at the same columns.
@@ -70,20 +72,11 @@ int launch(const void *x, const void *w, float *y, int in, int out, float beta, 
 
 }  // namespace
 
-bool gemv_supported(int rows, int in) { return rows >= 1 && rows <= GEMV_MAX_ROWS && in % 8 == 0; }
+bool gemv_supported(int rows, int in) { return rows == 1 && in % 8 == 0; }
 
 int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream) {
-    switch (rows) {
-        case 1: return launch<1>(x, w, y, in, out, beta, stream);
-        case 2: return launch<2>(x, w, y, in, out, beta, stream);
-        case 3: return launch<3>(x, w, y, in, out, beta, stream);
-        case 4: return launch<4>(x, w, y, in, out, beta, stream);
-        case 5: return launch<5>(x, w, y, in, out, beta, stream);
-        case 6: return launch<6>(x, w, y, in, out, beta, stream);
-        case 7: return launch<7>(x, w, y, in, out, beta, stream);
-        case 8: return launch<8>(x, w, y, in, out, beta, stream);
-        default: return nmc::fail("gemv: 1 to 8 rows");
-    }
+    if (!gemv_supported(rows, in)) return nmc::fail("gemv: one row and a width that is a multiple of 8");
+    return launch<1>(x, w, y, in, out, beta, stream);
 }
 
 }  // namespace nmc::k

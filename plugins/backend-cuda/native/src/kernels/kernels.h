@@ -27,14 +27,10 @@ int activation(int kind, float *x, int64_t n, cudaStream_t stream);
 int advance_lengths(int32_t *lengths, const int32_t *slots, int slot, int rows, int add,
                     cudaStream_t stream);
 
-// ---- skinny BF16 GEMM for decode (gemv.cu) ----
-constexpr int GEMV_MAX_ROWS = 8;
-// Above this many rows cuBLAS is faster (measured on the H200, Nano-9B shapes: at 2 rows cuBLAS
-// is 4 % faster, at 8 rows twice as fast; at 1 row this kernel is 5 % faster).
-constexpr int GEMV_PREFERRED_ROWS = 1;
-// Whether gemv_bf16 handles this shape (rows 1..8, in a multiple of 8).
+// ---- BF16 GEMV for one-row decode (gemv.cu) ----
+// Whether gemv_bf16 handles this shape (one row, in a multiple of 8).
 bool gemv_supported(int rows, int in);
-// y[rows, out] (fp32) = x[rows, in] . W[out, in]^T + beta * y, x and W in BF16.
+// y[1, out] (fp32) = x[1, in] . W[out, in]^T + beta * y, x and W in BF16.
 int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream);
 
 // ---- normalisation (norm.cu) ----
