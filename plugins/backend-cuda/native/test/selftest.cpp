@@ -125,7 +125,7 @@ static void kernel_tests() {
     }
     struct ScanCase { int H, P, G, N, L, chunk; };
     for (ScanCase sc : {ScanCase{6, 16, 2, 16, 37, 8}, ScanCase{4, 80, 2, 128, 300, 64}, ScanCase{4, 64, 1, 64, 50, 0},
-                        ScanCase{2, 8, 2, 5, 9, 4}}) {
+                        ScanCase{2, 8, 2, 5, 9, 4}, ScanCase{3, 5, 1, 7, 20, 6}, ScanCase{2, 16, 2, 200, 40, 16}}) {
         int inner = sc.H * sc.P, gn = sc.G * sc.N;
         Vec x = randn((size_t)sc.L * inner, 14), B = randn((size_t)sc.L * gn, 15), C = randn((size_t)sc.L * gn, 16);
         Vec dt(sc.L * sc.H), a(sc.H), D = randn(sc.H, 17), st = randn((size_t)inner * sc.N, 18, 0.5f);

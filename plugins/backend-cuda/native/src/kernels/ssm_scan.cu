@@ -5,9 +5,10 @@
 //   S_t  = exp(dt_t * A[h]) * S_{t-1} + dt_t * (x_t[h] outer B_t[g])
 //   y_t  = S_t . C_t[g] + D[h] * x_t[h]
 //
-// Thread layout: one block per (head, chunk) or (head, row); P*4 threads; thread (p, lane)
-// owns state entries S[p, lane + 4j], j < NPT = ceil(N / 4), in registers; y_t[p] is the sum of
-// the 4 lanes (warp shuffles).
+// Thread layout: one block per (head, chunk) or (head, row); (P / PPT) * 4 threads; thread
+// (q, lane) owns state entries S[p, lane + 4j] of the PPT rows p = q * PPT + i, j < NPT =
+// ceil(N / 4), in registers, so each B_t[n], C_t[n] it loads serves PPT rows (PPT = 2 in prefill
+// where it fits, 1 in decode); y_t[p] is the sum of the 4 lanes (warp shuffles).
 //
 // Prefill in chunks of T tokens (the state-passing structure of SSD):
 //   1. every chunk from a zero state: its final state S_c and decay a_c = exp(A * sum dt)
@@ -33,56 +34,68 @@ __device__ __forceinline__ float dt_at(const Scan &s, int t, int h) {
     return v;
 }
 
-// One step of the recurrence on this thread's entries: S = decay S + dx B; returns the partial
-// y = S . C over them when WANT_Y (the 4 lanes of a row are summed by the caller).
-template <int NPT, bool WANT_Y>
-__device__ __forceinline__ float advance(float (&S)[NPT], float decay, float dx, const float *b, const float *c,
-                                         int state_size, int lane) {
-    float y = 0.0f;
+// One step of the recurrence on this thread's entries of PPT rows: S = decay S + dx B; adds the
+// partial y = S . C over them to y when WANT_Y (the 4 lanes of a row are summed by the caller).
+template <int NPT, int PPT, bool WANT_Y>
+__device__ __forceinline__ void advance(float (&S)[PPT][NPT], float decay, const float (&dx)[PPT], const float *b,
+                                        const float *c, int state_size, int lane, float (&y)[PPT]) {
 #pragma unroll
     for (int j = 0; j < NPT; j++) {
         int n = lane + LANES * j;
         if (n < state_size) {
-            S[j] = decay * S[j] + dx * b[n];
-            if (WANT_Y) y += S[j] * c[n];
+            float bn = b[n], cn = WANT_Y ? c[n] : 0.0f;
+#pragma unroll
+            for (int i = 0; i < PPT; i++) {
+                S[i][j] = decay * S[i][j] + dx[i] * bn;
+                if (WANT_Y) y[i] += S[i][j] * cn;
+            }
         }
     }
-    return y;
 }
 
-// Advances S by token t read from global memory (decode); returns the partial y.
+// Advances S (one row p) by token t read from global memory (decode); returns the partial y.
 template <int NPT>
-__device__ __forceinline__ float step(const Scan &s, float (&S)[NPT], int t, int h, int g, int p, int lane, float dt,
+__device__ __forceinline__ float step(const Scan &s, float (&S)[1][NPT], int t, int h, int g, int p, int lane, float dt,
                                       float *x_out) {
     float x = s.x[(int64_t)t * s.x_stride + h * s.head_dim + p];
     *x_out = x;
     const float *b = s.b + (int64_t)t * s.bc_stride + g * s.state_size;
     const float *c = s.c + (int64_t)t * s.bc_stride + g * s.state_size;
-    return advance<NPT, true>(S, expf(dt * s.a[h]), dt * x, b, c, s.state_size, lane);
+    float dx[1] = {dt * x}, y[1] = {0.0f};
+    advance<NPT, 1, true>(S, expf(dt * s.a[h]), dx, b, c, s.state_size, lane, y);
+    return y[0];
 }
 
+// Sum over the 4 lanes of a state row. A block of (P / PPT) * 4 threads may end in a partial
+// warp, so the mask is the threads that exist (every one of them gets here).
 __device__ __forceinline__ float lane_sum(float v) {
-    v += __shfl_xor_sync(0xffffffffu, v, 1);
-    v += __shfl_xor_sync(0xffffffffu, v, 2);
+    unsigned mask = __activemask();
+    v += __shfl_xor_sync(mask, v, 1);
+    v += __shfl_xor_sync(mask, v, 2);
     return v;
 }
 
-template <int NPT>
-__device__ __forceinline__ void load_state(float (&S)[NPT], const float *src, int N, int p, int lane) {
+// State rows p = q * PPT + i of a head's [P, N] state, this thread's entries (zeros when src is null).
+template <int NPT, int PPT>
+__device__ __forceinline__ void load_state(float (&S)[PPT][NPT], const float *src, int N, int q, int lane) {
 #pragma unroll
-    for (int j = 0; j < NPT; j++) {
-        int n = lane + LANES * j;
-        S[j] = (src != nullptr && n < N) ? src[(int64_t)p * N + n] : 0.0f;
-    }
+    for (int i = 0; i < PPT; i++)
+#pragma unroll
+        for (int j = 0; j < NPT; j++) {
+            int n = lane + LANES * j;
+            S[i][j] = (src != nullptr && n < N) ? src[(int64_t)(q * PPT + i) * N + n] : 0.0f;
+        }
 }
 
-template <int NPT>
-__device__ __forceinline__ void store_state(const float (&S)[NPT], float *dst, int N, int p, int lane) {
+template <int NPT, int PPT>
+__device__ __forceinline__ void store_state(const float (&S)[PPT][NPT], float *dst, int N, int q, int lane) {
 #pragma unroll
-    for (int j = 0; j < NPT; j++) {
-        int n = lane + LANES * j;
-        if (n < N) dst[(int64_t)p * N + n] = S[j];
-    }
+    for (int i = 0; i < PPT; i++)
+#pragma unroll
+        for (int j = 0; j < NPT; j++) {
+            int n = lane + LANES * j;
+            if (n < N) dst[(int64_t)(q * PPT + i) * N + n] = S[i][j];
+        }
 }
 
 // Shared-memory stage of TS tokens: x [TS][P], B [TS][N], C [TS][N], dt [TS], decay [TS].
@@ -121,27 +134,31 @@ __device__ __forceinline__ void stage_load(const Scan &s, const Stage &st, int t
     }
 }
 
-// Advances S by staged token t; returns this thread's partial y when WANT_Y.
-template <int NPT, bool WANT_Y>
-__device__ __forceinline__ float staged_step(const Scan &s, const Stage &st, float (&S)[NPT], int t, int p, int lane,
-                                             float *x_out) {
-    float x = st.x[t * s.head_dim + p];
-    *x_out = x;
-    return advance<NPT, WANT_Y>(S, st.decay[t], st.dt[t] * x, st.b + t * s.state_size, st.c + t * s.state_size,
-                                s.state_size, lane);
+// Advances S (rows q * PPT + i) by staged token t; y gets the partial outputs when WANT_Y.
+template <int NPT, int PPT, bool WANT_Y>
+__device__ __forceinline__ void staged_step(const Scan &s, const Stage &st, float (&S)[PPT][NPT], int t, int q, int lane,
+                                            float (&x)[PPT], float (&y)[PPT]) {
+    float dx[PPT];
+#pragma unroll
+    for (int i = 0; i < PPT; i++) {
+        x[i] = st.x[t * s.head_dim + q * PPT + i];
+        dx[i] = st.dt[t] * x[i];
+        y[i] = 0.0f;
+    }
+    advance<NPT, PPT, WANT_Y>(S, st.decay[t], dx, st.b + t * s.state_size, st.c + t * s.state_size, s.state_size, lane, y);
 }
 
 // Pass 1: chunk c from zero; writes S_c to states[c, h] and a_c to decay[c, h].
-template <int NPT>
+template <int NPT, int PPT>
 __global__ void chunk_local_kernel(Scan s, int seq_len, int chunk, int ts, float *states, float *decay) {
     extern __shared__ float smem[];
-    int h = blockIdx.x, c = blockIdx.y, p = threadIdx.x / LANES, lane = threadIdx.x % LANES;
+    int h = blockIdx.x, c = blockIdx.y, q = threadIdx.x / LANES, lane = threadIdx.x % LANES;
     int g = h / (s.heads / s.groups);
     int64_t hpn = (int64_t)s.head_dim * s.state_size;
     Stage st = stage_layout(smem, s, ts);
-    float S[NPT];
-    load_state<NPT>(S, nullptr, s.state_size, p, lane);
-    float dta = 0.0f, x;
+    float S[PPT][NPT], x[PPT], y[PPT];
+    load_state<NPT, PPT>(S, nullptr, s.state_size, q, lane);
+    float dta = 0.0f;
     int t1 = min(seq_len, (c + 1) * chunk);
     for (int t0 = c * chunk; t0 < t1; t0 += ts) {
         int n = min(ts, t1 - t0);
@@ -150,10 +167,10 @@ __global__ void chunk_local_kernel(Scan s, int seq_len, int chunk, int ts, float
         __syncthreads();
         for (int t = 0; t < n; t++) {
             dta += st.dt[t] * s.a[h];
-            staged_step<NPT, false>(s, st, S, t, p, lane, &x);
+            staged_step<NPT, PPT, false>(s, st, S, t, q, lane, x, y);
         }
     }
-    store_state<NPT>(S, states + ((int64_t)c * s.heads + h) * hpn, s.state_size, p, lane);
+    store_state<NPT, PPT>(S, states + ((int64_t)c * s.heads + h) * hpn, s.state_size, q, lane);
     if (threadIdx.x == 0) decay[(int64_t)c * s.heads + h] = expf(dta);
 }
 
@@ -174,16 +191,16 @@ __global__ void chunk_pass_kernel(Scan s, int chunks, float *states, const float
 
 // Pass 3 (or the only pass when there is one chunk): chunk c from init + c * H*P*N, writing y;
 // the final state goes to final_state when not null.
-template <int NPT>
+template <int NPT, int PPT>
 __global__ void chunk_output_kernel(Scan s, int seq_len, int chunk, int ts, const float *init, float *final_state) {
     extern __shared__ float smem[];
-    int h = blockIdx.x, c = blockIdx.y, p = threadIdx.x / LANES, lane = threadIdx.x % LANES;
+    int h = blockIdx.x, c = blockIdx.y, q = threadIdx.x / LANES, lane = threadIdx.x % LANES;
     int g = h / (s.heads / s.groups);
     int64_t hpn = (int64_t)s.head_dim * s.state_size;
     Stage st = stage_layout(smem, s, ts);
-    float S[NPT];
-    load_state<NPT>(S, init ? init + ((int64_t)c * s.heads + h) * hpn : nullptr, s.state_size, p, lane);
-    float dskip = s.d ? s.d[h] : 0.0f, x;
+    float S[PPT][NPT], x[PPT], y[PPT];
+    load_state<NPT, PPT>(S, init ? init + ((int64_t)c * s.heads + h) * hpn : nullptr, s.state_size, q, lane);
+    float dskip = s.d ? s.d[h] : 0.0f;
     int t1 = min(seq_len, (c + 1) * chunk);
     for (int t0 = c * chunk; t0 < t1; t0 += ts) {
         int n = min(ts, t1 - t0);
@@ -191,11 +208,15 @@ __global__ void chunk_output_kernel(Scan s, int seq_len, int chunk, int ts, cons
         stage_load(s, st, t0, n, h, g, true);
         __syncthreads();
         for (int t = 0; t < n; t++) {
-            float y = lane_sum(staged_step<NPT, true>(s, st, S, t, p, lane, &x));
-            if (lane == 0) s.y[(int64_t)(t0 + t) * s.y_stride + h * s.head_dim + p] = y + dskip * x;
+            staged_step<NPT, PPT, true>(s, st, S, t, q, lane, x, y);
+#pragma unroll
+            for (int i = 0; i < PPT; i++) {
+                float yi = lane_sum(y[i]);
+                if (lane == 0) s.y[(int64_t)(t0 + t) * s.y_stride + h * s.head_dim + q * PPT + i] = yi + dskip * x[i];
+            }
         }
     }
-    if (final_state != nullptr) store_state<NPT>(S, final_state + h * hpn, s.state_size, p, lane);
+    if (final_state != nullptr) store_state<NPT, PPT>(S, final_state + h * hpn, s.state_size, q, lane);
 }
 
 // Decode: one token per row r (token index r of the inputs), state of slots[r].
@@ -205,12 +226,12 @@ __global__ void step_kernel(Scan s, float *states, const int32_t *slots) {
     int g = h / (s.heads / s.groups);
     int64_t hpn = (int64_t)s.head_dim * s.state_size;
     float *st = states + ((int64_t)slots[r] * s.heads + h) * hpn;
-    float S[NPT];
-    load_state<NPT>(S, st, s.state_size, p, lane);
+    float S[1][NPT];
+    load_state<NPT, 1>(S, st, s.state_size, p, lane);
     float x;
     float y = lane_sum(step<NPT>(s, S, r, h, g, p, lane, dt_at(s, r, h), &x));
     if (lane == 0) s.y[(int64_t)r * s.y_stride + h * s.head_dim + p] = y + (s.d ? s.d[h] : 0.0f) * x;
-    store_state<NPT>(S, st, s.state_size, p, lane);
+    store_state<NPT, 1>(S, st, s.state_size, p, lane);
 }
 
 template <template <int> class Launch, typename... Args>
@@ -232,13 +253,21 @@ int stage_steps(const Scan &s) {
     return max(1, min(32, (48 * 1024) / per_token));
 }
 
+// Two state rows per thread halve the shared-memory loads of B and C per update; the registers
+// allow it up to N = 128 (NPT 32), and P must be even.
+bool two_rows_per_thread(const Scan &s, int npt) { return s.head_dim % 2 == 0 && npt <= 32; }
+
 size_t stage_bytes(const Scan &s, int ts) { return (size_t)ts * (s.head_dim + 2 * s.state_size + 2) * sizeof(float); }
 
 template <int NPT>
 struct LocalLaunch {
     static int run(const Scan &s, int L, int chunk, int chunks, float *states, float *decay, cudaStream_t st) {
         int ts = stage_steps(s);
-        chunk_local_kernel<NPT><<<dim3(s.heads, chunks), s.head_dim * LANES, stage_bytes(s, ts), st>>>(s, L, chunk, ts, states, decay);
+        if (two_rows_per_thread(s, NPT)) {
+            chunk_local_kernel<NPT, 2><<<dim3(s.heads, chunks), s.head_dim / 2 * LANES, stage_bytes(s, ts), st>>>(s, L, chunk, ts, states, decay);
+        } else {
+            chunk_local_kernel<NPT, 1><<<dim3(s.heads, chunks), s.head_dim * LANES, stage_bytes(s, ts), st>>>(s, L, chunk, ts, states, decay);
+        }
         NMC_LAUNCHED("ssm chunk_local");
         return NMC_OK;
     }
@@ -248,7 +277,11 @@ template <int NPT>
 struct OutputLaunch {
     static int run(const Scan &s, int L, int chunk, int chunks, const float *init, float *final_state, cudaStream_t st) {
         int ts = stage_steps(s);
-        chunk_output_kernel<NPT><<<dim3(s.heads, chunks), s.head_dim * LANES, stage_bytes(s, ts), st>>>(s, L, chunk, ts, init, final_state);
+        if (two_rows_per_thread(s, NPT)) {
+            chunk_output_kernel<NPT, 2><<<dim3(s.heads, chunks), s.head_dim / 2 * LANES, stage_bytes(s, ts), st>>>(s, L, chunk, ts, init, final_state);
+        } else {
+            chunk_output_kernel<NPT, 1><<<dim3(s.heads, chunks), s.head_dim * LANES, stage_bytes(s, ts), st>>>(s, L, chunk, ts, init, final_state);
+        }
         NMC_LAUNCHED("ssm chunk_output");
         return NMC_OK;
     }
