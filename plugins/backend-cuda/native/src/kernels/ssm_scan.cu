@@ -43,11 +43,13 @@ __device__ __forceinline__ void advance(float (&S)[PPT][NPT], float decay, const
     for (int j = 0; j < NPT; j++) {
         int n = lane + LANES * j;
         if (n < state_size) {
-            float bn = b[n], cn = WANT_Y ? c[n] : 0.0f;
+            float bn = b[n];
 #pragma unroll
-            for (int i = 0; i < PPT; i++) {
-                S[i][j] = decay * S[i][j] + dx[i] * bn;
-                if (WANT_Y) y[i] += S[i][j] * cn;
+            for (int i = 0; i < PPT; i++) S[i][j] = decay * S[i][j] + dx[i] * bn;
+            if (WANT_Y) {
+                float cn = c[n];  // loaded after the update: fewer live registers (decode occupancy)
+#pragma unroll
+                for (int i = 0; i < PPT; i++) y[i] += S[i][j] * cn;
             }
         }
     }
@@ -67,9 +69,9 @@ __device__ __forceinline__ float step(const Scan &s, float (&S)[1][NPT], int t, 
 }
 
 // Sum over the 4 lanes of a state row. A block of (P / PPT) * 4 threads may end in a partial
-// warp, so the mask is the threads that exist (every one of them gets here).
+// warp; then the mask is the threads that exist (every one of them gets here).
 __device__ __forceinline__ float lane_sum(float v) {
-    unsigned mask = __activemask();
+    unsigned mask = blockDim.x % 32 == 0 ? 0xffffffffu : __activemask();
     v += __shfl_xor_sync(mask, v, 1);
     v += __shfl_xor_sync(mask, v, 2);
     return v;
@@ -220,8 +222,10 @@ __global__ void chunk_output_kernel(Scan s, int seq_len, int chunk, int ts, cons
 }
 
 // Decode: one token per row r (token index r of the inputs), state of slots[r].
+// At most 96 registers: with P = 80 a block is 320 threads, and two blocks per SM (the occupancy
+// this memory-bound kernel needs; 100 registers would allow one) fit only below 100.
 template <int NPT>
-__global__ void step_kernel(Scan s, float *states, const int32_t *slots) {
+__global__ void __maxnreg__(96) step_kernel(Scan s, float *states, const int32_t *slots) {
     int h = blockIdx.x, r = blockIdx.y, p = threadIdx.x / LANES, lane = threadIdx.x % LANES;
     int g = h / (s.heads / s.groups);
     int64_t hpn = (int64_t)s.head_dim * s.state_size;
@@ -328,6 +332,7 @@ int scan_chunked(const Scan &s, int seq_len, int chunk, float *state, float *wor
 
 int scan_step(const Scan &s, int rows, float *states, const int32_t *slots, cudaStream_t stream) {
     NMC_TRY(check(s));
+    if (s.head_dim * LANES * 96 > 65536) return nmc::fail("ssm decode: mamba_head_dim above 170 is not supported");
     if (rows == 0) return NMC_OK;
     return dispatch_npt<StepLaunch>(s.state_size, s, rows, states, slots, stream);
 }
