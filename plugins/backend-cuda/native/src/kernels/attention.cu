@@ -48,7 +48,8 @@ __global__ void prefill_kernel(Attn a, KvCache kv, int rows, const int32_t *leng
     float *vs = ks + PF_BK * (hd + 1);     // [BK][hd]
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     int len0 = lengths[slot];
-    int q0 = blockIdx.x * PF_BQ, q1 = min(rows, q0 + PF_BQ);
+    // the last query tiles see the most keys: schedule them first so the grid ends evenly
+    int q0 = (gridDim.x - 1 - blockIdx.x) * PF_BQ, q1 = min(rows, q0 + PF_BQ);
     for (int i = threadIdx.x; i < PF_BQ * hd; i += blockDim.x) {
         int qi = q0 + i / hd;
         qs[i] = qi < q1 ? a.qkv[(int64_t)qi * a.qkv_stride + h * hd + i % hd] : 0.0f;

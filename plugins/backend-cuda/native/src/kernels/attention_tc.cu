@@ -44,7 +44,8 @@ __global__ void __launch_bounds__(WARPS * 32) prefill_tc_kernel(Attn a, KvCache 
     Smem sm = layout(smem_raw, hd);
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     int len0 = lengths[slot];
-    int q0 = blockIdx.x * BQ, q1 = min(rows, q0 + BQ);
+    // the last query tiles see the most keys: schedule them first so the grid ends evenly
+    int q0 = (gridDim.x - 1 - blockIdx.x) * BQ, q1 = min(rows, q0 + BQ);
     // Q (scaled) into shared memory as bf16
     for (int i = threadIdx.x; i < BQ * hd; i += blockDim.x) {
         int qi = q0 + i / hd;
