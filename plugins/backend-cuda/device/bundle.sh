@@ -5,8 +5,8 @@
 #   .device/bundle.tar.xz    jdk/    jlinked JDK 25 runtime: only the modules the CLI's module
 #                                    graph needs without charts (no java.desktop), libjvm stripped
 #                            lib/    the CLI's module path minus JFreeChart and the Log4j core
-#                                    (charts are optional; logging falls back to Log4j's simple
-#                                    logger) plus libnemotron_cuda.so
+#                                    (charts are optional; the launchers select Log4j's simple
+#                                    logger, which prints errors) plus libnemotron_cuda.so
 #                            tests/  GPU test classes + JUnit (class path); the fixtures are read
 #                                    from the checkout (plugins/backend-cuda/src/test/resources)
 #                            native/ nmc_selftest and nmc_bench next to the library
@@ -84,6 +84,7 @@ fixtures="$here/../plugins/backend-cuda/src/test/resources"
 cp="$fixtures:$here/tests/backend-cuda-tests.jar:$here/tests/lib/*:$here/lib/*"
 exec "$here/jdk/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -Xss4m -Dnemotron.cuda.library="$lib" \
+  -Dlog4j.provider=org.apache.logging.log4j.simple.internal.SimpleProvider \
   -cp "$cp" dev.nemotron.backend.cuda.gpu.GpuTestMain "$@"
 RUN
 
@@ -101,6 +102,7 @@ lib="${NEMOTRON_CUDA_LIBRARY:-$here/lib/libnemotron_cuda.so}"
 exec "$here/jdk/bin/java" ${NEMOTRON_JAVA_OPTS:-} \
   --add-modules jdk.incubator.vector --illegal-native-access=deny \
   --enable-native-access=dev.nemotron.backend.cuda -Dnemotron.cuda.library="$lib" \
+  -Dlog4j.provider=org.apache.logging.log4j.simple.internal.SimpleProvider \
   --add-opens=java.base/java.nio=org.apache.arrow.memory.core --sun-misc-unsafe-memory-access=allow \
   --add-modules org.apache.arrow.memory.unsafe \
   --module-path "$here/lib" --add-modules ALL-MODULE-PATH \
