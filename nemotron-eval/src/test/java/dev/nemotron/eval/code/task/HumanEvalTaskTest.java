@@ -109,6 +109,31 @@ class HumanEvalTaskTest {
     }
 
     @Test
+    void aChatTaskWithTheCodeBlockFilterScoresAFencedAnswerWithProse() throws Exception {
+        // the canonical-like answer repeats the whole function (signature and docstring) inside a
+        // fenced block with prose around it, as chat models answer
+        Path task = java.nio.file.Files.writeString(dir.resolve("humaneval_chat.yaml"), """
+                dataset: {type: humaneval, language: python}
+                prompt:
+                  chat: true
+                  template: "Complete this Python function:\\n{{prompt}}"
+                target: "{{canonical_solution}}"
+                canonical: "Here is the solution.\\n\\n```python\\n{{prompt}}{{canonical_solution}}```\\n\\nIt passes the tests."
+                filters: [{type: code_block, language: python}]
+                metrics: [{name: code_exec, aggregations: [pass@all]}]
+                """);
+        TaskResult r = new EvalRunner(new CanonicalEvalModel(), dir.resolve("chat"), RunOptions.defaults().withConcurrency(2)
+                .withLimit(3), EvalPlugins.discover(), RunListener.NONE)
+                .run(dev.nemotron.eval.task.TaskCatalog.resolve(List.of(), List.of(task), Path::of, TaskOverrides.none()))
+                .getFirst();
+        assertThat(r.primary().value()).isEqualTo(1.0);
+        // without the filter the same answer is not a program
+        TaskResult unfiltered = run(new Answering(q -> "Here is the solution.\n\n```python\n" + q.reference() + "```\n"),
+                "humaneval", 1, TaskOverrides.none());
+        assertThat(unfiltered.primary().value()).isZero();
+    }
+
+    @Test
     void badOptionsAreOneLineErrorsNamingTheField() {
         HumanEvalSource source = new HumanEvalSource();
         TaskLocation here = TaskLocation.directory(dir);
