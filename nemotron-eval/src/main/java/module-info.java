@@ -48,6 +48,7 @@ module dev.nemotron.eval {
     provides dev.nemotron.eval.metric.MetricProvider with dev.nemotron.eval.math.MathEquivMetricProvider,
             dev.nemotron.eval.code.task.CodeExecMetricProvider, dev.nemotron.eval.ruler.RulerMatchMetricProvider.All,
             dev.nemotron.eval.ruler.RulerMatchMetricProvider.Part;
+    provides dev.nemotron.eval.filter.AnswerFilterProvider with dev.nemotron.eval.code.task.CodeBlockFilterProvider;
     provides dev.nemotron.eval.data.DocSourceProvider with dev.nemotron.eval.code.task.HumanEvalSource,
             dev.nemotron.eval.ruler.RulerSource;
 }

@@ -121,6 +121,36 @@ class EvalRunCommandTest {
     }
 
     @Test
+    void evalStageCountsRulerLengthsInTheInputModelsTokenizer() throws Exception {
+        Path model = tmp.resolve("m");
+        CliRun init = CliRun.of("init", "--config", CliRun.repoRoot().resolve("examples/configs/tiny-hybrid/config.json").toString(),
+                "--out", model.toString(), "--tokenizer", CliRun.repoRoot().resolve("examples/tokenizers/nemotron-bpe-2k").toString());
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        Path spec = Files.writeString(tmp.resolve("ruler.yaml"), """
+                name: ruler
+                out: runs/ruler
+                model: m
+                stages:
+                  - {name: long, type: eval, tasks: [ruler_niah_single_1], limit: 1, max_tokens: 4, ruler_length: 1024, concurrency: 1}
+                """);
+        CliRun r = CliRun.of("pipeline", "run", spec.toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Path dir = tmp.resolve("runs/ruler/01-long");
+        JsonNode dataset = JSON.readTree(dir.resolve("results.json").toFile()).get("tasks").get("ruler_niah_single_1")
+                .get("config").get("dataset");
+        assertThat(dataset.get("tokenizer").asText()).isEqualTo(model.toAbsolutePath().normalize().toString());
+        assertThat(dataset.get("length").asInt()).isEqualTo(1024);
+        JsonNode sample = JSON.readTree(Files.readAllLines(dir.resolve("samples_ruler_niah_single_1.jsonl")).getFirst());
+        // the prompt is 1024 tokens less RULER's answer budget (128), within 2 % below, in the model's own
+        // tokenizer (counted in words it would be ~1.5x longer)
+        assertThat(sample.get("prompt_tokens").asInt()).isBetween(1003 - 128, 1024 - 128);
+        CliRun bad = CliRun.of("pipeline", "run", Files.writeString(tmp.resolve("bad.yaml"),
+                "out: o\nstages:\n  - {type: eval, tasks: [ruler_vt], ruler_length: 0, canonical: true}\n").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("ruler_length");
+    }
+
+    @Test
     void tasksListsBuiltinsAndExtensionPoints() throws Exception {
         CliRun r = CliRun.of("eval", "tasks");
         assertThat(r.exitCode()).as(r.err()).isZero();

@@ -12,4 +12,15 @@ public interface Metric {
      * @throws dev.nemotron.api.NemotronException when the sample cannot be scored (stops the run)
      */
     double score(SampleView sample);
+
+    /**
+     * The score with a short reason for the samples file (a code metric: why the tests failed).
+     * The default has no reason; a metric that overrides this must give the same score as
+     * {@link #score}.
+     *
+     * @throws dev.nemotron.api.NemotronException as {@link #score}
+     */
+    default Judgement judge(SampleView sample) {
+        return Judgement.of(score(sample));
+    }
 }

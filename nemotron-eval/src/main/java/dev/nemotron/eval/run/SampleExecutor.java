@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.eval.data.Doc;
+import dev.nemotron.eval.metric.Judgement;
 import dev.nemotron.eval.metric.SampleView;
 import dev.nemotron.eval.model.Completion;
 import dev.nemotron.eval.model.EvalModel;
@@ -27,7 +28,7 @@ import java.util.OptionalInt;
  *
  * <pre>
  * {"task","doc","repeat","digest","model","prompt","reference","completion","reasoning","prediction",
- *  "scores":{"exact_match":1.0},"prompt_tokens","completion_tokens","reasoning_tokens","finish_reason","seconds"}
+ *  "scores":{"exact_match":1.0},["details":{"code_exec":"failed: ..."},]"prompt_tokens","completion_tokens","reasoning_tokens","finish_reason","seconds"}
  * </pre>
  * (log-likelihood tasks: {@code continuation}, {@code loglikelihood}, {@code greedy}; multiple
  * choice: {@code choices}, {@code loglikelihoods}, {@code gold}, {@code chosen}).
@@ -49,8 +50,16 @@ final class SampleExecutor {
             case MULTIPLE_CHOICE -> choose(task, doc, repeat, examples, model, r);
         };
         ObjectNode scores = r.putObject("scores");
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
         for (ScoredMetric m : task.metrics()) {
-            scores.put(m.name(), m.metric().score(view));
+            Judgement j = m.metric().judge(view);
+            scores.put(m.name(), j.score());
+            if (j.detail() != null) {
+                details.put(m.name(), j.detail());
+            }
+        }
+        if (!details.isEmpty()) {
+            r.set("details", details);
         }
         r.put("seconds", (System.nanoTime() - t0) / 1e9);
         return r;

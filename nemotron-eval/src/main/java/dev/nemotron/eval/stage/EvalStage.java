@@ -16,6 +16,7 @@ import dev.nemotron.eval.task.TaskCatalog;
 import dev.nemotron.eval.task.TaskOverrides;
 import dev.nemotron.eval.task.TaskSpec;
 import dev.nemotron.infer.engine.EngineConfig;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,7 @@ import java.util.Map;
 final class EvalStage implements Stage {
     /** The checked parameters. */
     record Settings(List<String> tasks, int limit, Integer repeats, Integer fewshot, Integer maxTokens, Integer maxThinkingTokens,
-                    int concurrency, String backend, boolean canonical) {
+                    int concurrency, String backend, boolean canonical, String tokenizer, Integer rulerLength) {
     }
 
     private final Settings s;
@@ -34,10 +35,21 @@ final class EvalStage implements Stage {
         this.s = s;
     }
 
+    /**
+     * The tokenizer generated long-context tasks (RULER) count their length in: the
+     * {@code tokenizer} parameter, else the input model's (as {@code eval run --model DIR}), else
+     * none (words, the canonical model).
+     */
+    private String tokenizerPath(StageContext ctx) {
+        Path p = s.tokenizer() != null ? ctx.resolve(s.tokenizer()) : s.canonical() ? null : ctx.requireInputModel();
+        return p == null ? null : p.toAbsolutePath().normalize().toString();
+    }
+
     @Override
     public StageResult run(StageContext ctx) {
         List<TaskSpec> tasks = TaskCatalog.resolve(s.tasks(), List.of(), ctx::resolve,
-                new TaskOverrides(s.repeats(), s.fewshot(), s.maxThinkingTokens(), s.maxTokens(), null));
+                new TaskOverrides(s.repeats(), s.fewshot(), s.maxThinkingTokens(), s.maxTokens(), null)
+                        .withTokenLength(tokenizerPath(ctx), s.rulerLength()));
         RunOptions options = RunOptions.defaults().withConcurrency(s.concurrency()).withLimit(s.limit());
         RunListener progress = new RunListener() {
             @Override

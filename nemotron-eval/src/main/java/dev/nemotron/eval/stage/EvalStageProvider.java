@@ -15,7 +15,9 @@ import java.util.List;
  * <p>Parameters: {@code tasks} (required: built-in task names or task files relative to the spec),
  * {@code limit}, {@code repeats}, {@code num_fewshot}, {@code max_tokens},
  * {@code max_thinking_tokens}, {@code concurrency} (default 8), {@code backend},
- * {@code canonical}. Summary: {@code results}, {@code report}, and per task its primary metric
+ * {@code canonical}, {@code tokenizer} and {@code ruler_length} (generated long-context tasks:
+ * the tokenizer their length is counted in, default the input model's; the target length in
+ * tokens). Summary: {@code results}, {@code report}, and per task its primary metric
  * under the task's name.
  *
  * <pre>
@@ -24,7 +26,7 @@ import java.util.List;
  */
 public final class EvalStageProvider implements StageProvider {
     static final List<String> FIELDS = List.of("tasks", "limit", "repeats", "num_fewshot", "max_tokens", "max_thinking_tokens",
-            "concurrency", "backend", "canonical");
+            "concurrency", "backend", "canonical", "tokenizer", "ruler_length");
 
     /** The provider ({@code ServiceLoader} needs a public constructor). */
     public EvalStageProvider() {
@@ -54,8 +56,10 @@ public final class EvalStageProvider implements StageProvider {
         Integer fewshot = atLeastZero(p, "num_fewshot");
         Integer budget = atLeastZero(p, "max_thinking_tokens");
         Integer concurrency = positive(p, "concurrency");
+        Integer rulerLength = positive(p, "ruler_length");
         return new EvalStage(new EvalStage.Settings(tasks, limit == null ? 0 : limit, repeats, fewshot, maxTokens, budget,
-                concurrency == null ? 8 : concurrency, p.optionalString("backend").orElse(null), p.bool("canonical", false)));
+                concurrency == null ? 8 : concurrency, p.optionalString("backend").orElse(null), p.bool("canonical", false),
+                p.optionalString("tokenizer").orElse(null), rulerLength));
     }
 
     private static Integer positive(StageParams p, String key) {

@@ -94,6 +94,37 @@ class HumanEvalTaskTest {
     }
 
     @Test
+    void eachSampleRecordsWhyItFailed() throws Exception {
+        run(new Answering(r -> "    return None\n"), "humaneval", 1, TaskOverrides.none());
+        com.fasterxml.jackson.databind.JsonNode wrong = sample(dir.resolve("humaneval"), "humaneval");
+        assertThat(wrong.get("scores").get("code_exec").asDouble()).isZero();
+        assertThat(wrong.get("details").get("code_exec").asText()).startsWith("failed: exit code 1").contains("AssertionError");
+
+        run(new CanonicalEvalModel(), "humaneval", 1, TaskOverrides.none());
+        assertThat(sample(dir.resolve("humaneval"), "humaneval").get("details").get("code_exec").asText()).isEqualTo("passed");
+
+        // an endless loop under a 2 s wall clock (the Python default is 10 s)
+        CodeTaskChecker quick = new CodeTaskChecker(Map.of(CodeLanguage.PYTHON, new dev.nemotron.eval.code.lang.PythonRunner(
+                Sandbox.create(), dev.nemotron.eval.code.sandbox.ResourceLimits.defaults()
+                .withWallTime(java.time.Duration.ofSeconds(2)))));
+        EvalPlugins plugins = new EvalPlugins(dev.nemotron.eval.data.DocSources.of(List.of(new HumanEvalSource())),
+                dev.nemotron.eval.filter.AnswerFilters.of(List.of()),
+                dev.nemotron.eval.metric.MetricRegistry.of(List.of(new CodeExecMetricProvider(() -> quick))));
+        Path out = dir.resolve("loop");
+        new EvalRunner(new Answering(r -> "    while True:\n        pass\n"), out, RunOptions.defaults().withLimit(1), plugins,
+                RunListener.NONE).run(BuiltinTasks.load("humaneval"));
+        com.fasterxml.jackson.databind.JsonNode loop = sample(out, "humaneval");
+        assertThat(loop.get("scores").get("code_exec").asDouble()).isZero();
+        assertThat(loop.get("details").get("code_exec").asText()).startsWith("timeout: ").contains("2 s");
+    }
+
+    /** The last record of a samples file. */
+    private static com.fasterxml.jackson.databind.JsonNode sample(Path out, String task) throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(out.resolve("samples_" + task + ".jsonl"));
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.getLast());
+    }
+
+    @Test
     void repeatsReportPassAtEveryKWithTheUnbiasedEstimator() {
         // per problem, the first of three answers is right and the others wrong: n = 3, c = 1
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -106,6 +137,31 @@ class HumanEvalTaskTest {
         // 1 - C(2,2)/C(3,2) = 1 - 1/3
         assertThat(r.metrics().get("code_exec_pass@2").value()).isCloseTo(2 / 3.0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(r.metrics().get("code_exec_pass@3").value()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aChatTaskWithTheCodeBlockFilterScoresAFencedAnswerWithProse() throws Exception {
+        // the canonical-like answer repeats the whole function (signature and docstring) inside a
+        // fenced block with prose around it, as chat models answer
+        Path task = java.nio.file.Files.writeString(dir.resolve("humaneval_chat.yaml"), """
+                dataset: {type: humaneval, language: python}
+                prompt:
+                  chat: true
+                  template: "Complete this Python function:\\n{{prompt}}"
+                target: "{{canonical_solution}}"
+                canonical: "Here is the solution.\\n\\n```python\\n{{prompt}}{{canonical_solution}}```\\n\\nIt passes the tests."
+                filters: [{type: code_block, language: python}]
+                metrics: [{name: code_exec, aggregations: [pass@all]}]
+                """);
+        TaskResult r = new EvalRunner(new CanonicalEvalModel(), dir.resolve("chat"), RunOptions.defaults().withConcurrency(2)
+                .withLimit(3), EvalPlugins.discover(), RunListener.NONE)
+                .run(dev.nemotron.eval.task.TaskCatalog.resolve(List.of(), List.of(task), Path::of, TaskOverrides.none()))
+                .getFirst();
+        assertThat(r.primary().value()).isEqualTo(1.0);
+        // without the filter the same answer is not a program
+        TaskResult unfiltered = run(new Answering(q -> "Here is the solution.\n\n```python\n" + q.reference() + "```\n"),
+                "humaneval", 1, TaskOverrides.none());
+        assertThat(unfiltered.primary().value()).isZero();
     }
 
     @Test
