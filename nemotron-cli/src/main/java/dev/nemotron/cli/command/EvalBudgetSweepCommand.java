@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,6 +38,9 @@ public final class EvalBudgetSweepCommand implements Callable<Integer> {
     @Mixin
     EvalModelOptions modelOptions;
 
+    @Mixin
+    EvalRunLimits limits = new EvalRunLimits();
+
     @Option(names = "--task", required = true, paramLabel = "NAME", description = "A built-in task (gsm8k, arithmetic, ...), a task of --task-file, or a task file.")
     String task;
 
@@ -48,21 +50,12 @@ public final class EvalBudgetSweepCommand implements Callable<Integer> {
     @Option(names = "--budgets", required = true, split = ",", paramLabel = "B,B,...", description = "Budgets in tokens, e.g. 0,32,64,128,256.")
     List<Integer> budgets;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Only the first N problems.")
-    Integer limit;
-
-    @Option(names = "--repeats", paramLabel = "K", description = "Samples per problem, overriding the task's.")
-    Integer repeats;
-
     @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens per completion (reasoning included), overriding the task's.")
     Integer maxTokens;
 
     @Option(names = "--thinking-grace", paramLabel = "N",
             description = "Tokens to wait for a newline once the budget is reached before </think> is forced, overriding the task's (engine default: 500).")
     Integer thinkingGrace;
-
-    @Option(names = "--concurrency", paramLabel = "C", description = "Samples in flight at once (default: ${DEFAULT-VALUE}).")
-    int concurrency = 8;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/eval/MODEL/budget-sweep-TASK).")
     Path out;
@@ -73,18 +66,16 @@ public final class EvalBudgetSweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         modelOptions.check(spec);
-        if (concurrency < 1 || (limit != null && limit < 1) || (repeats != null && repeats < 1)) {
-            throw new ParameterException(spec.commandLine(), "--concurrency, --limit and --repeats must be >= 1");
-        }
+        limits.check(spec);
         List<TaskSpec> specs = TaskCatalog.resolve(List.of(task), taskFiles, Path::of,
-                new TaskOverrides(repeats, null, null, maxTokens, thinkingGrace));
+                new TaskOverrides(limits.repeats, null, null, maxTokens, thinkingGrace));
         if (specs.size() != 1) {
             throw new NemotronException("budget-sweep runs one task, got " + specs.size());
         }
         TaskSpec t = specs.getFirst();
-        RunOptions options = RunOptions.defaults().withConcurrency(concurrency).withLimit(limit == null ? 0 : limit);
+        RunOptions options = limits.runOptions();
         PrintWriter err = spec.commandLine().getErr();
-        try (EvalModel model = modelOptions.open(concurrency)) {
+        try (EvalModel model = modelOptions.open(limits.concurrency)) {
             Path dir = out != null ? out : OutDirs.forModel(model.id()).resolve("budget-sweep-" + t.name());
             List<BudgetSweep.Point> points = BudgetSweep.run(model, t, budgets, dir, options, EvalPlugins.discover(),
                     new EvalProgress(err, 5));

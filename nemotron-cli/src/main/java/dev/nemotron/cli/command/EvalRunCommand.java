@@ -42,17 +42,14 @@ public final class EvalRunCommand implements Callable<Integer> {
     @Mixin
     EvalModelOptions modelOptions;
 
+    @Mixin
+    EvalRunLimits limits = new EvalRunLimits();
+
     @Option(names = "--tasks", split = ",", paramLabel = "NAME,...", description = "Built-in tasks (see 'nemotron eval tasks'), tasks of --task-file, or task file paths.")
     List<String> tasks = new ArrayList<>();
 
     @Option(names = "--task-file", paramLabel = "FILE.yaml", description = "A task file (YAML or JSON); repeatable. Without --tasks, all of them run.")
     List<Path> taskFiles = new ArrayList<>();
-
-    @Option(names = "--limit", paramLabel = "N", description = "Only the first N problems of each task.")
-    Integer limit;
-
-    @Option(names = "--repeats", paramLabel = "K", description = "Samples per problem (avg@k, pass@k), overriding the task's.")
-    Integer repeats;
 
     @Option(names = "--num-fewshot", paramLabel = "N", description = "Few-shot examples, overriding the task's.")
     Integer fewshot;
@@ -71,9 +68,6 @@ public final class EvalRunCommand implements Callable<Integer> {
             + " (RULER), e.g. 8192 or 32k, overriding the task's (4096 for the built-in ruler_* tasks).")
     String rulerLength;
 
-    @Option(names = "--concurrency", paramLabel = "C", description = "Samples in flight at once (default: ${DEFAULT-VALUE}).")
-    int concurrency = 8;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/eval/MODEL).")
     Path out;
 
@@ -83,18 +77,16 @@ public final class EvalRunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         modelOptions.check(spec);
-        if (concurrency < 1 || (limit != null && limit < 1) || (repeats != null && repeats < 1)) {
-            throw new ParameterException(spec.commandLine(), "--concurrency, --limit and --repeats must be >= 1");
-        }
+        limits.check(spec);
         if (tasks.isEmpty() && taskFiles.isEmpty()) {
             throw new NemotronException("no task: give --tasks NAME,... (see 'nemotron eval tasks') or --task-file FILE");
         }
         List<TaskSpec> specs = TaskCatalog.resolve(tasks, taskFiles, Path::of,
-                new TaskOverrides(repeats, fewshot, maxThinkingTokens, maxTokens, null)
+                new TaskOverrides(limits.repeats, fewshot, maxThinkingTokens, maxTokens, null)
                         .withTokenLength(tokenizerPath(), rulerLength == null ? null : tokens(rulerLength)));
-        RunOptions options = RunOptions.defaults().withConcurrency(concurrency).withLimit(limit == null ? 0 : limit);
+        RunOptions options = limits.runOptions();
         PrintWriter err = spec.commandLine().getErr();
-        try (EvalModel model = modelOptions.open(concurrency)) {
+        try (EvalModel model = modelOptions.open(limits.concurrency)) {
             Path dir = out != null ? out : OutDirs.forModel(model.id());
             EvalRunner runner = new EvalRunner(model, dir, options, EvalPlugins.discover(), new EvalProgress(err, 5));
             List<TaskResult> results = runner.run(specs);
