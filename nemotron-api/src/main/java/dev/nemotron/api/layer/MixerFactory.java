@@ -1,6 +1,6 @@
 package dev.nemotron.api.layer;
 
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.tensor.DType;
 import java.util.List;
 import java.util.Set;
@@ -39,7 +39,8 @@ public interface MixerFactory {
     CacheFootprint cacheFootprint(LayerContext layer, long context, int batch, DType modelDtype);
 
     /**
-     * Binds the layer to its weights (already checked against {@link #parameters}) and a backend.
+     * Binds the layer to its weights (already checked against {@link #parameters}) and the kernels
+     * of a backend ({@link dev.nemotron.api.backend.Backend#kernels()}).
      */
-    Mixer create(LayerContext layer, WeightSource weights, Backend backend);
+    Mixer create(LayerContext layer, WeightSource weights, Kernels kernels);
 }

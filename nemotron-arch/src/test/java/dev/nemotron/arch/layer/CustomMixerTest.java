@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.CacheFootprint;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.Mixer;
@@ -63,7 +64,7 @@ class CustomMixerTest {
         }
 
         @Override
-        public Mixer create(LayerContext layer, WeightSource weights, Backend backend) {
+        public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
             float[] scale = weights.require("scale").toFloatArray();
             return (x, seqLen, out) -> {
                 for (int i = 0; i < seqLen * scale.length; i++) {

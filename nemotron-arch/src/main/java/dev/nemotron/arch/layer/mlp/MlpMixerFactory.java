@@ -1,6 +1,6 @@
 package dev.nemotron.arch.layer.mlp;
 
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.CacheFootprint;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.Mixer;
@@ -62,10 +62,10 @@ public final class MlpMixerFactory implements MixerFactory {
     }
 
     @Override
-    public Mixer create(LayerContext layer, WeightSource weights, Backend backend) {
+    public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
         boolean bias = layer.config().getBoolean("mlp_bias", false);
         return new MlpMixer(ConfigChecks.positive(layer, "intermediate_size"), weights.require("up_proj.weight"),
                 bias ? weights.require("up_proj.bias") : null, weights.require("down_proj.weight"),
-                bias ? weights.require("down_proj.bias") : null, backend);
+                bias ? weights.require("down_proj.bias") : null, kernels);
     }
 }

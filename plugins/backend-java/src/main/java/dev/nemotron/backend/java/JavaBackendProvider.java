@@ -16,7 +16,7 @@ public final class JavaBackendProvider implements BackendProvider {
     /** The name users select this backend by. */
     public static final String NAME = "java";
 
-    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INFERENCE,
+    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.KERNELS,
             Capability.CPU, Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16));
 
     /** Public no-argument constructor for {@link java.util.ServiceLoader}. */

@@ -7,6 +7,7 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.config.ConfigParser;
@@ -54,7 +55,7 @@ final class Gpu {
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
             var spec = new DeviceModelSpec(c.view(), c.pattern(), DeviceWeights.checkpoint(ckpt, List.copyOf(ckpt.names())),
                     compute, slots, 256, 16);
-            return backend.modelExecution().orElseThrow().load(spec);
+            return backend.modelExecution().orElseThrow().open(new ModelArtifact.HfModel(spec));
         }
     }
 
