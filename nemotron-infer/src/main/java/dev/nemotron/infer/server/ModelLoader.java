@@ -1,6 +1,7 @@
 package dev.nemotron.infer.server;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -22,7 +23,6 @@ import dev.nemotron.infer.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
@@ -37,7 +37,8 @@ import org.apache.logging.log4j.Logger;
  */
 public final class ModelLoader {
     private static final Logger LOG = LogManager.getLogger(ModelLoader.class);
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     /** The context length when {@code config.json} names none. */
     static final int DEFAULT_CONTEXT = 4096;
 
@@ -56,8 +57,7 @@ public final class ModelLoader {
         }
         JsonNode config = readJson(dir.resolve("config.json"));
         Set<Integer> eos = eosIds(dir, config);
-        int context = config.path("max_position_embeddings").canConvertToInt() && config.path("max_position_embeddings").asInt() > 1
-                ? config.path("max_position_embeddings").asInt() : DEFAULT_CONTEXT;
+        int context = contextLength(config, dir.resolve("config.json"));
 
         Tokenizer tokenizer = Files.isRegularFile(dir.resolve("tokenizer.json")) ? Tokenizer.load(dir.resolve("tokenizer.json")) : null;
         ChatTemplate template = tokenizer == null ? null : chatTemplate(dir, options.chatTemplate());
@@ -110,41 +110,45 @@ public final class ModelLoader {
         };
     }
 
-    /** {@code eos_token_id} of generation_config.json, else of config.json; an int or a list of ints. */
+    /**
+     * {@code max_position_embeddings} of config.json: a positive integer, or {@link #DEFAULT_CONTEXT}
+     * when the config names none (never when it names a bad one).
+     */
+    static int contextLength(JsonNode config, Path file) {
+        JsonNode n = config.get("max_position_embeddings");
+        if (n == null || n.isNull()) {
+            return DEFAULT_CONTEXT;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) {
+            throw new NemotronException(file + ": max_position_embeddings must be a positive integer, got " + n);
+        }
+        return n.intValue();
+    }
+
+    /**
+     * {@code eos_token_id} of generation_config.json, else of config.json; an int or a list of ints,
+     * each below config.json's {@code vocab_size} ({@link EosTokenIds}).
+     */
     static Set<Integer> eosIds(Path dir, JsonNode config) {
+        JsonNode v = config.path("vocab_size");
+        int vocab = v.isIntegralNumber() && v.canConvertToInt() && v.intValue() > 0 ? v.intValue() : 0;
         Path generation = dir.resolve("generation_config.json");
         if (Files.isRegularFile(generation)) {
             JsonNode g = readJson(generation).get("eos_token_id");
             if (g != null && !g.isNull()) {
-                return ids(g, generation);
+                return EosTokenIds.parse(g, vocab, generation.toString());
             }
         }
         JsonNode c = config.get("eos_token_id");
-        return c == null || c.isNull() ? Set.of() : ids(c, dir.resolve("config.json"));
-    }
-
-    private static Set<Integer> ids(JsonNode node, Path file) {
-        Set<Integer> out = new LinkedHashSet<>();
-        if (node.isIntegralNumber()) {
-            out.add(node.asInt());
-        } else if (node.isArray()) {
-            for (JsonNode id : node) {
-                if (!id.isIntegralNumber()) {
-                    throw new NemotronException(file + ": eos_token_id must be an int or a list of ints, got " + node);
-                }
-                out.add(id.asInt());
-            }
-        } else {
-            throw new NemotronException(file + ": eos_token_id must be an int or a list of ints, got " + node);
-        }
-        return out;
+        return c == null || c.isNull() ? Set.of() : EosTokenIds.parse(c, vocab, dir.resolve("config.json").toString());
     }
 
     private static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new NemotronException(file + ": cannot read JSON: " + e.getMessage(), e);
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new NemotronException(file + ": cannot read JSON: " + msg, e);
         }
     }
 }
