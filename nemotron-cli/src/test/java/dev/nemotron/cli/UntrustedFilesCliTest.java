@@ -152,7 +152,9 @@ class UntrustedFilesCliTest {
         assertOneLineError(CliRun.of("inspect", dir.toString()), "model_type is 'llama'");
         Files.writeString(dir.resolve("config.json"), cfg + " trailing");
         assertOneLineError(CliRun.of("inspect", dir.toString()), "config.json", "not valid JSON");
-        Files.writeString(dir.resolve("config.json"), cfg.replaceFirst("\\{", "{\"max_position_embeddings\": \"NaN\", "));
+        Files.writeString(dir.resolve("config.json"), cfg.replace("\"max_position_embeddings\": 4096", "\"max_position_embeddings\": \"NaN\""));
         assertOneLineError(CliRun.of("inspect", dir.toString()), "'max_position_embeddings' must be an integer");
+        Files.writeString(dir.resolve("config.json"), cfg.replace("\"max_position_embeddings\": 4096", "\"max_position_embeddings\": -5"));
+        assertOneLineError(CliRun.of("inspect", dir.toString()), "'max_position_embeddings' must be positive, got -5");
     }
 }

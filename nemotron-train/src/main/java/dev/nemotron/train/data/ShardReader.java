@@ -161,6 +161,7 @@ public final class ShardReader implements AutoCloseable {
                 return false;
             }
             try {
+                checkInsideFile(blocks.get(block), block);
                 if (!reader.loadRecordBatch(blocks.get(block++))) {
                     throw new NemotronException(file + ": record batch " + (block - 1) + " could not be read");
                 }
@@ -177,6 +178,17 @@ public final class ShardReader implements AutoCloseable {
             row = 0;
         }
         return true;
+    }
+
+    /** A block's offset and lengths come from the file's footer: a batch must lie inside the file before anything is allocated for it. */
+    private void checkInsideFile(ArrowBlock b, int index) throws IOException {
+        long size = channel.size();
+        if (b.getOffset() < 0 || b.getMetadataLength() < 0 || b.getBodyLength() < 0
+                || b.getOffset() + b.getMetadataLength() + b.getBodyLength() > size) {
+            throw new NemotronException(file + ": not a valid Arrow token shard (record batch " + index + " at offset "
+                    + b.getOffset() + " with " + b.getMetadataLength() + " + " + b.getBodyLength()
+                    + " bytes lies outside the file of " + size + " bytes)");
+        }
     }
 
     private static NemotronException corrupt(Path file, Throwable e) {

@@ -120,6 +120,34 @@ class UntrustedDatasetTest {
                 .hasMessage(manifest + ": not a regular file");
     }
 
+    @Test
+    void randomByteFlipsInAShardGiveOneErrorOrValidCountsNeverAnotherThrowable() throws Exception {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(12);
+        List<int[]> docs = Fixtures.randomDocs(3, 40, 30, 0);
+        for (int vocab : new int[] {0, 1000}) {
+            Path dir = tmp.resolve("flips-" + vocab);
+            TokenDataset ds = write(dir, vocab, docs);
+            Path shard = ds.shardPath(0);
+            byte[] clean = Files.readAllBytes(shard);
+            int failed = 0;
+            for (int round = 0; round < 150; round++) {
+                byte[] b = clean.clone();
+                for (int k = 0, n = 1 + rnd.nextInt(4); k < n; k++) {
+                    b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+                }
+                Files.write(shard, b);
+                try {
+                    TokenStatistics s = TokenStatistics.of(TokenDataset.open(dir));
+                    assertThat(s.tokens()).isNotNegative();
+                } catch (NemotronException e) {
+                    assertThat(e.getMessage()).as("round " + round).startsWith(shard.toString()).doesNotContain("\n");
+                    failed++;
+                }
+            }
+            assertThat(failed).as("flips that were noticed, vocab " + vocab).isPositive();
+        }
+    }
+
     static void mkfifo(Path p) throws Exception {
         Process proc = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
         assertThat(proc.waitFor()).isZero();
