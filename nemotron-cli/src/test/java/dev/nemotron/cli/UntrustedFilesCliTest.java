@@ -157,4 +157,23 @@ class UntrustedFilesCliTest {
         Files.writeString(dir.resolve("config.json"), cfg.replace("\"max_position_embeddings\": 4096", "\"max_position_embeddings\": -5"));
         assertOneLineError(CliRun.of("inspect", dir.toString()), "'max_position_embeddings' must be positive, got -5");
     }
+
+    @Test
+    void serveRejectsABadContextLengthAndEosIdsOutsideTheVocabulary() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("serve"));
+        try (var files = Files.list(CliRun.fixture("tiny-nemotron-h-a"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName().toString()));
+            }
+        }
+        Path config = dir.resolve("config.json");
+        String cfg = Files.readString(config);
+        Files.writeString(config, cfg.replace("\"max_position_embeddings\": 4096", "\"max_position_embeddings\": -5"));
+        assertOneLineError(CliRun.of("serve", "--model", dir.toString(), "--port", "0"),
+                config + ": max_position_embeddings must be a positive integer, got -5");
+        Files.writeString(config, cfg);
+        Path generation = Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [99999999, -1]}");
+        assertOneLineError(CliRun.of("serve", "--model", dir.toString(), "--port", "0"),
+                generation + ": eos_token_id 99999999 is outside the vocabulary [0, 512)");
+    }
 }
