@@ -23,6 +23,7 @@ module dev.nemotron.api {
     exports dev.nemotron.api;
     exports dev.nemotron.api.tensor;
     exports dev.nemotron.api.backend;
+    exports dev.nemotron.api.io;
     exports dev.nemotron.api.layer;
     exports dev.nemotron.api.optim;
     exports dev.nemotron.api.pipeline;

@@ -60,6 +60,13 @@ class EvalCommandTest {
     }
 
     @Test
+    void emptyPredictionIsNotEquivalent() throws Exception {
+        assertThat(ok("eval", "verify-math", "--gold", "5", "--pred", "").get("equivalent").asBoolean()).isFalse();
+        assertThat(ok("eval", "verify-math", "--gold", "5", "--pred", "  ").get("equivalent").asBoolean()).isFalse();
+        assertThat(ok("eval", "verify-math", "--gold", "5", "--pred=", "--completion").get("equivalent").asBoolean()).isFalse();
+    }
+
+    @Test
     void toleranceFlag() throws Exception {
         assertThat(ok("eval", "verify-math", "--gold", "1/3", "--pred", "0.333").get("equivalent").asBoolean()).isFalse();
         assertThat(ok("eval", "verify-math", "--gold", "1/3", "--pred", "0.333", "--tolerance", "0.01").get("equivalent").asBoolean())
@@ -70,8 +77,9 @@ class EvalCommandTest {
     void badFlagsAreOneErrorLine() {
         assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "1"), "give --gold ANSWER and --pred ANSWER");
         assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "1", "--pred", "1", "--bogus"), "unknown argument '--bogus'");
-        assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "1", "--pred"), "--pred needs a non-empty answer");
-        assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "--pred", "1"), "--gold needs a non-empty answer");
+        assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "1", "--pred"), "--pred needs an answer");
+        assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "--pred", "1"), "--gold needs an answer");
+        assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "", "--pred", "1"), "--gold needs a non-empty answer");
         assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "1", "--pred", "2", "extra"), "unknown argument 'extra'");
         assertOneLineError(CliRun.of("eval", "verify-math", "--gold", "1", "--pred", "1", "--tolerance", "2"),
                 "math tolerance must be in [0, 1)");

@@ -2,6 +2,7 @@ package dev.nemotron.arch.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -27,7 +28,11 @@ public final class ConfigParser {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+            // one JSON value per file: '{...} garbage' is an error, not a config
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+    /** The HF {@code model_type} of the Nemotron-H family (Nemotron-H, Nemotron Nano 2). */
+    public static final String MODEL_TYPE = "nemotron_h";
 
     private final MixerRegistry registry;
 
@@ -43,6 +48,9 @@ public final class ConfigParser {
     /** Parses {@code path}: a {@code config.json} file or a model directory holding one. */
     public NemotronHConfig parse(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new ConfigException(file + ": not a regular file");
+        }
         String text;
         try {
             text = Files.readString(file);
@@ -68,8 +76,12 @@ public final class ConfigParser {
             throw new ConfigException(source + ": expected a JSON object at the top level");
         }
         JsonConfigView view = new JsonConfigView((ObjectNode) tree, source);
+        checkModelType(view);
         String pattern = readPattern(view);
         int vocab = positive(view, "vocab_size");
+        if (view.has("max_position_embeddings")) {
+            positive(view, "max_position_embeddings");
+        }
         int hidden = positive(view, "hidden_size");
         double eps = view.normEpsilon();
         if (!(eps > 0) || Double.isInfinite(eps)) {
@@ -84,6 +96,15 @@ public final class ConfigParser {
             f.validate(new LayerContext(i, symbol, view));
         }
         return config;
+    }
+
+    /** {@code model_type}, when given, must be {@value #MODEL_TYPE}: another family's config is not read as this one. */
+    private static void checkModelType(JsonConfigView view) {
+        String type = view.getString("model_type").orElse(MODEL_TYPE);
+        if (!type.equals(MODEL_TYPE)) {
+            throw new ConfigException(view.source() + ": model_type is '" + type + "', but this SDK reads '" + MODEL_TYPE
+                    + "' models (Nemotron-H, Nemotron Nano 2) only");
+        }
     }
 
     static int positive(JsonConfigView view, String field) {

@@ -10,7 +10,6 @@ import dev.nemotron.arch.safetensors.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,7 +26,8 @@ public final class ModelDirectory {
     /** The context length when {@code config.json} names none. */
     public static final int DEFAULT_CONTEXT = 4096;
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final Path path;
     private final NemotronHConfig config;
@@ -90,19 +90,11 @@ public final class ModelDirectory {
 
     /**
      * Most tokens (prompt + generated) one sequence may hold: {@code max_position_embeddings}
-     * when it is an integer above 1, else {@link #DEFAULT_CONTEXT}.
+     * (which {@link ConfigParser} checks is a positive integer), else {@link #DEFAULT_CONTEXT}.
      */
     public int contextLength() {
         String field = "max_position_embeddings";
-        if (!config.view().has(field)) {
-            return DEFAULT_CONTEXT;
-        }
-        try {
-            int n = config.view().getInt(field);
-            return n > 1 ? n : DEFAULT_CONTEXT;
-        } catch (NemotronException e) {
-            return DEFAULT_CONTEXT;
-        }
+        return config.view().has(field) ? config.view().getInt(field) : DEFAULT_CONTEXT;
     }
 
     /**
@@ -123,30 +115,17 @@ public final class ModelDirectory {
         return c == null || c.isNull() ? Set.of() : eosIds(c, path.resolve("config.json"));
     }
 
-    /** {@code eos_token_id} ({@code node}, read from {@code file}) as ids, in file order. */
-    private static Set<Integer> eosIds(JsonNode node, Path file) {
-        Set<Integer> out = new LinkedHashSet<>();
-        if (node.isIntegralNumber() && node.canConvertToInt()) {
-            out.add(node.intValue());
-            return out;
-        }
-        if (node.isArray()) {
-            for (JsonNode id : node) {
-                if (!id.isIntegralNumber() || !id.canConvertToInt()) {
-                    throw new NemotronException(file + ": eos_token_id must be an int or a list of ints, got " + node);
-                }
-                out.add(id.intValue());
-            }
-            return out;
-        }
-        throw new NemotronException(file + ": eos_token_id must be an int or a list of ints, got " + node);
+    /** {@code eos_token_id} ({@code node}, read from {@code file}): ids of the model's vocabulary. */
+    private Set<Integer> eosIds(JsonNode node, Path file) {
+        return EosTokenIds.parse(node, config.vocabSize(), file.toString());
     }
 
     private static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new NemotronException(file + ": cannot read JSON: " + e.getMessage(), e);
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new NemotronException(file + ": cannot read JSON: " + msg, e);
         }
     }
 }

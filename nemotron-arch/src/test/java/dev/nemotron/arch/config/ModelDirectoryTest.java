@@ -61,15 +61,13 @@ class ModelDirectoryTest {
     }
 
     @Test
-    void contextLengthDefaultsWhenAbsentOrUnusable(@TempDir Path tmp) throws IOException {
+    void contextLengthIsTheConfigsOrTheDefaultWhenAbsent(@TempDir Path tmp) throws IOException {
         assertThat(ModelDirectory.open(withConfigField(tmp, "max_position_embeddings", "131072")).contextLength())
                 .isEqualTo(131072);
         assertThat(ModelDirectory.open(withConfigField(tmp, "max_position_embeddings", null)).contextLength())
                 .isEqualTo(ModelDirectory.DEFAULT_CONTEXT);
-        assertThat(ModelDirectory.open(withConfigField(tmp, "max_position_embeddings", "1")).contextLength())
-                .isEqualTo(ModelDirectory.DEFAULT_CONTEXT);
-        assertThat(ModelDirectory.open(withConfigField(tmp, "max_position_embeddings", "\"long\"")).contextLength())
-                .isEqualTo(ModelDirectory.DEFAULT_CONTEXT);
+        assertThatThrownBy(() -> ModelDirectory.open(withConfigField(tmp, "max_position_embeddings", "\"long\"")))
+                .isInstanceOf(NemotronException.class).hasMessageContaining("max_position_embeddings");
     }
 
     @Test

@@ -37,15 +37,20 @@ public final class DataInspectCommand implements Callable<Integer> {
     public Integer call() {
         TokenDataset ds = TokenDataset.open(dir);
         Manifest m = ds.manifest();
-        int[] lengths = new int[(int) Math.min(m.documents(), Integer.MAX_VALUE - 8)];
+        // grown as documents are read: the manifest's counts are checked against the shards only while reading
+        int[][] grown = {new int[1024]};
         int[] n = {0};
         TokenStatistics stats = new TokenStatistics();
         ds.forEachDocument(doc -> {
-            if (n[0] < lengths.length) {
-                lengths[n[0]++] = doc.length;
+            if (n[0] == grown[0].length && n[0] < Integer.MAX_VALUE - 8) {
+                grown[0] = Arrays.copyOf(grown[0], (int) Math.min(Integer.MAX_VALUE - 8, 2L * n[0]));
+            }
+            if (n[0] < grown[0].length) {
+                grown[0][n[0]++] = doc.length;
             }
             stats.addDocument(doc, m.eosId());
         });
+        int[] lengths = grown[0];
         Arrays.sort(lengths, 0, n[0]);
         long bytes = m.shards().stream().mapToLong(Manifest.Shard::bytes).sum();
         double mean = n[0] == 0 ? 0 : (double) m.tokens() / m.documents();

@@ -30,13 +30,16 @@ import picocli.CommandLine.Unmatched;
                 + " 2\\sqrt2 = \\sqrt8, {1,2} = {2,1}, 7,425,000 = 7425000, 28\\%% = 28 percent); prints"
                 + " {\"equivalent\": true|false}. Rules: docs/eval-math.md.")
 public final class EvalVerifyMathCommand implements Callable<Integer> {
+    /** What picocli gives a bare {@code --gold} / {@code --pred} (no value), told apart from an empty answer {@code ''}. */
+    private static final String NO_VALUE = "\u0000no value";
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--gold", arity = "0..1", paramLabel = "ANSWER", description = "The reference answer (LaTeX or plain; a \\boxed{} or #### inside is used).")
+    @Option(names = "--gold", arity = "0..1", fallbackValue = NO_VALUE, paramLabel = "ANSWER", description = "The reference answer (LaTeX or plain; a \\boxed{} or #### inside is used).")
     String gold;
 
-    @Option(names = "--pred", arity = "0..1", paramLabel = "ANSWER", description = "The predicted answer (with --completion: a whole model completion).")
+    @Option(names = "--pred", arity = "0..1", fallbackValue = NO_VALUE, paramLabel = "ANSWER", description = "The predicted answer (with --completion: a whole model completion).")
     String pred;
 
     @Option(names = "--completion", description = "--pred is a model completion: strip <think>...</think> and extract its final answer"
@@ -61,9 +64,13 @@ public final class EvalVerifyMathCommand implements Callable<Integer> {
         if (gold == null || pred == null) {
             throw new NemotronException("verify-math: give --gold ANSWER and --pred ANSWER");
         }
-        if (gold.isBlank() || pred.isBlank()) {
-            throw new NemotronException("verify-math: " + (gold.isBlank() ? "--gold" : "--pred") + " needs a non-empty answer");
+        if (NO_VALUE.equals(gold) || NO_VALUE.equals(pred)) {
+            throw new NemotronException("verify-math: " + (NO_VALUE.equals(gold) ? "--gold" : "--pred") + " needs an answer (--pred '' is an empty one)");
         }
+        if (gold.isBlank()) {
+            throw new NemotronException("verify-math: --gold needs a non-empty answer");
+        }
+        // an empty or blank prediction is an answer that matches nothing: {"equivalent": false}
         MathVerifier verifier = new MathVerifier(MathVerifyOptions.DEFAULTS.withRelativeTolerance(tolerance));
         Verdict v = completion ? verifier.explainCompletion(gold, pred) : verifier.explain(gold, pred);
         ObjectNode o = Json.object();

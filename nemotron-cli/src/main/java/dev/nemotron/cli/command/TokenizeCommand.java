@@ -1,17 +1,9 @@
 package dev.nemotron.cli.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.io.Utf8Lines;
 import dev.nemotron.infer.tokenizer.Tokenizer;
-import java.io.BufferedReader;
-import java.io.IOException;
+import dev.nemotron.train.data.JsonlRecord;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,8 +16,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Encode text with a Hugging Face tokenizer.json and print one JSON line {\"ids\":[...]} per text.")
 public final class TokenizeCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Spec
     CommandSpec spec;
 
@@ -68,42 +58,15 @@ public final class TokenizeCommand implements Callable<Integer> {
     }
 
     private void encodeJsonl(Tokenizer tok, PrintWriter out) {
-        try (BufferedReader in = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
+        try (Utf8Lines in = Utf8Lines.open(jsonl)) {
             String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
+            while ((line = in.next()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
-                print(out, tok.encode(fieldOf(line, lineNo), special));
+                print(out, tok.encode(JsonlRecord.textField(line, field, in.where()), special));
             }
-        } catch (NoSuchFileException e) {
-            throw new NemotronException(jsonl + ": no such file");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-    }
-
-    private String fieldOf(String line, int lineNo) {
-        JsonNode record;
-        try {
-            record = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage();
-            throw new NemotronException(jsonl + ":" + lineNo + ": not valid JSON: " + (msg == null ? "" : msg.lines().findFirst().orElse("")));
-        }
-        if (record == null || !record.isObject()) {
-            throw new NemotronException(jsonl + ":" + lineNo + ": expected a JSON object");
-        }
-        JsonNode v = record.get(field);
-        if (v == null || v.isNull()) {
-            throw new NemotronException(jsonl + ":" + lineNo + ": no field '" + field + "'");
-        }
-        if (!v.isTextual()) {
-            throw new NemotronException(jsonl + ":" + lineNo + ": field '" + field + "' is not a string");
-        }
-        return v.textValue();
     }
 
     private static void print(PrintWriter out, int[] ids) {

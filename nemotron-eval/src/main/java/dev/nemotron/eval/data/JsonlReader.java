@@ -1,14 +1,13 @@
 package dev.nemotron.eval.data;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
-import java.io.BufferedReader;
+import dev.nemotron.api.io.Utf8Lines;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -18,7 +17,8 @@ import java.util.zip.GZIPInputStream;
  * per line, blank lines skipped. A bad line is one error naming the file and the line.
  */
 public final class JsonlReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One JSON value per line: '{"a":1} {"b":2}' or '{...}garbage' is an error, not the first object. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonlReader() {
     }
@@ -29,10 +29,10 @@ public final class JsonlReader {
         List<Doc> out = new ArrayList<>();
         try (InputStream raw = location.open(relative);
              InputStream in = relative.endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+             Utf8Lines r = Utf8Lines.of(in, name)) {
             String line;
             int lineNo = 0;
-            while ((line = r.readLine()) != null) {
+            while ((line = r.next()) != null) {
                 lineNo++;
                 if (line.isBlank()) {
                     continue;

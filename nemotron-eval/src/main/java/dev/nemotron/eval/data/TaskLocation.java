@@ -42,6 +42,9 @@ public sealed interface TaskLocation {
         @Override
         public InputStream open(String relative) {
             Path file = dir.resolve(relative).normalize();
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new NemotronException(file + ": not a regular file");
+            }
             try {
                 return Files.newInputStream(file);
             } catch (NoSuchFileException e) {

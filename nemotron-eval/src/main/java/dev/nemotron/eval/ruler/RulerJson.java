@@ -16,7 +16,8 @@ import java.util.Map;
  * haystack_units, needles [{text, depth, unit, units, char_offset, token_offset}], details}.
  */
 final class RulerJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RulerJson() {
     }

@@ -3,12 +3,11 @@ package dev.nemotron.eval.ruler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.api.NemotronException;
-import java.io.BufferedReader;
+import dev.nemotron.api.io.Utf8Lines;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,10 +128,10 @@ public final class RulerSuite {
     public static RulerSuite read(Path in) {
         Objects.requireNonNull(in, "in");
         List<RulerSample> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(in, StandardCharsets.UTF_8)) {
+        try (Utf8Lines r = Utf8Lines.open(in)) {
             String line;
             int lineNo = 0;
-            while ((line = r.readLine()) != null) {
+            while ((line = r.next()) != null) {
                 lineNo++;
                 if (line.isBlank()) {
                     continue;
@@ -149,10 +148,6 @@ public final class RulerSuite {
                     throw new NemotronException(in + ":" + lineNo + ": " + e.getMessage());
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new NemotronException(in + ": no such file");
-        } catch (IOException e) {
-            throw new NemotronException("cannot read " + in + ": " + e.getMessage(), e);
         }
         return new RulerSuite(out);
     }

@@ -12,7 +12,8 @@ import java.util.Set;
 public final class TextCodec {
     private final Tokenizer tokenizer;
     private final OptionalInt thinkEnd;
-    private final boolean[] endsLine;
+    /** Ids whose text contains a newline, ascending (sized by the vocabulary, never by its largest id). */
+    private final int[] endsLine;
     private final Set<Integer> eosIds;
 
     /** @param eosIds the model's end-of-sequence ids (config / generation_config {@code eos_token_id}) */
@@ -20,23 +21,17 @@ public final class TextCodec {
         this.tokenizer = java.util.Objects.requireNonNull(tokenizer, "tokenizer");
         this.thinkEnd = tokenizer.tokenToId("</think>");
         this.eosIds = Set.copyOf(eosIds);
-        int n = tokenizer.vocabSize();
-        int max = n;
-        for (int id : tokenizer.specialIds()) {
-            max = Math.max(max, id + 1);
-        }
-        this.endsLine = new boolean[max];
         int[] one = new int[1];
-        for (int id = 0; id < max; id++) {
+        this.endsLine = java.util.Arrays.stream(tokenizer.ids()).filter(id -> {
             one[0] = id;
-            endsLine[id] = tokenizer.decode(one, false).indexOf('\n') >= 0;
-        }
+            return tokenizer.decode(one, false).indexOf('\n') >= 0;
+        }).toArray();
     }
 
     private TextCodec(Set<Integer> eosIds) {
         this.tokenizer = null;
         this.thinkEnd = OptionalInt.empty();
-        this.endsLine = new boolean[0];
+        this.endsLine = new int[0];
         this.eosIds = Set.copyOf(eosIds);
     }
 
@@ -65,7 +60,7 @@ public final class TextCodec {
 
     /** True when the token's text contains a newline. */
     public boolean endsLine(int id) {
-        return id >= 0 && id < endsLine.length && endsLine[id];
+        return Arrays.binarySearch(endsLine, id) >= 0;
     }
 
     public boolean isEos(int id) {

@@ -179,6 +179,12 @@ public final class Tokenizer {
         return vocabSize;
     }
 
+    /** Every id that has a token (model and added tokens), ascending and distinct. */
+    public int[] ids() {
+        return java.util.stream.IntStream.concat(model.vocab().values().stream().mapToInt(Integer::intValue),
+                added.tokens().stream().mapToInt(AddedToken::id)).sorted().distinct().toArray();
+    }
+
     /** The ids of the special added tokens. */
     public Set<Integer> specialIds() {
         return added.specialIds();

@@ -20,13 +20,18 @@ import java.util.List;
 
 /** Reads a {@code tokenizer.json} into a {@link Tokenizer}, component by component. */
 final class TokenizerLoader {
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** One JSON value per file: '{...} garbage' is an error, not a tokenizer. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private TokenizerLoader() {
     }
 
     static Tokenizer load(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new TokenizerException(file + ": not a regular file");
+        }
         String json;
         try {
             json = Files.readString(file);

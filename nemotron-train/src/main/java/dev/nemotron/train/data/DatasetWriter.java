@@ -1,9 +1,7 @@
 package dev.nemotron.train.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.api.NemotronException;
-import java.io.BufferedReader;
+import dev.nemotron.api.io.Utf8Lines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -90,6 +88,9 @@ public final class DatasetWriter implements AutoCloseable {
     public DatasetWriter addText(Path file, TextSplit split) {
         SourceCounter c = new SourceCounter(file.toString(), "text");
         if (split.mode() == TextSplit.Mode.WHOLE_FILE) {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new NemotronException(file + ": not a regular file");
+            }
             String text;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
@@ -102,12 +103,12 @@ public final class DatasetWriter implements AutoCloseable {
             }
             c.add(text, file + ":1", true);
         } else {
-            try (BufferedReader in = open(file)) {
+            try (Utf8Lines in = Utf8Lines.open(file)) {
                 StringBuilder doc = new StringBuilder();
                 int lineNo = 0;
                 int docLine = 1;
                 String line;
-                while ((line = readLine(in, file, lineNo + 1)) != null) {
+                while ((line = in.next()) != null) {
                     lineNo++;
                     boolean boundary = split.mode() == TextSplit.Mode.BLANK_LINES
                             ? line.isBlank() : line.stripTrailing().equals(split.separator());
@@ -123,8 +124,6 @@ public final class DatasetWriter implements AutoCloseable {
                     }
                 }
                 c.add(doc.toString(), file + ":" + docLine, false);
-            } catch (IOException e) {
-                throw new NemotronException(file + ": cannot read: " + e.getMessage(), e);
             }
         }
         sources.add(c.done());
@@ -134,18 +133,14 @@ public final class DatasetWriter implements AutoCloseable {
     /** Adds one document per non-blank line of a JSONL file: the string field {@code field} of each object. */
     public DatasetWriter addJsonl(Path file, String field) {
         SourceCounter c = new SourceCounter(file.toString(), "jsonl:" + field);
-        try (BufferedReader in = open(file)) {
+        try (Utf8Lines in = Utf8Lines.open(file)) {
             String line;
-            int lineNo = 0;
-            while ((line = readLine(in, file, lineNo + 1)) != null) {
-                lineNo++;
+            while ((line = in.next()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
-                c.add(fieldOf(file, lineNo, line, field), file + ":" + lineNo, true);
+                c.add(JsonlRecord.textField(line, field, in.where()), in.where(), true);
             }
-        } catch (IOException e) {
-            throw new NemotronException(file + ": cannot read: " + e.getMessage(), e);
         }
         sources.add(c.done());
         return this;
@@ -361,46 +356,5 @@ public final class DatasetWriter implements AutoCloseable {
         LOG.debug("shard {}: {} documents, {} tokens", name, shardDocs, shardTokens);
         shardDocs = 0;
         shardTokens = 0;
-    }
-
-    // ---- input helpers ----
-
-    private static BufferedReader open(Path file) {
-        try {
-            return Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new NemotronException(file + ": no such file");
-        } catch (IOException e) {
-            throw new NemotronException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    private static String readLine(BufferedReader in, Path file, int lineNo) throws IOException {
-        try {
-            return in.readLine();
-        } catch (CharacterCodingException e) {
-            throw new NemotronException(file + ":" + lineNo + ": not valid UTF-8 text");
-        }
-    }
-
-    private static String fieldOf(Path file, int lineNo, String line, String field) {
-        JsonNode record;
-        try {
-            record = Json.MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage();
-            throw new NemotronException(file + ":" + lineNo + ": not valid JSON: " + (msg == null ? "" : msg.lines().findFirst().orElse("")));
-        }
-        if (record == null || !record.isObject()) {
-            throw new NemotronException(file + ":" + lineNo + ": expected a JSON object");
-        }
-        JsonNode v = record.get(field);
-        if (v == null || v.isNull()) {
-            throw new NemotronException(file + ":" + lineNo + ": no field '" + field + "'");
-        }
-        if (!v.isTextual()) {
-            throw new NemotronException(file + ":" + lineNo + ": field '" + field + "' is not a string");
-        }
-        return v.textValue();
     }
 }

@@ -18,7 +18,9 @@ final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // one JSON value per file / per JSONL line: '{"text":"a"} {"text":"b"}' or '{...}garbage' is an error
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json() {
     }
@@ -41,6 +43,9 @@ final class Json {
     }
 
     static <T> T read(Path file, Class<T> type) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new NemotronException(file + ": not a regular file");
+        }
         try {
             return read(Files.readString(file, StandardCharsets.UTF_8), type, file.toString());
         } catch (NoSuchFileException e) {

@@ -43,10 +43,12 @@ public record Manifest(String format, String name, String tokenizer, int vocabSi
         if (!ShardFormat.FORMAT.equals(m.format())) {
             throw new NemotronException(file + ": format is '" + m.format() + "', expected '" + ShardFormat.FORMAT + "'");
         }
+        m.checkFields(file);
         long docs = 0;
         long toks = 0;
         for (Shard s : m.shards()) {
-            if (s.file() == null || s.file().contains("/") || s.file().contains("\\") || s.documents() < 0 || s.tokens() < 0) {
+            if (s.file() == null || s.file().isEmpty() || s.file().contains("/") || s.file().contains("\\") || s.file().equals("..")
+                    || s.documents() < 0 || s.tokens() < 0 || s.bytes() < 0) {
                 throw new NemotronException(file + ": bad shard entry " + s);
             }
             docs += s.documents();
@@ -57,6 +59,23 @@ public record Manifest(String format, String name, String tokenizer, int vocabSi
                     + " tokens, but the totals say " + m.documents() + " and " + m.tokens());
         }
         return m;
+    }
+
+    /** The single fields' ranges: a manifest is read from disk and sizes nothing it has not checked. */
+    private void checkFields(Path file) {
+        if (vocabSize < 0) {
+            throw new NemotronException(file + ": vocab_size must be >= 0 (0: unknown), got " + vocabSize);
+        }
+        if (shardTokens < 1) {
+            throw new NemotronException(file + ": shard_tokens must be >= 1, got " + shardTokens);
+        }
+        if (eosId != null && (eosId < 0 || vocabSize > 0 && eosId >= vocabSize)) {
+            throw new NemotronException(file + ": eos_id " + eosId + (eosId < 0 ? " is negative (token ids are >= 0)"
+                    : " is outside the vocabulary [0, " + vocabSize + ") (vocab_size " + vocabSize + ")"));
+        }
+        if (documents < 0 || tokens < 0) {
+            throw new NemotronException(file + ": documents and tokens must be >= 0, got " + documents + " and " + tokens);
+        }
     }
 
     public String toJson() {

@@ -25,6 +25,8 @@ import org.apache.arrow.vector.types.pojo.Field;
  */
 public final class ShardReader implements AutoCloseable {
     private final Path file;
+    /** Every token id is below it; 0 when unknown (ids are then only checked to be >= 0). */
+    private final int vocabSize;
     private final FileChannel channel;
     private final ArrowFileReader reader;
     private final VectorSchemaRoot root;
@@ -35,8 +37,9 @@ public final class ShardReader implements AutoCloseable {
     private int rows;
     private long read;
 
-    private ShardReader(Path file, FileChannel channel, ArrowFileReader reader) throws IOException {
+    private ShardReader(Path file, int vocabSize, FileChannel channel, ArrowFileReader reader) throws IOException {
         this.file = file;
+        this.vocabSize = vocabSize;
         this.channel = channel;
         this.reader = reader;
         this.root = reader.getVectorSchemaRoot();
@@ -51,8 +54,23 @@ public final class ShardReader implements AutoCloseable {
         }
     }
 
-    /** Opens a shard; its batches are allocated from {@code allocator}. */
+    /** Opens a shard; its batches are allocated from {@code allocator}; token ids are only checked to be {@code >= 0}. */
     public static ShardReader open(Path file, BufferAllocator allocator) {
+        return open(file, allocator, 0);
+    }
+
+    /**
+     * Opens a shard whose token ids must lie in {@code [0, vocabSize)} ({@code vocabSize} 0: unknown,
+     * ids only {@code >= 0}); its batches are allocated from {@code allocator}. A file that is not a
+     * regular file (a directory, a named pipe) is refused before it is opened.
+     */
+    public static ShardReader open(Path file, BufferAllocator allocator, int vocabSize) {
+        if (vocabSize < 0) {
+            throw new IllegalArgumentException("vocabSize must be >= 0, got " + vocabSize);
+        }
+        if (java.nio.file.Files.exists(file) && !java.nio.file.Files.isRegularFile(file)) {
+            throw new NemotronException(file + ": not a regular file (a shard must be an Arrow file)");
+        }
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -63,7 +81,7 @@ public final class ShardReader implements AutoCloseable {
         }
         ArrowFileReader r = new ArrowFileReader(ch, allocator);
         try {
-            return new ShardReader(file, ch, r);
+            return new ShardReader(file, vocabSize, ch, r);
         } catch (NemotronException e) {
             closeQuietly(r, ch);
             throw e;
@@ -107,7 +125,13 @@ public final class ShardReader implements AutoCloseable {
             int[] doc = new int[end - start];
             ArrowBuf buf = data.getDataBuffer();
             for (int i = 0; i < doc.length; i++) {
-                doc[i] = buf.getInt((long) (start + i) * Integer.BYTES);
+                int id = buf.getInt((long) (start + i) * Integer.BYTES);
+                if (id < 0 || vocabSize > 0 && id >= vocabSize) {
+                    throw new NemotronException(file + ": document " + read + ", token " + i + ": id " + id
+                            + (id < 0 ? " is negative (token ids are >= 0)" : " is outside the vocabulary [0, " + vocabSize
+                            + ") of the manifest") + "; the shard is corrupt or belongs to another tokenizer");
+                }
+                doc[i] = id;
             }
             row++;
             read++;
@@ -137,6 +161,7 @@ public final class ShardReader implements AutoCloseable {
                 return false;
             }
             try {
+                checkInsideFile(blocks.get(block), block);
                 if (!reader.loadRecordBatch(blocks.get(block++))) {
                     throw new NemotronException(file + ": record batch " + (block - 1) + " could not be read");
                 }
@@ -153,6 +178,17 @@ public final class ShardReader implements AutoCloseable {
             row = 0;
         }
         return true;
+    }
+
+    /** A block's offset and lengths come from the file's footer: a batch must lie inside the file before anything is allocated for it. */
+    private void checkInsideFile(ArrowBlock b, int index) throws IOException {
+        long size = channel.size();
+        if (b.getOffset() < 0 || b.getMetadataLength() < 0 || b.getBodyLength() < 0
+                || b.getOffset() + b.getMetadataLength() + b.getBodyLength() > size) {
+            throw new NemotronException(file + ": not a valid Arrow token shard (record batch " + index + " at offset "
+                    + b.getOffset() + " with " + b.getMetadataLength() + " + " + b.getBodyLength()
+                    + " bytes lies outside the file of " + size + " bytes)");
+        }
     }
 
     private static NemotronException corrupt(Path file, Throwable e) {

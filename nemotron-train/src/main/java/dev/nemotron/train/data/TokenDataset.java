@@ -43,9 +43,9 @@ public final class TokenDataset {
         return dir.resolve(manifest.shards().get(index).file());
     }
 
-    /** Opens shard {@code index} for streaming. */
+    /** Opens shard {@code index} for streaming; its token ids are checked against the manifest's vocabulary size. */
     public ShardReader openShard(int index, BufferAllocator allocator) {
-        return ShardReader.open(shardPath(index), allocator);
+        return ShardReader.open(shardPath(index), allocator, manifest.vocabSize());
     }
 
     /** {@link #forEachDocument(BufferAllocator, Consumer)} with an allocator of its own. */

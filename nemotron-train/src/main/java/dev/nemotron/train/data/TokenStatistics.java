@@ -18,10 +18,16 @@ import java.util.Arrays;
  * s.entropyNats(); s.entropyBits(); s.tokens(); s.distinctTokens();
  * }</pre>
  * Use as an accumulator ({@link #addDocument}, {@link #addToken}) to count while reading for
- * another purpose. Memory: one {@code long} per id up to the largest seen.
+ * another purpose. Memory: one {@code long} per id up to the largest seen below
+ * {@value #DENSE_IDS}; larger ids (corrupt data, or an unusual tokenizer) are counted in a map,
+ * so no id read from a file sizes an array.
  */
 public final class TokenStatistics {
+    /** Ids below this are counted in an array (16 MiB at most); others in {@link #sparse}. */
+    static final int DENSE_IDS = 1 << 21;
+
     private long[] counts = new long[1024];
+    private final java.util.Map<Integer, long[]> sparse = new java.util.HashMap<>();
     private long tokens;
     private long documents;
 
@@ -67,8 +73,13 @@ public final class TokenStatistics {
         if (id < 0) {
             throw new IllegalArgumentException("token id must be >= 0, got " + id);
         }
+        if (id >= DENSE_IDS) {
+            sparse.computeIfAbsent(id, k -> new long[1])[0]++;
+            tokens++;
+            return this;
+        }
         if (id >= counts.length) {
-            counts = Arrays.copyOf(counts, Math.max(id + 1, (int) Math.min(Integer.MAX_VALUE - 8, counts.length * 2L)));
+            counts = Arrays.copyOf(counts, Math.min(DENSE_IDS, Math.max(id + 1, counts.length * 2)));
         }
         counts[id]++;
         tokens++;
@@ -87,12 +98,16 @@ public final class TokenStatistics {
 
     /** How often {@code id} was counted. */
     public long count(int id) {
+        if (id >= DENSE_IDS) {
+            long[] c = sparse.get(id);
+            return c == null ? 0 : c[0];
+        }
         return id >= 0 && id < counts.length ? counts[id] : 0;
     }
 
     /** Ids seen at least once. */
     public int distinctTokens() {
-        int n = 0;
+        int n = sparse.size();
         for (long c : counts) {
             if (c > 0) {
                 n++;
@@ -113,6 +128,10 @@ public final class TokenStatistics {
                 double p = c / n;
                 h -= p * Math.log(p);
             }
+        }
+        for (long[] c : sparse.values()) {
+            double p = c[0] / n;
+            h -= p * Math.log(p);
         }
         return Math.max(0, h);
     }

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.io.Utf8Lines;
 import dev.nemotron.eval.code.lang.CodeLanguage;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +26,8 @@ public final class HumanEvalDataset {
     /** The bundled HumanEval-X Java resource. */
     public static final String JAVA_RESOURCE = "humaneval_java.jsonl.gz";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private HumanEvalDataset() {
     }
@@ -68,10 +67,10 @@ public final class HumanEvalDataset {
 
     private static List<CodeProblem> parse(InputStream in, String source, CodeLanguage language) throws IOException {
         List<CodeProblem> out = new ArrayList<>();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        Utf8Lines reader = Utf8Lines.of(in, source);
         String line;
         int lineNo = 0;
-        while ((line = reader.readLine()) != null) {
+        while ((line = reader.next()) != null) {
             lineNo++;
             if (line.isBlank()) {
                 continue;

@@ -24,7 +24,7 @@ public final class Bpe implements Model {
     private static final int CACHE_MAX_CHARS = 256;
 
     private final Map<String, Integer> vocab;
-    private final String[] byId;
+    private final TokensById byId;
     private final PairRanks merges;
     private final int unkId;
     private final boolean fuseUnk;
@@ -275,7 +275,7 @@ public final class Bpe implements Model {
 
     @Override
     public String idToToken(int id) {
-        return id >= 0 && id < byId.length ? byId[id] : null;
+        return byId.get(id);
     }
 
     @Override

@@ -38,14 +38,8 @@ public final class Models {
         return vocab;
     }
 
-    /** Tokens by id (gaps are null). */
-    static String[] byId(Map<String, Integer> vocab) {
-        int max = -1;
-        for (int id : vocab.values()) {
-            max = Math.max(max, id);
-        }
-        String[] byId = new String[max + 1];
-        vocab.forEach((t, id) -> byId[id] = t);
-        return byId;
+    /** Tokens by id, sized by the number of tokens (never by the largest id). */
+    static TokensById byId(Map<String, Integer> vocab) {
+        return new TokensById(vocab);
     }
 }

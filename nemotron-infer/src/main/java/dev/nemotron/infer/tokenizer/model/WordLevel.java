@@ -8,7 +8,7 @@ import java.util.Map;
 /** {@code WordLevel}: each piece is one token of the vocabulary, or {@code unk_token}. */
 public final class WordLevel implements Model {
     private final Map<String, Integer> vocab;
-    private final String[] byId;
+    private final TokensById byId;
     private final int unkId;
     private final String unkToken;
 
@@ -47,7 +47,7 @@ public final class WordLevel implements Model {
 
     @Override
     public String idToToken(int id) {
-        return id >= 0 && id < byId.length ? byId[id] : null;
+        return byId.get(id);
     }
 
     @Override
