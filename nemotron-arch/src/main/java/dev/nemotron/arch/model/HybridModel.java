@@ -4,6 +4,7 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerState;
+import dev.nemotron.api.layer.WeightSource;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.config.ConfigParser;
@@ -14,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A Nemotron-H hybrid model bound to its weights (used in place from the mapped checkpoint) and a
@@ -29,6 +31,7 @@ import java.util.List;
  */
 public final class HybridModel implements AutoCloseable {
     private final ModelGraph graph;
+    /** The mapped checkpoint to close, or null for in-memory weights. */
     private final Checkpoint checkpoint;
     private final Backend backend;
     private final Tensor embeddings;
@@ -37,22 +40,23 @@ public final class HybridModel implements AutoCloseable {
     private final Tensor normF;
     private final Tensor lmHead;
 
-    private HybridModel(ModelGraph graph, Checkpoint checkpoint, Backend backend) {
+    private HybridModel(ModelGraph graph, WeightSource weights, String source, Set<String> names,
+                        Checkpoint checkpoint, Backend backend) {
         this.graph = graph;
         this.checkpoint = checkpoint;
         this.backend = backend;
-        String prefix = WeightCheck.backbonePrefix(checkpoint);
-        WeightCheck.check(graph, checkpoint, prefix, backend);
-        this.embeddings = checkpoint.require(prefix + "embeddings.weight");
-        this.normF = checkpoint.require(prefix + "norm_f.weight");
-        this.lmHead = graph.config().tieWordEmbeddings() ? embeddings : checkpoint.require("lm_head.weight");
+        String prefix = WeightCheck.backbonePrefix(weights, source);
+        WeightCheck.check(graph, weights, source, names, prefix, backend);
+        this.embeddings = weights.require(prefix + "embeddings.weight");
+        this.normF = weights.require(prefix + "norm_f.weight");
+        this.lmHead = graph.config().tieWordEmbeddings() ? embeddings : weights.require("lm_head.weight");
         this.norms = new ArrayList<>();
         this.mixers = new ArrayList<>();
         for (LayerPlan layer : graph.layers()) {
             String layerPrefix = prefix + "layers." + layer.index() + ".";
-            norms.add(checkpoint.require(layerPrefix + "norm.weight"));
+            norms.add(weights.require(layerPrefix + "norm.weight"));
             mixers.add(layer.factory().create(layer.context(),
-                    new CheckpointWeights(checkpoint, layerPrefix + "mixer."), backend));
+                    new CheckpointWeights(weights, layerPrefix + "mixer."), backend));
         }
     }
 
@@ -65,11 +69,23 @@ public final class HybridModel implements AutoCloseable {
         NemotronHConfig config = new ConfigParser(registry).parse(dir);
         Checkpoint checkpoint = Checkpoint.open(dir);
         try {
-            return new HybridModel(ModelGraph.of(config, registry), checkpoint, backend);
+            return new HybridModel(ModelGraph.of(config, registry), checkpoint, checkpoint.path().toString(),
+                    checkpoint.names(), checkpoint, backend);
         } catch (RuntimeException e) {
             checkpoint.close();
             throw e;
         }
+    }
+
+    /**
+     * A model over in-memory weights: {@code weights} resolves whole checkpoint names
+     * ({@code backbone.embeddings.weight}, {@code backbone.layers.0.mixer.in_proj.weight}, ...),
+     * checked against {@code graph} as a checkpoint is. The tensors are used in place (mixers copy
+     * their small per-channel vectors), so they must not change while the model is in use; e.g. a
+     * trainer's {@code LiveWeights} snapshot. Closing the model releases nothing of {@code weights}.
+     */
+    public static HybridModel of(ModelGraph graph, WeightSource weights, Backend backend) {
+        return new HybridModel(graph, weights, "in-memory weights", null, null, backend);
     }
 
     public NemotronHConfig config() {
@@ -246,9 +262,11 @@ public final class HybridModel implements AutoCloseable {
         }
     }
 
-    /** Unmaps the checkpoint; the backend belongs to the caller. */
+    /** Unmaps the checkpoint (if the model has one); the backend belongs to the caller. */
     @Override
     public void close() {
-        checkpoint.close();
+        if (checkpoint != null) {
+            checkpoint.close();
+        }
     }
 }
