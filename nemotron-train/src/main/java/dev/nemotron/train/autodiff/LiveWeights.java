@@ -31,6 +31,8 @@ import java.util.Set;
  * one pass over the parameters (docs/training.md, "Generating from live weights").
  */
 public final class LiveWeights implements WeightSource {
+    /** Values converted per bulk copy. */
+    private static final int CHUNK = 1 << 16;
     private final Map<String, Tensor> tensors;
 
     private LiveWeights(Map<String, Tensor> tensors) {
@@ -44,8 +46,13 @@ public final class LiveWeights implements WeightSource {
         for (Parameters.Param p : params.all()) {
             double[] v = p.data();
             MemorySegment seg = arena.allocate((long) v.length * Float.BYTES, 64);
-            for (int i = 0; i < v.length; i++) {
-                seg.setAtIndex(Tensor.F32_LE, i, (float) v[i]);
+            float[] chunk = new float[Math.min(v.length, CHUNK)];
+            for (int from = 0; from < v.length; from += CHUNK) {
+                int n = Math.min(CHUNK, v.length - from);
+                for (int i = 0; i < n; i++) {
+                    chunk[i] = (float) v[from + i];
+                }
+                MemorySegment.copy(chunk, 0, seg, Tensor.F32_LE, (long) from * Float.BYTES, n);
             }
             out.put(p.name(), new Tensor(DType.F32, p.shape(), seg));
         }

@@ -13,6 +13,7 @@ import dev.nemotron.train.autodiff.core.TrainableMixer;
 import dev.nemotron.train.autodiff.embedding.Embedding;
 import dev.nemotron.train.autodiff.embedding.LmHead;
 import dev.nemotron.train.autodiff.activation.ActivationObserver;
+import dev.nemotron.train.autodiff.activation.ActivationStatistics;
 import dev.nemotron.train.autodiff.loss.CrossEntropy;
 import dev.nemotron.train.autodiff.loss.CrossEntropyLoss;
 import dev.nemotron.train.autodiff.loss.Loss;
@@ -181,6 +182,19 @@ public final class TrainableModel {
      */
     public ForwardPass forward(int[] tokens, ForwardOptions options) {
         return run(tokens, options);
+    }
+
+    /**
+     * Runs forward only over every calibration sequence (one batch element each), reporting to a
+     * new {@link ActivationStatistics}: Minitron's per-channel and per-head importance statistics.
+     */
+    public ActivationStatistics activationStatistics(Iterable<int[]> calibration) {
+        ActivationStatistics stats = new ActivationStatistics();
+        ForwardOptions options = ForwardOptions.inference().withObserver(stats);
+        for (int[] tokens : calibration) {
+            forward(tokens, options);
+        }
+        return stats;
     }
 
     /** The mean cross-entropy of predicting {@code targets} (-100: ignored) from {@code tokens}. */

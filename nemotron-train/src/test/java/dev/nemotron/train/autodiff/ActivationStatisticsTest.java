@@ -65,7 +65,7 @@ class ActivationStatisticsTest {
         assertThat(seen.get(7)).isEqualTo(new ActivationSite(3, Kind.ATTENTION_HEADS, 64, 16));
         assertThat(seen.get(20)).isEqualTo(new ActivationSite(10, Kind.FINAL_NORM, 64, 1));
 
-        ActivationStatistics stats = ActivationStatistics.collect(model, calibration);
+        ActivationStatistics stats = model.activationStatistics(calibration);
         assertThat(stats.sites()).containsExactlyElementsOf(seen);
         assertThat(stats.sequences(1, Kind.MLP_HIDDEN)).isEqualTo(3);
         // MLP neurons of layer 1 recomputed from the hidden state entering it: relu(up(norm_1(h_1)))²

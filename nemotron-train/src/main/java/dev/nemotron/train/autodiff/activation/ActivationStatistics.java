@@ -1,8 +1,6 @@
 package dev.nemotron.train.autodiff.activation;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.train.autodiff.ForwardOptions;
-import dev.nemotron.train.autodiff.TrainableModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +9,7 @@ import java.util.Map;
 /**
  * Per-channel and per-head activation statistics over a calibration set, aggregated as Minitron
  * (arXiv 2407.14679) does: first over the sequence, then over the batch. Each observed sequence
- * is one batch element.
+ * is one batch element. {@code TrainableModel.activationStatistics(calibration)} fills one.
  *
  * <pre>
  * sequence s (positions t = 1..T_s), activation a[t, c], C channels in heads of size P:
@@ -56,16 +54,6 @@ public final class ActivationStatistics implements ActivationObserver {
     }
 
     private final Map<Key, Acc> sites = new LinkedHashMap<>();
-
-    /** Runs {@code model} forward (only) over every calibration sequence and returns the statistics. */
-    public static ActivationStatistics collect(TrainableModel model, Iterable<int[]> calibration) {
-        ActivationStatistics stats = new ActivationStatistics();
-        ForwardOptions options = ForwardOptions.inference().withObserver(stats);
-        for (int[] tokens : calibration) {
-            model.forward(tokens, options);
-        }
-        return stats;
-    }
 
     @Override
     public synchronized void observe(ActivationSite site, double[] values, int rows) {
