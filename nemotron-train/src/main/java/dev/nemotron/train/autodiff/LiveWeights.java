@@ -4,9 +4,9 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.layer.WeightSource;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.init.RandomWeights;
 import dev.nemotron.train.autodiff.core.Parameters;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,12 +27,10 @@ import java.util.Set;
  *
  * A snapshot never changes: an engine built on it keeps generating from the weights of that
  * moment while training goes on, and the inference mixers (which copy their small vectors) never
- * see a half-updated mix. Cost: 4 bytes per parameter (off-heap, freed with the snapshot) and
+ * see a half-updated mix. Cost: 4 bytes per parameter in F32 (off-heap, freed with the snapshot) and
  * one pass over the parameters (docs/training.md, "Generating from live weights").
  */
 public final class LiveWeights implements WeightSource {
-    /** Values converted per bulk copy. */
-    private static final int CHUNK = 1 << 16;
     private final Map<String, Tensor> tensors;
 
     private LiveWeights(Map<String, Tensor> tensors) {
@@ -41,20 +39,26 @@ public final class LiveWeights implements WeightSource {
 
     /** The parameters as they are now, rounded to float32. */
     public static LiveWeights snapshot(Parameters params) {
+        return snapshot(params, DType.F32);
+    }
+
+    /**
+     * The parameters as they are now in {@code dtype}: F32, or BF16 / F16 (rounded through
+     * float32, to nearest even) to generate with the weights a half-precision export would hold.
+     */
+    public static LiveWeights snapshot(Parameters params, DType dtype) {
+        if (dtype != DType.F32 && dtype != DType.BF16 && dtype != DType.F16) {
+            throw new NemotronException("live weights can be F32, BF16 or F16, not " + dtype);
+        }
         Arena arena = Arena.ofAuto();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Parameters.Param p : params.all()) {
             double[] v = p.data();
-            MemorySegment seg = arena.allocate((long) v.length * Float.BYTES, 64);
-            float[] chunk = new float[Math.min(v.length, CHUNK)];
-            for (int from = 0; from < v.length; from += CHUNK) {
-                int n = Math.min(CHUNK, v.length - from);
-                for (int i = 0; i < n; i++) {
-                    chunk[i] = (float) v[from + i];
-                }
-                MemorySegment.copy(chunk, 0, seg, Tensor.F32_LE, (long) from * Float.BYTES, n);
+            float[] f = new float[v.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) v[i];
             }
-            out.put(p.name(), new Tensor(DType.F32, p.shape(), seg));
+            out.put(p.name(), RandomWeights.store(f, p.shape(), dtype, arena));
         }
         return new LiveWeights(out);
     }
@@ -78,7 +82,7 @@ public final class LiveWeights implements WeightSource {
         return Collections.unmodifiableSet(tensors.keySet());
     }
 
-    /** Bytes the snapshot holds (4 per parameter). */
+    /** Bytes the snapshot holds (4 per parameter in F32, 2 in BF16 / F16). */
     public long bytes() {
         long n = 0;
         for (Tensor t : tensors.values()) {

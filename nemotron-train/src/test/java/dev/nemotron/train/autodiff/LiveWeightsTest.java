@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.train.autodiff.core.Parameters;
@@ -24,6 +25,27 @@ class LiveWeightsTest {
             // the fixture is float32: float64 -> float32 gives the same bits back
             assertThat(fromLive.forward(ids, false).logits()).containsExactly(fromFile.forward(ids, false).logits());
         }
+    }
+
+    @Test
+    void halfPrecisionSnapshots() {
+        TrainableModel model = TrainableModel.load(ModelTest.FIXTURE);
+        int[] ids = ModelTest.tokens(8, 512, 6);
+        double[] reference = model.logits(ids);
+        try (Backend java = Backends.create("java-reference")) {
+            for (DType dtype : new DType[] {DType.BF16, DType.F16}) {
+                LiveWeights live = LiveWeights.snapshot(model.parameters(), dtype);
+                assertThat(live.require("lm_head.weight").dtype()).isEqualTo(dtype);
+                assertThat(live.bytes()).isEqualTo(2 * model.parameters().count());
+                try (HybridModel half = HybridModel.of(model.graph(), live, java)) {
+                    double err = ModelTest.relErr(reference, half.forward(ids, false).logits());
+                    // rounded weights: close to the float64 model, but not equal
+                    assertThat(err).as("%s logits", dtype).isLessThan(dtype == DType.BF16 ? 3e-2 : 3e-3).isGreaterThan(1e-6);
+                }
+            }
+        }
+        assertThatThrownBy(() -> LiveWeights.snapshot(model.parameters(), DType.I64))
+                .isInstanceOf(NemotronException.class).hasMessageContaining("F32, BF16 or F16, not I64");
     }
 
     @Test
