@@ -17,6 +17,7 @@ module dev.nemotron.train {
 
     exports dev.nemotron.train.autodiff;
     exports dev.nemotron.train.autodiff.core;
+    exports dev.nemotron.train.autodiff.activation;
     exports dev.nemotron.train.autodiff.check;
     exports dev.nemotron.train.autodiff.embedding;
     exports dev.nemotron.train.autodiff.norm;

@@ -2,16 +2,18 @@ package dev.nemotron.arch.model;
 
 import dev.nemotron.api.layer.WeightSource;
 import dev.nemotron.api.tensor.Tensor;
-import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.arch.safetensors.SafetensorsException;
 import java.util.Optional;
 
-/** The weights of one layer's mixer: names relative to {@code prefix} in a checkpoint. */
+/**
+ * The weights of one layer's mixer: names relative to {@code prefix} in a checkpoint (or any
+ * whole-model {@link WeightSource}, such as a trainer's live weights).
+ */
 final class CheckpointWeights implements WeightSource {
-    private final Checkpoint checkpoint;
+    private final WeightSource checkpoint;
     private final String prefix;
 
-    CheckpointWeights(Checkpoint checkpoint, String prefix) {
+    CheckpointWeights(WeightSource checkpoint, String prefix) {
         this.checkpoint = checkpoint;
         this.prefix = prefix;
     }

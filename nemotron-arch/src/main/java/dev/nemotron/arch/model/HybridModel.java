@@ -5,6 +5,7 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerState;
+import dev.nemotron.api.layer.WeightSource;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.config.ModelDirectory;
@@ -15,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A Nemotron-H hybrid model bound to its weights (used in place from the mapped checkpoint) and the
@@ -30,6 +32,7 @@ import java.util.List;
  */
 public final class HybridModel implements AutoCloseable {
     private final ModelGraph graph;
+    /** The mapped checkpoint to close, or null for in-memory weights. */
     private final Checkpoint checkpoint;
     private final Backend backend;
     private final Kernels kernels;
@@ -39,24 +42,25 @@ public final class HybridModel implements AutoCloseable {
     private final Tensor normF;
     private final Tensor lmHead;
 
-    private HybridModel(ModelGraph graph, Checkpoint checkpoint, Backend backend) {
+    private HybridModel(ModelGraph graph, WeightSource weights, String source, Set<String> names,
+                        Checkpoint checkpoint, Backend backend) {
         this.graph = graph;
         this.checkpoint = checkpoint;
         this.backend = backend;
         this.kernels = backend.kernels().orElseThrow(() -> new NemotronException("backend '" + backend.name()
                 + "' offers no kernels to run the model layer by layer (it runs whole models only)"));
-        String prefix = WeightCheck.backbonePrefix(checkpoint);
-        WeightCheck.check(graph, checkpoint, prefix, backend);
-        this.embeddings = checkpoint.require(prefix + "embeddings.weight");
-        this.normF = checkpoint.require(prefix + "norm_f.weight");
-        this.lmHead = graph.config().tieWordEmbeddings() ? embeddings : checkpoint.require("lm_head.weight");
+        String prefix = WeightCheck.backbonePrefix(weights, source);
+        WeightCheck.check(graph, weights, source, names, prefix, backend);
+        this.embeddings = weights.require(prefix + "embeddings.weight");
+        this.normF = weights.require(prefix + "norm_f.weight");
+        this.lmHead = graph.config().tieWordEmbeddings() ? embeddings : weights.require("lm_head.weight");
         this.norms = new ArrayList<>();
         this.mixers = new ArrayList<>();
         for (LayerPlan layer : graph.layers()) {
             String layerPrefix = prefix + "layers." + layer.index() + ".";
-            norms.add(checkpoint.require(layerPrefix + "norm.weight"));
+            norms.add(weights.require(layerPrefix + "norm.weight"));
             mixers.add(layer.factory().create(layer.context(),
-                    new CheckpointWeights(checkpoint, layerPrefix + "mixer."), kernels));
+                    new CheckpointWeights(weights, layerPrefix + "mixer."), kernels));
         }
     }
 
@@ -78,11 +82,23 @@ public final class HybridModel implements AutoCloseable {
     public static HybridModel load(ModelDirectory dir, Backend backend) {
         Checkpoint checkpoint = dir.openCheckpoint();
         try {
-            return new HybridModel(ModelGraph.of(dir.config(), dir.registry()), checkpoint, backend);
+            return new HybridModel(ModelGraph.of(dir.config(), dir.registry()), checkpoint, checkpoint.path().toString(),
+                    checkpoint.names(), checkpoint, backend);
         } catch (RuntimeException e) {
             checkpoint.close();
             throw e;
         }
+    }
+
+    /**
+     * A model over in-memory weights: {@code weights} resolves whole checkpoint names
+     * ({@code backbone.embeddings.weight}, {@code backbone.layers.0.mixer.in_proj.weight}, ...),
+     * checked against {@code graph} as a checkpoint is. The tensors are used in place (mixers copy
+     * their small per-channel vectors), so they must not change while the model is in use; e.g. a
+     * trainer's {@code LiveWeights} snapshot. Closing the model releases nothing of {@code weights}.
+     */
+    public static HybridModel of(ModelGraph graph, WeightSource weights, Backend backend) {
+        return new HybridModel(graph, weights, "in-memory weights", null, null, backend);
     }
 
     public NemotronHConfig config() {
@@ -259,9 +275,11 @@ public final class HybridModel implements AutoCloseable {
         }
     }
 
-    /** Unmaps the checkpoint; the backend belongs to the caller. */
+    /** Unmaps the checkpoint (if the model has one); the backend belongs to the caller. */
     @Override
     public void close() {
-        checkpoint.close();
+        if (checkpoint != null) {
+            checkpoint.close();
+        }
     }
 }

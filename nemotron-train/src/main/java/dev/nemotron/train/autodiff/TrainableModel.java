@@ -12,7 +12,11 @@ import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.autodiff.core.TrainableMixer;
 import dev.nemotron.train.autodiff.embedding.Embedding;
 import dev.nemotron.train.autodiff.embedding.LmHead;
+import dev.nemotron.train.autodiff.activation.ActivationObserver;
+import dev.nemotron.train.autodiff.activation.ActivationStatistics;
 import dev.nemotron.train.autodiff.loss.CrossEntropy;
+import dev.nemotron.train.autodiff.loss.CrossEntropyLoss;
+import dev.nemotron.train.autodiff.loss.Loss;
 import dev.nemotron.train.autodiff.mamba.SelectiveScan;
 import dev.nemotron.train.autodiff.mamba.TrainableMamba2;
 import dev.nemotron.train.autodiff.mlp.TrainableMlp;
@@ -34,15 +38,20 @@ import java.util.Map;
  * 1. h = embeddings[tokens]                                  [L, d]
  * 2. for each layer i: h = h + mixer_i(RMSNorm_i(h))          (M Mamba-2, * attention, - MLP)
  * 3. f = RMSNorm_f(h);  logits = lm_head(f)                   [L, V]
- * 4. loss = mean cross-entropy over targets != -100
+ * 4. loss = any {@link Loss} of the logits (mean cross-entropy over targets != -100 by default)
  * backward: the same steps in reverse; the residual passes dh through and adds the block's dx.
  * </pre>
+ *
+ * {@link #forward(int[], ForwardOptions)} returns a {@link ForwardPass} (logits, optionally the
+ * hidden states, and with {@link ForwardOptions#training()} the saved activations):
+ * {@link ForwardPass#backward} takes d loss / d logits for <em>any</em> loss. An
+ * {@link ActivationObserver} sees named activations (forward only, for importance estimation).
  *
  * The layers read the parameter arrays live: an optimizer that updates {@link #parameters()} in
  * place changes the model. The GEMMs of the linear layers run in the precision of a
  * {@link PrecisionPolicy} ({@link #precision(PrecisionPolicy)}; full precision by default).
  *
- * <p>Thread-safe for concurrent {@link #loss}, {@link #logits} and {@link #lossAndGradients} calls
+ * <p>Thread-safe for concurrent {@link #forward}, {@link #loss}, {@link #logits} and {@link #lossAndGradients} calls
  * (each with its own {@link Gradients}) while nobody changes the parameters, the scan mode or the
  * precision: a pass keeps its activations in objects of its own and only reads the model.
  */
@@ -164,7 +173,28 @@ public final class TrainableModel {
 
     /** Logits [L, V] for every position of {@code tokens}. */
     public double[] logits(int[] tokens) {
-        return run(tokens, null).logits;
+        return forward(tokens, ForwardOptions.inference()).logits();
+    }
+
+    /**
+     * One forward pass over {@code tokens}: logits [L, V], with {@code options} the hidden states,
+     * the activations {@link ForwardPass#backward} needs, and calls to an activation observer.
+     */
+    public ForwardPass forward(int[] tokens, ForwardOptions options) {
+        return run(tokens, options);
+    }
+
+    /**
+     * Runs forward only over every calibration sequence (one batch element each), reporting to a
+     * new {@link ActivationStatistics}: Minitron's per-channel and per-head importance statistics.
+     */
+    public ActivationStatistics activationStatistics(Iterable<int[]> calibration) {
+        ActivationStatistics stats = new ActivationStatistics();
+        ForwardOptions options = ForwardOptions.inference().withObserver(stats);
+        for (int[] tokens : calibration) {
+            forward(tokens, options);
+        }
+        return stats;
     }
 
     /** The mean cross-entropy of predicting {@code targets} (-100: ignored) from {@code tokens}. */
@@ -174,18 +204,34 @@ public final class TrainableModel {
     }
 
     /**
-     * The loss, with its gradient with respect to every parameter <em>added</em> to {@code grads}
-     * (so several sequences accumulate; scale or zero as the trainer needs).
+     * The mean cross-entropy loss, with its gradient with respect to every parameter <em>added</em>
+     * to {@code grads} (so several sequences accumulate; scale or zero as the trainer needs). The
+     * same as {@code lossAndGradients(tokens, new CrossEntropyLoss(targets), grads)}.
      */
     public double lossAndGradients(int[] tokens, int[] targets, Gradients grads) {
-        int rows = tokens.length;
-        Pass pass = run(tokens, new Pass(mixers.size()));
-        CrossEntropy.Result ce = CrossEntropy.compute(pass.logits, rows, lmHead.vocab(), targets);
-        if (ce.counted() == 0) {
+        return lossAndGradients(tokens, new CrossEntropyLoss(targets), grads);
+    }
+
+    /**
+     * Any {@link Loss} of the logits of {@code tokens}, with its gradient with respect to every
+     * parameter added to {@code grads}: forward with saved activations, the loss and d loss /
+     * d logits, then {@link ForwardPass#backward}. A loss that counts no position adds nothing.
+     */
+    public double lossAndGradients(int[] tokens, Loss loss, Gradients grads) {
+        ForwardPass pass = forward(tokens, ForwardOptions.training());
+        Loss.Value value = loss.compute(pass.logits(), pass.rows(), pass.vocab());
+        if (value.counted() == 0) {
             return 0;
         }
+        pass.backward(value.dLogits(), grads);
+        return value.loss();
+    }
+
+    /** The backward pass of {@code pass} for {@code dLogits}; see {@link ForwardPass#backward}. */
+    void backward(ForwardPass pass, double[] dLogits, Gradients grads) {
+        int rows = pass.rows();
         // 3. lm_head, norm_f
-        double[] df = lmHead.backward(ce.dLogits(), pass.finalNormed, rows, grads);
+        double[] df = lmHead.backward(dLogits, pass.finalNormed, rows, grads);
         double[] dh = normF.backward(df, pass.normFSaved, grads);
         // 2. blocks in reverse: dh flows through the residual, plus the block's input gradient
         for (int i = mixers.size() - 1; i >= 0; i--) {
@@ -196,8 +242,7 @@ public final class TrainableModel {
             }
         }
         // 1. embedding
-        embedding.backward(tokens, dh, grads);
-        return ce.loss();
+        embedding.backward(pass.tokens, dh, grads);
     }
 
     @SuppressWarnings("unchecked")
@@ -215,51 +260,61 @@ public final class TrainableModel {
         return mixer.forward(x, rows, s);
     }
 
-    /** One forward pass; with {@code keep}, everything backward needs. */
-    private Pass run(int[] tokens, Pass keep) {
+    /** One forward pass; with {@code options.forBackward()}, everything backward needs. */
+    private ForwardPass run(int[] tokens, ForwardOptions options) {
         if (tokens.length == 0) {
             throw new NemotronException("forward needs at least one token");
         }
         int rows = tokens.length;
-        Pass pass = keep != null ? keep : new Pass(0);
+        boolean keep = options.forBackward();
+        ActivationObserver observer = options.observer();
+        ForwardPass pass = new ForwardPass(this, tokens, keep, mixers.size(), lmHead.vocab());
+        // mixer internals are read from their saved activations: an observer needs them kept too
+        Object[] mixerSaved = keep ? pass.mixerSaved : observer != null ? new Object[mixers.size()] : null;
+        List<double[]> hidden = options.hiddenStates() ? new ArrayList<>() : null;
         // 1. embedding
         double[] h = embedding.forward(tokens);
+        if (hidden != null) {
+            hidden.add(h);
+        }
         // 2. residual blocks
         for (int i = 0; i < mixers.size(); i++) {
             RmsNorm.Saved ns = null;
-            if (keep != null) {
+            if (keep) {
                 ns = new RmsNorm.Saved();
-                keep.normSaved[i] = ns;
+                pass.normSaved[i] = ns;
             }
             double[] normed = norms.get(i).forward(h, rows, ns);
-            double[] mixed = forwardMixer(mixers.get(i), normed, rows, keep == null ? null : keep.mixerSaved, i);
+            double[] mixed = forwardMixer(mixers.get(i), normed, rows, mixerSaved, i);
+            if (observer != null) {
+                LayerActivations.report(observer, i, mixers.get(i), normed, mixerSaved[i], rows);
+                if (!keep) {
+                    mixerSaved[i] = null;
+                }
+            }
             double[] next = h.clone();
             for (int j = 0; j < next.length; j++) {
                 next[j] += mixed[j];
             }
             h = next;
+            if (hidden != null && i < mixers.size() - 1) {
+                hidden.add(h);
+            }
         }
         // 3. norm_f, lm_head
-        if (keep != null) {
-            keep.normFSaved = new RmsNorm.Saved();
+        if (keep) {
+            pass.normFSaved = new RmsNorm.Saved();
         }
-        double[] f = normF.forward(h, rows, keep == null ? null : keep.normFSaved);
+        double[] f = normF.forward(h, rows, pass.normFSaved);
+        if (observer != null) {
+            LayerActivations.reportFinalNorm(observer, mixers.size(), f, rows);
+        }
+        if (hidden != null) {
+            hidden.add(f);
+        }
         pass.finalNormed = f;
+        pass.hidden = hidden;
         pass.logits = lmHead.forward(f, rows);
         return pass;
-    }
-
-    /** Activations of one forward pass. */
-    private static final class Pass {
-        final RmsNorm.Saved[] normSaved;
-        final Object[] mixerSaved;
-        RmsNorm.Saved normFSaved;
-        double[] finalNormed;
-        double[] logits;
-
-        Pass(int layers) {
-            normSaved = new RmsNorm.Saved[layers];
-            mixerSaved = new Object[layers];
-        }
     }
 }

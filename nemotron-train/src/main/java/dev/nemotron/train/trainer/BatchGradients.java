@@ -2,6 +2,8 @@ package dev.nemotron.train.trainer;
 
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Gradients;
+import dev.nemotron.train.autodiff.loss.CrossEntropyLoss;
+import dev.nemotron.train.autodiff.loss.Loss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -10,10 +12,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
- * The mean loss and mean gradients of a {@link TrainingBatch}, data-parallel over T worker threads
- * sharing one read-only {@link TrainableModel}.
+ * The mean loss and mean gradients of a {@link TrainingBatch} (cross-entropy) or of any
+ * {@link Loss} per sequence, data-parallel over T worker threads sharing one read-only
+ * {@link TrainableModel}.
  *
  * <pre>
  * B sequences, T' = min(T, B) workers
@@ -50,9 +54,26 @@ public final class BatchGradients {
         return threads;
     }
 
-    /** Overwrites {@code out} with the batch's mean gradients and returns its mean loss. */
+    /** Overwrites {@code out} with the batch's mean gradients and returns its mean loss (cross-entropy). */
     public double compute(TrainingBatch batch, Gradients out) {
-        int rows = batch.inputs().length;
+        return compute(batch.inputs(), b -> new CrossEntropyLoss(batch.targets()[b]), out);
+    }
+
+    /**
+     * Any loss, one per sequence: overwrites {@code out} with the mean over the B sequences of
+     * {@code losses.get(b)}'s gradients for {@code inputs[b]}, and returns the mean loss. A loss
+     * that wants another normalisation (GRPO's per-token mean over the whole batch) scales its own
+     * value and gradient by B / its denominator.
+     */
+    public double compute(int[][] inputs, List<? extends Loss> losses, Gradients out) {
+        if (losses.size() != inputs.length) {
+            throw new IllegalArgumentException(inputs.length + " sequences but " + losses.size() + " losses");
+        }
+        return compute(inputs, losses::get, out);
+    }
+
+    private double compute(int[][] inputs, IntFunction<Loss> losses, Gradients out) {
+        int rows = inputs.length;
         if (rows == 0) {
             throw new IllegalArgumentException("empty batch");
         }
@@ -62,12 +83,12 @@ public final class BatchGradients {
             Gradients g = workerGradients(w);
             int from = w * rows / t;
             int to = (w + 1) * rows / t;
-            futures.add(pool().submit(() -> sum(batch, from, to, g)));
+            futures.add(pool().submit(() -> sum(inputs, losses, from, to, g)));
         }
         // 1-2. worker 0 on this thread
         double loss;
         try {
-            loss = sum(batch, 0, rows / t, out);
+            loss = sum(inputs, losses, 0, rows / t, out);
         } catch (RuntimeException | Error e) {
             futures.forEach(f -> f.cancel(true));
             throw e;
@@ -82,11 +103,11 @@ public final class BatchGradients {
         return loss / rows;
     }
 
-    private double sum(TrainingBatch batch, int from, int to, Gradients g) {
+    private double sum(int[][] inputs, IntFunction<Loss> losses, int from, int to, Gradients g) {
         g.zero();
         double loss = 0;
         for (int b = from; b < to; b++) {
-            loss += model.lossAndGradients(batch.inputs()[b], batch.targets()[b], g);
+            loss += model.lossAndGradients(inputs[b], losses.apply(b), g);
         }
         return loss;
     }

@@ -9,6 +9,9 @@ import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Gradients;
+import dev.nemotron.train.autodiff.loss.CrossEntropyLoss;
+import dev.nemotron.train.autodiff.loss.KlDivergenceLoss;
+import dev.nemotron.train.autodiff.loss.Loss;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -86,6 +89,36 @@ class BatchGradientsTest {
         for (String name : seq.names()) {
             assertThat(g.get(name)).as(name).containsExactly(seq.get(name));
         }
+    }
+
+    @Test
+    void anyLossPerSequence(@TempDir Path tmp) throws Exception {
+        TrainableModel model = model(tmp);
+        TrainingBatch batch = batch(4, 9, 6);
+        // cross-entropy as Loss objects: bit-identical to the TrainingBatch path
+        java.util.List<Loss> ce = java.util.Arrays.stream(batch.targets()).<Loss>map(CrossEntropyLoss::new).toList();
+        Gradients viaBatch = model.newGradients();
+        double l = new BatchGradients(model, 2).compute(batch, viaBatch);
+        Gradients viaLosses = model.newGradients();
+        assertThat(new BatchGradients(model, 2).compute(batch.inputs(), ce, viaLosses)).isEqualTo(l);
+        // a KL to a teacher per sequence: the sequential mean of its lossAndGradients
+        TrainableModel teacher = TrainableModel.random(model.graph(), 8);
+        java.util.List<Loss> kl = java.util.Arrays.stream(batch.inputs())
+                .<Loss>map(in -> new KlDivergenceLoss(teacher.logits(in), 2.0, null)).toList();
+        Gradients seq = model.newGradients();
+        double sum = 0;
+        for (int b = 0; b < 4; b++) {
+            sum += model.lossAndGradients(batch.inputs()[b], kl.get(b), seq);
+        }
+        seq.scale(0.25);
+        Gradients g = model.newGradients();
+        assertThat(new BatchGradients(model, 1).compute(batch.inputs(), kl, g)).isEqualTo(sum / 4).isPositive();
+        for (String name : seq.names()) {
+            assertThat(g.get(name)).as(name).containsExactly(seq.get(name));
+            assertThat(viaLosses.get(name)).as(name).containsExactly(viaBatch.get(name));
+        }
+        assertThatThrownBy(() -> new BatchGradients(model, 1).compute(batch.inputs(), kl.subList(0, 3), g))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 sequences but 3 losses");
     }
 
     @Test

@@ -31,6 +31,11 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
         double[][] p;
         double[] a;
         int rows;
+
+        /** The attention output entering {@code o_proj} [L, Hq*hd], query head h in channels h*hd..h*hd+hd-1. */
+        public double[] headOutputs() {
+            return a;
+        }
     }
 
     private final CausalAttention.Shape shape;
@@ -57,6 +62,11 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
         int kv = config.has("num_key_value_heads") ? config.getInt("num_key_value_heads") : q;
         int hd = config.has("head_dim") ? config.getInt("head_dim") : config.hiddenSize() / q;
         return new TrainableAttention(params, prefix, q, kv, hd);
+    }
+
+    /** The size of one query head. */
+    public int headDim() {
+        return shape.headDim();
     }
 
     @Override

@@ -69,6 +69,11 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         int rows;
         final SelectiveScan.Saved scan = new SelectiveScan.Saved();
         final GatedGroupRmsNorm.Saved norm = new GatedGroupRmsNorm.Saved();
+
+        /** The gated norm's output entering {@code out_proj} [L, H*P], head h in channels h*P..h*P+P-1. */
+        public double[] outProjInput() {
+            return normed;
+        }
     }
 
     private final String prefix;
@@ -104,6 +109,11 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
 
     public static TrainableMamba2 of(Parameters params, String prefix, ModelConfigView config) {
         return new TrainableMamba2(params, prefix, Dims.of(config));
+    }
+
+    /** The layer's sizes. */
+    public Dims dims() {
+        return m;
     }
 
     /** Chooses the scan's forward form (chunked by default); the backward pass is the same. */

@@ -24,6 +24,11 @@ public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved> {
         double[] h;
         double[] a;
         int rows;
+
+        /** The activation entering {@code down_proj}, {@code relu(up_proj(x))²} [L, F] (the pass's own array). */
+        public double[] activation() {
+            return a;
+        }
     }
 
     private final int d;
