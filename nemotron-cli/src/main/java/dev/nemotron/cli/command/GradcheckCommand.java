@@ -65,20 +65,23 @@ public final class GradcheckCommand implements Callable<Integer> {
             o.put("passed", r.passed());
             o.put("loss", r.loss());
             o.put("worst_relative_error", r.worstRelativeError());
+            o.put("non_smooth_coordinates", r.nonSmoothCoordinates());
             ArrayNode ts = o.putArray("tensors");
             for (GradientCheck.TensorResult t : r.tensors()) {
                 ts.addObject().put("name", t.name()).put("coordinates", t.coordinates())
+                        .put("non_smooth", t.nonSmooth())
                         .put("relative_error", t.relativeError()).put("passed", t.passed());
             }
             Json.print(out, o);
         } else {
             for (GradientCheck.TensorResult t : r.tensors()) {
-                out.printf("%-4s %-52s %3d coords  rel err %.2e%n", t.passed() ? "ok" : "FAIL", t.name(), t.coordinates(),
-                        t.relativeError());
+                out.printf("%-4s %-52s %3d coords  rel err %.2e%s%n", t.passed() ? "ok" : "FAIL", t.name(), t.coordinates(),
+                        t.relativeError(), t.nonSmooth() == 0 ? "" : "  (" + t.nonSmooth() + " skipped: non-smooth)");
             }
-            out.printf("%s: %d tensors, worst relative error %.2e (tolerance %.0e relative + %.0e absolute)%n",
+            out.printf("%s: %d tensors, worst relative error %.2e (tolerance %.0e relative + %.0e absolute)%s%n",
                     r.passed() ? "passed" : "FAILED", r.tensors().size(), r.worstRelativeError(), GradientCheck.REL_TOL,
-                    GradientCheck.ABS_TOL);
+                    GradientCheck.ABS_TOL, r.nonSmoothCoordinates() == 0 ? "" : "; " + r.nonSmoothCoordinates()
+                            + " coordinates skipped where the loss is not smooth within the stencil (a relu² kink)");
             out.flush();
         }
         return r.passed() ? 0 : 1;
