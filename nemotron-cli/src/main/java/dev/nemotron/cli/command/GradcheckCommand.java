@@ -27,7 +27,7 @@ public final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--model-config", paramLabel = "CONFIG.json", description = "A config.json (random weights) ...")
     Path modelConfig;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "... or a model directory (its weights).")
+    @Option(names = "--model", converter = ModelDirectoryOption.class, paramLabel = "DIR", description = "... or a model directory (its weights).")
     Path model;
 
     @Option(names = "--seq-len", paramLabel = "L", description = "Tokens in the checked sequence (default ${DEFAULT-VALUE}).")
@@ -81,7 +81,8 @@ public final class GradcheckCommand implements Callable<Integer> {
             out.printf("%s: %d tensors, worst relative error %.2e (tolerance %.0e relative + %.0e absolute)%s%n",
                     r.passed() ? "passed" : "FAILED", r.tensors().size(), r.worstRelativeError(), GradientCheck.REL_TOL,
                     GradientCheck.ABS_TOL, r.nonSmoothCoordinates() == 0 ? "" : "; " + r.nonSmoothCoordinates()
-                            + " coordinates skipped where the loss is not smooth within the stencil (a relu² kink)");
+                            + (r.nonSmoothCoordinates() == 1 ? " coordinate" : " coordinates")
+                            + " skipped: the loss is not smooth within the stencil there (a relu² kink)");
             out.flush();
         }
         return r.passed() ? 0 : 1;

@@ -48,14 +48,19 @@ public final class ProgressBar implements AutoCloseable {
         }
     }
 
+    /** Steps timed after the first one before an ETA is shown. */
+    public static final int ETA_AFTER_STEPS = 2;
+
     private final long total;
     private final Appendable out;
     private final Mode mode;
     private final int barWidth;
     private final LongSupplier clock;
     private final ProgressThrottle throttle;
-    private final long startStep;
     private final long startNanos;
+    /** Where the ETA's pace is measured from: the end of the first step this bar saw; -1 before it. */
+    private long paceStep = -1;
+    private long paceNanos;
 
     private long step;
     private double loss = Double.NaN;
@@ -74,7 +79,6 @@ public final class ProgressBar implements AutoCloseable {
         this.clock = b.clock;
         this.throttle = mode == Mode.TERMINAL ? ProgressThrottle.terminal(b.redrawEvery)
                 : ProgressThrottle.plain(b.plainEverySteps > 0 ? b.plainEverySteps : Math.max(1, (total + 19) / 20), b.plainEvery);
-        this.startStep = b.startStep;
         this.step = b.startStep;
         this.startNanos = clock.getAsLong();
     }
@@ -86,6 +90,10 @@ public final class ProgressBar implements AutoCloseable {
 
     /** Records step {@code step}'s metrics and shows the line when it is time. NaN: unknown. */
     public void update(long step, double loss, double lr, double tokensPerSecond) {
+        if (paceStep < 0) {
+            paceStep = step;
+            paceNanos = clock.getAsLong();
+        }
         this.step = step;
         this.loss = loss;
         this.lr = lr;
@@ -118,8 +126,21 @@ public final class ProgressBar implements AutoCloseable {
     /** The current state, as the next line would show it. */
     public ProgressState state() {
         double elapsed = (clock.getAsLong() - startNanos) / 1e9;
-        return new ProgressState(step, total, loss, evalLoss, lr, tokensPerSecond,
-                ProgressFormat.eta(step - startStep, elapsed, step, total), elapsed, finished);
+        return new ProgressState(step, total, loss, evalLoss, lr, tokensPerSecond, eta(), elapsed, finished);
+    }
+
+    /**
+     * Seconds left at the pace of the steps after the first one: the first step carries the JIT's
+     * warm-up and whatever ran between building the bar and training (loading data, the model), so
+     * counting it made the first estimates far too long (46 min for a 3 min run). NaN (shown as
+     * "eta --") until {@link #ETA_AFTER_STEPS} steps have been timed after it.
+     */
+    private double eta() {
+        long timed = paceStep < 0 ? 0 : step - paceStep;
+        if (timed < ETA_AFTER_STEPS) {
+            return step >= total ? 0 : Double.NaN;
+        }
+        return ProgressFormat.eta(timed, (clock.getAsLong() - paceNanos) / 1e9, step, total);
     }
 
     /** Shows the final line (the time taken instead of the ETA) and ends it. Idempotent. */
