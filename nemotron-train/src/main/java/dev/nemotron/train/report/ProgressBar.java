@@ -48,9 +48,6 @@ public final class ProgressBar implements AutoCloseable {
         }
     }
 
-    /** Steps timed after the first one before an ETA is shown. */
-    public static final int ETA_AFTER_STEPS = 2;
-
     private final long total;
     private final Appendable out;
     private final Mode mode;
@@ -58,9 +55,7 @@ public final class ProgressBar implements AutoCloseable {
     private final LongSupplier clock;
     private final ProgressThrottle throttle;
     private final long startNanos;
-    /** Where the ETA's pace is measured from: the end of the first step this bar saw; -1 before it. */
-    private long paceStep = -1;
-    private long paceNanos;
+    private final StepPace pace = new StepPace();
 
     private long step;
     private double loss = Double.NaN;
@@ -90,10 +85,7 @@ public final class ProgressBar implements AutoCloseable {
 
     /** Records step {@code step}'s metrics and shows the line when it is time. NaN: unknown. */
     public void update(long step, double loss, double lr, double tokensPerSecond) {
-        if (paceStep < 0) {
-            paceStep = step;
-            paceNanos = clock.getAsLong();
-        }
+        pace.record(step, clock.getAsLong());
         this.step = step;
         this.loss = loss;
         this.lr = lr;
@@ -126,21 +118,8 @@ public final class ProgressBar implements AutoCloseable {
     /** The current state, as the next line would show it. */
     public ProgressState state() {
         double elapsed = (clock.getAsLong() - startNanos) / 1e9;
-        return new ProgressState(step, total, loss, evalLoss, lr, tokensPerSecond, eta(), elapsed, finished);
-    }
-
-    /**
-     * Seconds left at the pace of the steps after the first one: the first step carries the JIT's
-     * warm-up and whatever ran between building the bar and training (loading data, the model), so
-     * counting it made the first estimates far too long (46 min for a 3 min run). NaN (shown as
-     * "eta --") until {@link #ETA_AFTER_STEPS} steps have been timed after it.
-     */
-    private double eta() {
-        long timed = paceStep < 0 ? 0 : step - paceStep;
-        if (timed < ETA_AFTER_STEPS) {
-            return step >= total ? 0 : Double.NaN;
-        }
-        return ProgressFormat.eta(timed, (clock.getAsLong() - paceNanos) / 1e9, step, total);
+        return new ProgressState(step, total, loss, evalLoss, lr, tokensPerSecond, pace.etaSeconds(step, total), elapsed,
+                finished);
     }
 
     /** Shows the final line (the time taken instead of the ETA) and ends it. Idempotent. */
@@ -257,7 +236,7 @@ public final class ProgressBar implements AutoCloseable {
             return this;
         }
 
-        /** The step the run starts from (a resumed run's checkpoint step; default 0): the ETA counts steps from it. */
+        /** The step the run starts from (a resumed run's checkpoint step; default 0). */
         public Builder startStep(long s) {
             this.startStep = s;
             return this;
