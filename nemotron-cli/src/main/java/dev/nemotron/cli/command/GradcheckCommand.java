@@ -82,7 +82,7 @@ public final class GradcheckCommand implements Callable<Integer> {
                     r.passed() ? "passed" : "FAILED", r.tensors().size(), r.worstRelativeError(), GradientCheck.REL_TOL,
                     GradientCheck.ABS_TOL, r.nonSmoothCoordinates() == 0 ? "" : "; " + r.nonSmoothCoordinates()
                             + (r.nonSmoothCoordinates() == 1 ? " coordinate" : " coordinates")
-                            + " skipped: the loss is not smooth within the stencil there (a relu² kink)");
+                            + " skipped: the loss is not smooth within the stencil there (e.g. a relu² kink)");
             out.flush();
         }
         return r.passed() ? 0 : 1;
