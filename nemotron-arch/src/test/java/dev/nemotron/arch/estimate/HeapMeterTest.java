@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The heap meter reports what a run holds, not the garbage it churns through: a run that keeps
- * 64 MiB and allocates 2 GiB of short-lived arrays measures about 64 MiB more than an idle one.
+ * 64 MiB and allocates 2 GiB of short-lived arrays measures about 64 MiB more than an idle one
+ * (well under 2 GiB: the garbage between collections is not counted).
  */
 class HeapMeterTest {
     private static final long MIB = 1 << 20;
@@ -21,8 +22,8 @@ class HeapMeterTest {
         try (HeapMeter m = HeapMeter.start()) {
             byte[] kept = new byte[(int) (64 * MIB)];
             long sink = 0;
-            for (int i = 0; i < 2048; i++) {
-                byte[] garbage = new byte[(int) MIB];
+            for (int i = 0; i < 32 * 1024; i++) {           // 2 GiB in 64 KiB arrays (young garbage, not humongous)
+                byte[] garbage = new byte[64 * 1024];
                 garbage[i % garbage.length] = (byte) i;
                 sink += garbage[(i * 31) % garbage.length];
             }
@@ -30,7 +31,7 @@ class HeapMeterTest {
             Reference.reachabilityFence(kept);
             assertThat(sink).isNotNegative();
             assertThat(peak - idle).as("peak %d MiB, idle %d MiB", peak / MIB, idle / MIB)
-                    .isBetween(60 * MIB, 64 * MIB + 48 * MIB);
+                    .isBetween(60 * MIB, 128 * MIB);
         }
     }
 
