@@ -5,22 +5,24 @@
 # the pipeline spec examples/pipelines/quickstart.yaml. Builds the project on first use.
 # A few minutes on 2 CPU cores.
 #   ./examples/quickstart.sh [OUT_DIR]        (default: runs/quickstart)
+# Run it again and the pipeline skips every finished stage (an interrupted pretrain resumes from
+# its last checkpoint); delete OUT_DIR to start over. NEMOTRON names the launcher (default ./nemotron).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-runs/quickstart}"
-rm -rf "$out"
+nemotron="${NEMOTRON:-./nemotron}"
 mkdir -p "$out"
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
 step "backends found on the module path"
-./nemotron backends
+"$nemotron" backends
 
 step "the tiny hybrid model: layers, parameters, inference memory"
-./nemotron inspect examples/configs/tiny-hybrid --context 4096
+"$nemotron" inspect examples/configs/tiny-hybrid --context 4096
 
 step "the pipeline: data -> pretrain -> long-context cpt -> generate (examples/pipelines/quickstart.yaml)"
-./nemotron pipeline run examples/pipelines/quickstart.yaml --out "$out"
+"$nemotron" pipeline run examples/pipelines/quickstart.yaml --out "$out"
 model="$out/05-long-context/model"
 
 step "pretraining: held-out loss against the corpus' unigram entropy (the loss of a model that ignores context)"
@@ -36,7 +38,7 @@ cat "$out/06-story/generations.jsonl" "$out/07-math/generations.jsonl"
 
 step "serve it (OpenAI-compatible) and ask it over HTTP"
 log="$out/serve.log"
-./nemotron serve --model "$model" --port 0 2> "$log" &
+"$nemotron" serve --model "$model" --port 0 2> "$log" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 url=""
@@ -56,6 +58,6 @@ wait $server 2>/dev/null || true
 trap - EXIT
 
 step "NVIDIA-Nemotron-Nano-9B-v2 at 128k context, batch 1 (config only, no weights needed)"
-./nemotron inspect examples/configs/nemotron-nano-9b-v2 --context 131072 --batch 1
+"$nemotron" inspect examples/configs/nemotron-nano-9b-v2 --context 131072 --batch 1
 
-printf '\nquickstart done: outputs in %s (rerun the pipeline and finished stages are skipped)\n' "$out" >&2
+printf '\nquickstart done: outputs in %s (rerun this script and finished stages are skipped)\n' "$out" >&2

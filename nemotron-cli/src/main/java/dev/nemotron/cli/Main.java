@@ -34,6 +34,8 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorReporter());
+        cl.setParameterExceptionHandler(new UsageErrorReporter());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl.execute(args);
     }
 }

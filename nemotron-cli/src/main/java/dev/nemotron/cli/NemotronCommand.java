@@ -12,13 +12,13 @@ import dev.nemotron.cli.command.GradcheckCommand;
 import dev.nemotron.cli.command.ForwardCommand;
 import dev.nemotron.cli.command.InitCommand;
 import dev.nemotron.cli.command.InspectCommand;
+import dev.nemotron.cli.command.MissingSubcommand;
 import dev.nemotron.cli.command.PretrainCommand;
 import dev.nemotron.cli.command.PipelineCommand;
 import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code nemotron} command; every action is a subcommand. */
@@ -34,6 +34,6 @@ public final class NemotronCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand (try 'nemotron --help')");
+        throw MissingSubcommand.of(spec);
     }
 }

@@ -28,14 +28,22 @@ class BackendsCommandTest {
         JsonNode cuda = byName(arr, "cuda");
         assertThat(cuda.get("priority").asInt()).isEqualTo(200);
         assertThat(cuda.get("available").asBoolean()).isFalse();
-        assertThat(cuda.get("reason").asText()).contains("libnemotron_cuda.so not found").contains("nemotron.cuda.library");
+        assertThat(cuda.get("reason").asText()).contains("libnemotron_cuda.so not found").contains("NEMOTRON_CUDA_LIBRARY");
         assertThat(cuda.get("module").asText()).isEqualTo("dev.nemotron.backend.cuda");
         assertThat(cuda.findValuesAsText("capabilities").toString()).isNotNull();
         assertThat(cuda.get("capabilities").toString()).contains("GPU").contains("KERNELS").contains("MODEL_EXECUTION");
 
+        assertThat(cuda.get("detail").asText()).startsWith("looked at: ").contains("libnemotron_cuda.so, ").contains("nemotron.cuda.library");
+
         CliRun table = CliRun.of("backends");
         assertThat(table.exitCode()).isZero();
         assertThat(table.out()).containsPattern("cuda +200 +no +libnemotron_cuda.so not found");
+        // one readable line: the paths tried only with --verbose (or in the JSON's detail)
+        String cudaLine = table.out().lines().filter(l -> l.startsWith("cuda ")).findFirst().orElseThrow();
+        assertThat(cudaLine).hasSizeLessThan(140).doesNotContain("looked at");
+        assertThat(table.out()).doesNotContain("looked at");
+        CliRun verbose = CliRun.of("backends", "--verbose");
+        assertThat(verbose.out()).contains("looked at: ").contains(cuda.get("detail").asText());
     }
 
     private static JsonNode byName(JsonNode arr, String name) {

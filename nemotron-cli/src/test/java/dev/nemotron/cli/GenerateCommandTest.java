@@ -62,4 +62,33 @@ class GenerateCommandTest {
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("temperature");
     }
+
+    @Test
+    void anImmediateEndOfSequenceSaysSoOnStderr(@TempDir Path tmp) throws Exception {
+        Path fixture = CliRun.fixture("tiny-nemotron-h-a");
+        List<Integer> prompt;
+        int first;
+        try (SafetensorsFile g = SafetensorsFile.open(fixture.resolve("golden.safetensors"))) {
+            prompt = ints(g.tensor("generate.prompt_ids"));
+            first = ints(g.tensor("generate.output_ids")).get(prompt.size());
+        }
+        // the model's greedy first token is its end of sequence
+        Path model = java.nio.file.Files.createDirectories(tmp.resolve("m"));
+        java.nio.file.Files.copy(fixture.resolve("config.json"), model.resolve("config.json"));
+        java.nio.file.Files.copy(fixture.resolve("model.safetensors"), model.resolve("model.safetensors"));
+        java.nio.file.Files.writeString(model.resolve("generation_config.json"), "{\"eos_token_id\": " + first + "}");
+        String ids = String.join(",", prompt.stream().map(String::valueOf).toList());
+        CliRun r = CliRun.of("generate", "--model", model.toString(), "--prompt-ids", ids, "--greedy", "--max-new-tokens", "8");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).isBlank();
+        assertThat(r.err()).contains("note: the model ended the sequence at once (no tokens generated)");
+
+        CliRun json = CliRun.of("generate", "--model", model.toString(), "--prompt-ids", ids, "--greedy", "--json");
+        assertThat(JSON.readTree(json.out()).get("finish_reason").asText()).isEqualTo("stop");
+        assertThat(json.err()).contains("note: the model ended the sequence at once");
+
+        // a generation that produced tokens has no note
+        CliRun normal = CliRun.of("generate", "--model", fixture.toString(), "--prompt-ids", ids, "--greedy", "--max-new-tokens", "3");
+        assertThat(normal.err()).doesNotContain("note:");
+    }
 }

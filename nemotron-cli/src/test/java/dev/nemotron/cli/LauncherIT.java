@@ -106,4 +106,54 @@ class LauncherIT {
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).startsWith("error: ");
     }
+
+    /**
+     * The ./nemotron script itself: the JVM's "WARNING: Using incubator modules" line is dropped
+     * (NEMOTRON_SHOW_INCUBATOR_WARNING=1 keeps it), so a usage error is exactly one line.
+     */
+    @Test
+    void theScriptDropsTheIncubatorWarningAndKeepsTheErrorLine(@TempDir Path tmp) throws Exception {
+        ScriptRun quiet = script(false, "forward", "--ids", "1");
+        assertThat(quiet.code()).isEqualTo(2);
+        assertThat(quiet.err().lines().toList()).as(quiet.err()).hasSize(1)
+                .allSatisfy(l -> assertThat(l).startsWith("error: Missing required option").endsWith("; see 'nemotron forward --help'"));
+
+        ScriptRun loud = script(true, "inspect", tmp.resolve("missing").toString());
+        assertThat(loud.code()).isEqualTo(2);
+        assertThat(loud.err().lines().toList()).as(loud.err()).hasSize(2)
+                .first().isEqualTo("WARNING: Using incubator modules: jdk.incubator.vector");
+
+        ScriptRun ok = script(false, "inspect", CliRun.repoRoot().resolve("examples/configs/tiny-hybrid").toString(), "--json");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.err()).doesNotContain("WARNING: Using incubator modules");
+        assertThat(JSON.readTree(ok.out()).get("parameters").asLong()).isPositive();
+    }
+
+    private record ScriptRun(int code, String out, String err) {
+    }
+
+    private static ScriptRun script(boolean showWarning, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(CliRun.repoRoot().resolve("nemotron").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("NEMOTRON_SKIP_BUILD", "1");
+        pb.environment().put("JAVA_HOME", Path.of(System.getProperty("nemotron.java")).getParent().getParent().toString());
+        if (showWarning) {
+            pb.environment().put("NEMOTRON_SHOW_INCUBATOR_WARNING", "1");
+        }
+        Process p = pb.start();
+        p.getOutputStream().close();
+        var err = new java.util.concurrent.CompletableFuture<byte[]>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                err.complete(p.getErrorStream().readAllBytes());
+            } catch (IOException e) {
+                err.completeExceptionally(e);
+            }
+        });
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new ScriptRun(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                new String(err.get(120, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+    }
 }

@@ -16,13 +16,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code nemotron backends}: every backend plugin found, available or not, and why. */
 @Command(name = "backends", mixinStandardHelpOptions = true,
-        description = "List the backend plugins found on the module path, whether each can run here, and why.")
+        description = "List the backend plugins found on the module path, whether each can run here, and why (--verbose: the details).")
 public final class BackendsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--json", description = "Print a JSON array instead of a table.")
     boolean json;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also show the details behind each reason (e.g. every path tried).")
+    boolean verbose;
 
     @Override
     public Integer call() {
@@ -36,6 +39,7 @@ public final class BackendsCommand implements Callable<Integer> {
                 o.put("priority", b.priority());
                 o.put("available", b.availability().available());
                 o.put("reason", b.availability().reason());
+                o.put("detail", b.availability().detail());
                 o.put("module", b.module());
                 ArrayNode caps = o.putArray("capabilities");
                 b.capabilities().stream().map(Enum::name).sorted().forEach(caps::add);
@@ -46,6 +50,9 @@ public final class BackendsCommand implements Callable<Integer> {
             for (DiscoveredBackend b : all) {
                 out.printf("%-15s %-9d %-9s %s%n", b.name(), b.priority(), b.availability().available() ? "yes" : "no",
                         b.availability().reason());
+                if (verbose && !b.availability().detail().isEmpty()) {
+                    out.printf("%-35s %s%n", "", b.availability().detail());
+                }
                 out.printf("%-35s %s%n", "", b.capabilities().stream().map(Enum::name).sorted()
                         .collect(Collectors.joining(", ")));
             }

@@ -29,7 +29,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (or --model-config with --random-weights on a device backend).")
+    @Option(names = "--model", converter = ModelDirectoryOption.class, paramLabel = "DIR", description = "Model directory (or --model-config with --random-weights on a device backend).")
     Path model;
 
     @Option(names = "--model-config", paramLabel = "CONFIG.json", description = "Model shape to benchmark with --random-weights (device backends only).")
@@ -112,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
                 o.put("bandwidth_gb_per_s", r.bandwidthBytesPerSecond() / 1e9);
                 o.put("roofline_tokens_per_s", r.rooflineTokensPerSecond());
                 o.put("roofline_fraction", r.rooflineFraction());
-                o.put("peak_heap_bytes", r.peakHeapBytes());
+                o.put("peak_heap_after_gc_bytes", r.peakHeapAfterGcBytes());
                 o.put("cache_bytes", r.cacheBytes());
                 Json.print(out, o);
             } else {
@@ -123,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "roofline %10.1f tokens/s  (%.1f GB/s read bandwidth, %s read per step) -> %.0f%%%n",
                         r.rooflineTokensPerSecond(), r.bandwidthBytesPerSecond() / 1e9, Sizes.bytes(r.bytesPerDecodeStep()),
                         100 * r.rooflineFraction());
-                out.printf(Locale.ROOT, "memory   peak heap %s, caches %s%n", Sizes.bytes(r.peakHeapBytes()), Sizes.bytes(r.cacheBytes()));
+                out.printf(Locale.ROOT, "memory   peak heap after GC %s, caches %s%n", Sizes.bytes(r.peakHeapAfterGcBytes()), Sizes.bytes(r.cacheBytes()));
                 out.flush();
             }
         }

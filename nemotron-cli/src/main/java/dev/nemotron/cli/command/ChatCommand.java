@@ -35,7 +35,7 @@ public final class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (with tokenizer.json).")
+    @Option(names = "--model", converter = ModelDirectoryOption.class, required = true, paramLabel = "DIR", description = "Model directory (with tokenizer.json).")
     Path model;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "A system message.")

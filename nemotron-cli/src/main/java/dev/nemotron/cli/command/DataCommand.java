@@ -2,7 +2,6 @@ package dev.nemotron.cli.command;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code nemotron data}: token datasets (Arrow IPC shards) for pretraining. */
@@ -15,6 +14,6 @@ public final class DataCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: tokenize, inspect or synth-arithmetic (try 'nemotron data --help')");
+        throw MissingSubcommand.of(spec);
     }
 }

@@ -2,7 +2,6 @@ package dev.nemotron.cli.command;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code nemotron eval}: evaluate a model on tasks, check math answers, list rewards, generate RULER suites (nemotron-eval). */
@@ -17,6 +16,6 @@ public final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand (try 'nemotron eval --help')");
+        throw MissingSubcommand.of(spec);
     }
 }

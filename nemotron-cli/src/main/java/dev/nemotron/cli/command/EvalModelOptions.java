@@ -52,6 +52,9 @@ final class EvalModelOptions {
         if (endpoint == null && (apiKey != null || servedModel != null)) {
             throw new ParameterException(spec.commandLine(), "--api-key and --served-model need --endpoint");
         }
+        if (model != null && !model.equals(CANONICAL)) {
+            ModelDirectoryOption.check(spec, "--model", model);
+        }
         if (model == null && backend != null) {
             throw new ParameterException(spec.commandLine(), "--backend needs --model DIR");
         }

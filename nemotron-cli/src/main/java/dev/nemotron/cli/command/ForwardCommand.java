@@ -32,7 +32,7 @@ public final class ForwardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (config.json + safetensors).")
+    @Option(names = "--model", converter = ModelDirectoryOption.class, required = true, paramLabel = "DIR", description = "Model directory (config.json + safetensors).")
     Path model;
 
     @Option(names = "--ids", required = true, split = ",", paramLabel = "ID,ID,...", description = "Token ids, comma separated.")

@@ -7,6 +7,7 @@ import dev.nemotron.infer.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.GenerationDelta;
 import dev.nemotron.infer.engine.GenerationListener;
 import dev.nemotron.infer.engine.GenerationRequest;
+import dev.nemotron.infer.engine.FinishReason;
 import dev.nemotron.infer.engine.GenerationResult;
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.thinking.OpenReasoning;
@@ -32,7 +33,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
+    @Option(names = "--model", converter = ModelDirectoryOption.class, required = true, paramLabel = "DIR", description = "Model directory.")
     Path model;
 
     static final class Prompt {
@@ -116,6 +117,11 @@ public final class GenerateCommand implements Callable<Integer> {
                     : streamingTo(out)).result().join();
             if (r.error() != null) {
                 throw r.error() instanceof RuntimeException re ? re : new IllegalStateException(r.error());
+            }
+            if (r.finishReason() == FinishReason.STOP && r.outputIds().length <= 1) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("note: the model ended the sequence at once (no tokens generated)");
+                err.flush();
             }
             if (json) {
                 ObjectNode o = Json.object();

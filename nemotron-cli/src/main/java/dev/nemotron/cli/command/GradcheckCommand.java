@@ -27,7 +27,7 @@ public final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--model-config", paramLabel = "CONFIG.json", description = "A config.json (random weights) ...")
     Path modelConfig;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "... or a model directory (its weights).")
+    @Option(names = "--model", converter = ModelDirectoryOption.class, paramLabel = "DIR", description = "... or a model directory (its weights).")
     Path model;
 
     @Option(names = "--seq-len", paramLabel = "L", description = "Tokens in the checked sequence (default ${DEFAULT-VALUE}).")
@@ -65,20 +65,24 @@ public final class GradcheckCommand implements Callable<Integer> {
             o.put("passed", r.passed());
             o.put("loss", r.loss());
             o.put("worst_relative_error", r.worstRelativeError());
+            o.put("non_smooth_coordinates", r.nonSmoothCoordinates());
             ArrayNode ts = o.putArray("tensors");
             for (GradientCheck.TensorResult t : r.tensors()) {
                 ts.addObject().put("name", t.name()).put("coordinates", t.coordinates())
+                        .put("non_smooth", t.nonSmooth())
                         .put("relative_error", t.relativeError()).put("passed", t.passed());
             }
             Json.print(out, o);
         } else {
             for (GradientCheck.TensorResult t : r.tensors()) {
-                out.printf("%-4s %-52s %3d coords  rel err %.2e%n", t.passed() ? "ok" : "FAIL", t.name(), t.coordinates(),
-                        t.relativeError());
+                out.printf("%-4s %-52s %3d coords  rel err %.2e%s%n", t.passed() ? "ok" : "FAIL", t.name(), t.coordinates(),
+                        t.relativeError(), t.nonSmooth() == 0 ? "" : "  (" + t.nonSmooth() + " skipped: non-smooth)");
             }
-            out.printf("%s: %d tensors, worst relative error %.2e (tolerance %.0e relative + %.0e absolute)%n",
+            out.printf("%s: %d tensors, worst relative error %.2e (tolerance %.0e relative + %.0e absolute)%s%n",
                     r.passed() ? "passed" : "FAILED", r.tensors().size(), r.worstRelativeError(), GradientCheck.REL_TOL,
-                    GradientCheck.ABS_TOL);
+                    GradientCheck.ABS_TOL, r.nonSmoothCoordinates() == 0 ? "" : "; " + r.nonSmoothCoordinates()
+                            + (r.nonSmoothCoordinates() == 1 ? " coordinate" : " coordinates")
+                            + " skipped: the loss is not smooth within the stencil there (e.g. a relu² kink)");
             out.flush();
         }
         return r.passed() ? 0 : 1;

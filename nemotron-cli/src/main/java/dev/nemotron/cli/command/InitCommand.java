@@ -41,8 +41,18 @@ public final class InitCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: 0).")
     long seed;
 
-    @Option(names = "--dtype", paramLabel = "DTYPE", description = "Storage dtype: F32, BF16 or F16 (default: the config's dtype).")
-    DType dtype;
+    /** The dtypes a checkpoint can be initialised in. */
+    enum StorageType {
+        F32, BF16, F16;
+
+        DType dtype() {
+            return DType.valueOf(name());
+        }
+    }
+
+    @Option(names = "--dtype", paramLabel = "DTYPE",
+            description = "Storage dtype: ${COMPLETION-CANDIDATES}, any case (default: the config's dtype).")
+    StorageType dtype;
 
     @Option(names = "--tokenizer", paramLabel = "FILE_OR_DIR",
             description = "A tokenizer.json (or a directory with one, and optionally tokenizer_config.json) to copy into the model.")
@@ -53,9 +63,9 @@ public final class InitCommand implements Callable<Integer> {
         MixerRegistry registry = MixerRegistry.discover();
         NemotronHConfig c = new ConfigParser(registry).parse(config);
         ModelGraph graph = ModelGraph.of(c, registry);
-        DType storage = dtype != null ? dtype : c.dtype();
+        DType storage = dtype != null ? dtype.dtype() : c.dtype();
         if (storage != DType.F32 && storage != DType.BF16 && storage != DType.F16) {
-            throw new NemotronException("--dtype must be F32, BF16 or F16, got " + storage);
+            throw new NemotronException("the config's dtype " + storage + " cannot be stored; give --dtype F32, BF16 or F16");
         }
         if (Files.exists(out.resolve("model.safetensors")) || Files.exists(out.resolve("model.safetensors.index.json"))) {
             throw new NemotronException(out + ": already holds a model; choose another --out");

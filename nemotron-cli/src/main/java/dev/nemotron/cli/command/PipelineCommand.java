@@ -2,7 +2,6 @@ package dev.nemotron.cli.command;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code nemotron pipeline}: run a multi-stage spec (pretrain → ... → generate) and list the stage types. */
@@ -15,6 +14,6 @@ public final class PipelineCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: run or stages (try 'nemotron pipeline --help')");
+        throw MissingSubcommand.of(spec);
     }
 }

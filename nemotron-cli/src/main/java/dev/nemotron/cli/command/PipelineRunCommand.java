@@ -42,7 +42,7 @@ public final class PipelineRunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory, instead of the spec's 'out' (relative to the working directory).")
     Path out;
 
-    @Option(names = "--model", paramLabel = "DIR",
+    @Option(names = "--model", converter = ModelDirectoryOption.class, paramLabel = "DIR",
             description = "The first stage's input model, instead of the spec's 'model' (relative to the working directory).")
     Path model;
 

@@ -113,6 +113,9 @@ public class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (initModel != null) {
+            ModelDirectoryOption.check(spec, "--init-model", initModel);
+        }
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         defaults(node);
         if (config != null) {
@@ -140,7 +143,7 @@ public class PretrainCommand implements Callable<Integer> {
         o.put("tokens", r.tokens());
         o.put("seconds", r.seconds());
         o.put("tokens_per_s", r.tokensPerSecond());
-        o.put("peak_heap_bytes", r.peakHeapBytes());
+        o.put("peak_heap_after_gc_bytes", r.peakHeapAfterGcBytes());
         if (json) {
             Json.print(spec.commandLine().getOut(), o);
         } else {

@@ -27,7 +27,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
+    @Option(names = "--model", converter = ModelDirectoryOption.class, required = true, paramLabel = "DIR",
             description = "Model directory: config.json + safetensors (+ tokenizer.json, tokenizer_config.json, generation_config.json).")
     Path model;
 

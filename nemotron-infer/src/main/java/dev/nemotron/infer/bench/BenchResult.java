@@ -11,13 +11,14 @@ package dev.nemotron.infer.bench;
  * @param bandwidthBytesPerSecond  the machine's memory read bandwidth, measured in the same run
  * @param rooflineTokensPerSecond  batch × bandwidth ÷ bytes read per step (weights read once per
  *                                 step, caches per sequence)
- * @param peakHeapBytes            the JVM heap's peak use during the run
+ * @param peakHeapAfterGcBytes     the largest heap in use right after a garbage collection during the
+ *                                 run (the live objects; see {@link dev.nemotron.arch.estimate.HeapMeter})
  * @param cacheBytes               caches and states of all sequences at the end
  */
 public record BenchResult(int batch, int inputTokens, int outputTokens, double prefillTokensPerSecond,
                           double decodeTokensPerSecond, double decodeStepMillis, long weightBytesPerStep,
                           long bytesPerDecodeStep, double bandwidthBytesPerSecond, double rooflineTokensPerSecond,
-                          long peakHeapBytes, long cacheBytes) {
+                          long peakHeapAfterGcBytes, long cacheBytes) {
     /** Decode speed as a fraction of the roofline. */
     public double rooflineFraction() {
         return decodeTokensPerSecond / rooflineTokensPerSecond;

@@ -1,12 +1,10 @@
 package dev.nemotron.infer.bench;
 
 import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.estimate.HeapMeter;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.arch.model.SequenceState;
 import dev.nemotron.arch.safetensors.Checkpoint;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.SplittableRandom;
 
 /**
@@ -29,8 +27,13 @@ public final class ThroughputBench {
                                   int batch, long seed) {
         int vocab = model.config().vocabSize();
         SplittableRandom rnd = new SplittableRandom(seed);
-        resetPeaks();
+        try (HeapMeter heap = HeapMeter.start()) {
+            return run(model, checkpoint, inputTokens, outputTokens, batch, rnd, vocab, heap);
+        }
+    }
 
+    private static BenchResult run(HybridModel model, Checkpoint checkpoint, int inputTokens, int outputTokens,
+                                   int batch, SplittableRandom rnd, int vocab, HeapMeter heap) {
         // 0. warm-up
         SequenceState warm = model.newSequence();
         model.prefill(warm, randomIds(rnd, Math.min(inputTokens, 64), vocab));
@@ -61,7 +64,7 @@ public final class ThroughputBench {
         for (SequenceState s : seqs) {
             cacheBytes += s.bytes();
         }
-        long peakHeap = peakHeap();
+        long peakHeap = heap.peakAfterGcBytes();
 
         // 3. roofline: weights once per step + each sequence's state (read; SSM state also written)
         long weights = weightBytesReadPerStep(model, checkpoint);
@@ -103,24 +106,6 @@ public final class ThroughputBench {
             }
         }
         return best;
-    }
-
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     /** Parameters of {@code model}, for reports. */

@@ -7,6 +7,7 @@ import dev.nemotron.api.optim.LrSchedule;
 import dev.nemotron.api.optim.Optimizer;
 import dev.nemotron.api.optim.OptimizerConfig;
 import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.estimate.HeapMeter;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.SafetensorsWriter;
@@ -108,15 +109,17 @@ public final class PretrainJob {
             // 5. train
             Stats stats = new Stats();
             long t0 = System.nanoTime();
-            HeapPeak.reset();
-            trainer.runUntil(spec.stopAt() > 0 ? spec.stopAt() : spec.steps(), m -> {
-                stats.accept(m);
-                onStep.accept(m);
-            });
+            long peakHeap;
+            try (HeapMeter heap = HeapMeter.start()) {
+                trainer.runUntil(spec.stopAt() > 0 ? spec.stopAt() : spec.steps(), m -> {
+                    stats.accept(m);
+                    onStep.accept(m);
+                });
+                peakHeap = heap.peakAfterGcBytes();
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             // 6. final model and summary
             Path modelDir = writeModel(out.resolve("model"), configJson, model.parameters());
-            long peakHeap = HeapPeak.bytes();
             double entropy = TokenStatistics.of(data.datasets().getFirst(), data.eosId() >= 0).entropyNats();
             PretrainResult result = new PretrainResult(modelDir, trainer.step(), stats.lastLoss, stats.lastEval,
                     stats.firstEval, stats.tokens, seconds, peakHeap, entropy);
@@ -196,7 +199,7 @@ public final class PretrainJob {
         o.put("tokens", r.tokens());
         o.put("seconds", r.seconds());
         o.put("tokens_per_s", r.tokensPerSecond());
-        o.put("peak_heap_bytes", r.peakHeapBytes());
+        o.put("peak_heap_after_gc_bytes", r.peakHeapAfterGcBytes());
         o.put("unigram_entropy_nats", r.unigramEntropy());
         AtomicFiles.writeString(file, o.toPrettyString() + "\n");
     }

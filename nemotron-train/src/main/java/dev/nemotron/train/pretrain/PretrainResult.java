@@ -12,12 +12,13 @@ import java.nio.file.Path;
  * @param initialEvalLoss the held-out loss after the first step (NaN without held-out data)
  * @param tokens       training tokens seen by this invocation (resumed steps excluded)
  * @param seconds      wall time of this invocation's steps
- * @param peakHeapBytes the peak heap use during training (sum of the heap pools' peaks: an upper bound)
+ * @param peakHeapAfterGcBytes the largest heap in use right after a garbage collection during training
+ *                             (the live objects; see {@link dev.nemotron.arch.estimate.HeapMeter})
  * @param unigramEntropy the unigram entropy (nats per token, EOS counted) of the first training
  *                     source: the loss of a model that ignores context, the bar to get far below
  */
 public record PretrainResult(Path model, long steps, double finalLoss, double evalLoss, double initialEvalLoss,
-                             long tokens, double seconds, long peakHeapBytes, double unigramEntropy) {
+                             long tokens, double seconds, long peakHeapAfterGcBytes, double unigramEntropy) {
     public double tokensPerSecond() {
         return seconds > 0 ? tokens / seconds : 0;
     }

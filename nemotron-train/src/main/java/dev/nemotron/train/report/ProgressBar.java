@@ -54,8 +54,8 @@ public final class ProgressBar implements AutoCloseable {
     private final int barWidth;
     private final LongSupplier clock;
     private final ProgressThrottle throttle;
-    private final long startStep;
     private final long startNanos;
+    private final StepPace pace = new StepPace();
 
     private long step;
     private double loss = Double.NaN;
@@ -74,7 +74,6 @@ public final class ProgressBar implements AutoCloseable {
         this.clock = b.clock;
         this.throttle = mode == Mode.TERMINAL ? ProgressThrottle.terminal(b.redrawEvery)
                 : ProgressThrottle.plain(b.plainEverySteps > 0 ? b.plainEverySteps : Math.max(1, (total + 19) / 20), b.plainEvery);
-        this.startStep = b.startStep;
         this.step = b.startStep;
         this.startNanos = clock.getAsLong();
     }
@@ -86,6 +85,7 @@ public final class ProgressBar implements AutoCloseable {
 
     /** Records step {@code step}'s metrics and shows the line when it is time. NaN: unknown. */
     public void update(long step, double loss, double lr, double tokensPerSecond) {
+        pace.record(step, clock.getAsLong());
         this.step = step;
         this.loss = loss;
         this.lr = lr;
@@ -118,8 +118,8 @@ public final class ProgressBar implements AutoCloseable {
     /** The current state, as the next line would show it. */
     public ProgressState state() {
         double elapsed = (clock.getAsLong() - startNanos) / 1e9;
-        return new ProgressState(step, total, loss, evalLoss, lr, tokensPerSecond,
-                ProgressFormat.eta(step - startStep, elapsed, step, total), elapsed, finished);
+        return new ProgressState(step, total, loss, evalLoss, lr, tokensPerSecond, pace.etaSeconds(step, total), elapsed,
+                finished);
     }
 
     /** Shows the final line (the time taken instead of the ETA) and ends it. Idempotent. */
@@ -236,7 +236,7 @@ public final class ProgressBar implements AutoCloseable {
             return this;
         }
 
-        /** The step the run starts from (a resumed run's checkpoint step; default 0): the ETA counts steps from it. */
+        /** The step the run starts from (a resumed run's checkpoint step; default 0). */
         public Builder startStep(long s) {
             this.startStep = s;
             return this;

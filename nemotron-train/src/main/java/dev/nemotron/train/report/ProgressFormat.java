@@ -62,20 +62,6 @@ public final class ProgressFormat {
         return String.format(Locale.ROOT, "%dd%02dh", s / 86_400, s % 86_400 / 3600);
     }
 
-    /**
-     * Seconds left at the average pace so far: {@code elapsed / done * (total - step)}; NaN before
-     * the first step is done.
-     *
-     * @param done    steps done since the bar started (a resumed run starts past 0)
-     * @param elapsed seconds since the bar started
-     */
-    public static double eta(long done, double elapsed, long step, long total) {
-        if (done <= 0 || !(elapsed >= 0)) {
-            return Double.NaN;
-        }
-        return elapsed / done * Math.max(0, total - step);
-    }
-
     private static String fixed(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
     }

@@ -1,7 +1,6 @@
 package dev.nemotron.train.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +40,4 @@ class ProgressFormatTest {
         assertThat(ProgressFormat.duration(-5)).isEqualTo("0s");
     }
 
-    @Test
-    void eta() {
-        assertThat(ProgressFormat.eta(0, 10, 0, 100)).isNaN();
-        assertThat(ProgressFormat.eta(10, 20, 10, 100)).isCloseTo(180, within(1e-9));     // 2 s/step, 90 left
-        assertThat(ProgressFormat.eta(10, 20, 110, 200)).isCloseTo(180, within(1e-9));    // resumed at 100
-        assertThat(ProgressFormat.eta(10, 20, 100, 100)).isZero();
-    }
 }

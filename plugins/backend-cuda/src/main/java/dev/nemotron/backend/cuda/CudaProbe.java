@@ -28,9 +28,7 @@ record CudaProbe(Availability availability, NmcLibrary library) {
     private static CudaProbe probe(LibraryLocator locator) {
         LibraryLocator.Result where = locator.locate();
         if (where.library().isEmpty()) {
-            return unavailable(LibraryLocator.FILE_NAME + " not found (looked at: " + String.join(", ", where.tried())
-                    + "); build it from plugins/backend-cuda/native and point -D" + LibraryLocator.PROPERTY
-                    + " or " + LibraryLocator.ENV + " at it (see docs/backend-cuda.md)");
+            return notFound(where.tried());
         }
         Path path = where.library().get();
         NmcLibrary lib;
@@ -86,6 +84,19 @@ record CudaProbe(Availability availability, NmcLibrary library) {
             // fall back to the lookup's message
         }
         return lookupError.getMessage() == null ? lookupError.toString() : lookupError.getMessage();
+    }
+
+    /**
+     * One line: where it was looked for when that was a single explicit place, else how to build
+     * and name it; every place tried goes into the detail.
+     */
+    private static CudaProbe notFound(java.util.List<String> tried) {
+        String where = tried.size() == 1 ? " at " + tried.getFirst() : "";
+        String reason = LibraryLocator.FILE_NAME + " not found" + where + ": build it and set " + LibraryLocator.ENV
+                + " (docs/backend-cuda.md)";
+        return new CudaProbe(Availability.unavailable(reason, "looked at: " + String.join(", ", tried)
+                + "; build it from plugins/backend-cuda/native and name it with " + LibraryLocator.ENV + " or -D"
+                + LibraryLocator.PROPERTY), null);
     }
 
     private static CudaProbe unavailable(String reason) {
