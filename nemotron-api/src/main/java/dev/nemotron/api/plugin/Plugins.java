@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 
 /**
  * Plugin discovery that one broken plugin cannot break: the providers of a service are
@@ -93,6 +94,19 @@ public final class Plugins {
             }
         }
         return found;
+    }
+
+    /**
+     * The providers of {@code service} that could be constructed, in discovery order; each one that
+     * could not is passed to {@code warn} as one line ({@code "MetricProvider plugin skipped:
+     * com.acme.Broken (acme.metrics): provider failed to start: ..."}) and left out.
+     */
+    public static <S> List<S> load(Class<S> service, ClassLoader loader, Consumer<String> warn) {
+        List<Discovered<S>> found = discover(service, loader);
+        for (Discovered<S> d : failures(found)) {
+            warn.accept(service.getSimpleName() + " plugin skipped: " + d.describeFailure());
+        }
+        return providers(found);
     }
 
     /** The constructed providers of {@code found}, in order. */

@@ -93,6 +93,18 @@ class PluginsTest {
 
     @Test
     @SuppressWarnings("rawtypes")
+    void loadWarnsOnceForEachFailedProviderAndReturnsTheOthers(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("services");
+        Files.writeString(file, FIXTURE + "FailingProvider\n" + FIXTURE + "GoodProvider\n");
+        List<String> warnings = new java.util.ArrayList<>();
+        List<Supplier> ok = Plugins.load(Supplier.class, new PluginJarLoader(file.toUri().toURL()), warnings::add);
+        assertThat(ok).singleElement().extracting(Supplier::get).isEqualTo("good");
+        assertThat(warnings).singleElement().asString()
+                .startsWith("Supplier plugin skipped: " + FIXTURE + "FailingProvider ((class path)): provider failed to start");
+    }
+
+    @Test
+    @SuppressWarnings("rawtypes")
     void withoutFailuresEveryProviderIsConstructed(@TempDir Path dir) throws IOException {
         List<Plugins.Discovered<Supplier>> found = discover(dir, FIXTURE + "GoodProvider");
         assertThat(found).singleElement().satisfies(d -> {

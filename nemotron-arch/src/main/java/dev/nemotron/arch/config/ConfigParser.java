@@ -1,11 +1,10 @@
 package dev.nemotron.arch.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.MixerFactory;
 import dev.nemotron.api.tensor.DType;
@@ -24,10 +23,7 @@ import java.nio.file.Path;
  * own fields.
  */
 public final class ConfigParser {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .build();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
 
     private final MixerRegistry registry;
 

@@ -1,12 +1,11 @@
 package dev.nemotron.infer.server;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.infer.chat.ChatTemplate;
@@ -37,7 +36,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class ModelLoader {
     private static final Logger LOG = LogManager.getLogger(ModelLoader.class);
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper JSON = JsonMappers.json();
     /** The context length when {@code config.json} names none. */
     static final int DEFAULT_CONTEXT = 4096;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.eval.code.lang.CodeLanguage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class HumanEvalDataset {
     /** The bundled HumanEval-X Java resource. */
     public static final String JAVA_RESOURCE = "humaneval_java.jsonl.gz";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private HumanEvalDataset() {
     }
