@@ -7,12 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.MixerFactory;
+import dev.nemotron.api.layer.ModelConfigView;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.layer.MixerRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Reads a HF {@code config.json} of the Nemotron-H family and checks it before any weight is
@@ -23,6 +29,7 @@ import java.nio.file.Path;
  * own fields.
  */
 public final class ConfigParser {
+    private static final Logger LOG = LogManager.getLogger(ConfigParser.class);
     private static final ObjectMapper JSON = JsonMappers.lenient();
 
     private final MixerRegistry registry;
@@ -31,7 +38,7 @@ public final class ConfigParser {
         this.registry = registry;
     }
 
-    /** A parser knowing the layer types found with {@link java.util.ServiceLoader}. */
+    /** A parser knowing the layer types found on the module path ({@link MixerRegistry#discover()}). */
     public static ConfigParser withDiscoveredLayers() {
         return new ConfigParser(MixerRegistry.discover());
     }
@@ -51,8 +58,17 @@ public final class ConfigParser {
         return parse(text, file.toString());
     }
 
-    /** Parses the JSON text of a config; {@code source} names it in error messages. */
+    /**
+     * Parses the JSON text of a config; {@code source} names it in error messages. A key no layer
+     * type and no HF config reads (a misspelling such as {@code layer_norm_epsilom}) is logged as a
+     * warning with the closest known key.
+     */
     public NemotronHConfig parse(String json, String source) {
+        return parse(json, source, LOG::warn);
+    }
+
+    /** As {@link #parse(String, String)}, giving each unknown-key warning to {@code warn}. */
+    NemotronHConfig parse(String json, String source, Consumer<String> warn) {
         JsonNode tree;
         try {
             tree = JSON.readTree(json);
@@ -74,11 +90,14 @@ public final class ConfigParser {
         DType dtype = readDtype(view);
         NemotronHConfig config = new NemotronHConfig(vocab, hidden, pattern, eps,
                 view.getBoolean("tie_word_embeddings", false), dtype, view);
+        Set<String> read = new HashSet<>();
+        ModelConfigView recorded = ConfigKeys.recording(view, read);
         for (int i = 0; i < pattern.length(); i++) {
             char symbol = pattern.charAt(i);
             MixerFactory f = registry.bySymbol(symbol).orElseThrow();
-            f.validate(new LayerContext(i, symbol, view));
+            f.validate(new LayerContext(i, symbol, recorded));
         }
+        ConfigKeys.warnings(view.root().fieldNames(), read, source).forEach(warn);
         return config;
     }
 
