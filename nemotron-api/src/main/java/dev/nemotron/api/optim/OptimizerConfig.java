@@ -1,5 +1,6 @@
 package dev.nemotron.api.optim;
 
+import dev.nemotron.api.options.Suggestions;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +66,7 @@ public final class OptimizerConfig {
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown optimizer option(s) " + unknown + " (known: "
-                    + new TreeSet<>(known) + ")");
+                    + new TreeSet<>(known) + ")" + Suggestions.didYouMean(unknown, known));
         }
     }
 

@@ -256,17 +256,7 @@ public class Options {
         StringBuilder b = new StringBuilder();
         b.append(unknown.size() == 1 ? "unknown field '" + unknown.iterator().next() + "'" : "unknown fields " + quoted(unknown));
         b.append(" (known: ").append(String.join(", ", new TreeSet<>(known))).append(')');
-        if (unknown.size() == 1) {
-            b.append(Suggestions.didYouMean(unknown.iterator().next(), known));
-        } else {
-            List<String> hints = new ArrayList<>();
-            for (String u : unknown) {
-                Suggestions.closest(u, known).ifPresent(k -> hints.add("'" + k + "' for '" + u + "'"));
-            }
-            if (!hints.isEmpty()) {
-                b.append("; did you mean ").append(String.join(", ", hints)).append('?');
-            }
-        }
+        b.append(Suggestions.didYouMean(unknown, known));
         return b.toString();
     }
 

@@ -1,6 +1,8 @@
 package dev.nemotron.api.options;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -38,6 +40,22 @@ public final class Suggestions {
     /** {@code "; did you mean 'KEY'?"} for the closest known key, or the empty string. */
     public static String didYouMean(String unknown, Collection<String> known) {
         return closest(unknown, known).map(k -> "; did you mean '" + k + "'?").orElse("");
+    }
+
+    /**
+     * "Did you mean" for several unknown keys: {@code "; did you mean 'KEY'?"} when there is one,
+     * {@code "; did you mean 'steps' for 'stepz', 'lr' for 'lrr'?"} when there are more (those
+     * without a close known key left out), or the empty string.
+     */
+    public static String didYouMean(Collection<String> unknown, Collection<String> known) {
+        if (unknown.size() == 1) {
+            return didYouMean(unknown.iterator().next(), known);
+        }
+        List<String> hints = new ArrayList<>();
+        for (String u : unknown) {
+            closest(u, known).ifPresent(k -> hints.add("'" + k + "' for '" + u + "'"));
+        }
+        return hints.isEmpty() ? "" : "; did you mean " + String.join(", ", hints) + "?";
     }
 
     /** The optimal-string-alignment distance between {@code a} and {@code b}. */

@@ -1,6 +1,7 @@
 package dev.nemotron.api.reward;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.options.Suggestions;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +32,7 @@ public record RewardOptions(String reward, Map<String, String> options) {
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             throw new NemotronException("reward '" + reward + "': unknown option(s) " + String.join(", ", unknown)
-                    + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                    + " (known: " + String.join(", ", new TreeSet<>(known)) + ")" + Suggestions.didYouMean(unknown, known));
         }
         return this;
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.json.JsonMappers;
+import dev.nemotron.api.options.Suggestions;
 import dev.nemotron.api.pipeline.StageParams;
 import dev.nemotron.api.pipeline.StageSpec;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class SpecReader {
         unknown.removeAll(FIELDS);
         if (!unknown.isEmpty()) {
             throw new NemotronException(where + ": unknown field '" + unknown.iterator().next() + "' (known: "
-                    + String.join(", ", new TreeSet<>(FIELDS)) + ")");
+                    + String.join(", ", new TreeSet<>(FIELDS)) + ")" + Suggestions.didYouMean(unknown.iterator().next(), FIELDS));
         }
         Path specFile = file.toAbsolutePath().normalize();
         Path base = specFile.getParent();
