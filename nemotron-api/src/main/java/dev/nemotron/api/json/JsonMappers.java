@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
- * The one place the SDK sets up Jackson. Every mapper reads {@code NaN} and {@code Infinity}
- * (real HF configs and metrics files contain them) and rejects content after the first JSON
- * value ({@code {"a":1} x}). Each call returns a fresh mapper, so a caller that changes its own
+ * The one place the SDK sets up Jackson. Every mapper rejects content after the first JSON value
+ * ({@code {"a":1} x}) and, except {@link #strict()}, reads {@code NaN} and {@code Infinity} (real
+ * HF configs and metrics files contain them). Each call returns a fresh mapper, so a caller that changes its own
  * cannot change anyone else's; keep it in a {@code static final} field.
  */
 public final class JsonMappers {
@@ -30,9 +30,17 @@ public final class JsonMappers {
         return builder().build();
     }
 
-    /** As {@link #json()}, and a key given twice in one object is an error, not "last one wins". */
+    /**
+     * Standard JSON only, for input from the network and for formats whose specification is plain
+     * JSON (server requests, safetensors headers, pipeline and task specs): as {@link #json()}, but
+     * {@code NaN}/{@code Infinity} literals are an error, and so is a key given twice in one
+     * object (not "last one wins").
+     */
     public static ObjectMapper strict() {
-        return builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        return builder()
+                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
 
     /** As {@link #json()}, writing indented output. */

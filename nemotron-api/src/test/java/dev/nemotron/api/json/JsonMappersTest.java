@@ -19,6 +19,8 @@ class JsonMappersTest {
     void flavoursDifferOnlyWhereNamed() throws Exception {
         assertThat(JsonMappers.json().readTree("{\"a\": 1, \"a\": 2}").get("a").intValue()).isEqualTo(2);
         assertThatThrownBy(() -> JsonMappers.strict().readTree("{\"a\": 1, \"a\": 2}")).hasMessageContaining("Duplicate field 'a'");
+        assertThatThrownBy(() -> JsonMappers.strict().readTree("{\"t\": NaN}")).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> JsonMappers.strict().readTree("{} {}")).isInstanceOf(JsonProcessingException.class);
         assertThatThrownBy(() -> JsonMappers.json().readTree("[1, 2,]")).isInstanceOf(JsonProcessingException.class);
         assertThat(JsonMappers.lenient().readTree("[1, 2,]").size()).isEqualTo(2);
         Map<String, Integer> m = new LinkedHashMap<>();
