@@ -1,5 +1,6 @@
 package dev.nemotron.api.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -27,7 +28,7 @@ public final class AtomicFiles {
         void writeTo(FileChannel channel) throws IOException;
     }
 
-    /** Writes a file's content to a stream (which the helper closes). */
+    /** Writes a file's content to a stream (buffered; closing it is allowed and only flushes). */
     @FunctionalInterface
     public interface StreamContent {
         void writeTo(OutputStream out) throws IOException;
@@ -63,7 +64,13 @@ public final class AtomicFiles {
     /** Writes what {@code content} writes to a stream to {@code target}; see the class comment. */
     public static void writeStream(Path target, StreamContent content) throws IOException {
         write(target, ch -> {
-            OutputStream out = Channels.newOutputStream(ch);
+            // buffered; closing it only flushes, so the file can still be forced to disk
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch)) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
             content.writeTo(out);
             out.flush();
         });

@@ -28,6 +28,17 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWriterThatClosesItsStreamStillWritesTheWholeFile() throws IOException {
+        Path f = dir.resolve("chart.png");
+        AtomicFiles.writeStream(f, out -> {
+            try (out) {
+                out.write(new byte[] {7, 8, 9});
+            }
+        });
+        assertThat(Files.readAllBytes(f)).containsExactly(7, 8, 9);
+    }
+
+    @Test
     void aFailingWriterLeavesTheTargetAsItWasAndNoTemporaryFile() throws IOException {
         Path f = dir.resolve("report.md");
         AtomicFiles.writeString(f, "whole");
