@@ -1,5 +1,6 @@
 package dev.nemotron.api.optim;
 
+import dev.nemotron.api.options.Options;
 import dev.nemotron.api.options.Suggestions;
 import java.util.Collections;
 import java.util.Map;
@@ -44,16 +45,7 @@ public final class OptimizerConfig {
         if (v == null) {
             return defaultValue;
         }
-        double d;
-        try {
-            d = Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("optimizer option " + key + ": not a number: '" + v + "'");
-        }
-        if (!Double.isFinite(d)) {
-            throw new IllegalArgumentException("optimizer option " + key + ": not finite: '" + v + "'");
-        }
-        return d;
+        return Options.parseFiniteDouble(v, problem -> new IllegalArgumentException("optimizer option " + key + ": " + problem));
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A typed reader of named options: the fields of a JSON object (a spec entry, a task's option
@@ -216,6 +217,26 @@ public class Options {
             throw mistyped(key, "a finite number", v);
         }
         return OptionalDouble.of(d);
+    }
+
+    /**
+     * A number written as text ({@code "0.9"}, {@code " 1e-8 "}), as string-valued options (an
+     * optimizer's, a reward's) carry them; it must be finite.
+     *
+     * @param error makes the exception from the problem ({@code not a number: 'abc'} or
+     *              {@code not finite: 'NaN'}), so each caller keeps its own message prefix
+     */
+    public static double parseFiniteDouble(String text, Function<String, ? extends RuntimeException> error) {
+        double d;
+        try {
+            d = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw error.apply("not a number: '" + text + "'");
+        }
+        if (!Double.isFinite(d)) {
+            throw error.apply("not finite: '" + text + "'");
+        }
+        return d;
     }
 
     // ---- checks and errors
