@@ -1,8 +1,12 @@
 /**
  * The Nemotron SDK's service provider interfaces and the value types they exchange.
  *
- * <p>This module depends on the JDK alone, so a third-party plugin (a backend, a mixer layer)
- * can be written against it without pulling in the rest of the SDK. Implementations are found
+ * <p>This module depends on the JDK and Jackson alone, so a third-party plugin (a backend, a mixer
+ * layer) can be written against it without pulling in the rest of the SDK. It also holds the small
+ * plumbing every module shares: the typed option reader ({@link dev.nemotron.api.options.Options},
+ * with "did you mean" for unknown keys), the Jackson set-up ({@link dev.nemotron.api.json.JsonMappers}),
+ * atomic file writes ({@link dev.nemotron.api.io.AtomicFiles}) and plugin discovery that survives a
+ * failing provider ({@link dev.nemotron.api.plugin.Plugins}). Implementations are found
  * with {@link java.util.ServiceLoader}:
  * <ul>
  *   <li>{@link dev.nemotron.api.backend.BackendProvider}: an execution engine with up to three
@@ -20,6 +24,8 @@
  * </ul>
  */
 module dev.nemotron.api {
+    requires transitive com.fasterxml.jackson.databind;
+
     exports dev.nemotron.api;
     exports dev.nemotron.api.tensor;
     exports dev.nemotron.api.backend;
@@ -28,6 +34,9 @@ module dev.nemotron.api {
     exports dev.nemotron.api.optim;
     exports dev.nemotron.api.pipeline;
     exports dev.nemotron.api.reward;
+    exports dev.nemotron.api.options;
+    exports dev.nemotron.api.json;
+    exports dev.nemotron.api.plugin;
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;

@@ -93,7 +93,8 @@ public final class NemotronArchitectureRules {
 
     /**
      * Classes of the API module ({@code dev.nemotron.api..}) depend on nothing but the JDK
-     * ({@code java..}, and {@code javax..} for annotations) and on the API itself.
+     * ({@code java..}, and {@code javax..} for annotations), Jackson (the shared JSON plumbing:
+     * {@code com.fasterxml.jackson..}) and on the API itself.
      *
      * <p>Fails when no API class was imported, so that a mistyped import cannot pass silently.
      *
@@ -101,9 +102,10 @@ public final class NemotronArchitectureRules {
      */
     public static ArchRule apiDependsOnJdkOnly() {
         return classes().that().resideInAPackage(API)
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", API)
-            .because("nemotron-api is what third-party plugins compile against: it must depend on the JDK alone,"
-                + " so that a plugin pulls in nothing but the SPIs and their value types");
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "com.fasterxml.jackson..", API)
+            .because("nemotron-api is what third-party plugins compile against: it must depend on the JDK and"
+                + " Jackson alone, so that a plugin pulls in nothing but the SPIs, their value types and the shared"
+                + " plumbing");
     }
 
     /**

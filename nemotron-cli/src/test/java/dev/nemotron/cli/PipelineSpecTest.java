@@ -100,7 +100,7 @@ class PipelineSpecTest {
         assertSpecError("out: o\nstages: {a: 1}\n", spec + ": field 'stages' must be a list of {name, type, ...}, got a mapping {\"a\":1}");
         assertSpecError("out: o\nstages: [probe]\n", spec + ": stages[0] must be a mapping {name, type, ...}, got \"probe\"");
         assertSpecError("stages: [{type: probe}]\n", spec + ": missing field 'out' (the output directory; or give --out DIR)");
-        assertSpecError("out: o\nstagez: []\n", spec + ": unknown field 'stagez' (known: description, model, name, out, stages)");
+        assertSpecError("out: o\nstagez: []\n", spec + ": unknown field 'stagez' (known: description, model, name, out, stages); did you mean 'stages'?");
         assertSpecError("out: [o]\nstages: [{type: probe}]\n", spec + ": field 'out' must be a string, got a list [\"o\"]");
         assertSpecError("- a\n- b\n", spec + ": the spec must be a mapping with 'stages' (and 'name', 'out', 'model'), got a list [\"a\",\"b\"]");
         assertSpecError("", spec + ": the spec is empty");
@@ -111,7 +111,7 @@ class PipelineSpecTest {
         // parameters: the provider's checks, naming stage and field
         assertSpecError("out: o\nstages:\n  - {name: a, type: probe, count: abc}\n", "stage 'a': field 'count' must be an integer, got \"abc\"");
         assertSpecError("out: o\nstages:\n  - {name: a, type: probe, cuont: 1}\n",
-                "stage 'a': unknown field 'cuont' (known: count, crash_if_exists, fail_if_exists, partial, produce_model, value)");
+                "stage 'a': unknown field 'cuont' (known: count, crash_if_exists, fail_if_exists, partial, produce_model, value); did you mean 'count'?");
 
         // references
         assertSpecError("out: o\nstages:\n  - {name: a, type: probe}\n  - {name: b, type: probe, value: \"${x.value}\"}\n",

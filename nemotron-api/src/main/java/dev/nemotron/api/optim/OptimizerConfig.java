@@ -1,5 +1,7 @@
 package dev.nemotron.api.optim;
 
+import dev.nemotron.api.options.Options;
+import dev.nemotron.api.options.Suggestions;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -43,16 +45,7 @@ public final class OptimizerConfig {
         if (v == null) {
             return defaultValue;
         }
-        double d;
-        try {
-            d = Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("optimizer option " + key + ": not a number: '" + v + "'");
-        }
-        if (!Double.isFinite(d)) {
-            throw new IllegalArgumentException("optimizer option " + key + ": not finite: '" + v + "'");
-        }
-        return d;
+        return Options.parseFiniteDouble(v, problem -> new IllegalArgumentException("optimizer option " + key + ": " + problem));
     }
 
     /**
@@ -65,7 +58,7 @@ public final class OptimizerConfig {
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown optimizer option(s) " + unknown + " (known: "
-                    + new TreeSet<>(known) + ")");
+                    + new TreeSet<>(known) + ")" + Suggestions.didYouMean(unknown, known));
         }
     }
 

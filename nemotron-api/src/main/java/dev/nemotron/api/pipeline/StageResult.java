@@ -1,5 +1,6 @@
 package dev.nemotron.api.pipeline;
 
+import dev.nemotron.api.options.JsonValues;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;

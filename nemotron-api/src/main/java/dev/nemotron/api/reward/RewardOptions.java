@@ -1,6 +1,8 @@
 package dev.nemotron.api.reward;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.options.Options;
+import dev.nemotron.api.options.Suggestions;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +33,7 @@ public record RewardOptions(String reward, Map<String, String> options) {
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             throw new NemotronException("reward '" + reward + "': unknown option(s) " + String.join(", ", unknown)
-                    + " (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                    + " (known: " + String.join(", ", new TreeSet<>(known)) + ")" + Suggestions.didYouMean(unknown, known));
         }
         return this;
     }
@@ -46,16 +48,7 @@ public record RewardOptions(String reward, Map<String, String> options) {
         if (v == null) {
             return defaultValue;
         }
-        double d;
-        try {
-            d = Double.parseDouble(v.strip());
-        } catch (NumberFormatException e) {
-            throw invalid(key, "not a number: '" + v + "'");
-        }
-        if (!Double.isFinite(d)) {
-            throw invalid(key, "not finite: '" + v + "'");
-        }
-        return d;
+        return Options.parseFiniteDouble(v, problem -> invalid(key, problem));
     }
 
     /**

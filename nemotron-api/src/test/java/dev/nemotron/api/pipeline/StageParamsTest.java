@@ -65,7 +65,7 @@ class StageParamsTest {
         assertThatThrownBy(() -> p.requireOnly(Set.of("steps", "lr"))).hasMessage(
                 "stage 'pretrain': unknown fields 'chat', 'files', 'frac', 'huge', 'int', 'name' (known: lr, steps)");
         assertThatThrownBy(() -> params("stepz", 1).requireOnly(List.of("steps"))).hasMessage(
-                "stage 'pretrain': unknown field 'stepz' (known: steps)");
+                "stage 'pretrain': unknown field 'stepz' (known: steps); did you mean 'steps'?");
         assertThat(p.invalid("steps", "must be positive, got 0")).hasMessage("stage 'pretrain': field 'steps' must be positive, got 0");
     }
 

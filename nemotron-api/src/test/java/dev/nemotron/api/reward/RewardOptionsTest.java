@@ -24,7 +24,7 @@ class RewardOptionsTest {
     void errorsNameTheRewardAndTheOption() {
         assertThatThrownBy(() -> new RewardOptions("math", Map.of("tolerence", "1", "b", "2")).requireOnly(Set.of("tolerance")))
                 .isInstanceOf(NemotronException.class)
-                .hasMessage("reward 'math': unknown option(s) b, tolerence (known: tolerance)");
+                .hasMessage("reward 'math': unknown option(s) b, tolerence (known: tolerance); did you mean 'tolerance' for 'tolerence'?");
         assertThatThrownBy(() -> new RewardOptions("math", Map.of("tolerance", "abc")).getDouble("tolerance", 0))
                 .hasMessage("reward 'math': option tolerance: not a number: 'abc'");
         assertThatThrownBy(() -> new RewardOptions("math", Map.of("tolerance", "NaN")).getDouble("tolerance", 0))

@@ -4,16 +4,16 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Availability;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.BackendProvider;
+import dev.nemotron.api.plugin.Plugins;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Finds {@link BackendProvider}s with {@link ServiceLoader} and picks one. A provider that throws
+ * Finds {@link BackendProvider}s with {@link Plugins} ({@link java.util.ServiceLoader}) and picks one. A provider that throws
  * while being asked about itself is reported as unavailable with the error as its reason, so one
  * broken plugin never hides the others.
  */
@@ -24,40 +24,20 @@ public final class Backends {
     /** Every provider found, highest priority first, available or not. */
     public static List<DiscoveredBackend> discover() {
         List<DiscoveredBackend> found = new ArrayList<>();
-        ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader());
-        var it = loader.stream().iterator();
-        while (true) {
-            ServiceLoader.Provider<BackendProvider> handle;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                handle = it.next();
-            } catch (ServiceConfigurationError e) {
-                found.add(new DiscoveredBackend("<broken>", Integer.MIN_VALUE,
-                        Availability.unavailable("provider could not be loaded: " + e.getMessage()), Set.of(), "?", null));
-                continue;
-            }
-            found.add(describe(handle));
+        for (Plugins.Discovered<BackendProvider> d : Plugins.discover(BackendProvider.class, Backends.class.getClassLoader())) {
+            found.add(d.ok() ? describe(d.provider(), d.module())
+                    : new DiscoveredBackend(d.type(), Integer.MIN_VALUE, Availability.unavailable(d.failure()), Set.of(), d.module(), null));
         }
         found.sort(Comparator.comparingInt(DiscoveredBackend::priority).reversed()
                 .thenComparing(DiscoveredBackend::name));
         return found;
     }
 
-    private static DiscoveredBackend describe(ServiceLoader.Provider<BackendProvider> handle) {
-        String module = handle.type().getModule().isNamed() ? handle.type().getModule().getName() : "(class path)";
-        BackendProvider p;
-        try {
-            p = handle.get();
-        } catch (ServiceConfigurationError | RuntimeException e) {
-            return new DiscoveredBackend(handle.type().getName(), Integer.MIN_VALUE,
-                    Availability.unavailable("provider failed to start: " + e.getMessage()), Set.of(), module, null);
-        }
+    private static DiscoveredBackend describe(BackendProvider p, String module) {
         try {
             return new DiscoveredBackend(p.name(), p.priority(), p.availability(), p.capabilities(), module, p);
         } catch (RuntimeException e) {
-            return new DiscoveredBackend(handle.type().getName(), Integer.MIN_VALUE,
+            return new DiscoveredBackend(p.getClass().getName(), Integer.MIN_VALUE,
                     Availability.unavailable("provider failed to report availability: " + e), Set.of(), module, null);
         }
     }

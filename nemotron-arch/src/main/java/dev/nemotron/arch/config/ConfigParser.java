@@ -5,16 +5,22 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.MixerFactory;
+import dev.nemotron.api.layer.ModelConfigView;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.layer.MixerRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Reads a HF {@code config.json} of the Nemotron-H family and checks it before any weight is
@@ -25,12 +31,8 @@ import java.nio.file.Path;
  * own fields.
  */
 public final class ConfigParser {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-            // one JSON value per file: '{...} garbage' is an error, not a config
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final Logger LOG = LogManager.getLogger(ConfigParser.class);
+    private static final ObjectMapper JSON = JsonMappers.lenient();
     /** The HF {@code model_type} of the Nemotron-H family (Nemotron-H, Nemotron Nano 2). */
     public static final String MODEL_TYPE = "nemotron_h";
 
@@ -40,7 +42,7 @@ public final class ConfigParser {
         this.registry = registry;
     }
 
-    /** A parser knowing the layer types found with {@link java.util.ServiceLoader}. */
+    /** A parser knowing the layer types found on the module path ({@link MixerRegistry#discover()}). */
     public static ConfigParser withDiscoveredLayers() {
         return new ConfigParser(MixerRegistry.discover());
     }
@@ -63,8 +65,17 @@ public final class ConfigParser {
         return parse(text, file.toString());
     }
 
-    /** Parses the JSON text of a config; {@code source} names it in error messages. */
+    /**
+     * Parses the JSON text of a config; {@code source} names it in error messages. A key no layer
+     * type and no HF config reads (a misspelling such as {@code layer_norm_epsilom}) is logged as a
+     * warning with the closest known key.
+     */
     public NemotronHConfig parse(String json, String source) {
+        return parse(json, source, LOG::warn);
+    }
+
+    /** As {@link #parse(String, String)}, giving each unknown-key warning to {@code warn}. */
+    NemotronHConfig parse(String json, String source, Consumer<String> warn) {
         JsonNode tree;
         try {
             tree = JSON.readTree(json);
@@ -90,11 +101,14 @@ public final class ConfigParser {
         DType dtype = readDtype(view);
         NemotronHConfig config = new NemotronHConfig(vocab, hidden, pattern, eps,
                 view.getBoolean("tie_word_embeddings", false), dtype, view);
+        Set<String> read = new HashSet<>();
+        ModelConfigView recorded = ConfigKeys.recording(view, read);
         for (int i = 0; i < pattern.length(); i++) {
             char symbol = pattern.charAt(i);
             MixerFactory f = registry.bySymbol(symbol).orElseThrow();
-            f.validate(new LayerContext(i, symbol, view));
+            f.validate(new LayerContext(i, symbol, recorded));
         }
+        ConfigKeys.warnings(view.root().fieldNames(), read, source).forEach(warn);
         return config;
     }
 

@@ -1,22 +1,24 @@
 package dev.nemotron.arch.layer;
 
 import dev.nemotron.api.layer.MixerFactory;
+import dev.nemotron.api.plugin.Plugins;
 import dev.nemotron.arch.config.ConfigException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
- * The layer types the SDK knows: every {@link MixerFactory} found with {@link ServiceLoader} (the
+ * The layer types the SDK knows: every {@link MixerFactory} found with {@link Plugins} (the
  * built-in Mamba-2, attention and MLP mixers, plus any plugin's), by pattern symbol and by
  * {@code layers_block_type} name.
  */
 public final class MixerRegistry {
+    private static final Logger LOG = LogManager.getLogger(MixerRegistry.class);
     private final Map<Character, MixerFactory> bySymbol = new LinkedHashMap<>();
     private final Map<String, MixerFactory> byName = new LinkedHashMap<>();
 
@@ -37,12 +39,11 @@ public final class MixerRegistry {
         }
     }
 
-    /** The factories found by {@link ServiceLoader} on the module path (or class path). */
+    /** The factories found on the module path (or class path); one that fails to load is logged and skipped. */
     public static MixerRegistry discover() {
-        List<MixerFactory> found = new ArrayList<>();
-        ServiceLoader.load(MixerFactory.class, MixerRegistry.class.getClassLoader()).forEach(found::add);
+        List<MixerFactory> found = Plugins.load(MixerFactory.class, MixerRegistry.class.getClassLoader(), LOG::warn);
         if (found.isEmpty()) {
-            ServiceLoader.load(MixerFactory.class).forEach(found::add);
+            found = Plugins.load(MixerFactory.class, Thread.currentThread().getContextClassLoader(), LOG::warn);
         }
         return new MixerRegistry(found);
     }

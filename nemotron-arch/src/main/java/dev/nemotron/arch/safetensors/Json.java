@@ -2,12 +2,9 @@ package dev.nemotron.arch.safetensors;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nemotron.api.json.JsonMappers;
 
 /** The JSON settings shared by the header, index and writer code. */
 final class Json {
@@ -15,11 +12,7 @@ final class Json {
      * Strict: duplicate keys and trailing content are errors. Non-numeric numbers are allowed
      * (HF index metadata may hold them), but a header never needs them.
      */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
+    static final ObjectMapper MAPPER = JsonMappers.strict();
 
     private Json() {
     }

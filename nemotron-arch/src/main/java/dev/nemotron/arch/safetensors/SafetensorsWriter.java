@@ -3,6 +3,7 @@ package dev.nemotron.arch.safetensors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.io.AtomicFiles;
 import dev.nemotron.api.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -50,7 +51,7 @@ public final class SafetensorsWriter {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
         byte[] header = header(tensors, metadata);
-        AtomicFile.write(file, ch -> {
+        writeAtomically(file, ch -> {
             ByteBuffer len = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             len.putLong(0, header.length);
             writeFully(ch, len);
@@ -107,7 +108,7 @@ public final class SafetensorsWriter {
             }
         }
         byte[] index = ShardLayout.indexJson(total, meta, weightMap);
-        AtomicFile.write(dir.resolve(ShardIndex.FILE_NAME), ch -> writeFully(ch, ByteBuffer.wrap(index)));
+        writeAtomically(dir.resolve(ShardIndex.FILE_NAME), ch -> writeFully(ch, ByteBuffer.wrap(index)));
         ShardLayout.deleteStale(dir, written);
         return List.copyOf(written);
     }
@@ -173,5 +174,18 @@ public final class SafetensorsWriter {
     /** Encodes text as UTF-8 bytes (used for the index). */
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes {@code target} whole or not at all ({@link AtomicFiles}).
+     *
+     * @throws SafetensorsException for I/O errors (other exceptions from {@code content} propagate)
+     */
+    private static void writeAtomically(Path target, AtomicFiles.ChannelContent content) {
+        try {
+            AtomicFiles.write(target, content);
+        } catch (IOException e) {
+            throw SafetensorsException.of(target, "cannot write: " + SafetensorsFile.describe(e), e);
+        }
     }
 }

@@ -53,6 +53,27 @@ class ConfigParserTest {
     }
 
     @Test
+    void misspeltKeyIsAWarningWithTheClosestKnownKey() throws Exception {
+        ObjectNode cfg = fixtureConfig();
+        cfg.put("layer_norm_epsilom", 1e-5);
+        cfg.put("mamba_ssm_cache_dtype", "float32"); // an HF key the SDK does not read: no warning
+        cfg.put("_comment", "private keys are never reported");
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        NemotronHConfig c = parser.parse(cfg.toString(), "config.json", warnings::add);
+        assertThat(c.pattern()).isEqualTo("M-M*-M-M*-");
+        assertThat(warnings).containsExactly(
+                "config.json: unknown field 'layer_norm_epsilom' (ignored); did you mean 'layer_norm_epsilon'?");
+    }
+
+    @Test
+    void theFixtureHasNoUnknownKeys() throws Exception {
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        parser.parse(fixtureConfig().toString(), "config.json", warnings::add);
+        parser.parse(patternSpelling(fixtureConfig()).toString(), "config.json", warnings::add);
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void unknownPatternSymbolIsNamed() throws Exception {
         ObjectNode cfg = patternSpelling(fixtureConfig());
         cfg.put("hybrid_override_pattern", "M-X*-M-M*-");

@@ -1,14 +1,13 @@
 package dev.nemotron.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.nemotron.api.plugin.Plugins;
 import dev.nemotron.api.reward.RewardProvider;
 import dev.nemotron.cli.output.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,24 +59,16 @@ public final class EvalRewardsCommand implements Callable<Integer> {
 
     private static List<Row> discover() {
         List<Row> rows = new ArrayList<>();
-        var it = ServiceLoader.load(RewardProvider.class, EvalRewardsCommand.class.getClassLoader()).stream().iterator();
-        while (true) {
-            ServiceLoader.Provider<RewardProvider> handle;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                handle = it.next();
-            } catch (ServiceConfigurationError e) {
-                rows.add(new Row("<broken>", false, "provider could not be loaded: " + e.getMessage(), "", "?"));
+        for (Plugins.Discovered<RewardProvider> d : Plugins.discover(RewardProvider.class, EvalRewardsCommand.class.getClassLoader())) {
+            if (!d.ok()) {
+                rows.add(new Row(d.type(), false, d.failure(), "", d.module()));
                 continue;
             }
-            String module = handle.type().getModule().isNamed() ? handle.type().getModule().getName() : "(class path)";
             try {
-                RewardProvider p = handle.get();
-                rows.add(new Row(p.name(), p.availability().available(), p.availability().reason(), p.description(), module));
-            } catch (ServiceConfigurationError | RuntimeException e) {
-                rows.add(new Row(handle.type().getName(), false, "provider failed: " + e.getMessage(), "", module));
+                RewardProvider p = d.provider();
+                rows.add(new Row(p.name(), p.availability().available(), p.availability().reason(), p.description(), d.module()));
+            } catch (RuntimeException e) {
+                rows.add(new Row(d.type(), false, "provider failed: " + e.getMessage(), "", d.module()));
             }
         }
         rows.sort(Comparator.comparing(Row::name));

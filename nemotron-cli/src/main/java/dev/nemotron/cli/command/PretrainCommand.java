@@ -3,6 +3,7 @@ package dev.nemotron.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.cli.pipeline.SpecReader;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = "Pretrain a hybrid model (AdamW + WSD by default) on token datasets or text/JSONL files.")
 public class PretrainCommand implements Callable<Integer> {
-    private static final ObjectMapper TREES = new ObjectMapper();
+    private static final ObjectMapper TREES = JsonMappers.json();
 
     @Spec
     CommandSpec spec;

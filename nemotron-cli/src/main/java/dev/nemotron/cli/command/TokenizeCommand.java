@@ -1,6 +1,11 @@
 package dev.nemotron.cli.command;
 
 import dev.nemotron.api.io.Utf8Lines;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.infer.tokenizer.Tokenizer;
 import dev.nemotron.train.data.JsonlRecord;
 import java.io.PrintWriter;
@@ -16,6 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Encode text with a Hugging Face tokenizer.json and print one JSON line {\"ids\":[...]} per text.")
 public final class TokenizeCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = JsonMappers.json();
+
     @Spec
     CommandSpec spec;
 

@@ -3,19 +3,18 @@ package dev.nemotron.cli.output;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import java.io.PrintWriter;
 
 /** JSON results on stdout, one document per command. */
 public final class Json {
-    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper MAPPER = JsonMappers.pretty();
 
     private Json() {
     }
 
-    private static final ObjectMapper COMPACT = JsonMapper.builder().build();
+    private static final ObjectMapper COMPACT = JsonMappers.json();
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();

@@ -3,7 +3,9 @@ package dev.nemotron.cli.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.io.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -55,6 +57,8 @@ record Attempt(String paramsDigest, String inputModel, String upstream, String s
             AtomicFiles.writeString(dir.resolve(FILE), JsonTrees.MAPPER.writeValueAsString(o) + "\n");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise an attempt", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

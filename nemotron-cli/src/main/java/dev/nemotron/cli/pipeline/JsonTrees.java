@@ -3,8 +3,7 @@ package dev.nemotron.cli.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nemotron.api.json.JsonMappers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,9 +20,8 @@ import java.util.Map;
  */
 final class JsonTrees {
     /** Sorted keys, no indentation: the same value always gives the same bytes. */
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
-    static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper CANONICAL = JsonMappers.canonical();
+    static final ObjectMapper MAPPER = JsonMappers.pretty();
 
     private JsonTrees() {
     }

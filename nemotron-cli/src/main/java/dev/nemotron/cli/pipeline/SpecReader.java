@@ -5,9 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
+import dev.nemotron.api.options.Suggestions;
 import dev.nemotron.api.pipeline.StageParams;
 import dev.nemotron.api.pipeline.StageSpec;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class SpecReader {
     /** Letters, digits, '_' and '-': a stage name is a directory name and the first part of a reference. */
     static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper JSON = JsonMappers.strict();
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private SpecReader() {
@@ -84,7 +85,7 @@ public final class SpecReader {
         unknown.removeAll(FIELDS);
         if (!unknown.isEmpty()) {
             throw new NemotronException(where + ": unknown field '" + unknown.iterator().next() + "' (known: "
-                    + String.join(", ", new TreeSet<>(FIELDS)) + ")");
+                    + String.join(", ", new TreeSet<>(FIELDS)) + ")" + Suggestions.didYouMean(unknown.iterator().next(), FIELDS));
         }
         Path specFile = file.toAbsolutePath().normalize();
         Path base = specFile.getParent();

@@ -3,7 +3,9 @@ package dev.nemotron.cli.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.io.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -76,6 +78,8 @@ record StageRecord(String stage, String type, Map<String, Object> params, String
             AtomicFiles.writeString(dir.resolve(FILE), JsonTrees.MAPPER.writeValueAsString(o) + "\n");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the record of stage '" + stage + "'", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

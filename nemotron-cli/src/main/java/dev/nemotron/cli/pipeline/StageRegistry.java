@@ -3,15 +3,14 @@ package dev.nemotron.cli.pipeline;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Availability;
 import dev.nemotron.api.pipeline.StageProvider;
+import dev.nemotron.api.plugin.Plugins;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.TreeSet;
 
 /**
- * The stage types the runner can run: {@link StageProvider}s found with {@link ServiceLoader}
+ * The stage types the runner can run: {@link StageProvider}s found with {@link Plugins}
  * (or given, in tests and embeddings). The runner looks a spec entry's {@code type} up here and
  * knows no type by name. A provider that throws while being asked about itself is listed as
  * unavailable with the error as its reason, so one broken plugin never hides the others.
@@ -28,29 +27,9 @@ public final class StageRegistry {
     /** The providers on the module path (or class path). */
     public static StageRegistry discover() {
         List<DiscoveredStage> found = new ArrayList<>();
-        var it = ServiceLoader.load(StageProvider.class, StageRegistry.class.getClassLoader()).stream().iterator();
-        while (true) {
-            ServiceLoader.Provider<StageProvider> handle;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                handle = it.next();
-            } catch (ServiceConfigurationError e) {
-                found.add(new DiscoveredStage("<broken>", "", Availability.unavailable("provider could not be loaded: "
-                        + e.getMessage()), "?", null));
-                continue;
-            }
-            String module = handle.type().getModule().isNamed() ? handle.type().getModule().getName() : "(class path)";
-            StageProvider p;
-            try {
-                p = handle.get();
-            } catch (ServiceConfigurationError | RuntimeException e) {
-                found.add(new DiscoveredStage(handle.type().getName(), "", Availability.unavailable("provider failed to start: "
-                        + e.getMessage()), module, null));
-                continue;
-            }
-            found.add(describe(p, module));
+        for (Plugins.Discovered<StageProvider> d : Plugins.discover(StageProvider.class, StageRegistry.class.getClassLoader())) {
+            found.add(d.ok() ? describe(d.provider(), d.module())
+                    : new DiscoveredStage(d.type(), "", Availability.unavailable(d.failure()), d.module(), null));
         }
         return new StageRegistry(found);
     }

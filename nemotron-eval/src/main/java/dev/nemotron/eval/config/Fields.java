@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.options.Suggestions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -75,7 +76,7 @@ public final class Fields {
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
             throw new NemotronException(where + ": unknown field '" + unknown.first() + "' (known: "
-                    + String.join(", ", new TreeSet<>(known)) + ")");
+                    + String.join(", ", new TreeSet<>(known)) + ")" + Suggestions.didYouMean(unknown.first(), known));
         }
     }
 

@@ -1,14 +1,17 @@
 package dev.nemotron.eval.data;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.plugin.Plugins;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
-/** The data-source types by name: the built-in {@code jsonl} and those {@code ServiceLoader} finds. */
+/** The data-source types by name: the built-in {@code jsonl} and those {@link Plugins} finds (a failing plugin is logged and skipped). */
 public final class DocSources {
+    private static final Logger LOG = LogManager.getLogger(DocSources.class);
     private final Map<String, DocSourceProvider> byType = new LinkedHashMap<>();
 
     private DocSources(List<DocSourceProvider> providers) {
@@ -21,7 +24,7 @@ public final class DocSources {
     public static DocSources discover() {
         List<DocSourceProvider> all = new ArrayList<>();
         all.add(new JsonlSource());
-        ServiceLoader.load(DocSourceProvider.class).forEach(all::add);
+        all.addAll(Plugins.load(DocSourceProvider.class, Thread.currentThread().getContextClassLoader(), LOG::warn));
         return new DocSources(all);
     }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.io.Utf8Lines;
+import dev.nemotron.api.json.JsonMappers;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -17,8 +19,7 @@ import java.util.zip.GZIPInputStream;
  * per line, blank lines skipped. A bad line is one error naming the file and the line.
  */
 public final class JsonlReader {
-    /** One JSON value per line: '{"a":1} {"b":2}' or '{...}garbage' is an error, not the first object. */
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private JsonlReader() {
     }

@@ -1,15 +1,18 @@
 package dev.nemotron.eval.filter;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.plugin.Plugins;
 import dev.nemotron.eval.config.Fields;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
-/** The filter types by name: the {@link BuiltinFilters} and those {@code ServiceLoader} finds. */
+/** The filter types by name: the {@link BuiltinFilters} and those {@link Plugins} finds (a failing plugin is logged and skipped). */
 public final class AnswerFilters {
+    private static final Logger LOG = LogManager.getLogger(AnswerFilters.class);
     private final Map<String, AnswerFilterProvider> byType = new LinkedHashMap<>();
 
     private AnswerFilters(List<AnswerFilterProvider> providers) {
@@ -21,7 +24,7 @@ public final class AnswerFilters {
     /** Built-ins plus every provider on the module path. */
     public static AnswerFilters discover() {
         List<AnswerFilterProvider> all = new ArrayList<>(BuiltinFilters.all());
-        ServiceLoader.load(AnswerFilterProvider.class).forEach(all::add);
+        all.addAll(Plugins.load(AnswerFilterProvider.class, Thread.currentThread().getContextClassLoader(), LOG::warn));
         return new AnswerFilters(all);
     }
 

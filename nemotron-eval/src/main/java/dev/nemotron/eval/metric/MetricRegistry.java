@@ -1,6 +1,7 @@
 package dev.nemotron.eval.metric;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.plugin.Plugins;
 import dev.nemotron.eval.task.MetricSpec;
 import dev.nemotron.eval.task.OutputType;
 import java.util.ArrayList;
@@ -8,10 +9,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
-/** The metrics by name: the {@link BuiltinMetrics} and those {@code ServiceLoader} finds (first name wins). */
+/** The metrics by name: the {@link BuiltinMetrics} and those {@link Plugins} finds (a failing plugin is logged and skipped) (first name wins). */
 public final class MetricRegistry {
+    private static final Logger LOG = LogManager.getLogger(MetricRegistry.class);
     private final Map<String, MetricProvider> byName = new LinkedHashMap<>();
 
     private MetricRegistry(List<MetricProvider> providers) {
@@ -23,7 +26,7 @@ public final class MetricRegistry {
     /** Built-ins plus every {@link MetricProvider} on the module path. */
     public static MetricRegistry discover() {
         List<MetricProvider> all = new ArrayList<>(BuiltinMetrics.all());
-        ServiceLoader.load(MetricProvider.class).forEach(all::add);
+        all.addAll(Plugins.load(MetricProvider.class, Thread.currentThread().getContextClassLoader(), LOG::warn));
         return new MetricRegistry(all);
     }
 

@@ -3,6 +3,7 @@ package dev.nemotron.eval.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,7 @@ import org.apache.logging.log4j.Logger;
  */
 final class HttpJsonClient implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(HttpJsonClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private final EndpointConfig config;
     private final HttpClient http;

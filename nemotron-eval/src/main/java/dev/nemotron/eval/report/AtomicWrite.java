@@ -1,14 +1,13 @@
 package dev.nemotron.eval.report;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Report files are written whole or not at all: to a temporary file beside them, then moved. */
+/** Report files are written whole or not at all ({@link AtomicFiles}), their directory created first. */
 final class AtomicWrite {
     private AtomicWrite() {
     }
@@ -20,25 +19,12 @@ final class AtomicWrite {
 
     static void atomically(Path file, Writer writer) {
         Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
         try {
             if (abs.getParent() != null) {
                 Files.createDirectories(abs.getParent());
             }
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writer.write(out);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.writeStream(abs, writer::write);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // already failing
-            }
             throw new NemotronException(file + ": cannot write: " + e.getMessage(), e);
         }
     }

@@ -1,10 +1,9 @@
 package dev.nemotron.eval.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.eval.run.MetricValue;
 import dev.nemotron.eval.run.RunOptions;
 import dev.nemotron.eval.run.TaskResult;
@@ -32,7 +31,7 @@ import java.util.Map;
 public final class ResultsJson {
     /** The file name in the output directory. */
     public static final String FILE = "results.json";
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper JSON = JsonMappers.pretty();
 
     private ResultsJson() {
     }

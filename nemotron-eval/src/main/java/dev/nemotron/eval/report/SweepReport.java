@@ -1,11 +1,10 @@
 package dev.nemotron.eval.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.eval.run.BudgetSweep;
 import dev.nemotron.eval.run.TaskResult;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,7 @@ public final class SweepReport {
     public static final String JSON_FILE = "budget_sweep.json";
     public static final String MD_FILE = "budget_sweep.md";
     public static final String PNG_FILE = "budget_sweep.png";
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper JSON = JsonMappers.pretty();
 
     private SweepReport() {
     }

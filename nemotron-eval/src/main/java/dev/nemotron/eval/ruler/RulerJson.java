@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +17,7 @@ import java.util.Map;
  * haystack_units, needles [{text, depth, unit, units, char_offset, token_offset}], details}.
  */
 final class RulerJson {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper MAPPER = JsonMappers.json();
 
     private RulerJson() {
     }

@@ -46,7 +46,7 @@ class MathRewardProviderTest {
     @Test
     void badOptionsNameTheOption() {
         assertThatThrownBy(() -> provider.create(Map.of("tolerence", "0.1"))).isInstanceOf(NemotronException.class)
-                .hasMessage("reward 'math': unknown option(s) tolerence (known: percent_as_fraction, tolerance)");
+                .hasMessage("reward 'math': unknown option(s) tolerence (known: percent_as_fraction, tolerance); did you mean 'tolerance'?");
         assertThatThrownBy(() -> provider.create(Map.of("tolerance", "2"))).isInstanceOf(NemotronException.class)
                 .hasMessage("reward 'math': option tolerance: must be in [0, 1), got 2.0");
         assertThatThrownBy(() -> provider.create(Map.of("percent_as_fraction", "maybe")))

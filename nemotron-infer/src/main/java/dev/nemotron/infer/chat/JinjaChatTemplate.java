@@ -1,8 +1,8 @@
 package dev.nemotron.infer.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.infer.chat.jinja.JinjaTemplate;
 
 import java.io.IOException;
@@ -51,7 +51,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     /** Reads {@code tokenizer_config.json}. */
     public static JinjaChatTemplate fromTokenizerConfig(Path file) {
         try {
-            return fromTokenizerConfig(new ObjectMapper().readTree(file.toFile()));
+            return fromTokenizerConfig(JsonMappers.json().readTree(file.toFile()));
         } catch (IOException e) {
             throw new NemotronException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -1,9 +1,9 @@
 package dev.nemotron.infer.stage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.pipeline.Stage;
 import dev.nemotron.api.pipeline.StageContext;
 import dev.nemotron.api.pipeline.StageResult;
@@ -39,7 +39,7 @@ import java.util.OptionalInt;
  */
 final class GenerateStage implements Stage {
     static final String FILE = "generations.jsonl";
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     /** The checked parameters. */
     record Settings(List<String> prompts, boolean chat, SamplingParams sampling, OptionalInt maxThinkingTokens, int thinkingGrace,

@@ -3,7 +3,7 @@ package dev.nemotron.infer.tokenizer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.infer.tokenizer.decoder.Decoders;
 import dev.nemotron.infer.tokenizer.json.JsonAt;
 import dev.nemotron.infer.tokenizer.model.Models;
@@ -20,9 +20,7 @@ import java.util.List;
 
 /** Reads a {@code tokenizer.json} into a {@link Tokenizer}, component by component. */
 final class TokenizerLoader {
-    /** One JSON value per file: '{...} garbage' is an error, not a tokenizer. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private TokenizerLoader() {
     }

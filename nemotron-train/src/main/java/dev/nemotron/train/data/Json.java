@@ -1,10 +1,8 @@
 package dev.nemotron.train.data;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.train.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,12 +13,7 @@ import java.nio.file.Path;
 
 /** JSON of the data pipeline (snake_case) and atomic file writes (temp file + rename). */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // one JSON value per file / per JSONL line: '{"text":"a"} {"text":"b"}' or '{...}garbage' is an error
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectMapper MAPPER = JsonMappers.snakeCaseBinding();
 
     private Json() {
     }

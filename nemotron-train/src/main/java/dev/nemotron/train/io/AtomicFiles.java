@@ -2,8 +2,6 @@ package dev.nemotron.train.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,19 +9,19 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes that a crash never leaves half-done: a temporary sibling first, then a rename into place.
- * Used for checkpoints, run records, metrics rewrites and summaries.
+ * Writes that a crash never leaves half-done, for checkpoints, run records, metrics rewrites and
+ * summaries: single files through the SDK's one atomic-write helper
+ * ({@link dev.nemotron.api.io.AtomicFiles}), and whole directories filled in a staging sibling,
+ * then renamed into place.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code text} (UTF-8) to {@code file} through {@code .NAME.tmp} and a rename. */
+    /** Writes {@code text} (UTF-8) to {@code file} whole or not at all. */
     public static void writeString(Path file, String text) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            move(tmp, file);
+            dev.nemotron.api.io.AtomicFiles.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -31,11 +29,7 @@ public final class AtomicFiles {
 
     /** Renames {@code from} to {@code to}, replacing it; atomically where the file system can. */
     public static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        dev.nemotron.api.io.AtomicFiles.move(from, to);
     }
 
     /** A fresh, empty temporary sibling directory {@code .NAME.tmp} of {@code dir} to fill before {@link #publishDirectory}. */

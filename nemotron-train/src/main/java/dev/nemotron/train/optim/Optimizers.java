@@ -5,15 +5,15 @@ import dev.nemotron.api.backend.Availability;
 import dev.nemotron.api.optim.Optimizer;
 import dev.nemotron.api.optim.OptimizerConfig;
 import dev.nemotron.api.optim.OptimizerProvider;
+import dev.nemotron.api.plugin.Plugins;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
- * Finds {@link OptimizerProvider}s with {@link ServiceLoader} ({@code "adamw"} from this module,
+ * Finds {@link OptimizerProvider}s with {@link Plugins} ({@code "adamw"} from this module,
  * others from plugins) and creates optimizers by name. A provider that throws while being asked
  * about itself is listed as unavailable with the error as its reason, so one broken plugin never
  * hides the others.
@@ -30,38 +30,19 @@ public final class Optimizers {
     /** Every provider {@code loader} finds, sorted by name (for plugin layers and tests). */
     public static List<DiscoveredOptimizer> discover(ServiceLoader<OptimizerProvider> loader) {
         List<DiscoveredOptimizer> found = new ArrayList<>();
-        var it = loader.stream().iterator();
-        while (true) {
-            ServiceLoader.Provider<OptimizerProvider> handle;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                handle = it.next();
-            } catch (ServiceConfigurationError e) {
-                found.add(new DiscoveredOptimizer("<broken>", "",
-                        Availability.unavailable("provider could not be loaded: " + e.getMessage()), "?", null));
-                continue;
-            }
-            found.add(describe(handle));
+        for (Plugins.Discovered<OptimizerProvider> d : Plugins.discover(loader)) {
+            found.add(d.ok() ? describe(d.provider(), d.module())
+                    : new DiscoveredOptimizer(d.type(), "", Availability.unavailable(d.failure()), d.module(), null));
         }
         found.sort(Comparator.comparing(DiscoveredOptimizer::name));
         return found;
     }
 
-    private static DiscoveredOptimizer describe(ServiceLoader.Provider<OptimizerProvider> handle) {
-        String module = handle.type().getModule().isNamed() ? handle.type().getModule().getName() : "(class path)";
-        OptimizerProvider p;
-        try {
-            p = handle.get();
-        } catch (ServiceConfigurationError | RuntimeException e) {
-            return new DiscoveredOptimizer(handle.type().getName(), "",
-                    Availability.unavailable("provider failed to start: " + e.getMessage()), module, null);
-        }
+    private static DiscoveredOptimizer describe(OptimizerProvider p, String module) {
         try {
             return new DiscoveredOptimizer(p.name(), p.description(), p.availability(), module, p);
         } catch (RuntimeException e) {
-            return new DiscoveredOptimizer(handle.type().getName(), "",
+            return new DiscoveredOptimizer(p.getClass().getName(), "",
                     Availability.unavailable("provider failed to report availability: " + e), module, null);
         }
     }

@@ -3,6 +3,7 @@ package dev.nemotron.train.pretrain;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.optim.LrSchedule;
 import dev.nemotron.api.optim.Optimizer;
 import dev.nemotron.api.optim.OptimizerConfig;
@@ -54,7 +55,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class PretrainJob {
     private static final Logger LOG = LogManager.getLogger(PretrainJob.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private final PretrainSpec spec;
 

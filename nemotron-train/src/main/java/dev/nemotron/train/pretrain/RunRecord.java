@@ -3,6 +3,7 @@ package dev.nemotron.train.pretrain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.train.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import org.apache.logging.log4j.Logger;
  */
 final class RunRecord {
     private static final Logger LOG = LogManager.getLogger(RunRecord.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.json();
     static final String FILE = "run.json";
 
     private RunRecord() {

@@ -2,6 +2,7 @@ package dev.nemotron.train.pretrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.options.Suggestions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,7 +37,8 @@ final class SpecReader {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw new NemotronException(source + ": unknown field '" + f + "'; known fields: " + String.join(", ", new TreeSet<>(known)));
+                throw new NemotronException(source + ": unknown field '" + f + "'; known fields: " + String.join(", ", new TreeSet<>(known))
+                        + Suggestions.didYouMean(f, known));
             }
         }
     }

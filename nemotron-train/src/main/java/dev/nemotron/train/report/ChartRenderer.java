@@ -1,15 +1,14 @@
 package dev.nemotron.train.report;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.ChartUtils;
@@ -119,28 +118,15 @@ final class ChartRenderer {
         return m;
     }
 
-    /** Writes the chart as a PNG atomically (a hidden temp file next to it, then a rename). */
+    /** Writes the chart as a PNG atomically ({@link AtomicFiles}). */
     static void writePng(JFreeChart chart, Path png, int width, int height) {
         Path abs = png.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
         try {
             if (abs.getParent() != null) {
                 Files.createDirectories(abs.getParent());
             }
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                ChartUtils.writeChartAsPNG(out, chart, width, height);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.writeStream(abs, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // already failing
-            }
             throw new NemotronException(png + ": cannot write the chart: " + e.getMessage(), e);
         }
     }

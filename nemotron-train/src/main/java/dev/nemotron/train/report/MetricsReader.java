@@ -1,10 +1,9 @@
 package dev.nemotron.train.report;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,7 @@ import java.util.TreeMap;
 /** Parses {@code metrics.jsonl} into {@link RunMetrics}; every error names the file and line. */
 final class MetricsReader {
     /** Jackson writes NaN as the string "NaN" by default; a hand-written log may use the bare token. */
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private MetricsReader() {
     }

@@ -2,6 +2,7 @@ package dev.nemotron.train.stage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.pipeline.Stage;
 import dev.nemotron.api.pipeline.StageContext;
 import dev.nemotron.api.pipeline.StageParams;
@@ -20,7 +21,7 @@ import java.util.Map;
  * continues the input model; an interrupted attempt resumes from its latest checkpoint.
  */
 final class PretrainStage implements Stage {
-    private static final ObjectMapper TREES = new ObjectMapper();
+    private static final ObjectMapper TREES = JsonMappers.json();
 
     private final StageParams params;
     private final Map<String, Object> defaults;

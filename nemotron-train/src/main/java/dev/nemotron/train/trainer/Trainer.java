@@ -2,6 +2,7 @@ package dev.nemotron.train.trainer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.optim.LrSchedule;
 import dev.nemotron.api.optim.Optimizer;
 import dev.nemotron.api.optim.Parameter;
@@ -37,7 +38,7 @@ import java.util.function.Consumer;
  * position, so the continuation is bit-identical to an uninterrupted run.
  */
 public final class Trainer {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private final TrainableModel model;
     private final Optimizer optimizer;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.optim.OptimizerState;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
@@ -33,7 +34,7 @@ import java.util.Map;
  * half-written checkpoint under the real name. Resuming from it continues bit-identically.
  */
 public final class TrainingCheckpoint {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private TrainingCheckpoint() {
     }

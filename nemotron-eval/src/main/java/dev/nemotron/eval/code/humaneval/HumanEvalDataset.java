@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.io.Utf8Lines;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.eval.code.lang.CodeLanguage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,8 +27,7 @@ public final class HumanEvalDataset {
     /** The bundled HumanEval-X Java resource. */
     public static final String JAVA_RESOURCE = "humaneval_java.jsonl.gz";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     private HumanEvalDataset() {
     }

@@ -1,10 +1,10 @@
 package dev.nemotron.eval.code.lang;
 
+import dev.nemotron.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -115,7 +115,7 @@ final class JavacAotCache {
                 return Optional.empty();
             }
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.move(tmp, cache);
             return Optional.of(cache);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

@@ -1,16 +1,16 @@
 package dev.nemotron.train.data.synth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.io.AtomicFiles;
+import dev.nemotron.api.json.JsonMappers;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * renamed into place.
  */
 public final class ReasoningJsonl {
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMappers.json();
     /** Separates the thinking-mode stream from the problem stream of the same seed. */
     private static final long MODE_STREAM = 0x5DEECE66DL;
 
@@ -54,35 +54,26 @@ public final class ReasoningJsonl {
         }
         SplittableRandom modes = new SplittableRandom(seed ^ MODE_STREAM);
         Path abs = out.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
-        long thinking = 0;
+        long[] thinking = {0};
         try {
             if (abs.getParent() != null) {
                 Files.createDirectories(abs.getParent());
             }
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            AtomicFiles.writeStream(abs, stream -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
                 for (long i = 0; i < count; i++) {
                     ReasoningSample s = samples.get();
                     boolean think = noThinkFraction == 0 || modes.nextDouble() >= noThinkFraction;
-                    thinking += think ? 1 : 0;
+                    thinking[0] += think ? 1 : 0;
                     w.write(JSON.writeValueAsString(record(s, think, renderer)));
                     w.write('\n');
                 }
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+                w.flush();
+            });
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // already failing
-            }
             throw new NemotronException(out + ": cannot write: " + e.getMessage(), e);
         }
-        return new Summary(count, thinking, count - thinking);
+        return new Summary(count, thinking[0], count - thinking[0]);
     }
 
     /** One line's object. */

@@ -1,4 +1,4 @@
-package dev.nemotron.api.pipeline;
+package dev.nemotron.api.options;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code BigDecimal}), {@code List} of values, {@code Map} from strings to values. Copies are
  * immutable and keep the order of map entries.
  */
-final class JsonValues {
+public final class JsonValues {
     private static final int MAX_DESCRIPTION = 80;
 
     private JsonValues() {
@@ -29,7 +29,7 @@ final class JsonValues {
      *              {@code summary value 'loss' is a java.lang.Object; use ...}
      * @throws IllegalArgumentException for a key that is not a string or a value that is not JSON
      */
-    static Map<String, Object> copyMap(Map<?, ?> map, String label) {
+    public static Map<String, Object> copyMap(Map<?, ?> map, String label) {
         return copyMap(map, label, "");
     }
 
@@ -79,7 +79,7 @@ final class JsonValues {
      * The value as a person reads it in an error message: strings quoted as in JSON, lists and
      * maps in brackets, cut at 80 characters.
      */
-    static String describe(Object value) {
+    public static String describe(Object value) {
         String s = render(value);
         return s.length() <= MAX_DESCRIPTION ? s : s.substring(0, MAX_DESCRIPTION - 3) + "...";
     }
