@@ -1,13 +1,15 @@
 package dev.nemotron.infer.engine;
 
-import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
 import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,16 +56,14 @@ public final class DeviceModels {
         return execution.load(spec(c, DeviceWeights.random(seed), options));
     }
 
+    /**
+     * The spec of {@code c}: each layer's sizes as its factory read them; a backend that cannot run
+     * a layer type says so when it loads the model.
+     */
     private static DeviceModelSpec spec(NemotronHConfig c, DeviceWeights weights, Options o) {
-        for (int i = 0; i < c.pattern().length(); i++) {
-            char symbol = c.pattern().charAt(i);
-            if (symbol != 'M' && symbol != '*' && symbol != '-') {
-                throw new NemotronException(c.source() + ": layer " + i + " is of type '" + symbol
-                        + "', which device backends do not run (they run M, * and - layers)");
-            }
-        }
+        List<LayerDims> layers = ModelGraph.of(c, MixerRegistry.discover()).layerDims();
         DType compute = o.computeType() != null ? o.computeType() : computeTypeFor(c.dtype());
-        return new DeviceModelSpec(c.view(), c.pattern(), weights, compute, o.maxSequences(), o.maxSequenceLength(),
+        return new DeviceModelSpec(c.view(), c.pattern(), layers, weights, compute, o.maxSequences(), o.maxSequenceLength(),
                 o.maxPrefillTokens());
     }
 }

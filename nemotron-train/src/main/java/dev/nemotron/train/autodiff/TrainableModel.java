@@ -55,8 +55,6 @@ public final class TrainableModel {
     private final LmHead lmHead;
     /** Every linear layer by weight name, in model order (lm_head last). */
     private final Map<String, LinearLayer> linear = new LinkedHashMap<>();
-    /** The trainable form of every layer type, found once. */
-    private static final TrainableMixers TRAINABLE = TrainableMixers.discover();
     private PrecisionPolicy policy;
 
     public TrainableModel(ModelGraph graph, Parameters params) {
@@ -65,10 +63,11 @@ public final class TrainableModel {
         double eps = graph.config().normEpsilon();
         String b = ModelGraph.BACKBONE;
         this.embedding = new Embedding(params, b + "embeddings.weight");
+        TrainableMixers trainable = TrainableMixers.discover();
         for (LayerPlan layer : graph.layers()) {
             String prefix = b + "layers." + layer.index() + ".";
             norms.add(new RmsNorm(params, prefix + "norm.weight", eps));
-            mixers.add(TRAINABLE.create(layer, params));
+            mixers.add(trainable.create(layer, params));
         }
         this.normF = new RmsNorm(params, b + "norm_f.weight", eps);
         this.lmHead = new LmHead(params, graph.config().tieWordEmbeddings() ? b + "embeddings.weight" : "lm_head.weight");
