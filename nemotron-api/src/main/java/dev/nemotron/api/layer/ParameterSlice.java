@@ -1,5 +1,6 @@
 package dev.nemotron.api.layer;
 
+import dev.nemotron.api.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -68,25 +69,48 @@ public record ParameterSlice(String name, long[] oldShape, int[][] kept) {
 
     /** For each element of the new tensor (row-major), its flat index in the original. */
     public long[] sourceIndices() {
+        long[] out = new long[Math.toIntExact(Tensor.numel(newShape()))];
+        forEachSource((i, src) -> out[i] = src);
+        return out;
+    }
+
+    /** The sliced values of {@code values} (the original tensor, row-major). */
+    public double[] apply(double[] values) {
+        checkLength(values.length);
+        double[] out = new double[Math.toIntExact(Tensor.numel(newShape()))];
+        forEachSource((i, src) -> out[i] = values[(int) src]);
+        return out;
+    }
+
+    /** The sliced values of {@code values} (the original tensor, row-major). */
+    public float[] apply(float[] values) {
+        checkLength(values.length);
+        float[] out = new float[Math.toIntExact(Tensor.numel(newShape()))];
+        forEachSource((i, src) -> out[i] = values[(int) src]);
+        return out;
+    }
+
+    private interface Visitor {
+        void element(int index, long source);
+    }
+
+    /** Visits every element of the new tensor in row-major order with its flat index in the original. */
+    private void forEachSource(Visitor v) {
         long[] shape = newShape();
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
+        long n = Tensor.numel(shape);
         long[] strides = new long[oldShape.length];
         long stride = 1;
         for (int a = oldShape.length - 1; a >= 0; a--) {
             strides[a] = stride;
             stride *= oldShape[a];
         }
-        long[] out = new long[Math.toIntExact(n)];
         int[] pos = new int[shape.length];
-        for (int i = 0; i < out.length; i++) {
+        for (int i = 0; i < n; i++) {
             long src = 0;
             for (int a = 0; a < shape.length; a++) {
                 src += (kept[a] == null ? pos[a] : kept[a][pos[a]]) * strides[a];
             }
-            out[i] = src;
+            v.element(i, src);
             for (int a = shape.length - 1; a >= 0; a--) {
                 if (++pos[a] < shape[a]) {
                     break;
@@ -94,37 +118,10 @@ public record ParameterSlice(String name, long[] oldShape, int[][] kept) {
                 pos[a] = 0;
             }
         }
-        return out;
-    }
-
-    /** The sliced values of {@code values} (the original tensor, row-major). */
-    public double[] apply(double[] values) {
-        checkLength(values.length);
-        long[] src = sourceIndices();
-        double[] out = new double[src.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values[(int) src[i]];
-        }
-        return out;
-    }
-
-    /** The sliced values of {@code values} (the original tensor, row-major). */
-    public float[] apply(float[] values) {
-        checkLength(values.length);
-        long[] src = sourceIndices();
-        float[] out = new float[src.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values[(int) src[i]];
-        }
-        return out;
     }
 
     private void checkLength(int length) {
-        long n = 1;
-        for (long d : oldShape) {
-            n *= d;
-        }
-        if (n != length) {
+        if (Tensor.numel(oldShape) != length) {
             throw new IllegalArgumentException(name + ": " + length + " values for shape " + Arrays.toString(oldShape));
         }
     }
