@@ -76,7 +76,7 @@ public final class ModelGraph {
                 new ParameterSpec("norm_f.weight", new long[] {d}, "hidden_size")));
         if (!config.tieWordEmbeddings()) {
             all.add(new NamedParameter("lm_head.weight",
-                    new ParameterSpec("lm_head.weight", new long[] {v, d}, "vocab_size, hidden_size")));
+                    ParameterSpec.linear("lm_head.weight", v, d, "vocab_size, hidden_size")));
         }
         return all;
     }

@@ -68,10 +68,10 @@ public final class AttentionMixerFactory implements MixerFactory {
         String qFrom = "num_attention_heads*head_dim, hidden_size";
         String kvFrom = "num_key_value_heads*head_dim, hidden_size";
         List<ParameterSpec> p = new ArrayList<>();
-        p.add(new ParameterSpec("q_proj.weight", new long[] {q, a.hidden()}, qFrom));
-        p.add(new ParameterSpec("k_proj.weight", new long[] {kv, a.hidden()}, kvFrom));
-        p.add(new ParameterSpec("v_proj.weight", new long[] {kv, a.hidden()}, kvFrom));
-        p.add(new ParameterSpec("o_proj.weight", new long[] {a.hidden(), q}, "hidden_size, num_attention_heads*head_dim"));
+        p.add(ParameterSpec.linear("q_proj.weight", q, a.hidden(), qFrom));
+        p.add(ParameterSpec.linear("k_proj.weight", kv, a.hidden(), kvFrom));
+        p.add(ParameterSpec.linear("v_proj.weight", kv, a.hidden(), kvFrom));
+        p.add(ParameterSpec.linear("o_proj.weight", a.hidden(), q, "hidden_size, num_attention_heads*head_dim"));
         // HF's NemotronH (transformers 5.x) creates no attention biases whatever attention_bias
         // says; other exports may have them: used when present.
         p.add(new ParameterSpec("q_proj.bias", new long[] {q}, qFrom, true));

@@ -76,7 +76,7 @@ public final class Mamba2MixerFactory implements MixerFactory {
 
     static List<ParameterSpec> parameters(Mamba2Dims m) {
         List<ParameterSpec> p = new ArrayList<>();
-        p.add(new ParameterSpec("in_proj.weight", new long[] {m.projSize(), m.hidden()}, IN));
+        p.add(ParameterSpec.linear("in_proj.weight", m.projSize(), m.hidden(), IN));
         if (m.projBias()) {
             p.add(new ParameterSpec("in_proj.bias", new long[] {m.projSize()}, IN + ", use_bias"));
         }
@@ -89,7 +89,7 @@ public final class Mamba2MixerFactory implements MixerFactory {
         p.add(new ParameterSpec("A_log", new long[] {m.heads()}, "mamba_num_heads"));
         p.add(new ParameterSpec("D", new long[] {m.heads()}, "mamba_num_heads"));
         p.add(new ParameterSpec("norm.weight", new long[] {m.inner()}, "mamba_num_heads*mamba_head_dim"));
-        p.add(new ParameterSpec("out_proj.weight", new long[] {m.hidden(), m.inner()},
+        p.add(ParameterSpec.linear("out_proj.weight", m.hidden(), m.inner(),
                 "hidden_size, mamba_num_heads*mamba_head_dim"));
         if (m.projBias()) {
             p.add(new ParameterSpec("out_proj.bias", new long[] {m.hidden()}, "hidden_size, use_bias"));

@@ -59,8 +59,8 @@ public final class MlpMixerFactory implements MixerFactory {
         long d = m.hidden();
         long f = m.intermediate();
         List<ParameterSpec> p = new ArrayList<>();
-        p.add(new ParameterSpec("up_proj.weight", new long[] {f, d}, "intermediate_size, hidden_size"));
-        p.add(new ParameterSpec("down_proj.weight", new long[] {d, f}, "hidden_size, intermediate_size"));
+        p.add(ParameterSpec.linear("up_proj.weight", f, d, "intermediate_size, hidden_size"));
+        p.add(ParameterSpec.linear("down_proj.weight", d, f, "hidden_size, intermediate_size"));
         if (m.bias()) {
             p.add(new ParameterSpec("up_proj.bias", new long[] {f}, "intermediate_size, mlp_bias"));
             p.add(new ParameterSpec("down_proj.bias", new long[] {d}, "hidden_size, mlp_bias"));
