@@ -5,8 +5,9 @@
  * can be written against it without pulling in the rest of the SDK. Implementations are found
  * with {@link java.util.ServiceLoader}:
  * <ul>
- *   <li>{@link dev.nemotron.api.backend.BackendProvider}: tensor kernels (matmul, norms, causal
- *       conv, Mamba-2 scans, attention, activations);</li>
+ *   <li>{@link dev.nemotron.api.backend.BackendProvider}: an execution engine with up to three
+ *       facets: tensor kernels (matmul, norms, causal conv, Mamba-2 scans, attention,
+ *       activations), whole-model execution of a model artifact, training execution;</li>
  *   <li>{@link dev.nemotron.api.layer.MixerFactory}: the layer built for one symbol of the hybrid
  *       pattern ({@code M} Mamba-2, {@code *} attention, {@code -} MLP, ...);</li>
  *   <li>{@link dev.nemotron.api.optim.OptimizerProvider}: an optimizer (AdamW, or a plugin's),

@@ -16,6 +16,8 @@ class BackendsCommandTest {
         JsonNode java = byName(arr, "java");
         assertThat(java.get("available").asBoolean()).isTrue();
         assertThat(java.get("reason").asText()).contains("cores");
+        assertThat(java.get("capabilities").toString()).contains("KERNELS").contains("CPU")
+                .doesNotContain("MODEL_EXECUTION").doesNotContain("TRAINING_EXECUTION");
         assertThat(arr.findValuesAsText("name")).contains("java-reference");
     }
 
@@ -29,7 +31,7 @@ class BackendsCommandTest {
         assertThat(cuda.get("reason").asText()).contains("libnemotron_cuda.so not found").contains("nemotron.cuda.library");
         assertThat(cuda.get("module").asText()).isEqualTo("dev.nemotron.backend.cuda");
         assertThat(cuda.findValuesAsText("capabilities").toString()).isNotNull();
-        assertThat(cuda.get("capabilities").toString()).contains("GPU").contains("WHOLE_MODEL");
+        assertThat(cuda.get("capabilities").toString()).contains("GPU").contains("KERNELS").contains("MODEL_EXECUTION");
 
         CliRun table = CliRun.of("backends");
         assertThat(table.exitCode()).isZero();

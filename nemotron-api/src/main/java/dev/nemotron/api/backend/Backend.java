@@ -4,36 +4,43 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Tensor kernels of one execution engine, grouped by layer family.
+ * One execution engine, offering up to three facets, each optional and queried, never assumed:
+ * <ul>
+ *   <li>{@link #kernels()}: tensor kernels (matmul, norms, causal conv, Mamba-2 scans, attention
+ *       with a KV cache, activations) the SDK's own model runs on, layer by layer, on the host;</li>
+ *   <li>{@link #modelExecution()}: whole-model execution of a {@link ModelArtifact} for inference
+ *       (weights and caches stay on the device; only token ids and logits cross);</li>
+ *   <li>{@link #trainingExecution()}: training steps on the device (forward with saved state,
+ *       backward, optimizer step).</li>
+ * </ul>
+ * The pure-Java backend offers kernels; the CUDA backend kernels and model execution; an ONNX
+ * Runtime backend would offer model execution only. No backend offers training execution yet.
+ * Which facet a model runs on is decided in one place
+ * ({@code dev.nemotron.infer.engine.ModelRuns}), not by each caller.
  *
- * <p>Activations are dense row-major {@code float[]} arrays; weights are
- * {@link dev.nemotron.api.tensor.Tensor}s, typically slices of a memory-mapped checkpoint in F32,
- * BF16 or F16 (see {@link #capabilities()}). Kernels write into arrays the caller allocates, so a
- * layer can reuse its buffers from one call to the next; an array may be longer than the shape
- * needs (a KV cache with spare capacity), and only its leading elements are read or written. A backend is thread-safe: kernels may be
- * called from several threads, and a kernel may itself use several threads.
+ * <p>A backend is thread-safe. The facets a backend offers match the {@link Capability#KERNELS},
+ * {@link Capability#MODEL_EXECUTION} and {@link Capability#TRAINING_EXECUTION} its provider
+ * declares, so they can be listed before a backend is created.
  */
 public interface Backend extends AutoCloseable {
     /** The name of the provider that created this backend. */
     String name();
 
+    /** What the backend can do, as its provider declares it ({@link BackendProvider#capabilities()}). */
     Set<Capability> capabilities();
 
-    LinearKernels linear();
+    /** The tensor kernels, when the backend offers them; the default offers none. */
+    default Optional<Kernels> kernels() {
+        return Optional.empty();
+    }
 
-    NormKernels norms();
-
-    MambaKernels mamba();
-
-    AttentionKernels attention();
-
-    ActivationKernels activations();
-
-    /**
-     * Whole-model execution on a device (weights and caches stay there), when the backend offers
-     * it; callers then prefer it over running the model kernel by kernel.
-     */
+    /** Whole-model execution of model artifacts, when the backend offers it; the default offers none. */
     default Optional<ModelExecution> modelExecution() {
+        return Optional.empty();
+    }
+
+    /** Training execution on the device, when the backend offers it; the default (and every backend so far) offers none. */
+    default Optional<TrainingExecution> trainingExecution() {
         return Optional.empty();
     }
 

@@ -22,7 +22,7 @@ public interface BackendProvider {
     /** Whether the backend can run here, with a reason in either case. */
     Availability availability();
 
-    /** What the backend can do once created. */
+    /** What the backend can do once created: its facets, the weight dtypes its kernels read, its device. */
     Set<Capability> capabilities();
 
     /**

@@ -1,23 +1,24 @@
 package dev.nemotron.api.backend;
 
-/** Things a backend may or may not do; query them, never assume them. */
+/**
+ * What a backend can do, as its {@link BackendProvider} declares it before the backend is created
+ * (so {@code nemotron backends} can list it); query them, never assume them.
+ */
 public enum Capability {
-    /** Forward kernels for inference. */
-    INFERENCE,
-    /** Backward kernels for training. */
-    TRAINING,
-    /** Reads weights stored as F32. */
+    /** Offers {@link Backend#kernels()}. */
+    KERNELS,
+    /** Offers {@link Backend#modelExecution()}. */
+    MODEL_EXECUTION,
+    /** Offers {@link Backend#trainingExecution()}. */
+    TRAINING_EXECUTION,
+    /** Its kernels read weights stored as F32. */
     WEIGHTS_F32,
-    /** Reads weights stored as BF16. */
+    /** Its kernels read weights stored as BF16. */
     WEIGHTS_BF16,
-    /** Reads weights stored as F16. */
+    /** Its kernels read weights stored as F16. */
     WEIGHTS_F16,
-    /** FP8 E4M3 GEMMs. */
-    FP8_E4M3,
     /** Runs on the CPU. */
     CPU,
     /** Runs on a GPU. */
-    GPU,
-    /** Executes whole exported models rather than single kernels (e.g. ONNX Runtime). */
-    WHOLE_MODEL
+    GPU
 }

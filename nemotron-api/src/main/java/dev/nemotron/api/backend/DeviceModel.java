@@ -1,10 +1,11 @@
 package dev.nemotron.api.backend;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A model whose weights and caches live on a device. Used from one thread at a time. Logits are
- * float32, row-major {@code [rows, vocabSize()]}.
+ * A model opened by a {@link ModelExecution}: its weights and caches live on a device. Used from
+ * one thread at a time. Logits are float32, row-major {@code [rows, vocabSize()]}.
  */
 public interface DeviceModel extends AutoCloseable {
     int vocabSize();
@@ -25,11 +26,10 @@ public interface DeviceModel extends AutoCloseable {
     /** One token per (distinct) sequence, decoded together; logits {@code [sequences, vocab]}. */
     float[] decode(List<DeviceSequence> sequences, int[] tokens);
 
-    /**
-     * As {@link #decode}, then samples each row's next token on the device (temperature
-     * {@code <= 0} is greedy; {@code topP} in (0, 1]); only the tokens come back.
-     */
-    int[] decodeSampled(List<DeviceSequence> sequences, int[] tokens, float temperature, float topP, long seed);
+    /** Sampling on the device, when this model offers it; the default offers none. */
+    default Optional<OnDeviceSampling> sampling() {
+        return Optional.empty();
+    }
 
     /** Device bytes of the weights. */
     long weightBytes();

@@ -1,17 +1,22 @@
 package dev.nemotron.api.backend;
 
 /**
- * Whole-model execution offered by a device backend ({@link Backend#modelExecution()}): the
- * weights live on the device, and prefill/decode run there as a whole, so that only token ids and
- * logits (or sampled tokens) cross to the host.
+ * The whole-model execution facet of a backend ({@link Backend#modelExecution()}): it opens a
+ * {@link ModelArtifact} on its device, where weights and caches then live, and runs prefill and
+ * decode there as a whole, so that only token ids and logits (or sampled tokens, where the opened
+ * model {@linkplain DeviceModel#sampling() samples on the device}) cross to the host.
  */
 public interface ModelExecution {
+    /** Whether {@link #open} runs artifacts of {@code kind} (e.g. {@link ModelArtifact.HfModel}). */
+    boolean opens(Class<? extends ModelArtifact> kind);
+
     /**
-     * Creates the model on the device: uploads its weights (or generates random ones) and
-     * allocates the caches of {@link DeviceModelSpec#maxSequences()} sequences.
+     * Opens the model on the device: uploads its weights (or generates random ones) and allocates
+     * the caches of the session's sequences.
      *
-     * @throws dev.nemotron.api.NemotronException when the spec does not fit the device or a weight
-     *     is missing or has the wrong shape, with the reason
+     * @throws dev.nemotron.api.NemotronException when the artifact is of a kind this execution does
+     *     not open ({@link #opens}), does not fit the device, or a weight is missing or has the
+     *     wrong shape, with the reason
      */
-    DeviceModel load(DeviceModelSpec spec);
+    DeviceModel open(ModelArtifact artifact);
 }

@@ -1,7 +1,7 @@
 package dev.nemotron.api.layer;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.api.tensor.DType;
 import java.util.List;
@@ -59,9 +59,10 @@ public interface MixerFactory {
     CacheFootprint cacheFootprint(LayerContext layer, long context, int batch, DType modelDtype);
 
     /**
-     * Binds the layer to its weights (already checked against {@link #parameters}) and a backend.
+     * Binds the layer to its weights (already checked against {@link #parameters}) and the kernels
+     * of a backend ({@link dev.nemotron.api.backend.Backend#kernels()}).
      */
-    Mixer create(LayerContext layer, WeightSource weights, Backend backend);
+    Mixer create(LayerContext layer, WeightSource weights, Kernels kernels);
 
     /**
      * The narrower layer that keeps {@code keep}'s hidden channels and units: its sizes, its config

@@ -2,11 +2,12 @@ package dev.nemotron.arch.model;
 
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
-import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.config.NemotronHConfig;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.safetensors.Checkpoint;
@@ -16,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Nemotron-H hybrid model bound to its weights (used in place from the mapped checkpoint) and a
- * backend.
+ * A Nemotron-H hybrid model bound to its weights (used in place from the mapped checkpoint) and the
+ * kernels of a backend ({@link Backend#kernels()}), run layer by layer on the host.
  *
  * <pre>
  * ids [L] -> logits [L, V]
@@ -31,6 +32,7 @@ public final class HybridModel implements AutoCloseable {
     private final ModelGraph graph;
     private final Checkpoint checkpoint;
     private final Backend backend;
+    private final Kernels kernels;
     private final Tensor embeddings;
     private final List<Tensor> norms;
     private final List<Mixer> mixers;
@@ -41,6 +43,8 @@ public final class HybridModel implements AutoCloseable {
         this.graph = graph;
         this.checkpoint = checkpoint;
         this.backend = backend;
+        this.kernels = backend.kernels().orElseThrow(() -> new NemotronException("backend '" + backend.name()
+                + "' offers no kernels to run the model layer by layer (it runs whole models only)"));
         String prefix = WeightCheck.backbonePrefix(checkpoint);
         WeightCheck.check(graph, checkpoint, prefix, backend);
         this.embeddings = checkpoint.require(prefix + "embeddings.weight");
@@ -52,20 +56,29 @@ public final class HybridModel implements AutoCloseable {
             String layerPrefix = prefix + "layers." + layer.index() + ".";
             norms.add(checkpoint.require(layerPrefix + "norm.weight"));
             mixers.add(layer.factory().create(layer.context(),
-                    new CheckpointWeights(checkpoint, layerPrefix + "mixer."), backend));
+                    new CheckpointWeights(checkpoint, layerPrefix + "mixer."), kernels));
         }
     }
 
     /** Loads {@code dir} ({@code config.json} + safetensors), with the layer types ServiceLoader finds. */
     public static HybridModel load(Path dir, Backend backend) {
-        return load(dir, backend, MixerRegistry.discover());
+        return load(ModelDirectory.open(dir), backend);
     }
 
     public static HybridModel load(Path dir, Backend backend, MixerRegistry registry) {
-        NemotronHConfig config = new ConfigParser(registry).parse(dir);
-        Checkpoint checkpoint = Checkpoint.open(dir);
+        return load(ModelDirectory.open(dir, registry), backend);
+    }
+
+    /**
+     * The model of {@code dir} on the kernels of {@code backend}.
+     *
+     * @throws NemotronException when the backend offers no kernels, or the checkpoint does not match
+     *     the config, with the reason
+     */
+    public static HybridModel load(ModelDirectory dir, Backend backend) {
+        Checkpoint checkpoint = dir.openCheckpoint();
         try {
-            return new HybridModel(ModelGraph.of(config, registry), checkpoint, backend);
+            return new HybridModel(ModelGraph.of(dir.config(), dir.registry()), checkpoint, backend);
         } catch (RuntimeException e) {
             checkpoint.close();
             throw e;
@@ -101,7 +114,7 @@ public final class HybridModel implements AutoCloseable {
         float[] normed = new float[seqLen * d];
         float[] mixed = new float[seqLen * d];
         for (int i = 0; i < mixers.size(); i++) {
-            backend.norms().rmsNorm(h, seqLen, d, norms.get(i), eps(), normed);
+            kernels.norms().rmsNorm(h, seqLen, d, norms.get(i), eps(), normed);
             mixers.get(i).forward(normed, seqLen, mixed);
             addInPlace(h, mixed, seqLen * d);
             if (keepHidden && i < mixers.size() - 1) {
@@ -110,7 +123,7 @@ public final class HybridModel implements AutoCloseable {
         }
 
         // 3. final norm, 4. lm_head
-        backend.norms().rmsNorm(h, seqLen, d, normF, eps(), normed);
+        kernels.norms().rmsNorm(h, seqLen, d, normF, eps(), normed);
         if (keepHidden) {
             hidden.add(normed.clone());
         }
@@ -156,13 +169,13 @@ public final class HybridModel implements AutoCloseable {
         float[] normed = new float[seqLen * d];
         float[] mixed = new float[seqLen * d];
         for (int i = 0; i < mixers.size(); i++) {
-            backend.norms().rmsNorm(h, seqLen, d, norms.get(i), eps(), normed);
+            kernels.norms().rmsNorm(h, seqLen, d, norms.get(i), eps(), normed);
             mixers.get(i).forward(normed, seqLen, mixed, seq.layer(i));
             addInPlace(h, mixed, seqLen * d);
         }
         seq.advance(seqLen);
         float[] lastRow = java.util.Arrays.copyOfRange(h, (seqLen - 1) * d, seqLen * d);
-        backend.norms().rmsNorm(lastRow, 1, d, normF, eps(), lastRow);
+        kernels.norms().rmsNorm(lastRow, 1, d, normF, eps(), lastRow);
         return logits(lastRow, 1);
     }
 
@@ -184,14 +197,14 @@ public final class HybridModel implements AutoCloseable {
             for (int b = 0; b < batch; b++) {
                 states[b] = seqs[b].layer(i);
             }
-            backend.norms().rmsNorm(h, batch, d, norms.get(i), eps(), normed);
+            kernels.norms().rmsNorm(h, batch, d, norms.get(i), eps(), normed);
             mixers.get(i).decode(normed, batch, states, mixed);
             addInPlace(h, mixed, batch * d);
         }
         for (SequenceState s : seqs) {
             s.advance(1);
         }
-        backend.norms().rmsNorm(h, batch, d, normF, eps(), normed);
+        kernels.norms().rmsNorm(h, batch, d, normF, eps(), normed);
         return logits(normed, batch);
     }
 
@@ -225,7 +238,7 @@ public final class HybridModel implements AutoCloseable {
 
     private float[] logits(float[] normed, int rows) {
         float[] logits = new float[rows * graph.config().vocabSize()];
-        backend.linear().matmul(normed, rows, lmHead, null, logits);
+        kernels.linear().matmul(normed, rows, lmHead, null, logits);
         return logits;
     }
 

@@ -121,7 +121,7 @@ class LayerResizeTest {
             }
         };
         float[] out = new float[rows * layer.dims().hidden()];
-        layer.factory().create(layer.context(), source, backend).forward(x, rows, out);
+        layer.factory().create(layer.context(), source, backend.kernels().orElseThrow()).forward(x, rows, out);
         return out;
     }
 

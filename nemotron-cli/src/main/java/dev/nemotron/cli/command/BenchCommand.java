@@ -3,12 +3,14 @@ package dev.nemotron.cli.command;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.arch.backend.Backends;
+import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.cli.output.Sizes;
 import dev.nemotron.infer.bench.BenchResult;
 import dev.nemotron.infer.bench.ThroughputBench;
+import dev.nemotron.infer.engine.ModelRuns;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,7 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--model-config needs --random-weights (there is no checkpoint)");
         }
         try (Backend backend = Backends.create(backendName)) {
-            if (backend.modelExecution().isPresent()) {
+            if (ModelRuns.mode(backend) == ModelRuns.Mode.WHOLE_MODEL) {
                 new DeviceBenchRun(this, backend).run();
                 return 0;
             }
@@ -89,8 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void cpu(Backend backend, int batch) {
-        try (HybridModel m = HybridModel.load(model, backend);
-             Checkpoint ckpt = Checkpoint.open(model)) {
+        ModelDirectory dir = ModelDirectory.open(model);
+        try (HybridModel m = HybridModel.load(dir, backend);
+             Checkpoint ckpt = dir.openCheckpoint()) {
             BenchResult r = ThroughputBench.run(m, ckpt, isl, osl, batch, seed);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

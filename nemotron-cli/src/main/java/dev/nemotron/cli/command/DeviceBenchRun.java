@@ -7,12 +7,14 @@ import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.ModelExecution;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.config.NemotronHConfig;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.cli.output.Sizes;
 import dev.nemotron.infer.bench.DeviceBench;
 import dev.nemotron.infer.bench.DeviceBenchResult;
 import dev.nemotron.infer.engine.DeviceModels;
+import dev.nemotron.infer.engine.ModelRuns;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -34,16 +36,18 @@ final class DeviceBenchRun {
     }
 
     void run() {
-        ModelExecution execution = backend.modelExecution().orElseThrow();
+        ModelExecution execution = ModelRuns.wholeModel(backend).orElseThrow();
         Path source = cmd.model != null ? cmd.model : cmd.modelConfig;
-        NemotronHConfig config = ConfigParser.withDiscoveredLayers().parse(source);
+        // the config is parsed once: from the model directory, or the --model-config file
+        ModelDirectory dir = cmd.model != null ? ModelDirectory.open(cmd.model) : null;
+        NemotronHConfig config = dir != null ? dir.config() : ConfigParser.withDiscoveredLayers().parse(cmd.modelConfig);
         DType compute = computeType(config);
         int maxBatch = Collections.max(cmd.batch);
         var options = new DeviceModels.Options(maxBatch, DeviceBench.sequenceLength(cmd.prefill, cmd.isl, cmd.osl),
                 Math.max(cmd.prefill, cmd.isl), compute);
-        try (DeviceModel m = cmd.randomWeights && cmd.modelConfig != null
-                ? DeviceModels.random(cmd.modelConfig, cmd.seed, execution, options)
-                : DeviceModels.load(cmd.model, execution, options)) {
+        try (DeviceModel m = dir == null
+                ? DeviceModels.random(config, cmd.seed, execution, options)
+                : DeviceModels.load(dir, execution, options)) {
             DeviceBenchResult r = DeviceBench.run(m, config, compute, cmd.prefill, cmd.isl, cmd.osl, cmd.batch, cmd.seed);
             print(source, config, compute, r);
         }

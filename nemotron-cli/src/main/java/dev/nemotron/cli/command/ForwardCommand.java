@@ -6,11 +6,14 @@ import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceSequence;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.backend.Backends;
+import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.model.ForwardResult;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.arch.safetensors.SafetensorsWriter;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.infer.engine.DeviceModels;
+import dev.nemotron.infer.engine.ModelRuns;
+import dev.nemotron.infer.engine.RunningModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,46 +51,44 @@ public final class ForwardCommand implements Callable<Integer> {
     public Integer call() {
         int[] tokens = parseIds();
         try (Backend backend = Backends.create(backendName)) {
-            if (backend.modelExecution().isPresent()) {
-                return forwardOnDevice(backend, tokens);
+            if (hidden && ModelRuns.mode(backend) == ModelRuns.Mode.WHOLE_MODEL) {
+                throw new ParameterException(spec.commandLine(), "--hidden: backend '" + backend.name()
+                        + "' runs the whole model on its device and returns logits only; use --backend java for hidden states");
             }
-            return forward(backend, tokens);
+            var sizes = new DeviceModels.Options(1, tokens.length, Math.min(tokens.length, DeviceModels.DEFAULT_PREFILL_TOKENS), null);
+            try (RunningModel m = ModelRuns.open(ModelDirectory.open(model), backend, sizes)) {
+                switch (m) {
+                    case RunningModel.OnDevice d -> forwardOnDevice(d.model(), backend.name(), tokens);
+                    case RunningModel.OnHost h -> forward(h.model(), backend.name(), tokens);
+                }
+            }
         }
+        return 0;
     }
 
     /** Whole-model execution (e.g. CUDA): logits of every position from one prefill; no hidden states. */
-    private int forwardOnDevice(Backend backend, int[] tokens) {
-        if (hidden) {
-            throw new ParameterException(spec.commandLine(), "--hidden: backend '" + backend.name()
-                    + "' runs the whole model on its device and returns logits only; use --backend java for hidden states");
-        }
-        var options = new DeviceModels.Options(1, tokens.length, Math.min(tokens.length, DeviceModels.DEFAULT_PREFILL_TOKENS), null);
-        try (DeviceModel m = DeviceModels.load(model, backend.modelExecution().orElseThrow(), options);
-             DeviceSequence seq = m.newSequence()) {
+    private void forwardOnDevice(DeviceModel m, String backend, int[] tokens) {
+        try (DeviceSequence seq = m.newSequence()) {
             long start = System.nanoTime();
             float[] logits = m.prefillAll(seq, tokens);
             double seconds = (System.nanoTime() - start) / 1e9;
             SafetensorsWriter.write(out, Map.of("logits", Tensor.ofFloats(logits, tokens.length, m.vocabSize())),
                     Map.of("producer", "nemotron forward", "model", model.toString()));
-            print(tokens.length, m.vocabSize(), 0, backend.name(), seconds);
+            print(tokens.length, m.vocabSize(), 0, backend, seconds);
         }
-        return 0;
     }
 
-    private int forward(Backend backend, int[] tokens) {
-        try (HybridModel m = HybridModel.load(model, backend)) {
-            long start = System.nanoTime();
-            ForwardResult r = m.forward(tokens, hidden);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            tensors.put("logits", Tensor.ofFloats(r.logits(), r.seqLen(), r.vocab()));
-            for (int j = 0; j < r.hidden().size(); j++) {
-                tensors.put("hidden." + j, Tensor.ofFloats(r.hidden().get(j), r.seqLen(), m.config().hiddenSize()));
-            }
-            SafetensorsWriter.write(out, tensors, Map.of("producer", "nemotron forward", "model", model.toString()));
-            print(r.seqLen(), r.vocab(), r.hidden().size(), backend.name(), seconds);
+    private void forward(HybridModel m, String backend, int[] tokens) {
+        long start = System.nanoTime();
+        ForwardResult r = m.forward(tokens, hidden);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("logits", Tensor.ofFloats(r.logits(), r.seqLen(), r.vocab()));
+        for (int j = 0; j < r.hidden().size(); j++) {
+            tensors.put("hidden." + j, Tensor.ofFloats(r.hidden().get(j), r.seqLen(), m.config().hiddenSize()));
         }
-        return 0;
+        SafetensorsWriter.write(out, tensors, Map.of("producer", "nemotron forward", "model", model.toString()));
+        print(r.seqLen(), r.vocab(), r.hidden().size(), backend, seconds);
     }
 
     private void print(int tokens, int vocab, int hiddenStates, String backend, double seconds) {

@@ -6,7 +6,6 @@ import dev.nemotron.infer.chat.RenderOptions;
 import dev.nemotron.infer.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.EngineConfig;
 import dev.nemotron.infer.server.ChatTemplateChoice;
-import dev.nemotron.infer.server.ModelLoader;
 import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.ServedModel;
 import dev.nemotron.infer.tokenizer.Tokenizer;
@@ -18,7 +17,7 @@ final class ModelSession implements AutoCloseable {
     final ServedModel model;
 
     ModelSession(Path dir, String backend) {
-        this.model = ModelLoader.load(dir, new ModelOptions(backend, EngineConfig.defaults(), null, ChatTemplateChoice.AUTO));
+        this.model = ServedModel.load(dir, new ModelOptions(backend, EngineConfig.defaults(), null, ChatTemplateChoice.AUTO));
     }
 
     Tokenizer tokenizer(String why) {

@@ -2,7 +2,6 @@ package dev.nemotron.cli.command;
 
 import dev.nemotron.infer.engine.EngineConfig;
 import dev.nemotron.infer.server.ChatTemplateChoice;
-import dev.nemotron.infer.server.ModelLoader;
 import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.OpenAiServer;
 import dev.nemotron.infer.server.ServedModel;
@@ -78,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig serverConfig = serverConfig();
         EngineConfig engineConfig = engineConfig();
-        ServedModel served = ModelLoader.load(model, new ModelOptions(backendName, engineConfig, servedModelName,
+        ServedModel served = ServedModel.load(model, new ModelOptions(backendName, engineConfig, servedModelName,
                 ChatTemplateChoice.parse(chatTemplate)));
         OpenAiServer server;
         try {

@@ -9,7 +9,6 @@ import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.GenerationResult;
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.server.ChatTemplateChoice;
-import dev.nemotron.infer.server.ModelLoader;
 import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.ServedModel;
 import dev.nemotron.infer.thinking.OpenReasoning;
@@ -46,7 +45,7 @@ public final class EngineEvalModel implements EvalModel {
      * @param engine  batch size, queue and cache budget
      */
     public static EngineEvalModel load(Path dir, String backend, EngineConfig engine) {
-        ServedModel m = ModelLoader.load(dir, new ModelOptions(backend, engine, null, ChatTemplateChoice.AUTO));
+        ServedModel m = ServedModel.load(dir, new ModelOptions(backend, engine, null, ChatTemplateChoice.AUTO));
         if (m.tokenizer() == null) {
             m.close();
             throw new NemotronException(dir + ": no tokenizer.json; evaluation needs a model that reads and writes text");

@@ -11,7 +11,6 @@ import dev.nemotron.infer.chat.ChatMessage;
 import dev.nemotron.infer.engine.EngineConfig;
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.server.ChatTemplateChoice;
-import dev.nemotron.infer.server.ModelLoader;
 import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.OpenAiServer;
 import dev.nemotron.infer.server.ServedModel;
@@ -42,7 +41,7 @@ class ServedModelTest {
     static void start() throws Exception {
         dir = TinyModel.create(tmp.resolve("tiny"));
         engine = EngineEvalModel.load(dir, "java", new EngineConfig(8, 64, 1L << 28));
-        served = ModelLoader.load(dir, new ModelOptions("java", new EngineConfig(8, 64, 1L << 28), "tiny", ChatTemplateChoice.AUTO));
+        served = ServedModel.load(dir, new ModelOptions("java", new EngineConfig(8, 64, 1L << 28), "tiny", ChatTemplateChoice.AUTO));
         server = OpenAiServer.start(served, ServerConfig.defaults().withApiKey("k"));
     }
 

@@ -2,19 +2,24 @@ package dev.nemotron.infer.bench;
 
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceSequence;
+import dev.nemotron.api.backend.OnDeviceSampling;
 import dev.nemotron.api.layer.CacheFootprint;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.config.NemotronHConfig;
 import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.infer.sampling.Sampler;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
  * Prefill and decode throughput of a {@link DeviceModel}, next to the memory-bandwidth roofline
- * measured on the same device in the same run. Decoding samples greedily on the device
- * ({@link DeviceModel#decodeSampled}), so only token ids cross to the host, as in serving.
+ * measured on the same device in the same run. Decoding is greedy, on the device where the model
+ * {@linkplain DeviceModel#sampling() samples there} (only token ids cross to the host, as in
+ * serving), else on the host from the logits of {@link DeviceModel#decode}.
  *
  * <pre>
  * warm-up: one prefill, and WARMUP_STEPS decode steps of one sequence (the JIT compiles the
@@ -57,7 +62,7 @@ public final class DeviceBench {
             model.prefill(warm, randomIds(rnd, vocab, Math.max(isl, 1)));
             int[] token = {0};
             for (int step = 0; step < WARMUP_STEPS; step++) {
-                token = model.decodeSampled(List.of(warm), token, 0f, 1f, 0);
+                token = greedy(model, List.of(warm), token);
             }
         }
         double prefillRate = Double.NaN;  // --prefill 0: not measured
@@ -95,10 +100,10 @@ public final class DeviceBench {
                 tokens[b] = rnd.nextInt(vocab);
             }
             double prefillSeconds = (System.nanoTime() - p0) / 1e9;
-            tokens = model.decodeSampled(seqs, tokens, 0f, 1f, 0); // warm-up: graph capture
+            tokens = greedy(model, seqs, tokens); // warm-up: graph capture
             long t0 = System.nanoTime();
             for (int step = 0; step < osl; step++) {
-                tokens = model.decodeSampled(seqs, tokens, 0f, 1f, 0);
+                tokens = greedy(model, seqs, tokens);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             long bytesPerStep = weightsPerStep + batch * perSequence;
@@ -107,6 +112,21 @@ public final class DeviceBench {
         } finally {
             seqs.forEach(DeviceSequence::close);
         }
+    }
+
+    /** One greedy decode step: sampled on the device when the model can, else the argmax of each row of logits. */
+    static int[] greedy(DeviceModel model, List<DeviceSequence> seqs, int[] tokens) {
+        Optional<OnDeviceSampling> sampling = model.sampling();
+        if (sampling.isPresent()) {
+            return sampling.get().decodeSampled(seqs, tokens, 0f, 1f, 0);
+        }
+        float[] logits = model.decode(seqs, tokens);
+        int vocab = model.vocabSize();
+        int[] next = new int[seqs.size()];
+        for (int r = 0; r < next.length; r++) {
+            next[r] = Sampler.argmax(Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab));
+        }
+        return next;
     }
 
     /**

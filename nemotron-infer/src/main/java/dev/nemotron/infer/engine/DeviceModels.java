@@ -3,22 +3,23 @@ package dev.nemotron.infer.engine;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.ModelExecution;
 import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.api.tensor.DType;
-import dev.nemotron.arch.config.ConfigParser;
+import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.config.NemotronHConfig;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.Checkpoint;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds {@link DeviceModel}s for a backend's {@link ModelExecution}: from a HF model directory
- * (config.json + safetensors; every tensor of the checkpoint uploaded under its own name) or from
- * a config with random weights.
+ * Opens {@link DeviceModel}s with a backend's {@link ModelExecution}, as
+ * {@link ModelArtifact.HfModel}s: from a HF model directory (config.json + safetensors; every
+ * tensor of the checkpoint uploaded under its own name) or from a config with random weights.
+ * Which facet runs a model is {@link ModelRuns}' choice.
  */
 public final class DeviceModels {
     /** Tokens one device prefill call handles (longer prompts go in pieces). */
@@ -41,27 +42,25 @@ public final class DeviceModels {
     }
 
     /** The model in {@code dir} on the device; the checkpoint is closed again once uploaded. */
-    public static DeviceModel load(Path dir, ModelExecution execution, Options options) {
-        NemotronHConfig config = ConfigParser.withDiscoveredLayers().parse(dir);
-        try (Checkpoint ckpt = Checkpoint.open(dir)) {
+    public static DeviceModel load(ModelDirectory dir, ModelExecution execution, Options options) {
+        try (Checkpoint ckpt = dir.openCheckpoint()) {
             List<String> names = new ArrayList<>(ckpt.names());
             names.sort(null);
-            return execution.load(spec(config, DeviceWeights.checkpoint(ckpt, names), options));
+            return execution.open(new ModelArtifact.HfModel(spec(dir.config(), dir.registry(), DeviceWeights.checkpoint(ckpt, names), options)));
         }
     }
 
     /** A model of the shape of {@code config} with device-generated random weights. */
-    public static DeviceModel random(Path config, long seed, ModelExecution execution, Options options) {
-        NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(config);
-        return execution.load(spec(c, DeviceWeights.random(seed), options));
+    public static DeviceModel random(NemotronHConfig config, long seed, ModelExecution execution, Options options) {
+        return execution.open(new ModelArtifact.HfModel(spec(config, MixerRegistry.discover(), DeviceWeights.random(seed), options)));
     }
 
     /**
      * The spec of {@code c}: each layer's sizes as its factory read them; a backend that cannot run
      * a layer type says so when it loads the model.
      */
-    private static DeviceModelSpec spec(NemotronHConfig c, DeviceWeights weights, Options o) {
-        List<LayerDims> layers = ModelGraph.of(c, MixerRegistry.discover()).layerDims();
+    private static DeviceModelSpec spec(NemotronHConfig c, MixerRegistry registry, DeviceWeights weights, Options o) {
+        List<LayerDims> layers = ModelGraph.of(c, registry).layerDims();
         DType compute = o.computeType() != null ? o.computeType() : computeTypeFor(c.dtype());
         return new DeviceModelSpec(c.view(), c.pattern(), layers, weights, compute, o.maxSequences(), o.maxSequenceLength(),
                 o.maxPrefillTokens());

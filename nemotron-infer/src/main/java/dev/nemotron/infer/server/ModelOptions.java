@@ -4,7 +4,7 @@ import dev.nemotron.infer.engine.EngineConfig;
 import java.util.Objects;
 
 /**
- * How {@link ModelLoader} turns a model directory into a {@link ServedModel}.
+ * How {@link ServedModel#load} turns a model directory into a {@link ServedModel}.
  *
  * @param backend          backend name, or null for the best available one
  * @param engine           the engine's batch, queue and cache-budget limits

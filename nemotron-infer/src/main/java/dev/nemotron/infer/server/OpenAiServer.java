@@ -18,7 +18,7 @@ import org.apache.logging.log4j.Logger;
  * {@code com.sun.net.httpserver}; every exchange runs on a virtual thread of its own.
  *
  * <pre>{@code
- * try (ServedModel model = ModelLoader.load(dir, ModelOptions.defaults());
+ * try (ServedModel model = ServedModel.load(dir, ModelOptions.defaults());
  *      OpenAiServer server = OpenAiServer.start(model, ServerConfig.defaults())) {
  *     System.err.println("listening on " + server.baseUri());
  *     ...

@@ -1,11 +1,22 @@
 package dev.nemotron.infer.server;
 
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.arch.backend.Backends;
+import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.infer.chat.ChatTemplate;
+import dev.nemotron.infer.engine.DeviceModels;
 import dev.nemotron.infer.engine.GenerationEngine;
+import dev.nemotron.infer.engine.ModelRuns;
+import dev.nemotron.infer.engine.RunningModel;
+import dev.nemotron.infer.engine.TextCodec;
 import dev.nemotron.infer.tokenizer.Tokenizer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * What the server serves: a running engine, the model id clients name, the chat template (none
@@ -13,6 +24,7 @@ import java.util.Objects;
  * engine, then the resources it was built from (model weights, backend), in reverse order.
  */
 public final class ServedModel implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(ServedModel.class);
     private final String id;
     private final GenerationEngine engine;
     private final ChatTemplate chatTemplate;
@@ -35,6 +47,44 @@ public final class ServedModel implements AutoCloseable {
         }
         this.contextLength = contextLength;
         this.resources = new ArrayList<>(List.of(resources));
+    }
+
+    /**
+     * Loads the HF model directory {@code dir} for serving: the {@link ModelDirectory} (its config,
+     * checkpoint, context length and end-of-sequence ids), its {@link ModelText} (tokenizer and
+     * chat template; without a tokenizer the model is served by token ids only), and the model run
+     * as {@link ModelRuns} chooses for the backend.
+     *
+     * @throws dev.nemotron.api.NemotronException when the directory is not a loadable model, with the reason
+     */
+    public static ServedModel load(Path dir, ModelOptions options) {
+        ModelDirectory model = ModelDirectory.open(dir);
+        Set<Integer> eos = model.eosIds();
+        int context = model.contextLength();
+        ModelText text = ModelText.load(model, options.chatTemplate());
+        Tokenizer tokenizer = text.tokenizer();
+        ChatTemplate template = text.chatTemplate();
+        TextCodec codec = tokenizer == null ? TextCodec.idsOnly(eos) : new TextCodec(tokenizer, eos);
+        if (tokenizer == null) {
+            LOG.warn("{}: no tokenizer.json; serving token ids only (/v1/completions with token-id prompts)", dir);
+        }
+
+        Backend backend = Backends.create(options.backend());
+        RunningModel running;
+        try {
+            // a device runs one slot per batch row
+            running = ModelRuns.open(model, backend, new DeviceModels.Options(options.engine().maxBatch(), context,
+                    DeviceModels.DEFAULT_PREFILL_TOKENS, null));
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        GenerationEngine engine = new GenerationEngine(running.languageModel(), codec, options.engine());
+        String id = options.servedModelName() != null ? options.servedModelName()
+                : dir.toAbsolutePath().normalize().getFileName().toString();
+        LOG.info("serving {} as '{}' (backend {}, context {}, eos {}, chat template {})", dir, id, backend.name(), context, eos,
+                template == null ? "none" : template.getClass().getSimpleName());
+        return new ServedModel(id, engine, template, context, backend, running);
     }
 
     public String id() {

@@ -17,7 +17,6 @@ import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.GenerationResult;
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.server.ChatTemplateChoice;
-import dev.nemotron.infer.server.ModelLoader;
 import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.ServedModel;
 import dev.nemotron.infer.thinking.OpenReasoning;
@@ -62,7 +61,7 @@ final class GenerateStage implements Stage {
         Path modelDir = ctx.requireInputModel();
         Path file = ctx.workDir().resolve(FILE);
         long completionTokens = 0;
-        try (ServedModel model = ModelLoader.load(modelDir, new ModelOptions(s.backend(), EngineConfig.defaults(), null,
+        try (ServedModel model = ServedModel.load(modelDir, new ModelOptions(s.backend(), EngineConfig.defaults(), null,
                 ChatTemplateChoice.AUTO));
              BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             List<Prepared> prepared = prepare(ctx, modelDir, model);

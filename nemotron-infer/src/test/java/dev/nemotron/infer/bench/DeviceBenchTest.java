@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceSequence;
+import dev.nemotron.api.backend.OnDeviceSampling;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.config.NemotronHConfig;
@@ -12,6 +13,7 @@ import dev.nemotron.arch.layer.MixerRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DeviceBenchTest {
@@ -53,8 +55,63 @@ class DeviceBenchTest {
         assertThat(model.open).isZero();
     }
 
-    /** Counts calls; decodeSampled returns token 0 for every row. */
-    private static final class CountingModel implements DeviceModel {
+    @Test
+    void withoutOnDeviceSamplingAStepIsTheHostArgmaxOfTheDecodedLogits() {
+        CountingModel model = new CountingModel(1_000_000, 1e12);
+        DeviceModel hostSampled = new DeviceModel() {
+            @Override
+            public int vocabSize() {
+                return 4;
+            }
+
+            @Override
+            public DeviceSequence newSequence() {
+                return model.newSequence();
+            }
+
+            @Override
+            public float[] prefill(DeviceSequence sequence, int[] ids) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public float[] prefillAll(DeviceSequence sequence, int[] ids) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public float[] decode(List<DeviceSequence> sequences, int[] tokens) {
+                // row r puts its largest logit on (token + 1) % 4
+                float[] logits = new float[sequences.size() * 4];
+                for (int r = 0; r < tokens.length; r++) {
+                    logits[r * 4 + (tokens[r] + 1) % 4] = 5f;
+                }
+                return logits;
+            }
+
+            @Override
+            public long weightBytes() {
+                return 0;
+            }
+
+            @Override
+            public double memoryBandwidth() {
+                return 1;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        assertThat(hostSampled.sampling()).isEmpty();
+        try (DeviceSequence a = hostSampled.newSequence(); DeviceSequence b = hostSampled.newSequence()) {
+            assertThat(DeviceBench.greedy(hostSampled, List.of(a, b), new int[] {3, 1})).containsExactly(0, 2);
+        }
+        assertThat(model.sampling()).isPresent();
+    }
+
+    /** Counts calls; decodeSampled (on the "device") returns token 0 for every row. */
+    private static final class CountingModel implements DeviceModel, OnDeviceSampling {
         final long weightBytes;
         final double bandwidth;
         final List<Integer> decodeBatches = new ArrayList<>();
@@ -106,6 +163,11 @@ class DeviceBenchTest {
         @Override
         public float[] decode(List<DeviceSequence> sequences, int[] tokens) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<OnDeviceSampling> sampling() {
+            return Optional.of(this);
         }
 
         @Override

@@ -119,11 +119,6 @@ final class FakeDeviceModel implements DeviceModel {
     }
 
     @Override
-    public int[] decodeSampled(List<DeviceSequence> sequences, int[] tokens, float temperature, float topP, long seed) {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
     public long weightBytes() {
         return 0;
     }

@@ -12,7 +12,6 @@ import dev.nemotron.infer.engine.EngineConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end on the real fixture model (tiny-nemotron-h-a, loaded by {@link ModelLoader} with the
+ * End to end on the real fixture model (tiny-nemotron-h-a, loaded by {@link ServedModel#load} with the
  * Java backend): it has no tokenizer, so completions take token-id prompts; greedy output must be
  * HF's {@code generate} output.
  */
@@ -45,7 +44,7 @@ class RealModelTest {
         }
         int[] generated = Arrays.copyOfRange(expected, prompt.length, expected.length);
         ModelOptions options = new ModelOptions("java", new EngineConfig(4, 8, 1L << 30), null, ChatTemplateChoice.AUTO);
-        try (ServedModel served = ModelLoader.load(MODEL, options);
+        try (ServedModel served = ServedModel.load(MODEL, options);
              OpenAiServer server = OpenAiServer.start(served, ServerConfig.defaults())) {
             assertThat(served.id()).isEqualTo("tiny-nemotron-h-a");
             assertThat(served.contextLength()).isEqualTo(4096);
@@ -87,21 +86,10 @@ class RealModelTest {
     }
 
     @Test
-    void eosIdsComeFromGenerationConfigThenConfig(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\":[2,11]}");
-        assertThat(ModelLoader.eosIds(dir, TestServer.json("{\"eos_token_id\":7}"))).containsExactly(2, 11);
-        Files.delete(dir.resolve("generation_config.json"));
-        assertThat(ModelLoader.eosIds(dir, TestServer.json("{\"eos_token_id\":7}"))).containsExactly(7);
-        assertThat(ModelLoader.eosIds(dir, TestServer.json("{}"))).isEmpty();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelLoader.eosIds(dir, TestServer.json("{\"eos_token_id\":\"x\"}")))
-                .isInstanceOf(NemotronException.class).hasMessageContaining("eos_token_id");
-    }
-
-    @Test
     void aMissingDirectoryIsAUserError(@TempDir Path dir) {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelLoader.load(dir.resolve("nope"), ModelOptions.defaults()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServedModel.load(dir.resolve("nope"), ModelOptions.defaults()))
                 .isInstanceOf(NemotronException.class).hasMessageContaining("not a model directory");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelLoader.load(dir, ModelOptions.defaults()))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServedModel.load(dir, ModelOptions.defaults()))
                 .isInstanceOf(NemotronException.class).hasMessageContaining("no config.json");
     }
 }

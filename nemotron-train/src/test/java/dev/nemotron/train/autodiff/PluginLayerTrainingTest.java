@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.CacheFootprint;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.Mixer;
@@ -99,8 +99,8 @@ class PluginLayerTrainingTest {
         }
 
         @Override
-        public Mixer create(LayerContext layer, WeightSource weights, Backend backend) {
-            return scale.create(layer, weights, backend);
+        public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
+            return scale.create(layer, weights, kernels);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.nemotron.arch.layer.attention;
 
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.layer.WeightSource;
@@ -22,7 +22,7 @@ import dev.nemotron.api.tensor.Tensor;
  */
 final class AttentionMixer implements Mixer {
     private final AttentionDims dims;
-    private final Backend backend;
+    private final Kernels kernels;
     private final Tensor q;
     private final Tensor k;
     private final Tensor v;
@@ -32,9 +32,9 @@ final class AttentionMixer implements Mixer {
     private final Tensor vBias;
     private final Tensor oBias;
 
-    AttentionMixer(AttentionDims dims, WeightSource w, Backend backend) {
+    AttentionMixer(AttentionDims dims, WeightSource w, Kernels kernels) {
         this.dims = dims;
-        this.backend = backend;
+        this.kernels = kernels;
         this.q = w.require("q_proj.weight");
         this.k = w.require("k_proj.weight");
         this.v = w.require("v_proj.weight");
@@ -75,17 +75,17 @@ final class AttentionMixer implements Mixer {
         float[] qs = new float[rows * qRow];
         float[] ks = new float[rows * kvRow];
         float[] vs = new float[rows * kvRow];
-        backend.linear().matmul(x, rows, q, qBias, qs);
-        backend.linear().matmul(x, rows, k, kBias, ks);
-        backend.linear().matmul(x, rows, v, vBias, vs);
+        kernels.linear().matmul(x, rows, q, qBias, qs);
+        kernels.linear().matmul(x, rows, k, kBias, ks);
+        kernels.linear().matmul(x, rows, v, vBias, vs);
         // 2. causal GQA attention, per sequence over its cache
         float[] att = new float[qs.length];
         if (states == null) {
-            backend.attention().causalAttention(rows, rows, dims.qHeads(), dims.kvHeads(), hd, scale, qs, ks, vs, att);
+            kernels.attention().causalAttention(rows, rows, dims.qHeads(), dims.kvHeads(), hd, scale, qs, ks, vs, att);
         } else if (!rowPerSequence) {
             KvCache cache = (KvCache) states[0];
             cache.append(ks, vs, rows);
-            backend.attention().causalAttention(rows, cache.length, dims.qHeads(), dims.kvHeads(), hd, scale,
+            kernels.attention().causalAttention(rows, cache.length, dims.qHeads(), dims.kvHeads(), hd, scale,
                     qs, cache.k, cache.v, att);
         } else {
             float[] oneQ = new float[qRow];
@@ -98,12 +98,12 @@ final class AttentionMixer implements Mixer {
                 System.arraycopy(vs, b * kvRow, oneV, 0, kvRow);
                 cache.append(oneK, oneV, 1);
                 System.arraycopy(qs, b * qRow, oneQ, 0, qRow);
-                backend.attention().causalAttention(1, cache.length, dims.qHeads(), dims.kvHeads(), hd, scale,
+                kernels.attention().causalAttention(1, cache.length, dims.qHeads(), dims.kvHeads(), hd, scale,
                         oneQ, cache.k, cache.v, oneOut);
                 System.arraycopy(oneOut, 0, att, b * qRow, qRow);
             }
         }
         // 3. output projection
-        backend.linear().matmul(att, rows, o, oBias, out);
+        kernels.linear().matmul(att, rows, o, oBias, out);
     }
 }

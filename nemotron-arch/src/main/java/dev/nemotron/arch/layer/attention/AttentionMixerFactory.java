@@ -1,6 +1,6 @@
 package dev.nemotron.arch.layer.attention;
 
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.CacheFootprint;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.LayerResize;
@@ -90,8 +90,8 @@ public final class AttentionMixerFactory implements MixerFactory {
     }
 
     @Override
-    public Mixer create(LayerContext layer, WeightSource weights, Backend backend) {
-        return new AttentionMixer(dims(layer), weights, backend);
+    public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
+        return new AttentionMixer(dims(layer), weights, kernels);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.nemotron.arch.layer.mamba;
 
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.layer.WeightSource;
@@ -27,7 +27,7 @@ import dev.nemotron.arch.layer.LayerWeights;
  */
 final class Mamba2Mixer implements Mixer {
     private final Mamba2Dims m;
-    private final Backend backend;
+    private final Kernels kernels;
     private final Tensor inProj;
     private final Tensor inProjBias;
     private final Tensor convWeight;
@@ -40,9 +40,9 @@ final class Mamba2Mixer implements Mixer {
     private final Tensor outProjBias;
     private final float eps;
 
-    Mamba2Mixer(Mamba2Dims m, WeightSource w, Backend backend, double eps) {
+    Mamba2Mixer(Mamba2Dims m, WeightSource w, Kernels kernels, double eps) {
         this.m = m;
-        this.backend = backend;
+        this.kernels = kernels;
         this.inProj = w.require("in_proj.weight");
         this.inProjBias = m.projBias() ? w.require("in_proj.bias") : null;
         this.convWeight = w.require("conv1d.weight");
@@ -89,7 +89,7 @@ final class Mamba2Mixer implements Mixer {
 
         // 1. in_proj over all rows, then split into z | xBC | dt
         float[] projected = new float[rows * proj];
-        backend.linear().matmul(x, rows, inProj, inProjBias, projected);
+        kernels.linear().matmul(x, rows, inProj, inProjBias, projected);
         float[] z = new float[rows * inner];
         float[] xbc = new float[rows * convDim];
         float[] dt = new float[rows * heads];
@@ -117,10 +117,10 @@ final class Mamba2Mixer implements Mixer {
         }
 
         // 6. gated group RMSNorm, in place
-        backend.norms().gatedGroupRmsNorm(y, z, rows, inner, m.groups(), normWeight, eps, y);
+        kernels.norms().gatedGroupRmsNorm(y, z, rows, inner, m.groups(), normWeight, eps, y);
 
         // 7. out_proj
-        backend.linear().matmul(y, rows, outProj, outProjBias, out);
+        kernels.linear().matmul(y, rows, outProj, outProjBias, out);
     }
 
     /** Steps 2-5 for {@code seqLen} tokens of one sequence; {@code dt} is modified. */
@@ -132,9 +132,9 @@ final class Mamba2Mixer implements Mixer {
 
         // 2. causal depthwise conv (continuing from the window) + bias, then SiLU
         float[] conv = new float[seqLen * convDim];
-        backend.mamba().causalConv1d(xbc, seqLen, convDim, convWeight, convBias,
+        kernels.mamba().causalConv1d(xbc, seqLen, convDim, convWeight, convBias,
                 state == null ? null : state.convWindow, conv);
-        backend.activations().silu(conv, conv.length);
+        kernels.activations().silu(conv, conv.length);
 
         // 3. split into x [L,H,P], B [L,G,N], C [L,G,N]
         float[] xs = new float[seqLen * inner];
@@ -153,7 +153,7 @@ final class Mamba2Mixer implements Mixer {
                 dt[t * heads + h] += dtBias[h];
             }
         }
-        backend.activations().softplus(dt, seqLen * heads);
+        kernels.activations().softplus(dt, seqLen * heads);
         if (m.dtMin() > 0 || m.dtMax() < Double.POSITIVE_INFINITY) {
             float lo = (float) m.dtMin();
             float hi = (float) Math.min(m.dtMax(), Float.MAX_VALUE);
@@ -165,9 +165,9 @@ final class Mamba2Mixer implements Mixer {
         // 5. selective scan with the D skip connection: chunked for prefill, recurrence for a step
         float[] ssm = state == null ? null : state.ssm;
         if (seqLen == 1 && ssm != null) {
-            backend.mamba().recurrentScan(m.ssmShape(), 1, xs, dt, a, b, c, d, ssm, y);
+            kernels.mamba().recurrentScan(m.ssmShape(), 1, xs, dt, a, b, c, d, ssm, y);
         } else {
-            backend.mamba().chunkedScan(m.ssmShape(), seqLen, m.chunkSize(), xs, dt, a, b, c, d, ssm, y);
+            kernels.mamba().chunkedScan(m.ssmShape(), seqLen, m.chunkSize(), xs, dt, a, b, c, d, ssm, y);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.nemotron.arch.layer.mamba;
 
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.CacheFootprint;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.LayerResize;
@@ -107,8 +107,8 @@ public final class Mamba2MixerFactory implements MixerFactory {
     }
 
     @Override
-    public Mixer create(LayerContext layer, WeightSource weights, Backend backend) {
-        return new Mamba2Mixer(dims(layer), weights, backend, layer.config().normEpsilon());
+    public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
+        return new Mamba2Mixer(dims(layer), weights, kernels, layer.config().normEpsilon());
     }
 
     /**

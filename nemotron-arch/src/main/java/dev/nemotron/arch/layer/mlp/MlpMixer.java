@@ -1,6 +1,6 @@
 package dev.nemotron.arch.layer.mlp;
 
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.tensor.Tensor;
 
@@ -18,22 +18,22 @@ final class MlpMixer implements Mixer {
     private final Tensor upBias;
     private final Tensor down;
     private final Tensor downBias;
-    private final Backend backend;
+    private final Kernels kernels;
 
-    MlpMixer(int intermediate, Tensor up, Tensor upBias, Tensor down, Tensor downBias, Backend backend) {
+    MlpMixer(int intermediate, Tensor up, Tensor upBias, Tensor down, Tensor downBias, Kernels kernels) {
         this.intermediate = intermediate;
         this.up = up;
         this.upBias = upBias;
         this.down = down;
         this.downBias = downBias;
-        this.backend = backend;
+        this.kernels = kernels;
     }
 
     @Override
     public void forward(float[] x, int seqLen, float[] out) {
         float[] h = new float[seqLen * intermediate];
-        backend.linear().matmul(x, seqLen, up, upBias, h);
-        backend.activations().relu2(h, h.length);
-        backend.linear().matmul(h, seqLen, down, downBias, out);
+        kernels.linear().matmul(x, seqLen, up, upBias, h);
+        kernels.activations().relu2(h, h.length);
+        kernels.linear().matmul(h, seqLen, down, downBias, out);
     }
 }

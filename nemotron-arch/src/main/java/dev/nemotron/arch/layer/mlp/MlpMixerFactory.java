@@ -1,6 +1,6 @@
 package dev.nemotron.arch.layer.mlp;
 
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.CacheFootprint;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.LayerResize;
@@ -74,11 +74,11 @@ public final class MlpMixerFactory implements MixerFactory {
     }
 
     @Override
-    public Mixer create(LayerContext layer, WeightSource weights, Backend backend) {
+    public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
         MlpDims m = dims(layer);
         return new MlpMixer(m.intermediate(), weights.require("up_proj.weight"),
                 m.bias() ? weights.require("up_proj.bias") : null, weights.require("down_proj.weight"),
-                m.bias() ? weights.require("down_proj.bias") : null, backend);
+                m.bias() ? weights.require("down_proj.bias") : null, kernels);
     }
 
     /**

@@ -1,28 +1,25 @@
 package dev.nemotron.backend.cuda;
 
-import dev.nemotron.api.backend.ActivationKernels;
-import dev.nemotron.api.backend.AttentionKernels;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.Capability;
-import dev.nemotron.api.backend.LinearKernels;
-import dev.nemotron.api.backend.MambaKernels;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.backend.ModelExecution;
-import dev.nemotron.api.backend.NormKernels;
 import dev.nemotron.backend.cuda.ffi.NmcLibrary;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The CUDA backend: kernels on host arrays through {@code nmc_k_*}, and whole-model execution on
- * the GPU ({@link #modelExecution()}), which is how models should run here.
+ * The CUDA backend: the kernel facet (kernels on host arrays through {@code nmc_k_*}) and the
+ * model-execution facet (HF models run as a whole on the GPU, {@link #modelExecution()}), which
+ * the SDK prefers for inference here. No training execution yet.
  */
 public final class CudaBackend implements Backend {
     private final NmcLibrary library;
-    private final CudaKernels kernels;
+    private final Kernels kernels;
 
     CudaBackend(NmcLibrary library) {
         this.library = library;
-        this.kernels = new CudaKernels(library.kernels());
+        this.kernels = Kernels.of(new CudaKernels(library.kernels()));
     }
 
     @Override
@@ -36,28 +33,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public LinearKernels linear() {
-        return kernels;
-    }
-
-    @Override
-    public NormKernels norms() {
-        return kernels;
-    }
-
-    @Override
-    public MambaKernels mamba() {
-        return kernels;
-    }
-
-    @Override
-    public AttentionKernels attention() {
-        return kernels;
-    }
-
-    @Override
-    public ActivationKernels activations() {
-        return kernels;
+    public Optional<Kernels> kernels() {
+        return Optional.of(kernels);
     }
 
     @Override

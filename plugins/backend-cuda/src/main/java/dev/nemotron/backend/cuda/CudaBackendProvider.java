@@ -17,8 +17,8 @@ public final class CudaBackendProvider implements BackendProvider {
     /** The name users select this backend by. */
     public static final String NAME = "cuda";
 
-    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INFERENCE, Capability.GPU,
-            Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.WHOLE_MODEL));
+    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.KERNELS, Capability.GPU,
+            Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.MODEL_EXECUTION));
 
     private final LibraryLocator locator;
     private CudaProbe probe;

@@ -4,6 +4,7 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceSequence;
+import dev.nemotron.api.backend.OnDeviceSampling;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.backend.cuda.ffi.NmcLayouts;
 import dev.nemotron.backend.cuda.ffi.NmcLibrary;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,7 +24,7 @@ import java.util.Set;
  * Prompts longer than {@code maxPrefillTokens} are prefilled in pieces. Calls are serialised (the
  * library allows one thread at a time per model).
  */
-final class CudaDeviceModel implements DeviceModel {
+final class CudaDeviceModel implements DeviceModel, OnDeviceSampling {
     private static final long BANDWIDTH_BYTES = 1L << 30;
     private static final int BANDWIDTH_ITERS = 20;
 
@@ -118,6 +120,12 @@ final class CudaDeviceModel implements DeviceModel {
             MemorySegment.copy(logits, Tensor.F32_LE, 0, out, 0, out.length);
         }
         return out;
+    }
+
+    /** This model samples on the device ({@link #decodeSampled}). */
+    @Override
+    public Optional<OnDeviceSampling> sampling() {
+        return Optional.of(this);
     }
 
     @Override

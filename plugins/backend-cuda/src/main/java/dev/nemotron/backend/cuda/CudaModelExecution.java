@@ -4,6 +4,7 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.ModelExecution;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.backend.cuda.ffi.NmcConfig;
@@ -12,7 +13,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Creates an {@code nmc_model} from a {@link DeviceModelSpec}: the config struct, every weight
+ * Opens an HF model ({@link ModelArtifact.HfModel}) as an {@code nmc_model} from its {@link DeviceModelSpec}: the config struct, every weight
  * tensor (uploaded from its own native segment, in its stored dtype; the library converts to the
  * compute type) or device-generated random weights, then one {@code nmc_session} with a slot per
  * sequence. Device 0 is used.
@@ -27,7 +28,18 @@ final class CudaModelExecution implements ModelExecution {
     }
 
     @Override
-    public DeviceModel load(DeviceModelSpec spec) {
+    public boolean opens(Class<? extends ModelArtifact> kind) {
+        return kind == ModelArtifact.HfModel.class;
+    }
+
+    @Override
+    public DeviceModel open(ModelArtifact artifact) {
+        return switch (artifact) {
+            case ModelArtifact.HfModel hf -> load(hf.spec());
+        };
+    }
+
+    DeviceModel load(DeviceModelSpec spec) {
         NmcConfig config = ConfigMapping.map(spec, hasAttentionBias(spec));
         MemorySegment model;
         try (Arena arena = Arena.ofConfined()) {

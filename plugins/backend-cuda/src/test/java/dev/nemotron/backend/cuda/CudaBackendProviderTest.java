@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.backend.Availability;
 import dev.nemotron.api.backend.Capability;
+import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.backend.DiscoveredBackend;
 import java.nio.file.Files;
@@ -63,8 +64,14 @@ class CudaBackendProviderTest {
         var provider = new CudaBackendProvider();
         assertThat(provider.name()).isEqualTo("cuda");
         assertThat(provider.priority()).isEqualTo(200);
-        assertThat(provider.capabilities()).containsExactlyInAnyOrder(Capability.INFERENCE, Capability.GPU,
-                Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.WHOLE_MODEL);
+        assertThat(provider.capabilities()).containsExactlyInAnyOrder(Capability.KERNELS, Capability.GPU,
+                Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.MODEL_EXECUTION);
+    }
+
+    @Test
+    void modelExecutionOpensHfModels() {
+        // opens() needs no library: it only names the artifact kinds
+        assertThat(new CudaModelExecution(null).opens(ModelArtifact.HfModel.class)).isTrue();
     }
 
     @Test

@@ -6,14 +6,17 @@ import dev.nemotron.api.backend.BackendProvider;
 import dev.nemotron.api.backend.Capability;
 import java.util.EnumSet;
 import java.util.Set;
-import jdk.incubator.vector.FloatVector;
 
-/** Provider of the pure-Java (Vector API) backend: always available, priority 100. */
+/**
+ * Provider of the pure-Java (Vector API) backend, priority 100: available wherever the Vector API
+ * is resolved (always on the module path; on the class path it says to add
+ * {@code --add-modules jdk.incubator.vector}, and discovery falls back to {@code java-reference}).
+ */
 public final class JavaBackendProvider implements BackendProvider {
     /** The name users select this backend by. */
     public static final String NAME = "java";
 
-    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INFERENCE,
+    static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.KERNELS,
             Capability.CPU, Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16));
 
     /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
@@ -32,9 +35,13 @@ public final class JavaBackendProvider implements BackendProvider {
 
     @Override
     public Availability availability() {
+        String missing = VectorSupport.missing();
+        if (missing != null) {
+            return Availability.unavailable(missing);
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         return Availability.available("available: " + cores + (cores == 1 ? " core, " : " cores, ")
-                + FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                + VectorSupport.preferredBits()
                 + "-bit vectors (FloatVector.SPECIES_PREFERRED)");
     }
 
@@ -45,6 +52,10 @@ public final class JavaBackendProvider implements BackendProvider {
 
     @Override
     public Backend create() {
+        String missing = VectorSupport.missing();
+        if (missing != null) {
+            throw new IllegalStateException("backend 'java' is not available: " + missing);
+        }
         return new JavaBackend(Parallel.perCore());
     }
 }

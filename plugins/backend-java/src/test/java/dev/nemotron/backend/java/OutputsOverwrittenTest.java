@@ -5,6 +5,7 @@ import static dev.nemotron.backend.java.TestData.randn;
 import static dev.nemotron.backend.java.TestData.tensor;
 
 import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.backend.SsmShape;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.backend.java.reference.ReferenceKernels;
@@ -25,7 +26,8 @@ class OutputsOverwrittenTest {
     @Test
     void everyKernelOverwritesItsOutput() {
         SplittableRandom rnd = new SplittableRandom(17);
-        try (Backend be = new JavaBackendProvider().create()) {
+        try (Backend backend = new JavaBackendProvider().create()) {
+            Kernels be = backend.kernels().orElseThrow();
             SsmShape s = new SsmShape(4, 36, 2, 9);
             ScanInputs in = ScanInputs.random(s, 13, false, true, 3);
             float[] ref = in.newY();

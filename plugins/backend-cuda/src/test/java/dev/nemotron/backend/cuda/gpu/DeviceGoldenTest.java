@@ -82,7 +82,7 @@ class DeviceGoldenTest {
                 float[] logits = model.prefill(seq, prompt);
                 sampled[prompt.length] = Gpu.argmax(logits, 0, vocab);
                 for (int t = prompt.length + 1; t < expected.length; t++) {
-                    sampled[t] = model.decodeSampled(List.of(seq), new int[] {sampled[t - 1]}, 0f, 1f, 0)[0];
+                    sampled[t] = model.sampling().orElseThrow().decodeSampled(List.of(seq), new int[] {sampled[t - 1]}, 0f, 1f, 0)[0];
                 }
             }
             assertThat(sampled).as("decodeSampled, temperature 0").containsExactly(expected);

@@ -7,6 +7,7 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.config.ConfigParser;
@@ -57,7 +58,7 @@ final class Gpu {
             var spec = new DeviceModelSpec(c.view(), c.pattern(), ModelGraph.of(c, MixerRegistry.discover()).layerDims(),
                     DeviceWeights.checkpoint(ckpt, List.copyOf(ckpt.names())),
                     compute, slots, 256, 16);
-            return backend.modelExecution().orElseThrow().load(spec);
+            return backend.modelExecution().orElseThrow().open(new ModelArtifact.HfModel(spec));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.nemotron.backend.cuda.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.backend.SsmShape;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
@@ -26,22 +27,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("gpu")
 class KernelConformanceTest {
     private static final double TOL = 1e-4;
-    private static Backend cuda;
-    private static Backend ref;
+    private static Backend cudaBackend;
+    private static Backend refBackend;
+    private static Kernels cuda;
+    private static Kernels ref;
 
     @BeforeAll
     static void open() {
-        cuda = Gpu.backend();
-        ref = Backends.create("java-reference");
+        cudaBackend = Gpu.backend();
+        refBackend = Backends.create("java-reference");
+        cuda = cudaBackend.kernels().orElseThrow();
+        ref = refBackend.kernels().orElseThrow();
     }
 
     @AfterAll
     static void close() {
-        if (cuda != null) {
-            cuda.close();
+        if (cudaBackend != null) {
+            cudaBackend.close();
         }
-        if (ref != null) {
-            ref.close();
+        if (refBackend != null) {
+            refBackend.close();
         }
     }
 

@@ -1,15 +1,12 @@
 package dev.nemotron.backend.java.reference;
 
-import dev.nemotron.api.backend.ActivationKernels;
 import dev.nemotron.api.backend.Availability;
-import dev.nemotron.api.backend.AttentionKernels;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.BackendProvider;
 import dev.nemotron.api.backend.Capability;
-import dev.nemotron.api.backend.LinearKernels;
-import dev.nemotron.api.backend.MambaKernels;
-import dev.nemotron.api.backend.NormKernels;
+import dev.nemotron.api.backend.Kernels;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,7 +17,7 @@ import java.util.Set;
 public final class ReferenceBackendProvider implements BackendProvider {
     public static final String NAME = "java-reference";
 
-    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.INFERENCE,
+    private static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.KERNELS,
             Capability.CPU, Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16));
 
     /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
@@ -49,7 +46,7 @@ public final class ReferenceBackendProvider implements BackendProvider {
 
     @Override
     public Backend create() {
-        ReferenceKernels k = new ReferenceKernels();
+        Kernels kernels = Kernels.of(new ReferenceKernels());
         return new Backend() {
             @Override
             public String name() {
@@ -62,28 +59,8 @@ public final class ReferenceBackendProvider implements BackendProvider {
             }
 
             @Override
-            public LinearKernels linear() {
-                return k;
-            }
-
-            @Override
-            public NormKernels norms() {
-                return k;
-            }
-
-            @Override
-            public MambaKernels mamba() {
-                return k;
-            }
-
-            @Override
-            public AttentionKernels attention() {
-                return k;
-            }
-
-            @Override
-            public ActivationKernels activations() {
-                return k;
+            public Optional<Kernels> kernels() {
+                return Optional.of(kernels);
             }
         };
     }

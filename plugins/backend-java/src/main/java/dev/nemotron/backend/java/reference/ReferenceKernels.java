@@ -122,26 +122,7 @@ public final class ReferenceKernels
     public void recurrentScan(SsmShape s, int seqLen, float[] x, float[] dt, float[] a, float[] b,
                               float[] c, float[] d, float[] state, float[] y) {
         ScanChecks.scan(s, seqLen, x, dt, a, b, c, d, state, y);
-        int hh = s.heads(), p = s.headDim(), g = s.groups(), n = s.stateSize();
-        float[] st = state != null ? state : new float[s.stateFloats()];
-        for (int t = 0; t < seqLen; t++) {
-            for (int h = 0; h < hh; h++) {
-                int grp = h / (hh / g);
-                float dtv = dt[t * hh + h];
-                float decay = (float) Math.exp(dtv * a[h]);
-                for (int i = 0; i < p; i++) {
-                    float xi = x[(t * hh + h) * p + i];
-                    float sum = 0f;
-                    for (int k = 0; k < n; k++) {
-                        int si = (h * p + i) * n + k;
-                        // S_t = exp(dt A) S_{t-1} + dt x B ;  y = S . C
-                        st[si] = decay * st[si] + dtv * xi * b[(t * g + grp) * n + k];
-                        sum += st[si] * c[(t * g + grp) * n + k];
-                    }
-                    y[(t * hh + h) * p + i] = sum + (d == null ? 0f : d[h] * xi);
-                }
-            }
-        }
+        ReferenceSsd.recurrence(s, seqLen, x, dt, a, b, c, d, state, y);
     }
 
     // ---- attention: q [Lq,Hq,hd], k/v [Lk,Hkv,hd]

@@ -3,7 +3,8 @@ package dev.nemotron.backend.java.reference;
 import dev.nemotron.api.backend.SsmShape;
 
 /**
- * The chunked (SSD) selective scan written like {@code ssd_minimal.py}: every intermediate is
+ * The Mamba-2 selective scan, twice: {@link #recurrence} (the definition, one token at a time) and
+ * {@link #scan}, the chunked (SSD) form written like {@code ssd_minimal.py}: every intermediate is
  * materialised, one numbered step at a time, with plain loops and float32 arithmetic.
  *
  * <pre>
@@ -124,6 +125,39 @@ final class ReferenceSsd {
         // 7. final state
         if (state != null) {
             System.arraycopy(prev, nc * hpn, state, 0, hpn);
+        }
+    }
+
+    /**
+     * The same scan as {@link #scan}, one token at a time: the definition the chunked form is
+     * checked against (and what decode runs).
+     *
+     * <pre>
+     * for t, h (group g = h / (H/G)):  S_t = exp(dt_t*A_h) * S_{t-1} + dt_t * (x_t outer B_t)   [P, N]
+     *                                  y_t = S_t . C_t + D_h * x_t                               [P]
+     * </pre>
+     */
+    static void recurrence(SsmShape s, int L, float[] x, float[] dt, float[] a, float[] b,
+                           float[] c, float[] d, float[] state, float[] y) {
+        int H = s.heads(), P = s.headDim(), G = s.groups(), N = s.stateSize();
+        int hpg = H / G;
+        float[] st = state != null ? state : new float[s.stateFloats()];
+        for (int t = 0; t < L; t++) {
+            for (int h = 0; h < H; h++) {
+                int g = h / hpg;
+                float dtv = dt[t * H + h];
+                float decay = (float) Math.exp(dtv * a[h]);
+                for (int p = 0; p < P; p++) {
+                    float xp = x[(t * H + h) * P + p];
+                    float sum = 0f;
+                    for (int n = 0; n < N; n++) {
+                        int si = (h * P + p) * N + n;
+                        st[si] = decay * st[si] + dtv * xp * b[(t * G + g) * N + n];
+                        sum += st[si] * c[(t * G + g) * N + n];
+                    }
+                    y[(t * H + h) * P + p] = sum + (d == null ? 0f : d[h] * xp);
+                }
+            }
         }
     }
 

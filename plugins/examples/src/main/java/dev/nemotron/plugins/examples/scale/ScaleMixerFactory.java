@@ -1,7 +1,7 @@
 package dev.nemotron.plugins.examples.scale;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.CacheFootprint;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.Mixer;
@@ -67,7 +67,7 @@ public final class ScaleMixerFactory implements MixerFactory, TrainableMixerFact
     }
 
     @Override
-    public Mixer create(LayerContext layer, WeightSource weights, Backend backend) {
+    public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
         float[] scale = weights.require("scale").toFloatArray();
         return (x, seqLen, out) -> {
             for (int i = 0; i < seqLen * scale.length; i++) {

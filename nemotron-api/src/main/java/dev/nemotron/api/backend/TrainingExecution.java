@@ -1,0 +1,77 @@
+package dev.nemotron.api.backend;
+
+import dev.nemotron.api.optim.OptimizerConfig;
+
+/**
+ * The training facet of a backend ({@link Backend#trainingExecution()}): a model's weights,
+ * gradients and optimizer state live on the device, and a step runs there as forward (keeping
+ * what backward needs), backward, then an optimizer step; only token ids, labels, the loss and,
+ * on request, the weights cross to the host.
+ *
+ * <p>This is the contract a GPU trainer plugs into; <b>no backend offers it yet</b> (the trainer
+ * of {@code nemotron-train} runs on the host).
+ */
+public interface TrainingExecution {
+    /** Whether {@link #open} trains artifacts of {@code kind} (e.g. {@link ModelArtifact.HfModel}). */
+    boolean opens(Class<? extends ModelArtifact> kind);
+
+    /**
+     * Puts the model on the device for training with the optimizer named {@code optimizer} (as
+     * {@link dev.nemotron.api.optim.OptimizerProvider#name()}, e.g. {@code "adamw"}) and its
+     * options.
+     *
+     * @throws dev.nemotron.api.NemotronException when the artifact is of a kind this execution does
+     *     not train, the optimizer is unknown to it, or the model does not fit the device
+     */
+    DeviceTrainer open(ModelArtifact artifact, String optimizer, OptimizerConfig options);
+
+    /** A model being trained on a device. Used from one thread at a time. */
+    interface DeviceTrainer extends AutoCloseable {
+        /**
+         * The forward pass over {@code rows} sequences of {@code seqLen} token ids (row-major),
+         * with the next-token {@code labels} of the same layout ({@code -100} ignores a position),
+         * keeping on the device what {@link #backward} needs.
+         */
+        SavedForward forward(int[] ids, int[] labels, int rows, int seqLen);
+
+        /**
+         * Back-propagates the loss of {@code forward}, adding the gradients to those accumulated
+         * since the last {@link #step}; the saved state is released.
+         */
+        void backward(SavedForward forward);
+
+        /**
+         * One optimizer step at {@code learningRate} with the accumulated gradients, clipped to a
+         * global norm of {@code maxGradNorm} (0: no clipping), then clears them.
+         *
+         * @return the global gradient norm before clipping
+         */
+        double step(double learningRate, double maxGradNorm);
+
+        /** Copies the current weights to the host, by their checkpoint names, into {@code sink}. */
+        void downloadWeights(WeightSink sink);
+
+        /** Frees the device memory. */
+        @Override
+        void close();
+    }
+
+    /** The state a forward pass kept on the device for its backward pass. */
+    interface SavedForward extends AutoCloseable {
+        /** The mean cross-entropy loss over the positions not ignored. */
+        double loss();
+
+        /** The positions not ignored. */
+        long tokens();
+
+        /** Frees the saved state without a backward pass (e.g. a held-out loss). */
+        @Override
+        void close();
+    }
+
+    /** Receives downloaded weights: one call per tensor, row-major float32. */
+    @FunctionalInterface
+    interface WeightSink {
+        void accept(String name, long[] shape, float[] values);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.nemotron.arch.config;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.safetensors.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A HF model directory, opened once: {@code config.json} parsed (exactly once, with
+ * {@link ConfigParser}) and validated at {@link #open}; the safetensors checkpoint
+ * ({@link #openCheckpoint()}), the context length, and the end-of-sequence ids of
+ * {@code generation_config.json} read from it on request. Every loader of a model (serving,
+ * evaluation, the CLI, pipeline stages, {@code HybridModel}) starts here. The tokenizer files
+ * ({@code tokenizer.json}, {@code tokenizer_config.json}) are read by the text side, which finds
+ * them with {@link #file}.
+ */
+public final class ModelDirectory {
+    /** The context length when {@code config.json} names none. */
+    public static final int DEFAULT_CONTEXT = 4096;
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+    private final Path path;
+    private final NemotronHConfig config;
+    private final MixerRegistry registry;
+
+    private ModelDirectory(Path path, NemotronHConfig config, MixerRegistry registry) {
+        this.path = path;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /** Opens {@code dir} with the layer types {@link java.util.ServiceLoader} finds. */
+    public static ModelDirectory open(Path dir) {
+        return open(dir, MixerRegistry.discover());
+    }
+
+    /**
+     * Opens {@code dir}, parsing its {@code config.json} with the layer types of {@code registry}.
+     *
+     * @throws NemotronException when {@code dir} is not a directory, has no {@code config.json},
+     *     or the config is invalid, with the reason
+     */
+    public static ModelDirectory open(Path dir, MixerRegistry registry) {
+        if (!Files.isDirectory(dir)) {
+            throw new NemotronException(dir + ": not a model directory");
+        }
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new NemotronException(dir + ": no config.json");
+        }
+        return new ModelDirectory(dir, new ConfigParser(registry).parse(dir.resolve("config.json")), registry);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The parsed {@code config.json}. */
+    public NemotronHConfig config() {
+        return config;
+    }
+
+    /** The layer types the config was parsed with (and the model graph is built with). */
+    public MixerRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The directory's safetensors checkpoint (single file or sharded), memory-mapped; the caller
+     * closes it.
+     */
+    public Checkpoint openCheckpoint() {
+        return Checkpoint.open(path);
+    }
+
+    /** The file {@code name} of the directory (e.g. {@code "tokenizer.json"}), if it is there. */
+    public Optional<Path> file(String name) {
+        Path file = path.resolve(name);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    /**
+     * Most tokens (prompt + generated) one sequence may hold: {@code max_position_embeddings}
+     * when it is an integer above 1, else {@link #DEFAULT_CONTEXT}.
+     */
+    public int contextLength() {
+        String field = "max_position_embeddings";
+        if (!config.view().has(field)) {
+            return DEFAULT_CONTEXT;
+        }
+        try {
+            int n = config.view().getInt(field);
+            return n > 1 ? n : DEFAULT_CONTEXT;
+        } catch (NemotronException e) {
+            return DEFAULT_CONTEXT;
+        }
+    }
+
+    /**
+     * The end-of-sequence ids: {@code eos_token_id} of {@code generation_config.json}, else of
+     * {@code config.json}; an int or a list of ints; empty when neither names any.
+     *
+     * @throws NemotronException when a file cannot be read or the field is of another type
+     */
+    public Set<Integer> eosIds() {
+        Optional<Path> generation = file("generation_config.json");
+        if (generation.isPresent()) {
+            JsonNode g = readJson(generation.get()).get("eos_token_id");
+            if (g != null && !g.isNull()) {
+                return eosIds(g, generation.get());
+            }
+        }
+        JsonNode c = ((JsonConfigView) config.view()).root().get("eos_token_id");
+        return c == null || c.isNull() ? Set.of() : eosIds(c, path.resolve("config.json"));
+    }
+
+    /** {@code eos_token_id} ({@code node}, read from {@code file}) as ids, in file order. */
+    private static Set<Integer> eosIds(JsonNode node, Path file) {
+        Set<Integer> out = new LinkedHashSet<>();
+        if (node.isIntegralNumber() && node.canConvertToInt()) {
+            out.add(node.intValue());
+            return out;
+        }
+        if (node.isArray()) {
+            for (JsonNode id : node) {
+                if (!id.isIntegralNumber() || !id.canConvertToInt()) {
+                    throw new NemotronException(file + ": eos_token_id must be an int or a list of ints, got " + node);
+                }
+                out.add(id.intValue());
+            }
+            return out;
+        }
+        throw new NemotronException(file + ": eos_token_id must be an int or a list of ints, got " + node);
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new NemotronException(file + ": cannot read JSON: " + e.getMessage(), e);
+        }
+    }
+}

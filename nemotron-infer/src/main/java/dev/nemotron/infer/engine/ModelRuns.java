@@ -1,0 +1,63 @@
+package dev.nemotron.infer.engine;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.ModelArtifact;
+import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.arch.config.ModelDirectory;
+import dev.nemotron.arch.model.HybridModel;
+import java.util.Optional;
+
+/**
+ * The one place that decides how a model runs on a backend, so that no caller branches on the
+ * backend's facets: by whole-model execution where the backend offers one that opens HF models
+ * (weights and caches stay on its device), else on the host model ({@link HybridModel}) over the
+ * backend's kernels.
+ */
+public final class ModelRuns {
+    private ModelRuns() {
+    }
+
+    /** How a model runs. */
+    public enum Mode {
+        /** The backend's {@link Backend#modelExecution()} runs the model as a whole on its device. */
+        WHOLE_MODEL,
+        /** The SDK's host model runs layer by layer on the backend's {@link Backend#kernels()}. */
+        KERNELS
+    }
+
+    /**
+     * How {@code backend} runs an HF model.
+     *
+     * @throws NemotronException when it offers neither facet for HF models
+     */
+    public static Mode mode(Backend backend) {
+        if (wholeModel(backend).isPresent()) {
+            return Mode.WHOLE_MODEL;
+        }
+        if (backend.kernels().isPresent()) {
+            return Mode.KERNELS;
+        }
+        throw new NemotronException("backend '" + backend.name() + "' cannot run this model: it offers neither kernels"
+                + " nor whole-model execution of HF model directories; choose another with --backend (see 'nemotron backends')");
+    }
+
+    /** The backend's whole-model execution, if it offers one that opens HF models. */
+    public static Optional<ModelExecution> wholeModel(Backend backend) {
+        return backend.modelExecution().filter(e -> e.opens(ModelArtifact.HfModel.class));
+    }
+
+    /**
+     * Opens the model of {@code dir} on {@code backend} as {@link #mode} chooses.
+     *
+     * @param deviceSizes the device session's sizes, for {@link Mode#WHOLE_MODEL} (the host model
+     *                    grows its caches as sequences need)
+     */
+    public static RunningModel open(ModelDirectory dir, Backend backend, DeviceModels.Options deviceSizes) {
+        return switch (mode(backend)) {
+            case WHOLE_MODEL -> new RunningModel.OnDevice(
+                    DeviceModels.load(dir, wholeModel(backend).orElseThrow(), deviceSizes), deviceSizes.maxSequenceLength());
+            case KERNELS -> new RunningModel.OnHost(HybridModel.load(dir, backend));
+        };
+    }
+}

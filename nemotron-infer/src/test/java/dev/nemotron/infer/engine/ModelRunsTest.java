@@ -1,0 +1,128 @@
+package dev.nemotron.infer.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.Capability;
+import dev.nemotron.api.backend.DeviceModel;
+import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.Kernels;
+import dev.nemotron.api.backend.ModelArtifact;
+import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.arch.backend.Backends;
+import dev.nemotron.arch.config.ModelDirectory;
+import dev.nemotron.arch.model.HybridModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The one decision of how a model runs: whole-model execution where it opens HF models, else kernels. */
+class ModelRunsTest {
+    static final Path MODEL = Path.of("src/test/resources/fixtures/tiny-nemotron-h-a");
+    static final DeviceModels.Options SIZES = new DeviceModels.Options(3, 64, 16, null);
+
+    /** A backend with the given facets; its execution records what it opens. */
+    private static final class FakeBackend implements Backend {
+        final Kernels kernels;
+        final boolean opensHf;
+        final boolean execution;
+        final List<ModelArtifact> opened = new ArrayList<>();
+
+        FakeBackend(Kernels kernels, boolean execution, boolean opensHf) {
+            this.kernels = kernels;
+            this.execution = execution;
+            this.opensHf = opensHf;
+        }
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return Set.of();
+        }
+
+        @Override
+        public Optional<Kernels> kernels() {
+            return Optional.ofNullable(kernels);
+        }
+
+        @Override
+        public Optional<ModelExecution> modelExecution() {
+            if (!execution) {
+                return Optional.empty();
+            }
+            return Optional.of(new ModelExecution() {
+                @Override
+                public boolean opens(Class<? extends ModelArtifact> kind) {
+                    return opensHf && kind == ModelArtifact.HfModel.class;
+                }
+
+                @Override
+                public DeviceModel open(ModelArtifact artifact) {
+                    opened.add(artifact);
+                    return new FakeDeviceModel(512, 3);
+                }
+            });
+        }
+    }
+
+    @Test
+    void aKernelBackendRunsTheHostModel() {
+        ModelDirectory dir = ModelDirectory.open(MODEL);
+        try (Backend java = Backends.create("java")) {
+            assertThat(ModelRuns.mode(java)).isEqualTo(ModelRuns.Mode.KERNELS);
+            try (RunningModel m = ModelRuns.open(dir, java, SIZES)) {
+                assertThat(m).isInstanceOf(RunningModel.OnHost.class);
+                assertThat(m.languageModel()).isInstanceOf(HybridLanguageModel.class);
+                assertThat(m.languageModel().vocabSize()).isEqualTo(dir.config().vocabSize());
+            }
+        }
+    }
+
+    @Test
+    void wholeModelExecutionOfHfModelsIsPreferredOverKernels() {
+        ModelDirectory dir = ModelDirectory.open(MODEL);
+        try (Backend java = Backends.create("java")) {
+            FakeBackend device = new FakeBackend(java.kernels().orElseThrow(), true, true);
+            assertThat(ModelRuns.mode(device)).isEqualTo(ModelRuns.Mode.WHOLE_MODEL);
+            try (RunningModel m = ModelRuns.open(dir, device, SIZES)) {
+                assertThat(m).isInstanceOf(RunningModel.OnDevice.class);
+                assertThat(m.languageModel()).isInstanceOf(DeviceLanguageModel.class);
+            }
+            assertThat(device.opened).hasSize(1);
+            ModelArtifact.HfModel hf = (ModelArtifact.HfModel) device.opened.getFirst();
+            assertThat(hf.spec().maxSequences()).isEqualTo(3);
+            assertThat(hf.spec().maxSequenceLength()).isEqualTo(64);
+            assertThat(hf.spec().maxPrefillTokens()).isEqualTo(16);
+            assertThat(hf.spec().pattern()).isEqualTo(dir.config().pattern());
+            assertThat(hf.spec().weights()).isInstanceOf(DeviceWeights.Checkpoint.class);
+            assertThat(hf.source()).endsWith("config.json");
+        }
+    }
+
+    @Test
+    void anExecutionThatDoesNotOpenHfModelsLeavesTheKernels() {
+        try (Backend java = Backends.create("java")) {
+            FakeBackend onnxLike = new FakeBackend(java.kernels().orElseThrow(), true, false);
+            assertThat(ModelRuns.mode(onnxLike)).isEqualTo(ModelRuns.Mode.KERNELS);
+            assertThat(ModelRuns.wholeModel(onnxLike)).isEmpty();
+        }
+    }
+
+    @Test
+    void aBackendWithNeitherFacetIsAUserError() {
+        FakeBackend none = new FakeBackend(null, true, false);
+        assertThatThrownBy(() -> ModelRuns.mode(none)).isInstanceOf(NemotronException.class)
+                .hasMessageContaining("backend 'fake' cannot run this model").hasMessageContaining("--backend");
+        assertThatThrownBy(() -> HybridModel.load(ModelDirectory.open(MODEL), none)).isInstanceOf(NemotronException.class)
+                .hasMessageContaining("backend 'fake' offers no kernels");
+    }
+}
