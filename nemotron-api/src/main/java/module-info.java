@@ -31,6 +31,8 @@ module dev.nemotron.api {
     exports dev.nemotron.api.backend;
     exports dev.nemotron.api.io;
     exports dev.nemotron.api.layer;
+    exports dev.nemotron.api.layer.dims;
+    exports dev.nemotron.api.layer.train;
     exports dev.nemotron.api.optim;
     exports dev.nemotron.api.pipeline;
     exports dev.nemotron.api.reward;
@@ -40,6 +42,7 @@ module dev.nemotron.api {
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
+    uses dev.nemotron.api.layer.train.TrainableMixerFactory;
     uses dev.nemotron.api.optim.OptimizerProvider;
     uses dev.nemotron.api.pipeline.StageProvider;
     uses dev.nemotron.api.reward.RewardProvider;

@@ -38,6 +38,11 @@ module dev.nemotron.train {
     opens dev.nemotron.train.data to com.fasterxml.jackson.databind;
 
     uses dev.nemotron.api.optim.OptimizerProvider;
+    uses dev.nemotron.api.layer.train.TrainableMixerFactory;
+    provides dev.nemotron.api.layer.train.TrainableMixerFactory with
+            dev.nemotron.train.autodiff.mamba.TrainableMamba2.Factory,
+            dev.nemotron.train.autodiff.attention.TrainableAttention.Factory,
+            dev.nemotron.train.autodiff.mlp.TrainableMlp.Factory;
     provides dev.nemotron.api.optim.OptimizerProvider with dev.nemotron.train.optim.AdamWProvider;
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.train.stage.PretrainStageProvider,
             dev.nemotron.train.stage.CptStageProvider;

@@ -3,12 +3,17 @@
  * registered with {@code provides}, found by the SDK with {@link java.util.ServiceLoader}.
  *
  * <p>{@code dev.nemotron.plugins.examples.lion}: the Lion optimizer, selected by the name
- * {@code "lion"}.
+ * {@code "lion"}. {@code dev.nemotron.plugins.examples.scale}: a layer type (pattern symbol
+ * {@code Z}) with its trainable form.
  */
 module dev.nemotron.plugins.examples {
     requires transitive dev.nemotron.api;
 
     exports dev.nemotron.plugins.examples.lion;
+    exports dev.nemotron.plugins.examples.scale;
 
     provides dev.nemotron.api.optim.OptimizerProvider with dev.nemotron.plugins.examples.lion.LionProvider;
+    provides dev.nemotron.api.layer.MixerFactory with dev.nemotron.plugins.examples.scale.ScaleMixerFactory;
+    provides dev.nemotron.api.layer.train.TrainableMixerFactory with
+            dev.nemotron.plugins.examples.scale.ScaleMixerFactory;
 }

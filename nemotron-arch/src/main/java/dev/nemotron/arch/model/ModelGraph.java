@@ -3,6 +3,7 @@ package dev.nemotron.arch.model;
 import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.MixerFactory;
 import dev.nemotron.api.layer.ParameterSpec;
+import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.arch.config.NemotronHConfig;
 import dev.nemotron.arch.layer.MixerRegistry;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class ModelGraph {
             MixerFactory f = registry.bySymbol(symbol).orElseThrow(() -> new IllegalStateException(
                     "no layer factory for '" + symbol + "' although the config was validated"));
             LayerContext ctx = new LayerContext(i, symbol, config.view());
-            plans.add(new LayerPlan(ctx, f, f.parameters(ctx)));
+            plans.add(new LayerPlan(ctx, f, f.dims(ctx), f.parameters(ctx)));
         }
         return new ModelGraph(config, plans);
     }
@@ -49,6 +50,11 @@ public final class ModelGraph {
 
     public List<LayerPlan> layers() {
         return layers;
+    }
+
+    /** The sizes of every layer, in pattern order (what a device backend maps). */
+    public List<LayerDims> layerDims() {
+        return layers.stream().map(LayerPlan::dims).toList();
     }
 
     /** Every parameter, in checkpoint order: embeddings, per layer norm then mixer, norm_f, lm_head. */
@@ -70,7 +76,7 @@ public final class ModelGraph {
                 new ParameterSpec("norm_f.weight", new long[] {d}, "hidden_size")));
         if (!config.tieWordEmbeddings()) {
             all.add(new NamedParameter("lm_head.weight",
-                    new ParameterSpec("lm_head.weight", new long[] {v, d}, "vocab_size, hidden_size")));
+                    ParameterSpec.linear("lm_head.weight", v, d, "vocab_size, hidden_size")));
         }
         return all;
     }

@@ -4,13 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.backend.Backend;
-import dev.nemotron.api.backend.Kernels;
-import dev.nemotron.api.layer.CacheFootprint;
-import dev.nemotron.api.layer.LayerContext;
-import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerFactory;
-import dev.nemotron.api.layer.ParameterSpec;
-import dev.nemotron.api.layer.WeightSource;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.config.ConfigException;
@@ -20,63 +14,28 @@ import dev.nemotron.arch.init.RandomWeights;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.SafetensorsWriter;
+import dev.nemotron.plugins.examples.scale.ScaleMixerFactory;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A layer type added through the MixerFactory SPI takes part in parsing, estimation, loading and forward. */
+/**
+ * A layer type added through the MixerFactory SPI (the example plugin's scale layer, symbol 'Z',
+ * written against nemotron-api alone) takes part in parsing, estimation, loading and forward.
+ */
 class CustomMixerTest {
-    /** Symbol 'Z': out = x * scale, one weight of [hidden]; keeps 3 floats of state per sequence. */
-    static final class ScaleFactory implements MixerFactory {
-        @Override
-        public char symbol() {
-            return 'Z';
-        }
-
-        @Override
-        public Set<String> blockTypeNames() {
-            return Set.of("scale");
-        }
-
-        @Override
-        public String displayName() {
-            return "scale";
-        }
-
-        @Override
-        public void validate(LayerContext layer) {
-            ConfigChecks.positive(layer, "scale_width");
-        }
-
-        @Override
-        public List<ParameterSpec> parameters(LayerContext layer) {
-            return List.of(new ParameterSpec("scale", new long[] {layer.config().hiddenSize()}, "hidden_size"));
-        }
-
-        @Override
-        public CacheFootprint cacheFootprint(LayerContext layer, long context, int batch, DType modelDtype) {
-            return new CacheFootprint(0, 12L * batch, 0);
-        }
-
-        @Override
-        public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
-            float[] scale = weights.require("scale").toFloatArray();
-            return (x, seqLen, out) -> {
-                for (int i = 0; i < seqLen * scale.length; i++) {
-                    out[i] = x[i] * scale[i % scale.length];
-                }
-            };
-        }
+    /** The built-in layer types (the example plugin is on the test path, so discovery finds it too). */
+    static List<MixerFactory> builtIns() {
+        return MixerRegistry.discover().factories().stream().filter(f -> !(f instanceof ScaleMixerFactory)).toList();
     }
 
     private static MixerRegistry registry() {
-        List<MixerFactory> all = new ArrayList<>(MixerRegistry.discover().factories());
-        all.add(new ScaleFactory());
+        List<MixerFactory> all = new ArrayList<>(builtIns());
+        all.add(new ScaleMixerFactory());
         return MixerRegistry.of(all);
     }
 
@@ -89,7 +48,7 @@ class CustomMixerTest {
         MixerRegistry registry = registry();
         Files.writeString(dir.resolve("config.json"), CONFIG);
         ModelGraph graph = ModelGraph.of(new ConfigParser(registry).parse(dir), registry);
-        assertThat(graph.layers().get(1).factory()).isInstanceOf(ScaleFactory.class);
+        assertThat(graph.layers().get(1).factory()).isInstanceOf(ScaleMixerFactory.class);
         assertThat(MemoryEstimator.estimate(graph, 10, 2).ssmStateBytes())
                 .isEqualTo(2L * 4 * 8 * 8 * 4 + 24); // the Mamba layer's fp32 state + the plugin's
         try (Arena arena = Arena.ofConfined()) {
@@ -108,15 +67,15 @@ class CustomMixerTest {
 
     @Test
     void withoutThePluginTheSymbolIsUnknown() {
-        assertThatThrownBy(() -> ConfigParser.withDiscoveredLayers().parse(CONFIG, "config.json"))
+        assertThatThrownBy(() -> new ConfigParser(MixerRegistry.of(builtIns())).parse(CONFIG, "config.json"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("hybrid_override_pattern[1] = 'Z'");
     }
 
     @Test
     void twoPluginsClaimingOneSymbolAreRejected() {
-        List<MixerFactory> all = new ArrayList<>(MixerRegistry.discover().factories());
-        all.add(new ScaleFactory());
-        all.add(new ScaleFactory());
+        List<MixerFactory> all = new ArrayList<>(builtIns());
+        all.add(new ScaleMixerFactory());
+        all.add(new ScaleMixerFactory());
         assertThatThrownBy(() -> MixerRegistry.of(all)).hasMessageContaining("'Z'");
     }
 }

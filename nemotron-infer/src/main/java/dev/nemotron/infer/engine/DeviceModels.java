@@ -1,14 +1,16 @@
 package dev.nemotron.infer.engine;
 
-import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
 import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,25 +46,23 @@ public final class DeviceModels {
         try (Checkpoint ckpt = dir.openCheckpoint()) {
             List<String> names = new ArrayList<>(ckpt.names());
             names.sort(null);
-            return execution.open(new ModelArtifact.HfModel(spec(dir.config(), DeviceWeights.checkpoint(ckpt, names), options)));
+            return execution.open(new ModelArtifact.HfModel(spec(dir.config(), dir.registry(), DeviceWeights.checkpoint(ckpt, names), options)));
         }
     }
 
     /** A model of the shape of {@code config} with device-generated random weights. */
     public static DeviceModel random(NemotronHConfig config, long seed, ModelExecution execution, Options options) {
-        return execution.open(new ModelArtifact.HfModel(spec(config, DeviceWeights.random(seed), options)));
+        return execution.open(new ModelArtifact.HfModel(spec(config, MixerRegistry.discover(), DeviceWeights.random(seed), options)));
     }
 
-    private static DeviceModelSpec spec(NemotronHConfig c, DeviceWeights weights, Options o) {
-        for (int i = 0; i < c.pattern().length(); i++) {
-            char symbol = c.pattern().charAt(i);
-            if (symbol != 'M' && symbol != '*' && symbol != '-') {
-                throw new NemotronException(c.source() + ": layer " + i + " is of type '" + symbol
-                        + "', which device backends do not run (they run M, * and - layers)");
-            }
-        }
+    /**
+     * The spec of {@code c}: each layer's sizes as its factory read them; a backend that cannot run
+     * a layer type says so when it loads the model.
+     */
+    private static DeviceModelSpec spec(NemotronHConfig c, MixerRegistry registry, DeviceWeights weights, Options o) {
+        List<LayerDims> layers = ModelGraph.of(c, registry).layerDims();
         DType compute = o.computeType() != null ? o.computeType() : computeTypeFor(c.dtype());
-        return new DeviceModelSpec(c.view(), c.pattern(), weights, compute, o.maxSequences(), o.maxSequenceLength(),
+        return new DeviceModelSpec(c.view(), c.pattern(), layers, weights, compute, o.maxSequences(), o.maxSequenceLength(),
                 o.maxPrefillTokens());
     }
 }

@@ -1,10 +1,10 @@
 package dev.nemotron.train.autodiff;
 
+import dev.nemotron.api.layer.train.TrainableMixer;
 import dev.nemotron.train.autodiff.activation.ActivationObserver;
 import dev.nemotron.train.autodiff.activation.ActivationSite;
 import dev.nemotron.train.autodiff.activation.ActivationSite.Kind;
 import dev.nemotron.train.autodiff.attention.TrainableAttention;
-import dev.nemotron.train.autodiff.core.TrainableMixer;
 import dev.nemotron.train.autodiff.mamba.TrainableMamba2;
 import dev.nemotron.train.autodiff.mlp.TrainableMlp;
 

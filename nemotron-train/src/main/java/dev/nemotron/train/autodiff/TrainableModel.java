@@ -1,15 +1,15 @@
 package dev.nemotron.train.autodiff;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.layer.train.TrainableMixer;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.LayerPlan;
 import dev.nemotron.arch.model.ModelGraph;
-import dev.nemotron.train.autodiff.attention.TrainableAttention;
 import dev.nemotron.train.autodiff.core.Gradients;
 import dev.nemotron.train.autodiff.core.LinearLayer;
 import dev.nemotron.train.autodiff.core.Parameters;
-import dev.nemotron.train.autodiff.core.TrainableMixer;
+import dev.nemotron.train.autodiff.core.LinearLayerOwner;
 import dev.nemotron.train.autodiff.embedding.Embedding;
 import dev.nemotron.train.autodiff.embedding.LmHead;
 import dev.nemotron.train.autodiff.activation.ActivationObserver;
@@ -19,7 +19,6 @@ import dev.nemotron.train.autodiff.loss.CrossEntropyLoss;
 import dev.nemotron.train.autodiff.loss.Loss;
 import dev.nemotron.train.autodiff.mamba.SelectiveScan;
 import dev.nemotron.train.autodiff.mamba.TrainableMamba2;
-import dev.nemotron.train.autodiff.mlp.TrainableMlp;
 import dev.nemotron.train.autodiff.norm.RmsNorm;
 import dev.nemotron.train.fp8.Precision;
 import dev.nemotron.train.fp8.PrecisionPolicy;
@@ -36,7 +35,7 @@ import java.util.Map;
  * <pre>
  * tokens [L] -> loss
  * 1. h = embeddings[tokens]                                  [L, d]
- * 2. for each layer i: h = h + mixer_i(RMSNorm_i(h))          (M Mamba-2, * attention, - MLP)
+ * 2. for each layer i: h = h + mixer_i(RMSNorm_i(h))          (M Mamba-2, * attention, - MLP, a plugin's)
  * 3. f = RMSNorm_f(h);  logits = lm_head(f)                   [L, V]
  * 4. loss = any {@link Loss} of the logits (mean cross-entropy over targets != -100 by default)
  * backward: the same steps in reverse; the residual passes dh through and adds the block's dx.
@@ -73,24 +72,19 @@ public final class TrainableModel {
         double eps = graph.config().normEpsilon();
         String b = ModelGraph.BACKBONE;
         this.embedding = new Embedding(params, b + "embeddings.weight");
+        TrainableMixers trainable = TrainableMixers.discover();
         for (LayerPlan layer : graph.layers()) {
             String prefix = b + "layers." + layer.index() + ".";
             norms.add(new RmsNorm(params, prefix + "norm.weight", eps));
-            String mp = prefix + "mixer.";
-            var view = graph.config().view();
-            mixers.add(switch (layer.symbol()) {
-                case 'M' -> TrainableMamba2.of(params, mp, view);
-                case '*' -> TrainableAttention.of(params, mp, view);
-                case '-' -> new TrainableMlp(params, mp);
-                default -> throw new NemotronException("layer " + layer.index() + " ('" + layer.symbol() + "', "
-                        + layer.factory().displayName() + ") has no backward pass in nemotron-train");
-            });
+            mixers.add(trainable.create(layer, params));
         }
         this.normF = new RmsNorm(params, b + "norm_f.weight", eps);
         this.lmHead = new LmHead(params, graph.config().tieWordEmbeddings() ? b + "embeddings.weight" : "lm_head.weight");
         for (TrainableMixer<?> mixer : mixers) {
-            for (LinearLayer l : mixer.linearLayers()) {
-                linear.put(l.weightName(), l);
+            if (mixer instanceof LinearLayerOwner owner) {
+                for (LinearLayer l : owner.linearLayers()) {
+                    linear.put(l.weightName(), l);
+                }
             }
         }
         linear.put(lmHead.layer().weightName(), lmHead.layer());

@@ -8,17 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Which linear layers of a model run their GEMMs in FP8 and which stay in BF16 — the Nemotron
  * Nano 2 pretraining recipe: E4M3 with block-wise scales for every GEMM except those of the first
  * and last few linear layers, which stay BF16 ({@link #DEFAULT_EDGE_LAYERS} = 4 at each end).
  *
- * <p>The linear layers are the 2-D weights that feed a GEMM, in {@link ModelGraph#parameters()}
- * order (layer 0 first, {@code lm_head} last): every {@code *.weight} of {@code in_proj},
- * {@code out_proj}, {@code q_proj}, {@code k_proj}, {@code v_proj}, {@code o_proj},
- * {@code up_proj}, {@code down_proj}, and {@code lm_head.weight}. The first {@code edgeFirst} and
+ * <p>The linear layers are the weights that feed a GEMM, as each layer type declares them
+ * ({@link dev.nemotron.api.layer.ParameterSpec#linear()}), in {@link ModelGraph#parameters()}
+ * order (layer 0 first, {@code lm_head} last): for the built-in layers every {@code *.weight} of
+ * {@code in_proj}, {@code out_proj}, {@code q_proj}, {@code k_proj}, {@code v_proj},
+ * {@code o_proj}, {@code up_proj}, {@code down_proj}, and an untied {@code lm_head.weight}. The first {@code edgeFirst} and
  * the last {@code edgeLast} of them get the {@code edge} precision, the others {@code body}.
  * Everything else is no GEMM and outside the policy: the embedding lookup, norms, the Mamba
  * convolution, scan and its {@code A_log}/{@code D}/{@code dt_bias}, attention's softmax and
@@ -38,10 +38,6 @@ import java.util.Set;
 public record PrecisionPolicy(int edgeFirst, int edgeLast, Precision edge, Precision body, Fp8Recipe recipe) {
     /** The recipe keeps this many linear layers at each end of the model in BF16. */
     public static final int DEFAULT_EDGE_LAYERS = 4;
-
-    /** The names of the modules whose {@code .weight} is a linear layer. */
-    public static final Set<String> LINEAR_MODULES = Set.of(
-            "in_proj", "out_proj", "q_proj", "k_proj", "v_proj", "o_proj", "up_proj", "down_proj", "lm_head");
 
     public PrecisionPolicy {
         if (edgeFirst < 0 || edgeLast < 0) {
@@ -67,20 +63,11 @@ public record PrecisionPolicy(int edgeFirst, int edgeLast, Precision edge, Preci
         return new PrecisionPolicy(0, 0, Precision.FP32, Precision.FP32, Fp8Recipe.DEFAULT);
     }
 
-    /** True when {@code name} (a full checkpoint name) is the weight of a linear layer. */
-    public static boolean isLinear(String name) {
-        if (!name.endsWith(".weight")) {
-            return false;
-        }
-        String module = name.substring(0, name.length() - ".weight".length());
-        return LINEAR_MODULES.contains(module.substring(module.lastIndexOf('.') + 1));
-    }
-
     /** The weights of the linear layers of {@code graph}, in model order (lm_head last). */
     public static List<String> linearLayers(ModelGraph graph) {
         List<String> out = new ArrayList<>();
         for (NamedParameter p : graph.parameters()) {
-            if (p.spec().shape().length == 2 && isLinear(p.name())) {
+            if (p.spec().linear()) {
                 out.add(p.name());
             }
         }

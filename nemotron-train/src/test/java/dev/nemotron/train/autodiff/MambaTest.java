@@ -2,6 +2,7 @@ package dev.nemotron.train.autodiff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nemotron.api.layer.dims.Mamba2Dims;
 import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.autodiff.mamba.SelectiveScan;
 import dev.nemotron.train.autodiff.mamba.TrainableMamba2;
@@ -67,7 +68,7 @@ class MambaTest {
         }
     }
 
-    static Parameters mambaParams(TrainableMamba2.Dims m, int d, String prefix, boolean projBias, boolean convBias,
+    static Parameters mambaParams(Mamba2Dims m, int d, String prefix, boolean projBias, boolean convBias,
                                   long seed) {
         int inner = m.heads() * m.headDim();
         int convDim = inner + 2 * m.groups() * m.stateSize();
@@ -99,10 +100,10 @@ class MambaTest {
     void mixer(int len, int chunk, int groups, int k, boolean projBias, boolean convBias, double dtMin, double dtMax,
                SelectiveScan.Mode mode) {
         int d = 6;
-        var dims = new TrainableMamba2.Dims(4, 3, groups, 2, k, chunk, dtMin, dtMax, 1e-5);
+        var dims = new Mamba2Dims(d, 4, 3, groups, 2, k, chunk, projBias, convBias, dtMin, dtMax);
         String prefix = "backbone.layers.0.mixer.";
         Parameters p = mambaParams(dims, d, prefix, projBias, convBias, len * 13L + k);
-        TrainableMamba2 mixer = new TrainableMamba2(p, prefix, dims).scanMode(mode);
+        TrainableMamba2 mixer = new TrainableMamba2(p, prefix, dims, 1e-5).scanMode(mode);
         MixerCheck.check("mamba " + mode, mixer, p, len, d, len, 24);
     }
 

@@ -2,9 +2,9 @@ package dev.nemotron.train.autodiff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nemotron.api.layer.train.TrainableMixer;
 import dev.nemotron.train.autodiff.core.Gradients;
 import dev.nemotron.train.autodiff.core.Parameters;
-import dev.nemotron.train.autodiff.core.TrainableMixer;
 import java.util.SplittableRandom;
 
 /** Gradient check of one mixer on its own: loss = r . mixer(x) for random x and r. */

@@ -4,6 +4,7 @@ import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.layer.WeightSource;
+import dev.nemotron.api.layer.dims.AttentionDims;
 import dev.nemotron.api.tensor.Tensor;
 
 /**
@@ -20,7 +21,7 @@ import dev.nemotron.api.tensor.Tensor;
  * every cached position; batched decoding projects all sequences' rows in one pass.
  */
 final class AttentionMixer implements Mixer {
-    private final AttentionMixerFactory.AttentionDims dims;
+    private final AttentionDims dims;
     private final Kernels kernels;
     private final Tensor q;
     private final Tensor k;
@@ -31,7 +32,7 @@ final class AttentionMixer implements Mixer {
     private final Tensor vBias;
     private final Tensor oBias;
 
-    AttentionMixer(AttentionMixerFactory.AttentionDims dims, WeightSource w, Kernels kernels) {
+    AttentionMixer(AttentionDims dims, WeightSource w, Kernels kernels) {
         this.dims = dims;
         this.kernels = kernels;
         this.q = w.require("q_proj.weight");

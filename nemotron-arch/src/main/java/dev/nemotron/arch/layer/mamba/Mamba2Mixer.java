@@ -4,6 +4,7 @@ import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.layer.WeightSource;
+import dev.nemotron.api.layer.dims.Mamba2Dims;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.layer.LayerWeights;
 

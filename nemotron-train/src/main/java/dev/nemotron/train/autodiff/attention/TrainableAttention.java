@@ -1,10 +1,14 @@
 package dev.nemotron.train.autodiff.attention;
 
-import dev.nemotron.api.layer.ModelConfigView;
-import dev.nemotron.train.autodiff.core.Gradients;
+import dev.nemotron.api.layer.LayerContext;
+import dev.nemotron.api.layer.dims.AttentionDims;
+import dev.nemotron.api.layer.dims.LayerDims;
+import dev.nemotron.api.layer.train.ParameterGradients;
+import dev.nemotron.api.layer.train.ParameterStore;
+import dev.nemotron.api.layer.train.TrainableMixer;
+import dev.nemotron.api.layer.train.TrainableMixerFactory;
 import dev.nemotron.train.autodiff.core.LinearLayer;
-import dev.nemotron.train.autodiff.core.Parameters;
-import dev.nemotron.train.autodiff.core.TrainableMixer;
+import dev.nemotron.train.autodiff.core.LinearLayerOwner;
 import java.util.List;
 
 /**
@@ -21,7 +25,23 @@ import java.util.List;
  * </pre>
  * Steps 2-3 and their backward are {@link CausalAttention} (per-head GEMMs).
  */
-public final class TrainableAttention implements TrainableMixer<TrainableAttention.Saved> {
+public final class TrainableAttention implements TrainableMixer<TrainableAttention.Saved>, LinearLayerOwner {
+    /** The trainable form of nemotron-arch's attention layers (pattern symbol {@code *}). */
+    public static final class Factory implements TrainableMixerFactory {
+        @Override
+        public char symbol() {
+            return '*';
+        }
+
+        @Override
+        public TrainableMixer<?> create(LayerContext layer, LayerDims dims, ParameterStore params) {
+            if (!(dims instanceof AttentionDims a)) {
+                throw new IllegalArgumentException("layer " + layer.index() + ": attention needs AttentionDims, got " + dims);
+            }
+            return new TrainableAttention(params, layer.weightPrefix(), a.qHeads(), a.kvHeads(), a.headDim());
+        }
+    }
+
     /** Projection inputs and outputs, the attention probabilities and the attention output. */
     public static final class Saved {
         double[] x;
@@ -44,7 +64,7 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
     private final LinearLayer wv;
     private final LinearLayer wo;
 
-    public TrainableAttention(Parameters params, String prefix, int qHeads, int kvHeads, int headDim) {
+    public TrainableAttention(ParameterStore params, String prefix, int qHeads, int kvHeads, int headDim) {
         this.wq = LinearLayer.of(params, prefix + "q_proj");
         this.wk = LinearLayer.of(params, prefix + "k_proj");
         this.wv = LinearLayer.of(params, prefix + "v_proj");
@@ -54,14 +74,6 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
                     + kvHeads + " KV heads of " + headDim);
         }
         this.shape = new CausalAttention.Shape(qHeads, kvHeads, headDim);
-    }
-
-    /** Sizes from the config as nemotron-arch reads them ({@code head_dim} defaults to hidden/heads). */
-    public static TrainableAttention of(Parameters params, String prefix, ModelConfigView config) {
-        int q = config.getInt("num_attention_heads");
-        int kv = config.has("num_key_value_heads") ? config.getInt("num_key_value_heads") : q;
-        int hd = config.has("head_dim") ? config.getInt("head_dim") : config.hiddenSize() / q;
-        return new TrainableAttention(params, prefix, q, kv, hd);
     }
 
     /** The size of one query head. */
@@ -101,7 +113,7 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
     }
 
     @Override
-    public double[] backward(double[] dOut, Saved s, Gradients grads) {
+    public double[] backward(double[] dOut, Saved s, ParameterGradients grads) {
         // 4. o_proj
         double[] da = wo.backward(dOut, s.a, s.rows, grads);
         // 3-2. through the weighted sum and the softmax

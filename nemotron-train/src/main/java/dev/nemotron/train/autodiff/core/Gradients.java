@@ -1,6 +1,7 @@
 package dev.nemotron.train.autodiff.core;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.layer.train.ParameterGradients;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Set;
  * passes <em>accumulate</em> into it (so a batch is the sum over its sequences); {@link #zero()}
  * clears it between steps.
  */
-public final class Gradients {
+public final class Gradients implements ParameterGradients {
     private final Map<String, double[]> grads = new LinkedHashMap<>();
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
 
@@ -24,6 +25,7 @@ public final class Gradients {
     }
 
     /** The gradient of {@code name} (live, accumulated into by backward passes). */
+    @Override
     public double[] get(String name) {
         double[] g = grads.get(name);
         if (g == null) {
@@ -33,6 +35,7 @@ public final class Gradients {
     }
 
     /** The gradient of {@code name}, or null when the parameter is absent (optional ones). */
+    @Override
     public double[] getOrNull(String name) {
         return grads.get(name);
     }

@@ -1,5 +1,7 @@
 package dev.nemotron.train.autodiff.core;
 
+import dev.nemotron.api.layer.train.ParameterGradients;
+import dev.nemotron.api.layer.train.ParameterStore;
 import dev.nemotron.train.fp8.FakeQuantGemm;
 import dev.nemotron.train.fp8.Fp8Recipe;
 import dev.nemotron.train.fp8.Precision;
@@ -44,7 +46,7 @@ public final class LinearLayer {
      * @param weightName the weight {@code [out, in]}, e.g. {@code backbone.layers.0.mixer.in_proj.weight}
      * @param biasName   the bias {@code [out]}, or null; a bias absent from {@code params} is no bias
      */
-    public LinearLayer(Parameters params, String weightName, String biasName) {
+    public LinearLayer(ParameterStore params, String weightName, String biasName) {
         this.weightName = weightName;
         this.w = params.get(weightName);
         long[] shape = params.shape(weightName);
@@ -58,7 +60,7 @@ public final class LinearLayer {
     }
 
     /** The layer {@code module} ({@code module.weight}, optional {@code module.bias}). */
-    public static LinearLayer of(Parameters params, String module) {
+    public static LinearLayer of(ParameterStore params, String module) {
         return new LinearLayer(params, module + ".weight", module + ".bias");
     }
 
@@ -94,7 +96,7 @@ public final class LinearLayer {
     }
 
     /** Accumulates the weight and bias gradients into {@code grads} and returns {@code dx [rows, in]}. */
-    public double[] backward(double[] dy, double[] x, int rows, Gradients grads) {
+    public double[] backward(double[] dy, double[] x, int rows, ParameterGradients grads) {
         Setting s = setting;
         double[] dx = FakeQuantGemm.backwardInput(dy, w, rows, out, in, s.precision(), s.recipe());
         FakeQuantGemm.backwardWeight(dy, x, rows, out, in, s.precision(), s.recipe(), grads.get(weightName));

@@ -1,6 +1,7 @@
 package dev.nemotron.train.autodiff.core;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.layer.train.ParameterStore;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.init.RandomWeights;
@@ -23,7 +24,7 @@ import java.util.Set;
  * → values and shape, in checkpoint order. Optional parameters (attention biases) are present only
  * when the source had them.
  */
-public final class Parameters {
+public final class Parameters implements ParameterStore {
     /** One tensor: row-major float64 values of {@code shape}. */
     public record Param(String name, long[] shape, double[] data) {
         public Param {
@@ -116,6 +117,7 @@ public final class Parameters {
     }
 
     /** The values of {@code name} (live: writing them changes the model). */
+    @Override
     public double[] get(String name) {
         Param p = params.get(name);
         if (p == null) {
@@ -125,11 +127,13 @@ public final class Parameters {
     }
 
     /** The values of {@code name}, or null when absent (optional parameters). */
+    @Override
     public double[] getOrNull(String name) {
         Param p = params.get(name);
         return p == null ? null : p.data();
     }
 
+    @Override
     public long[] shape(String name) {
         get(name);
         return params.get(name).shape();

@@ -1,11 +1,15 @@
 package dev.nemotron.train.autodiff.mamba;
 
-import dev.nemotron.api.layer.ModelConfigView;
+import dev.nemotron.api.layer.LayerContext;
+import dev.nemotron.api.layer.dims.LayerDims;
+import dev.nemotron.api.layer.dims.Mamba2Dims;
+import dev.nemotron.api.layer.train.ParameterGradients;
+import dev.nemotron.api.layer.train.ParameterStore;
+import dev.nemotron.api.layer.train.TrainableMixer;
+import dev.nemotron.api.layer.train.TrainableMixerFactory;
 import dev.nemotron.train.autodiff.core.Activations;
-import dev.nemotron.train.autodiff.core.Gradients;
 import dev.nemotron.train.autodiff.core.LinearLayer;
-import dev.nemotron.train.autodiff.core.Parameters;
-import dev.nemotron.train.autodiff.core.TrainableMixer;
+import dev.nemotron.train.autodiff.core.LinearLayerOwner;
 import dev.nemotron.train.autodiff.norm.GatedGroupRmsNorm;
 import java.util.List;
 
@@ -28,31 +32,20 @@ import java.util.List;
  * dbias += sum_t dc, din += w dc; in_proj.
  * </pre>
  */
-public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Saved> {
-    /** Sizes and options of one layer (nemotron-arch reads the same config fields). */
-    public record Dims(int heads, int headDim, int groups, int stateSize, int convKernel, int chunkSize,
-                       double dtMin, double dtMax, double eps) {
-        public static Dims of(ModelConfigView c) {
-            double[] limit = c.getDoubles("time_step_limit").orElse(new double[] {0.0, Double.POSITIVE_INFINITY});
-            return new Dims(c.getInt("mamba_num_heads"), c.getInt("mamba_head_dim"), c.getInt("n_groups"),
-                    c.getInt("ssm_state_size"), c.getInt("conv_kernel"),
-                    c.has("chunk_size") ? c.getInt("chunk_size") : 128, limit[0], limit[1], c.normEpsilon());
+public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Saved>, LinearLayerOwner {
+    /** The trainable form of nemotron-arch's Mamba-2 layers (pattern symbol {@code M}). */
+    public static final class Factory implements TrainableMixerFactory {
+        @Override
+        public char symbol() {
+            return 'M';
         }
 
-        int inner() {
-            return heads * headDim;
-        }
-
-        int convDim() {
-            return inner() + 2 * groups * stateSize;
-        }
-
-        int projSize() {
-            return inner() + convDim() + heads;
-        }
-
-        boolean clamps() {
-            return dtMin > 0 || dtMax < Double.POSITIVE_INFINITY;
+        @Override
+        public TrainableMixer<?> create(LayerContext layer, LayerDims dims, ParameterStore params) {
+            if (!(dims instanceof Mamba2Dims m)) {
+                throw new IllegalArgumentException("layer " + layer.index() + ": Mamba-2 needs Mamba2Dims, got " + dims);
+            }
+            return new TrainableMamba2(params, layer.weightPrefix(), m, layer.config().normEpsilon());
         }
     }
 
@@ -77,7 +70,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
     }
 
     private final String prefix;
-    private final Dims m;
+    private final Mamba2Dims m;
     private final int hidden;
     private final LinearLayer inProj;
     private final double[] convW;
@@ -89,7 +82,8 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
     private final GatedGroupRmsNorm norm;
     private SelectiveScan.Mode mode = SelectiveScan.Mode.CHUNKED;
 
-    public TrainableMamba2(Parameters params, String prefix, Dims dims) {
+    /** @param eps the gated norm's epsilon ({@code layer_norm_epsilon}) */
+    public TrainableMamba2(ParameterStore params, String prefix, Mamba2Dims dims, double eps) {
         this.prefix = prefix;
         this.m = dims;
         this.inProj = LinearLayer.of(params, prefix + "in_proj");
@@ -100,19 +94,15 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         this.aLog = params.get(prefix + "A_log");
         this.dSkip = params.get(prefix + "D");
         this.outProj = LinearLayer.of(params, prefix + "out_proj");
-        this.norm = new GatedGroupRmsNorm(params, prefix + "norm.weight", dims.groups(), dims.eps());
+        this.norm = new GatedGroupRmsNorm(params, prefix + "norm.weight", dims.groups(), eps);
         if (inProj.out() != dims.projSize()
                 || convW.length != dims.convDim() * dims.convKernel()) {
             throw new IllegalArgumentException(prefix + ": in_proj / conv1d shapes do not match " + dims);
         }
     }
 
-    public static TrainableMamba2 of(Parameters params, String prefix, ModelConfigView config) {
-        return new TrainableMamba2(params, prefix, Dims.of(config));
-    }
-
     /** The layer's sizes. */
-    public Dims dims() {
+    public Mamba2Dims dims() {
         return m;
     }
 
@@ -181,7 +171,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
                 int i = t * hh + h;
                 dtPre[i] += dtBias[h];
                 dt[i] = Activations.softplus(dtPre[i]);
-                if (m.clamps()) {
+                if (m.clampsDt()) {
                     dt[i] = Math.min(Math.max(dt[i], m.dtMin()), m.dtMax());
                 }
             }
@@ -212,7 +202,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
     }
 
     @Override
-    public double[] backward(double[] dOut, Saved s, Gradients grads) {
+    public double[] backward(double[] dOut, Saved s, ParameterGradients grads) {
         int rows = s.rows;
         int inner = m.inner(), convDim = m.convDim(), hh = m.heads(), proj = m.projSize(), k = m.convKernel();
         int gn = m.groups() * m.stateSize();
@@ -235,7 +225,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
             for (int h = 0; h < hh; h++) {
                 int i = t * hh + h;
                 double sp = Activations.softplus(s.dtPre[i]);
-                boolean clamped = m.clamps() && (sp < m.dtMin() || sp > m.dtMax());
+                boolean clamped = m.clampsDt() && (sp < m.dtMin() || sp > m.dtMax());
                 double g = clamped ? 0 : sg.ddt()[i] * Activations.softplusGrad(s.dtPre[i]);
                 dDtRaw[i] = g;
                 dDtBias[h] += g;

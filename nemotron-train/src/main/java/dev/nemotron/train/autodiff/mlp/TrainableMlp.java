@@ -1,9 +1,13 @@
 package dev.nemotron.train.autodiff.mlp;
 
-import dev.nemotron.train.autodiff.core.Gradients;
+import dev.nemotron.api.layer.LayerContext;
+import dev.nemotron.api.layer.dims.LayerDims;
+import dev.nemotron.api.layer.train.ParameterGradients;
+import dev.nemotron.api.layer.train.ParameterStore;
+import dev.nemotron.api.layer.train.TrainableMixer;
+import dev.nemotron.api.layer.train.TrainableMixerFactory;
 import dev.nemotron.train.autodiff.core.LinearLayer;
-import dev.nemotron.train.autodiff.core.Parameters;
-import dev.nemotron.train.autodiff.core.TrainableMixer;
+import dev.nemotron.train.autodiff.core.LinearLayerOwner;
 import java.util.List;
 
 /**
@@ -17,7 +21,20 @@ import java.util.List;
  * backward: da = dout W_down;  dh = da * 2 relu(h);  dx = dh W_up
  * </pre>
  */
-public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved> {
+public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved>, LinearLayerOwner {
+    /** The trainable form of nemotron-arch's MLP layers (pattern symbol {@code -}). */
+    public static final class Factory implements TrainableMixerFactory {
+        @Override
+        public char symbol() {
+            return '-';
+        }
+
+        @Override
+        public TrainableMixer<?> create(LayerContext layer, LayerDims dims, ParameterStore params) {
+            return new TrainableMlp(params, layer.weightPrefix());
+        }
+    }
+
     /** The input, the pre-activation and the activation. */
     public static final class Saved {
         double[] x;
@@ -37,7 +54,7 @@ public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved> {
     private final LinearLayer down;
 
     /** @param prefix the mixer's checkpoint prefix, e.g. {@code backbone.layers.1.mixer.} */
-    public TrainableMlp(Parameters params, String prefix) {
+    public TrainableMlp(ParameterStore params, String prefix) {
         this.up = LinearLayer.of(params, prefix + "up_proj");
         this.down = LinearLayer.of(params, prefix + "down_proj");
         this.f = up.out();
@@ -75,7 +92,7 @@ public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved> {
     }
 
     @Override
-    public double[] backward(double[] dOut, Saved s, Gradients grads) {
+    public double[] backward(double[] dOut, Saved s, ParameterGradients grads) {
         double[] da = down.backward(dOut, s.a, s.rows, grads);
         double[] dh = new double[da.length];
         for (int i = 0; i < da.length; i++) {

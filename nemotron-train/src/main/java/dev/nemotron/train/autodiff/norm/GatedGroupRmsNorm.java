@@ -1,8 +1,8 @@
 package dev.nemotron.train.autodiff.norm;
 
 import dev.nemotron.train.autodiff.core.Activations;
-import dev.nemotron.train.autodiff.core.Gradients;
-import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.api.layer.train.ParameterGradients;
+import dev.nemotron.api.layer.train.ParameterStore;
 
 /**
  * The Mamba-2 output norm: gate with silu(z), then RMSNorm within each of G groups.
@@ -36,7 +36,7 @@ public final class GatedGroupRmsNorm {
     private final int groups;
     private final double eps;
 
-    public GatedGroupRmsNorm(Parameters params, String weightName, int groups, double eps) {
+    public GatedGroupRmsNorm(ParameterStore params, String weightName, int groups, double eps) {
         this.weightName = weightName;
         this.w = params.get(weightName);
         this.dim = w.length;
@@ -84,7 +84,7 @@ public final class GatedGroupRmsNorm {
         return out;
     }
 
-    public InputGrads backward(double[] dout, Saved s, Gradients grads) {
+    public InputGrads backward(double[] dout, Saved s, ParameterGradients grads) {
         int gs = dim / groups;
         double[] dw = grads.get(weightName);
         double[] dy = new double[s.rows * dim];

@@ -40,7 +40,7 @@ final class CudaModelExecution implements ModelExecution {
     }
 
     DeviceModel load(DeviceModelSpec spec) {
-        NmcConfig config = ConfigMapping.map(spec.config(), spec.pattern(), spec.computeType(), hasAttentionBias(spec));
+        NmcConfig config = ConfigMapping.map(spec, hasAttentionBias(spec));
         MemorySegment model;
         try (Arena arena = Arena.ofConfined()) {
             model = lib.modelCreate(config.toNative(arena), DEVICE);

@@ -6,20 +6,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.layer.dims.LayerDims;
+import dev.nemotron.api.layer.dims.MlpDims;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.backend.cuda.ffi.NmcConfig;
 import dev.nemotron.backend.cuda.ffi.NmcLayouts;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The fixture configs as nmc_config, with nemotron-arch's defaults. */
 class ConfigMappingTest {
+    private static final MixerRegistry REGISTRY = MixerRegistry.discover();
+
     private static NmcConfig map(String fixture, DType compute) {
-        NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(Fixtures.dir(fixture));
-        return ConfigMapping.map(c.view(), c.pattern(), compute, false);
+        return map(new ConfigParser(REGISTRY).parse(Fixtures.dir(fixture)), compute);
+    }
+
+    private static NmcConfig map(NemotronHConfig c, DType compute) {
+        return ConfigMapping.map(c.view(), c.pattern(), ModelGraph.of(c, REGISTRY).layerDims(), compute, false);
+    }
+
+    private static List<LayerDims> dims(NemotronHConfig c) {
+        return ModelGraph.of(c, REGISTRY).layerDims();
     }
 
     @Test
@@ -63,13 +77,13 @@ class ConfigMappingTest {
     void attentionBiasesFollowTheCheckpointsTensors() {
         NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(Fixtures.dir("hf-more/biases-k3"));
         try (Checkpoint ckpt = Checkpoint.open(Fixtures.dir("hf-more/biases-k3"))) {
-            var spec = new DeviceModelSpec(c.view(), c.pattern(), DeviceWeights.checkpoint(ckpt, List.copyOf(ckpt.names())),
+            var spec = new DeviceModelSpec(c.view(), c.pattern(), dims(c), DeviceWeights.checkpoint(ckpt, List.copyOf(ckpt.names())),
                     DType.F32, 1, 64, 64);
             assertThat(CudaModelExecution.hasAttentionBias(spec)).isFalse();
-            var withBias = new DeviceModelSpec(c.view(), c.pattern(), DeviceWeights.checkpoint(ckpt,
+            var withBias = new DeviceModelSpec(c.view(), c.pattern(), dims(c), DeviceWeights.checkpoint(ckpt,
                     List.of("backbone.layers.2.mixer.q_proj.bias")), DType.F32, 1, 64, 64);
             assertThat(CudaModelExecution.hasAttentionBias(withBias)).isTrue();
-            var random = new DeviceModelSpec(c.view(), c.pattern(), DeviceWeights.random(1), DType.F32, 1, 64, 64);
+            var random = new DeviceModelSpec(c.view(), c.pattern(), dims(c), DeviceWeights.random(1), DType.F32, 1, 64, 64);
             assertThat(CudaModelExecution.hasAttentionBias(random)).isFalse();
         }
     }
@@ -81,8 +95,7 @@ class ConfigMappingTest {
                  "intermediate_size": 64, "num_attention_heads": 4,
                  "mamba_num_heads": 4, "mamba_head_dim": 8, "n_groups": 1, "ssm_state_size": 8, "conv_kernel": 4}
                 """;
-        NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(json, "<test>");
-        NmcConfig m = ConfigMapping.map(c.view(), c.pattern(), DType.F32, false);
+        NmcConfig m = map(ConfigParser.withDiscoveredLayers().parse(json, "<test>"), DType.F32);
         assertThat(m.numKeyValueHeads()).isEqualTo(4);
         assertThat(m.headDim()).isEqualTo(8);
         assertThat(m.chunkSize()).isEqualTo(128);
@@ -95,15 +108,40 @@ class ConfigMappingTest {
     }
 
     @Test
-    void aMissingFieldIsNamed() {
+    void fieldsOfAnAbsentLayerTypeAreZero() {
         String json = """
                 {"vocab_size": 100, "hidden_size": 32, "hybrid_override_pattern": "-", "intermediate_size": 64}
                 """;
-        NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(json, "<test>");
-        NmcConfig m = ConfigMapping.map(c.view(), c.pattern(), DType.F32, false);
+        NmcConfig m = map(ConfigParser.withDiscoveredLayers().parse(json, "<test>"), DType.F32);
         assertThat(m.mambaNumHeads()).isZero();
         assertThat(m.numAttentionHeads()).isZero();
-        assertThatThrownBy(() -> ConfigMapping.map(c.view(), "M", DType.F32, false))
-                .isInstanceOf(NemotronException.class).hasMessageContaining("mamba_num_heads");
+        assertThat(m.intermediateSize()).isEqualTo(64);
+    }
+
+    /** A plugin layer's sizes: a record the cuda backend does not know. */
+    private record PluginDims(int hidden) implements LayerDims {
+    }
+
+    @Test
+    void aLayerTypeTheLibraryDoesNotRunIsRefusedByName() {
+        NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(Fixtures.dir("tiny-nemotron-h-a"));
+        List<LayerDims> layers = new ArrayList<>(dims(c));
+        layers.set(2, new PluginDims(64));
+        String pattern = c.pattern().substring(0, 2) + "Z" + c.pattern().substring(3);
+        assertThatThrownBy(() -> ConfigMapping.map(c.view(), pattern, layers, DType.F32, false))
+                .isInstanceOf(NemotronException.class)
+                .hasMessageContaining("layer 2 ('Z', PluginDims) is a layer type the cuda backend does not run");
+    }
+
+    @Test
+    void layersOfOneTypeWithDifferentSizesAreRefused() {
+        NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(Fixtures.dir("tiny-nemotron-h-a"));
+        List<LayerDims> layers = new ArrayList<>(dims(c));
+        int mlp = c.pattern().lastIndexOf('-');
+        MlpDims f = (MlpDims) layers.get(mlp);
+        layers.set(mlp, new MlpDims(f.hidden(), f.intermediate() / 2, f.bias()));
+        assertThatThrownBy(() -> ConfigMapping.map(c.view(), c.pattern(), layers, DType.F32, false))
+                .isInstanceOf(NemotronException.class)
+                .hasMessageContaining("layer " + mlp + " is a MLP layer of other sizes");
     }
 }

@@ -12,6 +12,8 @@ import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.backend.cuda.CudaBackendProvider;
 import java.net.URISyntaxException;
@@ -53,7 +55,8 @@ final class Gpu {
         Path dir = fixture(fixture);
         NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(dir);
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
-            var spec = new DeviceModelSpec(c.view(), c.pattern(), DeviceWeights.checkpoint(ckpt, List.copyOf(ckpt.names())),
+            var spec = new DeviceModelSpec(c.view(), c.pattern(), ModelGraph.of(c, MixerRegistry.discover()).layerDims(),
+                    DeviceWeights.checkpoint(ckpt, List.copyOf(ckpt.names())),
                     compute, slots, 256, 16);
             return backend.modelExecution().orElseThrow().open(new ModelArtifact.HfModel(spec));
         }
