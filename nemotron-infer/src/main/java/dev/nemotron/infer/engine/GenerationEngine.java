@@ -155,8 +155,8 @@ public final class GenerationEngine implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException | Error e) {
-                LOG.error("engine step failed; failing the running requests", e);
+            } catch (Throwable e) {
+                LOG.error("engine step failed; failing the running requests: {}", e.toString());
                 failAll(e);
             }
         }
@@ -197,6 +197,10 @@ public final class GenerationEngine implements AutoCloseable {
         decodeStep();
     }
 
+    /**
+     * Prefills one admitted request and chooses its first token. Whatever fails (an {@link Error}
+     * included) fails this request alone: it is finished and its reservation released.
+     */
     private void prefill(ActiveRequest r) {
         long reserved = worstCase(r);
         ModelSequence seq = null;
@@ -215,12 +219,12 @@ public final class GenerationEngine implements AutoCloseable {
                     lock.unlock();
                 }
             }
-        } catch (RuntimeException e) {
-            LOG.warn("prefill failed: {}", e.toString());
+        } catch (Throwable e) {
+            LOG.warn("prefill failed; failing that request: {}", e.toString());
             if (seq != null) {
-                seq.release();
+                releaseQuietly(seq);
             }
-            r.finish(FinishReason.ERROR, e);
+            finishQuietly(r, e);
             release(reserved);
         }
     }
@@ -245,13 +249,31 @@ public final class GenerationEngine implements AutoCloseable {
             tokens[i] = batch.get(i).lastToken()[0];
             seqs.add(batch.get(i).sequence());
         }
-        float[] logits = model.decode(seqs, tokens);
         List<Running> done = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        float[] logits;
+        try {
+            logits = model.decode(seqs, tokens);
+        } catch (Throwable e) {
+            // the batch's forward pass failed: every sequence in it is lost, the engine goes on
+            LOG.error("decode step of {} sequences failed; failing them: {}", n, e.toString());
+            for (Running r : batch) {
+                finishQuietly(r.request(), e);
+            }
+            logits = null;
+            done.addAll(batch);
+        }
+        for (int i = 0; logits != null && i < n; i++) {
             Running r = batch.get(i);
-            int token = r.request().choose(logits, i * vocab, vocab);
-            r.lastToken()[0] = token;
-            if (r.request().accept(token)) {
+            try {
+                int token = r.request().choose(logits, i * vocab, vocab);
+                r.lastToken()[0] = token;
+                if (r.request().accept(token)) {
+                    done.add(r);
+                }
+            } catch (Throwable e) {
+                // this request's sampling or bookkeeping failed: it alone ends, the batch goes on
+                LOG.warn("a request failed while choosing its token; failing that request: {}", e.toString());
+                finishQuietly(r.request(), e);
                 done.add(r);
             }
         }
@@ -260,7 +282,7 @@ public final class GenerationEngine implements AutoCloseable {
             try {
                 for (Running r : done) {
                     running.remove(r);
-                    r.sequence().release();
+                    releaseQuietly(r.sequence());
                     reservedBytes -= r.reserved();
                 }
             } finally {
@@ -281,6 +303,23 @@ public final class GenerationEngine implements AutoCloseable {
         });
     }
 
+    /** Finishes {@code r} as failed; a listener that throws (even an {@link Error}) cannot stop the engine. */
+    private static void finishQuietly(ActiveRequest r, Throwable error) {
+        try {
+            r.finish(FinishReason.ERROR, error);
+        } catch (Throwable e) {
+            LOG.warn("finishing a failed request failed too: {}", e.toString());
+        }
+    }
+
+    private static void releaseQuietly(ModelSequence seq) {
+        try {
+            seq.release();
+        } catch (Throwable e) {
+            LOG.warn("releasing a sequence failed: {}", e.toString());
+        }
+    }
+
     private void release(long bytes) {
         lock.lock();
         try {
@@ -294,8 +333,8 @@ public final class GenerationEngine implements AutoCloseable {
         lock.lock();
         try {
             for (Running r : running) {
-                r.request().finish(FinishReason.ERROR, e);
-                r.sequence().release();
+                finishQuietly(r.request(), e);
+                releaseQuietly(r.sequence());
             }
             running.clear();
             reservedBytes = 0;

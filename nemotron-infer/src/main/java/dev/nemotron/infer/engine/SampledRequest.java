@@ -130,7 +130,7 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
         try {
             listener.onDelta(delta);
         } catch (RuntimeException e) {
-            LOG.warn("a generation listener failed; cancelling its request", e);
+            LOG.warn("a generation listener failed; cancelling its request: {}", e.toString());
             cancelled = true;
         }
     }
@@ -157,6 +157,24 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
             return;
         }
         done = true;
+        GenerationResult r;
+        try {
+            r = result(reason, error);
+        } catch (Throwable e) {
+            // assembling the last text failed: the request still ends, as failed
+            r = new GenerationResult(history.generated(), reasoningText.text(), content.toString(), FinishReason.ERROR,
+                    history.promptLength(), reasoningTokens, error != null ? error : e, stopText);
+        }
+        try {
+            listener.onComplete(r);
+        } catch (Throwable e) {
+            LOG.warn("a generation listener failed on completion: {}", e.toString());
+        } finally {
+            result.complete(r);
+        }
+    }
+
+    private GenerationResult result(FinishReason reason, Throwable error) {
         if (inReasoning) {
             String rest = reasoningText.finish();
             if (!rest.isEmpty()) {
@@ -169,14 +187,7 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
             emit(new GenerationDelta(-1, content.substring(contentStreamed), false));
             contentStreamed = content.length();
         }
-        int[] out = history.generated();
-        GenerationResult r = new GenerationResult(out, reasoningText.text(), content.toString(), reason,
+        return new GenerationResult(history.generated(), reasoningText.text(), content.toString(), reason,
                 history.promptLength(), reasoningTokens, error, stopText);
-        try {
-            listener.onComplete(r);
-        } catch (RuntimeException e) {
-            LOG.warn("a generation listener failed on completion", e);
-        }
-        result.complete(r);
     }
 }
