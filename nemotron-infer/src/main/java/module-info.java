@@ -11,7 +11,6 @@ module dev.nemotron.infer {
     requires transitive com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     requires java.management;
-    requires jdk.httpserver;
 
     exports dev.nemotron.infer.bench;
     exports dev.nemotron.infer.chat;

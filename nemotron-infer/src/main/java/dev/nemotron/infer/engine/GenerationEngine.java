@@ -37,6 +37,7 @@ public final class GenerationEngine implements AutoCloseable {
     private final List<Running> running = new ArrayList<>();
     private final Thread thread;
     private long reservedBytes;
+    private int admitting;         // taken from the queue, prefill not yet done
     private volatile boolean closed;
 
     private record Running(ActiveRequest request, ModelSequence sequence, long reserved, int[] lastToken) {
@@ -66,6 +67,11 @@ public final class GenerationEngine implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Requests the engine holds at most, running and queued together: {@code maxBatch + maxQueued}. */
+    public int capacity() {
+        return config.maxBatch() + config.maxQueued();
     }
 
     /** Requests waiting for admission now. */
@@ -123,7 +129,9 @@ public final class GenerationEngine implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("engine closed");
             }
-            if (queue.size() >= config.maxQueued()) {
+            // the queue may hold maxQueued requests beyond the batch's free places: counting what runs
+            // (or is being admitted) too keeps a burst that the engine has not yet admitted from a false 429
+            if (queue.size() + running.size() + admitting >= capacity()) {
                 throw new EngineOverloadedException("the engine's queue is full (" + config.maxQueued()
                         + " requests waiting); try again later");
             }
@@ -183,6 +191,7 @@ public final class GenerationEngine implements AutoCloseable {
                 queue.pollFirst();
                 reservedBytes += need;
                 admitted.add(next);
+                admitting++;
             }
             if (running.isEmpty() && admitted.isEmpty()) {
                 work.await(100, TimeUnit.MILLISECONDS);
@@ -202,6 +211,19 @@ public final class GenerationEngine implements AutoCloseable {
      * included) fails this request alone: it is finished and its reservation released.
      */
     private void prefill(ActiveRequest r) {
+        try {
+            prefillOne(r);
+        } finally {
+            lock.lock();
+            try {
+                admitting--;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void prefillOne(ActiveRequest r) {
         long reserved = worstCase(r);
         ModelSequence seq = null;
         try {
