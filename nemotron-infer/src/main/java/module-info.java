@@ -17,6 +17,7 @@ module dev.nemotron.infer {
     exports dev.nemotron.infer.engine;
     exports dev.nemotron.infer.sampling;
     exports dev.nemotron.infer.server;
+    exports dev.nemotron.infer.server.http;
     exports dev.nemotron.infer.thinking;
     exports dev.nemotron.infer.tokenizer;
 

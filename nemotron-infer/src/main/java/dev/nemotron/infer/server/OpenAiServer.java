@@ -11,8 +11,9 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * An OpenAI-compatible HTTP server for one {@link ServedModel}: {@code POST /v1/chat/completions},
- * {@code POST /v1/completions}, {@code GET /v1/models} and {@code GET /health}. Built on the JDK's
- * {@code com.sun.net.httpserver}; every exchange runs on a virtual thread of its own.
+ * {@code POST /v1/completions}, {@code GET /v1/models}, {@code GET /v1/models/{id}} and
+ * {@code GET /health}. Built on a small HTTP/1.1 server ({@link HttpServer}) with one virtual thread
+ * per connection and the limits of {@link ServerConfig#limits()}.
  *
  * <pre>{@code
  * try (ServedModel model = ModelLoader.load(dir, ModelOptions.defaults());
