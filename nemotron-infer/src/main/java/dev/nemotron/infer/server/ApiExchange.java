@@ -14,6 +14,7 @@ final class ApiExchange {
 
     private final Exchange exchange;
     private final long maxBodyBytes;
+    private JsonNode json;
 
     ApiExchange(Exchange exchange, long maxBodyBytes) {
         this.exchange = exchange;
@@ -29,9 +30,18 @@ final class ApiExchange {
         return exchange.responded();
     }
 
-    /** The body parsed as JSON: 413 when larger than the limit, 400 when empty or not JSON. */
+    /**
+     * The body parsed as JSON: 413 when larger than the limit, 400 when empty or not JSON. Read once:
+     * the router reads it before a generation takes an in-flight place, so a slow upload holds none.
+     */
     JsonNode readJson() throws IOException {
-        byte[] body = readBody();
+        if (json == null) {
+            json = parse(readBody());
+        }
+        return json;
+    }
+
+    private JsonNode parse(byte[] body) throws IOException {
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty; send a JSON object", null);
         }

@@ -95,6 +95,7 @@ final class Router implements HttpServer.Handler {
             route.endpoint().handle(exchange);
             return;
         }
+        exchange.readJson();                       // the whole body first: a slow upload holds no in-flight place
         if (!inFlight.tryAcquire()) {
             throw new ApiException(429, "rate_limit_error", "too many requests in flight (limit " + config.maxInFlight()
                     + "); try again later", null, null);

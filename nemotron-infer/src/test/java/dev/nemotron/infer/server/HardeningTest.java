@@ -220,6 +220,21 @@ class HardeningTest {
     }
 
     @Test
+    void aSlowUploadHoldsNoInFlightPlace() throws Exception {
+        try (TestServer one = new TestServer(new ScriptedChatModel(TestServer.TOKENIZER, 0, false, 0),
+                new EngineConfig(4, 4, 1L << 30), 4096, ServerConfig.defaults().withMaxInFlight(1));
+             Socket slow = new Socket("127.0.0.1", one.server.port())) {
+            slow.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"mess")
+                    .getBytes(StandardCharsets.UTF_8));
+            slow.getOutputStream().flush();
+            Thread.sleep(200);
+            assertThat(one.server.inFlight()).isZero();
+            TestServer.Response r = one.post("/v1/chat/completions", HI + "}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void idleConnectionsCannotStarveHealth() throws Exception {
         HttpLimits limits = new HttpLimits(32, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
         List<Socket> idle = new ArrayList<>();

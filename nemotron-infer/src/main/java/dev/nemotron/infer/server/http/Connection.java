@@ -109,6 +109,10 @@ final class Connection implements Runnable {
                     return;
                 }
                 in.idle((int) limits.idleTimeout().toMillis(), "the request body");
+                if ("100-continue".equalsIgnoreCase(exchange.header("Expect"))) {
+                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
                 if (!serve(exchange)) {
                     return;
                 }

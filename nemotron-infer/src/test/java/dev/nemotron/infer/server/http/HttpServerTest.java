@@ -90,6 +90,20 @@ class HttpServerTest {
     }
 
     @Test
+    void expectContinueIsAnswered() throws Exception {
+        try (HttpServer server = start(HttpLimits.defaults(), new Echo()); Socket s = connect(server)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("POST /x HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            byte[] head = new byte[25];
+            assertThat(s.getInputStream().readNBytes(head, 0, head.length)).isEqualTo(25);
+            assertThat(new String(head, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            s.getOutputStream().write("ok".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nok");
+        }
+    }
+
+    @Test
     void malformedFramingIsAnswered400WithTheJsonErrorBody() throws Exception {
         try (HttpServer server = start(HttpLimits.defaults(), new Echo())) {
             String badChunk = exchange(server, "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n");
