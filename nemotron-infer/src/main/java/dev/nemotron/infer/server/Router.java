@@ -45,6 +45,11 @@ final class Router implements HttpServer.Handler {
             // a malformed body (e.g. bad chunked framing): the client's fault, and the connection is unusable
             http.closeAfter();
             answer(exchange, new ApiException(e.status(), ApiException.INVALID_REQUEST, e.getMessage(), null, null));
+        } catch (java.net.SocketTimeoutException e) {
+            // the body stalled beyond the idle timeout
+            http.closeAfter();
+            answer(exchange, new ApiException(408, ApiException.INVALID_REQUEST, e.getMessage()
+                    + " (the request body stalled)", null, null));
         } catch (IOException e) {
             // the client went away (or stopped reading): nobody is left to answer
             LOG.info("{} {}: the client went away ({})", http.method(), http.target(), e.getMessage());

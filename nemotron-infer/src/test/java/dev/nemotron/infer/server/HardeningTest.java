@@ -235,6 +235,20 @@ class HardeningTest {
     }
 
     @Test
+    void aStalledBodyIsAnswered408AtTheIdleTimeout() throws Exception {
+        HttpLimits limits = new HttpLimits(64, Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(5));
+        try (TestServer quick = new TestServer(new ScriptedChatModel(TestServer.TOKENIZER, 0, false, 0),
+                new EngineConfig(4, 4, 1L << 30), 4096, ServerConfig.defaults().withLimits(limits));
+             Socket s = new Socket("127.0.0.1", quick.server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"mess")
+                    .getBytes(StandardCharsets.UTF_8));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 408 ").contains("the request body stalled");
+        }
+    }
+
+    @Test
     void idleConnectionsCannotStarveHealth() throws Exception {
         HttpLimits limits = new HttpLimits(32, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
         List<Socket> idle = new ArrayList<>();
