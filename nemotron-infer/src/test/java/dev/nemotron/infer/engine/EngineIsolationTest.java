@@ -71,6 +71,42 @@ class EngineIsolationTest {
         }
     }
 
+    /**
+     * maxBatch 8 + maxQueued 16 hold 24 requests, whatever the engine thread is doing: a burst that
+     * arrives while the engine is busy (here: blocked in a prefill) is not refused early.
+     */
+    @Test
+    void aBurstOfBatchPlusQueueRequestsIsAcceptedWhileTheEngineIsBusy() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedModel blocked = new ScriptedModel(16, 1, ids -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 3;
+        });
+        try (GenerationEngine e = new GenerationEngine(blocked, TextCodec.idsOnly(Set.of()), new EngineConfig(8, 16, 1 << 20))) {
+            List<GenerationHandle> handles = new ArrayList<>();
+            handles.add(e.submit(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(2)), GenerationListener.ignoringDeltas()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (e.queuedCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(2);                    // the engine took the first one and is stuck in its prefill
+            }
+            for (int i = 1; i < 24; i++) {
+                handles.add(e.submit(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(2)),
+                        GenerationListener.ignoringDeltas()));
+            }
+            assertThat(e.capacity()).isEqualTo(24);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> e.submit(GenerationRequest.of(new int[] {1},
+                    SamplingParams.greedy(2)), GenerationListener.ignoringDeltas())).isInstanceOf(EngineOverloadedException.class);
+            release.countDown();
+            for (GenerationHandle h : handles) {
+                assertThat(h.result().get(10, TimeUnit.SECONDS).finishReason()).isEqualTo(FinishReason.LENGTH);
+            }
+        }
+    }
+
     /** top_k far beyond the vocabulary samples normally instead of allocating top_k floats. */
     @Test
     void hugeTopKIsClampedToTheVocabulary() {
