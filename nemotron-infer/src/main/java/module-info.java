@@ -11,13 +11,13 @@ module dev.nemotron.infer {
     requires transitive com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     requires java.management;
-    requires jdk.httpserver;
 
     exports dev.nemotron.infer.bench;
     exports dev.nemotron.infer.chat;
     exports dev.nemotron.infer.engine;
     exports dev.nemotron.infer.sampling;
     exports dev.nemotron.infer.server;
+    exports dev.nemotron.infer.server.http;
     exports dev.nemotron.infer.thinking;
     exports dev.nemotron.infer.tokenizer;
 

@@ -24,6 +24,13 @@ test('models.list names the served model', async () => {
   assert.deepEqual(ids, [model]);
 });
 
+test('models.retrieve answers the served model, NotFoundError for another', async () => {
+  const m = await client.models.retrieve(model);
+  assert.equal(m.id, model);
+  assert.equal(m.object, 'model');
+  await assert.rejects(client.models.retrieve('gpt-9'), (e) => e instanceof OpenAI.NotFoundError && e.status === 404);
+});
+
 test('chat completion: content and reasoning_content apart', async () => {
   const r = await client.chat.completions.create({
     model,

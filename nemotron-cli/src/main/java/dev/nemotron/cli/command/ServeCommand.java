@@ -6,8 +6,10 @@ import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.OpenAiServer;
 import dev.nemotron.infer.server.ServedModel;
 import dev.nemotron.infer.server.ServerConfig;
+import dev.nemotron.infer.server.http.HttpLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -57,6 +59,25 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-bytes", defaultValue = "1048576", paramLabel = "BYTES",
             description = "Largest request body; beyond, 413 (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
+
+    @Option(names = "--max-connections", defaultValue = "1024", paramLabel = "C",
+            description = "Open HTTP connections at most; beyond, the one idle longest is closed, or 503 when all are busy "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--header-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Time a client has to send a request's headers (default: ${DEFAULT-VALUE}).")
+    double headerTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "Time a kept-alive connection may wait for its next request, or a body for its next bytes "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double idleTimeout;
+
+    @Option(names = "--write-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Time one write may stay blocked on a client that does not read; the connection is then closed "
+                    + "and its generation cancelled (default: ${DEFAULT-VALUE}).")
+    double writeTimeout;
 
     @Option(names = "--cache-budget-mib", paramLabel = "M",
             description = "Memory for KV caches and SSM state of all running sequences, in MiB (default: a quarter of the JVM heap).")
@@ -111,7 +132,19 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxBodyBytes < 1) {
             throw new ParameterException(spec.commandLine(), "--max-body-bytes must be >= 1, got " + maxBodyBytes);
         }
-        return new ServerConfig(host, port, apiKey, maxBodyBytes, maxInFlight);
+        if (maxConnections < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-connections must be >= 1, got " + maxConnections);
+        }
+        return new ServerConfig(host, port, apiKey, maxBodyBytes, maxInFlight, new HttpLimits(maxConnections,
+                seconds("--header-timeout", headerTimeout), seconds("--idle-timeout", idleTimeout),
+                seconds("--write-timeout", writeTimeout)));
+    }
+
+    private Duration seconds(String option, double value) {
+        if (!(value >= 0.001 && value <= 86_400)) {
+            throw new ParameterException(spec.commandLine(), option + " must be in [0.001, 86400] seconds, got " + value);
+        }
+        return Duration.ofNanos((long) (value * 1e9));
     }
 
     private EngineConfig engineConfig() {

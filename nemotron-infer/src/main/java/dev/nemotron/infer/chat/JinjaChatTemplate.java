@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.infer.chat.jinja.JinjaTemplate;
+import dev.nemotron.infer.chat.jinja.error.TemplateRenderError;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +42,32 @@ public final class JinjaChatTemplate implements ChatTemplate {
         this.templates = Map.copyOf(compiled);
         this.bosToken = bosToken;
         this.eosToken = eosToken;
+        compiled.forEach(this::probe);
+    }
+
+    /**
+     * Renders a plain conversation, so that a template that fails on every request (one that recurses
+     * without end, for instance) is refused when it is loaded, not on each chat request. A template
+     * that refuses the probe by its own {@code raise_exception} is accepted: it has rules of its own.
+     */
+    private void probe(String name, JinjaTemplate template) {
+        List<ChatMessage> conversation = List.of(ChatMessage.user("Hello"), ChatMessage.assistant("Hi."),
+                ChatMessage.user("Bye"));
+        try {
+            template.render(context(conversation, RenderOptions.defaults()));
+        } catch (TemplateRenderError e) {
+            if (!e.raisedByTemplate()) {
+                throw unusable(name, e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            throw unusable(name, e.toString());
+        }
+    }
+
+    private NemotronException unusable(String name, String why) {
+        return new NemotronException("chat template" + (templates.size() > 1 ? " '" + name + "'" : "")
+                + " cannot render a simple conversation: " + why
+                + " (fix the chat_template of tokenizer_config.json, or use the built-in template)");
     }
 
     /** A single template. */

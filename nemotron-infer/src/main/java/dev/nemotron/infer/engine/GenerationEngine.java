@@ -37,6 +37,7 @@ public final class GenerationEngine implements AutoCloseable {
     private final List<Running> running = new ArrayList<>();
     private final Thread thread;
     private long reservedBytes;
+    private int admitting;         // taken from the queue, prefill not yet done
     private volatile boolean closed;
 
     private record Running(ActiveRequest request, ModelSequence sequence, long reserved, int[] lastToken) {
@@ -66,6 +67,11 @@ public final class GenerationEngine implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Requests the engine holds at most, running and queued together: {@code maxBatch + maxQueued}. */
+    public int capacity() {
+        return config.maxBatch() + config.maxQueued();
     }
 
     /** Requests waiting for admission now. */
@@ -123,7 +129,9 @@ public final class GenerationEngine implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("engine closed");
             }
-            if (queue.size() >= config.maxQueued()) {
+            // the queue may hold maxQueued requests beyond the batch's free places: counting what runs
+            // (or is being admitted) too keeps a burst that the engine has not yet admitted from a false 429
+            if (queue.size() + running.size() + admitting >= capacity()) {
                 throw new EngineOverloadedException("the engine's queue is full (" + config.maxQueued()
                         + " requests waiting); try again later");
             }
@@ -155,8 +163,8 @@ public final class GenerationEngine implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException | Error e) {
-                LOG.error("engine step failed; failing the running requests", e);
+            } catch (Throwable e) {
+                LOG.error("engine step failed; failing the running requests: {}", e.toString());
                 failAll(e);
             }
         }
@@ -183,6 +191,7 @@ public final class GenerationEngine implements AutoCloseable {
                 queue.pollFirst();
                 reservedBytes += need;
                 admitted.add(next);
+                admitting++;
             }
             if (running.isEmpty() && admitted.isEmpty()) {
                 work.await(100, TimeUnit.MILLISECONDS);
@@ -197,7 +206,24 @@ public final class GenerationEngine implements AutoCloseable {
         decodeStep();
     }
 
+    /**
+     * Prefills one admitted request and chooses its first token. Whatever fails (an {@link Error}
+     * included) fails this request alone: it is finished and its reservation released.
+     */
     private void prefill(ActiveRequest r) {
+        try {
+            prefillOne(r);
+        } finally {
+            lock.lock();
+            try {
+                admitting--;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void prefillOne(ActiveRequest r) {
         long reserved = worstCase(r);
         ModelSequence seq = null;
         try {
@@ -215,12 +241,12 @@ public final class GenerationEngine implements AutoCloseable {
                     lock.unlock();
                 }
             }
-        } catch (RuntimeException e) {
-            LOG.warn("prefill failed: {}", e.toString());
+        } catch (Throwable e) {
+            LOG.warn("prefill failed; failing that request: {}", e.toString());
             if (seq != null) {
-                seq.release();
+                releaseQuietly(seq);
             }
-            r.finish(FinishReason.ERROR, e);
+            finishQuietly(r, e);
             release(reserved);
         }
     }
@@ -245,13 +271,31 @@ public final class GenerationEngine implements AutoCloseable {
             tokens[i] = batch.get(i).lastToken()[0];
             seqs.add(batch.get(i).sequence());
         }
-        float[] logits = model.decode(seqs, tokens);
         List<Running> done = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        float[] logits;
+        try {
+            logits = model.decode(seqs, tokens);
+        } catch (Throwable e) {
+            // the batch's forward pass failed: every sequence in it is lost, the engine goes on
+            LOG.error("decode step of {} sequences failed; failing them: {}", n, e.toString());
+            for (Running r : batch) {
+                finishQuietly(r.request(), e);
+            }
+            logits = null;
+            done.addAll(batch);
+        }
+        for (int i = 0; logits != null && i < n; i++) {
             Running r = batch.get(i);
-            int token = r.request().choose(logits, i * vocab, vocab);
-            r.lastToken()[0] = token;
-            if (r.request().accept(token)) {
+            try {
+                int token = r.request().choose(logits, i * vocab, vocab);
+                r.lastToken()[0] = token;
+                if (r.request().accept(token)) {
+                    done.add(r);
+                }
+            } catch (Throwable e) {
+                // this request's sampling or bookkeeping failed: it alone ends, the batch goes on
+                LOG.warn("a request failed while choosing its token; failing that request: {}", e.toString());
+                finishQuietly(r.request(), e);
                 done.add(r);
             }
         }
@@ -260,7 +304,7 @@ public final class GenerationEngine implements AutoCloseable {
             try {
                 for (Running r : done) {
                     running.remove(r);
-                    r.sequence().release();
+                    releaseQuietly(r.sequence());
                     reservedBytes -= r.reserved();
                 }
             } finally {
@@ -281,6 +325,23 @@ public final class GenerationEngine implements AutoCloseable {
         });
     }
 
+    /** Finishes {@code r} as failed; a listener that throws (even an {@link Error}) cannot stop the engine. */
+    private static void finishQuietly(ActiveRequest r, Throwable error) {
+        try {
+            r.finish(FinishReason.ERROR, error);
+        } catch (Throwable e) {
+            LOG.warn("finishing a failed request failed too: {}", e.toString());
+        }
+    }
+
+    private static void releaseQuietly(ModelSequence seq) {
+        try {
+            seq.release();
+        } catch (Throwable e) {
+            LOG.warn("releasing a sequence failed: {}", e.toString());
+        }
+    }
+
     private void release(long bytes) {
         lock.lock();
         try {
@@ -294,8 +355,8 @@ public final class GenerationEngine implements AutoCloseable {
         lock.lock();
         try {
             for (Running r : running) {
-                r.request().finish(FinishReason.ERROR, e);
-                r.sequence().release();
+                finishQuietly(r.request(), e);
+                releaseQuietly(r.sequence());
             }
             running.clear();
             reservedBytes = 0;

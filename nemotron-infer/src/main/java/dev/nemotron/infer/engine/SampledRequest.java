@@ -15,7 +15,7 @@ import org.apache.logging.log4j.Logger;
 /**
  * A {@link GenerationRequest} being generated: the sampler (with the thinking budget as a logits
  * processor), the split of the output into reasoning and content at {@code </think>}, stop tokens
- * and stop strings (checked on the content; text that might begin a stop string is held back from
+ * and stop strings (checked on the reasoning and on the content; text that might begin a stop string is held back from
  * the stream), {@code max_tokens}, and the listener's events.
  */
 final class SampledRequest implements ActiveRequest, GenerationHandle {
@@ -31,12 +31,15 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
     private final IncrementalText reasoningText;
     private final IncrementalText contentText;
     private final StringBuilder content = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     private final Runnable onCancel;
     private boolean inReasoning;
     private int reasoningTokens;
     private int contentStreamed;   // chars of content already streamed
     private int contentChecked;    // chars of content already searched for stop strings
+    private int reasoningStreamed; // chars of reasoning already streamed
+    private int reasoningChecked;  // chars of reasoning already searched for stop strings
     private volatile boolean cancelled;
     private boolean done;
     private String stopText;       // what a stop string cut off the content, or null
@@ -91,17 +94,25 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
             finish(FinishReason.STOP, null);
             return true;
         }
-        // 2. reasoning, up to and excluding </think>
+        // 2. reasoning, up to and excluding </think>, searched for stop strings as the content is
         if (inReasoning) {
             if (token == thinkEnd) {
                 inReasoning = false;
-                String rest = reasoningText.finish();
-                if (!rest.isEmpty()) {
-                    emit(new GenerationDelta(token, rest, true));
-                }
+                reasoning.append(reasoningText.finish());
+                emitReasoning(token, reasoning.length());      // what was held back: no stop string spans </think>
             } else {
                 reasoningTokens++;
-                emit(new GenerationDelta(token, reasoningText.add(token), true));
+                reasoning.append(reasoningText.add(token));
+                StopMatcher.Check check = stops.check(reasoning, reasoningChecked);
+                reasoningChecked = reasoning.length();
+                int end = check.textEnd();
+                emitReasoning(token, end);
+                if (check.stopped()) {
+                    stopText = reasoning.substring(end);
+                    reasoning.setLength(end);
+                    finish(FinishReason.STOP, null);
+                    return true;
+                }
             }
         } else {
             // 3. content, searched for stop strings; a possible stop-string start is held back
@@ -126,11 +137,16 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
         return false;
     }
 
+    private void emitReasoning(int token, int end) {
+        emit(new GenerationDelta(token, reasoning.substring(reasoningStreamed, Math.max(end, reasoningStreamed)), true));
+        reasoningStreamed = Math.max(end, reasoningStreamed);
+    }
+
     private void emit(GenerationDelta delta) {
         try {
             listener.onDelta(delta);
         } catch (RuntimeException e) {
-            LOG.warn("a generation listener failed; cancelling its request", e);
+            LOG.warn("a generation listener failed; cancelling its request: {}", e.toString());
             cancelled = true;
         }
     }
@@ -157,10 +173,31 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
             return;
         }
         done = true;
+        GenerationResult r;
+        try {
+            r = result(reason, error);
+        } catch (Throwable e) {
+            // assembling the last text failed: the request still ends, as failed
+            r = new GenerationResult(history.generated(), reasoning.toString(), content.toString(), FinishReason.ERROR,
+                    history.promptLength(), reasoningTokens, error != null ? error : e, stopText);
+        }
+        try {
+            listener.onComplete(r);
+        } catch (Throwable e) {
+            LOG.warn("a generation listener failed on completion: {}", e.toString());
+        } finally {
+            result.complete(r);
+        }
+    }
+
+    private GenerationResult result(FinishReason reason, Throwable error) {
         if (inReasoning) {
-            String rest = reasoningText.finish();
-            if (!rest.isEmpty()) {
-                emit(new GenerationDelta(-1, rest, true));
+            if (stopText == null) {
+                reasoning.append(reasoningText.finish());
+            }
+            if (reasoningStreamed < reasoning.length()) {
+                emit(new GenerationDelta(-1, reasoning.substring(reasoningStreamed), true));
+                reasoningStreamed = reasoning.length();
             }
         } else if (stopText == null) {
             content.append(contentText.finish());
@@ -169,14 +206,7 @@ final class SampledRequest implements ActiveRequest, GenerationHandle {
             emit(new GenerationDelta(-1, content.substring(contentStreamed), false));
             contentStreamed = content.length();
         }
-        int[] out = history.generated();
-        GenerationResult r = new GenerationResult(out, reasoningText.text(), content.toString(), reason,
+        return new GenerationResult(history.generated(), reasoning.toString(), content.toString(), reason,
                 history.promptLength(), reasoningTokens, error, stopText);
-        try {
-            listener.onComplete(r);
-        } catch (RuntimeException e) {
-            LOG.warn("a generation listener failed on completion", e);
-        }
-        result.complete(r);
     }
 }

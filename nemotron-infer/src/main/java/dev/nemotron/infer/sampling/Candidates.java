@@ -33,6 +33,9 @@ final class Candidates {
      * {@code O(V log k)} at worst, about {@code O(V)} in practice, no sort and no copy of the row.
      */
     float kthLargest(float[] logits, float temperature, int k) {
+        if (k > logits.length) {
+            return Float.NEGATIVE_INFINITY;            // fewer logits than k: never size the heap from k
+        }
         if (heap.length < k) {
             heap = new float[k];
         }

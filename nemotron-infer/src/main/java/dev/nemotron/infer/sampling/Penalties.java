@@ -41,7 +41,12 @@ final class Penalties {
             for (int n = 0; n < seenDistinct.size(); n++) {
                 int t = seenDistinct.get(n);
                 float l = logits[t];
-                logits[t] = l > 0 ? l / repetition : l * repetition;
+                if (l == Float.NEGATIVE_INFINITY) {
+                    continue;                     // masked stays masked
+                }
+                // a tiny or huge penalty saturates at the largest finite float instead of becoming infinite
+                float v = l > 0 ? l / repetition : l * repetition;
+                logits[t] = Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, v));
             }
         }
         // 2. frequency, 3. presence, over output only

@@ -69,8 +69,8 @@ public final class Sampler {
         }
         // 4. temperature (applied while gathering) and 5. top-k
         float temperature = (float) params.temperature();
-        int k = params.topK();
-        float threshold = k > 0 ? candidates.kthLargest(logits, temperature, k) : Float.NEGATIVE_INFINITY;
+        int k = Math.min(params.topK(), logits.length);   // top_k beyond the vocabulary keeps every token
+        float threshold = k > 0 && k < logits.length ? candidates.kthLargest(logits, temperature, k) : Float.NEGATIVE_INFINITY;
         candidates.gather(logits, temperature, threshold);
         // 6. top-p
         if (params.topP() < 1) {

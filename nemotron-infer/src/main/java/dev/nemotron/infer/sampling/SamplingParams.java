@@ -57,8 +57,9 @@ public record SamplingParams(
 
     /** Validates every field and copies the collections (immutable). */
     public SamplingParams {
-        if (!(temperature >= 0 && temperature < Double.POSITIVE_INFINITY)) {
-            throw invalid("temperature must be a finite number >= 0, got " + temperature);
+        // checked as the float the sampler computes with: a double that rounds to 0 or overflows is refused
+        if (!(temperature >= 0 && (float) temperature < Float.POSITIVE_INFINITY)) {
+            throw invalid("temperature must be a finite number >= 0 (at most " + Float.MAX_VALUE + "), got " + temperature);
         }
         if (topK < 0) {
             throw invalid("top_k must be >= 0 (0 = off), got " + topK);
@@ -69,8 +70,9 @@ public record SamplingParams(
         if (!(minP >= 0 && minP <= 1)) {
             throw invalid("min_p must be in [0, 1], got " + minP);
         }
-        if (!(repetitionPenalty > 0 && repetitionPenalty < Double.POSITIVE_INFINITY)) {
-            throw invalid("repetition_penalty must be a finite number > 0, got " + repetitionPenalty);
+        if (!((float) repetitionPenalty > 0 && (float) repetitionPenalty < Float.POSITIVE_INFINITY)) {
+            throw invalid("repetition_penalty must be a finite number > 0 (in [" + Float.MIN_VALUE + ", " + Float.MAX_VALUE
+                    + "] as a 32-bit float), got " + repetitionPenalty);
         }
         if (!(presencePenalty >= -2 && presencePenalty <= 2)) {
             throw invalid("presence_penalty must be in [-2, 2], got " + presencePenalty);

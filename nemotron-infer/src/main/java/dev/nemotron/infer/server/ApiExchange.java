@@ -2,38 +2,46 @@ package dev.nemotron.infer.server;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
+import dev.nemotron.infer.server.http.Exchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /** One HTTP exchange as the endpoints see it: a JSON body in, JSON or server-sent events out. */
 final class ApiExchange {
     /** Bytes of an over-long body read and dropped before answering 413, so the client can read the answer. */
     private static final long DRAIN_LIMIT = 64L << 20;
 
-    private final HttpExchange exchange;
+    private final Exchange exchange;
     private final long maxBodyBytes;
-    private boolean responded;
+    private JsonNode json;
 
-    ApiExchange(HttpExchange exchange, long maxBodyBytes) {
+    ApiExchange(Exchange exchange, long maxBodyBytes) {
         this.exchange = exchange;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    HttpExchange raw() {
+    Exchange raw() {
         return exchange;
     }
 
     /** Whether the status line has been sent (an error can then no longer be answered as JSON). */
     boolean responded() {
-        return responded;
+        return exchange.responded();
     }
 
-    /** The body parsed as JSON: 413 when larger than the limit, 400 when empty or not JSON. */
+    /**
+     * The body parsed as JSON: 413 when larger than the limit, 400 when empty or not JSON. Read once:
+     * the router reads it before a generation takes an in-flight place, so a slow upload holds none.
+     */
     JsonNode readJson() throws IOException {
-        byte[] body = readBody();
+        if (json == null) {
+            json = parse(readBody());
+        }
+        return json;
+    }
+
+    private JsonNode parse(byte[] body) throws IOException {
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty; send a JSON object", null);
         }
@@ -45,16 +53,10 @@ final class ApiExchange {
     }
 
     private byte[] readBody() throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        InputStream in = exchange.getRequestBody();
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxBodyBytes) {
-                    throw tooLarge(in);
-                }
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("bad Content-Length header", null);
-            }
+        String length = exchange.header("Content-Length");   // well-formed: the HTTP layer checked it
+        InputStream in = exchange.body();
+        if (length != null && Long.parseLong(length.split(",")[0].strip()) > maxBodyBytes) {
+            throw tooLarge(in);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
@@ -75,36 +77,30 @@ final class ApiExchange {
         while (drained < DRAIN_LIMIT && (n = in.read(buf)) > 0) {
             drained += n;
         }
-        exchange.getResponseHeaders().set("Connection", "close");
+        exchange.closeAfter();
         return new ApiException(413, ApiException.INVALID_REQUEST, "the request body is larger than the server's limit of "
                 + maxBodyBytes + " bytes", null, null);
     }
 
     void sendJson(int status, JsonNode body) throws IOException {
         byte[] bytes = ServerJson.MAPPER.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        responded = true;
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        exchange.setHeader("Content-Type", "application/json");
+        exchange.send(status, bytes);
     }
 
     void sendError(ApiException e) throws IOException {
         if (e.status() == 429) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
+            exchange.setHeader("Retry-After", "1");
         } else if (e.status() == 401) {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            exchange.setHeader("WWW-Authenticate", "Bearer");
         }
         sendJson(e.status(), e.toJson());
     }
 
     /** Sends the 200 status line and event-stream headers; the body is then written event by event. */
     SseWriter startEvents() throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        responded = true;
-        exchange.sendResponseHeaders(200, 0);
-        return new SseWriter(exchange.getResponseBody());
+        exchange.setHeader("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.setHeader("Cache-Control", "no-cache");
+        return new SseWriter(exchange.startStream(200));
     }
 }

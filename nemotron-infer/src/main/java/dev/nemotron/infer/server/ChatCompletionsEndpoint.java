@@ -94,7 +94,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
             message.put("role", "assistant");
             message.put("content", r.content());
             message.put("reasoning_content", thinking ? r.reasoning() : null);
-            message.putArray("tool_calls");
+            // no tool_calls: this server does not parse tool calls out of the text, and OpenAI omits an empty list
             choice.putNull("logprobs");
             choice.put("finish_reason", ResponseParts.finishReason(r));
         }

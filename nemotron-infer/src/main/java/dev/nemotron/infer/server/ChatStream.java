@@ -50,8 +50,11 @@ final class ChatStream {
                         results[done.index()] = done.result();
                         remaining--;
                         if (done.result().error() != null) {
-                            sse.send(new ApiException(500, "server_error", "generation failed: " + done.result().error(),
-                                    null, null).toJson());
+                            // as vLLM: an error event instead of a finish_reason, then the end of the stream
+                            generations.cancelAll();
+                            sse.send(ResponseParts.streamError(done.result()));
+                            sse.done();
+                            return;
                         }
                         sse.send(chunk(done.index(), ServerJson.MAPPER.createObjectNode(),
                                 ResponseParts.finishReason(done.result())));

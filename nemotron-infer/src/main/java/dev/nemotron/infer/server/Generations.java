@@ -44,6 +44,11 @@ final class Generations {
      * @param streaming whether deltas are queued for {@link #next()} (otherwise only the ends are)
      */
     static Generations submit(GenerationEngine engine, List<GenerationRequest> requests, boolean streaming) {
+        if (requests.size() > engine.capacity()) {
+            // a 429 could never turn into a success: the engine can never hold this many at once
+            throw ApiException.badRequest("n must be <= " + engine.capacity() + " on this server (its engine holds "
+                    + engine.capacity() + " requests at most, running and queued), got " + requests.size(), "n");
+        }
         Generations g = new Generations();
         try {
             for (int i = 0; i < requests.size(); i++) {

@@ -64,6 +64,11 @@ final class ResponseParts {
         return u;
     }
 
+    /** The event that ends a stream whose sample {@code r} failed: OpenAI's error object, as vLLM streams it. */
+    static ObjectNode streamError(GenerationResult r) {
+        return new ApiException(500, "server_error", "generation failed: " + r.error(), null, null).toJson();
+    }
+
     /** The engine failed on a sample: a 500 for a plain response. */
     static void checkNoError(List<GenerationResult> results) {
         for (GenerationResult r : results) {

@@ -1,7 +1,9 @@
 package dev.nemotron.infer.server;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.nemotron.infer.server.http.Exchange;
+import dev.nemotron.infer.server.http.HttpProtocolException;
+import dev.nemotron.infer.server.http.HttpServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -14,7 +16,7 @@ import org.apache.logging.log4j.Logger;
  * in-flight limit of generation requests (429), then the endpoint; anything thrown becomes an
  * OpenAI-style error response, and the server goes on serving.
  */
-final class Router implements HttpHandler {
+final class Router implements HttpServer.Handler {
     private static final Logger LOG = LogManager.getLogger(Router.class);
 
     private final Map<String, Route> routes;
@@ -33,31 +35,53 @@ final class Router implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange http) {
+    public void handle(Exchange http) {
         ApiExchange exchange = new ApiExchange(http, config.maxBodyBytes());
-        try (http) {
-            try {
-                dispatch(exchange);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable e) {
-                ApiException api = ApiErrors.map(e);
-                if (api.status() >= 500) {
-                    LOG.error("{} {} failed", http.getRequestMethod(), http.getRequestURI(), e);
-                }
-                if (!exchange.responded()) {
-                    exchange.sendError(api);
-                }
+        try {
+            dispatch(exchange);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (HttpProtocolException e) {
+            // a malformed body (e.g. bad chunked framing): the client's fault, and the connection is unusable
+            http.closeAfter();
+            answer(exchange, new ApiException(e.status(), ApiException.INVALID_REQUEST, e.getMessage(), null, null));
+        } catch (java.net.SocketTimeoutException e) {
+            // the body stalled beyond the idle timeout
+            http.closeAfter();
+            answer(exchange, new ApiException(408, ApiException.INVALID_REQUEST, e.getMessage()
+                    + " (the request body stalled)", null, null));
+        } catch (IOException e) {
+            // the client went away (or stopped reading): nobody is left to answer
+            LOG.info("{} {}: the client went away ({})", http.method(), http.target(), e.getMessage());
+            http.closeAfter();
+        } catch (Throwable e) {
+            ApiException api = ApiErrors.map(e);
+            if (api.status() >= 500) {
+                LOG.error("{} {} failed: {}", http.method(), http.target(), e.toString());
             }
-        } catch (Exception e) {
-            LOG.debug("could not answer {} {}: {}", http.getRequestMethod(), http.getRequestURI(), e.toString());
+            answer(exchange, api);
+        }
+    }
+
+    private static void answer(ApiExchange exchange, ApiException error) {
+        if (exchange.responded()) {
+            exchange.raw().closeAfter();
+            return;
+        }
+        try {
+            exchange.sendError(error);
+        } catch (IOException e) {
+            LOG.debug("could not answer {} {}: {}", exchange.raw().method(), exchange.raw().target(), e.toString());
         }
     }
 
     private void dispatch(ApiExchange exchange) throws Exception {
-        HttpExchange http = exchange.raw();
-        String path = http.getRequestURI().getPath();
+        Exchange http = exchange.raw();
+        String path = http.path();
         Route route = routes.get(path);
+        if (route == null && path.startsWith(ModelsEndpoint.PREFIX) && path.length() > ModelsEndpoint.PREFIX.length()) {
+            route = routes.get(ModelsEndpoint.ONE_MODEL);
+        }
         if (route == null) {
             if (path.startsWith("/v1/")) {
                 authorize(http);
@@ -67,15 +91,16 @@ final class Router implements HttpHandler {
         if (route.protectedByKey()) {
             authorize(http);
         }
-        if (!route.method().equals(http.getRequestMethod())) {
-            http.getResponseHeaders().set("Allow", route.method());
-            throw new ApiException(405, ApiException.INVALID_REQUEST, "method " + http.getRequestMethod() + " not allowed on "
+        if (!route.method().equals(http.method())) {
+            http.setHeader("Allow", route.method());
+            throw new ApiException(405, ApiException.INVALID_REQUEST, "method " + http.method() + " not allowed on "
                     + path + "; use " + route.method(), null, null);
         }
         if (!route.generation()) {
             route.endpoint().handle(exchange);
             return;
         }
+        exchange.readJson();                       // the whole body first: a slow upload holds no in-flight place
         if (!inFlight.tryAcquire()) {
             throw new ApiException(429, "rate_limit_error", "too many requests in flight (limit " + config.maxInFlight()
                     + "); try again later", null, null);
@@ -87,11 +112,11 @@ final class Router implements HttpHandler {
         }
     }
 
-    private void authorize(HttpExchange http) {
+    private void authorize(Exchange http) {
         if (config.apiKey() == null) {
             return;
         }
-        String header = http.getRequestHeaders().getFirst("Authorization");
+        String header = http.header("Authorization");
         String expected = "Bearer " + config.apiKey();
         if (header == null || !MessageDigest.isEqual(header.trim().getBytes(StandardCharsets.UTF_8),
                 expected.getBytes(StandardCharsets.UTF_8))) {

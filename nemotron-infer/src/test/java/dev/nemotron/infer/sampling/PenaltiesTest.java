@@ -101,4 +101,18 @@ class PenaltiesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("token id 6 outside the vocabulary of size 6");
     }
+
+    /** A tiny or huge penalty saturates at the largest finite float: never an infinite logit; masked stays masked. */
+    @Test
+    void extremePenaltiesStayFiniteAndKeepMasks() {
+        float[] l = {2f, -2f, Float.NEGATIVE_INFINITY, 0.5f, -1f, 3f};
+        new Penalties(SamplingParams.builder().repetitionPenalty(Float.MIN_VALUE).build()).apply(l, history());
+        assertThat(l[0]).isEqualTo(Float.MAX_VALUE);
+        assertThat(l[2]).isEqualTo(Float.NEGATIVE_INFINITY);
+        float[] m = {2f, -2f, 1f, 0.5f, -1f, 3f};
+        new Penalties(SamplingParams.builder().repetitionPenalty(Float.MAX_VALUE).build()).apply(m, history());
+        assertThat(m[1]).isEqualTo(-Float.MAX_VALUE);
+        assertThat(new Sampler(SamplingParams.builder().repetitionPenalty(Float.MIN_VALUE).seed(1).build())
+                .next(logits(), history())).isIn(0, 2);     // the two positive repeated logits, both saturated
+    }
 }

@@ -99,6 +99,16 @@ class SamplerTest {
         assertThat(chiSquare(counts, expected, n)).isLessThan(13.82);   // 2 dof, 0.999 quantile
     }
 
+    /** top_k beyond the vocabulary keeps every token and sizes nothing from the request's number. */
+    @Test
+    void topKLargerThanTheVocabularyIsNoFilterAndAllocatesNothing() {
+        float[] logits = {1.0f, 2.0f, 0.5f, -1.0f, 3.0f};
+        long[] huge = histogram(new Sampler(SamplingParams.builder().topK(Integer.MAX_VALUE).seed(3).build()), logits, 2000);
+        long[] off = histogram(new Sampler(SamplingParams.builder().topK(0).seed(3).build()), logits, 2000);
+        assertThat(huge).isEqualTo(off);
+        assertThat(new Candidates().kthLargest(logits, 1f, Integer.MAX_VALUE)).isEqualTo(NEG_INF);
+    }
+
     @Test
     void sameSeedSameTokensDifferentSeedsDiffer() {
         Random r = new Random(5);

@@ -57,16 +57,17 @@ class SamplingParamsTest {
 
     @Test
     void messagesNameTheOpenAiFieldAndTheRange() {
-        rejects(b -> b.temperature(-0.1), "temperature must be a finite number >= 0, got -0.1");
-        rejects(b -> b.temperature(Double.NaN), "temperature must be a finite number >= 0, got NaN");
+        rejects(b -> b.temperature(-0.1), "temperature must be a finite number >= 0 (at most 3.4028235E38), got -0.1");
+        rejects(b -> b.temperature(Double.NaN), "temperature must be a finite number >= 0 (at most 3.4028235E38), got NaN");
         rejects(b -> b.temperature(Double.POSITIVE_INFINITY),
-                "temperature must be a finite number >= 0, got Infinity");
+                "temperature must be a finite number >= 0 (at most 3.4028235E38), got Infinity");
         rejects(b -> b.topK(-1), "top_k must be >= 0 (0 = off), got -1");
         rejects(b -> b.topP(1.5), "top_p must be in (0, 1], got 1.5");
         rejects(b -> b.topP(0), "top_p must be in (0, 1], got 0.0");
         rejects(b -> b.minP(-0.5), "min_p must be in [0, 1], got -0.5");
         rejects(b -> b.minP(1.01), "min_p must be in [0, 1], got 1.01");
-        rejects(b -> b.repetitionPenalty(0), "repetition_penalty must be a finite number > 0, got 0.0");
+        rejects(b -> b.repetitionPenalty(0),
+                "repetition_penalty must be a finite number > 0 (in [1.4E-45, 3.4028235E38] as a 32-bit float), got 0.0");
         rejects(b -> b.presencePenalty(2.5), "presence_penalty must be in [-2, 2], got 2.5");
         rejects(b -> b.frequencyPenalty(-3), "frequency_penalty must be in [-2, 2], got -3.0");
         rejects(b -> b.maxTokens(0), "max_tokens must be > 0, got 0");
@@ -74,6 +75,18 @@ class SamplingParamsTest {
         rejects(b -> b.stop((java.util.Collection<String>) null), "stop must not be null (use an empty list)");
         rejects(b -> b.stopTokenIds(3, -1), "stop_token_ids must hold token ids >= 0, got -1");
         rejects(b -> b.seed((OptionalLong) null), "seed must not be null (use OptionalLong.empty())");
+    }
+
+    /** Checked as the float the sampler uses: a double that rounds to 0 or overflows is refused. */
+    @Test
+    void valuesAreValidatedInTheFloatTheSamplerUses() {
+        rejects(b -> b.repetitionPenalty(1e-300),
+                "repetition_penalty must be a finite number > 0 (in [1.4E-45, 3.4028235E38] as a 32-bit float), got 1.0E-300");
+        rejects(b -> b.repetitionPenalty(1e300),
+                "repetition_penalty must be a finite number > 0 (in [1.4E-45, 3.4028235E38] as a 32-bit float), got 1.0E300");
+        rejects(b -> b.temperature(1e300), "temperature must be a finite number >= 0 (at most 3.4028235E38), got 1.0E300");
+        assertThat(SamplingParams.builder().repetitionPenalty(Float.MIN_VALUE).build().repetitionPenalty())
+                .isEqualTo(Float.MIN_VALUE);
     }
 
     @Test

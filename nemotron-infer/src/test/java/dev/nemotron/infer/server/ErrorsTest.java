@@ -138,13 +138,19 @@ class ErrorsTest {
     }
 
     @Test
-    void fullEngineQueueGets429() throws Exception {
-        try (TestServer noQueue = new TestServer(new ScriptedChatModel(TestServer.TOKENIZER, 0, false, 0),
-                new EngineConfig(4, 0, 1L << 30), 4096, ServerConfig.defaults())) {
+    void fullEngineGets429() throws Exception {
+        // one batch place, no queue: while an endless generation runs, the next request is refused
+        try (TestServer noQueue = new TestServer(new ScriptedChatModel(TestServer.TOKENIZER, 0, true, 5),
+                new EngineConfig(1, 0, 1L << 30), 4096, ServerConfig.defaults())) {
+            HttpRequest slow = HttpRequest.newBuilder(noQueue.uri("/v1/completions")).timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"go\",\"max_tokens\":100}")).build();
+            CompletableFuture<HttpResponse<String>> first = noQueue.client.sendAsync(slow, HttpResponse.BodyHandlers.ofString());
+            waitFor(() -> noQueue.served.engine().runningCount() == 1);
             TestServer.Response r = noQueue.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertError(r, 429, null, "queue is full");
             assertThat(r.raw().headers().firstValue("Retry-After")).isPresent();
             assertThat(noQueue.get("/health").status()).isEqualTo(200);
+            assertThat(first.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
     }
 

@@ -40,7 +40,7 @@ class OpenAiNodeClientTest {
             Result r = run(work, Map.of("NEMOTRON_BASE_URL", t.server.baseUri().toString(), "NEMOTRON_API_KEY", KEY,
                     "NEMOTRON_MODEL", TestServer.MODEL), 180, "node", "--test", "openai.test.mjs");
             assertThat(r.code()).as("node --test failed:\n%s", r.output()).isZero();
-            assertThat(r.output()).contains("# pass 6").contains("# fail 0");
+            assertThat(r.output()).contains("# pass 7").contains("# fail 0");
         }
     }
 

@@ -27,7 +27,12 @@ public final class JinjaTemplate {
      * @throws TemplateSyntaxError with the line and column of the first error
      */
     public static JinjaTemplate compile(String source) {
-        return new JinjaTemplate(Parser.parse(source));
+        try {
+            return new JinjaTemplate(Parser.parse(source));
+        } catch (StackOverflowError e) {
+            // the parser descends once per nesting level: a template nested thousands deep cannot be read
+            throw new TemplateSyntaxError("the template nests expressions or blocks too deeply to parse");
+        }
     }
 
     /**

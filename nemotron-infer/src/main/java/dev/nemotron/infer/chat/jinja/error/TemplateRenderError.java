@@ -6,7 +6,20 @@ import dev.nemotron.api.NemotronException;
 public final class TemplateRenderError extends NemotronException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean raisedByTemplate;
+
     public TemplateRenderError(String message) {
+        this(message, false);
+    }
+
+    /** @param raisedByTemplate whether the template itself refused ({@code raise_exception}) */
+    public TemplateRenderError(String message, boolean raisedByTemplate) {
         super(message);
+        this.raisedByTemplate = raisedByTemplate;
+    }
+
+    /** Whether the template refused the input by its own {@code raise_exception}, rather than failed. */
+    public boolean raisedByTemplate() {
+        return raisedByTemplate;
     }
 }

@@ -9,4 +9,9 @@ public final class TemplateSyntaxError extends NemotronException {
     public TemplateSyntaxError(String message, int line, int column) {
         super("chat template syntax error at line " + line + ", column " + column + ": " + message);
     }
+
+    /** An error of the template as a whole (no one position). */
+    public TemplateSyntaxError(String message) {
+        super("chat template syntax error: " + message);
+    }
 }

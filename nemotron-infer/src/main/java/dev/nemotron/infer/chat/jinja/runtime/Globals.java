@@ -25,6 +25,9 @@ public final class Globals {
         return g;
     }
 
+    /** Numbers one {@code range()} may produce at most. */
+    static final long MAX_RANGE = 1 << 20;
+
     private static List<Object> range(List<Object> args) {
         long start = args.size() > 1 ? Values.toLong(args.get(0)) : 0;
         long stop = Values.toLong(args.size() > 1 ? args.get(1) : args.get(0));
@@ -32,7 +35,12 @@ public final class Globals {
         if (step == 0) {
             throw new RenderFailure("range() arg 3 must not be zero");
         }
-        List<Object> out = new ArrayList<>();
+        long count = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
+                : (start > stop ? (start - stop - step - 1) / -step : 0);
+        if (count > MAX_RANGE || count < 0) {
+            throw new RenderFailure("range() of more than " + MAX_RANGE + " numbers");
+        }
+        List<Object> out = new ArrayList<>((int) count);
         for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
             out.add(i);
         }

@@ -20,7 +20,17 @@ public final class Interpreter {
         }
     }
 
+    /** Macro calls nested at most (a template that recurses without end stops here, with a clear error). */
+    public static final int MAX_CALL_DEPTH = 100;
+    /** Characters a template may write at most. */
+    public static final int MAX_OUTPUT_CHARS = 16 << 20;
+
+    /** Statements a rendering may execute at most (a template that loops or recurses exponentially stops here). */
+    public static final long MAX_STEPS = 2_000_000;
+
     private int line;
+    private int depth;
+    private long steps;
 
     private Interpreter() {
     }
@@ -39,7 +49,10 @@ public final class Interpreter {
             interpreter.exec(template, new Scope(new Scope(initial)), out);
         } catch (RaisedException e) {
             throw new TemplateRenderError("chat template raised an error at line " + interpreter.line + ": "
-                    + e.getMessage());
+                    + e.getMessage(), true);
+        } catch (StackOverflowError e) {
+            throw new TemplateRenderError("chat template failed at line " + interpreter.line
+                    + ": it nests too deeply (unbounded recursion?)");
         } catch (RenderFailure e) {
             throw new TemplateRenderError("chat template failed at line " + interpreter.line + ": " + e.getMessage());
         } catch (LoopSignal e) {
@@ -52,7 +65,13 @@ public final class Interpreter {
     private void exec(List<Stmt> body, Scope scope, StringBuilder out) {
         for (Stmt s : body) {
             line = s.line();
+            if (++steps > MAX_STEPS) {
+                throw new RenderFailure("the template runs more than " + MAX_STEPS + " statements");
+            }
             exec(s, scope, out);
+            if (out.length() > MAX_OUTPUT_CHARS) {
+                throw new RenderFailure("the template writes more than " + MAX_OUTPUT_CHARS + " characters");
+            }
         }
     }
 
@@ -151,9 +170,18 @@ public final class Interpreter {
                 }
                 call.set(p, v);
             }
+            if (depth >= MAX_CALL_DEPTH) {
+                throw new RenderFailure("macro '" + m.name() + "' calls nest deeper than " + MAX_CALL_DEPTH
+                        + " (does it call itself without end?)");
+            }
             StringBuilder body = new StringBuilder();
             int saved = line;
-            exec(m.body(), call, body);
+            depth++;
+            try {
+                exec(m.body(), call, body);
+            } finally {
+                depth--;
+            }
             line = saved;
             return body.toString();
         };

@@ -64,9 +64,12 @@ final class Operators {
 
     private static Object multiply(Object a, Object b) {
         if (a instanceof String s && Values.isIntegral(b)) {
-            return s.repeat((int) Math.max(0, Values.toLong(b)));
+            long n = Math.max(0, Values.toLong(b));
+            checkRepeat((double) s.length() * n);
+            return s.repeat((int) n);
         }
         if (a instanceof List<?> l && Values.isIntegral(b)) {
+            checkRepeat((double) l.size() * Values.toLong(b));
             List<Object> out = new ArrayList<>();
             for (long i = 0; i < Values.toLong(b); i++) {
                 out.addAll(l);
@@ -74,6 +77,13 @@ final class Operators {
             return out;
         }
         return arithmetic("*", a, b);
+    }
+
+    /** A repeated string or list is sized from a template's number: never beyond the output limit. */
+    private static void checkRepeat(double size) {
+        if (size > Interpreter.MAX_OUTPUT_CHARS) {
+            throw new RenderFailure("a repetition ('*') of more than " + Interpreter.MAX_OUTPUT_CHARS + " items");
+        }
     }
 
     private static Object arithmetic(String op, Object a, Object b) {
