@@ -108,6 +108,16 @@ class ConfigParserTest {
         assertThatThrownBy(() -> parser.parse(count.toString(), "c")).hasMessageContaining("num_hidden_layers = 12");
     }
 
+    /** Found by ConfigFuzzTest: Jackson reports its nesting limit without a location (was a NullPointerException). */
+    @Test
+    void nestingBeyondJacksonsLimitIsAConfigError() {
+        String deep = "{\"a\":" + "[".repeat(1001) + "]".repeat(1001) + "}";
+        assertThatThrownBy(() -> parser.parse(deep, "c.json"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("c.json: not valid JSON: ")
+                .hasMessageContaining("nesting depth");
+    }
+
     @Test
     void wrongTypesAndBadJsonGiveOneLine() {
         assertThatThrownBy(() -> parser.parse("{\"vocab_size\": \"many\"}", "c.json"))
