@@ -2,17 +2,21 @@ package dev.nemotron.train.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes that a crash never leaves half-done: a temporary sibling first, then a rename into place.
- * Used for checkpoints, run records, metrics rewrites and summaries.
+ * Writes that a crash never leaves half-done: a temporary sibling first, forced to disk, then a
+ * rename into place and the parent directory forced, so that after a crash (of the process or of
+ * the machine) the name holds either the old content or the new one. Used for checkpoints, the
+ * {@code latest} pointer, run records, metrics rewrites and summaries; see docs/robustness.md.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -23,7 +27,9 @@ public final class AtomicFiles {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            force(tmp);
             move(tmp, file);
+            forceDirectory(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -46,10 +52,39 @@ public final class AtomicFiles {
         return tmp;
     }
 
-    /** Replaces {@code dir} with the filled staging directory {@code tmp}. */
+    /**
+     * Replaces {@code dir} with the filled staging directory {@code tmp}: its files and itself are
+     * forced to disk first, the parent directory after the rename.
+     */
     public static void publishDirectory(Path tmp, Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(tmp)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    force(f);
+                } else {
+                    forceDirectory(f);
+                }
+            }
+        }
         deleteTree(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(dir.toAbsolutePath().getParent());
+    }
+
+    /** Forces {@code file}'s content to disk. */
+    static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Forces a directory's entries (renames, new files) to disk, where the platform can (Linux, macOS). */
+    static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not supported here (Windows): the rename itself is still atomic
+        }
     }
 
     /** Deletes {@code p} and everything under it; nothing when it does not exist. */
