@@ -6,13 +6,13 @@
 # --resume loads it); at the end the resumed run must equal an uninterrupted one bit for bit:
 # the same loss, lr, grad norm and token count at every step (metrics.jsonl), and byte-identical
 # final weights and training state.
-#   tools/crash-safety.sh [WORK_DIR]     (default runs/crash-safety; KILLS=20 STEPS=24 SEED=1)
+#   tools/crash-safety.sh [WORK_DIR]     (default runs/crash-safety; KILLS=20 STEPS=40 SEED=1)
 # NEMOTRON names the launcher (default ./nemotron).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-runs/crash-safety}"
 kills="${KILLS:-20}"
-steps="${STEPS:-24}"
+steps="${STEPS:-40}"
 seed="${SEED:-1}"
 nemotron="${NEMOTRON:-./nemotron}"
 export NEMOTRON_SKIP_BUILD="${NEMOTRON_SKIP_BUILD:-0}"
@@ -24,10 +24,9 @@ say() { printf '%s\n' "$*" | tee -a "$log" >&2; }
 data="$work/data"
 "$nemotron" data tokenize --tokenizer examples/tokenizers/nemotron-bpe-2k --text examples/data/moby-dick.txt \
   --out "$data" > /dev/null
-train() { # OUT [--resume]
-  "$nemotron" pretrain --model-config examples/configs/tiny-hybrid --data "$data" --steps "$steps" --seq-len 64 \
-    --batch 2 --threads 1 --seed "$seed" --warmup 2 --checkpoint-every 1 --out "$@"
-}
+# ./nemotron execs the JVM: started with & below, $! is the training JVM itself
+train=(pretrain --model-config examples/configs/tiny-hybrid --data "$data" --steps "$steps" --seq-len 64
+  --batch 2 --threads 1 --seed "$seed" --warmup 2 --checkpoint-every 1 --out)
 # metrics without the wall-clock fields: what a bit-identical resume reproduces
 metrics() { python3 -c '
 import json, sys
@@ -37,7 +36,7 @@ for line in open(sys.argv[1]):
 
 say "reference: $steps steps uninterrupted"
 t0=$(date +%s.%N)
-train "$work/reference" > /dev/null 2>> "$log"
+"$nemotron" "${train[@]}" "$work/reference" > /dev/null 2>> "$log"
 run_s=$(python3 -c "print(max(2.0, $(date +%s.%N) - $t0))")
 say "  took ${run_s}s"
 
@@ -45,7 +44,7 @@ victim="$work/victim"
 ok=0
 for i in $(seq 1 "$kills"); do
   resume=(); [ -f "$victim/metrics.jsonl" ] && resume=(--resume)
-  train "$victim" "${resume[@]}" > /dev/null 2>> "$log" &
+  "$nemotron" "${train[@]}" "$victim" "${resume[@]}" > /dev/null 2>> "$log" &
   pid=$!
   if [ $((i % 2)) -eq 1 ]; then
     # during a checkpoint save: wait for a staging directory, then a random 0-30 ms into the save
@@ -58,10 +57,13 @@ for i in $(seq 1 "$kills"); do
     sleep "0.0$(printf '%02d' $((RANDOM % 30)))"
   else
     mode="at a random moment"
-    sleep "$(python3 -c "import random; print(round(random.uniform(0.5, $run_s), 3))")"
+    sleep "$(python3 -c "import random; print(round(random.uniform(0.5, $run_s / 3), 3))")"
   fi
   if kill -9 $pid 2>/dev/null; then
     wait $pid 2>/dev/null || true
+    if kill -0 $pid 2>/dev/null || pgrep -f -- "--out $victim" > /dev/null; then
+      say "FAIL kill $i: the training JVM survived"; exit 1
+    fi
     staged=$(compgen -G "$victim/.checkpoint-*.tmp" || true)
     latest=$(cat "$victim/latest" 2>/dev/null || echo "(none)")
     if [ "$latest" != "(none)" ]; then
@@ -69,7 +71,7 @@ for i in $(seq 1 "$kills"); do
         [ -s "$victim/$latest/$f" ] || { say "FAIL kill $i: $latest lacks $f"; exit 1; }
       done
     fi
-    say "kill $i ($mode): latest=$latest${staged:+, killed mid-save (staging ${staged##*/} left behind)}"
+    say "kill $i ($mode): latest=$latest${staged:+, staging directory ${staged##*/} left behind}"
     ok=$((ok + 1))
   else
     wait $pid || { say "FAIL: run $i exited with an error before the kill"; exit 1; }
@@ -79,7 +81,7 @@ for i in $(seq 1 "$kills"); do
 done
 
 say "final: --resume to the end"
-train "$victim" --resume > /dev/null 2>> "$log"
+"$nemotron" "${train[@]}" "$victim" --resume > /dev/null 2>> "$log"
 if ! diff <(metrics "$work/reference/metrics.jsonl") <(metrics "$victim/metrics.jsonl") > "$work/metrics.diff"; then
   say "FAIL: the resumed run's metrics differ from the reference (see $work/metrics.diff)"
   exit 1
