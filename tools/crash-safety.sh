@@ -44,13 +44,15 @@ victim="$work/victim"
 ok=0
 for i in $(seq 1 "$kills"); do
   resume=(); [ -f "$victim/metrics.jsonl" ] && resume=(--resume)
+  touch "$work/started"
   "$nemotron" "${train[@]}" "$victim" "${resume[@]}" > /dev/null 2>> "$log" &
   pid=$!
   if [ $((i % 2)) -eq 1 ]; then
     # during a checkpoint save: wait for a staging directory, then a random 0-30 ms into the save
     mode="during a save"
-    for _ in $(seq 1 4000); do
-      compgen -G "$victim/.checkpoint-*.tmp" > /dev/null && break
+    for _ in $(seq 1 20000); do
+      # a staging directory made by this run (a killed run's stays until the next save replaces it)
+      [ -n "$(find "$victim" -maxdepth 1 -name '.checkpoint-*.tmp' -newer "$work/started" 2>/dev/null)" ] && break
       kill -0 $pid 2>/dev/null || break
       sleep 0.005
     done

@@ -63,4 +63,15 @@ class ParserRobustnessTest {
         assertThatThrownBy(() -> JinjaTemplate.compile("{{ x '" + "y".repeat(100) + "' }}"))
                 .hasMessageEndingWith("'" + "y".repeat(37) + "...'");
     }
+
+    /** Found by ChatTemplateFuzzTest: an integer beyond 64 bits was a NumberFormatException. */
+    @org.junit.jupiter.api.Test
+    void hugeIntegerIsASyntaxError() {
+        for (String src : new String[] {"{{ messages[99999999999999999999999999] }}", "{{ x.99999999999999999999 }}"}) {
+            assertThatThrownBy(() -> JinjaTemplate.compile(src))
+                    .isInstanceOf(TemplateSyntaxError.class)
+                    .hasMessageContaining("is out of range (at most 9223372036854775807)");
+        }
+        assertThat(JinjaTemplate.compile("{{ 9223372036854775807 }}").render(new HashMap<>())).isEqualTo("9223372036854775807");
+    }
 }

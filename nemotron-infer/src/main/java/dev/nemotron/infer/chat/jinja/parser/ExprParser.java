@@ -29,6 +29,16 @@ final class ExprParser {
         this.ts = ts;
     }
 
+    /** An integer literal; integers are 64-bit here (Python's are unbounded). */
+    private static long integer(Token t) {
+        try {
+            return Long.parseLong(t.value());
+        } catch (NumberFormatException e) {
+            throw TokenStream.error("integer " + (t.value().length() > 40 ? t.value().substring(0, 37) + "..." : t.value())
+                    + " is out of range (at most " + Long.MAX_VALUE + ")", t);
+        }
+    }
+
     /** One level deeper into the expression tree at {@code at}; the caller restores {@link #depth}. */
     private void deeper(Token at) {
         if (++depth > MAX_DEPTH) {
@@ -199,7 +209,7 @@ final class ExprParser {
                 return new Expr.Literal(sb.toString(), t.line());
             }
             case INTEGER -> {
-                return new Expr.Literal(Long.parseLong(t.value()), t.line());
+                return new Expr.Literal(integer(t), t.line());
             }
             case FLOAT -> {
                 return new Expr.Literal(Double.parseDouble(t.value()), t.line());
@@ -299,7 +309,7 @@ final class ExprParser {
                     throw TokenStream.error("expected an attribute name after '.'", name);
                 }
                 e = name.type() == TokenType.INTEGER
-                        ? new Expr.GetItem(e, new Expr.Literal(Long.parseLong(name.value()), name.line()), t.line())
+                        ? new Expr.GetItem(e, new Expr.Literal(integer(name), name.line()), t.line())
                         : new Expr.GetAttr(e, name.value(), t.line());
             } else if (t.isOperator("[")) {
                 ts.next();
