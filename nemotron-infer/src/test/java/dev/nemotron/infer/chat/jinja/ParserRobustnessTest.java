@@ -74,4 +74,13 @@ class ParserRobustnessTest {
         }
         assertThat(JinjaTemplate.compile("{{ 9223372036854775807 }}").render(new HashMap<>())).isEqualTo("9223372036854775807");
     }
+
+    /** Found by ChatTemplateFuzzTest: {@code \\u} or {@code \\U} not followed by hex digits (or past U+10FFFF) threw. */
+    @org.junit.jupiter.api.Test
+    void badUnicodeEscapesAreKeptAsWritten() {
+        assertThat(JinjaTemplate.compile("{{ '\\u007\"x' }}").render(new HashMap<>())).isEqualTo("\\u007\"x");
+        assertThat(JinjaTemplate.compile("{{ '\\U00110000' }}").render(new HashMap<>())).isEqualTo("\\U00110000");
+        assertThat(JinjaTemplate.compile("{{ '\\u+041' }}").render(new HashMap<>())).isEqualTo("\\u+041");
+        assertThat(JinjaTemplate.compile("{{ '\\u0041\\U0001F600' }}").render(new HashMap<>())).isEqualTo("A\uD83D\uDE00");
+    }
 }
