@@ -83,4 +83,14 @@ class ParserRobustnessTest {
         assertThat(JinjaTemplate.compile("{{ '\\u+041' }}").render(new HashMap<>())).isEqualTo("\\u+041");
         assertThat(JinjaTemplate.compile("{{ '\\u0041\\U0001F600' }}").render(new HashMap<>())).isEqualTo("A\uD83D\uDE00");
     }
+
+    /** Found by ChatTemplateFuzzTest: a slice bound that is not a number was a ClassCastException. */
+    @org.junit.jupiter.api.Test
+    void nonIntegerSliceBoundIsARenderError() {
+        for (String src : new String[] {"{{ 'abc'[1:nothing] }}", "{{ [1, 2][none:'x'] }}", "{{ 'abc'[::[1]] }}"}) {
+            assertThatThrownBy(() -> JinjaTemplate.compile(src).render(new HashMap<>()))
+                    .isInstanceOf(dev.nemotron.infer.chat.jinja.error.TemplateRenderError.class)
+                    .hasMessageContaining("cannot be interpreted as an integer");
+        }
+    }
 }
