@@ -127,7 +127,7 @@ class UntrustedFilesCliTest {
                 "--jsonl", bad.toString(), "--field", "q"), bad + ":2: not valid UTF-8");
         Path two = Files.writeString(tmp.resolve("two.jsonl"), "{\"q\":\"a\"} {\"q\":\"b\"}\n");
         assertOneLineError(CliRun.of("tokenize", "--tokenizer", BPE.toString(), "--jsonl", two.toString(), "--field", "q"),
-                two + ":1: not valid JSON (one JSON object per line): Trailing token");
+                two + ":1: not valid JSON (one JSON object per line): unexpected text after the JSON value");
         Path garbage = Files.writeString(tmp.resolve("garbage.jsonl"), "{\"q\":\"a\"}garbage\n");
         assertOneLineError(CliRun.of("data", "tokenize", "--tokenizer", BPE.toString(), "--out", tmp.resolve("o2").toString(),
                 "--jsonl", garbage.toString(), "--field", "q"), garbage + ":1: not valid JSON (one JSON object per line)");

@@ -1,5 +1,7 @@
 package dev.nemotron.api.json;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -71,5 +73,31 @@ public final class JsonMappers {
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
+    }
+
+    /**
+     * A Jackson parse failure as one line for a user: the parser's complaint without its source
+     * excerpt or Java type names, and where it was ({@code " (line L, column C)"}). Text after
+     * the first value reads "unexpected text after the JSON value".
+     */
+    public static String describe(JacksonException e) {
+        String first = problem(e);
+        JsonLocation loc = e.getLocation();
+        if (loc != null && loc.getLineNr() > 0) {
+            return first + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+        }
+        return first;
+    }
+
+    /** {@link #describe} without the location. */
+    public static String problem(JacksonException e) {
+        String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        String first = msg.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(msg);
+        if (first.startsWith("Trailing token")) {
+            first = "unexpected text after the JSON value (one JSON value expected)";
+        } else if (first.contains("com.fasterxml") || first.contains("`java.")) {
+            first = "a value of the wrong type";
+        }
+        return first;
     }
 }

@@ -80,8 +80,10 @@ public final class ConfigParser {
         try {
             tree = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage());
+            // a limit (nesting depth, number length) is reported without a location
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+            throw new ConfigException(source + ": not valid JSON" + where + ": " + JsonMappers.problem(e));
         }
         if (tree == null || !tree.isObject()) {
             throw new ConfigException(source + ": expected a JSON object at the top level");

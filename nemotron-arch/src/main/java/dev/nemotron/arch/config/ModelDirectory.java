@@ -1,9 +1,7 @@
 package dev.nemotron.arch.config;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.safetensors.Checkpoint;
@@ -26,8 +24,7 @@ public final class ModelDirectory {
     /** The context length when {@code config.json} names none. */
     public static final int DEFAULT_CONTEXT = 4096;
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    private static final ObjectMapper JSON = dev.nemotron.api.json.JsonMappers.json();
 
     private final Path path;
     private final NemotronHConfig config;
@@ -124,7 +121,8 @@ public final class ModelDirectory {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            String msg = e instanceof com.fasterxml.jackson.core.JacksonException j ? dev.nemotron.api.json.JsonMappers.describe(j)
+                    : e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new NemotronException(file + ": cannot read JSON: " + msg, e);
         }
     }

@@ -30,14 +30,9 @@ final class Json {
         }
     }
 
-    /** Jackson's message without the multi-line source excerpt, plus line and column. */
+    /** Jackson's complaint on one line, with line and column. */
     static String describe(JacksonException e) {
-        String msg = e.getOriginalMessage();
-        JsonLocation loc = e.getLocation();
-        if (loc != null && loc.getLineNr() > 0) {
-            msg += " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-        }
-        return msg;
+        return dev.nemotron.api.json.JsonMappers.describe(e);
     }
 
     /** A short rendering of a JSON value for an error message. */

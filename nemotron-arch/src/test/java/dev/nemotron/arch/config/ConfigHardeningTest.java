@@ -28,7 +28,7 @@ class ConfigHardeningTest {
         assertThatThrownBy(() -> parser.parse(cfg + "garbage", "c.json")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("c.json: not valid JSON (line 1").hasMessageNotContaining("\n");
         assertThatThrownBy(() -> parser.parse(cfg + " {}", "c.json")).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("c.json: not valid JSON (line 1").hasMessageContaining("Trailing token");
+                .hasMessageStartingWith("c.json: not valid JSON (line 1").hasMessageContaining("unexpected text after the JSON value");
     }
 
     @Test

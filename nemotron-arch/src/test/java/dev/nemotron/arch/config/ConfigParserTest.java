@@ -129,6 +129,28 @@ class ConfigParserTest {
         assertThatThrownBy(() -> parser.parse(count.toString(), "c")).hasMessageContaining("num_hidden_layers = 12");
     }
 
+    /** Found by ConfigFuzzTest: Jackson reports its nesting limit without a location (was a NullPointerException). */
+    @Test
+    void nestingBeyondJacksonsLimitIsAConfigError() {
+        String deep = "{\"a\":" + "[".repeat(1001) + "]".repeat(1001) + "}";
+        assertThatThrownBy(() -> parser.parse(deep, "c.json"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("c.json: not valid JSON: ")
+                .hasMessageContaining("nesting depth");
+    }
+
+    /** Found by ConfigFuzzTest: a value holding a line break was quoted as is, making a two-line error. */
+    @Test
+    void quotedValuesStayOnOneLine() throws Exception {
+        String c = Files.readString(Path.of("../examples/configs/tiny-hybrid/config.json"))
+                .replace("\"mamba_hidden_act\": \"silu\"", "\"mamba_hidden_act\": \"gelu\\nsilu\"");
+        assertThatThrownBy(() -> parser.parse(c, "c.json"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'mamba_hidden_act'")
+                .hasMessageContaining("gelu\\nsilu")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
     @Test
     void wrongTypesAndBadJsonGiveOneLine() {
         assertThatThrownBy(() -> parser.parse("{\"vocab_size\": \"many\"}", "c.json"))

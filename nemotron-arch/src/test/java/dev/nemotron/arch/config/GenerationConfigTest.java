@@ -58,7 +58,7 @@ class GenerationConfigTest {
         config("eos_token_id", null);
         Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": 2} {\"eos_token_id\": 3}");
         assertThatThrownBy(() -> ModelDirectory.open(dir).eosIds()).isInstanceOf(NemotronException.class)
-                .hasMessageStartingWith(dir.resolve("generation_config.json") + ": cannot read JSON: Trailing token")
+                .hasMessageStartingWith(dir.resolve("generation_config.json") + ": cannot read JSON: unexpected text after the JSON value")
                 .hasMessageNotContaining("\n");
     }
 

@@ -41,8 +41,8 @@ public final class JsonlReader {
                 JsonNode node;
                 try {
                     node = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new NemotronException(name + ":" + lineNo + ": not valid JSON: " + firstLine(e.getMessage()));
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    throw new NemotronException(name + ":" + lineNo + ": not valid JSON: " + JsonMappers.problem(e));
                 }
                 if (!(node instanceof ObjectNode o)) {
                     throw new NemotronException(name + ":" + lineNo + ": each line must be a JSON object, got " + node.getNodeType());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.io.Utf8Lines;
+import dev.nemotron.api.json.JsonMappers;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -143,7 +144,7 @@ public final class RulerSuite {
                     }
                     out.add(RulerJson.fromJson(node));
                 } catch (JsonProcessingException e) {
-                    throw new NemotronException(in + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
+                    throw new NemotronException(in + ":" + lineNo + ": not valid JSON (" + JsonMappers.describe(e) + ")");
                 } catch (NemotronException e) {
                     throw new NemotronException(in + ":" + lineNo + ": " + e.getMessage());
                 }

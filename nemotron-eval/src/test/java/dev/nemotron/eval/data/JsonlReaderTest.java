@@ -27,7 +27,7 @@ class JsonlReaderTest {
     void twoObjectsOrGarbageOnOneLineAreRejected() throws Exception {
         Path f = Files.writeString(dir.resolve("d.jsonl"), "{\"q\": \"a\"}\n{\"text\":\"a\"} {\"text\":\"b\"}\n");
         assertThatThrownBy(() -> JsonlReader.read(TaskLocation.directory(dir), "d.jsonl")).isInstanceOf(NemotronException.class)
-                .hasMessageStartingWith(f + ":2: not valid JSON: Trailing token").hasMessageNotContaining("\n");
+                .hasMessageStartingWith(f + ":2: not valid JSON: unexpected text after the JSON value").hasMessageNotContaining("\n");
         Files.writeString(f, "{\"text\":\"a\"}garbage\n");
         assertThatThrownBy(() -> JsonlReader.read(TaskLocation.directory(dir), "d.jsonl"))
                 .hasMessageStartingWith(f + ":1: not valid JSON: ");

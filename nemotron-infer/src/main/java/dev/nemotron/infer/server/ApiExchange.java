@@ -2,10 +2,15 @@ package dev.nemotron.infer.server;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.infer.server.http.Exchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 
 /** One HTTP exchange as the endpoints see it: a JSON body in, JSON or server-sent events out. */
 final class ApiExchange {
@@ -45,10 +50,17 @@ final class ApiExchange {
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty; send a JSON object", null);
         }
+        String text;
         try {
-            return ServerJson.MAPPER.readTree(body);
+            // JSON between systems is UTF-8 (RFC 8259); Jackson would guess UTF-16/32 from zero bytes
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("the request body is not valid UTF-8; send JSON encoded as UTF-8", null);
+        }
+        try {
+            return ServerJson.MAPPER.readTree(text);
         } catch (JacksonException e) {
-            throw ApiException.badRequest("the request body is not valid JSON: " + e.getOriginalMessage(), null);
+            throw ApiException.badRequest("the request body is not valid JSON: " + JsonMappers.describe(e), null);
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.nemotron.infer.server;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.infer.chat.ChatTemplate;
@@ -24,7 +23,7 @@ import java.util.Optional;
  * @param chatTemplate the chat template, or null when there is no tokenizer
  */
 public record ModelText(Tokenizer tokenizer, ChatTemplate chatTemplate) {
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper JSON = JsonMappers.json();
 
     /**
      * Reads the tokenizer and chat template of {@code dir}.

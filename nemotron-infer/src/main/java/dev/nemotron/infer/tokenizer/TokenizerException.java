@@ -12,10 +12,15 @@ public final class TokenizerException extends NemotronException {
     private static final long serialVersionUID = 1L;
 
     public TokenizerException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     public TokenizerException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /** Tokens quoted in a message may hold line breaks: shown escaped, the message stays one line. */
+    private static String oneLine(String message) {
+        return message == null ? null : message.replace("\r", "\\r").replace("\n", "\\n");
     }
 }

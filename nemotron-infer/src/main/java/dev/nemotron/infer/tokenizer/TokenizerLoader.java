@@ -48,7 +48,7 @@ final class TokenizerLoader {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-            throw new TokenizerException(source + ": not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()), e);
+            throw new TokenizerException(source + ": not valid JSON" + where + ": " + JsonMappers.problem(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new TokenizerException(source + ": expected a JSON object at the top level");

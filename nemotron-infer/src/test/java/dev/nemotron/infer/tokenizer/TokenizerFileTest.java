@@ -17,7 +17,7 @@ class TokenizerFileTest {
         String json = Tiny.json("null", "null", BPE, "null", "null", "[]");
         assertThat(Tokenizer.fromJson(json + "\n", "t.json").vocabSize()).isEqualTo(3);
         assertThatThrownBy(() -> Tokenizer.fromJson(json + "{}", "t.json")).isInstanceOf(TokenizerException.class)
-                .hasMessageStartingWith("t.json: not valid JSON (line ").hasMessageContaining("Trailing token");
+                .hasMessageStartingWith("t.json: not valid JSON (line ").hasMessageContaining("unexpected text after the JSON value");
     }
 
     @Test

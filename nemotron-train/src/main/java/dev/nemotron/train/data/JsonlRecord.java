@@ -3,6 +3,7 @@ package dev.nemotron.train.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
 
 /**
  * One line of a JSONL text data set: exactly one JSON object (nothing after it on the line), whose
@@ -23,9 +24,7 @@ public final class JsonlRecord {
         try {
             record = Json.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            String msg = e.getOriginalMessage();
-            throw new NemotronException(where + ": not valid JSON (one JSON object per line): "
-                    + (msg == null ? "" : msg.lines().findFirst().orElse("")));
+            throw new NemotronException(where + ": not valid JSON (one JSON object per line): " + JsonMappers.problem(e));
         }
         if (record == null || !record.isObject()) {
             throw new NemotronException(where + ": expected a JSON object");

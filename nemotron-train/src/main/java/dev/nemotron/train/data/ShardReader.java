@@ -192,7 +192,12 @@ public final class ShardReader implements AutoCloseable {
     }
 
     private static NemotronException corrupt(Path file, Throwable e) {
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        // Arrow trusts the file's flatbuffer metadata: damage surfaces as a Java bug's exception, whose text helps no one
+        boolean internal = e instanceof NullPointerException || e instanceof IndexOutOfBoundsException
+                || e instanceof ClassCastException || e instanceof ArithmeticException || e instanceof NegativeArraySizeException
+                || e instanceof IllegalStateException || e instanceof UnsupportedOperationException || e instanceof Error;
+        String msg = internal || e.getMessage() == null ? "its metadata is damaged"
+                : e.getMessage().lines().findFirst().orElse("");
         return new NemotronException(file + ": not a valid Arrow token shard (" + msg + ")", e);
     }
 

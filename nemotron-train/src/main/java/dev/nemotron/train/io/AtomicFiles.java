@@ -2,17 +2,22 @@ package dev.nemotron.train.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes that a crash never leaves half-done, for checkpoints, run records, metrics rewrites and
- * summaries: single files through the SDK's one atomic-write helper
- * ({@link dev.nemotron.api.io.AtomicFiles}), and whole directories filled in a staging sibling,
- * then renamed into place.
+ * Writes that a crash never leaves half-done, for checkpoints, the {@code latest} pointer, run
+ * records, metrics rewrites and summaries: single files through the SDK's one atomic-write helper
+ * ({@link dev.nemotron.api.io.AtomicFiles}: a forced temporary sibling, renamed into place, the
+ * parent directory forced), and whole directories filled in a staging sibling, then renamed into
+ * place; see docs/robustness.md.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -40,10 +45,39 @@ public final class AtomicFiles {
         return tmp;
     }
 
-    /** Replaces {@code dir} with the filled staging directory {@code tmp}. */
+    /**
+     * Replaces {@code dir} with the filled staging directory {@code tmp}: its files and itself are
+     * forced to disk first, the parent directory after the rename.
+     */
     public static void publishDirectory(Path tmp, Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(tmp)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f)) {
+                    force(f);
+                } else {
+                    forceDirectory(f);
+                }
+            }
+        }
         deleteTree(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(dir.toAbsolutePath().getParent());
+    }
+
+    /** Forces {@code file}'s content to disk. */
+    static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Forces a directory's entries (renames, new files) to disk, where the platform can (Linux, macOS). */
+    static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not supported here (Windows): the rename itself is still atomic
+        }
     }
 
     /** Deletes {@code p} and everything under it; nothing when it does not exist. */

@@ -102,6 +102,14 @@ public final class PretrainJob {
                 LOG.info("resuming from {}", checkpoint);
                 RunRecord.warnOnChanges(out, spec);
                 trainer.resume(checkpoint);
+            } else if (spec.resume() && Files.exists(out.resolve("metrics.jsonl"))) {
+                // the run stopped before its first checkpoint: start it over, without its logged steps
+                LOG.info("no checkpoint in {} yet: starting from step 0", out);
+                try {
+                    Files.delete(out.resolve("metrics.jsonl"));
+                } catch (IOException e) {
+                    throw new NemotronException(out + ": cannot restart the run: " + e.getMessage(), e);
+                }
             }
             RunRecord.write(out, spec);
             long startStep = trainer.step();

@@ -96,13 +96,22 @@ public final class Trainer {
         try {
             List<String> kept = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
-                if (!line.isBlank() && JSON.readTree(line).path("step").asLong(Long.MAX_VALUE) <= last) {
+                if (!line.isBlank() && stepOf(line) <= last) {
                     kept.add(line);
                 }
             }
             AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + file, e);
+        }
+    }
+
+    /** The step of a metrics line; a line cut short by a crash counts as after every checkpoint. */
+    private static long stepOf(String line) {
+        try {
+            return JSON.readTree(line).path("step").asLong(Long.MAX_VALUE);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -169,15 +178,14 @@ public final class Trainer {
         }
     }
 
-    /** Writes {@code out/checkpoint-STEP} and points {@code out/latest} at it. */
+    /**
+     * Writes {@code out/checkpoint-STEP} and points {@code out/latest} at it, each atomically: a
+     * crash at any moment leaves {@code latest} naming a complete checkpoint (the new or the previous one).
+     */
     public Path checkpoint() {
         Path dir = out.resolve("checkpoint-" + step);
         TrainingCheckpoint.write(dir, configJson, model.parameters(), optimizer.state(), step, data.saveState());
-        try {
-            Files.writeString(out.resolve("latest"), dir.getFileName().toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicFiles.writeString(out.resolve("latest"), dir.getFileName().toString());
         return dir;
     }
 

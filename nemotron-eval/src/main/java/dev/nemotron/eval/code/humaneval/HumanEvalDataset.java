@@ -80,7 +80,7 @@ public final class HumanEvalDataset {
                 out.add(new CodeProblem(text(n, "task_id"), language, text(n, "prompt"), text(n, "canonical_solution"),
                         text(n, "test"), text(n, "entry_point")));
             } catch (JsonProcessingException e) {
-                throw new NemotronException(source + " line " + lineNo + ": not JSON: " + e.getOriginalMessage());
+                throw new NemotronException(source + " line " + lineNo + ": not JSON: " + JsonMappers.describe(e));
             } catch (NemotronException e) {
                 throw new NemotronException(source + " line " + lineNo + ": " + e.getMessage());
             }

@@ -40,7 +40,20 @@ final class StringEscapes {
             out.append(src, start - 2, src.length());
             return src.length();
         }
-        out.appendCodePoint(Integer.parseInt(src.substring(start, start + digits), 16));
+        int cp = 0;
+        for (int k = start; k < start + digits; k++) {
+            int d = Character.digit(src.charAt(k), 16);
+            if (d < 0 || cp > 0x10FFFF >> 4) { // not hex digits, or past the last code point: kept as written
+                out.append(src, start - 2, start);
+                return start;
+            }
+            cp = cp * 16 + d;
+        }
+        if (cp > 0x10FFFF) {
+            out.append(src, start - 2, start);
+            return start;
+        }
+        out.appendCodePoint(cp);
         return start + digits;
     }
 }

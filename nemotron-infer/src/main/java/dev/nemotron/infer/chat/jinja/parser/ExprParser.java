@@ -10,64 +10,113 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Recursive-descent parser for Jinja expressions, with Jinja's operator precedence. */
+/**
+ * Recursive-descent parser for Jinja expressions, with Jinja's operator precedence. An expression
+ * nested deeper than {@link #MAX_DEPTH} (brackets, prefix operators, or a chain of binary operators,
+ * filters or attribute accesses, each of which nests the tree one level) is a syntax error: parsing
+ * or evaluating it would overflow the stack.
+ */
 final class ExprParser {
+    /** The deepest expression tree accepted; real chat templates stay far below it. */
+    static final int MAX_DEPTH = 256;
     private static final Set<String> COMPARISONS = Set.of("==", "!=", "<", ">", "<=", ">=");
     private static final Set<String> NOT_TEST_ARGUMENT = Set.of("else", "or", "and", "if", "is", "in", "not");
 
     private final TokenStream ts;
+    private int depth;
 
     ExprParser(TokenStream ts) {
         this.ts = ts;
     }
 
+    /** An integer literal; integers are 64-bit here (Python's are unbounded). */
+    private static long integer(Token t) {
+        try {
+            return Long.parseLong(t.value());
+        } catch (NumberFormatException e) {
+            throw TokenStream.error("integer " + (t.value().length() > 40 ? t.value().substring(0, 37) + "..." : t.value())
+                    + " is out of range (at most " + Long.MAX_VALUE + ")", t);
+        }
+    }
+
+    /** One level deeper into the expression tree at {@code at}; the caller restores {@link #depth}. */
+    private void deeper(Token at) {
+        if (++depth > MAX_DEPTH) {
+            throw TokenStream.error("expression nested more than " + MAX_DEPTH + " levels deep", at);
+        }
+    }
+
     /** A full expression, including {@code a if b else c}. */
     Expr expression() {
+        int saved = depth;
+        deeper(ts.peek());
         Expr e = or();
         while (ts.peek().isName("if")) {
-            int line = ts.next().line();
+            Token t = ts.next();
+            deeper(t);
             Expr cond = or();
             Expr otherwise = ts.acceptName("else") ? expression() : null;
-            e = new Expr.Conditional(cond, e, otherwise, line);
+            e = new Expr.Conditional(cond, e, otherwise, t.line());
         }
+        depth = saved;
         return e;
     }
 
     /** An expression without a top-level conditional (the iterable of a for loop). */
     Expr noConditional() {
-        return or();
+        int saved = depth;
+        deeper(ts.peek());
+        Expr e = or();
+        depth = saved;
+        return e;
     }
 
     private Expr or() {
+        int saved = depth;
         Expr e = and();
         while (ts.peek().isName("or")) {
-            int line = ts.next().line();
-            e = new Expr.Binary("or", e, and(), line);
+            Token t = ts.next();
+            deeper(t);
+            e = new Expr.Binary("or", e, and(), t.line());
         }
+        depth = saved;
         return e;
     }
 
     private Expr and() {
+        int saved = depth;
         Expr e = not();
         while (ts.peek().isName("and")) {
-            int line = ts.next().line();
-            e = new Expr.Binary("and", e, not(), line);
+            Token t = ts.next();
+            deeper(t);
+            e = new Expr.Binary("and", e, not(), t.line());
         }
+        depth = saved;
         return e;
     }
 
     private Expr not() {
         if (ts.peek().isName("not")) {
-            int line = ts.next().line();
-            return new Expr.Unary("not", not(), line);
+            Token t = ts.next();
+            int saved = depth;
+            deeper(t);
+            Expr operand = not();
+            depth = saved;
+            return new Expr.Unary("not", operand, t.line());
         }
         return compare();
     }
 
     private Expr compare() {
+        int saved = depth;
         Expr e = math1();
         while (true) {
             Token t = ts.peek();
+            boolean operator = (t.type() == TokenType.OPERATOR && COMPARISONS.contains(t.value())) || t.isName("in")
+                    || (t.isName("not") && ts.peek(1).isName("in"));
+            if (operator) {
+                deeper(t);
+            }
             if (t.type() == TokenType.OPERATOR && COMPARISONS.contains(t.value())) {
                 ts.next();
                 e = new Expr.Binary(t.value(), e, math1(), t.line());
@@ -79,45 +128,58 @@ final class ExprParser {
                 ts.next();
                 e = new Expr.Binary("not in", e, math1(), t.line());
             } else {
+                depth = saved;
                 return e;
             }
         }
     }
 
     private Expr math1() {
+        int saved = depth;
         Expr e = concat();
         while (ts.peek().isOperator("+") || ts.peek().isOperator("-")) {
             Token op = ts.next();
+            deeper(op);
             e = new Expr.Binary(op.value(), e, concat(), op.line());
         }
+        depth = saved;
         return e;
     }
 
     private Expr concat() {
+        int saved = depth;
         Expr e = math2();
         while (ts.peek().isOperator("~")) {
             Token op = ts.next();
+            deeper(op);
             e = new Expr.Binary("~", e, math2(), op.line());
         }
+        depth = saved;
         return e;
     }
 
     private Expr math2() {
+        int saved = depth;
         Expr e = pow();
         while (ts.peek().isOperator("*") || ts.peek().isOperator("/") || ts.peek().isOperator("//")
                 || ts.peek().isOperator("%")) {
             Token op = ts.next();
+            deeper(op);
             e = new Expr.Binary(op.value(), e, pow(), op.line());
         }
+        depth = saved;
         return e;
     }
 
     private Expr pow() {
+        int saved = depth;
         Expr e = unary(true);
         while (ts.peek().isOperator("**")) {
             Token op = ts.next();
+            deeper(op);
             e = new Expr.Binary("**", e, unary(true), op.line());
         }
+        depth = saved;
         return e;
     }
 
@@ -126,7 +188,10 @@ final class ExprParser {
         Expr e;
         if (t.isOperator("-") || t.isOperator("+")) {
             ts.next();
+            int saved = depth;
+            deeper(t);
             e = new Expr.Unary(t.value(), unary(false), t.line());
+            depth = saved;
         } else {
             e = postfix(primary());
         }
@@ -144,7 +209,7 @@ final class ExprParser {
                 return new Expr.Literal(sb.toString(), t.line());
             }
             case INTEGER -> {
-                return new Expr.Literal(Long.parseLong(t.value()), t.line());
+                return new Expr.Literal(integer(t), t.line());
             }
             case FLOAT -> {
                 return new Expr.Literal(Double.parseDouble(t.value()), t.line());
@@ -231,8 +296,12 @@ final class ExprParser {
     }
 
     private Expr postfix(Expr e) {
+        int saved = depth;
         while (true) {
             Token t = ts.peek();
+            if (t.isOperator(".") || t.isOperator("[") || t.isOperator("(")) {
+                deeper(t);
+            }
             if (t.isOperator(".")) {
                 ts.next();
                 Token name = ts.next();
@@ -240,7 +309,7 @@ final class ExprParser {
                     throw TokenStream.error("expected an attribute name after '.'", name);
                 }
                 e = name.type() == TokenType.INTEGER
-                        ? new Expr.GetItem(e, new Expr.Literal(Long.parseLong(name.value()), name.line()), t.line())
+                        ? new Expr.GetItem(e, new Expr.Literal(integer(name), name.line()), t.line())
                         : new Expr.GetAttr(e, name.value(), t.line());
             } else if (t.isOperator("[")) {
                 ts.next();
@@ -250,6 +319,7 @@ final class ExprParser {
                 Arguments args = arguments();
                 e = new Expr.Call(e, args.positional, args.keywords, t.line());
             } else {
+                depth = saved;
                 return e;
             }
         }
@@ -298,8 +368,12 @@ final class ExprParser {
     }
 
     private Expr filtersAndTests(Expr e) {
+        int saved = depth;
         while (true) {
             Token t = ts.peek();
+            if (t.isOperator("|") || t.isName("is")) {
+                deeper(t);
+            }
             if (t.isOperator("|")) {
                 ts.next();
                 String name = ts.expect(TokenType.NAME, "a filter name").value();
@@ -317,6 +391,7 @@ final class ExprParser {
                 }
                 e = new Expr.Test(e, name.value(), args, negated, t.line());
             } else {
+                depth = saved;
                 return e;
             }
         }

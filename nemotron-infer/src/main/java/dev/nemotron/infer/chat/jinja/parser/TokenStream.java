@@ -77,8 +77,14 @@ final class TokenStream {
             case BLOCK_END -> "'%}'";
             case VARIABLE_END -> "'}}'";
             case TEXT -> "template text";
-            case STRING -> "string '" + t.value() + "'";
-            default -> "'" + t.value() + "'";
+            case STRING -> "string '" + shown(t.value()) + "'";
+            default -> "'" + shown(t.value()) + "'";
         };
+    }
+
+    /** A token's text for a one-line message: line breaks escaped, at most 40 characters. */
+    private static String shown(String value) {
+        String s = value.length() > 40 ? value.substring(0, 37) + "..." : value;
+        return s.replace("\r", "\\r").replace("\n", "\\n");
     }
 }

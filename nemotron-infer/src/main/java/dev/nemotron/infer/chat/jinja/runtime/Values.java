@@ -94,7 +94,13 @@ public final class Values {
     }
 
     static long toLong(Object v) {
-        return v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).longValue();
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        throw new RenderFailure("'" + typeName(v) + "' object cannot be interpreted as an integer");
     }
 
     static double toDouble(Object v) {
