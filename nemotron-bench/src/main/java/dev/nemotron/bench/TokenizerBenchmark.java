@@ -1,6 +1,6 @@
 package dev.nemotron.bench;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.nemotron.cli;
 import dev.nemotron.api.pipeline.StageProvider;
 import dev.nemotron.cli.command.PipelineRunCommand;
 import dev.nemotron.cli.command.PipelineStagesCommand;
-import dev.nemotron.cli.pipeline.StageRegistry;
+import dev.nemotron.pipeline.StageRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.nemotron.cli.command;
 
 import dev.nemotron.api.io.Utf8Lines;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import dev.nemotron.train.data.JsonlRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;

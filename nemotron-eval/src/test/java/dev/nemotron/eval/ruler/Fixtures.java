@@ -1,6 +1,6 @@
 package dev.nemotron.eval.ruler;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
 /** Shared test fixtures: the repository's tokenizers (loaded once) and the haystack excerpt. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.thinking.ThinkingBudget;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
