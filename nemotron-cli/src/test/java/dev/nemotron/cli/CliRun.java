@@ -46,7 +46,7 @@ record CliRun(int exitCode, String out, String err) {
 
     /** The golden fixtures, kept once in nemotron-arch's test resources. */
     static Path fixture(String name) {
-        return Path.of("../nemotron-arch/src/test/resources/fixtures", name).toAbsolutePath().normalize();
+        return dev.nemotron.testing.Fixtures.root().resolve(name).toAbsolutePath().normalize();
     }
 
     static Path repoRoot() {

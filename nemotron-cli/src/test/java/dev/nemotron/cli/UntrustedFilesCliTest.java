@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UntrustedFilesCliTest {
-    private static final Path BPE = Path.of("../nemotron-infer/src/test/resources/fixtures/tokenizer-bpe")
+    private static final Path BPE = dev.nemotron.testing.Fixtures.dir("tokenizer-bpe")
             .toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
 

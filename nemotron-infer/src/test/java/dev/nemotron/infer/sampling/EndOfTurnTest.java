@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The end-of-turn rule: the marker becomes a stop string exactly when the tokenizer lacks it as a special token. */
 class EndOfTurnTest {
     /** The quickstart's 2k BPE: {@code <SPECIAL_10>} is special, {@code <SPECIAL_12>} is not a token. */
-    static final Tokenizer BPE_2K = Tokenizer.load(Path.of("src/test/resources/fixtures/tokenizer-bpe/tokenizer.json"));
+    static final Tokenizer BPE_2K = Tokenizer.load(dev.nemotron.testing.Fixtures.dir("tokenizer-bpe/tokenizer.json"));
 
     /** A word-level tokenizer with {@code <SPECIAL_12>} as an added token, special or not. */
     static Tokenizer withMarker(boolean special) {

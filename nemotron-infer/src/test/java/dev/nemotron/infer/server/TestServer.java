@@ -21,7 +21,7 @@ import java.util.Set;
 
 /** A server on an ephemeral port over a scripted model and the tokenizer-bpe fixture, with an HTTP client. */
 final class TestServer implements AutoCloseable {
-    static final Tokenizer TOKENIZER = Tokenizer.load(Path.of("src/test/resources/fixtures/tokenizer-bpe/tokenizer.json"));
+    static final Tokenizer TOKENIZER = Tokenizer.load(dev.nemotron.testing.Fixtures.dir("tokenizer-bpe/tokenizer.json"));
     static final ObjectMapper JSON = new ObjectMapper();
     static final String MODEL = "scripted";
 

@@ -21,8 +21,7 @@ class JinjaChatTemplateQwen3Test {
 
     @BeforeAll
     static void load() throws URISyntaxException {
-        Path config = Path.of(JinjaChatTemplateQwen3Test.class
-                .getResource("/fixtures/qwen3-tokenizer/tokenizer_config.json").toURI());
+        Path config = dev.nemotron.testing.Fixtures.dir("qwen3-tokenizer/tokenizer_config.json");
         qwen3 = JinjaChatTemplate.fromTokenizerConfig(config);
     }
 

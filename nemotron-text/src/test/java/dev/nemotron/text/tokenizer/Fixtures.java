@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The fixtures in src/test/resources/fixtures (see NOTICE.md there), with tokenizers loaded once. */
+/** The shared fixtures (dev.nemotron.testing.Fixtures, see NOTICE.md there), with tokenizers loaded once. */
 final class Fixtures {
     private static final ConcurrentHashMap<String, Tokenizer> TOKENIZERS = new ConcurrentHashMap<>();
 
@@ -14,7 +14,7 @@ final class Fixtures {
     }
 
     static Path dir(String name) {
-        Path p = Path.of("src/test/resources/fixtures", name).toAbsolutePath();
+        Path p = dev.nemotron.testing.Fixtures.root().resolve(name).toAbsolutePath();
         if (!Files.exists(p)) {
             throw new IllegalStateException("fixture not found: " + p);
         }

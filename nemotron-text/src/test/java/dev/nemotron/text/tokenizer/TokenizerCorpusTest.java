@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TokenizerCorpusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+    private static final Path FIXTURES = dev.nemotron.testing.Fixtures.root();
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"qwen3, qwen3-tokenizer/tokenizer.json", "bpe, tokenizer-bpe/tokenizer.json"})

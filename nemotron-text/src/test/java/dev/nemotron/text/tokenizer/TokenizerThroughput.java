@@ -23,8 +23,8 @@ public final class TokenizerThroughput {
     }
 
     public static void main(String[] args) throws Exception {
-        Path textFile = Path.of(args.length > 0 ? args[0] : "nemotron-infer/src/test/resources/fixtures/moby-dick-200k.txt");
-        Path tokFile = Path.of(args.length > 1 ? args[1] : "nemotron-infer/src/test/resources/fixtures/qwen3-tokenizer");
+        Path textFile = Path.of(args.length > 0 ? args[0] : "nemotron-testing/src/main/resources/fixtures/moby-dick-200k.txt");
+        Path tokFile = Path.of(args.length > 1 ? args[1] : "nemotron-testing/src/main/resources/fixtures/qwen3-tokenizer");
         String text = Files.readString(textFile);
         double mb = text.getBytes(StandardCharsets.UTF_8).length / 1e6;
         long t0 = System.nanoTime();
