@@ -42,7 +42,7 @@ class PipelineBuiltinStagesTest {
         for (JsonNode d : arr) {
             assertThat(d.get("available").asBoolean()).as(d.toString()).isTrue();
         }
-        assertThat(arr.findValuesAsText("module")).contains("dev.nemotron.infer", "dev.nemotron.cli");
+        assertThat(arr.findValuesAsText("module")).contains("dev.nemotron.infer", "dev.nemotron.train").doesNotContain("dev.nemotron.cli");
     }
 
     @Test
