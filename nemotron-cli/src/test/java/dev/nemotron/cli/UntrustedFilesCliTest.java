@@ -170,7 +170,7 @@ class UntrustedFilesCliTest {
         String cfg = Files.readString(config);
         Files.writeString(config, cfg.replace("\"max_position_embeddings\": 4096", "\"max_position_embeddings\": -5"));
         assertOneLineError(CliRun.of("serve", "--model", dir.toString(), "--port", "0"),
-                config + ": max_position_embeddings must be a positive integer, got -5");
+                config + ": field 'max_position_embeddings' must be positive, got -5");
         Files.writeString(config, cfg);
         Path generation = Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [99999999, -1]}");
         assertOneLineError(CliRun.of("serve", "--model", dir.toString(), "--port", "0"),
