@@ -8,7 +8,7 @@
 #                                    (charts are optional; the launchers select Log4j's simple
 #                                    logger, which prints errors) plus libnemotron_cuda.so
 #                            tests/  GPU test classes + JUnit (class path); the fixtures are read
-#                                    from the checkout (plugins/backend-cuda/src/test/resources)
+#                                    from the checkout (nemotron-testing/src/main/resources)
 #                            native/ nmc_selftest and nmc_bench next to the library
 #   .device/nemotron          launcher: .device/nemotron backends | forward | bench | generate ...
 #   .device/run-gpu-tests.sh  runs the tests tagged "gpu"
@@ -79,7 +79,7 @@ if [ ! -x "$here/jdk/bin/java" ]; then
   tar -C "$here" -xJf "$here/bundle.tar.xz"
 fi
 lib="${NEMOTRON_CUDA_LIBRARY:-$here/lib/libnemotron_cuda.so}"
-fixtures="$here/../plugins/backend-cuda/src/test/resources"
+fixtures="$here/../nemotron-testing/src/main/resources"
 [ -d "$fixtures/fixtures" ] || { echo "run-gpu-tests.sh: no fixtures at $fixtures (run it from a checkout)" >&2; exit 1; }
 cp="$fixtures:$here/tests/backend-cuda-tests.jar:$here/tests/lib/*:$here/lib/*"
 exec "$here/jdk/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \

@@ -7,6 +7,7 @@ module dev.nemotron.cli {
     requires dev.nemotron.infer;
     requires dev.nemotron.train;
     requires dev.nemotron.eval;
+    requires dev.nemotron.pipeline;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
@@ -20,7 +21,4 @@ module dev.nemotron.cli {
     uses dev.nemotron.api.layer.MixerFactory;
     uses dev.nemotron.api.pipeline.StageProvider;
     uses dev.nemotron.api.reward.RewardProvider;
-
-    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.cli.stage.TokenizeStageProvider,
-            dev.nemotron.cli.stage.SynthArithmeticStageProvider;
 }

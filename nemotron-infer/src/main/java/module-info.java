@@ -1,25 +1,21 @@
 /**
- * Inference: the Hugging Face {@code tokenizer.json} tokenizer
- * ({@link dev.nemotron.infer.tokenizer.Tokenizer}), chat templates (the built-in Nemotron Nano 2
- * format and a Jinja interpreter for {@code tokenizer_config.json} templates), sampling and the
- * thinking budget, the generation engine (caches, continuous batching, admission control), the
+ * Inference: sampling and the thinking budget, the generation engine (caches, continuous batching, admission control), the
  * OpenAI-compatible HTTP server ({@link dev.nemotron.infer.server.OpenAiServer}), the
  * throughput benchmark, and the {@code generate} pipeline stage.
  */
 module dev.nemotron.infer {
     requires transitive dev.nemotron.arch;
+    requires transitive dev.nemotron.text;
     requires transitive com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     requires java.management;
 
     exports dev.nemotron.infer.bench;
-    exports dev.nemotron.infer.chat;
     exports dev.nemotron.infer.engine;
     exports dev.nemotron.infer.sampling;
     exports dev.nemotron.infer.server;
     exports dev.nemotron.infer.server.http;
     exports dev.nemotron.infer.thinking;
-    exports dev.nemotron.infer.tokenizer;
 
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.infer.stage.GenerateStageProvider;
 }

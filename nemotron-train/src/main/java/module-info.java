@@ -1,10 +1,12 @@
 /**
  * Training: float64 autodiff for every layer, optimizers (AdamW; others as plugins) and LR
- * schedules, the FP8 recipe (simulated), the Arrow token-data pipeline, the trainer loop, and run
- * reports (loss-curve PNGs with JFreeChart, the terminal progress line).
+ * schedules, the FP8 recipe (simulated), the Arrow token-data pipeline and dataset tokenisation, the trainer loop, and run
+ * reports (loss-curve PNGs with JFreeChart, the terminal progress line), and the pretrain, cpt,
+ * tokenize and synth-arithmetic pipeline stages.
  */
 module dev.nemotron.train {
     requires transitive dev.nemotron.arch;
+    requires transitive dev.nemotron.text;
     requires org.apache.arrow.vector;
     requires org.apache.arrow.memory.core;
     requires org.apache.arrow.memory.unsafe;
@@ -45,5 +47,6 @@ module dev.nemotron.train {
             dev.nemotron.train.autodiff.mlp.TrainableMlp.Factory;
     provides dev.nemotron.api.optim.OptimizerProvider with dev.nemotron.train.optim.AdamWProvider;
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.train.stage.PretrainStageProvider,
-            dev.nemotron.train.stage.CptStageProvider;
+            dev.nemotron.train.stage.CptStageProvider, dev.nemotron.train.stage.TokenizeStageProvider,
+            dev.nemotron.train.stage.SynthArithmeticStageProvider;
 }

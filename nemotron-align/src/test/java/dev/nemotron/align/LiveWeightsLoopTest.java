@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * </pre>
  */
 class LiveWeightsLoopTest {
-    static final Path FIXTURE = Path.of("src/test/resources/fixtures/tiny-nemotron-h-a").toAbsolutePath();
+    static final Path FIXTURE = dev.nemotron.testing.Fixtures.dir("tiny-nemotron-h-a").toAbsolutePath();
     private static final int[] PROMPT = {1, 17, 42, 99, 7};
     private static final int GROUP = 4;
     private static final int NEW_TOKENS = 6;

@@ -24,13 +24,15 @@ import java.util.Set;
  * <pre>
  *   api      → (the JDK only)
  *   arch     → api
- *   infer    → arch, api
- *   train    → arch, api
- *   compress → train, arch, api
- *   align    → train, infer, arch, api
- *   eval     → infer, api
+ *   text     → api
+ *   pipeline → api
+ *   infer    → text, arch, api
+ *   train    → text, arch, api
+ *   compress → train, infer, arch, api
+ *   align    → train, infer, text, arch, api
+ *   eval     → infer, text, api
  *   cli      → any SDK module
- *   plugins  → api (in-tree backends also arch); no SDK module depends on a plugin
+ *   plugins  → api (in-tree backends too); no SDK module depends on a plugin
  * </pre>
  *
  * <p>The SDK's own CI checks {@link #all()} against every SDK module. Authors of third-party
@@ -53,17 +55,21 @@ public final class NemotronArchitectureRules {
     public static final String API = "dev.nemotron.api..";
     /** Model definition: config, layer graph, parameter naming, safetensors IO. */
     public static final String ARCH = "dev.nemotron.arch..";
-    /** Training: autodiff, losses, optimizers, trainer. */
+    /** Text: the tokenizer and chat templates (Nemotron format, Jinja). */
+    public static final String TEXT = "dev.nemotron.text..";
+    /** The pipeline runner: knows stages only through the API's StageProvider. */
+    public static final String PIPELINE = "dev.nemotron.pipeline..";
+    /** Training: autodiff, losses, optimizers, trainer, dataset tokenisation. */
     public static final String TRAIN = "dev.nemotron.train..";
     /** Compression: pruning, NAS, distillation. */
     public static final String COMPRESS = "dev.nemotron.compress..";
     /** Alignment: SFT, DPO, GRPO, merging. */
     public static final String ALIGN = "dev.nemotron.align..";
-    /** Inference: tokenizer, samplers, caches, generation, server. */
+    /** Inference: samplers, caches, generation, server. */
     public static final String INFER = "dev.nemotron.infer..";
     /** Evaluation: tasks, metrics, reports. */
     public static final String EVAL = "dev.nemotron.eval..";
-    /** The {@code nemotron} command and the pipeline runner. */
+    /** The {@code nemotron} command. */
     public static final String CLI = "dev.nemotron.cli..";
     /** These rules. */
     public static final String ARCHUNIT = "dev.nemotron.archunit..";
@@ -78,7 +84,7 @@ public final class NemotronArchitectureRules {
      * The library modules: code that other programs embed, which therefore must not print to the
      * standard streams or choose a logging implementation.
      */
-    static final String[] LIBRARY_PACKAGES = {API, ARCH, TRAIN, COMPRESS, ALIGN, INFER, EVAL};
+    static final String[] LIBRARY_PACKAGES = {API, ARCH, TEXT, PIPELINE, TRAIN, COMPRESS, ALIGN, INFER, EVAL};
 
     /** Packages whose classes are logging implementations (as opposed to logging APIs). */
     static final String[] LOGGING_IMPLEMENTATION_PACKAGES = {
@@ -114,12 +120,13 @@ public final class NemotronArchitectureRules {
      * libraries are other rules' business).
      *
      * <ul>
-     *   <li>api → nothing; arch → api; infer → arch, api; train → arch, api;
-     *       compress → train, arch, api; align → train, infer, arch, api; eval → infer, api;</li>
+     *   <li>api → nothing; arch → api; text → api; pipeline → api; infer → text, arch, api;
+     *       train → text, arch, api; compress → train, infer, arch, api;
+     *       align → train, infer, text, arch, api; eval → infer, text, api;</li>
      *   <li>cli and bench → any SDK module, but no plugin; nothing depends on cli, bench or
      *       archunit;</li>
-     *   <li>backends ({@code dev.nemotron.backend..}) → api, arch; example plugins
-     *       ({@code dev.nemotron.plugins..}) → api;</li>
+     *   <li>backends ({@code dev.nemotron.backend..}) and example plugins
+     *       ({@code dev.nemotron.plugins..}) → api, like any plugin;</li>
      *   <li>no SDK module depends on a plugin: plugins are found with {@link java.util.ServiceLoader}.</li>
      * </ul>
      *
@@ -135,6 +142,8 @@ public final class NemotronArchitectureRules {
             .withOptionalLayers(true)
             .layer("api").definedBy(API)
             .layer("arch").definedBy(ARCH)
+            .layer("text").definedBy(TEXT)
+            .layer("pipeline").definedBy(PIPELINE)
             .layer("train").definedBy(TRAIN)
             .layer("compress").definedBy(COMPRESS)
             .layer("align").definedBy(ALIGN)
@@ -148,15 +157,17 @@ public final class NemotronArchitectureRules {
 
             .whereLayer("api").mayNotAccessAnyLayer()
             .whereLayer("arch").mayOnlyAccessLayers("api")
-            .whereLayer("infer").mayOnlyAccessLayers("arch", "api")
-            .whereLayer("train").mayOnlyAccessLayers("arch", "api")
-            .whereLayer("compress").mayOnlyAccessLayers("train", "arch", "api")
-            .whereLayer("align").mayOnlyAccessLayers("train", "infer", "arch", "api")
-            .whereLayer("eval").mayOnlyAccessLayers("infer", "api")
-            .whereLayer("cli").mayOnlyAccessLayers("api", "arch", "train", "compress", "align", "infer", "eval")
-            .whereLayer("bench").mayOnlyAccessLayers("api", "arch", "train", "compress", "align", "infer", "eval")
+            .whereLayer("text").mayOnlyAccessLayers("api")
+            .whereLayer("pipeline").mayOnlyAccessLayers("api")
+            .whereLayer("infer").mayOnlyAccessLayers("text", "arch", "api")
+            .whereLayer("train").mayOnlyAccessLayers("text", "arch", "api")
+            .whereLayer("compress").mayOnlyAccessLayers("train", "infer", "arch", "api")
+            .whereLayer("align").mayOnlyAccessLayers("train", "infer", "text", "arch", "api")
+            .whereLayer("eval").mayOnlyAccessLayers("infer", "text", "api")
+            .whereLayer("cli").mayOnlyAccessLayers("api", "arch", "text", "pipeline", "train", "compress", "align", "infer", "eval")
+            .whereLayer("bench").mayOnlyAccessLayers("api", "arch", "text", "pipeline", "train", "compress", "align", "infer", "eval")
             .whereLayer("archunit").mayNotAccessAnyLayer()
-            .whereLayer("backends").mayOnlyAccessLayers("api", "arch")
+            .whereLayer("backends").mayOnlyAccessLayers("api")
             .whereLayer("plugin examples").mayOnlyAccessLayers("api")
             // Every layer states what it may access, so what may access it follows: nothing names
             // cli, bench, archunit or a plugin.
@@ -222,7 +233,7 @@ public final class NemotronArchitectureRules {
      *   <li>no SDK class outside {@code dev.nemotron.cli..} depends on a logging implementation
      *       ({@code org.apache.logging.log4j.core..}, {@code ch.qos.logback..}); library modules
      *       log through {@code log4j-api};</li>
-     *   <li>library code ({@code dev.nemotron.api, arch, train, compress, align, infer, eval}) neither
+     *   <li>library code ({@code dev.nemotron.api, arch, text, pipeline, train, compress, align, infer, eval}) neither
      *       uses {@code System.out}, {@code System.err} or {@code printStackTrace()}
      *       ({@link GeneralCodingRules#ACCESS_STANDARD_STREAMS}) nor {@code java.util.logging}
      *       ({@link GeneralCodingRules#USE_JAVA_UTIL_LOGGING}).</li>

@@ -13,7 +13,9 @@ import dev.nemotron.cli.archunitfixture.CliMain;
 import dev.nemotron.compress.archunitfixture.Pruner;
 import dev.nemotron.eval.archunitfixture.Evaluator;
 import dev.nemotron.infer.archunitfixture.InferEngine;
+import dev.nemotron.pipeline.archunitfixture.PipelineRunner;
 import dev.nemotron.plugins.archunitfixture.ExamplePlugin;
+import dev.nemotron.text.archunitfixture.TextTokenizer;
 import dev.nemotron.train.archunitfixture.Trainer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +27,7 @@ final class Fixtures {
     static final List<Class<?>> COMPLIANT_SDK = List.of(
         ApiValue.class, ApiNullable.class, ArchModel.class, Trainer.class, Pruner.class,
         InferEngine.class, Aligner.class, Evaluator.class, CliMain.class, FakeBackend.class,
-        ExamplePlugin.class);
+        ExamplePlugin.class, TextTokenizer.class, PipelineRunner.class);
 
     private Fixtures() {
     }

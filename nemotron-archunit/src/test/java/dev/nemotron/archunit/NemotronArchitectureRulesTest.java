@@ -20,6 +20,7 @@ import dev.nemotron.api.archunitfixture.ApiUsesArch;
 import dev.nemotron.api.archunitfixture.ApiValue;
 import dev.nemotron.arch.archunitfixture.ArchModel;
 import dev.nemotron.arch.archunitfixture.ArchUsesInfer;
+import dev.nemotron.backend.archunitfixture.BackendUsesArch;
 import dev.nemotron.backend.archunitfixture.FakeBackend;
 import dev.nemotron.bench.archunitfixture.BenchConfiguresLog4jCore;
 import dev.nemotron.cli.archunitfixture.CliMain;
@@ -30,9 +31,11 @@ import dev.nemotron.eval.archunitfixture.EvalUsesTrain;
 import dev.nemotron.infer.archunitfixture.InferEngine;
 import dev.nemotron.infer.archunitfixture.InferNamesBackend;
 import dev.nemotron.infer.archunitfixture.InferPrintsStackTrace;
+import dev.nemotron.pipeline.archunitfixture.PipelineUsesTrain;
 import dev.nemotron.plugins.archunitfixture.ExamplePlugin;
 import dev.nemotron.plugins.archunitfixture.ExamplePluginUsesArch;
 import dev.nemotron.train.archunitfixture.TrainPrints;
+import dev.nemotron.text.archunitfixture.TextUsesArch;
 import dev.nemotron.train.archunitfixture.Trainer;
 import java.util.List;
 import java.util.stream.Stream;
@@ -118,7 +121,10 @@ class NemotronArchitectureRulesTest {
                 Arguments.of(EvalUsesTrain.class, Trainer.class, "eval → train"),
                 Arguments.of(InferNamesBackend.class, FakeBackend.class, "an SDK module → a backend plugin"),
                 Arguments.of(CliNamesPlugin.class, ExamplePlugin.class, "cli → a plugin"),
-                Arguments.of(ExamplePluginUsesArch.class, ArchModel.class, "an example plugin → arch"));
+                Arguments.of(ExamplePluginUsesArch.class, ArchModel.class, "an example plugin → arch"),
+                Arguments.of(BackendUsesArch.class, ArchModel.class, "a backend → arch"),
+                Arguments.of(TextUsesArch.class, ArchModel.class, "text → arch"),
+                Arguments.of(PipelineUsesTrain.class, Trainer.class, "pipeline → train"));
         }
 
         @ParameterizedTest(name = "{2}")
@@ -176,9 +182,10 @@ class NemotronArchitectureRulesTest {
         }
 
         @Test
-        void inTreeBackendsUsingArchAreNotThirdPartyClean() {
+        void inTreeBackendsAreHeldToThePluginRule() {
             ArchRule rule = NemotronArchitectureRules.pluginDependsOnlyOnApi("dev.nemotron.backend..");
-            assertThat(report(rule, importClasses(FakeBackend.class))).contains(FakeBackend.class.getName(), ArchModel.class.getName());
+            assertThat(report(rule, importClasses(FakeBackend.class, ApiValue.class))).isEmpty();
+            assertThat(report(rule, importClasses(BackendUsesArch.class))).contains(BackendUsesArch.class.getName(), ArchModel.class.getName());
             ArchRule examples = NemotronArchitectureRules.pluginDependsOnlyOnApi("dev.nemotron.plugins..");
             assertThat(report(examples, importClasses(ExamplePlugin.class, ApiValue.class))).isEmpty();
         }

@@ -41,6 +41,9 @@ class SdkArchitectureTest {
             .as("dev.nemotron.arch classes on the test path (the SDK module dependencies in nemotron-archunit/pom.xml)")
             .isTrue();
         assertThat(present("dev.nemotron.backend.java..")).as("backend-java classes on the test path").isTrue();
+        assertThat(present("dev.nemotron.backend.cuda..")).as("backend-cuda classes on the test path").isTrue();
+        assertThat(present(NemotronArchitectureRules.TEXT)).as("nemotron-text classes on the test path").isTrue();
+        assertThat(present(NemotronArchitectureRules.PIPELINE)).as("nemotron-pipeline classes on the test path").isTrue();
     }
 
     @Test
@@ -61,6 +64,12 @@ class SdkArchitectureTest {
     void javaBackendPluginDependsOnlyOnTheApi() {
         assumeSdkModulesPresent();
         NemotronArchitectureRules.pluginDependsOnlyOnApi("dev.nemotron.backend.java..").check(sdk);
+    }
+
+    @Test
+    void cudaBackendPluginDependsOnlyOnTheApi() {
+        assumeSdkModulesPresent();
+        NemotronArchitectureRules.pluginDependsOnlyOnApi("dev.nemotron.backend.cuda..").check(sdk);
     }
 
     /** plugins/examples (the Lion optimizer, written as a third party would) uses nemotron-api alone. */

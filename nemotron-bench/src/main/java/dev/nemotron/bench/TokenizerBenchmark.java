@@ -1,6 +1,6 @@
 package dev.nemotron.bench;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,11 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class TokenizerBenchmark {
-    @Param({"nemotron-infer/src/test/resources/fixtures/qwen3-tokenizer/tokenizer.json",
-        "nemotron-infer/src/test/resources/fixtures/tokenizer-bpe/tokenizer.json"})
+    @Param({"nemotron-testing/src/main/resources/fixtures/qwen3-tokenizer/tokenizer.json",
+        "nemotron-testing/src/main/resources/fixtures/tokenizer-bpe/tokenizer.json"})
     public String tokenizer;
 
-    @Param({"nemotron-infer/src/test/resources/fixtures/moby-dick-200k.txt"})
+    @Param({"nemotron-testing/src/main/resources/fixtures/moby-dick-200k.txt"})
     public String text;
 
     private Tokenizer tok;

@@ -3,7 +3,7 @@ package dev.nemotron.cli;
 import dev.nemotron.api.pipeline.StageProvider;
 import dev.nemotron.cli.command.PipelineRunCommand;
 import dev.nemotron.cli.command.PipelineStagesCommand;
-import dev.nemotron.cli.pipeline.StageRegistry;
+import dev.nemotron.pipeline.StageRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ record CliRun(int exitCode, String out, String err) {
 
     /** The golden fixtures, kept once in nemotron-arch's test resources. */
     static Path fixture(String name) {
-        return Path.of("../nemotron-arch/src/test/resources/fixtures", name).toAbsolutePath().normalize();
+        return dev.nemotron.testing.Fixtures.root().resolve(name).toAbsolutePath().normalize();
     }
 
     static Path repoRoot() {

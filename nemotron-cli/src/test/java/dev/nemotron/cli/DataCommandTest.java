@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import dev.nemotron.train.data.TokenDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nemotron data tokenize} and {@code nemotron data inspect}; bad input is one error line naming file and line. */
 class DataCommandTest {
-    private static final Path BPE = Path.of("../nemotron-infer/src/test/resources/fixtures/tokenizer-bpe")
+    private static final Path BPE = dev.nemotron.testing.Fixtures.dir("tokenizer-bpe")
             .toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -20,7 +20,7 @@ class DataLauncherIT {
     void tokenizeAndInspectRunOnTheModulePath(@TempDir Path tmp) throws Exception {
         Path text = Files.writeString(tmp.resolve("a.txt"), "Hello, world!\n\nSecond document.\n");
         Path out = tmp.resolve("ds");
-        Path tok = CliRun.repoRoot().resolve("nemotron-infer/src/test/resources/fixtures/tokenizer-bpe");
+        Path tok = CliRun.repoRoot().resolve("nemotron-testing/src/main/resources/fixtures/tokenizer-bpe");
         ModulePathLauncher.Result t = ModulePathLauncher.run("data", "tokenize", "--tokenizer", tok.toString(), "--out", out.toString(), "--text", text.toString());
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(t.err()).as("no warnings (SLF4J, Unsafe)").doesNotContain("SLF4J").doesNotContain("WARNING: sun.misc.Unsafe");

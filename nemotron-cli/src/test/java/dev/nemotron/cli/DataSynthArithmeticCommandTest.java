@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.NemotronChatTemplate;
-import dev.nemotron.infer.chat.RenderOptions;
-import dev.nemotron.infer.chat.RenderedPrompt;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.NemotronChatTemplate;
+import dev.nemotron.text.chat.RenderOptions;
+import dev.nemotron.text.chat.RenderedPrompt;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

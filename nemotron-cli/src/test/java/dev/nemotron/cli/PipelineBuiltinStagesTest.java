@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import dev.nemotron.train.data.TokenDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ class PipelineBuiltinStagesTest {
         for (JsonNode d : arr) {
             assertThat(d.get("available").asBoolean()).as(d.toString()).isTrue();
         }
-        assertThat(arr.findValuesAsText("module")).contains("dev.nemotron.infer", "dev.nemotron.cli");
+        assertThat(arr.findValuesAsText("module")).contains("dev.nemotron.infer", "dev.nemotron.train").doesNotContain("dev.nemotron.cli");
     }
 
     @Test

@@ -47,7 +47,7 @@ class ServeCommandTest {
         for (String f : new String[] {"config.json", "generation_config.json", "model.safetensors"}) {
             Files.copy(fixture.resolve(f), tmp.resolve(f));
         }
-        Files.copy(Path.of("../nemotron-infer/src/test/resources/fixtures/tokenizer-bpe/tokenizer.json"),
+        Files.copy(dev.nemotron.testing.Fixtures.dir("tokenizer-bpe").resolve("tokenizer.json"),
                 tmp.resolve("tokenizer.json"));
         Files.writeString(tmp.resolve("tokenizer_config.json"),
                 "{\"chat_template\": \"{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}\"}");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code nemotron tokenize}: one {"ids":[...]} line per text; bad input is one error line naming file and line. */
 class TokenizeCommandTest {
     /** The tokenizer fixtures, kept once in nemotron-infer's test resources. */
-    private static final Path BPE = Path.of("../nemotron-infer/src/test/resources/fixtures/tokenizer-bpe")
+    private static final Path BPE = dev.nemotron.testing.Fixtures.dir("tokenizer-bpe")
             .toAbsolutePath().normalize();
 
     @TempDir

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UntrustedFilesCliTest {
-    private static final Path BPE = Path.of("../nemotron-infer/src/test/resources/fixtures/tokenizer-bpe")
+    private static final Path BPE = dev.nemotron.testing.Fixtures.dir("tokenizer-bpe")
             .toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -170,7 +170,7 @@ class UntrustedFilesCliTest {
         String cfg = Files.readString(config);
         Files.writeString(config, cfg.replace("\"max_position_embeddings\": 4096", "\"max_position_embeddings\": -5"));
         assertOneLineError(CliRun.of("serve", "--model", dir.toString(), "--port", "0"),
-                config + ": max_position_embeddings must be a positive integer, got -5");
+                config + ": field 'max_position_embeddings' must be positive, got -5");
         Files.writeString(config, cfg);
         Path generation = Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [99999999, -1]}");
         assertOneLineError(CliRun.of("serve", "--model", dir.toString(), "--port", "0"),

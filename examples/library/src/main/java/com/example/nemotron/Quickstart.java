@@ -4,15 +4,16 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.model.ForwardResult;
 import dev.nemotron.arch.model.HybridModel;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.RenderOptions;
-import dev.nemotron.infer.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.GenerationResult;
+import dev.nemotron.infer.sampling.EndOfTurn;
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.ServedModel;
 import dev.nemotron.infer.thinking.ThinkingBudget;
+import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.RenderOptions;
+import dev.nemotron.text.chat.RenderedPrompt;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
@@ -36,7 +37,7 @@ public final class Quickstart {
         try (ServedModel m = ServedModel.load(dir, ModelOptions.defaults())) {
             RenderedPrompt p = m.chatTemplate().render(List.of(ChatMessage.user("What is 2 + 3?")),
                     RenderOptions.defaults().withGenerationPrompt(true));
-            SamplingParams sampling = p.stopAtEndOfTurn(                        // stop at the template's end of turn
+            SamplingParams sampling = EndOfTurn.stopAtEndOfTurn(p,                // stop at the template's end of turn
                     SamplingParams.builder().temperature(0.6).topP(0.95).seed(1).maxTokens(64).build(), m.tokenizer());
             GenerationResult out = m.engine().generate(new GenerationRequest(m.tokenizer().encode(p.text()),
                     sampling, p.thinking(), OptionalInt.of(32), ThinkingBudget.DEFAULT_GRACE_TOKENS));

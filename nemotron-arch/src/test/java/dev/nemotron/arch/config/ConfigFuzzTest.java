@@ -26,7 +26,7 @@ class ConfigFuzzTest {
             for (Path d : s.sorted().toList()) {
                 out.add(Files.readAllBytes(d.resolve("config.json")));
             }
-            out.add(Files.readAllBytes(Path.of("../nemotron-infer/src/test/resources/fixtures/tiny-nemotron-h-a/config.json")));
+            out.add(Files.readAllBytes(dev.nemotron.testing.Fixtures.dir("tiny-nemotron-h-a").resolve("config.json")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

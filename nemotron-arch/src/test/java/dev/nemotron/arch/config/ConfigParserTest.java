@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.tensor.DType;
-import dev.nemotron.arch.testing.Fixtures;
+import dev.nemotron.testing.Fixtures;
 import dev.nemotron.arch.testing.PatternSpelling;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelDirectoryTest {
-    static final Path TINY = Path.of("src/test/resources/fixtures/tiny-nemotron-h-a");
+    static final Path TINY = dev.nemotron.testing.Fixtures.dir("tiny-nemotron-h-a");
 
     /** A directory holding the tiny model's config.json with {@code field} set to {@code json} (null: removed). */
     private static Path withConfigField(Path dir, String field, String json) throws IOException {

@@ -8,7 +8,7 @@ import dev.nemotron.arch.config.NemotronHConfig;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.Checkpoint;
-import dev.nemotron.arch.testing.Fixtures;
+import dev.nemotron.testing.Fixtures;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.safetensors.SafetensorsFile;
-import dev.nemotron.arch.testing.Fixtures;
+import dev.nemotron.testing.Fixtures;
 import dev.nemotron.arch.testing.Numerics;
 import dev.nemotron.arch.testing.PatternSpelling;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The forward pass against golden logits and hidden states produced by HF transformers' NemotronH
- * (see src/test/resources/fixtures/NOTICE.md): relative error at most 1e-4, for the F32 and the
+ * (see nemotron-testing/src/main/resources/fixtures/NOTICE.md): relative error at most 1e-4, for the F32 and the
  * BF16 checkpoint, both config spellings, the fast backend and the scalar reference backend.
  */
 class GoldenForwardTest {

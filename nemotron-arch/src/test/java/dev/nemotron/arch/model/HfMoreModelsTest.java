@@ -6,7 +6,7 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.safetensors.SafetensorsFile;
-import dev.nemotron.arch.testing.Fixtures;
+import dev.nemotron.testing.Fixtures;
 import dev.nemotron.arch.testing.Numerics;
 import java.nio.file.Path;
 import java.util.Arrays;

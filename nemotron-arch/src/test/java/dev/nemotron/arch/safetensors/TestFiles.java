@@ -13,9 +13,9 @@ final class TestFiles {
     private TestFiles() {
     }
 
-    /** {@code src/test/resources/fixtures/<name>} (the module directory is the working directory). */
+    /** The shared fixture {@code <name>} (nemotron-testing, see dev.nemotron.testing.Fixtures). */
     static Path fixture(String name) {
-        return dev.nemotron.arch.testing.Fixtures.dir(name);
+        return dev.nemotron.testing.Fixtures.dir(name);
     }
 
     /** A file of an 8-byte LE {@code headerLength}, then {@code header} (UTF-8), then {@code data}. */

@@ -1,11 +1,10 @@
 package dev.nemotron.backend.archunitfixture;
 
 import dev.nemotron.api.archunitfixture.ApiValue;
-import dev.nemotron.arch.archunitfixture.ArchModel;
 
-/** Fixture: an in-tree backend; backends → api, arch (allowed by moduleDependencies, not by pluginDependsOnlyOnApi). */
+/** Fixture: an in-tree backend; backends → api only, like any plugin. */
 public final class FakeBackend {
-    public ApiValue run(ArchModel graph) {
-        return graph.embedding();
+    public ApiValue run(ApiValue input) {
+        return input;
     }
 }

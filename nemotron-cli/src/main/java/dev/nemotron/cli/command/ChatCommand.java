@@ -1,12 +1,13 @@
 package dev.nemotron.cli.command;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.RenderedPrompt;
+import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.GenerationDelta;
 import dev.nemotron.infer.engine.GenerationListener;
 import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.GenerationResult;
+import dev.nemotron.infer.sampling.EndOfTurn;
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.thinking.ThinkingBudget;
 import java.io.BufferedReader;
@@ -95,7 +96,7 @@ public final class ChatCommand implements Callable<Integer> {
                 if (seed != null) {
                     p.seed(seed + turn);
                 }
-                SamplingParams sampling = prompt.stopAtEndOfTurn(p.build(), tok);
+                SamplingParams sampling = EndOfTurn.stopAtEndOfTurn(prompt, p.build(), tok);
                 GenerationRequest req = new GenerationRequest(tok.encode(prompt.text()), sampling, prompt.thinking(),
                         maxThinkingTokens == null ? OptionalInt.empty() : OptionalInt.of(maxThinkingTokens),
                         ThinkingBudget.DEFAULT_GRACE_TOKENS);

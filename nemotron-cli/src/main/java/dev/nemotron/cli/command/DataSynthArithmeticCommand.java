@@ -1,7 +1,7 @@
 package dev.nemotron.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nemotron.cli.data.ArithmeticChat;
+import dev.nemotron.train.data.ArithmeticChat;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.train.data.synth.ArithmeticConfig;
 import dev.nemotron.train.data.synth.ArithmeticReasoning;

@@ -1,7 +1,7 @@
 package dev.nemotron.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nemotron.cli.data.DatasetTokenization;
+import dev.nemotron.train.data.DatasetTokenization;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.train.data.Manifest;
 import dev.nemotron.train.data.TextSplit;

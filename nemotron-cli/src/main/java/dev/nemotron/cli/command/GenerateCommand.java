@@ -2,17 +2,18 @@ package dev.nemotron.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.RenderedPrompt;
+import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.GenerationDelta;
 import dev.nemotron.infer.engine.GenerationListener;
 import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.FinishReason;
 import dev.nemotron.infer.engine.GenerationResult;
+import dev.nemotron.infer.sampling.EndOfTurn;
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.thinking.OpenReasoning;
 import dev.nemotron.infer.thinking.ThinkingBudget;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import dev.nemotron.cli.output.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ public final class GenerateCommand implements Callable<Integer> {
             if (seed != null) {
                 b.seed(seed);
             }
-            SamplingParams sampling = rendered == null ? b.build() : rendered.stopAtEndOfTurn(b.build(), tok);
+            SamplingParams sampling = rendered == null ? b.build() : EndOfTurn.stopAtEndOfTurn(rendered, b.build(), tok);
             GenerationRequest request = new GenerationRequest(ids, sampling, reasoningOpen,
                     maxThinkingTokens == null ? OptionalInt.empty() : OptionalInt.of(maxThinkingTokens), thinkingGrace);
             PrintWriter out = spec.commandLine().getOut();

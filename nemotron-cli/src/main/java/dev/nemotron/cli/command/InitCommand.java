@@ -11,7 +11,7 @@ import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.SafetensorsWriter;
 import dev.nemotron.cli.output.Json;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;

@@ -1,14 +1,14 @@
 package dev.nemotron.cli.command;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.RenderOptions;
-import dev.nemotron.infer.chat.RenderedPrompt;
+import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.RenderOptions;
+import dev.nemotron.text.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.EngineConfig;
 import dev.nemotron.infer.server.ChatTemplateChoice;
 import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.ServedModel;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
 

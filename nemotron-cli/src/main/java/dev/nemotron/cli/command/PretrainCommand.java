@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.cli.pipeline.SpecReader;
+import dev.nemotron.pipeline.SpecReader;
 import dev.nemotron.cli.train.TrainingInputs;
 import dev.nemotron.cli.train.TrainingProgress;
 import dev.nemotron.train.pretrain.PretrainJob;

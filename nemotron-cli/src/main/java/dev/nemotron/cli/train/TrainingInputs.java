@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.cli.data.DatasetTokenization;
+import dev.nemotron.train.data.DatasetTokenization;
 import dev.nemotron.train.data.TextSplit;
 import dev.nemotron.train.data.WriterOptions;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.nemotron.eval.model;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.infer.engine.LanguageModel;
 import dev.nemotron.infer.engine.ModelSequence;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.List;
 

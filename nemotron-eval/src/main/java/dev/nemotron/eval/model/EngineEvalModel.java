@@ -1,19 +1,20 @@
 package dev.nemotron.eval.model;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.chat.RenderOptions;
-import dev.nemotron.infer.chat.RenderedPrompt;
+import dev.nemotron.text.chat.RenderOptions;
+import dev.nemotron.text.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.EngineConfig;
 import dev.nemotron.infer.engine.FinishReason;
 import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.GenerationResult;
+import dev.nemotron.infer.sampling.EndOfTurn;
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.server.ChatTemplateChoice;
 import dev.nemotron.infer.server.ModelOptions;
 import dev.nemotron.infer.server.ServedModel;
 import dev.nemotron.infer.thinking.OpenReasoning;
 import dev.nemotron.infer.thinking.ThinkingBudget;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -72,7 +73,7 @@ public final class EngineEvalModel implements EvalModel {
                     RenderOptions.defaults().withGenerationPrompt(true).withThinking(request.thinking()));
             ids = tok.encode(p.text());
             open = p.thinking();
-            sampling = p.stopAtEndOfTurn(sampling, tok);
+            sampling = EndOfTurn.stopAtEndOfTurn(p, sampling, tok);
         } else {
             ids = tok.encode(request.prompt().text());
             open = OpenReasoning.endsInOpenThink(ids, tok);

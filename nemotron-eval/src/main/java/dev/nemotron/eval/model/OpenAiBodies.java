@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.chat.ChatMessage;
+import dev.nemotron.text.chat.ChatMessage;
 import dev.nemotron.infer.sampling.SamplingParams;
 
 /**

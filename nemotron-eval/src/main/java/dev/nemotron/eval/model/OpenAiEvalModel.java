@@ -2,7 +2,7 @@ package dev.nemotron.eval.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.chat.RenderedPrompt;
+import dev.nemotron.text.chat.RenderedPrompt;
 
 /**
  * A model behind an OpenAI-compatible endpoint ({@code nemotron serve}, vLLM, ...): chat prompts

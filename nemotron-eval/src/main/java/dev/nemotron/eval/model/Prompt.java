@@ -1,6 +1,6 @@
 package dev.nemotron.eval.model;
 
-import dev.nemotron.infer.chat.ChatMessage;
+import dev.nemotron.text.chat.ChatMessage;
 import java.util.List;
 
 /**

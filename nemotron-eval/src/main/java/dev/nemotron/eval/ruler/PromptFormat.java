@@ -1,10 +1,10 @@
 package dev.nemotron.eval.ruler;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.ChatTemplate;
-import dev.nemotron.infer.chat.NemotronChatTemplate;
-import dev.nemotron.infer.chat.RenderOptions;
+import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.ChatTemplate;
+import dev.nemotron.text.chat.NemotronChatTemplate;
+import dev.nemotron.text.chat.RenderOptions;
 import java.util.List;
 import java.util.Objects;
 

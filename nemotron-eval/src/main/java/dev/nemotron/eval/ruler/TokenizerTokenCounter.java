@@ -1,6 +1,6 @@
 package dev.nemotron.eval.ruler;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -18,7 +18,7 @@ public final class TokenizerTokenCounter implements TokenCounter {
     /**
      * Reads a {@code tokenizer.json} or the one inside a model directory.
      *
-     * @throws dev.nemotron.infer.tokenizer.TokenizerException when it cannot be read
+     * @throws dev.nemotron.text.tokenizer.TokenizerException when it cannot be read
      */
     public static TokenizerTokenCounter load(Path tokenizerJsonOrModelDir) {
         return new TokenizerTokenCounter(Tokenizer.load(tokenizerJsonOrModelDir));

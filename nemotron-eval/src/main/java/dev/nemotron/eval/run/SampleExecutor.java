@@ -16,7 +16,7 @@ import dev.nemotron.eval.task.Choices;
 import dev.nemotron.eval.task.GenerationSpec;
 import dev.nemotron.eval.task.PromptBuilder;
 import dev.nemotron.eval.task.TaskSpec;
-import dev.nemotron.infer.chat.ChatMessage;
+import dev.nemotron.text.chat.ChatMessage;
 import dev.nemotron.infer.sampling.SamplingParams;
 import java.util.ArrayList;
 import java.util.List;

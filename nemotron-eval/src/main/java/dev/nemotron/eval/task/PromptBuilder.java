@@ -2,7 +2,7 @@ package dev.nemotron.eval.task;
 
 import dev.nemotron.eval.data.Doc;
 import dev.nemotron.eval.model.Prompt;
-import dev.nemotron.infer.chat.ChatMessage;
+import dev.nemotron.text.chat.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,12 +1,12 @@
 package dev.nemotron.eval.ruler;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.nio.file.Path;
 
 /** Shared test fixtures: the repository's tokenizers (loaded once) and the haystack excerpt. */
 final class Fixtures {
     static final Path BPE_DIR = Path.of("../examples/tokenizers/nemotron-bpe-2k").toAbsolutePath().normalize();
-    static final Path QWEN_DIR = Path.of("../nemotron-infer/src/test/resources/fixtures/qwen3-tokenizer").toAbsolutePath().normalize();
+    static final Path QWEN_DIR = dev.nemotron.testing.Fixtures.dir("qwen3-tokenizer").toAbsolutePath().normalize();
     static final Path EXCERPT = Path.of("src/test/resources/dev/nemotron/eval/ruler/moby-dick-excerpt.txt").toAbsolutePath();
 
     private Fixtures() {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.chat.RenderOptions;
-import dev.nemotron.infer.chat.RenderedPrompt;
+import dev.nemotron.text.chat.RenderOptions;
+import dev.nemotron.text.chat.RenderedPrompt;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

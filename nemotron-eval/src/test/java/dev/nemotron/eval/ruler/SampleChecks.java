@@ -2,7 +2,7 @@ package dev.nemotron.eval.ruler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.eval.data.Doc;
 import dev.nemotron.eval.data.TaskLocation;
 import dev.nemotron.eval.model.Prompt;
-import dev.nemotron.infer.chat.ChatRole;
+import dev.nemotron.text.chat.ChatRole;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.nemotron.infer.engine;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.Set;

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.ChatTemplate;
-import dev.nemotron.infer.chat.RenderOptions;
-import dev.nemotron.infer.chat.RenderedPrompt;
+import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.ChatTemplate;
+import dev.nemotron.text.chat.RenderOptions;
+import dev.nemotron.text.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.GenerationRequest;
+import dev.nemotron.infer.sampling.EndOfTurn;
 import dev.nemotron.infer.engine.GenerationResult;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
         List<GenerationRequest> requests = new ArrayList<>();
         for (int i = 0; i < sampling.n(); i++) {
             requests.add(new GenerationRequest(ids,
-                    prompt.stopAtEndOfTurn(sampling.forSample(i, maxTokens), served.tokenizer()), prompt.thinking(),
+                    EndOfTurn.stopAtEndOfTurn(prompt, sampling.forSample(i, maxTokens), served.tokenizer()), prompt.thinking(),
                     sampling.maxThinkingTokens(), sampling.thinkingGraceTokens()));
         }
         Generations generations = Generations.submit(served.engine(), requests, sampling.stream());

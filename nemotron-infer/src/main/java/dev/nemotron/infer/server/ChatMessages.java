@@ -1,9 +1,9 @@
 package dev.nemotron.infer.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nemotron.infer.chat.ChatMessage;
-import dev.nemotron.infer.chat.ChatRole;
-import dev.nemotron.infer.chat.ToolCall;
+import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.ChatRole;
+import dev.nemotron.text.chat.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 

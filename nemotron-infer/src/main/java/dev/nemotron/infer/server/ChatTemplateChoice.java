@@ -7,7 +7,7 @@ import java.util.Locale;
 public enum ChatTemplateChoice {
     /** The {@code chat_template} of {@code tokenizer_config.json} when there is one, else the built-in Nemotron one. */
     AUTO,
-    /** The built-in {@link dev.nemotron.infer.chat.NemotronChatTemplate}, whatever the tokenizer config says. */
+    /** The built-in {@link dev.nemotron.text.chat.NemotronChatTemplate}, whatever the tokenizer config says. */
     NEMOTRON,
     /** The {@code chat_template} of {@code tokenizer_config.json}; an error when there is none. */
     JINJA;

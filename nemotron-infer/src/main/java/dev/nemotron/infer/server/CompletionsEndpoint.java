@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.GenerationResult;
 import dev.nemotron.infer.sampling.SamplingParams;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

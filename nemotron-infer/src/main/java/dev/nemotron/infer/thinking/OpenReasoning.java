@@ -1,6 +1,6 @@
 package dev.nemotron.infer.thinking;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.util.OptionalInt;
 
 /**

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** The engine on the real fixture model: golden greedy ids, continuous batching, admission, cancel. */
 class EngineTest {
-    static final Path MODEL = Path.of("src/test/resources/fixtures/tiny-nemotron-h-a");
+    static final Path MODEL = dev.nemotron.testing.Fixtures.dir("tiny-nemotron-h-a");
     static Backend backend;
     static HybridModel model;
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** The one decision of how a model runs: whole-model execution where it opens HF models, else kernels. */
 class ModelRunsTest {
-    static final Path MODEL = Path.of("src/test/resources/fixtures/tiny-nemotron-h-a");
+    static final Path MODEL = dev.nemotron.testing.Fixtures.dir("tiny-nemotron-h-a");
     static final DeviceModels.Options SIZES = new DeviceModels.Options(3, 64, 16, null);
 
     /** A backend with the given facets; its execution records what it opens. */

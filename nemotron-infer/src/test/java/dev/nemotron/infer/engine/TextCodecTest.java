@@ -2,7 +2,7 @@ package dev.nemotron.infer.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

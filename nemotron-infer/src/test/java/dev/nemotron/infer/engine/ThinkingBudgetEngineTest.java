@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.infer.thinking.ThinkingBudget;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * newline; force {@code </think>} if none comes within the grace window".
  */
 class ThinkingBudgetEngineTest {
-    static final Tokenizer TOKENIZER = Tokenizer.load(Path.of("src/test/resources/fixtures/tokenizer-bpe/tokenizer.json"));
+    static final Tokenizer TOKENIZER = Tokenizer.load(dev.nemotron.testing.Fixtures.dir("tokenizer-bpe/tokenizer.json"));
     static final int THINK = 3;
     static final int END_THINK = 4;
     static final int EOS = 2;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HF's {@code generate} output.
  */
 class RealModelTest {
-    static final Path MODEL = Path.of("src/test/resources/fixtures/tiny-nemotron-h-a");
+    static final Path MODEL = dev.nemotron.testing.Fixtures.dir("tiny-nemotron-h-a");
 
     static int[] ints(Tensor t) {
         int[] out = new int[(int) t.numel()];

@@ -2,7 +2,7 @@ package dev.nemotron.infer.server;
 
 import dev.nemotron.infer.engine.LanguageModel;
 import dev.nemotron.infer.engine.ModelSequence;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,12 +2,12 @@ package dev.nemotron.infer.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nemotron.infer.chat.NemotronChatTemplate;
+import dev.nemotron.text.chat.NemotronChatTemplate;
 import dev.nemotron.infer.engine.EngineConfig;
 import dev.nemotron.infer.engine.GenerationEngine;
 import dev.nemotron.infer.engine.LanguageModel;
 import dev.nemotron.infer.engine.TextCodec;
-import dev.nemotron.infer.tokenizer.Tokenizer;
+import dev.nemotron.text.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +21,7 @@ import java.util.Set;
 
 /** A server on an ephemeral port over a scripted model and the tokenizer-bpe fixture, with an HTTP client. */
 final class TestServer implements AutoCloseable {
-    static final Tokenizer TOKENIZER = Tokenizer.load(Path.of("src/test/resources/fixtures/tokenizer-bpe/tokenizer.json"));
+    static final Tokenizer TOKENIZER = Tokenizer.load(dev.nemotron.testing.Fixtures.dir("tokenizer-bpe/tokenizer.json"));
     static final ObjectMapper JSON = new ObjectMapper();
     static final String MODEL = "scripted";
 

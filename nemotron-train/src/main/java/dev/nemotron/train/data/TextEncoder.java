@@ -2,7 +2,7 @@ package dev.nemotron.train.data;
 
 /**
  * Turns text into token ids. The training module does not depend on the tokenizer module; the
- * caller supplies the encoder (the CLI passes {@code dev.nemotron.infer.tokenizer.Tokenizer::encode}).
+ * caller supplies the encoder (the CLI passes {@code dev.nemotron.text.tokenizer.Tokenizer::encode}).
  */
 @FunctionalInterface
 public interface TextEncoder {

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the loss with respect to every parameter tensor.
  */
 class ModelTest {
-    static final Path FIXTURE = Path.of("src/test/resources/fixtures/tiny-nemotron-h-a").toAbsolutePath();
+    static final Path FIXTURE = dev.nemotron.testing.Fixtures.dir("tiny-nemotron-h-a").toAbsolutePath();
 
     /** One SSM group, chunk 3, every bias on (attention biases too), 2 KV heads of 5, conv kernel 3. */
     static final String SMALL = """

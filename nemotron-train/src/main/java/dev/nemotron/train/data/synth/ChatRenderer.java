@@ -3,7 +3,7 @@ package dev.nemotron.train.data.synth;
 /**
  * Renders one training conversation (a user turn and the assistant's reply) in a model's chat
  * format. nemotron-train does not know the template; the CLI passes one built on
- * {@code dev.nemotron.infer.chat.NemotronChatTemplate}.
+ * {@code dev.nemotron.text.chat.NemotronChatTemplate}.
  */
 @FunctionalInterface
 public interface ChatRenderer {

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class GradientCheckTest {
     /** biases-k3 (MLP biases everywhere): with the CLI's defaults a stencil lands on a relu² kink. */
-    private static final Path BIASES_K3 = Path.of("../nemotron-arch/src/test/resources/fixtures/hf-more/biases-k3")
-            .toAbsolutePath().normalize();
+    private static final Path BIASES_K3 = dev.nemotron.testing.Fixtures.dir("hf-more/biases-k3");
 
     /** f(x) = relu(x0)² + x1²/2 + x0 x1 / 3: f'' jumps at x0 = 0. */
     private static DoubleSupplier kinked(double[] x) {

@@ -4,7 +4,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 
-/** The test fixtures (src/test/resources/fixtures, see its NOTICE.md) as directories. */
+/** The shared test fixtures (nemotron-testing/src/main/resources/fixtures, see its NOTICE.md; on the test class path through surefire's additionalClasspathElements) as directories. */
 final class Fixtures {
     private Fixtures() {
     }
