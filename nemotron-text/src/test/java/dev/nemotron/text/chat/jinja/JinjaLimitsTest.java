@@ -33,7 +33,7 @@ class JinjaLimitsTest {
         String deep = "{{ " + "(".repeat(200_000) + "1" + ")".repeat(200_000) + " }}";
         assertThatThrownBy(() -> JinjaTemplate.compile(deep).render(Map.of()))
                 .isInstanceOfAny(TemplateSyntaxError.class, TemplateRenderError.class)
-                .hasMessageContaining("too deeply");
+                .hasMessageContaining("nested more than 256 levels deep");
     }
 
     @Test

@@ -1,23 +1,37 @@
 package dev.nemotron.backend.cuda;
 
-import java.net.URISyntaxException;
-import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The shared test fixtures (nemotron-testing/src/main/resources/fixtures, see its NOTICE.md; on the test class path through surefire's additionalClasspathElements) as directories. */
-final class Fixtures {
+/**
+ * The shared test fixtures (nemotron-testing/src/main/resources/fixtures, see its NOTICE.md) as
+ * directories, found on disk from the repository root (the directory holding {@code mvnw}), or
+ * below {@code $NEMOTRON_FIXTURES} where the tests run from the device bundle.
+ */
+public final class Fixtures {
+    private static final String FOLDER = "nemotron-testing/src/main/resources/fixtures";
+
     private Fixtures() {
     }
 
-    static Path dir(String name) {
-        URL url = Fixtures.class.getResource("/fixtures/" + name + "/config.json");
-        if (url == null) {
-            throw new IllegalStateException("fixture " + name + " not found on the test class path");
+    public static Path dir(String name) {
+        String env = System.getenv("NEMOTRON_FIXTURES");
+        Path root = env != null ? Path.of(env) : repoRoot().resolve(FOLDER);
+        Path dir = root.resolve(name);
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new IllegalStateException("fixture " + name + " not found at " + dir);
         }
-        try {
-            return Path.of(url.toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+        return dir;
+    }
+
+    private static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("mvnw"))) {
+            p = p.getParent();
         }
+        if (p == null) {
+            throw new IllegalStateException("repository root (with mvnw) not found above " + Path.of("").toAbsolutePath());
+        }
+        return p;
     }
 }

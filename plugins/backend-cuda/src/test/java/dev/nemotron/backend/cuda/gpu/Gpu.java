@@ -39,15 +39,7 @@ final class Gpu {
     }
 
     static Path fixture(String name) {
-        URL url = Gpu.class.getResource("/fixtures/" + name + "/config.json");
-        if (url == null) {
-            throw new IllegalStateException("fixture " + name + " not found on the test class path");
-        }
-        try {
-            return Path.of(url.toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.nemotron.backend.cuda.Fixtures.dir(name);
     }
 
     /** The fixture's checkpoint on the device, every tensor uploaded by its own name. */
