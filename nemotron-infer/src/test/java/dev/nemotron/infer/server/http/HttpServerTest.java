@@ -206,6 +206,31 @@ class HttpServerTest {
         }
     }
 
+    /** Idle and write timeouts bound waiting for the client, not the handler's own work. */
+    @Test
+    void aSlowHandlerAndGapsInAStreamOutlastTheTimeouts() throws Exception {
+        HttpServer.Handler slow = exchange -> {
+            Thread.sleep(700);                   // longer than the idle timeout, no I/O pending
+            if (exchange.path().equals("/stream")) {
+                OutputStream out = exchange.startStream(200);
+                for (int i = 0; i < 3; i++) {
+                    Thread.sleep(400);           // gaps longer than the write timeout
+                    out.write(("e" + i).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+                return;
+            }
+            exchange.send(200, "done".getBytes(StandardCharsets.ISO_8859_1));
+        };
+        HttpLimits limits = new HttpLimits(16, Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300));
+        try (HttpServer server = start(limits, slow)) {
+            assertThat(exchange(server, "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\ndone");
+            assertThat(exchange(server, "GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 OK").contains("e0").contains("e1").contains("e2");
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
