@@ -15,7 +15,7 @@ import org.eclipse.jetty.util.Callback;
  * The connection cap and the request-head timeouts that Jetty does not have: every connection of
  * the connector is tracked from its opening. Beyond the cap, the connection that has waited longest
  * for a request is closed to make room; when every one is busy with a request, the new one is
- * marked refused (its request is answered 503). A connection waiting for a request is closed when
+ * marked refused (its request is answered 503; it is idle, so evictable, until then). A connection waiting for a request is closed when
  * no byte came within the header timeout (first request) or the idle timeout (later ones), and is
  * answered 408 when its request line and headers are not complete within the header timeout of
  * their first byte.
@@ -57,9 +57,12 @@ final class ConnectionGuard implements Connection.Listener {
 
     @Override
     public void onOpened(Connection connection) {
-        boolean refused;
+        boolean refused = false;
         synchronized (this) {
-            refused = slots.size() >= limits.maxConnections() && !evictIdlest();
+            // refused connections waiting for their request are idle too: the count stays near the cap
+            while (!refused && slots.size() >= limits.maxConnections()) {
+                refused = !evictIdlest();
+            }
             slots.put(connection, new Slot(connection, refused));
         }
         if (refused) {

@@ -116,6 +116,12 @@ class HttpServerTest {
             String both = exchange(server, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
             assertThat(both).startsWith("HTTP/1.1 400 ").contains("both Content-Length and Transfer-Encoding");
             assertThat(exchange(server, "GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400 ").contains("{\"error\":\"400 ");
+            String huge = exchange(server, "GET /x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(HttpLimits.MAX_HEADER_BYTES)
+                    + "\r\n\r\n");
+            assertThat(huge).startsWith("HTTP/1.1 431 ").contains("Content-Type: application/json").contains("{\"error\":\"431 ");
+            String ambiguous = exchange(server, "GET /a/%2e%2e/b HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(ambiguous).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
+                    .contains("{\"error\":\"400 ").doesNotContain("<html");
             // HTTP/1.1 requires Host (RFC 9112 section 3.2): Jetty answers 400 without it
             assertThat(exchange(server, "GET /x HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ").contains("Host header");
         }
