@@ -64,7 +64,7 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(InetSocketAddress address, HttpLimits limits, Handler handler,
                                    BiFunction<Integer, String, byte[]> errorBody) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName("nemotron-http");
+        threads.setName("nemotron-http-io");
         threads.setDaemon(true);
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nemotron-http-", 0).factory()));
         Server server = new Server(threads);
@@ -142,31 +142,29 @@ public final class HttpServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             Connection connection = request.getConnectionMetaData().getConnection();
             Exchange exchange = new Exchange(request, response, limits);
+            Throwable failure = null;
             try {
                 switch (guard.begin(connection)) {
-                    case GONE -> {
-                        callback.failed(new IOException("the connection was closed"));
-                        return true;
-                    }
+                    case GONE -> failure = new IOException("the connection was closed");
                     case REFUSE -> {
                         exchange.closeAfter();
                         exchange.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
                         error(exchange, 503, "the server has too many open connections (limit " + limits.maxConnections()
                                 + "); try again later");
-                        callback.succeeded();
-                        return true;
                     }
                     case SERVE -> serve(exchange);
                 }
-                callback.succeeded();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.debug("{} {}: {}", request.getMethod(), request.getHttpURI().getPathQuery(), e.toString());
-                callback.failed(e);
-            } catch (RuntimeException e) {
-                callback.failed(e);
-            } finally {
-                connection.getEndPoint().setIdleTimeout(limits.idleTimeout().toMillis());
-                guard.end(connection);
+                failure = e;
+            }
+            // before completing: once completed, Jetty may hand the connection's next request to another thread
+            connection.getEndPoint().setIdleTimeout(limits.idleTimeout().toMillis());
+            guard.end(connection);
+            if (failure == null) {
+                callback.succeeded();
+            } else {
+                callback.failed(failure);
             }
             return true;
         }
