@@ -56,6 +56,8 @@ final class JsonErrorHandler extends ErrorHandler {
             case "Multiple Content-Lengths" -> "conflicting Content-Length headers (send exactly one)";
             case "Transfer-Encoding and Content-Length" ->
                     "a request must not have both Content-Length and Transfer-Encoding";
+            case "Unknown Version" -> "only HTTP/1.1 and HTTP/1.0 are supported";
+            case "Bad Transfer-Encoding, chunked not last" -> "unsupported Transfer-Encoding (only chunked)";
             default -> "malformed HTTP request: " + reason;
         };
     }

@@ -122,6 +122,11 @@ class HttpServerTest {
             String ambiguous = exchange(server, "GET /a/%2e%2e/b HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(ambiguous).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
                     .contains("{\"error\":\"400 ").doesNotContain("<html");
+            assertThat(exchange(server, "GET /x HTTP/9.9\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 505 ")
+                    .contains("{\"error\":\"505 only HTTP/1.1 and HTTP/1.0");
+            // an unknown Transfer-Encoding: 400 (the hand-written server answered 501)
+            assertThat(exchange(server, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"))
+                    .startsWith("HTTP/1.1 400 ").contains("unsupported Transfer-Encoding");
             // HTTP/1.1 requires Host (RFC 9112 section 3.2): Jetty answers 400 without it
             assertThat(exchange(server, "GET /x HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ").contains("Host header");
         }
