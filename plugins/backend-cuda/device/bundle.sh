@@ -45,7 +45,7 @@ cp "$native/build/nmc_selftest" "$native/build/nmc_bench" "$native/build/libnemo
 
 # 1. the runtime: the modules the CLI's module graph needs once charts are left out (checked
 #    below by starting the command), the Vector API, and jdk.zipfs (JUnit scans jars with it)
-mods="java.base,java.compiler,java.logging,java.management,java.net.http,java.xml,jdk.httpserver,jdk.management"
+mods="java.base,java.compiler,java.logging,java.management,java.naming,java.net.http,java.xml,jdk.management"
 mods="$mods,jdk.incubator.vector,jdk.unsupported,jdk.zipfs"
 "$jdk/bin/jlink" --add-modules "$mods" --strip-debug --no-header-files --no-man-pages \
     --compress zip-0 --output "$pay/jdk" 2>/dev/null

@@ -9,6 +9,7 @@ module dev.nemotron.infer {
     requires transitive com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
     requires java.management;
+    requires org.eclipse.jetty.server;
 
     exports dev.nemotron.infer.bench;
     exports dev.nemotron.infer.engine;

@@ -12,8 +12,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * An OpenAI-compatible HTTP server for one {@link ServedModel}: {@code POST /v1/chat/completions},
  * {@code POST /v1/completions}, {@code GET /v1/models}, {@code GET /v1/models/{id}} and
- * {@code GET /health}. Built on a small HTTP/1.1 server ({@link HttpServer}) with one virtual thread
- * per connection and the limits of {@link ServerConfig#limits()}.
+ * {@code GET /health}. Built on {@link HttpServer} (Eclipse Jetty's core server, each request on a
+ * virtual thread) with the limits of {@link ServerConfig#limits()}.
  *
  * <pre>{@code
  * try (ServedModel model = ServedModel.load(dir, ModelOptions.defaults());

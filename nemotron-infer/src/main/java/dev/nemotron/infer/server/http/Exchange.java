@@ -1,171 +1,61 @@
 package dev.nemotron.infer.server.http;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 
 /**
- * One HTTP/1.1 request and its response. The head is parsed strictly: a malformed request line or
- * header, a bad or conflicting {@code Content-Length}, or an unknown {@code Transfer-Encoding}
- * throws {@link HttpProtocolException} (answered 400, 431 or 501 and the connection closed).
+ * One request and its response, over Jetty's {@link Request} and {@link Response}, with blocking
+ * reads and writes (the handler runs on a virtual thread). Jetty has already checked the framing
+ * of the head; a body that breaks it (bad chunks) fails its read with {@link HttpProtocolException}.
  */
 public final class Exchange {
-    /** Header lines, at most. */
-    private static final int MAX_HEADERS = 100;
+    /** Body bytes left unread by a handler that are read and dropped to keep the connection. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
 
-    private final String method;
-    private final String target;
-    private final String path;
-    private final boolean http11;
-    private final Map<String, List<String>> headers;
-    private final BodyInput body;
-    private final OutputStream out;
-    private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    private final Request request;
+    private final Response response;
+    private final HttpLimits limits;
+    private final BodyStream body;
     private boolean responded;
     private boolean close;
-    private ResponseOutput.Chunked stream;
+    private OutputStream stream;
 
-    private Exchange(String method, String target, String path, boolean http11, Map<String, List<String>> headers,
-                     BodyInput body, OutputStream out) {
-        this.method = method;
-        this.target = target;
-        this.path = path;
-        this.http11 = http11;
-        this.headers = headers;
-        this.body = body;
-        this.out = out;
-        String connection = header("Connection");
-        this.close = !http11 || connection != null && connection.toLowerCase(Locale.ROOT).contains("close");
-    }
-
-    /** Reads a request head; null when the client closed the connection before a request. */
-    static Exchange read(SocketInput in, OutputStream out) throws IOException {
-        int[] budget = {HttpLimits.MAX_HEADER_BYTES};
-        String line = in.readLine(budget);
-        while (line != null && line.isEmpty()) {        // a stray CRLF between requests is allowed
-            line = in.readLine(budget);
-        }
-        if (line == null) {
-            return null;
-        }
-        String[] parts = line.split(" ", -1);
-        if (parts.length != 3 || !isToken(parts[0]) || parts[1].isEmpty()) {
-            throw new HttpProtocolException(400, "malformed request line");
-        }
-        boolean http11;
-        switch (parts[2]) {
-            case "HTTP/1.1" -> http11 = true;
-            case "HTTP/1.0" -> http11 = false;
-            default -> throw new HttpProtocolException(505, "only HTTP/1.1 and HTTP/1.0 are supported");
-        }
-        String path;
-        try {
-            URI uri = new URI(parts[1]);
-            path = uri.getPath();
-        } catch (URISyntaxException e) {
-            throw new HttpProtocolException(400, "malformed request target");
-        }
-        if (path == null || !path.startsWith("/")) {
-            throw new HttpProtocolException(400, "the request target must be a path starting with '/'");
-        }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        int count = 0;
-        for (String h = in.readLine(budget); ; h = in.readLine(budget)) {
-            if (h == null) {
-                throw new HttpProtocolException(400, "the request ended inside its headers");
-            }
-            if (h.isEmpty()) {
-                break;
-            }
-            if (++count > MAX_HEADERS) {
-                throw new HttpProtocolException(431, "more than " + MAX_HEADERS + " request headers");
-            }
-            int colon = h.indexOf(':');
-            if (colon <= 0 || !isToken(h.substring(0, colon))) {
-                throw new HttpProtocolException(400, "malformed header line");
-            }
-            headers.computeIfAbsent(h.substring(0, colon).toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                    .add(h.substring(colon + 1).strip());
-        }
-        BodyInput body = body(in, headers);
-        return new Exchange(parts[0], parts[1], path, http11, headers, body, out);
-    }
-
-    private static BodyInput body(SocketInput in, Map<String, List<String>> headers) throws HttpProtocolException {
-        List<String> te = headers.get("transfer-encoding");
-        List<String> cl = headers.get("content-length");
-        if (te != null) {
-            if (cl != null) {
-                throw new HttpProtocolException(400, "a request must not have both Content-Length and Transfer-Encoding");
-            }
-            if (te.size() != 1 || !te.getFirst().equalsIgnoreCase("chunked")) {
-                throw new HttpProtocolException(501, "unsupported Transfer-Encoding '" + String.join(", ", te)
-                        + "' (only chunked)");
-            }
-            return new BodyInput.Chunked(in);
-        }
-        if (cl == null) {
-            return new BodyInput.Fixed(in, 0);
-        }
-        long length = -1;
-        for (String header : cl) {
-            for (String v : header.split(",", -1)) {
-                long parsed = contentLength(v.strip());
-                if (length >= 0 && parsed != length) {
-                    throw new HttpProtocolException(400, "conflicting Content-Length headers");
-                }
-                length = parsed;
-            }
-        }
-        return new BodyInput.Fixed(in, length);
-    }
-
-    private static long contentLength(String v) throws HttpProtocolException {
-        if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new HttpProtocolException(400, "bad Content-Length header: must be a number of bytes");
-        }
-        return Long.parseLong(v);
-    }
-
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                return false;
-            }
-        }
-        return true;
+    Exchange(Request request, Response response, HttpLimits limits) {
+        this.request = request;
+        this.response = response;
+        this.limits = limits;
+        this.body = new BodyStream(Content.Source.asInputStream(request), request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
     }
 
     public String method() {
-        return method;
+        return request.getMethod();
     }
 
     /** The request target as sent (path and query), for logs. */
     public String target() {
-        return target;
+        return request.getHttpURI().getPathQuery();
     }
 
     /** The decoded path. */
     public String path() {
-        return path;
+        return request.getHttpURI().getDecodedPath();
     }
 
     /** The first value of a request header (case-insensitive name), or null. */
     public String header(String name) {
-        List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
-        return v == null ? null : v.getFirst();
+        return request.getHeaders().get(name);
     }
 
     /** The request body (empty when none was sent). */
@@ -173,22 +63,14 @@ public final class Exchange {
         return body;
     }
 
-    BodyInput bodyInput() {
-        return body;
-    }
-
     /** Sets a response header (before the response is sent). */
     public void setHeader(String name, String value) {
-        responseHeaders.put(name, value);
+        response.getHeaders().put(name, value);
     }
 
     /** Closes the connection after this response. */
     public void closeAfter() {
         close = true;
-    }
-
-    boolean closing() {
-        return close;
     }
 
     /** Whether the status line has been sent. */
@@ -198,39 +80,123 @@ public final class Exchange {
 
     /** Sends a whole response. */
     public void send(int status, byte[] content) throws IOException {
-        writeHead(status, "Content-Length: " + content.length);
-        out.write(content);
-        out.flush();
+        head(status);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, content.length);
+        write(true, ByteBuffer.wrap(content));
     }
 
     /** Sends the status line and headers of a streamed ({@code chunked}) body, and returns the body. */
     public OutputStream startStream(int status) throws IOException {
-        writeHead(status, "Transfer-Encoding: chunked");
-        out.flush();
-        stream = new ResponseOutput.Chunked(out);
+        head(status);
+        write(false, ByteBuffer.allocate(0));
+        stream = Content.Sink.asOutputStream(response);
         return stream;
     }
 
     /** Ends a streamed body that the handler left open. */
-    void finishStream() throws IOException {
+    void finish() throws IOException {
         if (stream != null) {
             stream.close();
         }
     }
 
-    private void writeHead(int status, String framing) throws IOException {
+    private void head(int status) {
         if (responded) {
             throw new IllegalStateException("the response has already been sent");
         }
         responded = true;
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(StatusText.of(status))
-                .append("\r\n");
-        responseHeaders.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
-        head.append(framing).append("\r\n");
+        response.setStatus(status);
+        keepAliveOrClose();
         if (close) {
-            head.append("Connection: close\r\n");
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
-        head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        // from here on, a write blocked by a client that does not read fails at the write timeout
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        endPoint.setIdleTimeout(limits.writeTimeout().toMillis());
+    }
+
+    /**
+     * Reads and drops what the handler left of the request body (at most {@link #DRAIN_LIMIT}), so that
+     * the connection can take the next request; closes it after the response otherwise. Jetty would
+     * close it too, but after a committed response without telling the client.
+     */
+    private void keepAliveOrClose() {
+        if (close || body.ended) {
+            return;
+        }
+        if (!body.started && "100-continue".equalsIgnoreCase(header("Expect"))) {
+            close = true;                        // the client has not sent the body: do not ask for it
+            return;
+        }
+        try {
+            close = !body.drain(DRAIN_LIMIT);
+        } catch (IOException e) {
+            close = true;
+        }
+    }
+
+    private void write(boolean last, ByteBuffer bytes) throws IOException {
+        try (Blocker.Callback callback = Blocker.callback()) {
+            response.write(last, bytes, callback);
+            callback.block();
+        }
+    }
+
+    /** The body, its failures translated: bad framing is a 400, a stalled read a timeout. */
+    private static final class BodyStream extends FilterInputStream {
+        private final boolean chunked;
+        private boolean started;
+        private boolean ended;
+
+        BodyStream(InputStream in, boolean chunked) {
+            super(in);
+            this.chunked = chunked;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            started = true;
+            try {
+                int n = super.read(b, off, len);
+                ended |= n < 0;
+                return n;
+            } catch (IOException | RuntimeException e) {
+                throw translate(e);
+            }
+        }
+
+        /** Reads and drops at most {@code limit} bytes; true when the body was read to its end. */
+        boolean drain(long limit) throws IOException {
+            byte[] buf = new byte[8192];
+            for (long read = 0; read <= limit; ) {
+                int n = read(buf, 0, buf.length);
+                if (n < 0) {
+                    return true;
+                }
+                read += n;
+            }
+            return false;
+        }
+
+        private IOException translate(Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof TimeoutException) {
+                    return new SocketTimeoutException("timed out waiting for the request body");
+                }
+                if (t instanceof HttpException http) {
+                    String why = t.getMessage() == null ? "malformed" : t.getMessage();
+                    return new HttpProtocolException(http.getCode() == 0 ? 400 : http.getCode(),
+                            (chunked ? "bad chunked request body: " : "bad request body: ") + why);
+                }
+            }
+            return e instanceof IOException io ? io : new IOException(e);
+        }
     }
 }

@@ -2,7 +2,11 @@ package dev.nemotron.infer.server.http;
 
 import java.io.IOException;
 
-/** The client broke HTTP/1.1 (a bad request line, header, length or chunk): answered with {@link #status()}. */
+/**
+ * The client broke HTTP/1.1 in a request body (e.g. bad {@code chunked} framing), found while the
+ * handler read it: answered with {@link #status()} and the connection closed. (A bad request head
+ * never reaches a handler: Jetty's parser rejects it, answered by {@code JsonErrorHandler}.)
+ */
 public final class HttpProtocolException extends IOException {
     private static final long serialVersionUID = 1L;
 
@@ -13,7 +17,7 @@ public final class HttpProtocolException extends IOException {
         this.status = status;
     }
 
-    /** 400, 413, 431 or 501. */
+    /** Usually 400. */
     public int status() {
         return status;
     }

@@ -2,21 +2,28 @@ package dev.nemotron.infer.server.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A small HTTP/1.1 server on virtual threads (one per connection), with the limits of
- * {@link HttpLimits}: a connection cap (evicting the connection idle longest, else answering 503),
- * header and idle timeouts, and a watchdog that closes a connection whose write stays blocked
- * beyond the write timeout. Request bodies: {@code Content-Length} or {@code chunked}; responses:
- * a whole body or a {@code chunked} stream; keep-alive.
+ * The HTTP/1.1 server under the OpenAI-compatible server: Eclipse Jetty's core server (no
+ * servlets), each request handled on a virtual thread with blocking reads and writes, errors Jetty
+ * answers itself as JSON ({@link JsonErrorHandler}), and the limits of {@link HttpLimits}
+ * ({@link ConnectionGuard} for the cap and the head timeouts, Jetty's idle timeout for body reads
+ * and blocked writes).
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(HttpServer.class);
@@ -26,23 +33,26 @@ public final class HttpServer implements AutoCloseable {
         void handle(Exchange exchange) throws Exception;
     }
 
-    private final ServerSocket listener;
-    private final HttpLimits limits;
-    private final Handler handler;
-    private final BiFunction<Integer, String, byte[]> errorBody;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final Thread acceptor;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ConnectionGuard guard;
     private final Thread watchdog;
-    private volatile boolean closed;
 
-    private HttpServer(ServerSocket listener, HttpLimits limits, Handler handler,
-                       BiFunction<Integer, String, byte[]> errorBody) {
-        this.listener = listener;
-        this.limits = limits;
-        this.handler = handler;
-        this.errorBody = errorBody;
-        this.acceptor = Thread.ofPlatform().name("nemotron-http-accept").daemon().unstarted(this::acceptLoop);
-        this.watchdog = Thread.ofPlatform().name("nemotron-http-watchdog").daemon().unstarted(this::watchLoop);
+    private HttpServer(Server server, ServerConnector connector, ConnectionGuard guard, HttpLimits limits) {
+        this.server = server;
+        this.connector = connector;
+        this.guard = guard;
+        long tick = Math.clamp(Math.min(limits.headerTimeout().toMillis(), limits.idleTimeout().toMillis()) / 4, 10, 1000);
+        this.watchdog = Thread.ofPlatform().name("nemotron-http-watchdog").daemon().unstarted(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(tick);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                guard.tick();
+            }
+        });
     }
 
     /**
@@ -53,172 +63,147 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(InetSocketAddress address, HttpLimits limits, Handler handler,
                                    BiFunction<Integer, String, byte[]> errorBody) throws IOException {
-        ServerSocket socket = new ServerSocket();
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("nemotron-http-io");
+        threads.setDaemon(true);
+        threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("nemotron-http-", 0).factory()));
+        Server server = new Server(threads);
+        server.setStopTimeout(0);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(HttpLimits.MAX_HEADER_BYTES);
+        http.setHttpCompliance(HttpCompliance.RFC9110);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(address.getHostString());
+        connector.setPort(address.getPort());
+        connector.setAcceptQueueSize(1024);
+        connector.setReuseAddress(true);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        ConnectionGuard guard = new ConnectionGuard(limits, errorBody);
+        connector.addEventListener(guard);
+        server.addConnector(connector);
+        server.setErrorHandler(new JsonErrorHandler(errorBody));
+        server.setHandler(new Adapter(handler, guard, limits, errorBody));
+        HttpServer result = new HttpServer(server, connector, guard, limits);
         try {
-            socket.setReuseAddress(true);
-            socket.bind(address, 1024);
+            server.start();
         } catch (IOException e) {
-            socket.close();
+            stopQuietly(server);
             throw e;
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw new IOException(e.getMessage(), e);
         }
-        HttpServer server = new HttpServer(socket, limits, handler, errorBody);
-        server.acceptor.start();
-        server.watchdog.start();
-        return server;
+        result.watchdog.start();
+        return result;
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) listener.getLocalSocketAddress();
-    }
-
-    HttpLimits limits() {
-        return limits;
-    }
-
-    Handler handler() {
-        return handler;
-    }
-
-    byte[] errorBody(int status, String message) {
-        return errorBody.apply(status, message);
+        return new InetSocketAddress(connector.getHost(), connector.getLocalPort());
     }
 
     /** Open connections now. */
     public int connectionCount() {
-        return connections.size();
-    }
-
-    void removed(Connection c) {
-        connections.remove(c);
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("accepting a connection failed: {}", e.toString());
-                    pause();
-                }
-                continue;
-            }
-            try {
-                admit(socket);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("could not start a connection: {}", e.toString());
-                close(socket);
-            }
-        }
-    }
-
-    private void admit(Socket socket) throws IOException {
-        socket.setTcpNoDelay(true);
-        if (connections.size() >= limits.maxConnections() && !evictIdlest()) {
-            LOG.debug("refusing a connection: {} open, all busy", connections.size());
-            Thread.ofVirtual().start(() -> refuse(socket));
-            return;
-        }
-        Connection c = new Connection(this, socket);
-        connections.add(c);
-        Thread.ofVirtual().name("nemotron-http-", 0).start(c);
-    }
-
-    /** Closes the connection that has waited longest for a request; false when every one is busy. */
-    private boolean evictIdlest() {
-        while (true) {
-            Connection idlest = null;
-            long oldest = Long.MAX_VALUE;
-            for (Connection c : connections) {
-                long since = c.idleSince();
-                if (since < oldest) {
-                    oldest = since;
-                    idlest = c;
-                }
-            }
-            if (idlest == null) {
-                return false;
-            }
-            if (idlest.evictIfIdle()) {
-                connections.remove(idlest);
-                return true;
-            }
-        }
-    }
-
-    private void refuse(Socket socket) {
-        try (socket) {
-            byte[] body = errorBody(503, "the server has too many open connections (limit " + limits.maxConnections()
-                    + "); try again later");
-            String head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
-                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
-            socket.setSoTimeout(1000);
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().write(body);
-            socket.shutdownOutput();
-        } catch (IOException e) {
-            LOG.debug("could not refuse a connection: {}", e.toString());
-        }
-    }
-
-    /** Closes connections whose current write has been blocked beyond the write timeout. */
-    private void watchLoop() {
-        long timeout = limits.writeTimeout().toNanos();
-        long tickMillis = Math.clamp(limits.writeTimeout().toMillis() / 4, 10, 1000);
-        while (!closed) {
-            try {
-                Thread.sleep(tickMillis);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            for (Connection c : connections) {
-                if (c.blockedWriteNanos(now) > timeout) {
-                    LOG.info("closing a connection whose client has not read for {} ms", limits.writeTimeout().toMillis());
-                    c.closeSocket();
-                }
-            }
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void close(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // nothing to do
-        }
+        return guard.count();
     }
 
     /** Stops accepting and closes every connection (handlers then see their writes fail). */
     @Override
     public void close() {
-        closed = true;
-        close(listener);
         watchdog.interrupt();
-        for (Connection c : connections) {
-            c.stop();
-        }
+        stopQuietly(server);
+    }
+
+    private static void stopQuietly(Server server) {
         try {
-            acceptor.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            server.stop();
+        } catch (Exception e) {
+            LOG.debug("stopping the HTTP server: {}", e.toString());
         }
     }
 
-    private static void close(ServerSocket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // nothing to do
+    /** Runs the {@link Handler} of each request, blocking, and answers what it leaves unanswered. */
+    private static final class Adapter extends org.eclipse.jetty.server.Handler.Abstract {
+        private final Handler handler;
+        private final ConnectionGuard guard;
+        private final HttpLimits limits;
+        private final BiFunction<Integer, String, byte[]> errorBody;
+
+        Adapter(Handler handler, ConnectionGuard guard, HttpLimits limits, BiFunction<Integer, String, byte[]> errorBody) {
+            super(InvocationType.BLOCKING);
+            this.handler = handler;
+            this.guard = guard;
+            this.limits = limits;
+            this.errorBody = errorBody;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Connection connection = request.getConnectionMetaData().getConnection();
+            Exchange exchange = new Exchange(request, response, limits);
+            Throwable failure = null;
+            try {
+                switch (guard.begin(connection)) {
+                    case GONE -> failure = new IOException("the connection was closed");
+                    case REFUSE -> {
+                        exchange.closeAfter();
+                        exchange.setHeader(HttpHeader.RETRY_AFTER.asString(), "1");
+                        error(exchange, 503, "the server has too many open connections (limit " + limits.maxConnections()
+                                + "); try again later");
+                    }
+                    case SERVE -> serve(exchange);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("{} {}: {}", request.getMethod(), request.getHttpURI().getPathQuery(), e.toString());
+                failure = e;
+            }
+            // before completing: once completed, Jetty may hand the connection's next request to another thread
+            connection.getEndPoint().setIdleTimeout(limits.idleTimeout().toMillis());
+            guard.end(connection);
+            if (failure == null) {
+                callback.succeeded();
+            } else {
+                callback.failed(failure);
+            }
+            return true;
+        }
+
+        private void serve(Exchange exchange) throws IOException {
+            try {
+                handler.handle(exchange);
+            } catch (HttpProtocolException e) {
+                if (exchange.responded()) {
+                    throw e;
+                }
+                exchange.closeAfter();
+                error(exchange, e.status(), e.getMessage());
+                return;
+            } catch (IOException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (Exception e) {
+                LOG.error("{} {} failed: {}", exchange.method(), exchange.target(), e.toString());
+                if (exchange.responded()) {
+                    throw new IOException(e);
+                }
+                exchange.closeAfter();
+                error(exchange, 500, "internal server error");
+                return;
+            }
+            if (!exchange.responded()) {
+                exchange.closeAfter();
+                error(exchange, 500, "the server gave no response");
+                return;
+            }
+            exchange.finish();
+        }
+
+        private void error(Exchange exchange, int status, String message) throws IOException {
+            exchange.setHeader(HttpHeader.CONTENT_TYPE.asString(), "application/json");
+            exchange.send(status, errorBody.apply(status, message));
         }
     }
 }

@@ -83,8 +83,8 @@ class HttpServerTest {
     @Test
     void chunkedBodiesAreDecodedAndKeepAliveWorks() throws Exception {
         try (HttpServer server = start(HttpLimits.defaults(), new Echo())) {
-            String answer = exchange(server, "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n"
-                    + "POST /x HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\nfg");
+            String answer = exchange(server, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n"
+                    + "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nfg");
             assertThat(answer).startsWith("HTTP/1.1 200 OK").contains("\r\n\r\nabcde").endsWith("\r\n\r\nfg");
         }
     }
@@ -93,7 +93,7 @@ class HttpServerTest {
     void expectContinueIsAnswered() throws Exception {
         try (HttpServer server = start(HttpLimits.defaults(), new Echo()); Socket s = connect(server)) {
             s.setSoTimeout(5000);
-            s.getOutputStream().write("POST /x HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+            s.getOutputStream().write("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1));
             byte[] head = new byte[25];
             assertThat(s.getInputStream().readNBytes(head, 0, head.length)).isEqualTo(25);
@@ -106,16 +106,29 @@ class HttpServerTest {
     @Test
     void malformedFramingIsAnswered400WithTheJsonErrorBody() throws Exception {
         try (HttpServer server = start(HttpLimits.defaults(), new Echo())) {
-            String badChunk = exchange(server, "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n");
+            String badChunk = exchange(server, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n");
             assertThat(badChunk).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
                     .contains("bad chunked request body");
-            String badLength = exchange(server, "POST /x HTTP/1.1\r\nContent-Length: abc\r\n\r\n");
+            String badLength = exchange(server, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
             assertThat(badLength).startsWith("HTTP/1.1 400 ").contains("{\"error\":\"400 bad Content-Length");
-            String conflicting = exchange(server, "POST /x HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
+            String conflicting = exchange(server, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
             assertThat(conflicting).startsWith("HTTP/1.1 400 ").contains("conflicting Content-Length");
-            String both = exchange(server, "POST /x HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-            assertThat(both).startsWith("HTTP/1.1 400 ");
-            assertThat(exchange(server, "GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400 ");
+            String both = exchange(server, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+            assertThat(both).startsWith("HTTP/1.1 400 ").contains("both Content-Length and Transfer-Encoding");
+            assertThat(exchange(server, "GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400 ").contains("{\"error\":\"400 ");
+            String huge = exchange(server, "GET /x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(HttpLimits.MAX_HEADER_BYTES)
+                    + "\r\n\r\n");
+            assertThat(huge).startsWith("HTTP/1.1 431 ").contains("Content-Type: application/json").contains("{\"error\":\"431 ");
+            String ambiguous = exchange(server, "GET /a/%2e%2e/b HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(ambiguous).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
+                    .contains("{\"error\":\"400 ").doesNotContain("<html");
+            assertThat(exchange(server, "GET /x HTTP/9.9\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 505 ")
+                    .contains("{\"error\":\"505 only HTTP/1.1 and HTTP/1.0");
+            // an unknown Transfer-Encoding: 400 (the hand-written server answered 501)
+            assertThat(exchange(server, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"))
+                    .startsWith("HTTP/1.1 400 ").contains("unsupported Transfer-Encoding");
+            // HTTP/1.1 requires Host (RFC 9112 section 3.2): Jetty answers 400 without it
+            assertThat(exchange(server, "GET /x HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 400 ").contains("Host header");
         }
     }
 
@@ -125,7 +138,7 @@ class HttpServerTest {
         try (HttpServer server = start(limits, new Echo()); Socket s = connect(server)) {
             s.setSoTimeout(5000);
             long t0 = System.nanoTime();
-            s.getOutputStream().write("GET /x HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
             String answer = readAll(s.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 408 ");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
@@ -152,7 +165,7 @@ class HttpServerTest {
                 for (int i = 0; i < 2000; i++) {
                     Socket s = connect(server);
                     idle.add(s);
-                    s.getOutputStream().write("GET /x HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 }
                 assertThat(server.connectionCount()).isLessThanOrEqualTo(64);
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -179,7 +192,7 @@ class HttpServerTest {
         try (HttpServer server = start(limits, echo); Socket s = new Socket()) {
             s.setReceiveBufferSize(4096);
             s.connect(new InetSocketAddress("127.0.0.1", server.address().getPort()));
-            s.getOutputStream().write("GET /stream HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             // never read: the server's writes block, and the watchdog closes the connection
             assertThat(echo.streamEnded.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(echo.streamError.get()).isInstanceOf(IOException.class);
@@ -196,11 +209,36 @@ class HttpServerTest {
         };
         HttpLimits limits = new HttpLimits(1, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5));
         try (HttpServer server = start(limits, blocking); Socket busy = connect(server)) {
-            busy.getOutputStream().write("GET /x HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            busy.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             waitFor(() -> server.connectionCount() == 1);
             Thread.sleep(100);                   // the request is being handled (not evictable)
-            assertThat(exchange(server, "GET /y HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 503 ").contains("too many open connections");
+            assertThat(exchange(server, "GET /y HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 503 ").contains("too many open connections");
             release.countDown();
+        }
+    }
+
+    /** Idle and write timeouts bound waiting for the client, not the handler's own work. */
+    @Test
+    void aSlowHandlerAndGapsInAStreamOutlastTheTimeouts() throws Exception {
+        HttpServer.Handler slow = exchange -> {
+            Thread.sleep(700);                   // longer than the idle timeout, no I/O pending
+            if (exchange.path().equals("/stream")) {
+                OutputStream out = exchange.startStream(200);
+                for (int i = 0; i < 3; i++) {
+                    Thread.sleep(400);           // gaps longer than the write timeout
+                    out.write(("e" + i).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+                return;
+            }
+            exchange.send(200, "done".getBytes(StandardCharsets.ISO_8859_1));
+        };
+        HttpLimits limits = new HttpLimits(16, Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300));
+        try (HttpServer server = start(limits, slow)) {
+            assertThat(exchange(server, "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\ndone");
+            assertThat(exchange(server, "GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 OK").contains("e0").contains("e1").contains("e2");
         }
     }
 
