@@ -95,8 +95,15 @@ public final class AtomicFiles {
         forceDirectory(to.toAbsolutePath().getParent());
     }
 
+    /** Forces a file's content to disk (for files written in place, e.g. into a staging directory). */
+    public static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
     /** Forces a directory's entries to disk where the platform allows it (not on Windows: ignored). */
-    private static void forceDirectory(Path dir) {
+    public static void forceDirectory(Path dir) {
         if (dir == null) {
             return;
         }

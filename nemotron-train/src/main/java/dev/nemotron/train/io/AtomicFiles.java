@@ -2,13 +2,9 @@ package dev.nemotron.train.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -53,31 +49,15 @@ public final class AtomicFiles {
         try (Stream<Path> files = Files.walk(tmp)) {
             for (Path f : files.toList()) {
                 if (Files.isRegularFile(f)) {
-                    force(f);
+                    dev.nemotron.api.io.AtomicFiles.force(f);
                 } else {
-                    forceDirectory(f);
+                    dev.nemotron.api.io.AtomicFiles.forceDirectory(f);
                 }
             }
         }
         deleteTree(dir);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(dir.toAbsolutePath().getParent());
-    }
-
-    /** Forces {@code file}'s content to disk. */
-    static void force(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-    }
-
-    /** Forces a directory's entries (renames, new files) to disk, where the platform can (Linux, macOS). */
-    static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not supported here (Windows): the rename itself is still atomic
-        }
+        dev.nemotron.api.io.AtomicFiles.forceDirectory(dir.toAbsolutePath().getParent());
     }
 
     /** Deletes {@code p} and everything under it; nothing when it does not exist. */
