@@ -47,8 +47,11 @@ public record Manifest(String format, String name, String tokenizer, int vocabSi
         long docs = 0;
         long toks = 0;
         for (Shard s : m.shards()) {
-            if (s.file() == null || s.file().isEmpty() || s.file().contains("/") || s.file().contains("\\") || s.file().equals("..")
-                    || s.documents() < 0 || s.tokens() < 0 || s.bytes() < 0) {
+            if (!isPlainFileName(dir, s.file())) {
+                throw new NemotronException(file + ": bad shard entry: file " + shown(s.file())
+                        + " is not a plain file name inside the dataset directory");
+            }
+            if (s.documents() < 0 || s.tokens() < 0 || s.bytes() < 0) {
                 throw new NemotronException(file + ": bad shard entry " + s);
             }
             docs += s.documents();
@@ -59,6 +62,31 @@ public record Manifest(String format, String name, String tokenizer, int vocabSi
                     + " tokens, but the totals say " + m.documents() + " and " + m.tokens());
         }
         return m;
+    }
+
+    /** A name this file system accepts, of one path element (no separator, not "." or ".."). */
+    private static boolean isPlainFileName(Path dir, String name) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")
+                || name.chars().anyMatch(c -> c < 0x20 || Character.isSurrogate((char) c))) {
+            return false;
+        }
+        try {
+            Path p = dir.resolve(name);
+            return p.getFileName() != null && p.getFileName().toString().equals(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** {@code name} quoted for a one-line message, control characters and lone surrogates escaped. */
+    private static String shown(String name) {
+        if (name == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder("'");
+        name.chars().limit(200).forEach(c -> b.append(c < 0x20 || Character.isSurrogate((char) c)
+                ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return b.append(name.length() > 200 ? "...'" : "'").toString();
     }
 
     /** The single fields' ranges: a manifest is read from disk and sizes nothing it has not checked. */

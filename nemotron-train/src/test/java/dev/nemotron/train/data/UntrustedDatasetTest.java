@@ -35,7 +35,7 @@ class UntrustedDatasetTest {
     static void setManifest(Path dir, String field, String value) throws Exception {
         Path m = dir.resolve("manifest.json");
         String before = Files.readString(m);
-        String after = before.replaceFirst("\"" + field + "\" : [^,\\n]+", "\"" + field + "\" : " + value);
+        String after = before.replaceFirst("\"" + field + "\" : [^,\\n]+", java.util.regex.Matcher.quoteReplacement("\"" + field + "\" : " + value));
         assertThat(after).isNotEqualTo(before);
         Files.writeString(m, after);
     }
@@ -58,6 +58,21 @@ class UntrustedDatasetTest {
         assertThatThrownBy(() -> TokenDataset.open(dir)).hasMessageEndingWith(": eos_id -2 is negative (token ids are >= 0)");
         setManifest(dir, "eos_id", "1");
         assertThat(TokenDataset.open(dir).manifest().eosId()).isEqualTo(1);
+    }
+
+    /** Found by the manifest fuzz target: lone surrogates in a shard name threw InvalidPathException. */
+    @Test
+    void shardNamesThatAreNoPlainFileNameAreOneErrorLine() throws Exception {
+        Path dir = tmp.resolve("d");
+        write(dir, 100, List.of(new int[] {5, 6}));
+        for (String bad : List.of("\"\\udfff\\ud800\"", "\"a\\nb\"", "\"..\"", "\".\"", "\"\"", "\"x/../../etc\"")) {
+            setManifest(dir, "file", bad);
+            assertThatThrownBy(() -> TokenDataset.open(dir)).as(bad).isInstanceOf(NemotronException.class)
+                    .hasMessageContaining("is not a plain file name inside the dataset directory")
+                    .hasMessageNotContaining("\n");
+            setManifest(dir, "file", "\"shard-00000.arrow\"");
+        }
+        assertThat(TokenDataset.open(dir).manifest().shards()).hasSize(1);
     }
 
     @Test
