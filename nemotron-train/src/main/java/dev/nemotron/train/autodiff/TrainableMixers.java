@@ -1,25 +1,27 @@
 package dev.nemotron.train.autodiff;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.plugin.Plugins;
 import dev.nemotron.api.layer.train.ParameterStore;
 import dev.nemotron.api.layer.train.TrainableMixer;
 import dev.nemotron.api.layer.train.TrainableMixerFactory;
 import dev.nemotron.arch.model.LayerPlan;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The trainable forms of the layer types: every {@link TrainableMixerFactory} found with
- * {@link ServiceLoader} (nemotron-train's Mamba-2, attention and MLP, plus any plugin's), by
+ * {@code ServiceLoader} (nemotron-train's Mamba-2, attention and MLP, plus any plugin's), by
  * pattern symbol. A layer whose {@code MixerFactory} itself implements
  * {@link TrainableMixerFactory} uses that; otherwise the one registered for its symbol; a layer
  * type with neither cannot be trained, and {@link #create} says so.
  */
 public final class TrainableMixers {
+    private static final Logger LOG = LogManager.getLogger(TrainableMixers.class);
     private final Map<Character, TrainableMixerFactory> bySymbol = new LinkedHashMap<>();
 
     private TrainableMixers(Collection<? extends TrainableMixerFactory> factories) {
@@ -32,12 +34,15 @@ public final class TrainableMixers {
         }
     }
 
-    /** The factories found by {@link ServiceLoader} on the module path (or class path). */
+    /**
+     * The factories found on the module path (or class path) through {@link Plugins}: a provider
+     * that fails to load is logged and skipped, never fatal.
+     */
     public static TrainableMixers discover() {
-        List<TrainableMixerFactory> found = new ArrayList<>();
-        ServiceLoader.load(TrainableMixerFactory.class, TrainableMixers.class.getClassLoader()).forEach(found::add);
+        List<TrainableMixerFactory> found = Plugins.load(TrainableMixerFactory.class, TrainableMixers.class.getClassLoader(),
+                LOG::warn);
         if (found.isEmpty()) {
-            ServiceLoader.load(TrainableMixerFactory.class).forEach(found::add);
+            found = Plugins.load(TrainableMixerFactory.class, Thread.currentThread().getContextClassLoader(), LOG::warn);
         }
         return new TrainableMixers(found);
     }
