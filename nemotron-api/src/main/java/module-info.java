@@ -20,7 +20,9 @@
  *   <li>{@link dev.nemotron.api.pipeline.StageProvider}: one stage type of the unified pipeline
  *       ({@code pretrain}, {@code generate}, ...), run by the pipeline runner in spec order;</li>
  *   <li>{@link dev.nemotron.api.reward.RewardProvider}: a reward scoring a completion against a
- *       reference answer (math answer equivalence, ...), for GRPO and evaluation.</li>
+ *       reference answer (math answer equivalence, ...), for GRPO and evaluation;</li>
+ *   <li>{@link dev.nemotron.api.export.ExporterProvider}: an export format ({@code onnx},
+ *       {@code gguf}) behind {@code nemotron export FORMAT}.</li>
  * </ul>
  */
 module dev.nemotron.api {
@@ -39,6 +41,7 @@ module dev.nemotron.api {
     exports dev.nemotron.api.options;
     exports dev.nemotron.api.json;
     exports dev.nemotron.api.plugin;
+    exports dev.nemotron.api.export;
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
@@ -46,4 +49,5 @@ module dev.nemotron.api {
     uses dev.nemotron.api.optim.OptimizerProvider;
     uses dev.nemotron.api.pipeline.StageProvider;
     uses dev.nemotron.api.reward.RewardProvider;
+    uses dev.nemotron.api.export.ExporterProvider;
 }

@@ -8,6 +8,8 @@ module dev.nemotron.cli {
     requires dev.nemotron.train;
     requires dev.nemotron.eval;
     requires dev.nemotron.pipeline;
+    requires dev.nemotron.align;
+    requires dev.nemotron.compress;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
@@ -21,4 +23,5 @@ module dev.nemotron.cli {
     uses dev.nemotron.api.layer.MixerFactory;
     uses dev.nemotron.api.pipeline.StageProvider;
     uses dev.nemotron.api.reward.RewardProvider;
+    uses dev.nemotron.api.export.ExporterProvider;
 }

@@ -4,9 +4,11 @@ import dev.nemotron.cli.command.BackendsCommand;
 import dev.nemotron.cli.command.BenchCommand;
 import dev.nemotron.cli.command.ChartCommand;
 import dev.nemotron.cli.command.ChatCommand;
+import dev.nemotron.cli.command.CompressCommand;
 import dev.nemotron.cli.command.CptCommand;
 import dev.nemotron.cli.command.DataCommand;
 import dev.nemotron.cli.command.EvalCommand;
+import dev.nemotron.cli.command.ExportCommand;
 import dev.nemotron.cli.command.GenerateCommand;
 import dev.nemotron.cli.command.GradcheckCommand;
 import dev.nemotron.cli.command.ForwardCommand;
@@ -27,7 +29,10 @@ import picocli.CommandLine.Spec;
         subcommands = {InspectCommand.class, ForwardCommand.class, InitCommand.class, TokenizeCommand.class,
             GenerateCommand.class, ChatCommand.class, ServeCommand.class, BenchCommand.class, BackendsCommand.class,
             DataCommand.class, PretrainCommand.class, CptCommand.class, GradcheckCommand.class, ChartCommand.class,
-            PipelineCommand.class, EvalCommand.class})
+            PipelineCommand.class, EvalCommand.class,
+            ExportCommand.class,
+            CompressCommand.class
+        })
 public final class NemotronCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -44,10 +44,18 @@ public final class DeviceModels {
     /** The model in {@code dir} on the device; the checkpoint is closed again once uploaded. */
     public static DeviceModel load(ModelDirectory dir, ModelExecution execution, Options options) {
         try (Checkpoint ckpt = dir.openCheckpoint()) {
-            List<String> names = new ArrayList<>(ckpt.names());
-            names.sort(null);
-            return execution.open(new ModelArtifact.HfModel(spec(dir.config(), dir.registry(), DeviceWeights.checkpoint(ckpt, names), options)));
+            return execution.open(artifact(dir, ckpt, options));
         }
+    }
+
+    /**
+     * The model in {@code dir} as an artifact reading its tensors from {@code ckpt} (every tensor
+     * under its own name, sorted); valid while {@code ckpt} is open. Exporters take this form.
+     */
+    public static ModelArtifact.HfModel artifact(ModelDirectory dir, Checkpoint ckpt, Options options) {
+        List<String> names = new ArrayList<>(ckpt.names());
+        names.sort(null);
+        return new ModelArtifact.HfModel(spec(dir.config(), dir.registry(), DeviceWeights.checkpoint(ckpt, names), options));
     }
 
     /** A model of the shape of {@code config} with device-generated random weights. */
