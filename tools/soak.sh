@@ -18,8 +18,9 @@ model="$out/model"
   --out "$model" > /dev/null
 
 log="$out/serve.log"
-# the heap is capped so that a leak shows up as an OutOfMemoryError rather than a slow climb
-NEMOTRON_JAVA_OPTS="-Xmx${HEAP:-512m}" "$nemotron" serve --model "$model" --host 127.0.0.1 --port 0 \
+# the heap is fixed (committed up front) so that a leak shows up as an OutOfMemoryError rather than a
+# slow climb, and RSS growth is not the heap growing into its cap
+NEMOTRON_JAVA_OPTS="-Xms${HEAP:-512m} -Xmx${HEAP:-512m} -XX:+AlwaysPreTouch" "$nemotron" serve --model "$model" --host 127.0.0.1 --port 0 \
   --max-batch 16 --max-queued 256 2> "$log" &
 launcher=$!
 trap 'kill $launcher 2>/dev/null || true' EXIT

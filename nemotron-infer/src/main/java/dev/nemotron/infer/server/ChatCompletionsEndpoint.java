@@ -8,6 +8,7 @@ import dev.nemotron.text.chat.ChatMessage;
 import dev.nemotron.text.chat.ChatTemplate;
 import dev.nemotron.text.chat.RenderOptions;
 import dev.nemotron.text.chat.RenderedPrompt;
+import dev.nemotron.text.chat.ToolCallText;
 import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.sampling.EndOfTurn;
 import dev.nemotron.infer.engine.GenerationResult;
@@ -19,7 +20,8 @@ import java.util.List;
  * {@code POST /v1/chat/completions}: the conversation goes through the chat template (thinking on
  * or off by {@code /think}, {@code /no_think} or {@code chat_template_kwargs.enable_thinking});
  * the answer comes back with the reasoning in {@code reasoning_content} and the rest in
- * {@code content}, whole or as {@code chat.completion.chunk} events.
+ * {@code content}, whole or as {@code chat.completion.chunk} events. When the request offers
+ * {@code tools}, a call block in the answer comes back as {@code tool_calls} ({@link ToolCallReplies}).
  */
 final class ChatCompletionsEndpoint implements Endpoint {
     private final ServedModel served;
@@ -35,6 +37,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
         List<ChatMessage> messages = ChatMessages.parse(body);
         SamplingFields sampling = SamplingFields.parse(body);
         RenderOptions options = renderOptions(body);
+        boolean toolCalls = ToolCallReplies.requested(body);
         ChatTemplate template = served.chatTemplate();
         if (template == null) {
             throw ApiException.badRequest("the model '" + served.id() + "' has no tokenizer.json or chat template: use "
@@ -58,11 +61,11 @@ final class ChatCompletionsEndpoint implements Endpoint {
         String id = ResponseParts.newId("chatcmpl-");
         long created = ResponseParts.now();
         if (sampling.stream()) {
-            new ChatStream(exchange, generations, served.id(), id, created, sampling.includeUsage()).run();
+            new ChatStream(exchange, generations, served.id(), id, created, sampling.includeUsage(), toolCalls).run();
         } else {
             List<GenerationResult> results = generations.awaitAll();
             ResponseParts.checkNoError(results);
-            exchange.sendJson(200, completion(id, created, results, prompt.thinking()));
+            exchange.sendJson(200, completion(id, created, results, prompt.thinking(), toolCalls));
         }
     }
 
@@ -84,7 +87,7 @@ final class ChatCompletionsEndpoint implements Endpoint {
         return options;
     }
 
-    private ObjectNode completion(String id, long created, List<GenerationResult> results, boolean thinking) {
+    private ObjectNode completion(String id, long created, List<GenerationResult> results, boolean thinking, boolean toolCalls) {
         ObjectNode root = ResponseParts.envelope(id, "chat.completion", created, served.id());
         ArrayNode choices = root.putArray("choices");
         for (int i = 0; i < results.size(); i++) {
@@ -93,11 +96,18 @@ final class ChatCompletionsEndpoint implements Endpoint {
             choice.put("index", i);
             ObjectNode message = choice.putObject("message");
             message.put("role", "assistant");
-            message.put("content", r.content());
+            var calls = toolCalls ? ToolCallText.parse(r.content()) : java.util.Optional.<ToolCallText.Parsed>empty();
+            if (calls.isPresent()) {
+                String content = calls.get().content();
+                message.put("content", content.isEmpty() ? null : content);
+            } else {
+                message.put("content", r.content());
+            }
             message.put("reasoning_content", thinking ? r.reasoning() : null);
-            // no tool_calls: this server does not parse tool calls out of the text, and OpenAI omits an empty list
+            // OpenAI omits tool_calls when there are none
+            calls.ifPresent(c -> message.set("tool_calls", ToolCallReplies.toJson(c.calls(), false)));
             choice.putNull("logprobs");
-            choice.put("finish_reason", ResponseParts.finishReason(r));
+            choice.put("finish_reason", calls.isPresent() ? ToolCallReplies.finishReason(r) : ResponseParts.finishReason(r));
         }
         root.set("usage", ResponseParts.usage(results));
         return root;

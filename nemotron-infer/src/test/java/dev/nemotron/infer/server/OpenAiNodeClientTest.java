@@ -30,7 +30,7 @@ class OpenAiNodeClientTest {
         Path source = Path.of(System.getProperty("nemotron.node.dir", "src/test/node"));
         Path work = Path.of(System.getProperty("nemotron.node.work", "target/node-test"));
         Files.createDirectories(work);
-        for (String file : List.of("package.json", "package-lock.json", "openai.test.mjs")) {
+        for (String file : List.of("package.json", "package-lock.json", "openai.test.mjs", "openai-tools.test.mjs")) {
             Files.copy(source.resolve(file), work.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         installDependencies(work);
@@ -41,6 +41,14 @@ class OpenAiNodeClientTest {
                     "NEMOTRON_MODEL", TestServer.MODEL), 180, "node", "--test", "openai.test.mjs");
             assertThat(r.code()).as("node --test failed:\n%s", r.output()).isZero();
             assertThat(r.output()).contains("# pass 7").contains("# fail 0");
+        }
+        String call = "<TOOLCALL>[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}]</TOOLCALL>";
+        try (TestServer t = new TestServer(new ScriptedChatModel(TestServer.TOKENIZER, 1, false, 0, call),
+                new EngineConfig(8, 16, 1L << 30), 4096, ServerConfig.defaults().withApiKey(KEY))) {
+            Result r = run(work, Map.of("NEMOTRON_BASE_URL", t.server.baseUri().toString(), "NEMOTRON_API_KEY", KEY,
+                    "NEMOTRON_MODEL", TestServer.MODEL), 180, "node", "--test", "openai-tools.test.mjs");
+            assertThat(r.code()).as("node --test (tools) failed:\n%s", r.output()).isZero();
+            assertThat(r.output()).contains("# pass 3").contains("# fail 0");
         }
     }
 
