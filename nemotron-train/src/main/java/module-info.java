@@ -9,6 +9,7 @@ module dev.nemotron.train {
     requires transitive dev.nemotron.text;
     requires org.apache.arrow.vector;
     requires org.apache.arrow.memory.core;
+    requires org.apache.arrow.format;
     requires org.apache.arrow.memory.unsafe;
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;

@@ -29,6 +29,7 @@ public final class ShardReader implements AutoCloseable {
     private final int vocabSize;
     private final FileChannel channel;
     private final ArrowFileReader reader;
+    private final BufferAllocator allocator;
     private final VectorSchemaRoot root;
     private final List<ArrowBlock> blocks;
     private final Map<String, String> metadata;
@@ -37,8 +38,10 @@ public final class ShardReader implements AutoCloseable {
     private int rows;
     private long read;
 
-    private ShardReader(Path file, int vocabSize, FileChannel channel, ArrowFileReader reader) throws IOException {
+    private ShardReader(Path file, int vocabSize, FileChannel channel, ArrowFileReader reader, BufferAllocator allocator)
+            throws IOException {
         this.file = file;
+        this.allocator = allocator;
         this.vocabSize = vocabSize;
         this.channel = channel;
         this.reader = reader;
@@ -81,7 +84,7 @@ public final class ShardReader implements AutoCloseable {
         }
         ArrowFileReader r = new ArrowFileReader(ch, allocator);
         try {
-            return new ShardReader(file, vocabSize, ch, r);
+            return new ShardReader(file, vocabSize, ch, r, allocator);
         } catch (NemotronException e) {
             closeQuietly(r, ch);
             throw e;
@@ -162,9 +165,7 @@ public final class ShardReader implements AutoCloseable {
             }
             try {
                 checkInsideFile(blocks.get(block), block);
-                if (!reader.loadRecordBatch(blocks.get(block++))) {
-                    throw new NemotronException(file + ": record batch " + (block - 1) + " could not be read");
-                }
+                RecordBatchLoader.load(file, channel, blocks.get(block++), allocator, root);
             } catch (NemotronException e) {
                 throw e;
             } catch (Exception | OutOfMemoryError e) {
