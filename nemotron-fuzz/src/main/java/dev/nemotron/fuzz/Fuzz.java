@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * pool (seeded with valid samples) and requires that it returns normally or throws a clean
  * rejection (an exception {@code clean} accepts, with a one-line message naming no Java
  * internals). Any other exception, an {@link Error} (OutOfMemoryError, StackOverflowError), an
- * execution slower than {@link #maxMillis(long)}, or one allocating more than
+ * execution slower than {@link #maxMillis(long)} (CPU time of the fuzzing thread, twice in a row;
+ * wall clock for {@link #workOnOtherThreads()} targets), a hang (wall clock), or one allocating more than
  * {@link #maxAllocatedBytes(long)} on its thread fails the run; the input is saved under
  * {@code nemotron.fuzz.out}. Inputs that are accepted or rejected with a new message shape join the
  * pool (feedback by behaviour rather than by coverage).
@@ -56,6 +57,7 @@ public final class Fuzz {
     private long maxMillis = 2_000;
     private long maxAllocatedBytes = 256L << 20;
     private int maxLength = 1 << 16;
+    private boolean workOnOtherThreads;
 
     private Fuzz(String name) {
         this.name = name;
@@ -88,6 +90,16 @@ public final class Fuzz {
     }
 
     private record Known(String reason, Predicate<Throwable> match) {
+    }
+
+    /**
+     * The target does its work on other threads (an in-process server answering a request): an
+     * execution is then judged slow by the wall clock, as the fuzzing thread's own CPU time says
+     * nothing. By default it is judged by the CPU time of the fuzzing thread.
+     */
+    public Fuzz workOnOtherThreads() {
+        this.workOnOtherThreads = true;
+        return this;
     }
 
     public Fuzz maxMillis(long maxMillis) {
@@ -177,6 +189,10 @@ public final class Fuzz {
         @Override
         public void run() {
             Allocation alloc = Allocation.probe();
+            CpuClock cpu = workOnOtherThreads ? null : CpuClock.probe();
+            if (cpu != null && !cpu.measures()) {
+                cpu = null;
+            }
             int seedIndex = 0;
             int seedCount = pool.size();
             while (failure == null && (execLimit <= 0 || executions < execLimit)
@@ -184,6 +200,7 @@ public final class Fuzz {
                 byte[] input = seedIndex < seedCount ? pool.get(seedIndex++) : mutator.mutate(pool);
                 current = input;
                 long bytes0 = alloc.bytes();
+                long cpu0 = cpu == null ? 0 : cpu.nanos();
                 long t0 = System.nanoTime();
                 startedNanos = t0;
                 String rejection = null;
@@ -208,7 +225,8 @@ public final class Fuzz {
                         return;
                     }
                 }
-                long dt = System.nanoTime() - t0;
+                // judged by the thread's CPU time where it can be measured, else by the wall clock
+                long dt = cpu == null ? System.nanoTime() - t0 : cpu.nanos() - cpu0;
                 startedNanos = 0;
                 executions++;
                 if (executions == seedCount) {
@@ -218,10 +236,10 @@ public final class Fuzz {
                     maxNanos = Math.max(maxNanos, dt);
                 }
                 if (dt > maxMillis * 1_000_000L && executions > seedCount) { // seeds warm the JIT up
-                    long again = rerunNanos(input); // a pause of a loaded machine (GC, other processes) is not the parser's
+                    long again = rerunNanos(input, cpu); // a pause of a loaded machine (GC, other processes) is not the parser's
                     if (again > maxMillis * 1_000_000L) {
-                        fail("slow: " + dt / 1_000_000 + " ms, then " + again / 1_000_000 + " ms again (limit " + maxMillis
-                                + " ms)", input, null);
+                        fail("slow: " + dt / 1_000_000 + " ms, then " + again / 1_000_000 + " ms again (" + (cpu == null
+                                ? "wall clock" : "CPU time of the fuzzing thread") + "; limit " + maxMillis + " ms)", input, null);
                         return;
                     }
                 }
@@ -245,7 +263,8 @@ public final class Fuzz {
             }
         }
 
-        private long rerunNanos(byte[] input) {
+        private long rerunNanos(byte[] input, CpuClock cpu) {
+            long cpu0 = cpu == null ? 0 : cpu.nanos();
             long t0 = System.nanoTime();
             startedNanos = t0;
             try {
@@ -254,7 +273,7 @@ public final class Fuzz {
                 // the first run already judged the outcome
             }
             startedNanos = 0;
-            return System.nanoTime() - t0;
+            return cpu == null ? System.nanoTime() - t0 : cpu.nanos() - cpu0;
         }
 
         private void fail(String why, byte[] input, Throwable t) {

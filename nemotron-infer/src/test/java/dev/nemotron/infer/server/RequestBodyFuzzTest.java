@@ -88,6 +88,7 @@ class RequestBodyFuzzTest {
                                 + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"w\",\"parameters\":{\"type\":\"object\"}}}],"
                                 + "\"max_tokens\":16}"))
                 .clean(e -> e instanceof Rejected)
+                .workOnOtherThreads()
                 .run(b -> post("/v1/chat/completions", b));
     }
 
@@ -101,6 +102,7 @@ class RequestBodyFuzzTest {
                         "{\"prompt\":\"a\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"top_k\":5,\"seed\":1,"
                                 + "\"max_tokens\":6}"))
                 .clean(e -> e instanceof Rejected)
+                .workOnOtherThreads()
                 .run(b -> post("/v1/completions", b));
     }
 }
