@@ -130,12 +130,13 @@ public final class Fuzz {
                 (long) (seconds * 1e9));
         Thread worker = Thread.ofPlatform().name("fuzz-" + name).daemon().unstarted(loop);
         worker.start();
+        HangWatch watch = new HangWatch(worker, Math.max(10_000, 5 * maxMillis), workOnOtherThreads);
         try {
             while (worker.isAlive()) {
                 worker.join(200);
-                long started = loop.startedNanos;
-                if (worker.isAlive() && started != 0 && System.nanoTime() - started > Math.max(10_000, 5 * maxMillis) * 1_000_000L) {
-                    loop.failure = "hang: one execution has run for over " + Math.max(10_000, 5 * maxMillis) + " ms";
+                String hang = worker.isAlive() ? watch.check(loop.startedNanos, loop.executions < loop.seedCount) : null;
+                if (hang != null) {
+                    loop.failure = hang;
                     loop.failed = loop.current;
                     worker.interrupt();
                     break;
@@ -175,6 +176,7 @@ public final class Fuzz {
         volatile byte[] failed;
         volatile Throwable cause;
         volatile long executions;
+        volatile int seedCount = Integer.MAX_VALUE;
         long accepted;
         long rejected;
         long maxNanos;
@@ -194,7 +196,7 @@ public final class Fuzz {
                 cpu = null;
             }
             int seedIndex = 0;
-            int seedCount = pool.size();
+            seedCount = pool.size();
             while (failure == null && (execLimit <= 0 || executions < execLimit)
                     && (executions < seedCount || System.nanoTime() - begin < nanoLimit)) {
                 byte[] input = seedIndex < seedCount ? pool.get(seedIndex++) : mutator.mutate(pool);
