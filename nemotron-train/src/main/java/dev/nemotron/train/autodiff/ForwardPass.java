@@ -1,6 +1,7 @@
 package dev.nemotron.train.autodiff;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.train.autodiff.core.Gradients;
 import dev.nemotron.train.autodiff.norm.RmsNorm;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.List;
 public final class ForwardPass {
     private final TrainableModel model;
     final int[] tokens;
+    final Segments segments;
     final RmsNorm.Saved[] normSaved;
     final Object[] mixerSaved;
     private final boolean saved;
@@ -32,9 +34,10 @@ public final class ForwardPass {
     List<double[]> hidden;
     private boolean backwardDone;
 
-    ForwardPass(TrainableModel model, int[] tokens, boolean keep, int layers, int vocab) {
+    ForwardPass(TrainableModel model, int[] tokens, Segments segments, boolean keep, int layers, int vocab) {
         this.model = model;
         this.tokens = tokens.clone();
+        this.segments = segments;
         this.saved = keep;
         this.normSaved = new RmsNorm.Saved[keep ? layers : 0];
         this.mixerSaved = new Object[keep ? layers : 0];
@@ -49,6 +52,11 @@ public final class ForwardPass {
     /** The vocabulary size V. */
     public int vocab() {
         return vocab;
+    }
+
+    /** The samples of the row, kept apart in every layer ({@link Segments#single} for an unpacked row). */
+    public Segments segments() {
+        return segments;
     }
 
     /** The input tokens (a copy). */

@@ -1,6 +1,7 @@
 package dev.nemotron.train.autodiff;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.layer.train.TrainableMixer;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.layer.MixerRegistry;
@@ -40,6 +41,13 @@ import java.util.Map;
  * 4. loss = any {@link Loss} of the logits (mean cross-entropy over targets != -100 by default)
  * backward: the same steps in reverse; the residual passes dh through and adds the block's dx.
  * </pre>
+ *
+ * A packed row ({@link ForwardOptions#withSegments}, or the methods taking {@link Segments}) holds
+ * several samples that no layer lets see each other: each mixer gets the segments (Mamba-2: conv
+ * window and SSM state restart at a segment start; attention: causal within the segment); the
+ * embedding, norms and MLP are per position. Its logits and gradients equal those of the samples
+ * run one by one (docs/training.md, "Packed sequences"). Without segments, or with one, the pass is
+ * the unpacked one, bit for bit.
  *
  * {@link #forward(int[], ForwardOptions)} returns a {@link ForwardPass} (logits, optionally the
  * hidden states, and with {@link ForwardOptions#training()} the saved activations):
@@ -193,7 +201,16 @@ public final class TrainableModel {
 
     /** The mean cross-entropy of predicting {@code targets} (-100: ignored) from {@code tokens}. */
     public double loss(int[] tokens, int[] targets) {
-        double[] logits = logits(tokens);
+        return loss(tokens, null, targets);
+    }
+
+    /**
+     * The mean cross-entropy of predicting {@code targets} (-100: ignored) from the packed row
+     * {@code tokens} of samples {@code segments} (null: one sample); the mean is over all counted
+     * positions of the row.
+     */
+    public double loss(int[] tokens, Segments segments, int[] targets) {
+        double[] logits = forward(tokens, ForwardOptions.inference().withSegments(segments)).logits();
         return CrossEntropy.compute(logits, tokens.length, lmHead.vocab(), targets).loss();
     }
 
@@ -212,13 +229,27 @@ public final class TrainableModel {
      * d logits, then {@link ForwardPass#backward}. A loss that counts no position adds nothing.
      */
     public double lossAndGradients(int[] tokens, Loss loss, Gradients grads) {
-        ForwardPass pass = forward(tokens, ForwardOptions.training());
+        return lossAndGradients(tokens, null, loss, grads);
+    }
+
+    /**
+     * {@link #lossAndGradients(int[], Loss, Gradients)} for the packed row {@code tokens} of samples
+     * {@code segments} (null: one sample): the layers keep the samples apart; the loss sees the
+     * whole row's logits (cross-entropy: the mean over the row's counted positions).
+     */
+    public double lossAndGradients(int[] tokens, Segments segments, Loss loss, Gradients grads) {
+        ForwardPass pass = forward(tokens, ForwardOptions.training().withSegments(segments));
         Loss.Value value = loss.compute(pass.logits(), pass.rows(), pass.vocab());
         if (value.counted() == 0) {
             return 0;
         }
         pass.backward(value.dLogits(), grads);
         return value.loss();
+    }
+
+    /** {@link #lossAndGradients(int[], Segments, Loss, Gradients)} with cross-entropy of {@code targets} (-100: ignored). */
+    public double lossAndGradients(int[] tokens, Segments segments, int[] targets, Gradients grads) {
+        return lossAndGradients(tokens, segments, new CrossEntropyLoss(targets), grads);
     }
 
     /** The backward pass of {@code pass} for {@code dLogits}; see {@link ForwardPass#backward}. */
@@ -245,13 +276,15 @@ public final class TrainableModel {
     }
 
     @SuppressWarnings("unchecked")
-    private static <S> double[] forwardMixer(TrainableMixer<S> mixer, double[] x, int rows, Object[] saved, int i) {
-        if (saved == null) {
-            return mixer.forward(x, rows, null);
+    private static <S> double[] forwardMixer(TrainableMixer<S> mixer, double[] x, Segments segments, Object[] saved,
+                                             int i) {
+        S s = null;
+        if (saved != null) {
+            s = mixer.newSaved();
+            saved[i] = s;
         }
-        S s = mixer.newSaved();
-        saved[i] = s;
-        return mixer.forward(x, rows, s);
+        // one segment: the unpacked call, so that an unpacked row runs exactly as it always did
+        return segments.isSingle() ? mixer.forward(x, segments.length(), s) : mixer.forward(x, segments, s);
     }
 
     /** One forward pass; with {@code options.forBackward()}, everything backward needs. */
@@ -260,9 +293,10 @@ public final class TrainableModel {
             throw new NemotronException("forward needs at least one token");
         }
         int rows = tokens.length;
+        Segments segments = options.segments() == null ? Segments.single(rows) : options.segments().requireLength(rows);
         boolean keep = options.forBackward();
         ActivationObserver observer = options.observer();
-        ForwardPass pass = new ForwardPass(this, tokens, keep, mixers.size(), lmHead.vocab());
+        ForwardPass pass = new ForwardPass(this, tokens, segments, keep, mixers.size(), lmHead.vocab());
         // mixer internals are read from their saved activations: an observer needs them kept too
         Object[] mixerSaved = keep ? pass.mixerSaved : observer != null ? new Object[mixers.size()] : null;
         List<double[]> hidden = options.hiddenStates() ? new ArrayList<>() : null;
@@ -279,7 +313,7 @@ public final class TrainableModel {
                 pass.normSaved[i] = ns;
             }
             double[] normed = norms.get(i).forward(h, rows, ns);
-            double[] mixed = forwardMixer(mixers.get(i), normed, rows, mixerSaved, i);
+            double[] mixed = forwardMixer(mixers.get(i), normed, segments, mixerSaved, i);
             if (observer != null) {
                 LayerActivations.report(observer, i, mixers.get(i), normed, mixerSaved[i], rows);
                 if (!keep) {

@@ -1,5 +1,6 @@
 package dev.nemotron.train.trainer;
 
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Gradients;
 import dev.nemotron.train.autodiff.loss.CrossEntropyLoss;
@@ -27,6 +28,8 @@ import java.util.function.IntFunction;
  * 3. reduce in worker order: grads = g_0 + g_1 + ... + g_{T'-1};  loss = l_0 + ... + l_{T'-1}
  * 4. mean: loss / B, grads * (1 / B)
  * </pre>
+ * A packed row (segments) is one sequence here: its loss is its own (cross-entropy: the mean over
+ * the row's counted positions), its layers keep its samples apart.
  *
  * For a given T the result is bit-identical run to run (fixed assignment, fixed reduction order);
  * different T group the sums differently, so results agree to rounding only. With T = 1 it is the
@@ -56,7 +59,8 @@ public final class BatchGradients {
 
     /** Overwrites {@code out} with the batch's mean gradients and returns its mean loss (cross-entropy). */
     public double compute(TrainingBatch batch, Gradients out) {
-        return compute(batch.inputs(), b -> new CrossEntropyLoss(batch.targets()[b]), out);
+        return compute(batch.inputs(), batch.segments() == null ? b -> null : batch::segments,
+                b -> new CrossEntropyLoss(batch.targets()[b]), out);
     }
 
     /**
@@ -69,10 +73,22 @@ public final class BatchGradients {
         if (losses.size() != inputs.length) {
             throw new IllegalArgumentException(inputs.length + " sequences but " + losses.size() + " losses");
         }
-        return compute(inputs, losses::get, out);
+        return compute(inputs, b -> null, losses::get, out);
     }
 
-    private double compute(int[][] inputs, IntFunction<Loss> losses, Gradients out) {
+    /**
+     * {@link #compute(int[][], List, Gradients)} over packed rows: {@code segments.get(b)} the
+     * samples of {@code inputs[b]} (null: one sample).
+     */
+    public double compute(int[][] inputs, List<Segments> segments, List<? extends Loss> losses, Gradients out) {
+        if (losses.size() != inputs.length || segments.size() != inputs.length) {
+            throw new IllegalArgumentException(inputs.length + " sequences but " + segments.size() + " segment lists and "
+                    + losses.size() + " losses");
+        }
+        return compute(inputs, segments::get, losses::get, out);
+    }
+
+    private double compute(int[][] inputs, IntFunction<Segments> segments, IntFunction<Loss> losses, Gradients out) {
         int rows = inputs.length;
         if (rows == 0) {
             throw new IllegalArgumentException("empty batch");
@@ -83,12 +99,12 @@ public final class BatchGradients {
             Gradients g = workerGradients(w);
             int from = w * rows / t;
             int to = (w + 1) * rows / t;
-            futures.add(pool().submit(() -> sum(inputs, losses, from, to, g)));
+            futures.add(pool().submit(() -> sum(inputs, segments, losses, from, to, g)));
         }
         // 1-2. worker 0 on this thread
         double loss;
         try {
-            loss = sum(inputs, losses, 0, rows / t, out);
+            loss = sum(inputs, segments, losses, 0, rows / t, out);
         } catch (RuntimeException | Error e) {
             futures.forEach(f -> f.cancel(true));
             throw e;
@@ -103,11 +119,12 @@ public final class BatchGradients {
         return loss / rows;
     }
 
-    private double sum(int[][] inputs, IntFunction<Loss> losses, int from, int to, Gradients g) {
+    private double sum(int[][] inputs, IntFunction<Segments> segments, IntFunction<Loss> losses, int from, int to,
+                       Gradients g) {
         g.zero();
         double loss = 0;
         for (int b = from; b < to; b++) {
-            loss += model.lossAndGradients(inputs[b], losses.apply(b), g);
+            loss += model.lossAndGradients(inputs[b], segments.apply(b), losses.apply(b), g);
         }
         return loss;
     }

@@ -1,11 +1,13 @@
 package dev.nemotron.train.trainer;
 
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.data.Batch;
 import dev.nemotron.train.data.DataLoader;
 import dev.nemotron.train.data.LoaderConfig;
 import dev.nemotron.train.data.TokenDataset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -22,10 +24,13 @@ import java.util.stream.IntStream;
 public final class HeldOutLoss {
     private final List<int[]> inputs;
     private final List<int[]> targets;
+    /** Per sequence its samples, null entries: one sample. */
+    private final Segments[] segments;
 
-    private HeldOutLoss(List<int[]> inputs, List<int[]> targets) {
+    private HeldOutLoss(List<int[]> inputs, List<int[]> targets, Segments[] segments) {
         this.inputs = inputs;
         this.targets = targets;
+        this.segments = segments;
     }
 
     /** Up to {@code sequences} sequences of {@code seqLen} tokens (fewer when the dataset is short). */
@@ -43,7 +48,7 @@ public final class HeldOutLoss {
                 tg.add(b.targetRow(0));
             }
         }
-        return new HeldOutLoss(List.copyOf(in), List.copyOf(tg));
+        return new HeldOutLoss(List.copyOf(in), List.copyOf(tg), new Segments[n]);
     }
 
     /** Sequences of explicit token rows (targets: -100 ignores a position). */
@@ -51,7 +56,21 @@ public final class HeldOutLoss {
         if (inputs.isEmpty() || inputs.size() != targets.size()) {
             throw new IllegalArgumentException("need as many target rows as input rows, and at least one");
         }
-        return new HeldOutLoss(List.copyOf(inputs), List.copyOf(targets));
+        return new HeldOutLoss(List.copyOf(inputs), List.copyOf(targets), new Segments[inputs.size()]);
+    }
+
+    /** Packed rows: {@code segments.get(i)} the samples of {@code inputs.get(i)} (null: one sample). */
+    public static HeldOutLoss ofRows(List<int[]> inputs, List<int[]> targets, List<Segments> segments) {
+        if (inputs.isEmpty() || inputs.size() != targets.size() || inputs.size() != segments.size()) {
+            throw new IllegalArgumentException("need as many target rows and segment lists as input rows, and at least one");
+        }
+        Segments[] s = segments.toArray(new Segments[0]);
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] != null) {
+                s[i].requireLength(inputs.get(i).length);
+            }
+        }
+        return new HeldOutLoss(List.copyOf(inputs), List.copyOf(targets), Arrays.copyOf(s, s.length));
     }
 
     public int sequences() {
@@ -62,7 +81,7 @@ public final class HeldOutLoss {
     public double evaluate(TrainableModel model) {
         double[] losses = new double[inputs.size()];
         IntStream.range(0, losses.length).parallel()
-                .forEach(i -> losses[i] = model.loss(inputs.get(i), targets.get(i)));
+                .forEach(i -> losses[i] = model.loss(inputs.get(i), segments[i], targets.get(i)));
         double sum = 0;
         for (double l : losses) {
             sum += l;

@@ -1,5 +1,7 @@
 package dev.nemotron.api.layer.train;
 
+import dev.nemotron.api.NemotronException;
+
 /**
  * The trainable form of one layer's mixer: a float64 forward pass that keeps what its backward
  * pass needs, and that backward pass.
@@ -13,6 +15,13 @@ package dev.nemotron.api.layer.train;
  * parameters live from the {@link ParameterStore} it was built on; concurrent passes, each with its
  * own {@code saved}, must be safe while nobody changes the parameters.
  *
+ * <p>Packed rows: {@link #forward(double[], Segments, Object)} receives the row's sample
+ * boundaries; no information may cross one, forward or backward (the backward pass reads them
+ * from {@code saved}). A per-token layer overrides it to call {@link #forward(double[], int, Object)};
+ * a layer that mixes positions restricts its mixing to each segment. The default refuses a row of
+ * more than one segment, so a layer that has not said how it treats boundaries cannot leak
+ * across them (docs/training.md, "Packed sequences").
+ *
  * @param <S> what one forward pass keeps for its backward pass
  */
 public interface TrainableMixer<S> {
@@ -21,6 +30,22 @@ public interface TrainableMixer<S> {
 
     /** {@code saved} may be null: forward only, nothing kept. {@code x} must not be modified. */
     double[] forward(double[] x, int seqLen, S saved);
+
+    /**
+     * Forward over a packed row of {@link Segments#length()} positions whose segments must not see
+     * each other. With one segment it must equal {@link #forward(double[], int, Object)}.
+     *
+     * @throws NemotronException by default, for more than one segment (this layer does not say it
+     *     keeps samples apart)
+     */
+    default double[] forward(double[] x, Segments segments, S saved) {
+        if (!segments.isSingle()) {
+            throw new NemotronException("layer " + getClass().getSimpleName() + " cannot train on packed rows ("
+                    + segments.count() + " samples in one row): it does not implement TrainableMixer.forward(x, "
+                    + "segments, saved); train with one sample per row, or add that method to the layer");
+        }
+        return forward(x, segments.length(), saved);
+    }
 
     /** The input gradient; adds the gradients of the mixer's parameters into {@code grads}. */
     double[] backward(double[] dOut, S saved, ParameterGradients grads);

@@ -18,6 +18,8 @@ import dev.nemotron.train.gemm.Gemm;
  * 3. ds[i, j] = p[i, j] (dp[i, j] - sum_{j' <= i} p[i, j'] dp[i, j']) scale, j <= i; 0 above
  * 4. dq_h = ds kg                                 Gemm.nn(L, hd, L)
  * 5. dk_g += ds^T qh                              Gemm.tn(L, hd, L)
+ * packed row (starts[i] = first position of i's segment): every "j &lt;= i" above reads
+ * "starts[i] &lt;= j &lt;= i": block-diagonal causal attention, p and ds 0 outside i's segment.
  * </pre>
  * The products above the diagonal are computed and discarded: at these sizes a full GEMM is far
  * faster than a triangular scalar loop.
@@ -48,6 +50,11 @@ public final class CausalAttention {
     }
 
     public static Forward forward(double[] q, double[] k, double[] v, int rows, Shape s) {
+        return forward(q, k, v, rows, s, null);
+    }
+
+    /** @param starts per position the first position of its segment [L], or null (one segment) */
+    public static Forward forward(double[] q, double[] k, double[] v, int rows, Shape s, int[] starts) {
         int hd = s.headDim();
         double scale = 1.0 / Math.sqrt(hd);
         double[] a = new double[rows * s.qHeads() * hd];
@@ -62,17 +69,21 @@ public final class CausalAttention {
                 // 2. causal softmax
                 for (int i = 0; i < rows; i++) {
                     int r = i * rows;
+                    int j0 = starts == null ? 0 : starts[i];
+                    for (int j = 0; j < j0; j++) {
+                        ph[r + j] = 0;
+                    }
                     double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = j0; j <= i; j++) {
                         ph[r + j] *= scale;
                         max = Math.max(max, ph[r + j]);
                     }
                     double sum = 0;
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = j0; j <= i; j++) {
                         ph[r + j] = Math.exp(ph[r + j] - max);
                         sum += ph[r + j];
                     }
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = j0; j <= i; j++) {
                         ph[r + j] /= sum;
                     }
                     for (int j = i + 1; j < rows; j++) {
@@ -90,6 +101,12 @@ public final class CausalAttention {
     }
 
     public static Grads backward(double[] da, double[] q, double[] k, double[] v, double[][] p, int rows, Shape s) {
+        return backward(da, q, k, v, p, rows, s, null);
+    }
+
+    /** @param starts as given to {@link #forward(double[], double[], double[], int, Shape, int[])} */
+    public static Grads backward(double[] da, double[] q, double[] k, double[] v, double[][] p, int rows, Shape s,
+                                 int[] starts) {
         int hd = s.headDim();
         double scale = 1.0 / Math.sqrt(hd);
         double[] dq = new double[q.length];
@@ -112,11 +129,15 @@ public final class CausalAttention {
                 // 3. through the softmax (dsBuf: dp in, ds out)
                 for (int i = 0; i < rows; i++) {
                     int r = i * rows;
+                    int j0 = starts == null ? 0 : starts[i];
+                    for (int j = 0; j < j0; j++) {
+                        dsBuf[r + j] = 0;
+                    }
                     double dot = 0;
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = j0; j <= i; j++) {
                         dot += ph[r + j] * dsBuf[r + j];
                     }
-                    for (int j = 0; j <= i; j++) {
+                    for (int j = j0; j <= i; j++) {
                         dsBuf[r + j] = ph[r + j] * (dsBuf[r + j] - dot) * scale;
                     }
                     for (int j = i + 1; j < rows; j++) {

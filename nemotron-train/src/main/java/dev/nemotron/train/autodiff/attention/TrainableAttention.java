@@ -5,6 +5,7 @@ import dev.nemotron.api.layer.dims.AttentionDims;
 import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.api.layer.train.ParameterGradients;
 import dev.nemotron.api.layer.train.ParameterStore;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.layer.train.TrainableMixer;
 import dev.nemotron.api.layer.train.TrainableMixerFactory;
 import dev.nemotron.train.autodiff.core.LinearLayer;
@@ -22,6 +23,8 @@ import java.util.List;
  * 4. out = o_proj(a)
  * backward: o_proj; {@link CausalAttention#backward} (dq, dk, dv; GQA: the query heads sharing a KV
  * head add into its dk, dv); the three projections, dx summed q + k + v.
+ * packed row: step 2 within the segment only (j from the first position of i's segment):
+ * block-diagonal causal attention. No positions to reset: Nemotron-H attention has no RoPE.
  * </pre>
  * Steps 2-3 and their backward are {@link CausalAttention} (per-head GEMMs).
  */
@@ -50,6 +53,7 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
         double[] v;
         double[][] p;
         double[] a;
+        int[] starts;
         int rows;
 
         /** The attention output entering {@code o_proj} [L, Hq*hd], query head h in channels h*hd..h*hd+hd-1. */
@@ -93,12 +97,22 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
 
     @Override
     public double[] forward(double[] x, int rows, Saved saved) {
+        return forward(x, rows, null, saved);
+    }
+
+    /** A packed row: each position attends to the earlier positions of its own segment only. */
+    @Override
+    public double[] forward(double[] x, Segments segments, Saved saved) {
+        return forward(x, segments.length(), segments.isSingle() ? null : segments.tokenStarts(), saved);
+    }
+
+    private double[] forward(double[] x, int rows, int[] starts, Saved saved) {
         // 1. projections
         double[] q = wq.forward(x, rows);
         double[] k = wk.forward(x, rows);
         double[] v = wv.forward(x, rows);
         // 2-3. causal softmax attention per query head
-        CausalAttention.Forward f = CausalAttention.forward(q, k, v, rows, shape);
+        CausalAttention.Forward f = CausalAttention.forward(q, k, v, rows, shape, starts);
         if (saved != null) {
             saved.x = x;
             saved.q = q;
@@ -106,6 +120,7 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
             saved.v = v;
             saved.p = f.p();
             saved.a = f.a();
+            saved.starts = starts;
             saved.rows = rows;
         }
         // 4. output projection
@@ -117,7 +132,7 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
         // 4. o_proj
         double[] da = wo.backward(dOut, s.a, s.rows, grads);
         // 3-2. through the weighted sum and the softmax
-        CausalAttention.Grads g = CausalAttention.backward(da, s.q, s.k, s.v, s.p, s.rows, shape);
+        CausalAttention.Grads g = CausalAttention.backward(da, s.q, s.k, s.v, s.p, s.rows, shape, s.starts);
         // 1. projections
         double[] dx = wq.backward(g.dq(), s.x, s.rows, grads);
         add(dx, wk.backward(g.dk(), s.x, s.rows, grads));

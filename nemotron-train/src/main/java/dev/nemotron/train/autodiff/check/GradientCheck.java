@@ -1,5 +1,6 @@
 package dev.nemotron.train.autodiff.check;
 
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Gradients;
 import dev.nemotron.train.autodiff.core.Parameters;
@@ -69,6 +70,15 @@ public final class GradientCheck {
 
     /** Checks {@code perTensor} coordinates of every tensor on a random sequence of {@code length} tokens. */
     public static Report run(TrainableModel model, int length, int perTensor, long seed) {
+        return run(model, Segments.single(length), perTensor, seed);
+    }
+
+    /**
+     * Checks the gradients of a packed row of {@code segments.length()} random tokens holding the
+     * samples {@code segments} (the layers keep them apart), {@code perTensor} coordinates per tensor.
+     */
+    public static Report run(TrainableModel model, Segments segments, int perTensor, long seed) {
+        int length = segments.length();
         SplittableRandom rnd = new SplittableRandom(seed);
         int vocab = model.graph().config().vocabSize();
         int[] ids = new int[length];
@@ -79,8 +89,9 @@ public final class GradientCheck {
         }
         // 1-2. analytic gradients
         Gradients g = model.newGradients();
-        double loss = model.lossAndGradients(ids, targets, g);
-        return check(model, ids, targets, g, loss, perTensor, rnd);
+        Segments seg = segments.isSingle() ? null : segments;
+        double loss = model.lossAndGradients(ids, seg, targets, g);
+        return check(model, ids, seg, targets, g, loss, perTensor, rnd);
     }
 
     /**
@@ -89,8 +100,14 @@ public final class GradientCheck {
      */
     public static Report check(TrainableModel model, int[] ids, int[] targets, Gradients g, double loss, int perTensor,
                                SplittableRandom rnd) {
+        return check(model, ids, null, targets, g, loss, perTensor, rnd);
+    }
+
+    /** {@link #check(TrainableModel, int[], int[], Gradients, double, int, SplittableRandom)} of a packed row (null: one sample). */
+    public static Report check(TrainableModel model, int[] ids, Segments segments, int[] targets, Gradients g,
+                               double loss, int perTensor, SplittableRandom rnd) {
         List<TensorResult> out = new ArrayList<>();
-        DoubleSupplier f = () -> model.loss(ids, targets);
+        DoubleSupplier f = () -> model.loss(ids, segments, targets);
         for (Parameters.Param p : model.parameters().all()) {
             double[] analytic = g.get(p.name());
             out.add(checkTensor(p.name(), f, p.data(), analytic, coordinates(analytic, perTensor, rnd)));

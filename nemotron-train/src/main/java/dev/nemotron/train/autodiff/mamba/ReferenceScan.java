@@ -7,15 +7,23 @@ package dev.nemotron.train.autodiff.mamba;
  *
  * <pre>
  * x [L,H,P]  dt [L,H]  A [H]  B,C [L,G,N]  D [H] or null  ->  y [L,H,P]; boundary [nc+1, H, P, N]
+ * starts [L] or null: per position the first position of its segment (a packed row); a term whose
+ * decay spans a segment start is 0, as in {@link SelectiveScan}
  * </pre>
  */
 public final class ReferenceScan {
     private ReferenceScan() {
     }
 
-    /** The recurrence, token by token; records the state entering each chunk. */
+    /** The recurrence, token by token; records the state entering each chunk. One segment. */
     public static double[] recurrent(SelectiveScan.Shape s, int len, int chunk, double[] x, double[] dt, double[] a,
                                      double[] b, double[] c, double[] d, double[] boundary) {
+        return recurrent(s, len, chunk, x, dt, a, b, c, d, null, boundary);
+    }
+
+    /** The recurrence of a packed row: the state is zeroed at every segment start. */
+    public static double[] recurrent(SelectiveScan.Shape s, int len, int chunk, double[] x, double[] dt, double[] a,
+                                     double[] b, double[] c, double[] d, int[] starts, double[] boundary) {
         int hh = s.heads(), pp = s.headDim(), g = s.groups(), n = s.stateSize();
         int hpn = s.hpn();
         double[] st = new double[hpn];
@@ -23,6 +31,9 @@ public final class ReferenceScan {
         for (int t = 0; t < len; t++) {
             if (t % chunk == 0) {
                 System.arraycopy(st, 0, boundary, (t / chunk) * hpn, hpn);
+            }
+            if (starts != null && t > 0 && starts[t] == t) {
+                java.util.Arrays.fill(st, 0);
             }
             for (int h = 0; h < hh; h++) {
                 int grp = h / (hh / g);
@@ -44,9 +55,19 @@ public final class ReferenceScan {
         return y;
     }
 
-    /** The chunked SSD form, step by step as nemotron's ReferenceSsd (and ssd_minimal.py). */
+    /** The chunked SSD form, step by step as nemotron's ReferenceSsd (and ssd_minimal.py). One segment. */
     public static double[] chunked(SelectiveScan.Shape s, int len, int q, double[] x, double[] dt, double[] a,
                                    double[] b, double[] c, double[] d, double[] prev) {
+        return chunked(s, len, q, x, dt, a, b, c, d, null, prev);
+    }
+
+    /**
+     * The chunked form of a packed row, as ssd_minimal.py with seq_idx: the segment sum between
+     * positions of different segments is -inf, so exp(segsum) is 0 there (checked per term here).
+     */
+    public static double[] chunked(SelectiveScan.Shape s, int len, int q, double[] x, double[] dt, double[] a,
+                                   double[] b, double[] c, double[] d, int[] starts, double[] prev) {
+        int[] seg = segmentIds(starts, len);
         int hh = s.heads(), pp = s.headDim(), gg = s.groups(), nn = s.stateSize();
         int hpg = hh / gg;
         int nc = (len + q - 1) / q;
@@ -73,15 +94,18 @@ public final class ReferenceScan {
                     int ti = ch * q + i;
                     for (int j = 0; j <= i; j++) {
                         int tj = ch * q + j;
-                        double seg = 0;
+                        if (seg[tj] != seg[ti]) {
+                            continue; // exp(segsum) = 0 across samples
+                        }
+                        double sum = 0;
                         for (int t = j + 1; t <= i; t++) {
-                            seg += dt[(ch * q + t) * hh + h] * a[h];
+                            sum += dt[(ch * q + t) * hh + h] * a[h];
                         }
                         double cb = 0;
                         for (int n = 0; n < nn; n++) {
                             cb += c[(ti * gg + g) * nn + n] * b[(tj * gg + g) * nn + n];
                         }
-                        double m = cb * Math.exp(seg) * dt[tj * hh + h];
+                        double m = cb * Math.exp(sum) * dt[tj * hh + h];
                         for (int p = 0; p < pp; p++) {
                             y[(ti * hh + h) * pp + p] += m * x[(tj * hh + h) * pp + p];
                         }
@@ -99,6 +123,9 @@ public final class ReferenceScan {
                 double aLast = acs[(h * nc + ch) * q + last];
                 for (int l = 0; l <= last; l++) {
                     int t = ch * q + l;
+                    if (seg[t] != seg[ch * q + last]) {
+                        continue;
+                    }
                     double w = Math.exp(aLast - acs[(h * nc + ch) * q + l]) * dt[t * hh + h];
                     for (int p = 0; p < pp; p++) {
                         for (int n = 0; n < nn; n++) {
@@ -113,8 +140,9 @@ public final class ReferenceScan {
         // 4. inter-chunk recurrence: prev[0] = 0; prev[ch+1] = exp(acs[ch,last]) prev[ch] + states[ch]
         for (int ch = 0; ch < nc; ch++) {
             int last = len(ch, q, len) - 1;
+            boolean carried = ch == 0 || seg[ch * q - 1] == seg[ch * q + last];
             for (int h = 0; h < hh; h++) {
-                double decay = Math.exp(acs[(h * nc + ch) * q + last]);
+                double decay = carried ? Math.exp(acs[(h * nc + ch) * q + last]) : 0;
                 for (int e = 0; e < pp * nn; e++) {
                     int idx = h * pp * nn + e;
                     prev[(ch + 1) * hpn + idx] = decay * prev[ch * hpn + idx] + states[ch * hpn + idx];
@@ -126,9 +154,10 @@ public final class ReferenceScan {
         for (int t = 0; t < len; t++) {
             int ch = t / q;
             int l = t % q;
+            boolean carried = ch == 0 || seg[ch * q - 1] == seg[t];
             for (int h = 0; h < hh; h++) {
                 int g = h / hpg;
-                double decay = Math.exp(acs[(h * nc + ch) * q + l]);
+                double decay = carried ? Math.exp(acs[(h * nc + ch) * q + l]) : 0;
                 for (int p = 0; p < pp; p++) {
                     double sum = 0;
                     for (int n = 0; n < nn; n++) {
@@ -142,6 +171,15 @@ public final class ReferenceScan {
         return y;
     }
 
+    /** Segment ids [L] (0, 0, 1, 1, 1, ...) of per-position segment starts, all 0 without. */
+    static int[] segmentIds(int[] starts, int len) {
+        int[] ids = new int[len];
+        for (int t = 1; t < len; t++) {
+            ids[t] = ids[t - 1] + (starts != null && starts[t] == t ? 1 : 0);
+        }
+        return ids;
+    }
+
     /** Backward through the recurrence, one chunk at a time from the last (states recomputed). */
     public static SelectiveScan.Grads backward(double[] dy, SelectiveScan.Saved sv) {
         SelectiveScan.Shape s = sv.s;
@@ -151,6 +189,7 @@ public final class ReferenceScan {
         int len = sv.len, q = sv.chunk;
         int nc = (len + q - 1) / q;
         double[] x = sv.x, dt = sv.dt, a = sv.a, b = sv.b, c = sv.c, d = sv.d;
+        int[] starts = sv.starts;
         double[] dx = new double[x.length];
         double[] ddt = new double[dt.length];
         double[] da = new double[hh];
@@ -165,10 +204,11 @@ public final class ReferenceScan {
             System.arraycopy(sv.boundary, ch * hpn, st, 0, hpn);
             for (int l = 0; l < cl; l++) {
                 int t = ch * q + l;
+                boolean reset = starts != null && t > 0 && starts[t] == t;
                 for (int h = 0; h < hh; h++) {
                     int grp = h / hpg;
                     double dtv = dt[t * hh + h];
-                    double decay = Math.exp(dtv * a[h]);
+                    double decay = reset ? 0 : Math.exp(dtv * a[h]);
                     for (int p = 0; p < pp; p++) {
                         double xv = x[(t * hh + h) * pp + p];
                         for (int n = 0; n < nn; n++) {
@@ -181,10 +221,11 @@ public final class ReferenceScan {
             // 2. adjoint steps in reverse
             for (int l = cl - 1; l >= 0; l--) {
                 int t = ch * q + l;
+                boolean reset = starts != null && t > 0 && starts[t] == t;
                 for (int h = 0; h < hh; h++) {
                     int grp = h / hpg;
                     double dtv = dt[t * hh + h];
-                    double decay = Math.exp(dtv * a[h]);
+                    double decay = reset ? 0 : Math.exp(dtv * a[h]);
                     double dDecay = 0;
                     double dDt = 0;
                     int bo = (t * gg + grp) * nn;

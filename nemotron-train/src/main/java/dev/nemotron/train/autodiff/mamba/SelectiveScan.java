@@ -16,6 +16,10 @@ package dev.nemotron.train.autodiff.mamba;
  *   dC_t  = S_t^T dy_t           dD += x_t . dy_t       dx_t = D dy_t + dt_t G_t B_t
  *   dB_t  = dt_t G_t^T x_t       ddt_t = x_t^T G_t B_t + A a_t (G_t : S_{t-1})
  *   dA   += dt_t a_t (G_t : S_{t-1})
+ * packed row: starts[t] = first position of t's segment (null: one segment). At a segment start
+ * t &gt; 0 the decay a_t is 0 (mamba_ssm's seq_idx: the segsum across segments is -inf), so
+ * S_t = dt_t x_t B_t^T restarts from zero and G_{t-1} gets nothing from G_t; a_t being a constant
+ * there, it adds nothing to ddt_t or dA. The chunked form drops the terms whose decay crosses a start.
  * </pre>
  *
  * The loops over P and N run as short vectors ({@link ScanVectors}); {@link ReferenceScan} is the
@@ -50,6 +54,7 @@ public final class SelectiveScan {
         double[] b;
         double[] c;
         double[] d;
+        int[] starts;
         double[] boundary;
 
         /** The state after the last token [H, P, N] (a copy). */
@@ -67,16 +72,29 @@ public final class SelectiveScan {
     private SelectiveScan() {
     }
 
-    /** {@code saved} may be null (nothing kept). */
+    /** {@code saved} may be null (nothing kept). One segment. */
     public static double[] forward(Mode mode, Shape s, int len, int chunk, double[] x, double[] dt, double[] a,
                                    double[] b, double[] c, double[] d, Saved saved) {
+        return forward(mode, s, len, chunk, x, dt, a, b, c, d, null, saved);
+    }
+
+    /**
+     * A packed row: the state restarts from zero at every segment start.
+     *
+     * @param starts per position the first position of its segment [L], or null (one segment)
+     */
+    public static double[] forward(Mode mode, Shape s, int len, int chunk, double[] x, double[] dt, double[] a,
+                                   double[] b, double[] c, double[] d, int[] starts, Saved saved) {
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk size must be positive: " + chunk);
         }
         int nc = (len + chunk - 1) / chunk;
         double[] boundary = new double[(nc + 1) * s.hpn()];
-        double[] y = mode == Mode.CHUNKED ? chunked(s, len, chunk, x, dt, a, b, c, d, boundary)
-                : recurrent(s, len, chunk, x, dt, a, b, c, d, boundary);
+        if (starts != null && starts.length != len) {
+            throw new IllegalArgumentException(starts.length + " segment starts for " + len + " positions");
+        }
+        double[] y = mode == Mode.CHUNKED ? chunked(s, len, chunk, x, dt, a, b, c, d, starts, boundary)
+                : recurrent(s, len, chunk, x, dt, a, b, c, d, starts, boundary);
         if (saved != null) {
             saved.s = s;
             saved.len = len;
@@ -87,6 +105,7 @@ public final class SelectiveScan {
             saved.b = b;
             saved.c = c;
             saved.d = d;
+            saved.starts = starts;
             saved.boundary = boundary;
         }
         return y;
@@ -94,7 +113,7 @@ public final class SelectiveScan {
 
     /** The recurrence, token by token; records the state entering each chunk. */
     static double[] recurrent(Shape s, int len, int chunk, double[] x, double[] dt, double[] a, double[] b,
-                              double[] c, double[] d, double[] boundary) {
+                              double[] c, double[] d, int[] starts, double[] boundary) {
         int hh = s.heads(), pp = s.headDim(), g = s.groups(), n = s.stateSize();
         int hpn = s.hpn();
         double[] st = new double[hpn];
@@ -103,10 +122,11 @@ public final class SelectiveScan {
             if (t % chunk == 0) {
                 System.arraycopy(st, 0, boundary, (t / chunk) * hpn, hpn);
             }
+            boolean reset = resets(starts, t);
             for (int h = 0; h < hh; h++) {
                 int bo = (t * g + h / (hh / g)) * n;
                 double dtv = dt[t * hh + h];
-                double decay = Math.exp(dtv * a[h]);
+                double decay = reset ? 0 : Math.exp(dtv * a[h]);
                 for (int p = 0; p < pp; p++) {
                     int o = (t * hh + h) * pp + p;
                     int si = (h * pp + p) * n;
@@ -122,7 +142,7 @@ public final class SelectiveScan {
 
     /** The chunked SSD form, step by step as nemotron's ReferenceSsd (and ssd_minimal.py). */
     static double[] chunked(Shape s, int len, int q, double[] x, double[] dt, double[] a, double[] b,
-                            double[] c, double[] d, double[] prev) {
+                            double[] c, double[] d, int[] starts, double[] prev) {
         int hh = s.heads(), pp = s.headDim(), gg = s.groups(), nn = s.stateSize();
         int hpg = hh / gg;
         int nc = (len + q - 1) / q;
@@ -141,6 +161,7 @@ public final class SelectiveScan {
         }
 
         // 2. diagonal blocks: ydiag[i] = sum_{j<=i in chunk} (C_i.B_j) exp(sum_{j<t<=i} dt_t A) dt_j x_j
+        //    (packed: j from i's segment only)
         double[] y = new double[len * hh * pp];
         double[] cb = new double[q * q];
         for (int ch = 0; ch < nc; ch++) {
@@ -157,8 +178,9 @@ public final class SelectiveScan {
                 for (int h = g * hpg; h < (g + 1) * hpg; h++) {
                     for (int i = 0; i < cl; i++) {
                         int ti = ch * q + i;
+                        int j0 = Math.max(0, from(starts, ti) - ch * q);
                         double seg = 0; // sum_{j<t<=i} dt_t A, grown as j walks down from i
-                        for (int j = i; j >= 0; j--) {
+                        for (int j = i; j >= j0; j--) {
                             if (j < i) {
                                 seg += dt[(ch * q + j + 1) * hh + h] * a[h];
                             }
@@ -172,13 +194,15 @@ public final class SelectiveScan {
         }
 
         // 3. chunk states: states[ch,h,p,n] = sum_l B_l[n] exp(acs[last] - acs[l]) dt_l x_l[p]
+        //    (packed: l from the last position's segment only)
         double[] states = new double[nc * hpn];
         for (int ch = 0; ch < nc; ch++) {
             int last = len(ch, q, len) - 1;
+            int l0 = Math.max(0, from(starts, ch * q + last) - ch * q);
             for (int h = 0; h < hh; h++) {
                 int g = h / hpg;
                 double aLast = acs[(h * nc + ch) * q + last];
-                for (int l = 0; l <= last; l++) {
+                for (int l = l0; l <= last; l++) {
                     int t = ch * q + l;
                     double w = Math.exp(aLast - acs[(h * nc + ch) * q + l]) * dt[t * hh + h];
                     for (int p = 0; p < pp; p++) {
@@ -190,10 +214,12 @@ public final class SelectiveScan {
         }
 
         // 4. inter-chunk recurrence: prev[0] = 0; prev[ch+1] = exp(acs[ch,last]) prev[ch] + states[ch]
+        //    (packed: decay 0 when a segment starts inside the chunk)
         for (int ch = 0; ch < nc; ch++) {
             int last = len(ch, q, len) - 1;
+            boolean cut = startsSince(starts, ch * q, ch * q + last);
             for (int h = 0; h < hh; h++) {
-                double decay = Math.exp(acs[(h * nc + ch) * q + last]);
+                double decay = cut ? 0 : Math.exp(acs[(h * nc + ch) * q + last]);
                 int off = h * pp * nn;
                 ScanVectors.decay(decay, prev, ch * hpn + off, 1.0, states, ch * hpn + off, prev, (ch + 1) * hpn + off,
                         pp * nn);
@@ -201,12 +227,14 @@ public final class SelectiveScan {
         }
 
         // 5. state -> output: y[t,h,p] += exp(acs[l]) sum_n C_t[n] prev[ch,h,p,n];  6. + D x
+        //    (packed: decay 0 when t's segment starts inside the chunk)
         for (int t = 0; t < len; t++) {
             int ch = t / q;
             int l = t % q;
+            boolean cut = startsSince(starts, ch * q, t);
             for (int h = 0; h < hh; h++) {
                 int g = h / hpg;
-                double decay = Math.exp(acs[(h * nc + ch) * q + l]);
+                double decay = cut ? 0 : Math.exp(acs[(h * nc + ch) * q + l]);
                 for (int p = 0; p < pp; p++) {
                     double sum = ScanVectors.dot(c, (t * gg + g) * nn, prev, ch * hpn + (h * pp + p) * nn, nn);
                     int o = (t * hh + h) * pp + p;
@@ -226,6 +254,7 @@ public final class SelectiveScan {
         int len = sv.len, q = sv.chunk;
         int nc = (len + q - 1) / q;
         double[] x = sv.x, dt = sv.dt, a = sv.a, b = sv.b, c = sv.c, d = sv.d;
+        int[] starts = sv.starts;
         double[] dx = new double[x.length];
         double[] ddt = new double[dt.length];
         double[] da = new double[hh];
@@ -241,10 +270,11 @@ public final class SelectiveScan {
             System.arraycopy(sv.boundary, ch * hpn, st, 0, hpn);
             for (int l = 0; l < cl; l++) {
                 int t = ch * q + l;
+                boolean reset = resets(starts, t);
                 for (int h = 0; h < hh; h++) {
                     int bo = (t * gg + h / hpg) * nn;
                     double dtv = dt[t * hh + h];
-                    double decay = Math.exp(dtv * a[h]);
+                    double decay = reset ? 0 : Math.exp(dtv * a[h]);
                     for (int p = 0; p < pp; p++) {
                         int si = (h * pp + p) * nn;
                         ScanVectors.decay(decay, st, l * hpn + si, dtv * x[(t * hh + h) * pp + p], b, bo,
@@ -255,9 +285,10 @@ public final class SelectiveScan {
             // 2. adjoint steps in reverse
             for (int l = cl - 1; l >= 0; l--) {
                 int t = ch * q + l;
+                boolean reset = resets(starts, t);
                 for (int h = 0; h < hh; h++) {
                     double dtv = dt[t * hh + h];
-                    double decay = Math.exp(dtv * a[h]);
+                    double decay = reset ? 0 : Math.exp(dtv * a[h]);
                     int bo = (t * gg + h / hpg) * nn;
                     double dDt = 0;
                     sums[0] = 0; // dDecay = sum over p, n of G_t : S_{t-1}
@@ -283,6 +314,22 @@ public final class SelectiveScan {
             }
         }
         return new Grads(dx, ddt, da, db, dc, dd);
+    }
+
+    /** Whether a segment starts at position {@code t > 0} (its state restarts from zero). */
+    static boolean resets(int[] starts, int t) {
+        return starts != null && t > 0 && starts[t] == t;
+    }
+
+    /** The first position of {@code t}'s segment (0 without segments). */
+    static int from(int[] starts, int t) {
+        return starts == null ? 0 : starts[t];
+    }
+
+    /** Whether a segment starts at a position in [lo, t], other than 0: no decay reaches t from before lo. */
+    static boolean startsSince(int[] starts, int lo, int t) {
+        int f = from(starts, t);
+        return f > 0 && f >= lo;
     }
 
     private static int len(int ch, int q, int l) {

@@ -5,6 +5,7 @@ import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.api.layer.dims.Mamba2Dims;
 import dev.nemotron.api.layer.train.ParameterGradients;
 import dev.nemotron.api.layer.train.ParameterStore;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.layer.train.TrainableMixer;
 import dev.nemotron.api.layer.train.TrainableMixerFactory;
 import dev.nemotron.train.autodiff.core.Activations;
@@ -30,6 +31,9 @@ import java.util.List;
  * dA, dD); dA_log = dA * A; ddtRaw = ddt * softplus'(.) (0 where clamped), dt_bias += sum_t;
  * silu'(c) (from the sigmoid forward kept); conv: dw[c,j] += sum_t dc[t,c] in[t+j-K+1, c],
  * dbias += sum_t dc, din += w dc; in_proj.
+ * packed row (segments; start[t] = first position of t's segment), as mamba_ssm's seq_idx:
+ * 2. the conv taps reading positions before start[t] read zeros (forward and backward)
+ * 5. the scan's state restarts from zero at every segment start ({@link SelectiveScan})
  * </pre>
  */
 public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Saved>, LinearLayerOwner {
@@ -59,6 +63,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         double[] dt;
         double[] a;
         double[] normed;
+        int[] starts;
         int rows;
         final SelectiveScan.Saved scan = new SelectiveScan.Saved();
         final GatedGroupRmsNorm.Saved norm = new GatedGroupRmsNorm.Saved();
@@ -124,6 +129,17 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
 
     @Override
     public double[] forward(double[] x, int rows, Saved saved) {
+        return forward(x, rows, null, saved);
+    }
+
+    /** A packed row: the conv window and the scan state restart at every segment start. */
+    @Override
+    public double[] forward(double[] x, Segments segments, Saved saved) {
+        return forward(x, segments.length(), segments.isSingle() ? null : segments.tokenStarts(), saved);
+    }
+
+    /** @param starts per position the first position of its segment, or null (one segment) */
+    private double[] forward(double[] x, int rows, int[] starts, Saved saved) {
         int inner = m.inner(), convDim = m.convDim(), hh = m.heads(), proj = m.projSize(), k = m.convKernel();
         int gn = m.groups() * m.stateSize();
         // 1. in_proj, split z | xBC | dtRaw
@@ -141,11 +157,12 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         double[] act = new double[rows * convDim];
         double[] convSig = new double[rows * convDim];
         for (int t = 0; t < rows; t++) {
+            int from = starts == null ? 0 : starts[t];
             for (int ch = 0; ch < convDim; ch++) {
                 double sum = convB == null ? 0 : convB[ch];
                 for (int j = 0; j < k; j++) {
                     int src = t + j - (k - 1);
-                    if (src >= 0) {
+                    if (src >= from) {
                         sum += convW[ch * k + j] * xbc[src * convDim + ch];
                     }
                 }
@@ -182,7 +199,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         }
         // 5. scan with the D skip
         SelectiveScan.Shape shape = new SelectiveScan.Shape(hh, m.headDim(), m.groups(), m.stateSize());
-        double[] y = SelectiveScan.forward(mode, shape, rows, m.chunkSize(), xs, dt, a, b, c, dSkip,
+        double[] y = SelectiveScan.forward(mode, shape, rows, m.chunkSize(), xs, dt, a, b, c, dSkip, starts,
                 saved == null ? null : saved.scan);
         // 6. gated group norm
         double[] normed = norm.forward(y, z, rows, saved == null ? null : saved.norm);
@@ -195,6 +212,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
             saved.dt = dt;
             saved.a = a;
             saved.normed = normed;
+            saved.starts = starts;
             saved.rows = rows;
         }
         // 7. out_proj
@@ -251,6 +269,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
         double[] dConvB = convB == null ? null : grads.get(prefix + "conv1d.bias");
         double[] dXbc = new double[rows * convDim];
         for (int t = 0; t < rows; t++) {
+            int from = s.starts == null ? 0 : s.starts[t];
             for (int ch = 0; ch < convDim; ch++) {
                 double g = dConv[t * convDim + ch];
                 if (dConvB != null) {
@@ -258,7 +277,7 @@ public final class TrainableMamba2 implements TrainableMixer<TrainableMamba2.Sav
                 }
                 for (int j = 0; j < k; j++) {
                     int src = t + j - (k - 1);
-                    if (src >= 0) {
+                    if (src >= from) {
                         dConvW[ch * k + j] += g * s.xbc[src * convDim + ch];
                         dXbc[src * convDim + ch] += g * convW[ch * k + j];
                     }

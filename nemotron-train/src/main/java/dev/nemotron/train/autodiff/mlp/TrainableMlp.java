@@ -4,6 +4,7 @@ import dev.nemotron.api.layer.LayerContext;
 import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.api.layer.train.ParameterGradients;
 import dev.nemotron.api.layer.train.ParameterStore;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.layer.train.TrainableMixer;
 import dev.nemotron.api.layer.train.TrainableMixerFactory;
 import dev.nemotron.train.autodiff.core.LinearLayer;
@@ -89,6 +90,12 @@ public final class TrainableMlp implements TrainableMixer<TrainableMlp.Saved>, L
         }
         // 3. down
         return down.forward(a, rows);
+    }
+
+    /** Per position: a packed row runs as one, its segments cannot see each other here. */
+    @Override
+    public double[] forward(double[] x, Segments segments, Saved saved) {
+        return forward(x, segments.length(), saved);
     }
 
     @Override

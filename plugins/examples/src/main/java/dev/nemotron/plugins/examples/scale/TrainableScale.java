@@ -2,6 +2,7 @@ package dev.nemotron.plugins.examples.scale;
 
 import dev.nemotron.api.layer.train.ParameterGradients;
 import dev.nemotron.api.layer.train.ParameterStore;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.layer.train.TrainableMixer;
 
 /**
@@ -45,6 +46,12 @@ final class TrainableScale implements TrainableMixer<TrainableScale.Saved> {
             saved.x = x;
         }
         return out;
+    }
+
+    /** Per position: a packed row's samples cannot see each other here, so it runs as one row. */
+    @Override
+    public double[] forward(double[] x, Segments segments, Saved saved) {
+        return forward(x, segments.length(), saved);
     }
 
     @Override

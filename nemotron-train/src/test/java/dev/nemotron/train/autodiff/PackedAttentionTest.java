@@ -1,0 +1,82 @@
+package dev.nemotron.train.autodiff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nemotron.api.layer.train.Segments;
+import dev.nemotron.train.autodiff.attention.CausalAttention;
+import dev.nemotron.train.autodiff.attention.ReferenceAttention;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Block-diagonal causal attention of a packed row: {@link CausalAttention} equals
+ * {@link ReferenceAttention} given the same segments, and equals the samples attended one by one
+ * (outputs and dq, dk, dv concatenated); no probability reaches another sample.
+ */
+class PackedAttentionTest {
+    private static double[] random(SplittableRandom rnd, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rnd.nextGaussian();
+        }
+        return a;
+    }
+
+    private static void assertClose(String what, double[] actual, double[] expected) {
+        assertThat(actual).as(what).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(Math.abs(actual[i] - expected[i])).as(what + "[" + i + "]")
+                    .isLessThanOrEqualTo(1e-12 * (1 + Math.abs(expected[i])));
+        }
+    }
+
+    private static double[] rows(double[] x, int from, int n, int width) {
+        return Arrays.copyOfRange(x, from * width, (from + n) * width);
+    }
+
+    @ParameterizedTest(name = "Hq={0} Hkv={1} hd={2} segments {3}")
+    @CsvSource(delimiter = ';', value = {"2;1;3;4 2 5", "4;2;5;1 1 6", "6;3;4;7 9 1 3", "1;1;1;3 3"})
+    void packedAttentionEqualsTheSamplesOneByOneAndTheReference(int qHeads, int kvHeads, int hd, String lengths) {
+        Segments seg = Segments.of(Arrays.stream(lengths.split(" ")).mapToInt(Integer::parseInt).toArray());
+        int rows = seg.length();
+        int[] starts = seg.tokenStarts();
+        SplittableRandom rnd = new SplittableRandom(rows * 10L + qHeads);
+        CausalAttention.Shape s = new CausalAttention.Shape(qHeads, kvHeads, hd);
+        int qw = qHeads * hd, kw = kvHeads * hd;
+        double[] q = random(rnd, rows * qw);
+        double[] k = random(rnd, rows * kw);
+        double[] v = random(rnd, rows * kw);
+        double[] da = random(rnd, rows * qw);
+        CausalAttention.Forward fast = CausalAttention.forward(q, k, v, rows, s, starts);
+        CausalAttention.Forward ref = ReferenceAttention.forward(q, k, v, rows, s, starts);
+        assertClose("a vs reference", fast.a(), ref.a());
+        for (int h = 0; h < qHeads; h++) {
+            assertClose("p" + h + " vs reference", fast.p()[h], ref.p()[h]);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < rows; j++) {
+                    if (j < starts[i] || j > i) {
+                        assertThat(fast.p()[h][i * rows + j]).as("p[%d][%d,%d] outside the sample", h, i, j).isZero();
+                    }
+                }
+            }
+        }
+        CausalAttention.Grads g = CausalAttention.backward(da, q, k, v, fast.p(), rows, s, starts);
+        CausalAttention.Grads gr = ReferenceAttention.backward(da, q, k, v, ref.p(), rows, s, starts);
+        assertClose("dq vs reference", g.dq(), gr.dq());
+        assertClose("dk vs reference", g.dk(), gr.dk());
+        assertClose("dv vs reference", g.dv(), gr.dv());
+        // the samples one by one
+        for (int i = 0; i < seg.count(); i++) {
+            int from = seg.start(i), n = seg.length(i);
+            double[] qi = rows(q, from, n, qw), ki = rows(k, from, n, kw), vi = rows(v, from, n, kw);
+            CausalAttention.Forward one = CausalAttention.forward(qi, ki, vi, n, s);
+            CausalAttention.Grads gi = CausalAttention.backward(rows(da, from, n, qw), qi, ki, vi, one.p(), n, s);
+            assertClose("a of sample " + i, rows(fast.a(), from, n, qw), one.a());
+            assertClose("dq of sample " + i, rows(g.dq(), from, n, qw), gi.dq());
+            assertClose("dk of sample " + i, rows(g.dk(), from, n, kw), gi.dk());
+            assertClose("dv of sample " + i, rows(g.dv(), from, n, kw), gi.dv());
+        }
+    }
+}
