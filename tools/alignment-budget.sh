@@ -39,7 +39,8 @@ YAML
 # 2. pretraining on the arithmetic text (reasoning on and off), stopped at step 30 of a 120-step WSD schedule
 [ -d "$out/base/model" ] || run pretrain --model-config examples/configs/tiny-hybrid/config.json \
     --tokenizer examples/tokenizers/nemotron-bpe-2k --data "$out/arith.jsonl" --steps 120 --stop-at 30 --seq-len 256 \
-    --batch 4 --lr 3e-3 --warmup 12 --seed 1 --threads 2 --out "$out/base"
+    --batch 4 --lr 3e-3 --warmup 12 --seed 1 --threads 2 --eval-fraction 0.02 --eval-every 30 --checkpoint-every 30 \
+    --out "$out/base"
 
 # 3. SFT-A and SFT-B: 30 steps of 4 x 256 tokens, constant LR 1e-3, the same seed and data order
 common=(--init-model "$out/base/model" --data "$out/arith.jsonl" --steps 30 --seq-len 256 --batch 4 --lr 1e-3 --seed 1

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.json.JsonMappers;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.train.trainer.BatchSource;
 import dev.nemotron.train.trainer.TrainingBatch;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Fixed rows served in epochs, each epoch in its own seeded order.
+ * Fixed rows served in epochs, each epoch in its own seeded order; a packed row goes to the
+ * trainer with its {@link Segments}, so no information crosses a sample boundary in any layer.
  *
  * <pre>
  * order(e) = Fisher-Yates shuffle of 0..R-1 with SplittableRandom(seed + e)
@@ -57,6 +59,7 @@ public final class SftBatchSource implements BatchSource {
     public TrainingBatch next() {
         int[][] in = new int[batch][];
         int[][] tg = new int[batch][];
+        Segments[] seg = new Segments[batch];
         for (int b = 0; b < batch; b++) {
             if (position == order.length) {
                 epoch++;
@@ -66,8 +69,9 @@ public final class SftBatchSource implements BatchSource {
             SftRow row = rows.get(order[position++]);
             in[b] = row.inputs();
             tg[b] = row.targets();
+            seg[b] = row.toSegments();
         }
-        return new TrainingBatch(in, tg);
+        return new TrainingBatch(in, tg, seg);
     }
 
     /** Completed epochs plus the fraction of the current one. */

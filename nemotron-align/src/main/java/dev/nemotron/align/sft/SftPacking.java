@@ -17,7 +17,9 @@ import java.util.List;
  *
  * Rows are not padded: the trainer takes rows of any length, and a padded position would only
  * cost compute (its target would be masked). The seams between packed samples are recorded in
- * {@link SftRow#segments()}; no target crosses a seam.
+ * {@link SftRow#segments()} and reach the trainer as {@code Segments}: the Mamba-2 conv window and
+ * SSM state restart at each sample, attention is block-diagonal, and no target crosses a seam, so a
+ * packed row trains exactly as its samples one by one (packing saves the per-row overhead only).
  */
 public final class SftPacking {
     private SftPacking() {

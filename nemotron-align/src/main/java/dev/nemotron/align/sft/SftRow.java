@@ -1,5 +1,6 @@
 package dev.nemotron.align.sft;
 
+import dev.nemotron.api.layer.train.Segments;
 import java.util.Arrays;
 import java.util.List;
 
@@ -29,6 +30,11 @@ public record SftRow(int[] inputs, int[] targets, int[] segments) {
             at += len;
         }
         return new SftRow(in, tg, seg);
+    }
+
+    /** The samples as the trainer's {@link Segments}: every layer keeps them apart (conv window, SSM state, attention). */
+    public Segments toSegments() {
+        return Segments.of(segments);
     }
 
     /** Where each segment starts (positions). */

@@ -53,6 +53,14 @@ class SftPackingTest {
         }
         assertThat(next).isEqualTo(samples.size());
         assertThat(SftPacking.unpacked(samples)).hasSize(200);
+        // the trainer gets each row's samples as its segments
+        TrainingBatch batch = new SftBatchSource(rows, rows.size(), 5).next();
+        for (int b = 0; b < rows.size(); b++) {
+            int[] in = batch.inputs()[b];
+            SftRow row = rows.stream().filter(r -> Arrays.equals(r.inputs(), in)).findFirst().orElseThrow();
+            assertThat(batch.segments(b).lengths()).isEqualTo(row.segments());
+        }
+        assertThat(batch.packed()).isTrue();
     }
 
     @Test
