@@ -23,6 +23,8 @@ import java.util.List;
  *               transform does not switch it off)                     — the model's inference prompt
  * 3. content = P leaves reasoning open ? trace (cut to N tokens when truncating) + "\n&lt;/think&gt;\n" + answer
  *                                      : answer                       (the Nemotron convention, ReasoningSample's)
+ *              (a Jinja template whose prompt does not open &lt;think&gt; itself, Qwen3-style, gets the trace as
+ *               reasoning_content and renders it)
  *              + the turn's tool calls as the Nemotron format writes them (the built-in template renders a
  *                final turn's content only)
  * 4. full    T = template(m[0..j) + [assistant content], no generation prompt); P must be a prefix of T
@@ -88,20 +90,28 @@ public final class SftRenderer {
         RenderOptions options = new RenderOptions(true, reasoning != null && !d.reasoningOff(), c.tools());
         RenderedPrompt prompt = template.render(history, options);
         // 3. the assistant's content
+        String trace = reasoning == null ? "" : reasoning;
         int truncatedTo = -1;
-        String content;
-        if (prompt.thinking()) {
-            String trace = reasoning == null ? "" : reasoning;
-            if (d.truncateTo() > 0 && !trace.isEmpty()) {
-                int[] traceIds = tokenizer.encode(trace);
-                if (traceIds.length > d.truncateTo()) {
-                    trace = tokenizer.decode(Arrays.copyOf(traceIds, d.truncateTo()), false).strip();
-                    truncatedTo = d.truncateTo();
-                }
+        if (d.truncateTo() > 0 && !trace.isEmpty()) {
+            int[] traceIds = tokenizer.encode(trace);
+            if (traceIds.length > d.truncateTo()) {
+                trace = tokenizer.decode(Arrays.copyOf(traceIds, d.truncateTo()), false).strip();
+                truncatedTo = d.truncateTo();
             }
+        }
+        String content;
+        String reasoningContent = null;
+        boolean thinking = prompt.thinking();
+        if (prompt.thinking()) {
             content = trace + "\n" + RenderedPrompt.THINK_CLOSE + "\n" + answer;
+        } else if (!builtIn && Boolean.TRUE.equals(options.enableThinking())) {
+            // a template whose model opens <think> itself (Qwen3-style): it renders reasoning_content
+            content = answer;
+            reasoningContent = trace;
+            thinking = true;
         } else {
             content = answer;
+            truncatedTo = -1;
         }
         List<dev.nemotron.text.chat.ToolCall> calls = target.toolCalls();
         if (builtIn && !calls.isEmpty()) {
@@ -110,7 +120,7 @@ public final class SftRenderer {
         }
         // 4. the whole text
         List<ChatMessage> all = new ArrayList<>(history);
-        all.add(new ChatMessage(ChatRole.ASSISTANT, content, null, calls, null, null));
+        all.add(new ChatMessage(ChatRole.ASSISTANT, content, reasoningContent, calls, null, null));
         String full = template.render(all, options.withGenerationPrompt(false)).text();
         if (!full.startsWith(prompt.text()) || full.length() == prompt.text().length()) {
             throw new NemotronException(where + ": the chat template does not render this assistant turn as a continuation "
@@ -125,6 +135,6 @@ public final class SftRenderer {
         }
         int[] ids = Arrays.copyOf(p, p.length + completion.length);
         System.arraycopy(completion, 0, ids, p.length, completion.length);
-        return new SftSample(ids, p.length, prompt.thinking(), truncatedTo);
+        return new SftSample(ids, p.length, thinking, truncatedTo);
     }
 }

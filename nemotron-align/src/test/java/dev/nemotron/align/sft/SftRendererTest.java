@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.text.chat.ChatMessage;
+import dev.nemotron.text.chat.JinjaChatTemplate;
 import dev.nemotron.text.chat.NemotronChatTemplate;
 import dev.nemotron.text.chat.RenderOptions;
 import dev.nemotron.text.tokenizer.Tokenizer;
@@ -159,7 +159,21 @@ class SftRendererTest {
         assertThatThrownBy(() -> SftTransforms.parseRange("0:4")).hasMessageContaining("MIN:MAX");
     }
 
-    static ChatMessage unused() {
-        return ChatMessage.user("");
+    @Test
+    void aJinjaTemplateFromTheTokenizerConfigRendersTheSamples() {
+        Path dir = dev.nemotron.testing.Fixtures.dir("qwen3-tokenizer");
+        Tokenizer qwen = Tokenizer.load(dir.resolve("tokenizer.json"));
+        SftRenderer jinja = new SftRenderer(JinjaChatTemplate.fromTokenizerConfig(dir.resolve("tokenizer_config.json")), qwen);
+        SftConversation c = SftConversation.parse("{\"messages\": [{\"role\": \"user\", \"content\": \"What is 2 + 3?\"}, "
+                + "{\"role\": \"assistant\", \"content\": \"5\", \"reasoning_content\": \"2 + 3 = 5.\"}]}", "t:1");
+        SftSample on = jinja.render(c, KEEP, "t:1").getFirst();
+        String prompt = qwen.decode(Arrays.copyOf(on.ids(), on.completionStart()), false);
+        String completion = qwen.decode(Arrays.copyOfRange(on.ids(), on.completionStart(), on.ids().length), false);
+        assertThat(prompt).endsWith("<|im_start|>assistant\n");
+        assertThat(completion).startsWith("<think>").contains("2 + 3 = 5.").contains("</think>").contains("5<|im_end|>");
+        SftSample off = jinja.render(c, new SftTransforms.Decision(true, -1), "t:1").getFirst();
+        String offCompletion = qwen.decode(Arrays.copyOfRange(off.ids(), off.completionStart(), off.ids().length), false);
+        assertThat(offCompletion).doesNotContain("2 + 3 = 5.").contains("5<|im_end|>");
+        assertThat(off.thinking()).isFalse();
     }
 }
