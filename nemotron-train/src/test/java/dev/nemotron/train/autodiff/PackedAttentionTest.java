@@ -11,9 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Block-diagonal causal attention of a packed row: {@link CausalAttention} equals
- * {@link ReferenceAttention} given the same segments, and equals the samples attended one by one
- * (outputs and dq, dk, dv concatenated); no probability reaches another sample.
+ * Block-diagonal causal attention of a packed row: {@link CausalAttention} (each segment on its own
+ * rows) equals {@link ReferenceAttention} (the full L x L scores masked to j &gt;= the first
+ * position of i's segment), and equals the samples attended one by one (outputs and dq, dk, dv
+ * concatenated); the reference's probabilities are 0 across samples.
  */
 class PackedAttentionTest {
     private static double[] random(SplittableRandom rnd, int n) {
@@ -30,6 +31,14 @@ class PackedAttentionTest {
             assertThat(Math.abs(actual[i] - expected[i])).as(what + "[" + i + "]")
                     .isLessThanOrEqualTo(1e-12 * (1 + Math.abs(expected[i])));
         }
+    }
+
+    private static int segmentOf(Segments seg, int t) {
+        int i = 0;
+        while (seg.start(i) + seg.length(i) <= t) {
+            i++;
+        }
+        return i;
     }
 
     private static double[] rows(double[] x, int from, int n, int width) {
@@ -49,20 +58,20 @@ class PackedAttentionTest {
         double[] k = random(rnd, rows * kw);
         double[] v = random(rnd, rows * kw);
         double[] da = random(rnd, rows * qw);
-        CausalAttention.Forward fast = CausalAttention.forward(q, k, v, rows, s, starts);
+        CausalAttention.SegmentedForward fast = CausalAttention.forward(q, k, v, s, seg);
         CausalAttention.Forward ref = ReferenceAttention.forward(q, k, v, rows, s, starts);
         assertClose("a vs reference", fast.a(), ref.a());
         for (int h = 0; h < qHeads; h++) {
-            assertClose("p" + h + " vs reference", fast.p()[h], ref.p()[h]);
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < rows; j++) {
-                    if (j < starts[i] || j > i) {
-                        assertThat(fast.p()[h][i * rows + j]).as("p[%d][%d,%d] outside the sample", h, i, j).isZero();
-                    }
+                    double expected = j < starts[i] || j > i ? 0 : fast.segments()[segmentOf(seg, i)].p()[h][
+                            (i - starts[i]) * seg.length(segmentOf(seg, i)) + j - starts[i]];
+                    assertThat(Math.abs(ref.p()[h][i * rows + j] - expected)).as("p[%d][%d,%d]", h, i, j)
+                            .isLessThanOrEqualTo(1e-12);
                 }
             }
         }
-        CausalAttention.Grads g = CausalAttention.backward(da, q, k, v, fast.p(), rows, s, starts);
+        CausalAttention.Grads g = CausalAttention.backward(da, q, k, v, fast, s, seg);
         CausalAttention.Grads gr = ReferenceAttention.backward(da, q, k, v, ref.p(), rows, s, starts);
         assertClose("dq vs reference", g.dq(), gr.dq());
         assertClose("dk vs reference", g.dk(), gr.dk());

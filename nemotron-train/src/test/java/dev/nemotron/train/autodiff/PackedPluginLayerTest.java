@@ -22,6 +22,7 @@ import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.plugins.examples.scale.ScaleMixerFactory;
+import dev.nemotron.train.autodiff.check.PackedCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,7 +56,7 @@ class PackedPluginLayerTest {
         for (int i = 0; i < scale.length; i++) {
             scale[i] = 0.5 + 0.1 * i;
         }
-        List<PackedSequencesTest.Sample> samples = PackedSequencesTest.samples(new int[] {4, 2, 5}, 31, 12);
+        List<PackedCheck.Sample> samples = PackedSequencesTest.samples(new int[] {4, 2, 5}, 31, 12);
         assertThat(PackedSequencesTest.packedEqualsSeparate(model, samples)).isLessThanOrEqualTo(1e-12);
     }
 
@@ -77,9 +78,67 @@ class PackedPluginLayerTest {
         }
     }
 
-    /** The scale layer under symbol 'Q', its trainable form wrapped in {@link Legacy}. */
+    /**
+     * A layer that mixes neighbouring positions, out[t] = s (x[t] + x[t-1]), and claims to honour
+     * segments while ignoring them: the leak {@link PackedCheck} must catch.
+     */
+    private static final class LeakyShift implements TrainableMixer<double[][]> {
+        private final String name;
+        private final double[] s;
+
+        LeakyShift(ParameterStore params, String name) {
+            this.name = name;
+            this.s = params.get(name);
+        }
+
+        @Override
+        public double[][] newSaved() {
+            return new double[1][];
+        }
+
+        @Override
+        public double[] forward(double[] x, int seqLen, double[][] saved) {
+            int d = s.length;
+            double[] out = new double[x.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = s[i % d] * (x[i] + (i >= d ? x[i - d] : 0));
+            }
+            if (saved != null) {
+                saved[0] = x;
+            }
+            return out;
+        }
+
+        @Override
+        public double[] forward(double[] x, Segments segments, double[][] saved) {
+            return forward(x, segments.length(), saved); // wrong: position t reads t-1 across a seam
+        }
+
+        @Override
+        public double[] backward(double[] dOut, double[][] saved, ParameterGradients grads) {
+            int d = s.length;
+            double[] x = saved[0];
+            double[] ds = grads.get(name);
+            double[] dx = new double[dOut.length];
+            for (int i = 0; i < dOut.length; i++) {
+                dx[i] += s[i % d] * dOut[i];
+                if (i >= d) {
+                    dx[i - d] += s[i % d] * dOut[i];
+                }
+                ds[i % d] += dOut[i] * (x[i] + (i >= d ? x[i - d] : 0));
+            }
+            return dx;
+        }
+    }
+
+    /** The scale layer under symbol 'Q', its trainable form wrapped in {@link Legacy} (or {@link LeakyShift}). */
     private static final class LegacyFactory implements MixerFactory, TrainableMixerFactory {
         private final ScaleMixerFactory scale = new ScaleMixerFactory();
+        private final boolean leaky;
+
+        LegacyFactory(boolean leaky) {
+            this.leaky = leaky;
+        }
 
         @Override
         public char symbol() {
@@ -118,13 +177,16 @@ class PackedPluginLayerTest {
 
         @Override
         public TrainableMixer<?> create(LayerContext layer, LayerDims dims, ParameterStore params) {
+            if (leaky) {
+                return new LeakyShift(params, layer.weightPrefix() + "scale");
+            }
             return new Legacy<>(scale.create(layer, dims, params));
         }
     }
 
     @Test
     void aPluginLayerWithoutTheSegmentAwareForwardRefusesPackedRowsOnly() {
-        TrainableModel model = model(CONFIG.replace("MZ-Z*", "M-Q"), new LegacyFactory());
+        TrainableModel model = model(CONFIG.replace("MZ-Z*", "M-Q"), new LegacyFactory(false));
         int[] tokens = {1, 2, 3, 4, 5, 6, 7};
         int[] targets = {2, 3, 4, 5, 6, 7, 8};
         assertThat(model.lossAndGradients(tokens, targets, model.newGradients())).isPositive();
@@ -134,5 +196,19 @@ class PackedPluginLayerTest {
                 .hasMessageContaining("layer Legacy cannot train on packed rows (2 samples in one row)")
                 .hasMessageContaining("TrainableMixer.forward(x, segments, saved)")
                 .hasMessageContaining("one sample per row");
+    }
+
+    @Test
+    void aLayerThatLeaksAcrossTheSeamFailsThePackedCheck() {
+        TrainableModel model = model(CONFIG.replace("MZ-Z*", "-Q-"), new LegacyFactory(true));
+        List<PackedCheck.Sample> samples = PackedCheck.randomSamples(Segments.of(4, 2, 5), 31, 12);
+        // the check is sound (the leak is a real gradient: it passes the finite-difference check)...
+        assertThat(dev.nemotron.train.autodiff.check.GradientCheck.run(model, Segments.of(4, 2, 5), 6, 2).passed())
+                .isTrue();
+        // ...and packed != separate
+        PackedCheck.Report r = PackedCheck.run(model, samples);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.logitsError()).isGreaterThan(1e-6);
+        assertThat(r.worstGradientError()).isGreaterThan(1e-6);
     }
 }

@@ -7,13 +7,11 @@ import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.train.autodiff.check.GradientCheck;
+import dev.nemotron.train.autodiff.check.PackedCheck;
 import dev.nemotron.train.autodiff.core.Gradients;
-import dev.nemotron.train.autodiff.loss.CrossEntropy;
 import dev.nemotron.train.autodiff.mamba.SelectiveScan;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -54,88 +52,25 @@ class PackedSequencesTest {
                 seed);
     }
 
-    /** One sample: its tokens and targets (about a quarter ignored). */
-    record Sample(int[] tokens, int[] targets) {
-        int counted() {
-            return (int) Arrays.stream(targets).filter(t -> t != CrossEntropy.IGNORE_INDEX).count();
-        }
+    static List<PackedCheck.Sample> samples(int[] lengths, int vocab, long seed) {
+        return PackedCheck.randomSamples(Segments.of(lengths), vocab, seed);
     }
 
-    static List<Sample> samples(int[] lengths, int vocab, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        List<Sample> out = new ArrayList<>();
-        for (int len : lengths) {
-            int[] tokens = new int[len];
-            int[] targets = new int[len];
-            for (int t = 0; t < len; t++) {
-                tokens[t] = rnd.nextInt(vocab);
-                targets[t] = rnd.nextInt(4) == 0 ? CrossEntropy.IGNORE_INDEX : rnd.nextInt(vocab);
-            }
-            out.add(new Sample(tokens, targets));
-        }
-        return out;
+    static int[] concat(List<PackedCheck.Sample> samples) {
+        return samples.stream().flatMapToInt(s -> Arrays.stream(s.tokens())).toArray();
     }
 
-    static int[] concat(List<int[]> parts) {
-        return parts.stream().flatMapToInt(Arrays::stream).toArray();
-    }
-
-    /** The worst |actual - expected| over a tensor, relative to the tensor's largest |expected|. */
-    static double relDiff(double[] actual, double[] expected) {
-        double scale = 0;
-        double diff = 0;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    /** Checks packed = separate on {@code model} (logits, loss, every gradient); returns the worst gradient error. */
+    static double packedEqualsSeparate(TrainableModel model, List<PackedCheck.Sample> samples) {
+        PackedCheck.Report r = PackedCheck.run(model, samples);
+        assertThat(r.logitsError()).as("logits").isLessThanOrEqualTo(TOL);
+        assertThat(r.lossError()).as("counted * packed loss vs sum of counted_i * loss_i").isLessThanOrEqualTo(TOL);
+        for (PackedCheck.TensorError t : r.tensors()) {
+            assertThat(t.error()).as("gradient of %s", t.name()).isLessThanOrEqualTo(TOL);
         }
-        return scale == 0 ? diff : diff / scale;
-    }
-
-    /** Checks packed = separate on {@code model}; returns the worst relative difference of a gradient. */
-    static double packedEqualsSeparate(TrainableModel model, List<Sample> samples) {
-        int[] lengths = samples.stream().mapToInt(s -> s.tokens().length).toArray();
-        Segments seg = Segments.of(lengths);
-        int[] tokens = concat(samples.stream().map(Sample::tokens).toList());
-        int[] targets = concat(samples.stream().map(Sample::targets).toList());
-        int vocab = model.graph().config().vocabSize();
-        // packed
-        Gradients packed = model.newGradients();
-        double packedLoss = model.lossAndGradients(tokens, seg, targets, packed);
-        double[] packedLogits = model.forward(tokens, ForwardOptions.inference().withSegments(seg)).logits();
-        int n = new Sample(tokens, targets).counted();
-        // one by one, weighted by their counted positions
-        Gradients separate = model.newGradients();
-        double separateSum = 0;
-        for (int i = 0; i < samples.size(); i++) {
-            Sample s = samples.get(i);
-            Gradients g = model.newGradients();
-            double loss = model.lossAndGradients(s.tokens(), s.targets(), g);
-            separateSum += loss * s.counted();
-            for (String name : g.names()) {
-                double[] acc = separate.get(name);
-                double[] gi = g.get(name);
-                for (int j = 0; j < acc.length; j++) {
-                    acc[j] += s.counted() * gi[j];
-                }
-            }
-            double[] logits = model.logits(s.tokens());
-            double[] slice = Arrays.copyOfRange(packedLogits, seg.start(i) * vocab, (seg.start(i) + lengths[i]) * vocab);
-            assertThat(relDiff(slice, logits)).as("logits of sample %d", i).isLessThanOrEqualTo(TOL);
-        }
-        assertThat(Math.abs(packedLoss * n - separateSum)).as("n * packed loss vs sum of n_i * loss_i")
-                .isLessThanOrEqualTo(TOL * Math.abs(separateSum));
-        double worst = 0;
-        for (String name : separate.names()) {
-            double[] expected = separate.get(name);
-            double[] actual = packed.get(name).clone();
-            for (int j = 0; j < actual.length; j++) {
-                actual[j] *= n;
-            }
-            double d = relDiff(actual, expected);
-            assertThat(d).as("gradient of %s", name).isLessThanOrEqualTo(TOL);
-            worst = Math.max(worst, d);
-        }
-        return worst;
+        assertThat(r.tensors()).hasSize(model.parameters().all().size());
+        assertThat(r.passed()).isTrue();
+        return r.worstGradientError();
     }
 
     @ParameterizedTest(name = "{0}: samples {1}")
@@ -154,7 +89,7 @@ class PackedSequencesTest {
     void packedRowEqualsItsSamplesOneByOne(String which, String lengths) {
         TrainableModel model = model(which);
         int[] lens = Arrays.stream(lengths.split(" ")).mapToInt(Integer::parseInt).toArray();
-        List<Sample> samples = samples(lens, model.graph().config().vocabSize(), lens.length * 100L + lens[0]);
+        List<PackedCheck.Sample> samples = samples(lens, model.graph().config().vocabSize(), lens.length * 100L + lens[0]);
         for (SelectiveScan.Mode mode : SelectiveScan.Mode.values()) {
             double worst = packedEqualsSeparate(model.scanMode(mode), samples);
             System.out.printf("packed = separate, %s %s %s: worst gradient difference %.2e%n", which, lengths, mode, worst);
@@ -166,18 +101,18 @@ class PackedSequencesTest {
     void withoutSegmentsTheSamplesSeeEachOther(String which) {
         // the comparison above can fail: the same row unsegmented differs from the samples one by one
         TrainableModel model = model(which);
-        List<Sample> samples = samples(new int[] {5, 6}, model.graph().config().vocabSize(), 9);
-        int[] tokens = concat(samples.stream().map(Sample::tokens).toList());
+        List<PackedCheck.Sample> samples = samples(new int[] {5, 6}, model.graph().config().vocabSize(), 9);
+        int[] tokens = concat(samples);
         double[] mixed = model.logits(tokens);
         double[] second = model.logits(samples.get(1).tokens());
         int vocab = model.graph().config().vocabSize();
-        assertThat(relDiff(Arrays.copyOfRange(mixed, 5 * vocab, 11 * vocab), second)).isGreaterThan(1e-6);
+        assertThat(PackedCheck.error(Arrays.copyOfRange(mixed, 5 * vocab, 11 * vocab), second)).isGreaterThan(1e-6);
     }
 
     @Test
     void oneSegmentIsTheUnpackedPassBitForBit() {
         TrainableModel model = model("mixed");
-        Sample s = samples(new int[] {11}, model.graph().config().vocabSize(), 4).get(0);
+        PackedCheck.Sample s = samples(new int[] {11}, model.graph().config().vocabSize(), 4).get(0);
         Gradients plain = model.newGradients();
         Gradients single = model.newGradients();
         double a = model.lossAndGradients(s.tokens(), s.targets(), plain);

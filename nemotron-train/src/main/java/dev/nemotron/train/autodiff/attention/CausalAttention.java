@@ -1,6 +1,8 @@
 package dev.nemotron.train.autodiff.attention;
 
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.train.gemm.Gemm;
+import java.util.Arrays;
 
 /**
  * The core of causal grouped-query attention (between the projections), per head through the
@@ -18,8 +20,10 @@ import dev.nemotron.train.gemm.Gemm;
  * 3. ds[i, j] = p[i, j] (dp[i, j] - sum_{j' <= i} p[i, j'] dp[i, j']) scale, j <= i; 0 above
  * 4. dq_h = ds kg                                 Gemm.nn(L, hd, L)
  * 5. dk_g += ds^T qh                              Gemm.tn(L, hd, L)
- * packed row (starts[i] = first position of i's segment): every "j &lt;= i" above reads
- * "starts[i] &lt;= j &lt;= i": block-diagonal causal attention, p and ds 0 outside i's segment.
+ * packed row (segments): each segment is attended on its own rows (block-diagonal causal
+ * attention): the steps above per segment, on its contiguous slices of q, k, v and da, outputs and
+ * gradients written back in place; cost sum_i n_i^2 instead of L^2. {@link ReferenceAttention}
+ * masks the full L x L scores instead (j from the first position of i's segment).
  * </pre>
  * The products above the diagonal are computed and discarded: at these sizes a full GEMM is far
  * faster than a triangular scalar loop.
@@ -42,6 +46,10 @@ public final class CausalAttention {
     public record Forward(double[] a, double[][] p) {
     }
 
+    /** A packed row's attention output {@code a [L, Hq, hd]} and each segment's {@link Forward} over its rows. */
+    public record SegmentedForward(double[] a, Forward[] segments) {
+    }
+
     /** Gradients of q, k, v. */
     public record Grads(double[] dq, double[] dk, double[] dv) {
     }
@@ -50,11 +58,6 @@ public final class CausalAttention {
     }
 
     public static Forward forward(double[] q, double[] k, double[] v, int rows, Shape s) {
-        return forward(q, k, v, rows, s, null);
-    }
-
-    /** @param starts per position the first position of its segment [L], or null (one segment) */
-    public static Forward forward(double[] q, double[] k, double[] v, int rows, Shape s, int[] starts) {
         int hd = s.headDim();
         double scale = 1.0 / Math.sqrt(hd);
         double[] a = new double[rows * s.qHeads() * hd];
@@ -69,21 +72,17 @@ public final class CausalAttention {
                 // 2. causal softmax
                 for (int i = 0; i < rows; i++) {
                     int r = i * rows;
-                    int j0 = starts == null ? 0 : starts[i];
-                    for (int j = 0; j < j0; j++) {
-                        ph[r + j] = 0;
-                    }
                     double max = Double.NEGATIVE_INFINITY;
-                    for (int j = j0; j <= i; j++) {
+                    for (int j = 0; j <= i; j++) {
                         ph[r + j] *= scale;
                         max = Math.max(max, ph[r + j]);
                     }
                     double sum = 0;
-                    for (int j = j0; j <= i; j++) {
+                    for (int j = 0; j <= i; j++) {
                         ph[r + j] = Math.exp(ph[r + j] - max);
                         sum += ph[r + j];
                     }
-                    for (int j = j0; j <= i; j++) {
+                    for (int j = 0; j <= i; j++) {
                         ph[r + j] /= sum;
                     }
                     for (int j = i + 1; j < rows; j++) {
@@ -101,12 +100,6 @@ public final class CausalAttention {
     }
 
     public static Grads backward(double[] da, double[] q, double[] k, double[] v, double[][] p, int rows, Shape s) {
-        return backward(da, q, k, v, p, rows, s, null);
-    }
-
-    /** @param starts as given to {@link #forward(double[], double[], double[], int, Shape, int[])} */
-    public static Grads backward(double[] da, double[] q, double[] k, double[] v, double[][] p, int rows, Shape s,
-                                 int[] starts) {
         int hd = s.headDim();
         double scale = 1.0 / Math.sqrt(hd);
         double[] dq = new double[q.length];
@@ -129,15 +122,11 @@ public final class CausalAttention {
                 // 3. through the softmax (dsBuf: dp in, ds out)
                 for (int i = 0; i < rows; i++) {
                     int r = i * rows;
-                    int j0 = starts == null ? 0 : starts[i];
-                    for (int j = 0; j < j0; j++) {
-                        dsBuf[r + j] = 0;
-                    }
                     double dot = 0;
-                    for (int j = j0; j <= i; j++) {
+                    for (int j = 0; j <= i; j++) {
                         dot += ph[r + j] * dsBuf[r + j];
                     }
-                    for (int j = j0; j <= i; j++) {
+                    for (int j = 0; j <= i; j++) {
                         dsBuf[r + j] = ph[r + j] * (dsBuf[r + j] - dot) * scale;
                     }
                     for (int j = i + 1; j < rows; j++) {
@@ -154,6 +143,42 @@ public final class CausalAttention {
             scatter(dvg, dv, rows, s.kvHeads(), g, hd);
         }
         return new Grads(dq, dk, dv);
+    }
+
+    /** Block-diagonal causal attention of a packed row: each segment attends to itself only. */
+    public static SegmentedForward forward(double[] q, double[] k, double[] v, Shape s, Segments seg) {
+        int qw = s.qHeads() * s.headDim(), kw = s.kvHeads() * s.headDim();
+        double[] a = new double[seg.length() * qw];
+        Forward[] parts = new Forward[seg.count()];
+        for (int i = 0; i < parts.length; i++) {
+            int from = seg.start(i), n = seg.length(i);
+            parts[i] = forward(slice(q, from, n, qw), slice(k, from, n, kw), slice(v, from, n, kw), n, s);
+            System.arraycopy(parts[i].a(), 0, a, from * qw, n * qw);
+        }
+        return new SegmentedForward(a, parts);
+    }
+
+    /** The backward pass of {@link #forward(double[], double[], double[], Shape, Segments)}, segment by segment. */
+    public static Grads backward(double[] da, double[] q, double[] k, double[] v, SegmentedForward f, Shape s,
+                                 Segments seg) {
+        int qw = s.qHeads() * s.headDim(), kw = s.kvHeads() * s.headDim();
+        double[] dq = new double[q.length];
+        double[] dk = new double[k.length];
+        double[] dv = new double[v.length];
+        for (int i = 0; i < seg.count(); i++) {
+            int from = seg.start(i), n = seg.length(i);
+            Grads g = backward(slice(da, from, n, qw), slice(q, from, n, qw), slice(k, from, n, kw),
+                    slice(v, from, n, kw), f.segments()[i].p(), n, s);
+            System.arraycopy(g.dq(), 0, dq, from * qw, n * qw);
+            System.arraycopy(g.dk(), 0, dk, from * kw, n * kw);
+            System.arraycopy(g.dv(), 0, dv, from * kw, n * kw);
+        }
+        return new Grads(dq, dk, dv);
+    }
+
+    /** Rows [from, from + n) of {@code x [L, width]}. */
+    private static double[] slice(double[] x, int from, int n, int width) {
+        return Arrays.copyOfRange(x, from * width, (from + n) * width);
     }
 
     /** Head {@code h}'s slice {@code [L, hd]} of {@code x [L, heads, hd]}. */

@@ -23,8 +23,8 @@ import java.util.List;
  * 4. out = o_proj(a)
  * backward: o_proj; {@link CausalAttention#backward} (dq, dk, dv; GQA: the query heads sharing a KV
  * head add into its dk, dv); the three projections, dx summed q + k + v.
- * packed row: step 2 within the segment only (j from the first position of i's segment):
- * block-diagonal causal attention. No positions to reset: Nemotron-H attention has no RoPE.
+ * packed row: steps 2-3 per segment on its own rows (block-diagonal causal attention, cost
+ * sum n_i^2). No positions to reset: Nemotron-H attention has no RoPE.
  * </pre>
  * Steps 2-3 and their backward are {@link CausalAttention} (per-head GEMMs).
  */
@@ -52,8 +52,9 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
         double[] k;
         double[] v;
         double[][] p;
+        CausalAttention.SegmentedForward packed;
+        Segments segments;
         double[] a;
-        int[] starts;
         int rows;
 
         /** The attention output entering {@code o_proj} [L, Hq*hd], query head h in channels h*hd..h*hd+hd-1. */
@@ -103,28 +104,33 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
     /** A packed row: each position attends to the earlier positions of its own segment only. */
     @Override
     public double[] forward(double[] x, Segments segments, Saved saved) {
-        return forward(x, segments.length(), segments.isSingle() ? null : segments.tokenStarts(), saved);
+        return forward(x, segments.length(), segments.isSingle() ? null : segments, saved);
     }
 
-    private double[] forward(double[] x, int rows, int[] starts, Saved saved) {
+    private double[] forward(double[] x, int rows, Segments segments, Saved saved) {
         // 1. projections
         double[] q = wq.forward(x, rows);
         double[] k = wk.forward(x, rows);
         double[] v = wv.forward(x, rows);
         // 2-3. causal softmax attention per query head
-        CausalAttention.Forward f = CausalAttention.forward(q, k, v, rows, shape, starts);
+        //      (packed: per segment)
+        CausalAttention.Forward f = segments == null ? CausalAttention.forward(q, k, v, rows, shape) : null;
+        CausalAttention.SegmentedForward packed = segments == null ? null
+                : CausalAttention.forward(q, k, v, shape, segments);
+        double[] a = f != null ? f.a() : packed.a();
         if (saved != null) {
             saved.x = x;
             saved.q = q;
             saved.k = k;
             saved.v = v;
-            saved.p = f.p();
-            saved.a = f.a();
-            saved.starts = starts;
+            saved.p = f != null ? f.p() : null;
+            saved.packed = packed;
+            saved.segments = segments;
+            saved.a = a;
             saved.rows = rows;
         }
         // 4. output projection
-        return wo.forward(f.a(), rows);
+        return wo.forward(a, rows);
     }
 
     @Override
@@ -132,7 +138,8 @@ public final class TrainableAttention implements TrainableMixer<TrainableAttenti
         // 4. o_proj
         double[] da = wo.backward(dOut, s.a, s.rows, grads);
         // 3-2. through the weighted sum and the softmax
-        CausalAttention.Grads g = CausalAttention.backward(da, s.q, s.k, s.v, s.p, s.rows, shape, s.starts);
+        CausalAttention.Grads g = s.segments == null ? CausalAttention.backward(da, s.q, s.k, s.v, s.p, s.rows, shape)
+                : CausalAttention.backward(da, s.q, s.k, s.v, s.packed, shape, s.segments);
         // 1. projections
         double[] dx = wq.backward(g.dq(), s.x, s.rows, grads);
         add(dx, wk.backward(g.dk(), s.x, s.rows, grads));
