@@ -48,11 +48,16 @@ common=(--init-model "$out/base/model" --data "$out/arith.jsonl" --steps 30 --se
 [ -d "$out/sft-a/model" ] || run sft "${common[@]}" --out "$out/sft-a"
 [ -d "$out/sft-b/model" ] || run sft "${common[@]}" --truncate-trace 4:24 --truncate-fraction 0.5 --out "$out/sft-b"
 
-# 4. thinking-budget sweeps (greedy; the engine closes the reasoning at the budget)
+# 4. thinking-budget sweeps (greedy). Default grace: the engine closes the reasoning at the first
+#    newline after the budget; --thinking-grace 0: </think> is forced exactly at the budget (mid-line)
 for m in sft-a sft-b; do
-  run eval budget-sweep --model "$out/$m/model" --task-file "$out/task/arith1.yaml" --task arith1 \
-      --budgets 0,4,8,16,24,32,64 --limit 100 --out "$out/sweep-$m"
+  [ -f "$out/sweep-$m/budget_sweep.json" ] || run eval budget-sweep --model "$out/$m/model" \
+      --task-file "$out/task/arith1.yaml" --task arith1 --budgets 0,4,8,16,24,32,64 --limit 100 --out "$out/sweep-$m"
+  [ -f "$out/sweep0-$m/budget_sweep.json" ] || run eval budget-sweep --model "$out/$m/model" \
+      --task-file "$out/task/arith1.yaml" --task arith1 --budgets 0,4,8,16,24,32,64 --limit 100 --thinking-grace 0 \
+      --out "$out/sweep0-$m"
 done
 
-# 5. the comparison: table, JSON, three charts
+# 5. the comparisons: table, JSON, three charts each
 java -cp "nemotron-cli/target/lib/*" tools/BudgetCompare.java "$out/compare" SFT-A="$out/sweep-sft-a" SFT-B="$out/sweep-sft-b"
+java -cp "nemotron-cli/target/lib/*" tools/BudgetCompare.java "$out/compare-exact" SFT-A="$out/sweep0-sft-a" SFT-B="$out/sweep0-sft-b"
