@@ -82,7 +82,14 @@ public final class SftJob {
         // 2. samples
         SftRenderer renderer = new SftRenderer(template, tokenizer);
         List<Path> files = new ArrayList<>();
-        t.data().forEach(d -> files.add(d.dir()));
+        for (PretrainSpec.DataSource d : t.data()) {
+            if (d.weight() != 1.0) {
+                throw new NemotronException(d.dir() + ": SFT data takes no blend weight (got " + d.weight()
+                        + "); repeat or subsample the file instead");
+            }
+            files.add(d.dir());
+        }
+        checkSettingsOnResume(t);
         SftDataset.Options options = new SftDataset.Options(spec.transforms(), t.seqLen(), spec.skipBad(),
                 t.evalData() == null ? t.evalFraction() : 0);
         dataset = SftDataset.read(files, renderer, options);
@@ -130,6 +137,30 @@ public final class SftJob {
         };
     }
 
+    /** The SFT settings that decide the samples and rows: a resumed run must use the same, or its data position means other rows. */
+    private String settings() {
+        SftTransforms x = spec.transforms();
+        return "no_think_fraction=" + x.noThinkFraction() + " truncate_trace=" + x.truncateMin() + ":" + x.truncateMax()
+                + " truncate_fraction=" + x.truncateFraction() + " pack=" + spec.pack() + " skip_bad=" + spec.skipBad()
+                + " chat_template=" + spec.chatTemplate();
+    }
+
+    private void checkSettingsOnResume(PretrainSpec t) {
+        Path report = t.out().resolve(DATA_REPORT);
+        if (!t.resume() || !Files.isRegularFile(report)) {
+            return;
+        }
+        try {
+            String before = JsonMappers.json().readTree(report.toFile()).path("settings").asText("");
+            if (!before.isEmpty() && !before.equals(settings())) {
+                LOG.warn("resuming with other SFT settings than the run was started with ({} -> {}): the samples and rows differ, "
+                        + "so the continuation is not the run's", before, settings());
+            }
+        } catch (java.io.IOException e) {
+            throw new NemotronException(report + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
     private static void checkVocab(List<SftSample> samples, Tokenizer tokenizer, int vocab) {
         for (SftSample s : samples) {
             for (int id : s.ids()) {
@@ -153,6 +184,7 @@ public final class SftJob {
         o.put("held_out_samples", heldOut);
         o.put("bad_lines_skipped", dataset.badLines());
         o.put("too_long_skipped", dataset.tooLong());
+        o.put("settings", settings());
         try {
             AtomicFiles.writeString(out.resolve(DATA_REPORT), o.toPrettyString() + "\n");
         } catch (java.io.IOException e) {
