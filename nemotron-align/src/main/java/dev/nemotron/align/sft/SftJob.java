@@ -14,7 +14,6 @@ import dev.nemotron.train.pretrain.PretrainJob;
 import dev.nemotron.train.pretrain.PretrainResult;
 import dev.nemotron.train.pretrain.PretrainSpec;
 import dev.nemotron.train.pretrain.RunData;
-import dev.nemotron.train.trainer.BatchSource;
 import dev.nemotron.train.trainer.HeldOutLoss;
 import dev.nemotron.train.trainer.StepMetrics;
 import java.nio.file.Files;
@@ -114,27 +113,7 @@ public final class SftJob {
                 dataset.train().size(), dataset.reasoningOff(), dataset.truncated(), dataset.lossTokens(), rows.size(), t.seqLen(),
                 spec.pack() ? "packed" : "one sample per row", held.size(), dataset.badLines(), dataset.tooLong());
         SftBatchSource source = new SftBatchSource(rows, t.batch(), t.seed());
-        HeldOutLoss h = heldOut;
-        return new RunData() {
-            @Override
-            public BatchSource source() {
-                return source;
-            }
-
-            @Override
-            public HeldOutLoss heldOut() {
-                return h;
-            }
-
-            @Override
-            public double referenceLoss() {
-                return Double.NaN;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return RunData.of(source, heldOut, Double.NaN, () -> { });
     }
 
     /** The SFT settings that decide the samples and rows: a resumed run must use the same, or its data position means other rows. */

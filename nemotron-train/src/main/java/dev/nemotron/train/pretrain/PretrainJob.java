@@ -28,7 +28,6 @@ import dev.nemotron.train.schedule.CosineSchedule;
 import dev.nemotron.train.schedule.DecayShape;
 import dev.nemotron.train.schedule.WarmupStableDecay;
 import dev.nemotron.train.trainer.HeldOutLoss;
-import dev.nemotron.train.trainer.BatchSource;
 import dev.nemotron.train.trainer.LoaderBatchSource;
 import dev.nemotron.train.trainer.StepMetrics;
 import dev.nemotron.train.trainer.Trainer;
@@ -80,27 +79,7 @@ public final class PretrainJob {
         HeldOutLoss heldOut = data.heldOut() == null ? null
                 : HeldOutLoss.of(data.heldOut(), spec.seqLen(), spec.evalSequences(), data.eosId());
         double entropy = TokenStatistics.of(data.datasets().getFirst(), data.eosId() >= 0).entropyNats();
-        return new RunData() {
-            @Override
-            public BatchSource source() {
-                return source;
-            }
-
-            @Override
-            public HeldOutLoss heldOut() {
-                return heldOut;
-            }
-
-            @Override
-            public double referenceLoss() {
-                return entropy;
-            }
-
-            @Override
-            public void close() {
-                source.close();
-            }
-        };
+        return RunData.of(source, heldOut, entropy, source::close);
     }
 
     public PretrainResult run(Consumer<StepMetrics> onStep) {

@@ -31,6 +31,31 @@ public interface RunData extends AutoCloseable {
     @Override
     void close();
 
+    /** A run's data from its parts; {@code close} releases the source (e.g. the loader's files). */
+    static RunData of(BatchSource source, HeldOutLoss heldOut, double referenceLoss, Runnable close) {
+        return new RunData() {
+            @Override
+            public BatchSource source() {
+                return source;
+            }
+
+            @Override
+            public HeldOutLoss heldOut() {
+                return heldOut;
+            }
+
+            @Override
+            public double referenceLoss() {
+                return referenceLoss;
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
+    }
+
     /** Opens a run's data for its spec and the model's vocabulary size. */
     @FunctionalInterface
     interface Factory {
