@@ -74,8 +74,10 @@ public final class TrainBenchReport {
                 Result<?> p = r.getPrimaryResult();
                 long tokens = TrainStepBenchmark.tokensPerStep(batch, seq);
                 double best = fastestIteration(r);
-                md.append(String.format(Locale.ROOT, "| tiny-hybrid, batch %d x seq %d | %s | %s | %.1f ± %.1f | %.0f | %.1f | %.0f |%n",
-                        batch, seq, r.getParams().getParam("precision"), r.getParams().getParam("threads"),
+                String packed = r.getParams().getParam("samplesPerRow");
+                String rows = packed == null || packed.equals("1") ? "" : ", packed " + packed + " samples/row";
+                md.append(String.format(Locale.ROOT, "| tiny-hybrid, batch %d x seq %d%s | %s | %s | %.1f ± %.1f | %.0f | %.1f | %.0f |%n",
+                        batch, seq, rows, r.getParams().getParam("precision"), r.getParams().getParam("threads"),
                         p.getScore(), p.getScoreError(), tokens / (p.getScore() / 1000), best, tokens / (best / 1000)));
             }
         }

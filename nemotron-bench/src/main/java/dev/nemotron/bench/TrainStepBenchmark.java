@@ -1,5 +1,6 @@
 package dev.nemotron.bench;
 
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
@@ -30,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code batch} random sequences of {@code seqLen} tokens: the training engine's throughput
  * without the optimizer update (a few ms). Score is ms per step; training tokens/s =
  * {@code batch * seqLen / (ms / 1000)} ({@link TrainBenchReport} prints it). Run from the
- * repository root.
+ * repository root. {@code samplesPerRow} > 1 packs each row with that many equal samples
+ * (docs/training.md, "Packed sequences"; the last target of each sample ignored).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +53,10 @@ public class TrainStepBenchmark {
 
     @Param({"4"})
     public int batch;
+
+    /** 1: plain rows; k > 1: each row a packed row of k samples of seqLen / k tokens. */
+    @Param({"1"})
+    public int samplesPerRow;
 
     @Param({"examples/configs/tiny-hybrid/config.json"})
     public String config;
@@ -79,7 +85,22 @@ public class TrainStepBenchmark {
                 tg[b][t] = rnd.nextInt(vocab);
             }
         }
-        data = new TrainingBatch(in, tg);
+        Segments[] segments = null;
+        if (samplesPerRow > 1) {
+            if (seqLen % samplesPerRow != 0) {
+                throw new IllegalArgumentException("seqLen " + seqLen + " is not a multiple of samplesPerRow " + samplesPerRow);
+            }
+            int[] lengths = new int[samplesPerRow];
+            java.util.Arrays.fill(lengths, seqLen / samplesPerRow);
+            segments = new Segments[batch];
+            java.util.Arrays.fill(segments, Segments.of(lengths));
+            for (int b = 0; b < batch; b++) {
+                for (int i = 1; i <= samplesPerRow; i++) {
+                    tg[b][i * (seqLen / samplesPerRow) - 1] = -100;
+                }
+            }
+        }
+        data = new TrainingBatch(in, tg, segments);
         engine = new BatchGradients(model, threads);
         grads = model.newGradients();
     }

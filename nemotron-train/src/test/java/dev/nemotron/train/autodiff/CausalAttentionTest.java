@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link CausalAttention} (per-head GEMMs) against {@link ReferenceAttention} (scalar loops). */
 class CausalAttentionTest {
-    private static double[] random(SplittableRandom rnd, int n) {
+    static double[] random(SplittableRandom rnd, int n) {
         double[] a = new double[n];
         for (int i = 0; i < n; i++) {
             a[i] = rnd.nextGaussian();
@@ -18,7 +18,7 @@ class CausalAttentionTest {
         return a;
     }
 
-    private static void assertClose(String what, double[] actual, double[] expected) {
+    static void assertClose(String what, double[] actual, double[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < actual.length; i++) {
             assertThat(Math.abs(actual[i] - expected[i])).as(what + "[" + i + "]")

@@ -17,22 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * concatenated); the reference's probabilities are 0 across samples.
  */
 class PackedAttentionTest {
-    private static double[] random(SplittableRandom rnd, int n) {
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = rnd.nextGaussian();
-        }
-        return a;
-    }
-
-    private static void assertClose(String what, double[] actual, double[] expected) {
-        assertThat(actual).as(what).hasSameSizeAs(expected);
-        for (int i = 0; i < actual.length; i++) {
-            assertThat(Math.abs(actual[i] - expected[i])).as(what + "[" + i + "]")
-                    .isLessThanOrEqualTo(1e-12 * (1 + Math.abs(expected[i])));
-        }
-    }
-
     private static int segmentOf(Segments seg, int t) {
         int i = 0;
         while (seg.start(i) + seg.length(i) <= t) {
@@ -54,13 +38,13 @@ class PackedAttentionTest {
         SplittableRandom rnd = new SplittableRandom(rows * 10L + qHeads);
         CausalAttention.Shape s = new CausalAttention.Shape(qHeads, kvHeads, hd);
         int qw = qHeads * hd, kw = kvHeads * hd;
-        double[] q = random(rnd, rows * qw);
-        double[] k = random(rnd, rows * kw);
-        double[] v = random(rnd, rows * kw);
-        double[] da = random(rnd, rows * qw);
+        double[] q = CausalAttentionTest.random(rnd, rows * qw);
+        double[] k = CausalAttentionTest.random(rnd, rows * kw);
+        double[] v = CausalAttentionTest.random(rnd, rows * kw);
+        double[] da = CausalAttentionTest.random(rnd, rows * qw);
         CausalAttention.SegmentedForward fast = CausalAttention.forward(q, k, v, s, seg);
         CausalAttention.Forward ref = ReferenceAttention.forward(q, k, v, rows, s, starts);
-        assertClose("a vs reference", fast.a(), ref.a());
+        CausalAttentionTest.assertClose("a vs reference", fast.a(), ref.a());
         for (int h = 0; h < qHeads; h++) {
             for (int i = 0; i < rows; i++) {
                 for (int j = 0; j < rows; j++) {
@@ -73,19 +57,19 @@ class PackedAttentionTest {
         }
         CausalAttention.Grads g = CausalAttention.backward(da, q, k, v, fast, s, seg);
         CausalAttention.Grads gr = ReferenceAttention.backward(da, q, k, v, ref.p(), rows, s, starts);
-        assertClose("dq vs reference", g.dq(), gr.dq());
-        assertClose("dk vs reference", g.dk(), gr.dk());
-        assertClose("dv vs reference", g.dv(), gr.dv());
+        CausalAttentionTest.assertClose("dq vs reference", g.dq(), gr.dq());
+        CausalAttentionTest.assertClose("dk vs reference", g.dk(), gr.dk());
+        CausalAttentionTest.assertClose("dv vs reference", g.dv(), gr.dv());
         // the samples one by one
         for (int i = 0; i < seg.count(); i++) {
             int from = seg.start(i), n = seg.length(i);
             double[] qi = rows(q, from, n, qw), ki = rows(k, from, n, kw), vi = rows(v, from, n, kw);
             CausalAttention.Forward one = CausalAttention.forward(qi, ki, vi, n, s);
             CausalAttention.Grads gi = CausalAttention.backward(rows(da, from, n, qw), qi, ki, vi, one.p(), n, s);
-            assertClose("a of sample " + i, rows(fast.a(), from, n, qw), one.a());
-            assertClose("dq of sample " + i, rows(g.dq(), from, n, qw), gi.dq());
-            assertClose("dk of sample " + i, rows(g.dk(), from, n, kw), gi.dk());
-            assertClose("dv of sample " + i, rows(g.dv(), from, n, kw), gi.dv());
+            CausalAttentionTest.assertClose("a of sample " + i, rows(fast.a(), from, n, qw), one.a());
+            CausalAttentionTest.assertClose("dq of sample " + i, rows(g.dq(), from, n, qw), gi.dq());
+            CausalAttentionTest.assertClose("dk of sample " + i, rows(g.dk(), from, n, kw), gi.dk());
+            CausalAttentionTest.assertClose("dv of sample " + i, rows(g.dv(), from, n, kw), gi.dv());
         }
     }
 }

@@ -4,28 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.backend.Kernels;
-import dev.nemotron.api.layer.CacheFootprint;
-import dev.nemotron.api.layer.LayerContext;
-import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerFactory;
-import dev.nemotron.api.layer.ParameterSpec;
-import dev.nemotron.api.layer.WeightSource;
-import dev.nemotron.api.layer.dims.LayerDims;
 import dev.nemotron.api.layer.train.ParameterGradients;
 import dev.nemotron.api.layer.train.ParameterStore;
 import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.layer.train.TrainableMixer;
-import dev.nemotron.api.layer.train.TrainableMixerFactory;
-import dev.nemotron.api.tensor.DType;
-import dev.nemotron.arch.config.ConfigParser;
-import dev.nemotron.arch.layer.MixerRegistry;
-import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.plugins.examples.scale.ScaleMixerFactory;
 import dev.nemotron.train.autodiff.check.PackedCheck;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,18 +21,10 @@ import org.junit.jupiter.api.Test;
  * message saying what to do, rather than letting samples see each other.
  */
 class PackedPluginLayerTest {
-    private static final String CONFIG = """
-            {"vocab_size": 31, "hidden_size": 8, "hybrid_override_pattern": "MZ-Z*",
-             "num_attention_heads": 2, "num_key_value_heads": 1, "intermediate_size": 12,
-             "mamba_num_heads": 4, "mamba_head_dim": 2, "n_groups": 2, "ssm_state_size": 3, "conv_kernel": 3,
-             "chunk_size": 3, "layer_norm_epsilon": 1e-5, "initializer_range": 0.3, "scale_width": 1}""";
+    private static final String CONFIG = PluginLayerTrainingTest.CONFIG;
 
     private static TrainableModel model(String config, MixerFactory extra) {
-        List<MixerFactory> all = new ArrayList<>(MixerRegistry.discover().factories().stream()
-                .filter(f -> !(f instanceof ScaleMixerFactory)).toList());
-        all.add(extra);
-        MixerRegistry registry = MixerRegistry.of(all);
-        return TrainableModel.random(ModelGraph.of(new ConfigParser(registry).parse(config, "config.json"), registry), 5);
+        return TrainableModel.random(PluginLayerTrainingTest.graph(config, extra), 5);
     }
 
     @Test
@@ -132,61 +110,15 @@ class PackedPluginLayerTest {
     }
 
     /** The scale layer under symbol 'Q', its trainable form wrapped in {@link Legacy} (or {@link LeakyShift}). */
-    private static final class LegacyFactory implements MixerFactory, TrainableMixerFactory {
-        private final ScaleMixerFactory scale = new ScaleMixerFactory();
-        private final boolean leaky;
-
-        LegacyFactory(boolean leaky) {
-            this.leaky = leaky;
-        }
-
-        @Override
-        public char symbol() {
-            return 'Q';
-        }
-
-        @Override
-        public Set<String> blockTypeNames() {
-            return Set.of("legacy");
-        }
-
-        @Override
-        public String displayName() {
-            return "legacy";
-        }
-
-        @Override
-        public LayerDims dims(LayerContext layer) {
-            return scale.dims(layer);
-        }
-
-        @Override
-        public List<ParameterSpec> parameters(LayerContext layer) {
-            return scale.parameters(layer);
-        }
-
-        @Override
-        public CacheFootprint cacheFootprint(LayerContext layer, long context, int batch, DType modelDtype) {
-            return CacheFootprint.NONE;
-        }
-
-        @Override
-        public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
-            return scale.create(layer, weights, kernels);
-        }
-
-        @Override
-        public TrainableMixer<?> create(LayerContext layer, LayerDims dims, ParameterStore params) {
-            if (leaky) {
-                return new LeakyShift(params, layer.weightPrefix() + "scale");
-            }
-            return new Legacy<>(scale.create(layer, dims, params));
-        }
+    private static ScaleAsQ.Trainable legacy(boolean leaky) {
+        return new ScaleAsQ.Trainable("legacy", (scale, layer, dims, params) -> leaky
+                ? new LeakyShift(params, layer.weightPrefix() + "scale")
+                : new Legacy<>(scale.create(layer, dims, params)));
     }
 
     @Test
     void aPluginLayerWithoutTheSegmentAwareForwardRefusesPackedRowsOnly() {
-        TrainableModel model = model(CONFIG.replace("MZ-Z*", "M-Q"), new LegacyFactory(false));
+        TrainableModel model = model(CONFIG.replace("MZ-Z*", "M-Q"), legacy(false));
         int[] tokens = {1, 2, 3, 4, 5, 6, 7};
         int[] targets = {2, 3, 4, 5, 6, 7, 8};
         assertThat(model.lossAndGradients(tokens, targets, model.newGradients())).isPositive();
@@ -200,7 +132,7 @@ class PackedPluginLayerTest {
 
     @Test
     void aLayerThatLeaksAcrossTheSeamFailsThePackedCheck() {
-        TrainableModel model = model(CONFIG.replace("MZ-Z*", "-Q-"), new LegacyFactory(true));
+        TrainableModel model = model(CONFIG.replace("MZ-Z*", "-Q-"), legacy(true));
         List<PackedCheck.Sample> samples = PackedCheck.randomSamples(Segments.of(4, 2, 5), 31, 12);
         // the check is sound (the leak is a real gradient: it passes the finite-difference check)...
         assertThat(dev.nemotron.train.autodiff.check.GradientCheck.run(model, Segments.of(4, 2, 5), 6, 2).passed())

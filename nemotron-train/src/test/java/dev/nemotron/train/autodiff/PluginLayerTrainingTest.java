@@ -4,15 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.backend.Kernels;
-import dev.nemotron.api.layer.CacheFootprint;
-import dev.nemotron.api.layer.LayerContext;
-import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerFactory;
-import dev.nemotron.api.layer.ParameterSpec;
-import dev.nemotron.api.layer.WeightSource;
-import dev.nemotron.api.layer.dims.LayerDims;
-import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
@@ -20,7 +12,6 @@ import dev.nemotron.train.autodiff.check.GradientCheck;
 import dev.nemotron.plugins.examples.scale.ScaleMixerFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,13 +21,14 @@ import org.junit.jupiter.api.Test;
  * form is refused with a message naming it.
  */
 class PluginLayerTrainingTest {
-    private static final String CONFIG = """
+    static final String CONFIG = """
             {"vocab_size": 31, "hidden_size": 8, "hybrid_override_pattern": "MZ-Z*",
              "num_attention_heads": 2, "num_key_value_heads": 1, "intermediate_size": 12,
              "mamba_num_heads": 4, "mamba_head_dim": 2, "n_groups": 2, "ssm_state_size": 3, "conv_kernel": 3,
              "chunk_size": 3, "layer_norm_epsilon": 1e-5, "initializer_range": 0.3, "scale_width": 1}""";
 
-    private static ModelGraph graph(String config, MixerFactory extra) {
+    /** The graph of {@code config} with the built-in layer types and {@code extra} (the example scale layer left out). */
+    static ModelGraph graph(String config, MixerFactory extra) {
         List<MixerFactory> all = new ArrayList<>(MixerRegistry.discover().factories().stream()
                 .filter(f -> !(f instanceof ScaleMixerFactory)).toList());
         all.add(extra);
@@ -64,49 +56,9 @@ class PluginLayerTrainingTest {
                 .noneMatch(n -> n.contains("layers.1."));
     }
 
-    /** A layer type with inference only: the scale layer's inference half under another symbol. */
-    private static final class InferenceOnly implements MixerFactory {
-        private final ScaleMixerFactory scale = new ScaleMixerFactory();
-
-        @Override
-        public char symbol() {
-            return 'Q';
-        }
-
-        @Override
-        public Set<String> blockTypeNames() {
-            return Set.of("inference_only");
-        }
-
-        @Override
-        public String displayName() {
-            return "inference-only";
-        }
-
-        @Override
-        public LayerDims dims(LayerContext layer) {
-            return scale.dims(layer);
-        }
-
-        @Override
-        public List<ParameterSpec> parameters(LayerContext layer) {
-            return scale.parameters(layer);
-        }
-
-        @Override
-        public CacheFootprint cacheFootprint(LayerContext layer, long context, int batch, DType modelDtype) {
-            return CacheFootprint.NONE;
-        }
-
-        @Override
-        public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
-            return scale.create(layer, weights, kernels);
-        }
-    }
-
     @Test
     void aLayerTypeWithoutTrainableFormIsRefusedByName() {
-        ModelGraph g = graph(CONFIG.replace("MZ-Z*", "M-Q"), new InferenceOnly());
+        ModelGraph g = graph(CONFIG.replace("MZ-Z*", "M-Q"), new ScaleAsQ("inference-only"));
         assertThatThrownBy(() -> TrainableModel.random(g, 1)).isInstanceOf(NemotronException.class)
                 .hasMessageContaining("layer 2 ('Q', inference-only) cannot be trained")
                 .hasMessageContaining("TrainableMixerFactory");

@@ -118,6 +118,20 @@ class PackedTrainingTest {
     }
 
     @Test
+    void heldOutLossOfPackedRowsUsesTheirSegments(@TempDir Path tmp) throws Exception {
+        TrainableModel model = model(tmp);
+        TrainingBatch batch = new PackedCounting().next();
+        List<int[]> in = List.of(batch.inputs());
+        List<int[]> tg = List.of(batch.targets());
+        List<Segments> seg = java.util.Arrays.asList(batch.segments(0), null);
+        double expected = (model.loss(in.get(0), batch.segments(0), tg.get(0)) + model.loss(in.get(1), tg.get(1))) / 2;
+        assertThat(HeldOutLoss.ofRows(in, tg, seg).evaluate(model)).isEqualTo(expected);
+        assertThat(HeldOutLoss.ofRows(in, tg).evaluate(model)).isNotEqualTo(expected);
+        assertThatThrownBy(() -> HeldOutLoss.ofRows(in, tg, java.util.Arrays.asList(Segments.of(5, 6), null)))
+                .isInstanceOf(dev.nemotron.api.NemotronException.class).hasMessageContaining("cover 11 positions");
+    }
+
+    @Test
     void segmentsMustMatchTheirRows() {
         int[][] in = {{1, 2, 3}, {4, 5}};
         int[][] tg = {{2, 3, 4}, {5, 6}};

@@ -25,31 +25,16 @@ class PackedScanTest {
                     rnd(rnd, len * hh * pp, -1, 1));
         }
 
+        private static double[] rnd(SplittableRandom rnd, int n, double lo, double hi) {
+            return ScanVersusReferenceTest.random(rnd, n, lo, hi);
+        }
+
         /** Positions [from, from + n) of this row's per-position tensors. */
         Inputs slice(int from, int n) {
             int hp = s.heads() * s.headDim(), hh = s.heads(), gn = s.groups() * s.stateSize();
             return new Inputs(s, n, Arrays.copyOfRange(x, from * hp, (from + n) * hp),
                     Arrays.copyOfRange(dt, from * hh, (from + n) * hh), a, Arrays.copyOfRange(b, from * gn, (from + n) * gn),
                     Arrays.copyOfRange(c, from * gn, (from + n) * gn), d, Arrays.copyOfRange(dy, from * hp, (from + n) * hp));
-        }
-    }
-
-    private static double[] rnd(SplittableRandom rnd, int n, double lo, double hi) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextDouble(lo, hi);
-        }
-        return v;
-    }
-
-    static void assertClose(String what, double[] actual, double[] expected) {
-        assertThat(actual).as(what).hasSameSizeAs(expected);
-        double scale = 0;
-        for (double e : expected) {
-            scale = Math.max(scale, Math.abs(e));
-        }
-        for (int i = 0; i < actual.length; i++) {
-            assertThat(Math.abs(actual[i] - expected[i])).as(what + "[" + i + "]").isLessThanOrEqualTo(1e-12 * (1 + scale));
         }
     }
 
@@ -101,13 +86,13 @@ class PackedScanTest {
                 da = add(da, gi.da());
                 dd = add(dd, gi.dd());
             }
-            assertClose(mode + " y", y, ySep);
-            assertClose(mode + " dx", g.dx(), dx);
-            assertClose(mode + " ddt", g.ddt(), ddt);
-            assertClose(mode + " dB", g.db(), db);
-            assertClose(mode + " dC", g.dc(), dc);
-            assertClose(mode + " dA", g.da(), da);
-            assertClose(mode + " dD", g.dd(), dd);
+            ScanVersusReferenceTest.assertClose(mode + " y", y, ySep);
+            ScanVersusReferenceTest.assertClose(mode + " dx", g.dx(), dx);
+            ScanVersusReferenceTest.assertClose(mode + " ddt", g.ddt(), ddt);
+            ScanVersusReferenceTest.assertClose(mode + " dB", g.db(), db);
+            ScanVersusReferenceTest.assertClose(mode + " dC", g.dc(), dc);
+            ScanVersusReferenceTest.assertClose(mode + " dA", g.da(), da);
+            ScanVersusReferenceTest.assertClose(mode + " dD", g.dd(), dd);
             // the same row without segments mixes the samples: the comparison can fail
             double[] mixed = SelectiveScan.forward(mode, s, in.len(), chunk, in.x(), in.dt(), in.a(), in.b(), in.c(),
                     in.d(), null);
@@ -133,16 +118,16 @@ class PackedScanTest {
                             boundary)
                     : ReferenceScan.recurrent(s, in.len(), chunk, in.x(), in.dt(), in.a(), in.b(), in.c(), in.d(), starts,
                             boundary);
-            assertClose(mode + " y", y, yRef);
-            assertClose(mode + " boundary", saved.boundary, boundary);
+            ScanVersusReferenceTest.assertClose(mode + " y", y, yRef);
+            ScanVersusReferenceTest.assertClose(mode + " boundary", saved.boundary, boundary);
             SelectiveScan.Grads g = SelectiveScan.backward(in.dy(), saved);
             SelectiveScan.Grads r = ReferenceScan.backward(in.dy(), saved);
-            assertClose("dx", g.dx(), r.dx());
-            assertClose("ddt", g.ddt(), r.ddt());
-            assertClose("da", g.da(), r.da());
-            assertClose("db", g.db(), r.db());
-            assertClose("dc", g.dc(), r.dc());
-            assertClose("dd", g.dd(), r.dd());
+            ScanVersusReferenceTest.assertClose("dx", g.dx(), r.dx());
+            ScanVersusReferenceTest.assertClose("ddt", g.ddt(), r.ddt());
+            ScanVersusReferenceTest.assertClose("da", g.da(), r.da());
+            ScanVersusReferenceTest.assertClose("db", g.db(), r.db());
+            ScanVersusReferenceTest.assertClose("dc", g.dc(), r.dc());
+            ScanVersusReferenceTest.assertClose("dd", g.dd(), r.dd());
         }
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and are not multiples of the vector length, chunked or not, with and without D.
  */
 class ScanVersusReferenceTest {
-    private static double[] random(SplittableRandom rnd, int n, double lo, double hi) {
+    static double[] random(SplittableRandom rnd, int n, double lo, double hi) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = rnd.nextDouble(lo, hi);
@@ -20,7 +20,7 @@ class ScanVersusReferenceTest {
         return v;
     }
 
-    private static void assertClose(String what, double[] actual, double[] expected) {
+    static void assertClose(String what, double[] actual, double[] expected) {
         assertThat(actual).as(what).hasSameSizeAs(expected);
         double scale = 0;
         for (double e : expected) {
