@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The quickstart: pretrain the embedded tiny hybrid model (examples/configs/tiny-hybrid: 12 layers
 # of Mamba-2, attention and MLP) from scratch on Moby-Dick plus synthetic arithmetic with <think>
-# reasoning, continue it at 8x the context, generate with it, and serve it over HTTP — all through
-# the pipeline spec examples/pipelines/quickstart.yaml. Builds the project on first use.
+# reasoning, continue it at 8x the context, fine-tune it on arithmetic conversations (SFT with
+# truncated traces), evaluate it, generate with it, and serve it over HTTP — all through the
+# pipeline spec examples/pipelines/quickstart.yaml. Builds the project on first use.
 # A few minutes on 2 CPU cores.
 #   ./examples/quickstart.sh [OUT_DIR]        (default: runs/quickstart)
 # Run it again and the pipeline skips every finished stage (an interrupted pretrain resumes from
@@ -21,20 +22,24 @@ step "backends found on the module path"
 step "the tiny hybrid model: layers, parameters, inference memory"
 "$nemotron" inspect examples/configs/tiny-hybrid --context 4096
 
-step "the pipeline: data -> pretrain -> long-context cpt -> generate (examples/pipelines/quickstart.yaml)"
+step "the pipeline: data -> pretrain -> long-context cpt -> SFT -> eval -> generate (examples/pipelines/quickstart.yaml)"
 "$nemotron" pipeline run examples/pipelines/quickstart.yaml --out "$out"
-model="$out/05-long-context/model"
+model="$out/06-sft/model"
 
 step "pretraining: held-out loss against the corpus' unigram entropy (the loss of a model that ignores context)"
-for stage in 04-pretrain 05-long-context; do
+for stage in 04-pretrain 05-long-context 06-sft; do
   printf '%s: ' "$stage"
   tr -d '\n ' < "$out/$stage/summary.json" | sed 's/,"/, "/g'
   echo
 done
-echo "loss curves: $out/04-pretrain/loss.png, $out/05-long-context/loss.png" >&2
+echo "loss curves: $out/04-pretrain/loss.png, $out/05-long-context/loss.png, $out/06-sft/loss.png" >&2
+
+step "SFT data, and the fine-tuned model on 50 arithmetic problems with a 32-token thinking budget"
+tr -d '\n ' < "$out/06-sft/sft_data.json"; echo
+sed -n "/^| task/,/^$/p" "$out/07-eval/report.md"
 
 step "what the trained model generates (story prompts, then arithmetic in chat form with a thinking budget)"
-cat "$out/06-story/generations.jsonl" "$out/07-math/generations.jsonl"
+cat "$out/08-story/generations.jsonl" "$out/09-math/generations.jsonl"
 
 step "serve it (OpenAI-compatible) and ask it over HTTP"
 log="$out/serve.log"

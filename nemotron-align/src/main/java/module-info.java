@@ -1,5 +1,15 @@
-/** Alignment: SFT, DPO, GRPO, merging (arrives with the alignment issue). */
+/**
+ * Alignment: supervised fine-tuning on chat conversations (the paper's reasoning-off and
+ * truncated-trace transforms, packing), as a command and the {@code sft} pipeline stage; DPO,
+ * GRPO and merging arrive later.
+ */
 module dev.nemotron.align {
     requires transitive dev.nemotron.train;
     requires transitive dev.nemotron.infer;
+    requires com.fasterxml.jackson.databind;
+    requires org.apache.logging.log4j;
+
+    exports dev.nemotron.align.sft;
+
+    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.align.stage.SftStageProvider;
 }

@@ -125,7 +125,7 @@ class PipelineBuiltinStagesTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode stages = JSON.readTree(r.out()).get("stages");
         assertThat(stages.findValuesAsText("name")).containsExactly("arithmetic", "corpus", "arithmetic-data", "pretrain",
-                "long-context", "story", "math");
+                "long-context", "sft", "eval", "story", "math");
         assertThat(out).doesNotExist();
     }
 

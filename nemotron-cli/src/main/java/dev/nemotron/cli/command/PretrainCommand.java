@@ -127,13 +127,29 @@ public class PretrainCommand implements Callable<Integer> {
             node.setAll((ObjectNode) file);
         }
         overlay(node);
+        overlayMore(node);
         Path cwd = Path.of("").toAbsolutePath();
+        report(train(node, cwd, config != null ? config.toString() : spec.name()), Json.object());
+        return 0;
+    }
+
+    /** Flags a subcommand adds over the spec file and the common flags. */
+    protected void overlayMore(ObjectNode node) {
+    }
+
+    /** Runs the merged spec {@code node} (relative paths against {@code cwd}; errors name {@code source}). */
+    protected PretrainResult train(ObjectNode node, Path cwd, String source) {
         TrainingInputs inputs = new TrainingInputs(node, cwd);
         inputs.resolveInto(node);
-        PretrainSpec s = PretrainSpec.parse(node, config != null ? config.toString() : "pretrain", cwd);
+        PretrainSpec s = PretrainSpec.parse(node, source, cwd);
         TrainingProgress progress = new TrainingProgress(s.steps(), spec.commandLine().getErr());
         PretrainResult r = new PretrainJob(s).run(progress);
         progress.finish();
+        return r;
+    }
+
+    /** Prints the run's result: {@code extra}'s fields and the summary as JSON, or a line of text. */
+    protected void report(PretrainResult r, ObjectNode extra) {
         ObjectNode o = Json.object();
         o.put("model", r.model().toString());
         o.put("steps", r.steps());
@@ -145,6 +161,7 @@ public class PretrainCommand implements Callable<Integer> {
         o.put("seconds", r.seconds());
         o.put("tokens_per_s", r.tokensPerSecond());
         o.put("peak_heap_after_gc_bytes", r.peakHeapAfterGcBytes());
+        o.setAll(extra);
         if (json) {
             Json.print(spec.commandLine().getOut(), o);
         } else {
@@ -153,7 +170,6 @@ public class PretrainCommand implements Callable<Integer> {
                     r.tokensPerSecond(), r.model());
             spec.commandLine().getOut().flush();
         }
-        return 0;
     }
 
     private void overlay(ObjectNode n) {
@@ -199,7 +215,7 @@ public class PretrainCommand implements Callable<Integer> {
         put(n, "resume", resume);
     }
 
-    private static void put(ObjectNode n, String field, Object value) {
+    protected static void put(ObjectNode n, String field, Object value) {
         if (value != null) {
             n.set(field, TREES.valueToTree(value));
         }

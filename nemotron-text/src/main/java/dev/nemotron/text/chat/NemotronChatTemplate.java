@@ -113,16 +113,26 @@ public final class NemotronChatTemplate implements ChatTemplate {
             if (!content.isEmpty()) {
                 out.append("\n\n");
             }
-            out.append("<TOOLCALL>[");
-            for (int i = 0; i < m.toolCalls().size(); i++) {
-                ToolCall call = m.toolCalls().get(i);
-                Object args = TemplateValues.arguments(call.arguments());
-                String rendered = args instanceof Map<?, ?> ? PyJson.dumps(args, -1, false) : call.arguments();
-                out.append("{\"name\": \"").append(call.name()).append("\", \"arguments\": ").append(rendered)
-                        .append('}').append(i < m.toolCalls().size() - 1 ? ", " : "");
-            }
-            out.append("]</TOOLCALL>");
+            out.append(toolCallText(m.toolCalls()));
         }
         out.append(END_OF_TURN);
+    }
+
+    /**
+     * Tool calls as this format writes them in an assistant turn:
+     * {@code <TOOLCALL>[{"name": "f", "arguments": {…}}, …]</TOOLCALL>} (object arguments
+     * re-serialized the Python way, other argument text verbatim). The template renders them for
+     * past turns only; SFT appends them to a final turn's content with this.
+     */
+    public static String toolCallText(List<ToolCall> calls) {
+        StringBuilder out = new StringBuilder("<TOOLCALL>[");
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCall call = calls.get(i);
+            Object args = TemplateValues.arguments(call.arguments());
+            String rendered = args instanceof Map<?, ?> ? PyJson.dumps(args, -1, false) : call.arguments();
+            out.append("{\"name\": \"").append(call.name()).append("\", \"arguments\": ").append(rendered)
+                    .append('}').append(i < calls.size() - 1 ? ", " : "");
+        }
+        return out.append("]</TOOLCALL>").toString();
     }
 }

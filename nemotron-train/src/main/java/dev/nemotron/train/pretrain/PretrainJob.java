@@ -46,7 +46,7 @@ import org.apache.logging.log4j.Logger;
  *
  * <pre>
  * 1. model: config.json + random init (seeded), or an existing model directory (continued pretraining)
- * 2. data: the datasets, their blend / curriculum, the packed loader; the held-out sequences
+ * 2. data ({@link RunData}): the datasets, their blend / curriculum, the packed loader; the held-out sequences
  * 3. optimizer (AdamW by default; any OptimizerProvider by name) and LR schedule
  * 4. resume from OUT/latest when asked; refuse to overwrite a run that is there otherwise
  * 5. train; metrics.jsonl, checkpoints (HF layout + optimizer and loader state)
@@ -58,9 +58,28 @@ public final class PretrainJob {
     private static final ObjectMapper JSON = JsonMappers.json();
 
     private final PretrainSpec spec;
+    private final RunData.Factory dataFactory;
 
+    /** A pretraining run: the spec's token datasets through the packed loader. */
     public PretrainJob(PretrainSpec spec) {
+        this(spec, PretrainJob::loaderData);
+    }
+
+    /** A run of {@code spec} on other data (e.g. SFT): everything but the batches and held-out sequences as pretraining. */
+    public PretrainJob(PretrainSpec spec, RunData.Factory dataFactory) {
         this.spec = spec;
+        this.dataFactory = dataFactory;
+    }
+
+    /** Pretraining's data: the datasets, their curriculum through the packed loader, the held-out windows. */
+    private static RunData loaderData(PretrainSpec spec, int vocabSize) {
+        PretrainData data = PretrainData.open(spec, vocabSize);
+        LoaderConfig loaderConfig = LoaderConfig.of(spec.seqLen(), spec.batch(), spec.seed(), data.eosId());
+        LoaderBatchSource source = new LoaderBatchSource(data.curriculum(), loaderConfig);
+        HeldOutLoss heldOut = data.heldOut() == null ? null
+                : HeldOutLoss.of(data.heldOut(), spec.seqLen(), spec.evalSequences(), data.eosId());
+        double entropy = TokenStatistics.of(data.datasets().getFirst(), data.eosId() >= 0).entropyNats();
+        return RunData.of(source, heldOut, entropy, source::close);
     }
 
     public PretrainResult run(Consumer<StepMetrics> onStep) {
@@ -80,9 +99,7 @@ public final class PretrainJob {
         // 2. data
         Path out = spec.out();
         prepareOut(out);
-        PretrainData data = PretrainData.open(spec, graph.config().vocabSize());
-        LoaderConfig loaderConfig = LoaderConfig.of(spec.seqLen(), spec.batch(), spec.seed(), data.eosId());
-        try (LoaderBatchSource source = new LoaderBatchSource(data.curriculum(), loaderConfig)) {
+        try (RunData data = dataFactory.open(spec, graph.config().vocabSize())) {
             // 3. optimizer and schedule
             Optimizer optimizer = Optimizers.create(spec.optimizer(), OptimizerConfig.of(Map.of(
                     "weight_decay", Double.toString(spec.weightDecay()),
@@ -90,10 +107,10 @@ public final class PretrainJob {
                     "beta2", Double.toString(spec.beta2()))));
             TrainerConfig trainerConfig = new TrainerConfig(spec.steps(), spec.gradClip(), spec.checkpointEvery(),
                     Math.min(spec.threads(), spec.batch()));
-            Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), source,
+            Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), data.source(),
                     trainerConfig, configJson, out);
             if (data.heldOut() != null) {
-                trainer.evaluateEvery(spec.evalEvery(), HeldOutLoss.of(data.heldOut(), spec.seqLen(), spec.evalSequences(), data.eosId()));
+                trainer.evaluateEvery(spec.evalEvery(), data.heldOut());
             }
             // 4. resume
             Path latest = out.resolve("latest");
@@ -129,13 +146,13 @@ public final class PretrainJob {
             double seconds = (System.nanoTime() - t0) / 1e9;
             // 6. final model and summary
             Path modelDir = writeModel(out.resolve("model"), configJson, model.parameters());
-            double entropy = TokenStatistics.of(data.datasets().getFirst(), data.eosId() >= 0).entropyNats();
+            double entropy = data.referenceLoss();
             PretrainResult result = new PretrainResult(modelDir, trainer.step(), stats.lastLoss, stats.lastEval,
                     stats.firstEval, stats.tokens, seconds, peakHeap, entropy);
             writeSummary(out.resolve("summary.json"), result);
-            LossChart.render(out, out.resolve(LossChart.FILE), ChartOptions.defaults()
-                    .withTitle("loss: " + out.getFileName())
-                    .withReference(new ReferenceLine(entropy, String.format("unigram entropy %.2f nats", entropy))));
+            ChartOptions chart = ChartOptions.defaults().withTitle("loss: " + out.getFileName());
+            LossChart.render(out, out.resolve(LossChart.FILE), Double.isNaN(entropy) ? chart
+                    : chart.withReference(new ReferenceLine(entropy, data.referenceLabel())));
             return result;
         }
     }
@@ -209,7 +226,7 @@ public final class PretrainJob {
         o.put("seconds", r.seconds());
         o.put("tokens_per_s", r.tokensPerSecond());
         o.put("peak_heap_after_gc_bytes", r.peakHeapAfterGcBytes());
-        o.put("unigram_entropy_nats", r.unigramEntropy());
+        putNumber(o, "unigram_entropy_nats", r.unigramEntropy());
         AtomicFiles.writeString(file, o.toPrettyString() + "\n");
     }
 

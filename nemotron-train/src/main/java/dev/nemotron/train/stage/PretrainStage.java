@@ -10,6 +10,7 @@ import dev.nemotron.api.pipeline.StageResult;
 import dev.nemotron.train.pretrain.PretrainJob;
 import dev.nemotron.train.pretrain.PretrainResult;
 import dev.nemotron.train.pretrain.PretrainSpec;
+import dev.nemotron.train.report.LineSink;
 import dev.nemotron.train.report.ProgressBar;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -69,39 +70,5 @@ final class PretrainStage implements Stage {
         summary.put("tokens_per_s", Math.round(r.tokensPerSecond()));
         summary.put("run", context.workDir().toString());
         return StageResult.withModel(r.model(), summary);
-    }
-
-    /** An {@link Appendable} that hands each completed line to a consumer. */
-    private static final class LineSink implements Appendable {
-        private final java.util.function.Consumer<String> lines;
-        private final StringBuilder pending = new StringBuilder();
-
-        LineSink(java.util.function.Consumer<String> lines) {
-            this.lines = lines;
-        }
-
-        @Override
-        public Appendable append(CharSequence csq) {
-            for (int i = 0; i < csq.length(); i++) {
-                append(csq.charAt(i));
-            }
-            return this;
-        }
-
-        @Override
-        public Appendable append(CharSequence csq, int start, int end) {
-            return append(csq.subSequence(start, end));
-        }
-
-        @Override
-        public Appendable append(char c) {
-            if (c == '\n') {
-                lines.accept(pending.toString());
-                pending.setLength(0);
-            } else if (c != '\r') {
-                pending.append(c);
-            }
-            return this;
-        }
     }
 }

@@ -16,9 +16,11 @@ import java.util.function.Supplier;
 
 /**
  * Writes reasoning samples as JSONL, one object per line:
- * {@code {"question", "reasoning", "answer", "thinking", "text"}}, where {@code text} is the full
+ * {@code {"question", "reasoning", "answer", "thinking", "text", "messages"}}, where {@code text} is the full
  * conversation rendered by a {@link ChatRenderer} (tokenise it with
- * {@code nemotron data tokenize --jsonl FILE --field text}).
+ * {@code nemotron data tokenize --jsonl FILE --field text}) and {@code messages} the same exchange
+ * in OpenAI's chat form with the reasoning as {@code reasoning_content} (for {@code nemotron sft},
+ * which renders reasoning on or off itself).
  *
  * <p>A fraction of the samples is rendered with reasoning off ({@code "thinking": false}: the
  * template's {@code <think></think>} prefix and the answer alone), as Nemotron Nano 2 is trained in
@@ -84,6 +86,10 @@ public final class ReasoningJsonl {
         o.put("answer", s.answer());
         o.put("thinking", thinking);
         o.put("text", renderer.render(s.question(), s.assistantContent(thinking), thinking));
+        // the same conversation for SFT (OpenAI messages; nemotron sft decides reasoning on/off itself)
+        var messages = o.putArray("messages");
+        messages.addObject().put("role", "user").put("content", s.question());
+        messages.addObject().put("role", "assistant").put("content", s.answer()).put("reasoning_content", s.reasoning());
         return o;
     }
 }

@@ -1,0 +1,173 @@
+package dev.nemotron.align.sft;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.json.JsonMappers;
+import dev.nemotron.api.io.AtomicFiles;
+import dev.nemotron.arch.config.ModelDirectory;
+import dev.nemotron.infer.server.ChatTemplateChoice;
+import dev.nemotron.infer.server.ModelText;
+import dev.nemotron.text.chat.ChatTemplate;
+import dev.nemotron.text.chat.NemotronChatTemplate;
+import dev.nemotron.text.tokenizer.Tokenizer;
+import dev.nemotron.train.pretrain.PretrainJob;
+import dev.nemotron.train.pretrain.PretrainResult;
+import dev.nemotron.train.pretrain.PretrainSpec;
+import dev.nemotron.train.pretrain.RunData;
+import dev.nemotron.train.trainer.HeldOutLoss;
+import dev.nemotron.train.trainer.StepMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * One SFT run: the pretraining job's machinery ({@link PretrainJob}: model, AdamW, schedule,
+ * checkpoints with bit-identical resume, metrics, held-out loss, summary, loss chart) on SFT data.
+ *
+ * <pre>
+ * 1. tokenizer and chat template: --tokenizer, else the init model's; its tokenizer_config.json's
+ *    template (chat_template auto/jinja) or the built-in Nemotron Nano 2 format
+ * 2. samples: SftDataset over the JSONL files (transforms seeded by the run's seed), held-out conversations apart
+ * 3. rows: packed to seq_len (or one sample per row); batches in seeded epochs (SftBatchSource)
+ * 4. the run, as pretraining; OUT/sft_data.json records what the data gave
+ * </pre>
+ */
+public final class SftJob {
+    private static final Logger LOG = LogManager.getLogger(SftJob.class);
+    public static final String DATA_REPORT = "sft_data.json";
+
+    private final SftSpec spec;
+    private SftDataset dataset;
+
+    public SftJob(SftSpec spec) {
+        this.spec = spec;
+    }
+
+    /** What a finished SFT run reports: the training result and what the data gave. */
+    public record Result(PretrainResult training, SftDataset data, long rows) {
+    }
+
+    public Result run(Consumer<StepMetrics> onStep) {
+        PretrainResult r = new PretrainJob(spec.training(), this::open).run(onStep);
+        return new Result(r, dataset, rowCount);
+    }
+
+    private long rowCount;
+
+    private RunData open(PretrainSpec t, int vocab) {
+        // 1. tokenizer and template
+        Tokenizer tokenizer;
+        ChatTemplate template;
+        ModelText text = t.initModel() == null ? null : ModelText.load(ModelDirectory.open(t.initModel()), spec.chatTemplate());
+        if (t.tokenizer() != null) {
+            Path file = Files.isDirectory(t.tokenizer()) ? t.tokenizer().resolve("tokenizer.json") : t.tokenizer();
+            if (!Files.isRegularFile(file)) {
+                throw new NemotronException(file + ": no such tokenizer file");
+            }
+            tokenizer = Tokenizer.load(file);
+        } else if (text != null && text.tokenizer() != null) {
+            tokenizer = text.tokenizer();
+        } else {
+            throw new NemotronException("SFT needs a tokenizer: the init model has no tokenizer.json; give --tokenizer FILE_OR_DIR");
+        }
+        template = text != null && text.chatTemplate() != null ? text.chatTemplate() : new NemotronChatTemplate();
+        if (spec.chatTemplate() == ChatTemplateChoice.NEMOTRON) {
+            template = new NemotronChatTemplate();
+        }
+        // 2. samples
+        SftRenderer renderer = new SftRenderer(template, tokenizer);
+        List<Path> files = new ArrayList<>();
+        for (PretrainSpec.DataSource d : t.data()) {
+            if (d.weight() != 1.0) {
+                throw new NemotronException(d.dir() + ": SFT data takes no blend weight (got " + d.weight()
+                        + "); repeat or subsample the file instead");
+            }
+            files.add(d.dir());
+        }
+        checkSettingsOnResume(t);
+        SftDataset.Options options = new SftDataset.Options(spec.transforms(), t.seqLen(), spec.skipBad(),
+                t.evalData() == null ? t.evalFraction() : 0);
+        dataset = SftDataset.read(files, renderer, options);
+        List<SftSample> held = dataset.heldOut();
+        if (t.evalData() != null) {
+            held = SftDataset.read(List.of(t.evalData()), renderer,
+                    new SftDataset.Options(spec.transforms(), t.seqLen(), spec.skipBad(), 0)).train();
+        }
+        checkVocab(dataset.train(), tokenizer, vocab);
+        // 3. rows and batches
+        List<SftRow> rows = spec.pack() ? SftPacking.pack(dataset.train(), t.seqLen()) : SftPacking.unpacked(dataset.train());
+        rowCount = rows.size();
+        HeldOutLoss heldOut = null;
+        if (!held.isEmpty()) {
+            List<SftRow> heldRows = SftPacking.unpacked(held.subList(0, Math.min(held.size(), t.evalSequences())));
+            heldOut = HeldOutLoss.ofRows(heldRows.stream().map(SftRow::inputs).toList(),
+                    heldRows.stream().map(SftRow::targets).toList());
+        }
+        writeReport(t.out(), rows.size(), held.size());
+        LOG.info("SFT data: {} conversations -> {} samples ({} reasoning off, {} traces cut; {} loss tokens) in {} rows of <= {} "
+                        + "positions ({}); {} held out; {} bad lines skipped; {} too long", dataset.conversations(),
+                dataset.train().size(), dataset.reasoningOff(), dataset.truncated(), dataset.lossTokens(), rows.size(), t.seqLen(),
+                spec.pack() ? "packed" : "one sample per row", held.size(), dataset.badLines(), dataset.tooLong());
+        SftBatchSource source = new SftBatchSource(rows, t.batch(), t.seed());
+        return RunData.of(source, heldOut, Double.NaN, () -> { });
+    }
+
+    /** The SFT settings that decide the samples and rows: a resumed run must use the same, or its data position means other rows. */
+    private String settings() {
+        SftTransforms x = spec.transforms();
+        return "no_think_fraction=" + x.noThinkFraction() + " truncate_trace=" + x.truncateMin() + ":" + x.truncateMax()
+                + " truncate_fraction=" + x.truncateFraction() + " pack=" + spec.pack() + " skip_bad=" + spec.skipBad()
+                + " chat_template=" + spec.chatTemplate();
+    }
+
+    private void checkSettingsOnResume(PretrainSpec t) {
+        Path report = t.out().resolve(DATA_REPORT);
+        if (!t.resume() || !Files.isRegularFile(report)) {
+            return;
+        }
+        try {
+            String before = JsonMappers.json().readTree(report.toFile()).path("settings").asText("");
+            if (!before.isEmpty() && !before.equals(settings())) {
+                LOG.warn("resuming with other SFT settings than the run was started with ({} -> {}): the samples and rows differ, "
+                        + "so the continuation is not the run's", before, settings());
+            }
+        } catch (java.io.IOException e) {
+            throw new NemotronException(report + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkVocab(List<SftSample> samples, Tokenizer tokenizer, int vocab) {
+        for (SftSample s : samples) {
+            for (int id : s.ids()) {
+                if (id >= vocab) {
+                    throw new NemotronException("the tokenizer (" + tokenizer.source() + ") gives id " + id
+                            + " but the model's vocab_size is " + vocab + "; use the model's own tokenizer");
+                }
+            }
+        }
+    }
+
+    private void writeReport(Path out, int rows, int heldOut) {
+        ObjectNode o = JsonMappers.json().createObjectNode();
+        o.put("conversations", dataset.conversations());
+        o.put("samples", dataset.train().size());
+        o.put("reasoning_off", dataset.reasoningOff());
+        o.put("truncated", dataset.truncated());
+        o.put("loss_tokens", dataset.lossTokens());
+        o.put("rows", rows);
+        o.put("packed", spec.pack());
+        o.put("held_out_samples", heldOut);
+        o.put("bad_lines_skipped", dataset.badLines());
+        o.put("too_long_skipped", dataset.tooLong());
+        o.put("settings", settings());
+        try {
+            AtomicFiles.writeString(out.resolve(DATA_REPORT), o.toPrettyString() + "\n");
+        } catch (java.io.IOException e) {
+            throw new NemotronException(out.resolve(DATA_REPORT) + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+}
