@@ -151,10 +151,17 @@ class LlamaCppGreedyTest {
         }
     }
 
-    /** The quickstart model (runs/quickstart/model, or -Dnemotron.gguf.quickstart=DIR), when one has been trained here. */
+    /**
+     * The quickstart model, when one has been trained here: -Dnemotron.gguf.quickstart=DIR, else
+     * runs/quickstart-gguf/model (tools/gguf-vs-llama-cpp.sh's quickstart-style pretrain) or the
+     * quickstart pipeline's runs/quickstart/pretrain/model.
+     */
     @Test
     void quickstartModel() throws Exception {
-        Path model = Path.of(System.getProperty("nemotron.gguf.quickstart", Fixtures.repoRoot().resolve("runs/quickstart/model").toString()));
+        Path root = Fixtures.repoRoot();
+        Path model = Path.of(System.getProperty("nemotron.gguf.quickstart",
+                (Files.isDirectory(root.resolve("runs/quickstart-gguf/model")) ? root.resolve("runs/quickstart-gguf/model")
+                        : root.resolve("runs/quickstart/pretrain/model")).toString()));
         Assumptions.assumeTrue(Files.isRegularFile(model.resolve("config.json")),
                 () -> "no quickstart model at " + model + " (run ./examples/quickstart.sh or pass -Dnemotron.gguf.quickstart=DIR)");
         Tokenizer tok = Tokenizer.load(model.resolve("tokenizer.json"));
