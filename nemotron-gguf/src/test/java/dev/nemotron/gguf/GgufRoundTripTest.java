@@ -140,6 +140,30 @@ class GgufRoundTripTest {
     }
 
     @Test
+    void f16RoundTripIsWithinF16Rounding() throws Exception {
+        Path fixture = Fixtures.dir("tiny-nemotron-h-a");
+        Path gguf = export(fixture, GgmlType.F16);
+        try (GgufFile f = GgufFile.open(gguf)) {
+            assertThat(f.tensors().get("blk.0.ssm_in.weight").type()).isEqualTo(GgmlType.F16);
+            assertThat(f.tensors().get("blk.0.ssm_d").type()).isEqualTo(GgmlType.F32);
+            assertThat(f.requireInt("general.file_type")).isEqualTo(1);
+        }
+        Path back = importDir(gguf);
+        assertThat(ModelDirectory.open(back).config().dtype()).isEqualTo(DType.F16);
+        try (Checkpoint a = Checkpoint.open(fixture); Checkpoint b = Checkpoint.open(back)) {
+            for (String name : a.names()) {
+                float[] x = a.require(name).toFloatArray();
+                float[] y = b.require(name).toFloatArray();
+                for (int i = 0; i < x.length; i++) {
+                    // round to nearest F16: half a unit in the last of 11 significant bits (plus F16's subnormal step)
+                    double bound = Math.abs(x[i]) * 0x1p-11 + 0x1p-25 + (name.endsWith("A_log") ? 4 * Math.ulp(x[i]) : 0);
+                    assertThat((double) Math.abs(x[i] - y[i])).as(name + "[" + i + "]").isLessThanOrEqualTo(bound);
+                }
+            }
+        }
+    }
+
+    @Test
     void theTokenizerTravelsWithTheModel() throws Exception {
         Path model = TestModels.tinyHybridWithTokenizer(tmp.resolve("tiny"), DType.F32);
         Path gguf = export(model, GgmlType.F32);
