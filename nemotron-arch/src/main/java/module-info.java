@@ -20,6 +20,7 @@ module dev.nemotron.arch {
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
+    uses dev.nemotron.arch.config.ModelFileFormat;
 
     provides dev.nemotron.api.layer.MixerFactory with
             dev.nemotron.arch.layer.mamba.Mamba2MixerFactory,

@@ -31,6 +31,7 @@ import java.util.Set;
  *   compress → train, infer, arch, api
  *   align    → train, infer, text, arch, api
  *   eval     → infer, text, api
+ *   gguf     → text, arch, api
  *   cli      → any SDK module
  *   plugins  → api (in-tree backends too); no SDK module depends on a plugin
  * </pre>
@@ -69,6 +70,8 @@ public final class NemotronArchitectureRules {
     public static final String INFER = "dev.nemotron.infer..";
     /** Evaluation: tasks, metrics, reports. */
     public static final String EVAL = "dev.nemotron.eval..";
+    /** GGUF (llama.cpp) export and import. */
+    public static final String GGUF = "dev.nemotron.gguf..";
     /** The {@code nemotron} command. */
     public static final String CLI = "dev.nemotron.cli..";
     /** These rules. */
@@ -84,7 +87,7 @@ public final class NemotronArchitectureRules {
      * The library modules: code that other programs embed, which therefore must not print to the
      * standard streams or choose a logging implementation.
      */
-    static final String[] LIBRARY_PACKAGES = {API, ARCH, TEXT, PIPELINE, TRAIN, COMPRESS, ALIGN, INFER, EVAL};
+    static final String[] LIBRARY_PACKAGES = {API, ARCH, TEXT, PIPELINE, TRAIN, COMPRESS, ALIGN, INFER, EVAL, GGUF};
 
     /** Packages whose classes are logging implementations (as opposed to logging APIs). */
     static final String[] LOGGING_IMPLEMENTATION_PACKAGES = {
@@ -122,7 +125,7 @@ public final class NemotronArchitectureRules {
      * <ul>
      *   <li>api → nothing; arch → api; text → api; pipeline → api; infer → text, arch, api;
      *       train → text, arch, api; compress → train, infer, arch, api;
-     *       align → train, infer, text, arch, api; eval → infer, text, api;</li>
+     *       align → train, infer, text, arch, api; eval → infer, text, api; gguf → text, arch, api;</li>
      *   <li>cli and bench → any SDK module, but no plugin; nothing depends on cli, bench or
      *       archunit;</li>
      *   <li>backends ({@code dev.nemotron.backend..}) and example plugins
@@ -149,6 +152,7 @@ public final class NemotronArchitectureRules {
             .layer("align").definedBy(ALIGN)
             .layer("infer").definedBy(INFER)
             .layer("eval").definedBy(EVAL)
+            .layer("gguf").definedBy(GGUF)
             .layer("cli").definedBy(CLI)
             .layer("bench").definedBy(BENCH)
             .layer("archunit").definedBy(ARCHUNIT)
@@ -164,8 +168,9 @@ public final class NemotronArchitectureRules {
             .whereLayer("compress").mayOnlyAccessLayers("train", "infer", "arch", "api")
             .whereLayer("align").mayOnlyAccessLayers("train", "infer", "text", "arch", "api")
             .whereLayer("eval").mayOnlyAccessLayers("infer", "text", "api")
-            .whereLayer("cli").mayOnlyAccessLayers("api", "arch", "text", "pipeline", "train", "compress", "align", "infer", "eval")
-            .whereLayer("bench").mayOnlyAccessLayers("api", "arch", "text", "pipeline", "train", "compress", "align", "infer", "eval")
+            .whereLayer("gguf").mayOnlyAccessLayers("text", "arch", "api")
+            .whereLayer("cli").mayOnlyAccessLayers("api", "arch", "text", "pipeline", "train", "compress", "align", "infer", "eval", "gguf")
+            .whereLayer("bench").mayOnlyAccessLayers("api", "arch", "text", "pipeline", "train", "compress", "align", "infer", "eval", "gguf")
             .whereLayer("archunit").mayNotAccessAnyLayer()
             .whereLayer("backends").mayOnlyAccessLayers("api")
             .whereLayer("plugin examples").mayOnlyAccessLayers("api")

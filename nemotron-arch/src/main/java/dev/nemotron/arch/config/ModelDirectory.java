@@ -48,6 +48,12 @@ public final class ModelDirectory {
      *     or the config is invalid, with the reason
      */
     public static ModelDirectory open(Path dir, MixerRegistry registry) {
+        if (Files.isRegularFile(dir)) {
+            Optional<ModelFileFormat> format = fileFormat(dir);
+            if (format.isPresent()) {
+                return open(format.get().modelDirectory(dir), registry);
+            }
+        }
         if (!Files.isDirectory(dir)) {
             throw new NemotronException(dir + ": not a model directory");
         }
@@ -55,6 +61,19 @@ public final class ModelDirectory {
             throw new NemotronException(dir + ": no config.json");
         }
         return new ModelDirectory(dir, new ConfigParser(registry).parse(dir.resolve("config.json")), registry);
+    }
+
+    /**
+     * The {@link ModelFileFormat} (found with ServiceLoader) that accepts {@code file} as a model in
+     * one file, e.g. a {@code .gguf}; empty for a directory or a file no format accepts.
+     */
+    public static Optional<ModelFileFormat> fileFormat(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        return dev.nemotron.api.plugin.Plugins.load(ModelFileFormat.class, ModelDirectory.class.getClassLoader(),
+                        msg -> org.apache.logging.log4j.LogManager.getLogger(ModelDirectory.class).warn(msg))
+                .stream().filter(f -> f.accepts(file)).findFirst();
     }
 
     public Path path() {

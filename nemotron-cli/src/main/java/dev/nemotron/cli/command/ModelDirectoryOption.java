@@ -11,7 +11,8 @@ import picocli.CommandLine.TypeConversionException;
  * The one check of every option that names a model directory ({@code --model DIR},
  * {@code --init-model DIR}): a file there (a config.json, a .safetensors file) is a usage error
  * that says a directory is expected, instead of a parse error from reading it as a checkpoint.
- * A path that does not exist is left to the loader ("no such file").
+ * A path that does not exist is left to the loader ("no such file"); a file that a model file
+ * format plugin accepts (e.g. {@code model.gguf}) is a model.
  *
  * <p>As a picocli converter: {@code @Option(names = "--model", converter = ModelDirectoryOption.class)}.
  */
@@ -38,7 +39,7 @@ public final class ModelDirectoryOption implements ITypeConverter<Path> {
 
     /** Why {@code dir} cannot be a model directory, or null when it may be one. */
     static String problem(Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        if (Files.exists(dir) && !Files.isDirectory(dir) && dev.nemotron.arch.config.ModelDirectory.fileFormat(dir).isEmpty()) {
             Path parent = dir.toAbsolutePath().getParent();
             boolean parentIsModel = parent != null && Files.isRegularFile(parent.resolve("config.json"));
             return dir + " is a file, but a model directory is expected (one holding config.json and the *.safetensors"
