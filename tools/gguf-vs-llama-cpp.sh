@@ -28,7 +28,7 @@ command -v node >/dev/null || { echo "error: node not found on PATH (needed for 
 # node-llama-cpp, pinned by the test's lock file; prebuilt binaries only
 for f in package.json package-lock.json bench.mjs; do cp "$root/nemotron-gguf/src/test/node/$f" "$node_dir/"; done
 if ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.nemotron-lock" 2>/dev/null; then
-  (cd "$node_dir" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund >&2)
+  (cd "$node_dir" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=optional --no-audit --no-fund >&2)
   cp "$node_dir/package-lock.json" "$node_dir/node_modules/.nemotron-lock"
 fi
 
