@@ -5,6 +5,7 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.model.HybridModel;
+import dev.nemotron.arch.model.RunOptions;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.cli.output.Sizes;
@@ -59,6 +60,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the best available).")
     String backendName;
 
+    @Option(names = "--weights", paramLabel = "stored|q8_0", description = "Java backends: projection weights as stored (default) or quantized to Q8_0 at load.")
+    String weights;
+
+    @Option(names = "--kv-cache", paramLabel = "f32|bf16", description = "Java backends: KV cache element type (default: f32; bf16 halves it).")
+    String kvCache;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -75,8 +82,17 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (Backend backend = Backends.create(backendName)) {
             if (ModelRuns.mode(backend) == ModelRuns.Mode.WHOLE_MODEL) {
+                if (weights != null || kvCache != null) {
+                    throw new ParameterException(spec.commandLine(), "--weights and --kv-cache apply to backends that run"
+                            + " the model kernel by kernel (e.g. java); '" + backend.name() + "' runs whole models");
+                }
                 new DeviceBenchRun(this, backend).run();
                 return 0;
+            }
+            if (weights != null || kvCache != null) {
+                // parsed here so that a bad value is one clear error
+                RunOptions.parseWeights(weights);
+                RunOptions.parseKvCache(kvCache);
             }
             if (randomWeights || modelConfig != null || dtype != null) {
                 throw new ParameterException(spec.commandLine(), "--model-config, --random-weights and --dtype need a backend with"
@@ -92,7 +108,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void cpu(Backend backend, int batch) {
         ModelDirectory dir = ModelDirectory.open(model);
-        try (HybridModel m = HybridModel.load(dir, backend);
+        RunOptions options = new RunOptions(RunOptions.parseWeights(weights), RunOptions.parseKvCache(kvCache));
+        try (HybridModel m = HybridModel.load(dir, backend, options);
              Checkpoint ckpt = dir.openCheckpoint()) {
             BenchResult r = ThroughputBench.run(m, ckpt, isl, osl, batch, seed);
             PrintWriter out = spec.commandLine().getOut();
@@ -100,6 +117,8 @@ public final class BenchCommand implements Callable<Integer> {
                 ObjectNode o = Json.object();
                 o.put("model", model.toString());
                 o.put("backend", backend.name());
+                o.put("weights", options.weights() == null ? "stored" : "q8_0");
+                o.put("kv_cache", options.kvCache().safetensorsName().toLowerCase(Locale.ROOT));
                 o.put("parameters", ThroughputBench.parameters(m));
                 o.put("batch", r.batch());
                 o.put("isl", r.inputTokens());
