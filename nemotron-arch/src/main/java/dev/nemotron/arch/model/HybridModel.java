@@ -207,9 +207,21 @@ public final class HybridModel implements AutoCloseable {
         float[] last = null;
         for (int from = 0; from < ids.length; from += step) {
             int[] piece = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + step));
-            last = stepSequence(seq, piece);
+            last = stepSequence(seq, piece, from + step >= ids.length);
         }
         return last;
+    }
+
+    /**
+     * Appends {@code ids} to {@code seq} as {@link #prefill(SequenceState, int[], int)} does, but
+     * computes no logits: the first pieces of a prompt prefilled in chunks.
+     */
+    public void extend(SequenceState seq, int[] ids, int chunkTokens) {
+        int step = Math.max(1, chunkTokens);
+        for (int from = 0; from < ids.length; from += step) {
+            int[] piece = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + step));
+            stepSequence(seq, piece, false);
+        }
     }
 
     /** {@link #prefill(SequenceState, int[], int)} in pieces of 1024 tokens. */
@@ -217,7 +229,8 @@ public final class HybridModel implements AutoCloseable {
         return prefill(seq, ids, 1024);
     }
 
-    private float[] stepSequence(SequenceState seq, int[] ids) {
+    /** Appends {@code ids}; the logits after the last one when {@code logits}, else null. */
+    private float[] stepSequence(SequenceState seq, int[] ids, boolean logits) {
         int seqLen = ids.length;
         int d = graph.config().hiddenSize();
         float[] h = embed(ids);
@@ -229,6 +242,9 @@ public final class HybridModel implements AutoCloseable {
             addInPlace(h, mixed, seqLen * d);
         }
         seq.advance(seqLen);
+        if (!logits) {
+            return null;
+        }
         float[] lastRow = java.util.Arrays.copyOfRange(h, (seqLen - 1) * d, seqLen * d);
         kernels.norms().rmsNorm(lastRow, 1, d, normF, eps(), lastRow);
         return logits(lastRow, 1);

@@ -42,6 +42,16 @@ public final class HybridLanguageModel implements LanguageModel {
     }
 
     @Override
+    public boolean prefillsInPieces() {
+        return true;
+    }
+
+    @Override
+    public void extend(ModelSequence sequence, int[] ids) {
+        model.extend(((Seq) sequence).state, ids, prefillChunk);
+    }
+
+    @Override
     public float[] decode(List<ModelSequence> sequences, int[] tokens) {
         SequenceState[] states = new SequenceState[sequences.size()];
         for (int i = 0; i < states.length; i++) {
