@@ -19,7 +19,8 @@ import org.apache.logging.log4j.Logger;
  * 2. admit queued requests, oldest first, while the batch has room and their worst-case cache
  *    (prompt + max new tokens) fits the budget
  * 3. prefill: at most {@link EngineConfig#prefillChunkTokens()} prompt tokens of the admitted
- *    requests, oldest first (a long prompt takes several steps); a request whose prompt is done
+ *    requests while other sequences are decoding (all of them when none is), oldest first (a
+ *    long prompt takes several steps); a request whose prompt is done
  *    chooses its first token and joins the batch. With chunk 0, or a model that cannot prefill
  *    in pieces, each admitted prompt is prefilled whole here.
  * 4. decode one token for every running sequence together; choose, accept; finished requests
@@ -232,7 +233,15 @@ public final class GenerationEngine implements AutoCloseable {
             }
         }
         if (chunked) {
-            prefillChunk(config.prefillChunkTokens());
+            // nothing decoding: nobody waits, so the prompts are prefilled without a budget
+            boolean streams;
+            lock.lock();
+            try {
+                streams = !running.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+            prefillChunk(streams ? config.prefillChunkTokens() : Integer.MAX_VALUE);
         }
         decodeStep();
     }

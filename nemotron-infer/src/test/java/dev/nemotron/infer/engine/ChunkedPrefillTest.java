@@ -32,18 +32,38 @@ class ChunkedPrefillTest {
             chunked = run(model, lengths, 16);
             oddChunks = run(model, lengths, 7);
         }
-        for (int i = 0; i < lengths.length; i++) {
+        for (int i = 0; i <= lengths.length; i++) {
             assertThat(chunked.get(i)).as("request %d, chunks of 16", i).containsExactly(whole.get(i));
             assertThat(oddChunks.get(i)).as("request %d, chunks of 7", i).containsExactly(whole.get(i));
-            assertThat(whole.get(i)).hasSize(12);
+            assertThat(whole.get(i)).hasSize(i == 0 ? 300 : 12);
         }
     }
 
     private static List<int[]> run(HybridModel model, int[] lengths, int chunk) {
         // pieces of the model's own prefill (5 tokens) differ from the engine's chunks on purpose
-        try (GenerationEngine e = new GenerationEngine(new HybridLanguageModel(model, 5), TextCodec.idsOnly(Set.of()),
+        Counting counting = new Counting(new HybridLanguageModel(model, 5));
+        try (GenerationEngine e = new GenerationEngine(counting, TextCodec.idsOnly(Set.of()),
                 new EngineConfig(8, 16, 1L << 30, chunk))) {
             List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
+            // a stream decoding first, so that the other prompts are admitted while it runs
+            // (with nothing decoding, the engine prefills prompts whole)
+            CountDownLatch streaming = new CountDownLatch(2);
+            futures.add(e.submit(GenerationRequest.of(new int[] {11, 12}, SamplingParams.greedy(300)),
+                    new GenerationListener() {
+                        @Override
+                        public void onDelta(GenerationDelta delta) {
+                            streaming.countDown();
+                        }
+
+                        @Override
+                        public void onComplete(GenerationResult result) {
+                        }
+                    }).result());
+            try {
+                assertThat(streaming.await(60, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException ie) {
+                throw new AssertionError(ie);
+            }
             for (int i = 0; i < lengths.length; i++) {
                 int[] prompt = new int[lengths[i]];
                 for (int t = 0; t < prompt.length; t++) {
@@ -54,6 +74,12 @@ class ChunkedPrefillTest {
             }
             List<int[]> out = new ArrayList<>();
             futures.forEach(f -> out.add(f.join().outputIds()));
+            // chunking happened (prompts continued piece by piece) exactly when asked for
+            if (chunk > 0) {
+                assertThat(counting.extends_.get()).isPositive();
+            } else {
+                assertThat(counting.extends_.get()).isZero();
+            }
             return out;
         }
     }
@@ -87,6 +113,52 @@ class ChunkedPrefillTest {
         assertThat(log.subList(first, first + 10)).containsExactly(
                 "extend 4", "decode 1", "extend 4", "decode 1", "extend 4", "decode 1", "extend 4", "decode 1",
                 "prefill 2", "decode 2");
+    }
+
+    /** A model that counts {@link LanguageModel#extend} calls and otherwise delegates. */
+    private static final class Counting implements LanguageModel {
+        final LanguageModel inner;
+        final java.util.concurrent.atomic.AtomicInteger extends_ = new java.util.concurrent.atomic.AtomicInteger();
+
+        Counting(LanguageModel inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int vocabSize() {
+            return inner.vocabSize();
+        }
+
+        @Override
+        public ModelSequence newSequence() {
+            return inner.newSequence();
+        }
+
+        @Override
+        public float[] prefill(ModelSequence sequence, int[] ids) {
+            return inner.prefill(sequence, ids);
+        }
+
+        @Override
+        public boolean prefillsInPieces() {
+            return inner.prefillsInPieces();
+        }
+
+        @Override
+        public void extend(ModelSequence sequence, int[] ids) {
+            extends_.incrementAndGet();
+            inner.extend(sequence, ids);
+        }
+
+        @Override
+        public float[] decode(List<ModelSequence> sequences, int[] tokens) {
+            return inner.decode(sequences, tokens);
+        }
+
+        @Override
+        public long sequenceBytes(long tokens) {
+            return inner.sequenceBytes(tokens);
+        }
     }
 
     /** Logs the engine's calls; every logit row is zeros (greedy picks token 0), never an end token. */
