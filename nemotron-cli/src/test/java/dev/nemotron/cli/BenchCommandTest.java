@@ -30,6 +30,39 @@ class BenchCommandTest {
     }
 
     @Test
+    void q8WeightsAndBf16CacheReadFewerBytesPerStep() throws Exception {
+        CliRun stored = CliRun.of("bench", "--backend", "java", "--model", TINY, "--isl", "8", "--osl", "2", "--json");
+        CliRun q8 = CliRun.of("bench", "--backend", "java", "--model", TINY, "--isl", "8", "--osl", "2", "--json",
+                "--weights", "q8_0", "--kv-cache", "bf16");
+        assertThat(q8.exitCode()).as(q8.err()).isZero();
+        JsonNode a = new ObjectMapper().readTree(stored.out());
+        JsonNode b = new ObjectMapper().readTree(q8.out());
+        assertThat(b.path("weights").asText()).isEqualTo("q8_0");
+        assertThat(b.path("kv_cache").asText()).isEqualTo("bf16");
+        // F32 fixture: projections at 34 bytes per 32 weights instead of 128
+        assertThat(b.path("weight_bytes_per_step").asDouble() / a.path("weight_bytes_per_step").asDouble()).isLessThan(0.4);
+        assertThat(b.path("cache_bytes").asLong()).isLessThan(a.path("cache_bytes").asLong());
+        CliRun bad = CliRun.of("bench", "--backend", "java", "--model", TINY, "--weights", "q4");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("--weights must be 'stored' or 'q8_0'").doesNotContain("\tat ");
+    }
+
+    @Test
+    void interleaveReportsTimeBetweenTokensWholeAndChunked() throws Exception {
+        CliRun r = CliRun.of("bench", "--backend", "java", "--model", TINY, "--isl", "4", "--interleave", "40",
+                "--prefill-chunk", "8", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode runs = new ObjectMapper().readTree(r.out()).path("runs");
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0).path("prefill_chunk").asInt()).isZero();
+        assertThat(runs.get(1).path("prefill_chunk").asInt()).isEqualTo(8);
+        for (JsonNode run : runs) {
+            assertThat(run.path("tbt_during_ms").path("gaps").asInt()).isPositive();
+            assertThat(run.path("tbt_during_ms").path("max").asDouble()).isPositive();
+        }
+    }
+
+    @Test
     void aNegativePrefillIsRefused() {
         CliRun r = CliRun.of("bench", "--backend", "java", "--model", TINY, "--prefill", "-1");
         assertThat(r.exitCode()).isNotZero();

@@ -17,6 +17,8 @@ public enum Capability {
     WEIGHTS_BF16,
     /** Its kernels read weights stored as F16. */
     WEIGHTS_F16,
+    /** Its linear kernels read projection weights stored as Q8_0 ({@code DType.Q8_0}, GGML's layout). */
+    WEIGHTS_Q8_0,
     /** Runs on the CPU. */
     CPU,
     /** Runs on a GPU. */

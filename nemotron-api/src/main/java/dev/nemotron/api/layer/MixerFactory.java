@@ -65,6 +65,15 @@ public interface MixerFactory {
     Mixer create(LayerContext layer, WeightSource weights, Kernels kernels);
 
     /**
+     * As {@link #create(LayerContext, WeightSource, Kernels)}, keeping the layer's growing
+     * inference cache (an attention KV cache) in {@code cacheType}: {@code F32}, or {@code BF16}
+     * for half the memory. Layers without such a cache ignore it (the default).
+     */
+    default Mixer create(LayerContext layer, WeightSource weights, Kernels kernels, DType cacheType) {
+        return create(layer, weights, kernels);
+    }
+
+    /**
      * The narrower layer that keeps {@code keep}'s hidden channels and units: its sizes, its config
      * fields, and which rows and columns of each parameter it keeps (pruning). The default: this
      * layer type cannot be resized.

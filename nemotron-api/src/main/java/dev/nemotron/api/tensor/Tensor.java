@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * A dense, row-major, little-endian tensor in host memory: an element type, a shape and a
- * {@link MemorySegment} holding exactly {@code numel * dtype.byteSize()} bytes.
+ * {@link MemorySegment} holding exactly {@code dtype.storageBytes(numel)} bytes.
  *
  * <p>The segment may be a slice of a memory-mapped checkpoint (weights are used in place, never
  * copied), a heap array or native memory; a tensor does not own it. Element access converts to
@@ -33,13 +33,19 @@ public final class Tensor {
 
     /**
      * @throws IllegalArgumentException if a dimension is negative or the segment's size is not
-     *     {@code numel(shape) * dtype.byteSize()}
+     *     {@code dtype.storageBytes(numel(shape))} (for {@link DType#Q8_0}: also if the last
+     *     dimension is not a multiple of 32, so that every row starts a block)
      */
     public Tensor(DType dtype, long[] shape, MemorySegment data) {
         this.dtype = Objects.requireNonNull(dtype, "dtype");
         this.shape = shape.clone();
         this.data = Objects.requireNonNull(data, "data");
-        long expected = numel(this.shape) * dtype.byteSize();
+        long n = numel(this.shape);
+        if (dtype.isBlockQuantized() && (this.shape.length == 0 || this.shape[this.shape.length - 1] % dtype.blockElements() != 0)) {
+            throw new IllegalArgumentException("a " + dtype + " tensor's last dimension must be a multiple of "
+                    + dtype.blockElements() + ", got " + Arrays.toString(shape));
+        }
+        long expected = dtype.storageBytes(n);
         if (data.byteSize() != expected) {
             throw new IllegalArgumentException("tensor of " + dtype + Arrays.toString(shape)
                     + " needs " + expected + " bytes, segment has " + data.byteSize());
@@ -89,13 +95,14 @@ public final class Tensor {
         return data;
     }
 
-    /** Element {@code i} (flat, row-major) as a float; F32, BF16, F16 and F64 only. */
+    /** Element {@code i} (flat, row-major) as a float; F32, BF16, F16, F64 and Q8_0 (dequantized) only. */
     public float getFloat(long i) {
         return switch (dtype) {
             case F32 -> data.getAtIndex(F32_LE, i);
             case BF16 -> Float.intBitsToFloat((data.getAtIndex(I16_LE, i) & 0xFFFF) << 16);
             case F16 -> Float.float16ToFloat(data.getAtIndex(I16_LE, i));
             case F64 -> (float) data.getAtIndex(F64_LE, i);
+            case Q8_0 -> Q8_0.get(data, i);
             default -> throw new UnsupportedOperationException("getFloat on a " + dtype + " tensor");
         };
     }

@@ -12,6 +12,7 @@ import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.config.NemotronHConfig;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.safetensors.Checkpoint;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,10 +42,16 @@ public final class HybridModel implements AutoCloseable {
     private final List<Mixer> mixers;
     private final Tensor normF;
     private final Tensor lmHead;
+    private final RunOptions options;
+    /** Native memory of weights quantized at load, or null. */
+    private final Arena quantized;
 
-    private HybridModel(ModelGraph graph, WeightSource weights, String source, Set<String> names,
-                        Checkpoint checkpoint, Backend backend) {
+    private HybridModel(ModelGraph graph, WeightSource stored, String source, Set<String> names,
+                        Checkpoint checkpoint, Backend backend, RunOptions options) {
         this.graph = graph;
+        this.options = java.util.Objects.requireNonNull(options, "options");
+        this.quantized = options.weights() == DType.Q8_0 ? Arena.ofShared() : null;
+        WeightSource weights = quantized == null ? stored : new QuantizedWeights(stored, quantized);
         this.checkpoint = checkpoint;
         this.backend = backend;
         this.kernels = backend.kernels().orElseThrow(() -> new NemotronException("backend '" + backend.name()
@@ -60,7 +67,7 @@ public final class HybridModel implements AutoCloseable {
             String layerPrefix = prefix + "layers." + layer.index() + ".";
             norms.add(weights.require(layerPrefix + "norm.weight"));
             mixers.add(layer.factory().create(layer.context(),
-                    new CheckpointWeights(weights, layerPrefix + "mixer."), kernels));
+                    new CheckpointWeights(weights, layerPrefix + "mixer."), kernels, options.kvCache()));
         }
     }
 
@@ -80,10 +87,15 @@ public final class HybridModel implements AutoCloseable {
      *     the config, with the reason
      */
     public static HybridModel load(ModelDirectory dir, Backend backend) {
+        return load(dir, backend, RunOptions.defaults());
+    }
+
+    /** As {@link #load(ModelDirectory, Backend)}, with weight and cache types of {@code options}. */
+    public static HybridModel load(ModelDirectory dir, Backend backend, RunOptions options) {
         Checkpoint checkpoint = dir.openCheckpoint();
         try {
             return new HybridModel(ModelGraph.of(dir.config(), dir.registry()), checkpoint, checkpoint.path().toString(),
-                    checkpoint.names(), checkpoint, backend);
+                    checkpoint.names(), checkpoint, backend, options);
         } catch (RuntimeException e) {
             checkpoint.close();
             throw e;
@@ -98,7 +110,34 @@ public final class HybridModel implements AutoCloseable {
      * trainer's {@code LiveWeights} snapshot. Closing the model releases nothing of {@code weights}.
      */
     public static HybridModel of(ModelGraph graph, WeightSource weights, Backend backend) {
-        return new HybridModel(graph, weights, "in-memory weights", null, null, backend);
+        return of(graph, weights, backend, RunOptions.defaults());
+    }
+
+    /** As {@link #of(ModelGraph, WeightSource, Backend)}, with weight and cache types of {@code options}. */
+    public static HybridModel of(ModelGraph graph, WeightSource weights, Backend backend, RunOptions options) {
+        return new HybridModel(graph, weights, "in-memory weights", null, null, backend, options);
+    }
+
+    public RunOptions options() {
+        return options;
+    }
+
+    /**
+     * Bytes a decode step reads from the weights as this model holds them (every tensor once, but
+     * one row of an untied embedding table): the numerator of the decode roofline.
+     */
+    public long weightBytesReadPerStep(Checkpoint checkpoint) {
+        long total = 0;
+        for (String name : checkpoint.names()) {
+            Tensor t = checkpoint.require(name);
+            long bytes = options.weights() == DType.Q8_0 && QuantizedWeights.quantizes(name, t)
+                    ? DType.Q8_0.storageBytes(t.numel()) : t.data().byteSize();
+            if (name.endsWith("embeddings.weight") && !graph.config().tieWordEmbeddings()) {
+                bytes = bytes / t.dim(0);
+            }
+            total += bytes;
+        }
+        return total;
     }
 
     public NemotronHConfig config() {
@@ -168,9 +207,21 @@ public final class HybridModel implements AutoCloseable {
         float[] last = null;
         for (int from = 0; from < ids.length; from += step) {
             int[] piece = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + step));
-            last = stepSequence(seq, piece);
+            last = stepSequence(seq, piece, from + step >= ids.length);
         }
         return last;
+    }
+
+    /**
+     * Appends {@code ids} to {@code seq} as {@link #prefill(SequenceState, int[], int)} does, but
+     * computes no logits: the first pieces of a prompt prefilled in chunks.
+     */
+    public void extend(SequenceState seq, int[] ids, int chunkTokens) {
+        int step = Math.max(1, chunkTokens);
+        for (int from = 0; from < ids.length; from += step) {
+            int[] piece = java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + step));
+            stepSequence(seq, piece, false);
+        }
     }
 
     /** {@link #prefill(SequenceState, int[], int)} in pieces of 1024 tokens. */
@@ -178,7 +229,8 @@ public final class HybridModel implements AutoCloseable {
         return prefill(seq, ids, 1024);
     }
 
-    private float[] stepSequence(SequenceState seq, int[] ids) {
+    /** Appends {@code ids}; the logits after the last one when {@code logits}, else null. */
+    private float[] stepSequence(SequenceState seq, int[] ids, boolean logits) {
         int seqLen = ids.length;
         int d = graph.config().hiddenSize();
         float[] h = embed(ids);
@@ -190,6 +242,9 @@ public final class HybridModel implements AutoCloseable {
             addInPlace(h, mixed, seqLen * d);
         }
         seq.advance(seqLen);
+        if (!logits) {
+            return null;
+        }
         float[] lastRow = java.util.Arrays.copyOfRange(h, (seqLen - 1) * d, seqLen * d);
         kernels.norms().rmsNorm(lastRow, 1, d, normF, eps(), lastRow);
         return logits(lastRow, 1);
@@ -278,6 +333,9 @@ public final class HybridModel implements AutoCloseable {
     /** Unmaps the checkpoint (if the model has one); the backend belongs to the caller. */
     @Override
     public void close() {
+        if (quantized != null) {
+            quantized.close();
+        }
         if (checkpoint != null) {
             checkpoint.close();
         }

@@ -87,6 +87,7 @@ final class WeightCheck {
             case F32 -> Capability.WEIGHTS_F32;
             case BF16 -> Capability.WEIGHTS_BF16;
             case F16 -> Capability.WEIGHTS_F16;
+            case Q8_0 -> Capability.WEIGHTS_Q8_0;
             default -> null;
         };
         if (needed == null || !backend.capabilities().contains(needed)) {

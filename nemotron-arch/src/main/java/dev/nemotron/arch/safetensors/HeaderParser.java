@@ -116,7 +116,7 @@ final class HeaderParser {
         }
         return DType.fromSafetensorsName(node.textValue()).orElseThrow(() -> error(
                 "tensor '" + name + "' has unknown dtype '" + node.textValue() + "' (known: "
-                        + Arrays.stream(DType.values()).map(DType::safetensorsName)
+                        + Arrays.stream(DType.values()).filter(t -> !t.isBlockQuantized()).map(DType::safetensorsName)
                                 .collect(Collectors.joining(", ")) + ")"));
     }
 

@@ -127,6 +127,10 @@ public final class SafetensorsWriter {
                 throw new IllegalArgumentException("invalid tensor name: " + name);
             }
             Tensor t = e.getValue();
+            if (t.dtype().isBlockQuantized()) {
+                throw new IllegalArgumentException("tensor '" + name + "' is " + t.dtype()
+                        + ", which safetensors cannot store: dequantize it (Tensor.toFloatArray) or export GGUF");
+            }
             long size = t.data().byteSize();
             ObjectNode entry = root.putObject(name);
             entry.put("dtype", t.dtype().safetensorsName());

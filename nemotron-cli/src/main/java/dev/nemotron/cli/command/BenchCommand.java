@@ -5,10 +5,12 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.model.HybridModel;
+import dev.nemotron.arch.model.RunOptions;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.cli.output.Sizes;
 import dev.nemotron.infer.bench.BenchResult;
+import dev.nemotron.infer.bench.InterleaveBench;
 import dev.nemotron.infer.bench.ThroughputBench;
 import dev.nemotron.infer.engine.ModelRuns;
 import java.io.PrintWriter;
@@ -59,6 +61,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the best available).")
     String backendName;
 
+    @Option(names = "--weights", paramLabel = "stored|q8_0", description = "Java backends: projection weights as stored (default) or quantized to Q8_0 at load.")
+    String weights;
+
+    @Option(names = "--kv-cache", paramLabel = "f32|bf16", description = "Java backends: KV cache element type (default: f32; bf16 halves it).")
+    String kvCache;
+
+    @Option(names = "--interleave", paramLabel = "N", description = "Java backends: instead of throughput, time between tokens of a running stream (--isl prompt) while an N-token prompt is admitted, with whole-prompt and with chunked prefill (--prefill-chunk), in one run.")
+    Integer interleave;
+
+    @Option(names = "--prefill-chunk", paramLabel = "T", description = "With --interleave: the engine's prefill chunk in tokens (default: 256).")
+    int prefillChunk = dev.nemotron.infer.engine.EngineConfig.DEFAULT_PREFILL_CHUNK;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -75,8 +89,17 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (Backend backend = Backends.create(backendName)) {
             if (ModelRuns.mode(backend) == ModelRuns.Mode.WHOLE_MODEL) {
+                if (weights != null || kvCache != null) {
+                    throw new ParameterException(spec.commandLine(), "--weights and --kv-cache apply to backends that run"
+                            + " the model kernel by kernel (e.g. java); '" + backend.name() + "' runs whole models");
+                }
                 new DeviceBenchRun(this, backend).run();
                 return 0;
+            }
+            if (weights != null || kvCache != null) {
+                // parsed here so that a bad value is one clear error
+                RunOptions.parseWeights(weights);
+                RunOptions.parseKvCache(kvCache);
             }
             if (randomWeights || modelConfig != null || dtype != null) {
                 throw new ParameterException(spec.commandLine(), "--model-config, --random-weights and --dtype need a backend with"
@@ -85,14 +108,71 @@ public final class BenchCommand implements Callable<Integer> {
             if (batch.size() != 1) {
                 throw new ParameterException(spec.commandLine(), "--batch: backend '" + backend.name() + "' benchmarks one batch size per run");
             }
-            cpu(backend, batch.get(0));
+            if (interleave != null) {
+                if (interleave < 1 || prefillChunk < 1) {
+                    throw new ParameterException(spec.commandLine(), "--interleave and --prefill-chunk must be >= 1");
+                }
+                interleave(backend);
+            } else {
+                cpu(backend, batch.get(0));
+            }
         }
         return 0;
     }
 
+    private void interleave(Backend backend) {
+        ModelDirectory dir = ModelDirectory.open(model);
+        RunOptions options = new RunOptions(RunOptions.parseWeights(weights), RunOptions.parseKvCache(kvCache));
+        PrintWriter out = spec.commandLine().getOut();
+        try (HybridModel m = HybridModel.load(dir, backend, options)) {
+            InterleaveBench.warmUp(m, Math.min(interleave, 512), seed);
+            List<InterleaveBench.Result> results = List.of(InterleaveBench.run(m, isl, interleave, 0, seed),
+                    InterleaveBench.run(m, isl, interleave, prefillChunk, seed));
+            if (json) {
+                ObjectNode o = Json.object();
+                o.put("model", model.toString());
+                o.put("backend", backend.name());
+                var rows = o.putArray("runs");
+                for (InterleaveBench.Result r : results) {
+                    ObjectNode row = rows.addObject();
+                    row.put("prefill_chunk", r.prefillChunk());
+                    row.put("stream_prompt_tokens", r.streamPromptTokens());
+                    row.put("admitted_prompt_tokens", r.longPromptTokens());
+                    row.put("admit_seconds", r.admitSeconds());
+                    stats(row.putObject("tbt_before_ms"), r.before());
+                    stats(row.putObject("tbt_during_ms"), r.during());
+                }
+                Json.print(out, o);
+            } else {
+                out.printf(Locale.ROOT, "model %s on %s: a stream (%d-token prompt) decoding while a %d-token prompt is admitted%n",
+                        model, backend.name(), isl, interleave);
+                out.printf(Locale.ROOT, "%-14s %9s | %-30s | %-30s%n", "prefill", "admit s", "TBT before: p50 / p99 / max ms",
+                        "TBT during: p50 / p99 / max ms");
+                for (InterleaveBench.Result r : results) {
+                    out.printf(Locale.ROOT, "%-14s %9.2f | %8.1f / %8.1f / %8.1f | %8.1f / %8.1f / %8.1f%n",
+                            r.prefillChunk() == 0 ? "whole prompt" : "chunks of " + r.prefillChunk(), r.admitSeconds(),
+                            r.before().p50Millis(), r.before().p99Millis(), r.before().maxMillis(),
+                            r.during().p50Millis(), r.during().p99Millis(), r.during().maxMillis());
+                }
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.nemotron.api.NemotronException("interrupted");
+        }
+    }
+
+    private static void stats(ObjectNode o, InterleaveBench.Stats s) {
+        o.put("gaps", s.gaps());
+        o.put("p50", s.p50Millis());
+        o.put("p99", s.p99Millis());
+        o.put("max", s.maxMillis());
+    }
+
     private void cpu(Backend backend, int batch) {
         ModelDirectory dir = ModelDirectory.open(model);
-        try (HybridModel m = HybridModel.load(dir, backend);
+        RunOptions options = new RunOptions(RunOptions.parseWeights(weights), RunOptions.parseKvCache(kvCache));
+        try (HybridModel m = HybridModel.load(dir, backend, options);
              Checkpoint ckpt = dir.openCheckpoint()) {
             BenchResult r = ThroughputBench.run(m, ckpt, isl, osl, batch, seed);
             PrintWriter out = spec.commandLine().getOut();
@@ -100,6 +180,8 @@ public final class BenchCommand implements Callable<Integer> {
                 ObjectNode o = Json.object();
                 o.put("model", model.toString());
                 o.put("backend", backend.name());
+                o.put("weights", options.weights() == null ? "stored" : "q8_0");
+                o.put("kv_cache", options.kvCache().safetensorsName().toLowerCase(Locale.ROOT));
                 o.put("parameters", ThroughputBench.parameters(m));
                 o.put("batch", r.batch());
                 o.put("isl", r.inputTokens());

@@ -1,6 +1,5 @@
 package dev.nemotron.infer.bench;
 
-import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.estimate.HeapMeter;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.arch.model.SequenceState;
@@ -76,18 +75,9 @@ public final class ThroughputBench {
                 bandwidth, roofline, peakHeap, cacheBytes);
     }
 
-    /** Every weight's bytes, but only one row of the embedding table. */
+    /** Every weight's bytes as the model holds them (Q8_0 when quantized at load), but only one row of the embedding table. */
     static long weightBytesReadPerStep(HybridModel model, Checkpoint checkpoint) {
-        long total = 0;
-        for (String name : checkpoint.names()) {
-            Tensor t = checkpoint.require(name);
-            long bytes = t.data().byteSize();
-            if (name.endsWith("embeddings.weight") && !model.config().tieWordEmbeddings()) {
-                bytes = bytes / t.dim(0);
-            }
-            total += bytes;
-        }
-        return total;
+        return model.weightBytesReadPerStep(checkpoint);
     }
 
     private static int[] randomIds(SplittableRandom rnd, int n, int vocab) {

@@ -17,10 +17,18 @@ import org.apache.logging.log4j.Logger;
  * loop:
  * 1. drop cancelled requests (their memory is released at once)
  * 2. admit queued requests, oldest first, while the batch has room and their worst-case cache
- *    (prompt + max new tokens) fits the budget: prefill each, choose its first token
- * 3. decode one token for every running sequence together; choose, accept; finished requests
+ *    (prompt + max new tokens) fits the budget
+ * 3. prefill: at most {@link EngineConfig#prefillChunkTokens()} prompt tokens of the admitted
+ *    requests while other sequences are decoding (all of them when none is), oldest first (a
+ *    long prompt takes several steps); a request whose prompt is done
+ *    chooses its first token and joins the batch. With chunk 0, or a model that cannot prefill
+ *    in pieces, each admitted prompt is prefilled whole here.
+ * 4. decode one token for every running sequence together; choose, accept; finished requests
  *    leave the batch, so new ones can join at the next step
  * </pre>
+ *
+ * Chunking bounds how long running streams wait between two tokens while a long prompt is
+ * admitted: one chunk's prefill instead of the whole prompt's.
  *
  * Requests that could never fit the budget fail at submit; the others wait, so the engine never
  * runs out of memory. Events are delivered on the engine thread: listeners must be quick.
@@ -42,6 +50,22 @@ public final class GenerationEngine implements AutoCloseable {
 
     private record Running(ActiveRequest request, ModelSequence sequence, long reserved, int[] lastToken) {
     }
+
+    /** An admitted request whose prompt is being prefilled in chunks; engine thread only. */
+    private static final class Prefilling {
+        final ActiveRequest request;
+        final long reserved;
+        ModelSequence sequence;
+        int done;
+
+        Prefilling(ActiveRequest request, long reserved) {
+            this.request = request;
+            this.reserved = reserved;
+        }
+    }
+
+    /** Admitted requests prefilled in chunks, oldest first (engine thread; close after the thread ends). */
+    private final Deque<Prefilling> prefilling = new ArrayDeque<>();
 
     /** @param codec the tokenizer side: text, {@code </think>}, end-of-sequence ids */
     public GenerationEngine(LanguageModel model, TextCodec codec, EngineConfig config) {
@@ -177,7 +201,7 @@ public final class GenerationEngine implements AutoCloseable {
         try {
             dropCancelled();
             // 2. admission
-            while (!queue.isEmpty() && running.size() + admitted.size() < config.maxBatch()) {
+            while (!queue.isEmpty() && running.size() + admitting < config.maxBatch()) {
                 ActiveRequest next = queue.peekFirst();
                 if (next.cancelled()) {
                     queue.pollFirst();
@@ -193,17 +217,103 @@ public final class GenerationEngine implements AutoCloseable {
                 admitted.add(next);
                 admitting++;
             }
-            if (running.isEmpty() && admitted.isEmpty()) {
+            if (running.isEmpty() && admitted.isEmpty() && prefilling.isEmpty()) {
                 work.await(100, TimeUnit.MILLISECONDS);
                 return;
             }
         } finally {
             lock.unlock();
         }
+        boolean chunked = config.prefillChunkTokens() > 0 && model.prefillsInPieces();
         for (ActiveRequest r : admitted) {
-            prefill(r);
+            if (chunked) {
+                prefilling.addLast(new Prefilling(r, worstCase(r)));
+            } else {
+                prefill(r);
+            }
+        }
+        if (chunked) {
+            // nothing decoding: nobody waits, so the prompts are prefilled without a budget
+            boolean streams;
+            lock.lock();
+            try {
+                streams = !running.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+            prefillChunk(streams ? config.prefillChunkTokens() : Integer.MAX_VALUE);
         }
         decodeStep();
+    }
+
+    /**
+     * Up to {@code budget} prompt tokens of the prefilling requests, oldest first. A request whose
+     * piece fails (or that was cancelled) ends alone; its reservation is released.
+     */
+    private void prefillChunk(int budget) {
+        while (budget > 0 && !prefilling.isEmpty()) {
+            Prefilling p = prefilling.peekFirst();
+            ActiveRequest r = p.request;
+            int[] prompt = r.promptIds();
+            try {
+                if (r.cancelled()) {
+                    endPrefill(p);
+                    if (p.sequence != null) {
+                        releaseQuietly(p.sequence);
+                    }
+                    release(p.reserved);
+                    r.finish(FinishReason.CANCELLED, null);
+                    continue;
+                }
+                if (p.sequence == null) {
+                    p.sequence = model.newSequence();
+                }
+                int n = Math.min(budget, prompt.length - p.done);
+                int[] piece = java.util.Arrays.copyOfRange(prompt, p.done, p.done + n);
+                budget -= n;
+                if (p.done + n < prompt.length) {
+                    model.extend(p.sequence, piece);
+                    p.done += n;
+                    continue;
+                }
+                float[] logits = model.prefill(p.sequence, piece);
+                p.done += n;
+                endPrefill(p);
+                int token = r.choose(logits, 0, model.vocabSize());
+                if (r.accept(token)) {
+                    releaseQuietly(p.sequence);
+                    release(p.reserved);
+                } else {
+                    lock.lock();
+                    try {
+                        running.add(new Running(r, p.sequence, p.reserved, new int[] {token}));
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            } catch (Throwable e) {
+                LOG.warn("prefill failed; failing that request: {}", e.toString());
+                if (prefilling.peekFirst() == p) {
+                    endPrefill(p);
+                }
+                if (p.sequence != null) {
+                    releaseQuietly(p.sequence);
+                }
+                finishQuietly(r, e);
+                release(p.reserved);
+            }
+        }
+    }
+
+    /** Takes {@code p} (the head) off the prefilling list; it no longer counts as being admitted. */
+    private void endPrefill(Prefilling p) {
+        prefilling.pollFirst();
+        lock.lock();
+        try {
+            admitting--;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -352,8 +462,16 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     private void failAll(Throwable e) {
+        for (Prefilling p : prefilling) {
+            finishQuietly(p.request, e);
+            if (p.sequence != null) {
+                releaseQuietly(p.sequence);
+            }
+        }
         lock.lock();
         try {
+            admitting -= prefilling.size();
+            prefilling.clear();
             for (Running r : running) {
                 finishQuietly(r.request(), e);
                 releaseQuietly(r.sequence());
@@ -377,6 +495,14 @@ public final class GenerationEngine implements AutoCloseable {
         }
         lock.lock();
         try {
+            for (Prefilling p : prefilling) {
+                p.request.finish(FinishReason.CANCELLED, null);
+                if (p.sequence != null) {
+                    p.sequence.release();
+                }
+            }
+            admitting -= prefilling.size();
+            prefilling.clear();
             for (Running r : running) {
                 r.request().finish(FinishReason.CANCELLED, null);
                 r.sequence().release();

@@ -42,6 +42,16 @@ public final class HybridLanguageModel implements LanguageModel {
     }
 
     @Override
+    public boolean prefillsInPieces() {
+        return true;
+    }
+
+    @Override
+    public void extend(ModelSequence sequence, int[] ids) {
+        model.extend(((Seq) sequence).state, ids, prefillChunk);
+    }
+
+    @Override
     public float[] decode(List<ModelSequence> sequences, int[] tokens) {
         SequenceState[] states = new SequenceState[sequences.size()];
         for (int i = 0; i < states.length; i++) {
@@ -51,16 +61,20 @@ public final class HybridLanguageModel implements LanguageModel {
     }
 
     /**
-     * The layers' own cache footprints in float32 (the Java backend keeps caches in fp32), with
-     * the KV cache doubled: it grows by doubling its capacity.
+     * The layers' own cache footprints: SSM state and conv window in float32, the KV cache in the
+     * model's KV cache type ({@link dev.nemotron.arch.model.RunOptions#kvCache()}) and doubled: it
+     * grows by doubling its capacity.
      */
     @Override
     public long sequenceBytes(long tokens) {
         CacheFootprint total = CacheFootprint.NONE;
+        long kv = 0;
+        DType kvType = model.options().kvCache();
         for (LayerPlan layer : model.graph().layers()) {
             total = total.plus(layer.factory().cacheFootprint(layer.context(), tokens, 1, DType.F32));
+            kv += layer.factory().cacheFootprint(layer.context(), tokens, 1, kvType).kvCacheBytes();
         }
-        return 2 * total.kvCacheBytes() + total.ssmStateBytes() + total.convStateBytes();
+        return 2 * kv + total.ssmStateBytes() + total.convStateBytes();
     }
 
     private record Seq(SequenceState state) implements ModelSequence {

@@ -16,6 +16,23 @@ public interface LanguageModel {
     /** Appends {@code ids} to the sequence; returns the logits [vocab] after the last one. */
     float[] prefill(ModelSequence sequence, int[] ids);
 
+    /**
+     * True when {@link #extend} can append a prompt piece by piece (so the engine may prefill a
+     * long prompt in chunks between decode steps); the default is false.
+     */
+    default boolean prefillsInPieces() {
+        return false;
+    }
+
+    /**
+     * Appends {@code ids} (a piece of a prompt) without computing logits; a later
+     * {@link #prefill} call with the last piece returns the logits. Only when
+     * {@link #prefillsInPieces()}.
+     */
+    default void extend(ModelSequence sequence, int[] ids) {
+        throw new UnsupportedOperationException("this model prefills whole prompts only");
+    }
+
     /** One token per sequence, decoded together; returns logits [sequences, vocab]. */
     float[] decode(List<ModelSequence> sequences, int[] tokens);
 

@@ -5,6 +5,7 @@ import dev.nemotron.api.layer.Mixer;
 import dev.nemotron.api.layer.MixerState;
 import dev.nemotron.api.layer.WeightSource;
 import dev.nemotron.api.layer.dims.AttentionDims;
+import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 
 /**
@@ -31,9 +32,11 @@ final class AttentionMixer implements Mixer {
     private final Tensor kBias;
     private final Tensor vBias;
     private final Tensor oBias;
+    private final boolean bf16Cache;
 
-    AttentionMixer(AttentionDims dims, WeightSource w, Kernels kernels) {
+    AttentionMixer(AttentionDims dims, WeightSource w, Kernels kernels, DType cacheType) {
         this.dims = dims;
+        this.bf16Cache = cacheType == DType.BF16;
         this.kernels = kernels;
         this.q = w.require("q_proj.weight");
         this.k = w.require("k_proj.weight");
@@ -47,7 +50,7 @@ final class AttentionMixer implements Mixer {
 
     @Override
     public MixerState newState() {
-        return new KvCache(dims.kvHeads() * dims.headDim(), 64);
+        return new KvCache(dims.kvHeads() * dims.headDim(), 64, bf16Cache);
     }
 
     @Override
@@ -85,8 +88,7 @@ final class AttentionMixer implements Mixer {
         } else if (!rowPerSequence) {
             KvCache cache = (KvCache) states[0];
             cache.append(ks, vs, rows);
-            kernels.attention().causalAttention(rows, cache.length, dims.qHeads(), dims.kvHeads(), hd, scale,
-                    qs, cache.k, cache.v, att);
+            attend(cache, rows, scale, qs, att);
         } else {
             float[] oneQ = new float[qRow];
             float[] oneK = new float[kvRow];
@@ -98,12 +100,22 @@ final class AttentionMixer implements Mixer {
                 System.arraycopy(vs, b * kvRow, oneV, 0, kvRow);
                 cache.append(oneK, oneV, 1);
                 System.arraycopy(qs, b * qRow, oneQ, 0, qRow);
-                kernels.attention().causalAttention(1, cache.length, dims.qHeads(), dims.kvHeads(), hd, scale,
-                        oneQ, cache.k, cache.v, oneOut);
+                attend(cache, 1, scale, oneQ, oneOut);
                 System.arraycopy(oneOut, 0, att, b * qRow, qRow);
             }
         }
         // 3. output projection
         kernels.linear().matmul(att, rows, o, oBias, out);
+    }
+
+    /** The last {@code queries} positions of {@code cache} attend to all of it. */
+    private void attend(KvCache cache, int queries, float scale, float[] q, float[] out) {
+        if (cache.bf16()) {
+            kernels.attention().causalAttentionBf16(queries, cache.length, dims.qHeads(), dims.kvHeads(),
+                    dims.headDim(), scale, q, cache.kb, cache.vb, out);
+        } else {
+            kernels.attention().causalAttention(queries, cache.length, dims.qHeads(), dims.kvHeads(),
+                    dims.headDim(), scale, q, cache.k, cache.v, out);
+        }
     }
 }

@@ -91,7 +91,16 @@ public final class AttentionMixerFactory implements MixerFactory {
 
     @Override
     public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels) {
-        return new AttentionMixer(dims(layer), weights, kernels);
+        return new AttentionMixer(dims(layer), weights, kernels, DType.F32);
+    }
+
+    /** The KV cache in {@code cacheType}: F32 or BF16. */
+    @Override
+    public Mixer create(LayerContext layer, WeightSource weights, Kernels kernels, DType cacheType) {
+        if (cacheType != DType.F32 && cacheType != DType.BF16) {
+            throw new IllegalArgumentException("KV cache type must be F32 or BF16, got " + cacheType);
+        }
+        return new AttentionMixer(dims(layer), weights, kernels, cacheType);
     }
 
     /**

@@ -17,7 +17,8 @@ public final class JavaBackendProvider implements BackendProvider {
     public static final String NAME = "java";
 
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.KERNELS,
-            Capability.CPU, Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16));
+            Capability.CPU, Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16,
+            Capability.WEIGHTS_Q8_0));
 
     /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
     public JavaBackendProvider() {

@@ -26,7 +26,7 @@ class JavaBackendProviderTest {
                 .contains(Runtime.getRuntime().availableProcessors() + " core")
                 .containsPattern("\\d+-bit vectors");
         assertThat(p.capabilities()).containsExactlyInAnyOrder(Capability.KERNELS, Capability.CPU,
-                Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16);
+                Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.WEIGHTS_Q8_0);
     }
 
     @Test

@@ -10,6 +10,12 @@ public final class AttentionChecks {
     /** Checks sizes: {@code 1 <= queries <= keys}, kv heads dividing query heads, array lengths. */
     public static void check(int queries, int keys, int qHeads, int kvHeads, int headDim,
                              float[] q, float[] k, float[] v, float[] out) {
+        check(queries, keys, qHeads, kvHeads, headDim, q, k, v, out, true);
+    }
+
+    /** As above; {@code checkKv} false leaves k and v to the caller (a bf16 cache). */
+    public static void check(int queries, int keys, int qHeads, int kvHeads, int headDim,
+                             float[] q, float[] k, float[] v, float[] out, boolean checkKv) {
         if (queries < 0 || keys < queries || qHeads <= 0 || kvHeads <= 0 || headDim <= 0) {
             throw new IllegalArgumentException("bad attention sizes: queries " + queries + ", keys "
                     + keys + ", heads " + qHeads + "/" + kvHeads + ", headDim " + headDim);
@@ -19,7 +25,9 @@ public final class AttentionChecks {
         }
         Weights.checkLength(q, (long) queries * qHeads * headDim, "attention q");
         Weights.checkLength(out, (long) queries * qHeads * headDim, "attention out");
-        Weights.checkLength(k, (long) keys * kvHeads * headDim, "attention k");
-        Weights.checkLength(v, (long) keys * kvHeads * headDim, "attention v");
+        if (checkKv) {
+            Weights.checkLength(k, (long) keys * kvHeads * headDim, "attention k");
+            Weights.checkLength(v, (long) keys * kvHeads * headDim, "attention v");
+        }
     }
 }

@@ -36,6 +36,46 @@ public final class VectorAttentionKernels implements AttentionKernels {
         });
     }
 
+    /** As {@link #causalAttention}, reading a bfloat16 KV cache directly (widened in registers). */
+    @Override
+    public void causalAttentionBf16(int queries, int keys, int qHeads, int kvHeads, int headDim, float scale,
+                                    float[] q, short[] k, short[] v, float[] out) {
+        AttentionChecks.check(queries, keys, qHeads, kvHeads, headDim, q, new float[0], new float[0], out, false);
+        long kvn = (long) keys * kvHeads * headDim;
+        if (k.length < kvn || v.length < kvn) {
+            throw new IllegalArgumentException("attention k/v: needs " + kvn + " bf16 values, have " + k.length
+                    + " and " + v.length);
+        }
+        int grain = (int) Math.max(1, WORK_PER_TASK / Math.max(1L, (long) keys * headDim));
+        parallel.forRange(0, qHeads * queries, grain, (r0, r1) -> {
+            float[] scores = new float[keys];
+            for (int r = r0; r < r1; r++) {
+                rowBf16(r / queries, r % queries, queries, keys, qHeads, kvHeads, headDim, scale, q, k, v, out, scores);
+            }
+        });
+    }
+
+    private static void rowBf16(int h, int i, int queries, int keys, int qHeads, int kvHeads, int hd,
+                                float scale, float[] q, short[] k, short[] v, float[] out, float[] sc) {
+        int pos = keys - queries + i;
+        int kvh = h / (qHeads / kvHeads);
+        int qo = (i * qHeads + h) * hd;
+        int kvStride = kvHeads * hd;
+        int kvo = kvh * hd;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j <= pos; j++) {
+            float s = Bf16Simd.dot(q, qo, k, j * kvStride + kvo, hd) * scale;
+            sc[j] = s;
+            max = Math.max(max, s);
+        }
+        float sum = expInPlace(sc, pos + 1, max);
+        java.util.Arrays.fill(out, qo, qo + hd, 0f);
+        for (int j = 0; j <= pos; j++) {
+            Bf16Simd.axpy(sc[j], v, j * kvStride + kvo, out, qo, hd);
+        }
+        Simd.scale(1f / sum, out, qo, hd);
+    }
+
     private static void row(int h, int i, int queries, int keys, int qHeads, int kvHeads, int hd,
                             float scale, float[] q, float[] k, float[] v, float[] out, float[] sc) {
         int pos = keys - queries + i;

@@ -17,6 +17,8 @@ import java.util.Objects;
  *       reads each block of weight rows from memory once per call for all rows of x, converted in
  *       registers or in small L1-resident blocks, never packed.
  *   <li>{@link Gemm} from there on: packed, register-blocked, compute-bound.
+ *   <li>Q8_0 weights (GGML blocks, see {@link dev.nemotron.api.tensor.Q8_0}): {@link GemvQ8}
+ *       below {@value #GEMM_MIN_ROWS_Q8_0} rows, else {@link Gemm} (blocks dequantized while packing).
  * </ul>
  *
  * <p>The weight segment may be any segment (heap, native, a mapped file slice) at any alignment;
@@ -32,6 +34,8 @@ public final class VectorLinearKernels implements LinearKernels {
     static final int GEMM_MIN_ROWS_F32 = 48;
     static final int GEMM_MIN_ROWS_BF16 = 32;
     static final int GEMM_MIN_ROWS_F16 = 24;
+    /** Q8_0 (block-wise int8 widening, like F16 a costly conversion). */
+    static final int GEMM_MIN_ROWS_Q8_0 = 24;
 
     private final Parallel parallel;
 
@@ -48,7 +52,9 @@ public final class VectorLinearKernels implements LinearKernels {
             throw new IllegalArgumentException("weight must be [outF, in], got " + weight);
         }
         DType wt = weight.dtype();
-        checkFloatType(wt, "weight");
+        if (wt != DType.Q8_0) {
+            checkFloatType(wt, "weight");
+        }
         if (weight.dim(0) > Integer.MAX_VALUE || weight.dim(1) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("weight too large: " + weight);
         }
@@ -89,9 +95,16 @@ public final class VectorLinearKernels implements LinearKernels {
         int gemmMinRows = switch (kind) {
             case WeightReader.K_F32 -> GEMM_MIN_ROWS_F32;
             case WeightReader.K_BF16 -> GEMM_MIN_ROWS_BF16;
+            case WeightReader.K_Q8_0 -> GEMM_MIN_ROWS_Q8_0;
             default -> GEMM_MIN_ROWS_F16;
         };
-        if (rows < gemmMinRows) {
+        if (kind == WeightReader.K_Q8_0 && rows < gemmMinRows) {
+            float[] bf = b;
+            int grain = (int) Math.max(4, Math.min(outF, (Gemv.MIN_TASK_FMAS + (long) rows * in - 1) / ((long) rows * in)));
+            float[] xp = Scratch.scratchX(rows * in);
+            GemvQ8.permute(x, rows, in, xp);
+            parallel.forRange(0, outF, (grain + 3) & -4, (o0, o1) -> GemvQ8.range(xp, rows, in, outF, w, bf, out, o0, o1));
+        } else if (rows < gemmMinRows) {
             Gemv.gemv(parallel, x, rows, in, outF, w, kind, b, out);
         } else {
             Gemm.gemm(parallel, x, rows, in, outF, w, kind, b, out);

@@ -1,6 +1,7 @@
 package dev.nemotron.backend.java.linear;
 
 import dev.nemotron.api.tensor.DType;
+import dev.nemotron.api.tensor.Q8_0;
 import dev.nemotron.api.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Reading weights stored as F32, BF16 or F16 (little-endian, any segment, any alignment) as float
+ * Reading weights stored as F32, BF16, F16 or Q8_0 (through {@link GemvQ8}) (little-endian, any segment, any alignment) as float
  * vectors, single floats, or runs converted into a {@code float[]}.
  */
 final class WeightReader {
@@ -30,12 +31,14 @@ final class WeightReader {
     static final int K_F32 = 0;
     static final int K_BF16 = 1;
     static final int K_F16 = 2;
+    static final int K_Q8_0 = 3;
 
     static int kindOf(DType t) {
         return switch (t) {
             case F32 -> K_F32;
             case BF16 -> K_BF16;
             case F16 -> K_F16;
+            case Q8_0 -> K_Q8_0;
             default -> throw new IllegalArgumentException(t.toString());
         };
     }
@@ -68,12 +71,21 @@ final class WeightReader {
         return switch (kind) {
             case K_F32 -> w.getAtIndex(Tensor.F32_LE, elem);
             case K_BF16 -> Float.intBitsToFloat((w.getAtIndex(Tensor.I16_LE, elem) & 0xFFFF) << 16);
+            case K_Q8_0 -> Q8_0.get(w, elem);
             default -> Float.float16ToFloat(w.getAtIndex(Tensor.I16_LE, elem));
         };
     }
 
     /** {@code dst[dstOff .. dstOff+n) = float(w[elem .. elem+n))}. */
     static void convert(MemorySegment w, int kind, long elem, float[] dst, int dstOff, int n) {
+        if (kind == K_Q8_0) {
+            int whole = elem % Q8_0.BLOCK == 0 ? n & -Q8_0.BLOCK : 0;
+            GemvQ8.convert(w, elem, dst, dstOff, whole);
+            for (int i = whole; i < n; i++) {
+                dst[dstOff + i] = scalar(w, kind, elem + i);
+            }
+            return;
+        }
         // One method per type: C2 inlines only so many vector conversions into one method.
         int i = switch (kind) {
             case K_F32 -> convertF32(w, elem, dst, dstOff, n);

@@ -22,6 +22,9 @@ public final class Weights {
         if (t.numel() != expected) {
             throw new IllegalArgumentException(what + ": expected " + expected + " elements, got " + t);
         }
+        if (t.dtype() == DType.Q8_0) {
+            return t.toFloatArray();
+        }
         if (t.dtype() != DType.F32 && t.dtype() != DType.BF16 && t.dtype() != DType.F16) {
             throw new IllegalArgumentException(what + ": unsupported weight type " + t.dtype());
         }

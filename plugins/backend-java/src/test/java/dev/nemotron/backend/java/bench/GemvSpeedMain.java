@@ -37,13 +37,21 @@ public final class GemvSpeedMain {
                 int in = Integer.parseInt(p[1]);
                 for (String tn : types) {
                     DType t = DType.valueOf(tn);
-                    long bytes = (long) outF * in * t.byteSize();
+                    long bytes = t.storageBytes((long) outF * in);
                     int copies = Integer.getInteger("copies", (int) Math.max(1, Math.min(64, (256L << 20) / bytes + 1)));
                     Tensor[] ws = new Tensor[copies];
                     SplittableRandom rnd = new SplittableRandom(7);
                     for (int c = 0; c < copies; c++) {
                         MemorySegment seg = arena.allocate(bytes, 64);
-                        if (t == DType.F32) {
+                        if (t == DType.Q8_0) {
+                            float[] row = new float[in];
+                            for (int o = 0; o < outF; o++) {
+                                for (int i = 0; i < in; i++) {
+                                    row[i] = (float) (rnd.nextDouble() - 0.5);
+                                }
+                                dev.nemotron.api.tensor.Q8_0.quantize(row, 0, in, seg, o * t.storageBytes(in));
+                            }
+                        } else if (t == DType.F32) {
                             for (long i = 0; i < (long) outF * in; i++) {
                                 seg.setAtIndex(Tensor.F32_LE, i, (float) (rnd.nextDouble() - 0.5));
                             }
