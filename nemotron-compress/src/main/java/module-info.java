@@ -1,4 +1,11 @@
-/** Compression: importance estimation, pruning, NAS, distillation (arrives with the compression issue). */
+/**
+ * Compression: Minitron-style importance estimation (layers by logit MSE when removed, hidden
+ * channels, MLP neurons and Mamba-2 heads from activations), depth and width pruning to a valid
+ * HF checkpoint, and checkpoint merging (linear, task arithmetic, SLERP), with their pipeline stages.
+ */
 module dev.nemotron.compress {
     requires transitive dev.nemotron.train;
+
+    exports dev.nemotron.compress.checkpoint;
+    exports dev.nemotron.compress.prune;
 }
