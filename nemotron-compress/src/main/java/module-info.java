@@ -8,4 +8,5 @@ module dev.nemotron.compress {
 
     exports dev.nemotron.compress.checkpoint;
     exports dev.nemotron.compress.prune;
+    exports dev.nemotron.compress.importance;
 }
