@@ -9,4 +9,5 @@ module dev.nemotron.compress {
     exports dev.nemotron.compress.checkpoint;
     exports dev.nemotron.compress.prune;
     exports dev.nemotron.compress.importance;
+    exports dev.nemotron.compress.merge;
 }
