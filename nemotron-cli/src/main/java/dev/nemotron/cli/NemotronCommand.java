@@ -17,6 +17,7 @@ import dev.nemotron.cli.command.InspectCommand;
 import dev.nemotron.cli.command.MissingSubcommand;
 import dev.nemotron.cli.command.PretrainCommand;
 import dev.nemotron.cli.command.PipelineCommand;
+import dev.nemotron.cli.command.MergeCommand;
 import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
 import picocli.CommandLine.Command;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
             DataCommand.class, PretrainCommand.class, CptCommand.class, GradcheckCommand.class, ChartCommand.class,
             PipelineCommand.class, EvalCommand.class,
             ExportCommand.class,
-            CompressCommand.class
+            CompressCommand.class,
+            MergeCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec
