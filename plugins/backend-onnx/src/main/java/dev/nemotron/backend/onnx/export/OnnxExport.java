@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,9 @@ public final class OnnxExport {
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        if (Files.getFileStore(staging).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         long parameters;
         try {
             try (WeightWriter weights = new WeightWriter(spec.weights(), type, staging)) {
