@@ -1,5 +1,6 @@
 package dev.nemotron.backend.onnx;
 
+import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Availability;
 import dev.nemotron.api.export.ExportRequest;
 import dev.nemotron.api.export.ExportResult;
@@ -44,11 +45,11 @@ public final class OnnxExporterProvider implements ExporterProvider {
             case "f32" -> DType.F32;
             case "f16" -> DType.F16;
             case "bf16" -> DType.BF16;
-            default -> throw new IllegalArgumentException("ONNX weight type '" + request.weightType()
+            default -> throw new NemotronException("ONNX weight type '" + request.weightType()
                     + "' is not one of f32, f16, bf16; pass --dtype f32, f16 or bf16");
         };
         if (!request.options().isEmpty()) {
-            throw new IllegalArgumentException("export onnx takes no --option (got " + request.options().keySet() + ")");
+            throw new NemotronException("export onnx takes no --option (got " + request.options().keySet() + ")");
         }
         var spec = request.model().spec();
         OnnxExport.Written w = OnnxExport.write(spec, ModelIdentity.of(spec), type, request.output());

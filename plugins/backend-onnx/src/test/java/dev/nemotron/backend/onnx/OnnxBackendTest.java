@@ -199,7 +199,7 @@ class OnnxBackendTest {
         try (TestModels.Opened f = TestModels.open("tiny-nemotron-h-a", 1, 64)) {
             assertThatThrownBy(() -> new OnnxExporterProvider().export(
                     new ExportRequest(f.dir(), f.artifact(), out, "f32", Map.of())))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exists");
+                    .isInstanceOf(NemotronException.class).hasMessageContaining("already exists");
         }
         assertThat(Files.list(tmp).filter(p -> p.getFileName().toString().contains(".partial-")).count()).isZero();
     }

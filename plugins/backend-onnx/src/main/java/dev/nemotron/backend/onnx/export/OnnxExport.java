@@ -54,7 +54,7 @@ public final class OnnxExport {
         ModelShape shape = ModelShape.of(spec);
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target) && !(Files.isDirectory(target) && isEmpty(target))) {
-            throw new IllegalArgumentException("output " + out + " already exists; remove it or choose another --out");
+            throw new NemotronException("output " + out + " already exists; remove it or choose another --out");
         }
         Path parent = target.getParent();
         Files.createDirectories(parent);
