@@ -28,12 +28,10 @@ public final class GraphBuilder {
     public static final int BFLOAT16 = 16;
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
-    private final String prefix;
     private int next;
 
     public GraphBuilder(String name) {
         graph.setName(name);
-        this.prefix = "";
     }
 
     /** The finished graph. */
@@ -42,7 +40,7 @@ public final class GraphBuilder {
     }
 
     private String fresh(String op) {
-        return prefix + op.toLowerCase(java.util.Locale.ROOT) + "_" + (next++);
+        return op.toLowerCase(java.util.Locale.ROOT) + "_" + (next++);
     }
 
     // ---- inputs, outputs, initializers ----

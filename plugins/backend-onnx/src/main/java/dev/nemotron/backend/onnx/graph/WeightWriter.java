@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -209,10 +208,5 @@ public final class WeightWriter implements AutoCloseable {
             }
             return Tensor.ofFloats(v, shape);
         }
-    }
-
-    /** The names of the checkpoint tensors the export used, for messages about unused ones. */
-    public List<String> writtenNames() {
-        return List.copyOf(written.keySet());
     }
 }
