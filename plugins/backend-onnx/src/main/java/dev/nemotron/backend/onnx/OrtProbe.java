@@ -21,10 +21,11 @@ record OrtProbe(Availability availability, OrtEnvironment env, boolean cuda) {
             EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
             boolean cuda = providers.contains(OrtProvider.CUDA);
             String reason = "ONNX Runtime " + env.getVersion() + ", " + (cuda
-                    ? "CUDA execution provider (device 0), CPU fallback"
-                    : "CPU execution provider (" + Runtime.getRuntime().availableProcessors() + " cores; for CUDA"
-                    + " put com.microsoft.onnxruntime:onnxruntime_gpu in place of onnxruntime)");
-            return new OrtProbe(new Availability(true, reason, "providers: " + providers), env, cuda);
+                    ? "CUDA provider (device 0)"
+                    : "CPU provider, " + Runtime.getRuntime().availableProcessors() + " cores (CUDA needs onnxruntime_gpu)");
+            return new OrtProbe(new Availability(true, reason, "providers: " + providers + (cuda ? ""
+                    : "; the CUDA execution provider comes with com.microsoft.onnxruntime:onnxruntime_gpu in place of onnxruntime")),
+                    env, cuda);
         } catch (IllegalCallerException e) {
             return unavailable("ONNX Runtime may not load its native library: run the JVM with"
                     + " --enable-native-access=com.microsoft.onnxruntime", e);

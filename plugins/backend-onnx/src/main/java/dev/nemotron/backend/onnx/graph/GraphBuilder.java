@@ -274,9 +274,13 @@ public final class GraphBuilder {
         return op("CumSum", List.of(x, scalarInt(axis)));
     }
 
-    /** {@code x / sqrt(mean(x², last axis) + eps) · w} (w null: no weight). */
+    /**
+     * {@code x / sqrt(mean(x², last axis) + eps) · w} (w null: no weight). Written as
+     * Pow → ReduceMean → Add → Sqrt → Div → Mul, the pattern ONNX Runtime fuses into one
+     * RMSNorm kernel.
+     */
     public String rmsNorm(String x, String weight, float eps) {
-        String ms = op("ReduceMean", List.of(mul(x, x)), attrs("axes", -1L), attr("keepdims", 1L));
+        String ms = op("ReduceMean", List.of(op("Pow", List.of(x, scalar(2f)))), attrs("axes", -1L), attr("keepdims", 1L));
         String normed = div(x, op("Sqrt", List.of(add(ms, scalar(eps)))));
         return weight == null ? normed : mul(normed, weight);
     }
