@@ -152,6 +152,32 @@ class OnnxBackendTest {
         }
     }
 
+    /** Random weights of a config's shape (bench --random-weights): generated at export, the same for the same seed. */
+    @Test
+    void randomWeightsOfAConfigRunAndDecodeAsTheyPrefill() throws Exception {
+        var config = ModelDirectory.open(Fixtures.dir("tiny-nemotron-h-a")).config();
+        int[] ids = {3, 17, 99, 250, 7, 64, 300, 1, 2, 511, 42};
+        try (Backend b = onnx(null);
+             DeviceModel m = DeviceModels.random(config, 7, b.modelExecution().orElseThrow(), new DeviceModels.Options(2, 64, 64, null))) {
+            int v = m.vocabSize();
+            float[] whole;
+            try (DeviceSequence s = m.newSequence()) {
+                whole = m.prefillAll(s, ids);
+            }
+            for (float f : whole) {
+                assertThat(Float.isFinite(f)).isTrue();
+            }
+            try (DeviceSequence s = m.newSequence()) {
+                m.prefill(s, Arrays.copyOf(ids, 10));
+                float[] step = m.decode(List.of(s), new int[] {ids[10]});
+                assertThat(TestModels.relativeError(step, Arrays.copyOfRange(whole, 10 * v, 11 * v))).isLessThanOrEqualTo(1e-5);
+            }
+        }
+        try (var cache = Files.list(tmp.resolve("cache"))) {
+            assertThat(cache.map(p -> p.getFileName().toString())).singleElement().asString().contains("-");
+        }
+    }
+
     @Test
     void anExportOfAnotherModelIsRefused() throws Exception {
         Path export = tmp.resolve("other");

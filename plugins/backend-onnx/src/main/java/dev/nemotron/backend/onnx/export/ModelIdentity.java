@@ -5,6 +5,7 @@ import dev.nemotron.api.backend.DeviceWeights;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.backend.onnx.graph.ModelShape;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,7 +46,7 @@ public record ModelIdentity(String configHash, String weightsHash) {
                     md.update((name + ':' + t.dtype() + Arrays.toString(t.shape()) + '\n').getBytes(StandardCharsets.UTF_8));
                     MemorySegment data = t.data();
                     for (long at = 0; at < data.byteSize(); at += BLOCK) {
-                        md.update(data.asSlice(at, Math.min(BLOCK, data.byteSize() - at)).asByteBuffer());
+                        md.update(data.asSlice(at, Math.min(BLOCK, data.byteSize() - at)).toArray(ValueLayout.JAVA_BYTE));
                     }
                 }
             }

@@ -122,9 +122,14 @@ public final class WeightWriter implements AutoCloseable {
             long start = (offset + ALIGN - 1) / ALIGN * ALIGN;
             file.position(start);
             if (source.dtype() == type) {
+                // the stored bytes as they are, through a direct buffer (the segment may be a heap array of any type)
                 MemorySegment data = source.data();
+                ByteBuffer b = ByteBuffer.allocateDirect(BLOCK);
+                MemorySegment window = MemorySegment.ofBuffer(b);
                 for (long at = 0; at < bytes; at += BLOCK) {
-                    ByteBuffer b = data.asSlice(at, Math.min(BLOCK, bytes - at)).asByteBuffer();
+                    int len = (int) Math.min(BLOCK, bytes - at);
+                    MemorySegment.copy(data, at, window, 0, len);
+                    b.clear().limit(len);
                     while (b.hasRemaining()) {
                         file.write(b);
                     }
