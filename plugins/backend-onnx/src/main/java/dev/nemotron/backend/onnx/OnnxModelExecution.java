@@ -60,7 +60,8 @@ final class OnnxModelExecution implements ModelExecution {
 
     /** The cache's export of this model, made now if missing. */
     private Path cached(DeviceModelSpec spec, ModelIdentity identity) {
-        Path dir = settings.cache().resolve(identity.key());
+        // the format version is part of the name: a newer exporter never reuses an older graph
+        Path dir = settings.cache().resolve("v" + OnnxExport.FORMAT_VERSION + "-" + identity.key());
         if (!Files.isRegularFile(dir.resolve(IoNames.DECODE_FILE))) {
             try {
                 OnnxExport.write(spec, identity, DType.F32, dir);
