@@ -72,6 +72,15 @@ class SdkArchitectureTest {
         NemotronArchitectureRules.pluginDependsOnlyOnApi("dev.nemotron.backend.cuda..").check(sdk);
     }
 
+    /** The ONNX plugin: the API, plus ONNX Runtime Java and the protobuf runtime of its ONNX writer. */
+    @Test
+    void onnxBackendPluginDependsOnlyOnTheApiOnnxRuntimeAndProtobuf() {
+        assumeSdkModulesPresent();
+        assertThat(present("dev.nemotron.backend.onnx..")).as("backend-onnx classes on the test path").isTrue();
+        NemotronArchitectureRules.pluginDependsOnlyOnApi(java.util.List.of("dev.nemotron.backend.onnx.."),
+                java.util.List.of("ai.onnxruntime..", "com.google.protobuf..")).check(sdk);
+    }
+
     /** plugins/examples (the Lion optimizer, written as a third party would) uses nemotron-api alone. */
     @Test
     void exampleAndThirdPartyStylePluginsDependOnlyOnTheApi() {

@@ -21,7 +21,7 @@ final class ModulePathLauncher {
     static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("nemotron.java"),
                 "--add-modules", "jdk.incubator.vector", "--illegal-native-access=deny",
-                "--enable-native-access=dev.nemotron.backend.cuda",
+                "--enable-native-access=dev.nemotron.backend.cuda", "--enable-native-access=com.microsoft.onnxruntime",
                 "--add-opens=java.base/java.nio=org.apache.arrow.memory.core", "--sun-misc-unsafe-memory-access=allow",
                 "--add-modules", "org.apache.arrow.memory.unsafe",
                 "--module-path", System.getProperty("nemotron.lib"), "--add-modules", "ALL-MODULE-PATH",
