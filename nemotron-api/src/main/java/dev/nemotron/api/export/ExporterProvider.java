@@ -29,7 +29,8 @@ public interface ExporterProvider {
      * Writes the export of {@code request.model()} to {@code request.output()}, atomically: on
      * failure no partial export is left under the output name.
      *
-     * @throws IllegalArgumentException for a model or option this format cannot express (message: one line naming it and the fix)
+     * @throws dev.nemotron.api.NemotronException for a model or option this format cannot express, or an
+     *                                             export in the way (message: one line naming it and the fix)
      * @throws IOException              when reading the model or writing the output fails
      */
     ExportResult export(ExportRequest request) throws IOException;
