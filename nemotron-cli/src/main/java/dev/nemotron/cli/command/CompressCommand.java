@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Compress a model: importance estimation, depth/width pruning, architecture search under a memory budget.",
         subcommands = {
+            CompressNasCommand.class,
         })
 public final class CompressCommand implements Runnable {
     @Spec
