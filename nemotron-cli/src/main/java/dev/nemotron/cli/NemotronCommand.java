@@ -7,6 +7,7 @@ import dev.nemotron.cli.command.ChatCommand;
 import dev.nemotron.cli.command.CompressCommand;
 import dev.nemotron.cli.command.CptCommand;
 import dev.nemotron.cli.command.DataCommand;
+import dev.nemotron.cli.command.DistillCommand;
 import dev.nemotron.cli.command.EvalCommand;
 import dev.nemotron.cli.command.ExportCommand;
 import dev.nemotron.cli.command.GenerateCommand;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
             DataCommand.class, PretrainCommand.class, CptCommand.class, GradcheckCommand.class, ChartCommand.class,
             PipelineCommand.class, EvalCommand.class,
             ExportCommand.class,
-            CompressCommand.class
+            CompressCommand.class,
+            DistillCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec

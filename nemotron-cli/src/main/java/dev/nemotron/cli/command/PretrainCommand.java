@@ -128,12 +128,10 @@ public class PretrainCommand implements Callable<Integer> {
         }
         overlay(node);
         Path cwd = Path.of("").toAbsolutePath();
+        prepare(node);
         TrainingInputs inputs = new TrainingInputs(node, cwd);
         inputs.resolveInto(node);
-        PretrainSpec s = PretrainSpec.parse(node, config != null ? config.toString() : "pretrain", cwd);
-        TrainingProgress progress = new TrainingProgress(s.steps(), spec.commandLine().getErr());
-        PretrainResult r = new PretrainJob(s).run(progress);
-        progress.finish();
+        PretrainResult r = train(node, config != null ? config.toString() : spec.name(), cwd);
         ObjectNode o = Json.object();
         o.put("model", r.model().toString());
         o.put("steps", r.steps());
@@ -154,6 +152,19 @@ public class PretrainCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    /** A subcommand's own fields, after the spec file and the flags, before text data is tokenised. */
+    protected void prepare(ObjectNode node) {
+    }
+
+    /** Runs the job of the merged spec {@code node} (data resolved to datasets) with a progress line. */
+    protected PretrainResult train(ObjectNode node, String source, Path cwd) {
+        PretrainSpec s = PretrainSpec.parse(node, source, cwd);
+        TrainingProgress progress = new TrainingProgress(s.steps(), spec.commandLine().getErr());
+        PretrainResult r = new PretrainJob(s).run(progress);
+        progress.finish();
+        return r;
     }
 
     private void overlay(ObjectNode n) {

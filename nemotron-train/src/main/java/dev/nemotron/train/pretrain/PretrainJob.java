@@ -27,6 +27,7 @@ import dev.nemotron.train.schedule.ConstantSchedule;
 import dev.nemotron.train.schedule.CosineSchedule;
 import dev.nemotron.train.schedule.DecayShape;
 import dev.nemotron.train.schedule.WarmupStableDecay;
+import dev.nemotron.train.trainer.BatchLoss;
 import dev.nemotron.train.trainer.HeldOutLoss;
 import dev.nemotron.train.trainer.LoaderBatchSource;
 import dev.nemotron.train.trainer.StepMetrics;
@@ -58,9 +59,22 @@ public final class PretrainJob {
     private static final ObjectMapper JSON = JsonMappers.json();
 
     private final PretrainSpec spec;
+    private BatchLoss loss;
+    private String lossLabel = "loss";
 
     public PretrainJob(PretrainSpec spec) {
         this.spec = spec;
+    }
+
+    /**
+     * Trains on {@code loss} (one per sequence) instead of cross-entropy, e.g. logit distillation;
+     * {@code label} names it in the chart title. Everything else (data, schedule, held-out
+     * cross-entropy, checkpoints, bit-identical resume) is pretraining's.
+     */
+    public PretrainJob minimising(BatchLoss loss, String label) {
+        this.loss = loss;
+        this.lossLabel = label;
+        return this;
     }
 
     public PretrainResult run(Consumer<StepMetrics> onStep) {
@@ -91,7 +105,7 @@ public final class PretrainJob {
             TrainerConfig trainerConfig = new TrainerConfig(spec.steps(), spec.gradClip(), spec.checkpointEvery(),
                     Math.min(spec.threads(), spec.batch()));
             Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), source,
-                    trainerConfig, configJson, out);
+                    trainerConfig, configJson, out).minimise(loss);
             if (data.heldOut() != null) {
                 trainer.evaluateEvery(spec.evalEvery(), HeldOutLoss.of(data.heldOut(), spec.seqLen(), spec.evalSequences(), data.eosId()));
             }
@@ -134,7 +148,7 @@ public final class PretrainJob {
                     stats.firstEval, stats.tokens, seconds, peakHeap, entropy);
             writeSummary(out.resolve("summary.json"), result);
             LossChart.render(out, out.resolve(LossChart.FILE), ChartOptions.defaults()
-                    .withTitle("loss: " + out.getFileName())
+                    .withTitle(lossLabel + ": " + out.getFileName())
                     .withReference(new ReferenceLine(entropy, String.format("unigram entropy %.2f nats", entropy))));
             return result;
         }
