@@ -1,12 +1,16 @@
 /**
- * Compression: architecture search under a memory budget (NAS), logit distillation from a frozen
- * teacher, and their {@code nas} and {@code distill} pipeline stages.
+ * Compression: Minitron-style importance estimation (layers by logit MSE when removed, hidden
+ * channels, MLP neurons and Mamba-2 heads from activations), depth and width pruning to a valid
+ * HF checkpoint, checkpoint merging (linear, task arithmetic, SLERP), architecture search under a
+ * memory budget (NAS) and logit distillation from a frozen teacher, with their pipeline stages.
  */
 module dev.nemotron.compress {
     requires transitive dev.nemotron.train;
     requires com.fasterxml.jackson.databind;
     requires org.apache.logging.log4j;
 
+    exports dev.nemotron.compress.checkpoint;
+    exports dev.nemotron.compress.prune;
     exports dev.nemotron.compress.nas;
     exports dev.nemotron.compress.distill;
 
