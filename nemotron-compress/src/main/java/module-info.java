@@ -11,6 +11,7 @@ module dev.nemotron.compress {
 
     exports dev.nemotron.compress.checkpoint;
     exports dev.nemotron.compress.prune;
+    exports dev.nemotron.compress.importance;
     exports dev.nemotron.compress.nas;
     exports dev.nemotron.compress.distill;
 

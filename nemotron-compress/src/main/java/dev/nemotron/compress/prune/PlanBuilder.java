@@ -37,8 +37,14 @@ public final class PlanBuilder {
                 throw new NemotronException("--num-layers " + n + " is more than the model's " + layers + " layers");
             }
             int[] order = rankings.layerRemovalOrder();
-            if (order.length != layers) {
-                throw new NemotronException("the layer ranking covers " + order.length + " layers, the model has " + layers);
+            if (order == null) {
+                throw new NemotronException("--num-layers needs a layer ranking, and this " + rankings.source()
+                        + " ranking has none (importance was estimated without layers)");
+            }
+            if (order.length != layers || Arrays.stream(order).distinct().count() != layers
+                    || Arrays.stream(order).anyMatch(l -> l < 0 || l >= layers)) {
+                throw new NemotronException("the layer removal order " + Arrays.toString(order) + " is not a permutation of the model's "
+                        + layers + " layers");
             }
             keptLayers = Arrays.stream(order, layers - n, layers).sorted().toArray();
         }

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  *
  * @param source           how the scores were obtained ({@code "magnitude"} or {@code "importance"}), for the output
  * @param layerRemovalOrder every layer index, least important first: depth pruning to N layers
- *                         drops the first {@code L - N}
+ *                         drops the first {@code L - N}; null when depth was not ranked
  * @param hiddenChannels   one score per hidden (embedding) channel
  * @param mlpNeurons       per MLP layer: one score per neuron
  * @param mambaHeads       per Mamba-2 layer: one score per head
@@ -20,7 +20,7 @@ import java.util.TreeMap;
 public record Rankings(String source, int[] layerRemovalOrder, double[] hiddenChannels, Map<Integer, double[]> mlpNeurons,
                        Map<Integer, double[]> mambaHeads, Map<Integer, double[]> attentionHeads) {
     public Rankings {
-        layerRemovalOrder = layerRemovalOrder.clone();
+        layerRemovalOrder = layerRemovalOrder == null ? null : layerRemovalOrder.clone();
         hiddenChannels = hiddenChannels.clone();
         mlpNeurons = Collections.unmodifiableMap(new TreeMap<>(mlpNeurons));
         mambaHeads = Collections.unmodifiableMap(new TreeMap<>(mambaHeads));
@@ -29,7 +29,7 @@ public record Rankings(String source, int[] layerRemovalOrder, double[] hiddenCh
 
     @Override
     public int[] layerRemovalOrder() {
-        return layerRemovalOrder.clone();
+        return layerRemovalOrder == null ? null : layerRemovalOrder.clone();
     }
 
     @Override

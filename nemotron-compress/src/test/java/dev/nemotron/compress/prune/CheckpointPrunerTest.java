@@ -82,13 +82,22 @@ class CheckpointPrunerTest {
                     Arrays.fill(v, j * 64, j * 64 + 64, 0f);
                 }
             }
+            if (name.endsWith("mixer.o_proj.weight")) {         // [64, 4 heads x 16]: heads 0 and 3 write nothing
+                for (int r = 0; r < 64; r++) {
+                    Arrays.fill(v, r * 64, r * 64 + 16, 0f);
+                    Arrays.fill(v, r * 64 + 48, r * 64 + 64, 0f);
+                }
+            }
         });
         int[] kept = IntStream.range(0, 192).filter(j -> Arrays.stream(deadNeurons).noneMatch(d -> d == j)).toArray();
-        Map<Integer, int[]> units = Map.of(1, kept, 4, kept, 6, kept, 9, kept);
+        int[] heads = {1, 2};                                    // one query head per KV head
+        Map<Integer, int[]> units = Map.of(1, kept, 4, kept, 6, kept, 9, kept, 3, heads, 8, heads);
         Path out = tmp.resolve("ffn");
         CheckpointPruner.prune(zeroed, new PrunePlan(null, null, units), out);
         JsonNode cfg = JsonMappers.lenient().readTree(Files.readString(out.resolve("config.json")));
         assertThat(cfg.get("intermediate_size").intValue()).isEqualTo(187);
+        assertThat(cfg.get("num_attention_heads").intValue()).isEqualTo(2);
+        assertThat(cfg.get("num_key_value_heads").intValue()).isEqualTo(2);
         assertThat(TrainableModel.load(out).logits(TOKENS)).containsExactly(TrainableModel.load(zeroed).logits(TOKENS));
     }
 
@@ -139,6 +148,44 @@ class CheckpointPrunerTest {
             }
             assertThat(maxErr).isLessThan(1e-3);
         }
+    }
+
+    @Test
+    void magnitudeRankingIsTheWeightNorms() {
+        Map<String, float[]> w = TinyModels.weights(TinyModels.fixture());
+        double[] want = new double[64];
+        for (String t : new String[] {"backbone.embeddings.weight", "lm_head.weight"}) {
+            double[] sq = new double[64];
+            for (int i = 0; i < w.get(t).length; i++) {
+                sq[i % 64] += (double) w.get(t)[i] * w.get(t)[i];
+            }
+            for (int c = 0; c < 64; c++) {
+                want[c] += Math.sqrt(sq[c]);
+            }
+        }
+        dev.nemotron.arch.config.ModelDirectory dir = dev.nemotron.arch.config.ModelDirectory.open(TinyModels.fixture());
+        dev.nemotron.arch.model.ModelGraph graph = dev.nemotron.arch.model.ModelGraph.of(dir.config(), dir.registry());
+        Rankings r;
+        try (Checkpoint c = dir.openCheckpoint()) {
+            r = MagnitudeRanking.of(graph, c);
+        }
+        for (int c = 0; c < 64; c++) {
+            assertThat(r.hiddenChannels()[c]).isCloseTo(want[c], org.assertj.core.data.Offset.offset(1e-9));
+        }
+        // MLP neuron j of layer 1: ||up[j, :]|| * ||down[:, j]||
+        float[] up = w.get("backbone.layers.1.mixer.up_proj.weight");
+        float[] down = w.get("backbone.layers.1.mixer.down_proj.weight");
+        for (int j = 0; j < 192; j += 17) {
+            double u = 0;
+            double d = 0;
+            for (int c = 0; c < 64; c++) {
+                u += (double) up[j * 64 + c] * up[j * 64 + c];
+                d += (double) down[c * 192 + j] * down[c * 192 + j];
+            }
+            assertThat(r.mlpNeurons().get(1)[j]).isCloseTo(Math.sqrt(u) * Math.sqrt(d), org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(r.layerRemovalOrder()).hasSize(10).doesNotHaveDuplicates();
+        assertThat(r.mambaHeads().get(0)).hasSize(8);
     }
 
     @Test
