@@ -4,6 +4,8 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.io.AtomicFiles;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.cli.output.Json;
+import dev.nemotron.compress.importance.CalibrationSet;
+import dev.nemotron.compress.nas.LogitMseProxy;
 import dev.nemotron.compress.nas.Nas;
 import dev.nemotron.compress.nas.NasReport;
 import dev.nemotron.compress.nas.Range;
@@ -27,8 +29,27 @@ public final class CompressNasCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model-config", required = true, paramLabel = "CONFIG.json|DIR", description = "The parent model's config.json (or its directory).")
+    @Option(names = "--model-config", paramLabel = "CONFIG.json|DIR", description = "The parent model's config.json (or its directory).")
     Path modelConfig;
+
+    @Option(names = "--model", paramLabel = "DIR", converter = ModelDirectoryOption.class,
+            description = "The parent with weights: rank feasible candidates by logit MSE after pruning (needs --calibration) instead of parameter count.")
+    Path model;
+
+    @Option(names = "--calibration", paramLabel = "DATA", description = "With --model: token dataset, .jsonl or text file for the logit MSE.")
+    Path calibration;
+
+    @Option(names = "--importance", paramLabel = "FILE.json", description = "With --model: rank units and layers by this 'compress importance' report (default: weight magnitude).")
+    Path importance;
+
+    @Option(names = "--samples", paramLabel = "N", description = "With --model: calibration sequences (default 16).")
+    int samples = 16;
+
+    @Option(names = "--seq-len", paramLabel = "L", description = "With --model: tokens per calibration sequence (default 128).")
+    int seqLen = 128;
+
+    @Option(names = "--proxy-top", paramLabel = "K", description = "With --model: score the K largest feasible candidates (default 10).")
+    int proxyTop = 10;
 
     @Option(names = "--memory-budget-gib", required = true, paramLabel = "G", description = "Memory the model may use, GiB (Nemotron Nano 2: 19.66).")
     double budgetGib;
@@ -77,9 +98,24 @@ public final class CompressNasCommand implements Callable<Integer> {
             case "fp32", "f32", "float32" -> DType.F32;
             default -> throw new NemotronException("--dtype must be bf16, fp16 or fp32, got '" + dtype + "'");
         };
-        NasReport r = Nas.run(new Nas.Request(modelConfig, budgetGib, context, batch, overheadGib, d,
-                range(layers, "--layers"), range(hidden, "--hidden"), range(ffn, "--ffn"),
-                range(mambaHeads, "--mamba-heads"), dropOrder.isEmpty() ? null : dropOrder, null));
+        if (modelConfig == null && model == null) {
+            throw new NemotronException("give the parent: --model-config CONFIG.json (memory only) or --model DIR (with weights)");
+        }
+        LogitMseProxy proxy = null;
+        List<Integer> order = dropOrder.isEmpty() ? null : dropOrder;
+        if (model != null) {
+            if (calibration == null) {
+                throw new NemotronException("--model ranks candidates by logit MSE over calibration data: give --calibration DATA");
+            }
+            proxy = LogitMseProxy.forModel(model, importance, new CalibrationSet.Spec(calibration, "text", samples, seqLen, 0),
+                    proxyTop);
+            if (order == null) {
+                order = proxy.layerRemovalOrder();
+            }
+        }
+        NasReport r = Nas.run(new Nas.Request(modelConfig != null ? modelConfig : model, budgetGib, context, batch,
+                overheadGib, d, range(layers, "--layers"), range(hidden, "--hidden"), range(ffn, "--ffn"),
+                range(mambaHeads, "--mamba-heads"), order, proxy));
         var tree = r.toJson();
         if (out != null) {
             try {

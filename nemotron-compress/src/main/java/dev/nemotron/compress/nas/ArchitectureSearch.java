@@ -24,8 +24,8 @@ import java.util.List;
  * 2. memory  = {@link MemoryEstimator}: weights + KV cache + SSM state + conv state, at (context, batch)
  * 3. budget  = {@link MemoryBudget}: memory + the stated overhead against the budget; infeasible
  *              candidates keep the first budget line they break
- * then: score the feasible ones with the proxy, rank them (best = 1); infeasible ones follow,
- * smallest total first
+ * then: score the largest proxy.maxScored() feasible ones with the proxy and rank them by it (best = 1),
+ * the other feasible ones after them by parameter count; infeasible ones follow, smallest total first
  * </pre>
  */
 public final class ArchitectureSearch {
@@ -94,16 +94,20 @@ public final class ArchitectureSearch {
                 }
             }
         }
-        // rank the feasible ones by the proxy; ties: more parameters, then the enumeration order
+        // rank: the largest maxScored() feasible candidates by the proxy, the rest after them by parameter count
+        Comparator<Candidate> bySize = Comparator.comparingLong(Candidate::parameters).reversed();
+        feasible.sort(bySize);
+        int scoredCount = Math.min(feasible.size(), proxy.maxScored());
         List<Candidate> scored = new ArrayList<>();
-        for (Candidate c : feasible) {
-            scored.add(c.withProxy(proxy.score(c)));
+        for (int i = 0; i < scoredCount; i++) {
+            scored.add(feasible.get(i).withProxy(proxy.score(feasible.get(i))));
         }
         Comparator<Candidate> byProxy = Comparator.comparingDouble(Candidate::proxy);
         if (!proxy.lowerIsBetter()) {
             byProxy = byProxy.reversed();
         }
-        scored.sort(byProxy.thenComparing(Comparator.comparingLong(Candidate::parameters).reversed()));
+        scored.sort(byProxy.thenComparing(bySize));
+        scored.addAll(feasible.subList(scoredCount, feasible.size()));
         List<Candidate> out = new ArrayList<>();
         for (int i = 0; i < scored.size(); i++) {
             out.add(scored.get(i).withRank(i + 1));

@@ -13,6 +13,14 @@ public interface CandidateProxy {
 
     double score(Candidate candidate);
 
+    /**
+     * How many feasible candidates, largest first, are worth scoring (a costly proxy scores the
+     * largest few; the rest keep the parameter-count order after them). Default: all.
+     */
+    default int maxScored() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Without a model to measure: more parameters kept, more capacity (the fallback, stated as such). */
     static CandidateProxy parameterCount() {
         return new CandidateProxy() {

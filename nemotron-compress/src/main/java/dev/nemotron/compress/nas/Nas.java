@@ -68,7 +68,8 @@ public final class Nas {
         ArchitectureSearch search = new ArchitectureSearch(tree, registry, r.dtype(), r.context(), r.batch(), budget, overhead);
         String depthPolicy = depth.evenlySpaced()
                 ? "a candidate of d layers drops L - d layers evenly spaced over the stack (no layer-importance order given)"
-                : "a candidate of d layers drops the first L - d layers of the given removal order";
+                : "a candidate of d layers drops the first L - d layers of the removal order "
+                + (r.proxy() != null && !"parameters".equals(r.proxy().name()) ? "of the ranking (as pruning does)" : "given");
         return new NasReport(file.toString(), r.dtype(), r.context(), r.batch(), budget, overhead, note, space, depthPolicy,
                 proxy, search.baseline(), search.search(space, depth, proxy));
     }
