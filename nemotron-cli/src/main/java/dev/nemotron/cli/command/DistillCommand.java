@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code nemotron distill}: logit distillation of a student (a pruned model, {@code --student})
  * from a frozen teacher ({@code --teacher}), with every flag of {@code pretrain} (data, schedule,
- * held-out loss, checkpoints, {@code --resume}). See docs/compression.md.
+ * held-out loss, checkpoints, {@code --resume}). See docs/nas-and-distillation.md.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = "Distil a student model from a frozen teacher's logits (forward KL at temperature T by default); pretrain's flags apply.")
