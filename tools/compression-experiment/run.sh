@@ -8,13 +8,13 @@
 #      train the depth-6 and width shapes from scratch on the same tokens
 #   5. results.json + charts (held-out loss over steps; the depth ladder)
 # Runs are skipped when their model is already there, so a rerun resumes where it stopped.
-#   tools/compression-experiment/run.sh [RUN_DIR]      (default runs/cx; STEPS=32 student steps)
+#   tools/compression-experiment/run.sh [RUN_DIR]      (default runs/cx; STEPS=24 student steps)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 R="${1:-runs/cx}"
-STEPS="${STEPS:-32}"
-PAR="${PAR:-2}"          # student runs at once
+STEPS="${STEPS:-24}"
+PAR="${PAR:-3}"          # student runs at once
 here=tools/compression-experiment
 mkdir -p "$R"
 
@@ -36,8 +36,8 @@ TRAIN="$R/teacher/data/moby-dick-train"
 HELD="$R/teacher/data/moby-dick-heldout"
 
 # 2. importance (a small calibration set: the machine is 2 shared cores)
-[ -f "$R/importance.json" ] || nem compress importance --model "$T" --calibration "$TRAIN" --samples 16 \
-  --seq-len 128 --out "$R/importance.json" > "$R/importance.log"
+[ -f "$R/importance.json" ] || nem compress importance --model "$T" --calibration "$TRAIN" --samples 8 \
+  --seq-len 64 --out "$R/importance.json" > "$R/importance.log"
 
 # 3. pruning
 prune() { # name, flags...
