@@ -1,5 +1,6 @@
 package dev.nemotron.cli.command;
 
+import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.compress.importance.CalibrationSet;
 import dev.nemotron.compress.importance.ImportanceEstimator;
 import dev.nemotron.compress.importance.ImportanceReport;
@@ -51,7 +52,10 @@ public final class CalibrationOptions {
         }
         CalibrationSet.Spec cal = new CalibrationSet.Spec(data, field, samples, seqLen, seed);
         detail = "activation importance over " + cal.describe();
-        ImportanceEstimator.Options opts = new ImportanceEstimator.Options(targets.numLayers() != null, Integer.MAX_VALUE, Aggregation.L2);
+        // depth pruning to N of L layers needs only the first L - N removal rounds
+        int rounds = targets.numLayers() == null ? 0
+                : Math.max(1, ModelDirectory.open(model).config().numLayers() - targets.numLayers());
+        ImportanceEstimator.Options opts = new ImportanceEstimator.Options(targets.numLayers() != null, rounds, Aggregation.L2);
         return ImportanceEstimator.estimate(model, cal, opts, m -> spec.commandLine().getErr().println(m)).rankings();
     }
 

@@ -45,11 +45,15 @@ public final class ModelFiles {
         }
     }
 
-    /** Writes {@code config} as {@code out/config.json} (indented, atomically). */
+    /**
+     * Writes {@code config} as {@code out/config.json} (indented, atomically). Non-finite numbers
+     * stay bare ({@code Infinity}, as Python's json module writes and reads them), not strings.
+     */
     public static void writeConfig(Path out, ObjectNode config) {
         try {
             Files.createDirectories(out);
-            AtomicFiles.writeString(out.resolve("config.json"), JsonMappers.pretty().writeValueAsString(config) + "\n");
+            AtomicFiles.writeString(out.resolve("config.json"), JsonMappers.pretty().writer()
+                    .without(com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_NAN_AS_STRINGS).writeValueAsString(config) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out.resolve("config.json"), e);
         }
