@@ -8,6 +8,7 @@ import dev.nemotron.cli.command.CompressCommand;
 import dev.nemotron.cli.command.CptCommand;
 import dev.nemotron.cli.command.SftCommand;
 import dev.nemotron.cli.command.DataCommand;
+import dev.nemotron.cli.command.DistillCommand;
 import dev.nemotron.cli.command.EvalCommand;
 import dev.nemotron.cli.command.ExportCommand;
 import dev.nemotron.cli.command.GenerateCommand;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             CompressCommand.class,
             SftCommand.class,
-            MergeCommand.class
+            MergeCommand.class,
+            DistillCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec

@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             CompressImportanceCommand.class,
             CompressPruneCommand.class,
+            CompressNasCommand.class,
         })
 public final class CompressCommand implements Runnable {
     @Spec

@@ -27,6 +27,7 @@ import dev.nemotron.train.schedule.ConstantSchedule;
 import dev.nemotron.train.schedule.CosineSchedule;
 import dev.nemotron.train.schedule.DecayShape;
 import dev.nemotron.train.schedule.WarmupStableDecay;
+import dev.nemotron.train.trainer.BatchLoss;
 import dev.nemotron.train.trainer.HeldOutLoss;
 import dev.nemotron.train.trainer.LoaderBatchSource;
 import dev.nemotron.train.trainer.StepMetrics;
@@ -59,6 +60,8 @@ public final class PretrainJob {
 
     private final PretrainSpec spec;
     private final RunData.Factory dataFactory;
+    private BatchLoss loss;
+    private String lossLabel = "loss";
 
     /** A pretraining run: the spec's token datasets through the packed loader. */
     public PretrainJob(PretrainSpec spec) {
@@ -80,6 +83,17 @@ public final class PretrainJob {
                 : HeldOutLoss.of(data.heldOut(), spec.seqLen(), spec.evalSequences(), data.eosId());
         double entropy = TokenStatistics.of(data.datasets().getFirst(), data.eosId() >= 0).entropyNats();
         return RunData.of(source, heldOut, entropy, source::close);
+    }
+
+    /**
+     * Trains on {@code loss} (one per sequence) instead of cross-entropy, e.g. logit distillation;
+     * {@code label} names it in the chart title. Everything else (data, schedule, held-out
+     * cross-entropy, checkpoints, bit-identical resume) is pretraining's.
+     */
+    public PretrainJob minimising(BatchLoss loss, String label) {
+        this.loss = loss;
+        this.lossLabel = label;
+        return this;
     }
 
     public PretrainResult run(Consumer<StepMetrics> onStep) {
@@ -108,7 +122,7 @@ public final class PretrainJob {
             TrainerConfig trainerConfig = new TrainerConfig(spec.steps(), spec.gradClip(), spec.checkpointEvery(),
                     Math.min(spec.threads(), spec.batch()));
             Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), data.source(),
-                    trainerConfig, configJson, out);
+                    trainerConfig, configJson, out).minimise(loss);
             if (data.heldOut() != null) {
                 trainer.evaluateEvery(spec.evalEvery(), data.heldOut());
             }
@@ -150,7 +164,7 @@ public final class PretrainJob {
             PretrainResult result = new PretrainResult(modelDir, trainer.step(), stats.lastLoss, stats.lastEval,
                     stats.firstEval, stats.tokens, seconds, peakHeap, entropy);
             writeSummary(out.resolve("summary.json"), result);
-            ChartOptions chart = ChartOptions.defaults().withTitle("loss: " + out.getFileName());
+            ChartOptions chart = ChartOptions.defaults().withTitle(lossLabel + ": " + out.getFileName());
             LossChart.render(out, out.resolve(LossChart.FILE), Double.isNaN(entropy) ? chart
                     : chart.withReference(new ReferenceLine(entropy, data.referenceLabel())));
             return result;

@@ -53,6 +53,7 @@ public final class Trainer {
     private long evalEvery;
     private long stopAt;
     private final BatchGradients batchGradients;
+    private BatchLoss batchLoss;
     private long step;
 
     public Trainer(TrainableModel model, Optimizer optimizer, LrSchedule schedule, DecayPolicy decay, BatchSource data,
@@ -132,6 +133,15 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Minimises {@code loss} instead of the batches' cross-entropy (e.g. a KL to a teacher's logits);
+     * the held-out loss stays cross-entropy. Null: cross-entropy.
+     */
+    public Trainer minimise(BatchLoss loss) {
+        this.batchLoss = loss;
+        return this;
+    }
+
     private boolean evaluationDue() {
         return heldOut != null && (step == 1 || step % evalEvery == 0 || step == config.steps() || step == stopAt);
     }
@@ -159,7 +169,8 @@ public final class Trainer {
             step++;
             // 1-2. mean loss and gradients over the batch
             TrainingBatch batch = data.next();
-            double loss = batchGradients.compute(batch, grads);
+            double loss = batchLoss == null ? batchGradients.compute(batch, grads)
+                    : batchGradients.compute(batch.inputs(), batchLoss.losses(batch), grads);
             // 3. clipping
             double norm = config.maxGradNorm() > 0 ? GradientClipping.clipGlobalNorm(group, config.maxGradNorm())
                     : GradientClipping.globalNorm(group);
