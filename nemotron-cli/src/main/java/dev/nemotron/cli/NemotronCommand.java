@@ -18,6 +18,7 @@ import dev.nemotron.cli.command.InspectCommand;
 import dev.nemotron.cli.command.MissingSubcommand;
 import dev.nemotron.cli.command.PretrainCommand;
 import dev.nemotron.cli.command.PipelineCommand;
+import dev.nemotron.cli.command.MergeCommand;
 import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
 import picocli.CommandLine.Command;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
             PipelineCommand.class, EvalCommand.class,
             ExportCommand.class,
             CompressCommand.class,
-            SftCommand.class
+            SftCommand.class,
+            MergeCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.io.AtomicFiles;
+import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -113,21 +116,122 @@ public final class SafetensorsWriter {
         return List.copyOf(written);
     }
 
+    /**
+     * A tensor to be written, known by its dtype and shape before its values are computed.
+     *
+     * @param dtype the element type written
+     * @param shape the shape written
+     */
+    public record Planned(DType dtype, long[] shape) {
+        public Planned {
+            Objects.requireNonNull(dtype, "dtype");
+            shape = shape.clone();
+            Tensor.numel(shape);
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        /** Bytes of data: {@code numel(shape) * dtype.byteSize()}. */
+        public long byteSize() {
+            return Math.multiplyExact(Tensor.numel(shape), dtype.byteSize());
+        }
+    }
+
+    /** Computes one planned tensor's values when the writer reaches it. */
+    @FunctionalInterface
+    public interface Producer {
+        /**
+         * The values of tensor {@code name}: a tensor of exactly the planned dtype and shape. Memory it
+         * allocates from {@code arena} is freed as soon as the tensor is written.
+         */
+        Tensor produce(String name, Arena arena);
+    }
+
+    /**
+     * {@link #writeSharded(Path, Map, long, Map)} for tensors computed one at a time: the layout
+     * (shards, headers, index) follows from {@code plan} alone, and each tensor is produced,
+     * written and freed before the next, so memory holds one tensor at a time, whatever the
+     * checkpoint's size (merging, pruning).
+     *
+     * @throws IllegalArgumentException if a produced tensor's dtype or shape differs from the plan
+     */
+    public static List<Path> writeSharded(Path dir, Map<String, Planned> plan, Producer producer, long maxShardBytes,
+            Map<String, String> metadata) {
+        if (maxShardBytes <= 0) {
+            throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
+        }
+        if (plan.isEmpty()) {
+            throw new IllegalArgumentException("no tensors to write");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw SafetensorsException.of(dir, "cannot create the directory: " + SafetensorsFile.describe(e), e);
+        }
+        List<Map<String, Planned>> groups = ShardLayout.split(plan, Planned::byteSize, maxShardBytes);
+        Map<String, String> meta = metadata == null ? Map.of() : metadata;
+        List<Path> written = new ArrayList<>();
+        Map<String, String> weightMap = new TreeMap<>();
+        long total = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            String name = ShardLayout.shardName(i + 1, groups.size());
+            Path shard = dir.resolve(name);
+            Map<String, Planned> group = groups.get(i);
+            byte[] header = plannedHeader(group, meta);
+            writeAtomically(shard, ch -> {
+                ByteBuffer len = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                len.putLong(0, header.length);
+                writeFully(ch, len);
+                writeFully(ch, ByteBuffer.wrap(header));
+                for (Map.Entry<String, Planned> e : group.entrySet()) {
+                    try (Arena arena = Arena.ofConfined()) {
+                        Tensor t = producer.produce(e.getKey(), arena);
+                        Planned p = e.getValue();
+                        if (t.dtype() != p.dtype() || !Arrays.equals(t.shape(), p.shape())) {
+                            throw new IllegalArgumentException(e.getKey() + ": produced " + t.dtype()
+                                    + Arrays.toString(t.shape()) + " but planned " + p.dtype() + Arrays.toString(p.shape()));
+                        }
+                        writeSegment(ch, t.data());
+                    }
+                }
+            });
+            written.add(shard);
+            for (Map.Entry<String, Planned> e : group.entrySet()) {
+                weightMap.put(e.getKey(), name);
+                total = Math.addExact(total, e.getValue().byteSize());
+            }
+        }
+        byte[] index = ShardLayout.indexJson(total, meta, weightMap);
+        writeAtomically(dir.resolve(ShardIndex.FILE_NAME), ch -> writeFully(ch, ByteBuffer.wrap(index)));
+        ShardLayout.deleteStale(dir, written);
+        return List.copyOf(written);
+    }
+
     /** The header JSON, padded with spaces to a multiple of 8 bytes. */
     static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        Map<String, Planned> plan = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> plan.put(name, new Planned(t.dtype(), t.shape())));
+        return plannedHeader(plan, metadata);
+    }
+
+    /** The header JSON of tensors known by dtype and shape, padded with spaces to a multiple of 8 bytes. */
+    static byte[] plannedHeader(Map<String, Planned> tensors, Map<String, String> metadata) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = root.putObject(HeaderParser.METADATA_KEY);
             metadata.forEach(m::put);
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, Planned> e : tensors.entrySet()) {
             String name = e.getKey();
             if (name == null || name.equals(HeaderParser.METADATA_KEY)) {
                 throw new IllegalArgumentException("invalid tensor name: " + name);
             }
-            Tensor t = e.getValue();
-            long size = t.data().byteSize();
+            Planned t = e.getValue();
+            long size = t.byteSize();
             ObjectNode entry = root.putObject(name);
             entry.put("dtype", t.dtype().safetensorsName());
             ArrayNode shape = entry.putArray("shape");

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /** HF sharding conventions: splitting into shards, shard names, the index JSON. */
@@ -27,11 +28,16 @@ final class ShardLayout {
 
     /** Greedy split in iteration order; a tensor over the limit gets a shard of its own. */
     static List<Map<String, Tensor>> split(Map<String, Tensor> tensors, long maxShardBytes) {
-        List<Map<String, Tensor>> groups = new ArrayList<>();
-        Map<String, Tensor> current = new LinkedHashMap<>();
+        return split(tensors, t -> t.data().byteSize(), maxShardBytes);
+    }
+
+    /** {@link #split(Map, long)} for entries whose size {@code bytes} tells. */
+    static <T> List<Map<String, T>> split(Map<String, T> tensors, ToLongFunction<T> byteSize, long maxShardBytes) {
+        List<Map<String, T>> groups = new ArrayList<>();
+        Map<String, T> current = new LinkedHashMap<>();
         long size = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            long bytes = e.getValue().data().byteSize();
+        for (Map.Entry<String, T> e : tensors.entrySet()) {
+            long bytes = byteSize.applyAsLong(e.getValue());
             if (!current.isEmpty() && bytes > maxShardBytes - size) {
                 groups.add(current);
                 current = new LinkedHashMap<>();

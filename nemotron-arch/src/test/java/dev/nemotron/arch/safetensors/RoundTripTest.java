@@ -179,6 +179,43 @@ class RoundTripTest {
     }
 
     @Test
+    void plannedTensorsProducedOneAtATimeGiveTheSameFilesAsTheMap() throws Exception {
+        Random rnd = new Random(5);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (int i = 0; i < 7; i++) {
+            tensors.put("t" + i, random(i % 2 == 0 ? DType.F32 : DType.BF16, rnd, 10 + 13 * i));
+        }
+        Path eager = tmp.resolve("eager");
+        Path lazy = tmp.resolve("lazy");
+        List<Path> a = SafetensorsWriter.writeSharded(eager, tensors, 150, Map.of("format", "pt"));
+        Map<String, SafetensorsWriter.Planned> plan = new LinkedHashMap<>();
+        tensors.forEach((n, t) -> plan.put(n, new SafetensorsWriter.Planned(t.dtype(), t.shape())));
+        List<String> produced = new ArrayList<>();
+        List<Path> b = SafetensorsWriter.writeSharded(lazy, plan, (name, arena) -> {
+            produced.add(name);
+            Tensor t = tensors.get(name);
+            MemorySegment copy = arena.allocate(t.data().byteSize());
+            copy.copyFrom(t.data());
+            return new Tensor(t.dtype(), t.shape(), copy);
+        }, 150, Map.of("format", "pt"));
+        assertThat(produced).containsExactlyElementsOf(tensors.keySet());
+        assertThat(b).hasSameSizeAs(a).hasSizeGreaterThan(2);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(Files.readAllBytes(b.get(i))).isEqualTo(Files.readAllBytes(a.get(i)));
+        }
+        assertThat(Files.readString(lazy.resolve("model.safetensors.index.json")))
+                .isEqualTo(Files.readString(eager.resolve("model.safetensors.index.json")));
+        // a producer that breaks the plan fails, and leaves no shard under the real name
+        Path bad = tmp.resolve("bad");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SafetensorsWriter.writeSharded(bad, plan,
+                (name, arena) -> Tensor.ofFloats(new float[1], 1), 150, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("planned");
+        try (Stream<Path> files = Files.list(bad)) {
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".safetensors"))).isEmpty();
+        }
+    }
+
+    @Test
     void reshardingRemovesStaleShardsAndSingleFile() throws Exception {
         Random rnd = new Random(1);
         Map<String, Tensor> tensors = new LinkedHashMap<>();

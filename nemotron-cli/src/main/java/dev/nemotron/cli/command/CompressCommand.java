@@ -8,6 +8,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "compress", mixinStandardHelpOptions = true,
         description = "Compress a model: importance estimation, depth/width pruning, architecture search under a memory budget.",
         subcommands = {
+            CompressImportanceCommand.class,
+            CompressPruneCommand.class,
         })
 public final class CompressCommand implements Runnable {
     @Spec

@@ -39,10 +39,15 @@ final class ChartRenderer {
      * @param compare true when curves of several runs share the chart (the raw lines then stay out of the legend)
      */
     static JFreeChart chart(List<Curve> curves, ChartOptions options, boolean compare) {
-        NumberAxis x = new NumberAxis("step");
+        return chart(curves, options, compare, "step", "loss (nats per token)");
+    }
+
+    /** {@link #chart(List, ChartOptions, boolean)} with other axis labels (x stays integer-valued). */
+    static JFreeChart chart(List<Curve> curves, ChartOptions options, boolean compare, String xLabel, String yLabel) {
+        NumberAxis x = new NumberAxis(xLabel);
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         x.setAutoRangeIncludesZero(false);
-        NumberAxis y = new NumberAxis("loss (nats per token)");
+        NumberAxis y = new NumberAxis(yLabel);
         y.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot();
         plot.setDomainAxis(x);
