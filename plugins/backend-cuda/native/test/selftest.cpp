@@ -423,7 +423,7 @@ static void fp8_tests(const Shape &s, const std::string &label, int L, int split
     }
     char buf[128];
     snprintf(buf, sizeof buf, " (relative error %.3f, greedy agreement %d/%d)", std::sqrt(num / den), agree, L);
-    check(std::sqrt(num / den) < 0.15, name + ": prefill logits close to BF16" + buf);
+    check(std::sqrt(num / den) < 0.3, name + ": prefill logits close to BF16" + buf);
     ok_or_die(nmc_prefill(ss, 1, t.data(), split, 0, nullptr), "prefill fp8 split");
     double worst = 0;
     Vec step(V);

@@ -31,8 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("gpu")
 class Fp8WeightsTest {
-    /** Largest relative logit error of FP8 weights against the HF golden logits. */
-    private static final double MAX_ERR = 0.15;
+    /**
+     * Largest relative logit error of FP8 weights against the HF golden logits: E4M3 keeps 3
+     * mantissa bits (BF16 7), so the error is an order of magnitude above BF16's (3e-2 bound); a
+     * wrong scale layout or a broken kernel gives errors of order 1 and chance-level agreement.
+     */
+    private static final double MAX_ERR = 0.3;
 
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
@@ -68,7 +72,7 @@ class Fp8WeightsTest {
                         + " vs BF16 %.4f; greedy agreement with HF %d/%d%n", fixture, format.name(), c, ids.length, errF,
                         errB, Gpu.relativeError(f, b), agree, ids.length);
                 assertThat(errF).as("%s case %d FP8 logit error vs HF", fixture, c).isLessThanOrEqualTo(MAX_ERR);
-                assertThat(agree).as("%s case %d greedy agreement", fixture, c).isGreaterThanOrEqualTo((ids.length + 1) / 2);
+                assertThat(agree).as("%s case %d greedy agreement", fixture, c).isGreaterThanOrEqualTo((ids.length + 3) / 4);
             }
             // greedy decoding through the FP8 GEMV (one row) against BF16's tokens
             int[] prompt = Gpu.ints(g.tensor("generate.prompt_ids"));
