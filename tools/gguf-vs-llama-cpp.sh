@@ -8,7 +8,7 @@
 # with `nemotron export gguf --type T`; both runtimes run that same .gguf file:
 #   - llama.cpp through node-llama-cpp 3.21.1 (prebuilt CPU binaries; nemotron-gguf/src/test/node/bench.mjs)
 #   - `nemotron bench --model FILE.gguf` (the Java backend; the file is imported: BF16 stays BF16,
-#     Q8_0 is decoded to F32 until the Java backend has a Q8_0 weight type)
+#     Q8_0 is decoded to F32 on import and quantized back at load with --weights q8_0)
 # prompt processing of 512 random tokens, greedy decode of OSL tokens at batch 1, and aggregate decode
 # with 4 concurrent sequences; both on 2 threads (THREADS=N to change). Results: $OUT/results-tN.jsonl and a
 # markdown table on stdout.
@@ -53,11 +53,10 @@ for m in $models; do
     for b in 1 4; do
       n=$([ "$b" = 1 ] && echo "$isl" || echo "$isl4")
       llama=$(cd "$node_dir" && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true node bench.mjs "$gguf" "$n" "$osl" "$b" "$threads" 1 | tail -1)
-      if [ "$t" = q8_0 ]; then
-        sdk='{}'   # the SDK decodes Q8_0 to F32 on import: its number is the f32 row
-      else
-        sdk=$("$nemotron" bench --model "$gguf" --isl "$n" --osl "$osl" --batch "$b" --json 2>/dev/null)
-      fi
+      # Q8_0: the import decodes the blocks to F32 and --weights q8_0 quantizes them back at load
+      # (GGML's rule, so the same blocks): the Java backend's Q8_0 kernels read 34 bytes per 32 weights
+      wflag=$([ "$t" = q8_0 ] && echo "--weights q8_0" || true)
+      sdk=$("$nemotron" bench --model "$gguf" $wflag --isl "$n" --osl "$osl" --batch "$b" --json 2>/dev/null)
       python3 - "$m" "$t" "$b" "$llama" "$sdk" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results" <<'EOF'
 import json, sys
 m, t, b, llama, sdk, load = sys.argv[1:]

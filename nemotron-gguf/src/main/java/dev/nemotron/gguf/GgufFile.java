@@ -187,6 +187,9 @@ public final class GgufFile implements AutoCloseable {
         if (ne[0] % type.blockSize() != 0) {
             throw c.error(what + ": its first dimension " + ne[0] + " is not a multiple of the " + type + " block of " + type.blockSize());
         }
+        if (elements / type.blockSize() > Long.MAX_VALUE / type.blockBytes()) {
+            throw c.error(what + " has " + elements + " elements, more bytes than fit in 63 bits");
+        }
         long size = type.bytes(elements);
         if (offset < 0 || offset % alignment != 0) {
             throw c.error(what + ": data offset " + Long.toUnsignedString(offset) + " is not a multiple of the alignment " + alignment);

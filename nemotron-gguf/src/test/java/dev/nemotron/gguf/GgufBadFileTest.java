@@ -80,6 +80,13 @@ class GgufBadFileTest {
         assertThat(error(b)).contains("tensor count").contains("does not fit");
     }
 
+    /** Found by GgufFuzzTest: a tensor of 2^62 F32 elements overflowed the byte size (ArithmeticException). */
+    @Test
+    void aTensorWhoseByteSizeOverflowsIsOneError() throws Exception {
+        byte[] b = Files.readAllBytes(Path.of("src/test/resources/fuzz/overflowing-size.gguf"));
+        assertThat(error(b)).contains("more bytes than fit in 63 bits");
+    }
+
     @Test
     void unsupportedTensorTypeNamesTheType() throws Exception {
         Map<String, GgufValue> kv = new LinkedHashMap<>();
