@@ -100,6 +100,11 @@ public final class OpenAiServer implements AutoCloseable {
         return router.inFlight();
     }
 
+    /** HTTP connections accepted since the start, kept or closed. */
+    public long connectionsOpened() {
+        return http.connectionsOpened();
+    }
+
     /** Open HTTP connections now. */
     public int connectionCount() {
         return http.connectionCount();

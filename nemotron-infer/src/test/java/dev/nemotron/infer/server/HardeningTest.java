@@ -260,6 +260,13 @@ class HardeningTest {
                     idle.add(s);
                     s.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.UTF_8));
                 }
+                // the kernel accepts ahead of the server: wait until the server has seen all of them, so that
+                // the health check's connection is the newest (a later idle one would evict it, correctly)
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (capped.server.connectionsOpened() < idle.size() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(capped.server.connectionsOpened()).isGreaterThanOrEqualTo(idle.size());
                 assertThat(capped.server.connectionCount()).isLessThanOrEqualTo(32);
                 TestServer.Response health = capped.get("/health");
                 assertThat(health.status()).isEqualTo(200);

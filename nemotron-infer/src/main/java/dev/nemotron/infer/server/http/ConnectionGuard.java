@@ -45,6 +45,7 @@ final class ConnectionGuard implements Connection.Listener {
     private final HttpLimits limits;
     private final BiFunction<Integer, String, byte[]> errorBody;
     private final Map<Connection, Slot> slots = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong opened = new java.util.concurrent.atomic.AtomicLong();
 
     ConnectionGuard(HttpLimits limits, BiFunction<Integer, String, byte[]> errorBody) {
         this.limits = limits;
@@ -53,6 +54,11 @@ final class ConnectionGuard implements Connection.Listener {
 
     int count() {
         return slots.size();
+    }
+
+    /** Connections opened since the start (the accepted ones, kept or not). */
+    long opened() {
+        return opened.get();
     }
 
     @Override
@@ -65,6 +71,7 @@ final class ConnectionGuard implements Connection.Listener {
             }
             slots.put(connection, new Slot(connection, refused));
         }
+        opened.incrementAndGet();
         if (refused) {
             LOG.debug("refusing a connection: {} open, all busy", slots.size());
         }

@@ -108,6 +108,11 @@ public final class HttpServer implements AutoCloseable {
         return guard.count();
     }
 
+    /** Connections accepted since the start, kept or closed (for monitoring, and tests that wait for the acceptor). */
+    public long connectionsOpened() {
+        return guard.opened();
+    }
+
     /** Stops accepting and closes every connection (handlers then see their writes fail). */
     @Override
     public void close() {
