@@ -53,7 +53,8 @@ if command -v strip >/dev/null; then strip --strip-unneeded "$pay/jdk/lib/server
 
 # 2. the CLI's module path, without the optional chart library and the Log4j core
 for j in "$lib"/*.jar; do
-  case "$(basename "$j")" in jfreechart-*|log4j-core-*|log4j-slf4j2-impl-*) continue ;; esac
+  # (and without the ONNX backend: ONNX Runtime's jar carries every platform's native library, ~54 MB)
+  case "$(basename "$j")" in jfreechart-*|log4j-core-*|log4j-slf4j2-impl-*|onnxruntime-*|protobuf-java-*|nemotron-backend-onnx-*) continue ;; esac
   cp "$j" "$pay/lib/"
 done
 
