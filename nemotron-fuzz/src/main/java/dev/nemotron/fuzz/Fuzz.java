@@ -136,8 +136,7 @@ public final class Fuzz {
                 worker.join(200);
                 String hang = worker.isAlive() ? watch.check(loop.startedNanos, loop.executions < loop.seedCount) : null;
                 if (hang != null) {
-                    loop.failure = hang;
-                    loop.failed = loop.current;
+                    loop.fail(hang, loop.current, null);
                     worker.interrupt();
                     break;
                 }
@@ -278,7 +277,11 @@ public final class Fuzz {
             return cpu == null ? System.nanoTime() - t0 : cpu.nanos() - cpu0;
         }
 
-        private void fail(String why, byte[] input, Throwable t) {
+        /** Records the first failure only: the watchdog's verdict (a hang) is not overwritten by what the interrupted execution did next. */
+        private synchronized void fail(String why, byte[] input, Throwable t) {
+            if (failure != null) {
+                return;
+            }
             failed = input;
             cause = t;
             failure = why;

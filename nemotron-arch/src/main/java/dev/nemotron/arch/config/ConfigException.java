@@ -17,7 +17,4 @@ public final class ConfigException extends NemotronException {
         super(oneLine(message), cause);
     }
 
-    private static String oneLine(String message) {
-        return message == null ? null : message.replace("\r", "\\r").replace("\n", "\\n");
-    }
 }

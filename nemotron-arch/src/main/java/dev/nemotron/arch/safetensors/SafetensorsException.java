@@ -40,7 +40,4 @@ public class SafetensorsException extends NemotronException {
         return name == null ? file.toString() : name.toString();
     }
 
-    private static String oneLine(String message) {
-        return message == null ? null : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-    }
 }

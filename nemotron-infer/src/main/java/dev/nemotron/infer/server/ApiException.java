@@ -18,8 +18,9 @@ public final class ApiException extends NemotronException {
     private final String param;
     private final String code;
 
+    /** {@code message} is made one line ({@link NemotronException#oneLine}): it may quote untrusted request values. */
     public ApiException(int status, String type, String message, String param, String code) {
-        super(message);
+        super(oneLine(message));
         this.status = status;
         this.type = type;
         this.param = param;

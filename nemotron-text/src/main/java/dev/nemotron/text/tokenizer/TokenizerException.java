@@ -19,8 +19,4 @@ public final class TokenizerException extends NemotronException {
         super(oneLine(message), cause);
     }
 
-    /** Tokens quoted in a message may hold line breaks: shown escaped, the message stays one line. */
-    private static String oneLine(String message) {
-        return message == null ? null : message.replace("\r", "\\r").replace("\n", "\\n");
-    }
 }
