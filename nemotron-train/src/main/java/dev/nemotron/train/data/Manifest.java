@@ -41,7 +41,7 @@ public record Manifest(String format, String name, String tokenizer, int vocabSi
         Path file = dir.resolve(ShardFormat.MANIFEST);
         Manifest m = Json.read(file, Manifest.class);
         if (!ShardFormat.FORMAT.equals(m.format())) {
-            throw new NemotronException(file + ": format is '" + m.format() + "', expected '" + ShardFormat.FORMAT + "'");
+            throw new NemotronException(file + ": format is '" + NemotronException.oneLine(m.format()) + "', expected '" + ShardFormat.FORMAT + "'");
         }
         m.checkFields(file);
         long docs = 0;
@@ -52,7 +52,7 @@ public record Manifest(String format, String name, String tokenizer, int vocabSi
                         + " is not a plain file name inside the dataset directory");
             }
             if (s.documents() < 0 || s.tokens() < 0 || s.bytes() < 0) {
-                throw new NemotronException(file + ": bad shard entry " + s);
+                throw new NemotronException(file + ": bad shard entry " + NemotronException.oneLine(String.valueOf(s)));
             }
             docs += s.documents();
             toks += s.tokens();

@@ -30,6 +30,16 @@ class DamagedDatasetMessagesTest {
         assertThatThrownBy(() -> TokenDataset.open(dir)).hasMessageStartingWith(m + ": not valid JSON (line 1, column ");
     }
 
+    /** Found by the manifest fuzz target: a format value holding a line break made the error two lines. */
+    @Test
+    void aFormatHoldingALineBreakIsQuotedOnOneLine() throws Exception {
+        Fixtures.write(dir, "d", Fixtures.randomDocs(1, 4, 5, 0), 100, 64);
+        Path m = dir.resolve(ShardFormat.MANIFEST);
+        Files.writeString(m, Files.readString(m).replaceFirst("\"format\" : \"[^\"]*\"", "\"format\" : \"\\\\n\""));
+        assertThatThrownBy(() -> TokenDataset.open(dir)).isInstanceOf(NemotronException.class)
+                .hasMessageContaining("format is '\\n'").message().doesNotContain("\n");
+    }
+
     /** The fuzzer's input: a shard whose first record batch header is damaged (Arrow failed with a NullPointerException). */
     @Test
     void shardWithDamagedMetadataSaysSo() throws Exception {
