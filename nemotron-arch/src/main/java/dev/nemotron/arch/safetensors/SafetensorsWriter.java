@@ -84,36 +84,16 @@ public final class SafetensorsWriter {
      */
     public static List<Path> writeSharded(Path dir, Map<String, Tensor> tensors, long maxShardBytes,
             Map<String, String> metadata) {
-        if (maxShardBytes <= 0) {
-            throw new IllegalArgumentException("maxShardBytes must be positive, got " + maxShardBytes);
-        }
-        if (tensors.isEmpty()) {
-            throw new IllegalArgumentException("no tensors to write");
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw SafetensorsException.of(dir, "cannot create the directory: " + SafetensorsFile.describe(e), e);
-        }
-        List<Map<String, Tensor>> groups = ShardLayout.split(tensors, maxShardBytes);
-        Map<String, String> meta = metadata == null ? Map.of() : metadata;
-        List<Path> written = new ArrayList<>();
-        Map<String, String> weightMap = new TreeMap<>();
-        long total = 0;
-        for (int i = 0; i < groups.size(); i++) {
-            String name = ShardLayout.shardName(i + 1, groups.size());
-            Path shard = dir.resolve(name);
-            write(shard, groups.get(i), meta);
-            written.add(shard);
-            for (Map.Entry<String, Tensor> e : groups.get(i).entrySet()) {
-                weightMap.put(e.getKey(), name);
-                total = Math.addExact(total, e.getValue().data().byteSize());
+        // the tensors are all there: their plan is their dtypes and shapes, and producing one is looking it up
+        Map<String, Planned> plan = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> {
+            if (t.dtype().isBlockQuantized()) {
+                throw new IllegalArgumentException("tensor '" + name + "' is " + t.dtype()
+                        + ", which safetensors cannot store: dequantize it (Tensor.toFloatArray) or export GGUF");
             }
-        }
-        byte[] index = ShardLayout.indexJson(total, meta, weightMap);
-        writeAtomically(dir.resolve(ShardIndex.FILE_NAME), ch -> writeFully(ch, ByteBuffer.wrap(index)));
-        ShardLayout.deleteStale(dir, written);
-        return List.copyOf(written);
+            plan.put(name, new Planned(t.dtype(), t.shape()));
+        });
+        return writeSharded(dir, plan, (name, arena) -> tensors.get(name), maxShardBytes, metadata);
     }
 
     /**
