@@ -98,6 +98,13 @@ int nmc_model_set_tensor(nmc_model *model, const char *name, int dtype, int ndim
 int nmc_model_init_random(nmc_model *model, uint64_t seed);
 /* Checks that every weight has been set; required before sessions are created. */
 int nmc_model_finalize(nmc_model *model);
+/* Quantises the linear layers' weights (Mamba in/out_proj, attention q/k/v/o, MLP up/down; not
+ * the embedding or lm_head) to FP8 E4M3 with fp32 scales, after nmc_model_finalize, before any
+ * session: block = 0 one scale per output channel, block = 128 one per 128 x 128 block (any
+ * multiple of 16 from 16 to 1024). W ~ Q * scale, scale = amax / 448. The BF16 copies are freed;
+ * activations stay BF16 (decode of 1-8 rows reads the FP8 weights directly; more rows dequantise
+ * each matrix to BF16 for cuBLAS). Needs compute_dtype NMC_BF16; once only. */
+int nmc_model_quantize_fp8(nmc_model *model, int block);
 int64_t nmc_model_weight_bytes(const nmc_model *model);
 void nmc_model_destroy(nmc_model *model);
 

@@ -30,6 +30,15 @@ struct Rows {
 // cuBLAS otherwise.
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
     nmc_model *m = s->m;
+    if (!m->fp8.empty()) {  // FP8 weights: our GEMV for 1-8 rows, else BF16 copy + cuBLAS
+        auto it = m->fp8.find(w);
+        if (it != m->fp8.end()) {
+            const k::Fp8Weight &f = it->second;
+            if (k::gemv_fp8_supported(f, rows)) return k::gemv_fp8(s->xn, f, y, rows, beta, m->stream);
+            NMC_TRY(k::dequantize_fp8(f, m->fp8_scratch, m->stream));
+            return gemm_xwt(m->gemm, NMC_BF16, s->xn, m->fp8_scratch, y, rows, in, out, beta);
+        }
+    }
     static const bool gemv_off = std::getenv("NMC_GEMV") != nullptr && std::getenv("NMC_GEMV")[0] == '0';
     if (m->dtype == NMC_BF16 && !gemv_off && k::gemv_supported(rows, in)) {
         return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream);

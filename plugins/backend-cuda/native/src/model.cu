@@ -260,6 +260,7 @@ extern "C" int nmc_model_set_tensor(nmc_model *m, const char *name, int dtype, i
     if (key == "embed_tokens.weight") key = "embeddings.weight";
     auto it = m->slots.find(key);
     if (it == m->slots.end()) return nmc::fail(std::string("unexpected tensor ") + name + " (not part of this model's configuration)");
+    if (m->fp8_block >= 0) return nmc::fail(std::string(name) + ": the model's weights were quantised to FP8; set tensors before nmc_model_quantize_fp8");
     WeightSlot &s = it->second;
     std::vector<int64_t> given(shape, shape + ndim);
     if (given != s.shape) return nmc::fail(std::string(name) + ": shape " + shape_str(given) + ", the config needs " + shape_str(s.shape));
@@ -283,6 +284,7 @@ extern "C" int nmc_model_set_tensor(nmc_model *m, const char *name, int dtype, i
 
 extern "C" int nmc_model_init_random(nmc_model *m, uint64_t seed) {
     if (m == nullptr) return nmc::fail("nmc_model_init_random: null model");
+    if (m->fp8_block >= 0) return nmc::fail("nmc_model_init_random: the model's weights were quantised to FP8 already");
     NMC_CUDA(cudaSetDevice(m->device));
     uint64_t k = 0;
     for (auto &entry : m->slots) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "kernels/kernels.h"
 
 namespace nmc {
 
@@ -66,4 +67,9 @@ struct nmc_model {
     std::vector<void *> allocations;
     int64_t weight_bytes = 0;
     bool finalized = false;
+    // FP8 weights (nmc_model_quantize_fp8): the linear layers' matrices, keyed by the layer's
+    // weight pointer (now the E4M3 data), and a BF16 buffer for GEMMs of many rows
+    std::map<const void *, nmc::k::Fp8Weight> fp8;
+    int fp8_block = -1;  // -1: BF16 weights; 0: per-channel scales; else block size
+    void *fp8_scratch = nullptr;
 };

@@ -3,8 +3,11 @@
 // sampling, each next to the HBM roofline measured in the same run. One JSON object per line.
 // The user-facing command is `nemotron bench --backend cuda` (docs/backend-cuda.md).
 //
-//   nmc_bench --preset nano9b|hybrid260m [--dtype bf16|f32] [--batch 1,8,64] [--isl 128]
-//             [--osl 256] [--prefill 8192]
+//   nmc_bench --preset nano9b|hybrid260m|attn8b [--dtype bf16|f32] [--batch 1,8,64] [--isl 128]
+//             [--osl 256] [--prefill 8192] [--fp8 none|channel|block]
+// attn8b: the attention-only ~8B shape of issue 16 (36 x `*-`, hidden 4096, 32/8 heads of 128,
+// relu2 MLP 18432: the weight bytes of Qwen3-8B's gated MLP of 12288). --fp8 quantises the linear
+// layers after the random init (nmc_model_quantize_fp8; block = 128 x 128 blocks).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -60,8 +63,17 @@ static nmc_config preset(const std::string &name, int dtype) {
         c.mamba_num_heads = 32;
         c.mamba_head_dim = 64;
         c.n_groups = 8;
+    } else if (name == "attn8b") {
+        c.vocab_size = 151936;
+        c.hidden_size = 4096;
+        c.pattern = "*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-";
+        c.intermediate_size = 18432;
+        c.num_attention_heads = 32;
+        c.num_key_value_heads = 8;
+        c.head_dim = 128;
+        c.n_groups = 1;
     } else {
-        fprintf(stderr, "error: unknown preset %s (nano9b, hybrid260m)\n", name.c_str());
+        fprintf(stderr, "error: unknown preset %s (nano9b, hybrid260m, attn8b)\n", name.c_str());
         exit(2);
     }
     c.num_layers = (int)strlen(c.pattern);
@@ -69,7 +81,7 @@ static nmc_config preset(const std::string &name, int dtype) {
 }
 
 int main(int argc, char **argv) {
-    std::string name = "hybrid260m", dtype_s = "bf16", batches = "1,8,64";
+    std::string name = "hybrid260m", dtype_s = "bf16", batches = "1,8,64", fp8 = "none";
     int isl = 128, osl = 256, prefill = 8192, graphs = 1;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
@@ -80,6 +92,7 @@ int main(int argc, char **argv) {
         else if (k == "--osl") osl = atoi(v.c_str());
         else if (k == "--prefill") prefill = atoi(v.c_str());
         else if (k == "--graphs") graphs = atoi(v.c_str());
+        else if (k == "--fp8") fp8 = v;
         else { fprintf(stderr, "error: unknown flag %s\n", k.c_str()); return 2; }
     }
     int dtype = dtype_s == "f32" ? NMC_F32 : NMC_BF16;
@@ -93,14 +106,15 @@ int main(int argc, char **argv) {
     die(nmc_model_create(&c, 0, &m), "model");
     die(nmc_model_init_random(m, 1), "init");
     die(nmc_model_finalize(m), "finalize");
+    if (fp8 != "none") die(nmc_model_quantize_fp8(m, fp8 == "block" ? 128 : 0), "quantize fp8");
     int64_t wbytes = nmc_model_weight_bytes(m);
     int eb = dtype == NMC_F32 ? 4 : 2;
-    int64_t embed_bytes = (int64_t)c.vocab_size * c.hidden_size * eb;  // gathered, not streamed
+    int64_t embed_bytes = (int64_t)c.vocab_size * c.hidden_size * eb;  // gathered, not streamed (BF16 with --fp8 too)
     int n_mamba = 0, n_attn = 0;
     for (const char *p = c.pattern; *p; p++) { n_mamba += *p == 'M'; n_attn += *p == '*'; }
     int64_t state_bytes = (int64_t)n_mamba * ((int64_t)c.mamba_num_heads * c.mamba_head_dim * c.ssm_state_size +
                           ((int64_t)c.mamba_num_heads * c.mamba_head_dim + 2LL * c.n_groups * c.ssm_state_size) * (c.conv_kernel - 1)) * 4;
-    printf("{\"preset\":\"%s\",\"dtype\":\"%s\",\"device\":\"%s\",\"hbm_gb_per_s\":%.0f,\"weight_bytes\":%lld}\n", name.c_str(),
+    printf("{\"preset\":\"%s\",\"fp8\":\"%s\",\"dtype\":\"%s\",\"device\":\"%s\",\"hbm_gb_per_s\":%.0f,\"weight_bytes\":%lld}\n", name.c_str(), fp8.c_str(),
            dtype_s.c_str(), desc, bw, (long long)wbytes);
     std::mt19937 g(3);
     auto random_tokens = [&](int n) { std::vector<int32_t> t(n); for (auto &x : t) x = (int32_t)(g() % c.vocab_size); return t; };

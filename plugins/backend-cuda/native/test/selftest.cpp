@@ -390,6 +390,71 @@ static void model_tests(const Shape &s, const std::string &label, int L, int spl
     nmc_model_destroy(m);
 }
 
+// FP8 weights (nmc_model_quantize_fp8) against the same BF16 model: prefill logits (the
+// dequantise + cuBLAS path) close to BF16, greedy agreement reported; decode token by token (the
+// FP8 GEMV, 1 row) and batched decode of 3 rows (the GEMV's 3-row form) equal to prefill up to
+// BF16 rounding of the dequantised weights; the call's errors.
+static void fp8_tests(const Shape &s, const std::string &label, int L, int split, int max_seq, int block) {
+    int V = s.vocab;
+    std::vector<int32_t> t = tokens(L, V, 11);
+    nmc_model *ref = random_model(s, NMC_BF16, 5);
+    nmc_session *ss = nullptr;
+    ok_or_die(nmc_session_create(ref, 4, max_seq, 64, &ss), "session bf16");
+    Vec want((size_t)L * V);
+    ok_or_die(nmc_prefill(ss, 0, t.data(), L, 1, want.data()), "prefill bf16");
+    nmc_session_destroy(ss);
+    int64_t bf16_bytes = nmc_model_weight_bytes(ref);
+    nmc_model_destroy(ref);
+    nmc_model *m = random_model(s, NMC_BF16, 5);
+    std::string name = label + (block ? " fp8 block " + std::to_string(block) : " fp8 per-channel");
+    ok_or_die(nmc_model_quantize_fp8(m, block), "quantize");
+    check(nmc_model_weight_bytes(m) < bf16_bytes * 3 / 4, name + ": weights smaller than BF16");
+    ok_or_die(nmc_session_create(m, 4, max_seq, 64, &ss), "session fp8");
+    Vec all((size_t)L * V);
+    ok_or_die(nmc_prefill(ss, 0, t.data(), L, 1, all.data()), "prefill fp8");
+    double num = 0, den = 0;
+    int agree = 0;
+    for (int i = 0; i < L; i++) {
+        agree += argmax(all.data() + (size_t)i * V, V) == argmax(want.data() + (size_t)i * V, V);
+    }
+    for (size_t i = 0; i < all.size(); i++) {
+        num += ((double)all[i] - want[i]) * ((double)all[i] - want[i]);
+        den += (double)want[i] * want[i];
+    }
+    char buf[128];
+    snprintf(buf, sizeof buf, " (relative error %.3f, greedy agreement %d/%d)", std::sqrt(num / den), agree, L);
+    check(std::sqrt(num / den) < 0.3, name + ": prefill logits close to BF16" + buf);
+    ok_or_die(nmc_prefill(ss, 1, t.data(), split, 0, nullptr), "prefill fp8 split");
+    double worst = 0;
+    Vec step(V);
+    for (int i = split; i < std::min(L, split + 12); i++) {
+        int32_t slot = 1;
+        ok_or_die(nmc_decode(ss, 1, &slot, &t[i], step.data()), "decode fp8");
+        worst = std::max(worst, max_rel_err(step, rows_of(all, i, 1, V)));
+    }
+    snprintf(buf, sizeof buf, " (max err %.2e)", worst);
+    check(worst < 2e-2, name + ": decode (FP8 GEMV) close to prefill (dequantised + cuBLAS)" + buf);
+    int32_t slots[3] = {1, 2, 3};
+    for (int j = 1; j < 3; j++) ok_or_die(nmc_prefill(ss, slots[j], t.data(), split + 12, 0, nullptr), "prefill fp8 rows");
+    int32_t next[3] = {t[split + 12], t[split + 12], t[split + 12]};
+    Vec batch((size_t)3 * V);
+    ok_or_die(nmc_decode(ss, 3, slots, next, batch.data()), "decode fp8 3 rows");
+    worst = 0;
+    for (int j = 0; j < 3; j++) worst = std::max(worst, max_rel_err(rows_of(batch, j, 1, V), rows_of(all, split + 12, 1, V)));
+    snprintf(buf, sizeof buf, " (max err %.2e)", worst);
+    check(worst < 2e-2, name + ": 3-row decode close to prefill" + buf);
+    nmc_session_destroy(ss);
+    expect_error(nmc_model_quantize_fp8(m, block), "FP8 already", name + ": second quantisation rejected");
+    int64_t shape[1] = {s.d};
+    std::vector<float> w(s.d, 1.0f);
+    expect_error(nmc_model_set_tensor(m, "backbone.norm_f.weight", NMC_F32, 1, shape, w.data()), "quantised", name + ": set_tensor after quantisation rejected");
+    nmc_model_destroy(m);
+    nmc_model *f32 = random_model(s, NMC_F32, 5);
+    expect_error(nmc_model_quantize_fp8(f32, 0), "NMC_BF16", "fp8 needs BF16 compute");
+    expect_error(nmc_model_quantize_fp8(f32, 100), "multiple of 16", "fp8 block size checked");
+    nmc_model_destroy(f32);
+}
+
 static void error_tests() {
     Shape s{100, 32, 64, 2, 1, 16, 4, 8, 1, 8, 8, "M*-"};
     nmc_config c{};
@@ -441,6 +506,10 @@ int main() {
     sampling_tests();
     model_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 100, 37, 128);
     model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600);
+    fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 0);
+    fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 16);
+    fp8_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600, 128);
+    fp8_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600, 0);
     error_tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;

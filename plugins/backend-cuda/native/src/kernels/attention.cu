@@ -10,15 +10,19 @@
 // Decode (flash-decoding): the keys of each row are split into S equal pieces (S chosen at launch
 // so that rows x KV heads x S fills the GPU about twice, and pieces hold >= 256 keys of the
 // session's longest sequence); a block handles one (piece, KV head, row) for all query heads of
-// the group and writes (m, l, acc); a second kernel combines the pieces.
+// the group and writes (m, l, acc); a second kernel combines the pieces. A BF16 cache with
+// head_dim 16/64/128 goes to the bandwidth-bound kernel of attention_decode.cu instead (8 blocks
+// per multiprocessor, pieces of >= 128 keys, at most 128 pieces), combined the same way.
 #include "kernels.h"
 #include "device_math.cuh"
+
+#include <cstdlib>
 
 namespace nmc::k {
 namespace {
 
 constexpr int PF_BQ = 64, PF_BK = 32, PF_WARPS = 8, PF_QPW = PF_BQ / PF_WARPS;
-constexpr int DEC_SPLIT = 256, DEC_WARPS = 4, DEC_MAX_GROUP = 8;
+constexpr int DEC_SPLIT = 128, DEC_MAX_SPLITS = 128, DEC_WARPS = 4, DEC_MAX_GROUP = 8;
 
 __device__ __forceinline__ int64_t cache_index(const KvCache &kv, int slot, int pos, int kvh, int kv_heads, int hd) {
     return (((int64_t)slot * kv.max_seq + pos) * kv_heads + kvh) * hd;
@@ -252,19 +256,31 @@ int launch_decode(const Attn &a, const KvCache &kv, int rows, const int32_t *len
     return NMC_OK;
 }
 
-// Most pieces the workspace holds: one per 256 keys of the longest sequence.
-int max_decode_splits(const KvCache &kv) { return (kv.max_seq + DEC_SPLIT - 1) / DEC_SPLIT; }
+// Most pieces the workspace holds: one per DEC_SPLIT keys of the longest sequence, at most
+// DEC_MAX_SPLITS (the workspace grows with rows x heads x pieces).
+int max_decode_splits(const KvCache &kv) { return min((kv.max_seq + DEC_SPLIT - 1) / DEC_SPLIT, DEC_MAX_SPLITS); }
 
-// Pieces for `rows` rows: enough blocks for two waves on the GPU, no more than the workspace holds.
-int decode_splits(const Attn &a, const KvCache &kv, int rows) {
+int multiprocessors() {
     static int sms = [] {
         int device = 0, count = 132;
         cudaGetDevice(&device);
         cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device);
         return count;
     }();
-    int want = (2 * sms + rows * a.kv_heads - 1) / (rows * a.kv_heads);
+    return sms;
+}
+
+// Pieces for `rows` rows: `waves` blocks per multiprocessor, no more than the workspace holds.
+// (The split is fixed when a decode graph is captured; each piece adapts to the actual length.)
+int decode_splits(const Attn &a, const KvCache &kv, int rows, int waves) {
+    int want = (waves * multiprocessors() + rows * a.kv_heads - 1) / (rows * a.kv_heads);
     return max(1, min(want, max_decode_splits(kv)));
+}
+
+// NMC_ATTN_DECODE=0 keeps the fp32 kernel for BF16 caches too (for comparisons).
+bool bf16_decode_enabled() {
+    static const bool on = std::getenv("NMC_ATTN_DECODE") == nullptr || std::getenv("NMC_ATTN_DECODE")[0] != '0';
+    return on;
 }
 
 }  // namespace
@@ -298,8 +314,17 @@ int attention_decode(const Attn &a, const KvCache &kv, int rows, const int32_t *
     NMC_TRY(check(a));
     if (a.q_heads / a.kv_heads > DEC_MAX_GROUP) return nmc::fail("attention decode: more than 8 query heads per KV head");
     if (rows == 0) return NMC_OK;
-    int splits = decode_splits(a, kv, rows);
     int rc;
+    int splits;
+    if (bf16_decode_enabled() && attention_decode_bf16_supported(a, kv)) {
+        splits = decode_splits(a, kv, rows, 8);
+        NMC_TRY(attention_decode_bf16(a, kv, rows, lengths, slots, ws, splits, stream));
+        decode_combine_kernel<<<dim3(rows, a.q_heads), 128, 0, stream>>>(a, ws, splits);
+        NMC_LAUNCHED("attention decode combine");
+        return NMC_OK;
+    }
+    // the fp32 kernel: two waves, pieces of >= 256 keys of the longest sequence (as before the BF16 kernel)
+    splits = min(decode_splits(a, kv, rows, 2), (kv.max_seq + 255) / 256);
     switch (dims_per_lane(a.head_dim)) {
         case 1: rc = launch_decode<1>(a, kv, rows, lengths, slots, ws, splits, stream); break;
         case 2: rc = launch_decode<2>(a, kv, rows, lengths, slots, ws, splits, stream); break;

@@ -33,6 +33,21 @@ bool gemv_supported(int rows, int in);
 // y[1, out] (fp32) = x[1, in] . W[out, in]^T + beta * y, x and W in BF16.
 int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream);
 
+// ---- FP8 E4M3 weights (fp8.cu): layout and scales described there ----
+struct Fp8Weight {
+    uint8_t *q = nullptr;   // [out, in] E4M3
+    float *scale = nullptr; // [out] (block 0) or [ceil(out/block), ceil(in/block)]
+    int out = 0, in = 0;
+    int block = 0;          // 0: per output channel; else square blocks of this size
+};
+// Fills f.q and f.scale (allocated by the caller) from the BF16 weight w [out, in].
+int quantize_fp8(const void *w, int out, int in, int block, Fp8Weight &f, cudaStream_t stream);
+// w [out, in] BF16 = Q * scale.
+int dequantize_fp8(const Fp8Weight &f, void *w, cudaStream_t stream);
+// y[rows, out] (fp32) = x[rows, in] (BF16) . (Q * scale)^T + beta * y, for 1 to 8 rows.
+bool gemv_fp8_supported(const Fp8Weight &f, int rows);
+int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream);
+
 // ---- normalisation (norm.cu) ----
 // out[r] = w * x[r] / sqrt(mean(x[r]^2) + eps), written in out_dtype (dense [rows, dim])
 int rms_norm(const float *x, int rows, int dim, const float *w, float eps, void *out, int out_dtype,
@@ -115,6 +130,11 @@ int attention_prefill_tc(const Attn &attn, const KvCache &cache, int rows, const
 int64_t attention_decode_workspace_floats(const Attn &attn, const KvCache &cache, int rows);
 int attention_decode(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths,
                      const int32_t *slots, float *workspace, cudaStream_t stream);
+// The BF16-cache kernel attention_decode uses when supported (attention_decode.cu): head_dim 16,
+// 64 or 128, at most 8 query heads per KV head; writes the pieces only (no combine).
+bool attention_decode_bf16_supported(const Attn &attn, const KvCache &cache);
+int attention_decode_bf16(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths,
+                          const int32_t *slots, float *workspace, int splits, cudaStream_t stream);
 
 // ---- sampling (sampling.cu) ----
 // tokens[r] = sample of logits[r] (overwritten: probabilities) with params[r]; the draw uses

@@ -63,6 +63,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void aMemoryBudgetIsCheckedAndExcludesAnExplicitBatch() {
+        CliRun both = CliRun.of("bench", "--backend", "java", "--model", TINY, "--batch", "2", "--memory-budget-gib", "22");
+        assertThat(both.exitCode()).isNotZero();
+        assertThat(both.err()).contains("--batch or --memory-budget-gib, not both").doesNotContain("\tat ");
+        CliRun negative = CliRun.of("bench", "--backend", "java", "--model", TINY, "--memory-budget-gib", "-1");
+        assertThat(negative.exitCode()).isNotZero();
+        assertThat(negative.err()).contains("--memory-budget-gib must be in").doesNotContain("\tat ");
+        CliRun cpu = CliRun.of("bench", "--backend", "java", "--model", TINY, "--memory-budget-gib", "22");
+        assertThat(cpu.exitCode()).isNotZero();
+        assertThat(cpu.err()).contains("--memory-budget-gib need a backend with").doesNotContain("\tat ");
+        CliRun context = CliRun.of("bench", "--backend", "java", "--model", TINY, "--budget-context", "100");
+        assertThat(context.exitCode()).isNotZero();
+        assertThat(context.err()).contains("--budget-context needs --memory-budget-gib");
+    }
+
+    @Test
     void aNegativePrefillIsRefused() {
         CliRun r = CliRun.of("bench", "--backend", "java", "--model", TINY, "--prefill", "-1");
         assertThat(r.exitCode()).isNotZero();

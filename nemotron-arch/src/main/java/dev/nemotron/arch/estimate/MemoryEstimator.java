@@ -52,4 +52,26 @@ public final class MemoryEstimator {
         return new MemoryEstimate(graph.config().pattern(), context, batch, params, weightsByDtype, dtype,
                 total.kvCacheBytes(), total.ssmStateBytes(), total.convStateBytes(), layers);
     }
+
+    /**
+     * The largest batch in {@code [1, maxBatch]} whose {@link MemoryEstimate#totalBytes()} (weights
+     * plus every sequence's caches at {@code context} tokens) fits {@code budgetBytes}; 0 when not
+     * even one sequence fits. The total grows with the batch, so this is a binary search.
+     */
+    public static int largestBatch(ModelGraph graph, long context, long budgetBytes, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1");
+        }
+        int lo = 0;
+        int hi = maxBatch;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (estimate(graph, context, mid).totalBytes() <= budgetBytes) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
 }

@@ -35,6 +35,17 @@ class MemoryEstimatorTest {
     }
 
     @Test
+    void largestBatchIsTheLastBatchWhoseTotalFitsTheBudget() {
+        ModelGraph g = graph(Fixtures.repoRoot().resolve("examples/configs/nemotron-nano-9b-v2/config.json"));
+        long three = MemoryEstimator.estimate(g, 24576, 3).totalBytes();
+        assertThat(MemoryEstimator.largestBatch(g, 24576, three, 1024)).isEqualTo(3);
+        assertThat(MemoryEstimator.largestBatch(g, 24576, three - 1, 1024)).isEqualTo(2);
+        long weights = MemoryEstimator.estimate(g, 24576, 1).weightsBytes();
+        assertThat(MemoryEstimator.largestBatch(g, 24576, weights, 1024)).as("weights alone leave no room").isZero();
+        assertThat(MemoryEstimator.largestBatch(g, 24576, Long.MAX_VALUE, 64)).isEqualTo(64);
+    }
+
+    @Test
     void cachesScaleWithBatchAndContext() {
         ModelGraph g = graph(Fixtures.repoRoot().resolve("examples/configs/nemotron-nano-9b-v2/config.json"));
         MemoryEstimate one = MemoryEstimator.estimate(g, 1024, 1);

@@ -55,6 +55,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", split = ",", paramLabel = "B[,B...]", description = "Sequences decoded together (default: 1); a device backend takes a list, e.g. 1,8,64.")
     List<Integer> batch = List.of(1);
 
+    @Option(names = "--memory-budget-gib", paramLabel = "G", description = "Device backends: instead of --batch, the largest batch whose weights + caches (the SDK's memory estimate at --budget-context tokens per sequence) fit G GiB.")
+    Double memoryBudgetGib;
+
+    @Option(names = "--budget-context", paramLabel = "N", description = "Tokens per sequence the memory budget is sized for (default: --isl + --osl), e.g. 24576 for ISL/OSL 8k/16k measured with a shorter --osl.")
+    long budgetContext;
+
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the random prompts (and weights) (default: 0).")
     long seed;
 
@@ -87,6 +93,17 @@ public final class BenchCommand implements Callable<Integer> {
         if (modelConfig != null && !randomWeights) {
             throw new ParameterException(spec.commandLine(), "--model-config needs --random-weights (there is no checkpoint)");
         }
+        if (memoryBudgetGib != null) {
+            if (!(memoryBudgetGib > 0 && memoryBudgetGib <= 1 << 20)) {
+                throw new ParameterException(spec.commandLine(), "--memory-budget-gib must be in (0, 1048576], got " + memoryBudgetGib);
+            }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--batch")) {
+                throw new ParameterException(spec.commandLine(), "give --batch or --memory-budget-gib, not both");
+            }
+        }
+        if (budgetContext < 0 || (budgetContext > 0 && memoryBudgetGib == null)) {
+            throw new ParameterException(spec.commandLine(), "--budget-context needs --memory-budget-gib and must be >= 1");
+        }
         try (Backend backend = Backends.create(backendName)) {
             if (ModelRuns.mode(backend) == ModelRuns.Mode.WHOLE_MODEL) {
                 if (weights != null || kvCache != null) {
@@ -101,8 +118,8 @@ public final class BenchCommand implements Callable<Integer> {
                 RunOptions.parseWeights(weights);
                 RunOptions.parseKvCache(kvCache);
             }
-            if (randomWeights || modelConfig != null || dtype != null) {
-                throw new ParameterException(spec.commandLine(), "--model-config, --random-weights and --dtype need a backend with"
+            if (randomWeights || modelConfig != null || dtype != null || memoryBudgetGib != null) {
+                throw new ParameterException(spec.commandLine(), "--model-config, --random-weights, --dtype and --memory-budget-gib need a backend with"
                         + " whole-model execution (e.g. --backend cuda); '" + backend.name() + "' runs the model kernel by kernel");
             }
             if (batch.size() != 1) {

@@ -9,6 +9,9 @@ import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.estimate.MemoryEstimator;
+import dev.nemotron.arch.layer.MixerRegistry;
+import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.cli.output.Sizes;
 import dev.nemotron.infer.bench.DeviceBench;
@@ -18,6 +21,7 @@ import dev.nemotron.infer.engine.ModelRuns;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ParameterException;
 
@@ -27,8 +31,13 @@ import picocli.CommandLine.ParameterException;
  * on-device greedy sampling at every {@code --batch} size, each next to the HBM roofline.
  */
 final class DeviceBenchRun {
+    /** The most sequences --memory-budget-gib picks (a bound on what a budget can allocate). */
+    static final int MAX_BUDGET_BATCH = 1024;
+
     private final BenchCommand cmd;
     private final Backend backend;
+    private long budgetContext;
+    private long budgetEstimateBytes;
 
     DeviceBenchRun(BenchCommand cmd, Backend backend) {
         this.cmd = cmd;
@@ -42,15 +51,33 @@ final class DeviceBenchRun {
         ModelDirectory dir = cmd.model != null ? ModelDirectory.open(cmd.model) : null;
         NemotronHConfig config = dir != null ? dir.config() : ConfigParser.withDiscoveredLayers().parse(cmd.modelConfig);
         DType compute = computeType(config);
-        int maxBatch = Collections.max(cmd.batch);
+        List<Integer> batches = cmd.memoryBudgetGib == null ? cmd.batch : List.of(budgetBatch(config));
+        int maxBatch = Collections.max(batches);
         var options = new DeviceModels.Options(maxBatch, DeviceBench.sequenceLength(cmd.prefill, cmd.isl, cmd.osl),
                 Math.max(cmd.prefill, cmd.isl), compute);
         try (DeviceModel m = dir == null
                 ? DeviceModels.random(config, cmd.seed, execution, options)
                 : DeviceModels.load(dir, execution, options)) {
-            DeviceBenchResult r = DeviceBench.run(m, config, compute, cmd.prefill, cmd.isl, cmd.osl, cmd.batch, cmd.seed);
+            DeviceBenchResult r = DeviceBench.run(m, config, compute, cmd.prefill, cmd.isl, cmd.osl, batches, cmd.seed);
             print(source, config, compute, r);
         }
+    }
+
+    /** --memory-budget-gib: the largest batch whose weights + caches fit, by the SDK's estimate. */
+    private int budgetBatch(NemotronHConfig config) {
+        budgetContext = cmd.budgetContext > 0 ? cmd.budgetContext : (long) cmd.isl + cmd.osl;
+        long budget = (long) (cmd.memoryBudgetGib * (1L << 30));
+        MixerRegistry registry = MixerRegistry.discover();
+        ModelGraph graph = ModelGraph.of(config, registry);
+        int b = MemoryEstimator.largestBatch(graph, budgetContext, budget, MAX_BUDGET_BATCH);
+        if (b == 0) {
+            double one = MemoryEstimator.estimate(graph, budgetContext, 1).totalBytes() / (double) (1L << 30);
+            throw new ParameterException(cmd.spec.commandLine(), String.format(Locale.ROOT,
+                    "--memory-budget-gib %s: the weights and one sequence of %d tokens need %.2f GiB; raise the budget or"
+                            + " lower --budget-context/--isl/--osl", cmd.memoryBudgetGib, budgetContext, one));
+        }
+        budgetEstimateBytes = MemoryEstimator.estimate(graph, budgetContext, b).totalBytes();
+        return b;
     }
 
     private DType computeType(NemotronHConfig config) {
@@ -85,6 +112,14 @@ final class DeviceBenchRun {
             }
             o.put("isl", r.inputTokens());
             o.put("osl", r.outputTokens());
+            if (cmd.memoryBudgetGib != null) {
+                ObjectNode b = o.putObject("memory_budget");
+                b.put("gib", cmd.memoryBudgetGib);
+                b.put("context", budgetContext);
+                b.put("batch", r.decode().get(0).batch());
+                b.put("estimate_bytes", budgetEstimateBytes);
+                b.put("max_batch", MAX_BUDGET_BATCH);
+            }
             ArrayNode arr = o.putArray("decode");
             for (DeviceBenchResult.Point p : r.decode()) {
                 ObjectNode d = arr.addObject();
@@ -104,6 +139,10 @@ final class DeviceBenchRun {
                 Sizes.bytes(r.weightBytes()), r.bandwidthBytesPerSecond() / 1e9);
         if (r.prefillTokens() > 0) {
             out.printf(Locale.ROOT, "prefill  %,d tokens: %12.1f tokens/s%n", r.prefillTokens(), r.prefillTokensPerSecond());
+        }
+        if (cmd.memoryBudgetGib != null) {
+            out.printf(Locale.ROOT, "budget   %s GiB: batch %d (weights + caches at %d tokens: %s by the memory estimate)%n",
+                    cmd.memoryBudgetGib, r.decode().get(0).batch(), budgetContext, Sizes.bytes(budgetEstimateBytes));
         }
         out.printf(Locale.ROOT, "decode   isl %d, osl %d, greedy on the device%n", r.inputTokens(), r.outputTokens());
         out.printf(Locale.ROOT, "%8s %14s %10s %16s %9s %18s%n", "batch", "tokens/s", "ms/step", "roofline tok/s", "achieved",

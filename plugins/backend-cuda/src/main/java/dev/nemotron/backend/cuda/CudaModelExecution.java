@@ -6,6 +6,7 @@ import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
 import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.backend.cuda.ffi.NmcConfig;
 import dev.nemotron.backend.cuda.ffi.NmcLibrary;
@@ -40,6 +41,11 @@ final class CudaModelExecution implements ModelExecution {
     }
 
     DeviceModel load(DeviceModelSpec spec) {
+        WeightFormat format = WeightFormat.configured();
+        if (format.quantized() && spec.computeType() != DType.BF16) {
+            throw new NemotronException("FP8 weights (" + format.name() + ") need the BF16 compute type, not "
+                    + spec.computeType() + " (use --dtype bf16, or unset " + WeightFormat.PROPERTY + "/" + WeightFormat.ENV + ")");
+        }
         NmcConfig config = ConfigMapping.map(spec, hasAttentionBias(spec));
         MemorySegment model;
         try (Arena arena = Arena.ofConfined()) {
@@ -49,6 +55,9 @@ final class CudaModelExecution implements ModelExecution {
         try {
             upload(model, spec.weights());
             lib.modelFinalize(model);
+            if (format.quantized()) {
+                lib.modelQuantizeFp8(model, format.block());
+            }
             session = lib.sessionCreate(model, spec.maxSequences(), spec.maxSequenceLength(), spec.maxPrefillTokens());
             return new CudaDeviceModel(lib, model, session, spec);
         } catch (RuntimeException e) {

@@ -39,6 +39,7 @@ public final class NmcLibrary {
     private final MethodHandle modelSetTensor;
     private final MethodHandle modelInitRandom;
     private final MethodHandle modelFinalize;
+    private final MethodHandle modelQuantizeFp8;
     private final MethodHandle modelWeightBytes;
     private final MethodHandle modelDestroy;
     private final MethodHandle sessionCreate;
@@ -64,6 +65,7 @@ public final class NmcLibrary {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         modelInitRandom = b.bind("nmc_model_init_random", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         modelFinalize = b.bind("nmc_model_finalize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        modelQuantizeFp8 = b.bind("nmc_model_quantize_fp8", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         modelWeightBytes = b.bind("nmc_model_weight_bytes", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         modelDestroy = b.bind("nmc_model_destroy", FunctionDescriptor.ofVoid(ADDRESS));
         sessionCreate = b.bind("nmc_session_create",
@@ -242,6 +244,18 @@ public final class NmcLibrary {
     public void modelFinalize(MemorySegment model) {
         try {
             check((int) modelFinalize.invokeExact(model), "nmc_model_finalize");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code nmc_model_quantize_fp8}: the linear layers' weights to FP8 E4M3, {@code block} 0 for
+     * one scale per output channel, else square blocks of that size (128 as the training recipe).
+     */
+    public void modelQuantizeFp8(MemorySegment model, int block) {
+        try {
+            check((int) modelQuantizeFp8.invokeExact(model, block), "nmc_model_quantize_fp8");
         } catch (Throwable t) {
             throw rethrow(t);
         }

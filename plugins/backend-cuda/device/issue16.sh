@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The measurements of issue 16 (FP8 weights, long-context decode attention, Figure 1) on a GPU
+# machine, from the checkout root, with the device bundle (.device/, bundle.sh):
+#   plugins/backend-cuda/device/issue16.sh OUT_DIR [fp8] [attention] [figure1] [figure1-uncapped]
+# (no section: fp8 attention figure1). Each run writes one JSON file to OUT_DIR; nmc_bench prints
+# the HBM roofline (device-to-device copies) measured in the same process next to each decode
+# figure, `nemotron bench` the same through the CLI. Recorded in docs/benchmarks.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+out="${1:?usage: issue16.sh OUT_DIR [sections...]}"; shift
+sections="${*:-fp8 attention figure1}"
+nemotron="${NEMOTRON:-$root/.device/nemotron}"
+native="$root/.device/native"
+[ -x "$native/nmc_bench" ] || tar -C "$root/.device" -xJf "$root/.device/bundle.tar.xz"
+mkdir -p "$out"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv > "$out/device.csv" 2>/dev/null || true
+run() {  # NAME COMMAND...
+  local name="$1"; shift
+  echo "== $name: $*" >&2
+  local t0=$SECONDS
+  "$@" > "$out/$name.json"
+  cat "$out/$name.json"
+  echo "   ($((SECONDS - t0)) s)" >&2
+}
+configs="$root/examples/configs"
+for s in $sections; do case "$s" in
+fp8)  # (1) decode at batch 1 and 8 of the Nano-9B-v2 shape: BF16, FP8 per-channel, FP8 128x128 blocks
+  for w in none channel block; do
+    run "fp8-nano9b-$w" "$native/nmc_bench" --preset nano9b --fp8 "$w" --batch 1,8 --isl 128 --osl 128 --prefill 0
+  done ;;
+attention)  # (2) the attention-only ~8B shape at ISL 8k, batch 8: the fp32 decode kernel vs the BF16 one
+  NMC_ATTN_DECODE=0 run attn8b-isl8k-old "$native/nmc_bench" --preset attn8b --batch 8 --isl 8192 --osl 64 --prefill 0
+  run attn8b-isl8k-new "$native/nmc_bench" --preset attn8b --batch 1,8 --isl 8192 --osl 64 --prefill 0
+  run nano9b-isl8k-new "$native/nmc_bench" --preset nano9b --batch 8 --isl 8192 --osl 64 --prefill 0 ;;
+figure1)  # (3) Figure 1 at G = 22 GiB: batch sized for ISL/OSL 8k/16k (24,576 tokens), decode measured
+          # over the first 256 output tokens after an 8k prompt
+  for m in nemotron-nano-9b-v2 attention-8b; do
+    run "figure1-g22-$m" "$nemotron" bench --backend cuda --random-weights --model-config "$configs/$m/config.json" \
+      --memory-budget-gib 22 --budget-context 24576 --isl 8192 --osl 256 --prefill 0 --json
+  done ;;
+figure1-uncapped)  # the same without the 22 GiB cap: G = 70 GiB (what an 80 GB H100 holds besides work buffers)
+  for m in nemotron-nano-9b-v2 attention-8b; do
+    run "figure1-g70-$m" "$nemotron" bench --backend cuda --random-weights --model-config "$configs/$m/config.json" \
+      --memory-budget-gib 70 --budget-context 24576 --isl 8192 --osl 256 --prefill 0 --json
+  done ;;
+*) echo "issue16.sh: unknown section $s" >&2; exit 2 ;;
+esac; done

@@ -1,0 +1,195 @@
+// FP8 E4M3 weights: quantisation of a BF16 weight with per-channel or 128x128 block scales, the
+// inverse (to BF16, for cuBLAS GEMMs of many rows) and the GEMV of decode (1 to 8 rows).
+//
+// shapes: W [out, in] BF16; Q [out, in] E4M3 (one byte each, row-major); scale fp32, either
+//   per channel  [out]                              W[o, i] ~ Q[o, i] * scale[o]
+//   block B x B  [ceil(out / B), ceil(in / B)]      W[o, i] ~ Q[o, i] * scale[o / B, i / B]
+// scale = amax / 448 over the channel or block (448 = largest finite E4M3), 1 for an all-zero
+// one; Q = E4M3(W / scale), rounded to nearest, saturating. (This is the `weight_scale_inv`
+// layout of HF FP8 block checkpoints: multiply to dequantise.)
+#include "kernels.h"
+#include "device_math.cuh"
+
+#include <cuda_fp8.h>
+
+namespace nmc::k {
+namespace {
+
+constexpr float E4M3_MAX = 448.0f;
+
+__device__ __forceinline__ float scale_of(float amax) { return amax > 0.0f ? amax / E4M3_MAX : 1.0f; }
+
+__device__ __forceinline__ uint8_t to_e4m3(float x) {
+    return (uint8_t)__nv_cvt_float_to_fp8(x, __NV_SATFINITE, __NV_E4M3);
+}
+
+__device__ __forceinline__ float2 e4m3x2_to_float2(uint16_t two) {
+    __half2_raw raw = __nv_cvt_fp8x2_to_halfraw2((__nv_fp8x2_storage_t)two, __NV_E4M3);
+    return __half22float2(*reinterpret_cast<__half2 *>(&raw));
+}
+
+__global__ void quantize_channel_kernel(const __nv_bfloat16 *w, uint8_t *q, float *scale, int in) {
+    int o = blockIdx.x;
+    const __nv_bfloat16 *row = w + (int64_t)o * in;
+    float amax = 0.0f;
+    for (int i = threadIdx.x; i < in; i += blockDim.x) amax = fmaxf(amax, fabsf(__bfloat162float(row[i])));
+    float s = scale_of(block_max(amax));
+    for (int i = threadIdx.x; i < in; i += blockDim.x) q[(int64_t)o * in + i] = to_e4m3(__bfloat162float(row[i]) / s);
+    if (threadIdx.x == 0) scale[o] = s;
+}
+
+__global__ void quantize_block_kernel(const __nv_bfloat16 *w, uint8_t *q, float *scale, int out, int in, int block) {
+    int cb = blockIdx.x, rb = blockIdx.y;
+    int o0 = rb * block, i0 = cb * block;
+    int rows = min(block, out - o0), cols = min(block, in - i0);
+    float amax = 0.0f;
+    for (int t = threadIdx.x; t < rows * cols; t += blockDim.x) {
+        int o = o0 + t / cols, i = i0 + t % cols;
+        amax = fmaxf(amax, fabsf(__bfloat162float(w[(int64_t)o * in + i])));
+    }
+    float s = scale_of(block_max(amax));
+    for (int t = threadIdx.x; t < rows * cols; t += blockDim.x) {
+        int64_t at = (int64_t)(o0 + t / cols) * in + i0 + t % cols;
+        q[at] = to_e4m3(__bfloat162float(w[at]) / s);
+    }
+    if (threadIdx.x == 0) scale[rb * gridDim.x + cb] = s;
+}
+
+__global__ void dequantize_kernel(Fp8Weight f, __nv_bfloat16 *w) {
+    int64_t n = (int64_t)f.out * f.in;
+    int ncb = f.block > 0 ? (f.in + f.block - 1) / f.block : 0;
+    for (int64_t t = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; t < n; t += (int64_t)gridDim.x * blockDim.x) {
+        int o = (int)(t / f.in), i = (int)(t % f.in);
+        float s = f.block > 0 ? f.scale[(o / f.block) * ncb + i / f.block] : f.scale[o];
+        __half_raw h = __nv_cvt_fp8_to_halfraw((__nv_fp8_storage_t)f.q[t], __NV_E4M3);
+        w[t] = __float2bfloat16(__half2float(*reinterpret_cast<__half *>(&h)) * s);
+    }
+}
+
+// GEMV: one warp per output feature o; a lane reads 16 weights (16 bytes) at a time, two loads in
+// flight, and the R rows of x (BF16, L1-resident) at the same 16 columns. With block scales a
+// 16-column chunk lies in one block (B a multiple of 16), so each chunk's sum is scaled by it.
+constexpr int WARPS = 8;
+
+template <int R>
+__device__ __forceinline__ void chunk_dot(const uint4 &wq, const __nv_bfloat16 *x, int in, int c, float (&part)[R]) {
+    float wf[16];
+    const uint16_t *w2 = reinterpret_cast<const uint16_t *>(&wq);
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        float2 t = e4m3x2_to_float2(w2[j]);
+        wf[2 * j] = t.x;
+        wf[2 * j + 1] = t.y;
+    }
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        const uint4 *xr = reinterpret_cast<const uint4 *>(x + (int64_t)r * in) + 2 * c;
+        uint4 xa = __ldg(xr), xb = __ldg(xr + 1);
+        const __nv_bfloat162 *a2 = reinterpret_cast<const __nv_bfloat162 *>(&xa);
+        const __nv_bfloat162 *b2 = reinterpret_cast<const __nv_bfloat162 *>(&xb);
+        float s = 0.0f;
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            float2 xf = __bfloat1622float2(a2[j]);
+            s = fmaf(wf[2 * j], xf.x, s);
+            s = fmaf(wf[2 * j + 1], xf.y, s);
+            float2 xg = __bfloat1622float2(b2[j]);
+            s = fmaf(wf[8 + 2 * j], xg.x, s);
+            s = fmaf(wf[8 + 2 * j + 1], xg.y, s);
+        }
+        part[r] = s;
+    }
+}
+
+template <int R>
+__global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta) {
+    int lane = threadIdx.x & 31;
+    int o = blockIdx.x * WARPS + (threadIdx.x >> 5);
+    if (o >= f.out) return;
+    const uint4 *wrow = reinterpret_cast<const uint4 *>(f.q + (int64_t)o * f.in);
+    int chunks = f.in / 16;
+    bool blocked = f.block > 0;
+    const float *srow = blocked ? f.scale + (int64_t)(o / f.block) * ((f.in + f.block - 1) / f.block) : nullptr;
+    int per_block = blocked ? f.block / 16 : 1;
+    float acc[R], part[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) acc[r] = 0.0f;
+    int c = lane;
+    for (; c + 32 < chunks; c += 64) {
+        uint4 w0 = __ldcs(wrow + c), w1 = __ldcs(wrow + c + 32);  // streamed: not kept in cache
+        float s0 = blocked ? __ldg(srow + c / per_block) : 1.0f, s1 = blocked ? __ldg(srow + (c + 32) / per_block) : 1.0f;
+        chunk_dot<R>(w0, x, f.in, c, part);
+#pragma unroll
+        for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s0, acc[r]);
+        chunk_dot<R>(w1, x, f.in, c + 32, part);
+#pragma unroll
+        for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s1, acc[r]);
+    }
+    if (c < chunks) {
+        uint4 w0 = __ldcs(wrow + c);
+        float s0 = blocked ? __ldg(srow + c / per_block) : 1.0f;
+        chunk_dot<R>(w0, x, f.in, c, part);
+#pragma unroll
+        for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s0, acc[r]);
+    }
+    float channel = blocked ? 1.0f : f.scale[o];
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        float v = warp_sum(acc[r]) * channel;
+        if (lane == 0) {
+            float *dst = y + (int64_t)r * f.out + o;
+            *dst = beta == 0.0f ? v : v + beta * *dst;
+        }
+    }
+}
+
+template <int R>
+int launch_gemv(const void *x, const Fp8Weight &f, float *y, float beta, cudaStream_t stream) {
+    gemv_fp8_kernel<R><<<(f.out + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(static_cast<const __nv_bfloat16 *>(x), f, y, beta);
+    NMC_LAUNCHED("gemv fp8");
+    return NMC_OK;
+}
+
+}  // namespace
+
+int quantize_fp8(const void *w, int out, int in, int block, Fp8Weight &f, cudaStream_t stream) {
+    f.out = out;
+    f.in = in;
+    f.block = block;
+    if (block > 0) {
+        dim3 grid((in + block - 1) / block, (out + block - 1) / block);
+        quantize_block_kernel<<<grid, 256, 0, stream>>>(static_cast<const __nv_bfloat16 *>(w), f.q, f.scale, out, in, block);
+    } else {
+        quantize_channel_kernel<<<out, 256, 0, stream>>>(static_cast<const __nv_bfloat16 *>(w), f.q, f.scale, in);
+    }
+    NMC_LAUNCHED("quantize fp8");
+    return NMC_OK;
+}
+
+int dequantize_fp8(const Fp8Weight &f, void *w, cudaStream_t stream) {
+    int64_t n = (int64_t)f.out * f.in;
+    int blocks = (int)std::min<int64_t>((n + 255) / 256, 132 * 16);
+    dequantize_kernel<<<blocks, 256, 0, stream>>>(f, static_cast<__nv_bfloat16 *>(w));
+    NMC_LAUNCHED("dequantize fp8");
+    return NMC_OK;
+}
+
+bool gemv_fp8_supported(const Fp8Weight &f, int rows) {
+    return rows >= 1 && rows <= 8 && f.in % 16 == 0 && (f.block == 0 || f.block % 16 == 0);
+}
+
+int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream) {
+    if (!gemv_fp8_supported(f, rows)) return nmc::fail("gemv fp8: 1 to 8 rows, in a multiple of 16");
+    switch (rows) {
+        case 1: return launch_gemv<1>(x, f, y, beta, stream);
+        case 2: return launch_gemv<2>(x, f, y, beta, stream);
+        case 3: return launch_gemv<3>(x, f, y, beta, stream);
+        case 4: return launch_gemv<4>(x, f, y, beta, stream);
+        case 5: return launch_gemv<5>(x, f, y, beta, stream);
+        case 6: return launch_gemv<6>(x, f, y, beta, stream);
+        case 7: return launch_gemv<7>(x, f, y, beta, stream);
+        default: return launch_gemv<8>(x, f, y, beta, stream);
+    }
+}
+
+}  // namespace nmc::k
