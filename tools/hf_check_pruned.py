@@ -33,7 +33,9 @@ def main():
         args.dir, trust_remote_code=False, torch_dtype=torch.float32, output_loading_info=True)
     model.eval()
     with torch.no_grad():
-        logits = model(torch.tensor([ids])).logits[0].float()
+        # use_cache=False: the installed transformers cannot size a cache for a model whose layers
+        # are all Mamba/MLP (get_seq_length needs an attention layer), which depth pruning can give
+        logits = model(torch.tensor([ids]), use_cache=False).logits[0].float()
 
     problems = {k: [str(x) for x in v] for k, v in info.items() if v}
     out = {

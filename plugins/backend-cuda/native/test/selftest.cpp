@@ -451,7 +451,9 @@ static void fp8_tests(const Shape &s, const std::string &label, int L, int split
     nmc_model_destroy(m);
     nmc_model *f32 = random_model(s, NMC_F32, 5);
     expect_error(nmc_model_quantize_fp8(f32, 0), "NMC_BF16", "fp8 needs BF16 compute");
-    expect_error(nmc_model_quantize_fp8(f32, 100), "multiple of 16", "fp8 block size checked");
+    nmc_model *bf16 = random_model(s, NMC_BF16, 6);
+    expect_error(nmc_model_quantize_fp8(bf16, 100), "multiple of 16", "fp8 block size checked");
+    nmc_model_destroy(bf16);
     nmc_model_destroy(f32);
 }
 

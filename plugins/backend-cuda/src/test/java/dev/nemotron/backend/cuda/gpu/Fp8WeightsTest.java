@@ -33,10 +33,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Fp8WeightsTest {
     /**
      * Largest relative logit error of FP8 weights against the HF golden logits: E4M3 keeps 3
-     * mantissa bits (BF16 7), so the error is an order of magnitude above BF16's (3e-2 bound); a
-     * wrong scale layout or a broken kernel gives errors of order 1 and chance-level agreement.
+     * mantissa bits (BF16 7), so the error is an order of magnitude above BF16's (3e-2 bound).
+     * Measured on an H100 (2026-12-06): 0.035 to 0.071 over these fixtures and both scale layouts
+     * (BF16: 0.004 to 0.008); a wrong scale layout or a broken kernel gives errors of order 1 and
+     * chance-level agreement. Greedy agreement with HF measured 32/37 at worst: at least 3/4 asked.
      */
-    private static final double MAX_ERR = 0.3;
+    private static final double MAX_ERR = 0.12;
 
     static Stream<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();
@@ -72,7 +74,10 @@ class Fp8WeightsTest {
                         + " vs BF16 %.4f; greedy agreement with HF %d/%d%n", fixture, format.name(), c, ids.length, errF,
                         errB, Gpu.relativeError(f, b), agree, ids.length);
                 assertThat(errF).as("%s case %d FP8 logit error vs HF", fixture, c).isLessThanOrEqualTo(MAX_ERR);
-                assertThat(agree).as("%s case %d greedy agreement", fixture, c).isGreaterThanOrEqualTo((ids.length + 3) / 4);
+                assertThat(agree).as("%s case %d greedy agreement", fixture, c).isGreaterThanOrEqualTo(3 * ids.length / 4);
+            }
+            if (g.find("generate.prompt_ids").isEmpty()) {
+                return; // this fixture has no generation golden (only the logits cases above)
             }
             // greedy decoding through the FP8 GEMV (one row) against BF16's tokens
             int[] prompt = Gpu.ints(g.tensor("generate.prompt_ids"));
