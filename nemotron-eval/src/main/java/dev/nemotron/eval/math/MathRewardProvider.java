@@ -16,7 +16,7 @@ public final class MathRewardProvider implements RewardProvider {
     /** The name the reward is selected by. */
     public static final String NAME = "math";
     private static final List<RewardOption> OPTIONS = List.of(
-            new RewardOption("tolerance", String.valueOf(MathVerifyOptions.DEFAULTS.relativeTolerance()),
+            new RewardOption("tolerance", "1e-6",
                     "relative tolerance for decimal answers, in [0, 1)"),
             new RewardOption("percent_as_fraction", String.valueOf(MathVerifyOptions.DEFAULTS.percentAsFraction()),
                     "true: 28\\% also matches 0.28"));
@@ -33,7 +33,7 @@ public final class MathRewardProvider implements RewardProvider {
     @Override
     public String description() {
         return "1.0 when the completion's final answer (\\boxed{}, ####, 'the answer is') equals the reference"
-                + " mathematically, else 0.0; options tolerance=1e-6 percent_as_fraction=true";
+                + " mathematically, else 0.0";
     }
 
     @Override
