@@ -12,6 +12,7 @@ import dev.nemotron.infer.sampling.SamplingParams;
 import dev.nemotron.text.chat.ChatMessage;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -31,9 +32,16 @@ final class JudgeReward implements Reward {
     private final String template;
     private final double maxScore;
     private final int maxTokens;
+    private final Consumer<String> warn;
     private OpenAiEvalModel endpoint;
 
     JudgeReward(EndpointConfig config, String template, double maxScore, int maxTokens) {
+        this(config, template, maxScore, maxTokens, LOG::warn);
+    }
+
+    /** With {@code warn} receiving each warning line (the log, or a test's list). */
+    JudgeReward(EndpointConfig config, String template, double maxScore, int maxTokens, Consumer<String> warn) {
+        this.warn = warn;
         this.config = config;
         this.template = template;
         this.maxScore = maxScore;
@@ -62,12 +70,13 @@ final class JudgeReward implements Reward {
                     SamplingParams.greedy(maxTokens)));
             reply = c.text() == null ? "" : c.text();
         } catch (RuntimeException e) {
-            LOG.warn("judge reward: {} failed, scoring 0: {}", config.baseUri(), e.getMessage());
+            warn.accept("judge reward: " + config.baseUri() + " failed, scoring 0: " + e.getMessage());
             return 0.0;
         }
         OptionalDouble s = JudgeReply.score(reply, maxScore);
         if (s.isEmpty()) {
-            LOG.warn("judge reward: no number in the judge's reply, scoring 0: '{}'", reply.length() > 200 ? reply.substring(0, 200) + "..." : reply);
+            warn.accept("judge reward: no number in the judge's reply, scoring 0: '"
+                    + (reply.length() > 200 ? reply.substring(0, 200) + "..." : reply).replace('\n', ' ') + "'");
             return 0.0;
         }
         return s.getAsDouble();

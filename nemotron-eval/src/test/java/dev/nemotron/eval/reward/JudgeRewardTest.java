@@ -99,4 +99,23 @@ class JudgeRewardTest {
         assertThatThrownBy(() -> p.create(Map.of("url", "http://x", "timeout", "5")))
                 .hasMessageStartingWith("reward 'judge': unknown option(s) timeout").hasMessageContaining("did you mean 'timeout_s'");
     }
+
+    @Test
+    void eachFailureLogsOneWarningLineWithTheCause() throws Exception {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int closedPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = free.getLocalPort();
+        }
+        var config = dev.nemotron.eval.model.EndpointConfig.of("http://127.0.0.1:" + closedPort + "/v1").withServedModel("m")
+                .withRetry(new dev.nemotron.eval.model.RetryPolicy(1, java.time.Duration.ZERO, java.time.Duration.ZERO));
+        assertThat(new JudgeReward(config, JudgeRewardProvider.DEFAULT_TEMPLATE, 10, 8, warnings::add).score(INPUT)).isEqualTo(0.0);
+        assertThat(warnings).singleElement().asString().startsWith("judge reward: http://127.0.0.1:" + closedPort + " failed, scoring 0: ");
+        warnings.clear();
+        try (StubHttpServer s = new StubHttpServer(new StubHttpServer.Reply(200, chat("no\\nnumber")))) {
+            var stub = dev.nemotron.eval.model.EndpointConfig.of(s.url()).withServedModel("m");
+            assertThat(new JudgeReward(stub, JudgeRewardProvider.DEFAULT_TEMPLATE, 10, 8, warnings::add).score(INPUT)).isEqualTo(0.0);
+        }
+        assertThat(warnings).containsExactly("judge reward: no number in the judge's reply, scoring 0: 'no number'");
+    }
 }
