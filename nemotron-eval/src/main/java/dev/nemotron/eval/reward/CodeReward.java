@@ -2,6 +2,7 @@ package dev.nemotron.eval.reward;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.reward.Reward;
@@ -28,6 +29,7 @@ import org.apache.logging.log4j.Logger;
 final class CodeReward implements Reward {
     /** Metadata key of the JSON array of tests. */
     static final String TESTS = "tests";
+    private static final ObjectMapper JSON = JsonMappers.strict();
     private static final Logger LOG = LogManager.getLogger(CodeReward.class);
 
     private final LanguageRunner runner;
@@ -71,7 +73,7 @@ final class CodeReward implements Reward {
         if (json != null) {
             JsonNode arr;
             try {
-                arr = JsonMappers.strict().readTree(json);
+                arr = JSON.readTree(json);
             } catch (JacksonException e) {
                 throw new NemotronException("code reward: metadata tests is not JSON: " + JsonMappers.problem(e));
             }

@@ -1,6 +1,7 @@
 package dev.nemotron.eval.reward.ifeval;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.json.JsonMappers;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,7 @@ final class FormatChecks {
     private static final Pattern TITLE = Pattern.compile("<<[^\\n]+>>");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\[[^\\[\\]\\n]*]");
     private static final Pattern FENCE = Pattern.compile("(?s)^\\s*```[a-zA-Z]*\\s*\\n?(.*?)\\n?\\s*```\\s*$");
+    private static final ObjectMapper JSON = JsonMappers.strict();
     private static final List<String> CONSTRAINED = List.of("My answer is yes.", "My answer is no.", "My answer is maybe.");
 
     private FormatChecks() {
@@ -77,7 +79,7 @@ final class FormatChecks {
             return false;
         }
         try {
-            JsonMappers.strict().readTree(t);
+            JSON.readTree(t);
             return true;
         } catch (JacksonException e) {
             return false;

@@ -2,6 +2,7 @@ package dev.nemotron.eval.reward.ifeval;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.options.Suggestions;
@@ -31,6 +32,7 @@ public final class Instructions {
     /** More instructions than this in one example is a data error (nothing is sized from it). */
     static final int MAX_INSTRUCTIONS = 64;
 
+    private static final ObjectMapper JSON = JsonMappers.strict();
     private static final Map<String, Instruction.Kind> KINDS = kinds();
 
     private Instructions() {
@@ -114,7 +116,7 @@ public final class Instructions {
 
     private static JsonNode parse(String json, String where) {
         try {
-            return JsonMappers.strict().readTree(json);
+            return JSON.readTree(json);
         } catch (JacksonException e) {
             throw new NemotronException("ifeval: " + where + " is not JSON: " + JsonMappers.problem(e));
         }

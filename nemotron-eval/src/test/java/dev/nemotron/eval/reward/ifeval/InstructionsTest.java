@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -123,5 +124,22 @@ class InstructionsTest {
         JsonNode kw = JSON.readTree("{\"num_bullets\":2,\"relation\":null,\"keywords\":null}");
         assertThat(Instructions.create("detectable_format:number_bullet_lists", kw).followedBy("* a\n* b")).isTrue();
         assertThat(Instructions.create("punctuation:no_comma", JSON.readTree("{\"relation\":null}")).followedBy("a")).isTrue();
+    }
+
+    @Test
+    void hostileAnswersAreJudgedNotThrown() throws Exception {
+        String deep = "[".repeat(200_000) + "]".repeat(200_000);
+        assertThat(Instructions.create("detectable_format:json_format", null).followedBy(deep)).isFalse();
+        String flood = "*".repeat(1_000_000) + "\n" + "a. ".repeat(300_000);
+        for (String id : List.of("detectable_format:number_highlighted_sections", "detectable_format:number_bullet_lists",
+                "length_constraints:number_sentences", "detectable_content:postscript")) {
+            Instruction i = Instructions.create(id, JSON.readTree(switch (id) {
+                case "detectable_format:number_highlighted_sections" -> "{\"num_highlights\":1}";
+                case "detectable_format:number_bullet_lists" -> "{\"num_bullets\":1}";
+                case "length_constraints:number_sentences" -> "{\"relation\":\"at least\",\"num_sentences\":1}";
+                default -> "{\"postscript_marker\":\"P.S.\"}";
+            }));
+            i.followedBy(flood);   // any verdict, but no exception and no stack overflow
+        }
     }
 }
