@@ -4,7 +4,9 @@
  * evaluation (the in-process engine, an OpenAI-compatible endpoint, the canonical self-check), a
  * concurrent and resumable runner, metrics with bootstrapped standard errors (exact match,
  * accuracy, avg@k, pass@k), reports (JSON, Markdown, PNG charts) and the thinking-budget sweep;
- * math answer equivalence ({@code dev.nemotron.eval.math}, also the {@code math} reward) and
+ * math answer equivalence ({@code dev.nemotron.eval.math}, also the {@code math} reward); the rewards
+ * {@code code}, {@code format}, {@code judge} ({@code dev.nemotron.eval.reward}) and {@code ifeval}
+ * ({@code dev.nemotron.eval.reward.ifeval}) and
  * RULER's synthetic long-context tasks ({@code dev.nemotron.eval.ruler}); code execution: the
  * sandbox ({@link dev.nemotron.eval.code.sandbox.Sandbox}), HumanEval and HumanEval-X Java
  * ({@link dev.nemotron.eval.code.humaneval.HumanEvalSuite}) and pass@k ({@link dev.nemotron.eval.metric.PassAtK}).
@@ -35,6 +37,8 @@ module dev.nemotron.eval {
     exports dev.nemotron.eval.metric;
     exports dev.nemotron.eval.model;
     exports dev.nemotron.eval.report;
+    exports dev.nemotron.eval.reward;
+    exports dev.nemotron.eval.reward.ifeval;
     exports dev.nemotron.eval.run;
     exports dev.nemotron.eval.ruler;
     exports dev.nemotron.eval.task;
@@ -44,7 +48,9 @@ module dev.nemotron.eval {
     uses dev.nemotron.eval.data.DocSourceProvider;
 
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.eval.stage.EvalStageProvider;
-    provides dev.nemotron.api.reward.RewardProvider with dev.nemotron.eval.math.MathRewardProvider;
+    provides dev.nemotron.api.reward.RewardProvider with dev.nemotron.eval.math.MathRewardProvider,
+            dev.nemotron.eval.reward.CodeRewardProvider, dev.nemotron.eval.reward.FormatRewardProvider,
+            dev.nemotron.eval.reward.JudgeRewardProvider, dev.nemotron.eval.reward.ifeval.IfEvalRewardProvider;
     provides dev.nemotron.eval.metric.MetricProvider with dev.nemotron.eval.math.MathEquivMetricProvider,
             dev.nemotron.eval.code.task.CodeExecMetricProvider, dev.nemotron.eval.ruler.RulerMatchMetricProvider.All,
             dev.nemotron.eval.ruler.RulerMatchMetricProvider.Part;

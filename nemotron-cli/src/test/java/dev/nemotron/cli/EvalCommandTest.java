@@ -104,4 +104,25 @@ class EvalCommandTest {
         assertThat(table.exitCode()).isZero();
         assertThat(table.out()).contains("math").contains("dev.nemotron.eval");
     }
+
+    @Test
+    void listsEveryRewardWithItsOptions() throws Exception {
+        JsonNode arr = ok("eval", "rewards", "--json");
+        java.util.Map<String, JsonNode> byName = new java.util.TreeMap<>();
+        arr.forEach(n -> byName.put(n.get("name").asText(), n));
+        assertThat(byName.keySet()).contains("code", "format", "ifeval", "judge", "math");
+        for (String name : List.of("format", "ifeval", "judge", "math")) {
+            assertThat(byName.get(name).get("available").asBoolean()).as(name).isTrue();
+            assertThat(byName.get(name).get("description").asText()).as(name).isNotBlank();
+        }
+        JsonNode format = byName.get("format").get("options");
+        assertThat(format.findValuesAsText("name")).containsExactly("require_think", "max_chars", "max_tokens");
+        assertThat(format.get(0).get("default").asText()).isEqualTo("false");
+        assertThat(byName.get("judge").get("options").findValuesAsText("name"))
+                .contains("url", "model", "api_key_env", "prompt_template", "timeout_s");
+        assertThat(byName.get("math").get("options").findValuesAsText("name")).containsExactly("tolerance", "percent_as_fraction");
+        CliRun table = CliRun.of("eval", "rewards");
+        assertThat(table.exitCode()).isZero();
+        assertThat(table.out()).contains("ifeval").contains("option mode=strict: ").contains("option url: ");
+    }
 }

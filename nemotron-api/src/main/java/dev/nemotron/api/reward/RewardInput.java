@@ -13,7 +13,11 @@ import java.util.Objects;
  * @param reference  the reference ("gold") answer, e.g. {@code "\\frac{1}{2}"} or a test suite;
  *                   {@code ""} when there is none
  * @param metadata   free-form string fields of the example (task name, answer type, a test
- *                   command, ...), copied and unmodifiable; empty when there are none
+ *                   command, ...), copied and unmodifiable; empty when there are none. Callers
+ *                   reading a JSONL prompt file pass every other field of the row here: a string
+ *                   as it is, any other JSON value as its JSON text (so the {@code ifeval}
+ *                   reward reads {@code instruction_id_list} and {@code kwargs}, the {@code code}
+ *                   reward {@code tests}, the {@code format} reward {@code completion_tokens})
  */
 public record RewardInput(String prompt, String completion, String reference, Map<String, String> metadata) {
     public RewardInput {

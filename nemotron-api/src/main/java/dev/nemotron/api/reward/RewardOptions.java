@@ -3,6 +3,7 @@ package dev.nemotron.api.reward;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.options.Options;
 import dev.nemotron.api.options.Suggestions;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,15 @@ public record RewardOptions(String reward, Map<String, String> options) {
     public RewardOptions {
         Objects.requireNonNull(reward, "reward");
         options = Map.copyOf(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Fails on any option not in {@code known}, so a misspelt option is not silently ignored.
+     *
+     * @throws NemotronException naming the unknown options and the known ones
+     */
+    public RewardOptions requireOnly(Collection<RewardOption> known) {
+        return requireOnly(RewardOption.names(known));
     }
 
     /**
@@ -67,6 +77,49 @@ public record RewardOptions(String reward, Map<String, String> options) {
             case "false" -> false;
             default -> throw invalid(key, "expected true or false, got '" + v + "'");
         };
+    }
+
+    /**
+     * The option {@code key} as an integer in {@code [min, max]}, or {@code defaultValue} when absent.
+     *
+     * @throws NemotronException naming the option when the value is not an integer or out of range
+     */
+    public long getLong(String key, long defaultValue, long min, long max) {
+        String v = options.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        long n;
+        try {
+            n = Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw invalid(key, "not an integer: '" + v + "'");
+        }
+        if (n < min || n > max) {
+            throw invalid(key, "must be in [" + min + ", " + max + "], got " + n);
+        }
+        return n;
+    }
+
+    /**
+     * The option {@code key} as given (stripped), or {@code defaultValue} when absent.
+     *
+     * @throws NemotronException naming the option when the value is blank
+     */
+    public String getString(String key, String defaultValue) {
+        String v = options.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v.isBlank()) {
+            throw invalid(key, "empty value");
+        }
+        return v.strip();
+    }
+
+    /** Whether option {@code key} was given. */
+    public boolean has(String key) {
+        return options.containsKey(key);
     }
 
     /** An error about option {@code key}: {@code "reward 'NAME': option KEY: PROBLEM"}. */

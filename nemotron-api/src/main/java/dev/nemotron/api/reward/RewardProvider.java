@@ -1,6 +1,7 @@
 package dev.nemotron.api.reward;
 
 import dev.nemotron.api.backend.Availability;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +20,14 @@ public interface RewardProvider {
 
     /** One line for listings, e.g. {@code "1.0 when the final answer is mathematically equal to the reference"}. */
     String description();
+
+    /**
+     * The options {@link #create} accepts, with their defaults, for listings
+     * ({@code nemotron eval rewards --json}); empty when the reward takes none or does not say.
+     */
+    default List<RewardOption> options() {
+        return List.of();
+    }
 
     /** Whether the reward can run here, with a reason in either case; pure-Java rewards always can. */
     default Availability availability() {

@@ -42,4 +42,32 @@ class RewardOptionsTest {
         assertThat(RewardInput.of("q", "c", "r").metadata()).isEmpty();
         assertThatThrownBy(() -> RewardInput.of("q", null, "r")).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void readsIntegersAndStringsWithBoundsAndNamesTheOptionOnError() {
+        RewardOptions o = new RewardOptions("format", Map.of("max_chars", " 200 ", "model", " m ",
+                "big", "99999999999", "neg", "-1", "word", "ten", "blank", " "));
+        assertThat(o.getLong("max_chars", 0, 1, 1000)).isEqualTo(200);
+        assertThat(o.getLong("absent", 7, 1, 1000)).isEqualTo(7);
+        assertThat(o.getString("model", "x")).isEqualTo("m");
+        assertThat(o.getString("absent", "x")).isEqualTo("x");
+        assertThat(o.has("model")).isTrue();
+        assertThat(o.has("absent")).isFalse();
+        assertThatThrownBy(() -> o.getLong("big", 0, 1, 1000))
+                .hasMessage("reward 'format': option big: must be in [1, 1000], got 99999999999");
+        assertThatThrownBy(() -> o.getLong("neg", 0, 1, 1000))
+                .hasMessage("reward 'format': option neg: must be in [1, 1000], got -1");
+        assertThatThrownBy(() -> o.getLong("word", 0, 1, 1000))
+                .hasMessage("reward 'format': option word: not an integer: 'ten'");
+        assertThatThrownBy(() -> o.getString("blank", "x"))
+                .hasMessage("reward 'format': option blank: empty value");
+    }
+
+    @Test
+    void requireOnlyTakesTheProvidersOptionList() {
+        var known = java.util.List.of(new RewardOption("max_chars", "", "the longest answer"));
+        assertThat(new RewardOptions("format", Map.of("max_chars", "3")).requireOnly(known).getLong("max_chars", 0, 0, 9)).isEqualTo(3);
+        assertThatThrownBy(() -> new RewardOptions("format", Map.of("max_char", "3")).requireOnly(known))
+                .hasMessageStartingWith("reward 'format': unknown option(s) max_char (known: max_chars)");
+    }
 }

@@ -1,10 +1,11 @@
 package dev.nemotron.eval.math;
 
 import dev.nemotron.api.reward.Reward;
+import dev.nemotron.api.reward.RewardOption;
 import dev.nemotron.api.reward.RewardOptions;
 import dev.nemotron.api.reward.RewardProvider;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Provides the {@code math} reward ({@link MathReward}). Options: {@code tolerance} (relative
@@ -14,7 +15,11 @@ import java.util.Set;
 public final class MathRewardProvider implements RewardProvider {
     /** The name the reward is selected by. */
     public static final String NAME = "math";
-    private static final Set<String> OPTIONS = Set.of("tolerance", "percent_as_fraction");
+    private static final List<RewardOption> OPTIONS = List.of(
+            new RewardOption("tolerance", "1e-6",
+                    "relative tolerance for decimal answers, in [0, 1)"),
+            new RewardOption("percent_as_fraction", String.valueOf(MathVerifyOptions.DEFAULTS.percentAsFraction()),
+                    "true: 28\\% also matches 0.28"));
 
     /** Called by {@link java.util.ServiceLoader}. */
     public MathRewardProvider() {
@@ -28,7 +33,12 @@ public final class MathRewardProvider implements RewardProvider {
     @Override
     public String description() {
         return "1.0 when the completion's final answer (\\boxed{}, ####, 'the answer is') equals the reference"
-                + " mathematically, else 0.0; options tolerance=1e-6 percent_as_fraction=true";
+                + " mathematically, else 0.0";
+    }
+
+    @Override
+    public List<RewardOption> options() {
+        return OPTIONS;
     }
 
     @Override

@@ -15,7 +15,11 @@ class MathRewardProviderTest {
     @Test
     void describesItself() {
         assertThat(provider.name()).isEqualTo("math");
-        assertThat(provider.description()).contains("1.0").contains("tolerance");
+        assertThat(provider.description()).contains("1.0");
+        assertThat(provider.options()).extracting(dev.nemotron.api.reward.RewardOption::name).containsExactly("tolerance", "percent_as_fraction");
+        // the listed defaults are the ones used
+        assertThat(Double.parseDouble(provider.options().get(0).defaultValue())).isEqualTo(MathVerifyOptions.DEFAULTS.relativeTolerance());
+        assertThat(Boolean.parseBoolean(provider.options().get(1).defaultValue())).isEqualTo(MathVerifyOptions.DEFAULTS.percentAsFraction());
         assertThat(provider.availability().available()).isTrue();
     }
 

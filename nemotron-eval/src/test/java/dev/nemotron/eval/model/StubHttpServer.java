@@ -14,30 +14,31 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A scripted HTTP/1.1 server for error paths: answers each request with the next scripted
- * response (the last one repeats), records the requests, closes every connection.
+ * response (the last one repeats), records the requests, closes every connection. Also used by
+ * the {@code judge} reward's tests.
  */
-final class StubHttpServer implements AutoCloseable {
+public final class StubHttpServer implements AutoCloseable {
     /** One scripted answer. */
-    record Reply(int status, String body, String... headers) {
+    public record Reply(int status, String body, String... headers) {
     }
 
     /** One request received. */
-    record Received(String method, String path, String authorization, String body) {
+    public record Received(String method, String path, String authorization, String body) {
     }
 
     private final ServerSocket socket;
     private final ConcurrentLinkedQueue<Reply> script;
     private volatile Reply last;
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
-    StubHttpServer(Reply... replies) throws IOException {
+    public StubHttpServer(Reply... replies) throws IOException {
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.script = new ConcurrentLinkedQueue<>(List.of(replies));
         this.thread = Thread.ofPlatform().daemon().start(this::serve);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
     }
 

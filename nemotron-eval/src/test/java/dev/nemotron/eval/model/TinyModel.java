@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * A tiny random model with a real tokenizer, as {@code nemotron init --config
  * examples/configs/tiny-hybrid/config.json --tokenizer examples/tokenizers/nemotron-bpe-2k} makes it.
  */
-final class TinyModel {
+public final class TinyModel {
     private TinyModel() {
     }
 
@@ -24,7 +24,7 @@ final class TinyModel {
         return Path.of("..").toAbsolutePath().normalize();
     }
 
-    static Path create(Path dir) throws IOException {
+    public static Path create(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path config = repo().resolve("examples/configs/tiny-hybrid/config.json");
         MixerRegistry registry = MixerRegistry.discover();

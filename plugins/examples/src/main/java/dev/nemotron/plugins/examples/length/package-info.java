@@ -1,0 +1,2 @@
+/** The {@code length} reward: a shaped reward plugin written against {@code nemotron-api} alone. */
+package dev.nemotron.plugins.examples.length;
