@@ -72,6 +72,23 @@ public record SftConversation(List<ChatMessage> messages, List<JsonNode> tools) 
         return new SftConversation(out, tools);
     }
 
+    /**
+     * The turns of a {@code messages} array, checked as {@link #parse} checks them, with no
+     * requirement of an assistant turn (a prompt to generate from).
+     *
+     * @param where {@code file:line}, named by every error
+     */
+    public static List<ChatMessage> messages(JsonNode messages, String where) {
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw new NemotronException(where + ": expected a non-empty 'messages' array");
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            out.add(message(messages.get(i), where + ": messages[" + i + "]"));
+        }
+        return out;
+    }
+
     private static ChatMessage message(JsonNode m, String at) {
         if (!m.isObject()) {
             throw new NemotronException(at + ": expected an object with 'role' and 'content'");
