@@ -18,7 +18,7 @@ import java.util.Map;
  * `nemotron eval run` (RUN/eval-{sft,dpo}/{greedy,sampled}/results.json), the pairs' counts, and the DPO run's
  * per-step metrics (RUN/dpo/metrics.jsonl) drawn with the SDK's PointChart.
  *
- *   java -cp "nemotron-cli/target/lib/*" tools/DpoCompare.java RUN OUT_DIR
+ *   java --module-path nemotron-cli/target/lib --add-modules dev.nemotron.train,org.jfree.jfreechart,java.desktop,com.fasterxml.jackson.databind tools/DpoCompare.java RUN OUT_DIR
  */
 public final class DpoCompare {
     private static final ObjectMapper JSON = new ObjectMapper();

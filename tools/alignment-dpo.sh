@@ -33,7 +33,7 @@ fi
 task() { # NAME DATASET TEMPERATURE DESCRIPTION
   cat > "$out/task/$1.yaml" <<YAML
 name: $1
-description: $4
+description: "$4"
 dataset: $2
 prompt:
   chat: true
@@ -80,4 +80,6 @@ for m in sft dpo; do
 done
 
 # 7. comparison
-java -cp "nemotron-cli/target/lib/*" tools/DpoCompare.java "$out" "$out/compare"
+. .mvn/find-jdk.sh
+"$JAVA_HOME/bin/java" --module-path nemotron-cli/target/lib --add-modules dev.nemotron.train,org.jfree.jfreechart,java.desktop,jdk.incubator.vector,com.fasterxml.jackson.databind \
+    -Djava.awt.headless=true tools/DpoCompare.java "$out" "$out/compare" 2>&1 | grep -v "^WARNING: Using incubator"

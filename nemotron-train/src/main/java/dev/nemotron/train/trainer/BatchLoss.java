@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * The loss a {@link Trainer} minimises, one {@link Loss} per sequence of a batch (default:
  * cross-entropy against the batch's targets). Logit distillation gives a KL to a frozen teacher's
- * logits here; DPO a loss over a packed row of a chosen and a rejected response. The losses' {@code compute} runs on the trainer's worker threads, one sequence each.
+ * logits here; DPO a loss over a packed row of a chosen and a rejected response (the row's
+ * segments keep them apart). The losses' {@code compute} runs on the trainer's worker threads,
+ * one sequence each.
  */
 @FunctionalInterface
 public interface BatchLoss {

@@ -3,6 +3,7 @@ package dev.nemotron.train.trainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.json.JsonMappers;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.optim.LrSchedule;
 import dev.nemotron.api.optim.Optimizer;
 import dev.nemotron.api.optim.Parameter;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -171,7 +173,7 @@ public final class Trainer {
             TrainingBatch batch = data.next();
             double loss = batchLoss == null ? batchGradients.compute(batch, grads)
                     : batchGradients.compute(batch.inputs(), segmentsOf(batch), batchLoss.losses(batch), grads);
-            java.util.Map<String, Double> extra = batchLoss == null ? java.util.Map.of() : batchLoss.metrics();
+            Map<String, Double> extra = batchLoss == null ? Map.of() : batchLoss.metrics();
             // 3. clipping
             double norm = config.maxGradNorm() > 0 ? GradientClipping.clipGlobalNorm(group, config.maxGradNorm())
                     : GradientClipping.globalNorm(group);
@@ -201,16 +203,16 @@ public final class Trainer {
         return dir;
     }
 
-    /** Each row's samples (null: one sample), for a custom loss over packed rows (e.g. DPO's chosen and rejected). */
-    private static List<dev.nemotron.api.layer.train.Segments> segmentsOf(TrainingBatch batch) {
-        List<dev.nemotron.api.layer.train.Segments> out = new ArrayList<>();
+    /** Each row's samples (null: one sample), so that a custom loss over packed rows (DPO's chosen and rejected) keeps them apart. */
+    private static List<Segments> segmentsOf(TrainingBatch batch) {
+        List<Segments> out = new ArrayList<>();
         for (int b = 0; b < batch.inputs().length; b++) {
             out.add(batch.segments() == null ? null : batch.segments()[b]);
         }
         return out;
     }
 
-    private void appendMetrics(StepMetrics m, java.util.Map<String, Double> extra) {
+    private void appendMetrics(StepMetrics m, Map<String, Double> extra) {
         ObjectNode o = JSON.createObjectNode();
         o.put("step", m.step());
         o.put("loss", m.loss());
