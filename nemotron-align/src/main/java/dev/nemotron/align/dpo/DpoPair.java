@@ -1,6 +1,5 @@
 package dev.nemotron.align.dpo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,15 +47,7 @@ public record DpoPair(SftSample chosen, SftSample rejected) {
      * @throws NemotronException one line naming {@code where} and the problem
      */
     public static DpoPair parse(String line, String where, SftRenderer renderer) {
-        JsonNode root;
-        try {
-            root = JsonMappers.json().readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new NemotronException(where + ": not valid JSON (one JSON object per line): " + JsonMappers.problem(e));
-        }
-        if (root == null || !root.isObject()) {
-            throw new NemotronException(where + ": expected a JSON object with 'prompt' (or 'messages'), 'chosen' and 'rejected'");
-        }
+        JsonNode root = SftConversation.jsonObject(line, where, "'prompt' (or 'messages'), 'chosen' and 'rejected'");
         ArrayNode prompt = prompt(root, where);
         SftSample chosen = render(root, prompt, "chosen", where, renderer);
         SftSample rejected = render(root, prompt, "rejected", where, renderer);

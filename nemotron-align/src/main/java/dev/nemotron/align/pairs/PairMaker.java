@@ -1,6 +1,5 @@
 package dev.nemotron.align.pairs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -142,15 +141,7 @@ public final class PairMaker {
     /** A prompt line: the turns to answer (as JSON and parsed), their text for the reward, the reference answer. */
     record Prompt(ArrayNode json, List<ChatMessage> messages, String text, String reference) {
         static Prompt parse(String line, String where) {
-            JsonNode root;
-            try {
-                root = JsonMappers.json().readTree(line);
-            } catch (JsonProcessingException e) {
-                throw new NemotronException(where + ": not valid JSON (one JSON object per line): " + JsonMappers.problem(e));
-            }
-            if (root == null || !root.isObject()) {
-                throw new NemotronException(where + ": expected a JSON object with 'prompt' (or 'messages') and 'answer'");
-            }
+            JsonNode root = SftConversation.jsonObject(line, where, "'prompt' (or 'messages') and 'answer'");
             ArrayNode json = JsonMappers.json().createArrayNode();
             JsonNode prompt = root.get("prompt");
             if (prompt != null && prompt.isTextual() && !prompt.asText().isBlank()) {
