@@ -138,6 +138,11 @@ class DpoCommandTest {
                 "--out", tmp.resolve("beta").toString());
         assertThat(beta.exitCode()).isEqualTo(2);
         assertThat(beta.err()).contains("beta must be a positive number").doesNotContain("\tat ");
+
+        CliRun noInit = CliRun.of("dpo", "--model-config", tmp.resolve("config.json").toString(), "--data", data.toString(),
+                "--steps", "1", "--out", tmp.resolve("noinit").toString());
+        assertThat(noInit.exitCode()).isEqualTo(2);
+        assertThat(noInit.err()).contains("DPO needs 'init_model' (--init-model DIR)").doesNotContain("\tat ");
     }
 
     @Test
