@@ -22,6 +22,8 @@ import dev.nemotron.cli.command.PipelineCommand;
 import dev.nemotron.cli.command.MergeCommand;
 import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
+import dev.nemotron.cli.command.DpoCommand;
+import dev.nemotron.cli.command.AlignCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -37,7 +39,9 @@ import picocli.CommandLine.Spec;
             CompressCommand.class,
             SftCommand.class,
             MergeCommand.class,
-            DistillCommand.class
+            DistillCommand.class,
+            DpoCommand.class,
+            AlignCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec

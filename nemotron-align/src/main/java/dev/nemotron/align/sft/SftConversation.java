@@ -33,15 +33,7 @@ public record SftConversation(List<ChatMessage> messages, List<JsonNode> tools) 
      * @throws NemotronException one line naming {@code where} and the problem
      */
     public static SftConversation parse(String line, String where) {
-        JsonNode root;
-        try {
-            root = JsonMappers.json().readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new NemotronException(where + ": not valid JSON (one JSON object per line): " + JsonMappers.problem(e));
-        }
-        if (root == null || !root.isObject()) {
-            throw new NemotronException(where + ": expected a JSON object with a 'messages' array");
-        }
+        JsonNode root = jsonObject(line, where, "a 'messages' array");
         JsonNode messages = root.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw new NemotronException(where + ": expected a non-empty 'messages' array");
@@ -70,6 +62,42 @@ public record SftConversation(List<ChatMessage> messages, List<JsonNode> tools) 
             }
         }
         return new SftConversation(out, tools);
+    }
+
+    /**
+     * One JSONL line that must hold a JSON object (SFT conversations, DPO pairs, prompts).
+     *
+     * @param holding what the object should hold, for the error (e.g. {@code "a 'messages' array"})
+     * @throws NemotronException one line naming {@code where}: not JSON, or not an object
+     */
+    public static JsonNode jsonObject(String line, String where, String holding) {
+        JsonNode root;
+        try {
+            root = JsonMappers.json().readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new NemotronException(where + ": not valid JSON (one JSON object per line): " + JsonMappers.problem(e));
+        }
+        if (root == null || !root.isObject()) {
+            throw new NemotronException(where + ": expected a JSON object with " + holding);
+        }
+        return root;
+    }
+
+    /**
+     * The turns of a {@code messages} array, checked as {@link #parse} checks them, with no
+     * requirement of an assistant turn (a prompt to generate from).
+     *
+     * @param where {@code file:line}, named by every error
+     */
+    public static List<ChatMessage> messages(JsonNode messages, String where) {
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw new NemotronException(where + ": expected a non-empty 'messages' array");
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            out.add(message(messages.get(i), where + ": messages[" + i + "]"));
+        }
+        return out;
     }
 
     private static ChatMessage message(JsonNode m, String at) {

@@ -60,26 +60,8 @@ public final class SftJob {
 
     private RunData open(PretrainSpec t, int vocab) {
         // 1. tokenizer and template
-        Tokenizer tokenizer;
-        ChatTemplate template;
-        ModelText text = t.initModel() == null ? null : ModelText.load(ModelDirectory.open(t.initModel()), spec.chatTemplate());
-        if (t.tokenizer() != null) {
-            Path file = Files.isDirectory(t.tokenizer()) ? t.tokenizer().resolve("tokenizer.json") : t.tokenizer();
-            if (!Files.isRegularFile(file)) {
-                throw new NemotronException(file + ": no such tokenizer file");
-            }
-            tokenizer = Tokenizer.load(file);
-        } else if (text != null && text.tokenizer() != null) {
-            tokenizer = text.tokenizer();
-        } else {
-            throw new NemotronException("SFT needs a tokenizer: the init model has no tokenizer.json; give --tokenizer FILE_OR_DIR");
-        }
-        template = text != null && text.chatTemplate() != null ? text.chatTemplate() : new NemotronChatTemplate();
-        if (spec.chatTemplate() == ChatTemplateChoice.NEMOTRON) {
-            template = new NemotronChatTemplate();
-        }
+        SftRenderer renderer = renderer(t, spec.chatTemplate());
         // 2. samples
-        SftRenderer renderer = new SftRenderer(template, tokenizer);
         List<Path> files = new ArrayList<>();
         for (PretrainSpec.DataSource d : t.data()) {
             if (d.weight() != 1.0) {
@@ -97,7 +79,7 @@ public final class SftJob {
             held = SftDataset.read(List.of(t.evalData()), renderer,
                     new SftDataset.Options(spec.transforms(), t.seqLen(), spec.skipBad(), 0)).train();
         }
-        checkVocab(dataset.train(), tokenizer, vocab);
+        checkVocab(dataset.train(), renderer.tokenizer(), vocab);
         // 3. rows and batches
         List<SftRow> rows = spec.pack() ? SftPacking.pack(dataset.train(), t.seqLen()) : SftPacking.unpacked(dataset.train());
         rowCount = rows.size();
@@ -114,6 +96,32 @@ public final class SftJob {
                 spec.pack() ? "packed" : "one sample per row", held.size(), dataset.badLines(), dataset.tooLong());
         SftBatchSource source = new SftBatchSource(rows, t.batch(), t.seed());
         return RunData.of(source, heldOut, Double.NaN, () -> { });
+    }
+
+    /**
+     * The renderer of a run's chat data: the tokenizer of {@code --tokenizer}, else the init model's;
+     * the init model's chat template ({@code choice} auto/jinja), else (or with nemotron) the built-in
+     * Nemotron Nano 2 format.
+     */
+    public static SftRenderer renderer(PretrainSpec t, ChatTemplateChoice choice) {
+        Tokenizer tokenizer;
+        ModelText text = t.initModel() == null ? null : ModelText.load(ModelDirectory.open(t.initModel()), choice);
+        if (t.tokenizer() != null) {
+            Path file = Files.isDirectory(t.tokenizer()) ? t.tokenizer().resolve("tokenizer.json") : t.tokenizer();
+            if (!Files.isRegularFile(file)) {
+                throw new NemotronException(file + ": no such tokenizer file");
+            }
+            tokenizer = Tokenizer.load(file);
+        } else if (text != null && text.tokenizer() != null) {
+            tokenizer = text.tokenizer();
+        } else {
+            throw new NemotronException("chat data needs a tokenizer: the init model has no tokenizer.json; give --tokenizer FILE_OR_DIR");
+        }
+        ChatTemplate template = text != null && text.chatTemplate() != null ? text.chatTemplate() : new NemotronChatTemplate();
+        if (choice == ChatTemplateChoice.NEMOTRON) {
+            template = new NemotronChatTemplate();
+        }
+        return new SftRenderer(template, tokenizer);
     }
 
     /** The SFT settings that decide the samples and rows: a resumed run must use the same, or its data position means other rows. */
@@ -140,7 +148,8 @@ public final class SftJob {
         }
     }
 
-    private static void checkVocab(List<SftSample> samples, Tokenizer tokenizer, int vocab) {
+    /** Fails when a sample holds an id outside the model's vocabulary (the tokenizer is not the model's). */
+    public static void checkVocab(List<SftSample> samples, Tokenizer tokenizer, int vocab) {
         for (SftSample s : samples) {
             for (int id : s.ids()) {
                 if (id >= vocab) {

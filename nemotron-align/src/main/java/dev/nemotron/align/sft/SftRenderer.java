@@ -47,6 +47,16 @@ public final class SftRenderer {
         this.builtIn = template instanceof NemotronChatTemplate;
     }
 
+    /** The tokenizer the samples are encoded with. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The chat template the samples are rendered with. */
+    public ChatTemplate template() {
+        return template;
+    }
+
     /**
      * The samples of {@code conversation}, one per assistant turn.
      *

@@ -3,6 +3,7 @@ package dev.nemotron.train.trainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.json.JsonMappers;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.optim.LrSchedule;
 import dev.nemotron.api.optim.Optimizer;
 import dev.nemotron.api.optim.Parameter;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -170,7 +172,8 @@ public final class Trainer {
             // 1-2. mean loss and gradients over the batch
             TrainingBatch batch = data.next();
             double loss = batchLoss == null ? batchGradients.compute(batch, grads)
-                    : batchGradients.compute(batch.inputs(), batchLoss.losses(batch), grads);
+                    : batchGradients.compute(batch.inputs(), segmentsOf(batch), batchLoss.losses(batch), grads);
+            Map<String, Double> extra = batchLoss == null ? Map.of() : batchLoss.metrics();
             // 3. clipping
             double norm = config.maxGradNorm() > 0 ? GradientClipping.clipGlobalNorm(group, config.maxGradNorm())
                     : GradientClipping.globalNorm(group);
@@ -181,7 +184,7 @@ public final class Trainer {
             Double eval = evaluationDue() ? heldOut.evaluate(model) : null;
             StepMetrics m = new StepMetrics(step, loss, lr, norm, batch.tokens(), batch.tokens() / seconds, eval);
             // 5. metrics and checkpoints
-            appendMetrics(m);
+            appendMetrics(m, extra);
             onStep.accept(m);
             if ((config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) || step == config.steps() || step == last) {
                 checkpoint();
@@ -200,7 +203,16 @@ public final class Trainer {
         return dir;
     }
 
-    private void appendMetrics(StepMetrics m) {
+    /** Each row's samples (null: one sample), so that a custom loss over packed rows (DPO's chosen and rejected) keeps them apart. */
+    private static List<Segments> segmentsOf(TrainingBatch batch) {
+        List<Segments> out = new ArrayList<>();
+        for (int b = 0; b < batch.inputs().length; b++) {
+            out.add(batch.segments() == null ? null : batch.segments()[b]);
+        }
+        return out;
+    }
+
+    private void appendMetrics(StepMetrics m, Map<String, Double> extra) {
         ObjectNode o = JSON.createObjectNode();
         o.put("step", m.step());
         o.put("loss", m.loss());
@@ -211,6 +223,7 @@ public final class Trainer {
         if (m.evalLoss() != null) {
             o.put("eval_loss", m.evalLoss());
         }
+        extra.forEach(o::put);
         try {
             Files.writeString(out.resolve("metrics.jsonl"), o + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
