@@ -1,19 +1,16 @@
 package dev.nemotron.align.pairs;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.plugin.Plugins;
 import dev.nemotron.api.reward.Reward;
 import dev.nemotron.api.reward.RewardProvider;
-import java.util.ArrayList;
+import dev.nemotron.api.reward.Rewards;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * A reward chosen on a command line, {@code NAME[:key=value,...]} (e.g. {@code math:tolerance=1e-4}),
- * and the {@link RewardProvider} plugins ({@link java.util.ServiceLoader}, through
- * {@link Plugins}) that make it.
+ * made by the {@link RewardProvider} plugins through {@link Rewards} (the one home of the lookup).
  *
  * @param name    the provider's name
  * @param options the options, in order
@@ -46,30 +43,13 @@ public record RewardChoice(String name, Map<String, String> options) {
         return new RewardChoice(name, options);
     }
 
-    /** The reward made by the provider named {@link #name()} among {@code providers}. */
+    /** The reward made by the provider named {@link #name()} among {@code providers} ({@link Rewards#create}). */
     public Reward create(List<RewardProvider> providers) {
-        List<String> names = new ArrayList<>();
-        for (RewardProvider p : providers) {
-            if (p.name().equals(name)) {
-                if (!p.availability().available()) {
-                    throw new NemotronException("reward '" + name + "' cannot run here: " + p.availability().reason());
-                }
-                return p.create(options);
-            }
-            names.add(p.name());
-        }
-        throw new NemotronException("no reward named '" + name + "' (found: "
-                + (names.isEmpty() ? "none" : String.join(", ", new TreeSet<>(names))) + "; `nemotron eval rewards` lists them)");
+        return Rewards.create(name, options, providers);
     }
 
-    /** The reward made by the provider plugins {@code loader} sees (broken plugins are skipped). */
+    /** The reward made by the provider plugins {@code loader} sees ({@link Rewards#create}). */
     public Reward create(ClassLoader loader) {
-        List<RewardProvider> found = new ArrayList<>();
-        for (Plugins.Discovered<RewardProvider> d : Plugins.discover(RewardProvider.class, loader)) {
-            if (d.ok()) {
-                found.add(d.provider());
-            }
-        }
-        return create(found);
+        return Rewards.create(name, options, loader);
     }
 }

@@ -122,7 +122,7 @@ class PairMakerTest {
         assertThatThrownBy(() -> new PairMaker(SAMPLER, reward, 1, 0)).hasMessageContaining("at least 2");
         assertThatThrownBy(() -> RewardChoice.parse("exact:x").create(List.of(EXACT))).hasMessageContaining("'x' is not key=value");
         assertThatThrownBy(() -> RewardChoice.parse("judge").create(List.of(EXACT)))
-                .hasMessageContaining("no reward named 'judge' (found: exact;");
+                .hasMessageContaining("no reward named 'judge' (found: exact");
         assertThat(RewardChoice.parse("math:tolerance=1e-4, percent_as_fraction=true").options())
                 .containsExactly(Map.entry("tolerance", "1e-4"), Map.entry("percent_as_fraction", "true"));
     }
