@@ -10,6 +10,10 @@ module dev.nemotron.align {
     requires org.apache.logging.log4j;
 
     exports dev.nemotron.align.sft;
+    exports dev.nemotron.align.grpo;
 
-    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.align.stage.SftStageProvider;
+    uses dev.nemotron.api.reward.RewardProvider;
+
+    provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.align.stage.SftStageProvider,
+            dev.nemotron.align.stage.GrpoStageProvider;
 }

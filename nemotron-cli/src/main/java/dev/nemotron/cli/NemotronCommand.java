@@ -7,6 +7,7 @@ import dev.nemotron.cli.command.ChatCommand;
 import dev.nemotron.cli.command.CompressCommand;
 import dev.nemotron.cli.command.CptCommand;
 import dev.nemotron.cli.command.SftCommand;
+import dev.nemotron.cli.command.GrpoCommand;
 import dev.nemotron.cli.command.DataCommand;
 import dev.nemotron.cli.command.DistillCommand;
 import dev.nemotron.cli.command.EvalCommand;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
             CompressCommand.class,
             SftCommand.class,
             MergeCommand.class,
-            DistillCommand.class
+            DistillCommand.class,
+            GrpoCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec

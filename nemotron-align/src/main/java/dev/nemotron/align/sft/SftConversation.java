@@ -42,6 +42,16 @@ public record SftConversation(List<ChatMessage> messages, List<JsonNode> tools) 
         if (root == null || !root.isObject()) {
             throw new NemotronException(where + ": expected a JSON object with a 'messages' array");
         }
+        return parse(root, where, true);
+    }
+
+    /**
+     * The conversation of a parsed line's {@code messages} and {@code tools}; with
+     * {@code needAssistant} false a conversation without an assistant turn is fine (a GRPO prompt).
+     *
+     * @throws NemotronException one line naming {@code where} and the problem
+     */
+    public static SftConversation parse(JsonNode root, String where, boolean needAssistant) {
         JsonNode messages = root.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw new NemotronException(where + ": expected a non-empty 'messages' array");
@@ -53,7 +63,7 @@ public record SftConversation(List<ChatMessage> messages, List<JsonNode> tools) 
             assistant |= m.role() == ChatRole.ASSISTANT;
             out.add(m);
         }
-        if (!assistant) {
+        if (!assistant && needAssistant) {
             throw new NemotronException(where + ": no assistant turn (nothing to learn from)");
         }
         List<JsonNode> tools = new ArrayList<>();
