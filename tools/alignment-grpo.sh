@@ -64,11 +64,10 @@ if [ ! -d "$sft" ]; then
       --out "$out/sft-b"
 fi
 
-# 3. GRPO: 4 prompts x 16 samples per step (10% of the prompts with reasoning off; 16 samples so that
-#    a group of a model right ~5% of the time often holds a correct one), math reward, beta 0.04,
-#    epsilon 0.2, 2 updates per rollout, constant LR 3e-4 after 4 warmup updates
-[ -d "$out/grpo/model" ] || run grpo --init-model "$sft" --prompts "$out/prompts.jsonl" --reward math --steps "${STEPS:-40}" \
-    --batch 4 --group 16 --max-tokens 64 --temperature 1.0 --no-think-fraction 0.1 --beta 0.04 --epsilon 0.2 \
+# 3. GRPO: 24 steps of 4 prompts x 8 samples (10% of the prompts with reasoning off), math reward,
+#    beta 0.04, epsilon 0.2, 2 updates per rollout, constant LR 3e-4 after 4 warmup updates
+[ -d "$out/grpo/model" ] || run grpo --init-model "$sft" --prompts "$out/prompts.jsonl" --reward math --steps "${STEPS:-24}" \
+    --batch 4 --group 8 --max-tokens 64 --temperature 1.0 --no-think-fraction 0.1 --beta 0.04 --epsilon 0.2 \
     --updates-per-rollout 2 --lr 3e-4 --warmup 4 --seed 1 --threads 2 --out "$out/grpo" --json
 
 # 4. held-out accuracy before and after: the SFT experiments' eval (greedy, full budget 64, max_tokens 128)
