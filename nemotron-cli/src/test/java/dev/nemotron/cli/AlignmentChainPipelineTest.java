@@ -32,6 +32,17 @@ class AlignmentChainPipelineTest {
         assertThat(o.get("stages").findValuesAsText("type")).containsExactly("synth-arithmetic", "tokenize", "pretrain", "sft",
                 "sft", "grpo", "merge", "eval");
         assertThat(base.resolve("runs")).doesNotExist();
+        // a misspelt reward or reward option in a grpo stage is one error before anything runs
+        for (String[] bad : new String[][] {{"reward: maths", "unknown reward 'maths'"},
+                {"reward: math, reward_options: {math: {tolerence: 0.1}}", "reward 'math': unknown option(s) tolerence"},
+                {"reward: math, group: 1", "field 'group' must be an integer in [2, 1024]"}}) {
+            Path spec = Files.writeString(base.resolve("bad.yaml"), "name: bad\nout: runs/bad\nstages:\n"
+                    + "  - {name: tune, type: grpo, prompts: p.jsonl, steps: 1, " + bad[0] + "}\n");
+            CliRun refused = CliRun.of("pipeline", "run", spec.toString(), "--dry-run");
+            assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+            assertThat(refused.err()).contains(bad[1]).doesNotContain("\tat ");
+            assertThat(refused.err().lines().filter(l -> l.startsWith("error:")).count()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.nemotron.align.stage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.align.grpo.GrpoJob;
+import dev.nemotron.align.grpo.GrpoRewards;
 import dev.nemotron.align.grpo.GrpoSpec;
 import dev.nemotron.api.pipeline.Stage;
 import dev.nemotron.api.pipeline.StageContext;
@@ -48,7 +49,10 @@ public final class GrpoStageProvider implements StageProvider {
         known.remove("model_config");
         known.add("backend");
         p.requireOnly(known);
-        GrpoSpec.parse(node(p, Path.of("/checked-later"), Path.of("/input-model")), "stage '" + spec.name() + "'", Path.of("/"));
+        GrpoSpec checked = GrpoSpec.parse(node(p, Path.of("/checked-later"), Path.of("/input-model")), "stage '" + spec.name() + "'",
+                Path.of("/"));
+        // the rewards are found and their options checked before any stage runs
+        GrpoRewards.create(checked.rewards());
         return context -> run(p, context);
     }
 
