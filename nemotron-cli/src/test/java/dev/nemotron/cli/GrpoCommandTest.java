@@ -102,6 +102,8 @@ class GrpoCommandTest {
                 "--reward-weights", "1,2", "--steps", "1"), "2 reward_weights for 1 rewards");
         assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",
                 "--group", "1", "--steps", "1"), "field 'group' must be an integer in [2, 1024]");
+        assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",
+                "--batch", "2000000000", "--group", "1024", "--steps", "1"), "more than 65536 samples");
         Path bad = prompts("{\"prompt\": \"x\"}", "{\"messages\": [{\"role\": \"assistant\", \"content\": \"hi\"}]}");
         assertOneError(List.of("--init-model", model.toString(), "--prompts", bad.toString(), "--reward", "math", "--steps", "1"),
                 bad + ":8: 'messages' has no user turn");

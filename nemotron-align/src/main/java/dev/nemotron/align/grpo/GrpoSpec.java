@@ -43,6 +43,9 @@ public record GrpoSpec(PretrainSpec training, Path prompts, List<GrpoRewards.Ter
             "max_tokens", "temperature", "no_think_fraction", "epsilon", "beta", "scale_rewards", "adv_eps",
             "updates_per_rollout", "rollout_batch", "chat_template");
 
+    /** The most samples (prompts x group) one step may generate and train on. */
+    public static final int MAX_SAMPLES_PER_STEP = 65_536;
+
     public GrpoSpec {
         rewards = List.copyOf(rewards);
     }
@@ -79,7 +82,12 @@ public record GrpoSpec(PretrainSpec training, Path prompts, List<GrpoRewards.Ter
         List<GrpoRewards.Term> terms = rewards(node, source);
         double epsilon = number(node, "epsilon", 0.2, 0, 1, source);
         double beta = number(node, "beta", 0.04, 0, 100, source);
-        return new GrpoSpec(training, prompts, terms, integer(node, "group", 8, 2, 1024, source),
+        int group = integer(node, "group", 8, 2, 1024, source);
+        if ((long) training.batch() * group > MAX_SAMPLES_PER_STEP) {
+            throw new NemotronException(source + ": " + training.batch() + " prompts x " + group + " samples per step is more than "
+                    + MAX_SAMPLES_PER_STEP + " samples; lower 'batch' (prompts per step) or 'group'");
+        }
+        return new GrpoSpec(training, prompts, terms, group,
                 integer(node, "max_tokens", 128, 1, 1 << 20, source), number(node, "temperature", 1.0, 1e-6, 100, source),
                 number(node, "no_think_fraction", 0.0, 0, 1, source), epsilon, beta, bool(node, "scale_rewards", true, source),
                 number(node, "adv_eps", 1e-4, 0, 1, source), integer(node, "updates_per_rollout", 1, 1, 1000, source),
