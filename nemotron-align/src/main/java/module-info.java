@@ -1,7 +1,7 @@
 /**
  * Alignment: supervised fine-tuning on chat conversations (the paper's reasoning-off and
- * truncated-trace transforms, packing), as a command and the {@code sft} pipeline stage; DPO,
- * GRPO and merging arrive later.
+ * truncated-trace transforms, packing) and GRPO with reward plugins (rollouts by the inference
+ * engine from the live weights), as commands and the {@code sft} and {@code grpo} pipeline stages.
  */
 module dev.nemotron.align {
     requires transitive dev.nemotron.train;
