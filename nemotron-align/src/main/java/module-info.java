@@ -1,8 +1,9 @@
 /**
  * Alignment: supervised fine-tuning on chat conversations (the paper's reasoning-off and
- * truncated-trace transforms, packing), as a command and the {@code sft} pipeline stage; DPO on
- * preference pairs with a frozen reference ({@code dpo} stage); on-policy pairs sampled with the
- * inference engine and scored by a reward plugin.
+ * truncated-trace transforms, packing), DPO on preference pairs with a frozen reference, on-policy
+ * pairs sampled with the inference engine and scored by a reward plugin, and GRPO with reward
+ * plugins (rollouts by the inference engine from the live weights), as commands and the
+ * {@code sft}, {@code dpo} and {@code grpo} pipeline stages.
  */
 module dev.nemotron.align {
     requires transitive dev.nemotron.train;
@@ -13,9 +14,11 @@ module dev.nemotron.align {
     exports dev.nemotron.align.sft;
     exports dev.nemotron.align.dpo;
     exports dev.nemotron.align.pairs;
+    exports dev.nemotron.align.grpo;
 
     uses dev.nemotron.api.reward.RewardProvider;
 
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.align.stage.SftStageProvider,
-        dev.nemotron.align.stage.DpoStageProvider;
+        dev.nemotron.align.stage.DpoStageProvider,
+        dev.nemotron.align.stage.GrpoStageProvider;
 }

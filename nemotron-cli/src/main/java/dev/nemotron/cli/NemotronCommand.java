@@ -7,6 +7,7 @@ import dev.nemotron.cli.command.ChatCommand;
 import dev.nemotron.cli.command.CompressCommand;
 import dev.nemotron.cli.command.CptCommand;
 import dev.nemotron.cli.command.SftCommand;
+import dev.nemotron.cli.command.GrpoCommand;
 import dev.nemotron.cli.command.DataCommand;
 import dev.nemotron.cli.command.DistillCommand;
 import dev.nemotron.cli.command.EvalCommand;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
             MergeCommand.class,
             DistillCommand.class,
             DpoCommand.class,
-            AlignCommand.class
+            AlignCommand.class,
+            GrpoCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec

@@ -34,6 +34,16 @@ public record SftConversation(List<ChatMessage> messages, List<JsonNode> tools) 
      */
     public static SftConversation parse(String line, String where) {
         JsonNode root = jsonObject(line, where, "a 'messages' array");
+        return parse(root, where, true);
+    }
+
+    /**
+     * The conversation of a parsed line's {@code messages} and {@code tools}; with
+     * {@code needAssistant} false a conversation without an assistant turn is fine (a GRPO prompt).
+     *
+     * @throws NemotronException one line naming {@code where} and the problem
+     */
+    public static SftConversation parse(JsonNode root, String where, boolean needAssistant) {
         JsonNode messages = root.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw new NemotronException(where + ": expected a non-empty 'messages' array");
@@ -45,7 +55,7 @@ public record SftConversation(List<ChatMessage> messages, List<JsonNode> tools) 
             assistant |= m.role() == ChatRole.ASSISTANT;
             out.add(m);
         }
-        if (!assistant) {
+        if (!assistant && needAssistant) {
             throw new NemotronException(where + ": no assistant turn (nothing to learn from)");
         }
         List<JsonNode> tools = new ArrayList<>();
