@@ -197,6 +197,9 @@ int nmc_trainer_step(nmc_trainer *trainer, double lr, double max_norm, double be
                      double weight_decay, double *grad_norm);
 int64_t nmc_trainer_steps(const nmc_trainer *trainer);
 int nmc_trainer_set_steps(nmc_trainer *trainer, int64_t steps);
+/* The dense GEMM peak of `device` measured now: n x n x n GEMMs in dtype (NMC_F32 pedantic, NMC_BF16
+ * with fp32 accumulation), *tflops = 2 n^3 iters / seconds. The training benchmark's MFU reference. */
+int nmc_gemm_peak(int device, int dtype, int n, int iters, double *tflops);
 
 #ifdef __cplusplus
 }
