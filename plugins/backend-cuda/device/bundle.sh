@@ -72,7 +72,9 @@ done
 
 cat > "$out/run-gpu-tests.sh" <<'RUN'
 #!/usr/bin/env bash
-# Runs the CUDA backend's GPU tests (JUnit tag "gpu") with the bundled runtime.
+# Runs the CUDA backend's GPU tests (JUnit tag "gpu") with the bundled runtime; arguments: only
+# these test classes (e.g. TrainingGradientTest). NEMOTRON_JAVA_OPTS: extra JVM options (e.g.
+# -Dnemotron.gputrain.model=DIR for the training tests on another checkpoint).
 # Needs .device/lib/libnemotron_cuda.so (or NEMOTRON_CUDA_LIBRARY / -Dnemotron.cuda.library).
 # Exit: 0 all passed, 1 a failure, 2 everything skipped (the reason is printed).
 set -euo pipefail
@@ -85,7 +87,7 @@ lib="${NEMOTRON_CUDA_LIBRARY:-$here/lib/libnemotron_cuda.so}"
 fixtures="$here/../nemotron-testing/src/main/resources"
 [ -d "$fixtures/fixtures" ] || { echo "run-gpu-tests.sh: no fixtures at $fixtures (run it from a checkout)" >&2; exit 1; }
 cp="$fixtures:$here/tests/backend-cuda-tests.jar:$here/tests/lib/*:$here/lib/*"
-exec "$here/jdk/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+exec "$here/jdk/bin/java" ${NEMOTRON_JAVA_OPTS:-} --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -Xss4m -Dnemotron.cuda.library="$lib" \
   -Dlog4j.provider=org.apache.logging.log4j.simple.internal.SimpleProvider \
   -cp "$cp" dev.nemotron.backend.cuda.gpu.GpuTestMain "$@"
