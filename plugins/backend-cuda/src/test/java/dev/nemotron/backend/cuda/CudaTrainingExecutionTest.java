@@ -31,7 +31,21 @@ class CudaTrainingExecutionTest {
     }
 
     @Test
-    void theProviderDeclaresTrainingExecution() {
-        assertThat(CudaBackendProvider.CAPABILITIES).contains(dev.nemotron.api.backend.Capability.TRAINING_EXECUTION);
+    void trainingExecutionOpensHfModels() {
+        // opens() needs no library: it only names the artifact kinds
+        assertThat(new CudaTrainingExecution(null).opens(dev.nemotron.api.backend.ModelArtifact.HfModel.class)).isTrue();
+    }
+
+    @Test
+    void anOptimizerOtherThanAdamWIsOneClearError() {
+        // refused before the library is touched
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CudaTrainingExecution(null).open(null, "lion",
+                        dev.nemotron.api.optim.OptimizerConfig.defaults()))
+                .isInstanceOf(dev.nemotron.api.NemotronException.class)
+                .hasMessageContaining("runs the optimizer adamw, not 'lion'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CudaTrainingExecution(null).open(null, "adamw",
+                        dev.nemotron.api.optim.OptimizerConfig.of(java.util.Map.of("betta1", "0.9"))))
+                .isInstanceOf(dev.nemotron.api.NemotronException.class)
+                .hasMessageContaining("unknown optimizer option(s) [betta1]");
     }
 }
