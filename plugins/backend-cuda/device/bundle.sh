@@ -9,13 +9,13 @@
 #                                    logger, which prints errors) plus libnemotron_cuda.so
 #                            tests/  GPU test classes + JUnit (class path); the fixtures are read
 #                                    from the checkout (nemotron-testing/src/main/resources)
-#                            native/ nmc_selftest and nmc_bench next to the library
+#                            native/ nmc_selftest, nmc_bench and nmc_train_bench next to the library
 #   .device/nemotron          launcher: .device/nemotron backends | forward | bench | generate ...
 #   .device/run-gpu-tests.sh  runs the tests tagged "gpu"
 #   .device/native-selftest.sh runs the native self-test (kernels against CPU references)
 # Why so lean: the device tool moves the checkout plus carried paths, 64 MiB in all.
-# Build first:  ./mvnw -o -q package -DskipTests ; the native library is built here with make
-# (nvcc) unless plugins/backend-cuda/native/build/libnemotron_cuda.so is already there.
+# Build first:  ./mvnw -o -q package -DskipTests ; the native library and programs are built here
+# with make (nvcc, incremental); without nvcc they must already be in plugins/backend-cuda/native/build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 jdk="${NEMOTRON_BUNDLE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -33,15 +33,17 @@ ls "$lib"/nemotron-backend-cuda-*.jar >/dev/null 2>&1 || die "$lib has no CUDA p
     || die "test-compile of plugins/backend-cuda failed"
 
 native="$root/plugins/backend-cuda/native"
-if [ ! -f "$native/build/libnemotron_cuda.so" ]; then
-  command -v nvcc >/dev/null || die "no $native/build/libnemotron_cuda.so and no nvcc to build it"
+if command -v nvcc >/dev/null; then  # make is incremental: a stale library or program is rebuilt
   make -C "$native" -j"$(nproc)" >&2 || die "native build failed"
 fi
+for f in libnemotron_cuda.so nmc_selftest nmc_bench nmc_train_bench; do
+  [ -f "$native/build/$f" ] || die "no $native/build/$f and no nvcc to build it"
+done
 rm -rf "$out"
 pay="$out/payload"
 mkdir -p "$pay/lib" "$pay/tests/lib" "$pay/native"
 cp "$native/build/libnemotron_cuda.so" "$pay/lib/"
-cp "$native/build/nmc_selftest" "$native/build/nmc_bench" "$native/build/libnemotron_cuda.so" "$pay/native/"
+cp "$native/build/nmc_selftest" "$native/build/nmc_bench" "$native/build/nmc_train_bench" "$native/build/libnemotron_cuda.so" "$pay/native/"
 
 # 1. the runtime: the modules the CLI's module graph needs once charts are left out (checked
 #    below by starting the command), the Vector API, and jdk.zipfs (JUnit scans jars with it)
@@ -70,7 +72,9 @@ done
 
 cat > "$out/run-gpu-tests.sh" <<'RUN'
 #!/usr/bin/env bash
-# Runs the CUDA backend's GPU tests (JUnit tag "gpu") with the bundled runtime.
+# Runs the CUDA backend's GPU tests (JUnit tag "gpu") with the bundled runtime; arguments: only
+# these test classes (e.g. TrainingGradientTest). NEMOTRON_JAVA_OPTS: extra JVM options (e.g.
+# -Dnemotron.gputrain.model=DIR for the training tests on another checkpoint).
 # Needs .device/lib/libnemotron_cuda.so (or NEMOTRON_CUDA_LIBRARY / -Dnemotron.cuda.library).
 # Exit: 0 all passed, 1 a failure, 2 everything skipped (the reason is printed).
 set -euo pipefail
@@ -83,7 +87,7 @@ lib="${NEMOTRON_CUDA_LIBRARY:-$here/lib/libnemotron_cuda.so}"
 fixtures="$here/../nemotron-testing/src/main/resources"
 [ -d "$fixtures/fixtures" ] || { echo "run-gpu-tests.sh: no fixtures at $fixtures (run it from a checkout)" >&2; exit 1; }
 cp="$fixtures:$here/tests/backend-cuda-tests.jar:$here/tests/lib/*:$here/lib/*"
-exec "$here/jdk/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+exec "$here/jdk/bin/java" ${NEMOTRON_JAVA_OPTS:-} --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   --sun-misc-unsafe-memory-access=allow -Xss4m -Dnemotron.cuda.library="$lib" \
   -Dlog4j.provider=org.apache.logging.log4j.simple.internal.SimpleProvider \
   -cp "$cp" dev.nemotron.backend.cuda.gpu.GpuTestMain "$@"

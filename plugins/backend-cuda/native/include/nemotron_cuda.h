@@ -162,6 +162,45 @@ int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv_heads, int
                            float scale, const float *q, const float *k, const float *v,
                            float *out);
 
+/* ---- training: fp32 master weights, gradients and AdamW moments on the device ----
+ * A trainer declares its parameters from the config by their HF names ("backbone.embeddings.weight",
+ * "backbone.layers.<i>.mixer.in_proj.weight", ..., "backbone.norm_f.weight", "lm_head.weight" unless
+ * tied). compute_dtype picks the GEMM inputs: NMC_F32 (pedantic fp32, no TF32) or NMC_BF16 (BF16
+ * inputs, fp32 accumulation); everything else is fp32. One saved forward at a time. */
+typedef struct nmc_trainer nmc_trainer;
+#define NMC_TRAIN_WEIGHT 0
+#define NMC_TRAIN_GRAD 1
+#define NMC_TRAIN_EXP_AVG 2
+#define NMC_TRAIN_EXP_AVG_SQ 3
+
+int nmc_trainer_create(const nmc_config *config, int device, nmc_trainer **out);
+void nmc_trainer_destroy(nmc_trainer *trainer);
+int nmc_trainer_param_count(const nmc_trainer *trainer);
+/* name (NUL-terminated, name_len bytes at most), shape[4], ndim of parameter i */
+int nmc_trainer_param_info(const nmc_trainer *trainer, int i, char *name, int name_len, int64_t *shape, int *ndim);
+/* Uploads a weight (slot NMC_TRAIN_WEIGHT) or a moment (EXP_AVG, EXP_AVG_SQ) from dtype host data. */
+int nmc_trainer_set_tensor(nmc_trainer *trainer, const char *name, int slot, int dtype, int ndim,
+                           const int64_t *shape, const void *data);
+/* Downloads a slot (weight, gradient sum, moments) as fp32. */
+int nmc_trainer_get_tensor(nmc_trainer *trainer, const char *name, int slot, float *out);
+/* Whether AdamW decays the parameter (default 1). */
+int nmc_trainer_set_decay(nmc_trainer *trainer, const char *name, int decay);
+int nmc_trainer_init_random(nmc_trainer *trainer, uint64_t seed);
+/* ids, labels [rows, seq_len]; label -100 ignored. *loss: mean cross-entropy over the *tokens kept. */
+int nmc_trainer_forward(nmc_trainer *trainer, const int32_t *ids, const int32_t *labels, int rows, int seq_len,
+                        double *loss, int64_t *tokens);
+/* Adds the gradients of the last forward's mean loss. */
+int nmc_trainer_backward(nmc_trainer *trainer);
+/* Mean of the backward passes' gradients since the last step, clipped to max_norm (<= 0: none),
+ * AdamW (torch's); *grad_norm: the norm before clipping (not finite: no update). Clears them. */
+int nmc_trainer_step(nmc_trainer *trainer, double lr, double max_norm, double beta1, double beta2, double eps,
+                     double weight_decay, double *grad_norm);
+int64_t nmc_trainer_steps(const nmc_trainer *trainer);
+int nmc_trainer_set_steps(nmc_trainer *trainer, int64_t steps);
+/* The dense GEMM peak of `device` measured now: n x n x n GEMMs in dtype (NMC_F32 pedantic, NMC_BF16
+ * with fp32 accumulation), *tflops = 2 n^3 iters / seconds. The training benchmark's MFU reference. */
+int nmc_gemm_peak(int device, int dtype, int n, int iters, double *tflops);
+
 #ifdef __cplusplus
 }
 #endif

@@ -21,6 +21,9 @@ using SetStreamFn = int (*)(void *, cudaStream_t);
 using SetWorkspaceFn = int (*)(void *, void *, size_t);
 using GemmExFn = int (*)(void *, int, int, int, int, int, const void *, const void *, int, int,
                          const void *, int, int, const void *, void *, int, int, int, int);
+using GemmBatchedFn = int (*)(void *, int, int, int, int, int, const void *, const void *, int, int,
+                              long long, const void *, int, int, long long, const void *, void *, int,
+                              int, long long, int, int, int);
 
 struct Cublas {
     void *lib = nullptr;
@@ -29,6 +32,7 @@ struct Cublas {
     SetStreamFn set_stream = nullptr;
     SetWorkspaceFn set_workspace = nullptr;
     GemmExFn gemm_ex = nullptr;
+    GemmBatchedFn gemm_batched = nullptr;  // optional: training's attention
     std::string error;
 };
 
@@ -55,6 +59,7 @@ Cublas load_cublas() {
     c.set_stream = (SetStreamFn)dlsym(c.lib, "cublasSetStream_v2");
     c.set_workspace = (SetWorkspaceFn)dlsym(c.lib, "cublasSetWorkspace_v2");
     c.gemm_ex = (GemmExFn)dlsym(c.lib, "cublasGemmEx");
+    c.gemm_batched = (GemmBatchedFn)dlsym(c.lib, "cublasGemmStridedBatchedEx");
     if (!c.create || !c.destroy || !c.set_stream || !c.set_workspace || !c.gemm_ex) {
         c.error = "cuBLAS lacks cublasCreate_v2/cublasGemmEx/cublasSetWorkspace_v2 (too old?)";
     }
@@ -104,6 +109,28 @@ int gemm_xwt(Gemm &gemm, int dtype, const void *x, const void *w, float *y, int 
     int status = cublas().gemm_ex(gemm.handle, OP_T, OP_N, out, rows, in, &alpha, w, type, in, x, type,
                                   in, &beta, y, R_32F, out, compute, GEMM_DEFAULT);
     if (status != 0) return cublas_fail(status, "cublasGemmEx");
+    return NMC_OK;
+}
+
+int gemm_rm(Gemm &gemm, int dtype, bool trans_a, bool trans_b, int m, int n, int k, float alpha,
+            const void *a, int lda, long long stride_a, const void *b, int ldb, long long stride_b,
+            float beta, float *c, int ldc, long long stride_c, int batch) {
+    if (m == 0 || n == 0 || batch == 0) return NMC_OK;
+    // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: B first; a row-major
+    // matrix read as column-major is its transpose, so the op flags carry over unchanged.
+    int type = dtype == NMC_F32 ? R_32F : dtype == NMC_BF16 ? R_16BF : R_16F;
+    int compute = dtype == NMC_F32 ? COMPUTE_32F_PEDANTIC : COMPUTE_32F;
+    int op_a = trans_a ? OP_T : OP_N, op_b = trans_b ? OP_T : OP_N;
+    int status;
+    if (batch == 1) {
+        status = cublas().gemm_ex(gemm.handle, op_b, op_a, n, m, k, &alpha, b, type, ldb, a, type, lda, &beta, c,
+                                  R_32F, ldc, compute, GEMM_DEFAULT);
+    } else {
+        if (cublas().gemm_batched == nullptr) return fail("cuBLAS lacks cublasGemmStridedBatchedEx (too old?)");
+        status = cublas().gemm_batched(gemm.handle, op_b, op_a, n, m, k, &alpha, b, type, ldb, stride_b, a, type,
+                                       lda, stride_a, &beta, c, R_32F, ldc, stride_c, batch, compute, GEMM_DEFAULT);
+    }
+    if (status != 0) return cublas_fail(status, "cublasGemmEx (row-major)");
     return NMC_OK;
 }
 

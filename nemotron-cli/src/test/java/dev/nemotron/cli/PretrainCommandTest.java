@@ -109,9 +109,18 @@ class PretrainCommandTest {
                         "--steps", "0", "--out", tmp.resolve("c").toString()),
                 List.of("pretrain", "--config", tmp.resolve("nope.yaml").toString()),
                 List.of("pretrain", "--model-config", config, "--tokenizer", BPE.toString(), "--data", corpus.toString(),
-                        "--steps", "2", "--schedule", "linear", "--out", tmp.resolve("d").toString()));
+                        "--steps", "2", "--schedule", "linear", "--out", tmp.resolve("d").toString()),
+                // device training: a backend without a training facet, a precision without a backend, --fp8 on a device
+                List.of("pretrain", "--model-config", config, "--tokenizer", BPE.toString(), "--data", corpus.toString(),
+                        "--steps", "2", "--backend", "java", "--out", tmp.resolve("e").toString()),
+                List.of("pretrain", "--model-config", config, "--tokenizer", BPE.toString(), "--data", corpus.toString(),
+                        "--steps", "2", "--precision", "bf16", "--out", tmp.resolve("f").toString()),
+                List.of("pretrain", "--model-config", config, "--tokenizer", BPE.toString(), "--data", corpus.toString(),
+                        "--steps", "2", "--backend", "java", "--fp8", "--out", tmp.resolve("g").toString()));
         List<String> expected = List.of("text data needs a tokenizer", "missing.txt: no such data file or dataset directory",
-                "field 'steps' must be a positive integer", "nope.yaml: no such file", "'schedule' must be wsd, cosine or constant");
+                "field 'steps' must be a positive integer", "nope.yaml: no such file", "'schedule' must be wsd, cosine or constant",
+                "backend 'java' does not train on a device", "'precision' bf16 needs a device backend (--backend cuda)",
+                "--fp8 is the host trainer's FP8 simulation");
         for (int i = 0; i < cases.size(); i++) {
             CliRun r = CliRun.of(cases.get(i).toArray(String[]::new));
             assertThat(r.exitCode()).as(cases.get(i).toString()).isEqualTo(2);

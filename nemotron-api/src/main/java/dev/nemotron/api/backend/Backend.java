@@ -13,8 +13,8 @@ import java.util.Set;
  *   <li>{@link #trainingExecution()}: training steps on the device (forward with saved state,
  *       backward, optimizer step).</li>
  * </ul>
- * The pure-Java backend offers kernels; the CUDA backend kernels and model execution; an ONNX
- * Runtime backend would offer model execution only. No backend offers training execution yet.
+ * The pure-Java backend offers kernels; the CUDA backend kernels, model execution and training
+ * execution; an ONNX Runtime backend would offer model execution only.
  * Which facet a model runs on is decided in one place
  * ({@code dev.nemotron.infer.engine.ModelRuns}), not by each caller.
  *
@@ -39,7 +39,7 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** Training execution on the device, when the backend offers it; the default (and every backend so far) offers none. */
+    /** Training execution on the device, when the backend offers it; the default offers none. */
     default Optional<TrainingExecution> trainingExecution() {
         return Optional.empty();
     }

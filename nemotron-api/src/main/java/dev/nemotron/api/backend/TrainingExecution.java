@@ -8,8 +8,9 @@ import dev.nemotron.api.optim.OptimizerConfig;
  * what backward needs), backward, then an optimizer step; only token ids, labels, the loss and,
  * on request, the weights cross to the host.
  *
- * <p>This is the contract a GPU trainer plugs into; <b>no backend offers it yet</b> (the trainer
- * of {@code nemotron-train} runs on the host).
+ * <p>This is the contract a GPU trainer plugs into; the CUDA backend offers it (AdamW, fp32 master
+ * weights; docs/backend-cuda.md "Training"). The trainer of {@code nemotron-train} is the float64
+ * host reference.
  */
 public interface TrainingExecution {
     /** Whether {@link #open} trains artifacts of {@code kind} (e.g. {@link ModelArtifact.HfModel}). */
@@ -51,6 +52,36 @@ public interface TrainingExecution {
         /** Copies the current weights to the host, by their checkpoint names, into {@code sink}. */
         void downloadWeights(WeightSink sink);
 
+        /**
+         * Copies one kind of per-parameter state to the host by checkpoint name: the gradients
+         * accumulated since the last {@link #step} (their sum over the backward passes), or the
+         * optimizer's moments. The default supports none.
+         *
+         * @throws UnsupportedOperationException when this trainer does not expose {@code slot}
+         */
+        default void downloadState(StateSlot slot, WeightSink sink) {
+            throw new UnsupportedOperationException("this device trainer does not expose " + slot);
+        }
+
+        /**
+         * Replaces the optimizer moment {@code slot} of parameter {@code name} (to resume a run).
+         *
+         * @throws UnsupportedOperationException for {@link StateSlot#GRADIENT} or when unsupported
+         */
+        default void uploadState(StateSlot slot, String name, float[] values) {
+            throw new UnsupportedOperationException("this device trainer does not take " + slot);
+        }
+
+        /** Optimizer steps taken (AdamW's bias-correction counter); 0 when unknown. */
+        default long optimizerSteps() {
+            return 0;
+        }
+
+        /** Sets the optimizer step counter (to resume a run). */
+        default void optimizerSteps(long steps) {
+            throw new UnsupportedOperationException("this device trainer does not resume its step counter");
+        }
+
         /** Frees the device memory. */
         @Override
         void close();
@@ -67,6 +98,27 @@ public interface TrainingExecution {
         /** Frees the saved state without a backward pass (e.g. a held-out loss). */
         @Override
         void close();
+    }
+
+    /** Per-parameter state besides the weights; the moment names are AdamW's state slots. */
+    enum StateSlot {
+        /** The gradients accumulated since the last step. */
+        GRADIENT("grad"),
+        /** AdamW's first moment. */
+        EXP_AVG("exp_avg"),
+        /** AdamW's second moment. */
+        EXP_AVG_SQ("exp_avg_sq");
+
+        private final String key;
+
+        StateSlot(String key) {
+            this.key = key;
+        }
+
+        /** The slot's name in optimizer state files ({@code exp_avg}, {@code exp_avg_sq}). */
+        public String key() {
+            return key;
+        }
     }
 
     /** Receives downloaded weights: one call per tensor, row-major float32. */

@@ -93,6 +93,12 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--fp8", description = "The FP8 recipe: E4M3 block-wise GEMMs, first/last 4 linear layers BF16.")
     Boolean fp8;
 
+    @Option(names = "--backend", paramLabel = "NAME", description = "Train on this backend's device (e.g. cuda; default: the float64 host trainer).")
+    String backend;
+
+    @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Device GEMM inputs with --backend (default fp32; bf16: fp32 accumulation and master weights).")
+    String precision;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory: metrics.jsonl, checkpoints, model/, loss.png.")
     String out;
 
@@ -213,6 +219,8 @@ public class PretrainCommand implements Callable<Integer> {
         put(n, "checkpoint_every", checkpointEvery);
         put(n, "stop_at", stopAt);
         put(n, "resume", resume);
+        put(n, "backend", backend);
+        put(n, "precision", precision);
     }
 
     protected static void put(ObjectNode n, String field, Object value) {

@@ -7,6 +7,7 @@ import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.optim.LrSchedule;
 import dev.nemotron.api.optim.Optimizer;
 import dev.nemotron.api.optim.OptimizerConfig;
+import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.estimate.HeapMeter;
 import dev.nemotron.arch.layer.MixerRegistry;
@@ -28,6 +29,7 @@ import dev.nemotron.train.schedule.CosineSchedule;
 import dev.nemotron.train.schedule.DecayShape;
 import dev.nemotron.train.schedule.WarmupStableDecay;
 import dev.nemotron.train.trainer.BatchLoss;
+import dev.nemotron.train.trainer.DeviceSteps;
 import dev.nemotron.train.trainer.HeldOutLoss;
 import dev.nemotron.train.trainer.LoaderBatchSource;
 import dev.nemotron.train.trainer.StepMetrics;
@@ -108,12 +110,18 @@ public final class PretrainJob {
         TrainableModel model = spec.initModel() != null ? new TrainableModel(graph, Parameters.load(graph, spec.initModel()))
                 : TrainableModel.random(graph, spec.seed());
         if (spec.fp8()) {
+            if (spec.backend() != null) {
+                throw new NemotronException("--fp8 is the host trainer's FP8 simulation; the device trainer does not run the"
+                        + " FP8 recipe yet (use --precision bf16 with --backend " + spec.backend() + ", or leave --backend out)");
+            }
             model.precision(PrecisionPolicy.bf16Edges(spec.fp8EdgeLayers()));
         }
         // 2. data
         Path out = spec.out();
         prepareOut(out);
-        try (RunData data = dataFactory.open(spec, graph.config().vocabSize())) {
+        try (DeviceSteps device = spec.backend() == null ? null
+                : DeviceSteps.of(Backends.create(spec.backend()), spec.precision());
+             RunData data = dataFactory.open(spec, graph.config().vocabSize())) {
             // 3. optimizer and schedule
             Optimizer optimizer = Optimizers.create(spec.optimizer(), OptimizerConfig.of(Map.of(
                     "weight_decay", Double.toString(spec.weightDecay()),
@@ -123,6 +131,10 @@ public final class PretrainJob {
                     Math.min(spec.threads(), spec.batch()));
             Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), data.source(),
                     trainerConfig, configJson, out).minimise(loss);
+            if (device != null) {
+                LOG.info("training on backend {} ({} GEMM inputs)", device.backend(), spec.precision());
+                trainer.onDevice(device);
+            }
             if (data.heldOut() != null) {
                 trainer.evaluateEvery(spec.evalEvery(), data.heldOut());
             }

@@ -28,13 +28,17 @@ import java.util.Set;
  * @param threads        worker threads for a batch's sequences (results are bit-identical for a given count)
  * @param stopAt         stop (with a checkpoint) after this step although the schedule runs to {@code steps};
  *                       a later run with {@code resume} continues exactly as if never stopped (0: no early stop)
+ * @param backend        null: the float64 host trainer; else the backend whose training execution runs the
+ *                       steps (e.g. "cuda"; docs/training.md "On the GPU")
+ * @param precision      device GEMM inputs: "fp32" (default) or "bf16" (fp32 accumulation, fp32 master weights)
  */
 public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, List<DataSource> data,
                            List<Phase> curriculum, Path evalData, double evalFraction, long evalEvery, int evalSequences,
                            long steps, int seqLen, int batch, String schedule, double lr, double minLr, long warmup,
                            double decayStart, String optimizer, double weightDecay, double beta1, double beta2,
                            double gradClip, long seed, int threads, boolean fp8, int fp8EdgeLayers,
-                           long checkpointEvery, long stopAt, Path out, boolean resume) {
+                           long checkpointEvery, long stopAt, Path out, boolean resume, String backend,
+                           String precision) {
 
     /** One training dataset and its blend weight. */
     public record DataSource(Path dir, double weight) {
@@ -47,7 +51,7 @@ public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, Lis
     public static final Set<String> FIELDS = Set.of("model_config", "init_model", "tokenizer", "data", "curriculum",
             "eval_data", "eval_fraction", "eval_every", "eval_sequences", "steps", "seq_len", "batch", "schedule", "lr", "min_lr",
             "warmup", "decay_start", "optimizer", "weight_decay", "beta1", "beta2", "grad_clip", "seed", "threads",
-            "fp8", "fp8_edge_layers", "checkpoint_every", "stop_at", "out", "resume");
+            "fp8", "fp8_edge_layers", "checkpoint_every", "stop_at", "out", "resume", "backend", "precision");
 
     public PretrainSpec {
         data = List.copyOf(data);
@@ -132,6 +136,19 @@ public record PretrainSpec(Path modelConfig, Path initModel, Path tokenizer, Lis
                 r.nonNegativeLong("seed", 1234), threads, r.bool("fp8", false),
                 (int) r.nonNegativeLong("fp8_edge_layers", 4), r.nonNegativeLong("checkpoint_every", 0),
                 r.nonNegativeLong("stop_at", 0), out,
-                r.bool("resume", false));
+                r.bool("resume", false), r.has("backend") ? r.text("backend", "") : null, precision(r, source));
+    }
+
+    private static String precision(SpecReader r, String source) {
+        String p = r.text("precision", "fp32");
+        if (!p.equals("fp32") && !p.equals("bf16")) {
+            throw new NemotronException(source + ": field 'precision' must be fp32 or bf16 (the device trainer's GEMM"
+                    + " inputs), got '" + p + "'");
+        }
+        if (!p.equals("fp32") && !r.has("backend")) {
+            throw new NemotronException(source + ": field 'precision' " + p + " needs a device backend (--backend cuda);"
+                    + " the host trainer computes in float64 (its BF16/FP8 simulation is --fp8)");
+        }
+        return p;
     }
 }

@@ -38,6 +38,10 @@ import java.util.function.Consumer;
  *
  * Resuming ({@link #resume}) restores the float64 weights, the optimizer state and the data
  * position, so the continuation is bit-identical to an uninterrupted run.
+ *
+ * <p>On a device ({@link #onDevice}), steps 2-4 run there ({@link DeviceSteps}); the weights and
+ * moments come back to the host model and optimizer before every held-out loss, checkpoint and
+ * the end of the run, so checkpoints keep this format and resume on either trainer.
  */
 public final class Trainer {
     private static final ObjectMapper JSON = JsonMappers.json();
@@ -56,6 +60,7 @@ public final class Trainer {
     private long stopAt;
     private final BatchGradients batchGradients;
     private BatchLoss batchLoss;
+    private DeviceSteps device;
     private long step;
 
     public Trainer(TrainableModel model, Optimizer optimizer, LrSchedule schedule, DecayPolicy decay, BatchSource data,
@@ -144,6 +149,12 @@ public final class Trainer {
         return this;
     }
 
+    /** Runs steps 2-4 on {@code device} (opened at the first step, from the current weights and optimizer state). */
+    public Trainer onDevice(DeviceSteps device) {
+        this.device = device;
+        return this;
+    }
+
     private boolean evaluationDue() {
         return heldOut != null && (step == 1 || step % evalEvery == 0 || step == config.steps() || step == stopAt);
     }
@@ -166,27 +177,49 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (device != null && !device.isOpen()) {
+            if (batchLoss != null) {
+                throw new dev.nemotron.api.NemotronException("the device trainer minimises cross-entropy only; this"
+                        + " stage's loss runs on the host (leave --backend out)");
+            }
+            device.open(model, optimizer, step);
+        }
         while (step < last) {
             long t0 = System.nanoTime();
             step++;
-            // 1-2. mean loss and gradients over the batch
             TrainingBatch batch = data.next();
-            double loss = batchLoss == null ? batchGradients.compute(batch, grads)
-                    : batchGradients.compute(batch.inputs(), segmentsOf(batch), batchLoss.losses(batch), grads);
-            Map<String, Double> extra = batchLoss == null ? Map.of() : batchLoss.metrics();
-            // 3. clipping
-            double norm = config.maxGradNorm() > 0 ? GradientClipping.clipGlobalNorm(group, config.maxGradNorm())
-                    : GradientClipping.globalNorm(group);
-            // 4. update
+            double loss;
+            double norm;
+            Map<String, Double> extra = Map.of();
             double lr = schedule.lr(step);
-            optimizer.step(group, step, lr);
+            if (device != null) {
+                // 2-4 on the device
+                loss = device.lossAndGradients(batch);
+                norm = device.step(lr, config.maxGradNorm());
+            } else {
+                // 1-2. mean loss and gradients over the batch
+                loss = batchLoss == null ? batchGradients.compute(batch, grads)
+                        : batchGradients.compute(batch.inputs(), segmentsOf(batch), batchLoss.losses(batch), grads);
+                extra = batchLoss == null ? Map.of() : batchLoss.metrics();
+                // 3. clipping
+                norm = config.maxGradNorm() > 0 ? GradientClipping.clipGlobalNorm(group, config.maxGradNorm())
+                        : GradientClipping.globalNorm(group);
+                // 4. update
+                optimizer.step(group, step, lr);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Double eval = evaluationDue() ? heldOut.evaluate(model) : null;
+            boolean due = evaluationDue();
+            boolean checkpointDue = (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0)
+                    || step == config.steps() || step == last;
+            if (device != null && (due || checkpointDue)) {
+                device.syncTo(model, optimizer);
+            }
+            Double eval = due ? heldOut.evaluate(model) : null;
             StepMetrics m = new StepMetrics(step, loss, lr, norm, batch.tokens(), batch.tokens() / seconds, eval);
             // 5. metrics and checkpoints
             appendMetrics(m, extra);
             onStep.accept(m);
-            if ((config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) || step == config.steps() || step == last) {
+            if (checkpointDue) {
                 checkpoint();
             }
         }

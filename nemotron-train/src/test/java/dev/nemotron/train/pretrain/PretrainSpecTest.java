@@ -41,13 +41,30 @@ class PretrainSpecTest {
     }
 
     @Test
+    void aDeviceBackendAndItsPrecision() throws Exception {
+        PretrainSpec host = parse("{\"model_config\": \"m\", \"data\": \"d\", \"steps\": 3, \"out\": \"o\"}");
+        assertThat(host.backend()).isNull();
+        assertThat(host.precision()).isEqualTo("fp32");
+        PretrainSpec gpu = parse("{\"model_config\": \"m\", \"data\": \"d\", \"steps\": 3, \"out\": \"o\","
+                + " \"backend\": \"cuda\", \"precision\": \"bf16\"}");
+        assertThat(gpu.backend()).isEqualTo("cuda");
+        assertThat(gpu.precision()).isEqualTo("bf16");
+        assertThatThrownBy(() -> parse("{\"model_config\": \"m\", \"data\": \"d\", \"steps\": 3, \"out\": \"o\","
+                + " \"precision\": \"bf16\"}"))
+                .isInstanceOf(NemotronException.class).hasMessageContaining("'precision' bf16 needs a device backend (--backend cuda)");
+        assertThatThrownBy(() -> parse("{\"model_config\": \"m\", \"data\": \"d\", \"steps\": 3, \"out\": \"o\","
+                + " \"backend\": \"cuda\", \"precision\": \"fp16\"}"))
+                .isInstanceOf(NemotronException.class).hasMessageContaining("'precision' must be fp32 or bf16");
+    }
+
+    @Test
     void errorsNameTheField() {
         assertThatThrownBy(() -> parse("{\"model_config\": \"m\", \"data\": \"d\", \"steps\": \"abc\", \"out\": \"o\"}"))
                 .isInstanceOf(NemotronException.class).hasMessage("spec.json: field 'steps' must be a positive integer, got \"abc\"");
         assertThatThrownBy(() -> parse("{\"model_config\": \"m\", \"data\": \"d\", \"out\": \"o\"}"))
                 .hasMessage("spec.json: missing required field 'steps'");
         assertThatThrownBy(() -> parse("{\"model_config\": \"m\", \"data\": \"d\", \"steps\": 3, \"out\": \"o\", \"stepz\": 1}"))
-                .hasMessageStartingWith("spec.json: unknown field 'stepz'; known fields: batch, beta1");
+                .hasMessageStartingWith("spec.json: unknown field 'stepz'; known fields: backend, batch, beta1");
         assertThatThrownBy(() -> parse("{\"model_config\": \"m\", \"init_model\": \"x\", \"data\": \"d\", \"steps\": 3, \"out\": \"o\"}"))
                 .hasMessageContaining("exactly one of 'model_config'");
         assertThatThrownBy(() -> parse("{\"model_config\": \"m\", \"steps\": 3, \"out\": \"o\"}"))

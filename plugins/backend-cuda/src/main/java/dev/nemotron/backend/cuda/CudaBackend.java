@@ -4,6 +4,7 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.Capability;
 import dev.nemotron.api.backend.Kernels;
 import dev.nemotron.api.backend.ModelExecution;
+import dev.nemotron.api.backend.TrainingExecution;
 import dev.nemotron.backend.cuda.ffi.NmcLibrary;
 import java.util.Optional;
 import java.util.Set;
@@ -11,7 +12,8 @@ import java.util.Set;
 /**
  * The CUDA backend: the kernel facet (kernels on host arrays through {@code nmc_k_*}) and the
  * model-execution facet (HF models run as a whole on the GPU, {@link #modelExecution()}), which
- * the SDK prefers for inference here. No training execution yet.
+ * the SDK prefers for inference here, and training execution ({@link #trainingExecution()}:
+ * forward, backward and AdamW on the device).
  */
 public final class CudaBackend implements Backend {
     private final NmcLibrary library;
@@ -40,5 +42,10 @@ public final class CudaBackend implements Backend {
     @Override
     public Optional<ModelExecution> modelExecution() {
         return Optional.of(new CudaModelExecution(library));
+    }
+
+    @Override
+    public Optional<TrainingExecution> trainingExecution() {
+        return Optional.of(new CudaTrainingExecution(library));
     }
 }

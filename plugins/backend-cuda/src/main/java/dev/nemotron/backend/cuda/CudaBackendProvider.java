@@ -18,7 +18,8 @@ public final class CudaBackendProvider implements BackendProvider {
     public static final String NAME = "cuda";
 
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.KERNELS, Capability.GPU,
-            Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.MODEL_EXECUTION));
+            Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.MODEL_EXECUTION,
+            Capability.TRAINING_EXECUTION));
 
     private final LibraryLocator locator;
     private CudaProbe probe;

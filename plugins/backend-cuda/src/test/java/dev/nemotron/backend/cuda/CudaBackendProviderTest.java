@@ -66,7 +66,8 @@ class CudaBackendProviderTest {
         assertThat(provider.name()).isEqualTo("cuda");
         assertThat(provider.priority()).isEqualTo(200);
         assertThat(provider.capabilities()).containsExactlyInAnyOrder(Capability.KERNELS, Capability.GPU,
-                Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.MODEL_EXECUTION);
+                Capability.WEIGHTS_F32, Capability.WEIGHTS_BF16, Capability.WEIGHTS_F16, Capability.MODEL_EXECUTION,
+                Capability.TRAINING_EXECUTION);
     }
 
     @Test

@@ -52,6 +52,7 @@ public final class NmcLibrary {
     private final MethodHandle decode;
     private final MethodHandle decodeSample;
     private final NmcKernels kernels;
+    private final NmcTrainer trainer;
 
     private NmcLibrary(Path path, Binder b) {
         this.path = path;
@@ -81,6 +82,7 @@ public final class NmcLibrary {
         decodeSample = b.bind("nmc_decode_sample",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         kernels = new NmcKernels(this, b);
+        trainer = new NmcTrainer(this, b);
     }
 
     /**
@@ -106,6 +108,11 @@ public final class NmcLibrary {
     /** The library file. */
     public Path path() {
         return path;
+    }
+
+    /** The trainer functions ({@code nmc_trainer_*}). */
+    public NmcTrainer trainer() {
+        return trainer;
     }
 
     /** The kernels on host arrays ({@code nmc_k_*}). */

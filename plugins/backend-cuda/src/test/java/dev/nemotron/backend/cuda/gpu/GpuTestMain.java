@@ -1,8 +1,11 @@
 package dev.nemotron.backend.cuda.gpu;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TagFilter;
@@ -15,7 +18,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
  * Runs the tests tagged {@code gpu} of this plugin (for the device bundle's run-gpu-tests.sh,
- * which has no Maven): one line per test, the summary, exit code 0 when all passed, 1 on a
+ * which has no Maven), or only the classes named as arguments (e.g. {@code TrainingGradientTest}):
+ * one line per test, the summary, exit code 0 when all passed, 1 on a
  * failure, 2 when every test was skipped (no usable GPU: the skip reason says why).
  */
 public final class GpuTestMain {
@@ -24,7 +28,8 @@ public final class GpuTestMain {
 
     public static void main(String[] args) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage("dev.nemotron.backend.cuda"))
+                .selectors(args.length == 0 ? List.of(selectPackage("dev.nemotron.backend.cuda"))
+                        : Arrays.stream(args).map(c -> selectClass(c.contains(".") ? c : "dev.nemotron.backend.cuda.gpu." + c)).toList())
                 .filters(TagFilter.includeTags("gpu"))
                 .build();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();

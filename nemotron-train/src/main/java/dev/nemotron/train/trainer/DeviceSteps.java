@@ -1,0 +1,214 @@
+package dev.nemotron.train.trainer;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.Backend;
+import dev.nemotron.api.backend.DeviceModelSpec;
+import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.ModelArtifact;
+import dev.nemotron.api.backend.TrainingExecution;
+import dev.nemotron.api.backend.TrainingExecution.StateSlot;
+import dev.nemotron.api.layer.WeightSource;
+import dev.nemotron.api.optim.Optimizer;
+import dev.nemotron.api.optim.OptimizerConfig;
+import dev.nemotron.api.optim.OptimizerState;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.model.ModelGraph;
+import dev.nemotron.train.autodiff.TrainableModel;
+import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.optim.AdamW;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@link Trainer}'s steps on a backend's device ({@link TrainingExecution}): the host model
+ * and optimizer stay the record of the run (checkpoints, held-out loss, resume), the device holds
+ * the live copy.
+ *
+ * <pre>
+ * open:  weights (host model -> fp32), AdamW moments and step counter (host optimizer state) -> device
+ * step:  per batch, the mean over its rows of each row's mean loss (the host trainer's BatchGradients):
+ *        one forward/backward of all rows when they are equally long with equal kept positions (the
+ *        device's mean over kept positions is then the same), else one per row (the device averages
+ *        the backward passes); then clipping and AdamW on the device
+ * sync:  device weights and moments -> host model and optimizer (before a checkpoint or held-out loss),
+ *        so checkpoints keep the host trainer's format and resume on either trainer
+ * </pre>
+ * Needs AdamW (the device runs it) and unpacked rows.
+ */
+public final class DeviceSteps implements AutoCloseable {
+    private final Backend backend;
+    private final TrainingExecution execution;
+    private final String backendName;
+    private final DType compute;
+    private TrainingExecution.DeviceTrainer device;
+
+    private DeviceSteps(Backend backend, TrainingExecution execution, String backendName, DType compute) {
+        this.backend = backend;
+        this.execution = execution;
+        this.backendName = backendName;
+        this.compute = compute;
+    }
+
+    /**
+     * The training facet of {@code backend} (closed with this), GEMM inputs {@code precision}
+     * ("fp32" or "bf16").
+     *
+     * @throws NemotronException naming the backend when it does not train on its device
+     */
+    public static DeviceSteps of(Backend backend, String precision) {
+        Optional<TrainingExecution> exec = backend.trainingExecution();
+        if (exec.isEmpty() || !exec.get().opens(ModelArtifact.HfModel.class)) {
+            throw new NemotronException("backend '" + backend.name() + "' does not train on a device (no training"
+                    + " execution); use --backend cuda on a GPU machine, or leave --backend out to train on the host");
+        }
+        DType compute = switch (precision) {
+            case "fp32" -> DType.F32;
+            case "bf16" -> DType.BF16;
+            default -> throw new NemotronException("precision must be fp32 or bf16, got '" + precision + "'");
+        };
+        return new DeviceSteps(backend, exec.get(), backend.name(), compute);
+    }
+
+    /** The device's backend name. */
+    public String backend() {
+        return backendName;
+    }
+
+    /** Opens the device copy of {@code model} and {@code optimizer}'s state at optimizer step {@code step}. */
+    void open(TrainableModel model, Optimizer optimizer, long step) {
+        if (!(optimizer instanceof AdamW adamw)) {
+            throw new NemotronException("the device trainer runs AdamW, not '" + optimizer.name()
+                    + "' (use --optimizer adamw, or leave --backend out)");
+        }
+        ModelGraph graph = model.graph();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (Parameters.Param p : model.parameters().all()) {
+            weights.put(p.name(), Tensor.ofFloats(floats(p.data()), p.shape()));
+        }
+        WeightSource source = new WeightSource() {
+            @Override
+            public Optional<Tensor> find(String name) {
+                return Optional.ofNullable(weights.get(name));
+            }
+
+            @Override
+            public Tensor require(String name) {
+                return find(name).orElseThrow(() -> new NemotronException("no weight " + name));
+            }
+        };
+        var spec = new DeviceModelSpec(graph.config().view(), graph.config().pattern(), graph.layerDims(),
+                DeviceWeights.checkpoint(source, List.copyOf(weights.keySet())), compute, 1, 1, 1);
+        AdamW.Hyper h = adamw.hyper();
+        OptimizerConfig options = OptimizerConfig.of(Map.of("beta1", Double.toString(h.beta1()),
+                "beta2", Double.toString(h.beta2()), "eps", Double.toString(h.eps()),
+                "weight_decay", Double.toString(h.weightDecay())));
+        device = execution.open(new ModelArtifact.HfModel(spec), "adamw", options);
+        OptimizerState state = adamw.state();
+        for (String key : state.names()) {
+            int slash = key.indexOf('/');
+            StateSlot slot = key.startsWith(AdamW.EXP_AVG_SQ + "/") ? StateSlot.EXP_AVG_SQ : StateSlot.EXP_AVG;
+            device.uploadState(slot, key.substring(slash + 1), floats(state.get(key)));
+        }
+        device.optimizerSteps(step);
+    }
+
+    boolean isOpen() {
+        return device != null;
+    }
+
+    /** The mean over the rows of each row's mean loss, with its gradients accumulated on the device. */
+    double lossAndGradients(TrainingBatch batch) {
+        if (batch.packed()) {
+            throw new NemotronException("the device trainer takes unpacked rows (one sample each); leave --backend out"
+                    + " to train packed rows");
+        }
+        int rows = batch.inputs().length;
+        int len = batch.inputs()[0].length;
+        boolean uniform = true;
+        long kept0 = kept(batch.targets()[0]);
+        for (int b = 0; b < rows; b++) {
+            uniform &= batch.inputs()[b].length == len && kept(batch.targets()[b]) == kept0;
+        }
+        if (uniform && kept0 > 0) {
+            int[] ids = new int[rows * len];
+            int[] labels = new int[rows * len];
+            for (int b = 0; b < rows; b++) {
+                System.arraycopy(batch.inputs()[b], 0, ids, b * len, len);
+                System.arraycopy(batch.targets()[b], 0, labels, b * len, len);
+            }
+            try (var f = device.forward(ids, labels, rows, len)) {
+                device.backward(f);
+                return f.loss();
+            }
+        }
+        double sum = 0;
+        for (int b = 0; b < rows; b++) {
+            int[] in = batch.inputs()[b];
+            try (var f = device.forward(in, batch.targets()[b], 1, in.length)) {
+                device.backward(f);  // a row with no kept position adds zero gradients (and counts, as on the host)
+                sum += f.loss();
+            }
+        }
+        return sum / rows;
+    }
+
+    /** Clipping and AdamW on the device; the gradient norm before clipping. */
+    double step(double lr, double maxGradNorm) {
+        return device.step(lr, maxGradNorm);
+    }
+
+    /** Copies the device's weights and AdamW moments into {@code model} and {@code optimizer}. */
+    void syncTo(TrainableModel model, Optimizer optimizer) {
+        Parameters p = model.parameters();
+        device.downloadWeights((name, shape, values) -> copy(values, p.get(name)));
+        Map<String, double[]> arrays = new LinkedHashMap<>();
+        for (StateSlot slot : List.of(StateSlot.EXP_AVG, StateSlot.EXP_AVG_SQ)) {
+            device.downloadState(slot, (name, shape, values) -> {
+                double[] d = new double[values.length];
+                copy(values, d);
+                arrays.put(slot.key() + "/" + name, d);
+            });
+        }
+        optimizer.load(new OptimizerState(arrays));
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (device != null) {
+                device.close();
+                device = null;
+            }
+        } finally {
+            backend.close();
+        }
+    }
+
+    private static long kept(int[] targets) {
+        long n = 0;
+        for (int t : targets) {
+            n += t != -100 ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static float[] floats(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    private static void copy(float[] from, double[] to) {
+        if (from.length != to.length) {
+            throw new NemotronException("device tensor of " + from.length + " values for a host tensor of " + to.length);
+        }
+        for (int i = 0; i < from.length; i++) {
+            to[i] = from[i];
+        }
+    }
+}

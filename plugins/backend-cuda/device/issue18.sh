@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The checks and measurements of issue 18 (training on the GPU) on a GPU machine, from the
+# checkout root, with the device bundle (.device/, bundle.sh):
+#   plugins/backend-cuda/device/issue18.sh OUT_DIR [tests] [bench] [e2e]      (no section: all three)
+# tests: the GPU training tests (gradients of every tensor vs the float64 host trainer, fp32 and
+#        BF16; one AdamW step; 20-step loss curve; interrupted-and-resumed run). Another checkpoint:
+#        NEMOTRON_JAVA_OPTS=-Dnemotron.gputrain.model=DIR (an HF NemotronH directory).
+# bench: training tokens/s and MFU of the ~260M and ~0.9B hybrids at sequence 4096, fp32 and BF16
+#        GEMM inputs, next to the dense GEMM peak measured in the same process (nmc_train_bench).
+# e2e:   `nemotron pretrain --backend cuda` on the tiny hybrid against the host trainer, a run split
+#        with --stop-at/--resume on the GPU, and a GPU checkpoint resumed on the host.
+# Writes logs and JSON to OUT_DIR; the loss columns of each run side by side in OUT_DIR/e2e-losses.txt.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+out="${1:?usage: issue18.sh OUT_DIR [tests] [bench] [e2e]}"; shift
+sections="${*:-tests bench e2e}"
+dev="$root/.device"
+[ -x "$dev/native/nmc_train_bench" ] || tar -C "$dev" -xJf "$dev/bundle.tar.xz"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv > "$out/device.csv" 2>/dev/null || true
+losses() {  # metrics.jsonl -> one loss per line
+  sed -n 's/.*"loss":\([-0-9.eE]*\).*/\1/p' "$1"
+}
+for s in $sections; do case "$s" in
+tests)
+  echo "== GPU training tests" >&2
+  "$dev/run-gpu-tests.sh" TrainingGradientTest TrainingStepTest 2>&1 | tee "$out/gpu-training-tests.log" \
+    || echo "issue18.sh: GPU training tests failed (see $out/gpu-training-tests.log)" >&2 ;;
+bench)
+  for p in hybrid260m hybrid1b; do for d in f32 bf16; do
+    echo "== nmc_train_bench --preset $p --dtype $d --seq 4096" >&2
+    "$dev/native/nmc_train_bench" --preset "$p" --dtype "$d" --seq 4096 --batch 1 --steps 3 | tee "$out/train-$p-$d.json" \
+      || echo "issue18.sh: nmc_train_bench --preset $p --dtype $d failed" >&2
+  done; done ;;
+e2e)
+  common=(--model-config "$root/examples/configs/tiny-hybrid/config.json"
+    --tokenizer "$root/examples/tokenizers/nemotron-bpe-2k" --data "$root/examples/data/moby-dick.txt"
+    --steps 20 --seq-len 256 --batch 8 --lr 3e-3 --warmup 2 --seed 1 --json)
+  rm -rf "$out/e2e"; mkdir -p "$out/e2e"
+  run() {  # NAME ARGS...
+    local name="$1"; shift
+    echo "== pretrain $name: $*" >&2
+    "$dev/nemotron" pretrain "${common[@]}" --out "$out/e2e/$name" "$@" > "$out/e2e/$name.json" 2> "$out/e2e/$name.log" \
+      || { echo "pretrain $name failed:"; tail -5 "$out/e2e/$name.log"; }
+  }
+  run host
+  run gpu-fp32 --backend cuda
+  run gpu-bf16 --backend cuda --precision bf16
+  run gpu-split --backend cuda --stop-at 10
+  run gpu-split --backend cuda --resume
+  run gpu-then-host --backend cuda --stop-at 10
+  run gpu-then-host --resume
+  {
+    echo "step host gpu-fp32 gpu-bf16 gpu-split(stop 10, resume) gpu-then-host(host from 11)"
+    paste -d' ' <(seq 1 20) <(losses "$out/e2e/host/metrics.jsonl") <(losses "$out/e2e/gpu-fp32/metrics.jsonl") \
+      <(losses "$out/e2e/gpu-bf16/metrics.jsonl") <(losses "$out/e2e/gpu-split/metrics.jsonl") \
+      <(losses "$out/e2e/gpu-then-host/metrics.jsonl")
+  } | tee "$out/e2e-losses.txt" ;;
+*) echo "issue18.sh: unknown section $s" >&2; exit 2 ;;
+esac; done

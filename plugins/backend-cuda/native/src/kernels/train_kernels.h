@@ -1,0 +1,107 @@
+// Launchers of the training kernels (forward pieces that keep what backward needs, and the
+// backward of every layer), all fp32. Conventions as kernels.h: rows are tokens (batch rows times
+// sequence, row-major), every launcher enqueues on `stream` and returns NMC_OK / NMC_ERR.
+// Gradients named d* are ACCUMULATED (+=) into parameter gradients; activation gradients are
+// written unless the name says add.
+#pragma once
+
+#include "../nmc_internal.h"
+
+namespace nmc::k::train {
+
+// ---- embedding ----
+// dtable[tokens[r], c] += dh[r, c]   (atomics: repeated tokens add up)
+int embed_backward(const int32_t *tokens, int rows, const float *dh, int dim, float *dtable, cudaStream_t stream);
+
+// ---- RMSNorm, grouped (groups = 1: plain RMSNorm over dim) ----
+// out[r, c] = w[c] * x[r, c] * rstd[r, g],  rstd[r, g] = 1/sqrt(mean_{c in g}(x^2) + eps)
+int rms_forward(const float *x, int rows, int dim, int groups, const float *w, float eps, float *out,
+                float *rstd, cudaStream_t stream);
+// dx[r, c] (= or += when add) = rstd (w dy) - x rstd^3 / gs * sum_{c' in g}(w dy x);
+// dw[c] += sum_r dy x rstd
+int rms_backward(const float *x, const float *w, const float *rstd, const float *dy, int rows, int dim,
+                 int groups, float *dx, bool add, float *dw, cudaStream_t stream);
+
+// ---- Mamba-2 gate: t = y * silu(z) (z rows of z_stride) ----
+int gate_forward(const float *y, const float *z, int z_stride, int rows, int dim, float *t, cudaStream_t stream);
+// dy = dt * silu(z);  dz[r, c] = dt * y * silu'(z) (dz rows of z_stride)
+int gate_backward(const float *y, const float *z, int z_stride, const float *dt, int rows, int dim, float *dy,
+                  float *dz, cudaStream_t stream);
+
+// ---- dt = clamp(softplus(raw + bias), lo, hi), raw rows of raw_stride; dt [rows, H] ----
+int dt_forward(const float *raw, int raw_stride, const float *bias, int rows, int heads, float lo, float hi,
+               float *dt, cudaStream_t stream);
+// draw[r, h] = ddt * sigmoid(raw + bias) (0 where clamped), rows of raw_stride; dbias[h] += sum_r
+int dt_backward(const float *raw, int raw_stride, const float *bias, const float *ddt, int rows, int heads,
+                float lo, float hi, float *draw, float *dbias, cudaStream_t stream);
+
+// ---- causal depthwise conv + SiLU over `batch` sequences of seq_len (in rows of in_stride) ----
+// recomputes u = bias + sum_k w[c, k] in[t-K+1+k, c]; dout -> du = dout silu'(u);
+// din[t, c] = sum_k w[c, k] du[t+K-1-k, c] (rows of din_stride); dw[c, k] += ..., dbias[c] += ...
+int conv_backward(const float *in, int in_stride, const float *w, const float *bias, const float *dout,
+                  int dout_stride, int batch, int seq_len, int channels, int kernel, float *din, int din_stride,
+                  float *dw, float *dbias, cudaStream_t stream);
+
+// ---- selective scan (train_scan.cu): see there ----
+struct ScanArgs {
+    int batch, seq_len, heads, head_dim, groups, state;  // B, L, H, P, G, N
+    const float *xbc;   // [B*L, conv_dim]: x [H*P] | B [G*N] | C [G*N]
+    int conv_dim;
+    const float *dt;    // [B*L, H] final dt
+    const float *a_log; // [H]: A = -exp(a_log)
+    const float *d;     // [H]
+};
+// Floats of the state checkpoints the forward keeps for the backward.
+int64_t scan_checkpoint_floats(const ScanArgs &s);
+// y [B*L, H*P] = scan + D x; keeps checkpoints (scan_checkpoint_floats)
+int scan_forward(const ScanArgs &s, float *y, float *checkpoints, cudaStream_t stream);
+// dy [B*L, H*P] -> dxbc [B*L, conv_dim] (written; zeroed here), ddt [B*L, H] (written);
+// da_log[h] += dA A, dd[h] += sum dy x
+int scan_backward(const ScanArgs &s, const float *checkpoints, const float *dy, float *dxbc, float *ddt,
+                  float *da_log, float *dd, cudaStream_t stream);
+
+// ---- attention layout (q | k | v rows of the fused projection, GQA) ----
+// qe [B, Hq, L, hd], ke/ve [B, Hq, L, hd] (KV heads repeated for every query head of the group)
+int attn_gather(const float *qkv, int qkv_stride, int batch, int seq_len, int q_heads, int kv_heads, int head_dim,
+                float *qe, float *ke, float *ve, cudaStream_t stream);
+// out [B*L, Hq*hd] = o [B, Hq, L, hd]   (and back: o from out, for dO)
+int attn_heads_to_rows(const float *o, int batch, int seq_len, int q_heads, int head_dim, float *out,
+                       cudaStream_t stream);
+int attn_rows_to_heads(const float *out, int batch, int seq_len, int q_heads, int head_dim, float *o,
+                       cudaStream_t stream);
+// dqkv rows (written) from dqe and the per-query-head dke, dve summed over each KV group
+int attn_scatter(const float *dqe, const float *dke, const float *dve, int batch, int seq_len, int q_heads,
+                 int kv_heads, int head_dim, float *dqkv, int qkv_stride, cudaStream_t stream);
+// causal softmax over each row i of s [n, L, L] (scores already scaled): p[j] = 0 for j > i
+int causal_softmax(float *s, int n, int seq_len, cudaStream_t stream);
+// ds = p * (dp - sum_j p dp) in place of dp
+int softmax_backward(const float *p, float *dp, int n, int seq_len, cudaStream_t stream);
+
+// ---- MLP ----
+// out = relu(x)^2 (dense [rows, dim])
+int relu2_forward(const float *x, int64_t n, float *out, cudaStream_t stream);
+// dx = dy * 2 relu(x) in place of dy
+int relu2_backward(const float *x, int64_t n, float *dy, cudaStream_t stream);
+
+// ---- linear helpers ----
+// db[c] += sum_r dy[r, c]  (rows of stride)
+int bias_backward(const float *dy, int stride, int rows, int dim, float *db, cudaStream_t stream);
+// y[r, c] += b[c]
+int bias_forward(float *y, int stride, int rows, int dim, const float *b, cudaStream_t stream);
+
+// ---- cross-entropy over logits [rows, vocab] with labels (-100 ignored) ----
+// loss[r] = logsumexp - logit[label] (0 when ignored); when grad: logits <- (softmax - onehot) * scale
+// (0 rows when ignored)
+int cross_entropy(float *logits, const int32_t *labels, int rows, int vocab, float scale, bool grad, float *loss,
+                  cudaStream_t stream);
+
+// ---- optimizer ----
+// partial[i] for i < blocks: sums of squares of x (n elements); returns the block count used
+int sum_squares(const float *x, int64_t n, double *partial, int max_blocks, cudaStream_t stream);
+// x *= s
+int scale(float *x, int64_t n, float s, cudaStream_t stream);
+// AdamW as torch.optim.AdamW: g = grad * gscale; p = p*decay; m, v moments; p -= step_size m / (sqrt(v)/bc2sqrt + eps)
+int adamw(float *p, const float *g, float *m, float *v, int64_t n, float gscale, float beta1, float beta2,
+          float eps, float decay, float step_size, float bc2_sqrt, cudaStream_t stream);
+
+}  // namespace nmc::k::train

@@ -1,0 +1,546 @@
+// The C ABI of the trainer (nemotron_cuda.h, "training"): parameters by HF name, forward with the
+// loss (keeping the residual stream entering every layer), backward accumulating gradients, and
+// AdamW with global-norm clipping.
+//
+// forward, rows R = B * L:  hs[0] = embed[ids];  hs[i+1] = hs[i] + layer_i(hs[i]);
+//   xf = RMSNorm(hs[n]) * norm_f;  logits = xf lm_head^T (in pieces of rows);
+//   loss = sum_r CE(logits[r], labels[r]) / count (labels -100 ignored)
+// backward: the pieces again with dlogits = (softmax - onehot) / count; dh = RMSNorm'(dxf);
+//   layers in reverse (train_layers.cu); dembed[ids] += dh.  Gradients add up over backward calls.
+// step: g = (sum of the micro-batches' gradients) / micro_batches; norm = ||g||; g *= max_norm /
+//   (norm + 1e-6) when norm > max_norm; AdamW as torch (bias corrections, decoupled decay).
+#include "train.h"
+#include "kernels/device_math.cuh"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+using nmc::Buf;
+using nmc::TInit;
+using nmc::TLayer;
+using nmc::TParam;
+using nmc::train::ensure;
+
+namespace {
+
+constexpr int64_t LOGIT_FLOATS = 64ll << 20;  // logits piece: at most 256 MiB
+constexpr int NORM_BLOCKS = 1024;
+
+nmc::Dims derive(const nmc_config *c) {
+    nmc::Dims d{};
+    d.d = c->hidden_size;
+    d.vocab = c->vocab_size;
+    d.layers = c->num_layers;
+    d.mlp = c->intermediate_size;
+    d.q_heads = c->num_attention_heads;
+    d.kv_heads = c->num_key_value_heads;
+    d.head_dim = c->head_dim;
+    d.qkv_dim = (d.q_heads + 2 * d.kv_heads) * d.head_dim;
+    d.m_heads = c->mamba_num_heads;
+    d.m_head_dim = c->mamba_head_dim;
+    d.groups = c->n_groups;
+    d.state = c->ssm_state_size;
+    d.conv_k = c->conv_kernel;
+    d.inner = d.m_heads * d.m_head_dim;
+    d.conv_dim = d.inner + 2 * d.groups * d.state;
+    d.proj_dim = d.inner + d.conv_dim + d.m_heads;
+    for (const char *p = c->pattern; *p; p++) {
+        d.n_mamba += *p == 'M';
+        d.n_attn += *p == '*';
+    }
+    return d;
+}
+
+int add(nmc_trainer *t, const std::string &name, std::vector<int64_t> shape, TInit init, int fan_in = 1) {
+    TParam p;
+    p.name = name;
+    p.shape = std::move(shape);
+    p.n = 1;
+    for (int64_t s : p.shape) p.n *= s;
+    p.init = init;
+    p.fan_in = fan_in;
+    t->params.push_back(p);
+    return (int)t->params.size() - 1;
+}
+
+void declare(nmc_trainer *t) {
+    const nmc::Dims &d = t->dims;
+    const nmc_config &c = t->cfg;
+    t->embed = add(t, "backbone.embeddings.weight", {d.vocab, d.d}, TInit::Embedding);
+    for (int i = 0; i < d.layers; i++) {
+        TLayer L;
+        L.kind = t->pattern[i];
+        std::string p = "backbone.layers." + std::to_string(i) + ".";
+        std::string x = p + "mixer.";
+        L.norm = add(t, p + "norm.weight", {d.d}, TInit::One);
+        if (L.kind == 'M') {
+            L.in_proj = add(t, x + "in_proj.weight", {d.proj_dim, d.d}, TInit::Linear, d.d);
+            if (c.mamba_proj_bias) L.in_proj_b = add(t, x + "in_proj.bias", {d.proj_dim}, TInit::Zero);
+            L.conv_w = add(t, x + "conv1d.weight", {d.conv_dim, 1, d.conv_k}, TInit::Conv, d.conv_k);
+            if (c.use_conv_bias) L.conv_b = add(t, x + "conv1d.bias", {d.conv_dim}, TInit::Zero);
+            L.dt_bias = add(t, x + "dt_bias", {d.m_heads}, TInit::DtBias);
+            L.a_log = add(t, x + "A_log", {d.m_heads}, TInit::ALog);
+            L.d = add(t, x + "D", {d.m_heads}, TInit::One);
+            L.gnorm = add(t, x + "norm.weight", {d.inner}, TInit::One);
+            L.out_proj = add(t, x + "out_proj.weight", {d.d, d.inner}, TInit::Linear, d.inner);
+            if (c.mamba_proj_bias) L.out_proj_b = add(t, x + "out_proj.bias", {d.d}, TInit::Zero);
+        } else if (L.kind == '*') {
+            int q = d.q_heads * d.head_dim, kv = d.kv_heads * d.head_dim;
+            L.q = add(t, x + "q_proj.weight", {q, d.d}, TInit::Linear, d.d);
+            L.k = add(t, x + "k_proj.weight", {kv, d.d}, TInit::Linear, d.d);
+            L.v = add(t, x + "v_proj.weight", {kv, d.d}, TInit::Linear, d.d);
+            if (c.attention_bias) {
+                L.qb = add(t, x + "q_proj.bias", {q}, TInit::Zero);
+                L.kb = add(t, x + "k_proj.bias", {kv}, TInit::Zero);
+                L.vb = add(t, x + "v_proj.bias", {kv}, TInit::Zero);
+            }
+            L.o = add(t, x + "o_proj.weight", {d.d, q}, TInit::Linear, q);
+            if (c.attention_bias) L.ob = add(t, x + "o_proj.bias", {d.d}, TInit::Zero);
+        } else {
+            L.up = add(t, x + "up_proj.weight", {d.mlp, d.d}, TInit::Linear, d.d);
+            if (c.mlp_bias) L.up_b = add(t, x + "up_proj.bias", {d.mlp}, TInit::Zero);
+            L.down = add(t, x + "down_proj.weight", {d.d, d.mlp}, TInit::Linear, d.mlp);
+            if (c.mlp_bias) L.down_b = add(t, x + "down_proj.bias", {d.d}, TInit::Zero);
+        }
+        t->layers.push_back(L);
+    }
+    t->norm_f = add(t, "backbone.norm_f.weight", {d.d}, TInit::One);
+    t->lm_head = c.tie_word_embeddings ? t->embed : add(t, "lm_head.weight", {d.vocab, d.d}, TInit::Linear, d.d);
+}
+
+int find(nmc_trainer *t, const char *name) {
+    std::string s(name);
+    if (s.rfind("model.", 0) == 0) s = "backbone." + s.substr(6);
+    if (s.rfind("backbone.", 0) != 0 && s.rfind("lm_head.", 0) != 0) s = "backbone." + s;
+    for (size_t i = 0; i < t->params.size(); i++) {
+        if (t->params[i].name == s) return (int)i;
+    }
+    return -1;
+}
+
+float *slot_of(TParam &p, int slot) {
+    switch (slot) {
+        case NMC_TRAIN_WEIGHT: return p.w;
+        case NMC_TRAIN_GRAD: return p.g;
+        case NMC_TRAIN_EXP_AVG: return p.m;
+        case NMC_TRAIN_EXP_AVG_SQ: return p.v;
+        default: return nullptr;
+    }
+}
+
+void free_all(nmc_trainer *t) {
+    for (TParam &p : t->params) {
+        for (float *q : {p.w, p.g, p.m, p.v}) {
+            if (q) cudaFree(q);
+        }
+    }
+    Buf *bufs[] = {&t->ids, &t->labels, &t->hs, &t->xn, &t->rstd, &t->rstd_f, &t->proj, &t->dproj, &t->xbc, &t->dxbc,
+                   &t->dtv, &t->ddt, &t->y, &t->tg, &t->rstd_g, &t->mid, &t->dmid, &t->dtmp, &t->ckpt, &t->qe,
+                   &t->ke, &t->ve, &t->oe, &t->dqe, &t->dke, &t->dve, &t->doe, &t->scores, &t->dscores, &t->dh,
+                   &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b};
+    for (Buf *b : bufs) {
+        if (b->p) cudaFree(b->p);
+    }
+    nmc::gemm_destroy(t->gemm);
+    if (t->stream) cudaStreamDestroy(t->stream);
+}
+
+// Work buffers for R = B * L rows.
+int size_buffers(nmc_trainer *t) {
+    const nmc::Dims &d = t->dims;
+    int64_t R = (int64_t)t->batch * t->seq_len, L = t->seq_len, F = sizeof(float);
+    int64_t pw = std::max<int64_t>({d.n_mamba ? d.proj_dim : 0, d.n_attn ? d.qkv_dim : 0, d.mlp > 0 ? d.mlp : 0, 1});
+    int64_t mw = std::max<int64_t>({d.n_mamba ? d.inner : 0, d.n_attn ? (int64_t)d.q_heads * d.head_dim : 0,
+                                    d.mlp > 0 ? d.mlp : 0, 1});
+    int64_t heads = d.n_attn ? (int64_t)t->batch * d.q_heads * L * d.head_dim : 1;
+    int64_t scores = d.n_attn ? (int64_t)t->batch * d.q_heads * L * L : 1;
+    int64_t logit_rows = std::max<int64_t>(1, std::min<int64_t>(R, LOGIT_FLOATS / d.vocab));
+    NMC_TRY(ensure(t->ids, R * 4));
+    NMC_TRY(ensure(t->labels, R * 4));
+    NMC_TRY(ensure(t->hs, (d.layers + 1) * R * d.d * F));
+    NMC_TRY(ensure(t->xn, R * d.d * F));
+    NMC_TRY(ensure(t->dxn, R * d.d * F));
+    NMC_TRY(ensure(t->dh, R * d.d * F));
+    NMC_TRY(ensure(t->rstd, R * F));
+    NMC_TRY(ensure(t->rstd_f, R * F));
+    NMC_TRY(ensure(t->proj, R * pw * F));
+    NMC_TRY(ensure(t->dproj, R * pw * F));
+    NMC_TRY(ensure(t->mid, R * mw * F));
+    NMC_TRY(ensure(t->dmid, R * mw * F));
+    if (d.n_mamba) {
+        nmc::k::train::ScanArgs s{};
+        s.batch = t->batch;
+        s.seq_len = t->seq_len;
+        s.heads = d.m_heads;
+        s.head_dim = d.m_head_dim;
+        s.state = d.state;
+        NMC_TRY(ensure(t->xbc, R * d.conv_dim * F));
+        NMC_TRY(ensure(t->dxbc, R * d.conv_dim * F));
+        NMC_TRY(ensure(t->dtv, R * d.m_heads * F));
+        NMC_TRY(ensure(t->ddt, R * d.m_heads * F));
+        NMC_TRY(ensure(t->y, R * d.inner * F));
+        NMC_TRY(ensure(t->tg, R * d.inner * F));
+        NMC_TRY(ensure(t->dtmp, R * d.inner * F));
+        NMC_TRY(ensure(t->rstd_g, R * d.groups * F));
+        NMC_TRY(ensure(t->ckpt, nmc::k::train::scan_checkpoint_floats(s) * F));
+    }
+    if (d.n_attn) {
+        for (Buf *b : {&t->qe, &t->ke, &t->ve, &t->oe, &t->dqe, &t->dke, &t->dve, &t->doe}) NMC_TRY(ensure(*b, heads * F));
+        NMC_TRY(ensure(t->scores, scores * F));
+        NMC_TRY(ensure(t->dscores, scores * F));
+    }
+    NMC_TRY(ensure(t->logits, logit_rows * d.vocab * F));
+    NMC_TRY(ensure(t->loss_rows, R * F));
+    NMC_TRY(ensure(t->partial, NORM_BLOCKS * sizeof(double)));
+    return NMC_OK;
+}
+
+int64_t logit_rows(nmc_trainer *t) {
+    int64_t R = (int64_t)t->batch * t->seq_len;
+    return std::max<int64_t>(1, std::min<int64_t>(R, LOGIT_FLOATS / t->dims.vocab));
+}
+
+float *hs(nmc_trainer *t, int i) { return t->hs.f() + (int64_t)i * t->batch * t->seq_len * t->dims.d; }
+
+// The loss head over all rows: loss_rows; with grad, dxn (for the final norm) and lm_head's gradient.
+int head(nmc_trainer *t, bool grad) {
+    const nmc::Dims &d = t->dims;
+    int R = t->batch * t->seq_len;
+    float scale = t->tokens > 0 ? 1.0f / (float)t->tokens : 0.0f;
+    NMC_TRY(nmc::k::train::rms_forward(hs(t, d.layers), R, d.d, 1, nmc::train::W(t, t->norm_f), t->cfg.norm_eps,
+                                       t->xn.f(), t->rstd_f.f(), t->stream));
+    int64_t piece = logit_rows(t);
+    for (int64_t r0 = 0; r0 < R; r0 += piece) {
+        int rows = (int)std::min<int64_t>(piece, R - r0);
+        const float *x = t->xn.f() + r0 * d.d;
+        float *wl = nmc::train::W(t, t->lm_head);
+        NMC_TRY(nmc::train::mm(t, false, true, rows, d.vocab, d.d, 1.0f, x, d.d, 0, wl, d.d, 0, 0.0f, t->logits.f(),
+                               d.vocab, 0, 1));
+        NMC_TRY(nmc::k::train::cross_entropy(t->logits.f(), (const int32_t *)t->labels.p + r0, rows, d.vocab, scale,
+                                             grad, t->loss_rows.f() + r0, t->stream));
+        if (grad) {
+            NMC_TRY(nmc::train::mm(t, false, false, rows, d.d, d.vocab, 1.0f, t->logits.f(), d.vocab, 0, wl, d.d, 0,
+                                   0.0f, t->dxn.f() + r0 * d.d, d.d, 0, 1));
+            NMC_TRY(nmc::train::mm(t, true, false, d.vocab, d.d, rows, 1.0f, t->logits.f(), d.vocab, 0, x, d.d, 0, 1.0f,
+                                   nmc::train::G(t, t->lm_head), d.d, 0, 1));
+        }
+    }
+    return NMC_OK;
+}
+
+__global__ void fill_kernel(float *x, int64_t n, float v) {
+    int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
+    if (i < n) x[i] = v;
+}
+
+__global__ void dt_bias_init_kernel(float *x, int64_t n, uint64_t seed) {
+    int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    float u = nmc::k::uniform01(seed, (uint64_t)i);
+    float dt = expf(logf(0.001f) + u * (logf(0.1f) - logf(0.001f)));
+    x[i] = dt + logf(-expm1f(-dt));
+}
+
+__global__ void a_log_init_kernel(float *x, int64_t n) {
+    int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
+    if (i < n) x[i] = logf((float)(i % 16 + 1));
+}
+
+}  // namespace
+
+extern "C" int nmc_trainer_create(const nmc_config *c, int device, nmc_trainer **out) {
+    if (out == nullptr || c == nullptr) return nmc::fail("nmc_trainer_create: null argument");
+    *out = nullptr;
+    if (c->abi_version != NMC_ABI_VERSION) return nmc::fail("config ABI version mismatch");
+    if (c->pattern == nullptr || (int)strlen(c->pattern) != c->num_layers) return nmc::fail("pattern must have num_layers characters");
+    if (c->compute_dtype != NMC_F32 && c->compute_dtype != NMC_BF16) return nmc::fail("compute_dtype must be NMC_F32 or NMC_BF16");
+    for (const char *p = c->pattern; *p; p++) {
+        if (*p != 'M' && *p != '*' && *p != '-') return nmc::fail(std::string("unsupported layer type '") + *p + "' in the pattern");
+    }
+    if (c->vocab_size <= 0 || c->hidden_size <= 0) return nmc::fail("vocab_size and hidden_size must be positive");
+    nmc::Dims d = derive(c);
+    if (d.n_mamba) {
+        if (d.m_heads <= 0 || d.m_head_dim <= 0 || d.groups <= 0 || d.state <= 0 || d.conv_k <= 0 || d.m_heads % d.groups)
+            return nmc::fail("Mamba layers need positive heads, head_dim, groups (dividing heads), state and conv kernel");
+        if (d.state > 256) return nmc::fail("training supports ssm_state_size up to 256");
+        if (d.conv_k > 8) return nmc::fail("training supports conv_kernel up to 8");
+        if (d.inner % d.groups) return nmc::fail("mamba inner size not divisible by n_groups");
+    }
+    if (d.n_attn && (d.q_heads <= 0 || d.kv_heads <= 0 || d.head_dim <= 0 || d.q_heads % d.kv_heads))
+        return nmc::fail("attention layers need positive heads with num_attention_heads divisible by num_key_value_heads");
+    if (strchr(c->pattern, '-') && c->intermediate_size <= 0) return nmc::fail("MLP layers need a positive intermediate_size");
+    auto *t = new nmc_trainer();
+    t->cfg = *c;
+    t->pattern = c->pattern;
+    t->cfg.pattern = t->pattern.c_str();
+    t->dims = d;
+    t->device = device;
+    t->dtype = c->compute_dtype;
+    int rc = NMC_OK;
+    if (cudaSetDevice(device) != cudaSuccess || cudaStreamCreateWithFlags(&t->stream, cudaStreamNonBlocking) != cudaSuccess) {
+        rc = nmc::fail("cannot use CUDA device " + std::to_string(device));
+    }
+    if (rc == NMC_OK) rc = nmc::gemm_create(t->gemm, t->stream);
+    if (rc == NMC_OK) {
+        declare(t);
+        for (TParam &p : t->params) {
+            for (float **q : {&p.w, &p.g, &p.m, &p.v}) {
+                cudaError_t err = cudaMalloc(q, p.n * sizeof(float));
+                if (err != cudaSuccess) {
+                    cudaGetLastError();
+                    rc = nmc::fail("cannot allocate the trainer's " + p.name + " (" + std::to_string(p.n * 16) +
+                                   " bytes for weight, gradient and moments): " + cudaGetErrorString(err));
+                    break;
+                }
+                cudaMemsetAsync(*q, 0, p.n * sizeof(float), t->stream);
+            }
+            if (rc != NMC_OK) break;
+        }
+    }
+    if (rc == NMC_OK && cudaStreamSynchronize(t->stream) != cudaSuccess) rc = nmc::fail("trainer allocation failed");
+    if (rc != NMC_OK) {
+        free_all(t);
+        delete t;
+        return rc;
+    }
+    *out = t;
+    return NMC_OK;
+}
+
+extern "C" void nmc_trainer_destroy(nmc_trainer *t) {
+    if (t == nullptr) return;
+    cudaSetDevice(t->device);
+    cudaStreamSynchronize(t->stream);
+    free_all(t);
+    delete t;
+}
+
+extern "C" int nmc_trainer_param_count(const nmc_trainer *t) { return t == nullptr ? NMC_ERR : (int)t->params.size(); }
+
+extern "C" int nmc_trainer_param_info(const nmc_trainer *t, int i, char *name, int name_len, int64_t *shape, int *ndim) {
+    if (t == nullptr || i < 0 || i >= (int)t->params.size()) return nmc::fail("nmc_trainer_param_info: no parameter " + std::to_string(i));
+    const TParam &p = t->params[i];
+    if ((int)p.name.size() + 1 > name_len) return nmc::fail("nmc_trainer_param_info: name buffer too small");
+    memcpy(name, p.name.c_str(), p.name.size() + 1);
+    *ndim = (int)p.shape.size();
+    for (size_t k = 0; k < p.shape.size() && k < 4; k++) shape[k] = p.shape[k];
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_set_tensor(nmc_trainer *t, const char *name, int slot, int dtype, int ndim,
+                                      const int64_t *shape, const void *data) {
+    if (t == nullptr || name == nullptr || data == nullptr) return nmc::fail("nmc_trainer_set_tensor: null argument");
+    int i = find(t, name);
+    if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
+    TParam &p = t->params[i];
+    float *dst = slot_of(p, slot);
+    if (dst == nullptr || slot == NMC_TRAIN_GRAD) return nmc::fail("nmc_trainer_set_tensor: bad slot");
+    int64_t n = 1;
+    for (int k = 0; k < ndim; k++) n *= shape[k];
+    // [C, K] is accepted for the conv weight [C, 1, K] (same elements)
+    if (n != p.n) return nmc::fail(std::string("tensor ") + name + " has " + std::to_string(n) + " elements; the config needs " + std::to_string(p.n));
+    int bytes = dtype == NMC_F32 ? 4 : 2;
+    NMC_CUDA(cudaSetDevice(t->device));
+    NMC_TRY(ensure(t->bf_a, (size_t)n * bytes));
+    NMC_CUDA(cudaMemcpyAsync(t->bf_a.p, data, (size_t)n * bytes, cudaMemcpyHostToDevice, t->stream));
+    NMC_TRY(nmc::k::convert(dst, NMC_F32, t->bf_a.p, dtype, n, t->stream));
+    NMC_CUDA(cudaStreamSynchronize(t->stream));
+    if (slot == NMC_TRAIN_WEIGHT) p.set = true;
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_get_tensor(nmc_trainer *t, const char *name, int slot, float *out) {
+    if (t == nullptr || name == nullptr || out == nullptr) return nmc::fail("nmc_trainer_get_tensor: null argument");
+    int i = find(t, name);
+    if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
+    TParam &p = t->params[i];
+    float *src = slot_of(p, slot);
+    if (src == nullptr) return nmc::fail("nmc_trainer_get_tensor: bad slot");
+    NMC_CUDA(cudaSetDevice(t->device));
+    NMC_CUDA(cudaMemcpyAsync(out, src, p.n * sizeof(float), cudaMemcpyDeviceToHost, t->stream));
+    NMC_CUDA(cudaStreamSynchronize(t->stream));
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_set_decay(nmc_trainer *t, const char *name, int decay) {
+    if (t == nullptr || name == nullptr) return nmc::fail("nmc_trainer_set_decay: null argument");
+    int i = find(t, name);
+    if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
+    t->params[i].decay = decay != 0;
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_init_random(nmc_trainer *t, uint64_t seed) {
+    if (t == nullptr) return nmc::fail("nmc_trainer_init_random: null trainer");
+    NMC_CUDA(cudaSetDevice(t->device));
+    uint64_t s = seed;
+    for (TParam &p : t->params) {
+        s = nmc::k::mix64(s);
+        float a = 1.0f / sqrtf((float)std::max(1, p.fan_in));
+        unsigned blocks = (unsigned)((p.n + 255) / 256);
+        switch (p.init) {
+            case TInit::Linear:
+            case TInit::Conv: NMC_TRY(nmc::k::fill_uniform(p.w, NMC_F32, p.n, -a, a, s, t->stream)); break;
+            case TInit::Embedding: NMC_TRY(nmc::k::fill_uniform(p.w, NMC_F32, p.n, -0.02f, 0.02f, s, t->stream)); break;
+            case TInit::One: fill_kernel<<<blocks, 256, 0, t->stream>>>(p.w, p.n, 1.0f); break;
+            case TInit::Zero: fill_kernel<<<blocks, 256, 0, t->stream>>>(p.w, p.n, 0.0f); break;
+            case TInit::ALog: a_log_init_kernel<<<blocks, 256, 0, t->stream>>>(p.w, p.n); break;
+            case TInit::DtBias: dt_bias_init_kernel<<<blocks, 256, 0, t->stream>>>(p.w, p.n, s); break;
+        }
+        NMC_LAUNCHED("trainer init");
+        p.set = true;
+    }
+    NMC_CUDA(cudaStreamSynchronize(t->stream));
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_forward(nmc_trainer *t, const int32_t *ids, const int32_t *labels, int rows, int seq_len,
+                                   double *loss, int64_t *tokens) {
+    if (t == nullptr || ids == nullptr || labels == nullptr) return nmc::fail("nmc_trainer_forward: null argument");
+    for (const TParam &p : t->params) {
+        if (!p.set) return nmc::fail("the trainer's weight " + p.name + " was never set");
+    }
+    if (rows <= 0 || seq_len <= 0 || (int64_t)rows * seq_len > (1 << 30)) return nmc::fail("nmc_trainer_forward: bad batch shape");
+    const nmc::Dims &d = t->dims;
+    int64_t R = (int64_t)rows * seq_len, count = 0;
+    for (int64_t r = 0; r < R; r++) {
+        if (ids[r] < 0 || ids[r] >= d.vocab) return nmc::fail("token id " + std::to_string(ids[r]) + " outside the vocabulary of " + std::to_string(d.vocab));
+        if (labels[r] != -100 && (labels[r] < 0 || labels[r] >= d.vocab)) return nmc::fail("label " + std::to_string(labels[r]) + " is neither -100 nor a token id below " + std::to_string(d.vocab));
+        count += labels[r] != -100;
+    }
+    NMC_CUDA(cudaSetDevice(t->device));
+    t->saved = false;
+    t->batch = rows;
+    t->seq_len = seq_len;
+    t->tokens = count;
+    NMC_TRY(size_buffers(t));
+    cudaStream_t st = t->stream;
+    NMC_CUDA(cudaMemcpyAsync(t->ids.p, ids, R * 4, cudaMemcpyHostToDevice, st));
+    NMC_CUDA(cudaMemcpyAsync(t->labels.p, labels, R * 4, cudaMemcpyHostToDevice, st));
+    NMC_TRY(nmc::k::embed((const int32_t *)t->ids.p, (int)R, nmc::train::W(t, t->embed), NMC_F32, d.d, hs(t, 0), st));
+    for (int i = 0; i < d.layers; i++) {
+        NMC_CUDA(cudaMemcpyAsync(hs(t, i + 1), hs(t, i), R * d.d * sizeof(float), cudaMemcpyDeviceToDevice, st));
+        NMC_TRY(nmc::train::layer_forward(t, i, hs(t, i), hs(t, i + 1)));
+    }
+    NMC_TRY(head(t, false));
+    std::vector<float> per_row(R);
+    NMC_CUDA(cudaMemcpyAsync(per_row.data(), t->loss_rows.p, R * sizeof(float), cudaMemcpyDeviceToHost, st));
+    NMC_CUDA(cudaStreamSynchronize(st));
+    double sum = 0;
+    for (float v : per_row) sum += v;
+    *loss = count > 0 ? sum / (double)count : 0.0;
+    *tokens = count;
+    t->saved = true;
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_backward(nmc_trainer *t) {
+    if (t == nullptr) return nmc::fail("nmc_trainer_backward: null trainer");
+    if (!t->saved) return nmc::fail("backward needs the forward pass just before it (another forward or a backward came between)");
+    const nmc::Dims &d = t->dims;
+    int R = t->batch * t->seq_len;
+    NMC_CUDA(cudaSetDevice(t->device));
+    cudaStream_t st = t->stream;
+    NMC_TRY(head(t, true));
+    NMC_TRY(nmc::k::train::rms_backward(hs(t, d.layers), nmc::train::W(t, t->norm_f), t->rstd_f.f(), t->dxn.f(), R, d.d,
+                                        1, t->dh.f(), false, nmc::train::G(t, t->norm_f), st));
+    for (int i = d.layers - 1; i >= 0; i--) NMC_TRY(nmc::train::layer_backward(t, i, hs(t, i)));
+    NMC_TRY(nmc::k::train::embed_backward((const int32_t *)t->ids.p, R, t->dh.f(), d.d, nmc::train::G(t, t->embed), st));
+    NMC_CUDA(cudaStreamSynchronize(st));
+    t->saved = false;
+    t->micro_batches++;
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, double beta1, double beta2, double eps,
+                                double weight_decay, double *grad_norm) {
+    if (t == nullptr || grad_norm == nullptr) return nmc::fail("nmc_trainer_step: null argument");
+    if (t->micro_batches == 0) return nmc::fail("step without a backward pass since the last step");
+    NMC_CUDA(cudaSetDevice(t->device));
+    cudaStream_t st = t->stream;
+    NMC_TRY(ensure(t->partial, NORM_BLOCKS * sizeof(double)));
+    // 1. the norm of the summed gradients, in double over fp32 partial sums
+    double ss = 0;
+    std::vector<double> part(NORM_BLOCKS);
+    for (TParam &p : t->params) {
+        int blocks = nmc::k::train::sum_squares(p.g, p.n, (double *)t->partial.p, NORM_BLOCKS, st);
+        if (blocks < 0) return NMC_ERR;
+        NMC_CUDA(cudaMemcpyAsync(part.data(), t->partial.p, blocks * sizeof(double), cudaMemcpyDeviceToHost, st));
+        NMC_CUDA(cudaStreamSynchronize(st));
+        for (int b = 0; b < blocks; b++) ss += part[b];
+    }
+    double mean = 1.0 / t->micro_batches;
+    double norm = std::sqrt(ss) * mean;
+    *grad_norm = norm;
+    if (std::isfinite(norm)) {
+        // 2. clipping folded into the gradient scale; 3. AdamW
+        double coef = max_norm > 0 && norm > max_norm ? max_norm / (norm + 1e-6) : 1.0;
+        t->steps++;
+        double bc1 = 1 - std::pow(beta1, (double)t->steps);
+        double bc2_sqrt = std::sqrt(1 - std::pow(beta2, (double)t->steps));
+        for (TParam &p : t->params) {
+            float decay = p.decay ? (float)(1 - lr * weight_decay) : 1.0f;
+            NMC_TRY(nmc::k::train::adamw(p.w, p.g, p.m, p.v, p.n, (float)(mean * coef), (float)beta1, (float)beta2,
+                                         (float)eps, decay, (float)(lr / bc1), (float)bc2_sqrt, st));
+        }
+    }
+    // a non-finite norm skips the update (as the host trainer); the gradients are cleared either way
+    for (TParam &p : t->params) NMC_CUDA(cudaMemsetAsync(p.g, 0, p.n * sizeof(float), st));
+    NMC_CUDA(cudaStreamSynchronize(st));
+    t->micro_batches = 0;
+    return NMC_OK;
+}
+
+extern "C" int64_t nmc_trainer_steps(const nmc_trainer *t) { return t == nullptr ? NMC_ERR : t->steps; }
+
+extern "C" int nmc_trainer_set_steps(nmc_trainer *t, int64_t steps) {
+    if (t == nullptr || steps < 0) return nmc::fail("nmc_trainer_set_steps: bad argument");
+    t->steps = steps;
+    return NMC_OK;
+}
+
+// The dense GEMM peak the training benchmark relates its FLOP rate to: C [n, n] (fp32) = A B^T with
+// A, B [n, n] in `dtype` (NMC_F32: pedantic fp32, no TF32; NMC_BF16: fp32 accumulation), timed
+// over `iters` GEMMs after one warm-up with CUDA events: 2 n^3 iters / seconds.
+extern "C" int nmc_gemm_peak(int device, int dtype, int n, int iters, double *tflops) {
+    if (tflops == nullptr || n <= 0 || n > 32768 || iters <= 0) return nmc::fail("nmc_gemm_peak: bad argument");
+    if (dtype != NMC_F32 && dtype != NMC_BF16) return nmc::fail("nmc_gemm_peak: dtype must be NMC_F32 or NMC_BF16");
+    NMC_CUDA(cudaSetDevice(device));
+    cudaStream_t st = nullptr;
+    NMC_CUDA(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
+    nmc::Gemm gemm;
+    void *a = nullptr, *b = nullptr;
+    float *c = nullptr;
+    cudaEvent_t e0 = nullptr, e1 = nullptr;
+    size_t el = dtype == NMC_F32 ? 4 : 2;
+    int rc = nmc::gemm_create(gemm, st);
+    auto ok = [&](cudaError_t err, const char *what) {
+        if (rc == NMC_OK && err != cudaSuccess) rc = nmc::cuda_fail(err, what);
+    };
+    ok(cudaMalloc(&a, el * n * n), "cudaMalloc");
+    ok(cudaMalloc(&b, el * n * n), "cudaMalloc");
+    ok(cudaMalloc(&c, 4ull * n * n), "cudaMalloc");
+    ok(cudaEventCreate(&e0), "cudaEventCreate");
+    ok(cudaEventCreate(&e1), "cudaEventCreate");
+    if (rc == NMC_OK) rc = nmc::k::fill_uniform(a, dtype, (int64_t)n * n, -1.0f, 1.0f, 1, st);
+    if (rc == NMC_OK) rc = nmc::k::fill_uniform(b, dtype, (int64_t)n * n, -1.0f, 1.0f, 2, st);
+    if (rc == NMC_OK) rc = nmc::gemm_rm(gemm, dtype, false, true, n, n, n, 1.0f, a, n, 0, b, n, 0, 0.0f, c, n, 0, 1);
+    ok(cudaEventRecord(e0, st), "cudaEventRecord");
+    for (int i = 0; i < iters && rc == NMC_OK; i++) {
+        rc = nmc::gemm_rm(gemm, dtype, false, true, n, n, n, 1.0f, a, n, 0, b, n, 0, 0.0f, c, n, 0, 1);
+    }
+    ok(cudaEventRecord(e1, st), "cudaEventRecord");
+    ok(cudaEventSynchronize(e1), "cudaEventSynchronize");
+    float ms = 0;
+    ok(cudaEventElapsedTime(&ms, e0, e1), "cudaEventElapsedTime");
+    if (rc == NMC_OK) *tflops = 2.0 * n * (double)n * n * iters / (ms * 1e-3) / 1e12;
+    if (e0) cudaEventDestroy(e0);
+    if (e1) cudaEventDestroy(e1);
+    cudaFree(a);
+    cudaFree(b);
+    cudaFree(c);
+    nmc::gemm_destroy(gemm);
+    cudaStreamDestroy(st);
+    return rc;
+}

@@ -1,0 +1,80 @@
+// The trainer on the device (nmc_trainer_*): fp32 master weights, gradients and AdamW moments,
+// the saved forward (the residual stream entering every layer) and the work buffers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model.h"
+#include "kernels/train_kernels.h"
+
+namespace nmc {
+
+enum class TInit { Linear, Embedding, One, Zero, ALog, DtBias, Conv };
+
+struct TParam {
+    std::string name;             // HF checkpoint name ("backbone.layers.0.mixer.in_proj.weight")
+    std::vector<int64_t> shape;
+    int64_t n = 0;
+    float *w = nullptr, *g = nullptr, *m = nullptr, *v = nullptr;
+    bool decay = true;
+    bool set = false;
+    TInit init = TInit::Zero;
+    int fan_in = 1;
+};
+
+// Parameter indices of one layer (-1: absent).
+struct TLayer {
+    char kind = '-';
+    int norm = -1;
+    int in_proj = -1, in_proj_b = -1, conv_w = -1, conv_b = -1, dt_bias = -1, a_log = -1, d = -1, gnorm = -1;
+    int out_proj = -1, out_proj_b = -1;
+    int q = -1, k = -1, v = -1, qb = -1, kb = -1, vb = -1, o = -1, ob = -1;
+    int up = -1, up_b = -1, down = -1, down_b = -1;
+};
+
+// A device buffer that grows on demand.
+struct Buf {
+    void *p = nullptr;
+    size_t bytes = 0;
+    float *f() const { return static_cast<float *>(p); }
+};
+
+}  // namespace nmc
+
+struct nmc_trainer {
+    nmc_config cfg{};
+    std::string pattern;
+    nmc::Dims dims{};
+    int device = 0;
+    int dtype = NMC_F32;  // GEMM input type: NMC_F32 (no TF32) or NMC_BF16 (fp32 accumulation)
+    cudaStream_t stream = nullptr;
+    nmc::Gemm gemm;
+    std::vector<nmc::TParam> params;
+    std::vector<nmc::TLayer> layers;
+    int embed = -1, lm_head = -1, norm_f = -1;  // lm_head == embed when tied
+    // the saved forward
+    int batch = 0, seq_len = 0;
+    bool saved = false;
+    int64_t tokens = 0;     // labels not ignored
+    int micro_batches = 0;  // backward passes since the last step
+    int64_t steps = 0;      // optimizer steps taken (AdamW's t)
+    // work buffers (train.cu sizes them for batch * seq_len rows)
+    nmc::Buf ids, labels, hs, xn, rstd, rstd_f, proj, dproj, xbc, dxbc, dtv, ddt, y, tg, rstd_g, mid, dmid, dtmp,
+        ckpt, qe, ke, ve, oe, dqe, dke, dve, doe, scores, dscores, dh, dxn, logits, loss_rows, partial, bf_a, bf_b;
+};
+
+namespace nmc::train {
+// train_layers.cu: the forward of layer i from h_in (h_out += its output; h_out null: only the
+// intermediates backward needs) and its backward (dh in, += the gradient of h_in).
+int layer_forward(nmc_trainer *t, int i, const float *h_in, float *h_out);
+int layer_backward(nmc_trainer *t, int i, const float *h_in);
+// C = alpha op(A) op(B) + beta C in the trainer's GEMM type (fp32 operands converted to BF16
+// in BF16 mode); row-major, as gemm_rm.
+int mm(nmc_trainer *t, bool ta, bool tb, int m, int n, int k, float alpha, const float *a, int lda, long long sa,
+       const float *b, int ldb, long long sb, float beta, float *c, int ldc, long long sc, int batch);
+float *W(nmc_trainer *t, int idx);
+// Grows b to at least `bytes` (contents lost when it grows).
+int ensure(Buf &b, size_t bytes);
+float *G(nmc_trainer *t, int idx);
+}  // namespace nmc::train

@@ -1,0 +1,239 @@
+// The trainer's layers: forward keeping what backward needs, and backward. Rows R = B * L.
+//
+// every layer: xn = RMSNorm(h_in) * norm;  h_out = h_in + mixer(xn);  backward: dh_in = dh_out +
+// RMSNorm'(mixer'(dh_out)). Backward first recomputes the layer's forward from h_in (only h_in
+// of every layer is kept between forward and backward), then:
+// M  1. proj = xn in_proj^T                      [R, D | conv_dim | H]  (z | xBC | dt_raw)
+//    2. xbc = silu(conv(xBC))                    [R, conv_dim]          per sequence, zeros before
+//    3. dt = clamp(softplus(dt_raw + dt_bias))   [R, H]
+//    4. y = scan(x, dt, A, B, C) + D x           [R, D]                 (train_scan.cu)
+//    5. tg = y silu(z); mid = RMSNorm_G(tg) * gnorm  [R, D]
+//    6. h_out += mid out_proj^T
+//    backward 6 .. 1 in reverse, writing dproj (z | xBC | dt_raw) then dxn = dproj in_proj.
+// *  1. proj = xn [q | k | v]^T; qe, ke, ve [B, Hq, L, hd] (KV heads repeated per query head)
+//    2. S = qe ke^T / sqrt(hd); P = causal softmax(S)   [B Hq, L, L]   (O(L^2) memory per head)
+//    3. oe = P ve; mid = rows(oe) [R, Hq hd];  h_out += mid o_proj^T
+//    backward: dP = doe ve^T; dS = P (dP - rowsum(P dP)); dqe = dS ke / sqrt(hd);
+//              dke = dS^T qe / sqrt(hd); dve = P^T doe; dproj = scatter (KV summed per group)
+// -  1. proj = xn up^T;  mid = relu(proj)^2;  h_out += mid down^T
+#include "train.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nmc::train {
+namespace {
+
+const float *CW(nmc_trainer *t, int idx) { return W(t, idx); }
+
+// y [R, out] (row stride ldy) = x [R, in] (ldx) W^T + beta y (+ bias)
+int linear_fwd(nmc_trainer *t, const float *x, int ldx, int w, int b, int in, int out, float *y, int ldy, float beta) {
+    int R = t->batch * t->seq_len;
+    NMC_TRY(mm(t, false, true, R, out, in, 1.0f, x, ldx, 0, CW(t, w), in, 0, beta, y, ldy, 0, 1));
+    if (b >= 0) NMC_TRY(k::train::bias_forward(y, ldy, R, out, CW(t, b), t->stream));
+    return NMC_OK;
+}
+
+// dx (= or += when beta 1) dy W;  dW += dy^T x;  db += colsum(dy)
+int linear_bwd(nmc_trainer *t, const float *dy, int ldy, const float *x, int ldx, int w, int b, int in, int out,
+               float *dx, int lddx, float beta) {
+    int R = t->batch * t->seq_len;
+    NMC_TRY(mm(t, false, false, R, in, out, 1.0f, dy, ldy, 0, CW(t, w), in, 0, beta, dx, lddx, 0, 1));
+    NMC_TRY(mm(t, true, false, out, in, R, 1.0f, dy, ldy, 0, x, ldx, 0, 1.0f, G(t, w), in, 0, 1));
+    if (b >= 0) NMC_TRY(k::train::bias_backward(dy, ldy, R, out, G(t, b), t->stream));
+    return NMC_OK;
+}
+
+k::train::ScanArgs scan_args(nmc_trainer *t, const TLayer &L) {
+    const Dims &d = t->dims;
+    k::train::ScanArgs s{};
+    s.batch = t->batch;
+    s.seq_len = t->seq_len;
+    s.heads = d.m_heads;
+    s.head_dim = d.m_head_dim;
+    s.groups = d.groups;
+    s.state = d.state;
+    s.xbc = t->xbc.f();
+    s.conv_dim = d.conv_dim;
+    s.dt = t->dtv.f();
+    s.a_log = CW(t, L.a_log);
+    s.d = CW(t, L.d);
+    return s;
+}
+
+int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
+    const Dims &d = t->dims;
+    int R = t->batch * t->seq_len, pw = d.proj_dim;
+    cudaStream_t st = t->stream;
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->proj.f(), pw, 0.0f));  // 1.
+    for (int b = 0; b < t->batch; b++) {                                                              // 2.
+        k::Conv cv{};
+        cv.in = t->proj.f() + (int64_t)b * t->seq_len * pw + d.inner;
+        cv.in_stride = pw;
+        cv.out = t->xbc.f() + (int64_t)b * t->seq_len * d.conv_dim;
+        cv.out_stride = d.conv_dim;
+        cv.channels = d.conv_dim;
+        cv.kernel = d.conv_k;
+        cv.w = CW(t, L.conv_w);
+        cv.bias = L.conv_b >= 0 ? CW(t, L.conv_b) : nullptr;
+        cv.silu = true;
+        NMC_TRY(k::conv_prefill(cv, t->seq_len, nullptr, st));
+    }
+    NMC_TRY(k::train::dt_forward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), R, d.m_heads,   // 3.
+                                 t->cfg.dt_min, t->cfg.dt_max, t->dtv.f(), st));
+    NMC_TRY(k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));                        // 4.
+    NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
+    NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),
+                                  t->rstd_g.f(), st));
+    if (h_out != nullptr) {                                                                             // 6.
+        NMC_TRY(linear_fwd(t, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, h_out, d.d, 1.0f));
+    }
+    return NMC_OK;
+}
+
+int mamba_bwd(nmc_trainer *t, const TLayer &L) {
+    const Dims &d = t->dims;
+    int R = t->batch * t->seq_len, pw = d.proj_dim;
+    cudaStream_t st = t->stream;
+    // 6. out_proj: dmid = dh out_proj
+    NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, t->dmid.f(),
+                       d.inner, 0.0f));
+    // 5. gated group norm: dtg, then dy (into dmid) and dz (into dproj's z columns)
+    NMC_TRY(k::train::rms_backward(t->tg.f(), CW(t, L.gnorm), t->rstd_g.f(), t->dmid.f(), R, d.inner, d.groups,
+                                   t->dtmp.f(), false, G(t, L.gnorm), st));
+    NMC_TRY(k::train::gate_backward(t->y.f(), t->proj.f(), pw, t->dtmp.f(), R, d.inner, t->dmid.f(), t->dproj.f(), st));
+    // 4. scan: dxbc (x | B | C), ddt, dA_log, dD
+    NMC_TRY(k::train::scan_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
+                                    G(t, L.a_log), G(t, L.d), st));
+    // 3. dt: d dt_raw into dproj's dt columns, dt_bias
+    NMC_TRY(k::train::dt_backward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), t->ddt.f(), R, d.m_heads,
+                                  t->cfg.dt_min, t->cfg.dt_max, t->dproj.f() + d.inner + d.conv_dim, G(t, L.dt_bias), st));
+    // 2. silu and conv: d xBC into dproj's xBC columns
+    NMC_TRY(k::train::conv_backward(t->proj.f() + d.inner, pw, CW(t, L.conv_w), L.conv_b >= 0 ? CW(t, L.conv_b) : nullptr,
+                                    t->dxbc.f(), d.conv_dim, t->batch, t->seq_len, d.conv_dim, d.conv_k,
+                                    t->dproj.f() + d.inner, pw, G(t, L.conv_w), L.conv_b >= 0 ? G(t, L.conv_b) : nullptr, st));
+    // 1. in_proj
+    return linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->dxn.f(), d.d, 0.0f);
+}
+
+int attention_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
+    const Dims &d = t->dims;
+    int B = t->batch, Ls = t->seq_len, hd = d.head_dim, qw = d.q_heads * hd, kw = d.kv_heads * hd, pw = d.qkv_dim;
+    int n = B * d.q_heads;
+    long long hs = (long long)Ls * hd, ss = (long long)Ls * Ls;
+    cudaStream_t st = t->stream;
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->proj.f(), pw, 0.0f));                   // 1.
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->proj.f() + qw, pw, 0.0f));
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->proj.f() + qw + kw, pw, 0.0f));
+    NMC_TRY(k::train::attn_gather(t->proj.f(), pw, B, Ls, d.q_heads, d.kv_heads, hd, t->qe.f(), t->ke.f(), t->ve.f(), st));
+    float scale = 1.0f / sqrtf((float)hd);                                                              // 2.
+    NMC_TRY(mm(t, false, true, Ls, Ls, hd, scale, t->qe.f(), hd, hs, t->ke.f(), hd, hs, 0.0f, t->scores.f(), Ls, ss, n));
+    NMC_TRY(k::train::causal_softmax(t->scores.f(), n, Ls, st));
+    NMC_TRY(mm(t, false, false, Ls, hd, Ls, 1.0f, t->scores.f(), Ls, ss, t->ve.f(), hd, hs, 0.0f, t->oe.f(), hd, hs, n));  // 3.
+    NMC_TRY(k::train::attn_heads_to_rows(t->oe.f(), B, Ls, d.q_heads, hd, t->mid.f(), st));
+    if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), qw, L.o, L.ob, qw, d.d, h_out, d.d, 1.0f));
+    return NMC_OK;
+}
+
+int attention_bwd(nmc_trainer *t, const TLayer &L) {
+    const Dims &d = t->dims;
+    int B = t->batch, Ls = t->seq_len, hd = d.head_dim, qw = d.q_heads * hd, kw = d.kv_heads * hd, pw = d.qkv_dim;
+    int n = B * d.q_heads;
+    long long hs = (long long)Ls * hd, ss = (long long)Ls * Ls;
+    float scale = 1.0f / sqrtf((float)hd);
+    cudaStream_t st = t->stream;
+    NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), qw, L.o, L.ob, qw, d.d, t->dmid.f(), qw, 0.0f));
+    NMC_TRY(k::train::attn_rows_to_heads(t->dmid.f(), B, Ls, d.q_heads, hd, t->doe.f(), st));
+    NMC_TRY(mm(t, false, true, Ls, Ls, hd, 1.0f, t->doe.f(), hd, hs, t->ve.f(), hd, hs, 0.0f, t->dscores.f(), Ls, ss, n));
+    NMC_TRY(k::train::softmax_backward(t->scores.f(), t->dscores.f(), n, Ls, st));
+    NMC_TRY(mm(t, false, false, Ls, hd, Ls, scale, t->dscores.f(), Ls, ss, t->ke.f(), hd, hs, 0.0f, t->dqe.f(), hd, hs, n));
+    NMC_TRY(mm(t, true, false, Ls, hd, Ls, scale, t->dscores.f(), Ls, ss, t->qe.f(), hd, hs, 0.0f, t->dke.f(), hd, hs, n));
+    NMC_TRY(mm(t, true, false, Ls, hd, Ls, 1.0f, t->scores.f(), Ls, ss, t->doe.f(), hd, hs, 0.0f, t->dve.f(), hd, hs, n));
+    NMC_TRY(k::train::attn_scatter(t->dqe.f(), t->dke.f(), t->dve.f(), B, Ls, d.q_heads, d.kv_heads, hd, t->dproj.f(), pw, st));
+    NMC_TRY(linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->dxn.f(), d.d, 0.0f));
+    NMC_TRY(linear_bwd(t, t->dproj.f() + qw, pw, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->dxn.f(), d.d, 1.0f));
+    return linear_bwd(t, t->dproj.f() + qw + kw, pw, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->dxn.f(), d.d, 1.0f);
+}
+
+int mlp_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
+    const Dims &d = t->dims;
+    int R = t->batch * t->seq_len;
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->proj.f(), d.mlp, 0.0f));
+    NMC_TRY(k::train::relu2_forward(t->proj.f(), (int64_t)R * d.mlp, t->mid.f(), t->stream));
+    if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, h_out, d.d, 1.0f));
+    return NMC_OK;
+}
+
+int mlp_bwd(nmc_trainer *t, const TLayer &L) {
+    const Dims &d = t->dims;
+    int R = t->batch * t->seq_len;
+    NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, t->dmid.f(), d.mlp, 0.0f));
+    NMC_TRY(k::train::relu2_backward(t->proj.f(), (int64_t)R * d.mlp, t->dmid.f(), t->stream));
+    return linear_bwd(t, t->dmid.f(), d.mlp, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->dxn.f(), d.d, 0.0f);
+}
+
+}  // namespace
+
+int ensure(Buf &b, size_t bytes) {
+    if (b.bytes >= bytes) return NMC_OK;
+    if (b.p != nullptr) cudaFree(b.p);
+    b.p = nullptr;
+    b.bytes = 0;
+    cudaError_t err = cudaMalloc(&b.p, bytes);
+    if (err != cudaSuccess) {
+        cudaGetLastError();
+        return fail("cannot allocate " + std::to_string(bytes) + " bytes of training work memory: " + cudaGetErrorString(err));
+    }
+    b.bytes = bytes;
+    return NMC_OK;
+}
+
+float *W(nmc_trainer *t, int idx) { return idx < 0 ? nullptr : t->params[idx].w; }
+float *G(nmc_trainer *t, int idx) { return idx < 0 ? nullptr : t->params[idx].g; }
+
+int mm(nmc_trainer *t, bool ta, bool tb, int m, int n, int k, float alpha, const float *a, int lda, long long sa,
+       const float *b, int ldb, long long sb, float beta, float *c, int ldc, long long sc, int batch) {
+    if (t->dtype == NMC_F32) {
+        return gemm_rm(t->gemm, NMC_F32, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, batch);
+    }
+    // BF16: both operands converted over their whole (strided) extent, layout unchanged
+    auto extent = [](int rows, int cols, int ld, long long stride, int batch) {
+        return (int64_t)(batch - 1) * stride + (int64_t)(rows - 1) * ld + cols;
+    };
+    int64_t na = extent(ta ? k : m, ta ? m : k, lda, sa, batch);
+    int64_t nb = extent(tb ? n : k, tb ? k : n, ldb, sb, batch);
+    NMC_TRY(ensure(t->bf_a, (size_t)na * 2));
+    NMC_TRY(ensure(t->bf_b, (size_t)nb * 2));
+    NMC_TRY(k::convert(t->bf_a.p, NMC_BF16, a, NMC_F32, na, t->stream));
+    NMC_TRY(k::convert(t->bf_b.p, NMC_BF16, b, NMC_F32, nb, t->stream));
+    return gemm_rm(t->gemm, NMC_BF16, ta, tb, m, n, k, alpha, t->bf_a.p, lda, sa, t->bf_b.p, ldb, sb, beta, c, ldc, sc,
+                   batch);
+}
+
+int layer_forward(nmc_trainer *t, int i, const float *h_in, float *h_out) {
+    const Dims &d = t->dims;
+    const TLayer &L = t->layers[i];
+    int R = t->batch * t->seq_len;
+    NMC_TRY(k::train::rms_forward(h_in, R, d.d, 1, CW(t, L.norm), t->cfg.norm_eps, t->xn.f(), t->rstd.f(), t->stream));
+    switch (L.kind) {
+        case 'M': return mamba_fwd(t, L, h_out);
+        case '*': return attention_fwd(t, L, h_out);
+        default: return mlp_fwd(t, L, h_out);
+    }
+}
+
+int layer_backward(nmc_trainer *t, int i, const float *h_in) {
+    const Dims &d = t->dims;
+    const TLayer &L = t->layers[i];
+    int R = t->batch * t->seq_len;
+    NMC_TRY(layer_forward(t, i, h_in, nullptr));
+    switch (L.kind) {
+        case 'M': NMC_TRY(mamba_bwd(t, L)); break;
+        case '*': NMC_TRY(attention_bwd(t, L)); break;
+        default: NMC_TRY(mlp_bwd(t, L)); break;
+    }
+    return k::train::rms_backward(h_in, CW(t, L.norm), t->rstd.f(), t->dxn.f(), R, d.d, 1, t->dh.f(), true, G(t, L.norm),
+                                  t->stream);
+}
+
+}  // namespace nmc::train

@@ -1,0 +1,147 @@
+// Native training benchmark of libnemotron_cuda.so (nmc_trainer_*) on random weights: tokens/s of
+// full training steps (forward, backward, AdamW) and the model FLOP utilisation against the dense
+// GEMM peak measured in the same process (nmc_gemm_peak, same dtype). One JSON object per line.
+//
+//   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16] [--seq 4096] [--batch 1] [--steps 3]
+//
+// Model FLOPs per token (the usual MFU convention: useful work only, no recompute, causal half of
+// the attention scores): 6 * (parameters of every matrix multiplied: the linear layers and the LM
+// head) + per attention layer 6 * q_heads * head_dim * seq (QK^T and PV over L/2 keys on average,
+// forward and twice that backward). The scan and element-wise work are not counted.
+// hybrid260m is the shape of nmc_bench's preset of the same name.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "nemotron_cuda.h"
+
+static void die(int rc, const char *what) {
+    if (rc != NMC_OK) {
+        fprintf(stderr, "error: %s: %s\n", what, nmc_last_error());
+        exit(1);
+    }
+}
+
+static double now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+static nmc_config preset(const std::string &name, int dtype) {
+    nmc_config c{};
+    c.abi_version = NMC_ABI_VERSION;
+    c.conv_kernel = 4;
+    c.chunk_size = 128;
+    c.norm_eps = 1e-5f;
+    c.dt_min = 0.0f;
+    c.dt_max = INFINITY;
+    c.use_conv_bias = 1;
+    c.compute_dtype = dtype;
+    c.ssm_state_size = 128;
+    c.vocab_size = 32000;
+    c.num_key_value_heads = 4;
+    c.head_dim = 64;
+    c.mamba_head_dim = 64;
+    c.n_groups = 8;
+    if (name == "hybrid260m") {
+        c.hidden_size = 1024;
+        c.pattern = "M-M-M*-M-M-M*-M-M-M*-M-M-";
+        c.intermediate_size = 4096;
+        c.num_attention_heads = 16;
+        c.mamba_num_heads = 32;
+    } else if (name == "hybrid1b") {  // ~0.9B: the 260M pattern at twice the width
+        c.hidden_size = 2048;
+        c.pattern = "M-M-M*-M-M-M*-M-M-M*-M-M-";
+        c.intermediate_size = 8192;
+        c.num_attention_heads = 32;
+        c.num_key_value_heads = 8;
+        c.mamba_num_heads = 64;
+    } else {
+        fprintf(stderr, "error: unknown preset %s (hybrid260m, hybrid1b)\n", name.c_str());
+        exit(2);
+    }
+    c.num_layers = (int)strlen(c.pattern);
+    return c;
+}
+
+int main(int argc, char **argv) {
+    std::string name = "hybrid260m", dtype_name = "bf16";
+    int seq = 4096, batch = 1, steps = 3;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string k = argv[i], v = argv[i + 1];
+        if (k == "--preset") name = v;
+        else if (k == "--dtype") dtype_name = v;
+        else if (k == "--seq") seq = atoi(v.c_str());
+        else if (k == "--batch") batch = atoi(v.c_str());
+        else if (k == "--steps") steps = atoi(v.c_str());
+        else {
+            fprintf(stderr, "error: unknown option %s\n", k.c_str());
+            return 2;
+        }
+    }
+    if (dtype_name != "f32" && dtype_name != "bf16") {
+        fprintf(stderr, "error: --dtype must be f32 or bf16\n");
+        return 2;
+    }
+    int dtype = dtype_name == "f32" ? NMC_F32 : NMC_BF16;
+    if (seq < 1 || batch < 1 || steps < 1) {
+        fprintf(stderr, "error: --seq, --batch and --steps must be positive\n");
+        return 2;
+    }
+    // 1. the dense peak, measured now
+    double peak = 0;
+    die(nmc_gemm_peak(0, dtype, 8192, dtype == NMC_F32 ? 5 : 20, &peak), "nmc_gemm_peak");
+    // 2. the trainer on random weights
+    nmc_config c = preset(name, dtype);
+    nmc_trainer *t = nullptr;
+    die(nmc_trainer_create(&c, 0, &t), "nmc_trainer_create");
+    die(nmc_trainer_init_random(t, 42), "nmc_trainer_init_random");
+    int n = nmc_trainer_param_count(t);
+    double params = 0, matmul_params = 0;
+    for (int i = 0; i < n; i++) {
+        char pname[256];
+        int64_t shape[4];
+        int ndim = 0;
+        die(nmc_trainer_param_info(t, i, pname, sizeof pname, shape, &ndim), "nmc_trainer_param_info");
+        double numel = 1;
+        for (int k = 0; k < ndim; k++) numel *= (double)shape[k];
+        params += numel;
+        bool embed = strcmp(pname, "backbone.embeddings.weight") == 0;
+        if (ndim == 2 && (!embed || c.tie_word_embeddings)) matmul_params += numel;
+    }
+    int attn_layers = 0;
+    for (const char *p = c.pattern; *p; p++) attn_layers += *p == '*';
+    double flops_per_token = 6.0 * matmul_params + 6.0 * attn_layers * c.num_attention_heads * c.head_dim * (double)seq;
+    // 3. random tokens, next-token labels
+    std::mt19937 rng(7);
+    int64_t rows = (int64_t)batch * seq;
+    std::vector<int32_t> ids(rows), labels(rows);
+    for (int64_t i = 0; i < rows; i++) ids[i] = (int32_t)(rng() % c.vocab_size);
+    for (int64_t i = 0; i < rows; i++) labels[i] = (i + 1) % seq == 0 ? -100 : ids[i + 1];
+    auto step = [&](double *loss_out) {
+        double loss = 0, norm = 0;
+        int64_t tokens = 0;
+        die(nmc_trainer_forward(t, ids.data(), labels.data(), batch, seq, &loss, &tokens), "nmc_trainer_forward");
+        die(nmc_trainer_backward(t), "nmc_trainer_backward");
+        die(nmc_trainer_step(t, 1e-4, 1.0, 0.9, 0.95, 1e-8, 0.1, &norm), "nmc_trainer_step");
+        if (loss_out) *loss_out = loss;
+    };
+    double first_loss = 0, last_loss = 0;
+    step(&first_loss);  // warm-up (allocates the work buffers)
+    double t0 = now();
+    for (int s = 0; s < steps; s++) step(&last_loss);
+    double seconds = (now() - t0) / steps;
+    double tokens_per_s = rows / seconds;
+    double achieved = flops_per_token * tokens_per_s / 1e12;
+    printf("{\"preset\": \"%s\", \"dtype\": \"%s\", \"seq\": %d, \"batch\": %d, \"params\": %.0f, "
+           "\"matmul_params\": %.0f, \"step_ms\": %.1f, \"tokens_per_s\": %.0f, \"model_tflops\": %.2f, "
+           "\"peak_tflops\": %.2f, \"mfu\": %.4f, \"loss_first\": %.4f, \"loss_last\": %.4f}\n",
+           name.c_str(), dtype_name.c_str(), seq, batch, params, matmul_params, seconds * 1e3, tokens_per_s, achieved,
+           peak, achieved / peak, first_loss, last_loss);
+    nmc_trainer_destroy(t);
+    return 0;
+}

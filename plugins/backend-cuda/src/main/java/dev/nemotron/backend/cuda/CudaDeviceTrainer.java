@@ -1,0 +1,182 @@
+package dev.nemotron.backend.cuda;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.TrainingExecution;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.backend.cuda.ffi.NmcLayouts;
+import dev.nemotron.backend.cuda.ffi.NmcTrainer;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * An {@code nmc_trainer}: one saved forward at a time (the latest); a {@link Saved} that is not
+ * the latest, or was closed, cannot be back-propagated. {@link #step} averages the gradients of
+ * the backward passes since the last step (the host trainer's accumulation), clips them to the
+ * global norm and applies AdamW.
+ */
+final class CudaDeviceTrainer implements TrainingExecution.DeviceTrainer {
+    private final NmcTrainer calls;
+    private final MemorySegment trainer;
+    private final List<NmcTrainer.Param> params;
+    private final CudaTrainingExecution.Hyper hyper;
+    private long generation;
+    private boolean closed;
+
+    CudaDeviceTrainer(NmcTrainer calls, MemorySegment trainer, List<NmcTrainer.Param> params,
+                      CudaTrainingExecution.Hyper hyper) {
+        this.calls = calls;
+        this.trainer = trainer;
+        this.params = List.copyOf(params);
+        this.hyper = hyper;
+    }
+
+    /** The parameters, by checkpoint name, in the device's order. */
+    List<NmcTrainer.Param> params() {
+        return params;
+    }
+
+    @Override
+    public synchronized TrainingExecution.SavedForward forward(int[] ids, int[] labels, int rows, int seqLen) {
+        open();
+        if (rows < 1 || seqLen < 1 || (long) rows * seqLen != ids.length || ids.length != labels.length) {
+            throw new IllegalArgumentException("forward: " + ids.length + " ids and " + labels.length + " labels for "
+                    + rows + " x " + seqLen);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            NmcTrainer.Loss loss = calls.forward(trainer, HostMemory.ints(arena, ids), HostMemory.ints(arena, labels),
+                    rows, seqLen);
+            return new Saved(++generation, loss.loss(), loss.tokens());
+        }
+    }
+
+    @Override
+    public synchronized void backward(TrainingExecution.SavedForward forward) {
+        open();
+        if (!(forward instanceof Saved s) || s.owner() != this || s.closed || s.generation != generation) {
+            throw new IllegalStateException("backward needs the latest forward of this trainer, not closed"
+                    + " (one saved forward at a time on the device)");
+        }
+        calls.backward(trainer);
+        s.closed = true;
+    }
+
+    @Override
+    public synchronized double step(double learningRate, double maxGradNorm) {
+        open();
+        if (!(learningRate >= 0) || !(maxGradNorm >= 0)) {
+            throw new IllegalArgumentException("learning rate and max grad norm must be >= 0: " + learningRate + ", "
+                    + maxGradNorm);
+        }
+        return calls.step(trainer, learningRate, maxGradNorm, hyper.beta1(), hyper.beta2(), hyper.eps(),
+                hyper.weightDecay());
+    }
+
+    @Override
+    public void downloadWeights(TrainingExecution.WeightSink sink) {
+        download(NmcTrainer.WEIGHT, sink);
+    }
+
+    @Override
+    public void downloadState(TrainingExecution.StateSlot slot, TrainingExecution.WeightSink sink) {
+        download(code(slot), sink);
+    }
+
+    @Override
+    public synchronized void uploadState(TrainingExecution.StateSlot slot, String name, float[] values) {
+        open();
+        if (slot == TrainingExecution.StateSlot.GRADIENT) {
+            throw new UnsupportedOperationException("gradients are not uploaded");
+        }
+        NmcTrainer.Param p = params.stream().filter(q -> q.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NemotronException("the device trainer has no parameter " + name));
+        if (values.length != p.numel()) {
+            throw new NemotronException(slot.key() + " of " + name + " has " + values.length + " values, the parameter "
+                    + p.numel());
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            calls.setTensor(trainer, name, code(slot), NmcLayouts.NMC_F32, p.shape(),
+                    HostMemory.floats(arena, values, values.length));
+        }
+    }
+
+    @Override
+    public synchronized long optimizerSteps() {
+        open();
+        return calls.steps(trainer);
+    }
+
+    @Override
+    public synchronized void optimizerSteps(long steps) {
+        open();
+        calls.setSteps(trainer, steps);
+    }
+
+    private synchronized void download(int slot, TrainingExecution.WeightSink sink) {
+        open();
+        for (NmcTrainer.Param p : params) {
+            float[] values = new float[Math.toIntExact(p.numel())];
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment out = arena.allocate(4L * values.length, 4);
+                calls.getTensor(trainer, p.name(), slot, out);
+                MemorySegment.copy(out, Tensor.F32_LE, 0, values, 0, values.length);
+            }
+            sink.accept(p.name(), p.shape().clone(), values);
+        }
+    }
+
+    private static int code(TrainingExecution.StateSlot slot) {
+        return switch (slot) {
+            case GRADIENT -> NmcTrainer.GRAD;
+            case EXP_AVG -> NmcTrainer.EXP_AVG;
+            case EXP_AVG_SQ -> NmcTrainer.EXP_AVG_SQ;
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            calls.destroy(trainer);
+        }
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the device trainer is closed");
+        }
+    }
+
+    /** The latest forward's loss; the device keeps its state. */
+    private final class Saved implements TrainingExecution.SavedForward {
+        private final long generation;
+        private final double loss;
+        private final long tokens;
+        private boolean closed;
+
+        Saved(long generation, double loss, long tokens) {
+            this.generation = generation;
+            this.loss = loss;
+            this.tokens = tokens;
+        }
+
+        CudaDeviceTrainer owner() {
+            return CudaDeviceTrainer.this;
+        }
+
+        @Override
+        public double loss() {
+            return loss;
+        }
+
+        @Override
+        public long tokens() {
+            return tokens;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.nemotron.backend.cuda.ffi;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The trainer functions of {@code nemotron_cuda.h} ({@code nmc_trainer_*}): fp32 master weights,
+ * gradients and AdamW moments on the device. Failures throw a
+ * {@link dev.nemotron.api.NemotronException} with {@code nmc_last_error()}.
+ */
+public final class NmcTrainer {
+    /** Slots of {@code nmc_trainer_get_tensor}/{@code set_tensor}. */
+    public static final int WEIGHT = 0;
+    public static final int GRAD = 1;
+    public static final int EXP_AVG = 2;
+    public static final int EXP_AVG_SQ = 3;
+
+    /** One parameter as the trainer declares it. */
+    public record Param(String name, long[] shape) {
+        public long numel() {
+            long n = 1;
+            for (long s : shape) {
+                n *= s;
+            }
+            return n;
+        }
+    }
+
+    /** The result of a forward pass. */
+    public record Loss(double loss, long tokens) {
+    }
+
+    private final NmcLibrary lib;
+    private final MethodHandle create;
+    private final MethodHandle destroy;
+    private final MethodHandle paramCount;
+    private final MethodHandle paramInfo;
+    private final MethodHandle setTensor;
+    private final MethodHandle getTensor;
+    private final MethodHandle setDecay;
+    private final MethodHandle initRandom;
+    private final MethodHandle forward;
+    private final MethodHandle backward;
+    private final MethodHandle step;
+    private final MethodHandle steps;
+    private final MethodHandle setSteps;
+
+    NmcTrainer(NmcLibrary lib, NmcLibrary.Binder b) {
+        this.lib = lib;
+        create = b.bind("nmc_trainer_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+        destroy = b.bind("nmc_trainer_destroy", FunctionDescriptor.ofVoid(ADDRESS));
+        paramCount = b.bind("nmc_trainer_param_count", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        paramInfo = b.bind("nmc_trainer_param_info",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        setTensor = b.bind("nmc_trainer_set_tensor",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        getTensor = b.bind("nmc_trainer_get_tensor", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+        setDecay = b.bind("nmc_trainer_set_decay", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        initRandom = b.bind("nmc_trainer_init_random", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        forward = b.bind("nmc_trainer_forward",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        backward = b.bind("nmc_trainer_backward", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        step = b.bind("nmc_trainer_step", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE,
+                JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE, ADDRESS));
+        steps = b.bind("nmc_trainer_steps", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        setSteps = b.bind("nmc_trainer_set_steps", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    /** {@code nmc_trainer_create}; returns the trainer pointer. */
+    public MemorySegment create(MemorySegment config, int device) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            lib.check((int) create.invokeExact(config, device, out), "nmc_trainer_create");
+            return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    public void destroy(MemorySegment trainer) {
+        try {
+            destroy.invokeExact(trainer);
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** The parameters in the trainer's order. */
+    public java.util.List<Param> params(MemorySegment trainer) {
+        try (Arena arena = Arena.ofConfined()) {
+            int n = (int) paramCount.invokeExact(trainer);
+            lib.check(n < 0 ? -1 : 0, "nmc_trainer_param_count");
+            java.util.List<Param> out = new java.util.ArrayList<>(n);
+            MemorySegment name = arena.allocate(512);
+            MemorySegment shape = arena.allocate(JAVA_LONG, 4);
+            MemorySegment ndim = arena.allocate(JAVA_INT);
+            for (int i = 0; i < n; i++) {
+                lib.check((int) paramInfo.invokeExact(trainer, i, name, 512, shape, ndim), "nmc_trainer_param_info");
+                long[] s = new long[ndim.get(JAVA_INT, 0)];
+                for (int k = 0; k < s.length; k++) {
+                    s[k] = shape.getAtIndex(JAVA_LONG, k);
+                }
+                out.add(new Param(name.getString(0), s));
+            }
+            return out;
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** Uploads {@code data} (native, {@code dtype}) into slot {@link #WEIGHT}, {@link #EXP_AVG} or {@link #EXP_AVG_SQ}. */
+    public void setTensor(MemorySegment trainer, String name, int slot, int dtype, long[] shape, MemorySegment data) {
+        try (Arena arena = Arena.ofConfined()) {
+            lib.check((int) setTensor.invokeExact(trainer, arena.allocateFrom(name), slot, dtype, shape.length,
+                    arena.allocateFrom(JAVA_LONG, shape), data), "nmc_trainer_set_tensor(" + name + ")");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** Downloads a slot of parameter {@code name} into {@code out} (native, fp32, its element count). */
+    public void getTensor(MemorySegment trainer, String name, int slot, MemorySegment out) {
+        try (Arena arena = Arena.ofConfined()) {
+            lib.check((int) getTensor.invokeExact(trainer, arena.allocateFrom(name), slot, out),
+                    "nmc_trainer_get_tensor(" + name + ")");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    public void setDecay(MemorySegment trainer, String name, boolean decay) {
+        try (Arena arena = Arena.ofConfined()) {
+            lib.check((int) setDecay.invokeExact(trainer, arena.allocateFrom(name), decay ? 1 : 0), "nmc_trainer_set_decay");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    public void initRandom(MemorySegment trainer, long seed) {
+        try {
+            lib.check((int) initRandom.invokeExact(trainer, seed), "nmc_trainer_init_random");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** The forward pass over native int32 {@code ids} and {@code labels} [rows, seqLen]. */
+    public Loss forward(MemorySegment trainer, MemorySegment ids, MemorySegment labels, int rows, int seqLen) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment loss = arena.allocate(JAVA_DOUBLE);
+            MemorySegment tokens = arena.allocate(JAVA_LONG);
+            lib.check((int) forward.invokeExact(trainer, ids, labels, rows, seqLen, loss, tokens), "nmc_trainer_forward");
+            return new Loss(loss.get(JAVA_DOUBLE, 0), tokens.get(JAVA_LONG, 0));
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    public void backward(MemorySegment trainer) {
+        try {
+            lib.check((int) backward.invokeExact(trainer), "nmc_trainer_backward");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** One AdamW step; returns the gradient norm before clipping. */
+    public double step(MemorySegment trainer, double lr, double maxNorm, double beta1, double beta2, double eps,
+                       double weightDecay) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment norm = arena.allocate(JAVA_DOUBLE);
+            lib.check((int) step.invokeExact(trainer, lr, maxNorm, beta1, beta2, eps, weightDecay, norm),
+                    "nmc_trainer_step");
+            return norm.get(JAVA_DOUBLE, 0);
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    public long steps(MemorySegment trainer) {
+        try {
+            return (long) steps.invokeExact(trainer);
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    public void setSteps(MemorySegment trainer, long n) {
+        try {
+            lib.check((int) setSteps.invokeExact(trainer, n), "nmc_trainer_set_steps");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+}
