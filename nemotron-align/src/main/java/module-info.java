@@ -3,7 +3,7 @@
  * truncated-trace transforms, packing), DPO on preference pairs with a frozen reference, on-policy
  * pairs sampled with the inference engine and scored by a reward plugin, and GRPO with reward
  * plugins (rollouts by the inference engine from the live weights), as commands and the
- * {@code sft}, {@code dpo} and {@code grpo} pipeline stages.
+ * {@code sft}, {@code make-pairs}, {@code dpo} and {@code grpo} pipeline stages.
  */
 module dev.nemotron.align {
     requires transitive dev.nemotron.train;
@@ -20,5 +20,6 @@ module dev.nemotron.align {
 
     provides dev.nemotron.api.pipeline.StageProvider with dev.nemotron.align.stage.SftStageProvider,
         dev.nemotron.align.stage.DpoStageProvider,
+        dev.nemotron.align.stage.MakePairsStageProvider,
         dev.nemotron.align.stage.GrpoStageProvider;
 }

@@ -95,7 +95,7 @@ class GrpoCommandTest {
         assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--steps", "1"),
                 "missing required field 'reward'");
         assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "maths", "--steps", "1"),
-                "unknown reward 'maths'");
+                "no reward named 'maths'");
         assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",
                 "--reward-option", "math.tolerence=0.1", "--steps", "1"), "reward 'math': unknown option(s) tolerence");
         assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",

@@ -1,15 +1,13 @@
 package dev.nemotron.align.grpo;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.options.Suggestions;
-import dev.nemotron.api.plugin.Plugins;
 import dev.nemotron.api.reward.Reward;
 import dev.nemotron.api.reward.RewardInput;
 import dev.nemotron.api.reward.RewardProvider;
+import dev.nemotron.api.reward.Rewards;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * GRPO's reward: a weighted sum of {@link Reward} plugins, r = sum_k w_k r_k, each found by name
@@ -34,28 +32,14 @@ public record GrpoRewards(List<Reward> rewards, double[] weights) {
         }
     }
 
-    /** The weighted sum of {@code terms}, each made by the provider of its name found through ServiceLoader. */
+    /** The weighted sum of {@code terms}, each made through {@link Rewards#create} (ServiceLoader, by name). */
     public static GrpoRewards create(List<Term> terms) {
-        Map<String, RewardProvider> providers = new TreeMap<>();
-        for (Plugins.Discovered<RewardProvider> d : Plugins.discover(RewardProvider.class, GrpoRewards.class.getClassLoader())) {
-            if (d.ok()) {
-                providers.putIfAbsent(d.provider().name(), d.provider());
-            }
-        }
+        List<RewardProvider> providers = Rewards.providers(GrpoRewards.class.getClassLoader());
         List<Reward> rewards = new ArrayList<>();
         double[] weights = new double[terms.size()];
         for (int i = 0; i < terms.size(); i++) {
             Term t = terms.get(i);
-            RewardProvider p = providers.get(t.name());
-            if (p == null) {
-                throw new NemotronException("unknown reward '" + t.name() + "' (found: "
-                        + (providers.isEmpty() ? "none" : String.join(", ", providers.keySet())) + "; `nemotron eval rewards` lists them)"
-                        + Suggestions.didYouMean(t.name(), providers.keySet()));
-            }
-            if (!p.availability().available()) {
-                throw new NemotronException("reward '" + t.name() + "' cannot run here: " + p.availability().reason());
-            }
-            rewards.add(p.create(t.options()));
+            rewards.add(Rewards.create(t.name(), t.options(), providers));
             weights[i] = t.weight();
         }
         return new GrpoRewards(rewards, weights);

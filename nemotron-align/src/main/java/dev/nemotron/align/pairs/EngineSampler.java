@@ -27,6 +27,16 @@ import java.util.OptionalInt;
 public record EngineSampler(GenerationEngine engine, ChatTemplate template, Tokenizer tokenizer, double temperature,
                             int maxTokens, Boolean thinking) implements PairMaker.Sampler {
 
+    /** Parses {@code on}, {@code off} or {@code auto} (null: the template's default); {@code what} names the flag or field. */
+    public static Boolean thinking(String text, String what) {
+        return switch (text) {
+            case "on" -> Boolean.TRUE;
+            case "off" -> Boolean.FALSE;
+            case "auto" -> null;
+            default -> throw new NemotronException(what + " must be on, off or auto, got '" + text + "'");
+        };
+    }
+
     @Override
     public List<PairMaker.Sample> sample(List<ChatMessage> messages, int k, long seed) {
         RenderOptions options = RenderOptions.defaults().withGenerationPrompt(true);

@@ -24,7 +24,7 @@ import java.util.Set;
 /**
  * The {@code grpo} stage: {@code nemotron grpo} in a pipeline. Parameters are the GRPO spec's
  * fields ({@link GrpoSpec}; docs/alignment.md) except {@code out} and {@code resume}, plus
- * {@code backend} (the rollout engine's, default java); {@code prompts} names a JSONL of prompts
+ * {@code rollout_backend} (the rollout engine's, default java); {@code prompts} names a JSONL of prompts
  * (e.g. {@code "${arith.jsonl}"}); without {@code init_model} it trains the input model. A run is
  * not resumable: an interrupted attempt starts over. Output: the trained model; summary: steps,
  * first/last reward_mean, seconds, rollout/train seconds, run.
@@ -47,7 +47,7 @@ public final class GrpoStageProvider implements StageProvider {
         known.remove("out");
         known.remove("resume");
         known.remove("model_config");
-        known.add("backend");
+        known.add("rollout_backend");
         p.requireOnly(known);
         GrpoSpec checked = GrpoSpec.parse(node(p, Path.of("/checked-later"), Path.of("/input-model")), "stage '" + spec.name() + "'",
                 Path.of("/"));
@@ -59,7 +59,7 @@ public final class GrpoStageProvider implements StageProvider {
     private static ObjectNode node(StageParams params, Path out, Path inputModel) {
         ObjectNode node = SftStageProvider.specNode(params, out, inputModel, false);
         node.remove("resume");
-        node.remove("backend");
+        node.remove("rollout_backend");
         return node;
     }
 
@@ -70,7 +70,7 @@ public final class GrpoStageProvider implements StageProvider {
             clear(work);
         }
         GrpoSpec spec = GrpoSpec.parse(node(params, work, input), "stage '" + context.stageName() + "'", context.baseDir());
-        String backend = params.has("backend") ? String.valueOf(params.asMap().get("backend")) : "java";
+        String backend = params.string("rollout_backend", "java");
         ProgressBar bar = ProgressBar.builder(spec.training().steps()).mode(ProgressBar.Mode.PLAIN)
                 .output(new LineSink(context::progress)).build();
         GrpoJob.Result r = new GrpoJob(spec, backend).run(m -> bar.update(m.step(), m.loss(), m.lr(), m.trainTokensPerSecond()));

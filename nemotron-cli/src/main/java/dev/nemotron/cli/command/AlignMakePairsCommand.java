@@ -72,12 +72,7 @@ public final class AlignMakePairsCommand implements Callable<Integer> {
         if (maxTokens < 1 || !(temperature >= 0) || Double.isInfinite(temperature)) {
             throw new NemotronException("--max-tokens must be >= 1 and --temperature a number >= 0");
         }
-        Boolean think = switch (thinking) {
-            case "on" -> Boolean.TRUE;
-            case "off" -> Boolean.FALSE;
-            case "auto" -> null;
-            default -> throw new NemotronException("--thinking must be on, off or auto, got '" + thinking + "'");
-        };
+        Boolean think = EngineSampler.thinking(thinking, "--thinking");
         Reward r = RewardChoice.parse(reward).create(AlignMakePairsCommand.class.getClassLoader());
         PairMaker.Counts c;
         try (ModelSession session = new ModelSession(Path.of(model), backendName)) {

@@ -69,8 +69,9 @@ public final class GrpoCommand extends PretrainCommand {
     @Option(names = "--chat-template", paramLabel = "auto|nemotron|jinja", description = "The init model's Jinja template (auto, when it has one) or the built-in Nemotron Nano 2 format.")
     String chatTemplate;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Backend of the rollout engine (default java).")
-    String backend = "java";
+    @Option(names = "--rollout-backend", paramLabel = "NAME", description = "Backend of the rollout engine (default java; "
+            + "the policy update runs on the host trainer).")
+    String rolloutBackend = "java";
 
     private ObjectNode lastExtra;
 
@@ -116,7 +117,7 @@ public final class GrpoCommand extends PretrainCommand {
         node.remove("resume");
         GrpoSpec s = GrpoSpec.parse(node, source, cwd);
         TrainingProgress progress = new TrainingProgress(s.training().steps(), spec.commandLine().getErr());
-        GrpoJob.Result r = new GrpoJob(s, backend).run(m -> progress.accept(new StepMetrics(m.step(), m.loss(), m.lr(),
+        GrpoJob.Result r = new GrpoJob(s, rolloutBackend).run(m -> progress.accept(new StepMetrics(m.step(), m.loss(), m.lr(),
                 m.gradNorm(), m.trainTokens(), m.trainTokensPerSecond(), null)));
         progress.finish();
         ObjectNode extra = Json.object();
