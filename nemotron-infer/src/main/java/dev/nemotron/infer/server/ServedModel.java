@@ -74,7 +74,7 @@ public final class ServedModel implements AutoCloseable {
         try {
             // a device runs one slot per batch row
             running = ModelRuns.open(model, backend, new DeviceModels.Options(options.engine().maxBatch(), context,
-                    DeviceModels.DEFAULT_PREFILL_TOKENS, null));
+                    DeviceModels.DEFAULT_PREFILL_TOKENS, null), options.host());
         } catch (RuntimeException e) {
             backend.close();
             throw e;
@@ -82,9 +82,19 @@ public final class ServedModel implements AutoCloseable {
         GenerationEngine engine = new GenerationEngine(running.languageModel(), codec, options.engine());
         String id = options.servedModelName() != null ? options.servedModelName()
                 : dir.toAbsolutePath().normalize().getFileName().toString();
-        LOG.info("serving {} as '{}' (backend {}, context {}, eos {}, chat template {})", dir, id, backend.name(), context, eos,
-                template == null ? "none" : template.getClass().getSimpleName());
+        LOG.info("serving {} as '{}' (backend {}, context {}, eos {}, chat template {}{})", dir, id, backend.name(), context, eos,
+                template == null ? "none" : template.getClass().getSimpleName(), hostTypes(running));
         return new ServedModel(id, engine, template, context, backend, running);
+    }
+
+    /** ", weights q8_0, KV cache bf16" for a host model (what {@code --weights} and {@code --kv-cache} chose), else "". */
+    private static String hostTypes(RunningModel running) {
+        if (running.languageModel() instanceof dev.nemotron.infer.engine.HybridLanguageModel h) {
+            dev.nemotron.arch.model.RunOptions o = h.model().options();
+            return ", weights " + (o.weights() == null ? "stored" : "q8_0") + ", KV cache "
+                    + o.kvCache().safetensorsName().toLowerCase(java.util.Locale.ROOT);
+        }
+        return "";
     }
 
     public String id() {
