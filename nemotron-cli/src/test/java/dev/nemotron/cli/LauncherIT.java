@@ -47,7 +47,7 @@ class LauncherIT {
 
     @Test
     void serveAnswersOverHttpAndStopsOnSigterm() throws Exception {
-        serve(List.of(), ", weights stored, KV cache f32");
+        serve(List.of(), "(weights stored, KV cache f32) listening on");
     }
 
     /** Q8_0 weights and a BF16 KV cache through the HTTP endpoint: the greedy ids of generate with the same flags. */
@@ -58,7 +58,7 @@ class LauncherIT {
         assertThat(gen.exitCode()).as(gen.err()).isZero();
         JsonNode ids = JSON.readTree(gen.out()).get("output_ids");
         assertThat(ids).as(gen.out()).hasSize(4);
-        JsonNode served = serve(List.of("--weights", "q8_0", "--kv-cache", "bf16"), ", weights q8_0, KV cache bf16");
+        JsonNode served = serve(List.of("--weights", "q8_0", "--kv-cache", "bf16"), "(weights q8_0, KV cache bf16) listening on");
         assertThat(served).isEqualTo(ids);
     }
 

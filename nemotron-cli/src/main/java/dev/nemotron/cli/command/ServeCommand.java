@@ -118,7 +118,9 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "nemotron-serve-shutdown"));
         PrintWriter err = spec.commandLine().getErr();
-        err.println("nemotron serve: model '" + served.id() + "' listening on " + server.baseUri()
+        String types = served.hostTypes();
+        err.println("nemotron serve: model '" + served.id() + "'" + (types.isEmpty() ? "" : " (" + types.substring(2) + ")")
+                + " listening on " + server.baseUri()
                 + " (OpenAI base URL " + server.baseUri() + "/v1" + (serverConfig.apiKey() != null ? ", API key required" : "")
                 + "); Ctrl-C to stop");
         err.flush();

@@ -82,14 +82,17 @@ public final class ServedModel implements AutoCloseable {
         GenerationEngine engine = new GenerationEngine(running.languageModel(), codec, options.engine());
         String id = options.servedModelName() != null ? options.servedModelName()
                 : dir.toAbsolutePath().normalize().getFileName().toString();
-        LOG.info("serving {} as '{}' (backend {}, context {}, eos {}, chat template {}{})", dir, id, backend.name(), context, eos,
-                template == null ? "none" : template.getClass().getSimpleName(), hostTypes(running));
+        LOG.info("serving {} as '{}' (backend {}, context {}, eos {}, chat template {})", dir, id, backend.name(), context, eos,
+                template == null ? "none" : template.getClass().getSimpleName());
         return new ServedModel(id, engine, template, context, backend, running);
     }
 
-    /** ", weights q8_0, KV cache bf16" for a host model (what {@code --weights} and {@code --kv-cache} chose), else "". */
-    private static String hostTypes(RunningModel running) {
-        if (running.languageModel() instanceof dev.nemotron.infer.engine.HybridLanguageModel h) {
+    /**
+     * ", weights q8_0, KV cache bf16" for a model run on the host (what {@code --weights} and
+     * {@code --kv-cache} chose), "" for a whole-model backend.
+     */
+    public String hostTypes() {
+        if (engine.model() instanceof dev.nemotron.infer.engine.HybridLanguageModel h) {
             dev.nemotron.arch.model.RunOptions o = h.model().options();
             return ", weights " + (o.weights() == null ? "stored" : "q8_0") + ", KV cache "
                     + o.kvCache().safetensorsName().toLowerCase(java.util.Locale.ROOT);
