@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * GEMV kernels for one or two rows of x that stream the weight straight from its segment,
  * converting in registers (never through memory): four output rows at a time, both rows of x per
- * pass; BF16 against one row of x (batch-1 decode) one weight row at a time ({@link #dotRowBf16}). For BF16, x comes de-interleaved ({@code xd}: per row, the even elements then the odd
+ * pass. For BF16, x comes de-interleaved ({@code xd}: per row, the even elements then the odd
  * ones) so that a vector of 2L weights read as L ints widens with one shift and one mask.
  */
 final class GemvStream {
@@ -48,14 +48,6 @@ final class GemvStream {
     static void range(float[] x, float[] xd, int rows, int in, int outF, MemorySegment w, int kind,
                       float[] b, float[] out, int o0, int o1) {
         int o = o0;
-        if (kind == K_BF16 && rows == 1) {
-            // Batch-1 decode: one weight row after the other, so each thread reads one sequential
-            // stream (four rows at a time made four short streams per block: ~20 % fewer bytes
-            // per CPU second from DRAM, and the prefetcher retrained at every block).
-            for (; o < o1; o++) {
-                out[o] = dotRowBf16(x, xd, in, w, o);
-            }
-        }
         for (; o + 4 <= o1; o += 4) {
             int r = 0;
             if (kind != K_F16) {
@@ -88,47 +80,6 @@ final class GemvStream {
                 }
             }
         }
-    }
-
-    /**
-     * One row of x (at offset 0; {@code xd} its de-interleaved copy) against weight row {@code o}:
-     * 64 BF16 weights (four 32-byte loads) per iteration into eight accumulators, then 16 at a
-     * time, then a scalar tail.
-     */
-    static float dotRowBf16(float[] x, float[] xd, int in, MemorySegment w, int o) {
-        long r0 = (long) o * in * 2;
-        int half = in / 2;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        int k = 0;
-        for (; k <= in - 8 * L; k += 8 * L) {
-            int j = k >> 1;
-            long kb = r0 + 2L * k;
-            IntVector p0 = loadBf16Pairs(w, kb);
-            IntVector p1 = loadBf16Pairs(w, kb + 4L * L);
-            IntVector p2 = loadBf16Pairs(w, kb + 8L * L);
-            IntVector p3 = loadBf16Pairs(w, kb + 12L * L);
-            a0 = evenBf16(p0).fma(FloatVector.fromArray(F, xd, j), a0);
-            b0 = oddBf16(p0).fma(FloatVector.fromArray(F, xd, half + j), b0);
-            a1 = evenBf16(p1).fma(FloatVector.fromArray(F, xd, j + L), a1);
-            b1 = oddBf16(p1).fma(FloatVector.fromArray(F, xd, half + j + L), b1);
-            a2 = evenBf16(p2).fma(FloatVector.fromArray(F, xd, j + 2 * L), a2);
-            b2 = oddBf16(p2).fma(FloatVector.fromArray(F, xd, half + j + 2 * L), b2);
-            a3 = evenBf16(p3).fma(FloatVector.fromArray(F, xd, j + 3 * L), a3);
-            b3 = oddBf16(p3).fma(FloatVector.fromArray(F, xd, half + j + 3 * L), b3);
-        }
-        for (; k <= in - 2 * L; k += 2 * L) {
-            int j = k >> 1;
-            IntVector p0 = loadBf16Pairs(w, r0 + 2L * k);
-            a0 = evenBf16(p0).fma(FloatVector.fromArray(F, xd, j), a0);
-            b0 = oddBf16(p0).fma(FloatVector.fromArray(F, xd, half + j), b0);
-        }
-        float s = a0.add(b0).add(a1.add(b1)).add(a2.add(b2).add(a3.add(b3))).reduceLanes(VectorOperators.ADD);
-        long e = (long) o * in;
-        for (; k < in; k++) {
-            s += x[k] * scalar(w, K_BF16, e + k);
-        }
-        return s;
     }
 
     private static float dot1(float[] x, int xOff, int in, MemorySegment w, int kind, int o) {
