@@ -57,11 +57,11 @@ for m in $models; do
       # (GGML's rule, so the same blocks): the Java backend's Q8_0 kernels read 34 bytes per 32 weights
       wflag=$([ "$t" = q8_0 ] && echo "--weights q8_0" || true)
       sdk=$("$nemotron" bench --model "$gguf" $wflag --isl "$n" --osl "$osl" --batch "$b" --json 2>/dev/null)
-      python3 - "$m" "$t" "$b" "$llama" "$sdk" "$(cut -d' ' -f1 /proc/loadavg)" >> "$results" <<'EOF'
+      python3 - "$m" "$t" "$b" "$llama" "$sdk" "$(cut -d' ' -f1 /proc/loadavg)" "$n" >> "$results" <<'EOF'
 import json, sys
-m, t, b, llama, sdk, load = sys.argv[1:]
+m, t, b, llama, sdk, load, n = sys.argv[1:]
 l, s = json.loads(llama), json.loads(sdk)
-print(json.dumps({"model": m, "type": t, "batch": int(b), "load": float(load),
+print(json.dumps({"model": m, "type": t, "batch": int(b), "load": float(load), "prompt_tokens": int(n),
                   "llama_pp": l["prefill_tokens_per_s"], "llama_decode": l["decode_tokens_per_s"],
                   "sdk_pp": s.get("prefill_tokens_per_s"), "sdk_decode": s.get("decode_tokens_per_s"),
                   "sdk_roofline_fraction": s.get("roofline_fraction"), "sdk_bandwidth_gb_per_s": s.get("bandwidth_gb_per_s")}))
@@ -82,7 +82,7 @@ for r in rows:
     sd = r["sdk_decode"]
     ratio = "n/a" if sd is None else f"{sd / r['llama_decode']:.2f}x"
     roof = r.get("sdk_roofline_fraction")
-    pp = "pp" + ("512" if r["batch"] == 1 else "64")
+    pp = "pp" + str(r.get("prompt_tokens", 512 if r["batch"] == 1 else 64))
     print(f"| {r['model']} | {r['type']} | {r['batch']} | {f(r['llama_pp'])} ({pp}) | {f(r['sdk_pp'])} | {f(r['llama_decode'])} | "
           f"{f(sd)} | {ratio} | {'' if roof is None else f'{100*roof:.0f} %'} | {r['load']:.0f} |")
 EOF

@@ -1,7 +1,10 @@
 /**
  * Test support shared by every module's tests: {@link dev.nemotron.testing.Fixtures} finds the one
- * copy of the test fixtures in the checkout. A test-scope dependency only.
+ * copy of the test fixtures in the checkout; {@link dev.nemotron.testing.node.NodeProcess} runs
+ * the node interop checks (npm ci once per lock file, node with a timeout). A test-scope
+ * dependency only.
  */
 module dev.nemotron.testing {
     exports dev.nemotron.testing;
+    exports dev.nemotron.testing.node;
 }

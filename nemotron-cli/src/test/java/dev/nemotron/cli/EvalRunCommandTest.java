@@ -177,6 +177,29 @@ class EvalRunCommandTest {
     }
 
     @Test
+    void inProcessModelWithQ8WeightsAndBf16Cache() throws Exception {
+        Path model = tmp.resolve("mq");
+        CliRun init = CliRun.of("init", "--config", CliRun.repoRoot().resolve("examples/configs/tiny-hybrid/config.json").toString(),
+                "--out", model.toString(), "--tokenizer", CliRun.repoRoot().resolve("examples/tokenizers/nemotron-bpe-2k").toString());
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        CliRun r = CliRun.of("eval", "run", "--model", model.toString(), "--weights", "q8_0", "--kv-cache", "bf16",
+                "--tasks", "arithmetic", "--limit", "2", "--max-tokens", "8", "--out", tmp.resolve("oq").toString(), "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode t = JSON.readTree(r.out()).get("tasks").get("arithmetic");
+        assertThat(t.get("docs").asInt()).isEqualTo(2);
+        assertThat(t.get("tokens").get("completion").asDouble()).isEqualTo(8.0);
+        CliRun bad = CliRun.of("eval", "run", "--model", model.toString(), "--kv-cache", "f8", "--tasks", "arithmetic",
+                "--limit", "1", "--out", tmp.resolve("ob").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("error: --kv-cache must be 'f32' or 'bf16', got 'f8'");
+        CliRun canonical = CliRun.of("eval", "run", "--model", "canonical", "--weights", "q8_0", "--tasks", "gsm8k");
+        assertThat(canonical.exitCode()).isEqualTo(2);
+        assertThat(canonical.err()).contains("--weights and --kv-cache need --model DIR").doesNotContain("\tat ");
+        CliRun sweepHelp = CliRun.of("eval", "budget-sweep", "--help");
+        assertThat(sweepHelp.out()).contains("--weights", "--kv-cache");
+    }
+
+    @Test
     void badInputIsOneLine() {
         CliRun both = CliRun.of("eval", "run", "--model", "canonical", "--endpoint", "http://x", "--tasks", "gsm8k");
         assertThat(both.exitCode()).isEqualTo(2);

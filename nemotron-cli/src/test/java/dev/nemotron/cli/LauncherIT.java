@@ -47,8 +47,27 @@ class LauncherIT {
 
     @Test
     void serveAnswersOverHttpAndStopsOnSigterm() throws Exception {
-        List<String> cmd = ModulePathLauncher.command("serve", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--port", "0",
-                "--served-model-name", "tiny", "--cache-budget-mib", "64");
+        serve(List.of(), "(weights stored, KV cache f32) listening on");
+    }
+
+    /** Q8_0 weights and a BF16 KV cache through the HTTP endpoint: the greedy ids of generate with the same flags. */
+    @Test
+    void serveWithQ8WeightsAndBf16CacheAnswersAsGenerateDoes() throws Exception {
+        CliRun gen = CliRun.of("generate", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--prompt-ids", "5,17,42",
+                "--greedy", "--max-new-tokens", "4", "--weights", "q8_0", "--kv-cache", "bf16", "--json");
+        assertThat(gen.exitCode()).as(gen.err()).isZero();
+        JsonNode ids = JSON.readTree(gen.out()).get("output_ids");
+        assertThat(ids).as(gen.out()).hasSize(4);
+        JsonNode served = serve(List.of("--weights", "q8_0", "--kv-cache", "bf16"), "(weights q8_0, KV cache bf16) listening on");
+        assertThat(served).isEqualTo(ids);
+    }
+
+    /** Starts serve with {@code extra}, checks its log names {@code types}, returns the greedy ids of one completion. */
+    private static JsonNode serve(List<String> extra, String types) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--port", "0",
+                "--served-model-name", "tiny", "--cache-budget-mib", "64"));
+        args.addAll(extra);
+        List<String> cmd = ModulePathLauncher.command(args.toArray(String[]::new));
         Process p = new ProcessBuilder(cmd).start();
         try {
             java.io.BufferedReader err = new java.io.BufferedReader(
@@ -63,6 +82,7 @@ class LauncherIT {
                 }
             }
             assertThat(url).as(seen.toString()).isNotNull();
+            assertThat(seen.toString()).contains(types);
             Thread.ofVirtual().start(() -> {
                 try {
                     err.transferTo(java.io.Writer.nullWriter());
@@ -79,6 +99,7 @@ class LauncherIT {
             assertThat(completion.get("choices").get(0).get("token_ids")).hasSize(4);
             p.destroy();   // SIGTERM: the shutdown hook closes server and engine
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            return completion.get("choices").get(0).get("token_ids");
         } finally {
             p.destroyForcibly();
         }

@@ -59,11 +59,22 @@ class ServeCommandTest {
     }
 
     @Test
+    void badHostRunOptionsAreOneErrorLine() {
+        String model = CliRun.fixture("tiny-nemotron-h-a").toString();
+        CliRun w = CliRun.of("serve", "--model", model, "--weights", "q4", "--port", "0");
+        assertThat(w.exitCode()).isEqualTo(2);
+        assertThat(w.err().strip()).isEqualTo("error: --weights must be 'stored' or 'q8_0', got 'q4'");
+        CliRun kv = CliRun.of("serve", "--model", model, "--kv-cache", "f16", "--port", "0");
+        assertThat(kv.exitCode()).isEqualTo(2);
+        assertThat(kv.err().strip()).isEqualTo("error: --kv-cache must be 'f32' or 'bf16', got 'f16'");
+    }
+
+    @Test
     void helpListsTheOptions() {
         CliRun r = CliRun.of("serve", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--model", "--host", "--port", "--api-key", "--max-batch", "--max-queued",
                 "--cache-budget-mib", "--served-model-name", "--backend", "--chat-template", "--max-connections",
-                "--header-timeout", "--idle-timeout", "--write-timeout");
+                "--header-timeout", "--idle-timeout", "--write-timeout", "--weights", "--kv-cache");
     }
 }

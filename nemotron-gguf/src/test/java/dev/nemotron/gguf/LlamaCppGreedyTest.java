@@ -11,16 +11,14 @@ import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.testing.Fixtures;
+import dev.nemotron.testing.node.NodeProcess;
+import dev.nemotron.testing.node.NodeProcess.Result;
 import dev.nemotron.text.tokenizer.Tokenizer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LlamaCppGreedyTest {
     static final int F32_TOKENS = 24;
     static final int DRIFT_PREFIX = 4;
+    /** node-llama-cpp: the prebuilt binaries only; never download or compile llama.cpp. */
+    static final Map<String, String> NODE_LLAMA_CPP_ENV = Map.of("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true", "NODE_LLAMA_CPP_GPU", "false");
     static Path work;
 
     @TempDir
@@ -52,23 +52,15 @@ class LlamaCppGreedyTest {
 
     @BeforeAll
     static void install() throws Exception {
-        Assumptions.assumeTrue(runs("node", "--version"), "node not found on PATH: skipping the llama.cpp (node-llama-cpp) test");
-        Assumptions.assumeTrue(runs("npm", "--version"), "npm not found on PATH: skipping the llama.cpp (node-llama-cpp) test");
-        Path source = Path.of(System.getProperty("nemotron.node.dir", "src/test/node"));
-        work = Path.of(System.getProperty("nemotron.node.work", "target/node-test"));
-        Files.createDirectories(work);
-        for (String file : List.of("package.json", "package-lock.json", "greedy.mjs")) {
-            Files.copy(source.resolve(file), work.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Path stamp = work.resolve("node_modules/.nemotron-lock");
-        String lock = Files.readString(work.resolve("package-lock.json"));
-        if (!(Files.exists(stamp) && Files.readString(stamp).equals(lock))) {
-            // only the CPU build for this platform (the package lists it; the CUDA/Vulkan builds are optional and omitted)
-            Result r = run(work, 900, "npm", "ci", "--omit=optional", "--no-audit", "--no-fund");
-            Assumptions.assumeTrue(r.code() == 0, () -> "node-llama-cpp 3.21.1 could not be installed (npm ci exit " + r.code()
-                    + "): skipping the llama.cpp test\n" + tail(r.output()));
-            Files.writeString(stamp, lock);
-        }
+        String missing = NodeProcess.unavailable();
+        Assumptions.assumeTrue(missing == null, () -> missing + ": skipping the llama.cpp (node-llama-cpp) test");
+        work = NodeProcess.prepare(Path.of(System.getProperty("nemotron.node.dir", "src/test/node")),
+                Path.of(System.getProperty("nemotron.node.work", "target/node-test")),
+                List.of("package.json", "package-lock.json", "greedy.mjs"));
+        // only the CPU build for this platform (the package lists it; the CUDA/Vulkan builds are optional and omitted)
+        Result r = NodeProcess.install(work, NODE_LLAMA_CPP_ENV, 900, "--omit=optional", "--no-audit", "--no-fund");
+        Assumptions.assumeTrue(r == null || r.code() == 0, () -> "node-llama-cpp 3.21.1 could not be installed (npm ci exit " + r.code()
+                + "): skipping the llama.cpp test\n" + r.tail());
     }
 
     /** Exports {@code model} as {@code type}, decodes greedily with the SDK (on the GGUF) and llama.cpp, returns both. */
@@ -114,8 +106,10 @@ class LlamaCppGreedyTest {
 
     static JsonNode llamaCpp(Path gguf, int[] prompt, int n, String text) throws Exception {
         String csv = Arrays.stream(prompt).mapToObj(Integer::toString).collect(Collectors.joining(","));
-        Result r = text == null ? run(work, 300, "node", "greedy.mjs", gguf.toAbsolutePath().toString(), csv, Integer.toString(n))
-                : run(work, 300, "node", "greedy.mjs", gguf.toAbsolutePath().toString(), csv, Integer.toString(n), text);
+        Result r = text == null ? NodeProcess.run(work, NODE_LLAMA_CPP_ENV, 300, "node", "greedy.mjs", gguf.toAbsolutePath().toString(), csv,
+                Integer.toString(n))
+                : NodeProcess.run(work, NODE_LLAMA_CPP_ENV, 300, "node", "greedy.mjs", gguf.toAbsolutePath().toString(), csv,
+                Integer.toString(n), text);
         assertThat(r.code()).as("node greedy.mjs failed:\n%s", r.output()).isZero();
         String line = r.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow();
         return JsonMappers.json().readTree(line);
@@ -175,39 +169,7 @@ class LlamaCppGreedyTest {
         }
     }
 
-    record Result(int code, String output) {
-    }
 
-    static String tail(String s) {
-        return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
-    }
 
-    private static boolean runs(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
-    static Result run(Path dir, int timeoutSeconds, String... command) throws Exception {
-        Path log = Files.createTempFile(dir, "run", ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        // node-llama-cpp: the prebuilt binaries only; never download or compile llama.cpp
-        pb.environment().putAll(Map.of("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true", "NODE_LLAMA_CPP_GPU", "false"));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " timed out after " + timeoutSeconds + " s:\n" + Files.readString(log));
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.delete(log);
-        return new Result(p.exitValue(), output);
-    }
 }

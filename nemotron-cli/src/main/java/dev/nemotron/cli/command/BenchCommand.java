@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -67,11 +68,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the best available).")
     String backendName;
 
-    @Option(names = "--weights", paramLabel = "stored|q8_0", description = "Java backends: projection weights as stored (default) or quantized to Q8_0 at load.")
-    String weights;
-
-    @Option(names = "--kv-cache", paramLabel = "f32|bf16", description = "Java backends: KV cache element type (default: f32; bf16 halves it).")
-    String kvCache;
+    @Mixin
+    HostRunOptions host = new HostRunOptions();
 
     @Option(names = "--interleave", paramLabel = "N", description = "Java backends: instead of throughput, time between tokens of a running stream (--isl prompt) while an N-token prompt is admitted, with whole-prompt and with chunked prefill (--prefill-chunk), in one run.")
     Integer interleave;
@@ -106,18 +104,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (Backend backend = Backends.create(backendName)) {
             if (ModelRuns.mode(backend) == ModelRuns.Mode.WHOLE_MODEL) {
-                if (weights != null || kvCache != null) {
-                    throw new ParameterException(spec.commandLine(), "--weights and --kv-cache apply to backends that run"
-                            + " the model kernel by kernel (e.g. java); '" + backend.name() + "' runs whole models");
+                if (host.given()) {
+                    throw new ParameterException(spec.commandLine(), ModelRuns.HOST_ONLY + "; '" + backend.name() + "' runs whole models");
                 }
                 new DeviceBenchRun(this, backend).run();
                 return 0;
             }
-            if (weights != null || kvCache != null) {
-                // parsed here so that a bad value is one clear error
-                RunOptions.parseWeights(weights);
-                RunOptions.parseKvCache(kvCache);
-            }
+            host.toRunOptions(); // parsed here so that a bad value is one clear error
             if (randomWeights || modelConfig != null || dtype != null || memoryBudgetGib != null) {
                 throw new ParameterException(spec.commandLine(), "--model-config, --random-weights, --dtype and --memory-budget-gib need a backend with"
                         + " whole-model execution (e.g. --backend cuda); '" + backend.name() + "' runs the model kernel by kernel");
@@ -139,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void interleave(Backend backend) {
         ModelDirectory dir = ModelDirectory.open(model);
-        RunOptions options = new RunOptions(RunOptions.parseWeights(weights), RunOptions.parseKvCache(kvCache));
+        RunOptions options = host.toRunOptions();
         PrintWriter out = spec.commandLine().getOut();
         try (HybridModel m = HybridModel.load(dir, backend, options)) {
             InterleaveBench.warmUp(m, Math.min(interleave, 512), seed);
@@ -188,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void cpu(Backend backend, int batch) {
         ModelDirectory dir = ModelDirectory.open(model);
-        RunOptions options = new RunOptions(RunOptions.parseWeights(weights), RunOptions.parseKvCache(kvCache));
+        RunOptions options = host.toRunOptions();
         try (HybridModel m = HybridModel.load(dir, backend, options);
              Checkpoint ckpt = dir.openCheckpoint()) {
             BenchResult r = ThroughputBench.run(m, ckpt, isl, osl, batch, seed);

@@ -22,6 +22,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -60,10 +61,13 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the best available).")
     String backendName;
 
+    @Mixin
+    HostRunOptions host = new HostRunOptions();
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (ModelSession session = new ModelSession(model, backendName)) {
+        try (ModelSession session = new ModelSession(model, backendName, host)) {
             var tok = session.tokenizer("chat");
             List<ChatMessage> history = new ArrayList<>();
             if (system != null) {

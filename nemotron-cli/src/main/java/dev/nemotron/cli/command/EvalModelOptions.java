@@ -10,6 +10,7 @@ import dev.nemotron.infer.engine.EngineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -44,6 +45,9 @@ final class EvalModelOptions {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend for --model DIR (default: the best available).")
     String backend;
 
+    @Mixin
+    HostRunOptions host = new HostRunOptions();
+
     /** Checks the combination; throws a usage error naming the options. */
     void check(CommandSpec spec) {
         if ((model == null) == (endpoint == null)) {
@@ -57,6 +61,9 @@ final class EvalModelOptions {
         }
         if (model == null && backend != null) {
             throw new ParameterException(spec.commandLine(), "--backend needs --model DIR");
+        }
+        if ((model == null || model.equals(CANONICAL)) && host.given()) {
+            throw new ParameterException(spec.commandLine(), "--weights and --kv-cache need --model DIR");
         }
         if (requestTimeout < 1 || maxRetries < 0) {
             throw new ParameterException(spec.commandLine(), "--request-timeout must be >= 1 and --max-retries >= 0");
@@ -78,6 +85,7 @@ final class EvalModelOptions {
         }
         EngineConfig defaults = EngineConfig.defaults();
         return EngineEvalModel.load(Path.of(model), backend,
-                new EngineConfig(Math.max(1, concurrency), Math.max(defaults.maxQueued(), concurrency), defaults.cacheBudgetBytes()));
+                new EngineConfig(Math.max(1, concurrency), Math.max(defaults.maxQueued(), concurrency), defaults.cacheBudgetBytes()),
+                host.toRunOptions());
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -78,6 +79,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the best available).")
     String backendName;
 
+    @Mixin
+    HostRunOptions host = new HostRunOptions();
+
     @Option(names = "--json", description = "Print {\"prompt_ids\":[…],\"output_ids\":[…],\"text\":\"…\"} instead of streaming text.")
     boolean json;
 
@@ -89,7 +93,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (chat && prompt.text == null) {
             throw new ParameterException(spec.commandLine(), "--chat needs --prompt TEXT");
         }
-        try (ModelSession session = new ModelSession(model, backendName)) {
+        try (ModelSession session = new ModelSession(model, backendName, host)) {
             Tokenizer tok = session.model.tokenizer();
             int[] ids;
             boolean reasoningOpen;

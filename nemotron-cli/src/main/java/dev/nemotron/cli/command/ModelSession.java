@@ -16,8 +16,9 @@ import java.util.List;
 final class ModelSession implements AutoCloseable {
     final ServedModel model;
 
-    ModelSession(Path dir, String backend) {
-        this.model = ServedModel.load(dir, new ModelOptions(backend, EngineConfig.defaults(), null, ChatTemplateChoice.AUTO));
+    ModelSession(Path dir, String backend, HostRunOptions host) {
+        this.model = ServedModel.load(dir, new ModelOptions(backend, EngineConfig.defaults(), null, ChatTemplateChoice.AUTO,
+                host.toRunOptions()));
     }
 
     Tokenizer tokenizer(String why) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -94,12 +95,15 @@ public final class ServeCommand implements Callable<Integer> {
                     + "nemotron: always the built-in one; jinja: tokenizer_config.json's (default: ${DEFAULT-VALUE}).")
     String chatTemplate;
 
+    @Mixin
+    HostRunOptions hostRun = new HostRunOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig serverConfig = serverConfig();
         EngineConfig engineConfig = engineConfig();
         ServedModel served = ServedModel.load(model, new ModelOptions(backendName, engineConfig, servedModelName,
-                ChatTemplateChoice.parse(chatTemplate)));
+                ChatTemplateChoice.parse(chatTemplate), hostRun.toRunOptions()));
         OpenAiServer server;
         try {
             server = OpenAiServer.start(served, serverConfig);
@@ -114,7 +118,9 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "nemotron-serve-shutdown"));
         PrintWriter err = spec.commandLine().getErr();
-        err.println("nemotron serve: model '" + served.id() + "' listening on " + server.baseUri()
+        String types = served.hostTypes();
+        err.println("nemotron serve: model '" + served.id() + "'" + (types.isEmpty() ? "" : " (" + types.substring(2) + ")")
+                + " listening on " + server.baseUri()
                 + " (OpenAI base URL " + server.baseUri() + "/v1" + (serverConfig.apiKey() != null ? ", API key required" : "")
                 + "); Ctrl-C to stop");
         err.flush();

@@ -6,6 +6,7 @@ import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.ModelExecution;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.model.HybridModel;
+import dev.nemotron.arch.model.RunOptions;
 import java.util.Optional;
 
 /**
@@ -54,10 +55,27 @@ public final class ModelRuns {
      *                    grows its caches as sequences need)
      */
     public static RunningModel open(ModelDirectory dir, Backend backend, DeviceModels.Options deviceSizes) {
-        return switch (mode(backend)) {
+        return open(dir, backend, deviceSizes, RunOptions.defaults());
+    }
+
+    /**
+     * {@link #open(ModelDirectory, Backend, DeviceModels.Options)} with the host model's weight and
+     * KV cache types ({@code --weights}, {@code --kv-cache}).
+     *
+     * @throws NemotronException when {@code host} is not the default and the backend runs whole models
+     */
+    public static RunningModel open(ModelDirectory dir, Backend backend, DeviceModels.Options deviceSizes, RunOptions host) {
+        Mode mode = mode(backend);
+        if (mode == Mode.WHOLE_MODEL && !host.equals(RunOptions.defaults())) {
+            throw new NemotronException(HOST_ONLY + "; '" + backend.name() + "' runs whole models");
+        }
+        return switch (mode) {
             case WHOLE_MODEL -> new RunningModel.OnDevice(
                     DeviceModels.load(dir, wholeModel(backend).orElseThrow(), deviceSizes), deviceSizes.maxSequenceLength());
-            case KERNELS -> new RunningModel.OnHost(HybridModel.load(dir, backend));
+            case KERNELS -> new RunningModel.OnHost(HybridModel.load(dir, backend, host));
         };
     }
+
+    /** What a whole-model backend says to {@code --weights} or {@code --kv-cache}. */
+    public static final String HOST_ONLY = "--weights and --kv-cache apply to backends that run the model kernel by kernel (e.g. java)";
 }

@@ -74,7 +74,7 @@ public final class ServedModel implements AutoCloseable {
         try {
             // a device runs one slot per batch row
             running = ModelRuns.open(model, backend, new DeviceModels.Options(options.engine().maxBatch(), context,
-                    DeviceModels.DEFAULT_PREFILL_TOKENS, null));
+                    DeviceModels.DEFAULT_PREFILL_TOKENS, null), options.host());
         } catch (RuntimeException e) {
             backend.close();
             throw e;
@@ -85,6 +85,19 @@ public final class ServedModel implements AutoCloseable {
         LOG.info("serving {} as '{}' (backend {}, context {}, eos {}, chat template {})", dir, id, backend.name(), context, eos,
                 template == null ? "none" : template.getClass().getSimpleName());
         return new ServedModel(id, engine, template, context, backend, running);
+    }
+
+    /**
+     * ", weights q8_0, KV cache bf16" for a model run on the host (what {@code --weights} and
+     * {@code --kv-cache} chose), "" for a whole-model backend.
+     */
+    public String hostTypes() {
+        if (engine.model() instanceof dev.nemotron.infer.engine.HybridLanguageModel h) {
+            dev.nemotron.arch.model.RunOptions o = h.model().options();
+            return ", weights " + (o.weights() == null ? "stored" : "q8_0") + ", KV cache "
+                    + o.kvCache().safetensorsName().toLowerCase(java.util.Locale.ROOT);
+        }
+        return "";
     }
 
     public String id() {

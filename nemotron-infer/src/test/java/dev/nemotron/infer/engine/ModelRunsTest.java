@@ -13,7 +13,9 @@ import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.ModelExecution;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.config.ModelDirectory;
+import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.model.HybridModel;
+import dev.nemotron.arch.model.RunOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +107,33 @@ class ModelRunsTest {
             assertThat(hf.spec().pattern()).isEqualTo(dir.config().pattern());
             assertThat(hf.spec().weights()).isInstanceOf(DeviceWeights.Checkpoint.class);
             assertThat(hf.source()).endsWith("config.json");
+        }
+    }
+
+    @Test
+    void hostRunOptionsReachTheHostModel() {
+        ModelDirectory dir = ModelDirectory.open(MODEL);
+        RunOptions q8bf16 = new RunOptions(DType.Q8_0, DType.BF16);
+        try (Backend java = Backends.create("java");
+             RunningModel m = ModelRuns.open(dir, java, SIZES, q8bf16)) {
+            HybridModel host = ((HybridLanguageModel) m.languageModel()).model();
+            assertThat(host.options()).isEqualTo(q8bf16);
+        }
+    }
+
+    @Test
+    void hostRunOptionsAreRefusedForWholeModelExecutionWithTheReason() {
+        ModelDirectory dir = ModelDirectory.open(MODEL);
+        try (Backend java = Backends.create("java")) {
+            FakeBackend device = new FakeBackend(java.kernels().orElseThrow(), true, true);
+            assertThatThrownBy(() -> ModelRuns.open(dir, device, SIZES, RunOptions.defaults().withKvCache(DType.BF16)))
+                    .isInstanceOf(NemotronException.class)
+                    .hasMessage(ModelRuns.HOST_ONLY + "; 'fake' runs whole models");
+            assertThat(device.opened).isEmpty();
+            // the defaults are what a device runs: accepted
+            try (RunningModel m = ModelRuns.open(dir, device, SIZES, RunOptions.defaults())) {
+                assertThat(m).isInstanceOf(RunningModel.OnDevice.class);
+            }
         }
     }
 

@@ -18,16 +18,13 @@ import dev.nemotron.infer.engine.LanguageModel;
 import dev.nemotron.infer.engine.ModelRuns;
 import dev.nemotron.infer.engine.ModelSequence;
 import dev.nemotron.infer.engine.RunningModel;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.nemotron.testing.node.NodeProcess;
+import dev.nemotron.testing.node.NodeProcess.Result;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,15 +43,16 @@ class OnnxRuntimeNodeTest {
 
     @Test
     void onnxruntimeNodeRunsTheExportWithTheSdksLogits() throws Exception {
-        Assumptions.assumeTrue(runs("node", "--version"), "node not found on PATH: skipping the onnxruntime-node test");
-        Assumptions.assumeTrue(runs("npm", "--version"), "npm not found on PATH: skipping the onnxruntime-node test");
-        Path source = Path.of(System.getProperty("nemotron.node.dir", "src/test/node"));
-        Path work = Path.of(System.getProperty("nemotron.node.work", "target/node-test"));
-        Files.createDirectories(work);
-        for (String file : List.of("package.json", "package-lock.json", "onnx.test.mjs")) {
-            Files.copy(source.resolve(file), work.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        String missing = NodeProcess.unavailable();
+        Assumptions.assumeTrue(missing == null, () -> missing + ": skipping the onnxruntime-node test");
+        Path work = NodeProcess.prepare(Path.of(System.getProperty("nemotron.node.dir", "src/test/node")),
+                Path.of(System.getProperty("nemotron.node.work", "target/node-test")),
+                List.of("package.json", "package-lock.json", "onnx.test.mjs"));
+        // the CPU binaries come in the package; its install script would fetch the CUDA provider from nuget
+        Result installed = NodeProcess.install(work, Map.of("ONNXRUNTIME_NODE_INSTALL", "skip"), 600, "--no-audit", "--no-fund");
+        if (installed != null && installed.code() != 0) {
+            fail("npm ci failed (exit " + installed.code() + "); onnxruntime-node could not be installed:\n" + installed.output());
         }
-        installDependencies(work);
 
         String fixture = "hf-more/g1-chunk5-kv1";
         Path export = tmp.resolve("export");
@@ -91,56 +89,13 @@ class OnnxRuntimeNodeTest {
         }
         Path casesFile = tmp.resolve("cases.json");
         JsonMappers.json().writeValue(casesFile.toFile(), cases);
-        Result r = run(work, Map.of("NEMOTRON_EXPORT", export.toString(), "NEMOTRON_CASES", casesFile.toString()),
+        Result r = NodeProcess.run(work, Map.of("NEMOTRON_EXPORT", export.toString(), "NEMOTRON_CASES", casesFile.toString()),
                 300, "node", "--test", "onnx.test.mjs");
         assertThat(r.code()).as("node --test failed:\n%s", r.output()).isZero();
         assertThat(r.output()).contains("# pass 3").contains("# fail 0");
     }
 
-    /** {@code npm ci} unless node_modules was installed from this very lock file. */
-    private static void installDependencies(Path work) throws Exception {
-        Path stamp = work.resolve("node_modules/.nemotron-lock");
-        String lock = Files.readString(work.resolve("package-lock.json"));
-        if (Files.exists(stamp) && Files.readString(stamp).equals(lock)) {
-            return;
-        }
-        // the CPU binaries come in the package; its install script would fetch the CUDA provider from nuget
-        Result r = run(work, Map.of("ONNXRUNTIME_NODE_INSTALL", "skip"), 600, "npm", "ci", "--no-audit", "--no-fund");
-        if (r.code() != 0) {
-            fail("npm ci failed (exit " + r.code() + "); onnxruntime-node could not be installed:\n" + r.output());
-        }
-        Files.writeString(stamp, lock);
-    }
 
-    record Result(int code, String output) {
-    }
 
-    private static boolean runs(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
-    private static Result run(Path dir, Map<String, String> env, int timeoutSeconds, String... command) throws Exception {
-        Path log = Files.createTempFile(dir, "run", ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", command) + " timed out after " + timeoutSeconds + " s:\n" + Files.readString(log));
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.delete(log);
-        return new Result(p.exitValue(), output);
-    }
 }

@@ -33,10 +33,13 @@ final class Gemv {
     }
 
     /**
-     * About the least number of FMAs worth a GEMV task of its own ({@link Parallel#forRange} makes
-     * at most four tasks per worker; 64K was tried for better balance on a busy machine: no gain).
+     * About the least number of FMAs worth a GEMV task of its own: 128K (256 KB of BF16 weights,
+     * ~15 us on one core), so that the decode projections (0.6-3.6 K output rows) split into
+     * 8-16 chunks over two threads and the last chunk a thread waits for is short
+     * ({@link Parallel#forRange}; at 512K, 2-6 chunks left one thread idle for up to a third of a
+     * GEMV).
      */
-    static final long MIN_TASK_FMAS = 1L << 19;
+    static final long MIN_TASK_FMAS = 1L << 17;
     /** Weight rows per block. */
     static final int OB = 4;
     /** Largest slice along {@code in}. */
