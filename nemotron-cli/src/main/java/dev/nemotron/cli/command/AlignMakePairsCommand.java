@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -54,6 +55,9 @@ public final class AlignMakePairsCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the best available).")
     String backendName;
 
+    @Mixin
+    HostRunOptions host = new HostRunOptions();
+
     @Option(names = "--out", required = true, paramLabel = "PAIRS.jsonl", description = "The pairs file to write.")
     Path out;
 
@@ -75,7 +79,7 @@ public final class AlignMakePairsCommand implements Callable<Integer> {
         Boolean think = EngineSampler.thinking(thinking, "--thinking");
         Reward r = RewardChoice.parse(reward).create(AlignMakePairsCommand.class.getClassLoader());
         PairMaker.Counts c;
-        try (ModelSession session = new ModelSession(Path.of(model), backendName)) {
+        try (ModelSession session = new ModelSession(Path.of(model), backendName, host)) {
             if (session.model.chatTemplate() == null) {
                 throw new NemotronException("the model has no chat template (no tokenizer.json / tokenizer_config.json)");
             }
