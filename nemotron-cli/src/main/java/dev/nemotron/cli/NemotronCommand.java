@@ -20,6 +20,7 @@ import dev.nemotron.cli.command.MissingSubcommand;
 import dev.nemotron.cli.command.PretrainCommand;
 import dev.nemotron.cli.command.PipelineCommand;
 import dev.nemotron.cli.command.MergeCommand;
+import dev.nemotron.cli.command.QuantizeCommand;
 import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
 import picocli.CommandLine.Command;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
             CompressCommand.class,
             SftCommand.class,
             MergeCommand.class,
-            DistillCommand.class
+            DistillCommand.class,
+            QuantizeCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec
