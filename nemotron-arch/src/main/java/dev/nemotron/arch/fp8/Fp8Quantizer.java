@@ -1,6 +1,9 @@
 package dev.nemotron.arch.fp8;
 
+import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.tensor.E4M3;
+import dev.nemotron.api.tensor.Tensor;
+import dev.nemotron.arch.init.RandomWeights;
 
 /**
  * FP8 E4M3 quantisation of one weight matrix with the numerics of the CUDA backend's
@@ -54,6 +57,28 @@ public final class Fp8Quantizer {
             }
         }
         return new Quantized(codes, scales);
+    }
+
+    /**
+     * Quantises the checkpoint weight {@code t [out, in]} as the CUDA backend does: its values
+     * rounded to BF16 first (the backend's compute type, which it quantises from), then
+     * {@link #quantize(float[], int, int, Fp8Format)}.
+     *
+     * @throws NemotronException when a value is not finite
+     */
+    public static Quantized quantize(String name, Tensor t, Fp8Format format) {
+        if (t.rank() != 2) {
+            throw new IllegalArgumentException(name + ": FP8 quantisation takes matrices, not " + t);
+        }
+        float[] w = t.toFloatArray();
+        for (int i = 0; i < w.length; i++) {
+            if (!Float.isFinite(w[i])) {
+                throw new NemotronException("tensor '" + name + "' holds " + w[i] + " at element " + i
+                        + "; FP8 quantisation needs finite weights");
+            }
+            w[i] = Float.intBitsToFloat(RandomWeights.toBf16(w[i]) << 16);
+        }
+        return quantize(w, Math.toIntExact(t.dim(0)), Math.toIntExact(t.dim(1)), format);
     }
 
     /** Steps 1-3 for rows [o0, o1) and columns [i0, i1); returns the scale. */

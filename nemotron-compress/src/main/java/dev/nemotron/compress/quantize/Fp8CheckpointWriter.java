@@ -7,7 +7,6 @@ import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.fp8.Fp8Format;
 import dev.nemotron.arch.fp8.Fp8Quantizer;
-import dev.nemotron.arch.init.RandomWeights;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.arch.safetensors.SafetensorsWriter;
 import dev.nemotron.compress.checkpoint.ModelFiles;
@@ -101,7 +100,7 @@ public final class Fp8CheckpointWriter {
                     String weight = name.substring(0, name.length() - Fp8Format.SCALE_SUFFIX.length());
                     float[] scales = pendingScales.remove(weight);
                     if (scales == null) {
-                        scales = quantize(name, ckpt.require(weight), format).scales();
+                        scales = Fp8Quantizer.quantize(name, ckpt.require(weight), format).scales();
                     }
                     return new Tensor(DType.F32, layout.get(name).shape(),
                             arena.allocateFrom(Tensor.F32_LE, scales));
@@ -110,7 +109,7 @@ public final class Fp8CheckpointWriter {
                 if (layout.get(name).dtype() != DType.F8_E4M3) {
                     return t;
                 }
-                Fp8Quantizer.Quantized q = quantize(name, t, format);
+                Fp8Quantizer.Quantized q = Fp8Quantizer.quantize(name, t, format);
                 pendingScales.put(name, q.scales());
                 MemorySegment codes = arena.allocate(q.codes().length);
                 MemorySegment.copy(q.codes(), 0, codes, ValueLayout.JAVA_BYTE, 0, q.codes().length);
@@ -124,18 +123,5 @@ public final class Fp8CheckpointWriter {
     /** True for the tensors written as FP8: the linear weights, rank 2 and floating point. */
     static boolean quantizes(String name, Tensor t) {
         return Fp8Format.quantizes(name) && t.rank() == 2 && t.dtype().isFloatingPoint();
-    }
-
-    /** The weight's values rounded to BF16 (the CUDA path's input), checked finite, quantised. */
-    static Fp8Quantizer.Quantized quantize(String name, Tensor t, Fp8Format format) {
-        float[] w = t.toFloatArray();
-        for (int i = 0; i < w.length; i++) {
-            if (!Float.isFinite(w[i])) {
-                throw new NemotronException("tensor '" + name + "' holds " + w[i] + " at element " + i
-                        + "; FP8 quantisation needs finite weights");
-            }
-            w[i] = Float.intBitsToFloat(RandomWeights.toBf16(w[i]) << 16);
-        }
-        return Fp8Quantizer.quantize(w, Math.toIntExact(t.dim(0)), Math.toIntExact(t.dim(1)), format);
     }
 }

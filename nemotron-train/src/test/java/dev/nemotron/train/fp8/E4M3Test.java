@@ -1,10 +1,13 @@
-package dev.nemotron.api.tensor;
+package dev.nemotron.train.fp8;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nemotron.api.tensor.E4M3;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+/** {@link E4M3} (dev.nemotron.api.tensor; tested here, where the FP8 training tests share its reference helpers). */
 class E4M3Test {
     /** The value of a code computed from its bit fields, independently of E4M3. */
     static double fromBits(int code) {
