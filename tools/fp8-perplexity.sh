@@ -7,10 +7,12 @@
 #      docs/training.md (unseen), windows of 256 tokens, the first 16,384 tokens
 #   5. logits of 64 random ids: relative error and greedy agreement of FP8 against BF16
 # Usage: tools/fp8-perplexity.sh [OUT_DIR]   (from the checkout root, after ./mvnw -o -q package -DskipTests)
-# Add BACKEND=cuda to score on the GPU (FP8 checkpoints then run from their codes and scales).
+# BACKEND=cuda NEMOTRON=.device/nemotron scores on the GPU (FP8 checkpoints then run from their codes
+# and scales; python3 with numpy makes the BF16 copy and compares the logits).
 set -euo pipefail
 out="${1:-runs/fp8-perplexity}"
 backend="${BACKEND:-java}"
+nemotron="${NEMOTRON:-./nemotron}"   # .device/nemotron on a GPU machine with the device bundle
 root="$(pwd)"
 mkdir -p "$out"
 cat > "$out/pipe.yaml" <<YAML
@@ -37,7 +39,7 @@ stages:
     checkpoint_every: 50
     seed: 1
 YAML
-./nemotron pipeline run "$out/pipe.yaml"
+"$nemotron" pipeline run "$out/pipe.yaml"
 model="$out/run/02-pretrain/model"
 python3 - "$model" "$out/bf16" <<'PY'
 import json, os, shutil, struct, sys
@@ -68,16 +70,16 @@ hb = json.dumps(out).encode(); hb += b" " * ((8 - len(hb) % 8) % 8)
 open(os.path.join(dst, "model.safetensors"), "wb").write(struct.pack("<Q", len(hb)) + hb + b"".join(blobs))
 PY
 rm -rf "$out/fp8-block" "$out/fp8-channel"
-./nemotron quantize --fp8 --model "$out/bf16" --out "$out/fp8-block"
-./nemotron quantize --fp8 --block channel --model "$out/bf16" --out "$out/fp8-channel"
+"$nemotron" quantize --fp8 --model "$out/bf16" --out "$out/fp8-block"
+"$nemotron" quantize --fp8 --block channel --model "$out/bf16" --out "$out/fp8-channel"
 for text in examples/data/moby-dick.txt docs/training.md; do
   for m in "$model" "$out/bf16" "$out/fp8-block" "$out/fp8-channel"; do
-    ./nemotron eval perplexity --backend "$backend" --model "$m" --text "$text" --window 256 --max-tokens 16384
+    "$nemotron" eval perplexity --backend "$backend" --model "$m" --text "$text" --window 256 --max-tokens 16384
   done
 done
 ids=$(python3 -c "import random; random.seed(1); print(','.join(str(random.randrange(3, 2048)) for _ in range(64)))")
 for m in bf16 fp8-block fp8-channel; do
-  ./nemotron forward --backend "$backend" --model "$out/$m" --ids "$ids" --out "$out/$m.logits.safetensors" > /dev/null
+  "$nemotron" forward --backend "$backend" --model "$out/$m" --ids "$ids" --out "$out/$m.logits.safetensors" > /dev/null
 done
 python3 - "$out" <<'PY'
 import json, struct, sys
