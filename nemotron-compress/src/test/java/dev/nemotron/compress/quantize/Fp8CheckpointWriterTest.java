@@ -148,6 +148,17 @@ class Fp8CheckpointWriterTest {
     }
 
     @Test
+    void trainingFromAnFp8CheckpointIsOneClearError() {
+        Path fp8 = quantize("tiny-nemotron-h-a", Fp8Format.CHANNELS);
+        ModelDirectory dir = ModelDirectory.open(fp8);
+        assertThatThrownBy(() -> dev.nemotron.train.autodiff.core.Parameters.load(
+                dev.nemotron.arch.model.ModelGraph.of(dir.config(), dir.registry()), fp8))
+                .isInstanceOf(NemotronException.class)
+                .hasMessageContaining("is FP8 (F8_E4M3, an FP8 checkpoint)")
+                .hasMessageContaining("start from the model it was quantised from");
+    }
+
+    @Test
     void brokenFp8CheckpointsFailAtLoadWithOneLine() throws Exception {
         Path fp8 = quantize("tiny-nemotron-h-a", Fp8Format.BLOCKS);
         String w = "backbone.layers.0.mixer.in_proj.weight";
