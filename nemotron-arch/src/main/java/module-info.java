@@ -17,6 +17,7 @@ module dev.nemotron.arch {
     exports dev.nemotron.arch.backend;
     exports dev.nemotron.arch.layer;
     exports dev.nemotron.arch.init;
+    exports dev.nemotron.arch.fp8;
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;

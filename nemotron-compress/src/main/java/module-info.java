@@ -16,6 +16,7 @@ module dev.nemotron.compress {
     exports dev.nemotron.compress.merge;
     exports dev.nemotron.compress.nas;
     exports dev.nemotron.compress.distill;
+    exports dev.nemotron.compress.quantize;
 
     provides dev.nemotron.api.pipeline.StageProvider with
             dev.nemotron.compress.stage.ImportanceStageProvider,

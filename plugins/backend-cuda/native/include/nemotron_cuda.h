@@ -105,6 +105,15 @@ int nmc_model_finalize(nmc_model *model);
  * activations stay BF16 (decode of 1-8 rows reads the FP8 weights directly; more rows dequantise
  * each matrix to BF16 for cuBLAS). Needs compute_dtype NMC_BF16; once only. */
 int nmc_model_quantize_fp8(nmc_model *model, int block);
+/* Sets one linear weight of an FP8 checkpoint (Mamba in/out_proj, attention q/k/v/o_proj, MLP
+ * up/down_proj) from its E4M3 codes q [out, in] and fp32 scales [scale_rows, scale_cols]
+ * (block = 0: [out, 1]; else [ceil(out/block), ceil(in/block)]), W = Q * scale, as they are: no
+ * BF16 copy is made (the weight's BF16 buffer is freed). Instead of nmc_model_set_tensor for that
+ * weight, before nmc_model_finalize; compute_dtype NMC_BF16; one block size for all weights. q, k
+ * and v go into the fused matrix (with blocks that do not align to the q/k/v boundaries, each row
+ * keeps its block's scales). Decode then reads the FP8 weights as after nmc_model_quantize_fp8. */
+int nmc_model_set_fp8_tensor(nmc_model *model, const char *name, int64_t out, int64_t in, const uint8_t *q,
+                             int block, int64_t scale_rows, int64_t scale_cols, const float *scale);
 int64_t nmc_model_weight_bytes(const nmc_model *model);
 void nmc_model_destroy(nmc_model *model);
 
@@ -137,6 +146,10 @@ int nmc_decode_sample(nmc_session *session, int n, const int32_t *slots, const i
 
 /* ---- single kernels on host arrays (copy in, run, copy out), for the Backend SPI's kernel
  * interfaces and conformance tests; slow by design. Weights: dtype NMC_F32/BF16/F16. ---- */
+
+/* The FP8 quantisation kernel of nmc_model_quantize_fp8 on a BF16 matrix w [out, in] (raw bits):
+ * q_out [out, in] E4M3 codes, scale_out [out] (block 0) or [ceil(out/block) * ceil(in/block)]. */
+int nmc_k_quantize_fp8(const uint16_t *w_bf16, int out, int in, int block, uint8_t *q_out, float *scale_out);
 
 int nmc_k_matmul(const float *x, int rows, int in, int w_dtype, const void *w, int out_features,
                  const void *bias /* nullable, w_dtype */, float *out);

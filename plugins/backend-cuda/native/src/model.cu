@@ -173,14 +173,6 @@ int allocate_layer(nmc_model *m, int i, char kind) {
     return NMC_OK;
 }
 
-std::string canonical_name(const char *name) {
-    std::string s(name);
-    for (const char *prefix : {"backbone.", "model."}) {
-        if (s.rfind(prefix, 0) == 0) return s.substr(strlen(prefix));
-    }
-    return s;
-}
-
 __global__ void neg_exp_kernel(float *x, int64_t n) {
     int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
     if (i < n) x[i] = -expf(x[i]);
@@ -216,6 +208,15 @@ int init_slot(nmc_model *m, WeightSlot &s, uint64_t seed) {
 }
 
 }  // namespace
+
+std::string nmc::canonical_name(const char *name) {
+    std::string s(name);
+    for (const char *prefix : {"backbone.", "model."}) {
+        if (s.rfind(prefix, 0) == 0) s = s.substr(strlen(prefix));
+    }
+    if (s == "embed_tokens.weight") s = "embeddings.weight";
+    return s;
+}
 
 extern "C" int nmc_model_create(const nmc_config *config, int device, nmc_model **out) {
     if (out == nullptr) return nmc::fail("nmc_model_create: out is null");
@@ -256,12 +257,12 @@ extern "C" int nmc_model_set_tensor(nmc_model *m, const char *name, int dtype, i
                                     const void *host_data) {
     if (m == nullptr || name == nullptr || shape == nullptr || host_data == nullptr) return nmc::fail("nmc_model_set_tensor: null argument");
     if (dtype != NMC_F32 && dtype != NMC_BF16 && dtype != NMC_F16) return nmc::fail(std::string(name) + ": unsupported dtype code " + std::to_string(dtype));
-    std::string key = canonical_name(name);
-    if (key == "embed_tokens.weight") key = "embeddings.weight";
+    std::string key = nmc::canonical_name(name);
     auto it = m->slots.find(key);
     if (it == m->slots.end()) return nmc::fail(std::string("unexpected tensor ") + name + " (not part of this model's configuration)");
     if (m->fp8_block >= 0) return nmc::fail(std::string(name) + ": the model's weights were quantised to FP8; set tensors before nmc_model_quantize_fp8");
     WeightSlot &s = it->second;
+    if (s.dst == nullptr) return nmc::fail(std::string(name) + ": this weight is FP8 in this model (set with nmc_model_set_fp8_tensor)");
     std::vector<int64_t> given(shape, shape + ndim);
     if (given != s.shape) return nmc::fail(std::string(name) + ": shape " + shape_str(given) + ", the config needs " + shape_str(s.shape));
     NMC_CUDA(cudaSetDevice(m->device));
@@ -284,7 +285,7 @@ extern "C" int nmc_model_set_tensor(nmc_model *m, const char *name, int dtype, i
 
 extern "C" int nmc_model_init_random(nmc_model *m, uint64_t seed) {
     if (m == nullptr) return nmc::fail("nmc_model_init_random: null model");
-    if (m->fp8_block >= 0) return nmc::fail("nmc_model_init_random: the model's weights were quantised to FP8 already");
+    if (m->fp8_block >= 0 || !m->fp8.empty()) return nmc::fail("nmc_model_init_random: the model's weights are FP8 already");
     NMC_CUDA(cudaSetDevice(m->device));
     uint64_t k = 0;
     for (auto &entry : m->slots) {

@@ -50,6 +50,9 @@ struct Dims {
     int n_mamba, n_attn;
 };
 
+// A checkpoint name without its "backbone." / "model." prefix (embed_tokens -> embeddings): the slot key.
+std::string canonical_name(const char *name);
+
 }  // namespace nmc
 
 struct nmc_model {

@@ -24,6 +24,9 @@ __device__ __forceinline__ uint8_t to_e4m3(float x) {
     return (uint8_t)__nv_cvt_float_to_fp8(x, __NV_SATFINITE, __NV_E4M3);
 }
 
+// Rows of W per row of block scales (the block size, or 1 for a fused matrix set part by part).
+__device__ __forceinline__ int scale_rows(const Fp8Weight &f) { return f.row_block > 0 ? f.row_block : f.block; }
+
 __device__ __forceinline__ float2 e4m3x2_to_float2(uint16_t two) {
     __half2_raw raw = __nv_cvt_fp8x2_to_halfraw2((__nv_fp8x2_storage_t)two, __NV_E4M3);
     return __half22float2(*reinterpret_cast<__half2 *>(&raw));
@@ -61,7 +64,7 @@ __global__ void dequantize_kernel(Fp8Weight f, __nv_bfloat16 *w) {
     int ncb = f.block > 0 ? (f.in + f.block - 1) / f.block : 0;
     for (int64_t t = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; t < n; t += (int64_t)gridDim.x * blockDim.x) {
         int o = (int)(t / f.in), i = (int)(t % f.in);
-        float s = f.block > 0 ? f.scale[(o / f.block) * ncb + i / f.block] : f.scale[o];
+        float s = f.block > 0 ? f.scale[(o / scale_rows(f)) * ncb + i / f.block] : f.scale[o];
         __half_raw h = __nv_cvt_fp8_to_halfraw((__nv_fp8_storage_t)f.q[t], __NV_E4M3);
         w[t] = __float2bfloat16(__half2float(*reinterpret_cast<__half *>(&h)) * s);
     }
@@ -110,7 +113,7 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat1
     const uint4 *wrow = reinterpret_cast<const uint4 *>(f.q + (int64_t)o * f.in);
     int chunks = f.in / 16;
     bool blocked = f.block > 0;
-    const float *srow = blocked ? f.scale + (int64_t)(o / f.block) * ((f.in + f.block - 1) / f.block) : nullptr;
+    const float *srow = blocked ? f.scale + (int64_t)(o / scale_rows(f)) * ((f.in + f.block - 1) / f.block) : nullptr;
     int per_block = blocked ? f.block / 16 : 1;
     float acc[R], part[R];
 #pragma unroll

@@ -39,6 +39,8 @@ struct Fp8Weight {
     float *scale = nullptr; // [out] (block 0) or [ceil(out/block), ceil(in/block)]
     int out = 0, in = 0;
     int block = 0;          // 0: per output channel; else square blocks of this size
+    int row_block = 0;      // rows per scale row when not `block` (1: a fused matrix whose parts were
+                            // quantised apart, scale [out, ceil(in/block)]); 0: = block
 };
 // Fills f.q and f.scale (allocated by the caller) from the BF16 weight w [out, in].
 int quantize_fp8(const void *w, int out, int in, int block, Fp8Weight &f, cudaStream_t stream);

@@ -21,6 +21,7 @@ import dev.nemotron.cli.command.MissingSubcommand;
 import dev.nemotron.cli.command.PretrainCommand;
 import dev.nemotron.cli.command.PipelineCommand;
 import dev.nemotron.cli.command.MergeCommand;
+import dev.nemotron.cli.command.QuantizeCommand;
 import dev.nemotron.cli.command.ServeCommand;
 import dev.nemotron.cli.command.TokenizeCommand;
 import dev.nemotron.cli.command.DpoCommand;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
             DistillCommand.class,
             DpoCommand.class,
             AlignCommand.class,
-            GrpoCommand.class
+            GrpoCommand.class,
+            QuantizeCommand.class
         })
 public final class NemotronCommand implements Runnable {
     @Spec

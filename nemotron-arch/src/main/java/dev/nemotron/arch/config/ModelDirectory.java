@@ -3,6 +3,7 @@ package dev.nemotron.arch.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.arch.fp8.Fp8Format;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import java.io.IOException;
@@ -29,11 +30,13 @@ public final class ModelDirectory {
     private final Path path;
     private final NemotronHConfig config;
     private final MixerRegistry registry;
+    private final Optional<Fp8Format> fp8;
 
     private ModelDirectory(Path path, NemotronHConfig config, MixerRegistry registry) {
         this.path = path;
         this.config = config;
         this.registry = registry;
+        this.fp8 = Fp8Format.fromConfig(((JsonConfigView) config.view()).root(), config.source());
     }
 
     /** Opens {@code dir} with the layer types {@link java.util.ServiceLoader} finds. */
@@ -83,6 +86,14 @@ public final class ModelDirectory {
     /** The parsed {@code config.json}. */
     public NemotronHConfig config() {
         return config;
+    }
+
+    /**
+     * The FP8 layout of the checkpoint, from {@code config.json}'s {@code quantization_config}
+     * (checked at {@link #open}); empty for an unquantised model.
+     */
+    public Optional<Fp8Format> fp8() {
+        return fp8;
     }
 
     /** The layer types the config was parsed with (and the model graph is built with). */

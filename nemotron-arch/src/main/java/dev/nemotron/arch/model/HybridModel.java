@@ -10,6 +10,8 @@ import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.config.NemotronHConfig;
+import dev.nemotron.arch.fp8.Fp8Format;
+import dev.nemotron.arch.fp8.Fp8Weights;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import java.lang.foreign.Arena;
@@ -45,10 +47,18 @@ public final class HybridModel implements AutoCloseable {
     private final RunOptions options;
     /** Native memory of weights quantized at load, or null. */
     private final Arena quantized;
+    /** The dequantised weights of an FP8 checkpoint, or null. */
+    private final Fp8Weights fp8;
 
     private HybridModel(ModelGraph graph, WeightSource stored, String source, Set<String> names,
                         Checkpoint checkpoint, Backend backend, RunOptions options) {
+        this(graph, stored, source, names, checkpoint, null, backend, options);
+    }
+
+    private HybridModel(ModelGraph graph, WeightSource stored, String source, Set<String> names,
+                        Checkpoint checkpoint, Fp8Weights fp8, Backend backend, RunOptions options) {
         this.graph = graph;
+        this.fp8 = fp8;
         this.options = java.util.Objects.requireNonNull(options, "options");
         this.quantized = options.weights() == DType.Q8_0 ? Arena.ofShared() : null;
         WeightSource weights = quantized == null ? stored : new QuantizedWeights(stored, quantized);
@@ -93,10 +103,23 @@ public final class HybridModel implements AutoCloseable {
     /** As {@link #load(ModelDirectory, Backend)}, with weight and cache types of {@code options}. */
     public static HybridModel load(ModelDirectory dir, Backend backend, RunOptions options) {
         Checkpoint checkpoint = dir.openCheckpoint();
+        Fp8Weights fp8 = null;
         try {
-            return new HybridModel(ModelGraph.of(dir.config(), dir.registry()), checkpoint, checkpoint.path().toString(),
-                    checkpoint.names(), checkpoint, backend, options);
+            // an FP8 checkpoint: its F8_E4M3 weights dequantised (Q · scale) to the model's type
+            DType target = dir.config().dtype() == DType.F32 ? DType.F32 : DType.BF16;
+            String source = checkpoint.path().toString();
+            fp8 = Fp8Weights.wrap(checkpoint, checkpoint.names(), dir.fp8(), target, source).orElse(null);
+            Set<String> names = checkpoint.names();
+            if (fp8 != null) {
+                names = new java.util.TreeSet<>(names);
+                names.removeIf(n -> n.endsWith(Fp8Format.SCALE_SUFFIX));
+            }
+            return new HybridModel(ModelGraph.of(dir.config(), dir.registry()), fp8 == null ? checkpoint : fp8, source,
+                    names, checkpoint, fp8, backend, options);
         } catch (RuntimeException e) {
+            if (fp8 != null) {
+                fp8.close();
+            }
             checkpoint.close();
             throw e;
         }
@@ -335,6 +358,9 @@ public final class HybridModel implements AutoCloseable {
     public void close() {
         if (quantized != null) {
             quantized.close();
+        }
+        if (fp8 != null) {
+            fp8.close();
         }
         if (checkpoint != null) {
             checkpoint.close();

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
         description = "Evaluate a model (a model directory, an OpenAI-compatible endpoint, or the canonical self-check) on tasks; "
                 + "check math answers for equivalence; list rewards; generate RULER long-context suites; self-check the code sandbox.",
         subcommands = {EvalRunCommand.class, EvalBudgetSweepCommand.class, EvalTasksCommand.class, EvalVerifyMathCommand.class,
-            EvalRewardsCommand.class, EvalRulerGenerateCommand.class, EvalCodeSelfcheckCommand.class})
+            EvalRewardsCommand.class, EvalRulerGenerateCommand.class, EvalCodeSelfcheckCommand.class,
+            EvalPerplexityCommand.class})
 public final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;

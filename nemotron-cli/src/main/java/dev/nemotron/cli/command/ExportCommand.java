@@ -1,5 +1,6 @@
 package dev.nemotron.cli.command;
 
+import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.export.ExportRequest;
 import dev.nemotron.api.export.ExportResult;
 import dev.nemotron.api.export.ExporterProvider;
@@ -89,6 +90,10 @@ public final class ExportCommand implements Callable<Integer> {
                     + format + " writes " + String.join(", ", provider.weightTypes()) + ")");
         }
         ModelDirectory dir = ModelDirectory.open(model);
+        if (dir.fp8().isPresent()) {
+            throw new NemotronException(model + " is an FP8 checkpoint (quantization_config " + dir.fp8().get().label()
+                    + "); export " + format + " reads BF16/F32 weights: export the model it was quantised from");
+        }
         ExportResult result;
         try (Checkpoint ckpt = dir.openCheckpoint()) {
             var artifact = DeviceModels.artifact(dir, ckpt, new DeviceModels.Options(1, 1, 1, DType.F32));

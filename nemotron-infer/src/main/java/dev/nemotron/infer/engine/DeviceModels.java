@@ -31,7 +31,7 @@ public final class DeviceModels {
     /**
      * Sizes of the device session.
      *
-     * @param computeType  F32 or BF16; null: F32 for an F32 model, BF16 otherwise
+     * @param computeType  F32 or BF16; null: F32 for an F32 model, BF16 otherwise (and for an FP8 checkpoint)
      */
     public record Options(int maxSequences, int maxSequenceLength, int maxPrefillTokens, DType computeType) {
     }
@@ -55,7 +55,12 @@ public final class DeviceModels {
     public static ModelArtifact.HfModel artifact(ModelDirectory dir, Checkpoint ckpt, Options options) {
         List<String> names = new ArrayList<>(ckpt.names());
         names.sort(null);
-        return new ModelArtifact.HfModel(spec(dir.config(), dir.registry(), DeviceWeights.checkpoint(ckpt, names), options));
+        Options o = options;
+        if (o.computeType() == null && dir.fp8().isPresent()) {
+            // an FP8 checkpoint computes in BF16, whatever dtype its config names
+            o = new Options(o.maxSequences(), o.maxSequenceLength(), o.maxPrefillTokens(), DType.BF16);
+        }
+        return new ModelArtifact.HfModel(spec(dir.config(), dir.registry(), DeviceWeights.checkpoint(ckpt, names), o));
     }
 
     /** A model of the shape of {@code config} with device-generated random weights. */

@@ -1,5 +1,7 @@
 package dev.nemotron.train.fp8;
 
+import dev.nemotron.api.tensor.E4M3;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

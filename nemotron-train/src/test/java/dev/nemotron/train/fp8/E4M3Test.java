@@ -2,9 +2,12 @@ package dev.nemotron.train.fp8;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nemotron.api.tensor.E4M3;
+
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+/** {@link E4M3} (dev.nemotron.api.tensor; tested here, where the FP8 training tests share its reference helpers). */
 class E4M3Test {
     /** The value of a code computed from its bit fields, independently of E4M3. */
     static double fromBits(int code) {
@@ -182,5 +185,56 @@ class E4M3Test {
         assertThat(E4M3.decode((byte) 0x7F)).isNaN();
         assertThat(E4M3.decode((byte) 0xFF)).isNaN();
         assertThat(E4M3.round(Double.NaN)).isNaN();
+    }
+
+    /**
+     * Bit patterns worked out by hand from the format (sign | exponent + 7 | 3 mantissa bits), the
+     * same table the CUDA encoder ({@code __nv_cvt_float_to_fp8(x, __NV_SATFINITE, __NV_E4M3)})
+     * gives: normals, subnormals, round-to-nearest-even ties, saturation, zeros and NaN.
+     */
+    @Test
+    void handCheckedBitPatterns() {
+        Object[][] table = {
+                {1.0f, 0x38},            // 0 0111 000: 2^0
+                {-2.0f, 0xC0},           // 1 1000 000
+                {0.5f, 0x30},            // 0 0110 000
+                {240f, 0x77},            // 0 1110 111: 1.875 * 2^7 (a number, E4M3 has no infinities)
+                {256f, 0x78},            // 0 1111 000
+                {448f, 0x7E},            // 0 1111 110: the largest finite
+                {0.1f, 0x1D},            // 1.6 * 2^-4: mantissa 4.8 -> 5 (0.1015625)
+                {3.14159f, 0x45},        // 1.5708 * 2: mantissa 4.57 -> 5 (3.25)
+                {17f, 0x58},             // 1.0625 * 16: tie between m=0 and m=1 -> even m=0 (16)
+                {18f, 0x59},             // 1.125 * 16 exactly
+                {19f, 0x5A},             // 1.1875 * 16: tie between m=1 and m=2 -> even m=2 (20)
+                {0x1p-6f, 0x08},         // the smallest normal
+                {0x1p-9f, 0x01},         // the smallest subnormal
+                {-0x1p-9f, 0x81},
+                {3 * 0x1p-9f, 0x03},     // subnormal m=3
+                {7 * 0x1p-9f, 0x07},     // the largest subnormal
+                {0.0137f, 0x07},         // between 7 * 2^-9 (0.01367) and 2^-6 (0.01563): nearer the first
+                {1.5f * 0x1p-10f, 0x01}, // 0.75 of the smallest subnormal rounds up to it
+                {0x1p-10f, 0x00},        // half the smallest subnormal: tie -> even (zero)
+                {449f, 0x7E},            // saturating
+                {464f, 0x7E},
+                {1000f, 0x7E},
+                {-1000f, 0xFE},
+                {Float.POSITIVE_INFINITY, 0x7E},
+                {0.0f, 0x00},
+                {-0.0f, 0x80},
+                {Float.NaN, 0x7F},
+        };
+        for (Object[] row : table) {
+            float x = (Float) row[0];
+            assertThat(E4M3.encode(x) & 0xFF).as("encode(%s)", x).isEqualTo((int) (Integer) row[1]);
+        }
+        Object[][] decode = {
+                {0x00, 0.0f}, {0x01, 0x1p-9f}, {0x07, 7 * 0x1p-9f}, {0x08, 0x1p-6f}, {0x38, 1.0f},
+                {0x40, 2.0f}, {0x45, 3.25f}, {0x77, 240f}, {0x7E, 448f}, {0xFE, -448f}, {0xC0, -2.0f},
+        };
+        for (Object[] row : decode) {
+            int code = (Integer) row[0];
+            assertThat(E4M3.decode((byte) code)).as("decode(0x%02X)", code).isEqualTo((Float) row[1]);
+        }
+        assertThat(Float.floatToRawIntBits(E4M3.decode((byte) 0x80))).isEqualTo(Float.floatToRawIntBits(-0.0f));
     }
 }

@@ -91,6 +91,10 @@ public final class Parameters implements ParameterStore {
                 }
                 throw new NemotronException(source + ": missing tensor '" + p.name() + "'");
             }
+            if (t.get().dtype() == DType.F8_E4M3) {
+                throw new NemotronException(source + ": tensor '" + p.name() + "' is FP8 (F8_E4M3, an FP8 checkpoint);"
+                        + " training reads BF16/F32 weights: start from the model it was quantised from");
+            }
             long[] shape = p.spec().shape();
             if (!Arrays.equals(shape, t.get().shape())) {
                 throw new NemotronException(source + ": tensor '" + p.name() + "' has shape "

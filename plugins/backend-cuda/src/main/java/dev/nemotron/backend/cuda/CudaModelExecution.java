@@ -42,6 +42,16 @@ final class CudaModelExecution implements ModelExecution {
 
     DeviceModel load(DeviceModelSpec spec) {
         WeightFormat format = WeightFormat.configured();
+        if (Fp8Upload.isFp8(spec)) {
+            if (spec.computeType() != DType.BF16) {
+                throw new NemotronException("an FP8 checkpoint runs with the BF16 compute type, not " + spec.computeType()
+                        + " (use --dtype bf16)");
+            }
+            if (format.quantized()) {
+                throw new NemotronException("the checkpoint is FP8 already; unset " + WeightFormat.PROPERTY + "/"
+                        + WeightFormat.ENV + " (" + format.name() + ") to run it");
+            }
+        }
         if (format.quantized() && spec.computeType() != DType.BF16) {
             throw new NemotronException("FP8 weights (" + format.name() + ") need the BF16 compute type, not "
                     + spec.computeType() + " (use --dtype bf16, or unset " + WeightFormat.PROPERTY + "/" + WeightFormat.ENV + ")");
@@ -73,8 +83,16 @@ final class CudaModelExecution implements ModelExecution {
         switch (weights) {
             case DeviceWeights.Random r -> lib.modelInitRandom(model, r.seed());
             case DeviceWeights.Checkpoint c -> {
+                java.util.Set<String> names = new java.util.HashSet<>(c.names());
                 for (String name : c.names()) {
                     Tensor t = c.source().require(name);
+                    if (Fp8Upload.isScale(name, names)) {
+                        continue; // uploaded with its weight
+                    }
+                    if (t.dtype() == DType.F8_E4M3) {
+                        Fp8Upload.upload(lib, model, c.source(), names, name, t);
+                        continue;
+                    }
                     try (Arena arena = Arena.ofConfined()) {
                         lib.modelSetTensor(model, name, HostMemory.dtypeCode(t.dtype()), t.shape(),
                                 HostMemory.nativeData(arena, t));

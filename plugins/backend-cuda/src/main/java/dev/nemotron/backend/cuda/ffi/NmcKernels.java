@@ -23,6 +23,7 @@ public final class NmcKernels {
     private final MethodHandle causalConv1d;
     private final MethodHandle ssmScan;
     private final MethodHandle causalAttention;
+    private final MethodHandle quantizeFp8;
 
     NmcKernels(NmcLibrary lib, NmcLibrary.Binder b) {
         this.lib = lib;
@@ -39,6 +40,21 @@ public final class NmcKernels {
                 JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         causalAttention = b.bind("nmc_k_causal_attention", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        quantizeFp8 = b.bind("nmc_k_quantize_fp8", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+                ADDRESS, ADDRESS));
+    }
+
+    /**
+     * {@code nmc_k_quantize_fp8}: the FP8 quantisation kernel of {@code nmc_model_quantize_fp8} on
+     * a BF16 matrix {@code w [out, in]}: codes {@code q [out, in]}, scales {@code [out]} (block 0)
+     * or {@code [ceil(out/block) * ceil(in/block)]}.
+     */
+    public void quantizeFp8(MemorySegment wBf16, int out, int in, int block, MemorySegment q, MemorySegment scale) {
+        try {
+            lib.check((int) quantizeFp8.invokeExact(wBf16, out, in, block, q, scale), "nmc_k_quantize_fp8");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
     }
 
     /** Activation kinds of {@code nmc_k_activation}. */

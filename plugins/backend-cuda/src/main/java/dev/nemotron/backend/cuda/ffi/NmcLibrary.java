@@ -40,6 +40,7 @@ public final class NmcLibrary {
     private final MethodHandle modelInitRandom;
     private final MethodHandle modelFinalize;
     private final MethodHandle modelQuantizeFp8;
+    private final MethodHandle modelSetFp8Tensor;
     private final MethodHandle modelWeightBytes;
     private final MethodHandle modelDestroy;
     private final MethodHandle sessionCreate;
@@ -67,6 +68,8 @@ public final class NmcLibrary {
         modelInitRandom = b.bind("nmc_model_init_random", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         modelFinalize = b.bind("nmc_model_finalize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         modelQuantizeFp8 = b.bind("nmc_model_quantize_fp8", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        modelSetFp8Tensor = b.bind("nmc_model_set_fp8_tensor", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG,
+                JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
         modelWeightBytes = b.bind("nmc_model_weight_bytes", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         modelDestroy = b.bind("nmc_model_destroy", FunctionDescriptor.ofVoid(ADDRESS));
         sessionCreate = b.bind("nmc_session_create",
@@ -263,6 +266,22 @@ public final class NmcLibrary {
     public void modelQuantizeFp8(MemorySegment model, int block) {
         try {
             check((int) modelQuantizeFp8.invokeExact(model, block), "nmc_model_quantize_fp8");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code nmc_model_set_fp8_tensor}: one linear weight of an FP8 checkpoint, E4M3 codes
+     * {@code q [out, in]} and fp32 scales {@code [scaleRows, scaleCols]} uploaded as they are
+     * ({@code block} 0: per output channel, else square blocks of that size).
+     */
+    public void modelSetFp8Tensor(MemorySegment model, String name, long out, long in, MemorySegment q, int block,
+                                  long scaleRows, long scaleCols, MemorySegment scale) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cname = arena.allocateFrom(name);
+            check((int) modelSetFp8Tensor.invokeExact(model, cname, out, in, q, block, scaleRows, scaleCols, scale),
+                    "uploading FP8 tensor '" + name + "'");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,4 +1,4 @@
-package dev.nemotron.train.fp8;
+package dev.nemotron.api.tensor;
 
 /**
  * The OCP FP8 E4M3 format in the "fn" variant NVIDIA hardware and Transformer Engine use
