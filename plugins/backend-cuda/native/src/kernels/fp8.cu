@@ -180,7 +180,7 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_multi_kernel(const __nv_b
     for (int k = 0; k < OPW; k++) {
         int o = min(o0 + k, f.out - 1);
         wrow[k] = reinterpret_cast<const uint4 *>(f.q + (int64_t)o * f.in);
-        srow[k] = blocked ? f.scale + (int64_t)(o / f.block) * scale_cols : nullptr;
+        srow[k] = blocked ? f.scale + (int64_t)(o / scale_rows(f)) * scale_cols : nullptr;
     }
     float acc[OPW][R];
 #pragma unroll
