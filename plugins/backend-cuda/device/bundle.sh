@@ -14,8 +14,8 @@
 #   .device/run-gpu-tests.sh  runs the tests tagged "gpu"
 #   .device/native-selftest.sh runs the native self-test (kernels against CPU references)
 # Why so lean: the device tool moves the checkout plus carried paths, 64 MiB in all.
-# Build first:  ./mvnw -o -q package -DskipTests ; the native library is built here with make
-# (nvcc) unless plugins/backend-cuda/native/build/libnemotron_cuda.so is already there.
+# Build first:  ./mvnw -o -q package -DskipTests ; the native library is (re)built here with make
+# (nvcc; incremental), or taken as it is from plugins/backend-cuda/native/build/ without nvcc.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 jdk="${NEMOTRON_BUNDLE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -33,9 +33,12 @@ ls "$lib"/nemotron-backend-cuda-*.jar >/dev/null 2>&1 || die "$lib has no CUDA p
     || die "test-compile of plugins/backend-cuda failed"
 
 native="$root/plugins/backend-cuda/native"
-if [ ! -f "$native/build/libnemotron_cuda.so" ]; then
-  command -v nvcc >/dev/null || die "no $native/build/libnemotron_cuda.so and no nvcc to build it"
+# make is incremental: with nvcc here, a library older than its sources is rebuilt (a stale one
+# would carry an old ABI version)
+if command -v nvcc >/dev/null; then
   make -C "$native" -j"$(nproc)" >&2 || die "native build failed"
+elif [ ! -f "$native/build/libnemotron_cuda.so" ]; then
+  die "no $native/build/libnemotron_cuda.so and no nvcc to build it"
 fi
 rm -rf "$out"
 pay="$out/payload"
