@@ -69,6 +69,7 @@ class DeviceLanguageModelTest {
         // two fit at once, the third waits (admitted all together they would need 12 blocks and
         // the device would fail mid-decode)
         FakeDeviceModel device = new FakeDeviceModel(50, 4, 4, 8);
+        device.decodeMillis = 20;  // the first request still runs when the others are queued
         DeviceLanguageModel lm = new DeviceLanguageModel(device, 64);
         assertThat(lm.poolBlocks()).isEqualTo(8);
         try (GenerationEngine engine = new GenerationEngine(lm, TextCodec.idsOnly(Set.of()), new EngineConfig(4, 16, 1))) {
@@ -83,7 +84,7 @@ class DeviceLanguageModelTest {
             }
             assertThat(engine.reservedBlocks()).isZero();
         }
-        assertThat(device.decodeBatches).as("at most two sequences at once").isNotEmpty().allMatch(n -> n <= 2);
+        assertThat(device.decodeBatches).as("two sequences at once, never three").contains(2).allMatch(n -> n <= 2);
         assertThat(device.freeBlocks).as("every block back in the pool").isEqualTo(8);
         assertThat(device.freeSlots()).isEqualTo(4);
     }

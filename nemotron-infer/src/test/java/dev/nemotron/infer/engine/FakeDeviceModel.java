@@ -26,6 +26,8 @@ final class FakeDeviceModel implements DeviceModel {
     long freeBlocks;
     int prefills;
     boolean closed;
+    /** Milliseconds each decode step takes (so requests submitted together overlap). */
+    volatile long decodeMillis;
 
     FakeDeviceModel(int vocab, int slots) {
         this(vocab, slots, 0, 0);
@@ -149,6 +151,13 @@ final class FakeDeviceModel implements DeviceModel {
             throw new NemotronException("the KV cache is full mid-decode: " + need + " blocks needed, " + freeBlocks + " free");
         }
         decodeBatches.add(sequences.size());
+        if (decodeMillis > 0) {
+            try {
+                Thread.sleep(decodeMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         float[] out = new float[sequences.size() * vocab];
         for (int i = 0; i < tokens.length; i++) {
             Slot s = live(sequences.get(i));
