@@ -35,6 +35,8 @@ ls "$lib"/nemotron-backend-cuda-*.jar >/dev/null 2>&1 || die "$lib has no CUDA p
 native="$root/plugins/backend-cuda/native"
 if command -v nvcc >/dev/null; then  # make is incremental: a stale library or program is rebuilt
   make -C "$native" -j"$(nproc)" >&2 || die "native build failed"
+elif [ ! -f "$native/build/libnemotron_cuda.so" ]; then
+  die "no $native/build/libnemotron_cuda.so and no nvcc to build it"
 fi
 for f in libnemotron_cuda.so nmc_selftest nmc_bench nmc_train_bench; do
   [ -f "$native/build/$f" ] || die "no $native/build/$f and no nvcc to build it"

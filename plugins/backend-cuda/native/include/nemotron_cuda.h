@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define NMC_ABI_VERSION 1
+#define NMC_ABI_VERSION 2
 #define NMC_OK 0
 #define NMC_ERR (-1)
 
@@ -119,11 +119,26 @@ void nmc_model_destroy(nmc_model *model);
 
 /* ---- session: caches for up to max_slots sequences ---- */
 
-/* max_seq_len bounds each slot's KV cache; max_prefill_tokens bounds one prefill call. */
+/* max_seq_len bounds each slot's length; max_prefill_tokens bounds one prefill call. The KV cache
+ * is paged: every attention layer has a pool of blocks of nmc_session_kv_block_tokens tokens, taken
+ * by a slot as it grows (prefill, decode) and given back by nmc_slot_reset. nmc_session_create
+ * sizes the pool for the worst case (every slot at max_seq_len, rounded up to blocks). */
 int nmc_session_create(nmc_model *model, int max_slots, int max_seq_len, int max_prefill_tokens,
                        nmc_session **out);
+/* As nmc_session_create with a pool of kv_blocks blocks (shared by all slots; 0 = the worst case,
+ * larger values are capped to it). A prefill or decode that needs more blocks than are free fails
+ * with a message and changes nothing. Ignored for models without attention layers (pool 0). */
+int nmc_session_create_paged(nmc_model *model, int max_slots, int max_seq_len,
+                             int max_prefill_tokens, int64_t kv_blocks, nmc_session **out);
+/* Blocks of each attention layer's pool, blocks free now, tokens per block (16, the library's
+ * constant: session may be NULL), and device bytes of one block over all attention layers (K and
+ * V). A slot of L tokens holds ceil(L / 16) blocks. */
+int64_t nmc_session_kv_blocks(const nmc_session *session);
+int64_t nmc_session_kv_free_blocks(const nmc_session *session);
+int nmc_session_kv_block_tokens(const nmc_session *session);
+int64_t nmc_session_kv_block_bytes(const nmc_session *session);
 void nmc_session_destroy(nmc_session *session);
-/* Empties a slot (length 0, zero conv/SSM state). */
+/* Empties a slot (length 0, zero conv/SSM state) and gives its KV blocks back to the pool. */
 int nmc_slot_reset(nmc_session *session, int slot);
 /* Tokens seen by the slot, or NMC_ERR. */
 int nmc_slot_length(nmc_session *session, int slot);

@@ -233,6 +233,9 @@ int prefill(nmc_session *s, int slot, const int32_t *tokens, int n, int all_logi
     }
     NMC_CUDA(cudaSetDevice(m->device));
     cudaStream_t st = m->stream;
+    int32_t slot32 = slot;
+    int new_len = s->h_len[slot] + n;
+    NMC_TRY(kv_reserve(s, 1, &slot32, &new_len));  // the whole prompt's blocks, before any piece runs
     for (int done = 0; done < n;) {
         int piece = std::min(n - done, s->max_prefill);
         NMC_CUDA(cudaMemcpyAsync(s->d_tokens, tokens + done, piece * sizeof(int32_t), cudaMemcpyHostToDevice, st));
@@ -271,6 +274,9 @@ int decode(nmc_session *s, int n, const int32_t *slots, const int32_t *tokens, c
     }
     NMC_CUDA(cudaSetDevice(m->device));
     cudaStream_t st = m->stream;
+    std::vector<int> new_len(n);
+    for (int i = 0; i < n; i++) new_len[i] = s->h_len[slots[i]] + 1;
+    NMC_TRY(kv_reserve(s, n, slots, new_len.data()));  // table rows copied before the (graph) launch
     NMC_CUDA(cudaMemcpyAsync(s->d_tokens, tokens, n * sizeof(int32_t), cudaMemcpyHostToDevice, st));
     NMC_CUDA(cudaMemcpyAsync(s->d_slots, slots, n * sizeof(int32_t), cudaMemcpyHostToDevice, st));
     bool sampled = params != nullptr;

@@ -186,12 +186,26 @@ extern "C" int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv
     float *dqkv, *dk, *dv, *dout;
     int32_t *dlen;
     int32_t len0 = keys - queries;
+    // The keys as a one-slot paged cache whose blocks lie in reverse order (block i of the slot is
+    // pool block nb - 1 - i), so the kernel's table lookup is exercised, not an identity.
+    const int B = nmc::k::KV_BLOCK;
+    int nb = (keys + B - 1) / B;
+    std::vector<int32_t> table(nb);
+    std::vector<float> pk((size_t)nb * B * kvw, 0.0f), pv((size_t)nb * B * kvw, 0.0f);
+    for (int i = 0; i < nb; i++) table[i] = nb - 1 - i;
+    for (int t = 0; t < keys; t++) {
+        int64_t row = (int64_t)table[t / B] * B + t % B;
+        std::copy(k + (int64_t)t * kvw, k + (int64_t)(t + 1) * kvw, pk.begin() + row * kvw);
+        std::copy(v + (int64_t)t * kvw, v + (int64_t)(t + 1) * kvw, pv.begin() + row * kvw);
+    }
+    int32_t *dtable;
     NMC_TRY(s.floats(&dqkv, (int64_t)queries * stride, rows.data()));
-    NMC_TRY(s.floats(&dk, (int64_t)keys * kvw, k));
-    NMC_TRY(s.floats(&dv, (int64_t)keys * kvw, v));
+    NMC_TRY(s.floats(&dk, (int64_t)nb * B * kvw, pk.data()));
+    NMC_TRY(s.floats(&dv, (int64_t)nb * B * kvw, pv.data()));
     NMC_TRY(s.floats(&dout, (int64_t)queries * qw, nullptr));
     NMC_TRY(s.floats(&dlen, 1, &len0));
-    nmc::k::KvCache cache{dk, dv, NMC_F32, keys};
+    NMC_TRY(s.floats(&dtable, nb, table.data()));
+    nmc::k::KvCache cache{dk, dv, NMC_F32, keys, dtable, nb};
     nmc::k::Attn at{q_heads, kv_heads, head_dim, scale, dqkv, stride, dout, NMC_F32};
     NMC_TRY(nmc::k::attention_prefill(at, cache, queries, dlen, 0, s.stream()));
     return s.download(out, dout, (size_t)queries * qw * sizeof(float));

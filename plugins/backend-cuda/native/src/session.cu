@@ -36,14 +36,22 @@ int allocate(nmc_session *s) {
             NMC_TRY(alloc_t(s, &s->conv_windows[i], slots * d.conv_dim * std::max(d.conv_k - 1, 1)));
             NMC_TRY(alloc_t(s, &s->ssm_states[i], slots * d.m_heads * d.m_head_dim * d.state));
         } else if (kind == '*') {
+            if (s->d_table == nullptr) NMC_TRY(alloc_t(s, &s->d_table, slots * s->max_blocks));
             nmc::k::KvCache &c = s->kv[i];
             c.dtype = s->m->dtype;
             c.max_seq = s->max_seq;
-            int64_t bytes = slots * s->max_seq * d.kv_heads * d.head_dim * (int64_t)wt;
+            c.table = s->d_table;
+            c.max_blocks = s->max_blocks;
+            int64_t bytes = s->kv_blocks * nmc::k::KV_BLOCK * d.kv_heads * d.head_dim * (int64_t)wt;
             NMC_TRY(alloc(s, &c.k, bytes));
             NMC_TRY(alloc(s, &c.v, bytes));
         }
     }
+    // the block table's host side: every block free (block 0 handed out first), no slot holding any
+    s->h_table.assign(slots * s->max_blocks, 0);
+    s->h_blocks.assign(slots, 0);
+    s->free_blocks.resize(s->kv_blocks);
+    for (int64_t b = 0; b < s->kv_blocks; b++) s->free_blocks[b] = (int32_t)(s->kv_blocks - 1 - b);
     NMC_TRY(alloc_t(s, &s->d_len, slots));
     s->h_len.assign(slots, 0);
     int64_t in_w = std::max<int64_t>({d.d, d.inner, d.mlp, (int64_t)d.q_heads * d.head_dim});
@@ -79,18 +87,31 @@ int allocate(nmc_session *s) {
 }  // namespace
 
 extern "C" int nmc_session_create(nmc_model *m, int max_slots, int max_seq_len, int max_prefill_tokens, nmc_session **out) {
+    return nmc_session_create_paged(m, max_slots, max_seq_len, max_prefill_tokens, 0, out);
+}
+
+extern "C" int nmc_session_create_paged(nmc_model *m, int max_slots, int max_seq_len, int max_prefill_tokens,
+                                        int64_t kv_blocks, nmc_session **out) {
     if (out == nullptr) return nmc::fail("nmc_session_create: out is null");
     *out = nullptr;
     if (m == nullptr || !m->finalized) return nmc::fail("nmc_session_create: the model is not finalized (call nmc_model_finalize)");
     if (max_slots <= 0 || max_seq_len <= 0 || max_prefill_tokens <= 0) {
         return nmc::fail("nmc_session_create: max_slots, max_seq_len and max_prefill_tokens must be positive");
     }
+    if (kv_blocks < 0) return nmc::fail("nmc_session_create_paged: kv_blocks must be >= 0 (0: max_slots x max_seq tokens), got " + std::to_string(kv_blocks));
+    int max_blocks = (int)(((int64_t)max_seq_len + nmc::k::KV_BLOCK - 1) / nmc::k::KV_BLOCK);
+    int64_t worst = (int64_t)max_slots * max_blocks;  // every slot at max_seq: more is never used
+    if (kv_blocks == 0 || kv_blocks > worst) kv_blocks = worst;
+    if (m->dims.n_attn == 0) kv_blocks = 0;
+    if (kv_blocks > INT32_MAX) return nmc::fail("nmc_session_create_paged: " + std::to_string(kv_blocks) + " KV blocks exceed the int32 block ids; lower max_slots or max_seq_len");
     NMC_CUDA(cudaSetDevice(m->device));
     nmc_session *s = new nmc_session();
     s->m = m;
     s->max_slots = max_slots;
     s->max_seq = max_seq_len;
     s->max_prefill = max_prefill_tokens;
+    s->max_blocks = max_blocks;
+    s->kv_blocks = kv_blocks;
     s->rows_cap = std::max(max_prefill_tokens, max_slots);
     s->logit_rows = std::max(max_slots, std::min(max_prefill_tokens, 64));
     int rc = allocate(s);
@@ -131,6 +152,7 @@ extern "C" int nmc_slot_reset(nmc_session *s, int slot) {
     NMC_CUDA(cudaMemsetAsync(s->d_len + slot, 0, sizeof(int32_t), st));
     NMC_CUDA(cudaStreamSynchronize(st));
     s->h_len[slot] = 0;
+    nmc::kv_release(s, slot);
     return NMC_OK;
 }
 

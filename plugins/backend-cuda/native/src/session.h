@@ -16,7 +16,14 @@ struct nmc_session {
     // caches, per Mamba / attention layer (indexed by layer number; unused entries empty)
     std::vector<float *> conv_windows;  // [slots, conv_dim, K-1]
     std::vector<float *> ssm_states;    // [slots, H, P, N]
-    std::vector<nmc::k::KvCache> kv;    // [slots, max_seq, kvH, hd]
+    std::vector<nmc::k::KvCache> kv;    // paged: [kv_blocks, KV_BLOCK, kvH, hd] per layer (kv_pages.cu)
+    // the block table shared by every attention layer, and its host side (kv_pages.cu)
+    int max_blocks = 0;                 // ceil(max_seq / KV_BLOCK): blocks one slot may hold
+    int64_t kv_blocks = 0;              // blocks in each layer's pool (0 without attention)
+    int32_t *d_table = nullptr;         // [slots, max_blocks] device
+    std::vector<int32_t> h_table;       // its host copy
+    std::vector<int> h_blocks;          // [slots] blocks each slot holds
+    std::vector<int32_t> free_blocks;   // ids not held by any slot (a stack: freed blocks are reused first)
     int32_t *d_len = nullptr;           // [slots] tokens seen
     std::vector<int> h_len;
     // work buffers
@@ -38,6 +45,12 @@ struct nmc_session {
 };
 
 namespace nmc {
+// kv_pages.cu: slots[i] (distinct) will hold new_len[i] tokens; takes the missing blocks from the
+// free list and copies the changed table rows to the device (on the model's stream), or fails,
+// changing nothing, when the pool has too few free blocks.
+int kv_reserve(nmc_session *s, int n, const int32_t *slots, const int *new_len);
+// Returns the blocks of `slot` to the free list.
+void kv_release(nmc_session *s, int slot);
 // forward.cu
 int prefill(nmc_session *s, int slot, const int32_t *tokens, int n, int all_logits, float *logits_out);
 int decode(nmc_session *s, int n, const int32_t *slots, const int32_t *tokens, const nmc_sampling *params,

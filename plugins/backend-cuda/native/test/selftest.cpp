@@ -1,7 +1,8 @@
 // Self-test of libnemotron_cuda.so on a GPU: every kernel against the CPU reference
 // (test/reference.h), then whole-model consistency on random weights: prefill logits against
 // token-by-token decode, pieces, batched against single decode, graphs on and off, on-device
-// greedy sampling, BF16 against FP32, and error messages. Exit status 0 when all pass.
+// greedy sampling, BF16 against FP32, the paged KV cache (scattered and reused blocks, a full
+// pool), and error messages. Exit status 0 when all pass.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -457,6 +458,82 @@ static void fp8_tests(const Shape &s, const std::string &label, int L, int split
     nmc_model_destroy(f32);
 }
 
+// Paged KV cache: two sequences grown in interleaved pieces (so their blocks alternate in the pool)
+// give bit-identical logits to the same calls made one sequence after the other (blocks in order);
+// a pool exhausted mid-decode fails that call with a message and changes nothing; a reset slot's
+// blocks go back to the pool and serve the retried call, whose logits match again.
+static void paged_tests(const Shape &s, int dtype, const std::string &label) {
+    int V = s.vocab;
+    nmc_model *m = random_model(s, dtype, 17);
+    const int piece = 10, pieces = 3, steps = 24;
+    std::vector<int32_t> t = tokens(piece * pieces + steps, V, 21), u = tokens(piece * pieces + steps, V, 22);
+    nmc_session *P = nullptr, *R = nullptr;
+    ok_or_die(nmc_session_create_paged(m, 3, 128, 64, 9, &P), "session paged");
+    ok_or_die(nmc_session_create(m, 3, 128, 64, &R), "session full pool");
+    int B = nmc_session_kv_block_tokens(P);
+    check(B == 16 && nmc_session_kv_blocks(P) == 9 && nmc_session_kv_free_blocks(P) == 9 &&
+              nmc_session_kv_blocks(R) == 3 * ((128 + B - 1) / B),
+          label + " paged: pool sizes (9 asked; default = slots x ceil(max_seq / 16))");
+    check(nmc_session_kv_block_bytes(P) > 0, label + " paged: block bytes reported");
+    // slot 2 takes blocks 0-1 in P
+    ok_or_die(nmc_prefill(P, 2, t.data(), 20, 0, nullptr), "prefill slot 2");
+    ok_or_die(nmc_prefill(R, 2, t.data(), 20, 0, nullptr), "prefill slot 2 (R)");
+    check(nmc_session_kv_free_blocks(P) == 7, label + " paged: 20 tokens hold 2 blocks");
+    // P: slots 0 and 1 alternate piece by piece; R: all of slot 0, then all of slot 1
+    Vec p0(V), p1(V), r0(V), r1(V);
+    std::vector<Vec> pp0, pp1;
+    for (int i = 0; i < pieces; i++) {
+        ok_or_die(nmc_prefill(P, 0, t.data() + i * piece, piece, 0, p0.data()), "prefill P0");
+        ok_or_die(nmc_prefill(P, 1, u.data() + i * piece, piece, 0, p1.data()), "prefill P1");
+        pp0.push_back(p0);
+        pp1.push_back(p1);
+    }
+    bool same = true;
+    for (int i = 0; i < pieces; i++) {
+        ok_or_die(nmc_prefill(R, 0, t.data() + i * piece, piece, 0, r0.data()), "prefill R0");
+        same &= r0 == pp0[i];
+    }
+    for (int i = 0; i < pieces; i++) {
+        ok_or_die(nmc_prefill(R, 1, u.data() + i * piece, piece, 0, r1.data()), "prefill R1");
+        same &= r1 == pp1[i];
+    }
+    check(same, label + " paged: interleaved prefill pieces equal contiguous ones (bit for bit)");
+    check(nmc_session_kv_free_blocks(P) == 3, label + " paged: 30 tokens each hold 2 blocks");
+    // batched decode of slots 0 and 1 across block boundaries; P runs out at the 4th block
+    int32_t slots[2] = {0, 1};
+    Vec pb((size_t)2 * V), rb((size_t)2 * V);
+    bool equal = true, failed_cleanly = false, retried = false;
+    for (int step = 0; step < steps; step++) {
+        int32_t next[2] = {t[piece * pieces + step], u[piece * pieces + step]};
+        ok_or_die(nmc_decode(R, 2, slots, next, rb.data()), "decode R");
+        int len = nmc_slot_length(P, 0);
+        if (nmc_decode(P, 2, slots, next, pb.data()) != NMC_OK) {
+            std::string msg = nmc_last_error();
+            failed_cleanly = len == 48 && msg.find("KV cache is full") != std::string::npos &&
+                             msg.find("pool's 9") != std::string::npos && nmc_slot_length(P, 0) == len &&
+                             nmc_slot_length(P, 1) == len && nmc_session_kv_free_blocks(P) == 1;
+            printf("     (expected) %s\n", msg.c_str());
+            ok_or_die(nmc_slot_reset(P, 2), "reset slot 2");
+            retried = nmc_session_kv_free_blocks(P) == 3;
+            ok_or_die(nmc_decode(P, 2, slots, next, pb.data()), "decode P after reset");
+        }
+        equal &= pb == rb;
+    }
+    check(failed_cleanly, label + " paged: decode beyond the pool fails with a message, lengths and free blocks unchanged");
+    check(retried, label + " paged: a reset slot's blocks return to the pool");
+    check(equal, label + " paged: batched decode over scattered and reused blocks equals the full pool (bit for bit)");
+    check(nmc_session_kv_free_blocks(P) == 1, label + " paged: 54 tokens each hold 4 blocks");
+    int32_t long_prompt[40] = {0};
+    expect_error(nmc_prefill(P, 2, long_prompt, 40, 0, nullptr), "KV cache is full", label + " paged: prefill beyond the pool rejected");
+    check(nmc_slot_length(P, 2) == 0 && nmc_session_kv_free_blocks(P) == 1, label + " paged: rejected prefill changes nothing");
+    ok_or_die(nmc_slot_reset(P, 0), "reset 0");
+    ok_or_die(nmc_slot_reset(P, 1), "reset 1");
+    check(nmc_session_kv_free_blocks(P) == 9, label + " paged: every block free after the resets");
+    nmc_session_destroy(P);
+    nmc_session_destroy(R);
+    nmc_model_destroy(m);
+}
+
 static void error_tests() {
     Shape s{100, 32, 64, 2, 1, 16, 4, 8, 1, 8, 8, "M*-"};
     nmc_config c{};
@@ -512,6 +589,8 @@ int main() {
     fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 16);
     fp8_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600, 128);
     fp8_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600, 0);
+    paged_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, NMC_F32, "tiny");
+    paged_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, NMC_BF16, "nano-like heads bf16");
     error_tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;

@@ -1,6 +1,7 @@
 // Causal GQA attention over a per-slot KV cache (no positional embedding), softmax in fp32.
 //
-// cache K, V [slots, max_seq, kvH, hd]; query head h reads KV head h / (qH / kvH).
+// cache K, V: paged, [blocks, KV_BLOCK, kvH, hd] (token t of a slot at row kv_row, kernels.h);
+// query head h reads KV head h / (qH / kvH).
 // Prefill (flash-attention style): block = 64 queries of one head, 8 warps of 8 queries;
 //   for each tile of 32 keys: 1. load K, V tile into shared memory (fp32)
 //                             2. scores s = q.k * scale, masked beyond the query's position
@@ -24,8 +25,9 @@ namespace {
 constexpr int PF_BQ = 64, PF_BK = 32, PF_WARPS = 8, PF_QPW = PF_BQ / PF_WARPS;
 constexpr int DEC_SPLIT = 128, DEC_MAX_SPLITS = 128, DEC_WARPS = 4, DEC_MAX_GROUP = 8;
 
+// First element of (slot, pos, kv head) in the paged cache.
 __device__ __forceinline__ int64_t cache_index(const KvCache &kv, int slot, int pos, int kvh, int kv_heads, int hd) {
-    return (((int64_t)slot * kv.max_seq + pos) * kv_heads + kvh) * hd;
+    return (kv_row(kv, slot, pos) * kv_heads + kvh) * hd;
 }
 
 __global__ void kv_append_kernel(Attn a, KvCache kv, const int32_t *lengths, const int32_t *slots, int slot) {

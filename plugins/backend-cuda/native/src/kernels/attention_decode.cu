@@ -2,7 +2,8 @@
 // stream the cache at the memory bandwidth. Used by attention_decode (attention.cu) when the cache
 // is BF16 and head_dim is 16, 64 or 128; the fp32 kernel of attention.cu handles the rest.
 //
-// shapes: cache K, V [slots, max_seq, kvH, hd]; q [rows, qH*hd]; G = qH / kvH query heads per KV
+// shapes: cache K, V paged [blocks, KV_BLOCK, kvH, hd] (key t of a slot at pool row kv_row,
+// kernels.h; each key's row is looked up in the block table); q [rows, qH*hd]; G = qH / kvH query heads per KV
 // head; workspace [rows, qH, splits, hd + 2] = (acc[hd], m, l) per piece, combined by
 // decode_combine_kernel exactly as for the fp32 kernel.
 //
@@ -62,8 +63,8 @@ __global__ void __launch_bounds__(WARPS * 32) decode_bf16_kernel(Attn a, KvCache
 #pragma unroll
         for (int d = 0; d < 8; d++) acc[g][d] = 0.0f;
     }
-    const int64_t key_stride = (int64_t)a.kv_heads * HD / 8;  // in uint4
-    const int64_t first = (((int64_t)slot * kv.max_seq) * a.kv_heads + kvh) * HD / 8 + li;
+    const int64_t key_stride = (int64_t)a.kv_heads * HD / 8;  // in uint4: one pool row
+    const int64_t first = (int64_t)kvh * HD / 8 + li;
     const uint4 *kbase = static_cast<const uint4 *>(kv.k) + first;
     const uint4 *vbase = static_cast<const uint4 *>(kv.v) + first;
     // 2. tiles of keys
@@ -75,8 +76,9 @@ __global__ void __launch_bounds__(WARPS * 32) decode_bf16_kernel(Attn a, KvCache
             int key = base + (u * WARPS + warp) * KPW + sub;
             valid[u] = key < k_end;
             if (valid[u]) {
-                kr[u] = __ldcs(kbase + key * key_stride);
-                vr[u] = __ldcs(vbase + key * key_stride);
+                int64_t row = kv_row(kv, slot, key);
+                kr[u] = __ldcs(kbase + row * key_stride);
+                vr[u] = __ldcs(vbase + row * key_stride);
             } else {
                 kr[u] = make_uint4(0, 0, 0, 0);
                 vr[u] = make_uint4(0, 0, 0, 0);

@@ -1,6 +1,6 @@
 // Causal attention prefill on tensor cores (WMMA, BF16 inputs, fp32 accumulation and softmax)
 // for a BF16 KV cache and head_dim a multiple of 16 up to 128. attention.cu keeps the plain
-// fp32 kernel, which tests and the FP32 path use.
+// fp32 kernel, which tests and the FP32 path use. The cache is paged (kv_row, kernels.h).
 //
 // Block: 64 queries of one head, 4 warps of 16 query rows. Per tile of 64 keys:
 //   1. K, V tile -> shared memory (bf16)
@@ -69,7 +69,7 @@ __global__ void __launch_bounds__(WARPS * 32) prefill_tc_kernel(Attn a, KvCache 
             int j = (i * 8) / hd, d = (i * 8) % hd, key = k0 + j;
             uint4 kk = make_uint4(0, 0, 0, 0), vv = make_uint4(0, 0, 0, 0);
             if (key < keys) {
-                int64_t at = (((int64_t)slot * kv.max_seq + key) * a.kv_heads + kvh) * hd + d;
+                int64_t at = (kv_row(kv, slot, key) * a.kv_heads + kvh) * hd + d;
                 kk = *reinterpret_cast<const uint4 *>(kc + at);
                 vv = *reinterpret_cast<const uint4 *>(vc + at);
             }

@@ -103,11 +103,26 @@ int scan_chunked(const Scan &scan, int seq_len, int chunk, float *state, float *
 int scan_step(const Scan &scan, int rows, float *states, const int32_t *slots, cudaStream_t stream);
 
 // ---- attention (attention.cu) ----
+// Paged KV cache of one attention layer: a pool of blocks of KV_BLOCK tokens, and a block table
+// shared by all layers of a session. Token t of slot s is pool row
+//   table[s * max_blocks + t / KV_BLOCK] * KV_BLOCK + t % KV_BLOCK
+// and a row holds [kv_heads, head_dim] contiguous values (as one token of the old per-slot layout),
+// so the kernels' loads of a key row are unchanged. KV_BLOCK = 16: at most 15 tokens per sequence
+// wasted in each layer, and a table row of max_seq / 16 ids (8,192 ids = 32 KiB at 128k).
+constexpr int KV_BLOCK = 16;
 struct KvCache {
-    void *k, *v;        // [slots, max_seq, kv_heads, head_dim] in dtype
+    void *k, *v;             // [blocks, KV_BLOCK, kv_heads, head_dim] in dtype
     int dtype;
-    int max_seq;
+    int max_seq;             // tokens a slot may hold (sizes the decode split)
+    const int32_t *table;    // [slots, max_blocks] block ids (device)
+    int max_blocks;          // ceil(max_seq / KV_BLOCK): a table row
 };
+#ifdef __CUDACC__
+// The pool row of token `pos` of `slot` (see KvCache).
+__device__ __forceinline__ int64_t kv_row(const KvCache &kv, int slot, int pos) {
+    return (int64_t)kv.table[(int64_t)slot * kv.max_blocks + pos / KV_BLOCK] * KV_BLOCK + pos % KV_BLOCK;
+}
+#endif
 struct Attn {
     int q_heads, kv_heads, head_dim;
     float scale;

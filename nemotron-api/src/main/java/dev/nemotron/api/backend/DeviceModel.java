@@ -31,6 +31,17 @@ public interface DeviceModel extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The paged KV cache's capacity, for a model that allocates KV as sequences grow: a caller
+     * that runs several sequences admits one only while the blocks its sequences may reach (at
+     * their prompt plus generated tokens) fit {@link KvCapacity#totalBlocks()}; a prefill or decode
+     * needing more blocks than are free fails. Empty (the default) when each sequence's cache is
+     * reserved up front (or the model keeps none).
+     */
+    default Optional<KvCapacity> kvCapacity() {
+        return Optional.empty();
+    }
+
     /** Device bytes of the weights. */
     long weightBytes();
 

@@ -24,9 +24,19 @@ import java.util.Objects;
  * @param maxSequences      sequences that can be alive at once (cache slots)
  * @param maxSequenceLength tokens one sequence may hold (prompt + generated)
  * @param maxPrefillTokens  tokens one prefill call on the device handles (longer prompts are split)
+ * @param kvCacheTokens     tokens of KV cache all sequences hold together, for a backend that
+ *                          allocates it as sequences grow ({@link DeviceModel#kvCapacity()}); 0:
+ *                          {@code maxSequences × maxSequenceLength}, every sequence at its maximum
  */
 public record DeviceModelSpec(ModelConfigView config, String pattern, List<LayerDims> layers, DeviceWeights weights,
-                              DType computeType, int maxSequences, int maxSequenceLength, int maxPrefillTokens) {
+                              DType computeType, int maxSequences, int maxSequenceLength, int maxPrefillTokens,
+                              long kvCacheTokens) {
+    /** With room for every sequence at its maximum length ({@code kvCacheTokens} 0). */
+    public DeviceModelSpec(ModelConfigView config, String pattern, List<LayerDims> layers, DeviceWeights weights,
+                           DType computeType, int maxSequences, int maxSequenceLength, int maxPrefillTokens) {
+        this(config, pattern, layers, weights, computeType, maxSequences, maxSequenceLength, maxPrefillTokens, 0);
+    }
+
     public DeviceModelSpec {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(pattern, "pattern");
@@ -43,6 +53,10 @@ public record DeviceModelSpec(ModelConfigView config, String pattern, List<Layer
         if (maxSequences < 1 || maxSequenceLength < 1 || maxPrefillTokens < 1) {
             throw new IllegalArgumentException("maxSequences, maxSequenceLength and maxPrefillTokens must be >= 1, got "
                     + maxSequences + ", " + maxSequenceLength + ", " + maxPrefillTokens);
+        }
+        if (kvCacheTokens < 0) {
+            throw new IllegalArgumentException("kvCacheTokens must be >= 0 (0: every sequence at its maximum), got "
+                    + kvCacheTokens);
         }
     }
 }

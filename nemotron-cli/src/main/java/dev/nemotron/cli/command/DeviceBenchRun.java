@@ -33,11 +33,18 @@ import picocli.CommandLine.ParameterException;
 final class DeviceBenchRun {
     /** The most sequences --memory-budget-gib picks (a bound on what a budget can allocate). */
     static final int MAX_BUDGET_BATCH = 1024;
+    /**
+     * Tokens per block of a paged device KV cache (the cuda backend's
+     * {@code nmc_session_kv_block_tokens}): --memory-budget-gib sizes each sequence at its context
+     * rounded up to whole blocks, and the device pool at the batch's blocks.
+     */
+    static final int KV_BLOCK_TOKENS = 16;
 
     private final BenchCommand cmd;
     private final Backend backend;
     private long budgetContext;
     private long budgetEstimateBytes;
+    private long kvCacheTokens;  // 0: every sequence at the session's maximum length
 
     DeviceBenchRun(BenchCommand cmd, Backend backend) {
         this.cmd = cmd;
@@ -53,8 +60,15 @@ final class DeviceBenchRun {
         DType compute = computeType(config);
         List<Integer> batches = cmd.memoryBudgetGib == null ? cmd.batch : List.of(budgetBatch(config));
         int maxBatch = Collections.max(batches);
-        var options = new DeviceModels.Options(maxBatch, DeviceBench.sequenceLength(cmd.prefill, cmd.isl, cmd.osl),
-                Math.max(cmd.prefill, cmd.isl), compute);
+        int sequenceLength = DeviceBench.sequenceLength(cmd.prefill, cmd.isl, cmd.osl);
+        if (cmd.memoryBudgetGib != null) {
+            // the pool for the batch at its actual need (ISL + OSL + the capture step), and at least one
+            // sequence of the session's maximum (the warm-up and the --prefill run, alone)
+            long perSequence = roundUpToBlocks(Math.max(budgetContext, (long) cmd.isl + cmd.osl + 2));
+            kvCacheTokens = Math.max(maxBatch * perSequence, roundUpToBlocks(sequenceLength));
+        }
+        var options = new DeviceModels.Options(maxBatch, sequenceLength, Math.max(cmd.prefill, cmd.isl), compute,
+                kvCacheTokens);
         try (DeviceModel m = dir == null
                 ? DeviceModels.random(config, cmd.seed, execution, options)
                 : DeviceModels.load(dir, execution, options)) {
@@ -65,7 +79,7 @@ final class DeviceBenchRun {
 
     /** --memory-budget-gib: the largest batch whose weights + caches fit, by the SDK's estimate. */
     private int budgetBatch(NemotronHConfig config) {
-        budgetContext = cmd.budgetContext > 0 ? cmd.budgetContext : (long) cmd.isl + cmd.osl;
+        budgetContext = roundUpToBlocks(cmd.budgetContext > 0 ? cmd.budgetContext : (long) cmd.isl + cmd.osl);
         long budget = (long) (cmd.memoryBudgetGib * (1L << 30));
         MixerRegistry registry = MixerRegistry.discover();
         ModelGraph graph = ModelGraph.of(config, registry);
@@ -78,6 +92,10 @@ final class DeviceBenchRun {
         }
         budgetEstimateBytes = MemoryEstimator.estimate(graph, budgetContext, b).totalBytes();
         return b;
+    }
+
+    static long roundUpToBlocks(long tokens) {
+        return (tokens + KV_BLOCK_TOKENS - 1) / KV_BLOCK_TOKENS * KV_BLOCK_TOKENS;
     }
 
     private DType computeType(NemotronHConfig config) {
@@ -119,6 +137,7 @@ final class DeviceBenchRun {
                 b.put("batch", r.decode().get(0).batch());
                 b.put("estimate_bytes", budgetEstimateBytes);
                 b.put("max_batch", MAX_BUDGET_BATCH);
+                b.put("kv_cache_tokens", kvCacheTokens);
             }
             ArrayNode arr = o.putArray("decode");
             for (DeviceBenchResult.Point p : r.decode()) {
@@ -141,8 +160,10 @@ final class DeviceBenchRun {
             out.printf(Locale.ROOT, "prefill  %,d tokens: %12.1f tokens/s%n", r.prefillTokens(), r.prefillTokensPerSecond());
         }
         if (cmd.memoryBudgetGib != null) {
-            out.printf(Locale.ROOT, "budget   %s GiB: batch %d (weights + caches at %d tokens: %s by the memory estimate)%n",
-                    cmd.memoryBudgetGib, r.decode().get(0).batch(), budgetContext, Sizes.bytes(budgetEstimateBytes));
+            out.printf(Locale.ROOT, "budget   %s GiB: batch %d (weights + caches at %d tokens: %s by the memory estimate;"
+                            + " device KV pool %d tokens)%n",
+                    cmd.memoryBudgetGib, r.decode().get(0).batch(), budgetContext, Sizes.bytes(budgetEstimateBytes),
+                    kvCacheTokens);
         }
         out.printf(Locale.ROOT, "decode   isl %d, osl %d, greedy on the device%n", r.inputTokens(), r.outputTokens());
         out.printf(Locale.ROOT, "%8s %14s %10s %16s %9s %18s%n", "batch", "tokens/s", "ms/step", "roofline tok/s", "achieved",

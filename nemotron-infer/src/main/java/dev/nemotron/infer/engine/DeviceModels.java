@@ -31,9 +31,16 @@ public final class DeviceModels {
     /**
      * Sizes of the device session.
      *
-     * @param computeType  F32 or BF16; null: F32 for an F32 model, BF16 otherwise (and for an FP8 checkpoint)
+     * @param computeType   F32 or BF16; null: F32 for an F32 model, BF16 otherwise (and for an FP8 checkpoint)
+     * @param kvCacheTokens KV cache tokens of all sequences together, on a device that allocates it
+     *                      as sequences grow (paged); 0: every sequence at maxSequenceLength
      */
-    public record Options(int maxSequences, int maxSequenceLength, int maxPrefillTokens, DType computeType) {
+    public record Options(int maxSequences, int maxSequenceLength, int maxPrefillTokens, DType computeType,
+                          long kvCacheTokens) {
+        /** With the KV cache sized for every sequence at its maximum. */
+        public Options(int maxSequences, int maxSequenceLength, int maxPrefillTokens, DType computeType) {
+            this(maxSequences, maxSequenceLength, maxPrefillTokens, computeType, 0);
+        }
     }
 
     /** The compute type for a model stored as {@code stored}: F32 stays F32, BF16/F16 compute in BF16. */
@@ -76,6 +83,6 @@ public final class DeviceModels {
         List<LayerDims> layers = ModelGraph.of(c, registry).layerDims();
         DType compute = o.computeType() != null ? o.computeType() : computeTypeFor(c.dtype());
         return new DeviceModelSpec(c.view(), c.pattern(), layers, weights, compute, o.maxSequences(), o.maxSequenceLength(),
-                o.maxPrefillTokens());
+                o.maxPrefillTokens(), o.kvCacheTokens());
     }
 }

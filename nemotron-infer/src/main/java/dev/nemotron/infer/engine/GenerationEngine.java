@@ -17,7 +17,8 @@ import org.apache.logging.log4j.Logger;
  * loop:
  * 1. drop cancelled requests (their memory is released at once)
  * 2. admit queued requests, oldest first, while the batch has room and their worst-case cache
- *    (prompt + max new tokens) fits the budget
+ *    (prompt + max new tokens) fits the budget, and their blocks fit the model's own pool (a
+ *    device's paged KV cache: {@link LanguageModel#sequenceBlocks}, {@link LanguageModel#poolBlocks})
  * 3. prefill: at most {@link EngineConfig#prefillChunkTokens()} prompt tokens of the admitted
  *    requests while other sequences are decoding (all of them when none is), oldest first (a
  *    long prompt takes several steps); a request whose prompt is done
@@ -45,20 +46,25 @@ public final class GenerationEngine implements AutoCloseable {
     private final List<Running> running = new ArrayList<>();
     private final Thread thread;
     private long reservedBytes;
+    private long reservedBlocks;
     private int admitting;         // taken from the queue, prefill not yet done
     private volatile boolean closed;
 
-    private record Running(ActiveRequest request, ModelSequence sequence, long reserved, int[] lastToken) {
+    private record Running(ActiveRequest request, ModelSequence sequence, Reservation reserved, int[] lastToken) {
+    }
+
+    /** What an admitted request holds until it ends: host cache bytes and blocks of the model's pool. */
+    private record Reservation(long bytes, long blocks) {
     }
 
     /** An admitted request whose prompt is being prefilled in chunks; engine thread only. */
     private static final class Prefilling {
         final ActiveRequest request;
-        final long reserved;
+        final Reservation reserved;
         ModelSequence sequence;
         int done;
 
-        Prefilling(ActiveRequest request, long reserved) {
+        Prefilling(ActiveRequest request, Reservation reserved) {
             this.request = request;
             this.reserved = reserved;
         }
@@ -108,6 +114,16 @@ public final class GenerationEngine implements AutoCloseable {
         }
     }
 
+    /** Blocks of the model's pool ({@link LanguageModel#poolBlocks()}) reserved by admitted requests now. */
+    public long reservedBlocks() {
+        lock.lock();
+        try {
+            return reservedBlocks;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Bytes reserved by admitted requests now. */
     public long reservedBytes() {
         lock.lock();
@@ -141,12 +157,18 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     void submit(ActiveRequest request) {
-        long need = worstCase(request);
-        if (need > config.cacheBudgetBytes()) {
-            throw new dev.nemotron.api.NemotronException("request needs " + need + " bytes of cache for "
+        Reservation need = worstCase(request);
+        if (need.bytes() > config.cacheBudgetBytes()) {
+            throw new dev.nemotron.api.NemotronException("request needs " + need.bytes() + " bytes of cache for "
                     + request.promptIds().length + " prompt + " + request.maxNewTokens()
                     + " new tokens, more than the engine's whole budget of " + config.cacheBudgetBytes()
                     + " bytes: lower max_tokens or shorten the prompt");
+        }
+        if (need.blocks() > model.poolBlocks()) {
+            throw new dev.nemotron.api.NemotronException("request needs " + need.blocks() + " KV cache blocks for "
+                    + request.promptIds().length + " prompt + " + request.maxNewTokens() + " new tokens, more than the"
+                    + " model's whole pool of " + model.poolBlocks() + " blocks: lower max_tokens or shorten the prompt,"
+                    + " or give the device a larger KV cache");
         }
         lock.lock();
         try {
@@ -166,8 +188,9 @@ public final class GenerationEngine implements AutoCloseable {
         }
     }
 
-    private long worstCase(ActiveRequest r) {
-        return model.sequenceBytes((long) r.promptIds().length + r.maxNewTokens());
+    private Reservation worstCase(ActiveRequest r) {
+        long tokens = (long) r.promptIds().length + r.maxNewTokens();
+        return new Reservation(model.sequenceBytes(tokens), model.sequenceBlocks(tokens));
     }
 
     /** Wakes the loop (after a cancellation, for instance). */
@@ -208,12 +231,14 @@ public final class GenerationEngine implements AutoCloseable {
                     next.finish(FinishReason.CANCELLED, null);
                     continue;
                 }
-                long need = worstCase(next);
-                if (reservedBytes + need > config.cacheBudgetBytes()) {
-                    break;
+                Reservation need = worstCase(next);
+                if (reservedBytes + need.bytes() > config.cacheBudgetBytes()
+                        || need.blocks() > model.poolBlocks() - reservedBlocks) {
+                    break;  // waits until running requests end
                 }
                 queue.pollFirst();
-                reservedBytes += need;
+                reservedBytes += need.bytes();
+                reservedBlocks += need.blocks();
                 admitted.add(next);
                 admitting++;
             }
@@ -334,7 +359,7 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     private void prefillOne(ActiveRequest r) {
-        long reserved = worstCase(r);
+        Reservation reserved = worstCase(r);
         ModelSequence seq = null;
         try {
             seq = model.newSequence();
@@ -415,7 +440,7 @@ public final class GenerationEngine implements AutoCloseable {
                 for (Running r : done) {
                     running.remove(r);
                     releaseQuietly(r.sequence());
-                    reservedBytes -= r.reserved();
+                    unreserve(r.reserved());
                 }
             } finally {
                 lock.unlock();
@@ -428,7 +453,7 @@ public final class GenerationEngine implements AutoCloseable {
             if (r.request().cancelled()) {
                 r.request().finish(FinishReason.CANCELLED, null);
                 r.sequence().release();
-                reservedBytes -= r.reserved();
+                unreserve(r.reserved());
                 return true;
             }
             return false;
@@ -452,13 +477,19 @@ public final class GenerationEngine implements AutoCloseable {
         }
     }
 
-    private void release(long bytes) {
+    private void release(Reservation r) {
         lock.lock();
         try {
-            reservedBytes -= bytes;
+            unreserve(r);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Under the lock. */
+    private void unreserve(Reservation r) {
+        reservedBytes -= r.bytes();
+        reservedBlocks -= r.blocks();
     }
 
     private void failAll(Throwable e) {
@@ -478,6 +509,7 @@ public final class GenerationEngine implements AutoCloseable {
             }
             running.clear();
             reservedBytes = 0;
+            reservedBlocks = 0;
         } finally {
             lock.unlock();
         }
@@ -513,6 +545,7 @@ public final class GenerationEngine implements AutoCloseable {
             }
             queue.clear();
             reservedBytes = 0;
+            reservedBlocks = 0;
         } finally {
             lock.unlock();
         }

@@ -41,4 +41,19 @@ public interface LanguageModel {
      * admission control.
      */
     long sequenceBytes(long tokens);
+
+    /**
+     * Blocks of the model's own cache pool (a device's paged KV cache) one sequence holds at most
+     * once it has seen {@code tokens} tokens; 0 (the default) for a model without such a pool.
+     * The engine admits a request only while the blocks of all admitted requests fit
+     * {@link #poolBlocks()}, so no sequence runs out of blocks mid-decode.
+     */
+    default long sequenceBlocks(long tokens) {
+        return 0;
+    }
+
+    /** Blocks of that pool; {@link Long#MAX_VALUE} (the default) when there is none. */
+    default long poolBlocks() {
+        return Long.MAX_VALUE;
+    }
 }

@@ -4,6 +4,7 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceSequence;
+import dev.nemotron.api.backend.KvCapacity;
 import dev.nemotron.api.backend.OnDeviceSampling;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.backend.cuda.ffi.NmcLayouts;
@@ -66,11 +67,25 @@ final class CudaDeviceModel implements DeviceModel, OnDeviceSampling {
         return new Slot(slot);
     }
 
+    /** Frees the slot and, at once, its KV blocks (for sequences admitted after it). */
     synchronized void release(Slot s) {
         if (!closed && !s.released) {
             s.released = true;
             freeSlots.addLast(s.index);
+            lib.slotReset(session, s.index);
         }
+    }
+
+    /** The session's paged KV pool; empty for a model without attention layers (no pool). */
+    @Override
+    public synchronized Optional<KvCapacity> kvCapacity() {
+        open();
+        long total = lib.kvBlocks(session);
+        if (total == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new KvCapacity(lib.kvBlockTokens(session), total, lib.kvFreeBlocks(session),
+                lib.kvBlockBytes(session)));
     }
 
     @Override

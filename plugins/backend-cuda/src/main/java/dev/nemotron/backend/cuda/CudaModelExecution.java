@@ -4,6 +4,7 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.backend.DeviceWeights;
+import dev.nemotron.api.backend.KvCapacity;
 import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.ModelExecution;
 import dev.nemotron.api.tensor.DType;
@@ -17,7 +18,8 @@ import java.lang.foreign.MemorySegment;
  * Opens an HF model ({@link ModelArtifact.HfModel}) as an {@code nmc_model} from its {@link DeviceModelSpec}: the config struct, every weight
  * tensor (uploaded from its own native segment, in its stored dtype; the library converts to the
  * compute type) or device-generated random weights, then one {@code nmc_session} with a slot per
- * sequence. Device 0 is used.
+ * sequence, whose paged KV pool holds {@link DeviceModelSpec#kvCacheTokens()} tokens (all
+ * sequences at their maximum when 0). Device 0 is used.
  */
 final class CudaModelExecution implements ModelExecution {
     static final int DEVICE = 0;
@@ -68,7 +70,8 @@ final class CudaModelExecution implements ModelExecution {
             if (format.quantized()) {
                 lib.modelQuantizeFp8(model, format.block());
             }
-            session = lib.sessionCreate(model, spec.maxSequences(), spec.maxSequenceLength(), spec.maxPrefillTokens());
+            session = lib.sessionCreate(model, spec.maxSequences(), spec.maxSequenceLength(), spec.maxPrefillTokens(),
+                    kvBlocks(spec, lib.kvBlockTokens(MemorySegment.NULL)));
             return new CudaDeviceModel(lib, model, session, spec);
         } catch (RuntimeException e) {
             if (!session.equals(MemorySegment.NULL)) {
@@ -102,6 +105,11 @@ final class CudaModelExecution implements ModelExecution {
                 }
             }
         }
+    }
+
+    /** The KV pool's blocks for {@link DeviceModelSpec#kvCacheTokens()} (rounded up); 0: the library's full pool. */
+    static long kvBlocks(DeviceModelSpec spec, int blockTokens) {
+        return spec.kvCacheTokens() == 0 ? 0 : KvCapacity.blocksFor(spec.kvCacheTokens(), blockTokens);
     }
 
     /** Attention biases are on when the checkpoint has them (HF NemotronH creates none); random weights have none. */

@@ -21,7 +21,7 @@ import java.lang.foreign.StructLayout;
  */
 public final class NmcLayouts {
     /** {@code NMC_ABI_VERSION} of the header these bindings were written against. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
     /** {@code sizeof(nmc_config)} on LP64. */
     public static final long CONFIG_SIZE = 104;
     /** {@code sizeof(nmc_sampling)} on LP64. */

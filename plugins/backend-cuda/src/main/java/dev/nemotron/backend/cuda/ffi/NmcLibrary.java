@@ -48,6 +48,10 @@ public final class NmcLibrary {
     private final MethodHandle slotReset;
     private final MethodHandle slotLength;
     private final MethodHandle sessionBytes;
+    private final MethodHandle kvBlocks;
+    private final MethodHandle kvFreeBlocks;
+    private final MethodHandle kvBlockTokens;
+    private final MethodHandle kvBlockBytes;
     private final MethodHandle sessionUseGraphs;
     private final MethodHandle prefill;
     private final MethodHandle decode;
@@ -72,12 +76,16 @@ public final class NmcLibrary {
                 JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
         modelWeightBytes = b.bind("nmc_model_weight_bytes", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         modelDestroy = b.bind("nmc_model_destroy", FunctionDescriptor.ofVoid(ADDRESS));
-        sessionCreate = b.bind("nmc_session_create",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        sessionCreate = b.bind("nmc_session_create_paged",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
         sessionDestroy = b.bind("nmc_session_destroy", FunctionDescriptor.ofVoid(ADDRESS));
         slotReset = b.bind("nmc_slot_reset", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         slotLength = b.bind("nmc_slot_length", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         sessionBytes = b.bind("nmc_session_bytes", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        kvBlocks = b.bind("nmc_session_kv_blocks", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        kvFreeBlocks = b.bind("nmc_session_kv_free_blocks", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+        kvBlockTokens = b.bind("nmc_session_kv_block_tokens", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        kvBlockBytes = b.bind("nmc_session_kv_block_bytes", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         sessionUseGraphs = b.bind("nmc_session_use_graphs", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         prefill = b.bind("nmc_prefill",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
@@ -305,12 +313,17 @@ public final class NmcLibrary {
 
     // ---- session ----
 
-    /** {@code nmc_session_create}; returns the session pointer. */
-    public MemorySegment sessionCreate(MemorySegment model, int maxSlots, int maxSeqLen, int maxPrefillTokens) {
+    /**
+     * {@code nmc_session_create_paged}; returns the session pointer.
+     *
+     * @param kvBlocks blocks of each attention layer's KV pool; 0: every slot at {@code maxSeqLen}
+     */
+    public MemorySegment sessionCreate(MemorySegment model, int maxSlots, int maxSeqLen, int maxPrefillTokens, long kvBlocks) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            check((int) sessionCreate.invokeExact(model, maxSlots, maxSeqLen, maxPrefillTokens, out),
-                    "nmc_session_create (" + maxSlots + " slots of " + maxSeqLen + " tokens)");
+            check((int) sessionCreate.invokeExact(model, maxSlots, maxSeqLen, maxPrefillTokens, kvBlocks, out),
+                    "nmc_session_create (" + maxSlots + " slots of " + maxSeqLen + " tokens, "
+                            + (kvBlocks == 0 ? "full" : kvBlocks + " blocks of") + " KV pool)");
             return out.get(ADDRESS, 0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -348,6 +361,42 @@ public final class NmcLibrary {
     public long sessionBytes(MemorySegment session) {
         try {
             return (long) sessionBytes.invokeExact(session);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code nmc_session_kv_blocks}: blocks of each attention layer's KV pool (0 without attention). */
+    public long kvBlocks(MemorySegment session) {
+        try {
+            return (long) kvBlocks.invokeExact(session);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code nmc_session_kv_free_blocks}: pool blocks no slot holds now. */
+    public long kvFreeBlocks(MemorySegment session) {
+        try {
+            return (long) kvFreeBlocks.invokeExact(session);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code nmc_session_kv_block_tokens}: tokens per KV block. */
+    public int kvBlockTokens(MemorySegment session) {
+        try {
+            return (int) kvBlockTokens.invokeExact(session);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code nmc_session_kv_block_bytes}: device bytes of one block over all attention layers. */
+    public long kvBlockBytes(MemorySegment session) {
+        try {
+            return (long) kvBlockBytes.invokeExact(session);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -44,12 +44,17 @@ final class Gpu {
 
     /** The fixture's checkpoint on the device, every tensor uploaded by its own name. */
     static DeviceModel load(Backend backend, String fixture, DType compute, int slots) {
+        return load(backend, fixture, compute, slots, 0);
+    }
+
+    /** As {@link #load(Backend, String, DType, int)} with a KV pool of {@code kvCacheTokens} (0: full). */
+    static DeviceModel load(Backend backend, String fixture, DType compute, int slots, long kvCacheTokens) {
         Path dir = fixture(fixture);
         NemotronHConfig c = ConfigParser.withDiscoveredLayers().parse(dir);
         try (Checkpoint ckpt = Checkpoint.open(dir)) {
             var spec = new DeviceModelSpec(c.view(), c.pattern(), ModelGraph.of(c, MixerRegistry.discover()).layerDims(),
                     DeviceWeights.checkpoint(ckpt, List.copyOf(ckpt.names())),
-                    compute, slots, 256, 16);
+                    compute, slots, 256, 16, kvCacheTokens);
             return backend.modelExecution().orElseThrow().open(new ModelArtifact.HfModel(spec));
         }
     }
