@@ -7,6 +7,8 @@ import dev.nemotron.eval.model.EvalModel;
 import dev.nemotron.eval.model.OpenAiEvalModel;
 import dev.nemotron.eval.model.RetryPolicy;
 import dev.nemotron.infer.engine.EngineConfig;
+import dev.nemotron.infer.server.ChatTemplateChoice;
+import dev.nemotron.infer.server.ModelOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,8 +86,8 @@ final class EvalModelOptions {
             return new CanonicalEvalModel();
         }
         EngineConfig defaults = EngineConfig.defaults();
-        return EngineEvalModel.load(Path.of(model), backend,
+        return EngineEvalModel.load(Path.of(model), new ModelOptions(backend,
                 new EngineConfig(Math.max(1, concurrency), Math.max(defaults.maxQueued(), concurrency), defaults.cacheBudgetBytes()),
-                host.toRunOptions());
+                null, ChatTemplateChoice.AUTO, host.toRunOptions()));
     }
 }

@@ -1,7 +1,6 @@
 package dev.nemotron.eval.model;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.arch.model.RunOptions;
 import dev.nemotron.text.chat.RenderOptions;
 import dev.nemotron.text.chat.RenderedPrompt;
 import dev.nemotron.infer.engine.EngineConfig;
@@ -47,15 +46,15 @@ public final class EngineEvalModel implements EvalModel {
      * @param engine  batch size, queue and cache budget
      */
     public static EngineEvalModel load(Path dir, String backend, EngineConfig engine) {
-        return load(dir, backend, engine, RunOptions.defaults());
+        return load(dir, new ModelOptions(backend, engine, null, ChatTemplateChoice.AUTO));
     }
 
     /**
-     * {@link #load(Path, String, EngineConfig)} with the host model's weight and KV cache types
-     * ({@code --weights}, {@code --kv-cache}).
+     * {@link #load(Path, String, EngineConfig)} with every model option, e.g. the host model's
+     * weight and KV cache types ({@code --weights}, {@code --kv-cache}).
      */
-    public static EngineEvalModel load(Path dir, String backend, EngineConfig engine, RunOptions host) {
-        ServedModel m = ServedModel.load(dir, new ModelOptions(backend, engine, null, ChatTemplateChoice.AUTO, host));
+    public static EngineEvalModel load(Path dir, ModelOptions options) {
+        ServedModel m = ServedModel.load(dir, options);
         if (m.tokenizer() == null) {
             m.close();
             throw new NemotronException(dir + ": no tokenizer.json; evaluation needs a model that reads and writes text");

@@ -28,7 +28,7 @@ class HostRunOptionsServedTest {
     void q8WeightsAndBf16CacheThroughTheEngineAndTheHttpEndpoint(@TempDir Path tmp) throws Exception {
         Path dir = TinyModel.create(tmp.resolve("tiny"));
         EngineConfig cfg = new EngineConfig(4, 16, 1L << 27);
-        try (EngineEvalModel engine = EngineEvalModel.load(dir, "java", cfg, Q8_BF16);
+        try (EngineEvalModel engine = EngineEvalModel.load(dir, new ModelOptions("java", cfg, null, ChatTemplateChoice.AUTO, Q8_BF16));
              ServedModel served = ServedModel.load(dir, new ModelOptions("java", cfg, "tiny", ChatTemplateChoice.AUTO, Q8_BF16));
              OpenAiServer server = OpenAiServer.start(served, ServerConfig.defaults());
              OpenAiEvalModel http = new OpenAiEvalModel(EndpointConfig.of(server.baseUri() + "/v1"))) {
