@@ -13,24 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nemotron sft} end to end on a tiny model: a run, bit-identical resume, bad lines. */
 class SftCommandTest {
-    private static final Path BPE = Path.of("../examples/tokenizers/nemotron-bpe-2k").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CONFIG = "{\"vocab_size\": 2048, \"hidden_size\": 16, \"hybrid_override_pattern\": \"M*-\","
-            + " \"num_attention_heads\": 2, \"num_key_value_heads\": 1, \"head_dim\": 8, \"intermediate_size\": 32,"
-            + " \"mamba_num_heads\": 4, \"mamba_head_dim\": 4, \"n_groups\": 1, \"ssm_state_size\": 4,"
-            + " \"conv_kernel\": 4, \"chunk_size\": 4, \"eos_token_id\": 2}";
 
     @TempDir
     Path tmp;
 
     /** A freshly initialised model with the 2k BPE beside it, and 40 chat lines (reasoning, multi-turn, tools). */
     Path model() throws Exception {
-        Files.writeString(tmp.resolve("config.json"), CONFIG);
-        CliRun init = CliRun.of("init", "--config", tmp.resolve("config.json").toString(), "--out", tmp.resolve("init").toString(),
-                "--seed", "3");
-        assertThat(init.exitCode()).as(init.err()).isZero();
-        Files.copy(BPE.resolve("tokenizer.json"), tmp.resolve("init/tokenizer.json"));
-        return tmp.resolve("init");
+        return TinyChatModel.create(tmp);
     }
 
     Path data(String... extra) throws Exception {

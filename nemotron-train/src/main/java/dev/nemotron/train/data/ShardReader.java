@@ -53,7 +53,7 @@ public final class ShardReader implements AutoCloseable {
                 || !(fields.get(0).getType() instanceof ArrowType.List)
                 || fields.get(0).getChildren().size() != 1
                 || !new ArrowType.Int(32, true).equals(fields.get(0).getChildren().get(0).getType())) {
-            throw new NemotronException(file + ": not a token shard: expected one column 'tokens: list<int32>', found " + root.getSchema());
+            throw new NemotronException(file + ": not a token shard: expected one column 'tokens: list<int32>', found " + NemotronException.oneLine(String.valueOf(root.getSchema())));
         }
     }
 

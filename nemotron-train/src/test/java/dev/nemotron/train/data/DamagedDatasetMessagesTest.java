@@ -3,8 +3,19 @@ package dev.nemotron.train.data;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,5 +60,28 @@ class DamagedDatasetMessagesTest {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThatThrownBy(() -> Fixtures.readAll(TokenDataset.open(dir))).isInstanceOf(NemotronException.class)
                 .hasMessageEndingWith("shard-00000.arrow: not a valid Arrow token shard (a record batch message of -268435456 bytes does not fit its block of 192)");
+    }
+
+    /** Found by the arrow-shard fuzz target (execution 321,536 of seed 20261206): a column name holding a line break. */
+    @Test
+    void aShardOfAnotherSchemaIsQuotedOnOneLine() throws Exception {
+        Path shard = dir.resolve("shard-00000.arrow");
+        Schema schema = new Schema(List.of(new Field("tok\nens", FieldType.nullable(new ArrowType.Int(32, true)), null)));
+        try (RootAllocator a = new RootAllocator(); VectorSchemaRoot root = VectorSchemaRoot.create(schema, a);
+             FileChannel out = FileChannel.open(shard, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             ArrowFileWriter w = new ArrowFileWriter(root, null, out)) {
+            ((IntVector) root.getVector(0)).setSafe(0, 7);
+            root.setRowCount(1);
+            w.start();
+            w.writeBatch();
+            w.end();
+        }
+        try (RootAllocator a = new RootAllocator()) {
+            assertThatThrownBy(() -> ShardReader.open(shard, a))
+                    .isInstanceOf(NemotronException.class)
+                    .hasMessageContaining("not a token shard")
+                    .hasMessageContaining("tok\\nens")
+                    .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getMessage()).doesNotContain("\n"));
+        }
     }
 }
