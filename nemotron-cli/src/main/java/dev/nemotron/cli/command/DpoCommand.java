@@ -8,6 +8,7 @@ import dev.nemotron.cli.train.TrainingProgress;
 import dev.nemotron.train.pretrain.PretrainResult;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,19 +30,19 @@ public final class DpoCommand extends PretrainCommand {
     @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Assumed share of flipped labels, in [0, 0.5) (sigmoid; default 0).")
     Double labelSmoothing;
 
-    @Option(names = "--skip-bad", description = "Skip and count bad lines instead of stopping at the first.")
-    Boolean skipBad;
+    @Mixin
+    SkipBadOption skipBad = new SkipBadOption();
 
-    @Option(names = "--chat-template", paramLabel = "auto|nemotron|jinja", description = "The init model's Jinja template (auto, when it has one) or the built-in Nemotron Nano 2 format.")
-    String chatTemplate;
+    @Mixin
+    ChatTemplateOption chatTemplate = new ChatTemplateOption();
 
     @Override
     protected void overlayMore(ObjectNode n) {
         put(n, "beta", beta);
         put(n, "loss", loss);
         put(n, "label_smoothing", labelSmoothing);
-        put(n, "skip_bad", skipBad);
-        put(n, "chat_template", chatTemplate);
+        skipBad.overlay(n);
+        chatTemplate.overlay(n);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,8 +67,8 @@ public final class GrpoCommand extends PretrainCommand {
     @Option(names = "--rollout-batch", paramLabel = "N", description = "Sequences the engine decodes together (default 16).")
     Integer rolloutBatch;
 
-    @Option(names = "--chat-template", paramLabel = "auto|nemotron|jinja", description = "The init model's Jinja template (auto, when it has one) or the built-in Nemotron Nano 2 format.")
-    String chatTemplate;
+    @Mixin
+    ChatTemplateOption chatTemplate = new ChatTemplateOption();
 
     @Option(names = "--rollout-backend", paramLabel = "NAME", description = "Backend of the rollout engine (default java; "
             + "the policy update runs on the host trainer).")
@@ -106,7 +107,7 @@ public final class GrpoCommand extends PretrainCommand {
         put(n, "adv_eps", advEps);
         put(n, "updates_per_rollout", updatesPerRollout);
         put(n, "rollout_batch", rolloutBatch);
-        put(n, "chat_template", chatTemplate);
+        chatTemplate.overlay(n);
     }
 
     @Override

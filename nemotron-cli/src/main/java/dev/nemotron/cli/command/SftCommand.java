@@ -8,6 +8,7 @@ import dev.nemotron.cli.train.TrainingProgress;
 import dev.nemotron.train.pretrain.PretrainResult;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,11 +33,11 @@ public final class SftCommand extends PretrainCommand {
     @Option(names = "--no-pack", description = "One sample per row (default: greedy packing into rows of --seq-len).")
     Boolean noPack;
 
-    @Option(names = "--skip-bad", description = "Skip and count bad lines instead of stopping at the first.")
-    Boolean skipBad;
+    @Mixin
+    SkipBadOption skipBad = new SkipBadOption();
 
-    @Option(names = "--chat-template", paramLabel = "auto|nemotron|jinja", description = "The init model's Jinja template (auto, when it has one) or the built-in Nemotron Nano 2 format.")
-    String chatTemplate;
+    @Mixin
+    ChatTemplateOption chatTemplate = new ChatTemplateOption();
 
     @Override
     protected void overlayMore(ObjectNode n) {
@@ -46,8 +47,8 @@ public final class SftCommand extends PretrainCommand {
         if (noPack != null) {
             n.put("pack", !noPack);
         }
-        put(n, "skip_bad", skipBad);
-        put(n, "chat_template", chatTemplate);
+        skipBad.overlay(n);
+        chatTemplate.overlay(n);
     }
 
     @Override
