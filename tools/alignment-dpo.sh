@@ -17,40 +17,20 @@ cd "$(dirname "$0")/.."
 out="${1:-runs/alignment-dpo}"
 nemotron="${NEMOTRON:-./nemotron}"
 run() { nice -n 10 "$nemotron" "$@"; }
+. tools/lib/alignment-arith.sh
 mkdir -p "$out/task"
 
 # 1. data
-[ -f "$out/arith.jsonl" ] || run data synth-arithmetic --out "$out/arith.jsonl" --count 6000 --max-digits 1 --ops +,- \
-    --seed 7 --no-think-fraction 0.1
-[ -f "$out/task/test.jsonl" ] || run data synth-arithmetic --out "$out/task/test.jsonl" --count 100 --max-digits 1 \
-    --ops +,- --seed 99
+arith_data "$out"
 [ -f "$out/pool.jsonl" ] || run data synth-arithmetic --out "$out/pool.jsonl" --count 600 --max-digits 1 --ops +,- --seed 11
 if [ ! -f "$out/prompts.jsonl" ]; then
   grep -o '"question":"[^"]*"' "$out/task/test.jsonl" | sort -u > "$out/test_questions.txt"
   grep -vFf "$out/test_questions.txt" "$out/pool.jsonl" | head -300 > "$out/prompts.jsonl"
 fi
 [ -f "$out/task/train100.jsonl" ] || head -100 "$out/prompts.jsonl" > "$out/task/train100.jsonl"
-task() { # NAME DATASET TEMPERATURE DESCRIPTION
-  cat > "$out/task/$1.yaml" <<YAML
-name: $1
-description: "$4"
-dataset: $2
-prompt:
-  chat: true
-  template: "{{question}}"
-target: "{{answer}}"
-generation:
-  max_tokens: 128
-  temperature: $3
-filters:
-  - {type: regex, pattern: "-?[0-9]+", select: last}
-metrics:
-  - exact_match
-YAML
-}
-task arith1 test.jsonl 0 "100 held-out one-digit additions and subtractions (reasoning on), greedy, exact match on the last integer"
-task arith1_t1 test.jsonl 1.0 "the same 100 problems sampled at temperature 1 (run with --repeats 8: avg@8)"
-task arith1_train train100.jsonl 0 "100 of the DPO pair prompts, greedy, exact match on the last integer"
+arith_task "$out" arith1 test.jsonl 0 "100 held-out one-digit additions and subtractions (reasoning on), greedy, exact match on the last integer"
+arith_task "$out" arith1_t1 test.jsonl 1.0 "the same 100 problems sampled at temperature 1 (run with --repeats 8: avg@8)"
+arith_task "$out" arith1_train train100.jsonl 0 "100 of the DPO pair prompts, greedy, exact match on the last integer"
 
 # 2. base (the budget experiment's command; bit-identical to its base)
 [ -d "$out/base/model" ] || run pretrain --model-config examples/configs/tiny-hybrid/config.json \

@@ -13,29 +13,12 @@ cd "$(dirname "$0")/.."
 out="${1:-runs/alignment-grpo}"
 nemotron="${NEMOTRON:-./nemotron}"
 run() { nice -n 10 "$nemotron" "$@"; }
+. tools/lib/alignment-arith.sh
 mkdir -p "$out/task"
 
 # 1. data: the budget experiment's arithmetic (training and test)
-[ -f "$out/arith.jsonl" ] || run data synth-arithmetic --out "$out/arith.jsonl" --count 6000 --max-digits 1 --ops +,- \
-    --seed 7 --no-think-fraction 0.1
-[ -f "$out/task/test.jsonl" ] || run data synth-arithmetic --out "$out/task/test.jsonl" --count 100 --max-digits 1 \
-    --ops +,- --seed 99
-cat > "$out/task/arith1.yaml" <<'YAML'
-name: arith1
-description: 100 one-digit additions and subtractions as chat (reasoning on), exact match on the last integer
-dataset: test.jsonl
-prompt:
-  chat: true
-  template: "{{question}}"
-target: "{{answer}}"
-generation:
-  max_tokens: 128
-  temperature: 0
-filters:
-  - {type: regex, pattern: "-?[0-9]+", select: last}
-metrics:
-  - exact_match
-YAML
+arith_data "$out"
+arith_task "$out" arith1 test.jsonl 0 "100 one-digit additions and subtractions as chat (reasoning on), exact match on the last integer"
 # GRPO prompts: each distinct training question once, those of the test set left out (held out)
 [ -f "$out/prompts.jsonl" ] || python3 - "$out/arith.jsonl" "$out/task/test.jsonl" "$out/prompts.jsonl" <<'PY'
 import json, sys

@@ -19,31 +19,14 @@ cd "$(dirname "$0")/.."
 out="${1:-runs/alignment-merge}"
 nemotron="${NEMOTRON:-./nemotron}"
 run() { nice -n 10 "$nemotron" "$@"; }
+. tools/lib/alignment-arith.sh
 mkdir -p "$out/task"
 
 # 1. data: the budget experiment's arithmetic (training and test), Moby-Dick chat turns and held-out passages
-[ -f "$out/arith.jsonl" ] || run data synth-arithmetic --out "$out/arith.jsonl" --count 6000 --max-digits 1 --ops +,- \
-    --seed 7 --no-think-fraction 0.1
-[ -f "$out/task/test.jsonl" ] || run data synth-arithmetic --out "$out/task/test.jsonl" --count 100 --max-digits 1 \
-    --ops +,- --seed 99
+arith_data "$out"
 [ -f "$out/story.jsonl" ] || python3 tools/alignment_story_data.py /work/shared/data/moby-dick.txt "$out/story.jsonl" \
     "$out/task/story_heldout.jsonl" 60
-cat > "$out/task/arith1.yaml" <<'YAML'
-name: arith1
-description: 100 one-digit additions and subtractions as chat (reasoning on), exact match on the last integer
-dataset: test.jsonl
-prompt:
-  chat: true
-  template: "{{question}}"
-target: "{{answer}}"
-generation:
-  max_tokens: 128
-  temperature: 0
-filters:
-  - {type: regex, pattern: "-?[0-9]+", select: last}
-metrics:
-  - exact_match
-YAML
+arith_task "$out" arith1 test.jsonl 0 "100 one-digit additions and subtractions as chat (reasoning on), exact match on the last integer"
 # the held-out losses: log P(reference | prompt) with the prompt written in the Nemotron chat format
 # (what the chat template renders, as in the data's "text" field) or as plain text
 cat > "$out/task/arith_loss.yaml" <<'YAML'
