@@ -17,30 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "nemotron_cuda.h"
-
-static void die(int rc, const char *what) {
-    if (rc != NMC_OK) {
-        fprintf(stderr, "error: %s: %s\n", what, nmc_last_error());
-        exit(1);
-    }
-}
-
-static double now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+#include "bench_common.h"
 
 static nmc_config preset(const std::string &name, int dtype) {
-    nmc_config c{};
-    c.abi_version = NMC_ABI_VERSION;
-    c.conv_kernel = 4;
-    c.chunk_size = 128;
-    c.norm_eps = 1e-5f;
-    c.dt_min = 0.0f;
-    c.dt_max = INFINITY;
-    c.use_conv_bias = 1;
-    c.compute_dtype = dtype;
-    c.ssm_state_size = 128;
+    nmc_config c = base_config(dtype);
     if (name == "nano9b") {  // NVIDIA-Nemotron-Nano-9B-v2
         c.vocab_size = 131072;
         c.hidden_size = 4480;
