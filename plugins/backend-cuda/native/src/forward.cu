@@ -30,10 +30,15 @@ struct Rows {
 // cuBLAS otherwise.
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
     nmc_model *m = s->m;
-    if (!m->fp8.empty()) {  // FP8 weights: our GEMV for 1-8 rows, else BF16 copy + cuBLAS
+    if (!m->fp8.empty()) {  // FP8 weights: our GEMVs for 1-64 rows, else BF16 copy + cuBLAS
         auto it = m->fp8.find(w);
         if (it != m->fp8.end()) {
             const k::Fp8Weight &f = it->second;
+            // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
+            static const bool mma_off = std::getenv("NMC_FP8_MMA") != nullptr && std::getenv("NMC_FP8_MMA")[0] == '0';
+            if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) {
+                return k::gemv_fp8_mma(s->xn, f, y, rows, beta, m->stream);
+            }
             if (k::gemv_fp8_supported(f, rows)) return k::gemv_fp8(s->xn, f, y, rows, beta, m->stream);
             NMC_TRY(k::dequantize_fp8(f, m->fp8_scratch, m->stream));
             return gemm_xwt(m->gemm, NMC_BF16, s->xn, m->fp8_scratch, y, rows, in, out, beta);

@@ -393,7 +393,7 @@ static void model_tests(const Shape &s, const std::string &label, int L, int spl
 
 // FP8 weights (nmc_model_quantize_fp8) against the same BF16 model: prefill logits (the
 // dequantise + cuBLAS path) close to BF16, greedy agreement reported; decode token by token (the
-// FP8 GEMV, 1 row) and batched decode of 3 rows (the GEMV's 3-row form) equal to prefill up to
+// FP8 GEMV, 1 row) and batched decode of 2 to 16 rows (the CUDA-core and tensor-core GEMVs) equal to prefill up to
 // BF16 rounding of the dequantised weights; the call's errors.
 static void fp8_tests(const Shape &s, const std::string &label, int L, int split, int max_seq, int block) {
     int V = s.vocab;
@@ -435,15 +435,24 @@ static void fp8_tests(const Shape &s, const std::string &label, int L, int split
     }
     snprintf(buf, sizeof buf, " (max err %.2e)", worst);
     check(worst < 2e-2, name + ": decode (FP8 GEMV) close to prefill (dequantised + cuBLAS)" + buf);
-    int32_t slots[3] = {1, 2, 3};
-    for (int j = 1; j < 3; j++) ok_or_die(nmc_prefill(ss, slots[j], t.data(), split + 12, 0, nullptr), "prefill fp8 rows");
-    int32_t next[3] = {t[split + 12], t[split + 12], t[split + 12]};
-    Vec batch((size_t)3 * V);
-    ok_or_die(nmc_decode(ss, 3, slots, next, batch.data()), "decode fp8 3 rows");
-    worst = 0;
-    for (int j = 0; j < 3; j++) worst = std::max(worst, max_rel_err(rows_of(batch, j, 1, V), rows_of(all, split + 12, 1, V)));
-    snprintf(buf, sizeof buf, " (max err %.2e)", worst);
-    check(worst < 2e-2, name + ": 3-row decode close to prefill" + buf);
+    nmc_session_destroy(ss);
+    // batched decode of R rows: the CUDA-core GEMV (2 rows; 3-8 where `in` is no multiple of 64)
+    // and the tensor-core one (3-64 rows), each row equal to prefill's row up to BF16 rounding
+    ok_or_die(nmc_session_create(m, 16, max_seq, 64, &ss), "session fp8 16 slots");
+    for (int R : {2, 3, 5, 8, 11, 16}) {
+        std::vector<int32_t> slots(R), next(R, t[split + 12]);
+        for (int j = 0; j < R; j++) {
+            slots[j] = 15 - j;  // slots in descending order: rows of x are not slots in order
+            ok_or_die(nmc_slot_reset(ss, slots[j]), "reset fp8 rows");
+            ok_or_die(nmc_prefill(ss, slots[j], t.data(), split + 12, 0, nullptr), "prefill fp8 rows");
+        }
+        Vec batch((size_t)R * V);
+        ok_or_die(nmc_decode(ss, R, slots.data(), next.data(), batch.data()), "decode fp8 rows");
+        worst = 0;
+        for (int j = 0; j < R; j++) worst = std::max(worst, max_rel_err(rows_of(batch, j, 1, V), rows_of(all, split + 12, 1, V)));
+        snprintf(buf, sizeof buf, " (max err %.2e)", worst);
+        check(worst < 2e-2, name + ": " + std::to_string(R) + "-row decode close to prefill" + buf);
+    }
     nmc_session_destroy(ss);
     expect_error(nmc_model_quantize_fp8(m, block), "FP8 already", name + ": second quantisation rejected");
     int64_t shape[1] = {s.d};

@@ -1,5 +1,5 @@
 // FP8 E4M3 weights: quantisation of a BF16 weight with per-channel or 128x128 block scales, the
-// inverse (to BF16, for cuBLAS GEMMs of many rows) and the GEMV of decode (1 to 8 rows; from 3
+// inverse (to BF16, for cuBLAS GEMMs of many rows) and the CUDA-core GEMV of decode (1 to 8 rows; from 3
 // rows on, a warp computes several outputs so x is read once per several weight rows).
 //
 // shapes: W [out, in] BF16; Q [out, in] E4M3 (one byte each, row-major); scale fp32, either

@@ -49,6 +49,10 @@ int dequantize_fp8(const Fp8Weight &f, void *w, cudaStream_t stream);
 // y[rows, out] (fp32) = x[rows, in] (BF16) . (Q * scale)^T + beta * y, for 1 to 8 rows.
 bool gemv_fp8_supported(const Fp8Weight &f, int rows);
 int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream);
+// The same for 1 to 64 rows on tensor cores (fp8_mma.cu; in and block multiples of 64): weights
+// as BF16(Q * scale), fp32 sums. Decode of 3 or more rows uses it.
+bool gemv_fp8_mma_supported(const Fp8Weight &f, int rows);
+int gemv_fp8_mma(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream);
 
 // ---- normalisation (norm.cu) ----
 // out[r] = w * x[r] / sqrt(mean(x[r]^2) + eps), written in out_dtype (dense [rows, dim])

@@ -154,6 +154,9 @@ class Fp8CheckpointGpuTest {
                         assertThat(d).as("%s case %d: checkpoint = quantised at load", fixture, k).isEqualTo(a);
                     }
                 }
+                if (g.find("generate.prompt_ids").isEmpty()) {
+                    return;  // a fixture without a generation case (the BF16 one): the logits above are its check
+                }
                 int[] prompt = Gpu.ints(g.tensor("generate.prompt_ids"));
                 int steps = Gpu.ints(g.tensor("generate.output_ids")).length - prompt.length;
                 int[] fromCheckpoint = greedy(device, prompt, steps);
