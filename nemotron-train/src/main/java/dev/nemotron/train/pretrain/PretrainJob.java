@@ -35,6 +35,7 @@ import dev.nemotron.train.trainer.LoaderBatchSource;
 import dev.nemotron.train.trainer.StepMetrics;
 import dev.nemotron.train.trainer.Trainer;
 import dev.nemotron.train.trainer.TrainerConfig;
+import dev.nemotron.train.trainer.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -139,9 +140,8 @@ public final class PretrainJob {
                 trainer.evaluateEvery(spec.evalEvery(), data.heldOut());
             }
             // 4. resume
-            Path latest = out.resolve("latest");
-            if (spec.resume() && Files.isRegularFile(latest)) {
-                Path checkpoint = out.resolve(read(latest).strip());
+            Path checkpoint = spec.resume() ? TrainingCheckpoint.latest(out) : null;
+            if (checkpoint != null) {
                 LOG.info("resuming from {}", checkpoint);
                 RunRecord.warnOnChanges(out, spec);
                 trainer.resume(checkpoint);
@@ -261,14 +261,6 @@ public final class PretrainJob {
             o.putNull(key);
         } else {
             o.put(key, v);
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
