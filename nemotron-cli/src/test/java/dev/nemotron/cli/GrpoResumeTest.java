@@ -118,7 +118,7 @@ class GrpoResumeTest {
         CliRun first = grpo(out, "--stop-at", "1");
         assertThat(first.exitCode()).as(first.err()).isZero();
 
-        assertOneError(grpo(out), "already holds a run (metrics.jsonl); pass --resume");
+        assertOneError(grpo(out), "already holds a training run (metrics.jsonl); pass --resume");
         assertOneError(grpo(out, "--resume", "--group", "4"), "--resume with other settings than the run was started with (group 3 -> 4)");
         assertOneError(grpo(out, "--resume", "--reward", "math"), "(rewards [");
         assertOneError(grpo(out, "--resume", "--seed", "7"), "(seed ");

@@ -9,9 +9,9 @@ import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.pretrain.PretrainSpec;
 import dev.nemotron.train.pretrain.RunRecord;
 import dev.nemotron.train.trainer.MetricsLog;
+import dev.nemotron.train.trainer.RunDirectory;
 import dev.nemotron.train.trainer.TrainingCheckpoint;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ import org.apache.logging.log4j.Logger;
  */
 final class GrpoCheckpoints {
     private static final Logger LOG = LogManager.getLogger(GrpoCheckpoints.class);
-    static final String METRICS = "metrics.jsonl";
+    static final String METRICS = RunDirectory.METRICS;
     static final String ROLLOUTS = "rollouts.jsonl";
     private static final String JOB = "grpo";
 
@@ -142,28 +142,12 @@ final class GrpoCheckpoints {
     static Path prepare(GrpoSpec spec, String rolloutBackend) {
         PretrainSpec t = spec.training();
         Path out = t.out();
-        if (!t.resume() && Files.exists(out.resolve(METRICS))) {
-            throw new NemotronException(out + " already holds a run (metrics.jsonl); pass --resume (\"resume\": true) to continue it, "
-                    + "or choose another output directory");
-        }
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new NemotronException(out + ": cannot create the run directory: " + e.getMessage(), e);
-        }
+        RunDirectory.open(out, t.resume());
         Map<String, String> settings = settings(spec, rolloutBackend);
-        Path checkpoint = t.resume() ? TrainingCheckpoint.latest(out) : null;
+        // a run that stopped before its first checkpoint starts over, without its logged steps
+        Path checkpoint = RunDirectory.checkpointToResume(out, t.resume(), ROLLOUTS);
         if (checkpoint != null) {
             check(out, settings);
-        } else if (t.resume() && Files.exists(out.resolve(METRICS))) {
-            // the run stopped before its first checkpoint: start it over, without its logged steps
-            LOG.info("no checkpoint in {} yet: starting from step 0", out);
-            try {
-                Files.delete(out.resolve(METRICS));
-                Files.deleteIfExists(out.resolve(ROLLOUTS));
-            } catch (IOException e) {
-                throw new NemotronException(out + ": cannot restart the run: " + e.getMessage(), e);
-            }
         }
         RunRecord.write(out, settings);
         return checkpoint;
