@@ -75,7 +75,7 @@ class GrpoCommandTest {
         CliRun again = CliRun.of("grpo", "--init-model", model.toString(), "--prompts", prompts().toString(), "--reward", "math",
                 "--steps", "1", "--out", out.toString());
         assertThat(again.exitCode()).isEqualTo(2);
-        assertThat(again.err()).contains("already holds a run");
+        assertThat(again.err()).contains("already holds a training run");
     }
 
     @Test

@@ -56,10 +56,12 @@ import org.apache.logging.log4j.Logger;
  * 4. reference log-probs of the completions (beta > 0)
  * 5. updates_per_rollout times: gradients of the GRPO loss (GrpoBatch / GrpoLoss: clipped ratio against
  *    the rollout policy, k3 KL, sum over tokens / tokens), clip to grad_clip, optimizer step
- * 6. metrics.jsonl line (GrpoStep), a few samples to rollouts.jsonl
+ * 6. metrics.jsonl line (GrpoStep), a few samples to rollouts.jsonl; a checkpoint every
+ *    checkpoint_every steps, at stop_at and at the end (GrpoCheckpoints)
  * then OUT/model (HF layout: config.json, model.safetensors, tokenizer files), summary.json, charts
  * </pre>
- * A run is not resumable (no mid-run checkpoints): an OUT holding metrics.jsonl is refused.
+ * Every random choice of step s is seeded by (seed, s), so a run resumed from a checkpoint
+ * ({@code resume}) continues bit-identically; an OUT holding a run is refused otherwise.
  */
 public final class GrpoJob {
     private static final Logger LOG = LogManager.getLogger(GrpoJob.class);
@@ -82,9 +84,7 @@ public final class GrpoJob {
     public Result run(Consumer<GrpoStep> onStep) {
         PretrainSpec t = spec.training();
         Path out = t.out();
-        if (Files.exists(out.resolve("metrics.jsonl"))) {
-            throw new NemotronException(out + " already holds a run (metrics.jsonl); choose another output directory");
-        }
+        Path checkpoint = GrpoCheckpoints.prepare(spec, backendName);
         // the pieces: prompts, rewards, model, tokenizer and template, reference, optimizer
         List<GrpoPrompt> prompts = GrpoPrompt.read(spec.prompts());
         GrpoRewards rewards = GrpoRewards.create(spec.rewards());
@@ -114,26 +114,19 @@ public final class GrpoJob {
         BatchGradients batchGradients = new BatchGradients(policy, t.threads());
         GrpoRollout rollout = new GrpoRollout(template, new TextCodec(text.tokenizer(), dir.eosIds()), spec.rolloutBatch());
         SamplingParams sampling = SamplingParams.builder().temperature(spec.temperature()).maxTokens(spec.maxTokens()).build();
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new NemotronException(out + ": cannot create the run directory: " + e.getMessage(), e);
-        }
+        GrpoCheckpoints.Progress progress = checkpoint == null ? new GrpoCheckpoints.Progress()
+                : GrpoCheckpoints.restore(checkpoint, out, policy.parameters(), optimizer);
         LOG.info("GRPO: {} prompts, {} per step x {} samples, rewards {}, beta {}, epsilon {}, {} update(s) per rollout",
                 prompts.size(), t.batch(), spec.group(), spec.rewards().stream().map(GrpoRewards.Term::name).toList(),
                 spec.beta(), spec.epsilon(), spec.updatesPerRollout());
         PromptOrder order = new PromptOrder(prompts.size(), t.seed());
+        order.skip(progress.step * t.batch());
         long t0 = System.nanoTime();
-        double firstReward = Double.NaN;
-        double lastReward = Double.NaN;
-        double lastLoss = Double.NaN;
-        double rolloutSecs = 0;
-        double trainSecs = 0;
-        long rolloutTokens = 0;
-        long trainTokens = 0;
-        long update = 0;
+        double secondsBefore = progress.seconds;
+        long update = progress.step * spec.updatesPerRollout();
+        long last = t.stopAt() > 0 ? Math.min(t.stopAt(), t.steps()) : t.steps();
         try (Backend backend = Backends.create(backendName)) {
-            for (long step = 1; step <= t.steps(); step++) {
+            for (long step = progress.step + 1; step <= last; step++) {
                 // 1. prompts, reasoning on or off
                 Random think = new Random(t.seed() * 1_000_003L + step);
                 List<GrpoRollout.Rendered> rendered = new ArrayList<>();
@@ -211,22 +204,17 @@ public final class GrpoJob {
                         noThink / (double) n, lr, norm, generated, forwarded, rolloutSeconds, trainSeconds);
                 appendMetrics(out, m);
                 logSamples(out, step, samples, prompts, total, adv);
-                onStep.accept(m);
-                if (step == 1) {
-                    firstReward = mean;
+                progress.add(m);
+                progress.seconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
+                if ((t.checkpointEvery() > 0 && step % t.checkpointEvery() == 0) || step == last) {
+                    GrpoCheckpoints.save(spec, policy.parameters(), optimizer, progress);
                 }
-                lastReward = mean;
-                lastLoss = m.loss();
-                rolloutSecs += rolloutSeconds;
-                trainSecs += trainSeconds;
-                rolloutTokens += generated;
-                trainTokens += forwarded;
+                onStep.accept(m);
             }
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         Path model = GrpoOutputs.writeModel(out.resolve("model"), t.initModel(), policy.parameters());
-        Result result = new Result(model, t.steps(), lastLoss, firstReward, lastReward, seconds, rolloutSecs, trainSecs, rolloutTokens,
-                trainTokens);
+        Result result = new Result(model, progress.step, progress.lastLoss, progress.firstReward, progress.lastReward,
+                progress.seconds, progress.rolloutSeconds, progress.trainSeconds, progress.rolloutTokens, progress.trainTokens);
         GrpoOutputs.writeSummary(out.resolve("summary.json"), result);
         GrpoOutputs.charts(out);
         return result;
@@ -273,7 +261,7 @@ public final class GrpoJob {
         o.put("train_tokens_per_s", m.trainTokensPerSecond());
         o.put("rollout_seconds", m.rolloutSeconds());
         o.put("train_seconds", m.trainSeconds());
-        append(out.resolve("metrics.jsonl"), o + "\n");
+        append(out.resolve(GrpoCheckpoints.METRICS), o + "\n");
     }
 
     private static void logSamples(Path out, long step, List<GrpoRollout.Sample> samples, List<GrpoPrompt> prompts,
@@ -292,7 +280,7 @@ public final class GrpoJob {
             o.put("advantage", adv[i]);
             sb.append(o).append('\n');
         }
-        append(out.resolve("rollouts.jsonl"), sb.toString());
+        append(out.resolve(GrpoCheckpoints.ROLLOUTS), sb.toString());
     }
 
     private static void append(Path file, String text) {
@@ -303,7 +291,7 @@ public final class GrpoJob {
         }
     }
 
-    /** Prompt indices in seeded shuffles, one per epoch. */
+    /** Prompt indices in seeded shuffles, one per epoch: the n-th index depends on the seed and n only. */
     private static final class PromptOrder {
         private final int size;
         private final long seed;
@@ -316,19 +304,31 @@ public final class GrpoJob {
             this.seed = seed;
         }
 
+        /** Moves past the first {@code n} indices (those of the steps before a resumed run's first). */
+        void skip(long n) {
+            epoch = (int) (n / size);
+            pos = (int) (n % size);
+            perm = pos == 0 ? null : shuffle(epoch++);
+        }
+
         int next() {
             if (perm == null || pos == size) {
-                perm = java.util.stream.IntStream.range(0, size).toArray();
-                Random r = new Random(seed * 31 + epoch++);
-                for (int i = size - 1; i > 0; i--) {
-                    int j = r.nextInt(i + 1);
-                    int x = perm[i];
-                    perm[i] = perm[j];
-                    perm[j] = x;
-                }
+                perm = shuffle(epoch++);
                 pos = 0;
             }
             return perm[pos++];
+        }
+
+        private int[] shuffle(int e) {
+            int[] perm = java.util.stream.IntStream.range(0, size).toArray();
+            Random r = new Random(seed * 31 + e);
+            for (int i = size - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int x = perm[i];
+                perm[i] = perm[j];
+                perm[j] = x;
+            }
+            return perm;
         }
     }
 }

@@ -12,9 +12,6 @@ import dev.nemotron.api.pipeline.StageResult;
 import dev.nemotron.api.pipeline.StageSpec;
 import dev.nemotron.train.report.LineSink;
 import dev.nemotron.train.report.ProgressBar;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,9 +22,9 @@ import java.util.Set;
  * The {@code grpo} stage: {@code nemotron grpo} in a pipeline. Parameters are the GRPO spec's
  * fields ({@link GrpoSpec}; docs/alignment.md) except {@code out} and {@code resume}, plus
  * {@code rollout_backend} (the rollout engine's, default java); {@code prompts} names a JSONL of prompts
- * (e.g. {@code "${arith.jsonl}"}); without {@code init_model} it trains the input model. A run is
- * not resumable: an interrupted attempt starts over. Output: the trained model; summary: steps,
- * first/last reward_mean, seconds, rollout/train seconds, run.
+ * (e.g. {@code "${arith.jsonl}"}); without {@code init_model} it trains the input model; an
+ * interrupted attempt resumes from its latest checkpoint ({@code checkpoint_every}), bit-identically.
+ * Output: the trained model; summary: steps, first/last reward_mean, seconds, rollout/train seconds, run.
  */
 public final class GrpoStageProvider implements StageProvider {
     @Override
@@ -49,16 +46,15 @@ public final class GrpoStageProvider implements StageProvider {
         known.remove("model_config");
         known.add("rollout_backend");
         p.requireOnly(known);
-        GrpoSpec checked = GrpoSpec.parse(node(p, Path.of("/checked-later"), Path.of("/input-model")), "stage '" + spec.name() + "'",
+        GrpoSpec checked = GrpoSpec.parse(node(p, Path.of("/checked-later"), Path.of("/input-model"), false), "stage '" + spec.name() + "'",
                 Path.of("/"));
         // the rewards are found and their options checked before any stage runs
         GrpoRewards.create(checked.rewards());
         return context -> run(p, context);
     }
 
-    private static ObjectNode node(StageParams params, Path out, Path inputModel) {
-        ObjectNode node = SftStageProvider.specNode(params, out, inputModel, false);
-        node.remove("resume");
+    private static ObjectNode node(StageParams params, Path out, Path inputModel, boolean resume) {
+        ObjectNode node = SftStageProvider.specNode(params, out, inputModel, resume);
         node.remove("rollout_backend");
         return node;
     }
@@ -66,10 +62,8 @@ public final class GrpoStageProvider implements StageProvider {
     private static StageResult run(StageParams params, StageContext context) {
         Path input = params.has("init_model") ? null : context.requireInputModel();
         Path work = context.workDir();
-        if (context.resuming()) {
-            clear(work);
-        }
-        GrpoSpec spec = GrpoSpec.parse(node(params, work, input), "stage '" + context.stageName() + "'", context.baseDir());
+        GrpoSpec spec = GrpoSpec.parse(node(params, work, input, context.resuming()), "stage '" + context.stageName() + "'",
+                context.baseDir());
         String backend = params.string("rollout_backend", "java");
         ProgressBar bar = ProgressBar.builder(spec.training().steps()).mode(ProgressBar.Mode.PLAIN)
                 .output(new LineSink(context::progress)).build();
@@ -84,16 +78,5 @@ public final class GrpoStageProvider implements StageProvider {
         summary.put("train_seconds", Math.round(r.trainSeconds()));
         summary.put("run", work.toString());
         return StageResult.withModel(r.model(), summary);
-    }
-
-    /** An interrupted attempt left a partial run: GRPO starts over (no mid-run checkpoints). */
-    private static void clear(Path work) {
-        for (String f : new String[] {"metrics.jsonl", "rollouts.jsonl"}) {
-            try {
-                Files.deleteIfExists(work.resolve(f));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

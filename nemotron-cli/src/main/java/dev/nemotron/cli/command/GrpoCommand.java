@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * {@code nemotron grpo}: GRPO — rollouts of G samples per prompt with the inference engine from
  * the live weights, rewards from reward plugins, group-normalised advantages, clipped ratio, k3 KL
  * to the frozen init model; {@code pretrain}'s flags ({@code --steps}, {@code --batch} = prompts
- * per step, {@code --lr}, {@code --seed}, {@code --threads}, {@code --out}, ...). See docs/alignment.md.
+ * per step, {@code --lr}, {@code --seed}, {@code --threads}, {@code --out}, {@code --checkpoint-every},
+ * {@code --stop-at}, {@code --resume}, ...). See docs/alignment.md.
  */
 @Command(name = "grpo", mixinStandardHelpOptions = true,
         description = "GRPO on prompts JSONL with reward plugins: --init-model DIR --prompts FILE.jsonl --reward NAME[,NAME...] "
@@ -112,10 +113,6 @@ public final class GrpoCommand extends PretrainCommand {
 
     @Override
     protected PretrainResult train(ObjectNode node, Path cwd, String source) {
-        if (node.has("resume") && node.get("resume").asBoolean()) {
-            throw new NemotronException("grpo runs are not resumable (no mid-run checkpoints); start a new run with another --out");
-        }
-        node.remove("resume");
         GrpoSpec s = GrpoSpec.parse(node, source, cwd);
         TrainingProgress progress = new TrainingProgress(s.training().steps(), spec.commandLine().getErr());
         GrpoJob.Result r = new GrpoJob(s, rolloutBackend).run(m -> progress.accept(new StepMetrics(m.step(), m.loss(), m.lr(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.testing.http.StubHttpServer;
 import dev.nemotron.text.chat.ChatMessage;
 import dev.nemotron.infer.sampling.SamplingParams;
 import java.time.Duration;

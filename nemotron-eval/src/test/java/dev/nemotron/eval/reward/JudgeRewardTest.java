@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.reward.Reward;
 import dev.nemotron.api.reward.RewardInput;
-import dev.nemotron.eval.model.StubHttpServer;
+import dev.nemotron.testing.http.StubHttpServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code judge} reward against a scripted server: parsing, clamping, the request, failures and timeouts. */
 class JudgeRewardTest {
+    private static final dev.nemotron.eval.model.RetryPolicy ONE_TRY =
+            new dev.nemotron.eval.model.RetryPolicy(1, java.time.Duration.ZERO, java.time.Duration.ZERO);
     private static final RewardInput INPUT = RewardInput.of("What is 2+2?", "<think>hmm</think>It is 4.", "4");
 
     static String chat(String content) {
@@ -117,5 +119,39 @@ class JudgeRewardTest {
             assertThat(new JudgeReward(stub, JudgeRewardProvider.DEFAULT_TEMPLATE, 10, 8, warnings::add).score(INPUT)).isEqualTo(0.0);
         }
         assertThat(warnings).containsExactly("judge reward: no number in the judge's reply, scoring 0: 'no number'");
+        warnings.clear();
+        // an HTTP error: one line with the endpoint, scoring 0
+        try (StubHttpServer s = new StubHttpServer(new StubHttpServer.Reply(500, "{\"error\":{\"message\":\"overloaded\"}}"))) {
+            var stub = dev.nemotron.eval.model.EndpointConfig.of(s.url()).withServedModel("m").withRetry(ONE_TRY);
+            assertThat(new JudgeReward(stub, JudgeRewardProvider.DEFAULT_TEMPLATE, 10, 8, warnings::add).score(INPUT)).isEqualTo(0.0);
+            assertThat(s.received).hasSize(1);
+        }
+        assertThat(warnings).singleElement().asString().startsWith("judge reward: http://127.0.0.1:").contains(" failed, scoring 0: ")
+                .contains("500").doesNotContain("\n");
+        warnings.clear();
+        // an endpoint that never answers: the request timeout ends it, one line
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            var stub = dev.nemotron.eval.model.EndpointConfig.of("http://127.0.0.1:" + silent.getLocalPort() + "/v1").withServedModel("m")
+                    .withRequestTimeout(java.time.Duration.ofSeconds(1)).withRetry(ONE_TRY);
+            assertThat(new JudgeReward(stub, JudgeRewardProvider.DEFAULT_TEMPLATE, 10, 8, warnings::add).score(INPUT)).isEqualTo(0.0);
+        }
+        assertThat(warnings).singleElement().asString().startsWith("judge reward: http://127.0.0.1:").contains(" failed, scoring 0: ")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void eachReplyOfAScriptScoresInRequestOrder() throws Exception {
+        // the replies the issue names, through one reward object (one connection, as in a GRPO step)
+        try (StubHttpServer s = new StubHttpServer(new StubHttpServer.Reply(200, chat("Score: 7/10")),
+                new StubHttpServer.Reply(200, chat("8")), new StubHttpServer.Reply(200, chat("garbage, no digits")),
+                new StubHttpServer.Reply(500, "{\"error\":{\"message\":\"down\"}}"), new StubHttpServer.Reply(200, chat("10/10")))) {
+            Reward r = new JudgeRewardProvider().create(Map.of("url", s.url(), "model", "judge-1"));
+            double[] got = new double[5];
+            for (int i = 0; i < got.length; i++) {
+                got[i] = r.score(INPUT);
+            }
+            assertThat(got).containsExactly(0.7, 0.8, 0.0, 0.0, 1.0);
+            assertThat(s.received).hasSize(5);
+        }
     }
 }

@@ -35,6 +35,7 @@ import dev.nemotron.train.trainer.LoaderBatchSource;
 import dev.nemotron.train.trainer.StepMetrics;
 import dev.nemotron.train.trainer.Trainer;
 import dev.nemotron.train.trainer.TrainerConfig;
+import dev.nemotron.train.trainer.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -118,7 +119,7 @@ public final class PretrainJob {
         }
         // 2. data
         Path out = spec.out();
-        prepareOut(out);
+        RunDirectory.open(out, spec.resume());
         try (DeviceSteps device = spec.backend() == null ? null
                 : DeviceSteps.of(Backends.create(spec.backend()), spec.precision());
              RunData data = dataFactory.open(spec, graph.config().vocabSize())) {
@@ -139,20 +140,11 @@ public final class PretrainJob {
                 trainer.evaluateEvery(spec.evalEvery(), data.heldOut());
             }
             // 4. resume
-            Path latest = out.resolve("latest");
-            if (spec.resume() && Files.isRegularFile(latest)) {
-                Path checkpoint = out.resolve(read(latest).strip());
+            Path checkpoint = RunDirectory.checkpointToResume(out, spec.resume());
+            if (checkpoint != null) {
                 LOG.info("resuming from {}", checkpoint);
                 RunRecord.warnOnChanges(out, spec);
                 trainer.resume(checkpoint);
-            } else if (spec.resume() && Files.exists(out.resolve("metrics.jsonl"))) {
-                // the run stopped before its first checkpoint: start it over, without its logged steps
-                LOG.info("no checkpoint in {} yet: starting from step 0", out);
-                try {
-                    Files.delete(out.resolve("metrics.jsonl"));
-                } catch (IOException e) {
-                    throw new NemotronException(out + ": cannot restart the run: " + e.getMessage(), e);
-                }
             }
             RunRecord.write(out, spec);
             long startStep = trainer.step();
@@ -190,18 +182,6 @@ public final class PretrainJob {
             default -> WarmupStableDecay.withDecayFraction(spec.lr(), spec.minLr(), spec.warmup(), spec.steps(),
                     spec.decayStart(), DecayShape.LINEAR);
         };
-    }
-
-    private void prepareOut(Path out) {
-        if (!spec.resume() && Files.exists(out.resolve("metrics.jsonl"))) {
-            throw new NemotronException(out + " already holds a training run (metrics.jsonl); pass --resume (\"resume\": true) "
-                    + "to continue it, or choose another output directory");
-        }
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new NemotronException(out + ": cannot create the run directory: " + e.getMessage(), e);
-        }
     }
 
     /** The final model directory, written to a temporary sibling and renamed into place. */
@@ -261,14 +241,6 @@ public final class PretrainJob {
             o.putNull(key);
         } else {
             o.put(key, v);
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.nemotron.train.pretrain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.train.io.AtomicFiles;
 import java.io.IOException;
@@ -19,17 +20,19 @@ import org.apache.logging.log4j.Logger;
  * {@code OUT/run.json}: the settings that decide a run's trajectory (schedule, batch shape, seed,
  * optimizer, precision, threads). A resumed run continues bit-identically only with the same
  * settings; when they differ (say, a longer {@code steps}, which reshapes the WSD schedule) the
- * resume goes on but says which ones changed.
+ * resume goes on but says which ones changed. A job with settings of its own (GRPO) records
+ * {@link #settings} plus its own ({@link #write(Path, Map)}) and checks them with {@link #changes}.
  */
-final class RunRecord {
+public final class RunRecord {
     private static final Logger LOG = LogManager.getLogger(RunRecord.class);
     private static final ObjectMapper JSON = JsonMappers.json();
-    static final String FILE = "run.json";
+    public static final String FILE = "run.json";
 
     private RunRecord() {
     }
 
-    static Map<String, String> settings(PretrainSpec s) {
+    /** The training settings of {@code s} that decide its trajectory, as text, in a fixed order. */
+    public static Map<String, String> settings(PretrainSpec s) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("steps", Long.toString(s.steps()));
         m.put("seq_len", Integer.toString(s.seqLen()));
@@ -54,28 +57,56 @@ final class RunRecord {
     }
 
     static void write(Path out, PretrainSpec spec) {
+        write(out, settings(spec));
+    }
+
+    /** Writes {@code settings} as {@code out/run.json}, atomically. */
+    public static void write(Path out, Map<String, String> settings) {
         ObjectNode o = JSON.createObjectNode();
-        settings(spec).forEach(o::put);
+        settings.forEach(o::put);
         AtomicFiles.writeString(out.resolve(FILE), o.toPrettyString() + "\n");
     }
 
-    /** Logs the settings that differ from the recorded run's (no record: nothing to compare). */
-    static List<String> warnOnChanges(Path out, PretrainSpec spec) {
+    /**
+     * The settings that differ from those {@code out/run.json} records, as {@code "NAME OLD -> NEW"}
+     * (a setting the record lacks is {@code "NAME (none) -> NEW"}); null when there is no record.
+     */
+    public static List<String> changes(Path out, Map<String, String> settings) {
+        return diff(out, settings, true);
+    }
+
+    private static List<String> diff(Path out, Map<String, String> settings, boolean missingCounts) {
         Path file = out.resolve(FILE);
-        List<String> changed = new ArrayList<>();
         if (!Files.isRegularFile(file)) {
-            return changed;
+            return null;
         }
+        JsonNode before;
         try {
-            JsonNode before = JSON.readTree(file.toFile());
-            settings(spec).forEach((k, v) -> {
-                if (before.has(k) && !before.get(k).asText().equals(v)) {
-                    changed.add(k + " " + before.get(k).asText() + " -> " + v);
-                }
-            });
+            before = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            LOG.warn("cannot read {}: {}", file, e.getMessage());
-            return changed;
+            throw new NemotronException(file + ": cannot read the run's record: " + e.getMessage(), e);
+        }
+        List<String> changed = new ArrayList<>();
+        settings.forEach((k, v) -> {
+            String was = before != null && before.has(k) ? before.get(k).asText() : null;
+            if ((was != null || missingCounts) && !v.equals(was)) {
+                changed.add(k + " " + (was == null ? "(none)" : was) + " -> " + v);
+            }
+        });
+        return changed;
+    }
+
+    /** Logs the settings that differ from the recorded run's (no record, or a setting it lacks: nothing to compare). */
+    static List<String> warnOnChanges(Path out, PretrainSpec spec) {
+        List<String> changed;
+        try {
+            changed = diff(out, settings(spec), false);
+        } catch (NemotronException e) {
+            LOG.warn(e.getMessage());
+            return new ArrayList<>();
+        }
+        if (changed == null) {
+            return new ArrayList<>();
         }
         if (!changed.isEmpty()) {
             LOG.warn("resuming with changed settings ({}); the continuation is not the one the original run would have taken",

@@ -11,7 +11,6 @@ import dev.nemotron.api.optim.ParameterGroup;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Gradients;
 import dev.nemotron.train.autodiff.core.Parameters;
-import dev.nemotron.train.io.AtomicFiles;
 import dev.nemotron.train.optim.DecayPolicy;
 import dev.nemotron.train.optim.GradientClipping;
 import java.io.IOException;
@@ -85,42 +84,11 @@ public final class Trainer {
     /** Continues from the checkpoint in {@code checkpoint}: weights, optimizer state, data position, step. */
     public void resume(Path checkpoint) {
         TrainingCheckpoint.Restored r = TrainingCheckpoint.read(checkpoint);
-        Parameters target = model.parameters();
-        for (Parameters.Param p : r.parameters().all()) {
-            System.arraycopy(p.data(), 0, target.get(p.name()), 0, p.data().length);
-        }
+        r.copyInto(model.parameters());
         optimizer.load(r.optimizer());
         data.restoreState(r.dataState());
         step = r.step();
-        dropMetricsAfter(step);
-    }
-
-    /** Keeps the metrics lines of steps up to {@code last}: steps after a checkpoint are run (and logged) again. */
-    private void dropMetricsAfter(long last) {
-        Path file = out.resolve("metrics.jsonl");
-        if (!Files.isRegularFile(file)) {
-            return;
-        }
-        try {
-            List<String> kept = new ArrayList<>();
-            for (String line : Files.readAllLines(file)) {
-                if (!line.isBlank() && stepOf(line) <= last) {
-                    kept.add(line);
-                }
-            }
-            AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot rewrite " + file, e);
-        }
-    }
-
-    /** The step of a metrics line; a line cut short by a crash counts as after every checkpoint. */
-    private static long stepOf(String line) {
-        try {
-            return JSON.readTree(line).path("step").asLong(Long.MAX_VALUE);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return Long.MAX_VALUE;
-        }
+        MetricsLog.keepThrough(out.resolve("metrics.jsonl"), step);
     }
 
     public long step() {
@@ -230,10 +198,7 @@ public final class Trainer {
      * crash at any moment leaves {@code latest} naming a complete checkpoint (the new or the previous one).
      */
     public Path checkpoint() {
-        Path dir = out.resolve("checkpoint-" + step);
-        TrainingCheckpoint.write(dir, configJson, model.parameters(), optimizer.state(), step, data.saveState());
-        AtomicFiles.writeString(out.resolve("latest"), dir.getFileName().toString());
-        return dir;
+        return TrainingCheckpoint.save(out, configJson, model.parameters(), optimizer.state(), step, data.saveState());
     }
 
     /** Each row's samples (null: one sample), so that a custom loss over packed rows (DPO's chosen and rejected) keeps them apart. */

@@ -1,8 +1,9 @@
-package dev.nemotron.eval.model;
+package dev.nemotron.testing.http;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A scripted HTTP/1.1 server for error paths: answers each request with the next scripted
  * response (the last one repeats), records the requests, closes every connection. Also used by
- * the {@code judge} reward's tests.
+ * the {@code judge} reward's tests (eval) and the GRPO run with the judge reward (cli).
  */
 public final class StubHttpServer implements AutoCloseable {
     /** One scripted answer. */
@@ -53,15 +54,17 @@ public final class StubHttpServer implements AutoCloseable {
     }
 
     private void handle(Socket s) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-        String requestLine = in.readLine();
+        // the head is ASCII lines; the body is Content-Length bytes (UTF-8), read as bytes so that
+        // a body with multi-byte characters is read whole, not waited on
+        InputStream in = new BufferedInputStream(s.getInputStream());
+        String requestLine = line(in);
         if (requestLine == null) {
             return;
         }
         int length = 0;
         String auth = null;
         String line;
-        while ((line = in.readLine()) != null && !line.isEmpty()) {
+        while ((line = line(in)) != null && !line.isEmpty()) {
             int colon = line.indexOf(':');
             String name = line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT);
             String value = line.substring(colon + 1).strip();
@@ -71,17 +74,9 @@ public final class StubHttpServer implements AutoCloseable {
                 auth = value;
             }
         }
-        char[] body = new char[length];
-        int read = 0;
-        while (read < length) {
-            int n = in.read(body, read, length - read);
-            if (n < 0) {
-                break;
-            }
-            read += n;
-        }
+        byte[] body = in.readNBytes(length);
         String[] parts = requestLine.split(" ");
-        received.add(new Received(parts[0], parts[1], auth, new String(body, 0, read)));
+        received.add(new Received(parts[0], parts[1], auth, new String(body, StandardCharsets.UTF_8)));
         Reply r = script.poll();
         if (r == null) {
             r = last;
@@ -98,6 +93,20 @@ public final class StubHttpServer implements AutoCloseable {
         out.write(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
         out.write(bytes);
         out.flush();
+    }
+
+    /** One CRLF- or LF-terminated line of the head (ISO-8859-1); null at the end of the stream. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            b.write(c);
+        }
+        if (c < 0 && b.size() == 0) {
+            return null;
+        }
+        String text = b.toString(StandardCharsets.ISO_8859_1);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
     @Override
