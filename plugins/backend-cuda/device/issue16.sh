@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The measurements of issue 16 (FP8 weights, long-context decode attention, Figure 1) on a GPU
 # machine, from the checkout root, with the device bundle (.device/, bundle.sh):
-#   plugins/backend-cuda/device/issue16.sh OUT_DIR [fp8] [attention] [figure1] [figure1-uncapped]
+#   plugins/backend-cuda/device/issue16.sh OUT_DIR [fp8] [attention] [figure1] [figure1-uncapped] [figure1-settings]
 # (no section: fp8 attention figure1). Each run writes one JSON file to OUT_DIR; nmc_bench prints
 # the HBM roofline (device-to-device copies) measured in the same process next to each decode
 # figure, `nemotron bench` the same through the CLI. Recorded in docs/benchmarks.md.
@@ -46,6 +46,16 @@ figure1-uncapped)  # the same without the 22 GiB cap: G = 70 GiB (what an 80 GB 
   for m in nemotron-nano-9b-v2 attention-8b; do
     run "figure1-g70-$m" "$nemotron" bench --backend cuda --random-weights --model-config "$configs/$m/config.json" \
       --memory-budget-gib 70 --budget-context 24576 --isl 8192 --osl 256 --prefill 0 --json
+  done ;;
+figure1-settings)  # the paper's other settings at G = 22 GiB: ISL/OSL 1k/8k and 8k/1k (context 9,216 tokens;
+                   # decode timed over 256 tokens after the ISL prompt)
+  for io in 1024:8192 8192:1024; do
+    isl="${io%%:*}"; osl="${io#*:}"
+    for m in nemotron-nano-9b-v2 attention-8b; do
+      run "figure1-g22-isl$isl-osl$osl-$m" "$nemotron" bench --backend cuda --random-weights \
+        --model-config "$configs/$m/config.json" --memory-budget-gib 22 --budget-context $((isl + osl)) --isl "$isl" \
+        --osl 256 --prefill 0 --json
+    done
   done ;;
 *) echo "issue16.sh: unknown section $s" >&2; exit 2 ;;
 esac; done
