@@ -25,11 +25,13 @@ run() {  # NAME COMMAND...
 configs="$root/examples/configs"
 for s in $sections; do case "$s" in
 fp8)  # (1) decode at batch 1, 8 and 64 of the Nano-9B-v2 shape: BF16, FP8 per-channel, FP8 128x128
-      # blocks; then FP8 blocks with the tensor-core GEMV off (NMC_FP8_MMA=0: the CUDA-core GEMV up
-      # to 8 rows, dequantise + cuBLAS beyond)
+      # blocks; then FP8 blocks at batch 64 with one 16-row tile per warp (NMC_FP8_MMA_MT=1), and with
+      # the tensor-core GEMV off (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, dequantise + cuBLAS beyond)
   for w in none channel block; do
     run "fp8-nano9b-$w" "$native/nmc_bench" --preset nano9b --fp8 "$w" --batch 1,8,64 --isl 128 --osl 128 --prefill 0
   done
+  NMC_FP8_MMA_MT=1 run fp8-nano9b-block-one-tile "$native/nmc_bench" --preset nano9b --fp8 block --batch 64 --isl 128 \
+    --osl 128 --prefill 0
   NMC_FP8_MMA=0 run fp8-nano9b-block-cuda-cores "$native/nmc_bench" --preset nano9b --fp8 block --batch 8,64 --isl 128 \
     --osl 128 --prefill 0 ;;
 attention)  # (2) the attention-only ~8B shape at ISL 8k, batch 8: the fp32 decode kernel vs the BF16 one

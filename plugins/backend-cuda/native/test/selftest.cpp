@@ -393,7 +393,7 @@ static void model_tests(const Shape &s, const std::string &label, int L, int spl
 
 // FP8 weights (nmc_model_quantize_fp8) against the same BF16 model: prefill logits (the
 // dequantise + cuBLAS path) close to BF16, greedy agreement reported; decode token by token (the
-// FP8 GEMV, 1 row) and batched decode of 2 to 16 rows (the CUDA-core and tensor-core GEMVs) equal to prefill up to
+// FP8 GEMV, 1 row) and batched decode of 2 to 64 rows (the CUDA-core and tensor-core GEMVs) equal to prefill up to
 // BF16 rounding of the dequantised weights; the call's errors.
 static void fp8_tests(const Shape &s, const std::string &label, int L, int split, int max_seq, int block) {
     int V = s.vocab;
@@ -438,11 +438,11 @@ static void fp8_tests(const Shape &s, const std::string &label, int L, int split
     nmc_session_destroy(ss);
     // batched decode of R rows: the CUDA-core GEMV (2 rows; 3-8 where `in` is no multiple of 64)
     // and the tensor-core one (3-64 rows), each row equal to prefill's row up to BF16 rounding
-    ok_or_die(nmc_session_create(m, 16, max_seq, 64, &ss), "session fp8 16 slots");
-    for (int R : {2, 3, 5, 8, 11, 16}) {
+    ok_or_die(nmc_session_create(m, 64, max_seq, 64, &ss), "session fp8 64 slots");
+    for (int R : {2, 3, 5, 8, 11, 16, 24, 40, 64}) {
         std::vector<int32_t> slots(R), next(R, t[split + 12]);
         for (int j = 0; j < R; j++) {
-            slots[j] = 15 - j;  // slots in descending order: rows of x are not slots in order
+            slots[j] = 63 - j;  // slots in descending order: rows of x are not slots in order
             ok_or_die(nmc_slot_reset(ss, slots[j]), "reset fp8 rows");
             ok_or_die(nmc_prefill(ss, slots[j], t.data(), split + 12, 0, nullptr), "prefill fp8 rows");
         }

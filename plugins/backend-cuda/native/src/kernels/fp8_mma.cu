@@ -5,8 +5,11 @@
 //
 // shapes: x [R, in] BF16 (R <= 64, NT = ceil(R / 8) tiles of 8 rows); Q [out, in] E4M3 with the
 //   scales of fp8.cu; y [R, out] fp32 (+ beta y).
-// Work: a block of KW warps owns 16 output features; its warps split `in` into 64-column chunks
-//   (chunk c to warp c % KW) and their partial sums are added in shared memory at the end.
+// Work: a block of KW warps owns 16 MT output features (MT 16-row tiles); its warps split `in`
+//   into 64-column chunks (chunk c to warp c % KW) and their partial sums are added in shared
+//   memory at the end. A warp reads each x fragment once for its MT tiles: at 64 rows x is read
+//   from L2 once per 16 MT weight rows, so MT = 2 from 17 rows on (MT = 1 keeps more blocks in
+//   flight for few rows).
 // Fragments (PTX ISA, mma.m16n8k16, g = lane / 4, t = lane % 4): A rows g and g + 8, B column g;
 //   the order of k inside one mma is free as long as A and B agree, so lane (g, t) loads the 16
 //   contiguous columns [c*64 + 16t, c*64 + 16t + 16) of weight rows g and g + 8 and of x row
@@ -19,6 +22,8 @@
 
 #include <cuda_bf16.h>
 #include <cuda_fp8.h>
+
+#include <cstdlib>
 
 namespace nmc::k {
 namespace {
@@ -44,41 +49,58 @@ __device__ __forceinline__ void mma_bf16(float (&d)[4], const uint32_t (&a)[4], 
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
-template <int NT>
+template <int MT, int NT>
 __global__ void __launch_bounds__(KW * 32) gemv_fp8_mma_kernel(const __nv_bfloat16 *x, int rows, Fp8Weight f, float *y,
                                                                float beta) {
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     int g = lane >> 2, t = lane & 3;
-    int o0 = blockIdx.x * 16;
-    // 1) the two weight rows of this lane (a row past the end repeats the last one; not stored)
-    int r0 = min(o0 + g, f.out - 1), r1 = min(o0 + g + 8, f.out - 1);
-    const uint8_t *w0 = f.q + (int64_t)r0 * f.in + 16 * t;
-    const uint8_t *w1 = f.q + (int64_t)r1 * f.in + 16 * t;
+    int o0 = blockIdx.x * 16 * MT;
     bool blocked = f.block > 0;
     int scale_cols = blocked ? (f.in + f.block - 1) / f.block : 0;
-    const float *s0 = blocked ? f.scale + (int64_t)(r0 / scale_rows_of(f)) * scale_cols : f.scale + r0;
-    const float *s1 = blocked ? f.scale + (int64_t)(r1 / scale_rows_of(f)) * scale_cols : f.scale + r1;
-    float acc[NT][4];
+    // 1) the two weight rows of this lane in each tile (a row past the end repeats the last one;
+    //    not stored)
+    const uint8_t *w[MT][2];
+    const float *sp[MT][2];
 #pragma unroll
-    for (int n = 0; n < NT; n++) acc[n][0] = acc[n][1] = acc[n][2] = acc[n][3] = 0.0f;
+    for (int m = 0; m < MT; m++) {
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            int r = min(o0 + 16 * m + g + 8 * h, f.out - 1);
+            w[m][h] = f.q + (int64_t)r * f.in + 16 * t;
+            sp[m][h] = blocked ? f.scale + (int64_t)(r / scale_rows_of(f)) * scale_cols : f.scale + r;
+        }
+    }
+    float acc[MT][NT][4];
+#pragma unroll
+    for (int m = 0; m < MT; m++)
+#pragma unroll
+        for (int n = 0; n < NT; n++) acc[m][n][0] = acc[m][n][1] = acc[m][n][2] = acc[m][n][3] = 0.0f;
     int chunks = f.in / CHUNK;
     // 2) this warp's chunks: weights (streamed, not cached) to BF16 fragments, then one mma per
-    //    8-row tile of x and 16-column slice
+    //    16-row tile, 8-row tile of x and 16-column slice
     for (int c = warp; c < chunks; c += KW) {
         int col = c * CHUNK;
-        uint4 q0 = __ldcs(reinterpret_cast<const uint4 *>(w0 + col));
-        uint4 q1 = __ldcs(reinterpret_cast<const uint4 *>(w1 + col));
-        float sc0 = blocked ? __ldg(s0 + col / f.block) : __ldg(s0);
-        float sc1 = blocked ? __ldg(s1 + col / f.block) : __ldg(s1);
-        const uint16_t *p0 = reinterpret_cast<const uint16_t *>(&q0);
-        const uint16_t *p1 = reinterpret_cast<const uint16_t *>(&q1);
-        uint32_t a[4][4];
+        uint4 q[MT][2];
+        float sc[MT][2];
 #pragma unroll
-        for (int j = 0; j < 4; j++) {
-            a[j][0] = e4m3x2_scaled_bf16x2(p0[2 * j], sc0);
-            a[j][1] = e4m3x2_scaled_bf16x2(p1[2 * j], sc1);
-            a[j][2] = e4m3x2_scaled_bf16x2(p0[2 * j + 1], sc0);
-            a[j][3] = e4m3x2_scaled_bf16x2(p1[2 * j + 1], sc1);
+        for (int m = 0; m < MT; m++)
+#pragma unroll
+            for (int h = 0; h < 2; h++) {
+                q[m][h] = __ldcs(reinterpret_cast<const uint4 *>(w[m][h] + col));
+                sc[m][h] = blocked ? __ldg(sp[m][h] + col / f.block) : __ldg(sp[m][h]);
+            }
+        uint32_t a[MT][4][4];
+#pragma unroll
+        for (int m = 0; m < MT; m++) {
+            const uint16_t *p0 = reinterpret_cast<const uint16_t *>(&q[m][0]);
+            const uint16_t *p1 = reinterpret_cast<const uint16_t *>(&q[m][1]);
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+                a[m][j][0] = e4m3x2_scaled_bf16x2(p0[2 * j], sc[m][0]);
+                a[m][j][1] = e4m3x2_scaled_bf16x2(p1[2 * j], sc[m][1]);
+                a[m][j][2] = e4m3x2_scaled_bf16x2(p0[2 * j + 1], sc[m][0]);
+                a[m][j][3] = e4m3x2_scaled_bf16x2(p1[2 * j + 1], sc[m][1]);
+            }
         }
 #pragma unroll
         for (int n = 0; n < NT; n++) {
@@ -91,39 +113,47 @@ __global__ void __launch_bounds__(KW * 32) gemv_fp8_mma_kernel(const __nv_bfloat
             }
             const uint32_t xw[8] = {xa.x, xa.y, xa.z, xa.w, xb.x, xb.y, xb.z, xb.w};
 #pragma unroll
-            for (int j = 0; j < 4; j++) mma_bf16(acc[n], a[j], xw[2 * j], xw[2 * j + 1]);
+            for (int m = 0; m < MT; m++)
+#pragma unroll
+                for (int j = 0; j < 4; j++) mma_bf16(acc[m][n], a[m][j], xw[2 * j], xw[2 * j + 1]);
         }
     }
-    // 3) add the KW warps' partial sums; warp 0 stores y[r, o] (C fragment: rows g, g + 8 are
-    //    outputs, columns 2t, 2t + 1 are rows of x)
+    // 3) add the KW warps' partial sums, one tile at a time through shared memory; warp 0 stores
+    //    y[r, o] (C fragment: rows g, g + 8 are outputs, columns 2t, 2t + 1 are rows of x)
     __shared__ float part[KW][NT][4][32];
 #pragma unroll
-    for (int n = 0; n < NT; n++)
+    for (int m = 0; m < MT; m++) {
+        if (m > 0) __syncthreads();  // warp 0 has read the previous tile
 #pragma unroll
-        for (int e = 0; e < 4; e++) part[warp][n][e][lane] = acc[n][e];
-    __syncthreads();
-    if (warp != 0) return;
+        for (int n = 0; n < NT; n++)
 #pragma unroll
-    for (int n = 0; n < NT; n++) {
+            for (int e = 0; e < 4; e++) part[warp][n][e][lane] = acc[m][n][e];
+        __syncthreads();
+        if (warp == 0) {
 #pragma unroll
-        for (int e = 0; e < 4; e++) {
-            float v = 0.0f;
+            for (int n = 0; n < NT; n++) {
 #pragma unroll
-            for (int w = 0; w < KW; w++) v += part[w][n][e][lane];
-            int o = o0 + g + (e >= 2 ? 8 : 0);
-            int r = n * 8 + 2 * t + (e & 1);
-            if (o < f.out && r < rows) {
-                float *dst = y + (int64_t)r * f.out + o;
-                *dst = beta == 0.0f ? v : v + beta * *dst;
+                for (int e = 0; e < 4; e++) {
+                    float v = 0.0f;
+#pragma unroll
+                    for (int k = 0; k < KW; k++) v += part[k][n][e][lane];
+                    int o = o0 + 16 * m + g + (e >= 2 ? 8 : 0);
+                    int r = n * 8 + 2 * t + (e & 1);
+                    if (o < f.out && r < rows) {
+                        float *dst = y + (int64_t)r * f.out + o;
+                        *dst = beta == 0.0f ? v : v + beta * *dst;
+                    }
+                }
             }
         }
     }
 }
 
-template <int NT>
+template <int MT, int NT>
 int launch(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream) {
-    gemv_fp8_mma_kernel<NT><<<(f.out + 15) / 16, KW * 32, 0, stream>>>(static_cast<const __nv_bfloat16 *>(x), rows, f, y,
-                                                                     beta);
+    int tile = 16 * MT;
+    gemv_fp8_mma_kernel<MT, NT><<<(f.out + tile - 1) / tile, KW * 32, 0, stream>>>(static_cast<const __nv_bfloat16 *>(x),
+                                                                                rows, f, y, beta);
     NMC_LAUNCHED("gemv fp8 (tensor cores)");
     return NMC_OK;
 }
@@ -136,15 +166,28 @@ bool gemv_fp8_mma_supported(const Fp8Weight &f, int rows) {
 
 int gemv_fp8_mma(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream) {
     if (!gemv_fp8_mma_supported(f, rows)) return nmc::fail("gemv fp8 (tensor cores): 1 to 64 rows, in and block multiples of 64");
+    // NMC_FP8_MMA_MT=1: one 16-row tile per warp at every batch (the measurement of MT = 2)
+    static const bool one_tile = std::getenv("NMC_FP8_MMA_MT") != nullptr && std::getenv("NMC_FP8_MMA_MT")[0] == '1';
+    if (one_tile) {
+        switch ((rows + 7) / 8) {
+            case 3: return launch<1, 3>(x, f, y, rows, beta, stream);
+            case 4: return launch<1, 4>(x, f, y, rows, beta, stream);
+            case 5: return launch<1, 5>(x, f, y, rows, beta, stream);
+            case 6: return launch<1, 6>(x, f, y, rows, beta, stream);
+            case 7: return launch<1, 7>(x, f, y, rows, beta, stream);
+            case 8: return launch<1, 8>(x, f, y, rows, beta, stream);
+            default: break;
+        }
+    }
     switch ((rows + 7) / 8) {
-        case 1: return launch<1>(x, f, y, rows, beta, stream);
-        case 2: return launch<2>(x, f, y, rows, beta, stream);
-        case 3: return launch<3>(x, f, y, rows, beta, stream);
-        case 4: return launch<4>(x, f, y, rows, beta, stream);
-        case 5: return launch<5>(x, f, y, rows, beta, stream);
-        case 6: return launch<6>(x, f, y, rows, beta, stream);
-        case 7: return launch<7>(x, f, y, rows, beta, stream);
-        default: return launch<8>(x, f, y, rows, beta, stream);
+        case 1: return launch<1, 1>(x, f, y, rows, beta, stream);
+        case 2: return launch<1, 2>(x, f, y, rows, beta, stream);
+        case 3: return launch<2, 3>(x, f, y, rows, beta, stream);
+        case 4: return launch<2, 4>(x, f, y, rows, beta, stream);
+        case 5: return launch<2, 5>(x, f, y, rows, beta, stream);
+        case 6: return launch<2, 6>(x, f, y, rows, beta, stream);
+        case 7: return launch<2, 7>(x, f, y, rows, beta, stream);
+        default: return launch<2, 8>(x, f, y, rows, beta, stream);
     }
 }
 
