@@ -109,11 +109,7 @@ public final class PretrainJob {
         ModelGraph graph = ModelGraph.of(new ConfigParser(registry).parse(configJson), registry);
         TrainableModel model = spec.initModel() != null ? new TrainableModel(graph, Parameters.load(graph, spec.initModel()))
                 : TrainableModel.random(graph, spec.seed());
-        if (spec.fp8()) {
-            if (spec.backend() != null) {
-                throw new NemotronException("--fp8 is the host trainer's FP8 simulation; the device trainer does not run the"
-                        + " FP8 recipe yet (use --precision bf16 with --backend " + spec.backend() + ", or leave --backend out)");
-            }
+        if (spec.fp8()) {  // with --backend: the device runs the same plan (DeviceSteps.open)
             model.precision(PrecisionPolicy.bf16Edges(spec.fp8EdgeLayers()));
         }
         // 2. data

@@ -1,0 +1,205 @@
+// Self-test of the trainer's kernels on a GPU (issue 18), every line PASS or FAIL:
+//   attention  the flash kernels (nmc_k_train_attention impl 1: forward output, logsumexp, dQ, dK,
+//              dV) against the materialised reference path (impl 0, L x L scores, fp32 cuBLAS)
+//              and against a CPU double reference (test/train_reference.h), causal GQA 5:1, 2:1
+//              and 1:1, head_dim 16/64/80/128, L not a multiple of the 32-row tile; then one long
+//              sequence (L = 4096) against the reference path with both times printed.
+//   fp8        the FP8 fake quantiser of the trainer's FP8 GEMMs (nmc_k_fake_quant_fp8) bit for bit
+//              against the CPU reference of nemotron-train's BlockQuantizer (codes, scales, values).
+// Exit status 0 when all pass (2: no device).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+
+#include "nemotron_cuda.h"
+#include "train_reference.h"
+
+using tref::Vec;
+
+static int failures = 0;
+
+static void check(bool ok, const std::string &what) {
+    printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
+    fflush(stdout);
+    if (!ok) failures++;
+}
+
+static Vec randn(size_t n, uint32_t seed, float scale = 1.0f) {
+    std::mt19937 g(seed);
+    std::normal_distribution<float> d(0.0f, scale);
+    Vec v(n);
+    for (float &x : v) x = d(g);
+    return v;
+}
+
+// max |got - want| / max |want| (NaN counts as failure)
+static double max_rel_err(const Vec &got, const Vec &want) {
+    double worst = 0, norm = 1e-12;
+    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
+    for (size_t i = 0; i < got.size() && i < want.size(); i++) {
+        double e = std::fabs((double)got[i] - want[i]) / norm;
+        if (!(e <= worst)) worst = std::isnan(e) ? 1e9 : e;
+    }
+    return got.size() == want.size() ? worst : 1e9;
+}
+
+static void expect_close(const Vec &got, const Vec &want, double tol, const std::string &what) {
+    double e = max_rel_err(got, want);
+    char buf[80];
+    snprintf(buf, sizeof buf, " (max err %.2e of max |ref|, tol %.0e)", e, tol);
+    check(e <= tol, what + buf);
+}
+
+// The q, k or v columns (which: 0, 1, 2) of fused rows [R, (qH + 2 kvH) hd].
+static Vec part(const Vec &qkv, int R, int qH, int kvH, int hd, int which) {
+    int ld = (qH + 2 * kvH) * hd, off = which == 0 ? 0 : which == 1 ? qH * hd : (qH + kvH) * hd;
+    int w = which == 0 ? qH * hd : kvH * hd;
+    Vec out((size_t)R * w);
+    for (int r = 0; r < R; r++) std::copy_n(qkv.begin() + (size_t)r * ld + off, w, out.begin() + (size_t)r * w);
+    return out;
+}
+
+struct Run {
+    Vec out, lse, dqkv;
+    float ms = 0;
+    bool ok = false;
+};
+
+static Run run(int impl, int B, int L, int qH, int kvH, int hd, const Vec &qkv, const Vec &dout) {
+    Run r;
+    r.out.resize((size_t)B * L * qH * hd);
+    r.lse.resize((size_t)B * qH * L);
+    r.dqkv.resize(qkv.size());
+    int rc = nmc_k_train_attention(impl, B, L, qH, kvH, hd, qkv.data(), dout.data(), r.out.data(),
+                                   impl == 1 ? r.lse.data() : nullptr, r.dqkv.data(), &r.ms);
+    r.ok = rc == NMC_OK;
+    if (!r.ok) printf("FAIL nmc_k_train_attention impl %d: %s\n", impl, nmc_last_error());
+    return r;
+}
+
+// Flash against the reference path (tol_ref) and, when cpu, against the CPU double reference (tol_cpu).
+static void attention_case(int B, int L, int qH, int kvH, int hd, bool cpu, uint32_t seed) {
+    std::string name = "train attention B=" + std::to_string(B) + " L=" + std::to_string(L) + " heads " +
+                       std::to_string(qH) + ":" + std::to_string(kvH) + " hd=" + std::to_string(hd);
+    int R = B * L, ld = (qH + 2 * kvH) * hd;
+    Vec qkv = randn((size_t)R * ld, seed), dout = randn((size_t)R * qH * hd, seed + 1);
+    Run ref = run(0, B, L, qH, kvH, hd, qkv, dout), fl = run(1, B, L, qH, kvH, hd, qkv, dout);
+    if (!ref.ok || !fl.ok) {
+        failures++;
+        return;
+    }
+    const double tol_ref = 1e-4, tol_cpu = 1e-4;
+    expect_close(fl.out, ref.out, tol_ref, name + ": flash out vs materialised");
+    for (int w = 0; w < 3; w++) {
+        const char *what = w == 0 ? "dQ" : w == 1 ? "dK" : "dV";
+        expect_close(part(fl.dqkv, R, qH, kvH, hd, w), part(ref.dqkv, R, qH, kvH, hd, w), tol_ref,
+                     name + ": flash " + what + " vs materialised");
+    }
+    if (cpu) {
+        tref::Attn want = tref::attention(B, L, qH, kvH, hd, qkv, dout);
+        expect_close(fl.out, want.out, tol_cpu, name + ": flash out vs CPU");
+        expect_close(fl.lse, want.lse, tol_cpu, name + ": flash logsumexp vs CPU");
+        expect_close(ref.out, want.out, tol_cpu, name + ": materialised out vs CPU");
+        for (int w = 0; w < 3; w++) {
+            const char *what = w == 0 ? "dQ" : w == 1 ? "dK" : "dV";
+            expect_close(part(fl.dqkv, R, qH, kvH, hd, w), part(want.dqkv, R, qH, kvH, hd, w), tol_cpu,
+                         name + ": flash " + what + " vs CPU");
+            expect_close(part(ref.dqkv, R, qH, kvH, hd, w), part(want.dqkv, R, qH, kvH, hd, w), tol_cpu,
+                         name + ": materialised " + what + " vs CPU");
+        }
+    } else {
+        printf("INFO %s: forward + backward %.2f ms flash, %.2f ms materialised (fp32)\n", name.c_str(), fl.ms, ref.ms);
+    }
+}
+
+// The FP8 fake quantiser (nmc_k_fake_quant_fp8) bit for bit against the CPU reference: codes,
+// scales and dequantised values, on ragged shapes with the recipe's three block shapes, rows of
+// very different magnitudes, exact rounding ties, an all-zero block, NaN and +-inf, E4M3 subnormals.
+static void fp8_tests() {
+    const int rows = 300, cols = 200;
+    Vec x = randn((size_t)rows * cols, 42);
+    for (int r = 0; r < rows; r++) {
+        float mag = std::ldexp(1.0f, (r % 41) - 20);  // 2^-20 .. 2^20
+        for (int c = 0; c < cols; c++) x[(size_t)r * cols + c] *= mag;
+    }
+    // row 0, columns 0..127: amax 448 -> scale 1, then exact midpoints between E4M3 neighbours
+    const float ties[] = {448, 1.0625f, 1.1875f, 17, 19, -17, 0.5f + 1.0f / 32, 3.0f / 1024, 1.0f / 1024, 240 + 8,
+                          -(224 + 8), 0.0f, -0.0f};
+    for (size_t i = 0; i < sizeof ties / sizeof ties[0]; i++) x[i] = ties[i];
+    for (int c = 0; c < 128; c++) x[(size_t)5 * cols + c] = 0.0f;              // row 5: a zero tile
+    for (int r = 128; r < 256; r++) x[(size_t)r * cols + 150] = 0.0f;         // a zero column tile
+    x[(size_t)7 * cols + 3] = NAN;
+    x[(size_t)8 * cols + 4] = INFINITY;
+    x[(size_t)9 * cols + 140] = -INFINITY;
+    for (int c = 0; c < 20; c++) x[(size_t)10 * cols + c] = std::ldexp(1.0f, -c) * (c % 2 ? 1 : -1);  // subnormal codes
+    struct Block { int br, bc; };
+    for (Block b : {Block{1, 128}, Block{128, 1}, Block{128, 128}, Block{1, 7}}) {
+        tref::Fp8 want = tref::fake_quant(x, rows, cols, b.br, b.bc);
+        std::vector<uint8_t> codes(x.size());
+        Vec scales(want.scales.size()), out(x.size());
+        std::string name = "fp8 fake quant " + std::to_string(rows) + "x" + std::to_string(cols) + " blocks " +
+                           std::to_string(b.br) + "x" + std::to_string(b.bc);
+        if (nmc_k_fake_quant_fp8(x.data(), rows, cols, b.br, b.bc, out.data(), codes.data(), scales.data()) != NMC_OK) {
+            check(false, name + ": " + nmc_last_error());
+            continue;
+        }
+        size_t bad_codes = 0, bad_out = 0, bad_scales = 0, first = SIZE_MAX;
+        for (size_t i = 0; i < x.size(); i++) {
+            if (codes[i] != want.codes[i]) {
+                bad_codes++;
+                first = std::min(first, i);
+            }
+            uint32_t a, w;
+            memcpy(&a, &out[i], 4);
+            memcpy(&w, &want.out[i], 4);
+            bad_out += a != w && !(std::isnan(out[i]) && std::isnan(want.out[i]));
+        }
+        for (size_t i = 0; i < scales.size(); i++) bad_scales += scales[i] != want.scales[i];
+        std::string detail = first == SIZE_MAX ? "" : " (first at " + std::to_string(first) + ": x " +
+                             std::to_string(x[first]) + " code " + std::to_string(codes[first]) + " want " +
+                             std::to_string(want.codes[first]) + ")";
+        check(bad_codes == 0, name + ": E4M3 codes bit-exact, " + std::to_string(bad_codes) + " differ" + detail);
+        check(bad_scales == 0, name + ": scales exact, " + std::to_string(bad_scales) + " differ");
+        check(bad_out == 0, name + ": dequantised values bit-exact, " + std::to_string(bad_out) + " differ");
+    }
+    // the reference itself on known values (so a shared mistake cannot pass): scale 1 after amax 448
+    check(tref::e4m3_encode(1.0625) == 0x38 && tref::e4m3_encode(1.1875) == 0x3a && tref::e4m3_encode(17) == 0x58 &&
+              tref::e4m3_encode(19) == 0x5a && tref::e4m3_encode(464) == 0x7e && tref::e4m3_encode(-448) == 0xfe &&
+              tref::e4m3_encode(std::ldexp(1.0, -9)) == 0x01 && tref::e4m3_encode(std::ldexp(1.0, -10)) == 0x00 &&
+              tref::e4m3_decode(0x7e) == 448 && tref::e4m3_decode(0x08) == std::ldexp(1.0, -6),
+          "fp8 CPU reference: E4M3 ties to even, saturation, subnormals");
+}
+
+static void attention_tests() {
+    struct Case { int B, L, qH, kvH, hd; };
+    for (Case c : {Case{2, 37, 5, 1, 64}, Case{1, 70, 5, 1, 128}, Case{2, 45, 4, 4, 64}, Case{1, 100, 2, 2, 128},
+                   Case{1, 96, 4, 2, 16}, Case{2, 33, 3, 3, 80}, Case{1, 1, 5, 1, 64}, Case{1, 129, 10, 2, 128},
+                   Case{1, 31, 2, 1, 200}}) {
+        attention_case(c.B, c.L, c.qH, c.kvH, c.hd, true, 100 + c.L);
+    }
+    attention_case(1, 4096, 10, 2, 128, false, 7);  // the sequence length of the training benchmark
+    // bad input: one clear message
+    Vec x(16), o(16);
+    int rc = nmc_k_train_attention(1, 1, 1, 3, 2, 4, x.data(), nullptr, o.data(), nullptr, nullptr, nullptr);
+    check(rc == NMC_ERR && std::string(nmc_last_error()).find("bad shape") != std::string::npos,
+          std::string("train attention: heads 3:2 refused: ") + nmc_last_error());
+}
+
+int main() {
+    int n = nmc_device_count();
+    if (n <= 0) {
+        printf("SKIP no CUDA device: %s\n", n < 0 ? nmc_last_error() : "0 devices");
+        return 2;
+    }
+    char desc[256];
+    nmc_device_describe(0, desc, sizeof desc);
+    printf("device: %s\n", desc);
+    fp8_tests();
+    attention_tests();
+    printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
+    return failures ? 1 : 0;
+}
