@@ -94,6 +94,7 @@ __global__ void __launch_bounds__(THREADS) flash_fwd_kernel(FlashAttn a, float *
             m[r] = mn;
 #pragma unroll
             for (int c = 0; c < DPL; c++) acc[r][c] *= corr;                                      // 4.
+#pragma unroll 4
             for (int jj = 0; jj < TILE; jj++) {
                 float pj = __shfl_sync(FULL, p, jj);
 #pragma unroll
@@ -174,6 +175,7 @@ __global__ void __launch_bounds__(THREADS) flash_dq_kernel(FlashAttn a, const fl
                 float dp = dot(sdo + qi * ldsm, sv + lane * ldsm, hd);
                 ds = p * (dp - delta_r[r]);
             }
+#pragma unroll 4
             for (int jj = 0; jj < TILE; jj++) {
                 float dsj = __shfl_sync(FULL, ds, jj);
 #pragma unroll
@@ -242,6 +244,7 @@ __global__ void __launch_bounds__(THREADS) flash_dkv_kernel(FlashAttn a, const f
                     float dp = dot(sdo + lane * ldsm, sv + kj * ldsm, hd);
                     ds = p * (dp - sdelta[lane]);
                 }
+#pragma unroll 4
                 for (int ii = 0; ii < TILE; ii++) {
                     float pi = __shfl_sync(FULL, p, ii), dsi = __shfl_sync(FULL, ds, ii);
 #pragma unroll
