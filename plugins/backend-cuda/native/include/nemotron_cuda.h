@@ -203,6 +203,11 @@ int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv_heads, int
  * [ceil(rows/block_rows) * ceil(cols/block_cols)] (nullable). */
 int nmc_k_fake_quant_fp8(const float *x, int rows, int cols, int block_rows, int block_cols, float *out,
                          uint8_t *codes, float *scales);
+/* The three GEMMs of one trainer linear layer in `precision` (NMC_F32, NMC_BF16, NMC_FP8; see
+ * nmc_trainer_set_gemm_precision): x [rows, k], w [n, k], dy [rows, ld_dy] (first n columns);
+ * y = x w^T [rows, n], dx = dy w [rows, k], dw = dy^T x [n, k]. */
+int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, const float *w, const float *dy,
+                       int ld_dy, float *y, float *dx, float *dw);
 int nmc_k_train_attention(int impl, int batch, int seq_len, int q_heads, int kv_heads, int head_dim,
                           const float *qkv, const float *dout, float *out, float *lse_out, float *dqkv,
                           float *ms);

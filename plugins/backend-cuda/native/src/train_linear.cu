@@ -10,6 +10,9 @@
 // Master weights and gradients stay fp32; the quantised copies live in the work buffers fq_a, fq_b.
 #include "train.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace nmc::train {
 namespace {
 
@@ -77,4 +80,62 @@ extern "C" int nmc_trainer_set_gemm_precision(nmc_trainer *t, const char *name, 
         return NMC_OK;
     }
     return nmc::fail(std::string("the trainer has no parameter ") + name);
+}
+
+// The three GEMMs of one linear layer on host arrays, for the self-test: x [rows, k], w [n, k], dy
+// [rows, ld_dy] (first n columns; a stride as the trainer's fused q | k | v rows have); y [rows, n],
+// dx [rows, k], dw [n, k] (from zero).
+extern "C" int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, const float *w,
+                                  const float *dy, int ld_dy, float *y, float *dx, float *dw) {
+    if (x == nullptr || w == nullptr || dy == nullptr || y == nullptr || dx == nullptr || dw == nullptr)
+        return nmc::fail("nmc_k_train_linear: null argument");
+    if (rows <= 0 || n <= 0 || k <= 0 || ld_dy < n || (int64_t)rows * std::max(k, ld_dy) > (1 << 26) ||
+        (int64_t)n * k > (1 << 26))
+        return nmc::fail("nmc_k_train_linear: bad shape");
+    if (precision != NMC_F32 && precision != NMC_BF16 && precision != NMC_FP8)
+        return nmc::fail("nmc_k_train_linear: precision must be NMC_F32, NMC_BF16 or NMC_FP8");
+    nmc_trainer t;
+    t.dtype = NMC_F32;
+    nmc::TParam p;
+    p.name = "w";
+    p.n = (int64_t)n * k;
+    p.linear = true;
+    p.gemm = precision;
+    t.params.push_back(p);
+    std::vector<void *> ptrs;
+    auto run = [&]() -> int {
+        NMC_CUDA(cudaStreamCreateWithFlags(&t.stream, cudaStreamNonBlocking));
+        NMC_TRY(nmc::gemm_create(t.gemm, t.stream));
+        auto dev = [&](float **out, int64_t count, const float *host) -> int {
+            NMC_CUDA(cudaMalloc((void **)out, (size_t)count * sizeof(float)));
+            ptrs.push_back(*out);
+            if (host) NMC_CUDA(cudaMemcpyAsync(*out, host, (size_t)count * sizeof(float), cudaMemcpyHostToDevice, t.stream));
+            else NMC_CUDA(cudaMemsetAsync(*out, 0, (size_t)count * sizeof(float), t.stream));
+            return NMC_OK;
+        };
+        float *d_x, *d_dy, *d_y, *d_dx;
+        NMC_TRY(dev(&d_x, (int64_t)rows * k, x));
+        NMC_TRY(dev(&t.params[0].w, (int64_t)n * k, w));
+        NMC_TRY(dev(&t.params[0].g, (int64_t)n * k, nullptr));
+        NMC_TRY(dev(&d_dy, (int64_t)rows * ld_dy, dy));
+        NMC_TRY(dev(&d_y, (int64_t)rows * n, nullptr));
+        NMC_TRY(dev(&d_dx, (int64_t)rows * k, nullptr));
+        NMC_TRY(nmc::train::linear_gemm_fwd(&t, 0, rows, n, k, d_x, k, d_y, n, 0.0f));
+        NMC_TRY(nmc::train::linear_gemm_dx(&t, 0, rows, n, k, d_dy, ld_dy, d_dx, k, 0.0f));
+        NMC_TRY(nmc::train::linear_gemm_dw(&t, 0, rows, n, k, d_dy, ld_dy, d_x, k));
+        NMC_CUDA(cudaMemcpyAsync(y, d_y, (size_t)rows * n * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
+        NMC_CUDA(cudaMemcpyAsync(dx, d_dx, (size_t)rows * k * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
+        NMC_CUDA(cudaMemcpyAsync(dw, t.params[0].g, (size_t)n * k * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
+        NMC_CUDA(cudaStreamSynchronize(t.stream));
+        return NMC_OK;
+    };
+    int rc = run();
+    if (t.stream) cudaStreamSynchronize(t.stream);
+    for (void *q : ptrs) cudaFree(q);
+    for (nmc::Buf *b : {&t.fq_a, &t.fq_b, &t.bf_a, &t.bf_b}) {
+        if (b->p) cudaFree(b->p);
+    }
+    nmc::gemm_destroy(t.gemm);
+    if (t.stream) cudaStreamDestroy(t.stream);
+    return rc;
 }

@@ -6,6 +6,9 @@
 //              sequence (L = 4096) against the reference path with both times printed.
 //   fp8        the FP8 fake quantiser of the trainer's FP8 GEMMs (nmc_k_fake_quant_fp8) bit for bit
 //              against the CPU reference of nemotron-train's BlockQuantizer (codes, scales, values).
+//   linear     the three GEMMs of a trainer linear layer (nmc_k_train_linear) in F32, BF16 and FP8
+//              against CPU GEMMs on operands quantised as FakeQuantGemm's rules (which operand, which
+//              axis), ragged shapes and a strided dY.
 // Exit status 0 when all pass (2: no device).
 #include <algorithm>
 #include <cmath>
@@ -16,43 +19,10 @@
 #include <string>
 
 #include "nemotron_cuda.h"
+#include "selftest_common.h"
 #include "train_reference.h"
 
 using tref::Vec;
-
-static int failures = 0;
-
-static void check(bool ok, const std::string &what) {
-    printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
-    fflush(stdout);
-    if (!ok) failures++;
-}
-
-static Vec randn(size_t n, uint32_t seed, float scale = 1.0f) {
-    std::mt19937 g(seed);
-    std::normal_distribution<float> d(0.0f, scale);
-    Vec v(n);
-    for (float &x : v) x = d(g);
-    return v;
-}
-
-// max |got - want| / max |want| (NaN counts as failure)
-static double max_rel_err(const Vec &got, const Vec &want) {
-    double worst = 0, norm = 1e-12;
-    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
-    for (size_t i = 0; i < got.size() && i < want.size(); i++) {
-        double e = std::fabs((double)got[i] - want[i]) / norm;
-        if (!(e <= worst)) worst = std::isnan(e) ? 1e9 : e;
-    }
-    return got.size() == want.size() ? worst : 1e9;
-}
-
-static void expect_close(const Vec &got, const Vec &want, double tol, const std::string &what) {
-    double e = max_rel_err(got, want);
-    char buf[80];
-    snprintf(buf, sizeof buf, " (max err %.2e of max |ref|, tol %.0e)", e, tol);
-    check(e <= tol, what + buf);
-}
 
 // The q, k or v columns (which: 0, 1, 2) of fused rows [R, (qH + 2 kvH) hd].
 static Vec part(const Vec &qkv, int R, int qH, int kvH, int hd, int which) {
@@ -174,6 +144,67 @@ static void fp8_tests() {
           "fp8 CPU reference: E4M3 ties to even, saturation, subnormals");
 }
 
+// A = op(a) [m, kk] times B^T, B = op(b) [n, kk], in double: c[i, j] = sum_l a[i, l] b[j, l] with
+// a, b given as row-major matrices whose element (i, l) is at a[i * sa_i + l * sa_l].
+static Vec gemm_ref(int m, int n, int kk, const Vec &a, int sa_i, int sa_l, const Vec &b, int sb_j, int sb_l) {
+    Vec c((size_t)m * n);
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+            double acc = 0;
+            for (int l = 0; l < kk; l++) acc += (double)a[(size_t)i * sa_i + (size_t)l * sa_l] * b[(size_t)j * sb_j + (size_t)l * sb_l];
+            c[(size_t)i * n + j] = (float)acc;
+        }
+    return c;
+}
+
+// The trainer's linear GEMMs (nmc_k_train_linear) against the CPU reference of FakeQuantGemm's
+// operand rules: FP8 forward x 1x128 / W 128x128, data gradient dY 1x128 / W 128x128, weight
+// gradient dY 128x1 / x 128x1; BF16 every operand rounded; F32 as given. The quantised operands are
+// bit-identical (see fp8_tests), so only fp32 accumulation separates them: <= 1e-5 of max |ref|.
+// The FP8 results must also differ from the unquantised GEMMs by > 1e-3 (the check discriminates).
+static void linear_tests() {
+    struct Case { int rows, n, k, ld_dy; };
+    for (Case c : {Case{300, 200, 260, 210}, Case{64, 128, 128, 128}, Case{130, 24, 300, 40}}) {
+        Vec x = randn((size_t)c.rows * c.k, 51), w = randn((size_t)c.n * c.k, 52, 0.05f);
+        Vec dyw = randn((size_t)c.rows * c.ld_dy, 53, 1e-3f), dy((size_t)c.rows * c.n);
+        for (int r = 0; r < c.rows; r++) std::copy_n(dyw.begin() + (size_t)r * c.ld_dy, c.n, dy.begin() + (size_t)r * c.n);
+        for (int prec : {NMC_F32, NMC_BF16, NMC_FP8}) {
+            const char *pn = prec == NMC_F32 ? "f32" : prec == NMC_BF16 ? "bf16" : "fp8";
+            std::string name = std::string("train linear ") + pn + " rows=" + std::to_string(c.rows) + " n=" +
+                               std::to_string(c.n) + " k=" + std::to_string(c.k) + " ld_dy=" + std::to_string(c.ld_dy);
+            Vec y((size_t)c.rows * c.n), dx((size_t)c.rows * c.k), dw((size_t)c.n * c.k);
+            if (nmc_k_train_linear(prec, c.rows, c.n, c.k, x.data(), w.data(), dyw.data(), c.ld_dy, y.data(), dx.data(),
+                                   dw.data()) != NMC_OK) {
+                check(false, name + ": " + nmc_last_error());
+                continue;
+            }
+            // operands as each GEMM sees them
+            auto op = [&](const Vec &a, int rows, int cols, int br, int bc) {
+                if (prec == NMC_FP8) return tref::fake_quant(a, rows, cols, br, bc).out;
+                Vec o = a;
+                if (prec == NMC_BF16) for (float &v : o) v = bf16_round(v);
+                return o;
+            };
+            Vec xf = op(x, c.rows, c.k, 1, 128), wf = op(w, c.n, c.k, 128, 128), gf = op(dy, c.rows, c.n, 1, 128);
+            Vec gw = op(dy, c.rows, c.n, 128, 1), xw = op(x, c.rows, c.k, 128, 1);
+            Vec y_ref = gemm_ref(c.rows, c.n, c.k, xf, c.k, 1, wf, c.k, 1);     // y[r, o] = sum_i x[r, i] w[o, i]
+            Vec dx_ref = gemm_ref(c.rows, c.k, c.n, gf, c.n, 1, wf, 1, c.k);    // dx[r, i] = sum_o dy[r, o] w[o, i]
+            Vec dw_ref = gemm_ref(c.n, c.k, c.rows, gw, 1, c.n, xw, 1, c.k);    // dw[o, i] = sum_r dy[r, o] x[r, i]
+            expect_close(y, y_ref, 1e-5, name + ": y");
+            expect_close(dx, dx_ref, 1e-5, name + ": dx");
+            expect_close(dw, dw_ref, 1e-5, name + ": dw");
+            if (prec == NMC_FP8) {
+                Vec y_full = gemm_ref(c.rows, c.n, c.k, x, c.k, 1, w, c.k, 1);
+                Vec dw_full = gemm_ref(c.n, c.k, c.rows, dy, 1, c.n, x, 1, c.k);
+                double ey = max_rel_err(y, y_full), ew = max_rel_err(dw, dw_full);
+                char buf[96];
+                snprintf(buf, sizeof buf, " (y %.2e, dw %.2e of max |ref|)", ey, ew);
+                check(ey > 1e-3 && ew > 1e-3, name + ": FP8 differs from the unquantised GEMMs" + std::string(buf));
+            }
+        }
+    }
+}
+
 static void attention_tests() {
     struct Case { int B, L, qH, kvH, hd; };
     for (Case c : {Case{2, 37, 5, 1, 64}, Case{1, 70, 5, 1, 128}, Case{2, 45, 4, 4, 64}, Case{1, 100, 2, 2, 128},
@@ -199,6 +230,7 @@ int main() {
     nmc_device_describe(0, desc, sizeof desc);
     printf("device: %s\n", desc);
     fp8_tests();
+    linear_tests();
     attention_tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
