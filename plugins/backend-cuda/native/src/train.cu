@@ -115,7 +115,9 @@ void declare(nmc_trainer *t) {
     t->lm_head = c.tie_word_embeddings ? t->embed : add_linear(t, "lm_head.weight", {d.vocab, d.d}, d.d);
 }
 
-int find(nmc_trainer *t, const char *name) {
+}  // namespace
+
+int nmc::train::find_param(nmc_trainer *t, const char *name) {
     std::string s(name);
     if (s.rfind("model.", 0) == 0) s = "backbone." + s.substr(6);
     if (s.rfind("backbone.", 0) != 0 && s.rfind("lm_head.", 0) != 0) s = "backbone." + s;
@@ -124,6 +126,8 @@ int find(nmc_trainer *t, const char *name) {
     }
     return -1;
 }
+
+namespace {
 
 float *slot_of(TParam &p, int slot) {
     switch (slot) {
@@ -334,7 +338,7 @@ extern "C" int nmc_trainer_param_info(const nmc_trainer *t, int i, char *name, i
 extern "C" int nmc_trainer_set_tensor(nmc_trainer *t, const char *name, int slot, int dtype, int ndim,
                                       const int64_t *shape, const void *data) {
     if (t == nullptr || name == nullptr || data == nullptr) return nmc::fail("nmc_trainer_set_tensor: null argument");
-    int i = find(t, name);
+    int i = nmc::train::find_param(t, name);
     if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
     TParam &p = t->params[i];
     float *dst = slot_of(p, slot);
@@ -355,7 +359,7 @@ extern "C" int nmc_trainer_set_tensor(nmc_trainer *t, const char *name, int slot
 
 extern "C" int nmc_trainer_get_tensor(nmc_trainer *t, const char *name, int slot, float *out) {
     if (t == nullptr || name == nullptr || out == nullptr) return nmc::fail("nmc_trainer_get_tensor: null argument");
-    int i = find(t, name);
+    int i = nmc::train::find_param(t, name);
     if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
     TParam &p = t->params[i];
     float *src = slot_of(p, slot);
@@ -368,7 +372,7 @@ extern "C" int nmc_trainer_get_tensor(nmc_trainer *t, const char *name, int slot
 
 extern "C" int nmc_trainer_set_decay(nmc_trainer *t, const char *name, int decay) {
     if (t == nullptr || name == nullptr) return nmc::fail("nmc_trainer_set_decay: null argument");
-    int i = find(t, name);
+    int i = nmc::train::find_param(t, name);
     if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
     t->params[i].decay = decay != 0;
     return NMC_OK;

@@ -89,4 +89,6 @@ float *W(nmc_trainer *t, int idx);
 // Grows b to at least `bytes` (contents lost when it grows).
 int ensure(Buf &b, size_t bytes);
 float *G(nmc_trainer *t, int idx);
+// The index of parameter `name` ("model." or no prefix taken for "backbone."), or -1.
+int find_param(nmc_trainer *t, const char *name);
 }  // namespace nmc::train

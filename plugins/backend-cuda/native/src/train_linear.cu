@@ -71,15 +71,13 @@ extern "C" int nmc_trainer_set_gemm_precision(nmc_trainer *t, const char *name, 
     if (t == nullptr || name == nullptr) return nmc::fail("nmc_trainer_set_gemm_precision: null argument");
     if (precision != NMC_F32 && precision != NMC_BF16 && precision != NMC_FP8)
         return nmc::fail("GEMM precision must be NMC_F32, NMC_BF16 or NMC_FP8, got " + std::to_string(precision));
-    for (nmc::TParam &p : t->params) {
-        if (p.name != name && p.name != std::string("backbone.") + name) continue;
-        if (!p.linear)
-            return nmc::fail(std::string(name) + " is not a linear layer's weight (GEMM precision applies to "
-                             "in/out_proj, q/k/v/o_proj, up/down_proj and an untied lm_head)");
-        p.gemm = precision;
-        return NMC_OK;
-    }
-    return nmc::fail(std::string("the trainer has no parameter ") + name);
+    int i = nmc::train::find_param(t, name);
+    if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
+    if (!t->params[i].linear)
+        return nmc::fail(std::string(name) + " is not a linear layer's weight (GEMM precision applies to "
+                         "in/out_proj, q/k/v/o_proj, up/down_proj and an untied lm_head)");
+    t->params[i].gemm = precision;
+    return NMC_OK;
 }
 
 // The three GEMMs of one linear layer on host arrays, for the self-test: x [rows, k], w [n, k], dy
