@@ -128,7 +128,8 @@ public final class PretrainJob {
             Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), data.source(),
                     trainerConfig, configJson, out).minimise(loss);
             if (device != null) {
-                LOG.info("training on backend {} ({} GEMM inputs)", device.backend(), spec.precision());
+                LOG.info("training on backend {} ({} GEMM inputs{})", device.backend(), spec.precision(), spec.fp8()
+                        ? "; FP8 recipe, first/last " + spec.fp8EdgeLayers() + " linear layers BF16" : "");
                 trainer.onDevice(device);
             }
             if (data.heldOut() != null) {
