@@ -9,7 +9,8 @@
 #                                    logger, which prints errors) plus libnemotron_cuda.so
 #                            tests/  GPU test classes + JUnit (class path); the fixtures are read
 #                                    from the checkout (nemotron-testing/src/main/resources)
-#                            native/ nmc_selftest, nmc_bench and nmc_train_bench next to the library
+#                            native/ nmc_selftest, nmc_train_selftest, nmc_bench and nmc_train_bench
+#                                    next to the library
 #   .device/nemotron          launcher: .device/nemotron backends | forward | bench | generate ...
 #   .device/run-gpu-tests.sh  runs the tests tagged "gpu"
 #   .device/native-selftest.sh runs the native self-test (kernels against CPU references)
@@ -38,14 +39,14 @@ if command -v nvcc >/dev/null; then  # make is incremental: a stale library or p
 elif [ ! -f "$native/build/libnemotron_cuda.so" ]; then
   die "no $native/build/libnemotron_cuda.so and no nvcc to build it"
 fi
-for f in libnemotron_cuda.so nmc_selftest nmc_bench nmc_train_bench; do
+for f in libnemotron_cuda.so nmc_selftest nmc_train_selftest nmc_bench nmc_train_bench; do
   [ -f "$native/build/$f" ] || die "no $native/build/$f and no nvcc to build it"
 done
 rm -rf "$out"
 pay="$out/payload"
 mkdir -p "$pay/lib" "$pay/tests/lib" "$pay/native"
 cp "$native/build/libnemotron_cuda.so" "$pay/lib/"
-cp "$native/build/nmc_selftest" "$native/build/nmc_bench" "$native/build/nmc_train_bench" "$native/build/libnemotron_cuda.so" "$pay/native/"
+cp "$native/build/nmc_selftest" "$native/build/nmc_train_selftest" "$native/build/nmc_bench" "$native/build/nmc_train_bench" "$native/build/libnemotron_cuda.so" "$pay/native/"
 
 # 1. the runtime: the modules the CLI's module graph needs once charts are left out (checked
 #    below by starting the command), the Vector API, and jdk.zipfs (JUnit scans jars with it)

@@ -2,13 +2,17 @@
 # The checks and measurements of issue 18 (training on the GPU) on a GPU machine, from the
 # checkout root, with the device bundle (.device/, bundle.sh):
 #   plugins/backend-cuda/device/issue18.sh OUT_DIR [tests] [bench] [e2e]      (no section: all three)
-# tests: the GPU training tests (gradients of every tensor vs the float64 host trainer, fp32 and
-#        BF16; one AdamW step; 20-step loss curve; interrupted-and-resumed run). Another checkpoint:
+# tests: the native self-test of the trainer's kernels (nmc_train_selftest: flash attention forward
+#        and dQ/dK/dV against the materialised path and a CPU reference; the FP8 fake quantiser bit
+#        for bit against a CPU reference), then the GPU training tests (gradients of every tensor vs
+#        the float64 host trainer, fp32 and BF16; FP8 recipe gradients vs the host's FP8 simulation;
+#        one AdamW step; 20-step loss curve; interrupted-and-resumed run). Another checkpoint:
 #        NEMOTRON_JAVA_OPTS=-Dnemotron.gputrain.model=DIR (an HF NemotronH directory).
-# bench: training tokens/s and MFU of the ~260M and ~0.9B hybrids at sequence 4096, fp32 and BF16
-#        GEMM inputs, next to the dense GEMM peak measured in the same process (nmc_train_bench).
+# bench: training tokens/s and MFU of the ~260M and ~0.9B hybrids at sequence 4096, fp32, BF16 and
+#        FP8-recipe GEMMs, next to the dense GEMM peak measured in the same process (nmc_train_bench).
 # e2e:   `nemotron pretrain --backend cuda` on the tiny hybrid against the host trainer, a run split
-#        with --stop-at/--resume on the GPU, and a GPU checkpoint resumed on the host.
+#        with --stop-at/--resume on the GPU, a GPU checkpoint resumed on the host, and --fp8 on the
+#        host (simulation) and on the GPU.
 # Writes logs and JSON to OUT_DIR; the loss columns of each run side by side in OUT_DIR/e2e-losses.txt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -24,11 +28,14 @@ losses() {  # metrics.jsonl -> one loss per line
 }
 for s in $sections; do case "$s" in
 tests)
+  echo "== nmc_train_selftest" >&2
+  "$dev/native/nmc_train_selftest" 2>&1 | tee "$out/train-selftest.log" \
+    || echo "issue18.sh: nmc_train_selftest failed (see $out/train-selftest.log)" >&2
   echo "== GPU training tests" >&2
-  "$dev/run-gpu-tests.sh" TrainingGradientTest TrainingStepTest 2>&1 | tee "$out/gpu-training-tests.log" \
+  "$dev/run-gpu-tests.sh" TrainingGradientTest Fp8TrainingGradientTest TrainingStepTest 2>&1 | tee "$out/gpu-training-tests.log" \
     || echo "issue18.sh: GPU training tests failed (see $out/gpu-training-tests.log)" >&2 ;;
 bench)
-  for p in hybrid260m hybrid1b; do for d in f32 bf16; do
+  for p in hybrid260m hybrid1b; do for d in f32 bf16 fp8; do
     echo "== nmc_train_bench --preset $p --dtype $d --seq 4096" >&2
     "$dev/native/nmc_train_bench" --preset "$p" --dtype "$d" --seq 4096 --batch 1 --steps 3 | tee "$out/train-$p-$d.json" \
       || echo "issue18.sh: nmc_train_bench --preset $p --dtype $d failed" >&2
@@ -51,11 +58,14 @@ e2e)
   run gpu-split --backend cuda --resume
   run gpu-then-host --backend cuda --stop-at 10
   run gpu-then-host --resume
+  run host-fp8 --fp8
+  run gpu-fp8 --backend cuda --fp8
   {
-    echo "step host gpu-fp32 gpu-bf16 gpu-split(stop 10, resume) gpu-then-host(host from 11)"
+    echo "step host gpu-fp32 gpu-bf16 gpu-split(stop 10, resume) gpu-then-host(host from 11) host-fp8 gpu-fp8"
     paste -d' ' <(seq 1 20) <(losses "$out/e2e/host/metrics.jsonl") <(losses "$out/e2e/gpu-fp32/metrics.jsonl") \
       <(losses "$out/e2e/gpu-bf16/metrics.jsonl") <(losses "$out/e2e/gpu-split/metrics.jsonl") \
-      <(losses "$out/e2e/gpu-then-host/metrics.jsonl")
+      <(losses "$out/e2e/gpu-then-host/metrics.jsonl") <(losses "$out/e2e/host-fp8/metrics.jsonl") \
+      <(losses "$out/e2e/gpu-fp8/metrics.jsonl")
   } | tee "$out/e2e-losses.txt" ;;
 *) echo "issue18.sh: unknown section $s" >&2; exit 2 ;;
 esac; done

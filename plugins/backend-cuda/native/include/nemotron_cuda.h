@@ -27,6 +27,8 @@ extern "C" {
 #define NMC_F32 0
 #define NMC_BF16 1
 #define NMC_F16 2
+/* Training GEMM precision only (nmc_trainer_set_gemm_precision): FP8 E4M3 block-scaled operands. */
+#define NMC_FP8 3
 
 typedef struct nmc_model nmc_model;
 typedef struct nmc_session nmc_session;
@@ -190,6 +192,26 @@ int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv_heads, int
                            float scale, const float *q, const float *k, const float *v,
                            float *out);
 
+/* The trainer's causal GQA attention on host arrays: qkv [batch * seq_len, (q_heads + 2 kv_heads)
+ * head_dim] fused rows (q | k | v), scale 1/sqrt(head_dim); out [batch * seq_len, q_heads head_dim].
+ * impl 0: the materialised reference (L x L scores per head, fp32 cuBLAS); impl 1: the flash kernels
+ * the trainer runs (memory O(L)). lse_out [batch, q_heads, seq_len] (nullable; impl 1 only): the
+ * logsumexp of each query row's scores. dout [batch * seq_len, q_heads head_dim] and dqkv (same
+ * layout as qkv) nullable together: the backward. *ms (nullable): device time of the computation. */
+/* The trainer's FP8 fake quantisation (nmc_trainer_set_gemm_precision) of x [rows, cols] in blocks of
+ * block_rows x block_cols: out (dequantised values, nullable), codes (E4M3 bits, nullable), scales
+ * [ceil(rows/block_rows) * ceil(cols/block_cols)] (nullable). */
+int nmc_k_fake_quant_fp8(const float *x, int rows, int cols, int block_rows, int block_cols, float *out,
+                         uint8_t *codes, float *scales);
+/* The three GEMMs of one trainer linear layer in `precision` (NMC_F32, NMC_BF16, NMC_FP8; see
+ * nmc_trainer_set_gemm_precision): x [rows, k], w [n, k], dy [rows, ld_dy] (first n columns);
+ * y = x w^T [rows, n], dx = dy w [rows, k], dw = dy^T x [n, k]. */
+int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, const float *w, const float *dy,
+                       int ld_dy, float *y, float *dx, float *dw);
+int nmc_k_train_attention(int impl, int batch, int seq_len, int q_heads, int kv_heads, int head_dim,
+                          const float *qkv, const float *dout, float *out, float *lse_out, float *dqkv,
+                          float *ms);
+
 /* ---- training: fp32 master weights, gradients and AdamW moments on the device ----
  * A trainer declares its parameters from the config by their HF names ("backbone.embeddings.weight",
  * "backbone.layers.<i>.mixer.in_proj.weight", ..., "backbone.norm_f.weight", "lm_head.weight" unless
@@ -223,6 +245,13 @@ int nmc_trainer_backward(nmc_trainer *trainer);
  * AdamW (torch's); *grad_norm: the norm before clipping (not finite: no update). Clears them. */
 int nmc_trainer_step(nmc_trainer *trainer, double lr, double max_norm, double beta1, double beta2, double eps,
                      double weight_decay, double *grad_norm);
+/* The GEMM precision of one linear layer (weight `name`: in/out_proj, q/k/v/o_proj, up/down_proj, an
+ * untied lm_head), default the config's compute_dtype: NMC_F32, NMC_BF16, or NMC_FP8 = the Nemotron
+ * Nano 2 recipe as the Java CPU simulation (FakeQuantGemm): operands fake-quantised to E4M3 with
+ * scale amax/448 per block (weights 128x128; activations and gradients 1x128 along the contraction
+ * axis, 128x1 over tokens for the weight gradient), then an fp32 GEMM; master weights, gradients and
+ * moments stay fp32. */
+int nmc_trainer_set_gemm_precision(nmc_trainer *trainer, const char *name, int precision);
 int64_t nmc_trainer_steps(const nmc_trainer *trainer);
 int nmc_trainer_set_steps(nmc_trainer *trainer, int64_t steps);
 /* The dense GEMM peak of `device` measured now: n x n x n GEMMs in dtype (NMC_F32 pedantic, NMC_BF16

@@ -2,6 +2,7 @@
 // interfaces and for conformance tests against the pure-Java reference. Slow by design.
 #include "gemm.h"
 #include "kernels/kernels.h"
+#include "kernels/train_kernels.h"
 
 #include <vector>
 
@@ -231,4 +232,26 @@ extern "C" int nmc_k_sample(const float *logits, int rows, int vocab, const nmc_
     NMC_TRY(s.buffer(&dparams, sizeof(nmc_sampling) * rows, params));
     NMC_TRY(nmc::k::sample(dl, rows, vocab, static_cast<const nmc_sampling *>(dparams), dpos, dslots, dout, s.stream()));
     return s.download(tokens_out, dout, sizeof(int32_t) * rows);
+}
+
+extern "C" int nmc_k_fake_quant_fp8(const float *x, int rows, int cols, int block_rows, int block_cols, float *out,
+                                    uint8_t *codes, float *scales) {
+    if (x == nullptr || rows <= 0 || cols <= 0 || block_rows <= 0 || block_cols <= 0 || (int64_t)rows * cols > (1 << 28))
+        return nmc::fail("nmc_k_fake_quant_fp8: need x, a positive shape (at most 2^28 elements) and block");
+    Scratch s;
+    NMC_TRY(s.init());
+    int64_t n = (int64_t)rows * cols;
+    int64_t nblocks = (int64_t)((rows + block_rows - 1) / block_rows) * ((cols + block_cols - 1) / block_cols);
+    float *dx, *dout, *dscales;
+    uint8_t *dcodes;
+    NMC_TRY(s.floats(&dx, n, x));
+    NMC_TRY(s.floats(&dout, n, nullptr));
+    NMC_TRY(s.floats(&dscales, nblocks, nullptr));
+    NMC_TRY(s.floats(&dcodes, (n + 3) / 4, nullptr));
+    NMC_TRY(nmc::k::train::fake_quant_fp8(dx, cols, rows, cols, block_rows, block_cols, dout, dcodes, dscales,
+                                          s.stream()));
+    if (out) NMC_TRY(s.download(out, dout, (size_t)n * sizeof(float)));
+    if (codes) NMC_TRY(s.download(codes, dcodes, (size_t)n));
+    if (scales) NMC_TRY(s.download(scales, dscales, (size_t)nblocks * sizeof(float)));
+    return NMC_OK;
 }

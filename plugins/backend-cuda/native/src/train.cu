@@ -64,6 +64,12 @@ int add(nmc_trainer *t, const std::string &name, std::vector<int64_t> shape, TIn
     return (int)t->params.size() - 1;
 }
 
+int add_linear(nmc_trainer *t, const std::string &name, std::vector<int64_t> shape, int fan_in) {
+    int i = add(t, name, std::move(shape), TInit::Linear, fan_in);
+    t->params[i].linear = true;
+    return i;
+}
+
 void declare(nmc_trainer *t) {
     const nmc::Dims &d = t->dims;
     const nmc_config &c = t->cfg;
@@ -75,7 +81,7 @@ void declare(nmc_trainer *t) {
         std::string x = p + "mixer.";
         L.norm = add(t, p + "norm.weight", {d.d}, TInit::One);
         if (L.kind == 'M') {
-            L.in_proj = add(t, x + "in_proj.weight", {d.proj_dim, d.d}, TInit::Linear, d.d);
+            L.in_proj = add_linear(t, x + "in_proj.weight", {d.proj_dim, d.d}, d.d);
             if (c.mamba_proj_bias) L.in_proj_b = add(t, x + "in_proj.bias", {d.proj_dim}, TInit::Zero);
             L.conv_w = add(t, x + "conv1d.weight", {d.conv_dim, 1, d.conv_k}, TInit::Conv, d.conv_k);
             if (c.use_conv_bias) L.conv_b = add(t, x + "conv1d.bias", {d.conv_dim}, TInit::Zero);
@@ -83,33 +89,35 @@ void declare(nmc_trainer *t) {
             L.a_log = add(t, x + "A_log", {d.m_heads}, TInit::ALog);
             L.d = add(t, x + "D", {d.m_heads}, TInit::One);
             L.gnorm = add(t, x + "norm.weight", {d.inner}, TInit::One);
-            L.out_proj = add(t, x + "out_proj.weight", {d.d, d.inner}, TInit::Linear, d.inner);
+            L.out_proj = add_linear(t, x + "out_proj.weight", {d.d, d.inner}, d.inner);
             if (c.mamba_proj_bias) L.out_proj_b = add(t, x + "out_proj.bias", {d.d}, TInit::Zero);
         } else if (L.kind == '*') {
             int q = d.q_heads * d.head_dim, kv = d.kv_heads * d.head_dim;
-            L.q = add(t, x + "q_proj.weight", {q, d.d}, TInit::Linear, d.d);
-            L.k = add(t, x + "k_proj.weight", {kv, d.d}, TInit::Linear, d.d);
-            L.v = add(t, x + "v_proj.weight", {kv, d.d}, TInit::Linear, d.d);
+            L.q = add_linear(t, x + "q_proj.weight", {q, d.d}, d.d);
+            L.k = add_linear(t, x + "k_proj.weight", {kv, d.d}, d.d);
+            L.v = add_linear(t, x + "v_proj.weight", {kv, d.d}, d.d);
             if (c.attention_bias) {
                 L.qb = add(t, x + "q_proj.bias", {q}, TInit::Zero);
                 L.kb = add(t, x + "k_proj.bias", {kv}, TInit::Zero);
                 L.vb = add(t, x + "v_proj.bias", {kv}, TInit::Zero);
             }
-            L.o = add(t, x + "o_proj.weight", {d.d, q}, TInit::Linear, q);
+            L.o = add_linear(t, x + "o_proj.weight", {d.d, q}, q);
             if (c.attention_bias) L.ob = add(t, x + "o_proj.bias", {d.d}, TInit::Zero);
         } else {
-            L.up = add(t, x + "up_proj.weight", {d.mlp, d.d}, TInit::Linear, d.d);
+            L.up = add_linear(t, x + "up_proj.weight", {d.mlp, d.d}, d.d);
             if (c.mlp_bias) L.up_b = add(t, x + "up_proj.bias", {d.mlp}, TInit::Zero);
-            L.down = add(t, x + "down_proj.weight", {d.d, d.mlp}, TInit::Linear, d.mlp);
+            L.down = add_linear(t, x + "down_proj.weight", {d.d, d.mlp}, d.mlp);
             if (c.mlp_bias) L.down_b = add(t, x + "down_proj.bias", {d.d}, TInit::Zero);
         }
         t->layers.push_back(L);
     }
     t->norm_f = add(t, "backbone.norm_f.weight", {d.d}, TInit::One);
-    t->lm_head = c.tie_word_embeddings ? t->embed : add(t, "lm_head.weight", {d.vocab, d.d}, TInit::Linear, d.d);
+    t->lm_head = c.tie_word_embeddings ? t->embed : add_linear(t, "lm_head.weight", {d.vocab, d.d}, d.d);
 }
 
-int find(nmc_trainer *t, const char *name) {
+}  // namespace
+
+int nmc::train::find_param(nmc_trainer *t, const char *name) {
     std::string s(name);
     if (s.rfind("model.", 0) == 0) s = "backbone." + s.substr(6);
     if (s.rfind("backbone.", 0) != 0 && s.rfind("lm_head.", 0) != 0) s = "backbone." + s;
@@ -118,6 +126,8 @@ int find(nmc_trainer *t, const char *name) {
     }
     return -1;
 }
+
+namespace {
 
 float *slot_of(TParam &p, int slot) {
     switch (slot) {
@@ -136,9 +146,9 @@ void free_all(nmc_trainer *t) {
         }
     }
     Buf *bufs[] = {&t->ids, &t->labels, &t->hs, &t->xn, &t->rstd, &t->rstd_f, &t->proj, &t->dproj, &t->xbc, &t->dxbc,
-                   &t->dtv, &t->ddt, &t->y, &t->tg, &t->rstd_g, &t->mid, &t->dmid, &t->dtmp, &t->ckpt, &t->qe,
-                   &t->ke, &t->ve, &t->oe, &t->dqe, &t->dke, &t->dve, &t->doe, &t->scores, &t->dscores, &t->dh,
-                   &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b};
+                   &t->dtv, &t->ddt, &t->y, &t->tg, &t->rstd_g, &t->mid, &t->dmid, &t->dtmp, &t->ckpt, &t->lse,
+                   &t->delta, &t->dh,
+                   &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b, &t->fq_a, &t->fq_b};
     for (Buf *b : bufs) {
         if (b->p) cudaFree(b->p);
     }
@@ -153,8 +163,7 @@ int size_buffers(nmc_trainer *t) {
     int64_t pw = std::max<int64_t>({d.n_mamba ? d.proj_dim : 0, d.n_attn ? d.qkv_dim : 0, d.mlp > 0 ? d.mlp : 0, 1});
     int64_t mw = std::max<int64_t>({d.n_mamba ? d.inner : 0, d.n_attn ? (int64_t)d.q_heads * d.head_dim : 0,
                                     d.mlp > 0 ? d.mlp : 0, 1});
-    int64_t heads = d.n_attn ? (int64_t)t->batch * d.q_heads * L * d.head_dim : 1;
-    int64_t scores = d.n_attn ? (int64_t)t->batch * d.q_heads * L * L : 1;
+    int64_t stats = d.n_attn ? (int64_t)t->batch * d.q_heads * L : 1;  // flash attention: O(L) per head
     int64_t logit_rows = std::max<int64_t>(1, std::min<int64_t>(R, LOGIT_FLOATS / d.vocab));
     NMC_TRY(ensure(t->ids, R * 4));
     NMC_TRY(ensure(t->labels, R * 4));
@@ -186,9 +195,8 @@ int size_buffers(nmc_trainer *t) {
         NMC_TRY(ensure(t->ckpt, nmc::k::train::scan_checkpoint_floats(s) * F));
     }
     if (d.n_attn) {
-        for (Buf *b : {&t->qe, &t->ke, &t->ve, &t->oe, &t->dqe, &t->dke, &t->dve, &t->doe}) NMC_TRY(ensure(*b, heads * F));
-        NMC_TRY(ensure(t->scores, scores * F));
-        NMC_TRY(ensure(t->dscores, scores * F));
+        NMC_TRY(ensure(t->lse, stats * F));
+        NMC_TRY(ensure(t->delta, stats * F));
     }
     NMC_TRY(ensure(t->logits, logit_rows * d.vocab * F));
     NMC_TRY(ensure(t->loss_rows, R * F));
@@ -214,16 +222,13 @@ int head(nmc_trainer *t, bool grad) {
     for (int64_t r0 = 0; r0 < R; r0 += piece) {
         int rows = (int)std::min<int64_t>(piece, R - r0);
         const float *x = t->xn.f() + r0 * d.d;
-        float *wl = nmc::train::W(t, t->lm_head);
-        NMC_TRY(nmc::train::mm(t, false, true, rows, d.vocab, d.d, 1.0f, x, d.d, 0, wl, d.d, 0, 0.0f, t->logits.f(),
-                               d.vocab, 0, 1));
+        NMC_TRY(nmc::train::linear_gemm_fwd(t, t->lm_head, rows, d.vocab, d.d, x, d.d, t->logits.f(), d.vocab, 0.0f));
         NMC_TRY(nmc::k::train::cross_entropy(t->logits.f(), (const int32_t *)t->labels.p + r0, rows, d.vocab, scale,
                                              grad, t->loss_rows.f() + r0, t->stream));
         if (grad) {
-            NMC_TRY(nmc::train::mm(t, false, false, rows, d.d, d.vocab, 1.0f, t->logits.f(), d.vocab, 0, wl, d.d, 0,
-                                   0.0f, t->dxn.f() + r0 * d.d, d.d, 0, 1));
-            NMC_TRY(nmc::train::mm(t, true, false, d.vocab, d.d, rows, 1.0f, t->logits.f(), d.vocab, 0, x, d.d, 0, 1.0f,
-                                   nmc::train::G(t, t->lm_head), d.d, 0, 1));
+            NMC_TRY(nmc::train::linear_gemm_dx(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab,
+                                               t->dxn.f() + r0 * d.d, d.d, 0.0f));
+            NMC_TRY(nmc::train::linear_gemm_dw(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab, x, d.d));
         }
     }
     return NMC_OK;
@@ -269,6 +274,8 @@ extern "C" int nmc_trainer_create(const nmc_config *c, int device, nmc_trainer *
     }
     if (d.n_attn && (d.q_heads <= 0 || d.kv_heads <= 0 || d.head_dim <= 0 || d.q_heads % d.kv_heads))
         return nmc::fail("attention layers need positive heads with num_attention_heads divisible by num_key_value_heads");
+    if (d.n_attn && d.head_dim > nmc::k::train::FLASH_MAX_HEAD_DIM)
+        return nmc::fail("training supports attention head_dim up to " + std::to_string(nmc::k::train::FLASH_MAX_HEAD_DIM));
     if (strchr(c->pattern, '-') && c->intermediate_size <= 0) return nmc::fail("MLP layers need a positive intermediate_size");
     auto *t = new nmc_trainer();
     t->cfg = *c;
@@ -331,7 +338,7 @@ extern "C" int nmc_trainer_param_info(const nmc_trainer *t, int i, char *name, i
 extern "C" int nmc_trainer_set_tensor(nmc_trainer *t, const char *name, int slot, int dtype, int ndim,
                                       const int64_t *shape, const void *data) {
     if (t == nullptr || name == nullptr || data == nullptr) return nmc::fail("nmc_trainer_set_tensor: null argument");
-    int i = find(t, name);
+    int i = nmc::train::find_param(t, name);
     if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
     TParam &p = t->params[i];
     float *dst = slot_of(p, slot);
@@ -352,7 +359,7 @@ extern "C" int nmc_trainer_set_tensor(nmc_trainer *t, const char *name, int slot
 
 extern "C" int nmc_trainer_get_tensor(nmc_trainer *t, const char *name, int slot, float *out) {
     if (t == nullptr || name == nullptr || out == nullptr) return nmc::fail("nmc_trainer_get_tensor: null argument");
-    int i = find(t, name);
+    int i = nmc::train::find_param(t, name);
     if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
     TParam &p = t->params[i];
     float *src = slot_of(p, slot);
@@ -365,7 +372,7 @@ extern "C" int nmc_trainer_get_tensor(nmc_trainer *t, const char *name, int slot
 
 extern "C" int nmc_trainer_set_decay(nmc_trainer *t, const char *name, int decay) {
     if (t == nullptr || name == nullptr) return nmc::fail("nmc_trainer_set_decay: null argument");
-    int i = find(t, name);
+    int i = nmc::train::find_param(t, name);
     if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
     t->params[i].decay = decay != 0;
     return NMC_OK;

@@ -21,6 +21,8 @@ struct TParam {
     bool set = false;
     TInit init = TInit::Zero;
     int fan_in = 1;
+    bool linear = false;  // a linear layer's weight (feeds a GEMM; nmc_trainer_set_gemm_precision)
+    int gemm = -1;        // its GEMM precision: NMC_F32, NMC_BF16, NMC_FP8; -1 the trainer's dtype
 };
 
 // Parameter indices of one layer (-1: absent).
@@ -61,7 +63,7 @@ struct nmc_trainer {
     int64_t steps = 0;      // optimizer steps taken (AdamW's t)
     // work buffers (train.cu sizes them for batch * seq_len rows)
     nmc::Buf ids, labels, hs, xn, rstd, rstd_f, proj, dproj, xbc, dxbc, dtv, ddt, y, tg, rstd_g, mid, dmid, dtmp,
-        ckpt, qe, ke, ve, oe, dqe, dke, dve, doe, scores, dscores, dh, dxn, logits, loss_rows, partial, bf_a, bf_b;
+        ckpt, lse, delta, dh, dxn, logits, loss_rows, partial, bf_a, bf_b, fq_a, fq_b;
 };
 
 namespace nmc::train {
@@ -73,8 +75,20 @@ int layer_backward(nmc_trainer *t, int i, const float *h_in);
 // in BF16 mode); row-major, as gemm_rm.
 int mm(nmc_trainer *t, bool ta, bool tb, int m, int n, int k, float alpha, const float *a, int lda, long long sa,
        const float *b, int ldb, long long sb, float beta, float *c, int ldc, long long sc, int batch);
+// mm with GEMM inputs of `dtype` (NMC_F32 or NMC_BF16) instead of the trainer's
+int mm_as(nmc_trainer *t, int dtype, bool ta, bool tb, int m, int n, int k, float alpha, const float *a, int lda,
+          long long sa, const float *b, int ldb, long long sb, float beta, float *c, int ldc, long long sc, int batch);
+// train_linear.cu: the GEMMs of linear weight w [n, kk] over `rows` rows in the weight's precision:
+// y (= or += with beta 1) x W^T;  dx (=, +=) dy W;  dW += dy^T x
+int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
+                    float beta);
+int linear_gemm_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, float *dx, int lddx,
+                   float beta);
+int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx);
 float *W(nmc_trainer *t, int idx);
 // Grows b to at least `bytes` (contents lost when it grows).
 int ensure(Buf &b, size_t bytes);
 float *G(nmc_trainer *t, int idx);
+// The index of parameter `name` ("model." or no prefix taken for "backbone."), or -1.
+int find_param(nmc_trainer *t, const char *name);
 }  // namespace nmc::train

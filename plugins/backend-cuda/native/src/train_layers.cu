@@ -10,11 +10,13 @@
 //    5. tg = y silu(z); mid = RMSNorm_G(tg) * gnorm  [R, D]
 //    6. h_out += mid out_proj^T
 //    backward 6 .. 1 in reverse, writing dproj (z | xBC | dt_raw) then dxn = dproj in_proj.
-// *  1. proj = xn [q | k | v]^T; qe, ke, ve [B, Hq, L, hd] (KV heads repeated per query head)
-//    2. S = qe ke^T / sqrt(hd); P = causal softmax(S)   [B Hq, L, L]   (O(L^2) memory per head)
-//    3. oe = P ve; mid = rows(oe) [R, Hq hd];  h_out += mid o_proj^T
-//    backward: dP = doe ve^T; dS = P (dP - rowsum(P dP)); dqe = dS ke / sqrt(hd);
-//              dke = dS^T qe / sqrt(hd); dve = P^T doe; dproj = scatter (KV summed per group)
+// *  1. proj = xn [q | k | v]^T                    [R, (Hq + 2 Hkv) hd]
+//    2. 3. mid = causal softmax(q k^T / sqrt(hd)) v per query head (GQA), lse per query row
+//          (flash kernels, kernels/train_flash.cu: memory O(L); no L x L scores are kept)
+//    h_out += mid o_proj^T
+//    backward: dmid from o_proj; flash backward (scores recomputed per tile from lse) writes
+//              dq | dk | dv into dproj (dk, dv summed per KV group); then the projections.
+//    The materialised O(L^2) path is the reference (train_attention_ref.cu).
 // -  1. proj = xn up^T;  mid = relu(proj)^2;  h_out += mid down^T
 #include "train.h"
 
@@ -26,10 +28,10 @@ namespace {
 
 const float *CW(nmc_trainer *t, int idx) { return W(t, idx); }
 
-// y [R, out] (row stride ldy) = x [R, in] (ldx) W^T + beta y (+ bias)
+// y [R, out] (row stride ldy) = x [R, in] (ldx) W^T + beta y (+ bias); GEMMs in w's precision (train_linear.cu)
 int linear_fwd(nmc_trainer *t, const float *x, int ldx, int w, int b, int in, int out, float *y, int ldy, float beta) {
     int R = t->batch * t->seq_len;
-    NMC_TRY(mm(t, false, true, R, out, in, 1.0f, x, ldx, 0, CW(t, w), in, 0, beta, y, ldy, 0, 1));
+    NMC_TRY(linear_gemm_fwd(t, w, R, out, in, x, ldx, y, ldy, beta));
     if (b >= 0) NMC_TRY(k::train::bias_forward(y, ldy, R, out, CW(t, b), t->stream));
     return NMC_OK;
 }
@@ -38,8 +40,8 @@ int linear_fwd(nmc_trainer *t, const float *x, int ldx, int w, int b, int in, in
 int linear_bwd(nmc_trainer *t, const float *dy, int ldy, const float *x, int ldx, int w, int b, int in, int out,
                float *dx, int lddx, float beta) {
     int R = t->batch * t->seq_len;
-    NMC_TRY(mm(t, false, false, R, in, out, 1.0f, dy, ldy, 0, CW(t, w), in, 0, beta, dx, lddx, 0, 1));
-    NMC_TRY(mm(t, true, false, out, in, R, 1.0f, dy, ldy, 0, x, ldx, 0, 1.0f, G(t, w), in, 0, 1));
+    NMC_TRY(linear_gemm_dx(t, w, R, out, in, dy, ldy, dx, lddx, beta));
+    NMC_TRY(linear_gemm_dw(t, w, R, out, in, dy, ldy, x, ldx));
     if (b >= 0) NMC_TRY(k::train::bias_backward(dy, ldy, R, out, G(t, b), t->stream));
     return NMC_OK;
 }
@@ -116,40 +118,29 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
     return linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->dxn.f(), d.d, 0.0f);
 }
 
+k::train::FlashAttn flash_args(nmc_trainer *t) {
+    const Dims &d = t->dims;
+    return k::train::FlashAttn{t->batch, t->seq_len, d.q_heads, d.kv_heads, d.head_dim,
+                               1.0f / sqrtf((float)d.head_dim), t->proj.f(), d.qkv_dim};
+}
+
 int attention_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
-    int B = t->batch, Ls = t->seq_len, hd = d.head_dim, qw = d.q_heads * hd, kw = d.kv_heads * hd, pw = d.qkv_dim;
-    int n = B * d.q_heads;
-    long long hs = (long long)Ls * hd, ss = (long long)Ls * Ls;
-    cudaStream_t st = t->stream;
+    int qw = d.q_heads * d.head_dim, kw = d.kv_heads * d.head_dim, pw = d.qkv_dim;
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->proj.f(), pw, 0.0f));                   // 1.
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->proj.f() + qw, pw, 0.0f));
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->proj.f() + qw + kw, pw, 0.0f));
-    NMC_TRY(k::train::attn_gather(t->proj.f(), pw, B, Ls, d.q_heads, d.kv_heads, hd, t->qe.f(), t->ke.f(), t->ve.f(), st));
-    float scale = 1.0f / sqrtf((float)hd);                                                              // 2.
-    NMC_TRY(mm(t, false, true, Ls, Ls, hd, scale, t->qe.f(), hd, hs, t->ke.f(), hd, hs, 0.0f, t->scores.f(), Ls, ss, n));
-    NMC_TRY(k::train::causal_softmax(t->scores.f(), n, Ls, st));
-    NMC_TRY(mm(t, false, false, Ls, hd, Ls, 1.0f, t->scores.f(), Ls, ss, t->ve.f(), hd, hs, 0.0f, t->oe.f(), hd, hs, n));  // 3.
-    NMC_TRY(k::train::attn_heads_to_rows(t->oe.f(), B, Ls, d.q_heads, hd, t->mid.f(), st));
+    NMC_TRY(k::train::flash_forward(flash_args(t), t->mid.f(), t->lse.f(), t->stream));               // 2. 3.
     if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), qw, L.o, L.ob, qw, d.d, h_out, d.d, 1.0f));
     return NMC_OK;
 }
 
 int attention_bwd(nmc_trainer *t, const TLayer &L) {
     const Dims &d = t->dims;
-    int B = t->batch, Ls = t->seq_len, hd = d.head_dim, qw = d.q_heads * hd, kw = d.kv_heads * hd, pw = d.qkv_dim;
-    int n = B * d.q_heads;
-    long long hs = (long long)Ls * hd, ss = (long long)Ls * Ls;
-    float scale = 1.0f / sqrtf((float)hd);
-    cudaStream_t st = t->stream;
+    int qw = d.q_heads * d.head_dim, kw = d.kv_heads * d.head_dim, pw = d.qkv_dim;
     NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), qw, L.o, L.ob, qw, d.d, t->dmid.f(), qw, 0.0f));
-    NMC_TRY(k::train::attn_rows_to_heads(t->dmid.f(), B, Ls, d.q_heads, hd, t->doe.f(), st));
-    NMC_TRY(mm(t, false, true, Ls, Ls, hd, 1.0f, t->doe.f(), hd, hs, t->ve.f(), hd, hs, 0.0f, t->dscores.f(), Ls, ss, n));
-    NMC_TRY(k::train::softmax_backward(t->scores.f(), t->dscores.f(), n, Ls, st));
-    NMC_TRY(mm(t, false, false, Ls, hd, Ls, scale, t->dscores.f(), Ls, ss, t->ke.f(), hd, hs, 0.0f, t->dqe.f(), hd, hs, n));
-    NMC_TRY(mm(t, true, false, Ls, hd, Ls, scale, t->dscores.f(), Ls, ss, t->qe.f(), hd, hs, 0.0f, t->dke.f(), hd, hs, n));
-    NMC_TRY(mm(t, true, false, Ls, hd, Ls, 1.0f, t->scores.f(), Ls, ss, t->doe.f(), hd, hs, 0.0f, t->dve.f(), hd, hs, n));
-    NMC_TRY(k::train::attn_scatter(t->dqe.f(), t->dke.f(), t->dve.f(), B, Ls, d.q_heads, d.kv_heads, hd, t->dproj.f(), pw, st));
+    NMC_TRY(k::train::flash_backward(flash_args(t), t->mid.f(), t->dmid.f(), t->lse.f(), t->delta.f(), t->dproj.f(), pw,
+                                     t->stream));
     NMC_TRY(linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->dxn.f(), d.d, 0.0f));
     NMC_TRY(linear_bwd(t, t->dproj.f() + qw, pw, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->dxn.f(), d.d, 1.0f));
     return linear_bwd(t, t->dproj.f() + qw + kw, pw, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->dxn.f(), d.d, 1.0f);
@@ -193,7 +184,12 @@ float *G(nmc_trainer *t, int idx) { return idx < 0 ? nullptr : t->params[idx].g;
 
 int mm(nmc_trainer *t, bool ta, bool tb, int m, int n, int k, float alpha, const float *a, int lda, long long sa,
        const float *b, int ldb, long long sb, float beta, float *c, int ldc, long long sc, int batch) {
-    if (t->dtype == NMC_F32) {
+    return mm_as(t, t->dtype, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, batch);
+}
+
+int mm_as(nmc_trainer *t, int dtype, bool ta, bool tb, int m, int n, int k, float alpha, const float *a, int lda,
+          long long sa, const float *b, int ldb, long long sb, float beta, float *c, int ldc, long long sc, int batch) {
+    if (dtype == NMC_F32) {
         return gemm_rm(t->gemm, NMC_F32, ta, tb, m, n, k, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc, batch);
     }
     // BF16: both operands converted over their whole (strided) extent, layout unchanged

@@ -12,69 +12,9 @@
 
 #include "nemotron_cuda.h"
 #include "reference.h"
+#include "selftest_common.h"
 
 using ref::Vec;
-
-static int failures = 0;
-
-static void check(bool ok, const std::string &what);
-
-// Checks that a call failed and that its message mentions `needle`; the message is read after the call.
-static void expect_error(int rc, const char *needle, const std::string &what) {
-    std::string msg = nmc_last_error();
-    check(rc == NMC_ERR && msg.find(needle) != std::string::npos, what + ": " + msg);
-}
-
-static void check(bool ok, const std::string &what) {
-    printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
-    if (!ok) failures++;
-}
-
-static void ok_or_die(int rc, const char *what) {
-    if (rc != NMC_OK) {
-        printf("FAIL %s: %s\n", what, nmc_last_error());
-        exit(1);
-    }
-}
-
-static Vec randn(size_t n, uint32_t seed, float scale = 1.0f) {
-    std::mt19937 g(seed);
-    std::normal_distribution<float> d(0.0f, scale);
-    Vec v(n);
-    for (float &x : v) x = d(g);
-    return v;
-}
-
-static double max_rel_err(const Vec &got, const Vec &want) {
-    double worst = 0, norm = 1e-6;
-    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
-    for (size_t i = 0; i < got.size(); i++) {
-        double e = std::fabs((double)got[i] - want[i]) / norm;
-        if (!(e <= worst)) worst = std::isnan(e) ? 1e9 : e;
-    }
-    return worst;
-}
-
-static void expect_close(const Vec &got, const Vec &want, double tol, const std::string &what) {
-    double e = max_rel_err(got, want);
-    char buf[64];
-    snprintf(buf, sizeof buf, " (max err %.2e, tol %.0e)", e, tol);
-    check(got.size() == want.size() && e <= tol, what + buf);
-}
-
-static uint16_t to_bf16(float f) {
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    u += 0x7FFF + ((u >> 16) & 1);
-    return (uint16_t)(u >> 16);
-}
-
-static float from_bf16(uint16_t h) {
-    uint32_t u = (uint32_t)h << 16;
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
 
 // ---------------------------------------------------------------- kernels
 

@@ -2,7 +2,11 @@
 // full training steps (forward, backward, AdamW) and the model FLOP utilisation against the dense
 // GEMM peak measured in the same process (nmc_gemm_peak, same dtype). One JSON object per line.
 //
-//   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16] [--seq 4096] [--batch 1] [--steps 3]
+//   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16|fp8] [--seq 4096] [--batch 1] [--steps 3]
+//
+// fp8: the FP8 recipe (nmc_trainer_set_gemm_precision): the first and last 4 linear layers (model
+// order, lm_head last) BF16, the others FP8 E4M3 fake-quantised operands with fp32 GEMMs (the
+// faithful simulation, not a fast FP8 GEMM); other GEMMs F32. MFU against the BF16 peak.
 //
 // Model FLOPs per token (the usual MFU convention: useful work only, no recompute, causal half of
 // the attention scores): 6 * (parameters of every matrix multiplied: the linear layers and the LM
@@ -63,18 +67,20 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (dtype_name != "f32" && dtype_name != "bf16") {
-        fprintf(stderr, "error: --dtype must be f32 or bf16\n");
+    if (dtype_name != "f32" && dtype_name != "bf16" && dtype_name != "fp8") {
+        fprintf(stderr, "error: --dtype must be f32, bf16 or fp8\n");
         return 2;
     }
-    int dtype = dtype_name == "f32" ? NMC_F32 : NMC_BF16;
+    bool fp8 = dtype_name == "fp8";
+    int dtype = dtype_name == "bf16" ? NMC_BF16 : NMC_F32;
     if (seq < 1 || batch < 1 || steps < 1) {
         fprintf(stderr, "error: --seq, --batch and --steps must be positive\n");
         return 2;
     }
     // 1. the dense peak, measured now
     double peak = 0;
-    die(nmc_gemm_peak(0, dtype, 8192, dtype == NMC_F32 ? 5 : 20, &peak), "nmc_gemm_peak");
+    int peak_dtype = fp8 ? NMC_BF16 : dtype;
+    die(nmc_gemm_peak(0, peak_dtype, 8192, peak_dtype == NMC_F32 ? 5 : 20, &peak), "nmc_gemm_peak");
     // 2. the trainer on random weights
     nmc_config c = preset(name, dtype);
     nmc_trainer *t = nullptr;
@@ -82,6 +88,7 @@ int main(int argc, char **argv) {
     die(nmc_trainer_init_random(t, 42), "nmc_trainer_init_random");
     int n = nmc_trainer_param_count(t);
     double params = 0, matmul_params = 0;
+    std::vector<std::string> linear;  // model order, lm_head last
     for (int i = 0; i < n; i++) {
         char pname[256];
         int64_t shape[4];
@@ -92,6 +99,14 @@ int main(int argc, char **argv) {
         params += numel;
         bool embed = strcmp(pname, "backbone.embeddings.weight") == 0;
         if (ndim == 2 && (!embed || c.tie_word_embeddings)) matmul_params += numel;
+        std::string pn = pname;
+        if (ndim == 2 && !embed) linear.push_back(pn);
+    }
+    int fp8_layers = 0;
+    for (size_t i = 0; fp8 && i < linear.size(); i++) {
+        bool edge = i < 4 || i + 4 >= linear.size();
+        fp8_layers += !edge;
+        die(nmc_trainer_set_gemm_precision(t, linear[i].c_str(), edge ? NMC_BF16 : NMC_FP8), "nmc_trainer_set_gemm_precision");
     }
     int attn_layers = 0;
     for (const char *p = c.pattern; *p; p++) attn_layers += *p == '*';
@@ -119,9 +134,10 @@ int main(int argc, char **argv) {
     double achieved = flops_per_token * tokens_per_s / 1e12;
     printf("{\"preset\": \"%s\", \"dtype\": \"%s\", \"seq\": %d, \"batch\": %d, \"params\": %.0f, "
            "\"matmul_params\": %.0f, \"step_ms\": %.1f, \"tokens_per_s\": %.0f, \"model_tflops\": %.2f, "
-           "\"peak_tflops\": %.2f, \"mfu\": %.4f, \"loss_first\": %.4f, \"loss_last\": %.4f}\n",
+           "\"peak_tflops\": %.2f, \"peak_dtype\": \"%s\", \"mfu\": %.4f, \"fp8_layers\": %d, \"loss_first\": %.4f, "
+           "\"loss_last\": %.4f}\n",
            name.c_str(), dtype_name.c_str(), seq, batch, params, matmul_params, seconds * 1e3, tokens_per_s, achieved,
-           peak, achieved / peak, first_loss, last_loss);
+           peak, peak_dtype == NMC_F32 ? "f32" : "bf16", achieved / peak, fp8_layers, first_loss, last_loss);
     nmc_trainer_destroy(t);
     return 0;
 }

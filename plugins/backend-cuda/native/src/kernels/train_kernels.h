@@ -77,6 +77,28 @@ int causal_softmax(float *s, int n, int seq_len, cudaStream_t stream);
 // ds = p * (dp - sum_j p dp) in place of dp
 int softmax_backward(const float *p, float *dp, int n, int seq_len, cudaStream_t stream);
 
+// ---- causal GQA attention, flash style (train_flash.cu): memory O(L), fp32 ----
+constexpr int FLASH_MAX_HEAD_DIM = 256;
+struct FlashAttn {
+    int batch, seq_len, q_heads, kv_heads, head_dim;
+    float scale;         // 1 / sqrt(head_dim)
+    const float *qkv;    // [B*L, ld] fused rows q [Hq hd] | k [Hkv hd] | v [Hkv hd]
+    int64_t ld;
+};
+// o [B*L, Hq*hd] (written), lse [B, Hq, L] (written): the logsumexp of every query row's scores
+int flash_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream);
+// From the forward's o and lse and dO [B*L, Hq*hd]: dq, dk, dv written into their columns of
+// dqkv [B*L, ld_dqkv] (same layout as qkv; dk, dv summed over each KV group's query heads);
+// delta [B, Hq, L] is work memory
+int flash_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
+                   float *dqkv, int ld_dqkv, cudaStream_t stream);
+
+// ---- FP8 E4M3 fake quantisation (train_fp8.cu): blocks of block_rows x block_cols of x [rows,
+// cols] (row stride ld); out (dequantised, dense [rows, cols]), codes (dense) and scales
+// [ceil(rows/br), ceil(cols/bc)] each nullable ----
+int fake_quant_fp8(const float *x, int64_t ld, int rows, int cols, int block_rows, int block_cols, float *out,
+                   uint8_t *codes, float *scales, cudaStream_t stream);
+
 // ---- MLP ----
 // out = relu(x)^2 (dense [rows, dim])
 int relu2_forward(const float *x, int64_t n, float *out, cudaStream_t stream);

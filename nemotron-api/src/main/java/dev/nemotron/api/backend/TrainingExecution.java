@@ -1,6 +1,7 @@
 package dev.nemotron.api.backend;
 
 import dev.nemotron.api.optim.OptimizerConfig;
+import dev.nemotron.api.tensor.DType;
 
 /**
  * The training facet of a backend ({@link Backend#trainingExecution()}): a model's weights,
@@ -48,6 +49,18 @@ public interface TrainingExecution {
          * @return the global gradient norm before clipping
          */
         double step(double learningRate, double maxGradNorm);
+
+        /**
+         * The precision of the GEMMs of one linear layer (its weight's checkpoint name): {@code F32},
+         * {@code BF16}, or {@code F8_E4M3} for the FP8 recipe's block-scaled E4M3 operands (as the host
+         * trainer's {@code PrecisionPolicy}); the default for every layer is the trainer's compute type.
+         * The default implementation supports none.
+         *
+         * @throws UnsupportedOperationException when this trainer cannot change a layer's GEMM precision
+         */
+        default void gemmPrecision(String weightName, DType precision) {
+            throw new UnsupportedOperationException("this device trainer runs every GEMM in its compute type");
+        }
 
         /** Copies the current weights to the host, by their checkpoint names, into {@code sink}. */
         void downloadWeights(WeightSink sink);

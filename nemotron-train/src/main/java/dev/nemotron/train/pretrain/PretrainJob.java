@@ -110,11 +110,7 @@ public final class PretrainJob {
         ModelGraph graph = ModelGraph.of(new ConfigParser(registry).parse(configJson), registry);
         TrainableModel model = spec.initModel() != null ? new TrainableModel(graph, Parameters.load(graph, spec.initModel()))
                 : TrainableModel.random(graph, spec.seed());
-        if (spec.fp8()) {
-            if (spec.backend() != null) {
-                throw new NemotronException("--fp8 is the host trainer's FP8 simulation; the device trainer does not run the"
-                        + " FP8 recipe yet (use --precision bf16 with --backend " + spec.backend() + ", or leave --backend out)");
-            }
+        if (spec.fp8()) {  // with --backend: the device runs the same plan (DeviceSteps.open)
             model.precision(PrecisionPolicy.bf16Edges(spec.fp8EdgeLayers()));
         }
         // 2. data
@@ -133,7 +129,8 @@ public final class PretrainJob {
             Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), data.source(),
                     trainerConfig, configJson, out).minimise(loss);
             if (device != null) {
-                LOG.info("training on backend {} ({} GEMM inputs)", device.backend(), spec.precision());
+                LOG.info("training on backend {} ({} GEMM inputs{})", device.backend(), spec.precision(), spec.fp8()
+                        ? "; FP8 recipe, first/last " + spec.fp8EdgeLayers() + " linear layers BF16" : "");
                 trainer.onDevice(device);
             }
             if (data.heldOut() != null) {

@@ -16,6 +16,7 @@ import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.fp8.PrecisionPolicy;
 import dev.nemotron.train.optim.AdamW;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,8 @@ import java.util.Optional;
  * sync:  device weights and moments -> host model and optimizer (before a checkpoint or held-out loss),
  *        so checkpoints keep the host trainer's format and resume on either trainer
  * </pre>
- * Needs AdamW (the device runs it) and unpacked rows.
+ * Needs AdamW (the device runs it) and unpacked rows. A model with an FP8 {@link PrecisionPolicy}
+ * ({@code --fp8}) runs each linear layer's GEMMs on the device in the policy's precision.
  */
 public final class DeviceSteps implements AutoCloseable {
     private final Backend backend;
@@ -106,6 +108,9 @@ public final class DeviceSteps implements AutoCloseable {
                 "beta2", Double.toString(h.beta2()), "eps", Double.toString(h.eps()),
                 "weight_decay", Double.toString(h.weightDecay())));
         device = execution.open(new ModelArtifact.HfModel(spec), "adamw", options);
+        if (model.precisionPolicy() != null) {
+            applyPrecision(model.precisionPolicy().plan(graph), device);
+        }
         OptimizerState state = adamw.state();
         for (String key : state.names()) {
             int slash = key.indexOf('/');
@@ -113,6 +118,15 @@ public final class DeviceSteps implements AutoCloseable {
             device.uploadState(slot, key.substring(slash + 1), floats(state.get(key)));
         }
         device.optimizerSteps(step);
+    }
+
+    /**
+     * Runs the GEMMs of every linear layer of {@code plan} on {@code device} in the plan's precision
+     * (the FP8 recipe: E4M3 block-scaled operands, BF16 edge layers), as the host trainer's
+     * {@link TrainableModel#precision} simulates them.
+     */
+    public static void applyPrecision(PrecisionPolicy.Plan plan, TrainingExecution.DeviceTrainer device) {
+        plan.byLayer().forEach((name, precision) -> device.gemmPrecision(name, precision.dtype()));
     }
 
     boolean isOpen() {

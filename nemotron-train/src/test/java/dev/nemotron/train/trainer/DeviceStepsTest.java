@@ -12,6 +12,7 @@ import dev.nemotron.api.optim.OptimizerConfig;
 import dev.nemotron.api.optim.OptimizerState;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.train.autodiff.TrainableModel;
+import dev.nemotron.train.fp8.PrecisionPolicy;
 import dev.nemotron.train.optim.AdamW;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,6 +100,11 @@ class DeviceStepsTest {
                 }
 
                 @Override
+                public void gemmPrecision(String weightName, DType precision) {
+                    calls.add("gemm " + weightName + " " + precision);
+                }
+
+                @Override
                 public void close() {
                     calls.add("close");
                 }
@@ -158,6 +164,26 @@ class DeviceStepsTest {
         assertThat(r.uploaded).containsOnlyKeys("exp_avg/x", "exp_avg_sq/x");
         assertThat(r.uploaded.get("exp_avg/x")).containsExactly(0.25f);
         assertThat(r.steps).isEqualTo(12);
+    }
+
+    @Test
+    void anFp8ModelRunsItsPlanOnTheDevice(@TempDir Path dir) throws Exception {
+        TrainableModel model = BatchGradientsTest.model(dir);
+        model.precision(PrecisionPolicy.bf16Edges(1));
+        List<String> linear = PrecisionPolicy.linearLayers(model.graph());
+        assertThat(linear).hasSizeGreaterThan(2);
+        Recorder r = new Recorder();
+        try (DeviceSteps d = DeviceSteps.of(backend(r), "fp32")) {
+            d.open(model, new AdamW(), 0);
+        }
+        List<String> expected = new ArrayList<>();
+        expected.add("open adamw");
+        for (int i = 0; i < linear.size(); i++) {
+            boolean edge = i == 0 || i == linear.size() - 1;
+            expected.add("gemm " + linear.get(i) + " " + (edge ? "BF16" : "F8_E4M3"));
+        }
+        expected.add("close");
+        assertThat(r.calls).containsExactlyElementsOf(expected);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.nemotron.backend.cuda;
 
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.TrainingExecution;
+import dev.nemotron.api.tensor.DType;
 import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.backend.cuda.ffi.NmcLayouts;
 import dev.nemotron.backend.cuda.ffi.NmcTrainer;
@@ -48,6 +49,19 @@ final class CudaDeviceTrainer implements TrainingExecution.DeviceTrainer {
                     rows, seqLen);
             return new Saved(++generation, loss.loss(), loss.tokens());
         }
+    }
+
+    /** F32, BF16 or F8_E4M3 (the FP8 recipe's block-scaled E4M3 operands) for one linear layer's GEMMs. */
+    @Override
+    public synchronized void gemmPrecision(String weightName, DType precision) {
+        open();
+        int code = switch (precision) {
+            case F32 -> 0;
+            case BF16 -> 1;
+            case F8_E4M3 -> NmcTrainer.FP8;
+            default -> throw new IllegalArgumentException("GEMM precision must be F32, BF16 or F8_E4M3, got " + precision);
+        };
+        calls.setGemmPrecision(trainer, weightName, code);
     }
 
     @Override

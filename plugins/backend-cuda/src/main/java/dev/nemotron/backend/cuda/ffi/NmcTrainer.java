@@ -45,6 +45,7 @@ public final class NmcTrainer {
     private final MethodHandle setTensor;
     private final MethodHandle getTensor;
     private final MethodHandle setDecay;
+    private final MethodHandle setGemmPrecision;
     private final MethodHandle initRandom;
     private final MethodHandle forward;
     private final MethodHandle backward;
@@ -63,6 +64,7 @@ public final class NmcTrainer {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         getTensor = b.bind("nmc_trainer_get_tensor", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
         setDecay = b.bind("nmc_trainer_set_decay", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        setGemmPrecision = b.bind("nmc_trainer_set_gemm_precision", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         initRandom = b.bind("nmc_trainer_init_random", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         forward = b.bind("nmc_trainer_forward",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -138,6 +140,19 @@ public final class NmcTrainer {
     public void setDecay(MemorySegment trainer, String name, boolean decay) {
         try (Arena arena = Arena.ofConfined()) {
             lib.check((int) setDecay.invokeExact(trainer, arena.allocateFrom(name), decay ? 1 : 0), "nmc_trainer_set_decay");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** {@code NMC_FP8}: the GEMM precision of FP8 E4M3 block-scaled operands. */
+    public static final int FP8 = 3;
+
+    /** {@code nmc_trainer_set_gemm_precision}: precision NMC_F32 (0), NMC_BF16 (1) or {@link #FP8}. */
+    public void setGemmPrecision(MemorySegment trainer, String name, int precision) {
+        try (Arena arena = Arena.ofConfined()) {
+            lib.check((int) setGemmPrecision.invokeExact(trainer, arena.allocateFrom(name), precision),
+                    "nmc_trainer_set_gemm_precision");
         } catch (Throwable t) {
             throw NmcLibrary.rethrow(t);
         }

@@ -1,0 +1,139 @@
+// The three GEMMs of a linear layer y = x W^T in the precision of its weight (TParam::gemm, set by
+// nmc_trainer_set_gemm_precision; -1: the trainer's compute dtype), as the Java CPU simulation's
+// FakeQuantGemm. Shapes: x [R, K] (row stride ldx), W [N, K], y and dY [R, N] (row stride ldy).
+//   NMC_F32   operands as they are, pedantic fp32 GEMM (no TF32)
+//   NMC_BF16  operands rounded to BF16, fp32 accumulation
+//   NMC_FP8   operands fake-quantised to E4M3 (kernels/train_fp8.cu), then the fp32 GEMM:
+//     forward  y  = x W^T   x in 1 x 128 tiles (along K),  W in 128 x 128 blocks
+//     data     dX = dY W    dY in 1 x 128 tiles (along N), W in the same 128 x 128 blocks
+//     weight   dW += dY^T x dY and x in 128 x 1 tiles (128 tokens of one column)
+// Master weights and gradients stay fp32; the quantised copies live in the work buffers fq_a, fq_b.
+#include "train.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace nmc::train {
+namespace {
+
+constexpr int FP8_TILE = 128;
+
+int prec(nmc_trainer *t, int w) {
+    int p = t->params[w].gemm;
+    return p < 0 ? t->dtype : p;
+}
+
+// dense fake-quantised copy of x [rows, cols] (row stride ld) in b
+int fq(nmc_trainer *t, Buf &b, const float *x, int64_t ld, int rows, int cols, int br, int bc, const float **out) {
+    NMC_TRY(ensure(b, (size_t)rows * cols * sizeof(float)));
+    NMC_TRY(k::train::fake_quant_fp8(x, ld, rows, cols, br, bc, b.f(), nullptr, nullptr, t->stream));
+    *out = b.f();
+    return NMC_OK;
+}
+
+}  // namespace
+
+int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
+                    float beta) {
+    const float *wt = W(t, w);
+    int p = prec(t, w);
+    if (p != NMC_FP8) return mm_as(t, p, false, true, rows, n, kk, 1.0f, x, ldx, 0, wt, kk, 0, beta, y, ldy, 0, 1);
+    const float *xq, *wq;
+    NMC_TRY(fq(t, t->fq_a, x, ldx, rows, kk, 1, FP8_TILE, &xq));
+    NMC_TRY(fq(t, t->fq_b, wt, kk, n, kk, FP8_TILE, FP8_TILE, &wq));
+    return gemm_rm(t->gemm, NMC_F32, false, true, rows, n, kk, 1.0f, xq, kk, 0, wq, kk, 0, beta, y, ldy, 0, 1);
+}
+
+int linear_gemm_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, float *dx, int lddx,
+                   float beta) {
+    const float *wt = W(t, w);
+    int p = prec(t, w);
+    if (p != NMC_FP8) return mm_as(t, p, false, false, rows, kk, n, 1.0f, dy, ldy, 0, wt, kk, 0, beta, dx, lddx, 0, 1);
+    const float *gq, *wq;
+    NMC_TRY(fq(t, t->fq_a, dy, ldy, rows, n, 1, FP8_TILE, &gq));
+    NMC_TRY(fq(t, t->fq_b, wt, kk, n, kk, FP8_TILE, FP8_TILE, &wq));
+    return gemm_rm(t->gemm, NMC_F32, false, false, rows, kk, n, 1.0f, gq, n, 0, wq, kk, 0, beta, dx, lddx, 0, 1);
+}
+
+int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx) {
+    float *gw = G(t, w);
+    int p = prec(t, w);
+    if (p != NMC_FP8) return mm_as(t, p, true, false, n, kk, rows, 1.0f, dy, ldy, 0, x, ldx, 0, 1.0f, gw, kk, 0, 1);
+    const float *gq, *xq;
+    NMC_TRY(fq(t, t->fq_a, dy, ldy, rows, n, FP8_TILE, 1, &gq));
+    NMC_TRY(fq(t, t->fq_b, x, ldx, rows, kk, FP8_TILE, 1, &xq));
+    return gemm_rm(t->gemm, NMC_F32, true, false, n, kk, rows, 1.0f, gq, n, 0, xq, kk, 0, 1.0f, gw, kk, 0, 1);
+}
+
+}  // namespace nmc::train
+
+extern "C" int nmc_trainer_set_gemm_precision(nmc_trainer *t, const char *name, int precision) {
+    if (t == nullptr || name == nullptr) return nmc::fail("nmc_trainer_set_gemm_precision: null argument");
+    if (precision != NMC_F32 && precision != NMC_BF16 && precision != NMC_FP8)
+        return nmc::fail("GEMM precision must be NMC_F32, NMC_BF16 or NMC_FP8, got " + std::to_string(precision));
+    int i = nmc::train::find_param(t, name);
+    if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
+    if (!t->params[i].linear)
+        return nmc::fail(std::string(name) + " is not a linear layer's weight (GEMM precision applies to "
+                         "in/out_proj, q/k/v/o_proj, up/down_proj and an untied lm_head)");
+    t->params[i].gemm = precision;
+    return NMC_OK;
+}
+
+// The three GEMMs of one linear layer on host arrays, for the self-test: x [rows, k], w [n, k], dy
+// [rows, ld_dy] (first n columns; a stride as the trainer's fused q | k | v rows have); y [rows, n],
+// dx [rows, k], dw [n, k] (from zero).
+extern "C" int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, const float *w,
+                                  const float *dy, int ld_dy, float *y, float *dx, float *dw) {
+    if (x == nullptr || w == nullptr || dy == nullptr || y == nullptr || dx == nullptr || dw == nullptr)
+        return nmc::fail("nmc_k_train_linear: null argument");
+    if (rows <= 0 || n <= 0 || k <= 0 || ld_dy < n || (int64_t)rows * std::max(k, ld_dy) > (1 << 26) ||
+        (int64_t)n * k > (1 << 26))
+        return nmc::fail("nmc_k_train_linear: bad shape");
+    if (precision != NMC_F32 && precision != NMC_BF16 && precision != NMC_FP8)
+        return nmc::fail("nmc_k_train_linear: precision must be NMC_F32, NMC_BF16 or NMC_FP8");
+    nmc_trainer t;
+    t.dtype = NMC_F32;
+    nmc::TParam p;
+    p.name = "w";
+    p.n = (int64_t)n * k;
+    p.linear = true;
+    p.gemm = precision;
+    t.params.push_back(p);
+    std::vector<void *> ptrs;
+    auto run = [&]() -> int {
+        NMC_CUDA(cudaStreamCreateWithFlags(&t.stream, cudaStreamNonBlocking));
+        NMC_TRY(nmc::gemm_create(t.gemm, t.stream));
+        auto dev = [&](float **out, int64_t count, const float *host) -> int {
+            NMC_CUDA(cudaMalloc((void **)out, (size_t)count * sizeof(float)));
+            ptrs.push_back(*out);
+            if (host) NMC_CUDA(cudaMemcpyAsync(*out, host, (size_t)count * sizeof(float), cudaMemcpyHostToDevice, t.stream));
+            else NMC_CUDA(cudaMemsetAsync(*out, 0, (size_t)count * sizeof(float), t.stream));
+            return NMC_OK;
+        };
+        float *d_x, *d_dy, *d_y, *d_dx;
+        NMC_TRY(dev(&d_x, (int64_t)rows * k, x));
+        NMC_TRY(dev(&t.params[0].w, (int64_t)n * k, w));
+        NMC_TRY(dev(&t.params[0].g, (int64_t)n * k, nullptr));
+        NMC_TRY(dev(&d_dy, (int64_t)rows * ld_dy, dy));
+        NMC_TRY(dev(&d_y, (int64_t)rows * n, nullptr));
+        NMC_TRY(dev(&d_dx, (int64_t)rows * k, nullptr));
+        NMC_TRY(nmc::train::linear_gemm_fwd(&t, 0, rows, n, k, d_x, k, d_y, n, 0.0f));
+        NMC_TRY(nmc::train::linear_gemm_dx(&t, 0, rows, n, k, d_dy, ld_dy, d_dx, k, 0.0f));
+        NMC_TRY(nmc::train::linear_gemm_dw(&t, 0, rows, n, k, d_dy, ld_dy, d_x, k));
+        NMC_CUDA(cudaMemcpyAsync(y, d_y, (size_t)rows * n * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
+        NMC_CUDA(cudaMemcpyAsync(dx, d_dx, (size_t)rows * k * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
+        NMC_CUDA(cudaMemcpyAsync(dw, t.params[0].g, (size_t)n * k * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
+        NMC_CUDA(cudaStreamSynchronize(t.stream));
+        return NMC_OK;
+    };
+    int rc = run();
+    if (t.stream) cudaStreamSynchronize(t.stream);
+    for (void *q : ptrs) cudaFree(q);
+    for (nmc::Buf *b : {&t.fq_a, &t.fq_b, &t.bf_a, &t.bf_b}) {
+        if (b->p) cudaFree(b->p);
+    }
+    nmc::gemm_destroy(t.gemm);
+    if (t.stream) cudaStreamDestroy(t.stream);
+    return rc;
+}
