@@ -23,3 +23,17 @@ arith_start "$out"
     --reward ifeval --steps "${IFEVAL_GRPO_STEPS:-40}" --batch 8 --group 8 --max-tokens 48 --temperature 1.0 \
     --no-think-fraction 1 --beta 0.04 --epsilon 0.2 --updates-per-rollout 2 --lr 5e-4 --warmup 2 --seed 1 --threads 2 \
     --out "$out/ifeval-grpo" --json
+
+# 4. the mean ifeval reward of the SFT and GRPO models on the same 50 prompts, 8 samples each at temperature 1
+#    (make-pairs as the scorer: its mean_score; the prompts get an empty reference, which ifeval ignores),
+#    and the reward curve with its moving mean (tools/AlignCompare.java)
+[ -f "$out/ifeval-prompts.jsonl" ] || python3 -c "
+import json, sys
+for l in open('examples/data/ifeval-prompts.jsonl'):
+    d = json.loads(l); d['answer'] = ''; print(json.dumps(d))" > "$out/ifeval-prompts.jsonl"
+for m in sft grpo; do
+  [ -f "$out/ifeval-score-$m.json" ] || run align make-pairs --model "$out/ifeval-$m/model" --prompts "$out/ifeval-prompts.jsonl" \
+      --reward ifeval --samples 8 --temperature 1 --max-tokens 48 --thinking off --seed 7 \
+      --out "$out/ifeval-score-$m-pairs.jsonl" --json > "$out/ifeval-score-$m.json"
+done
+arith_compare "$out" ifeval-grpo

@@ -39,7 +39,8 @@ YAML
 
 # arith_start OUT: the starting model of the RL experiments (tools/alignment-rl.sh) and its data, all
 # answers without reasoning (short rollouts, a dense reward):
-#   OUT/arith-nothink.jsonl  20,000 one-digit additions/subtractions, reasoning off (seed 7)
+#   OUT/nothink/arith.jsonl  20,000 one-digit additions/subtractions, reasoning off (seed 7; the loader seeds
+#                            its order with the dataset's name, "arith": keep it for bit-identical runs)
 #   OUT/task/test.jsonl      the 100 test problems (seed 99, 75 distinct questions)
 #   OUT/prompts.jsonl        the 80 distinct training questions that are NOT test questions, as
 #                            {"prompt", "answer"} (the GRPO and DPO prompts); OUT/task/train80.jsonl the same
@@ -51,11 +52,12 @@ YAML
 arith_start() {
   local out="$1"
   mkdir -p "$out/task"
-  [ -f "$out/arith-nothink.jsonl" ] || run data synth-arithmetic --out "$out/arith-nothink.jsonl" --count 20000 \
+  mkdir -p "$out/nothink"
+  [ -f "$out/nothink/arith.jsonl" ] || run data synth-arithmetic --out "$out/nothink/arith.jsonl" --count 20000 \
       --max-digits 1 --ops +,- --seed 7 --no-think-fraction 1
   [ -f "$out/task/test.jsonl" ] || run data synth-arithmetic --out "$out/task/test.jsonl" --count 100 --max-digits 1 \
       --ops +,- --seed 99
-  [ -f "$out/prompts.jsonl" ] || python3 - "$out/arith-nothink.jsonl" "$out/task/test.jsonl" "$out/prompts.jsonl" \
+  [ -f "$out/prompts.jsonl" ] || python3 - "$out/nothink/arith.jsonl" "$out/task/test.jsonl" "$out/prompts.jsonl" \
       "$out/task/train80.jsonl" <<'PY'
 import json, sys
 test = {json.loads(l)["question"] for l in open(sys.argv[2])}
@@ -77,7 +79,7 @@ PY
   arith_task "$out" arith1_nothink_t1 test.jsonl 1.0 "the 100 test problems, reasoning off, temperature 1 (avg@8)" false 16
   if [ ! -d "$out/start/model" ]; then
     [ -d "$out/start-pretrain/model" ] || run pretrain --model-config examples/configs/tiny-hybrid/config.json \
-        --tokenizer examples/tokenizers/nemotron-bpe-2k --data "$out/arith-nothink.jsonl" --steps 400 --stop-at 225 \
+        --tokenizer examples/tokenizers/nemotron-bpe-2k --data "$out/nothink/arith.jsonl" --steps 400 --stop-at 225 \
         --seq-len 256 --batch 4 --lr 3e-3 --warmup 20 --seed 1 --threads 2 --eval-fraction 0.02 --eval-every 50 \
         --checkpoint-every 75 --out "$out/start-pretrain"
     mkdir -p "$out/start" && cp -r "$out/start-pretrain/model" "$out/start/model"
