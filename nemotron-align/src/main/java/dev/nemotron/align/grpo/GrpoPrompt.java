@@ -121,13 +121,23 @@ public record GrpoPrompt(List<ChatMessage> messages, List<JsonNode> tools, Strin
                 break;
             }
         }
+        return new GrpoPrompt(messages, tools, reference, metadata(root));
+    }
+
+    /**
+     * A prompt row's fields for {@code RewardInput.metadata}: every field but the prompt, the messages, the tools
+     * and the reference, a string as it is and any other JSON value (number, boolean, array, object) as its JSON
+     * text, so that a Google-IFEval-shaped row gives {@code ifeval} its {@code instruction_id_list} and
+     * {@code kwargs}; {@code null} fields are left out. Shared by GRPO's prompts and {@code make-pairs}.
+     */
+    public static Map<String, String> metadata(JsonNode row) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        ((ObjectNode) root).fields().forEachRemaining(f -> {
-            if (f.getValue().isValueNode() && !f.getValue().isNull()
-                    && !List.of("prompt", "messages", "tools", "answer", "reference").contains(f.getKey())) {
-                metadata.put(f.getKey(), f.getValue().asText());
+        ((ObjectNode) row).fields().forEachRemaining(f -> {
+            JsonNode v = f.getValue();
+            if (!v.isNull() && !List.of("prompt", "messages", "tools", "answer", "reference").contains(f.getKey())) {
+                metadata.put(f.getKey(), v.isTextual() ? v.asText() : v.toString());
             }
         });
-        return new GrpoPrompt(messages, tools, reference, metadata);
+        return metadata;
     }
 }

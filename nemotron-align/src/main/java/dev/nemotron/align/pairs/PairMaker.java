@@ -3,6 +3,7 @@ package dev.nemotron.align.pairs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nemotron.align.grpo.GrpoPrompt;
 import dev.nemotron.align.sft.SftConversation;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.io.AtomicFiles;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * On-policy preference pairs (the paper's DPO recipe, with a verifiable reward in place of its
@@ -108,7 +110,7 @@ public final class PairMaker {
                 int best = 0;
                 int worst = 0;
                 for (int j = 0; j < s.length; j++) {
-                    s[j] = reward.score(new RewardInput(p.text(), samples.get(j).completion(), p.reference(), java.util.Map.of()));
+                    s[j] = reward.score(new RewardInput(p.text(), samples.get(j).completion(), p.reference(), p.metadata()));
                     scoreSum += s[j];
                     best = s[j] > s[best] ? j : best;
                     worst = s[j] < s[worst] ? j : worst;
@@ -138,8 +140,11 @@ public final class PairMaker {
         return new Counts(n, pairs, ties, n * k, n == 0 ? Double.NaN : scoreSum / (n * k));
     }
 
-    /** A prompt line: the turns to answer (as JSON and parsed), their text for the reward, the reference answer. */
-    record Prompt(ArrayNode json, List<ChatMessage> messages, String text, String reference) {
+    /**
+     * A prompt line: the turns to answer (as JSON and parsed), their text for the reward, the reference answer, and
+     * the row's other fields for the reward ({@link GrpoPrompt#metadata}).
+     */
+    record Prompt(ArrayNode json, List<ChatMessage> messages, String text, String reference, Map<String, String> metadata) {
         static Prompt parse(String line, String where) {
             JsonNode root = SftConversation.jsonObject(line, where, "'prompt' (or 'messages') and 'answer'");
             ArrayNode json = JsonMappers.json().createArrayNode();
@@ -170,7 +175,7 @@ public final class PairMaker {
             for (ChatMessage m : messages) {
                 text.append(text.isEmpty() ? "" : "\n").append(m.contentOrEmpty());
             }
-            return new Prompt(json, messages, text.toString(), ref.asText());
+            return new Prompt(json, messages, text.toString(), ref.asText(), GrpoPrompt.metadata(root));
         }
     }
 }

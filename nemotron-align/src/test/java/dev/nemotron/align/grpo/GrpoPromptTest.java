@@ -36,6 +36,21 @@ class GrpoPromptTest {
     }
 
     @Test
+    void arraysObjectsAndNumbersReachTheRewardAsJsonText() {
+        // a Google-IFEval-shaped row: the ifeval reward reads instruction_id_list and kwargs as JSON arrays
+        GrpoPrompt p = GrpoPrompt.parse("{\"key\": 1001, \"prompt\": \"Write a note about a cat. Include the word \\\"cat\\\".\", "
+                + "\"instruction_id_list\": [\"keywords:existence\"], \"kwargs\": [{\"keywords\": [\"cat\"]}], "
+                + "\"extra\": {\"a\": 1.5}, \"flag\": false, \"none\": null}", "f:9");
+        assertThat(p.metadata()).containsOnlyKeys("key", "instruction_id_list", "kwargs", "extra", "flag");
+        assertThat(p.metadata().get("key")).isEqualTo("1001");
+        assertThat(p.metadata().get("instruction_id_list")).isEqualTo("[\"keywords:existence\"]");
+        assertThat(p.metadata().get("kwargs")).isEqualTo("[{\"keywords\":[\"cat\"]}]");
+        assertThat(p.metadata().get("extra")).isEqualTo("{\"a\":1.5}");
+        assertThat(p.metadata().get("flag")).isEqualTo("false");
+        assertThat(p.reference()).isEmpty();
+    }
+
+    @Test
     void badLinesNameFileAndLine() {
         assertThatThrownBy(() -> GrpoPrompt.parse("{\"prompt\": 3}", "f:4")).isInstanceOf(NemotronException.class)
                 .hasMessage("f:4: 'prompt' must be a non-empty string");

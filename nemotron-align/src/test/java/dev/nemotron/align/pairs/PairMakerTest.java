@@ -103,6 +103,29 @@ class PairMakerTest {
     }
 
     @Test
+    void theRewardSeesTheRowsOtherFieldsAsMetadata() throws Exception {
+        Path prompts = Files.write(tmp.resolve("m.jsonl"), List.of(
+                "{\"prompt\": \"What is 1 + 2?\", \"answer\": \"3\", \"instruction_id_list\": [\"punctuation:no_comma\"], "
+                        + "\"kwargs\": [{}], \"task\": \"add\"}"));
+        List<Map<String, String>> seen = new ArrayList<>();
+        Reward recording = new Reward() {
+            @Override
+            public String name() {
+                return "recording";
+            }
+
+            @Override
+            public synchronized double score(RewardInput in) {
+                seen.add(in.metadata());
+                return in.completion().endsWith("3") ? 1 : 0;
+            }
+        };
+        new PairMaker(SAMPLER, recording, 4, 10).run(prompts, tmp.resolve("pairs.jsonl"));
+        assertThat(seen).hasSize(4).allSatisfy(m -> assertThat(m).containsOnly(
+                Map.entry("instruction_id_list", "[\"punctuation:no_comma\"]"), Map.entry("kwargs", "[{}]"), Map.entry("task", "add")));
+    }
+
+    @Test
     void aRewardSeesTheTraceClosedOrLeftOpen() {
         assertThat(new PairMaker.Sample("r", "7").completion()).isEqualTo("r\n</think>\n7");
         assertThat(new PairMaker.Sample("r never closed", "").completion()).isEqualTo("<think>\nr never closed");
