@@ -20,6 +20,7 @@ import dev.nemotron.text.chat.RenderedPrompt;
 import dev.nemotron.train.autodiff.LiveWeights;
 import dev.nemotron.train.autodiff.TrainableModel;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -82,17 +83,20 @@ public final class GrpoRollout {
                                  SamplingParams sampling, long seed) {
         HybridModel live = HybridModel.of(policy.graph(), LiveWeights.snapshot(policy.parameters()), backend);
         EngineConfig config = new EngineConfig(maxBatch, prompts.size() * group, Runtime.getRuntime().maxMemory() / 4);
-        List<GenerationHandle> handles = new ArrayList<>();
-        try (GenerationEngine engine = new GenerationEngine(new HybridLanguageModel(live), codec, config)) {
-            int k = 0;
-            for (Rendered p : prompts) {
-                SamplingParams s = EndOfTurn.stopAtEndOfTurn(p.rendered(), sampling, codec.tokenizer());
-                for (int i = 0; i < group; i++) {
-                    SamplingParams si = s.toBuilder().seed(seed + k++).build();
-                    handles.add(engine.submit(new GenerationRequest(p.ids(), si, p.rendered().thinking(), OptionalInt.empty(), 0),
-                            GenerationListener.ignoringDeltas()));
-                }
+        List<GenerationRequest> requests = new ArrayList<>();
+        int k = 0;
+        for (Rendered p : prompts) {
+            SamplingParams s = EndOfTurn.stopAtEndOfTurn(p.rendered(), sampling, codec.tokenizer());
+            for (int i = 0; i < group; i++) {
+                SamplingParams si = s.toBuilder().seed(seed + k++).build();
+                requests.add(new GenerationRequest(p.ids(), si, p.rendered().thinking(), OptionalInt.empty(), 0));
             }
+        }
+        try (GenerationEngine engine = new GenerationEngine(new HybridLanguageModel(live), codec, config)) {
+            // all at once: the batches (and so the float rounding of every sampled token) depend on
+            // the step's seed and prompts only, not on how fast this thread submits
+            List<GenerationHandle> handles = engine.submitAll(requests,
+                    Collections.nCopies(requests.size(), GenerationListener.ignoringDeltas()));
             List<Sample> out = new ArrayList<>();
             k = 0;
             for (Rendered p : prompts) {

@@ -3,6 +3,7 @@ package dev.nemotron.align.pairs;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.infer.engine.GenerationEngine;
 import dev.nemotron.infer.engine.GenerationHandle;
+import dev.nemotron.infer.engine.GenerationListener;
 import dev.nemotron.infer.engine.GenerationRequest;
 import dev.nemotron.infer.engine.GenerationResult;
 import dev.nemotron.infer.sampling.EndOfTurn;
@@ -14,6 +15,7 @@ import dev.nemotron.text.chat.RenderOptions;
 import dev.nemotron.text.chat.RenderedPrompt;
 import dev.nemotron.text.tokenizer.Tokenizer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -45,13 +47,16 @@ public record EngineSampler(GenerationEngine engine, ChatTemplate template, Toke
         }
         RenderedPrompt prompt = template.render(messages, options);
         int[] ids = tokenizer.encode(prompt.text());
-        List<GenerationHandle> handles = new ArrayList<>();
+        List<GenerationRequest> requests = new ArrayList<>();
         for (int j = 0; j < k; j++) {
             SamplingParams sampling = EndOfTurn.stopAtEndOfTurn(prompt,
                     SamplingParams.builder().temperature(temperature).seed(seed + j).maxTokens(maxTokens).build(), tokenizer);
-            handles.add(engine.submit(new GenerationRequest(ids, sampling, prompt.thinking(), OptionalInt.empty(),
-                    ThinkingBudget.DEFAULT_GRACE_TOKENS), result -> { }));
+            requests.add(new GenerationRequest(ids, sampling, prompt.thinking(), OptionalInt.empty(),
+                    ThinkingBudget.DEFAULT_GRACE_TOKENS));
         }
+        // all at once: the samples' batches depend on the seed only, not on submission timing
+        List<GenerationHandle> handles = engine.submitAll(requests,
+                Collections.nCopies(requests.size(), GenerationListener.ignoringDeltas()));
         List<PairMaker.Sample> out = new ArrayList<>();
         for (GenerationHandle h : handles) {
             GenerationResult r = h.result().join();

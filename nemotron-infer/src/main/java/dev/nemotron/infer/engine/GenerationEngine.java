@@ -151,12 +151,61 @@ public final class GenerationEngine implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Queues several generations at once, all or none: the engine sees every one of them at its
+     * next admission, so which requests share a batch depends on the list, not on how fast the
+     * caller submits (a rollout that must be reproducible from its seeds submits this way). Each
+     * request's events go to its own listener.
+     *
+     * @throws EngineOverloadedException when the queue cannot take all of them (none is queued)
+     * @throws dev.nemotron.api.NemotronException when a request is invalid or could never fit the
+     *     cache budget (none is queued)
+     */
+    public List<GenerationHandle> submitAll(List<GenerationRequest> requests, List<? extends GenerationListener> listeners) {
+        if (requests.size() != listeners.size()) {
+            throw new IllegalArgumentException(requests.size() + " requests but " + listeners.size() + " listeners");
+        }
+        List<SampledRequest> sampled = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            sampled.add(new SampledRequest(requests.get(i), codec, listeners.get(i), this::poke));
+        }
+        enqueue(sampled);
+        return List.copyOf(sampled);
+    }
+
     /** Generates to the end and returns the result (a convenience over {@link #submit}). */
     public GenerationResult generate(GenerationRequest request) {
         return submit(request, GenerationListener.ignoringDeltas()).result().join();
     }
 
     void submit(ActiveRequest request) {
+        enqueue(List.of(request));
+    }
+
+    /** Checks every request against the budget and the pool, then queues all of them under one lock, or none. */
+    private void enqueue(List<? extends ActiveRequest> requests) {
+        for (ActiveRequest request : requests) {
+            checkFits(request);
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("engine closed");
+            }
+            // the queue may hold maxQueued requests beyond the batch's free places: counting what runs
+            // (or is being admitted) too keeps a burst that the engine has not yet admitted from a false 429
+            if (queue.size() + running.size() + admitting + requests.size() > capacity()) {
+                throw new EngineOverloadedException("the engine's queue is full (" + config.maxQueued()
+                        + " requests waiting); try again later");
+            }
+            queue.addAll(requests);
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkFits(ActiveRequest request) {
         Reservation need = worstCase(request);
         if (need.bytes() > config.cacheBudgetBytes()) {
             throw new dev.nemotron.api.NemotronException("request needs " + need.bytes() + " bytes of cache for "
@@ -169,22 +218,6 @@ public final class GenerationEngine implements AutoCloseable {
                     + request.promptIds().length + " prompt + " + request.maxNewTokens() + " new tokens, more than the"
                     + " model's whole pool of " + model.poolBlocks() + " blocks: lower max_tokens or shorten the prompt,"
                     + " or give the device a larger KV cache");
-        }
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("engine closed");
-            }
-            // the queue may hold maxQueued requests beyond the batch's free places: counting what runs
-            // (or is being admitted) too keeps a burst that the engine has not yet admitted from a false 429
-            if (queue.size() + running.size() + admitting >= capacity()) {
-                throw new EngineOverloadedException("the engine's queue is full (" + config.maxQueued()
-                        + " requests waiting); try again later");
-            }
-            queue.addLast(request);
-            work.signalAll();
-        } finally {
-            lock.unlock();
         }
     }
 

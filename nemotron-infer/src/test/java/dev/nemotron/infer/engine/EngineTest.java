@@ -13,12 +13,15 @@ import dev.nemotron.infer.sampling.SamplingParams;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,6 +140,50 @@ class EngineTest {
             assertThat(releasedEventually(e)).isZero();
             assertThatThrownBy(() -> e.submit(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(100)),
                     GenerationListener.ignoringDeltas())).isInstanceOf(NemotronException.class).hasMessageContaining("budget");
+        }
+    }
+
+    /** submitAll queues the whole list before the engine admits any of it: at the first prefill all six are admitted or queued. */
+    @Test
+    void submitAllQueuesEveryRequestBeforeTheEngineAdmitsOne() {
+        AtomicReference<GenerationEngine> engine = new AtomicReference<>();
+        AtomicInteger seenAtFirstPrefill = new AtomicInteger(-1);
+        ScriptedModel[] model = new ScriptedModel[1];
+        model[0] = new ScriptedModel(16, 1, ids -> {
+            if (ids.size() == 4) { // a prefill (prompts are 4 tokens): requests admitted (9 bytes each) or queued now
+                GenerationEngine e = engine.get();
+                seenAtFirstPrefill.compareAndSet(-1, (int) (e.reservedBytes() / 9) + e.queuedCount());
+            }
+            return 3;
+        });
+        try (GenerationEngine e = new GenerationEngine(model[0], TextCodec.idsOnly(Set.of()), new EngineConfig(8, 8, 1 << 20))) {
+            engine.set(e);
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                requests.add(GenerationRequest.of(new int[] {1, 2, 3, 4 + i % 2}, SamplingParams.greedy(5)));
+            }
+            List<GenerationHandle> handles = e.submitAll(requests, Collections.nCopies(6, GenerationListener.ignoringDeltas()));
+            assertThat(handles).hasSize(6);
+            handles.forEach(h -> assertThat(h.result().join().outputIds()).containsExactly(3, 3, 3, 3, 3));
+            assertThat(seenAtFirstPrefill.get()).isEqualTo(6);
+            assertThat(model[0].maxBatchSeen.get()).isEqualTo(6);
+        }
+    }
+
+    /** All or none: a list the queue cannot take, or one request that can never fit, queues nothing. */
+    @Test
+    void submitAllIsAllOrNothing() {
+        ScriptedModel scripted = new ScriptedModel(16, 100, ids -> 3);
+        try (GenerationEngine e = new GenerationEngine(scripted, TextCodec.idsOnly(Set.of()), new EngineConfig(2, 2, 5000))) {
+            List<GenerationRequest> five = Collections.nCopies(5, GenerationRequest.of(new int[] {1}, SamplingParams.greedy(3)));
+            assertThatThrownBy(() -> e.submitAll(five, Collections.nCopies(5, GenerationListener.ignoringDeltas())))
+                    .isInstanceOf(EngineOverloadedException.class);
+            List<GenerationRequest> oneTooBig = List.of(GenerationRequest.of(new int[] {1}, SamplingParams.greedy(3)),
+                    GenerationRequest.of(new int[] {1}, SamplingParams.greedy(100)));
+            assertThatThrownBy(() -> e.submitAll(oneTooBig, Collections.nCopies(2, GenerationListener.ignoringDeltas())))
+                    .isInstanceOf(NemotronException.class).hasMessageContaining("budget");
+            assertThat(e.queuedCount() + e.runningCount()).isZero();
+            assertThat(scripted.sequencesCreated.get()).isZero();
         }
     }
 

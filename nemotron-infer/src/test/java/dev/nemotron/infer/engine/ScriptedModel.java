@@ -16,6 +16,7 @@ final class ScriptedModel implements LanguageModel {
     private final long bytesPerToken;
     final AtomicInteger maxBatchSeen = new AtomicInteger();
     final AtomicInteger decodeSteps = new AtomicInteger();
+    final AtomicInteger sequencesCreated = new AtomicInteger();
 
     ScriptedModel(int vocab, long bytesPerToken, ToIntFunction<List<Integer>> script) {
         this.vocab = vocab;
@@ -44,6 +45,7 @@ final class ScriptedModel implements LanguageModel {
 
     @Override
     public ModelSequence newSequence() {
+        sequencesCreated.incrementAndGet();
         return new Seq();
     }
 
