@@ -2,8 +2,11 @@ package dev.nemotron.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nemotron.api.backend.DeviceModelSpec;
 import dev.nemotron.api.tensor.DType;
+import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.arch.safetensors.Checkpoint;
+import dev.nemotron.infer.engine.DeviceModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,22 @@ class QuantizeCommandTest {
         CliRun export = CliRun.of("export", "gguf", "--model", out.toString(), "--out", tmp.resolve("m.gguf").toString());
         assertThat(export.exitCode()).isNotZero();
         assertThat(export.err().strip()).startsWith("error:").contains("is an FP8 checkpoint").doesNotContain("\n");
+    }
+
+    /** A device opening an FP8 checkpoint computes in BF16 and keeps the KV pool it was asked for. */
+    @Test
+    void anFp8CheckpointKeepsTheDeviceSizesItWasOpenedWith() {
+        Path out = tmp.resolve("fp8");
+        CliRun r = CliRun.of("quantize", "--fp8", "--model", CliRun.fixture("tiny-nemotron-h-a").toString(), "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        ModelDirectory dir = ModelDirectory.open(out);
+        try (Checkpoint ckpt = dir.openCheckpoint()) {
+            DeviceModelSpec spec = DeviceModels.artifact(dir, ckpt, new DeviceModels.Options(3, 96, 32, null, 160)).spec();
+            assertThat(spec.computeType()).isEqualTo(DType.BF16);
+            assertThat(spec.kvCacheTokens()).isEqualTo(160);
+            assertThat(spec.maxSequences()).isEqualTo(3);
+            assertThat(spec.maxSequenceLength()).isEqualTo(96);
+        }
     }
 
     @Test

@@ -65,7 +65,7 @@ public final class DeviceModels {
         Options o = options;
         if (o.computeType() == null && dir.fp8().isPresent()) {
             // an FP8 checkpoint computes in BF16, whatever dtype its config names
-            o = new Options(o.maxSequences(), o.maxSequenceLength(), o.maxPrefillTokens(), DType.BF16);
+            o = new Options(o.maxSequences(), o.maxSequenceLength(), o.maxPrefillTokens(), DType.BF16, o.kvCacheTokens());
         }
         return new ModelArtifact.HfModel(spec(dir.config(), dir.registry(), DeviceWeights.checkpoint(ckpt, names), o));
     }
