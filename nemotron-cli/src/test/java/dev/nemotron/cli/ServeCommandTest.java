@@ -70,11 +70,23 @@ class ServeCommandTest {
     }
 
     @Test
+    void aKvPoolSizeIsCheckedAndRefusedOnAHostBackend() {
+        String model = CliRun.fixture("tiny-nemotron-h-a").toString();
+        CliRun zero = CliRun.of("serve", "--model", model, "--kv-cache-tokens", "0", "--port", "0");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err().strip()).startsWith("error: --kv-cache-tokens must be >= 1, got 0").doesNotContain("\n");
+        CliRun host = CliRun.of("serve", "--model", model, "--kv-cache-tokens", "4096", "--backend", "java", "--port", "0");
+        assertThat(host.exitCode()).isNotZero();
+        assertThat(host.err().strip()).startsWith("error: --kv-cache-tokens sizes the paged KV cache of a backend that runs whole"
+                + " models").contains("'java' runs the model kernel by kernel").doesNotContain("\n");
+    }
+
+    @Test
     void helpListsTheOptions() {
         CliRun r = CliRun.of("serve", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("--model", "--host", "--port", "--api-key", "--max-batch", "--max-queued",
                 "--cache-budget-mib", "--served-model-name", "--backend", "--chat-template", "--max-connections",
-                "--header-timeout", "--idle-timeout", "--write-timeout", "--weights", "--kv-cache");
+                "--header-timeout", "--idle-timeout", "--write-timeout", "--weights", "--kv-cache", "--kv-cache-tokens");
     }
 }

@@ -84,6 +84,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Memory for KV caches and SSM state of all running sequences, in MiB (default: a quarter of the JVM heap).")
     Long cacheBudgetMib;
 
+    @Option(names = "--kv-cache-tokens", paramLabel = "N",
+            description = "Backends that run whole models (cuda): tokens of paged KV cache for all running sequences together; "
+                    + "requests are admitted while their prompt + max_tokens fit it (default: every batch slot at the model's "
+                    + "context length).")
+    Long kvCacheTokens;
+
     @Option(names = "--served-model-name", paramLabel = "NAME", description = "The model id clients use (default: the directory name).")
     String servedModelName;
 
@@ -102,8 +108,11 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig serverConfig = serverConfig();
         EngineConfig engineConfig = engineConfig();
+        if (kvCacheTokens != null && kvCacheTokens < 1) {
+            throw new ParameterException(spec.commandLine(), "--kv-cache-tokens must be >= 1, got " + kvCacheTokens);
+        }
         ServedModel served = ServedModel.load(model, new ModelOptions(backendName, engineConfig, servedModelName,
-                ChatTemplateChoice.parse(chatTemplate), hostRun.toRunOptions()));
+                ChatTemplateChoice.parse(chatTemplate), hostRun.toRunOptions(), kvCacheTokens == null ? 0 : kvCacheTokens));
         OpenAiServer server;
         try {
             server = OpenAiServer.start(served, serverConfig);

@@ -62,12 +62,16 @@ public final class ModelRuns {
      * {@link #open(ModelDirectory, Backend, DeviceModels.Options)} with the host model's weight and
      * KV cache types ({@code --weights}, {@code --kv-cache}).
      *
-     * @throws NemotronException when {@code host} is not the default and the backend runs whole models
+     * @throws NemotronException when {@code host} is not the default and the backend runs whole models,
+     *     or when {@code deviceSizes} asks for a KV pool and the backend runs kernels on the host
      */
     public static RunningModel open(ModelDirectory dir, Backend backend, DeviceModels.Options deviceSizes, RunOptions host) {
         Mode mode = mode(backend);
         if (mode == Mode.WHOLE_MODEL && !host.equals(RunOptions.defaults())) {
             throw new NemotronException(HOST_ONLY + "; '" + backend.name() + "' runs whole models");
+        }
+        if (mode == Mode.KERNELS && deviceSizes.kvCacheTokens() > 0) {
+            throw new NemotronException(DEVICE_ONLY + "; '" + backend.name() + "' runs the model kernel by kernel");
         }
         return switch (mode) {
             case WHOLE_MODEL -> new RunningModel.OnDevice(
@@ -75,6 +79,10 @@ public final class ModelRuns {
             case KERNELS -> new RunningModel.OnHost(HybridModel.load(dir, backend, host));
         };
     }
+
+    /** What a kernel-by-kernel backend says to {@code --kv-cache-tokens}. */
+    public static final String DEVICE_ONLY = "--kv-cache-tokens sizes the paged KV cache of a backend that runs whole models"
+            + " (e.g. cuda); the host keeps each sequence's cache apart (limit it with --cache-budget-mib)";
 
     /** What a whole-model backend says to {@code --weights} or {@code --kv-cache}. */
     public static final String HOST_ONLY = "--weights and --kv-cache apply to backends that run the model kernel by kernel (e.g. java)";

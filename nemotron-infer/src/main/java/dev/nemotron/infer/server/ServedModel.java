@@ -4,7 +4,6 @@ import dev.nemotron.api.backend.Backend;
 import dev.nemotron.arch.backend.Backends;
 import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.text.chat.ChatTemplate;
-import dev.nemotron.infer.engine.DeviceModels;
 import dev.nemotron.infer.engine.GenerationEngine;
 import dev.nemotron.infer.engine.ModelRuns;
 import dev.nemotron.infer.engine.RunningModel;
@@ -73,8 +72,7 @@ public final class ServedModel implements AutoCloseable {
         RunningModel running;
         try {
             // a device runs one slot per batch row
-            running = ModelRuns.open(model, backend, new DeviceModels.Options(options.engine().maxBatch(), context,
-                    DeviceModels.DEFAULT_PREFILL_TOKENS, null), options.host());
+            running = ModelRuns.open(model, backend, options.deviceSizes(context), options.host());
         } catch (RuntimeException e) {
             backend.close();
             throw e;

@@ -16,6 +16,8 @@ import dev.nemotron.arch.config.ModelDirectory;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.model.HybridModel;
 import dev.nemotron.arch.model.RunOptions;
+import dev.nemotron.infer.server.ChatTemplateChoice;
+import dev.nemotron.infer.server.ModelOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +109,25 @@ class ModelRunsTest {
             assertThat(hf.spec().pattern()).isEqualTo(dir.config().pattern());
             assertThat(hf.spec().weights()).isInstanceOf(DeviceWeights.Checkpoint.class);
             assertThat(hf.source()).endsWith("config.json");
+        }
+    }
+
+    /** A served model's --kv-cache-tokens reaches a whole-model backend's spec; a host backend refuses it with the reason. */
+    @Test
+    void aKvPoolSizeReachesTheDeviceAndIsRefusedOnTheHost() {
+        ModelDirectory dir = ModelDirectory.open(MODEL);
+        DeviceModels.Options pooled = new ModelOptions(null, new EngineConfig(3, 8, 1 << 20), null, ChatTemplateChoice.AUTO,
+                RunOptions.defaults(), 96).deviceSizes(64);
+        assertThat(pooled).isEqualTo(new DeviceModels.Options(3, 64, DeviceModels.DEFAULT_PREFILL_TOKENS, null, 96));
+        try (Backend java = Backends.create("java")) {
+            FakeBackend device = new FakeBackend(java.kernels().orElseThrow(), true, true);
+            try (RunningModel m = ModelRuns.open(dir, device, pooled)) {
+                assertThat(m).isInstanceOf(RunningModel.OnDevice.class);
+            }
+            assertThat(((ModelArtifact.HfModel) device.opened.getFirst()).spec().kvCacheTokens()).isEqualTo(96);
+            assertThatThrownBy(() -> ModelRuns.open(dir, java, pooled))
+                    .isInstanceOf(NemotronException.class)
+                    .hasMessage(ModelRuns.DEVICE_ONLY + "; 'java' runs the model kernel by kernel");
         }
     }
 
