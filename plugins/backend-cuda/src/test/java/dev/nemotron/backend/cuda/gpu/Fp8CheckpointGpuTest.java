@@ -7,7 +7,6 @@ import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
-import dev.nemotron.api.backend.DeviceSequence;
 import dev.nemotron.api.backend.DeviceWeights;
 import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.layer.WeightSource;
@@ -40,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -126,7 +124,7 @@ class Fp8CheckpointGpuTest {
             MapSource fp8 = quantised(ckpt, format);
             try (DeviceModel device = open(backend, c, fp8, DType.BF16);
                  DeviceModel bf16 = Gpu.load(backend, fixture, DType.BF16, 1);
-                 DeviceModel atLoad = withFormat(format.blocked() ? WeightFormat.FP8_BLOCK : WeightFormat.FP8_CHANNEL,
+                 DeviceModel atLoad = Gpu.withFormat(format.blocked() ? WeightFormat.FP8_BLOCK : WeightFormat.FP8_CHANNEL,
                          () -> Gpu.load(backend, fixture, DType.BF16, 1));
                  Fp8Weights dequantised = Fp8Weights.wrap(fp8, fp8.map().keySet(), Optional.of(format), DType.BF16, "fp8")
                          .orElseThrow();
@@ -136,9 +134,9 @@ class Fp8CheckpointGpuTest {
                 int vocab = device.vocabSize();
                 for (int k = 0; g.find("case" + k + ".input_ids").isPresent(); k++) {
                     int[] ids = Gpu.ints(g.tensor("case" + k + ".input_ids"));
-                    float[] d = prefillAll(device, ids);
+                    float[] d = Gpu.prefillAll(device, ids);
                     float[] h = host.forward(ids, false).logits();
-                    float[] a = prefillAll(atLoad, ids);
+                    float[] a = Gpu.prefillAll(atLoad, ids);
                     int agree = 0;
                     for (int t = 0; t < ids.length; t++) {
                         agree += Gpu.argmax(d, t * vocab, vocab) == Gpu.argmax(h, t * vocab, vocab) ? 1 : 0;
@@ -159,8 +157,8 @@ class Fp8CheckpointGpuTest {
                 }
                 int[] prompt = Gpu.ints(g.tensor("generate.prompt_ids"));
                 int steps = Gpu.ints(g.tensor("generate.output_ids")).length - prompt.length;
-                int[] fromCheckpoint = greedy(device, prompt, steps);
-                int[] fromLoad = greedy(atLoad, prompt, steps);
+                int[] fromCheckpoint = Gpu.greedy(device, prompt, steps);
+                int[] fromLoad = Gpu.greedy(atLoad, prompt, steps);
                 System.out.printf(Locale.ROOT, "FP8 checkpoint %s %s greedy decode %s, quantised at load %s%n", fixture,
                         format.label(), Arrays.toString(fromCheckpoint), Arrays.toString(fromLoad));
                 if (!format.blocked()) {
@@ -178,7 +176,7 @@ class Fp8CheckpointGpuTest {
             MapSource fp8 = quantised(ckpt, Fp8Format.BLOCKS);
             assertThatThrownBy(() -> open(backend, c, fp8, DType.F32)).isInstanceOf(NemotronException.class)
                     .hasMessageContaining("BF16 compute type");
-            assertThatThrownBy(() -> withFormat(WeightFormat.FP8_BLOCK, () -> open(backend, c, fp8, DType.BF16)))
+            assertThatThrownBy(() -> Gpu.withFormat(WeightFormat.FP8_BLOCK, () -> open(backend, c, fp8, DType.BF16)))
                     .isInstanceOf(NemotronException.class).hasMessageContaining("FP8 already");
             String w = "backbone.layers.0.mixer.in_proj.weight";
             Map<String, Tensor> bad = new LinkedHashMap<>(fp8.map());
@@ -225,36 +223,4 @@ class Fp8CheckpointGpuTest {
         return backend.modelExecution().orElseThrow().open(new ModelArtifact.HfModel(spec));
     }
 
-    private static float[] prefillAll(DeviceModel m, int[] ids) {
-        try (DeviceSequence seq = m.newSequence()) {
-            return m.prefillAll(seq, ids);
-        }
-    }
-
-    private static int[] greedy(DeviceModel m, int[] prompt, int steps) {
-        int vocab = m.vocabSize();
-        int[] out = new int[steps];
-        try (DeviceSequence seq = m.newSequence()) {
-            float[] logits = m.prefill(seq, prompt);
-            for (int t = 0; t < steps; t++) {
-                out[t] = Gpu.argmax(logits, 0, vocab);
-                logits = m.decode(List.of(seq), new int[] {out[t]});
-            }
-        }
-        return out;
-    }
-
-    private static DeviceModel withFormat(WeightFormat format, Supplier<DeviceModel> open) {
-        String old = System.getProperty(WeightFormat.PROPERTY);
-        System.setProperty(WeightFormat.PROPERTY, format.name());
-        try {
-            return open.get();
-        } finally {
-            if (old == null) {
-                System.clearProperty(WeightFormat.PROPERTY);
-            } else {
-                System.setProperty(WeightFormat.PROPERTY, old);
-            }
-        }
-    }
 }

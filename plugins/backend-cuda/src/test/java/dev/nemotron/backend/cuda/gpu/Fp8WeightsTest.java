@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.DeviceModel;
-import dev.nemotron.api.backend.DeviceSequence;
 import dev.nemotron.api.tensor.DType;
 import dev.nemotron.arch.safetensors.SafetensorsFile;
 import dev.nemotron.backend.cuda.WeightFormat;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -55,15 +53,15 @@ class Fp8WeightsTest {
     void fp8LogitsStayCloseToBf16AndGreedyMostlyAgrees(String fixture, WeightFormat format) {
         try (Backend backend = Gpu.backend();
              DeviceModel bf16 = Gpu.load(backend, fixture, DType.BF16, 1);
-             DeviceModel fp8 = withFormat(format, () -> Gpu.load(backend, fixture, DType.BF16, 1));
+             DeviceModel fp8 = Gpu.withFormat(format, () -> Gpu.load(backend, fixture, DType.BF16, 1));
              SafetensorsFile g = SafetensorsFile.open(Gpu.fixture(fixture).resolve("golden.safetensors"))) {
             assertThat(fp8.weightBytes()).as("FP8 weights take fewer bytes").isLessThan(bf16.weightBytes());
             int vocab = bf16.vocabSize();
             for (int c = 0; g.find("case" + c + ".input_ids").isPresent(); c++) {
                 int[] ids = Gpu.ints(g.tensor("case" + c + ".input_ids"));
                 float[] golden = g.tensor("case" + c + ".logits").toFloatArray();
-                float[] b = prefillAll(bf16, ids);
-                float[] f = prefillAll(fp8, ids);
+                float[] b = Gpu.prefillAll(bf16, ids);
+                float[] f = Gpu.prefillAll(fp8, ids);
                 double errB = Gpu.relativeError(b, golden);
                 double errF = Gpu.relativeError(f, golden);
                 int agree = 0;
@@ -82,8 +80,8 @@ class Fp8WeightsTest {
             // greedy decoding through the FP8 GEMV (one row) against BF16's tokens
             int[] prompt = Gpu.ints(g.tensor("generate.prompt_ids"));
             int steps = Gpu.ints(g.tensor("generate.output_ids")).length - prompt.length;
-            int[] tb = greedy(bf16, prompt, steps);
-            int[] tf = greedy(fp8, prompt, steps);
+            int[] tb = Gpu.greedy(bf16, prompt, steps);
+            int[] tf = Gpu.greedy(fp8, prompt, steps);
             int same = 0;
             while (same < steps && tb[same] == tf[same]) {
                 same++;
@@ -97,42 +95,10 @@ class Fp8WeightsTest {
     @Test
     void fp8WeightsNeedTheBf16ComputeType() {
         try (Backend backend = Gpu.backend()) {
-            assertThatThrownBy(() -> withFormat(WeightFormat.FP8_CHANNEL, () -> Gpu.load(backend, "tiny-nemotron-h-a", DType.F32, 1)))
+            assertThatThrownBy(() -> Gpu.withFormat(WeightFormat.FP8_CHANNEL, () -> Gpu.load(backend, "tiny-nemotron-h-a", DType.F32, 1)))
                     .isInstanceOf(NemotronException.class)
                     .hasMessageContaining("BF16 compute type");
         }
     }
 
-    private static float[] prefillAll(DeviceModel m, int[] ids) {
-        try (DeviceSequence seq = m.newSequence()) {
-            return m.prefillAll(seq, ids);
-        }
-    }
-
-    private static int[] greedy(DeviceModel m, int[] prompt, int steps) {
-        int vocab = m.vocabSize();
-        int[] out = new int[steps];
-        try (DeviceSequence seq = m.newSequence()) {
-            float[] logits = m.prefill(seq, prompt);
-            for (int t = 0; t < steps; t++) {
-                out[t] = Gpu.argmax(logits, 0, vocab);
-                logits = m.decode(List.of(seq), new int[] {out[t]});
-            }
-        }
-        return out;
-    }
-
-    private static DeviceModel withFormat(WeightFormat format, Supplier<DeviceModel> open) {
-        String old = System.getProperty(WeightFormat.PROPERTY);
-        System.setProperty(WeightFormat.PROPERTY, format.name());
-        try {
-            return open.get();
-        } finally {
-            if (old == null) {
-                System.clearProperty(WeightFormat.PROPERTY);
-            } else {
-                System.setProperty(WeightFormat.PROPERTY, old);
-            }
-        }
-    }
 }

@@ -6,6 +6,7 @@ import dev.nemotron.api.backend.Availability;
 import dev.nemotron.api.backend.Backend;
 import dev.nemotron.api.backend.DeviceModel;
 import dev.nemotron.api.backend.DeviceModelSpec;
+import dev.nemotron.api.backend.DeviceSequence;
 import dev.nemotron.api.backend.DeviceWeights;
 import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.tensor.DType;
@@ -16,10 +17,12 @@ import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.arch.safetensors.Checkpoint;
 import dev.nemotron.backend.cuda.CudaBackendProvider;
+import dev.nemotron.backend.cuda.WeightFormat;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Shared pieces of the GPU tests (tag {@code gpu}): the CUDA backend, skipped through an
@@ -90,5 +93,41 @@ final class Gpu {
             den += (double) ref[i] * ref[i];
         }
         return Math.sqrt(num) / Math.sqrt(den);
+    }
+
+    /** Logits of every position of {@code ids}, prefilled into a fresh sequence. */
+    static float[] prefillAll(DeviceModel m, int[] ids) {
+        try (DeviceSequence seq = m.newSequence()) {
+            return m.prefillAll(seq, ids);
+        }
+    }
+
+    /** {@code steps} greedy tokens after {@code prompt}, decoded one at a time. */
+    static int[] greedy(DeviceModel m, int[] prompt, int steps) {
+        int vocab = m.vocabSize();
+        int[] out = new int[steps];
+        try (DeviceSequence seq = m.newSequence()) {
+            float[] logits = m.prefill(seq, prompt);
+            for (int t = 0; t < steps; t++) {
+                out[t] = argmax(logits, 0, vocab);
+                logits = m.decode(List.of(seq), new int[] {out[t]});
+            }
+        }
+        return out;
+    }
+
+    /** {@code open} with the device's weight format property set to {@code format} (restored after). */
+    static DeviceModel withFormat(WeightFormat format, Supplier<DeviceModel> open) {
+        String old = System.getProperty(WeightFormat.PROPERTY);
+        System.setProperty(WeightFormat.PROPERTY, format.name());
+        try {
+            return open.get();
+        } finally {
+            if (old == null) {
+                System.clearProperty(WeightFormat.PROPERTY);
+            } else {
+                System.setProperty(WeightFormat.PROPERTY, old);
+            }
+        }
     }
 }
