@@ -94,34 +94,6 @@ int check_config(const nmc_config *c) {
     return NMC_OK;
 }
 
-nmc::Dims derive(const nmc_config *c) {
-    nmc::Dims d{};
-    d.d = c->hidden_size;
-    d.vocab = c->vocab_size;
-    d.layers = c->num_layers;
-    d.mlp = c->intermediate_size;
-    d.q_heads = c->num_attention_heads;
-    d.kv_heads = c->num_key_value_heads;
-    d.head_dim = c->head_dim;
-    d.qkv_dim = (d.q_heads + 2 * d.kv_heads) * d.head_dim;
-    d.m_heads = c->mamba_num_heads;
-    d.m_head_dim = c->mamba_head_dim;
-    d.groups = c->n_groups;
-    d.state = c->ssm_state_size;
-    d.conv_k = c->conv_kernel;
-    // the prefill scan's chunk: the config's chunk_size unless NMC_SCAN_CHUNK overrides it (the
-    // result is the same up to rounding; only the parallel decomposition changes)
-    const char *chunk_env = std::getenv("NMC_SCAN_CHUNK");
-    d.chunk = chunk_env != nullptr && atoi(chunk_env) > 0 ? atoi(chunk_env) : c->chunk_size > 0 ? c->chunk_size : 256;
-    d.inner = d.m_heads * d.m_head_dim;
-    d.conv_dim = d.inner + 2 * d.groups * d.state;
-    d.proj_dim = d.inner + d.conv_dim + d.m_heads;
-    for (const char *p = c->pattern; *p; p++) {
-        d.n_mamba += *p == 'M';
-        d.n_attn += *p == '*';
-    }
-    return d;
-}
 
 int allocate_layer(nmc_model *m, int i, char kind) {
     const nmc::Dims &d = m->dims;
@@ -209,6 +181,35 @@ int init_slot(nmc_model *m, WeightSlot &s, uint64_t seed) {
 
 }  // namespace
 
+nmc::Dims nmc::derive_dims(const nmc_config *c) {
+    nmc::Dims d{};
+    d.d = c->hidden_size;
+    d.vocab = c->vocab_size;
+    d.layers = c->num_layers;
+    d.mlp = c->intermediate_size;
+    d.q_heads = c->num_attention_heads;
+    d.kv_heads = c->num_key_value_heads;
+    d.head_dim = c->head_dim;
+    d.qkv_dim = (d.q_heads + 2 * d.kv_heads) * d.head_dim;
+    d.m_heads = c->mamba_num_heads;
+    d.m_head_dim = c->mamba_head_dim;
+    d.groups = c->n_groups;
+    d.state = c->ssm_state_size;
+    d.conv_k = c->conv_kernel;
+    // the prefill scan's chunk: the config's chunk_size unless NMC_SCAN_CHUNK overrides it (the
+    // result is the same up to rounding; only the parallel decomposition changes)
+    const char *chunk_env = std::getenv("NMC_SCAN_CHUNK");
+    d.chunk = chunk_env != nullptr && atoi(chunk_env) > 0 ? atoi(chunk_env) : c->chunk_size > 0 ? c->chunk_size : 256;
+    d.inner = d.m_heads * d.m_head_dim;
+    d.conv_dim = d.inner + 2 * d.groups * d.state;
+    d.proj_dim = d.inner + d.conv_dim + d.m_heads;
+    for (const char *p = c->pattern; *p; p++) {
+        d.n_mamba += *p == 'M';
+        d.n_attn += *p == '*';
+    }
+    return d;
+}
+
 std::string nmc::canonical_name(const char *name) {
     std::string s(name);
     for (const char *prefix : {"backbone.", "model."}) {
@@ -227,7 +228,7 @@ extern "C" int nmc_model_create(const nmc_config *config, int device, nmc_model 
     m->cfg = *config;
     m->pattern = config->pattern;
     m->cfg.pattern = m->pattern.c_str();
-    m->dims = derive(config);
+    m->dims = nmc::derive_dims(config);
     m->device = device;
     m->dtype = config->compute_dtype;
     m->layers.resize(config->num_layers);

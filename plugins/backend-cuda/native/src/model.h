@@ -50,6 +50,10 @@ struct Dims {
     int n_mamba, n_attn;
 };
 
+// The sizes a config implies (model.cu; the trainer uses them too): widths, fused projection rows,
+// layer counts by type, and the prefill scan's chunk (NMC_SCAN_CHUNK overrides the config's).
+Dims derive_dims(const nmc_config *c);
+
 // A checkpoint name without its "backbone." / "model." prefix (embed_tokens -> embeddings): the slot key.
 std::string canonical_name(const char *name);
 

@@ -27,31 +27,6 @@ namespace {
 constexpr int64_t LOGIT_FLOATS = 64ll << 20;  // logits piece: at most 256 MiB
 constexpr int NORM_BLOCKS = 1024;
 
-nmc::Dims derive(const nmc_config *c) {
-    nmc::Dims d{};
-    d.d = c->hidden_size;
-    d.vocab = c->vocab_size;
-    d.layers = c->num_layers;
-    d.mlp = c->intermediate_size;
-    d.q_heads = c->num_attention_heads;
-    d.kv_heads = c->num_key_value_heads;
-    d.head_dim = c->head_dim;
-    d.qkv_dim = (d.q_heads + 2 * d.kv_heads) * d.head_dim;
-    d.m_heads = c->mamba_num_heads;
-    d.m_head_dim = c->mamba_head_dim;
-    d.groups = c->n_groups;
-    d.state = c->ssm_state_size;
-    d.conv_k = c->conv_kernel;
-    d.inner = d.m_heads * d.m_head_dim;
-    d.conv_dim = d.inner + 2 * d.groups * d.state;
-    d.proj_dim = d.inner + d.conv_dim + d.m_heads;
-    for (const char *p = c->pattern; *p; p++) {
-        d.n_mamba += *p == 'M';
-        d.n_attn += *p == '*';
-    }
-    return d;
-}
-
 int add(nmc_trainer *t, const std::string &name, std::vector<int64_t> shape, TInit init, int fan_in = 1) {
     TParam p;
     p.name = name;
@@ -264,7 +239,7 @@ extern "C" int nmc_trainer_create(const nmc_config *c, int device, nmc_trainer *
         if (*p != 'M' && *p != '*' && *p != '-') return nmc::fail(std::string("unsupported layer type '") + *p + "' in the pattern");
     }
     if (c->vocab_size <= 0 || c->hidden_size <= 0) return nmc::fail("vocab_size and hidden_size must be positive");
-    nmc::Dims d = derive(c);
+    nmc::Dims d = nmc::derive_dims(c);
     if (d.n_mamba) {
         if (d.m_heads <= 0 || d.m_head_dim <= 0 || d.groups <= 0 || d.state <= 0 || d.conv_k <= 0 || d.m_heads % d.groups)
             return nmc::fail("Mamba layers need positive heads, head_dim, groups (dividing heads), state and conv kernel");
