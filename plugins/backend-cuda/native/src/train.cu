@@ -294,6 +294,7 @@ extern "C" void nmc_trainer_destroy(nmc_trainer *t) {
     if (t == nullptr) return;
     cudaSetDevice(t->device);
     cudaStreamSynchronize(t->stream);
+    t->profile.print();
     free_all(t);
     delete t;
 }
@@ -400,12 +401,15 @@ extern "C" int nmc_trainer_forward(nmc_trainer *t, const int32_t *ids, const int
     cudaStream_t st = t->stream;
     NMC_CUDA(cudaMemcpyAsync(t->ids.p, ids, R * 4, cudaMemcpyHostToDevice, st));
     NMC_CUDA(cudaMemcpyAsync(t->labels.p, labels, R * 4, cudaMemcpyHostToDevice, st));
+    t->profile.start(st);
     NMC_TRY(nmc::k::embed((const int32_t *)t->ids.p, (int)R, nmc::train::W(t, t->embed), NMC_F32, d.d, hs(t, 0), st));
+    t->profile.mark(st, "embedding");
     for (int i = 0; i < d.layers; i++) {
         NMC_CUDA(cudaMemcpyAsync(hs(t, i + 1), hs(t, i), R * d.d * sizeof(float), cudaMemcpyDeviceToDevice, st));
         NMC_TRY(nmc::train::layer_forward(t, i, hs(t, i), hs(t, i + 1)));
     }
     NMC_TRY(head(t, false));
+    t->profile.mark(st, "head.forward");
     std::vector<float> per_row(R);
     NMC_CUDA(cudaMemcpyAsync(per_row.data(), t->loss_rows.p, R * sizeof(float), cudaMemcpyDeviceToHost, st));
     NMC_CUDA(cudaStreamSynchronize(st));
@@ -424,11 +428,14 @@ extern "C" int nmc_trainer_backward(nmc_trainer *t) {
     int R = t->batch * t->seq_len;
     NMC_CUDA(cudaSetDevice(t->device));
     cudaStream_t st = t->stream;
+    t->profile.start(st);
     NMC_TRY(head(t, true));
     NMC_TRY(nmc::k::train::rms_backward(hs(t, d.layers), nmc::train::W(t, t->norm_f), t->rstd_f.f(), t->dxn.f(), R, d.d,
                                         1, t->dh.f(), false, nmc::train::G(t, t->norm_f), st));
+    t->profile.mark(st, "head.backward");
     for (int i = d.layers - 1; i >= 0; i--) NMC_TRY(nmc::train::layer_backward(t, i, hs(t, i)));
     NMC_TRY(nmc::k::train::embed_backward((const int32_t *)t->ids.p, R, t->dh.f(), d.d, nmc::train::G(t, t->embed), st));
+    t->profile.mark(st, "embedding.backward");
     NMC_CUDA(cudaStreamSynchronize(st));
     t->saved = false;
     t->micro_batches++;
@@ -442,6 +449,7 @@ extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, doub
     NMC_CUDA(cudaSetDevice(t->device));
     cudaStream_t st = t->stream;
     NMC_TRY(ensure(t->partial, NORM_BLOCKS * sizeof(double)));
+    t->profile.start(st);
     // 1. the norm of the summed gradients, in double over fp32 partial sums
     double ss = 0;
     std::vector<double> part(NORM_BLOCKS);
@@ -469,6 +477,7 @@ extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, doub
     }
     // a non-finite norm skips the update (as the host trainer); the gradients are cleared either way
     for (TParam &p : t->params) NMC_CUDA(cudaMemsetAsync(p.g, 0, p.n * sizeof(float), st));
+    t->profile.mark(st, "optimizer");
     NMC_CUDA(cudaStreamSynchronize(st));
     t->micro_batches = 0;
     return NMC_OK;

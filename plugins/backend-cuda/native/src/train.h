@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model.h"
+#include "profile.h"
 #include "kernels/train_kernels.h"
 
 namespace nmc {
@@ -62,6 +63,7 @@ struct nmc_trainer {
     int micro_batches = 0;  // backward passes since the last step
     int64_t steps = 0;      // optimizer steps taken (AdamW's t)
     // work buffers (train.cu sizes them for batch * seq_len rows)
+    nmc::Profile profile;  // NMC_PROFILE=1: per-stage wall time, printed when the trainer is destroyed
     nmc::Buf ids, labels, hs, xn, rstd, rstd_f, proj, dproj, xbc, dxbc, dtv, ddt, y, tg, rstd_g, mid, dmid, dtmp,
         ckpt, lse, delta, dh, dxn, logits, loss_rows, partial, bf_a, bf_b, fq_a, fq_b;
 };

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace nmc::train {
 namespace {
@@ -163,6 +164,13 @@ int mlp_bwd(nmc_trainer *t, const TLayer &L) {
     return linear_bwd(t, t->dmid.f(), d.mlp, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->dxn.f(), d.d, 0.0f);
 }
 
+// NMC_PROFILE=1 stage names: "mamba.forward", "attention.recompute", "mlp.backward", ...
+const char *stage_name(char kind, const char *phase) {
+    static thread_local std::string name;
+    name = std::string(kind == 'M' ? "mamba." : kind == '*' ? "attention." : "mlp.") + phase;
+    return name.c_str();
+}
+
 }  // namespace
 
 int ensure(Buf &b, size_t bytes) {
@@ -212,10 +220,12 @@ int layer_forward(nmc_trainer *t, int i, const float *h_in, float *h_out) {
     int R = t->batch * t->seq_len;
     NMC_TRY(k::train::rms_forward(h_in, R, d.d, 1, CW(t, L.norm), t->cfg.norm_eps, t->xn.f(), t->rstd.f(), t->stream));
     switch (L.kind) {
-        case 'M': return mamba_fwd(t, L, h_out);
-        case '*': return attention_fwd(t, L, h_out);
-        default: return mlp_fwd(t, L, h_out);
+        case 'M': NMC_TRY(mamba_fwd(t, L, h_out)); break;
+        case '*': NMC_TRY(attention_fwd(t, L, h_out)); break;
+        default: NMC_TRY(mlp_fwd(t, L, h_out)); break;
     }
+    t->profile.mark(t->stream, stage_name(L.kind, h_out == nullptr ? "recompute" : "forward"));
+    return NMC_OK;
 }
 
 int layer_backward(nmc_trainer *t, int i, const float *h_in) {
@@ -228,8 +238,10 @@ int layer_backward(nmc_trainer *t, int i, const float *h_in) {
         case '*': NMC_TRY(attention_bwd(t, L)); break;
         default: NMC_TRY(mlp_bwd(t, L)); break;
     }
-    return k::train::rms_backward(h_in, CW(t, L.norm), t->rstd.f(), t->dxn.f(), R, d.d, 1, t->dh.f(), true, G(t, L.norm),
-                                  t->stream);
+    NMC_TRY(k::train::rms_backward(h_in, CW(t, L.norm), t->rstd.f(), t->dxn.f(), R, d.d, 1, t->dh.f(), true, G(t, L.norm),
+                                   t->stream));
+    t->profile.mark(t->stream, stage_name(L.kind, "backward"));
+    return NMC_OK;
 }
 
 }  // namespace nmc::train
