@@ -334,6 +334,7 @@ int check(const ScanArgs &s) {
     if (s.gemm == nullptr) return nmc::fail("chunked scan: no GEMM handle");
     if (s.groups <= 0 || s.heads % s.groups) return nmc::fail("chunked scan: heads must be a multiple of groups");
     if (s.conv_dim != s.heads * s.head_dim + 2 * s.groups * s.state) return nmc::fail("chunked scan: bad conv_dim");
+    if ((int64_t)s.batch * s.heads > 65535) return nmc::fail("chunked scan: batch * heads above 65535");
     return NMC_OK;
 }
 
