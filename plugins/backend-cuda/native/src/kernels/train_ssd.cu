@@ -11,9 +11,10 @@
 // of group g = h / (H/G), a = -exp(A_log[h]), bc = b nc + c.
 //   xp   [B Lp, conv_dim]  x | B | C padded           dtp, acs  [B Lp, H]
 //   cb   [B nc, G, Q, Q]   m, dm  [B nc, H, Q, Q]      st, ds    [B nc, H, P, N]
-//   xw, yo, yd, dyp, dxw, dx  [B Lp, H P]             dbc  [B Lp, 2 G N]  (dB | dC)
+//   xw, yo, dyp, dxw  [B Lp, H P]                     dbc  [B Lp, 2 G N]  (dB | dC)
+//   xh, yd, dyh, dx   [B nc, H, Q, P]  (head-major: the per-head GEMMs F8, B8, B9 are one batch)
 // forward:
-//   F0. xp, dtp = pad(xbc, dt)
+//   F0. xp, dtp = pad(xbc, dt);  xh = heads(x)
 //   F1. acs_l = sum_{t <= l} dt_t a                  (within the chunk)
 //   F2. cb[l, s] = C_l . B_s                          GEMM per (bc, g), k = N
 //   F3. m[l, s] = cb[l, s] exp(acs_l - acs_s) dt_s    (s <= l, else 0)
@@ -25,7 +26,7 @@
 //   F8. yd = m x                                      GEMM per (bc, h), [Q, P], k = Q
 //   F9. yo *= exp(acs_l);  y = yo + yd + D x          (unpadded rows)
 // backward (dy [B L, H P]; reads the forward's xp, dtp, acs, cb, m, xw, st, yo of the same args):
-//   B0. dyp = pad(dy);  dys = dyp exp(acs_l)
+//   B0. dyp = pad(dy);  dyh = heads(dyp);  dys = dyp exp(acs_l)
 //   B1. dD += sum dy x;  dacs_l = sum_p dy yo        (d yo / d acs_l = yo)
 //   B2. dC = dys st      (sum over the group's heads: k = hg P)       GEMM per (bc, g)
 //   B3. ds = dys^T C     (d of the entering states)                 GEMM per (bc, g)
@@ -45,7 +46,7 @@
 // Memory (ssd_work_floats): all of the above live in the one work buffer the trainer keeps for
 // the scan (nmc_trainer.ckpt, shared by the layers: the trainer recomputes each layer's forward
 // right before its backward, so only h_in is kept between forward and backward): about
-// B Lp (conv_dim + 7 H P + 6 H) + B nc (2 H Q Q + 2 H P N + 2 G Q Q) floats, plus two BF16
+// B Lp (conv_dim + 9 H P + 6 H + 2 G N) + B nc (2 H Q Q + 2 H P N + 2 G Q Q) floats, plus two BF16
 // staging copies of the largest GEMM operand in BF16 mode.
 #include "../gemm.h"
 #include "device_math.cuh"
@@ -71,16 +72,16 @@ int blocks(int64_t n) { return (int)std::min<int64_t>((n + T - 1) / T, 65535LL *
 struct Lay {
     int B, L, H, P, G, N, nc, Lp, cd, HP, hg, GN2;
     int64_t R, nbc;
-    int64_t xp, dtp, acs, cb, m, xw, st, yo, yd, dyp, dacs, ddt, dbc, ds, dxw, dx, dm, dcb, bfa, bfb, total;
+    int64_t xp, xh, dtp, acs, cb, m, xw, st, yo, yd, dyp, dyh, dacs, ddt, dbc, ds, dxw, dx, dm, dcb, bfa, bfb, total;
     explicit Lay(const ScanArgs &s) {
         B = s.batch, L = s.seq_len, H = s.heads, P = s.head_dim, G = s.groups, N = s.state;
         nc = (L + Q - 1) / Q, Lp = nc * Q, cd = s.conv_dim, HP = H * P, hg = H / G, GN2 = 2 * G * N;
         R = (int64_t)B * Lp, nbc = (int64_t)B * nc;
         int64_t at = 0;
         auto take = [&](int64_t n) { int64_t o = at; at += (n + 63) / 64 * 64; return o; };
-        xp = take(R * cd), dtp = take(R * H), acs = take(R * H), cb = take(nbc * G * QQ), m = take(nbc * H * QQ);
+        xp = take(R * cd), xh = take(R * HP), dtp = take(R * H), acs = take(R * H), cb = take(nbc * G * QQ), m = take(nbc * H * QQ);
         xw = take(R * HP), st = take(nbc * HP * N), yo = take(R * HP), yd = take(R * HP);
-        dyp = take(R * HP), dacs = take(R * H), ddt = take(R * H), dbc = take(R * GN2), ds = take(nbc * HP * N);
+        dyp = take(R * HP), dyh = take(R * HP), dacs = take(R * H), ddt = take(R * H), dbc = take(R * GN2), ds = take(nbc * HP * N);
         dxw = take(R * HP), dx = take(R * HP), dm = take(nbc * H * QQ), dcb = take(nbc * G * QQ);
         int64_t big = std::max({R * cd, nbc * HP * N, nbc * H * QQ, R * HP});  // largest GEMM operand
         bfa = take(s.dtype == NMC_BF16 ? (big + 1) / 2 : 0);
@@ -111,6 +112,9 @@ int gemm2(const ScanArgs &s, const Lay &w, float *work, bool ta, bool tb, int m,
         pb = reinterpret_cast<const char *>(work + w.bfb);
     }
     const int dt = bf ? NMC_BF16 : NMC_F32;
+    if (a.si == nj * a.sj && b.si == nj * b.sj && csi == nj * csj)  // uniform over (i, j): one batch
+        return gemm_rm(*s.gemm, dt, ta, tb, m, n, k, 1.0f, pa + a.off * el, a.ld, a.sj, pb + b.off * el, b.ld, b.sj, beta,
+                       c, ldc, csj, ni * nj);
     if (ni <= nj) {
         for (int i = 0; i < ni; i++)
             NMC_TRY(gemm_rm(*s.gemm, dt, ta, tb, m, n, k, 1.0f, pa + (a.off + i * a.si) * el, a.ld, a.sj,
@@ -131,6 +135,20 @@ __global__ void pad_rows(const float *src, int L, int Lp, int w, int64_t n, floa
         int64_t r = i / w;
         int t = (int)(r % Lp);
         dst[i] = t < L ? src[((r / Lp) * L + t) * w + i % w] : 0.0f;
+    }
+}
+
+// head-major index of row r, column j = h P + p: [B nc, H, Q, P]
+__device__ __forceinline__ int64_t hm(int64_t r, int j, int H, int P) {
+    return ((r / Q * H + j / P) * Q + r % Q) * P + j % P;
+}
+
+// dst [B nc, H, Q, P] (head-major) = the first H P columns of src [B Lp, ld]
+__global__ void to_heads(const float *src, int ld, int H, int P, int64_t n, float *dst) {
+    GRID_LOOP(i, n) {
+        int HP = H * P, j = (int)(i % HP);
+        int64_t r = i / HP;
+        dst[hm(r, j, H, P)] = src[r * ld + j];
     }
 }
 
@@ -190,7 +208,7 @@ __global__ void finalize_y(float *yo, const float *yd, const float *xp, int cd, 
         int64_t o = i / HP, r = (o / L) * Lp + o % L;
         float v = yo[r * HP + j] * expf(acs[r * H + h]);
         yo[r * HP + j] = v;
-        y[i] = v + yd[r * HP + j] + d[h] * xp[r * cd + j];
+        y[i] = v + yd[hm(r, j, H, P)] + d[h] * xp[r * cd + j];
     }
 }
 
@@ -255,7 +273,7 @@ __global__ void weigh_x_bwd(const float *dxw, const float *xp, int cd, const flo
     for (int p = lane; p < P; p += 32) {
         int64_t j = r * H * P + h * P + p;
         rd += dxw[j] * xp[r * cd + h * P + p];
-        dx[j] = dxw[j] * dtv * dec;
+        dx[hm(r, h * P + p, H, P)] = dxw[j] * dtv * dec;
     }
     rd = warp_sum(rd);
     if (lane == 0) {
@@ -319,7 +337,7 @@ __global__ void unpack_dxbc(const float *dx, const float *dyp, const float *dbc,
     GRID_LOOP(i, n) {
         int j = (int)(i % cd), HP = H * P;
         int64_t o = i / cd, r = (o / L) * Lp + o % L;
-        dxbc[i] = j < HP ? dx[r * HP + j] + d[j / P] * dyp[r * HP + j] : dbc[r * GN2 + j - HP];
+        dxbc[i] = j < HP ? dx[hm(r, j, H, P)] + d[j / P] * dyp[r * HP + j] : dbc[r * GN2 + j - HP];
     }
 }
 
@@ -354,10 +372,11 @@ int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t st) {
     const Lay w(s);
     const int H = w.H, P = w.P, N = w.N, G = w.G, hg = w.hg, cd = w.cd, HP = w.HP, nbc = (int)w.nbc;
     float *xp = work + w.xp, *dtp = work + w.dtp, *acs = work + w.acs, *cb = work + w.cb, *m = work + w.m;
-    float *xw = work + w.xw, *sta = work + w.st, *yo = work + w.yo, *yd = work + w.yd;
+    float *xw = work + w.xw, *sta = work + w.st, *yo = work + w.yo, *yd = work + w.yd, *xh = work + w.xh;
     const int64_t nx = w.R * cd, nS = w.nbc * HP * N;
     pad_rows<<<blocks(nx), T, 0, st>>>(s.xbc, w.L, w.Lp, cd, nx, xp);                                   // F0.
     pad_rows<<<blocks(w.R * H), T, 0, st>>>(s.dt, w.L, w.Lp, H, w.R * H, dtp);
+    to_heads<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, H, P, w.R * HP, xh);
     chunk_cumsum<<<blocks(w.nbc * H), T, 0, st>>>(dtp, s.a_log, H, w.nbc * H, acs);                     // F1.
     NMC_LAUNCHED("ssd_forward pad/cumsum");
     NMC_TRY(gemm2(s, w, work, false, true, Q, Q, N, Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd},  // F2.
@@ -374,7 +393,8 @@ int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t st) {
                   Op{sta, nS, 0, (int64_t)HP * N, (int64_t)hg * P * N, N}, 0.0f, yo, (int64_t)Q * HP, hg * P, HP, nbc,
                   G, st));
     NMC_TRY(gemm2(s, w, work, false, false, Q, P, Q, Op{m, w.nbc * H * QQ, 0, (int64_t)H * QQ, QQ, Q},         // F8.
-                  Op{xp, nx, 0, (int64_t)Q * cd, P, cd}, 0.0f, yd, (int64_t)Q * HP, P, HP, nbc, H, st));
+                  Op{xh, w.R * HP, 0, (int64_t)Q * HP, (int64_t)Q * P, P}, 0.0f, yd, (int64_t)Q * HP, (int64_t)Q * P, P,
+                  nbc, H, st));
     int64_t ny = (int64_t)w.B * w.L * HP;
     finalize_y<<<blocks(ny), T, 0, st>>>(yo, yd, xp, cd, acs, s.d, w.L, w.Lp, H, P, ny, y);            // F9.
     NMC_LAUNCHED("ssd_forward finalize");
@@ -387,12 +407,13 @@ int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, f
     const Lay w(s);
     const int H = w.H, P = w.P, N = w.N, G = w.G, hg = w.hg, cd = w.cd, HP = w.HP, GN2 = w.GN2, nbc = (int)w.nbc;
     const float *xp = work + w.xp, *dtp = work + w.dtp, *acs = work + w.acs, *cb = work + w.cb, *m = work + w.m;
-    const float *xw = work + w.xw, *sta = work + w.st, *yo = work + w.yo;
-    float *dys = work + w.yd, *dyp = work + w.dyp, *dacs = work + w.dacs, *ddtp = work + w.ddt, *dbc = work + w.dbc;
+    const float *xw = work + w.xw, *sta = work + w.st, *yo = work + w.yo, *xh = work + w.xh;
+    float *dys = work + w.yd, *dyp = work + w.dyp, *dyh = work + w.dyh, *dacs = work + w.dacs, *ddtp = work + w.ddt, *dbc = work + w.dbc;
     float *ds = work + w.ds, *dxw = work + w.dxw, *dx = work + w.dx, *dm = work + w.dm, *dcb = work + w.dcb;
     const int64_t nx = w.R * cd, nS = w.nbc * HP * N, nY = w.R * HP, nM = w.nbc * H * QQ, nCB = w.nbc * G * QQ;
     const int64_t gq = (int64_t)hg * P, gS = gq * N;
     pad_rows<<<blocks(nY), T, 0, st>>>(dy, w.L, w.Lp, HP, nY, dyp);                                     // B0.
+    to_heads<<<blocks(nY), T, 0, st>>>(dyp, HP, H, P, nY, dyh);
     scale_dy<<<blocks(nY), T, 0, st>>>(dyp, acs, H, P, nY, dys);
     dy_dots<<<warps_grid(w.R * H), T, 0, st>>>(dyp, yo, xp, cd, H, P, w.R, dacs, dd);                    // B1.
     NMC_LAUNCHED("ssd_backward dy");
@@ -410,10 +431,11 @@ int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, f
                   Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
     weigh_x_bwd<<<warps_grid(w.R * H), T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, w.R, dx, ddtp, dacs);   // B7.
     NMC_LAUNCHED("ssd_backward weigh");
-    NMC_TRY(gemm2(s, w, work, false, true, Q, Q, P, Op{dyp, nY, 0, (int64_t)Q * HP, P, HP},                   // B8.
-                  Op{xp, nx, 0, (int64_t)Q * cd, P, cd}, 0.0f, dm, (int64_t)H * QQ, QQ, Q, nbc, H, st));
+    const int64_t qp = (int64_t)Q * P;
+    NMC_TRY(gemm2(s, w, work, false, true, Q, Q, P, Op{dyh, nY, 0, (int64_t)Q * HP, qp, P},                    // B8.
+                  Op{xh, nY, 0, (int64_t)Q * HP, qp, P}, 0.0f, dm, (int64_t)H * QQ, QQ, Q, nbc, H, st));
     NMC_TRY(gemm2(s, w, work, true, false, Q, P, Q, Op{m, nM, 0, (int64_t)H * QQ, QQ, Q},                     // B9.
-                  Op{dyp, nY, 0, (int64_t)Q * HP, P, HP}, 1.0f, dx, (int64_t)Q * HP, P, HP, nbc, H, st));
+                  Op{dyh, nY, 0, (int64_t)Q * HP, qp, P}, 1.0f, dx, (int64_t)Q * HP, qp, P, nbc, H, st));
     mask_bwd_rows<<<(unsigned)(w.nbc * H), Q, 0, st>>>(dm, m, cb, acs, H, G, hg, dacs, ddtp);             // B10.
     mask_bwd_cb<<<blocks(nCB), T, 0, st>>>(dm, acs, dtp, H, G, hg, nCB, dcb);
     NMC_LAUNCHED("ssd_backward mask");
