@@ -211,6 +211,16 @@ int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, co
 int nmc_k_train_attention(int impl, int batch, int seq_len, int q_heads, int kv_heads, int head_dim,
                           const float *qkv, const float *dout, float *out, float *lse_out, float *dqkv,
                           float *ms);
+/* The trainer's Mamba-2 selective scan on host arrays. impl 0: the sequential reference (state up
+ * to 256), impl 1: the chunked SSD form the trainer runs (NMC_TRAIN_SCAN=sequential selects impl 0
+ * in the trainer); dtype NMC_F32 or NMC_BF16: impl 1's GEMM inputs. xbc [batch * seq_len, H P +
+ * 2 G N] rows x | B | C, dt [batch * seq_len, H] (final dt), a_log [H] (A = -exp(a_log)), d [H];
+ * y [batch * seq_len, H P] = scan + D x. dy (nullable; then dxbc, ddt, da_log, dd are required):
+ * the backward: dxbc (as xbc), ddt (as dt), da_log [H], dd [H]. ms (nullable) [2]: device
+ * milliseconds of the forward and of the backward. */
+int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int heads, int head_dim, int groups, int state,
+                     const float *xbc, const float *dt, const float *a_log, const float *d, const float *dy,
+                     float *y, float *dxbc, float *ddt, float *da_log, float *dd, float *ms);
 
 /* ---- training: fp32 master weights, gradients and AdamW moments on the device ----
  * A trainer declares its parameters from the config by their HF names ("backbone.embeddings.weight",

@@ -159,6 +159,9 @@ int size_buffers(nmc_trainer *t) {
         s.heads = d.m_heads;
         s.head_dim = d.m_head_dim;
         s.state = d.state;
+        s.groups = d.groups;
+        s.conv_dim = d.conv_dim;
+        s.dtype = t->dtype;
         NMC_TRY(ensure(t->xbc, R * d.conv_dim * F));
         NMC_TRY(ensure(t->dxbc, R * d.conv_dim * F));
         NMC_TRY(ensure(t->dtv, R * d.m_heads * F));
@@ -167,7 +170,8 @@ int size_buffers(nmc_trainer *t) {
         NMC_TRY(ensure(t->tg, R * d.inner * F));
         NMC_TRY(ensure(t->dtmp, R * d.inner * F));
         NMC_TRY(ensure(t->rstd_g, R * d.groups * F));
-        NMC_TRY(ensure(t->ckpt, nmc::k::train::scan_checkpoint_floats(s) * F));
+        NMC_TRY(ensure(t->ckpt, (nmc::k::train::scan_chunked() ? nmc::k::train::ssd_work_floats(s)
+                                                                : nmc::k::train::scan_checkpoint_floats(s)) * F));
     }
     if (d.n_attn) {
         NMC_TRY(ensure(t->lse, stats * F));

@@ -6,7 +6,9 @@
 // M  1. proj = xn in_proj^T                      [R, D | conv_dim | H]  (z | xBC | dt_raw)
 //    2. xbc = silu(conv(xBC))                    [R, conv_dim]          per sequence, zeros before
 //    3. dt = clamp(softplus(dt_raw + dt_bias))   [R, H]
-//    4. y = scan(x, dt, A, B, C) + D x           [R, D]                 (train_scan.cu)
+//    4. y = scan(x, dt, A, B, C) + D x           [R, D]                 (train_ssd.cu, chunked;
+//                                                                        NMC_TRAIN_SCAN=sequential:
+//                                                                        train_scan.cu)
 //    5. tg = y silu(z); mid = RMSNorm_G(tg) * gnorm  [R, D]
 //    6. h_out += mid out_proj^T
 //    backward 6 .. 1 in reverse, writing dproj (z | xBC | dt_raw) then dxn = dproj in_proj.
@@ -61,6 +63,8 @@ k::train::ScanArgs scan_args(nmc_trainer *t, const TLayer &L) {
     s.dt = t->dtv.f();
     s.a_log = CW(t, L.a_log);
     s.d = CW(t, L.d);
+    s.gemm = &t->gemm;
+    s.dtype = t->dtype;
     return s;
 }
 
@@ -84,7 +88,8 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     }
     NMC_TRY(k::train::dt_forward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), R, d.m_heads,   // 3.
                                  t->cfg.dt_min, t->cfg.dt_max, t->dtv.f(), st));
-    NMC_TRY(k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));                        // 4.
+    NMC_TRY(k::train::scan_chunked() ? k::train::ssd_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st)     // 4.
+                                     : k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));
     NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
     NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),
                                   t->rstd_g.f(), st));
@@ -106,8 +111,11 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
                                    t->dtmp.f(), false, G(t, L.gnorm), st));
     NMC_TRY(k::train::gate_backward(t->y.f(), t->proj.f(), pw, t->dtmp.f(), R, d.inner, t->dmid.f(), t->dproj.f(), st));
     // 4. scan: dxbc (x | B | C), ddt, dA_log, dD
-    NMC_TRY(k::train::scan_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
-                                    G(t, L.a_log), G(t, L.d), st));
+    NMC_TRY(k::train::scan_chunked()
+                ? k::train::ssd_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
+                                         G(t, L.a_log), G(t, L.d), st)
+                : k::train::scan_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
+                                          G(t, L.a_log), G(t, L.d), st));
     // 3. dt: d dt_raw into dproj's dt columns, dt_bias
     NMC_TRY(k::train::dt_backward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), t->ddt.f(), R, d.m_heads,
                                   t->cfg.dt_min, t->cfg.dt_max, t->dproj.f() + d.inner + d.conv_dim, G(t, L.dt_bias), st));

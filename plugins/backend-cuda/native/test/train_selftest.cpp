@@ -9,7 +9,11 @@
 //   linear     the three GEMMs of a trainer linear layer (nmc_k_train_linear) in F32, BF16 and FP8
 //              against CPU GEMMs on operands quantised as FakeQuantGemm's rules (which operand, which
 //              axis), ragged shapes and a strided dY.
-//   trainer    one training step of a tiny hybrid in F32 and FP8 (nmc_trainer_set_gemm_precision),
+//   scan       the Mamba-2 scan (nmc_k_train_scan): chunked SSD (train_ssd.cu) in fp32 and BF16 and
+//              sequential (train_scan.cu) against a CPU double reference (test/ssd_reference.h)
+//              and each other, every tensor (y, dx, dB, dC, ddt, dA_log, dD), several shapes; one
+//              line per case and path (test/train_selftest_scan.h); L = 4096 times printed.
+//   trainer    the trainer's gradients with NMC_TRAIN_SCAN=sequential and the chunked scan; one training step of a tiny hybrid in F32 and FP8 (nmc_trainer_set_gemm_precision),
 //              and the trainer's errors for bad GEMM precisions and a head_dim beyond 256.
 // Exit status 0 when all pass (2: no device).
 #include <algorithm>
@@ -23,6 +27,7 @@
 #include "nemotron_cuda.h"
 #include "selftest_common.h"
 #include "train_reference.h"
+#include "train_selftest_scan.h"
 
 using tref::Vec;
 
@@ -296,6 +301,7 @@ static void trainer_tests() {
         nmc_trainer_destroy(t);
         return ok;
     };
+    scan_test::trainer_case(c, ids, labels, rows, len);
     double f0 = 0, f1 = 0, q0 = 0, q1 = 0;
     if (one_step(false, &f0, &f1) && one_step(true, &q0, &q1)) {
         char buf[160];
@@ -334,6 +340,7 @@ int main() {
     fp8_tests();
     linear_tests();
     attention_tests();
+    scan_test::tests();
     trainer_tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;

@@ -7,6 +7,10 @@
 
 #include "../nmc_internal.h"
 
+namespace nmc {
+struct Gemm;
+}
+
 namespace nmc::k::train {
 
 // ---- embedding ----
@@ -50,7 +54,10 @@ struct ScanArgs {
     const float *dt;    // [B*L, H] final dt
     const float *a_log; // [H]: A = -exp(a_log)
     const float *d;     // [H]
+    nmc::Gemm *gemm;    // chunked scan only: cuBLAS handle bound to the stream
+    int dtype;          // chunked scan only: GEMM inputs NMC_F32 (pedantic) or NMC_BF16
 };
+// The sequential scan (train_scan.cu, the reference path).
 // Floats of the state checkpoints the forward keeps for the backward.
 int64_t scan_checkpoint_floats(const ScanArgs &s);
 // y [B*L, H*P] = scan + D x; keeps checkpoints (scan_checkpoint_floats)
@@ -59,6 +66,16 @@ int scan_forward(const ScanArgs &s, float *y, float *checkpoints, cudaStream_t s
 // da_log[h] += dA A, dd[h] += sum dy x
 int scan_backward(const ScanArgs &s, const float *checkpoints, const float *dy, float *dxbc, float *ddt,
                   float *da_log, float *dd, cudaStream_t stream);
+// The chunked SSD scan (train_ssd.cu), same semantics, GEMMs on tensor cores. The trainer's
+// choice: chunked unless the environment says NMC_TRAIN_SCAN=sequential (read at every sizing,
+// forward and backward: set it before a trainer's first forward and leave it during the run).
+bool scan_chunked();
+// Floats of its work buffer (the forward's intermediates the backward reads, and its own)
+int64_t ssd_work_floats(const ScanArgs &s);
+int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t stream);
+// after ssd_forward with the same args and work
+int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, float *ddt, float *da_log, float *dd,
+                 cudaStream_t stream);
 
 // ---- attention layout (q | k | v rows of the fused projection, GQA) ----
 // qe [B, Hq, L, hd], ke/ve [B, Hq, L, hd] (KV heads repeated for every query head of the group)

@@ -1,0 +1,454 @@
+// The Mamba-2 selective scan for training in chunked matrix form (SSD, the Mamba-2 paper's
+// ssd_minimal), forward and backward, with the contractions as cuBLAS batched GEMMs (tensor cores:
+// BF16 inputs with fp32 accumulation when the trainer's dtype is NMC_BF16, pedantic fp32 when
+// NMC_F32) and the element-wise, mask, decay and inter-chunk parts as kernels here. Same
+// semantics as the sequential scan (train_scan.cu, the reference path; NMC_TRAIN_SCAN=sequential
+// selects it in the trainer): y = scan + D x; backward dxbc (x | B | C, written), ddt (written),
+// dA_log (+=), dD (+=). The host mirror, step for step, is test/ssd_reference.h.
+//
+// Shapes: Q = 64 tokens a chunk, nc = ceil(L/Q) chunks, Lp = nc Q, rows r = b Lp + c Q + l (the
+// sequence padded to Lp with zero x, B, C and dt: dt = 0 decays nothing and adds nothing), heads h
+// of group g = h / (H/G), a = -exp(A_log[h]), bc = b nc + c.
+//   xp   [B Lp, conv_dim]  x | B | C padded           dtp, acs  [B Lp, H]
+//   cb   [B nc, G, Q, Q]   m, dm  [B nc, H, Q, Q]      st, ds    [B nc, H, P, N]
+//   xw, yo, dyp, dxw  [B Lp, H P]                     dbc  [B Lp, 2 G N]  (dB | dC)
+//   xh, yd, dyh, dx   [B nc, H, Q, P]  (head-major: the per-head GEMMs F8, B8, B9 are one batch)
+// forward:
+//   F0. xp, dtp = pad(xbc, dt);  xh = heads(x)
+//   F1. acs_l = sum_{t <= l} dt_t a                  (within the chunk)
+//   F2. cb[l, s] = C_l . B_s                          GEMM per (bc, g), k = N
+//   F3. m[l, s] = cb[l, s] exp(acs_l - acs_s) dt_s    (s <= l, else 0)
+//   F4. xw[s, p] = x[s, p] dt_s exp(acs_{Q-1} - acs_s)
+//   F5. st = xw^T B                                   GEMM per (bc, g): the group's heads stacked,
+//                                                     [hg P, N], k = Q
+//   F6. st[c] <- the state entering chunk c: S_0 = 0, S_{c+1} = exp(acs_{Q-1}[c]) S_c + st[c]
+//   F7. yo = C st^T                                   GEMM per (bc, g), [Q, hg P], k = N
+//   F8. yd = m x                                      GEMM per (bc, h), [Q, P], k = Q
+//   F9. yo *= exp(acs_l);  y = yo + yd + D x          (unpadded rows)
+// backward (dy [B L, H P]; reads the forward's xp, dtp, acs, cb, m, xw, st, yo of the same args):
+//   B0. dyp = pad(dy);  dyh = heads(dyp);  dys = dyp exp(acs_l)
+//   B1. dD += sum dy x;  dacs_l = sum_p dy yo        (d yo / d acs_l = yo)
+//   B2. dC = dys st      (sum over the group's heads: k = hg P)       GEMM per (bc, g)
+//   B3. ds = dys^T C     (d of the entering states)                 GEMM per (bc, g)
+//   B4. reverse over c with gs = dLoss/dS_{c+1} (0 past the end): ds[c] <- gs (d of st[c]'s
+//       local part); dacs_{Q-1}[c] += e_c <gs, S_c>;  gs <- ds_direct[c] + e_c gs,  e_c = exp(acs_{Q-1})
+//   B5. dxw = B ds^T                                                GEMM per (bc, g)
+//   B6. dB = xw ds       (sum over the group's heads)               GEMM per (bc, g)
+//   B7. rd_s = sum_p dxw x, dec_s = exp(acs_{Q-1} - acs_s): dx = dxw dt dec; ddt = rd dec;
+//       dacs_s -= rd dt dec; dacs_{Q-1} += rd dt dec
+//   B8. dm = dy x^T                                                 GEMM per (bc, h), k = P
+//   B9. dx += m^T dy                                                GEMM per (bc, h), k = Q
+//   B10. w = dm m (s <= l): dacs_l += sum_s w, dacs_s -= sum_l w; ddt_s += sum_l dm cb exp(acs_l - acs_s);
+//        dcb = sum over the group's heads of dm exp(acs_l - acs_s) dt_s
+//   B11. dC += dcb B;  dB += dcb^T C                                GEMMs per (bc, g), k = Q
+//   B12. da_t = sum_{l >= t} dacs_l (within the chunk): ddt += a da;  dA_log += a sum dt da
+//   B13. dxbc = (dx + D dy | dB | dC), ddt unpadded
+// Memory (ssd_work_floats): all of the above live in the one work buffer the trainer keeps for
+// the scan (nmc_trainer.ckpt, shared by the layers: the trainer recomputes each layer's forward
+// right before its backward, so only h_in is kept between forward and backward): about
+// B Lp (conv_dim + 9 H P + 6 H + 2 G N) + B nc (2 H Q Q + 2 H P N + 2 G Q Q) floats, plus two BF16
+// staging copies of the largest GEMM operand in BF16 mode.
+#include "../gemm.h"
+#include "device_math.cuh"
+#include "kernels.h"
+#include "train_kernels.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace nmc::k::train {
+namespace {
+
+constexpr int Q = 64;
+constexpr int QQ = Q * Q;
+constexpr int T = 256;
+
+int blocks(int64_t n) { return (int)std::min<int64_t>((n + T - 1) / T, 65535LL * 16); }
+
+#define GRID_LOOP(i, n) for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < (n); i += (int64_t)gridDim.x * blockDim.x)
+
+// The chunked layout: sizes and the offsets (floats) of every region of the work buffer.
+struct Lay {
+    int B, L, H, P, G, N, nc, Lp, cd, HP, hg, GN2;
+    int64_t R, nbc;
+    int64_t xp, xh, dtp, acs, cb, m, xw, st, yo, yd, dyp, dyh, dacs, ddt, dbc, ds, dxw, dx, dm, dcb, bfa, bfb, total;
+    explicit Lay(const ScanArgs &s) {
+        B = s.batch, L = s.seq_len, H = s.heads, P = s.head_dim, G = s.groups, N = s.state;
+        nc = (L + Q - 1) / Q, Lp = nc * Q, cd = s.conv_dim, HP = H * P, hg = H / G, GN2 = 2 * G * N;
+        R = (int64_t)B * Lp, nbc = (int64_t)B * nc;
+        int64_t at = 0;
+        auto take = [&](int64_t n) { int64_t o = at; at += (n + 63) / 64 * 64; return o; };
+        xp = take(R * cd), xh = take(R * HP), dtp = take(R * H), acs = take(R * H), cb = take(nbc * G * QQ), m = take(nbc * H * QQ);
+        xw = take(R * HP), st = take(nbc * HP * N), yo = take(R * HP), yd = take(R * HP);
+        dyp = take(R * HP), dyh = take(R * HP), dacs = take(R * H), ddt = take(R * H), dbc = take(R * GN2), ds = take(nbc * HP * N);
+        dxw = take(R * HP), dx = take(R * HP), dm = take(nbc * H * QQ), dcb = take(nbc * G * QQ);
+        int64_t big = std::max({R * cd, nbc * HP * N, nbc * H * QQ, R * HP});  // largest GEMM operand
+        bfa = take(s.dtype == NMC_BF16 ? (big + 1) / 2 : 0);
+        bfb = take(s.dtype == NMC_BF16 ? (big + 1) / 2 : 0);
+        total = at;
+    }
+};
+
+// A GEMM operand: element (i, j) of the two batch levels starts at off + i si + j sj of base
+// (size floats, converted whole to BF16 in BF16 mode), row stride ld.
+struct Op {
+    const float *base;
+    int64_t size, off, si, sj;
+    int ld;
+};
+
+// C(i, j) [m, n] = op(A(i, j)) op(B(i, j)) + beta C(i, j) for i < ni, j < nj: strided batched
+// GEMMs over the larger level, one call per index of the smaller.
+int gemm2(const ScanArgs &s, const Lay &w, float *work, bool ta, bool tb, int m, int n, int k, Op a, Op b,
+          float beta, float *c, int64_t csi, int64_t csj, int ldc, int ni, int nj, cudaStream_t st) {
+    const bool bf = s.dtype == NMC_BF16;
+    const int el = bf ? 2 : 4;
+    const char *pa = reinterpret_cast<const char *>(a.base), *pb = reinterpret_cast<const char *>(b.base);
+    if (bf) {
+        NMC_TRY(k::convert(work + w.bfa, NMC_BF16, a.base, NMC_F32, a.size, st));
+        NMC_TRY(k::convert(work + w.bfb, NMC_BF16, b.base, NMC_F32, b.size, st));
+        pa = reinterpret_cast<const char *>(work + w.bfa);
+        pb = reinterpret_cast<const char *>(work + w.bfb);
+    }
+    const int dt = bf ? NMC_BF16 : NMC_F32;
+    if (a.si == nj * a.sj && b.si == nj * b.sj && csi == nj * csj)  // uniform over (i, j): one batch
+        return gemm_rm(*s.gemm, dt, ta, tb, m, n, k, 1.0f, pa + a.off * el, a.ld, a.sj, pb + b.off * el, b.ld, b.sj, beta,
+                       c, ldc, csj, ni * nj);
+    if (ni <= nj) {
+        for (int i = 0; i < ni; i++)
+            NMC_TRY(gemm_rm(*s.gemm, dt, ta, tb, m, n, k, 1.0f, pa + (a.off + i * a.si) * el, a.ld, a.sj,
+                            pb + (b.off + i * b.si) * el, b.ld, b.sj, beta, c + i * csi, ldc, csj, nj));
+    } else {
+        for (int j = 0; j < nj; j++)
+            NMC_TRY(gemm_rm(*s.gemm, dt, ta, tb, m, n, k, 1.0f, pa + (a.off + j * a.sj) * el, a.ld, a.si,
+                            pb + (b.off + j * b.sj) * el, b.ld, b.si, beta, c + j * csj, ldc, csi, ni));
+    }
+    return NMC_OK;
+}
+
+// ---- element-wise kernels (step numbers as the header) ----
+
+// dst [B Lp, w] = src [B L, w] with zero rows past L
+__global__ void pad_rows(const float *src, int L, int Lp, int w, int64_t n, float *dst) {
+    GRID_LOOP(i, n) {
+        int64_t r = i / w;
+        int t = (int)(r % Lp);
+        dst[i] = t < L ? src[((r / Lp) * L + t) * w + i % w] : 0.0f;
+    }
+}
+
+// head-major index of row r, column j = h P + p: [B nc, H, Q, P]
+__device__ __forceinline__ int64_t hm(int64_t r, int j, int H, int P) {
+    return ((r / Q * H + j / P) * Q + r % Q) * P + j % P;
+}
+
+// dst [B nc, H, Q, P] (head-major) = the first H P columns of src [B Lp, ld]
+__global__ void to_heads(const float *src, int ld, int H, int P, int64_t n, float *dst) {
+    GRID_LOOP(i, n) {
+        int HP = H * P, j = (int)(i % HP);
+        int64_t r = i / HP;
+        dst[hm(r, j, H, P)] = src[r * ld + j];
+    }
+}
+
+// F1. one thread per (bc, h)
+__global__ void chunk_cumsum(const float *dtp, const float *a_log, int H, int64_t n, float *acs) {
+    GRID_LOOP(i, n) {
+        int h = (int)(i % H);
+        float A = -expf(a_log[h]), run = 0.0f;
+        for (int l = 0; l < Q; l++) {
+            int64_t r = (i / H) * Q + l;
+            run += dtp[r * H + h] * A;
+            acs[r * H + h] = run;
+        }
+    }
+}
+
+// F3.
+__global__ void mask_m(const float *cb, const float *acs, const float *dtp, int H, int G, int hg, int64_t n, float *m) {
+    GRID_LOOP(i, n) {
+        int s = (int)(i % Q), l = (int)((i / Q) % Q), h = (int)((i / QQ) % H);
+        int64_t bc = i / ((int64_t)QQ * H), rl = bc * Q + l, rs = bc * Q + s;
+        m[i] = s <= l ? cb[((bc * G + h / hg) * Q + l) * Q + s] * expf(acs[rl * H + h] - acs[rs * H + h]) * dtp[rs * H + h]
+                      : 0.0f;
+    }
+}
+
+// F4.
+__global__ void weigh_x(const float *xp, int cd, const float *dtp, const float *acs, int H, int P, int64_t n,
+                        float *xw) {
+    GRID_LOOP(i, n) {
+        int HP = H * P, j = (int)(i % HP), h = j / P;
+        int64_t r = i / HP, last = (r / Q) * Q + Q - 1;
+        xw[i] = xp[r * cd + j] * dtp[r * H + h] * expf(acs[last * H + h] - acs[r * H + h]);
+    }
+}
+
+// F6. one thread per (b, h, e < P N), sequential over the chunks
+__global__ void chunk_states(const float *acs, int nc, int H, int64_t PN, int64_t n, float *st) {
+    GRID_LOOP(i, n) {
+        int64_t e = i % PN, bh = i / PN, b = bh / H;
+        int h = (int)(bh % H);
+        float run = 0.0f;
+        for (int c = 0; c < nc; c++) {
+            int64_t bc = b * nc + c, idx = (bc * H + h) * PN + e;
+            float loc = st[idx];
+            st[idx] = run;
+            run = expf(acs[(bc * Q + Q - 1) * H + h]) * run + loc;
+        }
+    }
+}
+
+// F9.
+__global__ void finalize_y(float *yo, const float *yd, const float *xp, int cd, const float *acs, const float *d,
+                           int L, int Lp, int H, int P, int64_t n, float *y) {
+    GRID_LOOP(i, n) {
+        int HP = H * P, j = (int)(i % HP), h = j / P;
+        int64_t o = i / HP, r = (o / L) * Lp + o % L;
+        float v = yo[r * HP + j] * expf(acs[r * H + h]);
+        yo[r * HP + j] = v;
+        y[i] = v + yd[hm(r, j, H, P)] + d[h] * xp[r * cd + j];
+    }
+}
+
+// B0. dys = dyp exp(acs)
+__global__ void scale_dy(const float *dyp, const float *acs, int H, int P, int64_t n, float *dys) {
+    GRID_LOOP(i, n) {
+        int64_t r = i / (H * P);
+        int h = (int)(i % (H * P)) / P;
+        dys[i] = dyp[i] * expf(acs[r * H + h]);
+    }
+}
+
+// B1. one warp per (r, h): dacs = dy . yo (written); dD += dy . x
+__global__ void dy_dots(const float *dyp, const float *yo, const float *xp, int cd, int H, int P, int64_t rows,
+                        float *dacs, float *dd) {
+    int64_t wi = (blockIdx.x * (int64_t)blockDim.x + threadIdx.x) >> 5;
+    int lane = threadIdx.x & 31;
+    if (wi >= rows * H) return;
+    int64_t r = wi / H;
+    int h = (int)(wi % H);
+    float sy = 0.0f, sx = 0.0f;
+    for (int p = lane; p < P; p += 32) {
+        int64_t j = r * H * P + h * P + p;
+        sy += dyp[j] * yo[j];
+        sx += dyp[j] * xp[r * cd + h * P + p];
+    }
+    sy = warp_sum(sy);
+    sx = warp_sum(sx);
+    if (lane == 0) {
+        dacs[r * H + h] = sy;
+        if (sx != 0.0f) atomicAdd(&dd[h], sx);
+    }
+}
+
+// B4. block (e tile, b h); threads over e = (p, n); reverse over the chunks
+__global__ void chunk_states_bwd(const float *st, const float *acs, int nc, int H, int64_t PN, float *ds, float *dacs) {
+    int64_t e = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
+    int64_t b = blockIdx.y / H;
+    int h = blockIdx.y % H;
+    bool on = e < PN;
+    float gs = 0.0f;
+    for (int c = nc - 1; c >= 0; c--) {
+        int64_t bc = b * nc + c, idx = (bc * H + h) * PN + e, last = (bc * Q + Q - 1) * H + h;
+        float ec = expf(acs[last]);
+        float direct = on ? ds[idx] : 0.0f, dot = on ? gs * st[idx] : 0.0f;
+        if (on) ds[idx] = gs;
+        dot = block_sum(dot);
+        if (threadIdx.x == 0) atomicAdd(&dacs[last], ec * dot);
+        gs = direct + ec * gs;
+    }
+}
+
+// B7. one warp per (r, h)
+__global__ void weigh_x_bwd(const float *dxw, const float *xp, int cd, const float *dtp, const float *acs, int H, int P,
+                            int64_t rows, float *dx, float *ddt, float *dacs) {
+    int64_t wi = (blockIdx.x * (int64_t)blockDim.x + threadIdx.x) >> 5;
+    int lane = threadIdx.x & 31;
+    if (wi >= rows * H) return;
+    int64_t r = wi / H, last = (r / Q) * Q + Q - 1;
+    int h = (int)(wi % H);
+    float dtv = dtp[r * H + h], dec = expf(acs[last * H + h] - acs[r * H + h]), rd = 0.0f;
+    for (int p = lane; p < P; p += 32) {
+        int64_t j = r * H * P + h * P + p;
+        rd += dxw[j] * xp[r * cd + h * P + p];
+        dx[hm(r, h * P + p, H, P)] = dxw[j] * dtv * dec;
+    }
+    rd = warp_sum(rd);
+    if (lane == 0) {
+        ddt[r * H + h] = rd * dec;
+        atomicAdd(&dacs[r * H + h], -rd * dtv * dec);
+        atomicAdd(&dacs[last * H + h], rd * dtv * dec);
+    }
+}
+
+// B10a. block per (bc, h), thread j < Q: row j and column j of w = dm m and of dm cb exp(..)
+__global__ void mask_bwd_rows(const float *dm, const float *m, const float *cb, const float *acs, int H, int G, int hg,
+                              float *dacs, float *ddt) {
+    int64_t bc = blockIdx.x / H;
+    int h = blockIdx.x % H, j = threadIdx.x;
+    const float *dmh = dm + (bc * H + h) * QQ, *mh = m + (bc * H + h) * QQ, *cbg = cb + (bc * G + h / hg) * QQ;
+    int64_t rj = bc * Q + j;
+    float aj = acs[rj * H + h], row = 0.0f, col = 0.0f, colt = 0.0f;
+    for (int s = 0; s <= j; s++) row += dmh[j * Q + s] * mh[j * Q + s];
+    for (int l = j; l < Q; l++) {
+        col += dmh[l * Q + j] * mh[l * Q + j];
+        colt += dmh[l * Q + j] * cbg[l * Q + j] * expf(acs[(bc * Q + l) * H + h] - aj);
+    }
+    dacs[rj * H + h] += row - col;
+    ddt[rj * H + h] += colt;
+}
+
+// B10b. dcb[bc, g, l, s]
+__global__ void mask_bwd_cb(const float *dm, const float *acs, const float *dtp, int H, int G, int hg, int64_t n,
+                            float *dcb) {
+    GRID_LOOP(i, n) {
+        int s = (int)(i % Q), l = (int)((i / Q) % Q), g = (int)((i / QQ) % G);
+        int64_t bc = i / ((int64_t)QQ * G), rl = bc * Q + l, rs = bc * Q + s;
+        float sum = 0.0f;
+        if (s <= l) {
+            for (int h = g * hg; h < (g + 1) * hg; h++)
+                sum += dm[((bc * H + h) * Q + l) * Q + s] * expf(acs[rl * H + h] - acs[rs * H + h]) * dtp[rs * H + h];
+        }
+        dcb[i] = sum;
+    }
+}
+
+// B12. one thread per (bc, h)
+__global__ void chunk_cumsum_bwd(const float *dacs, const float *dtp, const float *a_log, int H, int64_t n, float *ddt,
+                                 float *da_log) {
+    GRID_LOOP(i, n) {
+        int h = (int)(i % H);
+        float A = -expf(a_log[h]), run = 0.0f, dA = 0.0f;
+        for (int l = Q - 1; l >= 0; l--) {
+            int64_t r = (i / H) * Q + l;
+            run += dacs[r * H + h];
+            ddt[r * H + h] += A * run;
+            dA += dtp[r * H + h] * run;
+        }
+        if (dA != 0.0f) atomicAdd(&da_log[h], A * dA);
+    }
+}
+
+// B13.
+__global__ void unpack_dxbc(const float *dx, const float *dyp, const float *dbc, const float *d, int L, int Lp, int H,
+                            int P, int GN2, int cd, int64_t n, float *dxbc) {
+    GRID_LOOP(i, n) {
+        int j = (int)(i % cd), HP = H * P;
+        int64_t o = i / cd, r = (o / L) * Lp + o % L;
+        dxbc[i] = j < HP ? dx[hm(r, j, H, P)] + d[j / P] * dyp[r * HP + j] : dbc[r * GN2 + j - HP];
+    }
+}
+
+__global__ void unpad_rows(const float *src, int L, int Lp, int w, int64_t n, float *dst) {
+    GRID_LOOP(i, n) {
+        int64_t o = i / w;
+        dst[i] = src[((o / L) * Lp + o % L) * w + i % w];
+    }
+}
+
+int check(const ScanArgs &s) {
+    if (s.gemm == nullptr) return nmc::fail("chunked scan: no GEMM handle");
+    if (s.groups <= 0 || s.heads % s.groups) return nmc::fail("chunked scan: heads must be a multiple of groups");
+    if (s.conv_dim != s.heads * s.head_dim + 2 * s.groups * s.state) return nmc::fail("chunked scan: bad conv_dim");
+    if ((int64_t)s.batch * s.heads > 65535) return nmc::fail("chunked scan: batch * heads above 65535");
+    return NMC_OK;
+}
+
+int warps_grid(int64_t warps) { return (int)((warps * 32 + T - 1) / T); }
+
+}  // namespace
+
+bool scan_chunked() {
+    const char *e = std::getenv("NMC_TRAIN_SCAN");
+    return e == nullptr || std::strcmp(e, "sequential") != 0;
+}
+
+int64_t ssd_work_floats(const ScanArgs &s) { return Lay(s).total; }
+
+int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t st) {
+    NMC_TRY(check(s));
+    const Lay w(s);
+    const int H = w.H, P = w.P, N = w.N, G = w.G, hg = w.hg, cd = w.cd, HP = w.HP, nbc = (int)w.nbc;
+    float *xp = work + w.xp, *dtp = work + w.dtp, *acs = work + w.acs, *cb = work + w.cb, *m = work + w.m;
+    float *xw = work + w.xw, *sta = work + w.st, *yo = work + w.yo, *yd = work + w.yd, *xh = work + w.xh;
+    const int64_t nx = w.R * cd, nS = w.nbc * HP * N;
+    pad_rows<<<blocks(nx), T, 0, st>>>(s.xbc, w.L, w.Lp, cd, nx, xp);                                   // F0.
+    pad_rows<<<blocks(w.R * H), T, 0, st>>>(s.dt, w.L, w.Lp, H, w.R * H, dtp);
+    to_heads<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, H, P, w.R * HP, xh);
+    chunk_cumsum<<<blocks(w.nbc * H), T, 0, st>>>(dtp, s.a_log, H, w.nbc * H, acs);                     // F1.
+    NMC_LAUNCHED("ssd_forward pad/cumsum");
+    NMC_TRY(gemm2(s, w, work, false, true, Q, Q, N, Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd},  // F2.
+                  Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 0.0f, cb, (int64_t)G * QQ, QQ, Q, nbc, G, st));
+    mask_m<<<blocks(w.nbc * H * QQ), T, 0, st>>>(cb, acs, dtp, H, G, hg, w.nbc * H * QQ, m);            // F3.
+    weigh_x<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, dtp, acs, H, P, w.R * HP, xw);                      // F4.
+    NMC_LAUNCHED("ssd_forward mask/weigh");
+    NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{xw, w.R * HP, 0, (int64_t)Q * HP, hg * P, HP},   // F5.
+                  Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 0.0f, sta, (int64_t)HP * N, (int64_t)hg * P * N, N, nbc, G, st));
+    chunk_states<<<blocks((int64_t)w.B * H * P * N), T, 0, st>>>(acs, w.nc, H, (int64_t)P * N,          // F6.
+                                                                 (int64_t)w.B * H * P * N, sta);
+    NMC_LAUNCHED("ssd_forward states");
+    NMC_TRY(gemm2(s, w, work, false, true, Q, hg * P, N, Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd},  // F7.
+                  Op{sta, nS, 0, (int64_t)HP * N, (int64_t)hg * P * N, N}, 0.0f, yo, (int64_t)Q * HP, hg * P, HP, nbc,
+                  G, st));
+    NMC_TRY(gemm2(s, w, work, false, false, Q, P, Q, Op{m, w.nbc * H * QQ, 0, (int64_t)H * QQ, QQ, Q},         // F8.
+                  Op{xh, w.R * HP, 0, (int64_t)Q * HP, (int64_t)Q * P, P}, 0.0f, yd, (int64_t)Q * HP, (int64_t)Q * P, P,
+                  nbc, H, st));
+    int64_t ny = (int64_t)w.B * w.L * HP;
+    finalize_y<<<blocks(ny), T, 0, st>>>(yo, yd, xp, cd, acs, s.d, w.L, w.Lp, H, P, ny, y);            // F9.
+    NMC_LAUNCHED("ssd_forward finalize");
+    return NMC_OK;
+}
+
+int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, float *ddt, float *da_log, float *dd,
+                 cudaStream_t st) {
+    NMC_TRY(check(s));
+    const Lay w(s);
+    const int H = w.H, P = w.P, N = w.N, G = w.G, hg = w.hg, cd = w.cd, HP = w.HP, GN2 = w.GN2, nbc = (int)w.nbc;
+    const float *xp = work + w.xp, *dtp = work + w.dtp, *acs = work + w.acs, *cb = work + w.cb, *m = work + w.m;
+    const float *xw = work + w.xw, *sta = work + w.st, *yo = work + w.yo, *xh = work + w.xh;
+    float *dys = work + w.yd, *dyp = work + w.dyp, *dyh = work + w.dyh, *dacs = work + w.dacs, *ddtp = work + w.ddt, *dbc = work + w.dbc;
+    float *ds = work + w.ds, *dxw = work + w.dxw, *dx = work + w.dx, *dm = work + w.dm, *dcb = work + w.dcb;
+    const int64_t nx = w.R * cd, nS = w.nbc * HP * N, nY = w.R * HP, nM = w.nbc * H * QQ, nCB = w.nbc * G * QQ;
+    const int64_t gq = (int64_t)hg * P, gS = gq * N;
+    pad_rows<<<blocks(nY), T, 0, st>>>(dy, w.L, w.Lp, HP, nY, dyp);                                     // B0.
+    to_heads<<<blocks(nY), T, 0, st>>>(dyp, HP, H, P, nY, dyh);
+    scale_dy<<<blocks(nY), T, 0, st>>>(dyp, acs, H, P, nY, dys);
+    dy_dots<<<warps_grid(w.R * H), T, 0, st>>>(dyp, yo, xp, cd, H, P, w.R, dacs, dd);                    // B1.
+    NMC_LAUNCHED("ssd_backward dy");
+    NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},            // B2.
+                  Op{sta, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc + (int64_t)G * N, (int64_t)Q * GN2, N, GN2, nbc, G, st));
+    NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},             // B3.
+                  Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 0.0f, ds, (int64_t)HP * N, gS, N, nbc, G, st));
+    int64_t PN = (int64_t)P * N;                                                                         // B4.
+    chunk_states_bwd<<<dim3((unsigned)((PN + T - 1) / T), (unsigned)(w.B * H)), T, 0, st>>>(sta, acs, w.nc, H, PN, ds,
+                                                                                           dacs);
+    NMC_LAUNCHED("ssd_backward states");
+    NMC_TRY(gemm2(s, w, work, false, true, Q, hg * P, N, Op{xp, nx, HP, (int64_t)Q * cd, N, cd},               // B5.
+                  Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dxw, (int64_t)Q * HP, gq, HP, nbc, G, st));
+    NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{xw, nY, 0, (int64_t)Q * HP, gq, HP},              // B6.
+                  Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
+    weigh_x_bwd<<<warps_grid(w.R * H), T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, w.R, dx, ddtp, dacs);   // B7.
+    NMC_LAUNCHED("ssd_backward weigh");
+    const int64_t qp = (int64_t)Q * P;
+    NMC_TRY(gemm2(s, w, work, false, true, Q, Q, P, Op{dyh, nY, 0, (int64_t)Q * HP, qp, P},                    // B8.
+                  Op{xh, nY, 0, (int64_t)Q * HP, qp, P}, 0.0f, dm, (int64_t)H * QQ, QQ, Q, nbc, H, st));
+    NMC_TRY(gemm2(s, w, work, true, false, Q, P, Q, Op{m, nM, 0, (int64_t)H * QQ, QQ, Q},                     // B9.
+                  Op{dyh, nY, 0, (int64_t)Q * HP, qp, P}, 1.0f, dx, (int64_t)Q * HP, qp, P, nbc, H, st));
+    mask_bwd_rows<<<(unsigned)(w.nbc * H), Q, 0, st>>>(dm, m, cb, acs, H, G, hg, dacs, ddtp);             // B10.
+    mask_bwd_cb<<<blocks(nCB), T, 0, st>>>(dm, acs, dtp, H, G, hg, nCB, dcb);
+    NMC_LAUNCHED("ssd_backward mask");
+    NMC_TRY(gemm2(s, w, work, false, false, Q, N, Q, Op{dcb, nCB, 0, (int64_t)G * QQ, QQ, Q},                 // B11.
+                  Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 1.0f, dbc + (int64_t)G * N, (int64_t)Q * GN2, N, GN2, nbc, G, st));
+    NMC_TRY(gemm2(s, w, work, true, false, Q, N, Q, Op{dcb, nCB, 0, (int64_t)G * QQ, QQ, Q},
+                  Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 1.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
+    chunk_cumsum_bwd<<<blocks(w.nbc * H), T, 0, st>>>(dacs, dtp, s.a_log, H, w.nbc * H, ddtp, da_log);  // B12.
+    int64_t nxo = (int64_t)w.B * w.L * cd, nto = (int64_t)w.B * w.L * H;                                 // B13.
+    unpack_dxbc<<<blocks(nxo), T, 0, st>>>(dx, dyp, dbc, s.d, w.L, w.Lp, H, P, GN2, cd, nxo, dxbc);
+    unpad_rows<<<blocks(nto), T, 0, st>>>(ddtp, w.L, w.Lp, H, nto, ddt);
+    NMC_LAUNCHED("ssd_backward unpack");
+    return NMC_OK;
+}
+
+}  // namespace nmc::k::train

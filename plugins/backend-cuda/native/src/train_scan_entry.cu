@@ -1,0 +1,108 @@
+// nmc_k_train_scan: the trainer's Mamba-2 scan on host arrays, sequential (train_scan.cu, the
+// reference) or chunked (train_ssd.cu), forward and backward, each timed; for the self-test and
+// the benchmark (test/train_selftest.cpp).
+#include "gemm.h"
+#include "kernels/train_kernels.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+
+// Device allocations, events and a stream freed when the call returns.
+struct Work {
+    cudaStream_t stream = nullptr;
+    nmc::Gemm gemm;
+    std::vector<void *> ptrs;
+    std::vector<cudaEvent_t> events;
+    ~Work() {
+        if (stream) cudaStreamSynchronize(stream);
+        for (void *p : ptrs) cudaFree(p);
+        for (cudaEvent_t e : events) cudaEventDestroy(e);
+        nmc::gemm_destroy(gemm);
+        if (stream) cudaStreamDestroy(stream);
+    }
+    int floats(float **out, int64_t n, const float *host = nullptr) {
+        void *p = nullptr;
+        NMC_CUDA(cudaMalloc(&p, (size_t)std::max<int64_t>(n, 4) * sizeof(float)));
+        ptrs.push_back(p);
+        *out = static_cast<float *>(p);
+        if (host) NMC_CUDA(cudaMemcpyAsync(p, host, (size_t)n * sizeof(float), cudaMemcpyHostToDevice, stream));
+        else NMC_CUDA(cudaMemsetAsync(p, 0, (size_t)n * sizeof(float), stream));
+        return NMC_OK;
+    }
+    int event(cudaEvent_t *e) {
+        NMC_CUDA(cudaEventCreate(e));
+        events.push_back(*e);
+        return NMC_OK;
+    }
+    int download(float *host, const float *dev, int64_t n) {
+        NMC_CUDA(cudaMemcpyAsync(host, dev, (size_t)n * sizeof(float), cudaMemcpyDeviceToHost, stream));
+        return NMC_OK;
+    }
+};
+
+}  // namespace
+
+extern "C" int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int heads, int head_dim, int groups,
+                                int state, const float *xbc, const float *dt, const float *a_log, const float *d,
+                                const float *dy, float *y, float *dxbc, float *ddt, float *da_log, float *dd,
+                                float *ms) {
+    namespace kt = nmc::k::train;
+    if (xbc == nullptr || dt == nullptr || a_log == nullptr || d == nullptr || y == nullptr ||
+        (dy == nullptr) != (dxbc == nullptr) || (dy && (ddt == nullptr || da_log == nullptr || dd == nullptr)))
+        return nmc::fail("nmc_k_train_scan: xbc, dt, a_log, d and y are required; dy, dxbc, ddt, da_log, dd go together");
+    if (impl != 0 && impl != 1) return nmc::fail("nmc_k_train_scan: impl must be 0 (sequential) or 1 (chunked)");
+    if (dtype != NMC_F32 && dtype != NMC_BF16) return nmc::fail("nmc_k_train_scan: dtype must be NMC_F32 or NMC_BF16");
+    if (batch <= 0 || seq_len <= 0 || heads <= 0 || head_dim <= 0 || groups <= 0 || heads % groups || state <= 0 ||
+        (impl == 0 && state > 256) || (int64_t)batch * seq_len > (1 << 24))
+        return nmc::fail("nmc_k_train_scan: bad shape");
+    Work w;
+    NMC_CUDA(cudaStreamCreateWithFlags(&w.stream, cudaStreamNonBlocking));
+    NMC_TRY(nmc::gemm_create(w.gemm, w.stream));
+    const int cd = heads * head_dim + 2 * groups * state;
+    const int64_t R = (int64_t)batch * seq_len, HP = (int64_t)heads * head_dim;
+    kt::ScanArgs s{batch, seq_len, heads, head_dim, groups, state, nullptr, cd, nullptr, nullptr, nullptr, &w.gemm, dtype};
+    float *d_xbc, *d_dt, *d_al, *d_d, *d_y, *d_work, *d_dy = nullptr, *d_dxbc = nullptr, *d_ddt = nullptr,
+                                                    *d_dal = nullptr, *d_dd = nullptr;
+    NMC_TRY(w.floats(&d_xbc, R * cd, xbc));
+    NMC_TRY(w.floats(&d_dt, R * heads, dt));
+    NMC_TRY(w.floats(&d_al, heads, a_log));
+    NMC_TRY(w.floats(&d_d, heads, d));
+    NMC_TRY(w.floats(&d_y, R * HP));
+    s.xbc = d_xbc, s.dt = d_dt, s.a_log = d_al, s.d = d_d;
+    NMC_TRY(w.floats(&d_work, impl == 0 ? kt::scan_checkpoint_floats(s) : kt::ssd_work_floats(s)));
+    if (dy) {
+        NMC_TRY(w.floats(&d_dy, R * HP, dy));
+        NMC_TRY(w.floats(&d_dxbc, R * cd));
+        NMC_TRY(w.floats(&d_ddt, R * heads));
+        NMC_TRY(w.floats(&d_dal, heads));
+        NMC_TRY(w.floats(&d_dd, heads));
+    }
+    cudaEvent_t e0, e1, e2;
+    NMC_TRY(w.event(&e0));
+    NMC_TRY(w.event(&e1));
+    NMC_TRY(w.event(&e2));
+    NMC_CUDA(cudaEventRecord(e0, w.stream));
+    NMC_TRY(impl == 0 ? kt::scan_forward(s, d_y, d_work, w.stream) : kt::ssd_forward(s, d_y, d_work, w.stream));
+    NMC_CUDA(cudaEventRecord(e1, w.stream));
+    if (dy) {
+        NMC_TRY(impl == 0 ? kt::scan_backward(s, d_work, d_dy, d_dxbc, d_ddt, d_dal, d_dd, w.stream)
+                          : kt::ssd_backward(s, d_work, d_dy, d_dxbc, d_ddt, d_dal, d_dd, w.stream));
+    }
+    NMC_CUDA(cudaEventRecord(e2, w.stream));
+    NMC_CUDA(cudaEventSynchronize(e2));
+    if (ms) {
+        NMC_CUDA(cudaEventElapsedTime(&ms[0], e0, e1));
+        NMC_CUDA(cudaEventElapsedTime(&ms[1], e1, e2));
+    }
+    NMC_TRY(w.download(y, d_y, R * HP));
+    if (dy) {
+        NMC_TRY(w.download(dxbc, d_dxbc, R * cd));
+        NMC_TRY(w.download(ddt, d_ddt, R * heads));
+        NMC_TRY(w.download(da_log, d_dal, heads));
+        NMC_TRY(w.download(dd, d_dd, heads));
+    }
+    NMC_CUDA(cudaStreamSynchronize(w.stream));
+    return NMC_OK;
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Runs src/kernels/train_ssd.cu on the CPU (no GPU): its launches rewritten as emu::launch, the
+# CUDA and cuBLAS pieces it uses emulated (test/emu/*.h), checked against the double reference
+# (test/ssd_reference.h) by test/emu/ssd_emulate.cpp. From plugins/backend-cuda/native:
+#   sh test/emu/run.sh
+set -e
+T=$(mktemp -d)
+mkdir -p "$T/src/kernels"
+cp test/emu/nmc_internal.h test/emu/gemm.h "$T/src/"
+cp test/emu/kernels.h src/kernels/train_kernels.h "$T/src/kernels/"
+grep -v 'cuda_bf16.h\|cuda_fp16.h' src/kernels/device_math.cuh > "$T/src/kernels/device_math.cuh"
+python3 - src/kernels/train_ssd.cu "$T/src/kernels/train_ssd.cu" <<'PY'
+import re, sys
+src = open(sys.argv[1]).read()
+coop = {"dy_dots", "weigh_x_bwd", "chunk_states_bwd"}  # kernels that shuffle or synchronise
+def split(cfg):
+    parts, depth, cur = [], 0, ""
+    for ch in cfg:
+        if ch == "," and depth == 0:
+            parts.append(cur); cur = ""; continue
+        depth += ch in "(["; depth -= ch in ")]"; cur += ch
+    return parts + [cur]
+def repl(m):
+    name, cfg, args = m.group(1), split(m.group(2)), m.group(3)
+    return "emu::launch(dim3(%s), dim3(%s), %s, [&] { %s(%s); });" % (cfg[0], cfg[1], "true" if name in coop else "false", name, args)
+out, n = re.subn(r"(\w+)<<<(.*?)>>>\((.*?)\);", repl, src, flags=re.S)
+assert n == src.count("<<<"), n
+open(sys.argv[2], "w").write(out)
+PY
+g++ -std=c++20 -O2 -pthread -Wall -Wno-unused-function -Iinclude -I"$T/src/kernels" -DEMU_SSD="\"$T/src/kernels/train_ssd.cu\"" \
+    test/emu/ssd_emulate.cpp -o "$T/ssd_emulate"
+"$T/ssd_emulate"

@@ -1,0 +1,205 @@
+// The scan part of nmc_train_selftest (included by train_selftest.cpp): the trainer's Mamba-2 scan
+// (nmc_k_train_scan) chunked (train_ssd.cu) in fp32 and BF16 and sequential (train_scan.cu)
+// against the CPU double reference (test/ssd_reference.h) and against each other, every tensor
+// (y, dx, dB, dC, ddt, dA_log, dD) with its own max error relative to its largest reference
+// value, one line per case and path; the trainer's gradients with NMC_TRAIN_SCAN=sequential and
+// chunked; and a timing line at L = 4096 (printed, not asserted).
+#pragma once
+
+#include <cstdlib>
+
+#include "ssd_reference.h"
+
+namespace scan_test {
+
+using sref::Shape;
+using sref::Vec;
+
+constexpr double TOL_F32 = 1e-4;   // fp32 paths vs the double reference
+constexpr double TOL_BF16 = 5e-2;  // chunked with BF16 GEMM inputs (8-bit mantissa) vs the double reference
+
+struct Inputs {
+    Vec xbc, dt, a_log, d, dy;
+};
+
+struct Out {
+    Vec y, dxbc, ddt, da_log, dd;
+    float ms[2] = {0, 0};
+    bool ok = false;
+};
+
+inline Inputs inputs(const Shape &s, uint32_t seed) {
+    Inputs in;
+    const size_t R = (size_t)s.B * s.L, HP = (size_t)s.H * s.P;
+    in.xbc = randn(R * s.conv(), seed, 1.0f);
+    for (size_t r = 0; r < R; r++)  // B and C smaller, like silu(conv) outputs of a trained layer
+        for (size_t j = HP; j < (size_t)s.conv(); j++) in.xbc[r * s.conv() + j] *= 0.5f;
+    std::mt19937 g(seed + 1);
+    std::uniform_real_distribution<float> u(0.001f, 0.2f), la(std::log(0.05f), std::log(8.0f));
+    in.dt.resize(R * s.H);
+    for (float &x : in.dt) x = u(g);
+    in.a_log.resize(s.H);
+    for (float &x : in.a_log) x = la(g);
+    in.d = randn(s.H, seed + 2, 1.0f);
+    in.dy = randn(R * HP, seed + 3, 1.0f);
+    return in;
+}
+
+inline Out gpu(int impl, int dtype, const Shape &s, const Inputs &in, bool backward = true) {
+    Out o;
+    const size_t R = (size_t)s.B * s.L;
+    o.y.resize(R * s.H * s.P);
+    if (backward) {
+        o.dxbc.resize(R * s.conv());
+        o.ddt.resize(R * s.H);
+        o.da_log.resize(s.H);
+        o.dd.resize(s.H);
+    }
+    int rc = nmc_k_train_scan(impl, dtype, s.B, s.L, s.H, s.P, s.G, s.N, in.xbc.data(), in.dt.data(), in.a_log.data(),
+                              in.d.data(), backward ? in.dy.data() : nullptr, o.y.data(),
+                              backward ? o.dxbc.data() : nullptr, backward ? o.ddt.data() : nullptr,
+                              backward ? o.da_log.data() : nullptr, backward ? o.dd.data() : nullptr, o.ms);
+    o.ok = rc == NMC_OK;
+    if (!o.ok) printf("FAIL nmc_k_train_scan impl %d dtype %d: %s\n", impl, dtype, nmc_last_error());
+    return o;
+}
+
+// columns [c0, c0 + w) of rows of width ld
+inline Vec cols(const Vec &v, int ld, int c0, int w) {
+    size_t rows = v.size() / ld;
+    Vec out(rows * w);
+    for (size_t r = 0; r < rows; r++) std::copy_n(v.begin() + r * ld + c0, w, out.begin() + r * w);
+    return out;
+}
+
+// One line: every tensor's max |got - want| / max |want|; PASS when all are within tol.
+inline void compare(const Shape &s, const Out &got, const Out &want, double tol, const std::string &what) {
+    if (!got.ok || !want.ok) {
+        check(false, what + ": a run failed");
+        return;
+    }
+    const int HP = s.H * s.P, GN = s.G * s.N, cd = s.conv();
+    struct T {
+        const char *name;
+        Vec a, b;
+    } ts[] = {{"y", got.y, want.y},
+              {"dx", cols(got.dxbc, cd, 0, HP), cols(want.dxbc, cd, 0, HP)},
+              {"dB", cols(got.dxbc, cd, HP, GN), cols(want.dxbc, cd, HP, GN)},
+              {"dC", cols(got.dxbc, cd, HP + GN, GN), cols(want.dxbc, cd, HP + GN, GN)},
+              {"ddt", got.ddt, want.ddt},
+              {"dA_log", got.da_log, want.da_log},
+              {"dD", got.dd, want.dd}};
+    std::string line = what + ":";
+    bool ok = true;
+    for (auto &t : ts) {
+        double e = t.a.size() == t.b.size() ? max_rel_err(t.a, t.b) : 1e9;
+        ok &= e <= tol;
+        char buf[48];
+        snprintf(buf, sizeof buf, " %s %.2e", t.name, e);
+        line += buf;
+    }
+    char buf[32];
+    snprintf(buf, sizeof buf, " (tol %.0e)", tol);
+    check(ok, line + buf);
+}
+
+inline std::string name(const Shape &s) {
+    char buf[96];
+    snprintf(buf, sizeof buf, "scan B%d L%d H%d P%d G%d N%d", s.B, s.L, s.H, s.P, s.G, s.N);
+    return buf;
+}
+
+inline void one_case(const Shape &s, uint32_t seed) {
+    Inputs in = inputs(s, seed);
+    Out ref;
+    ref.y = sref::sequential_forward(s, in.xbc, in.dt, in.a_log, in.d);
+    sref::Grads g = sref::sequential_backward(s, in.xbc, in.dt, in.a_log, in.d, in.dy);
+    ref.dxbc = g.dxbc, ref.ddt = g.ddt, ref.da_log = g.da_log, ref.dd = g.dd, ref.ok = true;
+    Out seq = gpu(0, NMC_F32, s, in), ch = gpu(1, NMC_F32, s, in), bf = gpu(1, NMC_BF16, s, in);
+    const std::string n = name(s);
+    compare(s, ch, ref, TOL_F32, n + " chunked fp32 vs cpu");
+    compare(s, seq, ref, TOL_F32, n + " sequential fp32 vs cpu");
+    compare(s, ch, seq, TOL_F32, n + " chunked fp32 vs sequential");
+    compare(s, bf, ref, TOL_BF16, n + " chunked bf16 vs cpu");
+}
+
+// The trainer's gradients of a tiny hybrid (L = 70: two chunks, the second padded) with the
+// sequential and the chunked scan: every Mamba parameter's gradient of the first layer.
+inline void trainer_case(const nmc_config &c, const std::vector<int32_t> &ids, const std::vector<int32_t> &labels,
+                         int rows, int len) {
+    const char *names[] = {"backbone.layers.0.mixer.in_proj.weight", "backbone.layers.0.mixer.conv1d.weight",
+                           "backbone.layers.0.mixer.dt_bias", "backbone.layers.0.mixer.A_log",
+                           "backbone.layers.0.mixer.D", "backbone.layers.3.mixer.in_proj.weight"};
+    auto grads = [&](bool sequential, double *loss, std::vector<Vec> *out) -> bool {
+        if (sequential) setenv("NMC_TRAIN_SCAN", "sequential", 1);
+        else unsetenv("NMC_TRAIN_SCAN");
+        nmc_trainer *t = nullptr;
+        int64_t tokens = 0;
+        bool ok = nmc_trainer_create(&c, 0, &t) == NMC_OK && nmc_trainer_init_random(t, 11) == NMC_OK &&
+                  nmc_trainer_forward(t, ids.data(), labels.data(), rows, len, loss, &tokens) == NMC_OK &&
+                  nmc_trainer_backward(t) == NMC_OK;
+        for (const char *nm : names) {
+            if (!ok) break;
+            int64_t shape[4];
+            int ndim = 0;
+            char buf[256];
+            int idx = -1;
+            for (int i = 0; i < nmc_trainer_param_count(t); i++) {
+                nmc_trainer_param_info(t, i, buf, sizeof buf, shape, &ndim);
+                if (strcmp(buf, nm) == 0) idx = i;
+            }
+            if (idx < 0) { ok = false; break; }
+            nmc_trainer_param_info(t, idx, buf, sizeof buf, shape, &ndim);
+            int64_t n = 1;
+            for (int k = 0; k < ndim; k++) n *= shape[k];
+            out->push_back(Vec(n));
+            ok = nmc_trainer_get_tensor(t, nm, NMC_TRAIN_GRAD, out->back().data()) == NMC_OK;
+        }
+        if (!ok) check(false, std::string("trainer gradients, ") + (sequential ? "sequential" : "chunked") + " scan: " +
+                                  nmc_last_error());
+        if (t) nmc_trainer_destroy(t);
+        unsetenv("NMC_TRAIN_SCAN");
+        return ok;
+    };
+    double ls = 0, lc = 0;
+    std::vector<Vec> gs, gc;
+    if (!grads(true, &ls, &gs) || !grads(false, &lc, &gc)) return;
+    std::string line = "trainer f32 chunked scan vs sequential:";
+    char buf[96];
+    snprintf(buf, sizeof buf, " loss %.7f vs %.7f", lc, ls);
+    line += buf;
+    bool ok = std::fabs(lc - ls) <= 1e-5 * std::fabs(ls);
+    for (size_t i = 0; i < gs.size(); i++) {
+        double e = max_rel_err(gc[i], gs[i]);
+        ok &= e <= TOL_F32;
+        snprintf(buf, sizeof buf, ", d %s %.2e", names[i] + strlen("backbone.layers."), e);
+        line += buf;
+    }
+    check(ok, line + " (tol 1e-04)");
+}
+
+inline void timing() {
+    const Shape s{1, 4096, 64, 64, 8, 128};
+    Inputs in = inputs(s, 99);
+    gpu(1, NMC_F32, s, in);  // warm-up (cuBLAS heuristics, module load)
+    Out seq = gpu(0, NMC_F32, s, in), ch = gpu(1, NMC_F32, s, in), bf = gpu(1, NMC_BF16, s, in);
+    // the sequential kernels accumulate over 4096 steps in fp32: a looser bound than the small cases
+    compare(s, ch, seq, 1e-3, name(s) + " chunked fp32 vs sequential");
+    compare(s, bf, seq, TOL_BF16, name(s) + " chunked bf16 vs sequential");
+    printf("INFO %s: forward %.2f ms sequential, %.2f ms chunked fp32, %.2f ms chunked bf16; backward %.2f ms "
+           "sequential, %.2f ms chunked fp32, %.2f ms chunked bf16\n",
+           name(s).c_str(), seq.ms[0], ch.ms[0], bf.ms[0], seq.ms[1], ch.ms[1], bf.ms[1]);
+    fflush(stdout);
+}
+
+inline void tests() {
+    one_case({1, 100, 4, 64, 2, 16}, 1);   // L not a multiple of Q = 64, groups > 1
+    one_case({2, 40, 4, 64, 1, 64}, 2);    // L < Q, batch > 1, one group
+    one_case({2, 130, 8, 64, 4, 128}, 3);  // three chunks, batch > 1, state 128
+    one_case({1, 256, 2, 64, 1, 128}, 4);  // L a multiple of Q, four chunks
+    one_case({1, 77, 3, 24, 3, 256}, 5);   // odd head_dim and strides, one head per group, state 256
+    one_case({3, 1, 2, 64, 2, 16}, 6);     // one token
+    timing();
+}
+
+}  // namespace scan_test
