@@ -318,14 +318,19 @@ int flash_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream)
     return launch<Fwd>(a, grid, 3, 0, stream, "flash attention forward", o, lse);
 }
 
-int flash_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
-                   float *dqkv, int ld_dqkv, cudaStream_t stream) {
-    NMC_TRY(check(a));
+int flash_delta(const FlashAttn &a, const float *o, const float *dout, float *delta, cudaStream_t stream) {
     int64_t warps = (int64_t)a.batch * a.seq_len * a.q_heads;
     int64_t blocks = (warps * 32 + 255) / 256;
     if (blocks > 0x7fffffff) return nmc::fail("flash attention: too many rows");
     flash_delta_kernel<<<(unsigned)blocks, 256, 0, stream>>>(a, o, dout, delta);
     NMC_CUDA(cudaGetLastError());
+    return NMC_OK;
+}
+
+int flash_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
+                   float *dqkv, int ld_dqkv, cudaStream_t stream) {
+    NMC_TRY(check(a));
+    NMC_TRY(flash_delta(a, o, dout, delta, stream));
     int tiles = (a.seq_len + TILE - 1) / TILE;
     NMC_TRY(launch<Dq>(a, dim3(tiles, a.q_heads, a.batch), 4, 0, stream, "flash attention dQ", dout, lse,
                        (const float *)delta, dqkv, ld_dqkv));
