@@ -16,14 +16,17 @@
 //   4. O += P V                                 [16 x hd] per warp, accumulated in fp32 smem
 //   5. o_i = O / l;  lse_i = m + log l
 // backward, P recomputed as p_ij = exp(s_ij - lse_i):
-//   0. delta_i = dO_i . o_i (fp32, train_flash.cu);  dQ columns of dqkv zeroed
-//   block = 64 keys j0 of (b, KV head); 8 warps: key rows 16 (w % 4), column half w / 4; for each
-//   query head of the group and each 64-query tile q0 >= j0:
+//   0. delta_i = bf16(dO_i) . o_i (fp32, train_flash.cu: dO rounded as dP sees it);  dq | dk | dv
+//      columns of dqkv zeroed
+//   block = 64 keys j0 of (b, query head h) (one block per query head, not per KV head: rep times
+//   the blocks, so long sequences fill the GPU); 8 warps: key rows 16 (w % 4), column half w / 4;
+//   for each 64-query tile q0 >= j0:
 //   1. S^T = K Q^T, dP^T = V dO^T               [64 x 64], tensor cores -> fp32 smem
 //   2. P^T = exp(S^T scale - lse) (0 where j > i);  dS^T = P^T (dP^T - delta)  -> bf16 smem
-//   3. dV += P^T dO;  dK += dS^T Q              register fragments, the group's heads summed
+//   3. dV += P^T dO;  dK += dS^T Q              register fragments
 //   4. dQ_tile = dS K -> fp32 smem; dq += dQ_tile scale  (fp32 atomics, float4 where aligned)
-//   5. dk = dK scale, dv = dV written into their columns of dqkv
+//   5. dk += dK scale, dv += dV into their columns of dqkv (fp32 atomics: the GQA group's heads
+//      add up; the summation order of dq, dk, dv is not deterministic)
 #include <mma.h>
 
 #include "train_kernels.h"
@@ -89,6 +92,7 @@ __global__ void __launch_bounds__(FWD_WARPS * 32) flash_tc_fwd_kernel(FlashAttn 
     const int q_last = min(L, q0 + BQ) - 1, w_last = min(q_last, q0 + wr + 15);
     float *srow = ss + wr * LDS, *sr = ss + (wr + r) * LDS, *orow = so + (wr + r) * LDO;
     bf16 *pr = sp + (wr + r) * LDP;
+    FragA qf[HD / 16];  // the warp's 16 query rows, kept in registers
     for (int k0 = 0; k0 <= q_last; k0 += BK) {
         __syncthreads();                                                                          // 1.
         const float *kbase = a.qkv + (row0 + k0) * a.ld + qw + kvh * HD;
@@ -96,17 +100,19 @@ __global__ void __launch_bounds__(FWD_WARPS * 32) flash_tc_fwd_kernel(FlashAttn 
         load_bf16<HD>(sv, LDB, kbase + kw, a.ld, min(BK, L - k0));
         __syncthreads();
         if (q0 + wr >= L || k0 > w_last) continue;  // warp-uniform: no visible key
+        if (k0 == 0) {
+#pragma unroll
+            for (int kk = 0; kk < HD / 16; kk++) wmma::load_matrix_sync(qf[kk], sq + wr * LDB + kk * 16, LDB);
+        }
 #pragma unroll
         for (int nb = 0; nb < BK / 16; nb++) {                                                    // 2.
             FragC acc;
             wmma::fill_fragment(acc, 0.0f);
 #pragma unroll
             for (int kk = 0; kk < HD / 16; kk++) {
-                FragA fa;
                 FragBc fb;
-                wmma::load_matrix_sync(fa, sq + wr * LDB + kk * 16, LDB);
                 wmma::load_matrix_sync(fb, sk + nb * 16 * LDB + kk * 16, LDB);
-                wmma::mma_sync(acc, fa, fb, acc);
+                wmma::mma_sync(acc, qf[kk], fb, acc);
             }
             wmma::store_matrix_sync(srow + nb * 16, acc, LDS, wmma::mem_row_major);
         }
@@ -174,8 +180,9 @@ __global__ void __launch_bounds__(BWD_WARPS * 32) flash_tc_bwd_kernel(FlashAttn 
     float *sst = reinterpret_cast<float *>(sdst + BK * LDP), *sdpt = sst + BK * LDS;  // S^T, dP^T
     float *slse = sdpt + BK * LDS, *sdelta = slse + BQ;
     float *sdq = sst;  // [64][LDQ]: reuses S^T and dP^T once dS^T is made
-    const int L = a.seq_len, j0 = blockIdx.x * BK, kvh = blockIdx.y, b = blockIdx.z;
-    const int rep = a.q_heads / a.kv_heads;
+    const int L = a.seq_len, j0 = blockIdx.x * BK, h = blockIdx.y, b = blockIdx.z;
+    const int kvh = h / (a.q_heads / a.kv_heads);
+    const int64_t stat0 = ((int64_t)b * a.q_heads + h) * L;
     const int64_t row0 = (int64_t)b * L;
     const int qw = a.q_heads * HD, kw = a.kv_heads * HD;
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -191,89 +198,86 @@ __global__ void __launch_bounds__(BWD_WARPS * 32) flash_tc_bwd_kernel(FlashAttn 
         wmma::fill_fragment(dk[n], 0.0f);
         wmma::fill_fragment(dv[n], 0.0f);
     }
-    for (int g = 0; g < rep; g++) {
-        const int h = kvh * rep + g;
-        const int64_t stat0 = ((int64_t)b * a.q_heads + h) * L;
-        for (int q0 = j0; q0 < L; q0 += BQ) {
-            const int valid = min(BQ, L - q0);
-            __syncthreads();
-            load_bf16<HD>(sq, LDB, a.qkv + (row0 + q0) * a.ld + h * HD, a.ld, valid);
-            load_bf16<HD>(sdo, LDB, dout + (row0 + q0) * qw + h * HD, qw, valid);
-            if (threadIdx.x < BQ) {
-                slse[threadIdx.x] = threadIdx.x < valid ? lse[stat0 + q0 + threadIdx.x] : 0.0f;
-                sdelta[threadIdx.x] = threadIdx.x < valid ? delta[stat0 + q0 + threadIdx.x] : 0.0f;
+    for (int q0 = j0; q0 < L; q0 += BQ) {
+        const int valid = min(BQ, L - q0);
+        __syncthreads();
+        load_bf16<HD>(sq, LDB, a.qkv + (row0 + q0) * a.ld + h * HD, a.ld, valid);
+        load_bf16<HD>(sdo, LDB, dout + (row0 + q0) * qw + h * HD, qw, valid);
+        const int t = threadIdx.x;
+        if (t < BQ) {
+            slse[t] = t < valid ? lse[stat0 + q0 + t] : 0.0f;
+            sdelta[t] = t < valid ? delta[stat0 + q0 + t] : 0.0f;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int nb = 0; nb < 2; nb++) {                                                      // 1.
+            const int qc = wc * 32 + nb * 16;
+            FragC s, dp;
+            wmma::fill_fragment(s, 0.0f);
+            wmma::fill_fragment(dp, 0.0f);
+#pragma unroll
+            for (int kk = 0; kk < HD / 16; kk++) {
+                FragA fa;
+                FragBc fb;
+                wmma::load_matrix_sync(fa, sk + wr * LDB + kk * 16, LDB);
+                wmma::load_matrix_sync(fb, sq + qc * LDB + kk * 16, LDB);
+                wmma::mma_sync(s, fa, fb, s);
+                wmma::load_matrix_sync(fa, sv + wr * LDB + kk * 16, LDB);
+                wmma::load_matrix_sync(fb, sdo + qc * LDB + kk * 16, LDB);
+                wmma::mma_sync(dp, fa, fb, dp);
             }
-            __syncthreads();
+            wmma::store_matrix_sync(sst + wr * LDS + qc, s, LDS, wmma::mem_row_major);
+            wmma::store_matrix_sync(sdpt + wr * LDS + qc, dp, LDS, wmma::mem_row_major);
+        }
+        __syncwarp();
+        for (int c = cq; c < cq + 16; c++) {                                                  // 2.
+            const int i = q0 + c, at = (wr + r) * LDS + c;
+            const float p = (i < L && j <= i) ? expf(sst[at] * a.scale - slse[c]) : 0.0f;
+            spt[(wr + r) * LDP + c] = __float2bfloat16(p);
+            sdst[(wr + r) * LDP + c] = __float2bfloat16(p * (sdpt[at] - sdelta[c]));
+        }
+        __syncthreads();
 #pragma unroll
-            for (int nb = 0; nb < 2; nb++) {                                                      // 1.
-                const int qc = wc * 32 + nb * 16;
-                FragC s, dp;
-                wmma::fill_fragment(s, 0.0f);
-                wmma::fill_fragment(dp, 0.0f);
+        for (int nb = 0; nb < HD / 32; nb++) {                                                // 3.
+            const int dc = wc * HALF + nb * 16;
 #pragma unroll
-                for (int kk = 0; kk < HD / 16; kk++) {
-                    FragA fa;
-                    FragBc fb;
-                    wmma::load_matrix_sync(fa, sk + wr * LDB + kk * 16, LDB);
-                    wmma::load_matrix_sync(fb, sq + qc * LDB + kk * 16, LDB);
-                    wmma::mma_sync(s, fa, fb, s);
-                    wmma::load_matrix_sync(fa, sv + wr * LDB + kk * 16, LDB);
-                    wmma::load_matrix_sync(fb, sdo + qc * LDB + kk * 16, LDB);
-                    wmma::mma_sync(dp, fa, fb, dp);
-                }
-                wmma::store_matrix_sync(sst + wr * LDS + qc, s, LDS, wmma::mem_row_major);
-                wmma::store_matrix_sync(sdpt + wr * LDS + qc, dp, LDS, wmma::mem_row_major);
+            for (int kk = 0; kk < BQ / 16; kk++) {
+                FragA fa;
+                FragB fb;
+                wmma::load_matrix_sync(fa, spt + wr * LDP + kk * 16, LDP);
+                wmma::load_matrix_sync(fb, sdo + kk * 16 * LDB + dc, LDB);
+                wmma::mma_sync(dv[nb], fa, fb, dv[nb]);
+                wmma::load_matrix_sync(fa, sdst + wr * LDP + kk * 16, LDP);
+                wmma::load_matrix_sync(fb, sq + kk * 16 * LDB + dc, LDB);
+                wmma::mma_sync(dk[nb], fa, fb, dk[nb]);
             }
-            __syncwarp();
-            for (int c = cq; c < cq + 16; c++) {                                                  // 2.
-                const int i = q0 + c, at = (wr + r) * LDS + c;
-                const float p = (i < L && j <= i) ? expf(sst[at] * a.scale - slse[c]) : 0.0f;
-                spt[(wr + r) * LDP + c] = __float2bfloat16(p);
-                sdst[(wr + r) * LDP + c] = __float2bfloat16(p * (sdpt[at] - sdelta[c]));
+        }
+#pragma unroll
+        for (int nb = 0; nb < HD / 32; nb++) {                                                // 4.
+            const int dc = wc * HALF + nb * 16;
+            FragC acc;
+            wmma::fill_fragment(acc, 0.0f);
+#pragma unroll
+            for (int kk = 0; kk < BK / 16; kk++) {
+                FragAc fa;  // dS [query, key] = dS^T read column-major
+                FragB fb;
+                wmma::load_matrix_sync(fa, sdst + kk * 16 * LDP + wr, LDP);
+                wmma::load_matrix_sync(fb, sk + kk * 16 * LDB + dc, LDB);
+                wmma::mma_sync(acc, fa, fb, acc);
             }
-            __syncthreads();
-#pragma unroll
-            for (int nb = 0; nb < HD / 32; nb++) {                                                // 3.
-                const int dc = wc * HALF + nb * 16;
-#pragma unroll
-                for (int kk = 0; kk < BQ / 16; kk++) {
-                    FragA fa;
-                    FragB fb;
-                    wmma::load_matrix_sync(fa, spt + wr * LDP + kk * 16, LDP);
-                    wmma::load_matrix_sync(fb, sdo + kk * 16 * LDB + dc, LDB);
-                    wmma::mma_sync(dv[nb], fa, fb, dv[nb]);
-                    wmma::load_matrix_sync(fa, sdst + wr * LDP + kk * 16, LDP);
-                    wmma::load_matrix_sync(fb, sq + kk * 16 * LDB + dc, LDB);
-                    wmma::mma_sync(dk[nb], fa, fb, dk[nb]);
-                }
-            }
-#pragma unroll
-            for (int nb = 0; nb < HD / 32; nb++) {                                                // 4.
-                const int dc = wc * HALF + nb * 16;
-                FragC acc;
-                wmma::fill_fragment(acc, 0.0f);
-#pragma unroll
-                for (int kk = 0; kk < BK / 16; kk++) {
-                    FragAc fa;  // dS [query, key] = dS^T read column-major
-                    FragB fb;
-                    wmma::load_matrix_sync(fa, sdst + kk * 16 * LDP + wr, LDP);
-                    wmma::load_matrix_sync(fb, sk + kk * 16 * LDB + dc, LDB);
-                    wmma::mma_sync(acc, fa, fb, acc);
-                }
-                wmma::store_matrix_sync(sdq + wr * LDQ + dc, acc, LDQ, wmma::mem_row_major);
-            }
-            __syncwarp();
-            for (int e = lane; e < 16 * HALF / 4; e += 32) {  // the warp's 16 query rows x HALF columns
-                const int rr = e / (HALF / 4), cc = wc * HALF + (e - rr * (HALF / 4)) * 4, i = q0 + wr + rr;
-                if (i >= L) continue;
-                const float *src = sdq + (wr + rr) * LDQ + cc;
-                float *dst = dqkv + (row0 + i) * ld_dqkv + h * HD + cc;
-                if (vec) {
-                    atomicAdd(reinterpret_cast<float4 *>(dst),
-                              make_float4(src[0] * a.scale, src[1] * a.scale, src[2] * a.scale, src[3] * a.scale));
-                } else {
-                    for (int x = 0; x < 4; x++) atomicAdd(dst + x, src[x] * a.scale);
-                }
+            wmma::store_matrix_sync(sdq + wr * LDQ + dc, acc, LDQ, wmma::mem_row_major);
+        }
+        __syncwarp();
+        for (int e = lane; e < 16 * HALF / 4; e += 32) {  // the warp's 16 query rows x HALF columns
+            const int rr = e / (HALF / 4), cc = wc * HALF + (e - rr * (HALF / 4)) * 4, i = q0 + wr + rr;
+            if (i >= L) continue;
+            const float *src = sdq + (wr + rr) * LDQ + cc;
+            float *dst = dqkv + (row0 + i) * ld_dqkv + h * HD + cc;
+            if (vec) {
+                atomicAdd(reinterpret_cast<float4 *>(dst),
+                          make_float4(src[0] * a.scale, src[1] * a.scale, src[2] * a.scale, src[3] * a.scale));
+            } else {
+                for (int x = 0; x < 4; x++) atomicAdd(dst + x, src[x] * a.scale);
             }
         }
     }
@@ -285,9 +289,16 @@ __global__ void __launch_bounds__(BWD_WARPS * 32) flash_tc_bwd_kernel(FlashAttn 
                                     wmma::mem_row_major);
         __syncwarp();
         const float mul = pass == 0 ? a.scale : 1.0f;
-        for (int e = lane; e < 16 * HALF; e += 32) {
-            const int rr = e / HALF, cc = wc * HALF + (e - rr * HALF), jj = j0 + wr + rr;
-            if (jj < L) dqkv[(row0 + jj) * ld_dqkv + qw + pass * kw + kvh * HD + cc] = sdq[(wr + rr) * LDQ + cc] * mul;
+        for (int e = lane; e < 16 * HALF / 4; e += 32) {  // the group's query heads add up
+            const int rr = e / (HALF / 4), cc = wc * HALF + (e - rr * (HALF / 4)) * 4, jj = j0 + wr + rr;
+            if (jj >= L) continue;
+            const float *src = sdq + (wr + rr) * LDQ + cc;
+            float *dst = dqkv + (row0 + jj) * ld_dqkv + qw + pass * kw + kvh * HD + cc;
+            if (vec) {
+                atomicAdd(reinterpret_cast<float4 *>(dst), make_float4(src[0] * mul, src[1] * mul, src[2] * mul, src[3] * mul));
+            } else {
+                for (int x = 0; x < 4; x++) atomicAdd(dst + x, src[x] * mul);
+            }
         }
         __syncwarp();
     }
@@ -335,11 +346,11 @@ int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, con
     NMC_TRY(check_tc(a));
     if (reinterpret_cast<uintptr_t>(dout) % 16 != 0)
         return nmc::fail("tensor-core flash attention: dO must be 16-byte aligned");
-    NMC_TRY(flash_delta(a, o, dout, delta, stream));                                              // 0.
-    const size_t qbytes = (size_t)a.q_heads * a.head_dim * sizeof(float);
-    NMC_CUDA(cudaMemset2DAsync(dqkv, (size_t)ld_dqkv * sizeof(float), 0, qbytes, (size_t)a.batch * a.seq_len, stream));
+    NMC_TRY(flash_delta(a, o, dout, true, delta, stream));                                        // 0.
+    const size_t bytes = (size_t)(a.q_heads + 2 * a.kv_heads) * a.head_dim * sizeof(float);
+    NMC_CUDA(cudaMemset2DAsync(dqkv, (size_t)ld_dqkv * sizeof(float), 0, bytes, (size_t)a.batch * a.seq_len, stream));
     const bool vec = ld_dqkv % 4 == 0 && reinterpret_cast<uintptr_t>(dqkv) % 16 == 0;
-    dim3 grid((a.seq_len + BK - 1) / BK, a.kv_heads, a.batch);
+    dim3 grid((a.seq_len + BK - 1) / BK, a.q_heads, a.batch);
     const char *what = "flash attention backward (tensor cores)";
     const float *dl = delta;
     if (a.head_dim == 64)
