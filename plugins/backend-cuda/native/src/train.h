@@ -93,4 +93,8 @@ int ensure(Buf &b, size_t bytes);
 float *G(nmc_trainer *t, int idx);
 // The index of parameter `name` ("model." or no prefix taken for "backbone."), or -1.
 int find_param(nmc_trainer *t, const char *name);
+// train_attention_ref.cu: the materialised causal GQA attention (L x L scores, fp32 cuBLAS) on
+// `stream`: o [B L, Hq hd] written; with dout, dq | dk | dv written into dqkv (row stride a.ld)
+int attention_materialised(Gemm &gemm, cudaStream_t stream, const k::train::FlashAttn &a, const float *dout, float *o,
+                           float *dqkv);
 }  // namespace nmc::train

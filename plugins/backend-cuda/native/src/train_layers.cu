@@ -14,7 +14,9 @@
 //    backward 6 .. 1 in reverse, writing dproj (z | xBC | dt_raw) then dxn = dproj in_proj.
 // *  1. proj = xn [q | k | v]^T                    [R, (Hq + 2 Hkv) hd]
 //    2. 3. mid = causal softmax(q k^T / sqrt(hd)) v per query head (GQA), lse per query row
-//          (flash kernels, kernels/train_flash.cu: memory O(L); no L x L scores are kept)
+//          (flash kernels: memory O(L), no L x L scores kept; BF16 trainers on tensor cores,
+//          kernels/train_flash_tc.cu, where head_dim is 64 or 128, else fp32 kernels/train_flash.cu;
+//          env NMC_TRAIN_ATTENTION = flash | tc | materialised overrides, see attention_impl)
 //    h_out += mid o_proj^T
 //    backward: dmid from o_proj; flash backward (scores recomputed per tile from lse) writes
 //              dq | dk | dv into dproj (dk, dv summed per KV group); then the projections.
@@ -24,6 +26,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace nmc::train {
@@ -133,13 +137,42 @@ k::train::FlashAttn flash_args(nmc_trainer *t) {
                                1.0f / sqrtf((float)d.head_dim), t->proj.f(), d.qkv_dim};
 }
 
+// The attention kernels (env NMC_TRAIN_ATTENTION = flash | tc | materialised overrides): BF16
+// trainers use the tensor-core flash kernels where they apply (head_dim 64, 128), else the fp32 ones.
+enum class AttnImpl { Flash, Tc, Materialised };
+
+int attention_impl(nmc_trainer *t, const k::train::FlashAttn &a, AttnImpl *impl) {
+    const char *env = getenv("NMC_TRAIN_ATTENTION");
+    bool tc_ok = k::train::flash_tc_supported(a);
+    if (env == nullptr || *env == '\0') {
+        *impl = t->dtype == NMC_BF16 && tc_ok ? AttnImpl::Tc : AttnImpl::Flash;
+    } else if (strcmp(env, "flash") == 0) {
+        *impl = AttnImpl::Flash;
+    } else if (strcmp(env, "tc") == 0) {
+        *impl = tc_ok ? AttnImpl::Tc : AttnImpl::Flash;
+    } else if (strcmp(env, "materialised") == 0) {
+        *impl = AttnImpl::Materialised;
+    } else {
+        return fail(std::string("NMC_TRAIN_ATTENTION must be flash, tc or materialised, got '") + env +
+                    "': unset it or pick one");
+    }
+    return NMC_OK;
+}
+
 int attention_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
     int qw = d.q_heads * d.head_dim, kw = d.kv_heads * d.head_dim, pw = d.qkv_dim;
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->proj.f(), pw, 0.0f));                   // 1.
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->proj.f() + qw, pw, 0.0f));
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->proj.f() + qw + kw, pw, 0.0f));
-    NMC_TRY(k::train::flash_forward(flash_args(t), t->mid.f(), t->lse.f(), t->stream));               // 2. 3.
+    k::train::FlashAttn a = flash_args(t);                                                               // 2. 3.
+    AttnImpl impl;
+    NMC_TRY(attention_impl(t, a, &impl));
+    switch (impl) {
+        case AttnImpl::Tc: NMC_TRY(k::train::flash_tc_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
+        case AttnImpl::Materialised: NMC_TRY(attention_materialised(t->gemm, t->stream, a, nullptr, t->mid.f(), nullptr)); break;
+        default: NMC_TRY(k::train::flash_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
+    }
     if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), qw, L.o, L.ob, qw, d.d, h_out, d.d, 1.0f));
     return NMC_OK;
 }
@@ -148,8 +181,22 @@ int attention_bwd(nmc_trainer *t, const TLayer &L) {
     const Dims &d = t->dims;
     int qw = d.q_heads * d.head_dim, kw = d.kv_heads * d.head_dim, pw = d.qkv_dim;
     NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), qw, L.o, L.ob, qw, d.d, t->dmid.f(), qw, 0.0f));
-    NMC_TRY(k::train::flash_backward(flash_args(t), t->mid.f(), t->dmid.f(), t->lse.f(), t->delta.f(), t->dproj.f(), pw,
-                                     t->stream));
+    k::train::FlashAttn a = flash_args(t);
+    AttnImpl impl;
+    NMC_TRY(attention_impl(t, a, &impl));
+    switch (impl) {
+        case AttnImpl::Tc:
+            NMC_TRY(k::train::flash_tc_backward(a, t->mid.f(), t->dmid.f(), t->lse.f(), t->delta.f(), t->dproj.f(), pw,
+                                                t->stream));
+            break;
+        case AttnImpl::Materialised:  // recomputes the forward (mid is rewritten with the same values)
+            NMC_TRY(attention_materialised(t->gemm, t->stream, a, t->dmid.f(), t->mid.f(), t->dproj.f()));
+            break;
+        default:
+            NMC_TRY(k::train::flash_backward(a, t->mid.f(), t->dmid.f(), t->lse.f(), t->delta.f(), t->dproj.f(), pw,
+                                             t->stream));
+            break;
+    }
     NMC_TRY(linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->dxn.f(), d.d, 0.0f));
     NMC_TRY(linear_bwd(t, t->dproj.f() + qw, pw, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->dxn.f(), d.d, 1.0f));
     return linear_bwd(t, t->dproj.f() + qw + kw, pw, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->dxn.f(), d.d, 1.0f);

@@ -4,6 +4,8 @@
 //
 //   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16|fp8] [--seq 4096] [--batch 1] [--steps 3]
 //
+// NMC_TRAIN_ATTENTION=flash|tc|materialised picks the attention kernels (default: tensor cores for
+// bf16, fp32 flash otherwise; printed as "attention").
 // fp8: the FP8 recipe (nmc_trainer_set_gemm_precision): the first and last 4 linear layers (model
 // order, lm_head last) BF16, the others FP8 E4M3 fake-quantised operands with fp32 GEMMs (the
 // faithful simulation, not a fast FP8 GEMM); other GEMMs F32. MFU against the BF16 peak.
@@ -129,15 +131,17 @@ int main(int argc, char **argv) {
     step(&first_loss);  // warm-up (allocates the work buffers)
     double t0 = now();
     for (int s = 0; s < steps; s++) step(&last_loss);
+    const char *attention = getenv("NMC_TRAIN_ATTENTION");  // unset: tc for bf16 (head_dim 64), else fp32 flash
     double seconds = (now() - t0) / steps;
     double tokens_per_s = rows / seconds;
     double achieved = flops_per_token * tokens_per_s / 1e12;
     printf("{\"preset\": \"%s\", \"dtype\": \"%s\", \"seq\": %d, \"batch\": %d, \"params\": %.0f, "
            "\"matmul_params\": %.0f, \"step_ms\": %.1f, \"tokens_per_s\": %.0f, \"model_tflops\": %.2f, "
            "\"peak_tflops\": %.2f, \"peak_dtype\": \"%s\", \"mfu\": %.4f, \"fp8_layers\": %d, \"loss_first\": %.4f, "
-           "\"loss_last\": %.4f}\n",
+           "\"loss_last\": %.4f, \"attention\": \"%s\"}\n",
            name.c_str(), dtype_name.c_str(), seq, batch, params, matmul_params, seconds * 1e3, tokens_per_s, achieved,
-           peak, peak_dtype == NMC_F32 ? "f32" : "bf16", achieved / peak, fp8_layers, first_loss, last_loss);
+           peak, peak_dtype == NMC_F32 ? "f32" : "bf16", achieved / peak, fp8_layers, first_loss, last_loss,
+           attention ? attention : "default");
     nmc_trainer_destroy(t);
     return 0;
 }

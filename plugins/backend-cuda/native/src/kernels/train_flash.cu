@@ -120,8 +120,8 @@ __global__ void __launch_bounds__(THREADS) flash_fwd_kernel(FlashAttn a, float *
     }
 }
 
-// 0. one warp per (row, head): delta = dO . o
-__global__ void flash_delta_kernel(FlashAttn a, const float *o, const float *dout, float *delta) {
+// 0. one warp per (row, head): delta = dO . o (dO rounded to BF16 first when bf16_dout)
+__global__ void flash_delta_kernel(FlashAttn a, const float *o, const float *dout, bool bf16_dout, float *delta) {
     int64_t w = ((int64_t)blockIdx.x * blockDim.x + threadIdx.x) / 32;
     int lane = threadIdx.x % 32, hd = a.head_dim, qw = a.q_heads * hd;
     if (w >= (int64_t)a.batch * a.seq_len * a.q_heads) return;
@@ -130,7 +130,10 @@ __global__ void flash_delta_kernel(FlashAttn a, const float *o, const float *dou
     int t = (int)(r % a.seq_len), b = (int)(r / a.seq_len);
     const float *orow = o + r * qw + h * hd, *drow = dout + r * qw + h * hd;
     float s = 0.0f;
-    for (int d = lane; d < hd; d += 32) s = fmaf(orow[d], drow[d], s);
+    for (int d = lane; d < hd; d += 32) {
+        float g = bf16_dout ? __bfloat162float(__float2bfloat16(drow[d])) : drow[d];
+        s = fmaf(orow[d], g, s);
+    }
     s = warp_sum_f(s);
     if (lane == 0) delta[((int64_t)b * a.q_heads + h) * a.seq_len + t] = s;
 }
@@ -318,14 +321,20 @@ int flash_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream)
     return launch<Fwd>(a, grid, 3, 0, stream, "flash attention forward", o, lse);
 }
 
-int flash_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
-                   float *dqkv, int ld_dqkv, cudaStream_t stream) {
-    NMC_TRY(check(a));
+int flash_delta(const FlashAttn &a, const float *o, const float *dout, bool bf16_dout, float *delta,
+                cudaStream_t stream) {
     int64_t warps = (int64_t)a.batch * a.seq_len * a.q_heads;
     int64_t blocks = (warps * 32 + 255) / 256;
     if (blocks > 0x7fffffff) return nmc::fail("flash attention: too many rows");
-    flash_delta_kernel<<<(unsigned)blocks, 256, 0, stream>>>(a, o, dout, delta);
+    flash_delta_kernel<<<(unsigned)blocks, 256, 0, stream>>>(a, o, dout, bf16_dout, delta);
     NMC_CUDA(cudaGetLastError());
+    return NMC_OK;
+}
+
+int flash_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
+                   float *dqkv, int ld_dqkv, cudaStream_t stream) {
+    NMC_TRY(check(a));
+    NMC_TRY(flash_delta(a, o, dout, false, delta, stream));
     int tiles = (a.seq_len + TILE - 1) / TILE;
     NMC_TRY(launch<Dq>(a, dim3(tiles, a.q_heads, a.batch), 4, 0, stream, "flash attention dQ", dout, lse,
                        (const float *)delta, dqkv, ld_dqkv));

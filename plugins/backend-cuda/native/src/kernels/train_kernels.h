@@ -109,6 +109,17 @@ int flash_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream)
 // delta [B, Hq, L] is work memory
 int flash_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
                    float *dqkv, int ld_dqkv, cudaStream_t stream);
+// delta [B, Hq, L] (written) = rowsum(dO o) per query head: step 0 of both backwards. bf16_dout
+// rounds dO to BF16 first, as the tensor-core backward's dP = dO V^T sees it (else dS = P (dP -
+// delta) keeps dO's rounding: dQ, dK at L = 1 would be ~1e-2 instead of 0)
+int flash_delta(const FlashAttn &a, const float *o, const float *dout, bool bf16_dout, float *delta,
+                cudaStream_t stream);
+// The same attention on tensor cores (train_flash_tc.cu): BF16 operands, fp32 accumulation, lse
+// and delta; head_dim 64 or 128 with 16-byte aligned rows (flash_tc_supported), else an error.
+bool flash_tc_supported(const FlashAttn &a);
+int flash_tc_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream);
+int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
+                      float *dqkv, int ld_dqkv, cudaStream_t stream);
 
 // ---- FP8 E4M3 fake quantisation (train_fp8.cu): blocks of block_rows x block_cols of x [rows,
 // cols] (row stride ld); out (dequantised, dense [rows, cols]), codes (dense) and scales

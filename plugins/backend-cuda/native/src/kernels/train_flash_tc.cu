@@ -1,0 +1,363 @@
+// Causal GQA attention for training on tensor cores, FlashAttention-2 style: the semantics of
+// train_flash.cu (same FlashAttn arguments, o, lse, delta, dq | dk | dv written into dqkv with dk,
+// dv summed over each KV group's query heads) with BF16 operands and fp32 accumulation (WMMA
+// 16x16x16). head_dim 64 or 128 (flash_tc_supported); other shapes use the fp32 kernels.
+// The trainer picks this path for BF16 (train_layers.cu, env NMC_TRAIN_ATTENTION).
+//
+// shapes (rows r = b L + t): qkv [B L, ld] fused rows q [Hq hd] | k [Hkv hd] | v [Hkv hd];
+//   o, dO [B L, Hq hd]; lse, delta [B, Hq, L] fp32; s_ij = q_i . k_j * scale, j <= i.
+// Tiles of 64 rows; fp32 inputs are rounded to BF16 as they are loaded into shared memory.
+// forward, block = 64 queries of one (b, h), 4 warps of 16 query rows; per 64-key tile k0 <= the
+// last query (the last query tiles, which see the most keys, are scheduled first):
+//   1. K, V tile -> shared memory (bf16)
+//   2. S = Q K^T                                [16 x 64] per warp, tensor cores -> fp32 smem
+//   3. s *= scale (masked -inf for j > i); m' = max(m, max s); P = exp(s - m') (bf16);
+//      l = l e^(m - m') + sum P (fp32);  O = O e^(m - m')
+//   4. O += P V                                 [16 x hd] per warp, accumulated in fp32 smem
+//   5. o_i = O / l;  lse_i = m + log l
+// backward, P recomputed as p_ij = exp(s_ij - lse_i):
+//   0. delta_i = bf16(dO_i) . o_i (fp32, train_flash.cu: dO rounded as dP sees it);  dq | dk | dv
+//      columns of dqkv zeroed
+//   block = 64 keys j0 of (b, query head h) (one block per query head, not per KV head: rep times
+//   the blocks, so long sequences fill the GPU); 8 warps: key rows 16 (w % 4), column half w / 4;
+//   for each 64-query tile q0 >= j0:
+//   1. S^T = K Q^T, dP^T = V dO^T               [64 x 64], tensor cores -> fp32 smem
+//   2. P^T = exp(S^T scale - lse) (0 where j > i);  dS^T = P^T (dP^T - delta)  -> bf16 smem
+//   3. dV += P^T dO;  dK += dS^T Q              register fragments
+//   4. dQ_tile = dS K -> fp32 smem; dq += dQ_tile scale  (fp32 atomics, float4 where aligned)
+//   5. dk += dK scale, dv += dV into their columns of dqkv (fp32 atomics: the GQA group's heads
+//      add up; the summation order of dq, dk, dv is not deterministic)
+#include <mma.h>
+
+#include "train_kernels.h"
+#include "device_math.cuh"
+
+#include <cmath>
+
+namespace nmc::k::train {
+namespace {
+
+using namespace nvcuda;
+using bf16 = __nv_bfloat16;
+
+constexpr int BQ = 64, BK = 64;        // query rows, key rows of a tile
+constexpr int FWD_WARPS = 4;           // 16 query rows each
+constexpr int BWD_WARPS = 8;           // 16 key rows (w % 4), half (w / 4) of the columns
+constexpr int BPAD = 8, FPAD = 4;      // row padding of bf16 and fp32 shared tiles (elements)
+
+using FragA = wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major>;
+using FragAc = wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::col_major>;
+using FragB = wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::row_major>;
+using FragBc = wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::col_major>;
+using FragC = wmma::fragment<wmma::accumulator, 16, 16, 16, float>;
+
+// sm [64, HD] (row stride lds) = bf16 of rows [0, valid) of src (row stride ld, 16-byte aligned
+// rows), zeros below
+template <int HD>
+__device__ void load_bf16(bf16 *sm, int lds, const float *src, int64_t ld, int valid) {
+    constexpr int PER = HD / 4;  // float4 per row
+    for (int e = threadIdx.x; e < 64 * PER; e += blockDim.x) {
+        int r = e / PER, c = (e - r * PER) * 4;
+        float4 v = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+        if (r < valid) v = *reinterpret_cast<const float4 *>(src + r * ld + c);
+        __nv_bfloat162 *dst = reinterpret_cast<__nv_bfloat162 *>(sm + r * lds + c);
+        dst[0] = __floats2bfloat162_rn(v.x, v.y);
+        dst[1] = __floats2bfloat162_rn(v.z, v.w);
+    }
+}
+
+template <int HD>
+constexpr size_t fwd_smem() {
+    return sizeof(bf16) * ((size_t)(BQ + 2 * BK) * (HD + BPAD) + (size_t)BQ * (BK + BPAD)) +
+           sizeof(float) * ((size_t)BQ * (BK + FPAD) + (size_t)BQ * (HD + FPAD));
+}
+
+template <int HD>
+__global__ void __launch_bounds__(FWD_WARPS * 32) flash_tc_fwd_kernel(FlashAttn a, float *o, float *lse) {
+    constexpr int LDB = HD + BPAD, LDP = BK + BPAD, LDS = BK + FPAD, LDO = HD + FPAD;
+    extern __shared__ __align__(128) char smem[];
+    bf16 *sq = reinterpret_cast<bf16 *>(smem), *sk = sq + BQ * LDB, *sv = sk + BK * LDB, *sp = sv + BK * LDB;
+    float *ss = reinterpret_cast<float *>(sp + BQ * LDP), *so = ss + BQ * LDS;
+    const int L = a.seq_len, h = blockIdx.y, b = blockIdx.z;
+    const int kvh = h / (a.q_heads / a.kv_heads);
+    const int q0 = (gridDim.x - 1 - blockIdx.x) * BQ;  // the longest tiles first
+    const int64_t row0 = (int64_t)b * L;
+    const int qw = a.q_heads * HD, kw = a.kv_heads * HD;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int wr = warp * 16, r = lane >> 1, half = lane & 1;  // lane: row wr + r, columns of `half`
+    const int i = q0 + wr + r;                                 // this lane's query
+    load_bf16<HD>(sq, LDB, a.qkv + (row0 + q0) * a.ld + h * HD, a.ld, min(BQ, L - q0));
+    for (int e = threadIdx.x; e < BQ * LDO; e += blockDim.x) so[e] = 0.0f;
+    float m = -INFINITY, l = 0.0f;  // of row wr + r (both lanes of the row agree)
+    const int q_last = min(L, q0 + BQ) - 1, w_last = min(q_last, q0 + wr + 15);
+    float *srow = ss + wr * LDS, *sr = ss + (wr + r) * LDS, *orow = so + (wr + r) * LDO;
+    bf16 *pr = sp + (wr + r) * LDP;
+    FragA qf[HD / 16];  // the warp's 16 query rows, kept in registers
+    for (int k0 = 0; k0 <= q_last; k0 += BK) {
+        __syncthreads();                                                                          // 1.
+        const float *kbase = a.qkv + (row0 + k0) * a.ld + qw + kvh * HD;
+        load_bf16<HD>(sk, LDB, kbase, a.ld, min(BK, L - k0));
+        load_bf16<HD>(sv, LDB, kbase + kw, a.ld, min(BK, L - k0));
+        __syncthreads();
+        if (q0 + wr >= L || k0 > w_last) continue;  // warp-uniform: no visible key
+        if (k0 == 0) {
+#pragma unroll
+            for (int kk = 0; kk < HD / 16; kk++) wmma::load_matrix_sync(qf[kk], sq + wr * LDB + kk * 16, LDB);
+        }
+#pragma unroll
+        for (int nb = 0; nb < BK / 16; nb++) {                                                    // 2.
+            FragC acc;
+            wmma::fill_fragment(acc, 0.0f);
+#pragma unroll
+            for (int kk = 0; kk < HD / 16; kk++) {
+                FragBc fb;
+                wmma::load_matrix_sync(fb, sk + nb * 16 * LDB + kk * 16, LDB);
+                wmma::mma_sync(acc, qf[kk], fb, acc);
+            }
+            wmma::store_matrix_sync(srow + nb * 16, acc, LDS, wmma::mem_row_major);
+        }
+        __syncwarp();
+        float mx = -INFINITY;                                                                     // 3.
+        for (int c = half * 32; c < half * 32 + 32; c++) {
+            float s = (i < L && k0 + c <= i) ? sr[c] * a.scale : -INFINITY;
+            sr[c] = s;
+            mx = fmaxf(mx, s);
+        }
+        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+        const float mn = fmaxf(m, mx);
+        const float corr = mn == -INFINITY ? 1.0f : expf(m - mn);
+        float sum = 0.0f;
+        for (int c = half * 32; c < half * 32 + 32; c++) {
+            float p = mn == -INFINITY ? 0.0f : expf(sr[c] - mn);
+            pr[c] = __float2bfloat16(p);
+            sum += p;
+        }
+        sum += __shfl_xor_sync(0xffffffffu, sum, 1);
+        l = l * corr + sum;
+        m = mn;
+        for (int c = half * (HD / 2); c < (half + 1) * (HD / 2); c++) orow[c] *= corr;
+        __syncwarp();
+#pragma unroll
+        for (int nb = 0; nb < HD / 16; nb++) {                                                    // 4.
+            FragC acc;
+            wmma::load_matrix_sync(acc, so + wr * LDO + nb * 16, LDO, wmma::mem_row_major);
+#pragma unroll
+            for (int kk = 0; kk < BK / 16; kk++) {
+                FragA fa;
+                FragB fb;
+                wmma::load_matrix_sync(fa, sp + wr * LDP + kk * 16, LDP);
+                wmma::load_matrix_sync(fb, sv + kk * 16 * LDB + nb * 16, LDB);
+                wmma::mma_sync(acc, fa, fb, acc);
+            }
+            wmma::store_matrix_sync(so + wr * LDO + nb * 16, acc, LDO, wmma::mem_row_major);
+        }
+        __syncwarp();
+    }
+    __syncwarp();
+    if (i < L) {                                                                                  // 5.
+        const float inv = 1.0f / l;
+        float *out = o + (row0 + i) * qw + h * HD;
+        for (int c = half * (HD / 2); c < (half + 1) * (HD / 2); c++) out[c] = orow[c] * inv;
+        if (half == 0) lse[((int64_t)b * a.q_heads + h) * L + i] = m + logf(l);
+    }
+}
+
+template <int HD>
+constexpr size_t bwd_smem() {
+    return sizeof(bf16) * ((size_t)(2 * BK + 2 * BQ) * (HD + BPAD) + 2 * (size_t)BK * (BQ + BPAD)) +
+           sizeof(float) * (2 * (size_t)BK * (BQ + FPAD) + 2 * BQ);
+}
+
+template <int HD>
+__global__ void __launch_bounds__(BWD_WARPS * 32) flash_tc_bwd_kernel(FlashAttn a, const float *dout, const float *lse,
+                                                                      const float *delta, float *dqkv, int ld_dqkv,
+                                                                      bool vec) {
+    constexpr int LDB = HD + BPAD, LDP = BQ + BPAD, LDS = BQ + FPAD, LDQ = HD + FPAD, HALF = HD / 2;
+    static_assert(BQ * LDQ <= 2 * BK * LDS, "dQ scratch fits the score buffers");
+    extern __shared__ __align__(128) char smem[];
+    bf16 *sk = reinterpret_cast<bf16 *>(smem), *sv = sk + BK * LDB, *sq = sv + BK * LDB, *sdo = sq + BQ * LDB;
+    bf16 *spt = sdo + BQ * LDB, *sdst = spt + BK * LDP;               // P^T, dS^T [64 keys][64 queries]
+    float *sst = reinterpret_cast<float *>(sdst + BK * LDP), *sdpt = sst + BK * LDS;  // S^T, dP^T
+    float *slse = sdpt + BK * LDS, *sdelta = slse + BQ;
+    float *sdq = sst;  // [64][LDQ]: reuses S^T and dP^T once dS^T is made
+    const int L = a.seq_len, j0 = blockIdx.x * BK, h = blockIdx.y, b = blockIdx.z;
+    const int kvh = h / (a.q_heads / a.kv_heads);
+    const int64_t stat0 = ((int64_t)b * a.q_heads + h) * L;
+    const int64_t row0 = (int64_t)b * L;
+    const int qw = a.q_heads * HD, kw = a.kv_heads * HD;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    const int wr = (warp & 3) * 16, wc = warp >> 2;     // rows wr..wr+15; column half wc
+    const int r = lane >> 1, cq = wc * 32 + (lane & 1) * 16;  // step 2: row wr + r, queries cq..cq+15
+    const int j = j0 + wr + r;                           // step 2's key
+    const float *kbase = a.qkv + (row0 + j0) * a.ld + qw + kvh * HD;
+    load_bf16<HD>(sk, LDB, kbase, a.ld, min(BK, L - j0));
+    load_bf16<HD>(sv, LDB, kbase + kw, a.ld, min(BK, L - j0));
+    FragC dk[HD / 32], dv[HD / 32];
+#pragma unroll
+    for (int n = 0; n < HD / 32; n++) {
+        wmma::fill_fragment(dk[n], 0.0f);
+        wmma::fill_fragment(dv[n], 0.0f);
+    }
+    for (int q0 = j0; q0 < L; q0 += BQ) {
+        const int valid = min(BQ, L - q0);
+        __syncthreads();
+        load_bf16<HD>(sq, LDB, a.qkv + (row0 + q0) * a.ld + h * HD, a.ld, valid);
+        load_bf16<HD>(sdo, LDB, dout + (row0 + q0) * qw + h * HD, qw, valid);
+        const int t = threadIdx.x;
+        if (t < BQ) {
+            slse[t] = t < valid ? lse[stat0 + q0 + t] : 0.0f;
+            sdelta[t] = t < valid ? delta[stat0 + q0 + t] : 0.0f;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int nb = 0; nb < 2; nb++) {                                                      // 1.
+            const int qc = wc * 32 + nb * 16;
+            FragC s, dp;
+            wmma::fill_fragment(s, 0.0f);
+            wmma::fill_fragment(dp, 0.0f);
+#pragma unroll
+            for (int kk = 0; kk < HD / 16; kk++) {
+                FragA fa;
+                FragBc fb;
+                wmma::load_matrix_sync(fa, sk + wr * LDB + kk * 16, LDB);
+                wmma::load_matrix_sync(fb, sq + qc * LDB + kk * 16, LDB);
+                wmma::mma_sync(s, fa, fb, s);
+                wmma::load_matrix_sync(fa, sv + wr * LDB + kk * 16, LDB);
+                wmma::load_matrix_sync(fb, sdo + qc * LDB + kk * 16, LDB);
+                wmma::mma_sync(dp, fa, fb, dp);
+            }
+            wmma::store_matrix_sync(sst + wr * LDS + qc, s, LDS, wmma::mem_row_major);
+            wmma::store_matrix_sync(sdpt + wr * LDS + qc, dp, LDS, wmma::mem_row_major);
+        }
+        __syncwarp();
+        for (int c = cq; c < cq + 16; c++) {                                                  // 2.
+            const int i = q0 + c, at = (wr + r) * LDS + c;
+            const float p = (i < L && j <= i) ? expf(sst[at] * a.scale - slse[c]) : 0.0f;
+            spt[(wr + r) * LDP + c] = __float2bfloat16(p);
+            sdst[(wr + r) * LDP + c] = __float2bfloat16(p * (sdpt[at] - sdelta[c]));
+        }
+        __syncthreads();
+#pragma unroll
+        for (int nb = 0; nb < HD / 32; nb++) {                                                // 3.
+            const int dc = wc * HALF + nb * 16;
+#pragma unroll
+            for (int kk = 0; kk < BQ / 16; kk++) {
+                FragA fa;
+                FragB fb;
+                wmma::load_matrix_sync(fa, spt + wr * LDP + kk * 16, LDP);
+                wmma::load_matrix_sync(fb, sdo + kk * 16 * LDB + dc, LDB);
+                wmma::mma_sync(dv[nb], fa, fb, dv[nb]);
+                wmma::load_matrix_sync(fa, sdst + wr * LDP + kk * 16, LDP);
+                wmma::load_matrix_sync(fb, sq + kk * 16 * LDB + dc, LDB);
+                wmma::mma_sync(dk[nb], fa, fb, dk[nb]);
+            }
+        }
+#pragma unroll
+        for (int nb = 0; nb < HD / 32; nb++) {                                                // 4.
+            const int dc = wc * HALF + nb * 16;
+            FragC acc;
+            wmma::fill_fragment(acc, 0.0f);
+#pragma unroll
+            for (int kk = 0; kk < BK / 16; kk++) {
+                FragAc fa;  // dS [query, key] = dS^T read column-major
+                FragB fb;
+                wmma::load_matrix_sync(fa, sdst + kk * 16 * LDP + wr, LDP);
+                wmma::load_matrix_sync(fb, sk + kk * 16 * LDB + dc, LDB);
+                wmma::mma_sync(acc, fa, fb, acc);
+            }
+            wmma::store_matrix_sync(sdq + wr * LDQ + dc, acc, LDQ, wmma::mem_row_major);
+        }
+        __syncwarp();
+        for (int e = lane; e < 16 * HALF / 4; e += 32) {  // the warp's 16 query rows x HALF columns
+            const int rr = e / (HALF / 4), cc = wc * HALF + (e - rr * (HALF / 4)) * 4, i = q0 + wr + rr;
+            if (i >= L) continue;
+            const float *src = sdq + (wr + rr) * LDQ + cc;
+            float *dst = dqkv + (row0 + i) * ld_dqkv + h * HD + cc;
+            if (vec) {
+                atomicAdd(reinterpret_cast<float4 *>(dst),
+                          make_float4(src[0] * a.scale, src[1] * a.scale, src[2] * a.scale, src[3] * a.scale));
+            } else {
+                for (int x = 0; x < 4; x++) atomicAdd(dst + x, src[x] * a.scale);
+            }
+        }
+    }
+    __syncthreads();                                                                              // 5.
+    for (int pass = 0; pass < 2; pass++) {
+#pragma unroll
+        for (int nb = 0; nb < HD / 32; nb++)
+            wmma::store_matrix_sync(sdq + wr * LDQ + wc * HALF + nb * 16, pass == 0 ? dk[nb] : dv[nb], LDQ,
+                                    wmma::mem_row_major);
+        __syncwarp();
+        const float mul = pass == 0 ? a.scale : 1.0f;
+        for (int e = lane; e < 16 * HALF / 4; e += 32) {  // the group's query heads add up
+            const int rr = e / (HALF / 4), cc = wc * HALF + (e - rr * (HALF / 4)) * 4, jj = j0 + wr + rr;
+            if (jj >= L) continue;
+            const float *src = sdq + (wr + rr) * LDQ + cc;
+            float *dst = dqkv + (row0 + jj) * ld_dqkv + qw + pass * kw + kvh * HD + cc;
+            if (vec) {
+                atomicAdd(reinterpret_cast<float4 *>(dst), make_float4(src[0] * mul, src[1] * mul, src[2] * mul, src[3] * mul));
+            } else {
+                for (int x = 0; x < 4; x++) atomicAdd(dst + x, src[x] * mul);
+            }
+        }
+        __syncwarp();
+    }
+}
+
+int check_tc(const FlashAttn &a) {
+    if (!flash_tc_supported(a))
+        return nmc::fail("tensor-core flash attention needs head_dim 64 or 128 and 16-byte aligned rows, got head_dim " +
+                         std::to_string(a.head_dim));
+    if (a.batch <= 0 || a.seq_len <= 0 || a.q_heads <= 0 || a.kv_heads <= 0 || a.q_heads % a.kv_heads)
+        return nmc::fail("flash attention: bad shape");
+    if (a.batch > 65535 || a.q_heads > 65535) return nmc::fail("flash attention: batch or heads above 65535");
+    return NMC_OK;
+}
+
+template <typename K, typename... Args>
+int go(K kernel, dim3 grid, int threads, size_t smem, cudaStream_t stream, const char *what, Args... args) {
+    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    if (err == cudaSuccess) {
+        kernel<<<grid, threads, smem, stream>>>(args...);
+        err = cudaGetLastError();
+    }
+    if (err != cudaSuccess) return nmc::cuda_fail(err, what);
+    return NMC_OK;
+}
+
+}  // namespace
+
+bool flash_tc_supported(const FlashAttn &a) {
+    return (a.head_dim == 64 || a.head_dim == 128) && a.ld % 4 == 0 &&
+           reinterpret_cast<uintptr_t>(a.qkv) % 16 == 0;
+}
+
+int flash_tc_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream) {
+    NMC_TRY(check_tc(a));
+    dim3 grid((a.seq_len + BQ - 1) / BQ, a.q_heads, a.batch);
+    const char *what = "flash attention forward (tensor cores)";
+    if (a.head_dim == 64)
+        return go(flash_tc_fwd_kernel<64>, grid, FWD_WARPS * 32, fwd_smem<64>(), stream, what, a, o, lse);
+    return go(flash_tc_fwd_kernel<128>, grid, FWD_WARPS * 32, fwd_smem<128>(), stream, what, a, o, lse);
+}
+
+int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
+                      float *dqkv, int ld_dqkv, cudaStream_t stream) {
+    NMC_TRY(check_tc(a));
+    if (reinterpret_cast<uintptr_t>(dout) % 16 != 0)
+        return nmc::fail("tensor-core flash attention: dO must be 16-byte aligned");
+    NMC_TRY(flash_delta(a, o, dout, true, delta, stream));                                        // 0.
+    const size_t bytes = (size_t)(a.q_heads + 2 * a.kv_heads) * a.head_dim * sizeof(float);
+    NMC_CUDA(cudaMemset2DAsync(dqkv, (size_t)ld_dqkv * sizeof(float), 0, bytes, (size_t)a.batch * a.seq_len, stream));
+    const bool vec = ld_dqkv % 4 == 0 && reinterpret_cast<uintptr_t>(dqkv) % 16 == 0;
+    dim3 grid((a.seq_len + BK - 1) / BK, a.q_heads, a.batch);
+    const char *what = "flash attention backward (tensor cores)";
+    const float *dl = delta;
+    if (a.head_dim == 64)
+        return go(flash_tc_bwd_kernel<64>, grid, BWD_WARPS * 32, bwd_smem<64>(), stream, what, a, dout, lse, dl, dqkv,
+                  ld_dqkv, vec);
+    return go(flash_tc_bwd_kernel<128>, grid, BWD_WARPS * 32, bwd_smem<128>(), stream, what, a, dout, lse, dl, dqkv,
+              ld_dqkv, vec);
+}
+
+}  // namespace nmc::k::train

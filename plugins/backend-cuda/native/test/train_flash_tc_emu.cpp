@@ -1,0 +1,98 @@
+// The tensor-core training attention kernels (kernels/train_flash_tc.cu) run on the host through
+// test/cuda_host_emu.h, against the CPU double reference (train_reference.h): out, lse, dQ, dK, dV
+// on small shapes (L = 1, L not a multiple of the 64-row tile, GQA 4:1, 5:1, 1:1, head_dim 64 and
+// 128, the scalar-atomic path). For working on those kernels without a GPU; the device self-test
+// (nmc_train_selftest, "train attention tc" lines) is the real check. `make emu` builds it (the
+// kernels are cut out of the .cu between "using namespace nvcuda;" and "int check_tc").
+// Error: max |got - ref| / max |ref| per tensor (dQ, dK floored at 1e-3 of max |dqkv|: 0 at L = 1);
+// bound 2e-2 (BF16 operands), lse absolute. Exit status 0 when all pass.
+#include "cuda_host_emu.h"
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "train_reference.h"
+
+struct FlashAttn {  // as kernels/train_kernels.h
+    int batch, seq_len, q_heads, kv_heads, head_dim;
+    float scale;
+    const float *qkv;
+    int64_t ld;
+};
+namespace emu {
+#include "train_flash_tc_kernels.inc"
+}
+
+static int failures = 0;
+
+static double rel(const std::vector<float> &got, const std::vector<float> &want, double floor_scale) {
+    double mx = std::max(floor_scale, 1e-12), e = 0;
+    for (float v : want) mx = std::max(mx, (double)std::fabs(v));
+    for (size_t i = 0; i < got.size(); i++) {
+        double d = std::fabs((double)got[i] - want[i]) / mx;
+        if (!(d <= e)) e = std::isnan(d) ? 1e9 : d;
+    }
+    return e;
+}
+
+static std::vector<float> part(const std::vector<float> &qkv, int R, int qH, int kvH, int hd, int which) {
+    int ld = (qH + 2 * kvH) * hd, off = which == 0 ? 0 : which == 1 ? qH * hd : (qH + kvH) * hd;
+    int w = which == 0 ? qH * hd : kvH * hd;
+    std::vector<float> out((size_t)R * w);
+    for (int r = 0; r < R; r++) std::copy_n(qkv.begin() + (size_t)r * ld + off, w, out.begin() + (size_t)r * w);
+    return out;
+}
+
+static void one(int B, int L, int qH, int kvH, int hd, bool vec) {
+    int R = B * L, ld = (qH + 2 * kvH) * hd, qw = qH * hd;
+    std::mt19937 g(L * 7 + hd);
+    std::normal_distribution<float> nd;
+    std::vector<float> qkv((size_t)R * ld), dout((size_t)R * qw);
+    for (float &v : qkv) v = nd(g);
+    for (float &v : dout) v = nd(g);
+    tref::Attn want = tref::attention(B, L, qH, kvH, hd, qkv, dout);
+    FlashAttn a{B, L, qH, kvH, hd, 1.0f / sqrtf((float)hd), qkv.data(), ld};
+    std::vector<float> o((size_t)R * qw, NAN), lse((size_t)B * qH * L, NAN), delta((size_t)B * qH * L);
+    std::vector<float> dqkv((size_t)R * ld, 0.0f);
+    // forward: grid (L tiles, q heads, batch), 4 warps
+    dim3m grid{(unsigned)((L + 63) / 64), (unsigned)qH, (unsigned)B};
+    if (hd == 64) launch(grid, 128, [&] { emu::flash_tc_fwd_kernel<64>(a, o.data(), lse.data()); });
+    else launch(grid, 128, [&] { emu::flash_tc_fwd_kernel<128>(a, o.data(), lse.data()); });
+    // delta = bf16(dO) . o (flash_delta with bf16_dout)
+    for (int r = 0; r < R; r++)
+        for (int h = 0; h < qH; h++) {
+            float s = 0;
+            for (int d = 0; d < hd; d++)
+                s = fmaf(o[(size_t)r * qw + h * hd + d], __bfloat162float(__float2bfloat16(dout[(size_t)r * qw + h * hd + d])), s);
+            delta[((size_t)(r / L) * qH + h) * L + r % L] = s;
+        }
+    // backward: grid (L tiles, q heads, batch), 8 warps, dqkv zeroed
+    if (hd == 64) launch(grid, 256, [&] { emu::flash_tc_bwd_kernel<64>(a, dout.data(), lse.data(), delta.data(), dqkv.data(), ld, vec); });
+    else launch(grid, 256, [&] { emu::flash_tc_bwd_kernel<128>(a, dout.data(), lse.data(), delta.data(), dqkv.data(), ld, vec); });
+    double whole = 0, lse_err = 0;
+    for (float v : want.dqkv) whole = std::max(whole, (double)std::fabs(v));
+    for (size_t i = 0; i < lse.size(); i++) lse_err = std::max(lse_err, std::isnan(lse[i]) ? 1e9 : (double)std::fabs(lse[i] - want.lse[i]));
+    double e[5] = {rel(o, want.out, 0), lse_err};
+    for (int w = 0; w < 3; w++) e[2 + w] = rel(part(dqkv, R, qH, kvH, hd, w), part(want.dqkv, R, qH, kvH, hd, w), 1e-3 * whole);
+    bool ok = true;
+    for (double x : e) ok &= x <= 2e-2;
+    printf("%s emulated tc attention B=%d L=%d heads %d:%d hd=%d%s: out %.2e lse %.2e dQ %.2e dK %.2e dV %.2e (tol 2e-2)\n",
+           ok ? "PASS" : "FAIL", B, L, qH, kvH, hd, vec ? "" : " scalar atomics", e[0], e[1], e[2], e[3], e[4]);
+    fflush(stdout);
+    failures += !ok;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 7) {  // one shape: B L qH kvH hd vec
+        one(atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]) != 0);
+        return failures ? 1 : 0;
+    }
+    struct Case { int B, L, qH, kvH, hd; bool vec; };
+    for (Case c : {Case{1, 1, 4, 1, 64, true}, Case{1, 1, 5, 1, 128, true}, Case{2, 37, 4, 1, 64, true},
+                   Case{1, 70, 5, 1, 128, true}, Case{1, 64, 2, 1, 128, true}, Case{1, 65, 2, 1, 64, false},
+                   Case{3, 100, 5, 1, 64, true}, Case{1, 257, 4, 4, 64, true}, Case{2, 129, 4, 1, 128, true}})
+        one(c.B, c.L, c.qH, c.kvH, c.hd, c.vec);
+    printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
+    return failures ? 1 : 0;
+}
