@@ -13,6 +13,7 @@
 #ifndef NEMOTRON_CUDA_H
 #define NEMOTRON_CUDA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -167,6 +168,12 @@ int nmc_decode_sample(nmc_session *session, int n, const int32_t *slots, const i
 /* The FP8 quantisation kernel of nmc_model_quantize_fp8 on a BF16 matrix w [out, in] (raw bits):
  * q_out [out, in] E4M3 codes, scale_out [out] (block 0) or [ceil(out/block) * ceil(in/block)]. */
 int nmc_k_quantize_fp8(const uint16_t *w_bf16, int out, int in, int block, uint8_t *q_out, float *scale_out);
+/* One FP8 prefill GEMM: w [out, in] (BF16 bits) quantised with 128x128 block scales, x [rows, in] (BF16
+ * bits), y [rows, out] = x . (Q * scale)^T through impl 0 (W dequantised to BF16, cuBLAS: the
+ * reference) or 1 (cuBLASLt block-scaled E4M3 with x quantised in 1x128 tiles, W8A8; NMC_ERR naming the
+ * reason when unavailable). The prefill of FP8 block-128 models takes impl 1's path for GEMMs of more
+ * than 64 rows when NMC_FP8_PREFILL=cublaslt (default: impl 0's). */
+int nmc_k_fp8_prefill(int impl, int rows, int out, int in, const uint16_t *x_bf16, const uint16_t *w_bf16, float *y);
 
 int nmc_k_matmul(const float *x, int rows, int in, int w_dtype, const void *w, int out_features,
                  const void *bias /* nullable, w_dtype */, float *out);
@@ -211,6 +218,11 @@ int nmc_k_fake_quant_fp8(const float *x, int rows, int cols, int block_rows, int
  * y = x w^T [rows, n], dx = dy w [rows, k], dw = dy^T x [n, k]. */
 int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, const float *w, const float *dy,
                        int ld_dy, float *y, float *dx, float *dw);
+/* nmc_k_train_linear's FP8 GEMMs through impl 0 (the fake-quant reference), 1 (cuBLASLt block-scaled
+ * E4M3; NMC_ERR with the reason when it cannot run) or -1 (as the trainer: cuBLASLt when available);
+ * *lt_calls (nullable): how many of the three GEMMs ran through cuBLASLt. */
+int nmc_k_train_linear_fp8(int impl, int rows, int n, int k, const float *x, const float *w, const float *dy,
+                           int ld_dy, float *y, float *dx, float *dw, int64_t *lt_calls);
 int nmc_k_train_attention(int impl, int batch, int seq_len, int q_heads, int kv_heads, int head_dim,
                           const float *qkv, const float *dout, float *out, float *lse_out, float *dqkv,
                           float *ms);
@@ -270,6 +282,17 @@ int nmc_trainer_set_steps(nmc_trainer *trainer, int64_t steps);
 /* The dense GEMM peak of `device` measured now: n x n x n GEMMs in dtype (NMC_F32 pedantic, NMC_BF16
  * with fp32 accumulation), *tflops = 2 n^3 iters / seconds. The training benchmark's MFU reference. */
 int nmc_gemm_peak(int device, int dtype, int n, int iters, double *tflops);
+/* The block-scaled FP8 E4M3 GEMM rate of `device` through cuBLASLt (the trainer's FP8 GEMMs): n x n x n
+ * (n a multiple of 128), A in 128x128-block scales, B in 1x128 scales, fp32 out; NMC_ERR naming the
+ * reason when that path is unavailable (no cuBLASLt 12.9+, not Hopper, the probe failed). */
+int nmc_gemm_peak_fp8(int device, int n, int iters, double *tflops);
+/* The trainer's FP8 GEMM path on `device`: returns 1 when cuBLASLt block-scaled FP8 GEMMs are available
+ * (probed once per process against a host reference), 0 when not (the fake-quant fp32 GEMMs run),
+ * NMC_ERR on bad arguments. buf (nullable with len 0): the probe's report, one line per step, then
+ * "fp8 gemm: cublaslt N, fallback M (last: reason)". *lt_calls / *fallback_calls (nullable): the
+ * trainer's FP8 GEMMs so far through cuBLASLt / through the fallback. Env NMC_FP8_GEMM=fakequant
+ * keeps the trainer on the reference; =cublaslt makes an unavailable cuBLASLt path an error. */
+int nmc_fp8_gemm_status(int device, char *buf, size_t len, int64_t *lt_calls, int64_t *fallback_calls);
 
 #ifdef __cplusplus
 }

@@ -51,6 +51,7 @@ struct nmc_trainer {
     nmc::Dims dims{};
     int device = 0;
     int dtype = NMC_F32;  // GEMM input type: NMC_F32 (no TF32) or NMC_BF16 (fp32 accumulation)
+    int fp8_gemm = -1;    // FP8 GEMMs: -1 cuBLASLt when available (env NMC_FP8_GEMM=fakequant: never), 0 fake quant, 1 cuBLASLt or an error
     cudaStream_t stream = nullptr;
     nmc::Gemm gemm;
     std::vector<nmc::TParam> params;

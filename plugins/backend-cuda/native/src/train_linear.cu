@@ -8,10 +8,20 @@
 //     data     dX = dY W    dY in 1 x 128 tiles (along N), W in the same 128 x 128 blocks
 //     weight   dW += dY^T x dY and x in 128 x 1 tiles (128 tokens of one column)
 // Master weights and gradients stay fp32; the quantised copies live in the work buffers fq_a, fq_b.
+// The fake quant above is the reference. When cuBLASLt block-scaled FP8 GEMMs are available
+// (gemm_lt.h: Hopper, cuBLASLt 12.9+, confirmed by a probe) the FP8 GEMMs run on them instead
+// (train_linear_lt.cu: the same codes and scales, so only the accumulation order differs); a GEMM
+// they cannot take (no algorithm for its shape or alignment) falls back to the reference.
+// Env NMC_FP8_GEMM=fakequant: always the reference; =cublaslt: cuBLASLt or an error.
 #include "train.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <vector>
+
+#include "gemm_lt.h"
+#include "train_linear_lt.h"
 
 namespace nmc::train {
 namespace {
@@ -31,6 +41,29 @@ int fq(nmc_trainer *t, Buf &b, const float *x, int64_t ld, int rows, int cols, i
     return NMC_OK;
 }
 
+// The FP8 path for trainer t: 0 fake quant, 1 cuBLASLt or an error, -1 cuBLASLt when available.
+int fp8_mode(nmc_trainer *t) {
+    if (t->fp8_gemm >= 0) return t->fp8_gemm;
+    static const int env = [] {
+        const char *e = std::getenv("NMC_FP8_GEMM");
+        if (e == nullptr) return -1;
+        return strcmp(e, "fakequant") == 0 ? 0 : strcmp(e, "cublaslt") == 0 ? 1 : -1;
+    }();
+    return env;
+}
+
+// After an attempt through cuBLASLt (rc): done (NMC_OK, *done), an error, or fall back (*done false).
+int after_lt(nmc_trainer *t, int rc, const std::string &why, bool *done) {
+    *done = rc == NMC_OK;
+    if (rc == NMC_OK || rc == NMC_ERR) {
+        if (rc == NMC_OK) lt_count(true, "");
+        return rc;
+    }
+    if (fp8_mode(t) == 1) return fail("FP8 GEMM through cuBLASLt required (NMC_FP8_GEMM=cublaslt) but unavailable: " + why);
+    lt_count(false, why);
+    return NMC_OK;
+}
+
 }  // namespace
 
 int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
@@ -38,6 +71,12 @@ int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float 
     const float *wt = W(t, w);
     int p = prec(t, w);
     if (p != NMC_FP8) return mm_as(t, p, false, true, rows, n, kk, 1.0f, x, ldx, 0, wt, kk, 0, beta, y, ldy, 0, 1);
+    if (fp8_mode(t) != 0) {
+        std::string why;
+        bool done = false;
+        NMC_TRY(after_lt(t, lt_linear_fwd(t, wt, rows, n, kk, x, ldx, y, ldy, beta, &why), why, &done));
+        if (done) return NMC_OK;
+    }
     const float *xq, *wq;
     NMC_TRY(fq(t, t->fq_a, x, ldx, rows, kk, 1, FP8_TILE, &xq));
     NMC_TRY(fq(t, t->fq_b, wt, kk, n, kk, FP8_TILE, FP8_TILE, &wq));
@@ -49,6 +88,12 @@ int linear_gemm_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *
     const float *wt = W(t, w);
     int p = prec(t, w);
     if (p != NMC_FP8) return mm_as(t, p, false, false, rows, kk, n, 1.0f, dy, ldy, 0, wt, kk, 0, beta, dx, lddx, 0, 1);
+    if (fp8_mode(t) != 0) {
+        std::string why;
+        bool done = false;
+        NMC_TRY(after_lt(t, lt_linear_dx(t, wt, rows, n, kk, dy, ldy, dx, lddx, beta, &why), why, &done));
+        if (done) return NMC_OK;
+    }
     const float *gq, *wq;
     NMC_TRY(fq(t, t->fq_a, dy, ldy, rows, n, 1, FP8_TILE, &gq));
     NMC_TRY(fq(t, t->fq_b, wt, kk, n, kk, FP8_TILE, FP8_TILE, &wq));
@@ -59,6 +104,12 @@ int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *
     float *gw = G(t, w);
     int p = prec(t, w);
     if (p != NMC_FP8) return mm_as(t, p, true, false, n, kk, rows, 1.0f, dy, ldy, 0, x, ldx, 0, 1.0f, gw, kk, 0, 1);
+    if (fp8_mode(t) != 0) {
+        std::string why;
+        bool done = false;
+        NMC_TRY(after_lt(t, lt_linear_dw(t, gw, rows, n, kk, dy, ldy, x, ldx, &why), why, &done));
+        if (done) return NMC_OK;
+    }
     const float *gq, *xq;
     NMC_TRY(fq(t, t->fq_a, dy, ldy, rows, n, FP8_TILE, 1, &gq));
     NMC_TRY(fq(t, t->fq_b, x, ldx, rows, kk, FP8_TILE, 1, &xq));
@@ -80,11 +131,11 @@ extern "C" int nmc_trainer_set_gemm_precision(nmc_trainer *t, const char *name, 
     return NMC_OK;
 }
 
-// The three GEMMs of one linear layer on host arrays, for the self-test: x [rows, k], w [n, k], dy
-// [rows, ld_dy] (first n columns; a stride as the trainer's fused q | k | v rows have); y [rows, n],
-// dx [rows, k], dw [n, k] (from zero).
-extern "C" int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, const float *w,
-                                  const float *dy, int ld_dy, float *y, float *dx, float *dw) {
+namespace {
+
+// The three GEMMs of one linear layer on host arrays (nmc_k_train_linear, nmc_k_train_linear_fp8).
+int train_linear_host(int precision, int fp8_gemm, int rows, int n, int k, const float *x, const float *w,
+                      const float *dy, int ld_dy, float *y, float *dx, float *dw, int64_t *lt_calls) {
     if (x == nullptr || w == nullptr || dy == nullptr || y == nullptr || dx == nullptr || dw == nullptr)
         return nmc::fail("nmc_k_train_linear: null argument");
     if (rows <= 0 || n <= 0 || k <= 0 || ld_dy < n || (int64_t)rows * std::max(k, ld_dy) > (1 << 26) ||
@@ -94,6 +145,7 @@ extern "C" int nmc_k_train_linear(int precision, int rows, int n, int k, const f
         return nmc::fail("nmc_k_train_linear: precision must be NMC_F32, NMC_BF16 or NMC_FP8");
     nmc_trainer t;
     t.dtype = NMC_F32;
+    t.fp8_gemm = fp8_gemm;
     nmc::TParam p;
     p.name = "w";
     p.n = (int64_t)n * k;
@@ -118,9 +170,13 @@ extern "C" int nmc_k_train_linear(int precision, int rows, int n, int k, const f
         NMC_TRY(dev(&d_dy, (int64_t)rows * ld_dy, dy));
         NMC_TRY(dev(&d_y, (int64_t)rows * n, nullptr));
         NMC_TRY(dev(&d_dx, (int64_t)rows * k, nullptr));
+        int64_t before = 0, after = 0;
+        nmc_fp8_gemm_status(t.device, nullptr, 0, &before, nullptr);
         NMC_TRY(nmc::train::linear_gemm_fwd(&t, 0, rows, n, k, d_x, k, d_y, n, 0.0f));
         NMC_TRY(nmc::train::linear_gemm_dx(&t, 0, rows, n, k, d_dy, ld_dy, d_dx, k, 0.0f));
         NMC_TRY(nmc::train::linear_gemm_dw(&t, 0, rows, n, k, d_dy, ld_dy, d_x, k));
+        nmc_fp8_gemm_status(t.device, nullptr, 0, &after, nullptr);
+        if (lt_calls) *lt_calls = after - before;
         NMC_CUDA(cudaMemcpyAsync(y, d_y, (size_t)rows * n * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
         NMC_CUDA(cudaMemcpyAsync(dx, d_dx, (size_t)rows * k * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
         NMC_CUDA(cudaMemcpyAsync(dw, t.params[0].g, (size_t)n * k * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
@@ -136,4 +192,23 @@ extern "C" int nmc_k_train_linear(int precision, int rows, int n, int k, const f
     nmc::gemm_destroy(t.gemm);
     if (t.stream) cudaStreamDestroy(t.stream);
     return rc;
+}
+
+}  // namespace
+
+// The three GEMMs of one linear layer on host arrays, for the self-test: x [rows, k], w [n, k], dy
+// [rows, ld_dy] (first n columns; a stride as the trainer's fused q | k | v rows have); y [rows, n],
+// dx [rows, k], dw [n, k] (from zero). FP8 runs the fake-quant reference.
+extern "C" int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, const float *w,
+                                  const float *dy, int ld_dy, float *y, float *dx, float *dw) {
+    return train_linear_host(precision, 0, rows, n, k, x, w, dy, ld_dy, y, dx, dw, nullptr);
+}
+
+// The FP8 GEMMs of nmc_k_train_linear through `impl`: 0 the fake-quant reference, 1 cuBLASLt block-
+// scaled E4M3 (NMC_ERR naming the reason when it cannot run), -1 as the trainer chooses (cuBLASLt
+// when available, else the reference). *lt_calls (nullable): how many of the three ran on cuBLASLt.
+extern "C" int nmc_k_train_linear_fp8(int impl, int rows, int n, int k, const float *x, const float *w,
+                                      const float *dy, int ld_dy, float *y, float *dx, float *dw, int64_t *lt_calls) {
+    if (impl < -1 || impl > 1) return nmc::fail("nmc_k_train_linear_fp8: impl must be -1, 0 or 1");
+    return train_linear_host(NMC_FP8, impl, rows, n, k, x, w, dy, ld_dy, y, dx, dw, lt_calls);
 }

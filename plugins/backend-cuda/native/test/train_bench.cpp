@@ -7,8 +7,11 @@
 // NMC_TRAIN_ATTENTION=flash|tc|materialised picks the attention kernels (default: tensor cores for
 // bf16, fp32 flash otherwise; printed as "attention").
 // fp8: the FP8 recipe (nmc_trainer_set_gemm_precision): the first and last 4 linear layers (model
-// order, lm_head last) BF16, the others FP8 E4M3 fake-quantised operands with fp32 GEMMs (the
-// faithful simulation, not a fast FP8 GEMM); other GEMMs F32. MFU against the BF16 peak.
+// order, lm_head last) BF16, the others FP8 E4M3: cuBLASLt block-scaled FP8 GEMMs when available,
+// else fake-quantised operands with fp32 GEMMs (env NMC_FP8_GEMM=fakequant forces those); other
+// GEMMs F32. MFU against the BF16 peak; "fp8_gemm" names the path the FP8 GEMMs took (counts of
+// cuBLASLt and fallback GEMMs over the run) and "fp8_peak_tflops" is the 8192^3 block-scaled FP8
+// GEMM rate measured in the same process (0 when that path is unavailable).
 //
 // Model FLOPs per token (the usual MFU convention: useful work only, no recompute, causal half of
 // the attention scores): 6 * (parameters of every matrix multiplied: the linear layers and the LM
@@ -83,6 +86,9 @@ int main(int argc, char **argv) {
     double peak = 0;
     int peak_dtype = fp8 ? NMC_BF16 : dtype;
     die(nmc_gemm_peak(0, peak_dtype, 8192, peak_dtype == NMC_F32 ? 5 : 20, &peak), "nmc_gemm_peak");
+    double fp8_peak = 0;
+    std::string fp8_peak_error;
+    if (fp8 && nmc_gemm_peak_fp8(0, 8192, 20, &fp8_peak) != NMC_OK) fp8_peak_error = nmc_last_error();
     // 2. the trainer on random weights
     nmc_config c = preset(name, dtype);
     nmc_trainer *t = nullptr;
@@ -133,15 +139,26 @@ int main(int argc, char **argv) {
     for (int s = 0; s < steps; s++) step(&last_loss);
     const char *attention = getenv("NMC_TRAIN_ATTENTION");  // unset: tc for bf16 (head_dim 64), else fp32 flash
     double seconds = (now() - t0) / steps;
+    int64_t lt_calls = 0, fallback_calls = 0;
+    static char status[8192];
+    int lt_available = nmc_fp8_gemm_status(0, status, sizeof status, &lt_calls, &fallback_calls);
+    const char *last = strstr(status, "fp8 gemm: ");
+    std::string path = !fp8 ? "none" : fallback_calls == 0 && lt_calls > 0 ? "cublaslt" : lt_calls == 0 ? "fakequant" : "mixed";
     double tokens_per_s = rows / seconds;
     double achieved = flops_per_token * tokens_per_s / 1e12;
     printf("{\"preset\": \"%s\", \"dtype\": \"%s\", \"seq\": %d, \"batch\": %d, \"params\": %.0f, "
            "\"matmul_params\": %.0f, \"step_ms\": %.1f, \"tokens_per_s\": %.0f, \"model_tflops\": %.2f, "
            "\"peak_tflops\": %.2f, \"peak_dtype\": \"%s\", \"mfu\": %.4f, \"fp8_layers\": %d, \"loss_first\": %.4f, "
-           "\"loss_last\": %.4f, \"attention\": \"%s\"}\n",
+           "\"loss_last\": %.4f, \"attention\": \"%s\", \"fp8_gemm\": \"%s\", \"fp8_lt_calls\": %lld, "
+           "\"fp8_fallback_calls\": %lld, \"fp8_peak_tflops\": %.2f}\n",
            name.c_str(), dtype_name.c_str(), seq, batch, params, matmul_params, seconds * 1e3, tokens_per_s, achieved,
            peak, peak_dtype == NMC_F32 ? "f32" : "bf16", achieved / peak, fp8_layers, first_loss, last_loss,
-           attention ? attention : "default");
+           attention ? attention : "default", path.c_str(), (long long)lt_calls, (long long)fallback_calls, fp8_peak);
+    if (fp8) {
+        fprintf(stderr, "fp8 GEMM path: %s (cuBLASLt %s); %s\n", path.c_str(), lt_available == 1 ? "available" : "unavailable",
+                last ? last : status);
+        if (!fp8_peak_error.empty()) fprintf(stderr, "fp8 peak: %s\n", fp8_peak_error.c_str());
+    }
     nmc_trainer_destroy(t);
     return 0;
 }

@@ -14,6 +14,10 @@
 //              and each other, every tensor (y, dx, dB, dC, ddt, dA_log, dD), several shapes; one
 //              line per case and path (test/train_selftest_scan.h); L = 4096 times printed.
 //   trainer    the trainer's gradients with NMC_TRAIN_SCAN=sequential and the chunked scan; one training step of a tiny hybrid in F32 and FP8 (nmc_trainer_set_gemm_precision),
+//   fp8 lt     the FP8 GEMMs through cuBLASLt block-scaled E4M3 (nmc_k_train_linear_fp8) against the
+//              fake-quant reference: the probe's report, shapes with K and N multiples of 128, rows
+//              not a multiple of 128 (and of 4), K and N not multiples of 128 (zero-padded codes).
+//   trainer    one training step of a tiny hybrid in F32 and FP8 (nmc_trainer_set_gemm_precision),
 //              and the trainer's errors for bad GEMM precisions and a head_dim beyond 256.
 // Exit status 0 when all pass (2: no device).
 #include <algorithm>
@@ -317,6 +321,70 @@ static void tc_attention_tests() {
           std::string("train attention tc: head_dim 80 refused: ") + nmc_last_error());
     tc_attention_timing(4096, 32, 8, 64);
     tc_attention_timing(4096, 10, 2, 128);
+// The trainer's FP8 GEMMs through cuBLASLt block-scaled E4M3 (nmc_k_train_linear_fp8 impl 1 or -1)
+// against the fake-quant fp32 reference (impl 0) on the same inputs: the quantised codes and scales
+// are bit-identical, so only accumulation order (and the tensor cores' FP8 accumulation) separates
+// them: max |lt - ref| <= 2e-3 of max |ref| per tensor, and at most a quarter of the distance of the
+// unquantised GEMM from the reference (so a wrong scale layout or operand cannot pass). First the
+// probe's report (library, device, which scale layouts matched, each cuBLAS status).
+static void fp8_lt_tests() {
+    static char report[8192];
+    int64_t lt0 = 0, fb0 = 0;
+    int avail = nmc_fp8_gemm_status(0, report, sizeof report, &lt0, &fb0);
+    for (char *line = strtok(report, "\n"); line; line = strtok(nullptr, "\n")) printf("INFO fp8 gemm probe: %s\n", line);
+    nmc_fp8_gemm_status(0, report, sizeof report, nullptr, nullptr);
+    bool hopper = strstr(report, "device sm_9") != nullptr || strstr(report, "device sm_") == nullptr;
+    if (avail != 1) {
+        check(!hopper, std::string("cuBLASLt block-scaled FP8 GEMMs available on this device (see the probe lines)"));
+        printf("INFO fp8 cuBLASLt path unavailable: the trainer's FP8 GEMMs run the fake-quant reference\n");
+        return;
+    }
+    check(true, "cuBLASLt block-scaled FP8 GEMMs available (probe matched the host reference)");
+    struct Case { int rows, n, k, ld_dy, impl; };
+    // impl 1: must run on cuBLASLt; impl -1: cuBLASLt where it can (ragged shapes), the count printed
+    for (Case c : {Case{256, 384, 512, 384, 1}, Case{300, 256, 384, 260, 1}, Case{1024, 512, 1024, 512, 1},
+                   Case{512, 640, 1536, 1920, 1}, Case{256, 200, 260, 200, -1}, Case{130, 128, 256, 128, -1},
+                   Case{64, 24, 300, 40, -1}}) {
+        char nb[160];
+        snprintf(nb, sizeof nb, "train linear fp8 cuBLASLt vs fake quant rows=%d n=%d k=%d ld_dy=%d (impl %d)", c.rows, c.n,
+                 c.k, c.ld_dy, c.impl);
+        std::string name = nb;
+        Vec x = randn((size_t)c.rows * c.k, 61), w = randn((size_t)c.n * c.k, 62, 0.05f);
+        Vec dyw = randn((size_t)c.rows * c.ld_dy, 63, 1e-3f);
+        for (int r = 0; r < c.rows; r += 7) x[(size_t)r * c.k] *= 40.0f;  // outliers: tiles of different scales
+        Vec y[2], dx[2], dw[2];
+        int64_t calls[2] = {0, 0};
+        bool ok = true;
+        for (int i = 0; i < 2 && ok; i++) {
+            y[i].resize((size_t)c.rows * c.n);
+            dx[i].resize((size_t)c.rows * c.k);
+            dw[i].resize((size_t)c.n * c.k);
+            int impl = i == 0 ? 0 : c.impl;
+            if (nmc_k_train_linear_fp8(impl, c.rows, c.n, c.k, x.data(), w.data(), dyw.data(), c.ld_dy, y[i].data(),
+                                       dx[i].data(), dw[i].data(), &calls[i]) != NMC_OK) {
+                check(false, name + ": impl " + std::to_string(impl) + ": " + nmc_last_error());
+                ok = false;
+            }
+        }
+        if (!ok) continue;
+        printf("INFO %s: %lld of 3 GEMMs through cuBLASLt (reference run: %lld)\n", name.c_str(), (long long)calls[1],
+               (long long)calls[0]);
+        check(calls[0] == 0, name + ": the reference run used no cuBLASLt GEMM");
+        if (c.impl == 1) check(calls[1] == 3, name + ": all three GEMMs ran through cuBLASLt");
+        Vec dy((size_t)c.rows * c.n);
+        for (int r = 0; r < c.rows; r++) std::copy_n(dyw.begin() + (size_t)r * c.ld_dy, c.n, dy.begin() + (size_t)r * c.n);
+        Vec y_full = gemm_ref(c.rows, c.n, c.k, x, c.k, 1, w, c.k, 1);
+        Vec dx_full = gemm_ref(c.rows, c.k, c.n, dy, c.n, 1, w, 1, c.k);
+        Vec dw_full = gemm_ref(c.n, c.k, c.rows, dy, 1, c.n, x, 1, c.k);
+        const char *what[3] = {"y", "dx", "dw"};
+        const Vec *lt[3] = {&y[1], &dx[1], &dw[1]}, *ref[3] = {&y[0], &dx[0], &dw[0]}, *full[3] = {&y_full, &dx_full, &dw_full};
+        for (int j = 0; j < 3; j++) {
+            double e = max_rel_err(*lt[j], *ref[j]), q = max_rel_err(*full[j], *ref[j]);
+            char buf[160];
+            snprintf(buf, sizeof buf, ": %s max err %.2e of max |ref| (tol 2e-3), unquantised GEMM %.2e", what[j], e, q);
+            check(e <= 2e-3 && e <= 0.25 * q, name + buf);
+        }
+    }
 }
 
 static void attention_tests() {
@@ -517,11 +585,16 @@ int main() {
     printf("device: %s\n", desc);
     fp8_tests();
     linear_tests();
+    fp8_lt_tests();
     attention_tests();
     scan_test::tests();
     tc_attention_tests();
     trainer_tests();
     trainer_attention_tests();
+    static char status[8192];
+    nmc_fp8_gemm_status(0, status, sizeof status, nullptr, nullptr);
+    const char *last = strstr(status, "fp8 gemm: ");
+    printf("INFO %s\n", last ? last : status);
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

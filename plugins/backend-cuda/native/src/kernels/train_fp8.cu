@@ -14,25 +14,12 @@
 // contraction axis (forward, data gradient) or 128 x 1 (weight gradient, contracting over tokens).
 #include "train_kernels.h"
 
-#include <cuda_fp8.h>
-
-#include <cfloat>
+#include "fp8_block.cuh"
 
 namespace nmc::k::train {
 namespace {
 
 constexpr int THREADS = 128;
-
-__device__ __forceinline__ float block_amax(float v, float *red) {
-    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
-    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    __syncthreads();
-    if (lane == 0) red[warp] = v;
-    __syncthreads();
-    float m = 0.0f;
-    for (int w = 0; w < THREADS / 32; w++) m = fmaxf(m, red[w]);
-    return m;
-}
 
 // one CUDA block per quantisation block (1D grid over all of them, block rows outermost)
 __global__ void __launch_bounds__(THREADS) fake_quant_kernel(const float *x, int64_t ld, int rows, int cols, int br,
@@ -46,15 +33,13 @@ __global__ void __launch_bounds__(THREADS) fake_quant_kernel(const float *x, int
     int n = nr * nc;
     float amax = 0.0f;                                                                              // 1.
     for (int e = threadIdx.x; e < n; e += THREADS) {
-        float a = fabsf(x[(int64_t)(r0 + e / nc) * ld + c0 + e % nc]);
-        if (a <= FLT_MAX && a > amax) amax = a;  // finite only (NaN compares false)
+        amax = fmaxf(amax, fp8block::finite_abs(x[(int64_t)(r0 + e / nc) * ld + c0 + e % nc]));
     }
-    amax = block_amax(amax, red);
-    float s = (float)((double)amax / 448.0);                                                        // 2.
-    if (s == 0.0f) s = 1.0f;
+    amax = fp8block::block_max(amax, red, THREADS);
+    float s = fp8block::scale_of(amax);                                                             // 2.
     for (int e = threadIdx.x; e < n; e += THREADS) {
         int r = r0 + e / nc, c = c0 + e % nc;
-        __nv_fp8_storage_t q = __nv_cvt_float_to_fp8(x[(int64_t)r * ld + c] / s, __NV_SATFINITE, __NV_E4M3);  // 3.
+        __nv_fp8_storage_t q = fp8block::encode(x[(int64_t)r * ld + c], s);                           // 3.
         if (codes) codes[(int64_t)r * cols + c] = (uint8_t)q;
         if (out) {                                                                                  // 4.
             __half_raw h = __nv_cvt_fp8_to_halfraw(q, __NV_E4M3);
