@@ -170,6 +170,10 @@ class DeviceTokenLossTest {
                 }
 
                 @Override
+                public void downloadState(StateSlot slot, WeightSink sink) {
+                }
+
+                @Override
                 public void close() {
                 }
             };
@@ -220,6 +224,52 @@ class DeviceTokenLossTest {
                     .isLessThan(1e-5);
         }
         assertThat(host.globalNorm()).isGreaterThan(1e-3);  // the comparison is not of zeros
+    }
+
+    /** A BatchLoss of SoftplusLoss per row (split 5) whose metric is the number of rows it last saw. */
+    static final class SoftplusBatchLoss implements BatchLoss {
+        int rows;
+
+        @Override
+        public List<? extends Loss> losses(TrainingBatch batch) {
+            rows = batch.inputs().length;
+            List<SoftplusLoss> out = new ArrayList<>();
+            for (int[] t : batch.targets()) {
+                out.add(new SoftplusLoss(t, 5));
+            }
+            return out;
+        }
+
+        @Override
+        public java.util.Map<String, Double> metrics() {
+            return java.util.Map.of("rows_seen", (double) rows);
+        }
+    }
+
+    private static Trainer trainer(Path dir, TrainableModel model) {
+        return new Trainer(model, dev.nemotron.train.optim.Optimizers.create("adamw", OptimizerConfig.of(java.util.Map.of())),
+                new dev.nemotron.train.schedule.ConstantSchedule(1e-2), dev.nemotron.train.optim.DecayPolicy.nemotronDefault(),
+                new TrainerTest.CountingData(), new TrainerConfig(1, 1.0, 0, 1), dir.resolve("config.json"),
+                dir.resolve("run"));
+    }
+
+    /** The Trainer with a stage loss (DPO's way in) on a device: step 1 has the host run's loss and the loss's metrics. */
+    @Test
+    void theTrainerRunsAStageLossOnTheDevice(@TempDir Path dir) throws Exception {
+        List<Double> host = new ArrayList<>();
+        trainer(dir.resolve("host"), BatchGradientsTest.model(dir.resolve("host"))).minimise(new SoftplusBatchLoss())
+                .run(m -> host.add(m.loss()));
+        TrainableModel model = BatchGradientsTest.model(dir.resolve("device"));
+        HostDevice device = new HostDevice(model);
+        List<Double> dev = new ArrayList<>();
+        try (DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(device), "fp32")) {
+            trainer(dir.resolve("device"), model).minimise(new SoftplusBatchLoss()).onDevice(d).run(m -> dev.add(m.loss()));
+        }
+        assertThat(device.forwards).containsExactly("2x12");
+        assertThat(dev).hasSize(1);
+        assertThat(dev.get(0)).isCloseTo(host.get(0), org.assertj.core.data.Offset.offset(1e-6 * Math.abs(host.get(0))));
+        String metrics = java.nio.file.Files.readString(dir.resolve("device/run/metrics.jsonl"));
+        assertThat(metrics).contains("\"rows_seen\":2.0");
     }
 
     @Test
