@@ -6,7 +6,8 @@
 #        and dQ/dK/dV against the materialised path and a CPU reference; the FP8 fake quantiser bit
 #        for bit against a CPU reference), then the GPU training tests (gradients of every tensor vs
 #        the float64 host trainer, fp32 and BF16; FP8 recipe gradients vs the host's FP8 simulation;
-#        one AdamW step; 20-step loss curve; interrupted-and-resumed run). Another checkpoint:
+#        one AdamW step; 20-step loss curve; interrupted-and-resumed run; DPO and GRPO gradients vs
+#        the host trainer's). Another checkpoint:
 #        NEMOTRON_JAVA_OPTS=-Dnemotron.gputrain.model=DIR (an HF NemotronH directory).
 # bench: training tokens/s and MFU of the ~260M and ~0.9B hybrids at sequence 4096, fp32, BF16 and
 #        FP8-recipe GEMMs, next to the dense GEMM peak measured in the same process (nmc_train_bench).
@@ -32,7 +33,7 @@ tests)
   "$dev/native/nmc_train_selftest" 2>&1 | tee "$out/train-selftest.log" \
     || echo "issue18.sh: nmc_train_selftest failed (see $out/train-selftest.log)" >&2
   echo "== GPU training tests" >&2
-  "$dev/run-gpu-tests.sh" TrainingGradientTest Fp8TrainingGradientTest TrainingStepTest 2>&1 | tee "$out/gpu-training-tests.log" \
+  "$dev/run-gpu-tests.sh" TrainingGradientTest Fp8TrainingGradientTest TrainingStepTest AlignmentGradientTest 2>&1 | tee "$out/gpu-training-tests.log" \
     || echo "issue18.sh: GPU training tests failed (see $out/gpu-training-tests.log)" >&2 ;;
 bench)
   for p in hybrid260m hybrid1b; do for d in f32 bf16 fp8; do

@@ -264,8 +264,17 @@ int nmc_trainer_init_random(nmc_trainer *trainer, uint64_t seed);
 /* ids, labels [rows, seq_len]; label -100 ignored. *loss: mean cross-entropy over the *tokens kept. */
 int nmc_trainer_forward(nmc_trainer *trainer, const int32_t *ids, const int32_t *labels, int rows, int seq_len,
                         double *loss, int64_t *tokens);
-/* Adds the gradients of the last forward's mean loss. */
+/* Adds the gradients of the last forward's mean loss (or, after nmc_trainer_set_token_weights, of the
+ * weighted sum below). */
 int nmc_trainer_backward(nmc_trainer *trainer);
+/* After a forward: out[rows * seq_len] = log p(label) per position (log-softmax of the label's logit),
+ * 0 where the label is ignored. A loss L that is a function of these log-probs (DPO, GRPO) back-propagates
+ * through nmc_trainer_set_token_weights with w = -dL/dlogp. */
+int nmc_trainer_token_logprobs(nmc_trainer *trainer, float *out);
+/* After a forward: the next backward adds the gradients of sum_r w[r] * CE_r (CE_r = -log p(label_r);
+ * ignored positions add nothing) instead of the mean CE; w: rows * seq_len finite host floats, copied.
+ * Cleared by the backward and by the next forward. */
+int nmc_trainer_set_token_weights(nmc_trainer *trainer, const float *w);
 /* Mean of the backward passes' gradients since the last step, clipped to max_norm (<= 0: none),
  * AdamW (torch's); *grad_norm: the norm before clipping (not finite: no update). Clears them. */
 int nmc_trainer_step(nmc_trainer *trainer, double lr, double max_norm, double beta1, double beta2, double eps,

@@ -5,7 +5,9 @@
 // forward, rows R = B * L:  hs[0] = embed[ids];  hs[i+1] = hs[i] + layer_i(hs[i]);
 //   xf = RMSNorm(hs[n]) * norm_f;  logits = xf lm_head^T (in pieces of rows);
 //   loss = sum_r CE(logits[r], labels[r]) / count (labels -100 ignored)
-// backward: the pieces again with dlogits = (softmax - onehot) / count; dh = RMSNorm'(dxf);
+// backward: the pieces again with dlogits = (softmax - onehot) * w_r, w_r = 1 / count, or the weights
+//   of nmc_trainer_set_token_weights (any loss that is a function of the token log-probs);
+//   dh = RMSNorm'(dxf);
 //   layers in reverse (train_layers.cu); dembed[ids] += dh.  Gradients add up over backward calls.
 // step: g = (sum of the micro-batches' gradients) / micro_batches; norm = ||g||; g *= max_norm /
 //   (norm + 1e-6) when norm > max_norm; AdamW as torch (bias corrections, decoupled decay).
@@ -122,7 +124,7 @@ void free_all(nmc_trainer *t) {
     }
     Buf *bufs[] = {&t->ids, &t->labels, &t->hs, &t->xn, &t->rstd, &t->rstd_f, &t->proj, &t->dproj, &t->xbc, &t->dxbc,
                    &t->dtv, &t->ddt, &t->y, &t->tg, &t->rstd_g, &t->mid, &t->dmid, &t->dtmp, &t->ckpt, &t->lse,
-                   &t->delta, &t->dh,
+                   &t->delta, &t->dh, &t->token_w,
                    &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b, &t->fq_a, &t->fq_b};
     for (Buf *b : bufs) {
         if (b->p) cudaFree(b->p);
@@ -190,11 +192,13 @@ int64_t logit_rows(nmc_trainer *t) {
 
 float *hs(nmc_trainer *t, int i) { return t->hs.f() + (int64_t)i * t->batch * t->seq_len * t->dims.d; }
 
-// The loss head over all rows: loss_rows; with grad, dxn (for the final norm) and lm_head's gradient.
+// The loss head over all rows: loss_rows (-log p(label), 0 where ignored); with grad, dxn (for the
+// final norm) and lm_head's gradient of sum_r w_r CE_r, w_r = 1 / tokens or token_w[r] when weighted.
 int head(nmc_trainer *t, bool grad) {
     const nmc::Dims &d = t->dims;
     int R = t->batch * t->seq_len;
     float scale = t->tokens > 0 ? 1.0f / (float)t->tokens : 0.0f;
+    const float *weights = grad && t->weighted ? t->token_w.f() : nullptr;
     NMC_TRY(nmc::k::train::rms_forward(hs(t, d.layers), R, d.d, 1, nmc::train::W(t, t->norm_f), t->cfg.norm_eps,
                                        t->xn.f(), t->rstd_f.f(), t->stream));
     int64_t piece = logit_rows(t);
@@ -203,7 +207,8 @@ int head(nmc_trainer *t, bool grad) {
         const float *x = t->xn.f() + r0 * d.d;
         NMC_TRY(nmc::train::linear_gemm_fwd(t, t->lm_head, rows, d.vocab, d.d, x, d.d, t->logits.f(), d.vocab, 0.0f));
         NMC_TRY(nmc::k::train::cross_entropy(t->logits.f(), (const int32_t *)t->labels.p + r0, rows, d.vocab, scale,
-                                             grad, t->loss_rows.f() + r0, t->stream));
+                                             weights ? weights + r0 : nullptr, grad, t->loss_rows.f() + r0,
+                                             t->stream));
         if (grad) {
             NMC_TRY(nmc::train::linear_gemm_dx(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab,
                                                t->dxn.f() + r0 * d.d, d.d, 0.0f));
@@ -398,6 +403,7 @@ extern "C" int nmc_trainer_forward(nmc_trainer *t, const int32_t *ids, const int
     }
     NMC_CUDA(cudaSetDevice(t->device));
     t->saved = false;
+    t->weighted = false;
     t->batch = rows;
     t->seq_len = seq_len;
     t->tokens = count;
@@ -442,7 +448,34 @@ extern "C" int nmc_trainer_backward(nmc_trainer *t) {
     t->profile.mark(st, "embedding.backward");
     NMC_CUDA(cudaStreamSynchronize(st));
     t->saved = false;
+    t->weighted = false;
     t->micro_batches++;
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_token_logprobs(nmc_trainer *t, float *out) {
+    if (t == nullptr || out == nullptr) return nmc::fail("nmc_trainer_token_logprobs: null argument");
+    if (!t->saved) return nmc::fail("token log-probs need the forward pass just before (a backward or nothing came between)");
+    int64_t R = (int64_t)t->batch * t->seq_len;
+    NMC_CUDA(cudaSetDevice(t->device));
+    NMC_CUDA(cudaMemcpyAsync(out, t->loss_rows.p, R * sizeof(float), cudaMemcpyDeviceToHost, t->stream));
+    NMC_CUDA(cudaStreamSynchronize(t->stream));
+    for (int64_t r = 0; r < R; r++) out[r] = out[r] == 0.0f ? 0.0f : -out[r];  // log p = -CE; no -0 where ignored
+    return NMC_OK;
+}
+
+extern "C" int nmc_trainer_set_token_weights(nmc_trainer *t, const float *w) {
+    if (t == nullptr || w == nullptr) return nmc::fail("nmc_trainer_set_token_weights: null argument");
+    if (!t->saved) return nmc::fail("token weights need the forward pass just before (a backward or nothing came between)");
+    int64_t R = (int64_t)t->batch * t->seq_len;
+    for (int64_t r = 0; r < R; r++) {
+        if (!std::isfinite(w[r])) return nmc::fail("token weight " + std::to_string(r) + " is not finite");
+    }
+    NMC_CUDA(cudaSetDevice(t->device));
+    NMC_TRY(ensure(t->token_w, R * sizeof(float)));
+    NMC_CUDA(cudaMemcpyAsync(t->token_w.p, w, R * sizeof(float), cudaMemcpyHostToDevice, t->stream));
+    NMC_CUDA(cudaStreamSynchronize(t->stream));
+    t->weighted = true;
     return NMC_OK;
 }
 

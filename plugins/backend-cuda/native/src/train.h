@@ -61,6 +61,8 @@ struct nmc_trainer {
     int batch = 0, seq_len = 0;
     bool saved = false;
     int64_t tokens = 0;     // labels not ignored
+    bool weighted = false;  // nmc_trainer_set_token_weights: token_w replaces 1/tokens in the next backward
+    nmc::Buf token_w;       // [batch * seq_len] per-position d loss / d CE (train.cu)
     int micro_batches = 0;  // backward passes since the last step
     int64_t steps = 0;      // optimizer steps taken (AdamW's t)
     // work buffers (train.cu sizes them for batch * seq_len rows)

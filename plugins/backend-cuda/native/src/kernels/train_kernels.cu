@@ -283,8 +283,8 @@ __global__ void bias_forward_kernel(float *y, int stride, int rows, int dim, con
 }
 
 // grid: rows
-__global__ void cross_entropy_kernel(float *logits, const int32_t *labels, int vocab, float scale, bool grad,
-                                     float *loss) {
+__global__ void cross_entropy_kernel(float *logits, const int32_t *labels, int vocab, float scale,
+                                     const float *weights, bool grad, float *loss) {
     int64_t r = blockIdx.x;
     float *x = logits + r * vocab;
     int label = labels[r];
@@ -304,9 +304,10 @@ __global__ void cross_entropy_kernel(float *logits, const int32_t *labels, int v
     __syncthreads();  // every thread read x[label] before it is overwritten
     if (threadIdx.x == 0) loss[r] = lse - target;
     if (grad) {
+        float s = weights ? weights[r] : scale;
         for (int j = threadIdx.x; j < vocab; j += blockDim.x) {
             float p = expf(x[j] - lse);
-            x[j] = (p - (j == label ? 1.0f : 0.0f)) * scale;
+            x[j] = (p - (j == label ? 1.0f : 0.0f)) * s;
         }
     }
 }
@@ -486,10 +487,10 @@ int bias_forward(float *y, int stride, int rows, int dim, const float *b, cudaSt
     LAUNCH_CHECK("bias_forward");
 }
 
-int cross_entropy(float *logits, const int32_t *labels, int rows, int vocab, float scale, bool grad, float *loss,
-                  cudaStream_t stream) {
+int cross_entropy(float *logits, const int32_t *labels, int rows, int vocab, float scale, const float *weights,
+                  bool grad, float *loss, cudaStream_t stream) {
     if (rows == 0) return NMC_OK;
-    cross_entropy_kernel<<<rows, threads_for(vocab), 0, stream>>>(logits, labels, vocab, scale, grad, loss);
+    cross_entropy_kernel<<<rows, threads_for(vocab), 0, stream>>>(logits, labels, vocab, scale, weights, grad, loss);
     LAUNCH_CHECK("cross_entropy");
 }
 

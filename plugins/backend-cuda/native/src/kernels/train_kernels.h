@@ -140,10 +140,10 @@ int bias_backward(const float *dy, int stride, int rows, int dim, float *db, cud
 int bias_forward(float *y, int stride, int rows, int dim, const float *b, cudaStream_t stream);
 
 // ---- cross-entropy over logits [rows, vocab] with labels (-100 ignored) ----
-// loss[r] = logsumexp - logit[label] (0 when ignored); when grad: logits <- (softmax - onehot) * scale
-// (0 rows when ignored)
-int cross_entropy(float *logits, const int32_t *labels, int rows, int vocab, float scale, bool grad, float *loss,
-                  cudaStream_t stream);
+// loss[r] = logsumexp - logit[label] (0 when ignored); when grad: logits <- (softmax - onehot) * s_r with
+// s_r = weights[r] (weights non-null: a loss weighted per position) else scale (0 rows when ignored)
+int cross_entropy(float *logits, const int32_t *labels, int rows, int vocab, float scale, const float *weights,
+                  bool grad, float *loss, cudaStream_t stream);
 
 // ---- optimizer ----
 // partial[i] for i < blocks: sums of squares of x (n elements); returns the block count used

@@ -133,6 +133,13 @@ class DpoCommandTest {
                 "--steps", "1", "--out", tmp.resolve("noinit").toString());
         assertThat(noInit.exitCode()).isEqualTo(2);
         assertThat(noInit.err()).contains("DPO needs 'init_model' (--init-model DIR)").doesNotContain("\tat ");
+
+        // --backend: the DPO loss runs on a device's token log-probs; 'java' has no training facet
+        CliRun device = CliRun.of("dpo", "--init-model", model.toString(), "--data", data.toString(), "--steps", "1",
+                "--skip-bad", "--backend", "java", "--out", tmp.resolve("device").toString());
+        assertThat(device.exitCode()).isEqualTo(2);
+        assertThat(device.err()).contains("error: backend 'java' does not train on a device").doesNotContain("\tat ");
+        assertThat(device.err().lines().filter(l -> l.startsWith("error:")).count()).isEqualTo(1);
     }
 
     @Test

@@ -1,7 +1,8 @@
 package dev.nemotron.align.dpo;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.train.autodiff.loss.Loss;
+import dev.nemotron.train.autodiff.loss.CrossEntropy;
+import dev.nemotron.train.autodiff.loss.LogProbLoss;
 import dev.nemotron.train.autodiff.loss.TokenLogProbs;
 
 /**
@@ -16,9 +17,10 @@ import dev.nemotron.train.autodiff.loss.TokenLogProbs;
  * 4. d lp[t] = dChosen for t < Lc, dRejected for t >= Lc;  d logits = lp.backward(d lp)
  * </pre>
  *
- * The last computed {@link #terms()} and log-probs are kept for the step's metrics.
+ * Steps 2-4 are {@link #ofLogProbs} (the device runs them on its token log-probs). The last computed
+ * terms and log-probs are kept for the step's metrics.
  */
-public final class DpoPairLoss implements Loss {
+public final class DpoPairLoss implements LogProbLoss {
     private final DpoObjective objective;
     private final int[] targets;
     private final int chosenPositions;
@@ -50,7 +52,11 @@ public final class DpoPairLoss implements Loss {
 
     /** The summed log-probabilities of the chosen and the rejected response under {@code logits}. */
     public static double[] responseLogProbs(TokenLogProbs lp, int chosenPositions) {
-        double[] v = lp.values();
+        return responseLogProbs(lp.values(), chosenPositions);
+    }
+
+    /** The sums of {@code v} (per position, 0 where ignored) over the chosen and the rejected segment. */
+    static double[] responseLogProbs(double[] v, int chosenPositions) {
         double c = 0;
         double r = 0;
         for (int t = 0; t < v.length; t++) {
@@ -64,22 +70,31 @@ public final class DpoPairLoss implements Loss {
     }
 
     @Override
-    public Value compute(double[] logits, int rows, int vocab) {
-        if (rows != targets.length) {
-            throw new NemotronException("a DPO row of " + targets.length + " positions got logits for " + rows);
+    public int[] targets() {
+        return targets;
+    }
+
+    @Override
+    public Weighted ofLogProbs(double[] logProbs) {
+        if (logProbs.length != targets.length) {
+            throw new NemotronException("a DPO row of " + targets.length + " positions got logits for " + logProbs.length);
         }
-        // 1-2. the responses' log-probs
-        TokenLogProbs lp = TokenLogProbs.of(logits, rows, vocab, targets);
-        double[] sums = responseLogProbs(lp, chosenPositions);
+        // 2. the responses' log-probs
+        double[] sums = responseLogProbs(logProbs, chosenPositions);
         // 3. the objective
         DpoObjective.Terms terms = objective.of(sums[0], sums[1], refChosen, refRejected);
         result = new Result(sums[0], sums[1], terms);
-        // 4. back to the logits
-        double[] d = new double[rows];
-        for (int t = 0; t < rows; t++) {
+        // 4. d loss / d lp
+        double[] d = new double[targets.length];
+        int counted = 0;
+        for (int t = 0; t < targets.length; t++) {
+            if (targets[t] == CrossEntropy.IGNORE_INDEX) {
+                continue;
+            }
+            counted++;
             d[t] = t < chosenPositions ? terms.dChosen() : terms.dRejected();
         }
-        return new Value(terms.loss(), lp.count(), lp.backward(d));
+        return new Weighted(terms.loss(), counted, d);
     }
 
     /** The last computation's log-probs and terms, or null before the first. */

@@ -4,6 +4,7 @@ import dev.nemotron.train.autodiff.ForwardOptions;
 import dev.nemotron.train.autodiff.ForwardPass;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.loss.CrossEntropy;
+import dev.nemotron.train.autodiff.loss.Loss;
 import dev.nemotron.train.autodiff.loss.TokenLogProbs;
 import dev.nemotron.train.trainer.BatchGradients;
 import dev.nemotron.train.autodiff.core.Gradients;
@@ -29,6 +30,15 @@ public final class GrpoBatch {
     private final long completionTokens;
     private double[][] ref;
     private double[][] old;
+
+    /**
+     * What computes the mean over the sequences of their losses' values and accumulates the mean
+     * gradients: the host's {@link BatchGradients} or a device ({@code DeviceSteps}).
+     */
+    @FunctionalInterface
+    public interface LossEngine {
+        double compute(int[][] inputs, List<? extends Loss> losses);
+    }
 
     /** One update's result: mean loss (= the token-level GRPO loss) and its statistics. */
     public record Update(double loss, double kl, long clipped, long counted) {
@@ -117,13 +127,18 @@ public final class GrpoBatch {
      * weights as the rollout policy's (ratio 1) and keeps their log-probs for the later calls.
      */
     public Update gradients(BatchGradients engine, Gradients grads, double epsilon, double beta) {
+        return gradients((in, losses) -> engine.compute(in, losses, grads), epsilon, beta);
+    }
+
+    /** {@link #gradients(BatchGradients, Gradients, double, double)} with any {@link LossEngine}. */
+    public Update gradients(LossEngine engine, double epsilon, double beta) {
         double scale = inputs.length / (double) completionTokens;
         List<GrpoLoss> losses = new ArrayList<>();
         for (int i = 0; i < inputs.length; i++) {
             losses.add(new GrpoLoss(targets[i], advantages[i], old == null ? null : old[i], ref == null ? null : ref[i],
                     epsilon, beta, scale));
         }
-        double loss = engine.compute(inputs, losses, grads);
+        double loss = engine.compute(inputs, losses);
         if (old == null) {
             old = IntStream.range(0, losses.size()).mapToObj(i -> losses.get(i).logProbs()).toArray(double[][]::new);
         }

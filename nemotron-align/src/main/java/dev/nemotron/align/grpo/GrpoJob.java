@@ -31,6 +31,7 @@ import dev.nemotron.train.schedule.CosineSchedule;
 import dev.nemotron.train.schedule.DecayShape;
 import dev.nemotron.train.schedule.WarmupStableDecay;
 import dev.nemotron.train.trainer.BatchGradients;
+import dev.nemotron.train.trainer.DeviceSteps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,10 @@ import org.apache.logging.log4j.Logger;
  *    checkpoint_every steps, at stop_at and at the end (GrpoCheckpoints)
  * then OUT/model (HF layout: config.json, model.safetensors, tokenizer files), summary.json, charts
  * </pre>
+ * With {@code backend} (--backend cuda) step 5 runs on that device ({@link DeviceSteps}: the device's
+ * token log-probs, GrpoLoss's weights computed on the host, the weighted backward, clipping and AdamW
+ * there); after the updates the weights and moments come back to the host policy, which the rollouts
+ * and checkpoints use. The reference log-probs (step 4) stay a host forward of the frozen init model.
  * Every random choice of step s is seeded by (seed, s), so a run resumed from a checkpoint
  * ({@code resume}) continues bit-identically; an OUT holding a run is refused otherwise.
  */
@@ -125,7 +130,13 @@ public final class GrpoJob {
         double secondsBefore = progress.seconds;
         long update = progress.step * spec.updatesPerRollout();
         long last = t.stopAt() > 0 ? Math.min(t.stopAt(), t.steps()) : t.steps();
-        try (Backend backend = Backends.create(backendName)) {
+        try (Backend backend = Backends.create(backendName);
+             DeviceSteps device = t.backend() == null ? null : DeviceSteps.of(Backends.create(t.backend()), t.precision())) {
+            if (device != null) {
+                LOG.info("GRPO updates on backend {} ({} GEMM inputs)", device.backend(), t.precision());
+                device.open(policy, optimizer, update);
+                device.requireTokenLosses("the GRPO loss");
+            }
             for (long step = progress.step + 1; step <= last; step++) {
                 // 1. prompts, reasoning on or off
                 Random think = new Random(t.seed() * 1_000_003L + step);
@@ -177,16 +188,26 @@ public final class GrpoJob {
                 double lr = 0;
                 for (int u = 1; u <= spec.updatesPerRollout(); u++) {
                     update++;
-                    GrpoBatch.Update r = batch.gradients(batchGradients, grads, spec.epsilon(), spec.beta());
+                    GrpoBatch.Update r = device != null
+                            ? batch.gradients((in, losses) -> device.lossAndGradients(in, b -> null, losses), spec.epsilon(), spec.beta())
+                            : batch.gradients(batchGradients, grads, spec.epsilon(), spec.beta());
                     if (u == 1) {
                         kl = r.kl();
                     }
                     lossSum += r.loss();
                     clipped += r.clipped();
                     counted += r.counted();
-                    norm = t.gradClip() > 0 ? GradientClipping.clipGlobalNorm(group, t.gradClip()) : GradientClipping.globalNorm(group);
                     lr = schedule.lr(update);
-                    optimizer.step(group, update, lr);
+                    if (device != null) {
+                        norm = device.step(lr, t.gradClip());
+                    } else {
+                        norm = t.gradClip() > 0 ? GradientClipping.clipGlobalNorm(group, t.gradClip())
+                                : GradientClipping.globalNorm(group);
+                        optimizer.step(group, update, lr);
+                    }
+                }
+                if (device != null) {  // the next rollout and the checkpoints read the host policy
+                    device.syncTo(policy, optimizer);
                 }
                 double trainSeconds = (System.nanoTime() - u0) / 1e9;
                 // 6. metrics

@@ -1,8 +1,8 @@
 package dev.nemotron.align.grpo;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.train.autodiff.loss.Loss;
-import dev.nemotron.train.autodiff.loss.TokenLogProbs;
+import dev.nemotron.train.autodiff.loss.CrossEntropy;
+import dev.nemotron.train.autodiff.loss.LogProbLoss;
 
 /**
  * The GRPO loss of one sampled completion, token by token (TRL's {@code loss_type="dapo"} /
@@ -21,13 +21,14 @@ import dev.nemotron.train.autodiff.loss.TokenLogProbs;
  * 5. d loss / d lp_t = scale * ( -A rho_t [not clipped] + beta (1 - exp(ref_t - lp_t)) )
  *    then TokenLogProbs.backward: d loss / d logits
  * </pre>
+ * Steps 1-5 are {@link #ofLogProbs} (the device runs them on its token log-probs).
  *
  * {@code old == null}: the weights are the rollout policy's (the first update of a rollout), so
  * old_t = lp_t, rho = 1: the log-probs of this pass are kept as {@link #logProbs()} for the next
  * updates. {@code ref == null}: beta = 0 (no reference). After {@link #compute} the instance holds
  * its statistics (clipped tokens, KL sum); each instance is used by one thread.
  */
-public final class GrpoLoss implements Loss {
+public final class GrpoLoss implements LogProbLoss {
     private final int[] targets;
     private final double advantage;
     private final double[] old;
@@ -67,19 +68,24 @@ public final class GrpoLoss implements Loss {
     }
 
     @Override
-    public Value compute(double[] logits, int rows, int vocab) {
-        if (rows != targets.length) {
-            throw new NemotronException(rows + " positions for " + targets.length + " targets");
+    public int[] targets() {
+        return targets;
+    }
+
+    @Override
+    public Weighted ofLogProbs(double[] v) {
+        int rows = targets.length;
+        if (v.length != rows) {
+            throw new NemotronException(v.length + " positions for " + targets.length + " targets");
         }
-        TokenLogProbs lp = TokenLogProbs.of(logits, rows, vocab, targets);
-        double[] v = lp.values();
+        v = v.clone();
         double[] d = new double[rows];
         double loss = 0;
         clipped = 0;
         counted = 0;
         klSum = 0;
         for (int t = 0; t < rows; t++) {
-            if (!lp.counted(t)) {
+            if (targets[t] == CrossEntropy.IGNORE_INDEX) {
                 continue;
             }
             counted++;
@@ -108,7 +114,7 @@ public final class GrpoLoss implements Loss {
             d[t] = scale * g;
         }
         logProbs = v;
-        return new Value(scale * loss, counted, lp.backward(d));
+        return new Weighted(scale * loss, counted, d);
     }
 
     /** This pass's log-prob per position (0 on the prompt): the rollout policy's when {@code old} was null. */

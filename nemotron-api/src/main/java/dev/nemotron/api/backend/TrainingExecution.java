@@ -62,6 +62,37 @@ public interface TrainingExecution {
             throw new UnsupportedOperationException("this device trainer runs every GEMM in its compute type");
         }
 
+        /**
+         * Why this trainer cannot minimise a loss given per token ({@link #tokenLogProbs},
+         * {@link #backward(SavedForward, float[])}): empty when it can. Every loss that is a function
+         * of the log-probabilities of the labels (DPO, GRPO) runs through these two. The default:
+         * cross-entropy only.
+         */
+        default java.util.Optional<String> tokenWeightsUnavailable() {
+            return java.util.Optional.of("this device trainer minimises the mean cross-entropy only");
+        }
+
+        /**
+         * The log-probability of each position's label under the weights of {@code forward} (the
+         * latest, not yet back-propagated), [rows * seqLen] row-major, 0 where the label is ignored.
+         *
+         * @throws UnsupportedOperationException when {@link #tokenWeightsUnavailable} is not empty
+         */
+        default float[] tokenLogProbs(SavedForward forward) {
+            throw new UnsupportedOperationException(tokenWeightsUnavailable().orElse("no token log-probs"));
+        }
+
+        /**
+         * Back-propagates {@code sum_t weights[t] * -log p(label_t)} of {@code forward} instead of its
+         * mean cross-entropy: a loss L of the token log-probs passes {@code weights = -dL/dlogp}
+         * (ignored positions: any value). Gradients add up as {@link #backward(SavedForward)}'s.
+         *
+         * @throws UnsupportedOperationException when {@link #tokenWeightsUnavailable} is not empty
+         */
+        default void backward(SavedForward forward, float[] weights) {
+            throw new UnsupportedOperationException(tokenWeightsUnavailable().orElse("no token weights"));
+        }
+
         /** Copies the current weights to the host, by their checkpoint names, into {@code sink}. */
         void downloadWeights(WeightSink sink);
 

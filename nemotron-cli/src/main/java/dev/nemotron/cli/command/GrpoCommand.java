@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * the live weights, rewards from reward plugins, group-normalised advantages, clipped ratio, k3 KL
  * to the frozen init model; {@code pretrain}'s flags ({@code --steps}, {@code --batch} = prompts
  * per step, {@code --lr}, {@code --seed}, {@code --threads}, {@code --out}, {@code --checkpoint-every},
- * {@code --stop-at}, {@code --resume}, ...). See docs/alignment.md.
+ * {@code --stop-at}, {@code --resume}, ...); {@code --backend cuda [--precision fp32|bf16]} runs the
+ * policy updates on the GPU (docs/training.md, "On the GPU"). See docs/alignment.md.
  */
 @Command(name = "grpo", mixinStandardHelpOptions = true,
         description = "GRPO on prompts JSONL with reward plugins: --init-model DIR --prompts FILE.jsonl --reward NAME[,NAME...] "
@@ -72,7 +73,7 @@ public final class GrpoCommand extends PretrainCommand {
     ChatTemplateOption chatTemplate = new ChatTemplateOption();
 
     @Option(names = "--rollout-backend", paramLabel = "NAME", description = "Backend of the rollout engine (default java; "
-            + "the policy update runs on the host trainer).")
+            + "the policy updates run on --backend's device, or on the host trainer without it).")
     String rolloutBackend = "java";
 
     private ObjectNode lastExtra;

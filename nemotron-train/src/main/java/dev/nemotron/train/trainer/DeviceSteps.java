@@ -8,6 +8,7 @@ import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.TrainingExecution;
 import dev.nemotron.api.backend.TrainingExecution.StateSlot;
 import dev.nemotron.api.layer.WeightSource;
+import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.optim.Optimizer;
 import dev.nemotron.api.optim.OptimizerConfig;
 import dev.nemotron.api.optim.OptimizerState;
@@ -16,12 +17,15 @@ import dev.nemotron.api.tensor.Tensor;
 import dev.nemotron.arch.model.ModelGraph;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Parameters;
+import dev.nemotron.train.autodiff.loss.LogProbLoss;
+import dev.nemotron.train.autodiff.loss.Loss;
 import dev.nemotron.train.fp8.PrecisionPolicy;
 import dev.nemotron.train.optim.AdamW;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
  * The {@link Trainer}'s steps on a backend's device ({@link TrainingExecution}): the host model
@@ -36,6 +40,15 @@ import java.util.Optional;
  *        the backward passes); then clipping and AdamW on the device
  * sync:  device weights and moments -> host model and optimizer (before a checkpoint or held-out loss),
  *        so checkpoints keep the host trainer's format and resume on either trainer
+ * </pre>
+ * Any {@link LogProbLoss} per row (DPO, GRPO: {@link #lossAndGradients(int[][], IntFunction, List)}):
+ * <pre>
+ * B rows, row b of segments s (packed: DPO's chosen and rejected), P pieces = all segments, W = the longest
+ * 1. piece p = one segment, right-padded to W with id 0 and label -100 (causal: padding changes no
+ *    earlier position); one device forward of [P, W]
+ * 2. lp = the device's log p(label) per position, scattered back to each row's positions
+ * 3. (loss_b, g_b) = losses[b].ofLogProbs(lp_b)            on the host, the host losses' own code
+ * 4. device backward with weight -g_b[t] / B per position  (= the mean over rows, as BatchGradients)
  * </pre>
  * Needs AdamW (the device runs it) and unpacked rows. A model with an FP8 {@link PrecisionPolicy}
  * ({@code --fp8}) runs each linear layer's GEMMs on the device in the policy's precision.
@@ -80,7 +93,7 @@ public final class DeviceSteps implements AutoCloseable {
     }
 
     /** Opens the device copy of {@code model} and {@code optimizer}'s state at optimizer step {@code step}. */
-    void open(TrainableModel model, Optimizer optimizer, long step) {
+    public void open(TrainableModel model, Optimizer optimizer, long step) {
         if (!(optimizer instanceof AdamW adamw)) {
             throw new NemotronException("the device trainer runs AdamW, not '" + optimizer.name()
                     + "' (use --optimizer adamw, or leave --backend out)");
@@ -129,7 +142,19 @@ public final class DeviceSteps implements AutoCloseable {
         plan.byLayer().forEach((name, precision) -> device.gemmPrecision(name, precision.dtype()));
     }
 
-    boolean isOpen() {
+    /**
+     * Refuses, naming {@code what} (e.g. "the DPO loss"), a device trainer that cannot minimise losses
+     * of the token log-probs ({@link TrainingExecution.DeviceTrainer#tokenWeightsUnavailable}).
+     */
+    public void requireTokenLosses(String what) {
+        device.tokenWeightsUnavailable().ifPresent(why -> {
+            throw new NemotronException("backend '" + backendName + "' cannot run " + what + " on its device: " + why
+                    + " (leave --backend out to train on the host)");
+        });
+    }
+
+    /** Whether {@link #open} has been called. */
+    public boolean isOpen() {
         return device != null;
     }
 
@@ -169,13 +194,84 @@ public final class DeviceSteps implements AutoCloseable {
         return sum / rows;
     }
 
+    /**
+     * The mean over the rows of {@code losses.get(b)} (each a {@link LogProbLoss}) of {@code inputs[b]}
+     * with samples {@code segments.apply(b)} (null: one), its gradients accumulated on the device:
+     * steps 1-4 above. The losses hold their results (DPO's terms, GRPO's statistics) as on the host.
+     */
+    public double lossAndGradients(int[][] inputs, IntFunction<Segments> segments, List<? extends Loss> losses) {
+        int rows = inputs.length;
+        if (rows == 0 || losses.size() != rows) {
+            throw new IllegalArgumentException(rows + " rows but " + losses.size() + " losses");
+        }
+        // 1. pieces
+        List<int[]> pieces = new java.util.ArrayList<>();  // {row, start, length}
+        int width = 1;
+        for (int b = 0; b < rows; b++) {
+            if (!(losses.get(b) instanceof LogProbLoss)) {
+                throw new NemotronException("the device trainer runs losses of the token log-probabilities (cross-entropy,"
+                        + " DPO, GRPO), not " + losses.get(b).getClass().getSimpleName() + "; leave --backend out");
+            }
+            Segments seg = segments.apply(b);
+            if (seg == null) {
+                seg = Segments.single(inputs[b].length);
+            }
+            for (int i = 0; i < seg.count(); i++) {
+                pieces.add(new int[] {b, seg.start(i), seg.length(i)});
+                width = Math.max(width, seg.length(i));
+            }
+        }
+        int n = pieces.size();
+        int[] ids = new int[Math.multiplyExact(n, width)];
+        int[] labels = new int[ids.length];
+        java.util.Arrays.fill(labels, -100);
+        for (int p = 0; p < n; p++) {
+            int[] pc = pieces.get(p);
+            int[] targets = ((LogProbLoss) losses.get(pc[0])).targets();
+            System.arraycopy(inputs[pc[0]], pc[1], ids, p * width, pc[2]);
+            System.arraycopy(targets, pc[1], labels, p * width, pc[2]);
+        }
+        try (var f = device.forward(ids, labels, n, width)) {
+            // 2. log-probs back to the rows
+            float[] lp = device.tokenLogProbs(f);
+            double[][] rowLp = new double[rows][];
+            for (int b = 0; b < rows; b++) {
+                rowLp[b] = new double[inputs[b].length];
+            }
+            for (int p = 0; p < n; p++) {
+                int[] pc = pieces.get(p);
+                for (int t = 0; t < pc[2]; t++) {
+                    rowLp[pc[0]][pc[1] + t] = lp[p * width + t];
+                }
+            }
+            // 3. each row's loss and d loss / d lp
+            double sum = 0;
+            double[][] grad = new double[rows][];
+            for (int b = 0; b < rows; b++) {
+                LogProbLoss.Weighted w = ((LogProbLoss) losses.get(b)).ofLogProbs(rowLp[b]);
+                sum += w.loss();
+                grad[b] = w.dLogProbs();
+            }
+            // 4. weights -g / B, the backward
+            float[] weights = new float[ids.length];
+            for (int p = 0; p < n; p++) {
+                int[] pc = pieces.get(p);
+                for (int t = 0; t < pc[2]; t++) {
+                    weights[p * width + t] = (float) (-grad[pc[0]][pc[1] + t] / rows);
+                }
+            }
+            device.backward(f, weights);
+            return sum / rows;
+        }
+    }
+
     /** Clipping and AdamW on the device; the gradient norm before clipping. */
-    double step(double lr, double maxGradNorm) {
+    public double step(double lr, double maxGradNorm) {
         return device.step(lr, maxGradNorm);
     }
 
     /** Copies the device's weights and AdamW moments into {@code model} and {@code optimizer}. */
-    void syncTo(TrainableModel model, Optimizer optimizer) {
+    public void syncTo(TrainableModel model, Optimizer optimizer) {
         Parameters p = model.parameters();
         device.downloadWeights((name, shape, values) -> copy(values, p.get(name)));
         Map<String, double[]> arrays = new LinkedHashMap<>();

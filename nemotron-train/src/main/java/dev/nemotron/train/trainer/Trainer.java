@@ -146,11 +146,10 @@ public final class Trainer {
             throw new UncheckedIOException(e);
         }
         if (device != null && !device.isOpen()) {
-            if (batchLoss != null) {
-                throw new dev.nemotron.api.NemotronException("the device trainer minimises cross-entropy only; this"
-                        + " stage's loss runs on the host (leave --backend out)");
-            }
             device.open(model, optimizer, step);
+            if (batchLoss != null) {
+                device.requireTokenLosses("this stage's loss");
+            }
         }
         while (step < last) {
             long t0 = System.nanoTime();
@@ -161,8 +160,10 @@ public final class Trainer {
             Map<String, Double> extra = Map.of();
             double lr = schedule.lr(step);
             if (device != null) {
-                // 2-4 on the device
-                loss = device.lossAndGradients(batch);
+                // 2-4 on the device (a loss of the token log-probs: computed on the host from the device's)
+                loss = batchLoss == null ? device.lossAndGradients(batch)
+                        : device.lossAndGradients(batch.inputs(), batch::segments, batchLoss.losses(batch));
+                extra = batchLoss == null ? Map.of() : batchLoss.metrics();
                 norm = device.step(lr, config.maxGradNorm());
             } else {
                 // 1-2. mean loss and gradients over the batch

@@ -47,7 +47,7 @@ final class CudaDeviceTrainer implements TrainingExecution.DeviceTrainer {
         try (Arena arena = Arena.ofConfined()) {
             NmcTrainer.Loss loss = calls.forward(trainer, HostMemory.ints(arena, ids), HostMemory.ints(arena, labels),
                     rows, seqLen);
-            return new Saved(++generation, loss.loss(), loss.tokens());
+            return new Saved(++generation, loss.loss(), loss.tokens(), (long) rows * seqLen);
         }
     }
 
@@ -66,13 +66,51 @@ final class CudaDeviceTrainer implements TrainingExecution.DeviceTrainer {
 
     @Override
     public synchronized void backward(TrainingExecution.SavedForward forward) {
-        open();
-        if (!(forward instanceof Saved s) || s.owner() != this || s.closed || s.generation != generation) {
-            throw new IllegalStateException("backward needs the latest forward of this trainer, not closed"
-                    + " (one saved forward at a time on the device)");
+        Saved s = latest(forward, "backward");
+        calls.backward(trainer);
+        s.closed = true;
+    }
+
+    /** Token-weighted losses run on every CUDA trainer (nmc_trainer_token_logprobs, set_token_weights). */
+    @Override
+    public java.util.Optional<String> tokenWeightsUnavailable() {
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public synchronized float[] tokenLogProbs(TrainingExecution.SavedForward forward) {
+        Saved s = latest(forward, "token log-probs");
+        float[] out = new float[Math.toIntExact(s.positions)];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(4L * out.length, 4);
+            calls.tokenLogProbs(trainer, seg);
+            MemorySegment.copy(seg, Tensor.F32_LE, 0, out, 0, out.length);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void backward(TrainingExecution.SavedForward forward, float[] weights) {
+        Saved s = latest(forward, "backward");
+        if (weights.length != s.positions) {
+            throw new IllegalArgumentException(weights.length + " token weights for a forward of " + s.positions
+                    + " positions");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            calls.setTokenWeights(trainer, HostMemory.floats(arena, weights, weights.length));
         }
         calls.backward(trainer);
         s.closed = true;
+    }
+
+    /** {@code forward} when it is this trainer's latest, not back-propagated nor closed. */
+    private Saved latest(TrainingExecution.SavedForward forward, String what) {
+        open();
+        if (!(forward instanceof Saved s) || s.owner() != this || s.closed || s.generation != generation) {
+            throw new IllegalStateException(what + " needs the latest forward of this trainer, not closed"
+                    + " (one saved forward at a time on the device)");
+        }
+        return s;
     }
 
     @Override
@@ -166,12 +204,14 @@ final class CudaDeviceTrainer implements TrainingExecution.DeviceTrainer {
         private final long generation;
         private final double loss;
         private final long tokens;
+        private final long positions;
         private boolean closed;
 
-        Saved(long generation, double loss, long tokens) {
+        Saved(long generation, double loss, long tokens, long positions) {
             this.generation = generation;
             this.loss = loss;
             this.tokens = tokens;
+            this.positions = positions;
         }
 
         CudaDeviceTrainer owner() {

@@ -49,6 +49,8 @@ public final class NmcTrainer {
     private final MethodHandle initRandom;
     private final MethodHandle forward;
     private final MethodHandle backward;
+    private final MethodHandle tokenLogProbs;
+    private final MethodHandle setTokenWeights;
     private final MethodHandle step;
     private final MethodHandle steps;
     private final MethodHandle setSteps;
@@ -69,6 +71,8 @@ public final class NmcTrainer {
         forward = b.bind("nmc_trainer_forward",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         backward = b.bind("nmc_trainer_backward", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        tokenLogProbs = b.bind("nmc_trainer_token_logprobs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        setTokenWeights = b.bind("nmc_trainer_set_token_weights", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         step = b.bind("nmc_trainer_step", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE,
                 JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE, ADDRESS));
         steps = b.bind("nmc_trainer_steps", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
@@ -181,6 +185,24 @@ public final class NmcTrainer {
     public void backward(MemorySegment trainer) {
         try {
             lib.check((int) backward.invokeExact(trainer), "nmc_trainer_backward");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** {@code nmc_trainer_token_logprobs}: after a forward, log p(label) per position into {@code out} (native fp32). */
+    public void tokenLogProbs(MemorySegment trainer, MemorySegment out) {
+        try {
+            lib.check((int) tokenLogProbs.invokeExact(trainer, out), "nmc_trainer_token_logprobs");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** {@code nmc_trainer_set_token_weights}: the next backward's per-position weights (native fp32). */
+    public void setTokenWeights(MemorySegment trainer, MemorySegment weights) {
+        try {
+            lib.check((int) setTokenWeights.invokeExact(trainer, weights), "nmc_trainer_set_token_weights");
         } catch (Throwable t) {
             throw NmcLibrary.rethrow(t);
         }
