@@ -323,6 +323,8 @@ static void tc_attention_tests() {
           std::string("train attention tc: head_dim 80 refused: ") + nmc_last_error());
     tc_attention_timing(4096, 32, 8, 64);
     tc_attention_timing(4096, 10, 2, 128);
+}
+
 // The trainer's FP8 GEMMs through cuBLASLt block-scaled E4M3 (nmc_k_train_linear_fp8 impl 1 or -1)
 // against the fake-quant fp32 reference (impl 0) on the same inputs: the quantised codes and scales
 // are bit-identical, so only accumulation order (and the tensor cores' FP8 accumulation) separates
@@ -580,6 +582,7 @@ static void trainer_attention_tests() {
                      "NMC_TRAIN_ATTENTION must be flash, tc or materialised", "trainer NMC_TRAIN_ATTENTION=cudnn refused");
     if (t) nmc_trainer_destroy(t);
     unsetenv("NMC_TRAIN_ATTENTION");
+}
 
 // The loss-agnostic head (nmc_trainer_token_logprobs, nmc_trainer_set_token_weights), the base of the
 // device DPO and GRPO steps: on the tiny hybrid with random weights,
