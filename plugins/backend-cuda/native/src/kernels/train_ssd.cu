@@ -362,7 +362,7 @@ int warps_grid(int64_t warps) { return (int)((warps * 32 + T - 1) / T); }
 
 }  // namespace
 
-bool scan_chunked() {
+bool ssd_selected() {
     const char *e = std::getenv("NMC_TRAIN_SCAN");
     return e == nullptr || std::strcmp(e, "sequential") != 0;
 }
