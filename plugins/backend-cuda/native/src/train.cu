@@ -172,7 +172,7 @@ int size_buffers(nmc_trainer *t) {
         NMC_TRY(ensure(t->tg, R * d.inner * F));
         NMC_TRY(ensure(t->dtmp, R * d.inner * F));
         NMC_TRY(ensure(t->rstd_g, R * d.groups * F));
-        NMC_TRY(ensure(t->ckpt, (nmc::k::train::scan_chunked() ? nmc::k::train::ssd_work_floats(s)
+        NMC_TRY(ensure(t->ckpt, (nmc::k::train::ssd_selected() ? nmc::k::train::ssd_work_floats(s)
                                                                 : nmc::k::train::scan_checkpoint_floats(s)) * F));
     }
     if (d.n_attn) {

@@ -92,7 +92,7 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     }
     NMC_TRY(k::train::dt_forward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), R, d.m_heads,   // 3.
                                  t->cfg.dt_min, t->cfg.dt_max, t->dtv.f(), st));
-    NMC_TRY(k::train::scan_chunked() ? k::train::ssd_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st)     // 4.
+    NMC_TRY(k::train::ssd_selected() ? k::train::ssd_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st)     // 4.
                                      : k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));
     NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
     NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),
@@ -115,7 +115,7 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
                                    t->dtmp.f(), false, G(t, L.gnorm), st));
     NMC_TRY(k::train::gate_backward(t->y.f(), t->proj.f(), pw, t->dtmp.f(), R, d.inner, t->dmid.f(), t->dproj.f(), st));
     // 4. scan: dxbc (x | B | C), ddt, dA_log, dD
-    NMC_TRY(k::train::scan_chunked()
+    NMC_TRY(k::train::ssd_selected()
                 ? k::train::ssd_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
                                          G(t, L.a_log), G(t, L.d), st)
                 : k::train::scan_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),

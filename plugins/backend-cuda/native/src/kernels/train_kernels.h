@@ -69,7 +69,7 @@ int scan_backward(const ScanArgs &s, const float *checkpoints, const float *dy, 
 // The chunked SSD scan (train_ssd.cu), same semantics, GEMMs on tensor cores. The trainer's
 // choice: chunked unless the environment says NMC_TRAIN_SCAN=sequential (read at every sizing,
 // forward and backward: set it before a trainer's first forward and leave it during the run).
-bool scan_chunked();
+bool ssd_selected();
 // Floats of its work buffer (the forward's intermediates the backward reads, and its own)
 int64_t ssd_work_floats(const ScanArgs &s);
 int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t stream);

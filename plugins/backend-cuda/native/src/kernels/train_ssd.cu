@@ -4,7 +4,9 @@
 // NMC_F32) and the element-wise, mask, decay and inter-chunk parts as kernels here. Same
 // semantics as the sequential scan (train_scan.cu, the reference path; NMC_TRAIN_SCAN=sequential
 // selects it in the trainer): y = scan + D x; backward dxbc (x | B | C, written), ddt (written),
-// dA_log (+=), dD (+=). The host mirror, step for step, is test/ssd_reference.h.
+// dA_log (+=), dD (+=). The host mirror, step for step, is test/ssd_reference.h (checked against
+// the sequential recurrence by test/ssd_host_check.cpp); `sh test/emu/run.sh` runs this very file
+// on the CPU (CUDA and cuBLAS emulated) against it; nmc_train_selftest on the GPU.
 //
 // Shapes: Q = 64 tokens a chunk, nc = ceil(L/Q) chunks, Lp = nc Q, rows r = b Lp + c Q + l (the
 // sequence padded to Lp with zero x, B, C and dt: dt = 0 decays nothing and adds nothing), heads h
@@ -360,7 +362,7 @@ int warps_grid(int64_t warps) { return (int)((warps * 32 + T - 1) / T); }
 
 }  // namespace
 
-bool scan_chunked() {
+bool ssd_selected() {
     const char *e = std::getenv("NMC_TRAIN_SCAN");
     return e == nullptr || std::strcmp(e, "sequential") != 0;
 }
