@@ -4,6 +4,11 @@
 //              and against a CPU double reference (test/train_reference.h), causal GQA 5:1, 2:1
 //              and 1:1, head_dim 16/64/80/128, L not a multiple of the 32-row tile; then one long
 //              sequence (L = 4096) against the reference path with both times printed.
+//   attention tc  the tensor-core flash kernels (impl 2, BF16 operands) against the materialised path
+//              (out, dQ, dK, dV) and the fp32 flash (out, lse) within 2e-2 of each tensor's largest
+//              value: L = 1 .. 300 with ragged tiles, B up to 3, GQA 4:1, 5:1, 1:1, head_dim 64/128;
+//              then L = 4096 (32:8 hd 64, 10:2 hd 128) checked the same way with tc, fp32 flash and
+//              materialised forward / backward times printed ("INFO train attention timing").
 //   fp8        the FP8 fake quantiser of the trainer's FP8 GEMMs (nmc_k_fake_quant_fp8) bit for bit
 //              against the CPU reference of nemotron-train's BlockQuantizer (codes, scales, values).
 //   linear     the three GEMMs of a trainer linear layer (nmc_k_train_linear) in F32, BF16 and FP8
@@ -18,7 +23,8 @@
 //              fake-quant reference: the probe's report, shapes with K and N multiples of 128, rows
 //              not a multiple of 128 (and of 4), K and N not multiples of 128 (zero-padded codes).
 //   trainer    one training step of a tiny hybrid in F32 and FP8 (nmc_trainer_set_gemm_precision),
-//              and the trainer's errors for bad GEMM precisions and a head_dim beyond 256.
+//              and the trainer's errors for bad GEMM precisions and a head_dim beyond 256; a BF16
+//              trainer with NMC_TRAIN_ATTENTION = flash, tc, materialised, unset (and a bad value).
 //   token      the loss-agnostic head (token log-probs, per-position weights: DPO and GRPO on the
 //              device) against the plain backward and finite differences of a weighted loss.
 // Exit status 0 when all pass (2: no device).
@@ -251,17 +257,9 @@ static double err_in(const Vec &got, const Vec &want, double floor, double *scal
     return got.size() == want.size() ? worst : 1e9;
 }
 
-static void tc_attention_case(int B, int L, int qH, int kvH, int hd, uint32_t seed) {
-    std::string name = "train attention tc B=" + std::to_string(B) + " L=" + std::to_string(L) + " heads " +
-                       std::to_string(qH) + ":" + std::to_string(kvH) + " hd=" + std::to_string(hd);
-    int R = B * L;
-    Vec qkv = randn((size_t)R * (qH + 2 * kvH) * hd, seed), dout = randn((size_t)R * qH * hd, seed + 1);
-    Run ref = run(0, B, L, qH, kvH, hd, qkv, dout), fl = run(1, B, L, qH, kvH, hd, qkv, dout),
-        tc = run(2, B, L, qH, kvH, hd, qkv, dout);
-    if (!ref.ok || !fl.ok || !tc.ok) {
-        failures++;
-        return;
-    }
+// tc against the materialised path (out, dQ, dK, dV) and the fp32 flash (out, lse): one line each
+static void compare_tc(const std::string &name, const Run &tc, const Run &ref, const Run &fl, int R, int qH, int kvH,
+                       int hd) {
     const double tol = 2e-2;
     double whole = 0;
     for (float v : ref.dqkv) whole = std::max(whole, (double)std::fabs(v));
@@ -286,27 +284,52 @@ static void tc_attention_case(int B, int L, int qH, int kvH, int hd, uint32_t se
         line(part(tc.dqkv, R, qH, kvH, hd, w), part(ref.dqkv, R, qH, kvH, hd, w), 1e-3 * whole,
              std::string(what) + " vs materialised");
     }
+}
+
+static void tc_attention_case(int B, int L, int qH, int kvH, int hd, uint32_t seed) {
+    std::string name = "train attention tc B=" + std::to_string(B) + " L=" + std::to_string(L) + " heads " +
+                       std::to_string(qH) + ":" + std::to_string(kvH) + " hd=" + std::to_string(hd);
+    int R = B * L;
+    Vec qkv = randn((size_t)R * (qH + 2 * kvH) * hd, seed), dout = randn((size_t)R * qH * hd, seed + 1);
+    Run ref = run(0, B, L, qH, kvH, hd, qkv, dout), fl = run(1, B, L, qH, kvH, hd, qkv, dout),
+        tc = run(2, B, L, qH, kvH, hd, qkv, dout);
+    if (!ref.ok || !fl.ok || !tc.ok) {
+        failures++;
+        return;
+    }
+    compare_tc(name, tc, ref, fl, R, qH, kvH, hd);
     double diff = err_in(tc.out, fl.out, 0, nullptr);
+    char buf[120];
     snprintf(buf, sizeof buf, ": differs from fp32 flash (BF16 operands, max diff %.2e > 1e-5)", diff);
     check(diff > 1e-5, name + buf);
 }
 
-// Forward and forward + backward device times (ms; backward = the difference) at one long shape.
+// Forward and forward + backward device times (ms; backward = the difference) at one long shape,
+// and the forward + backward results checked as tc_attention_case does.
 static void tc_attention_timing(int L, int qH, int kvH, int hd) {
     int R = L;
     Vec qkv = randn((size_t)R * (qH + 2 * kvH) * hd, 9), dout = randn((size_t)R * qH * hd, 10), none;
     double fwd[3], both[3];
+    Run full[3];
     for (int impl = 0; impl < 3; impl++) {
         run(impl, 1, L, qH, kvH, hd, qkv, none);  // warm-up (kernel load, allocator)
-        Run f = run(impl, 1, L, qH, kvH, hd, qkv, none), fb = run(impl, 1, L, qH, kvH, hd, qkv, dout);
+        Run f = run(impl, 1, L, qH, kvH, hd, qkv, none);
+        full[impl] = run(impl, 1, L, qH, kvH, hd, qkv, dout);
         fwd[impl] = f.ok ? f.ms : NAN;
-        both[impl] = fb.ok ? fb.ms : NAN;
+        both[impl] = full[impl].ok ? full[impl].ms : NAN;
     }
     printf("INFO train attention timing L=%d heads %d:%d hd=%d (ms forward / backward / total): tc %.2f / %.2f / %.2f,"
            " fp32 flash %.2f / %.2f / %.2f, materialised %.2f / %.2f / %.2f\n",
            L, qH, kvH, hd, fwd[2], both[2] - fwd[2], both[2], fwd[1], both[1] - fwd[1], both[1], fwd[0],
            both[0] - fwd[0], both[0]);
     fflush(stdout);
+    if (full[0].ok && full[1].ok && full[2].ok) {
+        compare_tc("train attention tc B=1 L=" + std::to_string(L) + " heads " + std::to_string(qH) + ":" +
+                       std::to_string(kvH) + " hd=" + std::to_string(hd),
+                   full[2], full[0], full[1], R, qH, kvH, hd);
+    } else {
+        failures++;
+    }
 }
 
 static void tc_attention_tests() {

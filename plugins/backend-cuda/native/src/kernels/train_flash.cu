@@ -1,5 +1,6 @@
 // Causal GQA attention for training, FlashAttention-2 style on fp32 CUDA cores: memory O(L) (the
 // output and one logsumexp per query row are kept; scores are recomputed per tile in backward).
+// The F32 trainer's path and the reference of the tensor-core kernels (train_flash_tc.cu, BF16).
 //
 // shapes (rows r = b L + t): qkv [B L, ld] fused rows q [Hq hd] | k [Hkv hd] | v [Hkv hd];
 //   o, dO [B L, Hq hd] (dense); lse, delta [B, Hq, L]; query head h reads KV head h / (Hq / Hkv);

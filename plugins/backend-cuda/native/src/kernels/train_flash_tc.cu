@@ -282,18 +282,17 @@ __global__ void __launch_bounds__(BWD_WARPS * 32) flash_tc_bwd_kernel(FlashAttn 
         }
     }
     __syncthreads();                                                                              // 5.
-    for (int pass = 0; pass < 2; pass++) {
+    // frags through the warp's scratch rows, then added into the columns at `off` (dk: qw, dv: qw + kw)
+    auto flush = [&](FragC (&frags)[HD / 32], int off, float mul) {
 #pragma unroll
         for (int nb = 0; nb < HD / 32; nb++)
-            wmma::store_matrix_sync(sdq + wr * LDQ + wc * HALF + nb * 16, pass == 0 ? dk[nb] : dv[nb], LDQ,
-                                    wmma::mem_row_major);
+            wmma::store_matrix_sync(sdq + wr * LDQ + wc * HALF + nb * 16, frags[nb], LDQ, wmma::mem_row_major);
         __syncwarp();
-        const float mul = pass == 0 ? a.scale : 1.0f;
         for (int e = lane; e < 16 * HALF / 4; e += 32) {  // the group's query heads add up
             const int rr = e / (HALF / 4), cc = wc * HALF + (e - rr * (HALF / 4)) * 4, jj = j0 + wr + rr;
             if (jj >= L) continue;
             const float *src = sdq + (wr + rr) * LDQ + cc;
-            float *dst = dqkv + (row0 + jj) * ld_dqkv + qw + pass * kw + kvh * HD + cc;
+            float *dst = dqkv + (row0 + jj) * ld_dqkv + off + kvh * HD + cc;
             if (vec) {
                 atomicAdd(reinterpret_cast<float4 *>(dst), make_float4(src[0] * mul, src[1] * mul, src[2] * mul, src[3] * mul));
             } else {
@@ -301,7 +300,9 @@ __global__ void __launch_bounds__(BWD_WARPS * 32) flash_tc_bwd_kernel(FlashAttn 
             }
         }
         __syncwarp();
-    }
+    };
+    flush(dk, qw, a.scale);
+    flush(dv, qw + kw, 1.0f);
 }
 
 int check_tc(const FlashAttn &a) {
