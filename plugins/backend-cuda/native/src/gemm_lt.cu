@@ -94,7 +94,15 @@ struct Lt {
 Lt load_lt() {
     Lt c;
     const char *override_path = std::getenv("NEMOTRON_CUBLASLT_LIBRARY");
-    const char *candidates[] = {override_path, "libcublasLt.so.13", "/usr/local/cuda/lib64/libcublasLt.so.13",
+    // next to a cuBLAS named by NEMOTRON_CUBLAS_LIBRARY (…/libcublas.so.N -> …/libcublasLt.so.N)
+    std::string beside;
+    if (const char *cublas_path = std::getenv("NEMOTRON_CUBLAS_LIBRARY")) {
+        beside = cublas_path;
+        size_t at = beside.rfind("libcublas.");
+        beside = at == std::string::npos ? "" : beside.replace(at, 10, "libcublasLt.");
+    }
+    const char *candidates[] = {override_path, beside.empty() ? nullptr : beside.c_str(), "libcublasLt.so.13",
+                                "/usr/local/cuda/lib64/libcublasLt.so.13",
                                 "/usr/local/cuda/targets/x86_64-linux/lib/libcublasLt.so.13", "libcublasLt.so.12",
                                 "libcublasLt.so"};
     std::string tried;
