@@ -1,7 +1,9 @@
 // FP8 prefill GEMMs through cuBLASLt (fp8_prefill_lt.h). The weights are used as stored: Q [out, in]
-// E4M3 is already K-major, and block-128 scales [ceil(out/128), ceil(in/128)] row-major are the
-// BLK128x128 layout cuBLASLt reads when the probe settled on "ob * round4(kblocks) + kb" and
-// ceil(in/128) is a multiple of 4, or on "ob * kblocks + kb" (else this path declines). The BF16
+// E4M3 is already K-major (in a multiple of 16; a partial last 128-block only where the probe
+// confirmed it), and block-128 scales [ceil(out/128), ceil(in/128)] row-major are the BLK128x128
+// layout cuBLASLt reads when the probe settled on "ob * kblocks + kb", or on "ob * round4(kblocks)
+// + kb" with ceil(in/128) a multiple of 4; otherwise a re-laid copy of the scales is made once per
+// weight (model.h fp8_lt_scales, freed with the model). The BF16
 // activations are quantised to E4M3 in 1 x 128 tiles with the trainer's arithmetic
 // (kernels/fp8_lt.h), so the GEMM is W8A8 with fp32 accumulation, where the reference path
 // dequantises W to BF16 (W8A16): the two differ by the activations' quantisation.
@@ -25,8 +27,8 @@ bool fp8_prefill_lt_wanted() {
 
 int fp8_prefill_lt(nmc_model *m, const void *x, const k::Fp8Weight &f, float *y, int rows, float beta,
                    std::string *why) {
-    if (f.block != 128 || (f.row_block != 0 && f.row_block != 128) || f.in % 128 != 0) {
-        *why = "FP8 prefill through cuBLASLt needs 128 x 128 block scales and in a multiple of 128";
+    if (f.block != 128 || (f.row_block != 0 && f.row_block != 128) || f.in % 16 != 0) {
+        *why = "FP8 prefill through cuBLASLt needs 128 x 128 block scales and in a multiple of 16";
         return LT_UNAVAILABLE;
     }
     cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
@@ -40,12 +42,28 @@ int fp8_prefill_lt(nmc_model *m, const void *x, const k::Fp8Weight &f, float *y,
         *why = info.reason;
         return LT_UNAVAILABLE;
     }
-    int kb = f.in / 128;
+    int kb = (f.in + 127) / 128, ob = (f.out + 127) / 128;
     int64_t so, sk;
     lt_scale_strides(LT_BLK128, f.out, kb, &so, &sk);
+    const float *w_scales = f.scale;
     if (!(so == kb && sk == 1)) {
-        *why = "the stored [out/128, in/128] scales are not the probed BLK128x128 layout for in = " + std::to_string(f.in);
-        return LT_UNAVAILABLE;
+        // the stored [ob, kb] scales re-laid once per weight into the probed layout (rows of so >= kb)
+        auto it = m->fp8_lt_scales.find(f.q);
+        if (it == m->fp8_lt_scales.end()) {
+            if (sk != 1 || so < kb) {
+                *why = "the probed BLK128x128 scale layout is not row-major [out/128, >= in/128]";
+                return LT_UNAVAILABLE;
+            }
+            int64_t count = lt_scale_count(LT_BLK128, f.out, kb);
+            float *p = nullptr;
+            NMC_CUDA(cudaMalloc((void **)&p, (size_t)count * sizeof(float)));
+            m->allocations.push_back(p);
+            NMC_CUDA(cudaMemsetAsync(p, 0, (size_t)count * sizeof(float), m->stream));
+            NMC_CUDA(cudaMemcpy2DAsync(p, (size_t)so * sizeof(float), f.scale, (size_t)kb * sizeof(float),
+                                       (size_t)kb * sizeof(float), (size_t)ob, cudaMemcpyDeviceToDevice, m->stream));
+            it = m->fp8_lt_scales.emplace(f.q, p).first;
+        }
+        w_scales = it->second;
     }
     // the activations: codes [rows, in], then their scales (256-byte aligned)
     int64_t so_x, sk_x;
@@ -74,7 +92,7 @@ int fp8_prefill_lt(nmc_model *m, const void *x, const k::Fp8Weight &f, float *y,
     float *scales = reinterpret_cast<float *>(codes + code_bytes);
     NMC_TRY(k::fp8lt::quantize_tiles(static_cast<const __nv_bfloat16 *>(x), f.in, rows, f.in, 1, 128, false, rows, f.in,
                                      codes, f.in, scales, so_x, sk_x, m->stream));
-    LtOperand a{f.q, f.scale, f.out, LT_BLK128}, b{codes, scales, rows, LT_VEC128};
+    LtOperand a{f.q, w_scales, f.out, LT_BLK128}, b{codes, scales, rows, LT_VEC128};
     return lt_fp8_gemm(m->device, m->stream, m->gemm.workspace, m->gemm.workspace_bytes, a, b, f.in, beta, y, f.out, why);
 }
 

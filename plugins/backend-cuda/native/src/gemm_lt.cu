@@ -94,7 +94,15 @@ struct Lt {
 Lt load_lt() {
     Lt c;
     const char *override_path = std::getenv("NEMOTRON_CUBLASLT_LIBRARY");
-    const char *candidates[] = {override_path, "libcublasLt.so.13", "/usr/local/cuda/lib64/libcublasLt.so.13",
+    // next to a cuBLAS named by NEMOTRON_CUBLAS_LIBRARY (…/libcublas.so.N -> …/libcublasLt.so.N)
+    std::string beside;
+    if (const char *cublas_path = std::getenv("NEMOTRON_CUBLAS_LIBRARY")) {
+        beside = cublas_path;
+        size_t at = beside.rfind("libcublas.");
+        beside = at == std::string::npos ? "" : beside.replace(at, 10, "libcublasLt.");
+    }
+    const char *candidates[] = {override_path, beside.empty() ? nullptr : beside.c_str(), "libcublasLt.so.13",
+                                "/usr/local/cuda/lib64/libcublasLt.so.13",
                                 "/usr/local/cuda/targets/x86_64-linux/lib/libcublasLt.so.13", "libcublasLt.so.12",
                                 "libcublasLt.so"};
     std::string tried;
@@ -297,7 +305,7 @@ ProbeOperand probe_operand(int outer, int mode, int k_pad, uint32_t seed) {
         if ((c & 0x7f) == 0x7f) c = 0x7e;         // no NaN
         if (((c >> 3) & 15) > 10) c &= 0xd7;       // magnitudes up to ~16: exponents <= 10
     }
-    int kb = k_pad / 128, rows = mode == LT_VEC128 ? outer : (outer + 127) / 128;
+    int kb = (k_pad + 127) / 128, rows = mode == LT_VEC128 ? outer : (outer + 127) / 128;
     p.block.resize((size_t)rows * kb);
     for (size_t i = 0; i < p.block.size(); i++) p.block[i] = std::ldexp(1.0f, (int)(g() % 7) - 3);  // 2^-3 .. 2^3
     return p;
@@ -310,7 +318,7 @@ float probe_scale(const ProbeOperand &p, int o, int k) {
 }
 
 std::vector<float> probe_scales_as(const ProbeOperand &p, int variant, int k_pad) {
-    int kb = k_pad / 128, rows = p.mode == LT_VEC128 ? p.outer : (p.outer + 127) / 128;
+    int kb = (k_pad + 127) / 128, rows = p.mode == LT_VEC128 ? p.outer : (p.outer + 127) / 128;
     int64_t so, sk;
     strides_of(p.mode, variant, p.outer, kb, &so, &sk);
     std::vector<float> s((size_t)count_of(p.mode, variant, p.outer, kb), 0.0f);
@@ -514,6 +522,27 @@ LtInfo probe(int device) {
             }
         }
     }
+    // 4. a contraction that is no multiple of 128 (320: a last block of 64), for FP8 checkpoints whose
+    //    in is not padded (the trainer pads its own operands with zero codes and never needs this)
+    {
+        const int K2 = 320;
+        ProbeOperand A2 = probe_operand(256, LT_BLK128, K2, 6), B2 = probe_operand(64, LT_VEC128, K2, 7);
+        double err = 0;
+        std::string why;
+        int rc = probe_run(device, A2, info.blk, B2, info.vec, K2, R_32F, &err, &why);
+        if (rc == 0) {
+            snprintf(buf, sizeof buf, "partial-K probe (K 320): max err %.2e%s", err, err <= TOL ? " (match)" : " (MISMATCH)");
+            say(buf);
+            info.partial_k = err <= TOL;
+        } else {
+            say("partial-K probe (K 320): " + why + " (contractions not a multiple of 128 fall back)");
+            if (rc == -1) {
+                info.available = false;
+                info.reason = "probe failed: " + why;
+                return info;
+            }
+        }
+    }
     g_vec = info.vec;
     g_blk = info.blk;
     return info;
@@ -555,7 +584,12 @@ int lt_fp8_gemm(int device, cudaStream_t stream, void *workspace, size_t workspa
             return LT_UNAVAILABLE;
         }
     }
-    if (k_pad % 128 != 0 || a.outer <= 0 || b.outer <= 0 || ldd < a.outer) {
+    if (k_pad % 128 != 0 && !(k_pad % 16 == 0 && info.partial_k)) {
+        if (why) *why = "a contraction of " + std::to_string(k_pad) + " (not a multiple of 128" +
+                        (k_pad % 16 == 0 ? ", and a partial last 128-block did not pass the probe)" : " nor of 16)");
+        return LT_UNAVAILABLE;
+    }
+    if (k_pad <= 0 || a.outer <= 0 || b.outer <= 0 || ldd < a.outer) {
         if (why) *why = "bad FP8 GEMM shape";
         return LT_UNAVAILABLE;
     }

@@ -4,7 +4,8 @@
 //
 // Operands are K-major (the "TN" form FP8 needs on Hopper): an operand with `outer` rows stores
 // the E4M3 code of (row o, contraction index k) at codes[o * k_pad + k], k_pad a multiple of 128
-// (zero codes past the true K). Scale modes:
+// (the trainer pads with zero codes past the true K) or, when the probe confirmed partial last
+// blocks (LtInfo::partial_k), of 16. k_blocks = ceil(k_pad / 128). Scale modes:
 //   VEC128  one fp32 scale per row and 128 contraction indices: (o, kb) at scales[o * so + kb * sk]
 //   BLK128  one fp32 scale per 128 x 128 block: (ob, kb) at scales[ob * so + kb * sk]
 // with (so, sk) from lt_scale_strides: the layout the library expects, confirmed at first use by a
@@ -25,6 +26,7 @@ struct LtInfo {
     bool available = false;   // the library, the device and the probe allow 2D x 1D GEMMs
     bool vec_vec = false;     // 1D x 1D (the weight gradient) probed correct
     bool ragged_outer = false;  // a VEC128 operand whose row count is not a multiple of 4 probed correct
+    bool partial_k = false;   // a contraction that is a multiple of 16 but not of 128 probed correct
     int vec = -1, blk = -1;   // the scale layouts that matched (index into the candidate lists)
     size_t version = 0;       // cublasLtGetVersion()
     std::string library, reason, report;  // reason: why not available; report: every probe step

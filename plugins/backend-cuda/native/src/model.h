@@ -82,4 +82,5 @@ struct nmc_model {
     // cuBLASLt FP8 prefill (fp8_prefill_lt.cu, NMC_FP8_PREFILL=cublaslt): the activations' E4M3 codes + scales
     void *fp8_act = nullptr;
     int64_t fp8_act_bytes = 0;
+    std::map<const void *, float *> fp8_lt_scales;  // block scales re-laid for cuBLASLt, by weight
 };

@@ -49,6 +49,35 @@ __global__ void __launch_bounds__(THREADS) tiles_kernel(const T *x, int64_t ld, 
     if (threadIdx.x == 0) scales[rb * s_rb + cb * s_cb] = s;
 }
 
+constexpr int ROW_WARPS = 8;
+
+// 1 x 128 tiles, not transposed (activations and output gradients, the hot path): one warp per
+// tile, 4 consecutive elements per lane, shuffle-only reduction; tiles numbered row-major
+template <typename T>
+__global__ void __launch_bounds__(ROW_WARPS * 32) rows_kernel(const T *x, int64_t ld, int rows, int cols, int cols_pad,
+                                                              int ncb, uint8_t *out, int64_t ldo, float *scales,
+                                                              int64_t s_rb, int64_t s_cb) {
+    int64_t tile = (int64_t)blockIdx.x * ROW_WARPS + threadIdx.x / 32;
+    int lane = threadIdx.x % 32;
+    if (tile >= (int64_t)rows * ncb) return;
+    int r = (int)(tile / ncb), cb = (int)(tile % ncb);
+    int c0 = cb * 128 + lane * 4;
+    float v[4];
+    float amax = 0.0f;
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        v[i] = c0 + i < cols ? load(x, (int64_t)r * ld + c0 + i) : 0.0f;
+        amax = fmaxf(amax, fp8block::finite_abs(v[i]));
+    }
+    for (int o = 16; o > 0; o >>= 1) amax = fmaxf(amax, __shfl_xor_sync(0xffffffffu, amax, o));
+    float s = fp8block::scale_of(amax);
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        if (c0 + i < cols_pad) out[(int64_t)r * ldo + c0 + i] = c0 + i < cols ? fp8block::encode(v[i], s) : (uint8_t)0;
+    }
+    if (lane == 0) scales[r * s_rb + cb * s_cb] = s;
+}
+
 constexpr int COLS = 32, ROWS = 128, CT_THREADS = 256;
 
 // one CUDA block per 128 rows x 32 columns: coalesced reads along the columns, a shared tile, one
@@ -95,6 +124,13 @@ int launch_tiles(const T *x, int64_t ld, int rows, int cols, int tile_rows, int 
         return nmc::fail("fp8 quantize_tiles: bad shape (padding must stay inside the last tile)");
     int64_t blocks = (int64_t)((rows_pad + tile_rows - 1) / tile_rows) * ((cols_pad + tile_cols - 1) / tile_cols);
     if (blocks > 0x7fffffff) return nmc::fail("fp8 quantize_tiles: too many tiles");
+    if (tile_rows == 1 && tile_cols == 128 && !transposed) {
+        int ncb = (cols_pad + 127) / 128;
+        rows_kernel<T><<<(unsigned)((blocks + ROW_WARPS - 1) / ROW_WARPS), ROW_WARPS * 32, 0, stream>>>(
+            x, ld, rows, cols, cols_pad, ncb, out, ldo, scales, s_rb, s_cb);
+        NMC_CUDA(cudaGetLastError());
+        return NMC_OK;
+    }
     tiles_kernel<T><<<(unsigned)blocks, THREADS, 0, stream>>>(x, ld, rows, cols, tile_rows, tile_cols, transposed,
                                                               rows_pad, cols_pad, out, ldo, scales, s_rb, s_cb);
     NMC_CUDA(cudaGetLastError());
