@@ -84,6 +84,11 @@ class GrpoCommandTest {
         Path prompts = prompts();
         assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--steps", "1"),
                 "missing required field 'reward'");
+        // the updates on a device: a backend without a training facet; a precision without a backend
+        assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",
+                "--steps", "1", "--backend", "java"), "backend 'java' does not train on a device");
+        assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",
+                "--steps", "1", "--precision", "bf16"), "'precision' bf16 needs a device backend (--backend cuda)");
         assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "maths", "--steps", "1"),
                 "no reward named 'maths'");
         assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",
@@ -102,11 +107,6 @@ class GrpoCommandTest {
                 bad + ":1: give exactly one of 'prompt'");
         assertOneError(List.of("--init-model", model.toString(), "--prompts", tmp.resolve("none.jsonl").toString(), "--reward", "math",
                 "--steps", "1"), "no such prompts file");
-        // the updates on a device: a backend without a training facet; a precision without a backend
-        assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",
-                "--steps", "1", "--backend", "java"), "backend 'java' does not train on a device");
-        assertOneError(List.of("--init-model", model.toString(), "--prompts", prompts.toString(), "--reward", "math",
-                "--steps", "1", "--precision", "bf16"), "'precision' bf16 needs a device backend (--backend cuda)");
     }
 
     private void assertOneError(List<String> args, String message) {

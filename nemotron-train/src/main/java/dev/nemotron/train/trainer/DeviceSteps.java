@@ -50,7 +50,9 @@ import java.util.function.IntFunction;
  * 3. (loss_b, g_b) = losses[b].ofLogProbs(lp_b)            on the host, the host losses' own code
  * 4. device backward with weight -g_b[t] / B per position  (= the mean over rows, as BatchGradients)
  * </pre>
- * Needs AdamW (the device runs it) and unpacked rows. A model with an FP8 {@link PrecisionPolicy}
+ * Needs AdamW (the device runs it); cross-entropy takes unpacked rows, a LogProbLoss packed ones too (one
+ * piece per sample). One device forward per batch: its memory is the padded pieces' (DPO: up to 2 x batch x
+ * seq_len tokens). A model with an FP8 {@link PrecisionPolicy}
  * ({@code --fp8}) runs each linear layer's GEMMs on the device in the policy's precision.
  */
 public final class DeviceSteps implements AutoCloseable {
