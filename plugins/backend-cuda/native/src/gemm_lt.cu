@@ -607,6 +607,11 @@ void lt_count(bool through_lt, const std::string &fallback_reason) {
     g_last_fallback = fallback_reason;
 }
 
+void lt_counts(int64_t *through_lt, int64_t *fallback) {
+    if (through_lt) *through_lt = g_lt_calls.load();
+    if (fallback) *fallback = g_fallback_calls.load();
+}
+
 }  // namespace nmc
 
 // The FP8 GEMM path's state on `device` and the counts of the trainer's FP8 GEMMs so far: buf gets
