@@ -55,5 +55,7 @@ int lt_fp8_gemm(int device, cudaStream_t stream, void *workspace, size_t workspa
 
 // counters of the trainer's FP8 GEMMs: through cuBLASLt, and through the fake-quant fallback
 void lt_count(bool through_lt, const std::string &fallback_reason);
+// those counters (no probe)
+void lt_counts(int64_t *through_lt, int64_t *fallback);
 
 }  // namespace nmc

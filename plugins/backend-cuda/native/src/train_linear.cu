@@ -171,11 +171,11 @@ int train_linear_host(int precision, int fp8_gemm, int rows, int n, int k, const
         NMC_TRY(dev(&d_y, (int64_t)rows * n, nullptr));
         NMC_TRY(dev(&d_dx, (int64_t)rows * k, nullptr));
         int64_t before = 0, after = 0;
-        nmc_fp8_gemm_status(t.device, nullptr, 0, &before, nullptr);
+        nmc::lt_counts(&before, nullptr);
         NMC_TRY(nmc::train::linear_gemm_fwd(&t, 0, rows, n, k, d_x, k, d_y, n, 0.0f));
         NMC_TRY(nmc::train::linear_gemm_dx(&t, 0, rows, n, k, d_dy, ld_dy, d_dx, k, 0.0f));
         NMC_TRY(nmc::train::linear_gemm_dw(&t, 0, rows, n, k, d_dy, ld_dy, d_x, k));
-        nmc_fp8_gemm_status(t.device, nullptr, 0, &after, nullptr);
+        nmc::lt_counts(&after, nullptr);
         if (lt_calls) *lt_calls = after - before;
         NMC_CUDA(cudaMemcpyAsync(y, d_y, (size_t)rows * n * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
         NMC_CUDA(cudaMemcpyAsync(dx, d_dx, (size_t)rows * k * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
