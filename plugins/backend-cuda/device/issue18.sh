@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The checks and measurements of issue 18 (training on the GPU) on a GPU machine, from the
 # checkout root, with the device bundle (.device/, bundle.sh):
-#   plugins/backend-cuda/device/issue18.sh OUT_DIR [tests] [bench] [e2e]      (no section: all three)
+#   plugins/backend-cuda/device/issue18.sh OUT_DIR [tests] [bench] [e2e] [rl]  (no section: all four)
 # tests: the native self-test of the trainer's kernels (nmc_train_selftest: flash attention forward
 #        and dQ/dK/dV against the materialised path and a CPU reference; the FP8 fake quantiser bit
 #        for bit against a CPU reference), then the GPU training tests (gradients of every tensor vs
@@ -14,11 +14,15 @@
 # e2e:   `nemotron pretrain --backend cuda` on the tiny hybrid against the host trainer, a run split
 #        with --stop-at/--resume on the GPU, a GPU checkpoint resumed on the host, and --fp8 on the
 #        host (simulation) and on the GPU.
+# rl:    `nemotron dpo` and `nemotron grpo` with --backend cuda (fp32, and BF16 for DPO) against the host
+#        trainer from a tiny base model (host-pretrained 2 steps): the loss and grad_norm columns side by
+#        side in OUT_DIR/rl-dpo.txt and OUT_DIR/rl-grpo.txt (step 1 equal to rounding; GRPO's later
+#        rollouts sample from the updated weights and may drift apart).
 # Writes logs and JSON to OUT_DIR; the loss columns of each run side by side in OUT_DIR/e2e-losses.txt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-out="${1:?usage: issue18.sh OUT_DIR [tests] [bench] [e2e]}"; shift
-sections="${*:-tests bench e2e}"
+out="${1:?usage: issue18.sh OUT_DIR [tests] [bench] [e2e] [rl]}"; shift
+sections="${*:-tests bench e2e rl}"
 dev="$root/.device"
 [ -x "$dev/native/nmc_train_bench" ] || tar -C "$dev" -xJf "$dev/bundle.tar.xz"
 mkdir -p "$out"
@@ -26,6 +30,9 @@ out="$(cd "$out" && pwd)"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv > "$out/device.csv" 2>/dev/null || true
 losses() {  # metrics.jsonl -> one loss per line
   sed -n 's/.*"loss":\([-0-9.eE]*\).*/\1/p' "$1"
+}
+field() {  # metrics.jsonl FIELD -> one value per line
+  sed -n "s/.*\"$2\":\([-0-9.eE]*\).*/\1/p" "$1"
 }
 for s in $sections; do case "$s" in
 tests)
@@ -68,5 +75,47 @@ e2e)
       <(losses "$out/e2e/gpu-then-host/metrics.jsonl") <(losses "$out/e2e/host-fp8/metrics.jsonl") \
       <(losses "$out/e2e/gpu-fp8/metrics.jsonl")
   } | tee "$out/e2e-losses.txt" ;;
+rl)
+  rl="$out/rl"; rm -rf "$rl"; mkdir -p "$rl"
+  echo "== rl: base model (host pretraining, 2 steps)" >&2
+  "$dev/nemotron" pretrain --model-config "$root/examples/configs/tiny-hybrid/config.json" \
+    --tokenizer "$root/examples/tokenizers/nemotron-bpe-2k" --data "$root/examples/data/moby-dick.txt" \
+    --steps 2 --seq-len 64 --batch 2 --seed 1 --json --out "$rl/base" > "$rl/base.json" 2> "$rl/base.log" \
+    || { echo "rl: base pretraining failed:"; tail -5 "$rl/base.log"; }
+  for i in $(seq 0 15); do a=$((i % 9)); b=$((i * 7 % 9))
+    printf '{"prompt": "What is %d + %d?", "chosen": "The answer is %d.", "rejected": "I think it is %d, maybe."}\n' \
+      "$a" "$b" $((a + b)) $((a + b + 1))
+  done > "$rl/pairs.jsonl"
+  for i in $(seq 0 7); do a=$((i % 9)); b=$((i * 5 % 9))
+    printf '{"prompt": "What is %d + %d?", "answer": "%d"}\n' "$a" "$b" $((a + b))
+  done > "$rl/prompts.jsonl"
+  rlrun() {  # STAGE NAME ARGS...
+    local stage="$1" name="$2"; shift 2
+    echo "== $stage $name: $*" >&2
+    "$dev/nemotron" "$stage" --init-model "$rl/base/model" --seed 1 --lr 1e-3 --warmup 0 --json --out "$rl/$name" "$@" \
+      > "$rl/$name.json" 2> "$rl/$name.log" || { echo "$stage $name failed:"; tail -5 "$rl/$name.log"; }
+  }
+  dpo=(--data "$rl/pairs.jsonl" --steps 5 --seq-len 128 --batch 4)
+  rlrun dpo dpo-host "${dpo[@]}"
+  rlrun dpo dpo-gpu-fp32 "${dpo[@]}" --backend cuda
+  rlrun dpo dpo-gpu-bf16 "${dpo[@]}" --backend cuda --precision bf16
+  grpo=(--prompts "$rl/prompts.jsonl" --reward format --reward-option format.max_chars=24 --no-think-fraction 1
+    --steps 3 --batch 2 --group 4 --max-tokens 8)
+  rlrun grpo grpo-host "${grpo[@]}"
+  rlrun grpo grpo-gpu-fp32 "${grpo[@]}" --backend cuda
+  {
+    echo "step | loss: host gpu-fp32 gpu-bf16 | grad_norm: host gpu-fp32 gpu-bf16 | reward_accuracy: host gpu-fp32"
+    paste -d' ' <(seq 1 5) <(losses "$rl/dpo-host/metrics.jsonl") <(losses "$rl/dpo-gpu-fp32/metrics.jsonl") \
+      <(losses "$rl/dpo-gpu-bf16/metrics.jsonl") <(field "$rl/dpo-host/metrics.jsonl" grad_norm) \
+      <(field "$rl/dpo-gpu-fp32/metrics.jsonl" grad_norm) <(field "$rl/dpo-gpu-bf16/metrics.jsonl" grad_norm) \
+      <(field "$rl/dpo-host/metrics.jsonl" reward_accuracy) <(field "$rl/dpo-gpu-fp32/metrics.jsonl" reward_accuracy)
+  } | tee "$out/rl-dpo.txt"
+  {
+    echo "step | loss: host gpu-fp32 | grad_norm: host gpu-fp32 | reward_mean: host gpu-fp32 | kl: host gpu-fp32"
+    paste -d' ' <(seq 1 3) <(losses "$rl/grpo-host/metrics.jsonl") <(losses "$rl/grpo-gpu-fp32/metrics.jsonl") \
+      <(field "$rl/grpo-host/metrics.jsonl" grad_norm) <(field "$rl/grpo-gpu-fp32/metrics.jsonl" grad_norm) \
+      <(field "$rl/grpo-host/metrics.jsonl" reward_mean) <(field "$rl/grpo-gpu-fp32/metrics.jsonl" reward_mean) \
+      <(field "$rl/grpo-host/metrics.jsonl" kl) <(field "$rl/grpo-gpu-fp32/metrics.jsonl" kl)
+  } | tee "$out/rl-grpo.txt" ;;
 *) echo "issue18.sh: unknown section $s" >&2; exit 2 ;;
 esac; done

@@ -698,8 +698,9 @@ static void token_weight_tests() {
             worst_name = name;
         }
     }
-    snprintf(buf, sizeof buf, " (worst %.2e of max |grad| in %s, tol 1e-6)", worst, worst_name.c_str());
-    check(ok && worst <= 1e-6, std::string("token weights 1/tokens reproduce the plain backward") + buf);
+    // the same dlogits; only the order of the backward's atomic adds (embedding, scan) may differ
+    snprintf(buf, sizeof buf, " (worst %.2e of max |grad| in %s, tol 1e-5)", worst, worst_name.c_str());
+    check(ok && worst <= 1e-5, std::string("token weights 1/tokens reproduce the plain backward") + buf);
     nmc_trainer_destroy(b);
     // 3. a weighted loss against finite differences (trainer a: its gradient sum is cleared by a step at lr 0)
     double norm = 0;
