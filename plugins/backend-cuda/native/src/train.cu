@@ -163,7 +163,7 @@ int size_buffers(nmc_trainer *t) {
         s.state = d.state;
         s.groups = d.groups;
         s.conv_dim = d.conv_dim;
-        s.dtype = t->dtype;
+        s.dtype = nmc::train::SCAN_GEMM_DTYPE;
         NMC_TRY(ensure(t->xbc, R * d.conv_dim * F));
         NMC_TRY(ensure(t->dxbc, R * d.conv_dim * F));
         NMC_TRY(ensure(t->dtv, R * d.m_heads * F));

@@ -72,6 +72,12 @@ struct nmc_trainer {
 };
 
 namespace nmc::train {
+// The GEMM type of the chunked scan (train_ssd.cu) in every trainer dtype: fp32. Its GEMMs are
+// small (Q = 64), so converting their operands to BF16 costs more than it saves (H100, L 4096, 64
+// heads of 64, state 128: forward 2.7 ms fp32 vs 7.5 ms BF16, backward 4.1 vs 10.2 ms;
+// docs/benchmarks.md), and the FP8 recipe keeps the scan in full precision as the host's
+// simulation does.
+constexpr int SCAN_GEMM_DTYPE = NMC_F32;
 // train_layers.cu: the forward of layer i from h_in (h_out += its output; h_out null: only the
 // intermediates backward needs) and its backward (dh in, += the gradient of h_in).
 int layer_forward(nmc_trainer *t, int i, const float *h_in, float *h_out);

@@ -68,7 +68,7 @@ k::train::ScanArgs scan_args(nmc_trainer *t, const TLayer &L) {
     s.a_log = CW(t, L.a_log);
     s.d = CW(t, L.d);
     s.gemm = &t->gemm;
-    s.dtype = t->dtype;
+    s.dtype = SCAN_GEMM_DTYPE;
     return s;
 }
 
@@ -77,6 +77,7 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     int R = t->batch * t->seq_len, pw = d.proj_dim;
     cudaStream_t st = t->stream;
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->proj.f(), pw, 0.0f));  // 1.
+    t->profile.mark(st, "mamba.fwd.in_proj");
     for (int b = 0; b < t->batch; b++) {                                                              // 2.
         k::Conv cv{};
         cv.in = t->proj.f() + (int64_t)b * t->seq_len * pw + d.inner;
@@ -92,8 +93,10 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     }
     NMC_TRY(k::train::dt_forward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), R, d.m_heads,   // 3.
                                  t->cfg.dt_min, t->cfg.dt_max, t->dtv.f(), st));
+    t->profile.mark(st, "mamba.fwd.conv_dt");
     NMC_TRY(k::train::ssd_selected() ? k::train::ssd_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st)     // 4.
                                      : k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));
+    t->profile.mark(st, "mamba.fwd.scan");
     NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
     NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),
                                   t->rstd_g.f(), st));
@@ -110,16 +113,19 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
     // 6. out_proj: dmid = dh out_proj
     NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, t->dmid.f(),
                        d.inner, 0.0f));
+    t->profile.mark(st, "mamba.bwd.out_proj");
     // 5. gated group norm: dtg, then dy (into dmid) and dz (into dproj's z columns)
     NMC_TRY(k::train::rms_backward(t->tg.f(), CW(t, L.gnorm), t->rstd_g.f(), t->dmid.f(), R, d.inner, d.groups,
                                    t->dtmp.f(), false, G(t, L.gnorm), st));
     NMC_TRY(k::train::gate_backward(t->y.f(), t->proj.f(), pw, t->dtmp.f(), R, d.inner, t->dmid.f(), t->dproj.f(), st));
+    t->profile.mark(st, "mamba.bwd.gate_norm");
     // 4. scan: dxbc (x | B | C), ddt, dA_log, dD
     NMC_TRY(k::train::ssd_selected()
                 ? k::train::ssd_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
                                          G(t, L.a_log), G(t, L.d), st)
                 : k::train::scan_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
                                           G(t, L.a_log), G(t, L.d), st));
+    t->profile.mark(st, "mamba.bwd.scan");
     // 3. dt: d dt_raw into dproj's dt columns, dt_bias
     NMC_TRY(k::train::dt_backward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), t->ddt.f(), R, d.m_heads,
                                   t->cfg.dt_min, t->cfg.dt_max, t->dproj.f() + d.inner + d.conv_dim, G(t, L.dt_bias), st));
@@ -127,6 +133,7 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
     NMC_TRY(k::train::conv_backward(t->proj.f() + d.inner, pw, CW(t, L.conv_w), L.conv_b >= 0 ? CW(t, L.conv_b) : nullptr,
                                     t->dxbc.f(), d.conv_dim, t->batch, t->seq_len, d.conv_dim, d.conv_k,
                                     t->dproj.f() + d.inner, pw, G(t, L.conv_w), L.conv_b >= 0 ? G(t, L.conv_b) : nullptr, st));
+    t->profile.mark(st, "mamba.bwd.dt_conv");
     // 1. in_proj
     return linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->dxn.f(), d.d, 0.0f);
 }
@@ -206,7 +213,9 @@ int mlp_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len;
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->proj.f(), d.mlp, 0.0f));
+    t->profile.mark(t->stream, "mlp.fwd.up_proj");
     NMC_TRY(k::train::relu2_forward(t->proj.f(), (int64_t)R * d.mlp, t->mid.f(), t->stream));
+    t->profile.mark(t->stream, "mlp.fwd.relu2");
     if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, h_out, d.d, 1.0f));
     return NMC_OK;
 }
@@ -215,11 +224,14 @@ int mlp_bwd(nmc_trainer *t, const TLayer &L) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len;
     NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, t->dmid.f(), d.mlp, 0.0f));
+    t->profile.mark(t->stream, "mlp.bwd.down_proj");
     NMC_TRY(k::train::relu2_backward(t->proj.f(), (int64_t)R * d.mlp, t->dmid.f(), t->stream));
     return linear_bwd(t, t->dmid.f(), d.mlp, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->dxn.f(), d.d, 0.0f);
 }
 
-// NMC_PROFILE=1 stage names: "mamba.forward", "attention.recompute", "mlp.backward", ...
+// NMC_PROFILE=1 stage names: "mamba.forward", "attention.recompute", "mlp.backward", ...; inside
+// Mamba and MLP layers also "mamba.fwd.scan", "mlp.bwd.down_proj", ... (forward and recompute
+// together), and the layer-level line keeps the rest of the layer (its last GEMM and the norm).
 const char *stage_name(char kind, const char *phase) {
     static thread_local std::string name;
     name = std::string(kind == 'M' ? "mamba." : kind == '*' ? "attention." : "mlp.") + phase;

@@ -1,7 +1,7 @@
 // The Mamba-2 selective scan for training in chunked matrix form (SSD, the Mamba-2 paper's
-// ssd_minimal), forward and backward, with the contractions as cuBLAS batched GEMMs (tensor cores:
-// BF16 inputs with fp32 accumulation when the trainer's dtype is NMC_BF16, pedantic fp32 when
-// NMC_F32) and the element-wise, mask, decay and inter-chunk parts as kernels here. Same
+// ssd_minimal), forward and backward, with the contractions as cuBLAS batched GEMMs (pedantic fp32,
+// or BF16 inputs with fp32 accumulation when ScanArgs::dtype is NMC_BF16 — the self-test's
+// choice; the trainer always passes NMC_F32, faster at these small shapes, see train.cu) and the element-wise, mask, decay and inter-chunk parts as kernels here. Same
 // semantics as the sequential scan (train_scan.cu, the reference path; NMC_TRAIN_SCAN=sequential
 // selects it in the trainer): y = scan + D x; backward dxbc (x | B | C, written), ddt (written),
 // dA_log (+=), dD (+=). The host mirror, step for step, is test/ssd_reference.h (checked against
