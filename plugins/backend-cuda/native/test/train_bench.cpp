@@ -8,8 +8,9 @@
 // bf16, fp32 flash otherwise; printed as "attention").
 // fp8: the FP8 recipe (nmc_trainer_set_gemm_precision): the first and last 4 linear layers (model
 // order, lm_head last) BF16, the others FP8 E4M3: cuBLASLt block-scaled FP8 GEMMs when available,
-// else fake-quantised operands with fp32 GEMMs (env NMC_FP8_GEMM=fakequant forces those); other
-// GEMMs F32. MFU against the BF16 peak; "fp8_gemm" names the path the FP8 GEMMs took (counts of
+// else fake-quantised operands with fp32 GEMMs (env NMC_FP8_GEMM=fakequant forces those); the
+// trainer's compute type BF16 (attention on tensor cores, as the recipe keeps BF16 outside the FP8
+// layers; until 2026-12-06 23:20 UTC it was F32, which put the attention on the fp32 kernels). MFU against the BF16 peak; "fp8_gemm" names the path the FP8 GEMMs took (counts of
 // cuBLASLt and fallback GEMMs over the run) and "fp8_peak_tflops" is the 8192^3 block-scaled FP8
 // GEMM rate measured in the same process (0 when that path is unavailable).
 //
@@ -77,7 +78,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     bool fp8 = dtype_name == "fp8";
-    int dtype = dtype_name == "bf16" ? NMC_BF16 : NMC_F32;
+    int dtype = dtype_name == "f32" ? NMC_F32 : NMC_BF16;  // fp8: a BF16 trainer (attention, scan, edge layers)
     if (seq < 1 || batch < 1 || steps < 1) {
         fprintf(stderr, "error: --seq, --batch and --steps must be positive\n");
         return 2;
