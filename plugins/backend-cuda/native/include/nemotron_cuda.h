@@ -168,12 +168,6 @@ int nmc_decode_sample(nmc_session *session, int n, const int32_t *slots, const i
 /* The FP8 quantisation kernel of nmc_model_quantize_fp8 on a BF16 matrix w [out, in] (raw bits):
  * q_out [out, in] E4M3 codes, scale_out [out] (block 0) or [ceil(out/block) * ceil(in/block)]. */
 int nmc_k_quantize_fp8(const uint16_t *w_bf16, int out, int in, int block, uint8_t *q_out, float *scale_out);
-/* One FP8 prefill GEMM: w [out, in] (BF16 bits) quantised with 128x128 block scales, x [rows, in] (BF16
- * bits), y [rows, out] = x . (Q * scale)^T through impl 0 (W dequantised to BF16, cuBLAS: the
- * reference) or 1 (cuBLASLt block-scaled E4M3 with x quantised in 1x128 tiles, W8A8; NMC_ERR naming the
- * reason when unavailable). The prefill of FP8 block-128 models takes impl 1's path for GEMMs of more
- * than 64 rows when NMC_FP8_PREFILL=cublaslt (default: impl 0's). */
-int nmc_k_fp8_prefill(int impl, int rows, int out, int in, const uint16_t *x_bf16, const uint16_t *w_bf16, float *y);
 
 int nmc_k_matmul(const float *x, int rows, int in, int w_dtype, const void *w, int out_features,
                  const void *bias /* nullable, w_dtype */, float *out);

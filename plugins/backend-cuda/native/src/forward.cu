@@ -14,10 +14,6 @@
 #include "session.h"
 
 #include <algorithm>
-#include <string>
-
-#include "fp8_prefill_lt.h"
-#include "gemm_lt.h"
 #include <cstdlib>
 
 namespace nmc {
@@ -44,11 +40,6 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
                 return k::gemv_fp8_mma(s->xn, f, y, rows, beta, m->stream);
             }
             if (k::gemv_fp8_supported(f, rows)) return k::gemv_fp8(s->xn, f, y, rows, beta, m->stream);
-            if (fp8_prefill_lt_wanted()) {  // opt-in: W8A8 through cuBLASLt (fp8_prefill_lt.h)
-                std::string why;
-                int rc = fp8_prefill_lt(m, s->xn, f, y, rows, beta, &why);
-                if (rc != LT_UNAVAILABLE) return rc;
-            }
             NMC_TRY(k::dequantize_fp8(f, m->fp8_scratch, m->stream));
             return gemm_xwt(m->gemm, NMC_BF16, s->xn, m->fp8_scratch, y, rows, in, out, beta);
         }

@@ -79,8 +79,4 @@ struct nmc_model {
     std::map<const void *, nmc::k::Fp8Weight> fp8;
     int fp8_block = -1;  // -1: BF16 weights; 0: per-channel scales; else block size
     void *fp8_scratch = nullptr;
-    // cuBLASLt FP8 prefill (fp8_prefill_lt.cu, NMC_FP8_PREFILL=cublaslt): the activations' E4M3 codes + scales
-    void *fp8_act = nullptr;
-    int64_t fp8_act_bytes = 0;
-    std::map<const void *, float *> fp8_lt_scales;  // block scales re-laid for cuBLASLt, by weight
 };

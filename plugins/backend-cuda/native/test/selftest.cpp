@@ -13,7 +13,6 @@
 #include "nemotron_cuda.h"
 #include "reference.h"
 #include "selftest_common.h"
-#include "fp8_prefill_test.h"
 
 using ref::Vec;
 
@@ -539,7 +538,6 @@ int main() {
     fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 16);
     fp8_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600, 128);
     fp8_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600, 0);
-    fp8_prefill_lt_tests();
     paged_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, NMC_F32, "tiny");
     paged_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, NMC_BF16, "nano-like heads bf16");
     error_tests();

@@ -15,10 +15,6 @@ namespace nmc::k::fp8lt {
 int quantize_tiles(const float *x, int64_t ld, int rows, int cols, int tile_rows, int tile_cols, bool transposed,
                    int rows_pad, int cols_pad, uint8_t *out, int64_t ldo, float *scales, int64_t s_rb, int64_t s_cb,
                    cudaStream_t stream);
-// the same for BF16 x (inference prefill activations)
-int quantize_tiles(const __nv_bfloat16 *x, int64_t ld, int rows, int cols, int tile_rows, int tile_cols, bool transposed,
-                   int rows_pad, int cols_pad, uint8_t *out, int64_t ldo, float *scales, int64_t s_rb, int64_t s_cb,
-                   cudaStream_t stream);
 
 // x [rows, cols] (row stride ld) in 128 x 1 tiles (128 rows of one column), transposed: the codes of
 // element (r, c) at out[c * ldo + r] for r < round_up(rows, 128) (code 0 past rows); the scale of
