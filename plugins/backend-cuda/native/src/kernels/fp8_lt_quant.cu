@@ -10,8 +10,11 @@ namespace {
 
 constexpr int THREADS = 128;
 
+__device__ __forceinline__ float load(const float *x, int64_t i) { return x[i]; }
+
 // one CUDA block per tile (1D grid, tile rows outermost)
-__global__ void __launch_bounds__(THREADS) tiles_kernel(const float *x, int64_t ld, int rows, int cols, int br, int bc,
+template <typename T>
+__global__ void __launch_bounds__(THREADS) tiles_kernel(const T *x, int64_t ld, int rows, int cols, int br, int bc,
                                                         bool transposed, int rows_pad, int cols_pad, uint8_t *out,
                                                         int64_t ldo, float *scales, int64_t s_rb, int64_t s_cb) {
     __shared__ float red[THREADS / 32];
@@ -24,7 +27,7 @@ __global__ void __launch_bounds__(THREADS) tiles_kernel(const float *x, int64_t 
     float amax = 0.0f;
     for (int e = threadIdx.x; e < n; e += THREADS) {
         int r = r0 + e / nc, c = c0 + e % nc;
-        if (r < rows && c < cols) amax = fmaxf(amax, fp8block::finite_abs(x[(int64_t)r * ld + c]));
+        if (r < rows && c < cols) amax = fmaxf(amax, fp8block::finite_abs(load(x, (int64_t)r * ld + c)));
     }
     amax = fp8block::block_max(amax, red, THREADS);
     float s = fp8block::scale_of(amax);
@@ -38,7 +41,7 @@ __global__ void __launch_bounds__(THREADS) tiles_kernel(const float *x, int64_t 
             r = r0 + e / nc;
             c = c0 + e % nc;
         }
-        uint8_t q = r < rows && c < cols ? fp8block::encode(x[(int64_t)r * ld + c], s) : (uint8_t)0;
+        uint8_t q = r < rows && c < cols ? fp8block::encode(load(x, (int64_t)r * ld + c), s) : (uint8_t)0;
         if (transposed) out[(int64_t)c * ldo + r] = q;
         else out[(int64_t)r * ldo + c] = q;
     }
@@ -108,9 +111,11 @@ __global__ void __launch_bounds__(CT_THREADS) cols_t_kernel(const float *x, int6
 
 }  // namespace
 
-int quantize_tiles(const float *x, int64_t ld, int rows, int cols, int tile_rows, int tile_cols, bool transposed,
-                   int rows_pad, int cols_pad, uint8_t *out, int64_t ldo, float *scales, int64_t s_rb, int64_t s_cb,
-                   cudaStream_t stream) {
+namespace {
+
+template <typename T>
+int launch_tiles(const T *x, int64_t ld, int rows, int cols, int tile_rows, int tile_cols, bool transposed, int rows_pad,
+                 int cols_pad, uint8_t *out, int64_t ldo, float *scales, int64_t s_rb, int64_t s_cb, cudaStream_t stream) {
     if (rows <= 0 || cols <= 0) return NMC_OK;
     if (tile_rows <= 0 || tile_cols <= 0 || ld < cols || rows_pad < rows || cols_pad < cols ||
         (rows_pad + tile_rows - 1) / tile_rows != (rows + tile_rows - 1) / tile_rows ||
@@ -129,6 +134,15 @@ int quantize_tiles(const float *x, int64_t ld, int rows, int cols, int tile_rows
                                                               rows_pad, cols_pad, out, ldo, scales, s_rb, s_cb);
     NMC_CUDA(cudaGetLastError());
     return NMC_OK;
+}
+
+}  // namespace
+
+int quantize_tiles(const float *x, int64_t ld, int rows, int cols, int tile_rows, int tile_cols, bool transposed,
+                   int rows_pad, int cols_pad, uint8_t *out, int64_t ldo, float *scales, int64_t s_rb, int64_t s_cb,
+                   cudaStream_t stream) {
+    return launch_tiles(x, ld, rows, cols, tile_rows, tile_cols, transposed, rows_pad, cols_pad, out, ldo, scales, s_rb,
+                        s_cb, stream);
 }
 
 int quantize_cols_transposed(const float *x, int64_t ld, int rows, int cols, uint8_t *out, int64_t ldo, float *scales,
