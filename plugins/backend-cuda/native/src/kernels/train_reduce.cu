@@ -92,8 +92,9 @@ __global__ void dt_grad_kernel(const float *raw, int raw_stride, const float *bi
 }
 
 // d u at time t of channel c: u = bias + sum_k w[k] in[t-K+1+k];  du = dout silu'(u)
+template <int K>
 __device__ __forceinline__ float conv_du(const float *in, int in_stride, const float *dout, int dout_stride,
-                                         int64_t row0, int c, int t, const float *wk, int K, float bv) {
+                                         int64_t row0, int c, int t, const float *wk, float bv) {
     float u = bv;
     for (int k = 0; k < K; k++) {
         int tt = t - K + 1 + k;
@@ -105,12 +106,15 @@ __device__ __forceinline__ float conv_du(const float *in, int in_stride, const f
 
 // grid: ceil(channels / 32) blocks of 32 channels x 32 lanes; lane l takes chunks l, l + 32, ... of
 // the batch * nc chunks (sequence-major) of cl time steps
-__global__ void conv_backward_kernel(const float *in, int in_stride, const float *w, const float *bias,
-                                     const float *dout, int dout_stride, int batch, int seq_len, int channels, int K,
-                                     int cl, int nc, float *din, int din_stride, float *dw, float *dbias) {
+// the taps K a template argument: the loops over them unroll and wk, gw, du_next stay in registers
+template <int K>
+__global__ void __launch_bounds__(THREADS) conv_backward_kernel(const float *in, int in_stride, const float *w,
+                                                                const float *bias, const float *dout, int dout_stride,
+                                                                int batch, int seq_len, int channels, int cl, int nc,
+                                                                float *din, int din_stride, float *dw, float *dbias) {
     int c = blockIdx.x * COLS + (int)threadIdx.x % COLS, l = (int)threadIdx.x / COLS;
-    float wk[MAX_K], gw[MAX_K], du_next[MAX_K];  // du_next[j] = du at t + j (j < K)
-    for (int k = 0; k < MAX_K; k++) wk[k] = gw[k] = du_next[k] = 0.0f;
+    float wk[K], gw[K], du_next[K];  // du_next[j] = du at t + j (j < K)
+    for (int k = 0; k < K; k++) wk[k] = gw[k] = du_next[k] = 0.0f;
     float gb = 0.0f;
     if (c < channels) {
         for (int k = 0; k < K; k++) wk[k] = w[c * K + k];
@@ -121,13 +125,13 @@ __global__ void conv_backward_kernel(const float *in, int in_stride, const float
             for (int k = 0; k < K; k++) du_next[k] = 0.0f;
             // a. the K-1 values of du past the chunk (the next chunk's) that din of its last steps reads
             for (int t = min(seq_len - 1, t1 + K - 2); t >= t1; t--) {
-                float du = conv_du(in, in_stride, dout, dout_stride, row0, c, t, wk, K, bv);
+                float du = conv_du<K>(in, in_stride, dout, dout_stride, row0, c, t, wk, bv);
                 for (int k = K - 1; k > 0; k--) du_next[k] = du_next[k - 1];
                 du_next[0] = du;
             }
             // b. the chunk backwards: du, the parameter partials, din[t] = sum_k w[k] du[t + K-1-k]
             for (int t = t1 - 1; t >= t0; t--) {
-                float du = conv_du(in, in_stride, dout, dout_stride, row0, c, t, wk, K, bv);
+                float du = conv_du<K>(in, in_stride, dout, dout_stride, row0, c, t, wk, bv);
                 for (int k = K - 1; k > 0; k--) du_next[k] = du_next[k - 1];
                 du_next[0] = du;
                 gb += du;
@@ -191,9 +195,17 @@ int conv_backward(const float *in, int in_stride, const float *w, const float *b
     if (kernel > MAX_K || kernel <= 0) return nmc::fail("conv_backward: conv kernel must be 1 to 8");
     if (batch <= 0 || seq_len <= 0 || channels <= 0) return NMC_OK;
     int cl = (seq_len + LANES - 1) / LANES, nc = (seq_len + cl - 1) / cl;
-    conv_backward_kernel<<<col_blocks(channels), THREADS, 0, stream>>>(in, in_stride, w, bias, dout, dout_stride, batch,
-                                                                       seq_len, channels, kernel, cl, nc, din,
-                                                                       din_stride, dw, dbias);
+    unsigned grid = col_blocks(channels);
+#define NMC_CONV_BWD(KT)                                                                                          \
+    case KT:                                                                                                      \
+        conv_backward_kernel<KT><<<grid, THREADS, 0, stream>>>(in, in_stride, w, bias, dout, dout_stride, batch,  \
+                                                               seq_len, channels, cl, nc, din, din_stride, dw, dbias); \
+        break;
+    switch (kernel) {
+        NMC_CONV_BWD(1) NMC_CONV_BWD(2) NMC_CONV_BWD(3) NMC_CONV_BWD(4)
+        NMC_CONV_BWD(5) NMC_CONV_BWD(6) NMC_CONV_BWD(7) NMC_CONV_BWD(8)
+    }
+#undef NMC_CONV_BWD
     NMC_LAUNCHED("conv_backward");
     return NMC_OK;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include EMU_REDUCE
+#include "../train_reduce_reference.h"
 
 using Vec = std::vector<float>;
 using DVec = std::vector<double>;
@@ -39,9 +40,6 @@ static Vec randn(std::mt19937 &g, size_t n, float s = 1.0f) {
     return v;
 }
 
-static double sig(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-static double softplus_d(double x) { return x > 20.0 ? x : std::log1p(std::exp(x)); }
-
 // conv1d (depthwise, causal, K taps, silu): din, dw, dbias; in and dout with row strides
 static void conv_case(int B, int L, int C, int K, bool with_bias, uint32_t seed) {
     namespace kt = nmc::k::train;
@@ -50,32 +48,8 @@ static void conv_case(int B, int L, int C, int K, bool with_bias, uint32_t seed)
     Vec in = randn(g, (size_t)B * L * in_ld), w = randn(g, (size_t)C * K, 0.5f), bias = randn(g, C, 0.3f),
         dout = randn(g, (size_t)B * L * dout_ld), dw0 = randn(g, (size_t)C * K), db0 = randn(g, C);
     DVec din_r((size_t)B * L * din_ld, 0.0), dw_r(dw0.begin(), dw0.end()), db_r(db0.begin(), db0.end());
-    for (int b = 0; b < B; b++)
-        for (int c = 0; c < C; c++) {
-            DVec du(L);
-            for (int t = 0; t < L; t++) {
-                double u = with_bias ? bias[c] : 0.0;
-                for (int k = 0; k < K; k++) {
-                    int tt = t - K + 1 + k;
-                    if (tt >= 0) u += (double)w[c * K + k] * in[((size_t)b * L + tt) * in_ld + c];
-                }
-                double s = sig(u);
-                du[t] = dout[((size_t)b * L + t) * dout_ld + c] * s * (1 + u * (1 - s));
-                db_r[c] += du[t];
-                for (int k = 0; k < K; k++) {
-                    int tt = t - K + 1 + k;
-                    if (tt >= 0) dw_r[c * K + k] += du[t] * in[((size_t)b * L + tt) * in_ld + c];
-                }
-            }
-            for (int t = 0; t < L; t++) {
-                double acc = 0;
-                for (int k = 0; k < K; k++) {
-                    int s = t + K - 1 - k;
-                    if (s < L) acc += (double)w[c * K + k] * du[s];
-                }
-                din_r[((size_t)b * L + t) * din_ld + c] = acc;
-            }
-        }
+    rref::conv_backward(B, L, C, K, in, in_ld, w, with_bias ? &bias : nullptr, dout, dout_ld, din_r, din_ld, dw_r,
+                        with_bias ? &db_r : nullptr);
     Vec din[2], dw[2], db[2];
     bool ok = true;
     for (int run = 0; run < 2; run++) {
@@ -109,16 +83,7 @@ static void rms_case(int rows, int dim, int groups, uint32_t seed) {
             rstd[(size_t)r * groups + q] = (float)(1.0 / std::sqrt(ss / gs + 1e-5));
         }
     DVec dx_r((size_t)rows * dim), dw_r(dw0.begin(), dw0.end());
-    for (int r = 0; r < rows; r++)
-        for (int q = 0; q < groups; q++) {
-            double inv = rstd[(size_t)r * groups + q], dot = 0;
-            size_t base = (size_t)r * dim + q * gs;
-            for (int c = 0; c < gs; c++) dot += (double)w[q * gs + c] * dy[base + c] * x[base + c];
-            for (int c = 0; c < gs; c++) {
-                dx_r[base + c] = dx0[base + c] + inv * w[q * gs + c] * dy[base + c] - x[base + c] * inv * inv * inv * dot / gs;
-                dw_r[q * gs + c] += (double)dy[base + c] * x[base + c] * inv;
-            }
-        }
+    rref::rms_backward(rows, dim, groups, x, w, rstd, dy, &dx0, dx_r, dw_r);
     Vec dx = dx0, dw = dw0;
     bool ok = kt::rms_backward(x.data(), w.data(), rstd.data(), dy.data(), rows, dim, groups, dx.data(), true, dw.data(),
                                nullptr) == NMC_OK;
@@ -138,18 +103,9 @@ static void dt_bias_case(int rows, int heads, float lo, float hi, uint32_t seed)
     Vec raw = randn(g, (size_t)rows * ld, 2.0f), bias = randn(g, heads), ddt = randn(g, (size_t)rows * heads),
         db0 = randn(g, heads);
     DVec draw_r((size_t)rows * ld, 0.0), db_r(db0.begin(), db0.end()), colsum_r(db0.begin(), db0.end());
-    int clamped = 0;
+    int clamped = rref::dt_backward(rows, heads, ld, lo, hi, raw, bias, ddt, draw_r, db_r);
     for (int r = 0; r < rows; r++)
-        for (int h = 0; h < heads; h++) {
-            double v = (double)raw[(size_t)r * ld + h] + bias[h];
-            double sp = softplus_d((float)v);
-            bool cl = sp < lo || sp > hi;
-            clamped += cl;
-            double gr = cl ? 0.0 : ddt[(size_t)r * heads + h] * sig(v);
-            draw_r[(size_t)r * ld + h] = gr;
-            db_r[h] += gr;
-            colsum_r[h] += raw[(size_t)r * ld + h];
-        }
+        for (int h = 0; h < heads; h++) colsum_r[h] += raw[(size_t)r * ld + h];
     Vec draw(draw_r.size(), 0.0f), db = db0, cs = db0;
     bool ok = kt::dt_backward(raw.data(), ld, bias.data(), ddt.data(), rows, heads, lo, hi, draw.data(), db.data(),
                               nullptr) == NMC_OK &&

@@ -23,9 +23,9 @@ def split(cfg):
 def repl(m):
     name, cfg, args = m.group(1), split(m.group(2)), m.group(3)
     return "emu::launch(dim3(%s), dim3(%s), true, [&] { %s(%s); });" % (cfg[0], cfg[1], name, args)
-out, n = re.subn(r"(\w+)<<<(.*?)>>>\((.*?)\);", repl, src, flags=re.S)
+out, n = re.subn(r"(\w+(?:<\w+>)?)<<<(.*?)>>>\((.*?)\);", repl, src, flags=re.S)
 assert n == src.count("<<<"), n
-open(sys.argv[2], "w").write("using std::min;\n" + out)
+open(sys.argv[2], "w").write("#define __launch_bounds__(n)\nusing std::min;\n" + out)
 PY
 g++ -std=c++20 -O2 -pthread -Wall -Wno-unused-function -Iinclude -I"$T/src/kernels" -DEMU_REDUCE="\"$T/src/kernels/train_reduce.cu\"" \
     test/emu/reduce_emulate.cpp -o "$T/reduce_emulate"
