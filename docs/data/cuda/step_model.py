@@ -48,8 +48,9 @@ add("mamba", "in_proj W -> BF16 (fwd, recompute, dX)", 3 * conv(P_in) * m, conv(
 add("mamba", "conv1d + silu forward (fwd, recompute)", 2 * 8 * R * cd * m, 2 * 8 * R * cd * m, 2 * m, 2 * m)
 add("mamba", "dt forward (fwd, recompute)", 2 * 8 * R * H * m, 2 * 8 * R * H * m, 2 * m, 2 * m)
 add("mamba", "gate y*silu(z) forward (fwd, recompute)", 2 * 12 * R * inner * m, 2 * 12 * R * inner * m, 2 * m, 2 * m)
-add("mamba", "gated RMSNorm forward (fwd, recompute)", 2 * 8 * R * inner * m, 2 * 8 * R * inner * m, 2 * m, 2 * m)
-add("mamba", "mid -> BF16 for out_proj (fwd, dW)", 2 * conv(R * inner) * m, 2 * conv(R * inner) * m, 2 * m, 2 * m)
+add("mamba", "gated RMSNorm forward (fwd, recompute; after: writes mid in BF16)", 2 * 8 * R * inner * m,
+    2 * 6 * R * inner * m, 2 * m, 2 * m)
+add("mamba", "mid -> BF16 for out_proj (fwd, dW)", 2 * conv(R * inner) * m, 0, 2 * m, 0)
 add("mamba", "out_proj W -> BF16 (fwd, dX)", 2 * conv(P_out) * m, conv(P_out) * m, 2 * m, m)
 add("mamba", "dh -> BF16 for out_proj (dX, dW)", 2 * conv(R * d) * m, conv(R * d) * m, 2 * m, m)
 add("mamba", "gated RMSNorm backward dx", 12 * R * inner * m, 12 * R * inner * m, m, m)
@@ -76,8 +77,9 @@ add("attention", "dq|dk|dv -> BF16 (strided: each converts ~all R x 3072)", 6 * 
 p = nP
 add("mlp", "xn -> BF16 for up (fwd, recompute, dW)", 3 * conv(R * d) * p, 2 * conv(R * d) * p, 3 * p, 2 * p)
 add("mlp", "up W -> BF16 (fwd, recompute, dX)", 3 * conv(P_up) * p, conv(P_up) * p, 3 * p, p)
-add("mlp", "relu^2 forward (fwd, recompute)", 2 * 8 * R * mlp * p, 2 * 8 * R * mlp * p, 2 * p, 2 * p)
-add("mlp", "mid -> BF16 for down (fwd, dW)", 2 * conv(R * mlp) * p, 2 * conv(R * mlp) * p, 2 * p, 2 * p)
+add("mlp", "relu^2 forward (fwd, recompute; after: writes mid in BF16)", 2 * 8 * R * mlp * p, 2 * 6 * R * mlp * p,
+    2 * p, 2 * p)
+add("mlp", "mid -> BF16 for down (fwd, dW)", 2 * conv(R * mlp) * p, 0, 2 * p, 0)
 add("mlp", "down W -> BF16 (fwd, dX)", 2 * conv(P_down) * p, conv(P_down) * p, 2 * p, p)
 add("mlp", "dh -> BF16 for down (dX, dW)", 2 * conv(R * d) * p, conv(R * d) * p, 2 * p, p)
 add("mlp", "relu^2 backward", 12 * R * mlp * p, 12 * R * mlp * p, p, p)

@@ -72,10 +72,12 @@ struct nmc_trainer {
     int64_t steps = 0;      // optimizer steps taken (AdamW's t)
     int64_t weight_version = 0;  // bumped whenever weights change (step, set_tensor, init): the key of the GEMM copies
     bool xn16_ready = false;     // xn16 holds xn in BF16 (reset when a layer's norm rewrites xn; train_layers.cu)
+    // mid16: a Mamba or MLP layer's mid in BF16, written by the kernel that makes mid (gated norm, relu^2)
+    // instead of mid when out_proj / down_proj take BF16 operands (train_layers.cu)
     // work buffers (train.cu sizes them for batch * seq_len rows)
     nmc::Profile profile;  // NMC_PROFILE=1: per-stage wall time, printed when the trainer is destroyed
     nmc::Buf ids, labels, hs, xn, rstd, rstd_f, proj, dproj, xbc, dxbc, dtv, ddt, y, tg, rstd_g, mid, dmid, dtmp,
-        ckpt, lse, delta, dh, dxn, logits, loss_rows, partial, bf_a, bf_b, fq_a, fq_b, xn16, dy16;
+        ckpt, lse, delta, dh, dxn, logits, loss_rows, partial, bf_a, bf_b, fq_a, fq_b, xn16, dy16, mid16;
 };
 
 namespace nmc::train {

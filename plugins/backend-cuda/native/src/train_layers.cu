@@ -22,6 +22,9 @@
 //              dq | dk | dv into dproj (dk, dv summed per KV group); then the projections.
 //    The materialised O(L^2) path is the reference (train_attention_ref.cu).
 // -  1. proj = xn up^T;  mid = relu(proj)^2;  h_out += mid down^T
+// BF16 GEMM operands are made once where they are made at all: xn's copy once per layer forward
+// (xn16), a Mamba or MLP mid written in BF16 by the gated norm / relu^2 kernel itself (mid16), dy's
+// copy once per linear backward, weights once per optimizer step (train_linear.cu).
 #include "train.h"
 
 #include "env_switch.h"
@@ -48,6 +51,17 @@ const void *xn16(nmc_trainer *t, int w) {
         t->xn16_ready = true;
     }
     return t->xn16.p;
+}
+
+// Where the kernel making a Mamba or MLP layer's mid [R, width] writes it: in BF16 to mid16 when the
+// next GEMM (out_proj, down_proj: weight w) takes BF16 operands (the fp32 mid is then not written
+// and never read: that GEMM and its weight gradient read the copy), else null (fp32 mid).
+int mid16_for(nmc_trainer *t, int w, int width, void **out) {
+    *out = nullptr;
+    if (gemm_precision(t, w) != NMC_BF16) return NMC_OK;
+    NMC_TRY(ensure(t->mid16, (size_t)t->batch * t->seq_len * width * 2));
+    *out = t->mid16.p;
+    return NMC_OK;
 }
 
 // y [R, out] (row stride ldy) = x [R, in] (ldx) W^T + beta y (+ bias); GEMMs in w's precision
@@ -117,11 +131,13 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     NMC_TRY(k::train::ssd_selected() ? k::train::ssd_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st)     // 4.
                                      : k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));
     t->profile.mark(st, "mamba.fwd.scan");
+    void *mid16;
+    NMC_TRY(mid16_for(t, L.out_proj, d.inner, &mid16));
     NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
     NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),
-                                  t->rstd_g.f(), st));
+                                  t->rstd_g.f(), st, mid16));
     if (h_out != nullptr) {                                                                             // 6.
-        NMC_TRY(linear_fwd(t, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, h_out, d.d, 1.0f));
+        NMC_TRY(linear_fwd(t, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, h_out, d.d, 1.0f, mid16));
     }
     return NMC_OK;
 }
@@ -130,9 +146,11 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len, pw = d.proj_dim;
     cudaStream_t st = t->stream;
-    // 6. out_proj: dmid = dh out_proj
+    // 6. out_proj: dmid = dh out_proj (mid as the recompute left it: fp32, or BF16 in mid16)
+    void *mid16;
+    NMC_TRY(mid16_for(t, L.out_proj, d.inner, &mid16));
     NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, t->dmid.f(),
-                       d.inner, 0.0f));
+                       d.inner, 0.0f, mid16));
     t->profile.mark(st, "mamba.bwd.out_proj");
     // 5. gated group norm: dtg, then dy (into dmid) and dz (into dproj's z columns)
     NMC_TRY(k::train::rms_backward(t->tg.f(), CW(t, L.gnorm), t->rstd_g.f(), t->dmid.f(), R, d.inner, d.groups,
@@ -232,16 +250,21 @@ int mlp_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     int R = t->batch * t->seq_len;
     NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->proj.f(), d.mlp, 0.0f, xn16(t, L.up)));
     t->profile.mark(t->stream, "mlp.fwd.up_proj");
-    NMC_TRY(k::train::relu2_forward(t->proj.f(), (int64_t)R * d.mlp, t->mid.f(), t->stream));
+    void *mid16;
+    NMC_TRY(mid16_for(t, L.down, d.mlp, &mid16));
+    NMC_TRY(k::train::relu2_forward(t->proj.f(), (int64_t)R * d.mlp, t->mid.f(), t->stream, mid16));
     t->profile.mark(t->stream, "mlp.fwd.relu2");
-    if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, h_out, d.d, 1.0f));
+    if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, h_out, d.d, 1.0f, mid16));
     return NMC_OK;
 }
 
 int mlp_bwd(nmc_trainer *t, const TLayer &L) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len;
-    NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, t->dmid.f(), d.mlp, 0.0f));
+    void *mid16;
+    NMC_TRY(mid16_for(t, L.down, d.mlp, &mid16));
+    NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, t->dmid.f(), d.mlp, 0.0f,
+                       mid16));
     t->profile.mark(t->stream, "mlp.bwd.down_proj");
     NMC_TRY(k::train::relu2_backward(t->proj.f(), (int64_t)R * d.mlp, t->dmid.f(), t->stream));
     return linear_bwd(t, t->dmid.f(), d.mlp, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->dxn.f(), d.d, 0.0f,

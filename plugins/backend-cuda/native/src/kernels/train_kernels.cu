@@ -30,14 +30,16 @@ __global__ void embed_backward_kernel(const int32_t *tokens, int rows, const flo
 
 // grid (rows, groups)
 __global__ void rms_forward_kernel(const float *x, int dim, int gs, const float *w, float eps, float *out,
-                                   float *rstd) {
+                                   __nv_bfloat16 *out16, float *rstd) {
     int r = blockIdx.x, g = blockIdx.y;
     const float *xr = x + (int64_t)r * dim + g * gs;
     float ss = 0.0f;
     for (int c = threadIdx.x; c < gs; c += blockDim.x) ss += xr[c] * xr[c];
     float inv = rsqrtf(block_sum(ss) / gs + eps);
     for (int c = threadIdx.x; c < gs; c += blockDim.x) {
-        out[(int64_t)r * dim + g * gs + c] = w[g * gs + c] * (xr[c] * inv);
+        float v = w[g * gs + c] * (xr[c] * inv);
+        if (out16) out16[(int64_t)r * dim + g * gs + c] = __float2bfloat16(v);
+        else out[(int64_t)r * dim + g * gs + c] = v;
     }
     if (threadIdx.x == 0) rstd[(int64_t)r * gridDim.y + g] = inv;
 }
@@ -161,11 +163,12 @@ __global__ void softmax_backward_kernel(const float *p, float *dp, int seq_len) 
     for (int j = threadIdx.x; j < seq_len; j += blockDim.x) d[j] = j <= i ? pr[j] * (d[j] - dot) : 0.0f;
 }
 
-__global__ void relu2_forward_kernel(const float *x, int64_t n, float *out) {
+__global__ void relu2_forward_kernel(const float *x, int64_t n, float *out, __nv_bfloat16 *out16) {
     int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
     float r = fmaxf(x[i], 0.0f);
-    out[i] = r * r;
+    if (out16) out16[i] = __float2bfloat16(r * r);
+    else out[i] = r * r;
 }
 
 __global__ void relu2_backward_kernel(const float *x, int64_t n, float *dy) {
@@ -260,11 +263,12 @@ int embed_backward(const int32_t *tokens, int rows, const float *dh, int dim, fl
 }
 
 int rms_forward(const float *x, int rows, int dim, int groups, const float *w, float eps, float *out, float *rstd,
-                cudaStream_t stream) {
+                cudaStream_t stream, void *out16) {
     if (rows == 0) return NMC_OK;
     if (groups <= 0 || dim % groups != 0) return nmc::fail("rms_forward: dim not divisible by groups");
     int gs = dim / groups;
-    rms_forward_kernel<<<dim3(rows, groups), threads_for(gs), 0, stream>>>(x, dim, gs, w, eps, out, rstd);
+    rms_forward_kernel<<<dim3(rows, groups), threads_for(gs), 0, stream>>>(x, dim, gs, w, eps, out,
+                                                                        static_cast<__nv_bfloat16 *>(out16), rstd);
     LAUNCH_CHECK("rms_forward");
 }
 
@@ -334,9 +338,9 @@ int softmax_backward(const float *p, float *dp, int n, int seq_len, cudaStream_t
     LAUNCH_CHECK("softmax_backward");
 }
 
-int relu2_forward(const float *x, int64_t n, float *out, cudaStream_t stream) {
+int relu2_forward(const float *x, int64_t n, float *out, cudaStream_t stream, void *out16) {
     if (n == 0) return NMC_OK;
-    relu2_forward_kernel<<<blocks_for(n), T, 0, stream>>>(x, n, out);
+    relu2_forward_kernel<<<blocks_for(n), T, 0, stream>>>(x, n, out, static_cast<__nv_bfloat16 *>(out16));
     LAUNCH_CHECK("relu2_forward");
 }
 
