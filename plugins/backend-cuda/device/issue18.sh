@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The checks and measurements of issue 18 (training on the GPU) on a GPU machine, from the
 # checkout root, with the device bundle (.device/, bundle.sh):
-#   plugins/backend-cuda/device/issue18.sh OUT_DIR [tests] [bench] [e2e] [rl]  (no section: all four)
+#   plugins/backend-cuda/device/issue18.sh OUT_DIR [tests] [bench] [e2e] [rl] [speed]  (no section: the first four)
 # tests: the native self-test of the trainer's kernels (nmc_train_selftest: flash attention forward
 #        and dQ/dK/dV against the materialised path and a CPU reference; the FP8 fake quantiser bit
 #        for bit against a CPU reference), then the GPU training tests (gradients of every tensor vs
@@ -18,6 +18,11 @@
 #        trainer from a tiny base model (host-pretrained 2 steps): the loss and grad_norm columns side by
 #        side in OUT_DIR/rl-dpo.txt and OUT_DIR/rl-grpo.txt (step 1 equal to rounding; GRPO's later
 #        rollouts sample from the updated weights and may drift apart).
+# speed: the step time outside the scan (~3 minutes): nmc_train_selftest (its "reduce" lines: the
+#        row-summing backward kernels, the once-per-step GEMM weight copies, the env switches), then
+#        NMC_PROFILE=1 nmc_train_bench --seq 4096 for hybrid1b bf16 and fp8 and hybrid260m bf16: the
+#        JSON in OUT_DIR/speed-PRESET-DTYPE.json, the per-stage profile in OUT_DIR/speed-PRESET-DTYPE.profile
+#        (compare with docs/training-step-model.md's estimate), and OUT_DIR/speed-summary.txt.
 # Writes logs and JSON to OUT_DIR; the loss columns of each run side by side in OUT_DIR/e2e-losses.txt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -120,5 +125,19 @@ rl)
       <(field "$rl/grpo-host/metrics.jsonl" reward_mean) <(field "$rl/grpo-gpu-fp32/metrics.jsonl" reward_mean) \
       <(field "$rl/grpo-host/metrics.jsonl" kl) <(field "$rl/grpo-gpu-fp32/metrics.jsonl" kl)
   } | tee "$out/rl-grpo.txt" ;;
+speed)
+  echo "== nmc_train_selftest (speed)" >&2
+  "$dev/native/nmc_train_selftest" > "$out/speed-selftest.log" 2>&1 \
+    || echo "issue18.sh: nmc_train_selftest failed (see $out/speed-selftest.log)" >&2
+  grep -E "^(FAIL|OK|FAILED)|reduce|conv_backward|rms_backward|dt_backward|weight copies|refused" "$out/speed-selftest.log" >&2 || true
+  for run in "hybrid1b bf16" "hybrid1b fp8" "hybrid260m bf16"; do
+    set -- $run
+    echo "== NMC_PROFILE=1 nmc_train_bench --preset $1 --dtype $2 --seq 4096" >&2
+    NMC_PROFILE=1 "$dev/native/nmc_train_bench" --preset "$1" --dtype "$2" --seq 4096 --batch 1 --steps 3 \
+      > "$out/speed-$1-$2.json" 2> "$out/speed-$1-$2.profile" \
+      || echo "issue18.sh: nmc_train_bench --preset $1 --dtype $2 failed (see $out/speed-$1-$2.profile)" >&2
+  done
+  for f in "$out"/speed-*.json; do echo "$(basename "$f" .json): $(tr -d '\n' < "$f")"; done | tee "$out/speed-summary.txt"
+  cat "$out"/speed-hybrid1b-bf16.profile >&2 ;;
 *) echo "issue18.sh: unknown section $s" >&2; exit 2 ;;
 esac; done

@@ -231,6 +231,20 @@ int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int heads, int
                      const float *xbc, const float *dt, const float *a_log, const float *d, const float *dy,
                      float *y, float *dxbc, float *ddt, float *da_log, float *dd, float *ms);
 
+/* The trainer's backward kernels that sum over rows (kernels/train_reduce.cu) on host arrays, dense
+ * rows, for the self-test; the parameter gradients are added to what the arrays hold.
+ * conv1d (depthwise, causal, kernel taps, then silu): in, dout, din [batch * seq_len, channels],
+ *   w, dw [channels, kernel], bias, dbias [channels] (both nullable: no bias).
+ * RMSNorm over `groups` groups of each row: x, dy, dx [rows, dim] (dx written), w, dw [dim],
+ *   rstd [rows, groups] (1 / rms of each group).
+ * dt = clamp(softplus(raw + bias), lo, hi): raw, ddt, draw [rows, heads], bias, dbias [heads]. */
+int nmc_k_train_conv_backward(int batch, int seq_len, int channels, int kernel, const float *in, const float *w,
+                              const float *bias, const float *dout, float *din, float *dw, float *dbias);
+int nmc_k_train_rms_backward(int rows, int dim, int groups, const float *x, const float *w, const float *rstd,
+                             const float *dy, float *dx, float *dw);
+int nmc_k_train_dt_backward(int rows, int heads, float lo, float hi, const float *raw, const float *bias,
+                            const float *ddt, float *draw, float *dbias);
+
 /* ---- training: fp32 master weights, gradients and AdamW moments on the device ----
  * A trainer declares its parameters from the config by their HF names ("backbone.embeddings.weight",
  * "backbone.layers.<i>.mixer.in_proj.weight", ..., "backbone.norm_f.weight", "lm_head.weight" unless

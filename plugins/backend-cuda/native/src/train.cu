@@ -9,9 +9,9 @@
 //   of nmc_trainer_set_token_weights (any loss that is a function of the token log-probs);
 //   dh = RMSNorm'(dxf);
 //   layers in reverse (train_layers.cu); dembed[ids] += dh.  Gradients add up over backward calls.
-// step: g = (sum of the micro-batches' gradients) / micro_batches; norm = ||g||; g *= max_norm /
-//   (norm + 1e-6) when norm > max_norm; AdamW as torch (bias corrections, decoupled decay).
+// step: train_step.cu (global-norm clipping, AdamW).
 #include "train.h"
+#include "env_switch.h"
 #include "kernels/device_math.cuh"
 
 #include <algorithm>
@@ -27,7 +27,6 @@ using nmc::train::ensure;
 namespace {
 
 constexpr int64_t LOGIT_FLOATS = 64ll << 20;  // logits piece: at most 256 MiB
-constexpr int NORM_BLOCKS = 1024;
 
 int add(nmc_trainer *t, const std::string &name, std::vector<int64_t> shape, TInit init, int fan_in = 1) {
     TParam p;
@@ -121,11 +120,15 @@ void free_all(nmc_trainer *t) {
         for (float *q : {p.w, p.g, p.m, p.v}) {
             if (q) cudaFree(q);
         }
+        for (Buf *b : {&p.w16, &p.q8_fwd, &p.q8_dx}) {
+            if (b->p) cudaFree(b->p);
+        }
     }
     Buf *bufs[] = {&t->ids, &t->labels, &t->hs, &t->xn, &t->rstd, &t->rstd_f, &t->proj, &t->dproj, &t->xbc, &t->dxbc,
                    &t->dtv, &t->ddt, &t->y, &t->tg, &t->rstd_g, &t->mid, &t->dmid, &t->dtmp, &t->ckpt, &t->lse,
                    &t->delta, &t->dh, &t->token_w,
-                   &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b, &t->fq_a, &t->fq_b};
+                   &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b, &t->fq_a, &t->fq_b,
+                   &t->xn16, &t->dy16, &t->mid16};
     for (Buf *b : bufs) {
         if (b->p) cudaFree(b->p);
     }
@@ -135,6 +138,8 @@ void free_all(nmc_trainer *t) {
 
 // Work buffers for R = B * L rows.
 int size_buffers(nmc_trainer *t) {
+    int scan;  // k::train::ssd_selected reads it: refuse a value it would take silently as chunked
+    NMC_TRY(nmc::env_choice("NMC_TRAIN_SCAN", {"chunked", "sequential"}, &scan));
     const nmc::Dims &d = t->dims;
     int64_t R = (int64_t)t->batch * t->seq_len, L = t->seq_len, F = sizeof(float);
     int64_t pw = std::max<int64_t>({d.n_mamba ? d.proj_dim : 0, d.n_attn ? d.qkv_dim : 0, d.mlp > 0 ? d.mlp : 0, 1});
@@ -181,7 +186,7 @@ int size_buffers(nmc_trainer *t) {
     }
     NMC_TRY(ensure(t->logits, logit_rows * d.vocab * F));
     NMC_TRY(ensure(t->loss_rows, R * F));
-    NMC_TRY(ensure(t->partial, NORM_BLOCKS * sizeof(double)));
+    NMC_TRY(ensure(t->partial, nmc::train::NORM_BLOCKS * sizeof(double)));
     return NMC_OK;
 }
 
@@ -339,6 +344,7 @@ extern "C" int nmc_trainer_set_tensor(nmc_trainer *t, const char *name, int slot
     NMC_TRY(nmc::k::convert(dst, NMC_F32, t->bf_a.p, dtype, n, t->stream));
     NMC_CUDA(cudaStreamSynchronize(t->stream));
     if (slot == NMC_TRAIN_WEIGHT) p.set = true;
+    if (slot == NMC_TRAIN_WEIGHT) t->weight_version++;  // the GEMM copies of the weights are stale
     return NMC_OK;
 }
 
@@ -383,6 +389,7 @@ extern "C" int nmc_trainer_init_random(nmc_trainer *t, uint64_t seed) {
         NMC_LAUNCHED("trainer init");
         p.set = true;
     }
+    t->weight_version++;
     NMC_CUDA(cudaStreamSynchronize(t->stream));
     return NMC_OK;
 }
@@ -477,98 +484,4 @@ extern "C" int nmc_trainer_set_token_weights(nmc_trainer *t, const float *w) {
     NMC_CUDA(cudaStreamSynchronize(t->stream));
     t->weighted = true;
     return NMC_OK;
-}
-
-extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, double beta1, double beta2, double eps,
-                                double weight_decay, double *grad_norm) {
-    if (t == nullptr || grad_norm == nullptr) return nmc::fail("nmc_trainer_step: null argument");
-    if (t->micro_batches == 0) return nmc::fail("step without a backward pass since the last step");
-    NMC_CUDA(cudaSetDevice(t->device));
-    cudaStream_t st = t->stream;
-    NMC_TRY(ensure(t->partial, NORM_BLOCKS * sizeof(double)));
-    t->profile.start(st);
-    // 1. the norm of the summed gradients, in double over fp32 partial sums
-    double ss = 0;
-    std::vector<double> part(NORM_BLOCKS);
-    for (TParam &p : t->params) {
-        int blocks = nmc::k::train::sum_squares(p.g, p.n, (double *)t->partial.p, NORM_BLOCKS, st);
-        if (blocks < 0) return NMC_ERR;
-        NMC_CUDA(cudaMemcpyAsync(part.data(), t->partial.p, blocks * sizeof(double), cudaMemcpyDeviceToHost, st));
-        NMC_CUDA(cudaStreamSynchronize(st));
-        for (int b = 0; b < blocks; b++) ss += part[b];
-    }
-    double mean = 1.0 / t->micro_batches;
-    double norm = std::sqrt(ss) * mean;
-    *grad_norm = norm;
-    if (std::isfinite(norm)) {
-        // 2. clipping folded into the gradient scale; 3. AdamW
-        double coef = max_norm > 0 && norm > max_norm ? max_norm / (norm + 1e-6) : 1.0;
-        t->steps++;
-        double bc1 = 1 - std::pow(beta1, (double)t->steps);
-        double bc2_sqrt = std::sqrt(1 - std::pow(beta2, (double)t->steps));
-        for (TParam &p : t->params) {
-            float decay = p.decay ? (float)(1 - lr * weight_decay) : 1.0f;
-            NMC_TRY(nmc::k::train::adamw(p.w, p.g, p.m, p.v, p.n, (float)(mean * coef), (float)beta1, (float)beta2,
-                                         (float)eps, decay, (float)(lr / bc1), (float)bc2_sqrt, st));
-        }
-    }
-    // a non-finite norm skips the update (as the host trainer); the gradients are cleared either way
-    for (TParam &p : t->params) NMC_CUDA(cudaMemsetAsync(p.g, 0, p.n * sizeof(float), st));
-    t->profile.mark(st, "optimizer");
-    NMC_CUDA(cudaStreamSynchronize(st));
-    t->micro_batches = 0;
-    return NMC_OK;
-}
-
-extern "C" int64_t nmc_trainer_steps(const nmc_trainer *t) { return t == nullptr ? NMC_ERR : t->steps; }
-
-extern "C" int nmc_trainer_set_steps(nmc_trainer *t, int64_t steps) {
-    if (t == nullptr || steps < 0) return nmc::fail("nmc_trainer_set_steps: bad argument");
-    t->steps = steps;
-    return NMC_OK;
-}
-
-// The dense GEMM peak the training benchmark relates its FLOP rate to: C [n, n] (fp32) = A B^T with
-// A, B [n, n] in `dtype` (NMC_F32: pedantic fp32, no TF32; NMC_BF16: fp32 accumulation), timed
-// over `iters` GEMMs after one warm-up with CUDA events: 2 n^3 iters / seconds.
-extern "C" int nmc_gemm_peak(int device, int dtype, int n, int iters, double *tflops) {
-    if (tflops == nullptr || n <= 0 || n > 32768 || iters <= 0) return nmc::fail("nmc_gemm_peak: bad argument");
-    if (dtype != NMC_F32 && dtype != NMC_BF16) return nmc::fail("nmc_gemm_peak: dtype must be NMC_F32 or NMC_BF16");
-    NMC_CUDA(cudaSetDevice(device));
-    cudaStream_t st = nullptr;
-    NMC_CUDA(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
-    nmc::Gemm gemm;
-    void *a = nullptr, *b = nullptr;
-    float *c = nullptr;
-    cudaEvent_t e0 = nullptr, e1 = nullptr;
-    size_t el = dtype == NMC_F32 ? 4 : 2;
-    int rc = nmc::gemm_create(gemm, st);
-    auto ok = [&](cudaError_t err, const char *what) {
-        if (rc == NMC_OK && err != cudaSuccess) rc = nmc::cuda_fail(err, what);
-    };
-    ok(cudaMalloc(&a, el * n * n), "cudaMalloc");
-    ok(cudaMalloc(&b, el * n * n), "cudaMalloc");
-    ok(cudaMalloc(&c, 4ull * n * n), "cudaMalloc");
-    ok(cudaEventCreate(&e0), "cudaEventCreate");
-    ok(cudaEventCreate(&e1), "cudaEventCreate");
-    if (rc == NMC_OK) rc = nmc::k::fill_uniform(a, dtype, (int64_t)n * n, -1.0f, 1.0f, 1, st);
-    if (rc == NMC_OK) rc = nmc::k::fill_uniform(b, dtype, (int64_t)n * n, -1.0f, 1.0f, 2, st);
-    if (rc == NMC_OK) rc = nmc::gemm_rm(gemm, dtype, false, true, n, n, n, 1.0f, a, n, 0, b, n, 0, 0.0f, c, n, 0, 1);
-    ok(cudaEventRecord(e0, st), "cudaEventRecord");
-    for (int i = 0; i < iters && rc == NMC_OK; i++) {
-        rc = nmc::gemm_rm(gemm, dtype, false, true, n, n, n, 1.0f, a, n, 0, b, n, 0, 0.0f, c, n, 0, 1);
-    }
-    ok(cudaEventRecord(e1, st), "cudaEventRecord");
-    ok(cudaEventSynchronize(e1), "cudaEventSynchronize");
-    float ms = 0;
-    ok(cudaEventElapsedTime(&ms, e0, e1), "cudaEventElapsedTime");
-    if (rc == NMC_OK) *tflops = 2.0 * n * (double)n * n * iters / (ms * 1e-3) / 1e12;
-    if (e0) cudaEventDestroy(e0);
-    if (e1) cudaEventDestroy(e1);
-    cudaFree(a);
-    cudaFree(b);
-    cudaFree(c);
-    nmc::gemm_destroy(gemm);
-    cudaStreamDestroy(st);
-    return rc;
 }

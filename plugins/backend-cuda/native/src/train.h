@@ -11,6 +11,13 @@
 
 namespace nmc {
 
+// A device buffer that grows on demand.
+struct Buf {
+    void *p = nullptr;
+    size_t bytes = 0;
+    float *f() const { return static_cast<float *>(p); }
+};
+
 enum class TInit { Linear, Embedding, One, Zero, ALog, DtBias, Conv };
 
 struct TParam {
@@ -24,6 +31,11 @@ struct TParam {
     int fan_in = 1;
     bool linear = false;  // a linear layer's weight (feeds a GEMM; nmc_trainer_set_gemm_precision)
     int gemm = -1;        // its GEMM precision: NMC_F32, NMC_BF16, NMC_FP8; -1 the trainer's dtype
+    // GEMM operand copies of w made once per weight version (nmc_trainer::weight_version), not per GEMM
+    // (train_linear.cu): BF16; FP8 E4M3 codes + scales in the cuBLASLt layouts of the forward (W) and
+    // the data gradient (W^T) (train_linear_lt.cu)
+    Buf w16, q8_fwd, q8_dx;
+    int64_t w16_version = -1, q8_fwd_version = -1, q8_dx_version = -1;
 };
 
 // Parameter indices of one layer (-1: absent).
@@ -34,13 +46,6 @@ struct TLayer {
     int out_proj = -1, out_proj_b = -1;
     int q = -1, k = -1, v = -1, qb = -1, kb = -1, vb = -1, o = -1, ob = -1;
     int up = -1, up_b = -1, down = -1, down_b = -1;
-};
-
-// A device buffer that grows on demand.
-struct Buf {
-    void *p = nullptr;
-    size_t bytes = 0;
-    float *f() const { return static_cast<float *>(p); }
 };
 
 }  // namespace nmc
@@ -65,10 +70,14 @@ struct nmc_trainer {
     nmc::Buf token_w;       // [batch * seq_len] per-position d loss / d CE (train.cu)
     int micro_batches = 0;  // backward passes since the last step
     int64_t steps = 0;      // optimizer steps taken (AdamW's t)
+    int64_t weight_version = 0;  // bumped whenever weights change (step, set_tensor, init): the key of the GEMM copies
+    bool xn16_ready = false;     // xn16 holds xn in BF16 (reset when a layer's norm rewrites xn; train_layers.cu)
+    // mid16: a Mamba or MLP layer's mid in BF16, written by the kernel that makes mid (gated norm, relu^2)
+    // instead of mid when out_proj / down_proj take BF16 operands (train_layers.cu)
     // work buffers (train.cu sizes them for batch * seq_len rows)
     nmc::Profile profile;  // NMC_PROFILE=1: per-stage wall time, printed when the trainer is destroyed
     nmc::Buf ids, labels, hs, xn, rstd, rstd_f, proj, dproj, xbc, dxbc, dtv, ddt, y, tg, rstd_g, mid, dmid, dtmp,
-        ckpt, lse, delta, dh, dxn, logits, loss_rows, partial, bf_a, bf_b, fq_a, fq_b;
+        ckpt, lse, delta, dh, dxn, logits, loss_rows, partial, bf_a, bf_b, fq_a, fq_b, xn16, dy16, mid16;
 };
 
 namespace nmc::train {
@@ -78,10 +87,16 @@ namespace nmc::train {
 // docs/benchmarks.md), and the FP8 recipe keeps the scan in full precision as the host's
 // simulation does.
 constexpr int SCAN_GEMM_DTYPE = NMC_F32;
+// Blocks of the gradient norm's partial sums (train_step.cu; the work buffer `partial`)
+constexpr int NORM_BLOCKS = 1024;
 // train_layers.cu: the forward of layer i from h_in (h_out += its output; h_out null: only the
 // intermediates backward needs) and its backward (dh in, += the gradient of h_in).
 int layer_forward(nmc_trainer *t, int i, const float *h_in, float *h_out);
 int layer_backward(nmc_trainer *t, int i, const float *h_in);
+// The GEMM precision of linear weight w (its TParam::gemm, else the trainer's dtype)
+int gemm_precision(nmc_trainer *t, int w);
+// A BF16 copy in b of x [rows, cols] (row stride ld, the same layout: the whole strided extent)
+int bf16_copy(nmc_trainer *t, Buf &b, const float *x, int rows, int cols, int64_t ld, const void **out);
 // C = alpha op(A) op(B) + beta C in the trainer's GEMM type (fp32 operands converted to BF16
 // in BF16 mode); row-major, as gemm_rm.
 int mm(nmc_trainer *t, bool ta, bool tb, int m, int n, int k, float alpha, const float *a, int lda, long long sa,
@@ -91,11 +106,14 @@ int mm_as(nmc_trainer *t, int dtype, bool ta, bool tb, int m, int n, int k, floa
           long long sa, const float *b, int ldb, long long sb, float beta, float *c, int ldc, long long sc, int batch);
 // train_linear.cu: the GEMMs of linear weight w [n, kk] over `rows` rows in the weight's precision:
 // y (= or += with beta 1) x W^T;  dx (=, +=) dy W;  dW += dy^T x
+// x16, dy16 (nullable): BF16 copies of x, dy in the same layout (bf16_copy) that a BF16 weight's
+// GEMMs read instead of converting x, dy again
 int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
-                    float beta);
+                    float beta, const void *x16 = nullptr);
 int linear_gemm_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, float *dx, int lddx,
-                   float beta);
-int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx);
+                   float beta, const void *dy16 = nullptr);
+int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx,
+                   const void *dy16 = nullptr, const void *x16 = nullptr);
 float *W(nmc_trainer *t, int idx);
 // Grows b to at least `bytes` (contents lost when it grows).
 int ensure(Buf &b, size_t bytes);

@@ -22,7 +22,12 @@
 //              dq | dk | dv into dproj (dk, dv summed per KV group); then the projections.
 //    The materialised O(L^2) path is the reference (train_attention_ref.cu).
 // -  1. proj = xn up^T;  mid = relu(proj)^2;  h_out += mid down^T
+// BF16 GEMM operands are made once where they are made at all: xn's copy once per layer forward
+// (xn16), a Mamba or MLP mid written in BF16 by the gated norm / relu^2 kernel itself (mid16), dy's
+// copy once per linear backward, weights once per optimizer step (train_linear.cu).
 #include "train.h"
+
+#include "env_switch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -35,20 +40,49 @@ namespace {
 
 const float *CW(nmc_trainer *t, int idx) { return W(t, idx); }
 
-// y [R, out] (row stride ldy) = x [R, in] (ldx) W^T + beta y (+ bias); GEMMs in w's precision (train_linear.cu)
-int linear_fwd(nmc_trainer *t, const float *x, int ldx, int w, int b, int in, int out, float *y, int ldy, float beta) {
+// The BF16 copy of xn (the layer's normed input, [R, d]) when weight w's GEMMs take BF16 operands,
+// else null: converted once per layer_forward (forward or recompute) and read by every GEMM on xn of
+// that layer (in_proj; q, k, v; up) in the forward and, after the recompute, the weight gradients.
+const void *xn16(nmc_trainer *t, int w) {
+    if (gemm_precision(t, w) != NMC_BF16) return nullptr;
+    if (!t->xn16_ready) {
+        const void *out = nullptr;
+        if (bf16_copy(t, t->xn16, t->xn.f(), t->batch * t->seq_len, t->dims.d, t->dims.d, &out) != NMC_OK) return nullptr;
+        t->xn16_ready = true;
+    }
+    return t->xn16.p;
+}
+
+// Where the kernel making a Mamba or MLP layer's mid [R, width] writes it: in BF16 to mid16 when the
+// next GEMM (out_proj, down_proj: weight w) takes BF16 operands (the fp32 mid is then not written
+// and never read: that GEMM and its weight gradient read the copy), else null (fp32 mid).
+int mid16_for(nmc_trainer *t, int w, int width, void **out) {
+    *out = nullptr;
+    if (gemm_precision(t, w) != NMC_BF16) return NMC_OK;
+    NMC_TRY(ensure(t->mid16, (size_t)t->batch * t->seq_len * width * 2));
+    *out = t->mid16.p;
+    return NMC_OK;
+}
+
+// y [R, out] (row stride ldy) = x [R, in] (ldx) W^T + beta y (+ bias); GEMMs in w's precision
+// (train_linear.cu); x16 (nullable) x's BF16 copy
+int linear_fwd(nmc_trainer *t, const float *x, int ldx, int w, int b, int in, int out, float *y, int ldy, float beta,
+               const void *x16 = nullptr) {
     int R = t->batch * t->seq_len;
-    NMC_TRY(linear_gemm_fwd(t, w, R, out, in, x, ldx, y, ldy, beta));
+    NMC_TRY(linear_gemm_fwd(t, w, R, out, in, x, ldx, y, ldy, beta, x16));
     if (b >= 0) NMC_TRY(k::train::bias_forward(y, ldy, R, out, CW(t, b), t->stream));
     return NMC_OK;
 }
 
-// dx (= or += when beta 1) dy W;  dW += dy^T x;  db += colsum(dy)
+// dx (= or += when beta 1) dy W;  dW += dy^T x;  db += colsum(dy). A BF16 weight's two GEMMs share
+// one BF16 copy of dy; x16 (nullable) x's BF16 copy.
 int linear_bwd(nmc_trainer *t, const float *dy, int ldy, const float *x, int ldx, int w, int b, int in, int out,
-               float *dx, int lddx, float beta) {
+               float *dx, int lddx, float beta, const void *x16 = nullptr) {
     int R = t->batch * t->seq_len;
-    NMC_TRY(linear_gemm_dx(t, w, R, out, in, dy, ldy, dx, lddx, beta));
-    NMC_TRY(linear_gemm_dw(t, w, R, out, in, dy, ldy, x, ldx));
+    const void *dy16 = nullptr;
+    if (gemm_precision(t, w) == NMC_BF16) NMC_TRY(bf16_copy(t, t->dy16, dy, R, out, ldy, &dy16));
+    NMC_TRY(linear_gemm_dx(t, w, R, out, in, dy, ldy, dx, lddx, beta, dy16));
+    NMC_TRY(linear_gemm_dw(t, w, R, out, in, dy, ldy, x, ldx, dy16, x16));
     if (b >= 0) NMC_TRY(k::train::bias_backward(dy, ldy, R, out, G(t, b), t->stream));
     return NMC_OK;
 }
@@ -76,7 +110,7 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len, pw = d.proj_dim;
     cudaStream_t st = t->stream;
-    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->proj.f(), pw, 0.0f));  // 1.
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->proj.f(), pw, 0.0f, xn16(t, L.in_proj)));  // 1.
     t->profile.mark(st, "mamba.fwd.in_proj");
     for (int b = 0; b < t->batch; b++) {                                                              // 2.
         k::Conv cv{};
@@ -97,11 +131,13 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     NMC_TRY(k::train::ssd_selected() ? k::train::ssd_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st)     // 4.
                                      : k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));
     t->profile.mark(st, "mamba.fwd.scan");
+    void *mid16;
+    NMC_TRY(mid16_for(t, L.out_proj, d.inner, &mid16));
     NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
     NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),
-                                  t->rstd_g.f(), st));
+                                  t->rstd_g.f(), st, mid16));
     if (h_out != nullptr) {                                                                             // 6.
-        NMC_TRY(linear_fwd(t, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, h_out, d.d, 1.0f));
+        NMC_TRY(linear_fwd(t, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, h_out, d.d, 1.0f, mid16));
     }
     return NMC_OK;
 }
@@ -110,9 +146,11 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len, pw = d.proj_dim;
     cudaStream_t st = t->stream;
-    // 6. out_proj: dmid = dh out_proj
+    // 6. out_proj: dmid = dh out_proj (mid as the recompute left it: fp32, or BF16 in mid16)
+    void *mid16;
+    NMC_TRY(mid16_for(t, L.out_proj, d.inner, &mid16));
     NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, t->dmid.f(),
-                       d.inner, 0.0f));
+                       d.inner, 0.0f, mid16));
     t->profile.mark(st, "mamba.bwd.out_proj");
     // 5. gated group norm: dtg, then dy (into dmid) and dz (into dproj's z columns)
     NMC_TRY(k::train::rms_backward(t->tg.f(), CW(t, L.gnorm), t->rstd_g.f(), t->dmid.f(), R, d.inner, d.groups,
@@ -135,7 +173,8 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
                                     t->dproj.f() + d.inner, pw, G(t, L.conv_w), L.conv_b >= 0 ? G(t, L.conv_b) : nullptr, st));
     t->profile.mark(st, "mamba.bwd.dt_conv");
     // 1. in_proj
-    return linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->dxn.f(), d.d, 0.0f);
+    return linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->dxn.f(), d.d, 0.0f,
+                      xn16(t, L.in_proj));
 }
 
 k::train::FlashAttn flash_args(nmc_trainer *t) {
@@ -149,19 +188,14 @@ k::train::FlashAttn flash_args(nmc_trainer *t) {
 enum class AttnImpl { Flash, Tc, Materialised };
 
 int attention_impl(nmc_trainer *t, const k::train::FlashAttn &a, AttnImpl *impl) {
-    const char *env = getenv("NMC_TRAIN_ATTENTION");
+    int choice;
+    NMC_TRY(env_choice("NMC_TRAIN_ATTENTION", {"flash", "tc", "materialised"}, &choice));
     bool tc_ok = k::train::flash_tc_supported(a);
-    if (env == nullptr || *env == '\0') {
-        *impl = t->dtype == NMC_BF16 && tc_ok ? AttnImpl::Tc : AttnImpl::Flash;
-    } else if (strcmp(env, "flash") == 0) {
-        *impl = AttnImpl::Flash;
-    } else if (strcmp(env, "tc") == 0) {
-        *impl = tc_ok ? AttnImpl::Tc : AttnImpl::Flash;
-    } else if (strcmp(env, "materialised") == 0) {
-        *impl = AttnImpl::Materialised;
-    } else {
-        return fail(std::string("NMC_TRAIN_ATTENTION must be flash, tc or materialised, got '") + env +
-                    "': unset it or pick one");
+    switch (choice) {
+        case 0: *impl = AttnImpl::Flash; break;
+        case 1: *impl = tc_ok ? AttnImpl::Tc : AttnImpl::Flash; break;
+        case 2: *impl = AttnImpl::Materialised; break;
+        default: *impl = t->dtype == NMC_BF16 && tc_ok ? AttnImpl::Tc : AttnImpl::Flash; break;
     }
     return NMC_OK;
 }
@@ -169,9 +203,9 @@ int attention_impl(nmc_trainer *t, const k::train::FlashAttn &a, AttnImpl *impl)
 int attention_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
     int qw = d.q_heads * d.head_dim, kw = d.kv_heads * d.head_dim, pw = d.qkv_dim;
-    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->proj.f(), pw, 0.0f));                   // 1.
-    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->proj.f() + qw, pw, 0.0f));
-    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->proj.f() + qw + kw, pw, 0.0f));
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->proj.f(), pw, 0.0f, xn16(t, L.q)));       // 1.
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->proj.f() + qw, pw, 0.0f, xn16(t, L.k)));
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->proj.f() + qw + kw, pw, 0.0f, xn16(t, L.v)));
     k::train::FlashAttn a = flash_args(t);                                                               // 2. 3.
     AttnImpl impl;
     NMC_TRY(attention_impl(t, a, &impl));
@@ -204,29 +238,37 @@ int attention_bwd(nmc_trainer *t, const TLayer &L) {
                                              t->stream));
             break;
     }
-    NMC_TRY(linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->dxn.f(), d.d, 0.0f));
-    NMC_TRY(linear_bwd(t, t->dproj.f() + qw, pw, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->dxn.f(), d.d, 1.0f));
-    return linear_bwd(t, t->dproj.f() + qw + kw, pw, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->dxn.f(), d.d, 1.0f);
+    NMC_TRY(linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.q, L.qb, d.d, qw, t->dxn.f(), d.d, 0.0f, xn16(t, L.q)));
+    NMC_TRY(linear_bwd(t, t->dproj.f() + qw, pw, t->xn.f(), d.d, L.k, L.kb, d.d, kw, t->dxn.f(), d.d, 1.0f,
+                       xn16(t, L.k)));
+    return linear_bwd(t, t->dproj.f() + qw + kw, pw, t->xn.f(), d.d, L.v, L.vb, d.d, kw, t->dxn.f(), d.d, 1.0f,
+                      xn16(t, L.v));
 }
 
 int mlp_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len;
-    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->proj.f(), d.mlp, 0.0f));
+    NMC_TRY(linear_fwd(t, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->proj.f(), d.mlp, 0.0f, xn16(t, L.up)));
     t->profile.mark(t->stream, "mlp.fwd.up_proj");
-    NMC_TRY(k::train::relu2_forward(t->proj.f(), (int64_t)R * d.mlp, t->mid.f(), t->stream));
+    void *mid16;
+    NMC_TRY(mid16_for(t, L.down, d.mlp, &mid16));
+    NMC_TRY(k::train::relu2_forward(t->proj.f(), (int64_t)R * d.mlp, t->mid.f(), t->stream, mid16));
     t->profile.mark(t->stream, "mlp.fwd.relu2");
-    if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, h_out, d.d, 1.0f));
+    if (h_out != nullptr) NMC_TRY(linear_fwd(t, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, h_out, d.d, 1.0f, mid16));
     return NMC_OK;
 }
 
 int mlp_bwd(nmc_trainer *t, const TLayer &L) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len;
-    NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, t->dmid.f(), d.mlp, 0.0f));
+    void *mid16;
+    NMC_TRY(mid16_for(t, L.down, d.mlp, &mid16));
+    NMC_TRY(linear_bwd(t, t->dh.f(), d.d, t->mid.f(), d.mlp, L.down, L.down_b, d.mlp, d.d, t->dmid.f(), d.mlp, 0.0f,
+                       mid16));
     t->profile.mark(t->stream, "mlp.bwd.down_proj");
     NMC_TRY(k::train::relu2_backward(t->proj.f(), (int64_t)R * d.mlp, t->dmid.f(), t->stream));
-    return linear_bwd(t, t->dmid.f(), d.mlp, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->dxn.f(), d.d, 0.0f);
+    return linear_bwd(t, t->dmid.f(), d.mlp, t->xn.f(), d.d, L.up, L.up_b, d.d, d.mlp, t->dxn.f(), d.d, 0.0f,
+                      xn16(t, L.up));
 }
 
 // NMC_PROFILE=1 stage names: "mamba.forward", "attention.recompute", "mlp.backward", ...; inside
@@ -286,6 +328,7 @@ int layer_forward(nmc_trainer *t, int i, const float *h_in, float *h_out) {
     const TLayer &L = t->layers[i];
     int R = t->batch * t->seq_len;
     NMC_TRY(k::train::rms_forward(h_in, R, d.d, 1, CW(t, L.norm), t->cfg.norm_eps, t->xn.f(), t->rstd.f(), t->stream));
+    t->xn16_ready = false;  // xn changed: its BF16 copy is made again on first use
     switch (L.kind) {
         case 'M': NMC_TRY(mamba_fwd(t, L, h_out)); break;
         case '*': NMC_TRY(attention_fwd(t, L, h_out)); break;

@@ -2,7 +2,8 @@
 // nmc_trainer_set_gemm_precision; -1: the trainer's compute dtype), as the Java CPU simulation's
 // FakeQuantGemm. Shapes: x [R, K] (row stride ldx), W [N, K], y and dY [R, N] (row stride ldy).
 //   NMC_F32   operands as they are, pedantic fp32 GEMM (no TF32)
-//   NMC_BF16  operands rounded to BF16, fp32 accumulation
+//   NMC_BF16  operands rounded to BF16, fp32 accumulation; the weight's BF16 copy is made once per
+//             weight version (TParam::w16), and callers pass BF16 copies of activations they reuse
 //   NMC_FP8   operands fake-quantised to E4M3 (kernels/train_fp8.cu), then the fp32 GEMM:
 //     forward  y  = x W^T   x in 1 x 128 tiles (along K),  W in 128 x 128 blocks
 //     data     dX = dY W    dY in 1 x 128 tiles (along N), W in the same 128 x 128 blocks
@@ -12,7 +13,8 @@
 // (gemm_lt.h: Hopper, cuBLASLt 12.9+, confirmed by a probe) the FP8 GEMMs run on them instead
 // (train_linear_lt.cu: the same codes and scales, so only the accumulation order differs); a GEMM
 // they cannot take (no algorithm for its shape or alignment) falls back to the reference.
-// Env NMC_FP8_GEMM=fakequant: always the reference; =cublaslt: cuBLASLt or an error.
+// Env NMC_FP8_GEMM=fakequant: always the reference; =cublaslt: cuBLASLt or an error; another value:
+// an error (env_switch.h).
 #include "train.h"
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <cstring>
 #include <vector>
 
+#include "env_switch.h"
 #include "gemm_lt.h"
 #include "train_linear_lt.h"
 
@@ -28,9 +31,27 @@ namespace {
 
 constexpr int FP8_TILE = 128;
 
-int prec(nmc_trainer *t, int w) {
-    int p = t->params[w].gemm;
-    return p < 0 ? t->dtype : p;
+int prec(nmc_trainer *t, int w) { return gemm_precision(t, w); }
+
+// The BF16 copy of weight w [n, kk], converted when the weights changed since it was made
+int weight_bf16(nmc_trainer *t, int w, const void **out) {
+    TParam &p = t->params[w];
+    if (p.w16_version != t->weight_version) {
+        NMC_TRY(ensure(p.w16, (size_t)p.n * 2));
+        NMC_TRY(k::convert(p.w16.p, NMC_BF16, p.w, NMC_F32, p.n, t->stream));
+        p.w16_version = t->weight_version;
+    }
+    *out = p.w16.p;
+    return NMC_OK;
+}
+
+// C [m, n] (ldc) = op(A) op(B) + beta C on BF16 operands (fp32 accumulation): a16, b16 the BF16
+// copies where the caller has them, else a, b converted into the work buffers
+int bf16_gemm(nmc_trainer *t, bool ta, bool tb, int m, int n, int kk, const float *a, const void *a16, int lda,
+              const float *b, const void *b16, int ldb, float beta, float *c, int ldc) {
+    if (a16 == nullptr) NMC_TRY(bf16_copy(t, t->bf_a, a, ta ? kk : m, ta ? m : kk, lda, &a16));
+    if (b16 == nullptr) NMC_TRY(bf16_copy(t, t->bf_b, b, tb ? n : kk, tb ? kk : n, ldb, &b16));
+    return gemm_rm(t->gemm, NMC_BF16, ta, tb, m, n, kk, 1.0f, a16, lda, 0, b16, ldb, 0, beta, c, ldc, 0, 1);
 }
 
 // dense fake-quantised copy of x [rows, cols] (row stride ld) in b
@@ -41,40 +62,61 @@ int fq(nmc_trainer *t, Buf &b, const float *x, int64_t ld, int rows, int cols, i
     return NMC_OK;
 }
 
-// The FP8 path for trainer t: 0 fake quant, 1 cuBLASLt or an error, -1 cuBLASLt when available.
-int fp8_mode(nmc_trainer *t) {
-    if (t->fp8_gemm >= 0) return t->fp8_gemm;
-    static const int env = [] {
-        const char *e = std::getenv("NMC_FP8_GEMM");
-        if (e == nullptr) return -1;
-        return strcmp(e, "fakequant") == 0 ? 0 : strcmp(e, "cublaslt") == 0 ? 1 : -1;
-    }();
-    return env;
+// *mode = the FP8 path for trainer t: 0 fake quant, 1 cuBLASLt or an error, -1 cuBLASLt when
+// available (t->fp8_gemm, else env NMC_FP8_GEMM = fakequant | cublaslt; another value is an error)
+int fp8_mode(nmc_trainer *t, int *mode) {
+    *mode = t->fp8_gemm;
+    if (*mode >= 0) return NMC_OK;
+    int choice;
+    NMC_TRY(env_choice("NMC_FP8_GEMM", {"fakequant", "cublaslt"}, &choice));
+    *mode = choice;  // -1 unset, 0 fakequant, 1 cublaslt
+    return NMC_OK;
 }
 
-// After an attempt through cuBLASLt (rc): done (NMC_OK, *done), an error, or fall back (*done false).
-int after_lt(nmc_trainer *t, int rc, const std::string &why, bool *done) {
+// After an attempt through cuBLASLt (rc) in FP8 mode `mode`: done (NMC_OK, *done), an error, or
+// fall back (*done false).
+int after_lt(int mode, int rc, const std::string &why, bool *done) {
     *done = rc == NMC_OK;
     if (rc == NMC_OK || rc == NMC_ERR) {
         if (rc == NMC_OK) lt_count(true, "");
         return rc;
     }
-    if (fp8_mode(t) == 1) return fail("FP8 GEMM through cuBLASLt required (NMC_FP8_GEMM=cublaslt) but unavailable: " + why);
+    if (mode == 1) return fail("FP8 GEMM through cuBLASLt required (NMC_FP8_GEMM=cublaslt) but unavailable: " + why);
     lt_count(false, why);
     return NMC_OK;
 }
 
 }  // namespace
 
+int gemm_precision(nmc_trainer *t, int w) {
+    int p = t->params[w].gemm;
+    return p < 0 ? t->dtype : p;
+}
+
+int bf16_copy(nmc_trainer *t, Buf &b, const float *x, int rows, int cols, int64_t ld, const void **out) {
+    int64_t n = (int64_t)(rows - 1) * ld + cols;
+    NMC_TRY(ensure(b, (size_t)n * 2));
+    NMC_TRY(k::convert(b.p, NMC_BF16, x, NMC_F32, n, t->stream));
+    *out = b.p;
+    return NMC_OK;
+}
+
 int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
-                    float beta) {
+                    float beta, const void *x16) {
     const float *wt = W(t, w);
     int p = prec(t, w);
+    if (p == NMC_BF16) {
+        const void *w16;
+        NMC_TRY(weight_bf16(t, w, &w16));
+        return bf16_gemm(t, false, true, rows, n, kk, x, x16, ldx, wt, w16, kk, beta, y, ldy);
+    }
     if (p != NMC_FP8) return mm_as(t, p, false, true, rows, n, kk, 1.0f, x, ldx, 0, wt, kk, 0, beta, y, ldy, 0, 1);
-    if (fp8_mode(t) != 0) {
+    int mode;
+    NMC_TRY(fp8_mode(t, &mode));
+    if (mode != 0) {
         std::string why;
         bool done = false;
-        NMC_TRY(after_lt(t, lt_linear_fwd(t, wt, rows, n, kk, x, ldx, y, ldy, beta, &why), why, &done));
+        NMC_TRY(after_lt(mode, lt_linear_fwd(t, w, rows, n, kk, x, ldx, y, ldy, beta, &why), why, &done));
         if (done) return NMC_OK;
     }
     const float *xq, *wq;
@@ -84,14 +126,21 @@ int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float 
 }
 
 int linear_gemm_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, float *dx, int lddx,
-                   float beta) {
+                   float beta, const void *dy16) {
     const float *wt = W(t, w);
     int p = prec(t, w);
+    if (p == NMC_BF16) {
+        const void *w16;
+        NMC_TRY(weight_bf16(t, w, &w16));
+        return bf16_gemm(t, false, false, rows, kk, n, dy, dy16, ldy, wt, w16, kk, beta, dx, lddx);
+    }
     if (p != NMC_FP8) return mm_as(t, p, false, false, rows, kk, n, 1.0f, dy, ldy, 0, wt, kk, 0, beta, dx, lddx, 0, 1);
-    if (fp8_mode(t) != 0) {
+    int mode;
+    NMC_TRY(fp8_mode(t, &mode));
+    if (mode != 0) {
         std::string why;
         bool done = false;
-        NMC_TRY(after_lt(t, lt_linear_dx(t, wt, rows, n, kk, dy, ldy, dx, lddx, beta, &why), why, &done));
+        NMC_TRY(after_lt(mode, lt_linear_dx(t, w, rows, n, kk, dy, ldy, dx, lddx, beta, &why), why, &done));
         if (done) return NMC_OK;
     }
     const float *gq, *wq;
@@ -100,14 +149,18 @@ int linear_gemm_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *
     return gemm_rm(t->gemm, NMC_F32, false, false, rows, kk, n, 1.0f, gq, n, 0, wq, kk, 0, beta, dx, lddx, 0, 1);
 }
 
-int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx) {
+int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx,
+                   const void *dy16, const void *x16) {
     float *gw = G(t, w);
     int p = prec(t, w);
+    if (p == NMC_BF16) return bf16_gemm(t, true, false, n, kk, rows, dy, dy16, ldy, x, x16, ldx, 1.0f, gw, kk);
     if (p != NMC_FP8) return mm_as(t, p, true, false, n, kk, rows, 1.0f, dy, ldy, 0, x, ldx, 0, 1.0f, gw, kk, 0, 1);
-    if (fp8_mode(t) != 0) {
+    int mode;
+    NMC_TRY(fp8_mode(t, &mode));
+    if (mode != 0) {
         std::string why;
         bool done = false;
-        NMC_TRY(after_lt(t, lt_linear_dw(t, gw, rows, n, kk, dy, ldy, x, ldx, &why), why, &done));
+        NMC_TRY(after_lt(mode, lt_linear_dw(t, gw, rows, n, kk, dy, ldy, x, ldx, &why), why, &done));
         if (done) return NMC_OK;
     }
     const float *gq, *xq;
@@ -186,7 +239,7 @@ int train_linear_host(int precision, int fp8_gemm, int rows, int n, int k, const
     int rc = run();
     if (t.stream) cudaStreamSynchronize(t.stream);
     for (void *q : ptrs) cudaFree(q);
-    for (nmc::Buf *b : {&t.fq_a, &t.fq_b, &t.bf_a, &t.bf_b}) {
+    for (nmc::Buf *b : {&t.fq_a, &t.fq_b, &t.bf_a, &t.bf_b, &t.params[0].w16, &t.params[0].q8_fwd, &t.params[0].q8_dx}) {
         if (b->p) cudaFree(b->p);
     }
     nmc::gemm_destroy(t.gemm);

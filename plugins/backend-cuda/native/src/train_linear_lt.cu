@@ -49,29 +49,38 @@ int run(nmc_trainer *t, const Op &a, const Op &b, int k_pad, float beta, float *
 
 }  // namespace
 
-int lt_linear_fwd(nmc_trainer *t, const float *w, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
+int lt_linear_fwd(nmc_trainer *t, int wi, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
                   float beta, std::string *why) {
     if (int rc = available(t, why)) return rc;
+    TParam &p = t->params[wi];
     int kp = round128(kk);
     Op a, b;
-    NMC_TRY(place(t->fq_b, LT_BLK128, n, kp, &a));
+    NMC_TRY(place(p.q8_fwd, LT_BLK128, n, kp, &a));
     NMC_TRY(place(t->fq_a, LT_VEC128, rows, kp, &b));
-    NMC_TRY(k::fp8lt::quantize_tiles(w, kk, n, kk, 128, 128, false, n, kp, a.codes, kp, a.scales, a.so, a.sk, t->stream));
+    if (p.q8_fwd_version != t->weight_version) {  // the weight's codes and scales: once per weight version
+        NMC_TRY(k::fp8lt::quantize_tiles(p.w, kk, n, kk, 128, 128, false, n, kp, a.codes, kp, a.scales, a.so, a.sk,
+                                         t->stream));
+        p.q8_fwd_version = t->weight_version;
+    }
     NMC_TRY(k::fp8lt::quantize_tiles(x, ldx, rows, kk, 1, 128, false, rows, kp, b.codes, kp, b.scales, b.so, b.sk,
                                      t->stream));
     return run(t, a, b, kp, beta, y, ldy, why);
 }
 
-int lt_linear_dx(nmc_trainer *t, const float *w, int rows, int n, int kk, const float *dy, int ldy, float *dx,
+int lt_linear_dx(nmc_trainer *t, int wi, int rows, int n, int kk, const float *dy, int ldy, float *dx,
                  int lddx, float beta, std::string *why) {
     if (int rc = available(t, why)) return rc;
+    TParam &p = t->params[wi];
     int np = round128(n);
     Op a, b;
-    NMC_TRY(place(t->fq_b, LT_BLK128, kk, np, &a));
+    NMC_TRY(place(p.q8_dx, LT_BLK128, kk, np, &a));
     NMC_TRY(place(t->fq_a, LT_VEC128, rows, np, &b));
     // W [n, kk] read as 128 x 128 tiles (rb over n = W^T's contraction blocks, cb over kk = its row blocks)
-    NMC_TRY(k::fp8lt::quantize_tiles(w, kk, n, kk, 128, 128, true, np, kk, a.codes, np, a.scales, a.sk, a.so,
-                                     t->stream));
+    if (p.q8_dx_version != t->weight_version) {
+        NMC_TRY(k::fp8lt::quantize_tiles(p.w, kk, n, kk, 128, 128, true, np, kk, a.codes, np, a.scales, a.sk, a.so,
+                                         t->stream));
+        p.q8_dx_version = t->weight_version;
+    }
     NMC_TRY(k::fp8lt::quantize_tiles(dy, ldy, rows, n, 1, 128, false, rows, np, b.codes, np, b.scales, b.so, b.sk,
                                      t->stream));
     return run(t, a, b, np, beta, dx, lddx, why);

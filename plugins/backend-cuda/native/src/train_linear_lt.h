@@ -7,10 +7,11 @@
 #include "train.h"
 
 namespace nmc::train {
-// y (= or + beta) x W^T;  dx (= or + beta) dy W;  dW += dy^T x  (shapes as linear_gemm_*)
-int lt_linear_fwd(nmc_trainer *t, const float *w, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
+// y (= or + beta) x W^T;  dx (= or + beta) dy W;  dW += dy^T x  (shapes as linear_gemm_*; w the
+// weight's parameter index: its quantised copies are kept per weight version, TParam::q8_fwd, q8_dx)
+int lt_linear_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float *x, int ldx, float *y, int ldy,
                   float beta, std::string *why);
-int lt_linear_dx(nmc_trainer *t, const float *w, int rows, int n, int kk, const float *dy, int ldy, float *dx,
+int lt_linear_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, float *dx,
                  int lddx, float beta, std::string *why);
 int lt_linear_dw(nmc_trainer *t, float *gw, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx,
                  std::string *why);

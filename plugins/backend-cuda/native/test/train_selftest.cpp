@@ -25,9 +25,12 @@
 //              training step of a tiny hybrid in F32 and FP8 (nmc_trainer_set_gemm_precision),
 //              and the trainer's errors for bad GEMM precisions and a head_dim beyond 256; a BF16
 //              trainer with NMC_TRAIN_ATTENTION = flash, tc, materialised, unset (and a bad value).
+//   reduce     the row-summing backward kernels (conv1d, RMSNorm, dt) against double references,
+//              the trainer's once-per-step GEMM weight copies (BF16, FP8) and the env switches'
+//              errors (train_selftest_reduce.h).
 //   token      the loss-agnostic head (token log-probs, per-position weights: DPO and GRPO on the
 //              device) against the plain backward and finite differences of a weighted loss.
-// Sections live in train_selftest_{attention,fp8,scan,trainer}.h. Exit status 0 when all pass (2: no device).
+// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce}.h. Exit status 0 when all pass (2: no device).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -45,6 +48,7 @@ using tref::Vec;
 #include "train_selftest_attention.h"
 #include "train_selftest_fp8.h"
 #include "train_selftest_trainer.h"
+#include "train_selftest_reduce.h"
 
 int main() {
     int n = nmc_device_count();
@@ -68,6 +72,7 @@ int main() {
     const char *last = strstr(status, "fp8 gemm: ");
     printf("INFO %s\n", last ? last : status);
     token_weight_tests();
+    reduce_test::tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

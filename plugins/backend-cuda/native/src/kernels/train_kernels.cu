@@ -1,7 +1,7 @@
 // Training kernels (declared in train_kernels.h): the forward pieces the trainer keeps for
-// backward and the backward of embedding, (gated, grouped) RMSNorm, dt, conv, attention layout
-// and softmax, relu^2, biases, cross-entropy; AdamW. Simple one-thread-per-element or
-// one-block-per-row kernels: correct before fast.
+// backward and the backward of embedding, gate, attention layout and softmax, relu^2,
+// cross-entropy; AdamW. Simple one-thread-per-element or one-block-per-row kernels. The backward
+// kernels that sum over rows (RMSNorm, dt, conv1d, biases) are in train_reduce.cu.
 #include "train_kernels.h"
 #include "device_math.cuh"
 
@@ -30,46 +30,18 @@ __global__ void embed_backward_kernel(const int32_t *tokens, int rows, const flo
 
 // grid (rows, groups)
 __global__ void rms_forward_kernel(const float *x, int dim, int gs, const float *w, float eps, float *out,
-                                   float *rstd) {
+                                   __nv_bfloat16 *out16, float *rstd) {
     int r = blockIdx.x, g = blockIdx.y;
     const float *xr = x + (int64_t)r * dim + g * gs;
     float ss = 0.0f;
     for (int c = threadIdx.x; c < gs; c += blockDim.x) ss += xr[c] * xr[c];
     float inv = rsqrtf(block_sum(ss) / gs + eps);
     for (int c = threadIdx.x; c < gs; c += blockDim.x) {
-        out[(int64_t)r * dim + g * gs + c] = w[g * gs + c] * (xr[c] * inv);
+        float v = w[g * gs + c] * (xr[c] * inv);
+        if (out16) out16[(int64_t)r * dim + g * gs + c] = __float2bfloat16(v);
+        else out[(int64_t)r * dim + g * gs + c] = v;
     }
     if (threadIdx.x == 0) rstd[(int64_t)r * gridDim.y + g] = inv;
-}
-
-// grid (rows, groups): dx = rstd (w dy) - x rstd^3 / gs * sum(w dy x)
-__global__ void rms_backward_kernel(const float *x, const float *w, const float *rstd, const float *dy, int dim,
-                                    int gs, float *dx, bool add) {
-    int r = blockIdx.x, g = blockIdx.y;
-    int64_t base = (int64_t)r * dim + g * gs;
-    float inv = rstd[(int64_t)r * gridDim.y + g];
-    float dot = 0.0f;
-    for (int c = threadIdx.x; c < gs; c += blockDim.x) dot += w[g * gs + c] * dy[base + c] * x[base + c];
-    dot = block_sum(dot);
-    float k = inv * inv * inv * dot / gs;
-    for (int c = threadIdx.x; c < gs; c += blockDim.x) {
-        float v = inv * w[g * gs + c] * dy[base + c] - x[base + c] * k;
-        dx[base + c] = add ? dx[base + c] + v : v;
-    }
-}
-
-// one thread per column, looping over rows (coalesced across threads)
-__global__ void rms_dw_kernel(const float *x, const float *rstd, const float *dy, int rows, int dim, int gs,
-                              int groups, float *dw) {
-    int c = blockIdx.x * blockDim.x + threadIdx.x;
-    if (c >= dim) return;
-    int g = c / gs;
-    float acc = 0.0f;
-    for (int r = 0; r < rows; r++) {
-        int64_t i = (int64_t)r * dim + c;
-        acc += dy[i] * x[i] * rstd[(int64_t)r * groups + g];
-    }
-    dw[c] += acc;
 }
 
 __global__ void gate_forward_kernel(const float *y, const float *z, int z_stride, int rows, int dim, float *t) {
@@ -102,70 +74,6 @@ __global__ void dt_forward_kernel(const float *raw, int raw_stride, const float 
     int h = (int)(i % heads);
     float v = softplus(raw[r * raw_stride + h] + bias[h]);
     dt[i] = fminf(fmaxf(v, lo), hi);
-}
-
-// one thread per head, looping over rows: draw and dbias
-__global__ void dt_backward_kernel(const float *raw, int raw_stride, const float *bias, const float *ddt, int rows,
-                                   int heads, float lo, float hi, float *draw, float *dbias) {
-    int h = blockIdx.x * blockDim.x + threadIdx.x;
-    if (h >= heads) return;
-    float acc = 0.0f;
-    for (int r = 0; r < rows; r++) {
-        float v = raw[(int64_t)r * raw_stride + h] + bias[h];
-        float sp = softplus(v);
-        float g = (sp < lo || sp > hi) ? 0.0f : ddt[(int64_t)r * heads + h] * sigmoidf(v);
-        draw[(int64_t)r * raw_stride + h] = g;
-        acc += g;
-    }
-    dbias[h] += acc;
-}
-
-constexpr int MAX_K = 8;
-
-// one thread per (sequence, channel), looping over time backwards
-__global__ void conv_backward_kernel(const float *in, int in_stride, const float *w, const float *bias,
-                                     const float *dout, int dout_stride, int batch, int seq_len, int channels, int K,
-                                     float *din, int din_stride, float *dw, float *dbias) {
-    int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= (int64_t)batch * channels) return;
-    int b = (int)(i / channels);
-    int c = (int)(i % channels);
-    float wk[MAX_K], gw[MAX_K], du_next[MAX_K];  // du_next[j] = du at t + j (j < K)
-    for (int k = 0; k < K; k++) {
-        wk[k] = w[c * K + k];
-        gw[k] = 0.0f;
-        du_next[k] = 0.0f;
-    }
-    float bv = bias ? bias[c] : 0.0f, gb = 0.0f;
-    int64_t row0 = (int64_t)b * seq_len;
-    for (int t = seq_len - 1; t >= 0; t--) {
-        // 1. u = bias + sum_k w[k] in[t-K+1+k]
-        float u = bv;
-        for (int k = 0; k < K; k++) {
-            int tt = t - K + 1 + k;
-            if (tt >= 0) u += wk[k] * in[(row0 + tt) * in_stride + c];
-        }
-        // 2. du = dout silu'(u)
-        float s = sigmoidf(u);
-        float du = dout[(row0 + t) * dout_stride + c] * s * (1.0f + u * (1.0f - s));
-        for (int k = K - 1; k > 0; k--) du_next[k] = du_next[k - 1];
-        du_next[0] = du;
-        // 3. parameter gradients: u_t reads in[t-K+1+k] with w[k]
-        gb += du;
-        for (int k = 0; k < K; k++) {
-            int tt = t - K + 1 + k;
-            if (tt >= 0) gw[k] += du * in[(row0 + tt) * in_stride + c];
-        }
-        // 4. din[t] = sum_k w[k] du[t + K-1-k]  (all of those are known once du[t] is)
-        float acc = 0.0f;
-        for (int k = 0; k < K; k++) {
-            int j = K - 1 - k;  // du at t + j
-            if (t + j < seq_len) acc += wk[k] * du_next[j];
-        }
-        din[(row0 + t) * din_stride + c] = acc;
-    }
-    for (int k = 0; k < K; k++) atomicAdd(&dw[c * K + k], gw[k]);
-    if (dbias) atomicAdd(&dbias[c], gb);
 }
 
 __global__ void attn_gather_kernel(const float *qkv, int qkv_stride, int batch, int seq_len, int q_heads, int kv_heads,
@@ -255,25 +163,18 @@ __global__ void softmax_backward_kernel(const float *p, float *dp, int seq_len) 
     for (int j = threadIdx.x; j < seq_len; j += blockDim.x) d[j] = j <= i ? pr[j] * (d[j] - dot) : 0.0f;
 }
 
-__global__ void relu2_forward_kernel(const float *x, int64_t n, float *out) {
+__global__ void relu2_forward_kernel(const float *x, int64_t n, float *out, __nv_bfloat16 *out16) {
     int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
     float r = fmaxf(x[i], 0.0f);
-    out[i] = r * r;
+    if (out16) out16[i] = __float2bfloat16(r * r);
+    else out[i] = r * r;
 }
 
 __global__ void relu2_backward_kernel(const float *x, int64_t n, float *dy) {
     int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) return;
     dy[i] = dy[i] * 2.0f * fmaxf(x[i], 0.0f);
-}
-
-__global__ void bias_backward_kernel(const float *dy, int stride, int rows, int dim, float *db) {
-    int c = blockIdx.x * blockDim.x + threadIdx.x;
-    if (c >= dim) return;
-    float acc = 0.0f;
-    for (int r = 0; r < rows; r++) acc += dy[(int64_t)r * stride + c];
-    db[c] += acc;
 }
 
 __global__ void bias_forward_kernel(float *y, int stride, int rows, int dim, const float *b) {
@@ -362,22 +263,13 @@ int embed_backward(const int32_t *tokens, int rows, const float *dh, int dim, fl
 }
 
 int rms_forward(const float *x, int rows, int dim, int groups, const float *w, float eps, float *out, float *rstd,
-                cudaStream_t stream) {
+                cudaStream_t stream, void *out16) {
     if (rows == 0) return NMC_OK;
     if (groups <= 0 || dim % groups != 0) return nmc::fail("rms_forward: dim not divisible by groups");
     int gs = dim / groups;
-    rms_forward_kernel<<<dim3(rows, groups), threads_for(gs), 0, stream>>>(x, dim, gs, w, eps, out, rstd);
+    rms_forward_kernel<<<dim3(rows, groups), threads_for(gs), 0, stream>>>(x, dim, gs, w, eps, out,
+                                                                        static_cast<__nv_bfloat16 *>(out16), rstd);
     LAUNCH_CHECK("rms_forward");
-}
-
-int rms_backward(const float *x, const float *w, const float *rstd, const float *dy, int rows, int dim, int groups,
-                 float *dx, bool add, float *dw, cudaStream_t stream) {
-    if (rows == 0) return NMC_OK;
-    int gs = dim / groups;
-    rms_backward_kernel<<<dim3(rows, groups), threads_for(gs), 0, stream>>>(x, w, rstd, dy, dim, gs, dx, add);
-    NMC_LAUNCHED("rms_backward");
-    rms_dw_kernel<<<blocks_for(dim), T, 0, stream>>>(x, rstd, dy, rows, dim, gs, groups, dw);
-    LAUNCH_CHECK("rms_backward dw");
 }
 
 int gate_forward(const float *y, const float *z, int z_stride, int rows, int dim, float *t, cudaStream_t stream) {
@@ -401,23 +293,6 @@ int dt_forward(const float *raw, int raw_stride, const float *bias, int rows, in
     if (n == 0) return NMC_OK;
     dt_forward_kernel<<<blocks_for(n), T, 0, stream>>>(raw, raw_stride, bias, rows, heads, lo, hi, dt);
     LAUNCH_CHECK("dt_forward");
-}
-
-int dt_backward(const float *raw, int raw_stride, const float *bias, const float *ddt, int rows, int heads, float lo,
-                float hi, float *draw, float *dbias, cudaStream_t stream) {
-    dt_backward_kernel<<<blocks_for(heads), T, 0, stream>>>(raw, raw_stride, bias, ddt, rows, heads, lo, hi, draw,
-                                                            dbias);
-    LAUNCH_CHECK("dt_backward");
-}
-
-int conv_backward(const float *in, int in_stride, const float *w, const float *bias, const float *dout,
-                  int dout_stride, int batch, int seq_len, int channels, int kernel, float *din, int din_stride,
-                  float *dw, float *dbias, cudaStream_t stream) {
-    if (kernel > MAX_K) return nmc::fail("conv_backward: conv kernel above 8");
-    int64_t n = (int64_t)batch * channels;
-    conv_backward_kernel<<<blocks_for(n), T, 0, stream>>>(in, in_stride, w, bias, dout, dout_stride, batch, seq_len,
-                                                          channels, kernel, din, din_stride, dw, dbias);
-    LAUNCH_CHECK("conv_backward");
 }
 
 int attn_gather(const float *qkv, int qkv_stride, int batch, int seq_len, int q_heads, int kv_heads, int head_dim,
@@ -463,9 +338,9 @@ int softmax_backward(const float *p, float *dp, int n, int seq_len, cudaStream_t
     LAUNCH_CHECK("softmax_backward");
 }
 
-int relu2_forward(const float *x, int64_t n, float *out, cudaStream_t stream) {
+int relu2_forward(const float *x, int64_t n, float *out, cudaStream_t stream, void *out16) {
     if (n == 0) return NMC_OK;
-    relu2_forward_kernel<<<blocks_for(n), T, 0, stream>>>(x, n, out);
+    relu2_forward_kernel<<<blocks_for(n), T, 0, stream>>>(x, n, out, static_cast<__nv_bfloat16 *>(out16));
     LAUNCH_CHECK("relu2_forward");
 }
 
@@ -473,11 +348,6 @@ int relu2_backward(const float *x, int64_t n, float *dy, cudaStream_t stream) {
     if (n == 0) return NMC_OK;
     relu2_backward_kernel<<<blocks_for(n), T, 0, stream>>>(x, n, dy);
     LAUNCH_CHECK("relu2_backward");
-}
-
-int bias_backward(const float *dy, int stride, int rows, int dim, float *db, cudaStream_t stream) {
-    bias_backward_kernel<<<blocks_for(dim), T, 0, stream>>>(dy, stride, rows, dim, db);
-    LAUNCH_CHECK("bias_backward");
 }
 
 int bias_forward(float *y, int stride, int rows, int dim, const float *b, cudaStream_t stream) {

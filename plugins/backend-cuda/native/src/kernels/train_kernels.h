@@ -18,9 +18,10 @@ namespace nmc::k::train {
 int embed_backward(const int32_t *tokens, int rows, const float *dh, int dim, float *dtable, cudaStream_t stream);
 
 // ---- RMSNorm, grouped (groups = 1: plain RMSNorm over dim) ----
-// out[r, c] = w[c] * x[r, c] * rstd[r, g],  rstd[r, g] = 1/sqrt(mean_{c in g}(x^2) + eps)
+// out[r, c] = w[c] * x[r, c] * rstd[r, g],  rstd[r, g] = 1/sqrt(mean_{c in g}(x^2) + eps);
+// out16 non-null: out written there in BF16 instead (rounded to nearest even, as k::convert rounds)
 int rms_forward(const float *x, int rows, int dim, int groups, const float *w, float eps, float *out,
-                float *rstd, cudaStream_t stream);
+                float *rstd, cudaStream_t stream, void *out16 = nullptr);
 // dx[r, c] (= or += when add) = rstd (w dy) - x rstd^3 / gs * sum_{c' in g}(w dy x);
 // dw[c] += sum_r dy x rstd
 int rms_backward(const float *x, const float *w, const float *rstd, const float *dy, int rows, int dim,
@@ -128,8 +129,8 @@ int fake_quant_fp8(const float *x, int64_t ld, int rows, int cols, int block_row
                    uint8_t *codes, float *scales, cudaStream_t stream);
 
 // ---- MLP ----
-// out = relu(x)^2 (dense [rows, dim])
-int relu2_forward(const float *x, int64_t n, float *out, cudaStream_t stream);
+// out = relu(x)^2 (dense [rows, dim]); out16 non-null: out written there in BF16 instead
+int relu2_forward(const float *x, int64_t n, float *out, cudaStream_t stream, void *out16 = nullptr);
 // dx = dy * 2 relu(x) in place of dy
 int relu2_backward(const float *x, int64_t n, float *dy, cudaStream_t stream);
 
