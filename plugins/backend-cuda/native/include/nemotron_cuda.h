@@ -294,6 +294,25 @@ int nmc_trainer_step(nmc_trainer *trainer, double lr, double max_norm, double be
  * axis, 128x1 over tokens for the weight gradient), then an fp32 GEMM; master weights, gradients and
  * moments stay fp32. */
 int nmc_trainer_set_gemm_precision(nmc_trainer *trainer, const char *name, int precision);
+/* Soft targets (logit distillation, `nemotron distill`; src/train_head_soft.cu): the NEXT
+ * nmc_trainer_forward over `positions` = rows * seq_len positions, and its backward, minimise a KL
+ * between a teacher's distribution and the student's at temperature T instead of the cross-entropy
+ * (nemotron-compress's DistillationLoss). Per position t with label != -100 (n of them), over the
+ * support S_t of k tokens: ids [positions, k] distinct token ids (NULL: k == vocab, every token in
+ * order), logits [positions, k] the teacher's logits on S_t (finite, copied). u = z_student / T,
+ * w = teacher / T, log p = w - lse_S(w), log q = u - lse_S(u);
+ *   divergence 0 (forward): l_t = sum_S p (log p - log q);  1 (reverse): l_t = sum_S q (log q - log p)
+ *   forward's *loss = sum_t T^2 l_t / n;  backward: dz[t, v] = (T / n) dl_t/du_v on S_t, 0 elsewhere.
+ * Targets not used by the next forward are dropped; a forward of another size is an error. While
+ * they are in use, token weights are ignored and nmc_trainer_token_logprobs returns -T^2 l_t. */
+int nmc_trainer_set_soft_targets(nmc_trainer *trainer, int64_t positions, int k, const int32_t *ids,
+                                 const float *logits, double temperature, int divergence);
+/* The soft-target head's kernel on host arrays: student logits z [rows, vocab], labels [rows]
+ * (-100: not counted), ids / teacher [rows, k] as nmc_trainer_set_soft_targets; scale = 1 / n.
+ * loss [rows] = T^2 l_t (0 where not counted); dz [rows, vocab] (nullable) = T scale dl_t/du. */
+int nmc_k_train_soft_targets(int rows, int vocab, int k, const float *z, const int32_t *labels, const int32_t *ids,
+                             const float *teacher, double temperature, int divergence, double scale, float *loss,
+                             float *dz);
 int64_t nmc_trainer_steps(const nmc_trainer *trainer);
 int nmc_trainer_set_steps(nmc_trainer *trainer, int64_t steps);
 /* The dense GEMM peak of `device` measured now: n x n x n GEMMs in dtype (NMC_F32 pedantic, NMC_BF16

@@ -211,9 +211,13 @@ int head(nmc_trainer *t, bool grad) {
         int rows = (int)std::min<int64_t>(piece, R - r0);
         const float *x = t->xn.f() + r0 * d.d;
         NMC_TRY(nmc::train::linear_gemm_fwd(t, t->lm_head, rows, d.vocab, d.d, x, d.d, t->logits.f(), d.vocab, 0.0f));
-        NMC_TRY(nmc::k::train::cross_entropy(t->logits.f(), (const int32_t *)t->labels.p + r0, rows, d.vocab, scale,
-                                             weights ? weights + r0 : nullptr, grad, t->loss_rows.f() + r0,
-                                             t->stream));
+        if (nmc::train::soft_active(t)) {  // distillation (train_head_soft.cu)
+            NMC_TRY(nmc::train::soft_piece(t, t->logits.f(), r0, rows, grad, t->loss_rows.f() + r0));
+        } else {
+            NMC_TRY(nmc::k::train::cross_entropy(t->logits.f(), (const int32_t *)t->labels.p + r0, rows, d.vocab,
+                                                 scale, weights ? weights + r0 : nullptr, grad,
+                                                 t->loss_rows.f() + r0, t->stream));
+        }
         if (grad) {
             NMC_TRY(nmc::train::linear_gemm_dx(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab,
                                                t->dxn.f() + r0 * d.d, d.d, 0.0f));
@@ -414,6 +418,7 @@ extern "C" int nmc_trainer_forward(nmc_trainer *t, const int32_t *ids, const int
     t->batch = rows;
     t->seq_len = seq_len;
     t->tokens = count;
+    NMC_TRY(nmc::train::soft_begin(t, R));
     NMC_TRY(size_buffers(t));
     cudaStream_t st = t->stream;
     NMC_CUDA(cudaMemcpyAsync(t->ids.p, ids, R * 4, cudaMemcpyHostToDevice, st));

@@ -2,6 +2,7 @@
 // the saved forward (the residual stream entering every layer) and the work buffers.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,14 @@ struct TLayer {
     int up = -1, up_b = -1, down = -1, down_b = -1;
 };
 
+// The soft targets of nmc_trainer_set_soft_targets (train_head_soft.cu), freed with the trainer.
+namespace train {
+struct SoftTargets;
+struct SoftTargetsFree {
+    void operator()(SoftTargets *s) const;
+};
+}  // namespace train
+
 }  // namespace nmc
 
 struct nmc_trainer {
@@ -68,6 +77,7 @@ struct nmc_trainer {
     int64_t tokens = 0;     // labels not ignored
     bool weighted = false;  // nmc_trainer_set_token_weights: token_w replaces 1/tokens in the next backward
     nmc::Buf token_w;       // [batch * seq_len] per-position d loss / d CE (train.cu)
+    std::unique_ptr<nmc::train::SoftTargets, nmc::train::SoftTargetsFree> soft;  // distillation head (train_head_soft.cu)
     int micro_batches = 0;  // backward passes since the last step
     int64_t steps = 0;      // optimizer steps taken (AdamW's t)
     int64_t weight_version = 0;  // bumped whenever weights change (step, set_tensor, init): the key of the GEMM copies
@@ -124,4 +134,11 @@ int find_param(nmc_trainer *t, const char *name);
 // `stream`: o [B L, Hq hd] written; with dout, dq | dk | dv written into dqkv (row stride a.ld)
 int attention_materialised(Gemm &gemm, cudaStream_t stream, const k::train::FlashAttn &a, const float *dout, float *o,
                            float *dqkv);
+// train_head_soft.cu: at a forward of `positions` rows, puts the soft targets set since the last
+// forward in use (an error when they cover another count) or drops them; whether they are in use;
+// the loss rows of logits piece [r0, r0 + rows) (written as cross_entropy: T^2 l_t, 0 where ignored)
+// and with grad its dlogits in place.
+int soft_begin(nmc_trainer *t, int64_t positions);
+bool soft_active(const nmc_trainer *t);
+int soft_piece(nmc_trainer *t, float *logits, int64_t r0, int rows, bool grad, float *loss_rows);
 }  // namespace nmc::train

@@ -30,7 +30,10 @@
 //              errors (train_selftest_reduce.h).
 //   token      the loss-agnostic head (token log-probs, per-position weights: DPO and GRPO on the
 //              device) against the plain backward and finite differences of a weighted loss.
-// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce}.h. Exit status 0 when all pass (2: no device).
+//   soft       the soft-target head (distillation on the device): its kernel against a CPU double
+//              reference of DistillationLoss (forward/reverse KL, whole vocabulary/top-k), a permuted
+//              full support, finite differences of the trainer's soft loss, and its refusals.
+// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,soft}.h. Exit status 0 when all pass (2: no device).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -49,6 +52,7 @@ using tref::Vec;
 #include "train_selftest_fp8.h"
 #include "train_selftest_trainer.h"
 #include "train_selftest_reduce.h"
+#include "train_selftest_soft.h"
 
 int main() {
     int n = nmc_device_count();
@@ -73,6 +77,7 @@ int main() {
     printf("INFO %s\n", last ? last : status);
     token_weight_tests();
     reduce_test::tests();
+    soft_target_tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

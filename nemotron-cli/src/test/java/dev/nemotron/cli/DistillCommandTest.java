@@ -85,4 +85,38 @@ class DistillCommandTest {
         assertThat(badDivergence.exitCode()).isNotZero();
         assertThat(badDivergence.err()).contains("divergence must be").doesNotContain("\tat ");
     }
+
+    /**
+     * What stays refused with a device: each is exactly one error line, no stack trace (the
+     * distillation loss itself runs on a CUDA device: DistillGradientTest, issue18.sh distill).
+     */
+    @Test
+    void deviceOptionsThatCannotRunAreOneErrorLineEach() throws Exception {
+        Files.writeString(tmp.resolve("config.json"), CONFIG);
+        Path pre = text("pre.txt", "Call me Ishmael. Some years ago, paragraph");
+        CliRun t = CliRun.of("pretrain", "--model-config", tmp.resolve("config.json").toString(), "--tokenizer",
+                BPE.toString(), "--data", pre.toString(), "--steps", "1", "--seq-len", "16", "--batch", "2", "--out",
+                tmp.resolve("teacher").toString(), "--json");
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        String[][] cases = {
+            // a backend without a training facet
+            {"backend 'java' does not train on a device", "--backend", "java"},
+            // device GEMM precisions are fp32 and bf16
+            {"'precision' must be fp32 or bf16", "--backend", "cuda", "--precision", "fp16"},
+            // bf16 GEMM inputs exist on a device only
+            {"needs a device backend", "--precision", "bf16"},
+        };
+        int i = 0;
+        for (String[] c : cases) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("distill", "--teacher",
+                    tmp.resolve("teacher/model").toString(), "--model-config", tmp.resolve("config.json").toString(),
+                    "--tokenizer", BPE.toString(), "--data", pre.toString(), "--steps", "1", "--seq-len", "16",
+                    "--batch", "2", "--out", tmp.resolve("d" + i++).toString()));
+            args.addAll(java.util.List.of(c).subList(1, c.length));
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", args)).contains("error: ").contains(c[0]).doesNotContain("\tat ");
+            assertThat(r.err().lines().filter(l -> l.startsWith("error:")).count()).as(r.err()).isEqualTo(1);
+        }
+    }
 }

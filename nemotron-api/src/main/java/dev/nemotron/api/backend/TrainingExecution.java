@@ -93,6 +93,26 @@ public interface TrainingExecution {
             throw new UnsupportedOperationException(tokenWeightsUnavailable().orElse("no token weights"));
         }
 
+        /**
+         * Why this trainer cannot minimise a KL to a teacher's distribution ({@link #softTargets}, logit
+         * distillation): empty when it can. The default: it cannot.
+         */
+        default java.util.Optional<String> softTargetsUnavailable() {
+            return java.util.Optional.of("this device trainer has no soft-target (distillation) head");
+        }
+
+        /**
+         * Makes the NEXT {@link #forward} (over {@code targets.positions()} positions) and its backward
+         * minimise the KL of {@code targets} instead of the mean cross-entropy: the forward's loss is that
+         * KL, averaged over the positions whose label is not ignored. Targets not used by the next forward
+         * are dropped.
+         *
+         * @throws UnsupportedOperationException when {@link #softTargetsUnavailable} is not empty
+         */
+        default void softTargets(SoftTargets targets) {
+            throw new UnsupportedOperationException(softTargetsUnavailable().orElse("no soft targets"));
+        }
+
         /** Copies the current weights to the host, by their checkpoint names, into {@code sink}. */
         void downloadWeights(WeightSink sink);
 
@@ -142,6 +162,27 @@ public interface TrainingExecution {
         /** Frees the saved state without a backward pass (e.g. a held-out loss). */
         @Override
         void close();
+    }
+
+    /**
+     * A teacher's targets for logit distillation over {@code positions} positions (row-major, as the
+     * forward's ids): per position a support of {@code k} tokens ({@code ids} [positions, k], or null
+     * when k is the whole vocabulary in token order) and the teacher's logits on it ({@code logits}
+     * [positions, k]). Per counted position t, with u = z_student / T and w = logits / T, both
+     * renormalised over the support: forward KL {@code l_t = sum p (log p - log q)}, reverse
+     * {@code l_t = sum q (log q - log p)}; the loss is {@code T^2 l_t} averaged over the counted
+     * positions (nemotron-compress's {@code DistillationLoss}).
+     */
+    record SoftTargets(long positions, int k, int[] ids, float[] logits, double temperature, boolean reverse) {
+        public SoftTargets {
+            if (positions < 1 || k < 1 || logits.length != positions * k || (ids != null && ids.length != logits.length)) {
+                throw new IllegalArgumentException("soft targets of " + positions + " positions x " + k + " need as many"
+                        + " logits (got " + logits.length + ")" + (ids == null ? "" : " and ids (got " + ids.length + ")"));
+            }
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("distillation temperature must be a positive number, got " + temperature);
+            }
+        }
     }
 
     /** Per-parameter state besides the weights; the moment names are AdamW's state slots. */

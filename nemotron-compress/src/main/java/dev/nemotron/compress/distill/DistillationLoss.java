@@ -1,8 +1,9 @@
 package dev.nemotron.compress.distill;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.TrainingExecution;
 import dev.nemotron.train.autodiff.loss.KlDivergenceLoss;
-import dev.nemotron.train.autodiff.loss.Loss;
+import dev.nemotron.train.autodiff.loss.SoftTargetLoss;
 import java.util.Arrays;
 
 /**
@@ -20,8 +21,10 @@ import java.util.Arrays;
  * 4. loss = (1/n) sum_t T² l_t;   d loss / d z_student[t, v] = (T / n) d l_t / d u_v  for v in S, 0 elsewhere
  * </pre>
  * Student == teacher gives 0 in every mode (both distributions are renormalised over the same S).
+ * On a device ({@link SoftTargetLoss#softTargets}): step 1 here, the support's ids (none for the
+ * whole vocabulary) and the teacher's logits on it go to the device, which runs steps 2-4.
  */
-public final class DistillationLoss implements Loss {
+public final class DistillationLoss implements SoftTargetLoss {
     private final double[] teacher;
     private final double temperature;
     private final Divergence divergence;
@@ -48,11 +51,52 @@ public final class DistillationLoss implements Loss {
     }
 
     /** The loss for these settings: the trainer's own forward KL when it covers the case, else this class. */
-    public static Loss of(double[] teacherLogits, double temperature, Divergence divergence, int topK, boolean[] counted) {
+    public static SoftTargetLoss of(double[] teacherLogits, double temperature, Divergence divergence, int topK, boolean[] counted) {
         if (divergence == Divergence.FORWARD && topK == 0) {
             return new KlDivergenceLoss(teacherLogits, temperature, counted);
         }
         return new DistillationLoss(teacherLogits, temperature, divergence, topK, counted);
+    }
+
+    @Override
+    public boolean[] counted(int rows) {
+        if (counted == null) {
+            boolean[] all = new boolean[rows];
+            Arrays.fill(all, true);
+            return all;
+        }
+        return counted.clone();
+    }
+
+    /** Step 1 per counted position (other positions: ids 0..k-1, logits 0; the device skips them). */
+    @Override
+    public TrainingExecution.SoftTargets softTargets(int rows, int vocab) {
+        if (teacher.length != (long) rows * vocab || (counted != null && counted.length != rows)) {
+            throw new NemotronException("teacher logits (" + teacher.length + " values) and the mask must cover "
+                    + rows + " positions x " + vocab + " (teacher and student need the same vocabulary)");
+        }
+        int k = topK == 0 || topK >= vocab ? vocab : topK;
+        boolean reverse = divergence == Divergence.REVERSE;
+        if (k == vocab) {
+            return new TrainingExecution.SoftTargets(rows, k, null, SoftTargetLoss.floats(teacher), temperature, reverse);
+        }
+        int[] ids = new int[rows * k];
+        float[] logits = new float[rows * k];
+        int[] support = new int[k];
+        for (int t = 0; t < rows; t++) {
+            if (counted != null && !counted[t]) {
+                for (int i = 0; i < k; i++) {
+                    ids[t * k + i] = i;
+                }
+                continue;
+            }
+            select(teacher, t * vocab, vocab, support);
+            for (int i = 0; i < k; i++) {
+                ids[t * k + i] = support[i];
+                logits[t * k + i] = (float) teacher[t * vocab + support[i]];
+            }
+        }
+        return new TrainingExecution.SoftTargets(rows, k, ids, logits, temperature, reverse);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.nemotron.compress.distill;
 
+import dev.nemotron.api.backend.TrainingExecution;
 import dev.nemotron.train.autodiff.loss.CrossEntropy;
 import dev.nemotron.train.autodiff.loss.Loss;
+import dev.nemotron.train.autodiff.loss.SoftTargetLoss;
 import dev.nemotron.train.trainer.BatchLoss;
 import dev.nemotron.train.trainer.TrainingBatch;
 import java.util.ArrayList;
@@ -11,6 +13,8 @@ import java.util.List;
  * The distillation objective of a batch: per sequence, the teacher's logits for the same tokens
  * (computed inside {@link Loss#compute}, so on the trainer's worker threads, one sequence each) and
  * a {@link DistillationLoss} against them. Positions whose target is ignored (-100) do not count.
+ * Each is a {@link SoftTargetLoss}: on a device ({@code --backend cuda}) the teacher still runs here,
+ * on the host, and only its targets go to the device's soft-target head.
  */
 public final class TeacherLoss implements BatchLoss {
     private final Teacher teacher;
@@ -37,10 +41,42 @@ public final class TeacherLoss implements BatchLoss {
             for (int t = 0; t < targets.length; t++) {
                 counted[t] = targets[t] != CrossEntropy.IGNORE_INDEX;
             }
-            out.add((logits, rows, vocab) -> DistillationLoss.of(teacher.logits(tokens), temperature, divergence, topK,
-                    counted).compute(logits, rows, vocab));
+            out.add(new Row(tokens, counted));
         }
         return out;
+    }
+
+    /**
+     * One sequence's loss: the teacher's forward runs when the loss is computed (on the host trainer's
+     * worker threads) or when a device asks for its targets.
+     */
+    private final class Row implements SoftTargetLoss {
+        private final int[] tokens;
+        private final boolean[] counted;
+
+        Row(int[] tokens, boolean[] counted) {
+            this.tokens = tokens;
+            this.counted = counted;
+        }
+
+        private SoftTargetLoss loss() {
+            return DistillationLoss.of(teacher.logits(tokens), temperature, divergence, topK, counted);
+        }
+
+        @Override
+        public Value compute(double[] logits, int rows, int vocab) {
+            return loss().compute(logits, rows, vocab);
+        }
+
+        @Override
+        public boolean[] counted(int rows) {
+            return counted.clone();
+        }
+
+        @Override
+        public TrainingExecution.SoftTargets softTargets(int rows, int vocab) {
+            return loss().softTargets(rows, vocab);
+        }
     }
 
     public String describe() {

@@ -19,6 +19,7 @@ import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Parameters;
 import dev.nemotron.train.autodiff.loss.LogProbLoss;
 import dev.nemotron.train.autodiff.loss.Loss;
+import dev.nemotron.train.autodiff.loss.SoftTargetLoss;
 import dev.nemotron.train.fp8.PrecisionPolicy;
 import dev.nemotron.train.optim.AdamW;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * The {@link Trainer}'s steps on a backend's device ({@link TrainingExecution}): the host model
@@ -50,6 +52,13 @@ import java.util.function.IntFunction;
  * 3. (loss_b, g_b) = losses[b].ofLogProbs(lp_b)            on the host, the host losses' own code
  * 4. device backward with weight -g_b[t] / B per position  (= the mean over rows, as BatchGradients)
  * </pre>
+ * A {@link SoftTargetLoss} per row (logit distillation: {@code distill --backend cuda}):
+ * <pre>
+ * 1. per row, the teacher's targets (its forward on the host, rows in parallel): the support of each
+ *    position (the whole vocabulary or the teacher's top k) and the teacher's logits on it
+ * 2. the device's soft-target head computes the KL and d KL / d logits itself; one forward/backward of
+ *    all rows when they are equally long with equal counted positions, else one per row (as above)
+ * </pre>
  * Needs AdamW (the device runs it); cross-entropy takes unpacked rows, a LogProbLoss packed ones too (one
  * piece per sample). One device forward per batch: its memory is the padded pieces' (DPO: up to 2 x batch x
  * seq_len tokens). A model with an FP8 {@link PrecisionPolicy}
@@ -61,6 +70,7 @@ public final class DeviceSteps implements AutoCloseable {
     private final String backendName;
     private final DType compute;
     private TrainingExecution.DeviceTrainer device;
+    private int vocab;
 
     private DeviceSteps(Backend backend, TrainingExecution execution, String backendName, DType compute) {
         this.backend = backend;
@@ -101,6 +111,7 @@ public final class DeviceSteps implements AutoCloseable {
                     + "' (use --optimizer adamw, or leave --backend out)");
         }
         ModelGraph graph = model.graph();
+        vocab = graph.config().vocabSize();
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Parameters.Param p : model.parameters().all()) {
             weights.put(p.name(), Tensor.ofFloats(floats(p.data()), p.shape()));
@@ -206,6 +217,9 @@ public final class DeviceSteps implements AutoCloseable {
         if (rows == 0 || losses.size() != rows) {
             throw new IllegalArgumentException(rows + " rows but " + losses.size() + " losses");
         }
+        if (losses.getFirst() instanceof SoftTargetLoss) {
+            return softLossAndGradients(inputs, segments, losses);
+        }
         // 1. pieces
         List<int[]> pieces = new java.util.ArrayList<>();  // {row, start, length}
         int width = 1;
@@ -265,6 +279,86 @@ public final class DeviceSteps implements AutoCloseable {
             device.backward(f, weights);
             return sum / rows;
         }
+    }
+
+    /** The mean over the rows of each row's {@link SoftTargetLoss}, its gradients accumulated on the device. */
+    private double softLossAndGradients(int[][] inputs, IntFunction<Segments> segments, List<? extends Loss> losses) {
+        device.softTargetsUnavailable().ifPresent(why -> {
+            throw new NemotronException("backend '" + backendName + "' cannot distil on its device: " + why
+                    + " (leave --backend out to train on the host)");
+        });
+        int rows = inputs.length;
+        boolean[][] counted = new boolean[rows][];
+        for (int b = 0; b < rows; b++) {
+            if (!(losses.get(b) instanceof SoftTargetLoss)) {
+                throw new NemotronException("a batch mixes distillation losses with " + losses.get(b).getClass().getSimpleName());
+            }
+            Segments seg = segments.apply(b);
+            if (seg != null && seg.count() > 1) {
+                throw new NemotronException("the device trainer distils unpacked rows (one sample each); leave --backend"
+                        + " out to train packed rows");
+            }
+            counted[b] = ((SoftTargetLoss) losses.get(b)).counted(inputs[b].length);
+        }
+        // 1. the teacher's targets, rows in parallel (the teacher is thread-safe)
+        TrainingExecution.SoftTargets[] targets = IntStream.range(0, rows).parallel()
+                .mapToObj(b -> ((SoftTargetLoss) losses.get(b)).softTargets(inputs[b].length, vocab))
+                .toArray(TrainingExecution.SoftTargets[]::new);
+        // 2. one forward of all rows, or one per row
+        int len = inputs[0].length;
+        long kept0 = count(counted[0]);
+        boolean uniform = kept0 > 0;
+        for (int b = 0; b < rows; b++) {
+            uniform &= inputs[b].length == len && count(counted[b]) == kept0 && targets[b].k() == targets[0].k()
+                    && (targets[b].ids() == null) == (targets[0].ids() == null);
+        }
+        if (uniform) {
+            int[] ids = new int[Math.multiplyExact(rows, len)];
+            int[] labels = new int[ids.length];
+            int k = targets[0].k();
+            float[] logits = new float[Math.multiplyExact(ids.length, k)];
+            int[] support = targets[0].ids() == null ? null : new int[logits.length];
+            for (int b = 0; b < rows; b++) {
+                System.arraycopy(inputs[b], 0, ids, b * len, len);
+                System.arraycopy(labels(counted[b]), 0, labels, b * len, len);
+                System.arraycopy(targets[b].logits(), 0, logits, b * len * k, len * k);
+                if (support != null) {
+                    System.arraycopy(targets[b].ids(), 0, support, b * len * k, len * k);
+                }
+            }
+            TrainingExecution.SoftTargets t = targets[0];
+            device.softTargets(new TrainingExecution.SoftTargets(ids.length, k, support, logits, t.temperature(), t.reverse()));
+            try (var f = device.forward(ids, labels, rows, len)) {
+                device.backward(f);
+                return f.loss();
+            }
+        }
+        double sum = 0;
+        for (int b = 0; b < rows; b++) {
+            device.softTargets(targets[b]);
+            try (var f = device.forward(inputs[b], labels(counted[b]), 1, inputs[b].length)) {
+                device.backward(f);  // a row with no counted position adds zero gradients (and counts, as on the host)
+                sum += f.loss();
+            }
+        }
+        return sum / rows;
+    }
+
+    /** The device's labels of a soft-target row: any token id where counted, -100 elsewhere. */
+    private static int[] labels(boolean[] counted) {
+        int[] l = new int[counted.length];
+        for (int t = 0; t < l.length; t++) {
+            l[t] = counted[t] ? 0 : -100;
+        }
+        return l;
+    }
+
+    private static long count(boolean[] counted) {
+        long n = 0;
+        for (boolean c : counted) {
+            n += c ? 1 : 0;
+        }
+        return n;
     }
 
     /** Clipping and AdamW on the device; the gradient norm before clipping. */

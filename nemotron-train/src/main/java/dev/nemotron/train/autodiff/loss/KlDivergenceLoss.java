@@ -1,6 +1,8 @@
 package dev.nemotron.train.autodiff.loss;
 
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.TrainingExecution;
+import java.util.Arrays;
 
 /**
  * Logit distillation: the forward KL from a teacher's distribution to the student's at
@@ -11,8 +13,9 @@ import dev.nemotron.api.NemotronException;
  * loss = (1/n) sum_{counted t} T² KL(p || q) = (1/n) sum_t T² sum_v p_v (log p_v - log q_v)
  * dloss / dz_student[t] = T (q - p) / n       (0 rows for positions not counted)
  * </pre>
+ * On a device ({@link SoftTargetLoss}): the teacher's logits over the whole vocabulary.
  */
-public final class KlDivergenceLoss implements Loss {
+public final class KlDivergenceLoss implements SoftTargetLoss {
     private final double[] teacher;
     private final double temperature;
     private final boolean[] counted;
@@ -29,6 +32,25 @@ public final class KlDivergenceLoss implements Loss {
         this.teacher = teacherLogits;
         this.temperature = temperature;
         this.counted = counted == null ? null : counted.clone();
+    }
+
+    @Override
+    public boolean[] counted(int rows) {
+        if (counted == null) {
+            boolean[] all = new boolean[rows];
+            Arrays.fill(all, true);
+            return all;
+        }
+        return counted.clone();
+    }
+
+    @Override
+    public TrainingExecution.SoftTargets softTargets(int rows, int vocab) {
+        if (teacher.length != (long) rows * vocab) {
+            throw new NemotronException("teacher logits (" + teacher.length + " values) must cover " + rows
+                    + " positions x " + vocab);
+        }
+        return new TrainingExecution.SoftTargets(rows, vocab, null, SoftTargetLoss.floats(teacher), temperature, false);
     }
 
     @Override

@@ -103,6 +103,23 @@ final class CudaDeviceTrainer implements TrainingExecution.DeviceTrainer {
         s.closed = true;
     }
 
+    /** Logit distillation runs on every CUDA trainer (nmc_trainer_set_soft_targets, src/train_head_soft.cu). */
+    @Override
+    public java.util.Optional<String> softTargetsUnavailable() {
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public synchronized void softTargets(TrainingExecution.SoftTargets targets) {
+        open();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ids = targets.ids() == null ? MemorySegment.NULL : HostMemory.ints(arena, targets.ids());
+            calls.setSoftTargets(trainer, targets.positions(), targets.k(), ids,
+                    HostMemory.floats(arena, targets.logits(), targets.logits().length), targets.temperature(),
+                    targets.reverse() ? 1 : 0);
+        }
+    }
+
     /** {@code forward} when it is this trainer's latest, not back-propagated nor closed. */
     private Saved latest(TrainingExecution.SavedForward forward, String what) {
         open();

@@ -51,6 +51,7 @@ public final class NmcTrainer {
     private final MethodHandle backward;
     private final MethodHandle tokenLogProbs;
     private final MethodHandle setTokenWeights;
+    private final MethodHandle setSoftTargets;
     private final MethodHandle step;
     private final MethodHandle steps;
     private final MethodHandle setSteps;
@@ -73,6 +74,8 @@ public final class NmcTrainer {
         backward = b.bind("nmc_trainer_backward", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         tokenLogProbs = b.bind("nmc_trainer_token_logprobs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         setTokenWeights = b.bind("nmc_trainer_set_token_weights", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        setSoftTargets = b.bind("nmc_trainer_set_soft_targets", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG,
+                JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE, JAVA_INT));
         step = b.bind("nmc_trainer_step", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE,
                 JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE, ADDRESS));
         steps = b.bind("nmc_trainer_steps", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
@@ -203,6 +206,21 @@ public final class NmcTrainer {
     public void setTokenWeights(MemorySegment trainer, MemorySegment weights) {
         try {
             lib.check((int) setTokenWeights.invokeExact(trainer, weights), "nmc_trainer_set_token_weights");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code nmc_trainer_set_soft_targets}: the next forward's teacher targets, {@code ids} (native int32
+     * [positions, k], or {@link MemorySegment#NULL} for the whole vocabulary) and {@code logits} (native
+     * fp32 [positions, k]); divergence 0 forward KL, 1 reverse.
+     */
+    public void setSoftTargets(MemorySegment trainer, long positions, int k, MemorySegment ids, MemorySegment logits,
+                               double temperature, int divergence) {
+        try {
+            lib.check((int) setSoftTargets.invokeExact(trainer, positions, k, ids, logits, temperature, divergence),
+                    "nmc_trainer_set_soft_targets");
         } catch (Throwable t) {
             throw NmcLibrary.rethrow(t);
         }

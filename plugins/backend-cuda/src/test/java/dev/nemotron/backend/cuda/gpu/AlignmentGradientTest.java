@@ -165,7 +165,7 @@ class AlignmentGradientTest {
     }
 
     /** Runs {@code body} on DeviceSteps opened from the host model (fp32), returning its loss and the device's gradient sum. */
-    private static Run onDevice(TrainingFixture.Host host, java.util.function.ToDoubleFunction<DeviceSteps> body) {
+    static Run onDevice(TrainingFixture.Host host, java.util.function.ToDoubleFunction<DeviceSteps> body) {
         Backend cuda = Gpu.backend();
         Capture capture = new Capture(cuda.trainingExecution().orElseThrow());
         Backend wrapper = new Backend() {
@@ -213,7 +213,7 @@ class AlignmentGradientTest {
         }
     }
 
-    private static void check(String what, double hostLoss, Gradients g, Run dev) {
+    static void check(String what, double hostLoss, Gradients g, Run dev) {
         Map<String, double[]> hostGrads = new LinkedHashMap<>();
         for (String name : g.names()) {
             hostGrads.put(name, g.get(name));
