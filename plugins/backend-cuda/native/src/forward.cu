@@ -131,11 +131,7 @@ int attention(nmc_session *s, int i, const Rows &r) {
     a.out_dtype = m->dtype;
     NMC_TRY(k::kv_append(a, s->kv[i], r.count, s->d_len, r.slots, r.slot, st));
     if (r.slots == nullptr) {
-        if (k::attention_prefill_tc_supported(a, s->kv[i])) {
-            NMC_TRY(k::attention_prefill_tc(a, s->kv[i], r.count, s->d_len, r.slot, st));
-        } else {
-            NMC_TRY(k::attention_prefill(a, s->kv[i], r.count, s->d_len, r.slot, st));
-        }
+        NMC_TRY(k::attention_prefill_select(a, s->kv[i], r.count, s->d_len, r.slot, st));  // NMC_PREFILL_ATTENTION
     } else {
         NMC_TRY(k::attention_decode(a, s->kv[i], r.count, s->d_len, r.slots, s->attn_ws, st));
     }

@@ -110,7 +110,9 @@ int main(int argc, char **argv) {
             die(nmc_prefill(s, 0, t.data(), prefill, 0, nullptr), "prefill");
             best = std::min(best, now() - t0);
         }
-        printf("{\"phase\":\"prefill\",\"tokens\":%d,\"seconds\":%.4f,\"tokens_per_s\":%.0f}\n", prefill, best, prefill / best);
+        const char *attn = getenv("NMC_PREFILL_ATTENTION");  // which prefill attention kernel (attention_flash.cu)
+        printf("{\"phase\":\"prefill\",\"tokens\":%d,\"seconds\":%.4f,\"tokens_per_s\":%.0f,\"attention\":\"%s\"}\n", prefill, best,
+               prefill / best, attn != nullptr && *attn ? attn : "flash");
         nmc_session_destroy(s);
     }
     for (size_t pos = 0; pos < batches.size();) {

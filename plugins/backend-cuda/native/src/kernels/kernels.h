@@ -146,6 +146,17 @@ int attention_prefill(const Attn &attn, const KvCache &cache, int rows, const in
 bool attention_prefill_tc_supported(const Attn &attn, const KvCache &cache);
 int attention_prefill_tc(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
                          cudaStream_t stream);
+// FlashAttention-2 forward on tensor cores (attention_flash.cu, the trainer's tiles in
+// flash_tc_tile.cuh): BF16 cache, head_dim 64 or 128, 16-byte aligned q rows; chunked prefill
+// (a cached prefix) included.
+bool attention_prefill_flash_supported(const Attn &attn, const KvCache &cache);
+int attention_prefill_flash(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
+                            cudaStream_t stream);
+// The prefill attention env NMC_PREFILL_ATTENTION picks: flash (default; falls back to wmma, then
+// fp32, where the shape is not covered), wmma (attention_prefill_tc where supported, else fp32),
+// fp32 (attention_prefill); any other value is an error.
+int attention_prefill_select(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
+                             cudaStream_t stream);
 // One query per row over its slot's cache (after kv_append): keys 0..lengths[slot].
 // Split along the sequence; workspace of attention_decode_workspace_floats.
 int64_t attention_decode_workspace_floats(const Attn &attn, const KvCache &cache, int rows);
