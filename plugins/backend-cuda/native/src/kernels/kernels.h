@@ -54,6 +54,22 @@ int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, 
 bool gemv_fp8_mma_supported(const Fp8Weight &f, int rows);
 int gemv_fp8_mma(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream);
 
+// ---- skinny decode GEMM (skinny_gemm.cu): y[R, out] (fp32) = x[R, in] (BF16) . W^T + beta y for
+// 1 to 64 rows on tensor cores, W streamed once (cp.async pipeline, split-K; in a multiple of 64).
+// Batched decode of 9 to 64 rows uses it unless env NMC_DECODE_GEMM=old (cuBLAS for BF16, the
+// fp8_mma.cu kernel for FP8); decode_gemm_skinny reads the switch (an unknown value is an error).
+// Split-K partial sums go to ws (skinny_workspace_floats(max rows) floats; fewer splits when
+// smaller, none when null) and are added in a fixed order: results are deterministic.
+int decode_gemm_skinny(bool *on);
+int64_t skinny_workspace_floats(int rows);
+bool skinny_gemm_bf16_supported(const void *x, const void *w, int rows, int in, int out);
+int skinny_gemm_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, float *ws,
+                     int64_t ws_floats, cudaStream_t stream);
+// W = BF16(Q * scale) of an E4M3 weight (per-channel scales, or blocks of a multiple of 16)
+bool skinny_gemm_fp8_supported(const void *x, const Fp8Weight &f, int rows);
+int skinny_gemm_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, float *ws, int64_t ws_floats,
+                    cudaStream_t stream);
+
 // ---- normalisation (norm.cu) ----
 // out[r] = w * x[r] / sqrt(mean(x[r]^2) + eps), written in out_dtype (dense [rows, dim])
 int rms_norm(const float *x, int rows, int dim, const float *w, float eps, void *out, int out_dtype,
