@@ -61,6 +61,9 @@ int gemv_fp8_mma(const void *x, const Fp8Weight &f, float *y, int rows, float be
 // Split-K partial sums go to ws (skinny_workspace_floats(max rows) floats; fewer splits when
 // smaller, none when null) and are added in a fixed order: results are deterministic.
 int decode_gemm_skinny(bool *on);
+// Sets the kernels' shared-memory limit on the current device; once per session, before any
+// decode graph is captured (launches inside a capture rely on it).
+int skinny_gemm_init();
 int64_t skinny_workspace_floats(int rows);
 bool skinny_gemm_bf16_supported(const void *x, const void *w, int rows, int in, int out);
 int skinny_gemm_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, float *ws,

@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace nmc::k {
 namespace {
@@ -184,7 +185,10 @@ int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
     splits = (tiles_k + per - 1) / per;
     p.k_split = per * BKT;
     const int smem = Stage<W, NT>::BYTES * STAGES;
-    NMC_CUDA(cudaFuncSetAttribute(skinny_gemm_kernel<W, NT>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+    NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
+    if (capturing == cudaStreamCaptureStatusNone)  // inside a decode graph: set by skinny_gemm_init
+        NMC_CUDA(cudaFuncSetAttribute(skinny_gemm_kernel<W, NT>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
     skinny_gemm_kernel<W, NT><<<dim3(tiles_o, splits), WARPS * 32, smem, stream>>>(p);
     NMC_LAUNCHED("skinny decode GEMM (tensor cores)");
     if (splits > 1) {
@@ -211,6 +215,16 @@ int dispatch(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
 
 bool aligned16(const void *p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
+template <typename W, int... NT>
+cudaError_t set_smem(std::integer_sequence<int, NT...>) {
+    cudaError_t err = cudaSuccess;
+    ((err = err != cudaSuccess ? err
+                               : cudaFuncSetAttribute(skinny_gemm_kernel<W, NT + 1>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                      Stage<W, NT + 1>::BYTES * STAGES)),
+     ...);
+    return err;
+}
+
 }  // namespace
 
 int decode_gemm_skinny(bool *on) {
@@ -227,6 +241,12 @@ int decode_gemm_skinny(bool *on) {
 
 bool skinny_gemm_bf16_supported(const void *x, const void *w, int rows, int in, int out) {
     return rows >= 1 && rows <= 64 && in % BKT == 0 && out > 0 && aligned16(x) && aligned16(w);
+}
+
+int skinny_gemm_init() {
+    NMC_CUDA(set_smem<WBf16>(std::make_integer_sequence<int, 8>{}));
+    NMC_CUDA(set_smem<WE4m3>(std::make_integer_sequence<int, 8>{}));
+    return NMC_OK;
 }
 
 int64_t skinny_workspace_floats(int rows) {
