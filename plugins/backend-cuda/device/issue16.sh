@@ -2,6 +2,7 @@
 # The measurements of issue 16 (FP8 weights, long-context decode attention, Figure 1) on a GPU
 # machine, from the checkout root, with the device bundle (.device/, bundle.sh):
 #   plugins/backend-cuda/device/issue16.sh OUT_DIR [fp8] [attention] [figure1] [figure1-uncapped] [figure1-settings]
+#     [prefill-gemm]
 # (no section: fp8 attention figure1). Each run writes one JSON file to OUT_DIR; nmc_bench prints
 # the HBM roofline (device-to-device copies) measured in the same process next to each decode
 # figure, `nemotron bench` the same through the CLI. Recorded in docs/benchmarks.md.
@@ -57,6 +58,27 @@ figure1-settings)  # the paper's other settings at G = 22 GiB: ISL/OSL 1k/8k and
       run "figure1-g22-isl$isl-osl$osl-$m" "$nemotron" bench --backend cuda --random-weights \
         --model-config "$configs/$m/config.json" --memory-budget-gib 22 --budget-context $((isl + osl)) --isl "$isl" \
         --osl 256 --prefill 0 --json
+    done
+  done ;;
+prefill-gemm)  # (4) the inference self-test (prefill attention: flash vs wmma vs fp32, chunked, decode; the
+               # skinny decode GEMM at 9-64 rows), then prefill of 8,192 tokens of the Nano-9B-v2 shape with
+               # the FlashAttention-2 tensor-core kernel (default) and the previous WMMA kernel
+               # (NMC_PREFILL_ATTENTION=wmma), each also with the per-stage profile (NMC_PROFILE=1, stderr ->
+               # NAME.profile.txt); then batch-64 decode, BF16 / FP8 per-channel / FP8 blocks, with the old
+               # GEMMs (NMC_DECODE_GEMM=old: cuBLAS, fp8_mma.cu) and the skinny one (default)
+  "$native/nmc_selftest" > "$out/selftest.txt" 2>&1 || true
+  grep -E "^(FAIL|OK|FAILED)|prefill|flash|skinny|GEMM" "$out/selftest.txt" || true
+  for impl in wmma flash; do
+    NMC_PREFILL_ATTENTION=$impl run "prefill-nano9b-8k-$impl" "$native/nmc_bench" --preset nano9b --batch 1 --isl 128 \
+      --osl 2 --prefill 8192
+    NMC_PREFILL_ATTENTION=$impl NMC_PROFILE=1 "$native/nmc_bench" --preset nano9b --batch 1 --isl 128 --osl 2 \
+      --prefill 8192 > /dev/null 2> "$out/prefill-nano9b-8k-$impl.profile.txt"
+    grep -E "profile|attn.attention" "$out/prefill-nano9b-8k-$impl.profile.txt" || true
+  done
+  for w in none channel block; do
+    for g in old skinny; do
+      NMC_DECODE_GEMM=$g run "decode-nano9b-b64-$w-$g" "$native/nmc_bench" --preset nano9b --fp8 "$w" --batch 64 --isl 128 \
+        --osl 64 --prefill 0
     done
   done ;;
 *) echo "issue16.sh: unknown section $s" >&2; exit 2 ;;

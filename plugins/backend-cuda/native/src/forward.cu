@@ -26,14 +26,19 @@ struct Rows {
     const int32_t *slots;   // decode (device), null for prefill
 };
 
-// y[rows, out] = xn . W^T (+ beta y): our GEMV for one BF16 row (NMC_GEMV=0 turns it off),
-// cuBLAS otherwise.
+// y[rows, out] = xn . W^T (+ beta y): our GEMV for one BF16 row (NMC_GEMV=0 turns it off), the
+// skinny tensor-core GEMM for 9-64 rows (BF16 or FP8 weights; NMC_DECODE_GEMM=old: cuBLAS / the
+// FP8 kernels below), cuBLAS otherwise.
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
     nmc_model *m = s->m;
+    bool skinny = false;
+    NMC_TRY(k::decode_gemm_skinny(&skinny));
+    skinny = skinny && rows >= 9 && rows <= 64;
     if (!m->fp8.empty()) {  // FP8 weights: our GEMVs for 1-64 rows, else BF16 copy + cuBLAS
         auto it = m->fp8.find(w);
         if (it != m->fp8.end()) {
             const k::Fp8Weight &f = it->second;
+            if (skinny && k::skinny_gemm_fp8_supported(s->xn, f, rows)) return k::skinny_gemm_fp8(s->xn, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
             // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
             static const bool mma_off = std::getenv("NMC_FP8_MMA") != nullptr && std::getenv("NMC_FP8_MMA")[0] == '0';
             if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) {
@@ -47,6 +52,9 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
     static const bool gemv_off = std::getenv("NMC_GEMV") != nullptr && std::getenv("NMC_GEMV")[0] == '0';
     if (m->dtype == NMC_BF16 && !gemv_off && k::gemv_supported(rows, in)) {
         return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream);
+    }
+    if (m->dtype == NMC_BF16 && skinny && k::skinny_gemm_bf16_supported(s->xn, w, rows, in, out)) {
+        return k::skinny_gemm_bf16(s->xn, w, y, rows, in, out, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
     }
     return gemm_xwt(m->gemm, m->dtype, s->xn, w, y, rows, in, out, beta);
 }
@@ -131,11 +139,7 @@ int attention(nmc_session *s, int i, const Rows &r) {
     a.out_dtype = m->dtype;
     NMC_TRY(k::kv_append(a, s->kv[i], r.count, s->d_len, r.slots, r.slot, st));
     if (r.slots == nullptr) {
-        if (k::attention_prefill_tc_supported(a, s->kv[i])) {
-            NMC_TRY(k::attention_prefill_tc(a, s->kv[i], r.count, s->d_len, r.slot, st));
-        } else {
-            NMC_TRY(k::attention_prefill(a, s->kv[i], r.count, s->d_len, r.slot, st));
-        }
+        NMC_TRY(k::attention_prefill_select(a, s->kv[i], r.count, s->d_len, r.slot, st));  // NMC_PREFILL_ATTENTION
     } else {
         NMC_TRY(k::attention_decode(a, s->kv[i], r.count, s->d_len, r.slots, s->attn_ws, st));
     }

@@ -76,6 +76,11 @@ int allocate(nmc_session *s) {
         c.max_seq = s->max_seq;
         NMC_TRY(alloc_t(s, &s->attn_ws, nmc::k::attention_decode_workspace_floats(a, c, s->max_slots)));
     }
+    if (s->m->dtype == NMC_BF16) {
+        NMC_TRY(nmc::k::skinny_gemm_init());
+        s->gemm_ws_floats = nmc::k::skinny_workspace_floats((int)std::min<int64_t>(rows, 64));
+        NMC_TRY(alloc_t(s, &s->gemm_ws, s->gemm_ws_floats));
+    }
     NMC_TRY(alloc_t(s, &s->logits, (int64_t)s->logit_rows * d.vocab));
     NMC_TRY(alloc_t(s, &s->d_tokens, rows));
     NMC_TRY(alloc_t(s, &s->d_slots, slots));

@@ -33,6 +33,8 @@ struct nmc_session {
     float *xbc = nullptr;    // [rows_cap, conv_dim]
     float *y = nullptr;      // [rows_cap, D]
     float *scan_ws = nullptr, *attn_ws = nullptr;
+    float *gemm_ws = nullptr;      // skinny decode GEMM split-K partials (BF16 models)
+    int64_t gemm_ws_floats = 0;
     float *logits = nullptr; // [logit_rows, vocab]
     int32_t *d_tokens = nullptr, *d_slots = nullptr, *d_out = nullptr;
     nmc_sampling *d_params = nullptr;

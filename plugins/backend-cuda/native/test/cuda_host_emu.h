@@ -1,6 +1,6 @@
-// Host emulation of the CUDA features the tensor-core training attention kernels use
-// (kernels/train_flash_tc.cu), to check their indexing, masking and barriers without a GPU
-// (test/train_flash_tc_emu.cpp): one cooperative fiber (ucontext) per CUDA thread, blocks one after
+// Host emulation of the CUDA features the tensor-core attention kernels use (kernels/train_flash_tc.cu,
+// kernels/attention_flash.cu, both on kernels/flash_tc_tile.cuh), to check their indexing, masking
+// and barriers without a GPU (test/train_flash_tc_emu.cpp, test/attention_flash_emu.cpp): one cooperative fiber (ucontext) per CUDA thread, blocks one after
 // another; __syncthreads / __syncwarp are barriers that switch fibers; __shfl_xor_sync through a
 // per-warp array; WMMA fragments hold the whole 16x16 tile in every lane (loads check the 32-byte
 // alignment WMMA requires, lane 0 multiplies, lane 0 stores); shared memory starts as NaN.
@@ -32,6 +32,8 @@ using std::max;
 
 struct float4 { float x, y, z, w; };
 inline float4 make_float4(float a, float b, float c, float d) { return {a, b, c, d}; }
+struct alignas(16) uint4 { unsigned x, y, z, w; };
+inline uint4 make_uint4(unsigned a, unsigned b, unsigned c, unsigned d) { return {a, b, c, d}; }
 
 struct __nv_bfloat16 { uint16_t bits; };
 inline __nv_bfloat16 __float2bfloat16(float f) {

@@ -521,6 +521,9 @@ static void error_tests() {
     nmc_model_destroy(m);
 }
 
+#include "selftest_prefill.h"
+#include "selftest_decode_gemm.h"
+
 int main() {
     int n = nmc_device_count();
     if (n <= 0) {
@@ -534,6 +537,10 @@ int main() {
     sampling_tests();
     model_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 100, 37, 128);
     model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600);
+    prefill_attention_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads bf16", 300, 200, 600);
+    prefill_attention_tests(Shape{512, 256, 512, 8, 2, 64, 8, 80, 2, 128, 64, "M-*M-M*"}, "hd 64 bf16", 200, 150, 400);
+    for (int block : {-1, 0, 128})
+        decode_gemm_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 0);
     fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 16);
     fp8_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600, 128);

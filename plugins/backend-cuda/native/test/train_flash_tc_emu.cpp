@@ -3,7 +3,8 @@
 // on small shapes (L = 1, L not a multiple of the 64-row tile, GQA 4:1, 5:1, 1:1, head_dim 64 and
 // 128, the scalar-atomic path). For working on those kernels without a GPU; the device self-test
 // (nmc_train_selftest, "train attention tc" lines) is the real check. `make emu` builds it (the
-// kernels are cut out of the .cu between "using namespace nvcuda;" and "int check_tc").
+// kernels are cut out of the .cu between "using namespace nvcuda;" and "int check_tc"; the forward
+// tiles are kernels/flash_tc_tile.cuh, shared with the inference prefill).
 // Error: max |got - ref| / max |ref| per tensor (dQ, dK floored at 1e-3 of max |dqkv|: 0 at L = 1);
 // bound 2e-2 (BF16 operands), lse absolute. Exit status 0 when all pass.
 #include "cuda_host_emu.h"
@@ -21,6 +22,7 @@ struct FlashAttn {  // as kernels/train_kernels.h
     int64_t ld;
 };
 namespace emu {
+#include "../src/kernels/flash_tc_tile.cuh"
 #include "train_flash_tc_kernels.inc"
 }
 

@@ -19,6 +19,7 @@
 //   many rows feeds cuBLAS — and products are summed in fp32.
 #include "kernels.h"
 #include "device_math.cuh"
+#include "mma_bf16.cuh"
 
 #include <cuda_bf16.h>
 #include <cuda_fp8.h>
@@ -32,22 +33,6 @@ constexpr int KW = 8;        // warps per block (split over `in`)
 constexpr int CHUNK = 64;    // columns per warp step
 
 __device__ __forceinline__ int scale_rows_of(const Fp8Weight &f) { return f.row_block > 0 ? f.row_block : f.block; }
-
-// Two E4M3 codes times a scale, as one BF16 pair (low half = first code).
-__device__ __forceinline__ uint32_t e4m3x2_scaled_bf16x2(uint16_t two, float s) {
-    __half2_raw raw = __nv_cvt_fp8x2_to_halfraw2((__nv_fp8x2_storage_t)two, __NV_E4M3);
-    float2 f = __half22float2(*reinterpret_cast<__half2 *>(&raw));
-    __nv_bfloat162 b = __floats2bfloat162_rn(f.x * s, f.y * s);
-    return *reinterpret_cast<uint32_t *>(&b);
-}
-
-__device__ __forceinline__ void mma_bf16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-        "{%0,%1,%2,%3};\n"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
 
 template <int MT, int NT>
 __global__ void __launch_bounds__(KW * 32) gemv_fp8_mma_kernel(const __nv_bfloat16 *x, int rows, Fp8Weight f, float *y,

@@ -54,6 +54,25 @@ int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, 
 bool gemv_fp8_mma_supported(const Fp8Weight &f, int rows);
 int gemv_fp8_mma(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream);
 
+// ---- skinny decode GEMM (skinny_gemm.cu): y[R, out] (fp32) = x[R, in] (BF16) . W^T + beta y for
+// 1 to 64 rows on tensor cores, W streamed once (cp.async pipeline, split-K; in a multiple of 64).
+// Batched decode of 9 to 64 rows uses it unless env NMC_DECODE_GEMM=old (cuBLAS for BF16, the
+// fp8_mma.cu kernel for FP8); decode_gemm_skinny reads the switch (an unknown value is an error).
+// Split-K partial sums go to ws (skinny_workspace_floats(max rows) floats; fewer splits when
+// smaller, none when null) and are added in a fixed order: results are deterministic.
+int decode_gemm_skinny(bool *on);
+// Sets the kernels' shared-memory limit on the current device; once per session, before any
+// decode graph is captured (launches inside a capture rely on it).
+int skinny_gemm_init();
+int64_t skinny_workspace_floats(int rows);
+bool skinny_gemm_bf16_supported(const void *x, const void *w, int rows, int in, int out);
+int skinny_gemm_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, float *ws,
+                     int64_t ws_floats, cudaStream_t stream);
+// W = BF16(Q * scale) of an E4M3 weight (per-channel scales, or blocks of a multiple of 16)
+bool skinny_gemm_fp8_supported(const void *x, const Fp8Weight &f, int rows);
+int skinny_gemm_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, float *ws, int64_t ws_floats,
+                    cudaStream_t stream);
+
 // ---- normalisation (norm.cu) ----
 // out[r] = w * x[r] / sqrt(mean(x[r]^2) + eps), written in out_dtype (dense [rows, dim])
 int rms_norm(const float *x, int rows, int dim, const float *w, float eps, void *out, int out_dtype,
@@ -146,6 +165,17 @@ int attention_prefill(const Attn &attn, const KvCache &cache, int rows, const in
 bool attention_prefill_tc_supported(const Attn &attn, const KvCache &cache);
 int attention_prefill_tc(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
                          cudaStream_t stream);
+// FlashAttention-2 forward on tensor cores (attention_flash.cu, the trainer's tiles in
+// flash_tc_tile.cuh): BF16 cache, head_dim 64 or 128, 16-byte aligned q rows; chunked prefill
+// (a cached prefix) included.
+bool attention_prefill_flash_supported(const Attn &attn, const KvCache &cache);
+int attention_prefill_flash(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
+                            cudaStream_t stream);
+// The prefill attention env NMC_PREFILL_ATTENTION picks: flash (default; falls back to wmma, then
+// fp32, where the shape is not covered), wmma (attention_prefill_tc where supported, else fp32),
+// fp32 (attention_prefill); any other value is an error.
+int attention_prefill_select(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
+                             cudaStream_t stream);
 // One query per row over its slot's cache (after kv_append): keys 0..lengths[slot].
 // Split along the sequence; workspace of attention_decode_workspace_floats.
 int64_t attention_decode_workspace_floats(const Attn &attn, const KvCache &cache, int rows);

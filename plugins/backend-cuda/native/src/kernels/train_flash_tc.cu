@@ -7,14 +7,10 @@
 // shapes (rows r = b L + t): qkv [B L, ld] fused rows q [Hq hd] | k [Hkv hd] | v [Hkv hd];
 //   o, dO [B L, Hq hd]; lse, delta [B, Hq, L] fp32; s_ij = q_i . k_j * scale, j <= i.
 // Tiles of 64 rows; fp32 inputs are rounded to BF16 as they are loaded into shared memory.
-// forward, block = 64 queries of one (b, h), 4 warps of 16 query rows; per 64-key tile k0 <= the
-// last query (the last query tiles, which see the most keys, are scheduled first):
-//   1. K, V tile -> shared memory (bf16)
-//   2. S = Q K^T                                [16 x 64] per warp, tensor cores -> fp32 smem
-//   3. s *= scale (masked -inf for j > i); m' = max(m, max s); P = exp(s - m') (bf16);
-//      l = l e^(m - m') + sum P (fp32);  O = O e^(m - m')
-//   4. O += P V                                 [16 x hd] per warp, accumulated in fp32 smem
-//   5. o_i = O / l;  lse_i = m + log l
+// forward (flash_tc_tile.cuh, shared with inference prefill), block = 64 queries of one (b, h),
+// 4 warps of 16 query rows; per 64-key tile k0 <= the last query (the last query tiles, which see
+// the most keys, are scheduled first): K, V tile -> smem (bf16); S = Q K^T; online softmax;
+// O += P V (tensor cores, fp32);  o_i = O / l;  lse_i = m + log l
 // backward, P recomputed as p_ij = exp(s_ij - lse_i):
 //   0. delta_i = bf16(dO_i) . o_i (fp32, train_flash.cu: dO rounded as dP sees it);  dq | dk | dv
 //      columns of dqkv zeroed
@@ -27,9 +23,8 @@
 //   4. dQ_tile = dS K -> fp32 smem; dq += dQ_tile scale  (fp32 atomics, float4 where aligned)
 //   5. dk += dK scale, dv += dV into their columns of dqkv (fp32 atomics: the GQA group's heads
 //      add up; the summation order of dq, dk, dv is not deterministic)
-#include <mma.h>
-
 #include "train_kernels.h"
+#include "flash_tc_tile.cuh"
 #include "device_math.cuh"
 
 #include <cmath>
@@ -38,128 +33,31 @@ namespace nmc::k::train {
 namespace {
 
 using namespace nvcuda;
-using bf16 = __nv_bfloat16;
+using namespace nmc::k::ftc;  // tiles, fragments, load_bf16 and the forward (flash_tc_tile.cuh)
 
-constexpr int BQ = 64, BK = 64;        // query rows, key rows of a tile
-constexpr int FWD_WARPS = 4;           // 16 query rows each
 constexpr int BWD_WARPS = 8;           // 16 key rows (w % 4), half (w / 4) of the columns
-constexpr int BPAD = 8, FPAD = 4;      // row padding of bf16 and fp32 shared tiles (elements)
-
-using FragA = wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major>;
-using FragAc = wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::col_major>;
-using FragB = wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::row_major>;
-using FragBc = wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::col_major>;
-using FragC = wmma::fragment<wmma::accumulator, 16, 16, 16, float>;
-
-// sm [64, HD] (row stride lds) = bf16 of rows [0, valid) of src (row stride ld, 16-byte aligned
-// rows), zeros below
-template <int HD>
-__device__ void load_bf16(bf16 *sm, int lds, const float *src, int64_t ld, int valid) {
-    constexpr int PER = HD / 4;  // float4 per row
-    for (int e = threadIdx.x; e < 64 * PER; e += blockDim.x) {
-        int r = e / PER, c = (e - r * PER) * 4;
-        float4 v = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
-        if (r < valid) v = *reinterpret_cast<const float4 *>(src + r * ld + c);
-        __nv_bfloat162 *dst = reinterpret_cast<__nv_bfloat162 *>(sm + r * lds + c);
-        dst[0] = __floats2bfloat162_rn(v.x, v.y);
-        dst[1] = __floats2bfloat162_rn(v.z, v.w);
-    }
-}
-
-template <int HD>
-constexpr size_t fwd_smem() {
-    return sizeof(bf16) * ((size_t)(BQ + 2 * BK) * (HD + BPAD) + (size_t)BQ * (BK + BPAD)) +
-           sizeof(float) * ((size_t)BQ * (BK + FPAD) + (size_t)BQ * (HD + FPAD));
-}
 
 template <int HD>
 __global__ void __launch_bounds__(FWD_WARPS * 32) flash_tc_fwd_kernel(FlashAttn a, float *o, float *lse) {
-    constexpr int LDB = HD + BPAD, LDP = BK + BPAD, LDS = BK + FPAD, LDO = HD + FPAD;
     extern __shared__ __align__(128) char smem[];
-    bf16 *sq = reinterpret_cast<bf16 *>(smem), *sk = sq + BQ * LDB, *sv = sk + BK * LDB, *sp = sv + BK * LDB;
-    float *ss = reinterpret_cast<float *>(sp + BQ * LDP), *so = ss + BQ * LDS;
+    const Fwd<HD> sm(smem);
     const int L = a.seq_len, h = blockIdx.y, b = blockIdx.z;
     const int kvh = h / (a.q_heads / a.kv_heads);
     const int q0 = (gridDim.x - 1 - blockIdx.x) * BQ;  // the longest tiles first
     const int64_t row0 = (int64_t)b * L;
     const int qw = a.q_heads * HD, kw = a.kv_heads * HD;
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const int wr = warp * 16, r = lane >> 1, half = lane & 1;  // lane: row wr + r, columns of `half`
-    const int i = q0 + wr + r;                                 // this lane's query
-    load_bf16<HD>(sq, LDB, a.qkv + (row0 + q0) * a.ld + h * HD, a.ld, min(BQ, L - q0));
-    for (int e = threadIdx.x; e < BQ * LDO; e += blockDim.x) so[e] = 0.0f;
-    float m = -INFINITY, l = 0.0f;  // of row wr + r (both lanes of the row agree)
-    const int q_last = min(L, q0 + BQ) - 1, w_last = min(q_last, q0 + wr + 15);
-    float *srow = ss + wr * LDS, *sr = ss + (wr + r) * LDS, *orow = so + (wr + r) * LDO;
-    bf16 *pr = sp + (wr + r) * LDP;
-    FragA qf[HD / 16];  // the warp's 16 query rows, kept in registers
-    for (int k0 = 0; k0 <= q_last; k0 += BK) {
-        __syncthreads();                                                                          // 1.
+    load_bf16<HD>(sm.q, Fwd<HD>::LDB, a.qkv + (row0 + q0) * a.ld + h * HD, a.ld, min(BQ, L - q0));
+    auto load_kv = [&](int k0) {
         const float *kbase = a.qkv + (row0 + k0) * a.ld + qw + kvh * HD;
-        load_bf16<HD>(sk, LDB, kbase, a.ld, min(BK, L - k0));
-        load_bf16<HD>(sv, LDB, kbase + kw, a.ld, min(BK, L - k0));
-        __syncthreads();
-        if (q0 + wr >= L || k0 > w_last) continue;  // warp-uniform: no visible key
-        if (k0 == 0) {
-#pragma unroll
-            for (int kk = 0; kk < HD / 16; kk++) wmma::load_matrix_sync(qf[kk], sq + wr * LDB + kk * 16, LDB);
-        }
-#pragma unroll
-        for (int nb = 0; nb < BK / 16; nb++) {                                                    // 2.
-            FragC acc;
-            wmma::fill_fragment(acc, 0.0f);
-#pragma unroll
-            for (int kk = 0; kk < HD / 16; kk++) {
-                FragBc fb;
-                wmma::load_matrix_sync(fb, sk + nb * 16 * LDB + kk * 16, LDB);
-                wmma::mma_sync(acc, qf[kk], fb, acc);
-            }
-            wmma::store_matrix_sync(srow + nb * 16, acc, LDS, wmma::mem_row_major);
-        }
-        __syncwarp();
-        float mx = -INFINITY;                                                                     // 3.
-        for (int c = half * 32; c < half * 32 + 32; c++) {
-            float s = (i < L && k0 + c <= i) ? sr[c] * a.scale : -INFINITY;
-            sr[c] = s;
-            mx = fmaxf(mx, s);
-        }
-        mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
-        const float mn = fmaxf(m, mx);
-        const float corr = mn == -INFINITY ? 1.0f : expf(m - mn);
-        float sum = 0.0f;
-        for (int c = half * 32; c < half * 32 + 32; c++) {
-            float p = mn == -INFINITY ? 0.0f : expf(sr[c] - mn);
-            pr[c] = __float2bfloat16(p);
-            sum += p;
-        }
-        sum += __shfl_xor_sync(0xffffffffu, sum, 1);
-        l = l * corr + sum;
-        m = mn;
-        for (int c = half * (HD / 2); c < (half + 1) * (HD / 2); c++) orow[c] *= corr;
-        __syncwarp();
-#pragma unroll
-        for (int nb = 0; nb < HD / 16; nb++) {                                                    // 4.
-            FragC acc;
-            wmma::load_matrix_sync(acc, so + wr * LDO + nb * 16, LDO, wmma::mem_row_major);
-#pragma unroll
-            for (int kk = 0; kk < BK / 16; kk++) {
-                FragA fa;
-                FragB fb;
-                wmma::load_matrix_sync(fa, sp + wr * LDP + kk * 16, LDP);
-                wmma::load_matrix_sync(fb, sv + kk * 16 * LDB + nb * 16, LDB);
-                wmma::mma_sync(acc, fa, fb, acc);
-            }
-            wmma::store_matrix_sync(so + wr * LDO + nb * 16, acc, LDO, wmma::mem_row_major);
-        }
-        __syncwarp();
-    }
-    __syncwarp();
-    if (i < L) {                                                                                  // 5.
-        const float inv = 1.0f / l;
-        float *out = o + (row0 + i) * qw + h * HD;
+        load_bf16<HD>(sm.k, Fwd<HD>::LDB, kbase, a.ld, min(BK, L - k0));
+        load_bf16<HD>(sm.v, Fwd<HD>::LDB, kbase + kw, a.ld, min(BK, L - k0));
+    };
+    auto finish = [&](int i, int half, const float *orow, float inv, float lse_i) {
+        float *out = o + (row0 + q0 + i) * qw + h * HD;
         for (int c = half * (HD / 2); c < (half + 1) * (HD / 2); c++) out[c] = orow[c] * inv;
-        if (half == 0) lse[((int64_t)b * a.q_heads + h) * L + i] = m + logf(l);
-    }
+        if (half == 0) lse[((int64_t)b * a.q_heads + h) * L + q0 + i] = lse_i;
+    };
+    fwd_block<HD>(sm, min(BQ, L - q0), q0, a.scale, load_kv, finish);
 }
 
 template <int HD>
@@ -338,8 +236,8 @@ int flash_tc_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stre
     dim3 grid((a.seq_len + BQ - 1) / BQ, a.q_heads, a.batch);
     const char *what = "flash attention forward (tensor cores)";
     if (a.head_dim == 64)
-        return go(flash_tc_fwd_kernel<64>, grid, FWD_WARPS * 32, fwd_smem<64>(), stream, what, a, o, lse);
-    return go(flash_tc_fwd_kernel<128>, grid, FWD_WARPS * 32, fwd_smem<128>(), stream, what, a, o, lse);
+        return go(flash_tc_fwd_kernel<64>, grid, FWD_WARPS * 32, Fwd<64>::bytes(), stream, what, a, o, lse);
+    return go(flash_tc_fwd_kernel<128>, grid, FWD_WARPS * 32, Fwd<128>::bytes(), stream, what, a, o, lse);
 }
 
 int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,

@@ -1,0 +1,39 @@
+// Tensor-core and copy primitives shared by the decode GEMMs (fp8_mma.cu, skinny_gemm.cu):
+// mma.sync m16n8k16 BF16 -> fp32, E4M3 pairs to scaled BF16 pairs, cp.async 16-byte copies.
+// test/skinny_gemm_emu.cpp gives host versions of the same signatures.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp8.h>
+#include <cstdint>
+
+namespace nmc::k {
+
+// Two E4M3 codes times a scale, as one BF16 pair (low half = first code).
+__device__ __forceinline__ uint32_t e4m3x2_scaled_bf16x2(uint16_t two, float s) {
+    __half2_raw raw = __nv_cvt_fp8x2_to_halfraw2((__nv_fp8x2_storage_t)two, __NV_E4M3);
+    float2 f = __half22float2(*reinterpret_cast<__half2 *>(&raw));
+    __nv_bfloat162 b = __floats2bfloat162_rn(f.x * s, f.y * s);
+    return *reinterpret_cast<uint32_t *>(&b);
+}
+
+// d += A B: A 16x16 row-major fragment a (rows g, g + 8; k 2t.. and 2t + 8..), B 16x8 column fragment
+// b0, b1 (column g; k 2t.. and 2t + 8..), d rows g, g + 8 x columns 2t, 2t + 1 (g = lane / 4, t = lane % 4)
+__device__ __forceinline__ void mma_bf16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+    asm volatile(
+        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+        "{%0,%1,%2,%3};\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+// 16 bytes global -> shared without registers (L2 only: streamed weights are not kept in L1)
+__device__ __forceinline__ void cp_async16(void *smem, const void *gmem) {
+    const unsigned s = (unsigned)__cvta_generic_to_shared(smem);
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(s), "l"(gmem));
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N>
+__device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+
+}  // namespace nmc::k

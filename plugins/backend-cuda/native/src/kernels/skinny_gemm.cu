@@ -1,0 +1,280 @@
+// Skinny GEMM for batched decode: y[R, out] (fp32) = x[R, in] (BF16) . W[out, in]^T (+ beta y) for
+// R = 1..64 rows, on tensor cores, built to stream W from HBM once at full bandwidth. W is BF16 or
+// FP8 E4M3 with the scales of fp8.cu (per output channel, or blocks; weights become
+// BF16(Q * scale) as in fp8_mma.cu and the dequantise + cuBLAS path).
+//
+// shapes: x [R, in] BF16 (in a multiple of 64), NT = ceil(R / 8) tiles of 8 rows; W [out, in].
+// Work: block = 8 warps x 16 outputs = 128 outputs o0..o0 + 127 and one k range of `k_split`
+//   columns (split-K: blockIdx.y; splits chosen so the grid fills the GPU about 4 times over, each
+//   split >= 4 tiles of 64 columns). Per 64-column tile kt, in a 3-stage cp.async pipeline:
+//   1. W tile [128, 64] and x tile [8 NT, 64] -> shared memory (cp.async: the next 2 tiles are in
+//      flight while one is multiplied; x rows past R are zeros; W rows past `out` repeat the last)
+//   2. per 16-column step: the warp's A fragment (16 outputs; E4M3 -> BF16 x scale in registers),
+//      then NT mma.sync m16n8k16 with x as the n = 8 side (B fragments from shared memory)
+//   3. y: one split stores (y = acc + beta y); several store partials ws [split, R, out] and
+//      skinny_reduce adds them in split order (y = beta y + sum): deterministic, unlike atomics
+// x is read from L2 once per 128 outputs (fp8_mma.cu read it per 16 or 32), W exactly once.
+// Shared rows are padded by 16 bytes: the fragment loads of lanes (g, t) hit 32 different banks.
+#include "kernels.h"
+#include "device_math.cuh"
+#include "mma_bf16.cuh"
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace nmc::k {
+namespace {
+
+// emu-begin (test/skinny_gemm_emu.cpp runs this kernel on the host)
+using bf16 = __nv_bfloat16;
+constexpr int BO = 128;     // outputs per block (WARPS x 16)
+constexpr int BKT = 64;     // columns per tile
+constexpr int WARPS = 8;
+constexpr int STAGES = 3;
+constexpr int XLD = BKT + 8;  // bf16 per shared x row (16 bytes padding)
+
+struct SkinnyArgs {
+    const bf16 *x;
+    int rows, in, out;
+    const void *w;
+    const float *scale;                   // E4M3: [out] (block 0) or [ceil(out/scale_rows), scale_cols]
+    int block, scale_rows, scale_cols;
+    float *y;
+    float beta;
+    int k_split;                          // columns per split, a multiple of BKT
+    float *ws;                            // [splits, rows, out] partial sums when gridDim.y > 1
+};
+
+// Weight formats: bytes per weight and the A fragment of rows w0, w1 (shared rows) at column c
+struct WBf16 {
+    static constexpr int BYTES = 2;
+    __device__ static void frag(uint32_t (&a)[4], const char *w0, const char *w1, int c, float, float) {
+        a[0] = *reinterpret_cast<const uint32_t *>(w0 + 2 * c);
+        a[1] = *reinterpret_cast<const uint32_t *>(w1 + 2 * c);
+        a[2] = *reinterpret_cast<const uint32_t *>(w0 + 2 * (c + 8));
+        a[3] = *reinterpret_cast<const uint32_t *>(w1 + 2 * (c + 8));
+    }
+};
+struct WE4m3 {
+    static constexpr int BYTES = 1;
+    __device__ static void frag(uint32_t (&a)[4], const char *w0, const char *w1, int c, float s0, float s1) {
+        a[0] = e4m3x2_scaled_bf16x2(*reinterpret_cast<const uint16_t *>(w0 + c), s0);
+        a[1] = e4m3x2_scaled_bf16x2(*reinterpret_cast<const uint16_t *>(w1 + c), s1);
+        a[2] = e4m3x2_scaled_bf16x2(*reinterpret_cast<const uint16_t *>(w0 + c + 8), s0);
+        a[3] = e4m3x2_scaled_bf16x2(*reinterpret_cast<const uint16_t *>(w1 + c + 8), s1);
+    }
+};
+
+// one pipeline stage in shared memory: W tile [BO][WLD bytes], x tile [8 NT][XLD] bf16
+template <typename W, int NT>
+struct Stage {
+    static constexpr int WLD = BKT * W::BYTES + 16, WTILE = BO * WLD, BYTES = WTILE + NT * 8 * XLD * 2;
+};
+
+template <typename W>
+__device__ __forceinline__ float scale_of(const SkinnyArgs &p, int r, int col) {
+    return p.block == 0 ? p.scale[r] : p.scale[(int64_t)(r / p.scale_rows) * p.scale_cols + col / p.block];
+}
+
+template <typename W, int NT>
+__global__ void __launch_bounds__(WARPS * 32) skinny_gemm_kernel(SkinnyArgs p) {
+    extern __shared__ __align__(128) char smem[];
+    constexpr int WLD = Stage<W, NT>::WLD, WTILE = Stage<W, NT>::WTILE, STAGE = Stage<W, NT>::BYTES;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
+    const int o0 = blockIdx.x * BO;
+    const int k_begin = blockIdx.y * p.k_split, k_end = min(p.in, k_begin + p.k_split);
+    const int tiles = (k_end - k_begin) / BKT;
+    const char *w = static_cast<const char *>(p.w);
+    auto load = [&](int kt) {                                                                     // 1.
+        char *st = smem + (kt % STAGES) * STAGE;
+        const int k = k_begin + kt * BKT;
+        constexpr int WCH = BKT * W::BYTES / 16;  // 16-byte pieces per weight row
+        for (int e = threadIdx.x; e < BO * WCH; e += blockDim.x) {
+            const int r = e / WCH, c = e - r * WCH, o = min(o0 + r, p.out - 1);
+            cp_async16(st + r * WLD + c * 16, w + ((int64_t)o * p.in + k) * W::BYTES + c * 16);
+        }
+        bf16 *xs = reinterpret_cast<bf16 *>(st + WTILE);
+        for (int e = threadIdx.x; e < NT * 8 * (BKT / 8); e += blockDim.x) {
+            const int r = e / (BKT / 8), c = (e - r * (BKT / 8)) * 8;
+            if (r < p.rows) cp_async16(xs + r * XLD + c, p.x + (int64_t)r * p.in + k + c);
+            else *reinterpret_cast<uint4 *>(xs + r * XLD + c) = make_uint4(0, 0, 0, 0);
+        }
+    };
+    float acc[NT][4];
+#pragma unroll
+    for (int n = 0; n < NT; n++) acc[n][0] = acc[n][1] = acc[n][2] = acc[n][3] = 0.0f;
+    const int ra = min(o0 + warp * 16 + g, p.out - 1), rb = min(o0 + warp * 16 + g + 8, p.out - 1);
+    for (int s = 0; s < STAGES - 1; s++) {
+        if (s < tiles) load(s);
+        cp_async_commit();
+    }
+    for (int kt = 0; kt < tiles; kt++) {
+        cp_async_wait<STAGES - 2>();  // tile kt has landed (this thread's copies) ...
+        __syncthreads();              // ... everyone's; and tile kt - 1's buffer is free
+        if (kt + STAGES - 1 < tiles) load(kt + STAGES - 1);
+        cp_async_commit();
+        const char *st = smem + (kt % STAGES) * STAGE;
+        const char *w0 = st + (warp * 16 + g) * WLD, *w1 = w0 + 8 * WLD;
+        const bf16 *xs = reinterpret_cast<const bf16 *>(st + WTILE);
+        const int k = k_begin + kt * BKT;
+#pragma unroll
+        for (int ks = 0; ks < BKT / 16; ks++) {                                                   // 2.
+            float s0 = 1.0f, s1 = 1.0f;
+            if constexpr (W::BYTES == 1) {
+                s0 = scale_of<W>(p, ra, k + ks * 16);
+                s1 = scale_of<W>(p, rb, k + ks * 16);
+            }
+            uint32_t a[4];
+            W::frag(a, w0, w1, ks * 16 + 2 * t, s0, s1);
+#pragma unroll
+            for (int n = 0; n < NT; n++) {
+                const bf16 *xr = xs + (n * 8 + g) * XLD + ks * 16 + 2 * t;
+                mma_bf16(acc[n], a, *reinterpret_cast<const uint32_t *>(xr), *reinterpret_cast<const uint32_t *>(xr + 8));
+            }
+        }
+    }
+    const bool split = gridDim.y > 1;                                                              // 3.
+#pragma unroll
+    for (int n = 0; n < NT; n++)
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+            const int o = o0 + warp * 16 + g + (e >= 2 ? 8 : 0), r = n * 8 + 2 * t + (e & 1);
+            if (o >= p.out || r >= p.rows) continue;
+            if (split) {
+                p.ws[((int64_t)blockIdx.y * p.rows + r) * p.out + o] = acc[n][e];
+            } else {
+                float *dst = p.y + (int64_t)r * p.out + o;
+                *dst = p.beta == 0.0f ? acc[n][e] : acc[n][e] + p.beta * *dst;
+            }
+        }
+}
+
+// y = beta y + the splits' partial sums, added in split order
+__global__ void skinny_reduce_kernel(SkinnyArgs p, int splits) {
+    const int64_t n = (int64_t)p.rows * p.out;
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+        float v = p.beta == 0.0f ? 0.0f : p.beta * p.y[i];
+        for (int s = 0; s < splits; s++) v += p.ws[s * n + i];
+        p.y[i] = v;
+    }
+}
+// emu-end
+
+int multiprocessor_count() {
+    static const int sms = [] {
+        int dev = 0, count = 0;
+        if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess)
+            return 132;
+        return count;
+    }();
+    return sms;
+}
+
+int target_blocks() { return 2 * multiprocessor_count(); }  // about one wave at 2 blocks per SM
+
+// split-K: enough blocks for target_blocks(), >= 4 tiles per split, partials within ws_floats
+template <typename W, int NT>
+int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
+    const int tiles_o = (p.out + BO - 1) / BO, tiles_k = p.in / BKT;
+    int splits = std::max(1, std::min((target_blocks() + tiles_o - 1) / tiles_o, tiles_k / 4));
+    if (p.ws == nullptr) splits = 1;
+    splits = (int)std::max<int64_t>(1, std::min<int64_t>(splits, ws_floats / ((int64_t)p.rows * p.out)));
+    const int per = (tiles_k + splits - 1) / splits;
+    splits = (tiles_k + per - 1) / per;
+    p.k_split = per * BKT;
+    const int smem = Stage<W, NT>::BYTES * STAGES;
+    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+    NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
+    if (capturing == cudaStreamCaptureStatusNone)  // inside a decode graph: set by skinny_gemm_init
+        NMC_CUDA(cudaFuncSetAttribute(skinny_gemm_kernel<W, NT>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+    skinny_gemm_kernel<W, NT><<<dim3(tiles_o, splits), WARPS * 32, smem, stream>>>(p);
+    NMC_LAUNCHED("skinny decode GEMM (tensor cores)");
+    if (splits > 1) {
+        const int64_t n = (int64_t)p.rows * p.out;
+        skinny_reduce_kernel<<<(int)std::min<int64_t>((n + 255) / 256, 4096), 256, 0, stream>>>(p, splits);
+        NMC_LAUNCHED("skinny decode GEMM split-K sum");
+    }
+    return NMC_OK;
+}
+
+template <typename W>
+int dispatch(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
+    switch ((p.rows + 7) / 8) {
+        case 1: return launch<W, 1>(p, ws_floats, stream);
+        case 2: return launch<W, 2>(p, ws_floats, stream);
+        case 3: return launch<W, 3>(p, ws_floats, stream);
+        case 4: return launch<W, 4>(p, ws_floats, stream);
+        case 5: return launch<W, 5>(p, ws_floats, stream);
+        case 6: return launch<W, 6>(p, ws_floats, stream);
+        case 7: return launch<W, 7>(p, ws_floats, stream);
+        default: return launch<W, 8>(p, ws_floats, stream);
+    }
+}
+
+bool aligned16(const void *p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
+template <typename W, int... NT>
+cudaError_t set_smem(std::integer_sequence<int, NT...>) {
+    cudaError_t err = cudaSuccess;
+    ((err = err != cudaSuccess ? err
+                               : cudaFuncSetAttribute(skinny_gemm_kernel<W, NT + 1>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                      Stage<W, NT + 1>::BYTES * STAGES)),
+     ...);
+    return err;
+}
+
+}  // namespace
+
+int decode_gemm_skinny(bool *on) {
+    const char *env = std::getenv("NMC_DECODE_GEMM");
+    if (env == nullptr || *env == '\0' || std::strcmp(env, "skinny") == 0) {
+        *on = true;
+    } else if (std::strcmp(env, "old") == 0) {
+        *on = false;
+    } else {
+        return nmc::fail(std::string("NMC_DECODE_GEMM must be skinny or old, got '") + env + "': unset it or pick one");
+    }
+    return NMC_OK;
+}
+
+bool skinny_gemm_bf16_supported(const void *x, const void *w, int rows, int in, int out) {
+    return rows >= 1 && rows <= 64 && in % BKT == 0 && out > 0 && aligned16(x) && aligned16(w);
+}
+
+int skinny_gemm_init() {
+    NMC_CUDA(set_smem<WBf16>(std::make_integer_sequence<int, 8>{}));
+    NMC_CUDA(set_smem<WE4m3>(std::make_integer_sequence<int, 8>{}));
+    return NMC_OK;
+}
+
+int64_t skinny_workspace_floats(int rows) {
+    // splits > 1 only while tiles_o < target: splits x out < 2 target x BO
+    return (int64_t)std::min(std::max(rows, 0), 64) * 2 * target_blocks() * BO;
+}
+
+int skinny_gemm_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, float *ws,
+                     int64_t ws_floats, cudaStream_t stream) {
+    if (!skinny_gemm_bf16_supported(x, w, rows, in, out))
+        return nmc::fail("skinny GEMM: 1 to 64 rows, in a multiple of 64, 16-byte aligned x and W");
+    SkinnyArgs p{static_cast<const bf16 *>(x), rows, in, out, w, nullptr, 0, 1, 0, y, beta, 0, ws};
+    return dispatch<WBf16>(p, ws_floats, stream);
+}
+
+bool skinny_gemm_fp8_supported(const void *x, const Fp8Weight &f, int rows) {
+    return rows >= 1 && rows <= 64 && f.in % BKT == 0 && f.out > 0 && (f.block == 0 || f.block % 16 == 0) &&
+           aligned16(x) && aligned16(f.q);
+}
+
+int skinny_gemm_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, float *ws, int64_t ws_floats,
+                    cudaStream_t stream) {
+    if (!skinny_gemm_fp8_supported(x, f, rows))
+        return nmc::fail("skinny GEMM (FP8): 1 to 64 rows, in a multiple of 64, scale blocks of a multiple of 16");
+    const int scale_rows = f.row_block > 0 ? f.row_block : std::max(f.block, 1);
+    const int scale_cols = f.block > 0 ? (f.in + f.block - 1) / f.block : 0;
+    SkinnyArgs p{static_cast<const bf16 *>(x), rows, f.in, f.out, f.q, f.scale, f.block, scale_rows, scale_cols, y, beta, 0, ws};
+    return dispatch<WE4m3>(p, ws_floats, stream);
+}
+
+}  // namespace nmc::k

@@ -1,0 +1,66 @@
+// Batched-decode GEMM self-tests (included by selftest.cpp after its model helpers): decode of R =
+// 9, 17, 33, 64 rows through the skinny tensor-core GEMM (kernels/skinny_gemm.cu,
+// NMC_DECODE_GEMM=skinny, the default) for BF16 weights and FP8 E4M3 weights with per-channel
+// and 128x128 block scales. Every row decodes the same next token after the same prompt, so each
+// must equal the logits of a one-piece prefill of the prompt + token (more than 64 rows: cuBLAS,
+// or dequantise + cuBLAS for FP8) up to BF16 rounding (2e-2 of the largest logit, the bound of
+// decode against prefill elsewhere); the old path (NMC_DECODE_GEMM=old) is checked the same way
+// and against the skinny one; an unknown switch value is an error.
+#pragma once
+
+static void set_decode_gemm(const char *v) {
+    if (v == nullptr) unsetenv("NMC_DECODE_GEMM");
+    else setenv("NMC_DECODE_GEMM", v, 1);
+}
+
+// block < 0: BF16 weights; 0: FP8 per-channel; > 0: FP8 blocks
+static void decode_gemm_tests(const Shape &s, const std::string &label, int prompt, int block) {
+    const int V = s.vocab, L = prompt + 1, max_seq = prompt + 8;
+    std::vector<int32_t> t = tokens(L, V, 23);
+    nmc_model *m = random_model(s, NMC_BF16, 9);
+    if (block >= 0) ok_or_die(nmc_model_quantize_fp8(m, block), "quantize");
+    const std::string name = label + (block < 0 ? " bf16" : block ? " fp8 block " + std::to_string(block) : " fp8 per-channel");
+    nmc_session *ss = nullptr;
+    // 1. the reference: one-piece prefill (L > 64 rows: not the skinny GEMM)
+    ok_or_die(nmc_session_create(m, 1, max_seq, L, &ss), "session reference");
+    Vec want((size_t)L * V);
+    ok_or_die(nmc_prefill(ss, 0, t.data(), L, 1, want.data()), "prefill reference");
+    nmc_session_destroy(ss);
+    const Vec ref = rows_of(want, prompt, 1, V);
+    // 2. R rows (slots in descending order) decode t[prompt] after the prompt, skinny and old (a
+    //    session each: a session keeps its captured decode graphs)
+    char buf[160];
+    for (int R : {9, 17, 33, 64}) {
+        Vec got[2];
+        for (int impl = 0; impl < 2; impl++) {
+            set_decode_gemm(impl == 0 ? "skinny" : "old");
+            ok_or_die(nmc_session_create(m, 64, max_seq, prompt, &ss), "session decode");
+            std::vector<int32_t> slots(R), next(R, t[prompt]);
+            for (int j = 0; j < R; j++) {
+                slots[j] = 63 - j;
+                ok_or_die(nmc_slot_reset(ss, slots[j]), "reset");
+                ok_or_die(nmc_prefill(ss, slots[j], t.data(), prompt, 0, nullptr), "prefill prompt");
+            }
+            got[impl].assign((size_t)R * V, 0.0f);
+            ok_or_die(nmc_decode(ss, R, slots.data(), next.data(), got[impl].data()), "batched decode");
+            double worst = 0;
+            for (int j = 0; j < R; j++) worst = std::max(worst, max_rel_err(rows_of(got[impl], j, 1, V), ref));
+            snprintf(buf, sizeof buf, ": %d-row decode (%s GEMM) close to prefill (max err %.2e)", R,
+                     impl == 0 ? "skinny" : "old", worst);
+            check(worst < 2e-2, name + buf);
+            nmc_session_destroy(ss);
+        }
+        snprintf(buf, sizeof buf, ": %d-row decode, skinny GEMM against the old path", R);
+        expect_close(got[0], got[1], 2e-2, name + buf);
+    }
+    set_decode_gemm(nullptr);
+    // 3. an unknown switch value is refused
+    ok_or_die(nmc_session_create(m, 1, max_seq, prompt, &ss), "session error");
+    set_decode_gemm("fast");
+    int32_t slot = 0, tok = t[0];
+    Vec logits(V);
+    expect_error(nmc_decode(ss, 1, &slot, &tok, logits.data()), "NMC_DECODE_GEMM must be", name + ": unknown NMC_DECODE_GEMM rejected");
+    set_decode_gemm(nullptr);
+    nmc_session_destroy(ss);
+    nmc_model_destroy(m);
+}

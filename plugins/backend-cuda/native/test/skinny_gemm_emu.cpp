@@ -1,0 +1,156 @@
+// The skinny decode GEMM (kernels/skinny_gemm.cu) run on the host through test/cuda_host_emu.h
+// against a double reference: y = x W^T + beta y0 with x BF16 [R, in] and W BF16, or E4M3 codes
+// times per-channel scales, 128x128 block scales, or 16-column blocks with a scale row per output
+// (row_block 1, a fused matrix quantised in parts). Rows 9, 17, 33, 64 (and 1, 8); out not a
+// multiple of the 128-output block; one split and split-K (partials in a workspace, summed in
+// split order by the reduce kernel); beta 0 and 1. mma.sync m16n8k16 is emulated from its PTX fragment layout (rows g, g + 8; k
+// pairs 2t, 2t + 8; g = lane / 4, t = lane % 4), cp.async as a plain 16-byte copy. Error: max
+// |got - ref| / max |ref|, bound 1e-4 (the operands are exact BF16; only fp32 summation order
+// differs). `make emu` builds and runs it; the kernel is cut out of the .cu between
+// "// emu-begin" and "// emu-end". Exit status 0 when all pass.
+#include "cuda_host_emu.h"
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+namespace emu {
+inline void cp_async16(void *dst, const void *src) {
+    if (reinterpret_cast<uintptr_t>(dst) % 16 || reinterpret_cast<uintptr_t>(src) % 16) {
+        fprintf(stderr, "cp.async of a misaligned 16-byte piece\n");
+        abort();
+    }
+    memcpy(dst, src, 16);
+}
+inline void cp_async_commit() {}
+template <int N> void cp_async_wait() {}
+inline float e4m3(uint8_t c) {
+    const int sign = c >> 7, e = (c >> 3) & 15, m = c & 7;
+    const float v = e == 0 ? std::ldexp((float)m / 8.0f, -6) : std::ldexp(1.0f + (float)m / 8.0f, e - 7);
+    return sign ? -v : v;
+}
+inline uint32_t pack(float lo, float hi) { return (uint32_t)__float2bfloat16(lo).bits | ((uint32_t)__float2bfloat16(hi).bits << 16); }
+inline uint32_t e4m3x2_scaled_bf16x2(uint16_t two, float s) { return pack(e4m3(two & 255) * s, e4m3(two >> 8) * s); }
+inline float lo(uint32_t v) { return __bfloat162float({(uint16_t)(v & 0xffff)}); }
+inline float hi(uint32_t v) { return __bfloat162float({(uint16_t)(v >> 16)}); }
+// the warp's fragments meet in shared arrays; each lane computes its own four outputs
+inline void mma_bf16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+    static uint32_t A[32][32][4], B[32][32][2];
+    const int w = tid() / 32, l = tid() & 31;
+    __syncwarp();
+    for (int i = 0; i < 4; i++) A[w][l][i] = a[i];
+    B[w][l][0] = b0;
+    B[w][l][1] = b1;
+    __syncwarp();
+    float Am[16][16], Bm[16][8];
+    for (int L = 0; L < 32; L++) {
+        const int g = L >> 2, t = L & 3;
+        const uint32_t *x = A[w][L];
+        Am[g][2 * t] = lo(x[0]), Am[g][2 * t + 1] = hi(x[0]);
+        Am[g + 8][2 * t] = lo(x[1]), Am[g + 8][2 * t + 1] = hi(x[1]);
+        Am[g][2 * t + 8] = lo(x[2]), Am[g][2 * t + 9] = hi(x[2]);
+        Am[g + 8][2 * t + 8] = lo(x[3]), Am[g + 8][2 * t + 9] = hi(x[3]);
+        Bm[2 * t][g] = lo(B[w][L][0]), Bm[2 * t + 1][g] = hi(B[w][L][0]);
+        Bm[2 * t + 8][g] = lo(B[w][L][1]), Bm[2 * t + 9][g] = hi(B[w][L][1]);
+    }
+    const int g = l >> 2, t = l & 3;
+    for (int e = 0; e < 4; e++) {
+        const int row = g + (e >= 2 ? 8 : 0), col = 2 * t + (e & 1);
+        float s = d[e];
+        for (int k = 0; k < 16; k++) s += Am[row][k] * Bm[k][col];
+        d[e] = s;
+    }
+    __syncwarp();
+}
+#include "skinny_gemm_kernels.inc"
+}  // namespace emu
+
+static int failures = 0;
+
+enum Fmt { BF16, CHANNEL, BLOCK128, BLOCK16_ROWS };
+
+template <typename W, int NT>
+static void run_nt(const emu::SkinnyArgs &p, int splits) {
+    dim3m grid{(unsigned)((p.out + emu::BO - 1) / emu::BO), (unsigned)splits, 1};
+    launch(grid, emu::WARPS * 32, [&] { emu::skinny_gemm_kernel<W, NT>(p); });
+    if (splits > 1) launch(dim3m{3, 1, 1}, 64, [&] { emu::skinny_reduce_kernel(p, splits); });
+}
+
+template <typename W>
+static void run(const emu::SkinnyArgs &p, int splits) {
+    switch ((p.rows + 7) / 8) {
+        case 1: return run_nt<W, 1>(p, splits);
+        case 2: return run_nt<W, 2>(p, splits);
+        case 3: return run_nt<W, 3>(p, splits);
+        case 5: return run_nt<W, 5>(p, splits);
+        default: return run_nt<W, 8>(p, splits);
+    }
+}
+
+static void one(int rows, int in, int out, Fmt fmt, int splits, float beta) {
+    std::mt19937 g(rows * 1000 + in + out + fmt * 7 + splits);
+    std::normal_distribution<float> nd;
+    // 1. x (BF16), W as BF16 or E4M3 codes + scales, and the BF16 weights the kernel must use
+    std::vector<__nv_bfloat16> x((size_t)rows * in), wb((size_t)out * in);
+    std::vector<uint8_t> wq((size_t)out * in);
+    std::vector<float> xf(x.size()), wf(wb.size());
+    for (size_t i = 0; i < x.size(); i++) xf[i] = __bfloat162float(x[i] = __float2bfloat16(nd(g)));
+    int block = 0, scale_rows = 1, scale_cols = 0;
+    if (fmt == BLOCK128) block = 128, scale_rows = 128;
+    if (fmt == BLOCK16_ROWS) block = 16, scale_rows = 1;
+    if (block) scale_cols = (in + block - 1) / block;
+    std::vector<float> scale(fmt == CHANNEL ? out : block ? (size_t)((out + scale_rows - 1) / scale_rows) * scale_cols : 0);
+    for (float &s : scale) s = 0.01f * (1.0f + (float)(g() % 100) / 50.0f);
+    for (int o = 0; o < out; o++)
+        for (int k = 0; k < in; k++) {
+            const size_t i = (size_t)o * in + k;
+            if (fmt == BF16) {
+                wf[i] = __bfloat162float(wb[i] = __float2bfloat16(nd(g) * 0.05f));
+            } else {
+                uint8_t c;
+                do c = (uint8_t)(g() & 255); while ((c & 0x7f) == 0x7f);  // no NaN codes
+                wq[i] = c;
+                const float s = fmt == CHANNEL ? scale[o] : scale[(size_t)(o / scale_rows) * scale_cols + k / block];
+                wf[i] = __bfloat162float(__float2bfloat16(emu::e4m3(c) * s));
+            }
+        }
+    std::vector<float> y0((size_t)rows * out), y;
+    for (float &v : y0) v = nd(g);
+    y = y0;
+    // 2. the kernel, with the launch's split-K set-up (skinny_gemm.cu launch)
+    const int tiles_k = in / emu::BKT, per = (tiles_k + splits - 1) / splits;
+    splits = (tiles_k + per - 1) / per;
+    std::vector<float> ws((size_t)splits * rows * out, NAN);
+    emu::SkinnyArgs p{x.data(), rows, in, out, fmt == BF16 ? (const void *)wb.data() : (const void *)wq.data(),
+                      scale.data(), block, scale_rows, scale_cols, y.data(), beta, per * emu::BKT, ws.data()};
+    if (fmt == BF16) run<emu::WBf16>(p, splits);
+    else run<emu::WE4m3>(p, splits);
+    // 3. double reference
+    double mx = 0, err = 0;
+    for (int r = 0; r < rows; r++)
+        for (int o = 0; o < out; o++) {
+            double s = beta * (double)y0[(size_t)r * out + o];
+            for (int k = 0; k < in; k++) s += (double)xf[(size_t)r * in + k] * wf[(size_t)o * in + k];
+            mx = std::max(mx, std::fabs(s));
+            const double e = std::fabs(y[(size_t)r * out + o] - s);
+            if (!(e <= err)) err = std::isnan(e) ? 1e9 : e;
+        }
+    err /= std::max(mx, 1e-12);
+    const char *names[] = {"bf16", "e4m3 per-channel", "e4m3 128x128 blocks", "e4m3 16-col blocks, scale per row"};
+    const bool ok = err <= 1e-4;
+    printf("%s emulated skinny GEMM rows %d in %d out %d %s splits %d beta %g: err %.2e (tol 1e-4)\n", ok ? "PASS" : "FAIL",
+           rows, in, out, names[fmt], splits, beta, err);
+    fflush(stdout);
+    failures += !ok;
+}
+
+int main() {
+    struct Case { int rows, in, out; Fmt fmt; int splits; float beta; };
+    for (Case c : {Case{9, 256, 200, BF16, 1, 0.0f}, Case{17, 384, 130, BF16, 3, 1.0f}, Case{33, 256, 128, BF16, 2, 0.0f},
+                   Case{64, 256, 136, BF16, 1, 1.0f}, Case{1, 128, 70, BF16, 1, 0.0f}, Case{8, 256, 128, CHANNEL, 2, 1.0f},
+                   Case{9, 256, 200, CHANNEL, 1, 0.0f}, Case{33, 384, 256, BLOCK128, 3, 0.0f}, Case{64, 256, 130, BLOCK128, 1, 1.0f},
+                   Case{17, 256, 144, BLOCK16_ROWS, 2, 1.0f}})
+        one(c.rows, c.in, c.out, c.fmt, c.splits, c.beta);
+    printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
+    return failures ? 1 : 0;
+}
