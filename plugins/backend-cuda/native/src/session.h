@@ -33,6 +33,7 @@ struct nmc_session {
     float *xbc = nullptr;    // [rows_cap, conv_dim]
     float *y = nullptr;      // [rows_cap, D]
     float *scan_ws = nullptr, *attn_ws = nullptr;
+    bool prefill_ssd = false;  // prefill's scan: the fused SSD (NMC_PREFILL_SCAN at creation) or chunked
     float *logits = nullptr; // [logit_rows, vocab]
     int32_t *d_tokens = nullptr, *d_slots = nullptr, *d_out = nullptr;
     nmc_sampling *d_params = nullptr;

@@ -72,6 +72,19 @@ k::train::ScanArgs scan_args(nmc_trainer *t, const TLayer &L) {
     return s;
 }
 
+// step 4: the chunked scan keeping what backward reads (recompute: keep), the fused tensor-core
+// forward (y only) in a BF16 trainer's first forward (ssd_fused_selected), or the sequential scan.
+int scan_fwd(nmc_trainer *t, const TLayer &L, bool keep) {
+    const k::train::ScanArgs s = scan_args(t, L);
+    if (!k::train::ssd_selected()) return k::train::scan_forward(s, t->y.f(), t->ckpt.f(), t->stream);
+    bool fused = false;
+    NMC_TRY(k::train::ssd_fused_selected(t->dtype, &fused));
+    for (const auto &p : t->params) fused &= p.gemm != NMC_FP8;  // the FP8 recipe keeps the scan fp32
+    if (fused && !keep && k::train::ssd_fused_work_floats(s) <= k::train::ssd_work_floats(s))
+        return k::train::ssd_forward_fused(s, t->y.f(), t->ckpt.f(), t->stream);
+    return k::train::ssd_forward(s, t->y.f(), t->ckpt.f(), t->stream);
+}
+
 int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len, pw = d.proj_dim;
@@ -94,8 +107,7 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     NMC_TRY(k::train::dt_forward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), R, d.m_heads,   // 3.
                                  t->cfg.dt_min, t->cfg.dt_max, t->dtv.f(), st));
     t->profile.mark(st, "mamba.fwd.conv_dt");
-    NMC_TRY(k::train::ssd_selected() ? k::train::ssd_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st)     // 4.
-                                     : k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));
+    NMC_TRY(scan_fwd(t, L, h_out == nullptr));                                                        // 4.
     t->profile.mark(st, "mamba.fwd.scan");
     NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
     NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),

@@ -521,6 +521,8 @@ static void error_tests() {
     nmc_model_destroy(m);
 }
 
+#include "selftest_ssd.h"
+
 int main() {
     int n = nmc_device_count();
     if (n <= 0) {
@@ -541,6 +543,8 @@ int main() {
     paged_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, NMC_F32, "tiny");
     paged_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, NMC_BF16, "nano-like heads bf16");
     error_tests();
+    ssd_kernel_tests();
+    ssd_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300);
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

@@ -41,9 +41,11 @@ struct Buf {
 // the three launches of ssd_fused (host part of ssd_fused.cu)
 static void fused(const SsdArgs &s, float *ws) {
     const int nc = (s.seq_len + SQ - 1) / SQ, PP = ssd_r16(s.head_dim), NP = ssd_r16(s.state);
-    float *states = ws, *decay = ws + (int64_t)s.batch * nc * s.heads * PP * NP;
+    const int64_t n = (int64_t)s.batch * nc * s.heads * PP * NP;
+    bf16 *local = reinterpret_cast<bf16 *>(ws), *sin = local + n;
+    float *decay = ws + n;
     dim3m grid{(unsigned)nc, (unsigned)s.heads, (unsigned)s.batch};
-    launch(grid, SWARPS * 32, [&] { ssd_states_kernel(s, states, decay); });
+    launch(grid, SWARPS * 32, [&] { ssd_states_kernel(s, local, decay); });
     const int64_t entries = (int64_t)s.batch * s.heads * s.head_dim * s.state;
     gridDim = {(unsigned)((entries + 255) / 256), 1, 1};
     blockDim = {256, 1, 1};
@@ -51,9 +53,9 @@ static void fused(const SsdArgs &s, float *ws) {
         for (unsigned tx = 0; tx < 256; tx++) {
             blockIdx = {bx, 0, 0};
             threadIdx = {tx, 0, 0};
-            ssd_pass_kernel(s, nc, states, decay);
+            ssd_pass_kernel(s, nc, local, sin, decay);
         }
-    launch(grid, SWARPS * 32, [&] { ssd_output_kernel(s, states); });
+    launch(grid, SWARPS * 32, [&] { ssd_output_kernel(s, sin); });
 }
 
 struct Case {

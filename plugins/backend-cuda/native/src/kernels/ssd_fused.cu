@@ -7,25 +7,32 @@
 //
 // Shapes: Q = 64 tokens a chunk, nc = ceil(L/Q), PP = P and NP = N rounded up to 16 (zero padded);
 // rows r = b L + t of x [., H P], B, C [., G N] (row strides given), dt [., H], y [., H P].
-//   ws states [B, nc, H, PP, NP] fp32, decay [B, nc, H] (ssd_fused_workspace_floats)
+//   ws local [B, nc, H, PP, NP] bf16, sin (the same, entering states) bf16, decay [B, nc, H] fp32
+//   (ssd_fused_workspace_floats: the two BF16 arrays take the floats of one fp32 one)
 // Steps, per block (chunk c, head h, sequence b), tokens padded past L with dt = 0 (no decay, no input):
 //   1. dt_l (bias, softplus, clamp);  acs_l = sum_{s <= l} dt_s A           (chunk cumsum)     [Q]
-//   2. (states kernel)  st = (x dt exp(acs_{Q-1} - acs))^T B                 [PP, NP], k = Q
+//   2. (states kernel)  local = (x dt exp(acs_{Q-1} - acs))^T B              [PP, NP], k = Q
 //      decay_c = exp(acs_{Q-1})
-//   3. (pass kernel, per state entry, sequential over chunks)  st[c] <- S_in[c]:
-//      S_in[0] = init, S_in[c+1] = decay_c S_in[c] + st[c];  final = S_in[nc]
+//   3. (pass kernel, per state entry, sequential over chunks, fp32)  sin[c] = S_in[c]:
+//      S_in[0] = init, S_in[c+1] = decay_c S_in[c] + local[c];  final = S_in[nc]
 //   4. (output kernel)  G = C B^T                                            [Q, Q], k = NP
 //      M[l, s] = G[l, s] exp(acs_l - acs_s) dt_s  (s <= l, else 0)           (segsum mask)
 //   5.  Y = (exp(acs) C) S_in^T  +  M x                                      [Q, PP], k = NP + Q
 //      y = Y + D x  (rows t < L)
-// Operands are rounded to BF16 as they are loaded (x, B, C, dt-weighted x, M, S_in); cumsum,
-// decays, the state pass and all accumulation stay fp32. Error against the fp32/double
+// Operands are rounded to BF16 as they are loaded (x, B, C, dt-weighted x, M), the chunk states
+// as they are stored (local, sin: half the memory traffic of fp32; the pass runs in fp32); cumsum,
+// decays and all accumulation stay fp32. Error against the fp32/double
 // recurrence: BF16's, about 1e-2 of max|y| (test/emu/ssd_fused_emu.cpp, nmc_train_selftest).
 // Limits: shared memory of the output kernel, ssd_fused_supported (P, N <= 128 fit).
 #include <mma.h>
 
 #include "ssd_fused.h"
+#include "train_kernels.h"
 #include "device_math.cuh"
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
 
 namespace nmc::k {
 namespace {
@@ -80,8 +87,8 @@ __device__ void ssd_load_rows(bf16 *dst, int ld, int cols, const float *src, int
     }
 }
 
-// Step 2: block (c, h, b); local chunk state st [PP, NP] into the workspace, decay_c.
-__global__ void __launch_bounds__(SWARPS * 32) ssd_states_kernel(SsdArgs s, float *states, float *decay) {
+// Step 2: block (c, h, b); local chunk state [PP, NP] (bf16) into the workspace, decay_c.
+__global__ void __launch_bounds__(SWARPS * 32) ssd_states_kernel(SsdArgs s, bf16 *local, float *decay) {
     extern __shared__ __align__(128) char smem[];
     const int c = blockIdx.x, h = blockIdx.y, b = blockIdx.z, nc = gridDim.x, H = s.heads;
     const int P = s.head_dim, N = s.state, PP = ssd_r16(P), NP = ssd_r16(N), g = h / (H / s.groups);
@@ -89,6 +96,7 @@ __global__ void __launch_bounds__(SWARPS * 32) ssd_states_kernel(SsdArgs s, floa
     float *dt = reinterpret_cast<float *>(smem), *acs = dt + SQ, *w = acs + SQ;  // w: the x weights
     bf16 *xw = reinterpret_cast<bf16 *>(smem + ssd_a128(3 * SQ * 4));
     bf16 *bm = xw + ssd_a128(SQ * ldx * 2) / 2;
+    float *stage = reinterpret_cast<float *>(bm + ssd_a128(SQ * ldb * 2) / 2) + (threadIdx.x / 32) * 256;  // the warp's tile
     ssd_cumsum(s, b, c, h, dt, acs);
     if (threadIdx.x < SQ) w[threadIdx.x] = dt[threadIdx.x] * expf(acs[SQ - 1] - acs[threadIdx.x]);
     __syncthreads();
@@ -96,8 +104,8 @@ __global__ void __launch_bounds__(SWARPS * 32) ssd_states_kernel(SsdArgs s, floa
     ssd_load_rows(xw, ldx, PP, s.x + h * P, s.x_stride, row0, valid, P, w);
     ssd_load_rows(bm, ldb, NP, s.b + g * N, s.bc_stride, row0, valid, N, nullptr);
     __syncthreads();
-    float *st = states + (((int64_t)b * nc + c) * H + h) * PP * NP;
-    const int warp = threadIdx.x / 32, tn = NP / 16, tiles = (PP / 16) * tn;
+    bf16 *st = local + (((int64_t)b * nc + c) * H + h) * PP * NP;
+    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, tn = NP / 16, tiles = (PP / 16) * tn;
     for (int t = warp; t < tiles; t += SWARPS) {
         int pi = t / tn, ni = t % tn;
         SFragC acc;
@@ -109,13 +117,19 @@ __global__ void __launch_bounds__(SWARPS * 32) ssd_states_kernel(SsdArgs s, floa
             wmma::load_matrix_sync(fb, bm + k * 16 * ldb + ni * 16, ldb);
             wmma::mma_sync(acc, fa, fb, acc);
         }
-        wmma::store_matrix_sync(st + (int64_t)pi * 16 * NP + ni * 16, acc, NP, wmma::mem_row_major);
+        wmma::store_matrix_sync(stage, acc, 16, wmma::mem_row_major);
+        __syncwarp();
+        for (int j = 0; j < 8; j++) {  // lane: row lane / 2, 8 columns
+            int r = lane / 2, col = (lane % 2) * 8 + j;
+            st[(int64_t)(pi * 16 + r) * NP + ni * 16 + col] = __float2bfloat16(stage[r * 16 + col]);
+        }
+        __syncwarp();
     }
     if (threadIdx.x == 0) decay[((int64_t)b * nc + c) * H + h] = expf(acs[SQ - 1]);
 }
 
-// Step 3: one thread per state entry (b, h, p, n); states[c] <- S_in[c]; final <- S_in[nc].
-__global__ void ssd_pass_kernel(SsdArgs s, int nc, float *states, const float *decay) {
+// Step 3: one thread per state entry (b, h, p, n); sin[c] = S_in[c]; final = S_in[nc].
+__global__ void ssd_pass_kernel(SsdArgs s, int nc, const bf16 *local, bf16 *sin, const float *decay) {
     const int P = s.head_dim, N = s.state, PP = ssd_r16(P), NP = ssd_r16(N), H = s.heads;
     int64_t per = (int64_t)H * P * N, i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
     if (i >= per * s.batch) return;
@@ -124,15 +138,15 @@ __global__ void ssd_pass_kernel(SsdArgs s, int nc, float *states, const float *d
     float run = s.init != nullptr ? s.init[i] : 0.0f;
     for (int c = 0; c < nc; c++) {
         int64_t at = ((((b * nc + c) * H + h) * PP) + p) * NP + n;
-        float loc = states[at];
-        states[at] = run;
+        float loc = __bfloat162float(local[at]);
+        sin[at] = __float2bfloat16(run);
         run = decay[(b * nc + c) * H + h] * run + loc;
     }
     if (s.final_state != nullptr) s.final_state[i] = run;
 }
 
 // Steps 4 and 5: block (c, h, b), y of the chunk's rows.
-__global__ void __launch_bounds__(SWARPS * 32) ssd_output_kernel(SsdArgs s, const float *states) {
+__global__ void __launch_bounds__(SWARPS * 32) ssd_output_kernel(SsdArgs s, const bf16 *sin) {
     extern __shared__ __align__(128) char smem[];
     const int c = blockIdx.x, h = blockIdx.y, b = blockIdx.z, nc = gridDim.x, H = s.heads;
     const int P = s.head_dim, N = s.state, PP = ssd_r16(P), NP = ssd_r16(N), g = h / (H / s.groups);
@@ -155,8 +169,11 @@ __global__ void __launch_bounds__(SWARPS * 32) ssd_output_kernel(SsdArgs s, cons
     ssd_load_rows(cm, ldc, NP, s.c + g * N, s.bc_stride, row0, valid, N, nullptr);
     ssd_load_rows(bm, ldc, NP, s.b + g * N, s.bc_stride, row0, valid, N, nullptr);
     ssd_load_rows(xm, ldx, PP, s.x + h * P, s.x_stride, row0, valid, P, nullptr);
-    const float *sin = states + (((int64_t)b * nc + c) * H + h) * PP * NP;  // S_in [PP, NP] (pad is 0)
-    for (int i = threadIdx.x; i < PP * NP; i += blockDim.x) sm[(i / NP) * ldc + i % NP] = __float2bfloat16(sin[i]);
+    const bf16 *sc = sin + (((int64_t)b * nc + c) * H + h) * PP * NP;  // S_in [PP, NP] (pad: not written)
+    for (int i = threadIdx.x; i < PP * NP; i += blockDim.x) {
+        int p = i / NP, n = i % NP;
+        sm[p * ldc + n] = p < P && n < N ? sc[i] : __float2bfloat16(0.0f);
+    }
     __syncthreads();
     const int warp = threadIdx.x / 32, tq = SQ / 16;
     // 4. G = C B^T on the tiles on or below the diagonal
@@ -219,7 +236,7 @@ int r16(int v) { return (v + 15) / 16 * 16; }
 int a128(int v) { return (v + 127) / 128 * 128; }
 
 size_t states_smem(int P, int N) {
-    return a128(3 * SQ * 4) + a128(SQ * (r16(P) + SPAD) * 2) + a128(SQ * (r16(N) + SPAD) * 2);
+    return a128(3 * SQ * 4) + a128(SQ * (r16(P) + SPAD) * 2) + a128(SQ * (r16(N) + SPAD) * 2) + SWARPS * 256 * 4;
 }
 
 size_t output_smem(int P, int N) {
@@ -242,6 +259,22 @@ int64_t ssd_fused_workspace_floats(int batch, int seq_len, int heads, int head_d
     return (int64_t)batch * nc * heads * ((int64_t)r16(head_dim) * r16(state) + 1);
 }
 
+int prefill_scan_ssd(int model_dtype, int head_dim, int state, bool *ssd) {
+    const char *e = std::getenv("NMC_PREFILL_SCAN");
+    const bool fits = ssd_fused_supported(head_dim, state);
+    if (e == nullptr || *e == 0 || std::strcmp(e, "auto") == 0) {
+        *ssd = model_dtype != NMC_F32 && fits;
+    } else if (std::strcmp(e, "chunked") == 0) {
+        *ssd = false;
+    } else if (std::strcmp(e, "ssd") == 0) {
+        if (!fits) return nmc::fail("NMC_PREFILL_SCAN=ssd: this model's mamba head (head_dim x state) does not fit the fused kernel; use chunked");
+        *ssd = true;
+    } else {
+        return nmc::fail(std::string("NMC_PREFILL_SCAN must be chunked, ssd or auto (got '") + e + "')");
+    }
+    return NMC_OK;
+}
+
 int ssd_fused(const SsdArgs &s, float *ws, cudaStream_t stream) {
     if (s.batch <= 0 || s.seq_len < 0 || s.heads <= 0 || s.groups <= 0 || s.heads % s.groups)
         return nmc::fail("ssd scan: heads must be a positive multiple of groups");
@@ -251,20 +284,44 @@ int ssd_fused(const SsdArgs &s, float *ws, cudaStream_t stream) {
     if (s.heads > 65535 || s.batch > 65535) return nmc::fail("ssd scan: heads and batch must be below 65536");
     if (s.seq_len == 0) return NMC_OK;
     const int nc = (s.seq_len + SQ - 1) / SQ;
-    const int64_t PPNP = (int64_t)r16(s.head_dim) * r16(s.state);
-    float *states = ws, *decay = ws + (int64_t)s.batch * nc * s.heads * PPNP;
+    const int64_t n = (int64_t)s.batch * nc * s.heads * r16(s.head_dim) * r16(s.state);  // even: PP NP % 256 == 0
+    bf16 *local = reinterpret_cast<bf16 *>(ws), *sin = local + n;
+    float *decay = ws + n;
     const size_t sb = states_smem(s.head_dim, s.state), ob = output_smem(s.head_dim, s.state);
     NMC_CUDA(cudaFuncSetAttribute(ssd_states_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)sb));
     NMC_CUDA(cudaFuncSetAttribute(ssd_output_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)ob));
     const dim3 grid(nc, s.heads, s.batch);
-    ssd_states_kernel<<<grid, SWARPS * 32, sb, stream>>>(s, states, decay);
+    ssd_states_kernel<<<grid, SWARPS * 32, sb, stream>>>(s, local, decay);
     NMC_LAUNCHED("ssd_fused states");
     const int64_t entries = (int64_t)s.batch * s.heads * s.head_dim * s.state;
-    ssd_pass_kernel<<<(unsigned)((entries + 255) / 256), 256, 0, stream>>>(s, nc, states, decay);
+    ssd_pass_kernel<<<(unsigned)((entries + 255) / 256), 256, 0, stream>>>(s, nc, local, sin, decay);
     NMC_LAUNCHED("ssd_fused pass");
-    ssd_output_kernel<<<grid, SWARPS * 32, ob, stream>>>(s, states);
+    ssd_output_kernel<<<grid, SWARPS * 32, ob, stream>>>(s, sin);
     NMC_LAUNCHED("ssd_fused output");
     return NMC_OK;
 }
 
 }  // namespace nmc::k
+
+namespace nmc::k::train {
+
+int64_t ssd_fused_work_floats(const ScanArgs &s) {
+    return ssd_fused_workspace_floats(s.batch, s.seq_len, s.heads, s.head_dim, s.state);
+}
+
+int ssd_forward_fused(const ScanArgs &s, float *y, float *work, cudaStream_t stream) {
+    const int64_t HP = (int64_t)s.heads * s.head_dim, GN = (int64_t)s.groups * s.state;
+    SsdArgs a{s.batch, s.seq_len, s.heads, s.head_dim, s.groups, s.state, s.xbc, s.conv_dim, s.xbc + HP, s.xbc + HP + GN,
+              s.conv_dim, s.dt, s.heads, nullptr, 0.0f, 0.0f, nullptr, s.a_log, s.d, y, HP, nullptr, nullptr};
+    return ssd_fused(a, work, stream);
+}
+
+int ssd_fused_selected(int dtype, bool *fused) {
+    const char *e = std::getenv("NMC_TRAIN_SCAN");
+    if (e == nullptr || *e == 0 || std::strcmp(e, "fused") == 0) *fused = dtype == NMC_BF16;
+    else if (std::strcmp(e, "chunked") == 0 || std::strcmp(e, "sequential") == 0) *fused = false;
+    else return nmc::fail(std::string("NMC_TRAIN_SCAN must be fused, chunked or sequential (got '") + e + "')");
+    return NMC_OK;
+}
+
+}  // namespace nmc::k::train

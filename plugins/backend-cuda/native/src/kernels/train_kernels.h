@@ -73,6 +73,15 @@ bool ssd_selected();
 // Floats of its work buffer (the forward's intermediates the backward reads, and its own)
 int64_t ssd_work_floats(const ScanArgs &s);
 int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t stream);
+// The fused tensor-core forward (ssd_fused.cu, BF16 operands) on these args: y only, none of the
+// intermediates ssd_backward reads, so the trainer's first forward (h_out given) uses it and the
+// recompute before backward keeps ssd_forward. Work: ssd_fused_work_floats (<= ssd_work_floats).
+int64_t ssd_fused_work_floats(const ScanArgs &s);
+int ssd_forward_fused(const ScanArgs &s, float *y, float *work, cudaStream_t stream);
+// Whether a trainer of GEMM type `dtype` runs its forward's scan fused: NMC_TRAIN_SCAN unset or
+// fused: yes for NMC_BF16 (fp32 trainers keep the exact chunked path); chunked or sequential: no;
+// any other value fails naming the accepted ones.
+int ssd_fused_selected(int dtype, bool *fused);
 // after ssd_forward with the same args and work
 int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, float *ddt, float *da_log, float *dd,
                  cudaStream_t stream);
