@@ -136,7 +136,8 @@ __global__ void ssd_pass_kernel(SsdArgs s, int nc, const bf16 *local, bf16 *sin,
     int64_t b = i / per, e = i % per;
     int h = (int)(e / ((int64_t)P * N)), p = (int)(e / N % P), n = (int)(e % N);
     float run = s.init != nullptr ? s.init[i] : 0.0f;
-    for (int c = 0; c < nc; c++) {
+#pragma unroll 8
+    for (int c = 0; c < nc; c++) {  // the loads do not depend on run: unrolled, they overlap
         int64_t at = ((((b * nc + c) * H + h) * PP) + p) * NP + n;
         float loc = __bfloat162float(local[at]);
         sin[at] = __float2bfloat16(run);
