@@ -60,14 +60,23 @@ int linear(nmc_session *s, const void *w, const float *bias, int in, int out, fl
 
 // Prefill's scan of one sequence from and into `state` [H, P, N]: the fused tensor-core SSD
 // (kernels/ssd_fused.cu) or the chunked fp32 scan (ssm_scan.cu), as the session chose at creation
-// (NMC_PREFILL_SCAN, prefill_scan_ssd).
+// (NMC_PREFILL_SCAN, prefill_scan_ssd). The fused scan runs in segments of as many 64-token chunks
+// as the workspace session.cu sized holds (the chunked scan's), each continuing from the state.
 int prefill_scan(nmc_session *s, const k::Scan &sc, int count, float *state, cudaStream_t st) {
     const Dims &d = s->m->dims;
     if (!s->prefill_ssd) return k::scan_chunked(sc, count, d.chunk, state, s->scan_ws, st);
-    k::SsdArgs a{1, count, sc.heads, sc.head_dim, sc.groups, sc.state_size, sc.x, sc.x_stride, sc.b, sc.c,
-                 sc.bc_stride, sc.dt, sc.dt_stride, sc.dt_bias, sc.dt_min, sc.dt_max, sc.a, nullptr, sc.d, sc.y,
-                 sc.y_stride, state, state};
-    return k::ssd_fused(a, s->scan_ws, st);
+    const int64_t per = k::ssd_fused_workspace_floats(1, 64, sc.heads, sc.head_dim, sc.state_size);
+    const int64_t cap = std::max(k::scan_workspace_floats(sc, s->max_prefill, d.chunk), per);
+    const int seg = (int)std::min<int64_t>(cap / per * 64, count);
+    for (int t0 = 0; t0 < count; t0 += seg) {
+        k::SsdArgs a{1, std::min(seg, count - t0), sc.heads, sc.head_dim, sc.groups, sc.state_size,
+                     sc.x + (int64_t)t0 * sc.x_stride, sc.x_stride, sc.b + (int64_t)t0 * sc.bc_stride,
+                     sc.c + (int64_t)t0 * sc.bc_stride, sc.bc_stride, sc.dt + (int64_t)t0 * sc.dt_stride, sc.dt_stride,
+                     sc.dt_bias, sc.dt_min, sc.dt_max, sc.a, nullptr, sc.d, sc.y + (int64_t)t0 * sc.y_stride,
+                     sc.y_stride, state, state};
+        NMC_TRY(k::ssd_fused(a, s->scan_ws, st));
+    }
+    return NMC_OK;
 }
 
 int mamba(nmc_session *s, int i, const Rows &r) {

@@ -545,6 +545,9 @@ int main() {
     error_tests();
     ssd_kernel_tests();
     ssd_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300);
+    // config chunk 256: the chunked scan's workspace holds 2 fused chunks, so the fused scan runs in
+    // segments of 128 tokens (forward.cu prefill_scan), each continuing from the state
+    ssd_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 256, "M-*M-M*"}, "nano-like heads chunk 256 (segments)", 300);
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

@@ -6,7 +6,8 @@
 //           Nano-9B-v2 heads (H 128, P 80, G 8, N 128), L not a multiple of 64, dt_bias/softplus
 //   model   a BF16 model's prefill logits with the fused scan (NMC_PREFILL_SCAN unset) against
 //           NMC_PREFILL_SCAN=chunked within 2e-2 (the BF16 decode-vs-prefill bound), and not equal
-//           (the fused path ran); an fp32 model keeps the chunked scan (unset == chunked, bit for
+//           (the fused path ran), once more with config chunk 256 (the fused scan in segments
+//           of 128 tokens, the workspace the chunked scan's); an fp32 model keeps the chunked scan (unset == chunked, bit for
 //           bit); NMC_PREFILL_SCAN=bogus is refused at session creation
 //   timing  INFO line, ms per layer of both scans at the 9B prefill shape, L 8192 (not asserted)
 #pragma once
