@@ -15,7 +15,8 @@
 //      decay_c = exp(acs_{Q-1})
 //   3. (pass kernel, per state entry, sequential over chunks, fp32)  sin[c] = S_in[c]:
 //      S_in[0] = init, S_in[c+1] = decay_c S_in[c] + local[c];  final = S_in[nc]
-//   4. (output kernel)  G = C B^T                                            [Q, Q], k = NP
+//   4. (output kernel, block (c, head set, b))  G = C B^T                    [Q, Q], k = NP
+//      once for the block's hpb heads of one group (ssd_output_heads_per_block), then per head:
 //      M[l, s] = G[l, s] exp(acs_l - acs_s) dt_s  (s <= l, else 0)           (segsum mask)
 //   5.  Y = (exp(acs) C) S_in^T  +  M x                                      [Q, PP], k = NP + Q
 //      y = Y + D x  (rows t < L)
@@ -146,12 +147,14 @@ __global__ void ssd_pass_kernel(SsdArgs s, int nc, const bf16 *local, bf16 *sin,
     if (s.final_state != nullptr) s.final_state[i] = run;
 }
 
-// Steps 4 and 5: block (c, h, b), y of the chunk's rows.
-__global__ void __launch_bounds__(SWARPS * 32) ssd_output_kernel(SsdArgs s, const bf16 *sin) {
+// Steps 4 and 5: block (c, j, b), y of the chunk's rows for heads h0 .. h0 + hpb - 1 (h0 = j hpb),
+// which share group g (hpb divides H / G): G = C B^T is computed once for them (step 4 is the
+// same for every head of a group), then per head M, Y.
+__global__ void __launch_bounds__(SWARPS * 32) ssd_output_kernel(SsdArgs s, const bf16 *sin, int hpb) {
     extern __shared__ __align__(128) char smem[];
-    const int c = blockIdx.x, h = blockIdx.y, b = blockIdx.z, nc = gridDim.x, H = s.heads;
-    const int P = s.head_dim, N = s.state, PP = ssd_r16(P), NP = ssd_r16(N), g = h / (H / s.groups);
-    const int ldc = NP + SPAD, ldx = PP + SPAD, ldm = SQ + SPAD, ldf = max(SQ, PP) + SFPAD;
+    const int c = blockIdx.x, h0 = blockIdx.y * hpb, b = blockIdx.z, nc = gridDim.x, H = s.heads;
+    const int P = s.head_dim, N = s.state, PP = ssd_r16(P), NP = ssd_r16(N), g = h0 / (H / s.groups);
+    const int ldc = NP + SPAD, ldx = PP + SPAD, ldm = SQ + SPAD, ldf = max(SQ, PP) + SFPAD, ldg = SQ + SFPAD;
     const int t0 = c * SQ, valid = min(SQ, s.seq_len - t0);
     float *dt = reinterpret_cast<float *>(smem), *acs = dt + SQ, *ea = acs + SQ;  // ea = exp(acs)
     char *at = smem + ssd_a128(3 * SQ * 4);
@@ -163,21 +166,15 @@ __global__ void __launch_bounds__(SWARPS * 32) ssd_output_kernel(SsdArgs s, cons
     at += ssd_a128(SQ * ldx * 2);
     bf16 *sm = reinterpret_cast<bf16 *>(at);
     at += ssd_a128(PP * ldc * 2);
-    float *gf = reinterpret_cast<float *>(at);  // G [SQ, ldf], then Y [SQ, ldf]
-    ssd_cumsum(s, b, c, h, dt, acs);
-    if (threadIdx.x < SQ) ea[threadIdx.x] = expf(acs[threadIdx.x]);
+    float *gf = reinterpret_cast<float *>(at);  // Y [SQ, ldf]
+    at += ssd_a128(SQ * ldf * 4);
+    float *gg = reinterpret_cast<float *>(at);  // G [SQ, ldg], shared by the block's heads
     const int64_t row0 = (int64_t)b * s.seq_len + t0;
     ssd_load_rows(cm, ldc, NP, s.c + g * N, s.bc_stride, row0, valid, N, nullptr);
     ssd_load_rows(bm, ldc, NP, s.b + g * N, s.bc_stride, row0, valid, N, nullptr);
-    ssd_load_rows(xm, ldx, PP, s.x + h * P, s.x_stride, row0, valid, P, nullptr);
-    const bf16 *sc = sin + (((int64_t)b * nc + c) * H + h) * PP * NP;  // S_in [PP, NP] (pad: not written)
-    for (int i = threadIdx.x; i < PP * NP; i += blockDim.x) {
-        int p = i / NP, n = i % NP;
-        sm[p * ldc + n] = p < P && n < N ? sc[i] : __float2bfloat16(0.0f);
-    }
     __syncthreads();
-    const int warp = threadIdx.x / 32, tq = SQ / 16;
-    // 4. G = C B^T on the tiles on or below the diagonal
+    const int warp = threadIdx.x / 32, tq = SQ / 16, tp = PP / 16;
+    // 4. G = C B^T on the tiles on or below the diagonal (once for the group's hpb heads)
     for (int t = warp; t < tq * tq; t += SWARPS) {
         int li = t / tq, si = t % tq;
         if (si > li) continue;
@@ -190,45 +187,54 @@ __global__ void __launch_bounds__(SWARPS * 32) ssd_output_kernel(SsdArgs s, cons
             wmma::load_matrix_sync(fb, bm + si * 16 * ldc + k * 16, ldc);
             wmma::mma_sync(acc, fa, fb, acc);
         }
-        wmma::store_matrix_sync(gf + li * 16 * ldf + si * 16, acc, ldf, wmma::mem_row_major);
+        wmma::store_matrix_sync(gg + li * 16 * ldg + si * 16, acc, ldg, wmma::mem_row_major);
     }
-    __syncthreads();
-    // M (segsum decay mask) into B's place; C rows scaled by exp(acs_l) (reloaded: one rounding)
-    for (int i = threadIdx.x; i < SQ * SQ; i += blockDim.x) {
-        int l = i / SQ, j = i % SQ;
-        float v = j <= l ? gf[l * ldf + j] * expf(acs[l] - acs[j]) * dt[j] : 0.0f;
-        mm[l * ldm + j] = __float2bfloat16(v);
-    }
-    ssd_load_rows(cm, ldc, NP, s.c + g * N, s.bc_stride, row0, valid, N, ea);
-    __syncthreads();
-    // 5. Y = (exp(acs) C) S_in^T + M x
-    const int tp = PP / 16;
-    for (int t = warp; t < tq * tp; t += SWARPS) {
-        int li = t / tp, pi = t % tp;
-        SFragC acc;
-        wmma::fill_fragment(acc, 0.0f);
-        for (int k = 0; k < NP / 16; k++) {
-            SFragA fa;
-            SFragBc fb;  // S_in^T: element (n, p) at sm[p ldc + n]
-            wmma::load_matrix_sync(fa, cm + li * 16 * ldc + k * 16, ldc);
-            wmma::load_matrix_sync(fb, sm + pi * 16 * ldc + k * 16, ldc);
-            wmma::mma_sync(acc, fa, fb, acc);
+    for (int h = h0; h < h0 + hpb; h++) {
+        ssd_cumsum(s, b, c, h, dt, acs);  // its barriers also order this head's smem writes after the last head's reads
+        if (threadIdx.x < SQ) ea[threadIdx.x] = expf(acs[threadIdx.x]);
+        __syncthreads();
+        // M (segsum decay mask) into B's place; C rows scaled by exp(acs_l) (reloaded: one rounding)
+        for (int i = threadIdx.x; i < SQ * SQ; i += blockDim.x) {
+            int l = i / SQ, j = i % SQ;
+            float v = j <= l ? gg[l * ldg + j] * expf(acs[l] - acs[j]) * dt[j] : 0.0f;
+            mm[l * ldm + j] = __float2bfloat16(v);
         }
-        for (int k = 0; k <= li; k++) {  // M is zero right of the diagonal tile
-            SFragA fa;
-            SFragB fb;
-            wmma::load_matrix_sync(fa, mm + li * 16 * ldm + k * 16, ldm);
-            wmma::load_matrix_sync(fb, xm + k * 16 * ldx + pi * 16, ldx);
-            wmma::mma_sync(acc, fa, fb, acc);
+        ssd_load_rows(cm, ldc, NP, s.c + g * N, s.bc_stride, row0, valid, N, ea);
+        ssd_load_rows(xm, ldx, PP, s.x + h * P, s.x_stride, row0, valid, P, nullptr);
+        const bf16 *sc = sin + (((int64_t)b * nc + c) * H + h) * PP * NP;  // S_in [PP, NP] (pad: not written)
+        for (int i = threadIdx.x; i < PP * NP; i += blockDim.x) {
+            int p = i / NP, n = i % NP;
+            sm[p * ldc + n] = p < P && n < N ? sc[i] : __float2bfloat16(0.0f);
         }
-        wmma::store_matrix_sync(gf + li * 16 * ldf + pi * 16, acc, ldf, wmma::mem_row_major);
-    }
-    __syncthreads();
-    const float dskip = s.d != nullptr ? s.d[h] : 0.0f;
-    for (int i = threadIdx.x; i < valid * P; i += blockDim.x) {
-        int l = i / P, p = i % P;
-        int64_t r = row0 + l;
-        s.y[r * s.y_stride + h * P + p] = gf[l * ldf + p] + dskip * s.x[r * s.x_stride + h * P + p];
+        __syncthreads();
+        // 5. Y = (exp(acs) C) S_in^T + M x
+        for (int t = warp; t < tq * tp; t += SWARPS) {
+            int li = t / tp, pi = t % tp;
+            SFragC acc;
+            wmma::fill_fragment(acc, 0.0f);
+            for (int k = 0; k < NP / 16; k++) {
+                SFragA fa;
+                SFragBc fb;  // S_in^T: element (n, p) at sm[p ldc + n]
+                wmma::load_matrix_sync(fa, cm + li * 16 * ldc + k * 16, ldc);
+                wmma::load_matrix_sync(fb, sm + pi * 16 * ldc + k * 16, ldc);
+                wmma::mma_sync(acc, fa, fb, acc);
+            }
+            for (int k = 0; k <= li; k++) {  // M is zero right of the diagonal tile
+                SFragA fa;
+                SFragB fb;
+                wmma::load_matrix_sync(fa, mm + li * 16 * ldm + k * 16, ldm);
+                wmma::load_matrix_sync(fb, xm + k * 16 * ldx + pi * 16, ldx);
+                wmma::mma_sync(acc, fa, fb, acc);
+            }
+            wmma::store_matrix_sync(gf + li * 16 * ldf + pi * 16, acc, ldf, wmma::mem_row_major);
+        }
+        __syncthreads();
+        const float dskip = s.d != nullptr ? s.d[h] : 0.0f;
+        for (int i = threadIdx.x; i < valid * P; i += blockDim.x) {
+            int l = i / P, p = i % P;
+            int64_t r = row0 + l;
+            s.y[r * s.y_stride + h * P + p] = gf[l * ldf + p] + dskip * s.x[r * s.x_stride + h * P + p];
+        }
     }
 }
 // ---- end kernels ----
@@ -243,8 +249,21 @@ size_t states_smem(int P, int N) {
 size_t output_smem(int P, int N) {
     int PP = r16(P), NP = r16(N);
     return a128(3 * SQ * 4) + a128(SQ * (NP + SPAD) * 2) + a128(SQ * std::max(NP + SPAD, SQ + SPAD) * 2) + a128(SQ * (PP + SPAD) * 2) + a128(PP * (NP + SPAD) * 2) +
-           a128(SQ * (std::max(SQ, PP) + SFPAD) * 4);
+           a128(SQ * (std::max(SQ, PP) + SFPAD) * 4) + a128(SQ * (SQ + SFPAD) * 4);
 }
+
+}  // namespace
+
+// Heads a block of the output kernel handles (they share a group and C B^T): the largest divisor
+// of H / G that still leaves `min_blocks` blocks (nc B H / hpb), else 1.
+int ssd_output_heads_per_block(int heads, int groups, int64_t chunk_blocks, int64_t min_blocks) {
+    const int per = heads / groups;
+    for (int d = per; d > 1; d--)
+        if (per % d == 0 && chunk_blocks * (heads / d) >= min_blocks) return d;
+    return 1;
+}
+
+namespace {
 
 constexpr size_t SMEM_LIMIT = 227 * 1024;
 
@@ -297,7 +316,11 @@ int ssd_fused(const SsdArgs &s, float *ws, cudaStream_t stream) {
     const int64_t entries = (int64_t)s.batch * s.heads * s.head_dim * s.state;
     ssd_pass_kernel<<<(unsigned)((entries + 255) / 256), 256, 0, stream>>>(s, nc, local, sin, decay);
     NMC_LAUNCHED("ssd_fused pass");
-    ssd_output_kernel<<<grid, SWARPS * 32, ob, stream>>>(s, sin);
+    int dev = 0, sms = 132;
+    if (cudaGetDevice(&dev) == cudaSuccess) cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    // enough blocks for ~4 per SM (two resident at P 80, N 128, two waves), else less sharing
+    const int hpb = ssd_output_heads_per_block(s.heads, s.groups, (int64_t)nc * s.batch, 4LL * sms);
+    ssd_output_kernel<<<dim3(nc, s.heads / hpb, s.batch), SWARPS * 32, ob, stream>>>(s, sin, hpb);
     NMC_LAUNCHED("ssd_fused output");
     return NMC_OK;
 }

@@ -29,6 +29,10 @@ struct SsdArgs {
 bool ssd_fused_supported(int head_dim, int state);
 // Floats of the workspace ssd_fused needs (chunk states and decays).
 int64_t ssd_fused_workspace_floats(int batch, int seq_len, int heads, int head_dim, int state);
+// Heads one block of the output kernel takes (hpb: they share a group, so C B^T is computed once
+// for them): the largest divisor of H / G leaving at least min_blocks blocks of chunk_blocks
+// (chunks x batch) x H / hpb, else 1. ssd_fused asks for 4 blocks an SM.
+int ssd_output_heads_per_block(int heads, int groups, int64_t chunk_blocks, int64_t min_blocks);
 // y (and final_state) of the scan; three launches on `stream`.
 int ssd_fused(const SsdArgs &args, float *workspace, cudaStream_t stream);
 
