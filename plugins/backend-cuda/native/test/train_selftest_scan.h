@@ -137,6 +137,12 @@ inline void one_case(const Shape &s, uint32_t seed) {
     compare(s, ch, seq, TOL_F32, n + " chunked fp32 vs sequential");
     compare(s, bf, ref, TOL_BF16, n + " chunked bf16 vs cpu");
     compare_y(s, gpu(2, NMC_F32, s, in, false), ref, TOL_FUSED, n + " fused bf16 forward vs cpu");
+    // fused forward + the experimental fused backward (ssd_fused_bwd.cu), where its fp32 tiles fit
+    // shared memory (its grad_smem; N 256 does not)
+    if ((4 * 64 + 2 * 64 * s.P + 2 * 64 * s.N + 2 * s.P * s.N + 2 * 64 * 64) * 4 > 227 * 1024) return;
+    Out fb = gpu(2, NMC_F32, s, in);
+    compare(s, fb, ref, TOL_FUSED, n + " fused forward + fused backward vs cpu");
+    compare(s, fb, ch, TOL_BF16, n + " fused backward vs chunked fp32");
 }
 
 // The trainer's gradients of a tiny hybrid (L = 70: two chunks, the second padded) with the
@@ -208,6 +214,12 @@ inline void timing() {
     printf("INFO %s: forward %.2f ms sequential, %.2f ms chunked fp32, %.2f ms chunked bf16, %.3f ms fused bf16; "
            "backward %.2f ms sequential, %.2f ms chunked fp32, %.2f ms chunked bf16\n",
            name(s).c_str(), seq.ms[0], ch.ms[0], bf.ms[0], fu.ms[0], seq.ms[1], ch.ms[1], bf.ms[1]);
+    Out fb = gpu(2, NMC_F32, s, in);  // the experimental fused backward (fp32 CUDA-core loops)
+    compare(s, fb, seq, TOL_BF16, name(s) + " fused forward + fused backward vs sequential");
+    compare(s, fb, ch, TOL_BF16, name(s) + " fused backward vs chunked fp32");
+    printf("INFO %s: backward %.2f ms fused (experimental, fp32 loops, after a %.3f ms fused forward) vs %.2f ms "
+           "chunked fp32, %.2f ms chunked bf16 (each after its own forward; the fused one needs no recompute)\n",
+           name(s).c_str(), fb.ms[1], fb.ms[0], ch.ms[1], bf.ms[1]);
     fflush(stdout);
 }
 

@@ -82,6 +82,13 @@ int ssd_forward_fused(const ScanArgs &s, float *y, float *work, cudaStream_t str
 // fused: yes for NMC_BF16 (fp32 trainers keep the exact chunked path); chunked or sequential: no;
 // any other value fails naming the accepted ones.
 int ssd_fused_selected(int dtype, bool *fused);
+// The fused backward (ssd_fused_bwd.cu, EXPERIMENTAL: fp32 CUDA-core loops, not yet used by the
+// trainer), ssd_backward's outputs and semantics from the inputs, dy and the work that
+// ssd_forward_fused left (its entering states and decays), its own work ssd_fused_bwd_work_floats.
+bool ssd_backward_fused_supported(int head_dim, int state);
+int64_t ssd_fused_bwd_work_floats(const ScanArgs &s);
+int ssd_backward_fused(const ScanArgs &s, const float *fused_work, float *bwd_work, const float *dy, float *dxbc,
+                       float *ddt, float *da_log, float *dd, cudaStream_t stream);
 // after ssd_forward with the same args and work
 int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, float *ddt, float *da_log, float *dd,
                  cudaStream_t stream);
