@@ -139,7 +139,7 @@ inline void one_case(const Shape &s, uint32_t seed) {
     compare_y(s, gpu(2, NMC_F32, s, in, false), ref, TOL_FUSED, n + " fused bf16 forward vs cpu");
     // fused forward + the experimental fused backward (ssd_fused_bwd.cu), where its fp32 tiles fit
     // shared memory (its grad_smem; N 256 does not)
-    if ((4 * 64 + 2 * 64 * s.P + 2 * 64 * s.N + 2 * s.P * s.N + 2 * 64 * 64) * 4 > 227 * 1024) return;
+    if ((8 * 64 + 2 * 64 * s.P + 2 * 64 * s.N + 2 * s.P * s.N + 2 * 64 * 64) * 4 > 227 * 1024) return;
     Out fb = gpu(2, NMC_F32, s, in);
     compare(s, fb, ref, TOL_FUSED, n + " fused forward + fused backward vs cpu");
     compare(s, fb, ch, TOL_BF16, n + " fused backward vs chunked fp32");

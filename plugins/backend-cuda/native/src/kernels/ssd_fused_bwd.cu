@@ -97,7 +97,8 @@ __global__ void ssd_bwd_grad_kernel(SsdBwdArgs s) {
     const int PP = bwd_r16(P), NP = bwd_r16(N);
     const int g = h / (H / s.groups), t0 = c * BQ, valid = min(BQ, s.seq_len - t0);
     float *dt = reinterpret_cast<float *>(smem), *acs = dt + BQ, *dacs = acs + BQ, *red = dacs + BQ;
-    float *xs = red + BQ, *dys = xs + BQ * P, *bs = dys + BQ * P, *cs = bs + BQ * N, *ss = cs + BQ * N;
+    float *rdv = red + BQ, *dotv = rdv + BQ, *sums = dotv + BQ;  // sums: <dL, S>, sum dy x
+    float *xs = sums + 2 * BQ, *dys = xs + BQ * P, *bs = dys + BQ * P, *cs = bs + BQ * N, *ss = cs + BQ * N;
     float *dl = ss + P * N, *gm = dl + P * N, *dm = gm + BQ * BQ;
     bwd_cumsum(s, b, c, h, dt, acs);
     const int64_t row0 = (int64_t)b * s.seq_len + t0, HP = (int64_t)H * P;
@@ -118,7 +119,8 @@ __global__ void ssd_bwd_grad_kernel(SsdBwdArgs s) {
         ss[i] = __bfloat162float(sc[(i / N) * NP + i % N]);
         dl[i] = dlc[i];
     }
-    if (threadIdx.x < BQ) dacs[threadIdx.x] = 0.0f;
+    if (threadIdx.x < BQ) dacs[threadIdx.x] = rdv[threadIdx.x] = dotv[threadIdx.x] = 0.0f;
+    if (threadIdx.x < 2) sums[threadIdx.x] = 0.0f;
     __syncthreads();
     const float e = expf(acs[BQ - 1]);
     // G, M and dM
@@ -133,22 +135,36 @@ __global__ void ssd_bwd_grad_kernel(SsdBwdArgs s) {
         dm[i] = dv;
     }
     __syncthreads();
-    // per row s (= l): the state-in terms, the diagonal terms with s as the source and l as target
+    // per (l, p): dxw = B dL^T and (C S^T); dx (written); row sums rd, dot_out; sum dy x
     const float dskip = s.d != nullptr ? s.d[h] : 0.0f;
+    float part = 0.0f;
+    for (int i = threadIdx.x; i < BQ * P; i += blockDim.x) {
+        int l = i / P, p = i % P;
+        float dxw = 0.0f, cso = 0.0f;
+        for (int n = 0; n < N; n++) {
+            dxw += bs[l * N + n] * dl[p * N + n];
+            cso += cs[l * N + n] * ss[p * N + n];
+        }
+        atomicAdd(rdv + l, dxw * xs[i]);
+        atomicAdd(dotv + l, dys[i] * cso);
+        part += dys[i] * xs[i];  // zero past L
+        if (l < valid) {
+            float v = dxw * dt[l] * expf(acs[BQ - 1] - acs[l]) + dskip * dys[i];
+            for (int t = l; t < BQ; t++) v += gm[t * BQ + l] * expf(acs[t] - acs[l]) * dt[l] * dys[t * P + p];
+            s.dxbc[(row0 + l) * s.cd + h * P + p] = v;
+        }
+    }
+    atomicAdd(sums + 1, part);
+    part = 0.0f;
+    for (int i = threadIdx.x; i < P * N; i += blockDim.x) part += dl[i] * ss[i];
+    atomicAdd(sums, part);
+    __syncthreads();
+    // per row l: the state terms' sums, the diagonal terms with l as the target and as the source
     if (threadIdx.x < BQ) {
         const int l = threadIdx.x;
         const float dec = expf(acs[BQ - 1] - acs[l]), el = expf(acs[l]);
-        float rd = 0.0f, dacs_l = 0.0f, ddt_l = 0.0f, dot_out = 0.0f;
-        // state in (dL) and state out (S) terms
-        for (int p = 0; p < P; p++) {
-            float dxw = 0.0f, dyS_dot = 0.0f;
-            for (int n = 0; n < N; n++) {
-                dxw += bs[l * N + n] * dl[p * N + n];
-                dyS_dot += ss[p * N + n] * cs[l * N + n];
-            }
-            rd += dxw * xs[l * P + p];
-            dot_out += dys[l * P + p] * dyS_dot;
-        }
+        const float rd = rdv[l], dot_out = dotv[l];
+        float dacs_l = 0.0f, ddt_l = 0.0f;
         ddt_l += rd * dec;
         dacs_l -= rd * dt[l] * dec;
         red[l] = rd * dt[l] * dec;  // into dacs_{Q-1}
@@ -170,31 +186,21 @@ __global__ void ssd_bwd_grad_kernel(SsdBwdArgs s) {
     }
     __syncthreads();
     if (threadIdx.x == 0) {
-        float tail = 0.0f, inner = 0.0f;
+        float tail = 0.0f;
         for (int l = 0; l < BQ; l++) tail += red[l];
-        for (int i = 0; i < P * N; i++) inner += dl[i] * ss[i];
-        dacs[BQ - 1] += tail + e * inner;
+        dacs[BQ - 1] += tail + e * sums[0];
         // da_t = sum_{l >= t} dacs_l: ddt += A da; dA_log += A sum dt da
         const float A = -expf(s.a_log[h]);
-        float da = 0.0f, dal = 0.0f, ddsum = 0.0f;
+        float da = 0.0f, dal = 0.0f;
         for (int t = BQ - 1; t >= 0; t--) {
             da += dacs[t];
             if (t < valid) s.ddt[(row0 + t) * H + h] += A * da;
             dal += dt[t] * da;
         }
-        for (int i = 0; i < valid * P; i++) ddsum += dys[i] * xs[i];
         atomicAdd(s.da_log + h, A * dal);
-        atomicAdd(s.dd + h, ddsum);
+        atomicAdd(s.dd + h, sums[1]);
     }
-    // dx (written), dB, dC (atomics) per element
-    for (int i = threadIdx.x; i < valid * P; i += blockDim.x) {
-        int l = i / P, p = i % P;
-        float dxw = 0.0f;
-        for (int n = 0; n < N; n++) dxw += bs[l * N + n] * dl[p * N + n];
-        float v = dxw * dt[l] * expf(acs[BQ - 1] - acs[l]) + dskip * dys[i];
-        for (int t = l; t < BQ; t++) v += gm[t * BQ + l] * expf(acs[t] - acs[l]) * dt[l] * dys[t * P + p];
-        s.dxbc[(row0 + l) * s.cd + h * P + p] = v;
-    }
+    // dB, dC (atomics: the group's heads add into them) per element
     for (int i = threadIdx.x; i < valid * N; i += blockDim.x) {
         int l = i / N, n = i % N;
         const float dec = expf(acs[BQ - 1] - acs[l]), el = expf(acs[l]);
@@ -215,7 +221,7 @@ __global__ void ssd_bwd_grad_kernel(SsdBwdArgs s) {
 namespace nmc::k::train {
 using namespace nmc::k::ssdbwd;
 namespace {
-size_t grad_smem(int P, int N) { return (size_t)(4 * BQ + 2 * BQ * P + 2 * BQ * N + 2 * P * N + 2 * BQ * BQ) * 4; }
+size_t grad_smem(int P, int N) { return (size_t)(8 * BQ + 2 * BQ * P + 2 * BQ * N + 2 * P * N + 2 * BQ * BQ) * 4; }
 }  // namespace
 
 bool ssd_backward_fused_supported(int head_dim, int state) {
