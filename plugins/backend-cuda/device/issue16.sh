@@ -63,7 +63,9 @@ ssd)  # (4) the fused tensor-core SSD scan (kernels/ssd_fused.cu): its self-test
       # trainer; the INFO lines time old vs new at the 9B prefill and the training shape), then
       # prefill of the Nano-9B-v2 shape at 8192 tokens with the old chunked fp32 scan and the fused
       # one (default for BF16), and training steps of hybrid1b BF16 with the fused forward (default)
-      # and the cuBLAS chunked one (NMC_TRAIN_SCAN=chunked)
+      # and the cuBLAS chunked one (NMC_TRAIN_SCAN=chunked). The experimental fused backward
+      # (ssd_fused_bwd.cu, not yet in the trainer) shows in the train self-test's "fused backward"
+      # lines and its "INFO scan B1 L4096 ... backward ... fused" timing line.
   "$native/nmc_selftest" > "$out/ssd-selftest.txt" 2>&1 || true
   grep -i "ssd\|prefill scan\|FAIL\|failure" "$out/ssd-selftest.txt" >&2 || true
   "$native/nmc_train_selftest" > "$out/ssd-train-selftest.txt" 2>&1 || true
