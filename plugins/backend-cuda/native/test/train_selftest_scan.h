@@ -226,7 +226,8 @@ inline void timing() {
 // A BF16 trainer (tiny hybrid, L = 70: two chunks, the second padded): its forward runs the fused
 // scan unless NMC_TRAIN_SCAN=chunked (the recompute before backward is chunked in both). Loss
 // within 2e-3 relative and the first Mamba layer's in_proj gradient within 3e-2 of its largest
-// value; the losses must differ (the fused path ran); NMC_TRAIN_SCAN=bogus is refused.
+// value; the losses must differ (the fused path ran); NMC_TRAIN_SCAN=fused-bwd (the experimental
+// fused backward) likewise; NMC_TRAIN_SCAN=bogus is refused.
 inline void trainer_fused_case(nmc_config c) {
     c.compute_dtype = NMC_BF16;
     const int rows = 2, len = 70;
@@ -269,7 +270,19 @@ inline void trainer_fused_case(nmc_config c) {
     snprintf(buf, sizeof buf, "trainer bf16 fused scan forward vs chunked: loss %.7f vs %.7f (rel err %.2e, tol 2e-03), "
              "d in_proj %.2e (tol 3e-02), fused ran: %s", lf, lc, el, eg, lf != lc ? "yes" : "no");
     check(std::isfinite(lf) && el <= 2e-3 && eg <= 3e-2 && lf != lc, buf);
-    expect_error(run("bogus", &lb, nullptr), "NMC_TRAIN_SCAN must be fused, chunked or sequential",
+    // NMC_TRAIN_SCAN=fused-bwd (experimental): the same fused forward (the same loss, bit for bit),
+    // the recompute fused and the backward ssd_backward_fused: the gradient within 3e-2 of chunked's
+    double lfb = 0;
+    Vec gfb;
+    if (run("fused-bwd", &lfb, &gfb) != NMC_OK) {
+        check(false, std::string("trainer bf16 fused-bwd scan: ") + nmc_last_error());
+    } else {
+        double egb = max_rel_err(gfb, gc), egf = max_rel_err(gfb, gf);
+        snprintf(buf, sizeof buf, "trainer bf16 fused backward (NMC_TRAIN_SCAN=fused-bwd) vs chunked: loss %.7f vs fused "
+                 "%.7f (equal), d in_proj %.2e vs chunked (tol 3e-02), %.2e vs fused forward only", lfb, lf, egb, egf);
+        check(lfb == lf && egb <= 3e-2 && gfb != gf, buf);
+    }
+    expect_error(run("bogus", &lb, nullptr), "NMC_TRAIN_SCAN must be fused, fused-bwd, chunked or sequential",
                  "trainer NMC_TRAIN_SCAN=bogus refused");
 }
 

@@ -340,11 +340,13 @@ int ssd_forward_fused(const ScanArgs &s, float *y, float *work, cudaStream_t str
     return ssd_fused(a, work, stream);
 }
 
-int ssd_fused_selected(int dtype, bool *fused) {
+int ssd_fused_selected(int dtype, bool *fused, bool *fused_bwd) {
     const char *e = std::getenv("NMC_TRAIN_SCAN");
-    if (e == nullptr || *e == 0 || std::strcmp(e, "fused") == 0) *fused = dtype == NMC_BF16;
+    const bool bwd = e != nullptr && std::strcmp(e, "fused-bwd") == 0;
+    if (e == nullptr || *e == 0 || std::strcmp(e, "fused") == 0 || bwd) *fused = dtype == NMC_BF16;
     else if (std::strcmp(e, "chunked") == 0 || std::strcmp(e, "sequential") == 0) *fused = false;
-    else return nmc::fail(std::string("NMC_TRAIN_SCAN must be fused, chunked or sequential (got '") + e + "')");
+    else return nmc::fail(std::string("NMC_TRAIN_SCAN must be fused, fused-bwd, chunked or sequential (got '") + e + "')");
+    if (fused_bwd != nullptr) *fused_bwd = *fused && bwd;
     return NMC_OK;
 }
 

@@ -80,8 +80,10 @@ int64_t ssd_fused_work_floats(const ScanArgs &s);
 int ssd_forward_fused(const ScanArgs &s, float *y, float *work, cudaStream_t stream);
 // Whether a trainer of GEMM type `dtype` runs its forward's scan fused: NMC_TRAIN_SCAN unset or
 // fused: yes for NMC_BF16 (fp32 trainers keep the exact chunked path); chunked or sequential: no;
+// fused-bwd (EXPERIMENTAL, opt-in): as fused, and *fused_bwd (when not null) says that the
+// recompute runs the fused forward and the backward ssd_backward_fused (no chunked scan at all);
 // any other value fails naming the accepted ones.
-int ssd_fused_selected(int dtype, bool *fused);
+int ssd_fused_selected(int dtype, bool *fused, bool *fused_bwd = nullptr);
 // The fused backward (ssd_fused_bwd.cu, EXPERIMENTAL: fp32 CUDA-core loops, not yet used by the
 // trainer), ssd_backward's outputs and semantics from the inputs, dy and the work that
 // ssd_forward_fused left (its entering states and decays), its own work ssd_fused_bwd_work_floats.
