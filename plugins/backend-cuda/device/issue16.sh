@@ -64,8 +64,8 @@ ssd)  # (4) the fused tensor-core SSD scan (kernels/ssd_fused.cu): its self-test
       # prefill of the Nano-9B-v2 shape at 8192 tokens with the old chunked fp32 scan and the fused
       # one (default for BF16), and training steps of hybrid1b BF16 with the fused forward (default)
       # and the cuBLAS chunked one (NMC_TRAIN_SCAN=chunked). The experimental fused backward
-      # (ssd_fused_bwd.cu, not yet in the trainer) shows in the train self-test's "fused backward"
-      # lines and its "INFO scan B1 L4096 ... backward ... fused" timing line.
+      # (ssd_fused_bwd.cu; opt-in NMC_TRAIN_SCAN=fused-bwd: the last run) shows in the train
+      # self-test's "fused backward" lines and its "INFO scan B1 L4096 ... backward ... fused" line.
   "$native/nmc_selftest" > "$out/ssd-selftest.txt" 2>&1 || true
   grep -i "ssd\|prefill scan\|FAIL\|failure" "$out/ssd-selftest.txt" >&2 || true
   "$native/nmc_train_selftest" > "$out/ssd-train-selftest.txt" 2>&1 || true
@@ -75,6 +75,8 @@ ssd)  # (4) the fused tensor-core SSD scan (kernels/ssd_fused.cu): its self-test
   run ssd-prefill-nano9b-fused "$native/nmc_bench" --preset nano9b --batch 1 --isl 128 --osl 16 --prefill 8192
   NMC_TRAIN_SCAN=chunked run ssd-train-hybrid1b-chunked "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 \
     --seq 4096 --batch 1 --steps 3
-  run ssd-train-hybrid1b-fused "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 --seq 4096 --batch 1 --steps 3 ;;
+  run ssd-train-hybrid1b-fused "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 --seq 4096 --batch 1 --steps 3
+  NMC_TRAIN_SCAN=fused-bwd run ssd-train-hybrid1b-fused-bwd "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 \
+    --seq 4096 --batch 1 --steps 3 ;;
 *) echo "issue16.sh: unknown section $s" >&2; exit 2 ;;
 esac; done
