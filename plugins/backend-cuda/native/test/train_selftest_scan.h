@@ -3,9 +3,10 @@
 // against the CPU double reference (test/ssd_reference.h) and against each other, every tensor
 // (y, dx, dB, dC, ddt, dA_log, dD) with its own max error relative to its largest reference
 // value, one line per case and path; the fused tensor-core forward (ssd_fused.cu, impl 2, y
-// only) against the same reference within TOL_FUSED; the trainer's gradients with
+// only) against the same reference within TOL_FUSED, and with the experimental fused backward
+// (ssd_fused_bwd.cu, impl 2 with dy) every tensor; the trainer's gradients with
 // NMC_TRAIN_SCAN=sequential and chunked; a BF16 trainer's loss and gradients with the fused
-// forward (unset) against NMC_TRAIN_SCAN=chunked; and a timing line at L = 4096 (printed, not asserted).
+// forward (unset) and NMC_TRAIN_SCAN=fused-bwd against NMC_TRAIN_SCAN=chunked; and a timing line at L = 4096 (printed, not asserted).
 #pragma once
 
 #include <cstdlib>
@@ -106,7 +107,7 @@ inline void compare(const Shape &s, const Out &got, const Out &want, double tol,
     check(ok, line + buf);
 }
 
-// The fused forward's y against `want` (y only: impl 2 has no backward).
+// The fused forward's y against `want` (y only).
 inline void compare_y(const Shape &s, const Out &got, const Out &want, double tol, const std::string &what) {
     if (!got.ok || !want.ok) {
         check(false, what + ": a run failed");
