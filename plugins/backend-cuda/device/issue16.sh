@@ -2,7 +2,7 @@
 # The measurements of issue 16 (FP8 weights, long-context decode attention, Figure 1) on a GPU
 # machine, from the checkout root, with the device bundle (.device/, bundle.sh):
 #   plugins/backend-cuda/device/issue16.sh OUT_DIR [fp8] [attention] [figure1] [figure1-uncapped] [figure1-settings]
-#     [prefill-gemm]
+#     [prefill-gemm] [ssd]
 # (no section: fp8 attention figure1). Each run writes one JSON file to OUT_DIR; nmc_bench prints
 # the HBM roofline (device-to-device copies) measured in the same process next to each decode
 # figure, `nemotron bench` the same through the CLI. Recorded in docs/benchmarks.md.
@@ -81,5 +81,24 @@ prefill-gemm)  # (4) the inference self-test (prefill attention: flash vs wmma v
         --osl 64 --prefill 0
     done
   done ;;
+ssd)  # (5) the fused tensor-core SSD scan (kernels/ssd_fused.cu): its self-test lines (inference and
+      # trainer; the INFO lines time old vs new at the 9B prefill and the training shape), then
+      # prefill of the Nano-9B-v2 shape at 8192 tokens with the old chunked fp32 scan and the fused
+      # one (default for BF16), and training steps of hybrid1b BF16 with the fused forward (default)
+      # and the cuBLAS chunked one (NMC_TRAIN_SCAN=chunked). The experimental fused backward
+      # (ssd_fused_bwd.cu; opt-in NMC_TRAIN_SCAN=fused-bwd: the last run) shows in the train
+      # self-test's "fused backward" lines and its "INFO scan B1 L4096 ... backward ... fused" line.
+  "$native/nmc_selftest" > "$out/ssd-selftest.txt" 2>&1 || true
+  grep -i "ssd\|prefill scan\|FAIL\|failure" "$out/ssd-selftest.txt" >&2 || true
+  "$native/nmc_train_selftest" > "$out/ssd-train-selftest.txt" 2>&1 || true
+  grep -i "fused\|INFO scan\|FAIL\|failure" "$out/ssd-train-selftest.txt" >&2 || true
+  NMC_PREFILL_SCAN=chunked run ssd-prefill-nano9b-chunked "$native/nmc_bench" --preset nano9b --batch 1 --isl 128 \
+    --osl 16 --prefill 8192
+  run ssd-prefill-nano9b-fused "$native/nmc_bench" --preset nano9b --batch 1 --isl 128 --osl 16 --prefill 8192
+  NMC_TRAIN_SCAN=chunked run ssd-train-hybrid1b-chunked "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 \
+    --seq 4096 --batch 1 --steps 3
+  run ssd-train-hybrid1b-fused "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 --seq 4096 --batch 1 --steps 3
+  NMC_TRAIN_SCAN=fused-bwd run ssd-train-hybrid1b-fused-bwd "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 \
+    --seq 4096 --batch 1 --steps 3 ;;
 *) echo "issue16.sh: unknown section $s" >&2; exit 2 ;;
 esac; done

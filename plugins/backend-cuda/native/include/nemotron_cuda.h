@@ -222,7 +222,8 @@ int nmc_k_train_attention(int impl, int batch, int seq_len, int q_heads, int kv_
                           float *ms);
 /* The trainer's Mamba-2 selective scan on host arrays. impl 0: the sequential reference (state up
  * to 256), impl 1: the chunked SSD form the trainer runs (NMC_TRAIN_SCAN=sequential selects impl 0
- * in the trainer); dtype NMC_F32 or NMC_BF16: impl 1's GEMM inputs. xbc [batch * seq_len, H P +
+ * in the trainer), impl 2: the fused tensor-core forward (BF16 operands) and, with dy, the experimental fused backward (ssd_fused_bwd.cu)
+ * a BF16 trainer's forward runs; dtype NMC_F32 or NMC_BF16: impl 1's GEMM inputs. xbc [batch * seq_len, H P +
  * 2 G N] rows x | B | C, dt [batch * seq_len, H] (final dt), a_log [H] (A = -exp(a_log)), d [H];
  * y [batch * seq_len, H P] = scan + D x. dy (nullable; then dxbc, ddt, da_log, dd are required):
  * the backward: dxbc (as xbc), ddt (as dt), da_log [H], dd [H]. ms (nullable) [2]: device
@@ -230,6 +231,16 @@ int nmc_k_train_attention(int impl, int batch, int seq_len, int q_heads, int kv_
 int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int heads, int head_dim, int groups, int state,
                      const float *xbc, const float *dt, const float *a_log, const float *d, const float *dy,
                      float *y, float *dxbc, float *ddt, float *da_log, float *dd, float *ms);
+/* Inference prefill's scan of one sequence on host arrays. impl 0: the chunked fp32 scan (chunks
+ * of chunk_size; <= 0 or >= seq_len: one), impl 1: the fused tensor-core SSD (BF16 operands; chunk
+ * ignored), as NMC_PREFILL_SCAN chooses in a session. x [L, H P], dt [L, H] (raw when dt_bias [H]
+ * is given: dt = clamp(softplus(dt + dt_bias), dt_min, dt_max)), a [H] (negative), b, c [L, G N],
+ * d [H] nullable, state [H, P, N] nullable (zeros) in/out, y [L, H P]. ms (nullable): device
+ * milliseconds a run, the average of `reps` runs after the one whose outputs are returned. */
+int nmc_k_prefill_scan(int impl, int heads, int head_dim, int groups, int state_size, int seq_len, int chunk_size,
+                       const float *x, const float *dt, const float *dt_bias, float dt_min, float dt_max,
+                       const float *a, const float *b, const float *c, const float *d, float *state, float *y,
+                       int reps, float *ms);
 
 /* The trainer's backward kernels that sum over rows (kernels/train_reduce.cu) on host arrays, dense
  * rows, for the self-test; the parameter gradients are added to what the arrays hold.

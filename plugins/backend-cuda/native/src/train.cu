@@ -138,8 +138,8 @@ void free_all(nmc_trainer *t) {
 
 // Work buffers for R = B * L rows.
 int size_buffers(nmc_trainer *t) {
-    int scan;  // k::train::ssd_selected reads it: refuse a value it would take silently as chunked
-    NMC_TRY(nmc::env_choice("NMC_TRAIN_SCAN", {"chunked", "sequential"}, &scan));
+    int scan;  // refuse an unknown NMC_TRAIN_SCAN before any scan reads it
+    NMC_TRY(nmc::k::train::scan_mode_choice(&scan));
     const nmc::Dims &d = t->dims;
     int64_t R = (int64_t)t->batch * t->seq_len, L = t->seq_len, F = sizeof(float);
     int64_t pw = std::max<int64_t>({d.n_mamba ? d.proj_dim : 0, d.n_attn ? d.qkv_dim : 0, d.mlp > 0 ? d.mlp : 0, 1});

@@ -106,6 +106,36 @@ k::train::ScanArgs scan_args(nmc_trainer *t, const TLayer &L) {
     return s;
 }
 
+// Which scan a layer runs: 0 sequential, 1 chunked, 2 fused forward (first forward only; the
+// recompute and backward chunked), 3 fused forward, recompute and backward (NMC_TRAIN_SCAN=fused-bwd,
+// experimental). The fused work (and the fused backward's after it) lives in the chunked scan's
+// buffer (ckpt); shapes where it does not fit fall back to the chunked scan.
+int scan_mode(nmc_trainer *t, const k::train::ScanArgs &s, int *mode) {
+    *mode = 0;
+    if (!k::train::ssd_selected()) return NMC_OK;
+    bool fused = false, fused_bwd = false;
+    NMC_TRY(k::train::ssd_fused_selected(t->dtype, &fused, &fused_bwd));
+    for (const auto &p : t->params) fused &= p.gemm != NMC_FP8;  // the FP8 recipe keeps the scan fp32
+    const int64_t fw = k::train::ssd_fused_work_floats(s), room = k::train::ssd_work_floats(s);
+    if (fused && fused_bwd && k::train::ssd_backward_fused_supported(s.head_dim, s.state) &&
+        fw + k::train::ssd_fused_bwd_work_floats(s) <= room)
+        *mode = 3;
+    else *mode = fused && fw <= room ? 2 : 1;
+    return NMC_OK;
+}
+
+// step 4: the chunked scan keeping what backward reads (recompute: keep), the fused tensor-core
+// forward (y only) in a BF16 trainer's first forward (ssd_fused_selected) — and in the recompute,
+// leaving its entering states to ssd_backward_fused, under fused-bwd — or the sequential scan.
+int scan_fwd(nmc_trainer *t, const TLayer &L, bool keep) {
+    const k::train::ScanArgs s = scan_args(t, L);
+    int mode = 0;
+    NMC_TRY(scan_mode(t, s, &mode));
+    if (mode == 0) return k::train::scan_forward(s, t->y.f(), t->ckpt.f(), t->stream);
+    if (mode == 3 || (mode == 2 && !keep)) return k::train::ssd_forward_fused(s, t->y.f(), t->ckpt.f(), t->stream);
+    return k::train::ssd_forward(s, t->y.f(), t->ckpt.f(), t->stream);
+}
+
 int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len, pw = d.proj_dim;
@@ -128,8 +158,7 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     NMC_TRY(k::train::dt_forward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), R, d.m_heads,   // 3.
                                  t->cfg.dt_min, t->cfg.dt_max, t->dtv.f(), st));
     t->profile.mark(st, "mamba.fwd.conv_dt");
-    NMC_TRY(k::train::ssd_selected() ? k::train::ssd_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st)     // 4.
-                                     : k::train::scan_forward(scan_args(t, L), t->y.f(), t->ckpt.f(), st));
+    NMC_TRY(scan_fwd(t, L, h_out == nullptr));                                                        // 4.
     t->profile.mark(st, "mamba.fwd.scan");
     void *mid16;
     NMC_TRY(mid16_for(t, L.out_proj, d.inner, &mid16));
@@ -158,11 +187,16 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
     NMC_TRY(k::train::gate_backward(t->y.f(), t->proj.f(), pw, t->dtmp.f(), R, d.inner, t->dmid.f(), t->dproj.f(), st));
     t->profile.mark(st, "mamba.bwd.gate_norm");
     // 4. scan: dxbc (x | B | C), ddt, dA_log, dD
-    NMC_TRY(k::train::ssd_selected()
-                ? k::train::ssd_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
-                                         G(t, L.a_log), G(t, L.d), st)
-                : k::train::scan_backward(scan_args(t, L), t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
-                                          G(t, L.a_log), G(t, L.d), st));
+    const k::train::ScanArgs sa = scan_args(t, L);
+    int mode = 0;
+    NMC_TRY(scan_mode(t, sa, &mode));
+    float *fwork = t->ckpt.f(), *bwork = fwork + k::train::ssd_fused_work_floats(sa);
+    NMC_TRY(mode == 3   ? k::train::ssd_backward_fused(sa, fwork, bwork, t->dmid.f(), t->dxbc.f(), t->ddt.f(),
+                                                       G(t, L.a_log), G(t, L.d), st)
+            : mode != 0 ? k::train::ssd_backward(sa, t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
+                                                 G(t, L.a_log), G(t, L.d), st)
+                        : k::train::scan_backward(sa, t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
+                                                  G(t, L.a_log), G(t, L.d), st));
     t->profile.mark(st, "mamba.bwd.scan");
     // 3. dt: d dt_raw into dproj's dt columns, dt_bias
     NMC_TRY(k::train::dt_backward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), t->ddt.f(), R, d.m_heads,

@@ -25,6 +25,9 @@ dim3m blockDim, gridDim;
 #define __global__
 #define __device__
 #define __forceinline__
+#ifndef __host__
+#define __host__
+#endif
 #define __launch_bounds__(x)
 alignas(128) char g_smem[256 * 1024];
 using std::min;

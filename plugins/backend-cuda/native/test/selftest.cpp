@@ -523,6 +523,7 @@ static void error_tests() {
 
 #include "selftest_prefill.h"
 #include "selftest_decode_gemm.h"
+#include "selftest_ssd.h"
 
 int main() {
     int n = nmc_device_count();
@@ -548,6 +549,11 @@ int main() {
     paged_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, NMC_F32, "tiny");
     paged_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, NMC_BF16, "nano-like heads bf16");
     error_tests();
+    ssd_kernel_tests();
+    ssd_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300);
+    // config chunk 256: the chunked scan's workspace holds 2 fused chunks, so the fused scan runs in
+    // segments of 128 tokens (forward.cu prefill_scan), each continuing from the state
+    ssd_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 256, "M-*M-M*"}, "nano-like heads chunk 256 (segments)", 300);
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

@@ -30,16 +30,20 @@ struct Grads {
 inline Vec to_f(const DVec &v) { return Vec(v.begin(), v.end()); }
 
 // ---- sequential: S_t = exp(dt_t A) S_{t-1} + dt_t x_t B_t;  y_t = C_t . S_t + D x_t ----
-inline Vec sequential_forward(const Shape &s, const Vec &xbc, const Vec &dt, const Vec &a_log, const Vec &d) {
+// init [B, H, P, N] (empty: zeros) is S_{-1}; final (when not null) gets S_{L-1} [B, H, P, N].
+inline Vec sequential_scan(const Shape &s, const Vec &xbc, const Vec &dt, const Vec &a_log, const Vec &d,
+                           const Vec &init, Vec *final) {
     const int cd = s.conv(), HP = s.H * s.P, hg = s.H / s.G;
     Vec y((size_t)s.B * s.L * HP);
+    if (final) final->assign((size_t)s.B * HP * s.N, 0.0f);
     DVec S(s.N);
     for (int b = 0; b < s.B; b++)
         for (int h = 0; h < s.H; h++)
             for (int p = 0; p < s.P; p++) {
                 const int g = h / hg;
                 const double A = -std::exp((double)a_log[h]);
-                std::fill(S.begin(), S.end(), 0.0);
+                const size_t so = (((size_t)b * s.H + h) * s.P + p) * s.N;
+                for (int n = 0; n < s.N; n++) S[n] = init.empty() ? 0.0 : init[so + n];
                 for (int t = 0; t < s.L; t++) {
                     const size_t r = (size_t)b * s.L + t;
                     const float *row = &xbc[r * cd];
@@ -51,8 +55,14 @@ inline Vec sequential_forward(const Shape &s, const Vec &xbc, const Vec &dt, con
                     }
                     y[r * HP + h * s.P + p] = (float)(acc + d[h] * x);
                 }
+                if (final)
+                    for (int n = 0; n < s.N; n++) (*final)[so + n] = (float)S[n];
             }
     return y;
+}
+
+inline Vec sequential_forward(const Shape &s, const Vec &xbc, const Vec &dt, const Vec &a_log, const Vec &d) {
+    return sequential_scan(s, xbc, dt, a_log, d, Vec(), nullptr);
 }
 
 // backward by the adjoint recurrence, t = L-1 .. 0, Gs = dLoss/dS_t:

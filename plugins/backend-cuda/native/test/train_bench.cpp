@@ -5,7 +5,9 @@
 //   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16|fp8] [--seq 4096] [--batch 1] [--steps 3]
 //
 // NMC_TRAIN_ATTENTION=flash|tc|materialised picks the attention kernels (default: tensor cores for
-// bf16, fp32 flash otherwise; printed as "attention").
+// bf16, fp32 flash otherwise; printed as "attention"). NMC_TRAIN_SCAN=fused|chunked|sequential picks
+// the scan's forward (default: the fused tensor-core forward for bf16, kernels/ssd_fused.cu; the
+// recompute before backward is chunked; printed on stderr).
 // fp8: the FP8 recipe (nmc_trainer_set_gemm_precision): the first and last 4 linear layers (model
 // order, lm_head last) BF16, the others FP8 E4M3: cuBLASLt block-scaled FP8 GEMMs when available,
 // else fake-quantised operands with fp32 GEMMs (env NMC_FP8_GEMM=fakequant forces those); the
@@ -155,6 +157,8 @@ int main(int argc, char **argv) {
            name.c_str(), dtype_name.c_str(), seq, batch, params, matmul_params, seconds * 1e3, tokens_per_s, achieved,
            peak, peak_dtype == NMC_F32 ? "f32" : "bf16", achieved / peak, fp8_layers, first_loss, last_loss,
            attention ? attention : "default", path.c_str(), (long long)lt_calls, (long long)fallback_calls, fp8_peak);
+    const char *scan = getenv("NMC_TRAIN_SCAN");
+    fprintf(stderr, "scan forward: %s\n", scan ? scan : fp8 || dtype == NMC_F32 ? "chunked (default)" : "fused (default)");
     if (fp8) {
         fprintf(stderr, "fp8 GEMM path: %s (cuBLASLt %s); %s\n", path.c_str(), lt_available == 1 ? "available" : "unavailable",
                 last ? last : status);

@@ -71,9 +71,30 @@ int scan_backward(const ScanArgs &s, const float *checkpoints, const float *dy, 
 // choice: chunked unless the environment says NMC_TRAIN_SCAN=sequential (read at every sizing,
 // forward and backward: set it before a trainer's first forward and leave it during the run).
 bool ssd_selected();
+// NMC_TRAIN_SCAN's one parse: *mode -1 (unset) or the index in fused, fused-bwd, chunked, sequential;
+// any other value fails with one error line naming them (env_choice).
+int scan_mode_choice(int *mode);
 // Floats of its work buffer (the forward's intermediates the backward reads, and its own)
 int64_t ssd_work_floats(const ScanArgs &s);
 int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t stream);
+// The fused tensor-core forward (ssd_fused.cu, BF16 operands) on these args: y only, none of the
+// intermediates ssd_backward reads, so the trainer's first forward (h_out given) uses it and the
+// recompute before backward keeps ssd_forward. Work: ssd_fused_work_floats (<= ssd_work_floats).
+int64_t ssd_fused_work_floats(const ScanArgs &s);
+int ssd_forward_fused(const ScanArgs &s, float *y, float *work, cudaStream_t stream);
+// Whether a trainer of GEMM type `dtype` runs its forward's scan fused: NMC_TRAIN_SCAN unset or
+// fused: yes for NMC_BF16 (fp32 trainers keep the exact chunked path); chunked or sequential: no;
+// fused-bwd (EXPERIMENTAL, opt-in): as fused, and *fused_bwd (when not null) says that the
+// recompute runs the fused forward and the backward ssd_backward_fused (no chunked scan at all);
+// any other value fails naming the accepted ones.
+int ssd_fused_selected(int dtype, bool *fused, bool *fused_bwd = nullptr);
+// The fused backward (ssd_fused_bwd.cu, EXPERIMENTAL: fp32 CUDA-core loops, not yet used by the
+// trainer), ssd_backward's outputs and semantics from the inputs, dy and the work that
+// ssd_forward_fused left (its entering states and decays), its own work ssd_fused_bwd_work_floats.
+bool ssd_backward_fused_supported(int head_dim, int state);
+int64_t ssd_fused_bwd_work_floats(const ScanArgs &s);
+int ssd_backward_fused(const ScanArgs &s, const float *fused_work, float *bwd_work, const float *dy, float *dxbc,
+                       float *ddt, float *da_log, float *dd, cudaStream_t stream);
 // after ssd_forward with the same args and work
 int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, float *ddt, float *da_log, float *dd,
                  cudaStream_t stream);

@@ -54,6 +54,7 @@
 #include "device_math.cuh"
 #include "kernels.h"
 #include "train_kernels.h"
+#include "../env_switch.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -363,8 +364,12 @@ int warps_grid(int64_t warps) { return (int)((warps * 32 + T - 1) / T); }
 }  // namespace
 
 bool ssd_selected() {
-    const char *e = std::getenv("NMC_TRAIN_SCAN");
-    return e == nullptr || std::strcmp(e, "sequential") != 0;
+    int mode = -1;  // an unknown value is refused when the trainer sizes its buffers (scan_mode_choice)
+    return scan_mode_choice(&mode) != NMC_OK || mode != 3;
+}
+
+int scan_mode_choice(int *mode) {
+    return nmc::env_choice("NMC_TRAIN_SCAN", {"fused", "fused-bwd", "chunked", "sequential"}, mode);
 }
 
 int64_t ssd_work_floats(const ScanArgs &s) { return Lay(s).total; }
