@@ -28,9 +28,11 @@
 //   reduce     the row-summing backward kernels (conv1d, RMSNorm, dt) against double references,
 //              the trainer's once-per-step GEMM weight copies (BF16, FP8) and the env switches'
 //              errors (train_selftest_reduce.h).
+//   head       the loss head's fused cross-entropy (loss, dlogits in fp32 and BF16) against a double
+//              reference (train_selftest_head.h).
 //   token      the loss-agnostic head (token log-probs, per-position weights: DPO and GRPO on the
 //              device) against the plain backward and finite differences of a weighted loss.
-// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce}.h. Exit status 0 when all pass (2: no device).
+// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,head}.h. Exit status 0 when all pass (2: no device).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -49,6 +51,7 @@ using tref::Vec;
 #include "train_selftest_fp8.h"
 #include "train_selftest_trainer.h"
 #include "train_selftest_reduce.h"
+#include "train_selftest_head.h"
 
 int main() {
     int n = nmc_device_count();
@@ -73,6 +76,7 @@ int main() {
     printf("INFO %s\n", last ? last : status);
     token_weight_tests();
     reduce_test::tests();
+    head_test::tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }
