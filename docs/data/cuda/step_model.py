@@ -15,7 +15,7 @@ qw, kw = 32 * 64, 8 * 64          # q and k/v widths
 qkv = qw + 2 * kw
 mlp, V = 8192, 32000
 nM, nA, nP = 11, 3, 11
-piece = (64 << 20) // V           # logits rows per head piece
+piece = (64 << 20) // V // 64 * 64  # logits rows per head piece (a multiple of 64)
 pieces = -(-R // piece)
 BW = 3e12
 LAT = 0.5e-6                      # one dependent global load
@@ -88,8 +88,10 @@ add("mlp", "dmid -> BF16 for up (dX, dW)", 2 * conv(R * mlp) * p, conv(R * mlp) 
 # ---- head (pieces of `piece` rows; backward recomputes the logits)
 add("head", "lm_head W -> BF16 (per piece: fwd; bwd fwd + dX)", 3 * pieces * conv(P_head), conv(P_head), 3 * pieces, 1)
 add("head", "x -> BF16 (per piece: fwd; bwd fwd, dW)", 3 * conv(R * d), 3 * conv(R * d), 3 * pieces, 3 * pieces)
-add("head", "cross-entropy (3 reads; backward + 1 write)", 12 * R * V + 16 * R * V, 12 * R * V + 16 * R * V, 2 * pieces, 2 * pieces)
-add("head", "dlogits -> BF16 (dX, dW: twice)", 2 * conv(R * V), 2 * conv(R * V), 2 * pieces, 2 * pieces)
+add("head", "cross-entropy (before: 3 reads; bwd 3 reads + fp32 write. after: 1 read; bwd 2 reads + BF16 write)",
+    12 * R * V + 16 * R * V, 4 * R * V + 10 * R * V, 2 * pieces, 2 * pieces)
+add("head", "dlogits -> BF16 (dX, dW: twice; after: written in BF16 by the cross-entropy)", 2 * conv(R * V), 0,
+    2 * pieces, 0)
 add("head", "final norm forward x2, backward", 2 * 8 * R * d + 24 * R * d, 2 * 8 * R * d + 24 * R * d, 4, 4)
 
 # ---- optimizer

@@ -19,7 +19,8 @@
 #        side in OUT_DIR/rl-dpo.txt and OUT_DIR/rl-grpo.txt (step 1 equal to rounding; GRPO's later
 #        rollouts sample from the updated weights and may drift apart).
 # speed: the step time outside the scan (~3 minutes): nmc_train_selftest (its "reduce" lines: the
-#        row-summing backward kernels, the once-per-step GEMM weight copies, the env switches), then
+#        row-summing backward kernels, the once-per-step GEMM weight copies, the env switches; its
+#        "cross_entropy" lines: the loss head's fused kernel, fp32 and BF16 dlogits), then
 #        NMC_PROFILE=1 nmc_train_bench --seq 4096 for hybrid1b bf16 and fp8 and hybrid260m bf16: the
 #        JSON in OUT_DIR/speed-PRESET-DTYPE.json, the per-stage profile in OUT_DIR/speed-PRESET-DTYPE.profile
 #        (compare with docs/training-step-model.md's estimate), and OUT_DIR/speed-summary.txt.
@@ -173,7 +174,7 @@ speed)
   echo "== nmc_train_selftest (speed)" >&2
   "$dev/native/nmc_train_selftest" > "$out/speed-selftest.log" 2>&1 \
     || echo "issue18.sh: nmc_train_selftest failed (see $out/speed-selftest.log)" >&2
-  grep -E "^(FAIL|OK|FAILED)|reduce|conv_backward|rms_backward|dt_backward|weight copies|refused" "$out/speed-selftest.log" >&2 || true
+  grep -E "^(FAIL|OK|FAILED)|reduce|conv_backward|rms_backward|dt_backward|cross_entropy|weight copies|refused" "$out/speed-selftest.log" >&2 || true
   for run in "hybrid1b bf16" "hybrid1b fp8" "hybrid260m bf16"; do
     set -- $run
     echo "== NMC_PROFILE=1 nmc_train_bench --preset $1 --dtype $2 --seq 4096" >&2

@@ -256,6 +256,14 @@ int nmc_k_train_rms_backward(int rows, int dim, int groups, const float *x, cons
 int nmc_k_train_dt_backward(int rows, int heads, float lo, float hi, const float *raw, const float *bias,
                             const float *ddt, float *draw, float *dbias);
 
+/* The loss head's fused cross-entropy (kernels/train_xent.cu) on host arrays, for the self-test:
+ * logits [rows, vocab], labels [rows] (< 0 ignored), weights [rows] (nullable: scale for every row).
+ * loss [rows] = logsumexp - logit[label] (0 when ignored); dlogits (nullable: no gradient) [rows,
+ * vocab] = (softmax - onehot) * (weights[r] or scale), computed in fp32 in place when bf16 is 0, or
+ * written in BF16 (returned widened to float) when bf16 is 1, as the BF16 trainer's head does. */
+int nmc_k_train_cross_entropy(int rows, int vocab, const float *logits, const int32_t *labels, float scale,
+                              const float *weights, int bf16, float *loss, float *dlogits);
+
 /* ---- training: fp32 master weights, gradients and AdamW moments on the device ----
  * A trainer declares its parameters from the config by their HF names ("backbone.embeddings.weight",
  * "backbone.layers.<i>.mixer.in_proj.weight", ..., "backbone.norm_f.weight", "lm_head.weight" unless

@@ -190,9 +190,14 @@ int size_buffers(nmc_trainer *t) {
     return NMC_OK;
 }
 
+// Rows per logits piece: as many as LOGIT_FLOATS holds, rounded down to a multiple of 64 (the
+// lm_head weight gradient's GEMM sums over these rows: an odd count (2097 at vocabulary 32000) kept
+// cuBLAS off its aligned tensor-core kernels).
 int64_t logit_rows(nmc_trainer *t) {
     int64_t R = (int64_t)t->batch * t->seq_len;
-    return std::max<int64_t>(1, std::min<int64_t>(R, LOGIT_FLOATS / t->dims.vocab));
+    int64_t fit = LOGIT_FLOATS / t->dims.vocab;
+    if (fit >= 128) fit -= fit % 64;
+    return std::max<int64_t>(1, std::min<int64_t>(R, fit));
 }
 
 float *hs(nmc_trainer *t, int i) { return t->hs.f() + (int64_t)i * t->batch * t->seq_len * t->dims.d; }
@@ -207,21 +212,32 @@ int head(nmc_trainer *t, bool grad) {
     NMC_TRY(nmc::k::train::rms_forward(hs(t, d.layers), R, d.d, 1, nmc::train::W(t, t->norm_f), t->cfg.norm_eps,
                                        t->xn.f(), t->rstd_f.f(), t->stream));
     int64_t piece = logit_rows(t);
+    const bool bf16 = nmc::train::gemm_precision(t, t->lm_head) == NMC_BF16;
     for (int64_t r0 = 0; r0 < R; r0 += piece) {
         int rows = (int)std::min<int64_t>(piece, R - r0);
         const float *x = t->xn.f() + r0 * d.d;
         NMC_TRY(nmc::train::linear_gemm_fwd(t, t->lm_head, rows, d.vocab, d.d, x, d.d, t->logits.f(), d.vocab, 0.0f));
-        if (nmc::train::soft_active(t)) {  // distillation (train_head_soft.cu)
+        t->profile.mark(t->stream, grad ? "head.bwd.logits_gemm" : "head.fwd.logits_gemm");
+        void *dl16 = nullptr;  // BF16 dlogits (dy16) when both backward GEMMs read BF16; else fp32 in logits
+        if (nmc::train::soft_active(t)) {  // distillation (train_head_soft.cu): fp32 dlogits in place
             NMC_TRY(nmc::train::soft_piece(t, t->logits.f(), r0, rows, grad, t->loss_rows.f() + r0));
         } else {
-            NMC_TRY(nmc::k::train::cross_entropy(t->logits.f(), (const int32_t *)t->labels.p + r0, rows, d.vocab,
-                                                 scale, weights ? weights + r0 : nullptr, grad,
-                                                 t->loss_rows.f() + r0, t->stream));
+            // one kernel: log-sum-exp, loss and dlogits
+            if (grad && bf16) {
+                NMC_TRY(ensure(t->dy16, (size_t)rows * d.vocab * 2));
+                dl16 = t->dy16.p;
+            }
+            NMC_TRY(nmc::k::train::cross_entropy_fused(t->logits.f(), d.vocab, (const int32_t *)t->labels.p + r0, rows,
+                                                       d.vocab, scale, weights ? weights + r0 : nullptr, grad,
+                                                       t->loss_rows.f() + r0, dl16, t->stream));
         }
+        t->profile.mark(t->stream, grad ? "head.bwd.xent" : "head.fwd.xent");
         if (grad) {
             NMC_TRY(nmc::train::linear_gemm_dx(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab,
-                                               t->dxn.f() + r0 * d.d, d.d, 0.0f));
-            NMC_TRY(nmc::train::linear_gemm_dw(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab, x, d.d));
+                                               t->dxn.f() + r0 * d.d, d.d, 0.0f, dl16));
+            NMC_TRY(nmc::train::linear_gemm_dw(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab, x, d.d,
+                                               dl16));
+            t->profile.mark(t->stream, "head.bwd.dx_dw_gemm");
         }
     }
     return NMC_OK;

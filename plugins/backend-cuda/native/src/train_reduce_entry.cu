@@ -1,9 +1,11 @@
 // nmc_k_train_conv_backward, nmc_k_train_rms_backward, nmc_k_train_dt_backward: the row-summing
 // backward kernels (kernels/train_reduce.cu) on host arrays, for the self-test
-// (test/train_selftest_reduce.h).
+// (test/train_selftest_reduce.h); nmc_k_train_cross_entropy: the head's fused cross-entropy
+// (kernels/train_xent.cu; test/train_selftest_head.h).
 #include "kernels/train_kernels.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace {
@@ -112,5 +114,40 @@ extern "C" int nmc_k_train_dt_backward(int rows, int heads, float lo, float hi, 
     NMC_TRY(nmc::k::train::dt_backward(d_raw, heads, d_b, d_ddt, rows, heads, lo, hi, d_draw, d_db, k.stream));
     NMC_TRY(k.download(draw, d_draw, n));
     NMC_TRY(k.download(dbias, d_db, heads));
+    return k.finish();
+}
+
+extern "C" int nmc_k_train_cross_entropy(int rows, int vocab, const float *logits, const int32_t *labels, float scale,
+                                         const float *weights, int bf16, float *loss, float *dlogits) {
+    if (logits == nullptr || labels == nullptr || loss == nullptr)
+        return nmc::fail("nmc_k_train_cross_entropy: null argument");
+    if (bad(rows, vocab) || (bf16 != 0 && bf16 != 1)) return nmc::fail("nmc_k_train_cross_entropy: bad shape or bf16 flag");
+    for (int r = 0; r < rows; r++) {
+        if (labels[r] >= vocab) return nmc::fail("nmc_k_train_cross_entropy: label outside the vocabulary");
+    }
+    const int64_t n = (int64_t)rows * vocab;
+    const bool grad = dlogits != nullptr, to16 = grad && bf16;
+    Work k;
+    NMC_TRY(k.start());
+    float *d_x, *d_lab, *d_w, *d_loss, *d_16;
+    static_assert(sizeof(int32_t) == sizeof(float), "labels travel as 4-byte words");
+    NMC_TRY(k.floats(&d_x, n, logits));
+    NMC_TRY(k.floats(&d_lab, rows, reinterpret_cast<const float *>(labels)));
+    NMC_TRY(k.floats(&d_w, rows, weights, weights == nullptr));
+    NMC_TRY(k.floats(&d_loss, rows, nullptr));
+    NMC_TRY(k.floats(&d_16, (n + 1) / 2, nullptr, !to16));
+    NMC_TRY(nmc::k::train::cross_entropy_fused(d_x, vocab, reinterpret_cast<const int32_t *>(d_lab), rows, vocab, scale,
+                                               d_w, grad, d_loss, d_16, k.stream));
+    NMC_TRY(k.download(loss, d_loss, rows));
+    if (grad && !to16) NMC_TRY(k.download(dlogits, d_x, n));
+    if (to16) {
+        std::vector<uint16_t> h(n);
+        NMC_CUDA(cudaMemcpyAsync(h.data(), d_16, (size_t)n * 2, cudaMemcpyDeviceToHost, k.stream));
+        NMC_TRY(k.finish());
+        for (int64_t i = 0; i < n; i++) {
+            uint32_t u = (uint32_t)h[i] << 16;
+            std::memcpy(&dlogits[i], &u, 4);
+        }
+    }
     return k.finish();
 }

@@ -28,12 +28,15 @@
 //   reduce     the row-summing backward kernels (conv1d, RMSNorm, dt) against double references,
 //              the trainer's once-per-step GEMM weight copies (BF16, FP8) and the env switches'
 //              errors (train_selftest_reduce.h).
+//   head       the loss head's fused cross-entropy (loss, dlogits in fp32 and BF16) against a double
+//              reference (train_selftest_head.h).
 //   token      the loss-agnostic head (token log-probs, per-position weights: DPO and GRPO on the
 //              device) against the plain backward and finite differences of a weighted loss.
 //   soft       the soft-target head (distillation on the device): its kernel against a CPU double
 //              reference of DistillationLoss (forward/reverse KL, whole vocabulary/top-k), a permuted
 //              full support, finite differences of the trainer's soft loss, and its refusals.
-// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,soft}.h. Exit status 0 when all pass (2: no device).
+//   head       the fused cross-entropy kernel (loss and dlogits, BF16 dlogits) against a double reference.
+// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,soft,head}.h. Exit status 0 when all pass (2: no device).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -53,6 +56,7 @@ using tref::Vec;
 #include "train_selftest_trainer.h"
 #include "train_selftest_reduce.h"
 #include "train_selftest_soft.h"
+#include "train_selftest_head.h"
 
 int main() {
     int n = nmc_device_count();
@@ -79,6 +83,7 @@ int main() {
     token_weight_tests();
     reduce_test::tests();
     soft_target_tests();
+    head_test::tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

@@ -184,35 +184,6 @@ __global__ void bias_forward_kernel(float *y, int stride, int rows, int dim, con
 }
 
 // grid: rows
-__global__ void cross_entropy_kernel(float *logits, const int32_t *labels, int vocab, float scale,
-                                     const float *weights, bool grad, float *loss) {
-    int64_t r = blockIdx.x;
-    float *x = logits + r * vocab;
-    int label = labels[r];
-    if (label < 0) {  // ignored (-100)
-        if (grad) for (int j = threadIdx.x; j < vocab; j += blockDim.x) x[j] = 0.0f;
-        if (threadIdx.x == 0) loss[r] = 0.0f;
-        return;
-    }
-    float mx = -INFINITY;
-    for (int j = threadIdx.x; j < vocab; j += blockDim.x) mx = fmaxf(mx, x[j]);
-    mx = block_max(mx);
-    float sum = 0.0f;
-    for (int j = threadIdx.x; j < vocab; j += blockDim.x) sum += expf(x[j] - mx);
-    sum = block_sum(sum);
-    float lse = mx + logf(sum);
-    float target = x[label];
-    __syncthreads();  // every thread read x[label] before it is overwritten
-    if (threadIdx.x == 0) loss[r] = lse - target;
-    if (grad) {
-        float s = weights ? weights[r] : scale;
-        for (int j = threadIdx.x; j < vocab; j += blockDim.x) {
-            float p = expf(x[j] - lse);
-            x[j] = (p - (j == label ? 1.0f : 0.0f)) * s;
-        }
-    }
-}
-
 __global__ void sum_squares_kernel(const float *x, int64_t n, double *partial) {
     double acc = 0.0;
     for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
@@ -359,9 +330,7 @@ int bias_forward(float *y, int stride, int rows, int dim, const float *b, cudaSt
 
 int cross_entropy(float *logits, const int32_t *labels, int rows, int vocab, float scale, const float *weights,
                   bool grad, float *loss, cudaStream_t stream) {
-    if (rows == 0) return NMC_OK;
-    cross_entropy_kernel<<<rows, threads_for(vocab), 0, stream>>>(logits, labels, vocab, scale, weights, grad, loss);
-    LAUNCH_CHECK("cross_entropy");
+    return cross_entropy_fused(logits, vocab, labels, rows, vocab, scale, weights, grad, loss, nullptr, stream);
 }
 
 int sum_squares(const float *x, int64_t n, double *partial, int max_blocks, cudaStream_t stream) {

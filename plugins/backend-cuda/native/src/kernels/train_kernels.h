@@ -166,6 +166,11 @@ int bias_forward(float *y, int stride, int rows, int dim, const float *b, cudaSt
 // s_r = weights[r] (weights non-null: a loss weighted per position) else scale (0 rows when ignored)
 int cross_entropy(float *logits, const int32_t *labels, int rows, int vocab, float scale, const float *weights,
                   bool grad, float *loss, cudaStream_t stream);
+// train_xent.cu: the same in one read of the logits (two with grad), logits row stride ld; with grad and
+// dlogits16 non-null the gradient goes to dlogits16 [rows, vocab] in BF16 (RNE, as k::convert) and the
+// logits are left as they are. cross_entropy is this with ld = vocab and no dlogits16.
+int cross_entropy_fused(float *logits, int64_t ld, const int32_t *labels, int rows, int vocab, float scale,
+                        const float *weights, bool grad, float *loss, void *dlogits16, cudaStream_t stream);
 
 // ---- optimizer ----
 // partial[i] for i < blocks: sums of squares of x (n elements); returns the block count used

@@ -112,7 +112,17 @@ struct __nv_bfloat16 {
 struct __half {
     uint16_t bits;
 };
-inline float __bfloat162float(__nv_bfloat16) { return 0; }
+inline float __bfloat162float(__nv_bfloat16 b) {
+    uint32_t u = (uint32_t)b.bits << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
 inline float __half2float(__half) { return 0; }
-inline __nv_bfloat16 __float2bfloat16(float) { return {}; }
+inline __nv_bfloat16 __float2bfloat16(float f) {  // round to nearest even (no NaN here)
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    u += 0x7FFF + ((u >> 16) & 1);
+    return {(uint16_t)(u >> 16)};
+}
 inline __half __float2half(float) { return {}; }

@@ -10,23 +10,7 @@ mkdir -p "$T/src/kernels"
 cp test/emu/nmc_internal.h test/emu/gemm.h "$T/src/"
 cp test/emu/kernels.h src/kernels/train_kernels.h "$T/src/kernels/"
 grep -v 'cuda_bf16.h\|cuda_fp16.h' src/kernels/device_math.cuh > "$T/src/kernels/device_math.cuh"
-python3 - src/kernels/train_reduce.cu "$T/src/kernels/train_reduce.cu" <<'PY'
-import re, sys
-src = open(sys.argv[1]).read()
-def split(cfg):
-    parts, depth, cur = [], 0, ""
-    for ch in cfg:
-        if ch == "," and depth == 0:
-            parts.append(cur); cur = ""; continue
-        depth += ch in "(["; depth -= ch in ")]"; cur += ch
-    return parts + [cur]
-def repl(m):
-    name, cfg, args = m.group(1), split(m.group(2)), m.group(3)
-    return "emu::launch(dim3(%s), dim3(%s), true, [&] { %s(%s); });" % (cfg[0], cfg[1], name, args)
-out, n = re.subn(r"(\w+(?:<\w+>)?)<<<(.*?)>>>\((.*?)\);", repl, src, flags=re.S)
-assert n == src.count("<<<"), n
-open(sys.argv[2], "w").write("#define __launch_bounds__(n)\nusing std::min;\n" + out)
-PY
+python3 test/emu/launch_rewrite.py src/kernels/train_reduce.cu "$T/src/kernels/train_reduce.cu"
 g++ -std=c++20 -O2 -pthread -Wall -Wno-unused-function -Iinclude -I"$T/src/kernels" -DEMU_REDUCE="\"$T/src/kernels/train_reduce.cu\"" \
     test/emu/reduce_emulate.cpp -o "$T/reduce_emulate"
 "$T/reduce_emulate"
