@@ -28,18 +28,20 @@ struct Rows {
 };
 
 // y[rows, out] = xn . W^T (+ beta y): our GEMV for one BF16 row (NMC_GEMV=0 turns it off), the
-// skinny tensor-core GEMM for 9-64 rows (BF16 or FP8 weights; NMC_DECODE_GEMM=old: cuBLAS / the
-// FP8 kernels below), cuBLAS otherwise.
+// skinny tensor-core GEMM for 9-64 rows of FP8 per-channel weights (NMC_DECODE_GEMM=skinny: every
+// weight type, =old: none; see kernels.h), the FP8 kernels below, cuBLAS otherwise.
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
     nmc_model *m = s->m;
-    bool skinny = false;
-    NMC_TRY(k::decode_gemm_skinny(&skinny));
-    skinny = skinny && rows >= 9 && rows <= 64;
+    int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 per-channel weights only), 1 skinny, 0 old
+    NMC_TRY(k::decode_gemm_skinny(&forced));
+    const bool skinny_rows = rows >= 9 && rows <= 64;
+    const bool skinny = skinny_rows && forced == 1;
     if (!m->fp8.empty()) {  // FP8 weights: our GEMVs for 1-64 rows, else BF16 copy + cuBLAS
         auto it = m->fp8.find(w);
         if (it != m->fp8.end()) {
             const k::Fp8Weight &f = it->second;
-            if (skinny && k::skinny_gemm_fp8_supported(s->xn, f, rows)) return k::skinny_gemm_fp8(s->xn, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
+            const bool fp8_skinny = skinny || (skinny_rows && forced < 0 && f.block == 0);
+            if (fp8_skinny && k::skinny_gemm_fp8_supported(s->xn, f, rows)) return k::skinny_gemm_fp8(s->xn, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
             // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
             static const bool mma_off = std::getenv("NMC_FP8_MMA") != nullptr && std::getenv("NMC_FP8_MMA")[0] == '0';
             if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) {

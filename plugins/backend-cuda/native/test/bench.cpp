@@ -147,12 +147,12 @@ int main(int argc, char **argv) {
         double kv = (double)n_attn * ctx * c.num_key_value_heads * c.head_dim * 2 * eb;
         double bytes = (double)(wbytes - (c.tie_word_embeddings ? 0 : embed_bytes)) + B * (2.0 * state_bytes + kv + c.hidden_size * eb);
         double roof = B / (bytes / (bw * 1e9));
-        const char *gemm = getenv("NMC_DECODE_GEMM");  // 9-64 rows: skinny_gemm.cu, or old (cuBLAS / fp8_mma.cu)
+        const char *gemm = getenv("NMC_DECODE_GEMM");  // 9-64 rows: auto (skinny for FP8 per-channel only), skinny or old
         printf("{\"phase\":\"decode\",\"batch\":%d,\"isl\":%d,\"osl\":%d,\"decode_tokens_per_s\":%.1f,\"ms_per_step\":%.3f,"
                "\"roofline_tokens_per_s\":%.1f,\"fraction_of_roofline\":%.3f,\"end_to_end_output_tokens_per_s\":%.1f,"
                "\"decode_gemm\":\"%s\"}\n",
                B, isl, osl, tok_s, 1e3 * dt / steps, roof, tok_s / roof, (double)B * osl / (dt + t_prefill),
-               gemm != nullptr && *gemm ? gemm : "skinny");
+               gemm != nullptr && *gemm ? gemm : "auto");
         nmc_session_destroy(s);
     }
     nmc_model_destroy(m);

@@ -1,6 +1,6 @@
 // Batched-decode GEMM self-tests (included by selftest.cpp after its model helpers): decode of R =
 // 9, 17, 33, 64 rows through the skinny tensor-core GEMM (kernels/skinny_gemm.cu,
-// NMC_DECODE_GEMM=skinny, the default) for BF16 weights and FP8 E4M3 weights with per-channel
+// NMC_DECODE_GEMM=skinny; unset, only FP8 per-channel weights take it) for BF16 weights and FP8 E4M3 weights with per-channel
 // and 128x128 block scales. Every row decodes the same next token after the same prompt, so each
 // must equal the logits of a one-piece prefill of the prompt + token (more than 64 rows: cuBLAS,
 // or dequantise + cuBLAS for FP8) up to BF16 rounding (2e-2 of the largest logit, the bound of

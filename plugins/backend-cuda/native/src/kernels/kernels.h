@@ -56,11 +56,13 @@ int gemv_fp8_mma(const void *x, const Fp8Weight &f, float *y, int rows, float be
 
 // ---- skinny decode GEMM (skinny_gemm.cu): y[R, out] (fp32) = x[R, in] (BF16) . W^T + beta y for
 // 1 to 64 rows on tensor cores, W streamed once (cp.async pipeline, split-K; in a multiple of 64).
-// Batched decode of 9 to 64 rows uses it unless env NMC_DECODE_GEMM=old (cuBLAS for BF16, the
-// fp8_mma.cu kernel for FP8); decode_gemm_skinny reads the switch (an unknown value is an error).
+// Batched decode of 9 to 64 rows uses it for FP8 per-channel weights; BF16 and FP8 128x128-block
+// weights keep cuBLAS / fp8_mma.cu, which measured as fast or faster at batch 64 on an H100
+// (docs/benchmarks.md, session 6). NMC_DECODE_GEMM=skinny|old forces one for every weight type;
+// decode_gemm_skinny reads it (-1 unset, 1 skinny, 0 old; an unknown value is an error).
 // Split-K partial sums go to ws (skinny_workspace_floats(max rows) floats; fewer splits when
 // smaller, none when null) and are added in a fixed order: results are deterministic.
-int decode_gemm_skinny(bool *on);
+int decode_gemm_skinny(int *forced);
 // Sets the kernels' shared-memory limit on the current device; once per session, before any
 // decode graph is captured (launches inside a capture rely on it).
 int skinny_gemm_init();

@@ -15,6 +15,7 @@
 //      skinny_reduce adds them in split order (y = beta y + sum): deterministic, unlike atomics
 // x is read from L2 once per 128 outputs (fp8_mma.cu read it per 16 or 32), W exactly once.
 // Shared rows are padded by 16 bytes: the fragment loads of lanes (g, t) hit 32 different banks.
+#include "../env_switch.h"
 #include "kernels.h"
 #include "device_math.cuh"
 #include "mma_bf16.cuh"
@@ -227,15 +228,10 @@ cudaError_t set_smem(std::integer_sequence<int, NT...>) {
 
 }  // namespace
 
-int decode_gemm_skinny(bool *on) {
-    const char *env = std::getenv("NMC_DECODE_GEMM");
-    if (env == nullptr || *env == '\0' || std::strcmp(env, "skinny") == 0) {
-        *on = true;
-    } else if (std::strcmp(env, "old") == 0) {
-        *on = false;
-    } else {
-        return nmc::fail(std::string("NMC_DECODE_GEMM must be skinny or old, got '") + env + "': unset it or pick one");
-    }
+int decode_gemm_skinny(int *forced) {
+    int choice;  // 0 skinny, 1 old, -1 unset
+    NMC_TRY(nmc::env_choice("NMC_DECODE_GEMM", {"skinny", "old"}, &choice));
+    *forced = choice < 0 ? -1 : choice == 0 ? 1 : 0;
     return NMC_OK;
 }
 

@@ -8,8 +8,8 @@
 //   2. lanes_sum adds the 32 lane partials of each column in lane order (shared memory)
 //   3. lane 0 adds the column's total to the gradient (dw[c] += total, as the trainer accumulates)
 // conv1d backward: the same block shape over (channel, time chunk): every lane takes chunks of
-// CL = ceil(L / 32) time steps of its channel, recomputing the K - 1 values of d u past the chunk's
-// end that din needs (so chunks are independent), and its weight/bias gradient partials meet in
+// CL = ceil(L / 32) time steps of its channel; din[t] recomputes the K - 1 later values of d u it
+// needs (so steps and chunks are independent), and the weight/bias gradient partials meet in
 // lanes_sum in chunk order.
 #include "train_kernels.h"
 #include "device_math.cuh"
@@ -106,15 +106,15 @@ __device__ __forceinline__ float conv_du(const float *in, int in_stride, const f
 
 // grid: ceil(channels / 32) blocks of 32 channels x 32 lanes; lane l takes chunks l, l + 32, ... of
 // the batch * nc chunks (sequence-major) of cl time steps
-// the taps K a template argument: the loops over them unroll and wk, gw, du_next stay in registers
+// the taps K a template argument: the loops over them unroll and wk, gw stay in registers
 template <int K>
 __global__ void __launch_bounds__(THREADS) conv_backward_kernel(const float *in, int in_stride, const float *w,
                                                                 const float *bias, const float *dout, int dout_stride,
                                                                 int batch, int seq_len, int channels, int cl, int nc,
                                                                 float *din, int din_stride, float *dw, float *dbias) {
     int c = blockIdx.x * COLS + (int)threadIdx.x % COLS, l = (int)threadIdx.x / COLS;
-    float wk[K], gw[K], du_next[K];  // du_next[j] = du at t + j (j < K)
-    for (int k = 0; k < K; k++) wk[k] = gw[k] = du_next[k] = 0.0f;
+    float wk[K], gw[K];
+    for (int k = 0; k < K; k++) wk[k] = gw[k] = 0.0f;
     float gb = 0.0f;
     if (c < channels) {
         for (int k = 0; k < K; k++) wk[k] = w[c * K + k];
@@ -122,27 +122,19 @@ __global__ void __launch_bounds__(THREADS) conv_backward_kernel(const float *in,
         for (int item = l; item < batch * nc; item += LANES) {
             int b = item / nc, t0 = (item % nc) * cl, t1 = min(seq_len, t0 + cl);
             int64_t row0 = (int64_t)b * seq_len;
-            for (int k = 0; k < K; k++) du_next[k] = 0.0f;
-            // a. the K-1 values of du past the chunk (the next chunk's) that din of its last steps reads
-            for (int t = min(seq_len - 1, t1 + K - 2); t >= t1; t--) {
+            for (int t = t0; t < t1; t++) {
+                // a. du at t: the parameter partials
                 float du = conv_du<K>(in, in_stride, dout, dout_stride, row0, c, t, wk, bv);
-                for (int k = K - 1; k > 0; k--) du_next[k] = du_next[k - 1];
-                du_next[0] = du;
-            }
-            // b. the chunk backwards: du, the parameter partials, din[t] = sum_k w[k] du[t + K-1-k]
-            for (int t = t1 - 1; t >= t0; t--) {
-                float du = conv_du<K>(in, in_stride, dout, dout_stride, row0, c, t, wk, bv);
-                for (int k = K - 1; k > 0; k--) du_next[k] = du_next[k - 1];
-                du_next[0] = du;
                 gb += du;
                 for (int k = 0; k < K; k++) {
                     int tt = t - K + 1 + k;
                     if (tt >= 0) gw[k] += du * in[(row0 + tt) * in_stride + c];
                 }
-                float acc = 0.0f;
-                for (int k = 0; k < K; k++) {
-                    int j = K - 1 - k;
-                    if (t + j < seq_len) acc += wk[k] * du_next[j];
+                // b. din[t] = sum_k w[k] du[t + K-1-k]: the K-1 later values of du recomputed (reads that
+                //    hit L1: the warp's 32 channels are contiguous), so every step stands alone
+                float acc = wk[K - 1] * du;
+                for (int j = 1; j < K; j++) {
+                    if (t + j < seq_len) acc += wk[K - 1 - j] * conv_du<K>(in, in_stride, dout, dout_stride, row0, c, t + j, wk, bv);
                 }
                 din[(row0 + t) * din_stride + c] = acc;
             }
