@@ -60,12 +60,7 @@ public final class DistillationLoss implements SoftTargetLoss {
 
     @Override
     public boolean[] counted(int rows) {
-        if (counted == null) {
-            boolean[] all = new boolean[rows];
-            Arrays.fill(all, true);
-            return all;
-        }
-        return counted.clone();
+        return SoftTargetLoss.countedOrAll(counted, rows);
     }
 
     /** Step 1 per counted position (other positions: ids 0..k-1, logits 0; the device skips them). */

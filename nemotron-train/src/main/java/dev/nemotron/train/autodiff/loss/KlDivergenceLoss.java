@@ -2,7 +2,6 @@ package dev.nemotron.train.autodiff.loss;
 
 import dev.nemotron.api.NemotronException;
 import dev.nemotron.api.backend.TrainingExecution;
-import java.util.Arrays;
 
 /**
  * Logit distillation: the forward KL from a teacher's distribution to the student's at
@@ -36,12 +35,7 @@ public final class KlDivergenceLoss implements SoftTargetLoss {
 
     @Override
     public boolean[] counted(int rows) {
-        if (counted == null) {
-            boolean[] all = new boolean[rows];
-            Arrays.fill(all, true);
-            return all;
-        }
-        return counted.clone();
+        return SoftTargetLoss.countedOrAll(counted, rows);
     }
 
     @Override

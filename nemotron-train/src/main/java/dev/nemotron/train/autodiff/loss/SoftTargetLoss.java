@@ -1,6 +1,7 @@
 package dev.nemotron.train.autodiff.loss;
 
 import dev.nemotron.api.backend.TrainingExecution;
+import java.util.Arrays;
 
 /**
  * A loss against a teacher's distribution at every counted position (logit distillation:
@@ -21,6 +22,16 @@ public interface SoftTargetLoss extends Loss {
      * @throws dev.nemotron.api.NemotronException when the teacher's logits do not cover rows x vocab
      */
     TrainingExecution.SoftTargets softTargets(int rows, int vocab);
+
+    /** {@code counted} (a copy), or every one of {@code rows} positions when it is null. */
+    static boolean[] countedOrAll(boolean[] counted, int rows) {
+        if (counted != null) {
+            return counted.clone();
+        }
+        boolean[] all = new boolean[rows];
+        Arrays.fill(all, true);
+        return all;
+    }
 
     /** {@code a} as floats (the device's teacher logits). */
     static float[] floats(double[] a) {
