@@ -146,6 +146,38 @@ public interface TrainingExecution {
             throw new UnsupportedOperationException("this device trainer does not resume its step counter");
         }
 
+        /**
+         * Why this trainer cannot join a data-parallel group through its device's own collectives
+         * (NCCL for the CUDA backend); empty when it can.
+         */
+        default java.util.Optional<String> dataParallelUnavailable() {
+            return java.util.Optional.of("this device trainer has no device collectives");
+        }
+
+        /**
+         * Rank 0 of a group calls this once: a fresh group id (opaque bytes, e.g. an NCCL unique id)
+         * that the launcher hands to every rank for {@link #joinDataParallel}.
+         */
+        default byte[] newDataParallelId() {
+            throw new UnsupportedOperationException(dataParallelUnavailable().orElse("no data parallelism"));
+        }
+
+        /**
+         * Joins the data-parallel group {@code groupId} as {@code rank} of {@code size} (one process
+         * per device; every rank calls this with the same id and the same initial weights); blocks
+         * until every rank has joined. From then on {@link #step} first averages the accumulated
+         * gradients over the ranks (so the global norm and the clipping see what one rank with the
+         * whole batch would see), and each rank keeps the optimizer state of its shard of the
+         * parameters only (ZeRO-1), the updated weights gathered to every rank. {@link #downloadState}
+         * and {@link #downloadWeights} still return whole tensors.
+         *
+         * @throws dev.nemotron.api.NemotronException when the group cannot be formed (a rank died,
+         *     an id from another group, a device already in the group)
+         */
+        default void joinDataParallel(byte[] groupId, int rank, int size) {
+            throw new UnsupportedOperationException(dataParallelUnavailable().orElse("no data parallelism"));
+        }
+
         /** Frees the device memory. */
         @Override
         void close();
