@@ -42,6 +42,7 @@ module dev.nemotron.api {
     exports dev.nemotron.api.json;
     exports dev.nemotron.api.plugin;
     exports dev.nemotron.api.export;
+    exports dev.nemotron.api.distributed;
 
     uses dev.nemotron.api.backend.BackendProvider;
     uses dev.nemotron.api.layer.MixerFactory;
