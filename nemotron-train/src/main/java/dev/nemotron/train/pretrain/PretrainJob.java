@@ -3,6 +3,7 @@ package dev.nemotron.train.pretrain;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.distributed.ProcessGroup;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.optim.LrSchedule;
 import dev.nemotron.api.optim.Optimizer;
@@ -29,12 +30,14 @@ import dev.nemotron.train.schedule.CosineSchedule;
 import dev.nemotron.train.schedule.DecayShape;
 import dev.nemotron.train.schedule.WarmupStableDecay;
 import dev.nemotron.train.trainer.BatchLoss;
+import dev.nemotron.train.trainer.DataParallel;
 import dev.nemotron.train.trainer.DeviceSteps;
 import dev.nemotron.train.trainer.HeldOutLoss;
 import dev.nemotron.train.trainer.LoaderBatchSource;
 import dev.nemotron.train.trainer.StepMetrics;
 import dev.nemotron.train.trainer.Trainer;
 import dev.nemotron.train.trainer.TrainerConfig;
+import dev.nemotron.train.trainer.TrainingCheckpoint;
 import dev.nemotron.train.trainer.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +68,7 @@ public final class PretrainJob {
     private final RunData.Factory dataFactory;
     private BatchLoss loss;
     private String lossLabel = "loss";
+    private ProcessGroup group;
 
     /** A pretraining run: the spec's token datasets through the packed loader. */
     public PretrainJob(PretrainSpec spec) {
@@ -99,6 +103,19 @@ public final class PretrainJob {
         return this;
     }
 
+    /**
+     * Runs as one rank of {@code group} (data parallel, docs/distributed.md): every rank runs this
+     * job with the same spec; rank 0 alone writes the run directory's records, checkpoints and model.
+     */
+    public PretrainJob dataParallel(ProcessGroup group) {
+        this.group = group;
+        return this;
+    }
+
+    private boolean leader() {
+        return group == null || group.leader();
+    }
+
     public PretrainResult run(Consumer<StepMetrics> onStep) {
         // 1. model
         Path configJson = spec.initModel() != null ? spec.initModel().resolve("config.json")
@@ -115,7 +132,13 @@ public final class PretrainJob {
         }
         // 2. data
         Path out = spec.out();
-        RunDirectory.open(out, spec.resume());
+        if (leader()) {
+            RunDirectory.open(out, spec.resume());
+        }
+        if (group != null) {
+            group.barrier();  // rank 0 has checked the run directory
+        }
+        int ranks = group == null ? 1 : group.size();
         try (DeviceSteps device = spec.backend() == null ? null
                 : DeviceSteps.of(Backends.create(spec.backend()), spec.precision());
              RunData data = dataFactory.open(spec, graph.config().vocabSize())) {
@@ -125,9 +148,10 @@ public final class PretrainJob {
                     "beta1", Double.toString(spec.beta1()),
                     "beta2", Double.toString(spec.beta2()))));
             TrainerConfig trainerConfig = new TrainerConfig(spec.steps(), spec.gradClip(), spec.checkpointEvery(),
-                    Math.min(spec.threads(), spec.batch()));
+                    Math.max(1, Math.min(spec.threads(), spec.batch() / ranks)));
             Trainer trainer = new Trainer(model, optimizer, schedule(), DecayPolicy.nemotronDefault(), data.source(),
-                    trainerConfig, configJson, out).minimise(loss);
+                    trainerConfig, configJson, out).minimise(loss)
+                    .dataParallel(group == null ? null : new DataParallel(group));
             if (device != null) {
                 LOG.info("training on backend {} ({} GEMM inputs{})", device.backend(), spec.precision(), spec.fp8()
                         ? "; FP8 recipe, first/last " + spec.fp8EdgeLayers() + " linear layers BF16" : "");
@@ -137,16 +161,22 @@ public final class PretrainJob {
                 trainer.evaluateEvery(spec.evalEvery(), data.heldOut());
             }
             // 4. resume
-            Path checkpoint = RunDirectory.checkpointToResume(out, spec.resume());
+            Path checkpoint = leader() ? RunDirectory.checkpointToResume(out, spec.resume())
+                    : spec.resume() ? TrainingCheckpoint.latest(out) : null;  // rank 0 tidies the run directory
             if (checkpoint != null) {
-                LOG.info("resuming from {}", checkpoint);
-                RunRecord.warnOnChanges(out, spec);
+                if (leader()) {
+                    LOG.info("resuming from {}", checkpoint);
+                    RunRecord.warnOnChanges(out, spec);
+                }
                 trainer.resume(checkpoint);
             }
-            RunRecord.write(out, spec);
             long startStep = trainer.step();
-            LOG.info("training {} parameters for {} steps of {} x {} tokens (from step {})", model.parameters().count(),
-                    spec.steps(), spec.batch(), spec.seqLen(), startStep);
+            if (leader()) {
+                RunRecord.write(out, spec);
+                LOG.info("training {} parameters for {} steps of {} x {} tokens (from step {}{})", model.parameters().count(),
+                        spec.steps(), spec.batch(), spec.seqLen(), startStep,
+                        ranks > 1 ? "; " + ranks + " data-parallel ranks of " + spec.batch() / ranks + " sequences" : "");
+            }
             // 5. train
             Stats stats = new Stats();
             long t0 = System.nanoTime();
@@ -159,11 +189,15 @@ public final class PretrainJob {
                 peakHeap = heap.peakAfterGcBytes();
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            // 6. final model and summary
-            Path modelDir = writeModel(out.resolve("model"), configJson, model.parameters());
+            // 6. final model and summary (rank 0 of data-parallel ranks)
+            Path modelDir = out.resolve("model");
             double entropy = data.referenceLoss();
             PretrainResult result = new PretrainResult(modelDir, trainer.step(), stats.lastLoss, stats.lastEval,
                     stats.firstEval, stats.tokens, seconds, peakHeap, entropy);
+            if (!leader()) {
+                return result;
+            }
+            writeModel(modelDir, configJson, model.parameters());
             writeSummary(out.resolve("summary.json"), result);
             ChartOptions chart = ChartOptions.defaults().withTitle(lossLabel + ": " + out.getFileName());
             LossChart.render(out, out.resolve(LossChart.FILE), Double.isNaN(entropy) ? chart

@@ -147,6 +147,24 @@ public final class DeviceSteps implements AutoCloseable {
     }
 
     /**
+     * Joins the device trainer (opened) to the data-parallel group of the ranks of {@code group}:
+     * rank 0 makes the group id ({@code newDataParallelId}, e.g. an NCCL unique id) and the host
+     * group hands it to every rank, then each calls {@code joinDataParallel(id, rank, size)}. From
+     * then on {@link #step} averages the gradients over the ranks and shards the optimizer state.
+     *
+     * @throws NemotronException with the device trainer's reason when it has no collectives
+     */
+    public void joinDataParallel(dev.nemotron.api.distributed.ProcessGroup group) {
+        Optional<String> unavailable = device.dataParallelUnavailable();
+        if (unavailable.isPresent()) {
+            throw new NemotronException("backend '" + backendName + "' cannot train data-parallel: " + unavailable.get()
+                    + "; leave --backend out to train the ranks on the host, or use --ranks 1");
+        }
+        byte[] id = group.broadcast(group.leader() ? device.newDataParallelId() : null);
+        device.joinDataParallel(id, group.rank(), group.size());
+    }
+
+    /**
      * Runs the GEMMs of every linear layer of {@code plan} on {@code device} in the plan's precision
      * (the FP8 recipe: E4M3 block-scaled operands, BF16 edge layers), as the host trainer's
      * {@link TrainableModel#precision} simulates them.

@@ -6,6 +6,7 @@ import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.optim.LrSchedule;
 import dev.nemotron.api.optim.Optimizer;
+import dev.nemotron.api.optim.OptimizerState;
 import dev.nemotron.api.optim.Parameter;
 import dev.nemotron.api.optim.ParameterGroup;
 import dev.nemotron.train.autodiff.TrainableModel;
@@ -41,6 +42,11 @@ import java.util.function.Consumer;
  * <p>On a device ({@link #onDevice}), steps 2-4 run there ({@link DeviceSteps}); the weights and
  * moments come back to the host model and optimizer before every held-out loss, checkpoint and
  * the end of the run, so checkpoints keep this format and resume on either trainer.
+ *
+ * <p>Data parallel ({@link #dataParallel}, {@link DataParallel}): each rank takes its rows of step
+ * 1's global batch, step 2's gradients are averaged over the ranks, step 4 updates the rank's
+ * ZeRO-1 shard and gathers the weights; rank 0 alone evaluates and writes metrics and checkpoints,
+ * in this same format, so a run resumes on any number of ranks.
  */
 public final class Trainer {
     private static final ObjectMapper JSON = JsonMappers.json();
@@ -60,6 +66,7 @@ public final class Trainer {
     private final BatchGradients batchGradients;
     private BatchLoss batchLoss;
     private DeviceSteps device;
+    private DataParallel parallel;
     private long step;
 
     public Trainer(TrainableModel model, Optimizer optimizer, LrSchedule schedule, DecayPolicy decay, BatchSource data,
@@ -85,10 +92,13 @@ public final class Trainer {
     public void resume(Path checkpoint) {
         TrainingCheckpoint.Restored r = TrainingCheckpoint.read(checkpoint);
         r.copyInto(model.parameters());
-        optimizer.load(r.optimizer());
+        // data parallel on the host: this rank's shard of the moments (the device keeps its own shards)
+        optimizer.load(parallel == null || device != null ? r.optimizer() : parallel.ownedPart(r.optimizer()));
         data.restoreState(r.dataState());
         step = r.step();
-        MetricsLog.keepThrough(out.resolve("metrics.jsonl"), step);
+        if (leader()) {
+            MetricsLog.keepThrough(out.resolve("metrics.jsonl"), step);
+        }
     }
 
     public long step() {
@@ -123,6 +133,25 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Trains as one rank of {@code parallel}'s group ({@link DataParallel}): each step takes this
+     * rank's rows of the global batch and averages gradients over the ranks; the optimizer state is
+     * sharded (ZeRO-1; on a device: the device trainer's own, {@code joinDataParallel}); only rank 0
+     * writes metrics and checkpoints, in the single-rank format. Call before {@link #resume}.
+     */
+    public Trainer dataParallel(DataParallel parallel) {
+        this.parallel = parallel;
+        if (parallel != null) {
+            parallel.partition(group);
+        }
+        return this;
+    }
+
+    /** Whether this trainer writes the run's records: rank 0, or the only rank. */
+    private boolean leader() {
+        return parallel == null || parallel.leader();
+    }
+
     private boolean evaluationDue() {
         return heldOut != null && (step == 1 || step % evalEvery == 0 || step == config.steps() || step == stopAt);
     }
@@ -147,6 +176,9 @@ public final class Trainer {
         }
         if (device != null && !device.isOpen()) {
             device.open(model, optimizer, step);
+            if (parallel != null) {
+                device.joinDataParallel(parallel.group());
+            }
             if (batchLoss != null) {
                 device.requireTokenLosses("this stage's loss");
             }
@@ -155,26 +187,36 @@ public final class Trainer {
             long t0 = System.nanoTime();
             step++;
             TrainingBatch batch = data.next();
+            TrainingBatch rows = parallel == null ? batch : parallel.shard(batch);
             double loss;
             double norm;
             Map<String, Double> extra = Map.of();
             double lr = schedule.lr(step);
             if (device != null) {
                 // 2-4 on the device (a loss of the token log-probs: computed on the host from the device's)
-                loss = batchLoss == null ? device.lossAndGradients(batch)
-                        : device.lossAndGradients(batch.inputs(), batch::segments, batchLoss.losses(batch));
+                loss = batchLoss == null ? device.lossAndGradients(rows)
+                        : device.lossAndGradients(rows.inputs(), rows::segments, batchLoss.losses(rows));
                 extra = batchLoss == null ? Map.of() : batchLoss.metrics();
-                norm = device.step(lr, config.maxGradNorm());
+                norm = device.step(lr, config.maxGradNorm());  // data parallel: the device averages over ranks
+                if (parallel != null) {
+                    loss = parallel.mean(loss);
+                }
             } else {
                 // 1-2. mean loss and gradients over the batch
-                loss = batchLoss == null ? batchGradients.compute(batch, grads)
-                        : batchGradients.compute(batch.inputs(), segmentsOf(batch), batchLoss.losses(batch), grads);
+                loss = batchLoss == null ? batchGradients.compute(rows, grads)
+                        : batchGradients.compute(rows.inputs(), segmentsOf(rows), batchLoss.losses(rows), grads);
                 extra = batchLoss == null ? Map.of() : batchLoss.metrics();
+                if (parallel != null) {
+                    loss = parallel.averageGradients(loss);  // the mean over the global batch
+                }
                 // 3. clipping
                 norm = config.maxGradNorm() > 0 ? GradientClipping.clipGlobalNorm(group, config.maxGradNorm())
                         : GradientClipping.globalNorm(group);
-                // 4. update
-                optimizer.step(group, step, lr);
+                // 4. update (data parallel: this rank's parameters, then everyone's gathered)
+                optimizer.step(parallel == null ? group : parallel.owned(), step, lr);
+                if (parallel != null) {
+                    parallel.gatherParameters();
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             boolean due = evaluationDue();
@@ -183,10 +225,12 @@ public final class Trainer {
             if (device != null && (due || checkpointDue)) {
                 device.syncTo(model, optimizer);
             }
-            Double eval = due ? heldOut.evaluate(model) : null;
+            Double eval = due && leader() ? heldOut.evaluate(model) : null;
             StepMetrics m = new StepMetrics(step, loss, lr, norm, batch.tokens(), batch.tokens() / seconds, eval);
             // 5. metrics and checkpoints
-            appendMetrics(m, extra);
+            if (leader()) {
+                appendMetrics(m, extra);
+            }
             onStep.accept(m);
             if (checkpointDue) {
                 checkpoint();
@@ -197,9 +241,19 @@ public final class Trainer {
     /**
      * Writes {@code out/checkpoint-STEP} and points {@code out/latest} at it, each atomically: a
      * crash at any moment leaves {@code latest} naming a complete checkpoint (the new or the previous one).
+     * Data parallel: every rank calls it (it gathers the optimizer state); rank 0 writes, the others return null.
      */
     public Path checkpoint() {
-        return TrainingCheckpoint.save(out, configJson, model.parameters(), optimizer.state(), step, data.saveState());
+        OptimizerState state = optimizer.state();
+        if (parallel != null) {
+            if (device == null) {
+                state = parallel.gatherState(state);  // ZeRO-1: the ranks' shards, merged on rank 0
+            }
+            if (!parallel.leader()) {
+                return null;
+            }
+        }
+        return TrainingCheckpoint.save(out, configJson, model.parameters(), state, step, data.saveState());
     }
 
     /** Each row's samples (null: one sample), so that a custom loss over packed rows (DPO's chosen and rejected) keeps them apart. */
