@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.distributed.Rendezvous;
 import dev.nemotron.pipeline.SpecReader;
 import dev.nemotron.cli.train.TrainingInputs;
 import dev.nemotron.cli.train.TrainingProgress;
@@ -99,6 +100,12 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Device GEMM inputs with --backend (default fp32; bf16: fp32 accumulation and master weights).")
     String precision;
 
+    @Option(names = "--ranks", paramLabel = "N", description = "Data-parallel ranks: N child processes on this host, each taking B/N rows of every batch (default 1). See docs/distributed.md.")
+    Integer ranks;
+
+    @Option(names = "--gpus", paramLabel = "N", description = "N ranks with one GPU each (CUDA_VISIBLE_DEVICES=r; --backend cuda unless another is given).")
+    Integer gpus;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory: metrics.jsonl, checkpoints, model/, loss.png.")
     String out;
 
@@ -135,7 +142,22 @@ public class PretrainCommand implements Callable<Integer> {
         overlay(node);
         overlayMore(node);
         Path cwd = Path.of("").toAbsolutePath();
-        report(train(node, cwd, config != null ? config.toString() : spec.name()), Json.object());
+        String source = config != null ? config.toString() : spec.name();
+        Rendezvous rank = Rendezvous.fromEnvironment(System.getenv()).orElse(null);
+        int n = rank != null ? rank.size() : DataParallelRun.ranks(spec, ranks, gpus, node);
+        if (rank != null || n > 1) {
+            DataParallelRun dp = new DataParallelRun(spec, n);
+            if (rank == null) {
+                dp.launch(node, cwd, source);
+                return 0;
+            }
+            PretrainResult r = dp.rank(node, cwd, source, rank);
+            if (r != null) {
+                report(r, Json.object());
+            }
+            return 0;
+        }
+        report(train(node, cwd, source), Json.object());
         return 0;
     }
 
