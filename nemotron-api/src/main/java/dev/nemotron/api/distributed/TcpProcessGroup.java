@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +54,9 @@ public final class TcpProcessGroup implements ProcessGroup {
     /** rank 0: the peers by rank (index 0 unused); other ranks: index 0 is rank 0. */
     private final Peer[] peers;
     private final byte[] chunk = new byte[CHUNK * Double.BYTES];
+    /** {@link #chunk} as doubles (big-endian, as the wire), for bulk copies. */
+    private final DoubleBuffer chunkDoubles = ByteBuffer.wrap(chunk).asDoubleBuffer();
+    private final double[] received = new double[CHUNK];
     private long seq;
 
     private record Peer(int rank, Socket socket, DataInputStream in, DataOutputStream out) {
@@ -316,11 +321,15 @@ public final class TcpProcessGroup implements ProcessGroup {
     private void send(Peer p, int op, long s, double[] data, int from, int count) {
         try {
             header(p, op, s, count);
-            DataOutputStream out = p.out();
-            for (int i = from; i < from + count; i++) {
-                out.writeLong(Double.doubleToRawLongBits(data[i]));
+            int done = 0;
+            while (done < count) {
+                int n = Math.min(CHUNK, count - done);
+                chunkDoubles.clear();
+                chunkDoubles.put(data, from + done, n);
+                p.out().write(chunk, 0, n * Double.BYTES);
+                done += n;
             }
-            out.flush();
+            p.out().flush();
         } catch (IOException e) {
             throw lost(p, e);
         }
@@ -334,10 +343,15 @@ public final class TcpProcessGroup implements ProcessGroup {
             while (done < count) {
                 int n = Math.min(CHUNK, count - done);
                 p.in().readFully(chunk, 0, n * Double.BYTES);
-                for (int i = 0; i < n; i++) {
-                    double v = Double.longBitsToDouble(longAt(chunk, i * Double.BYTES));
-                    int at = from + done + i;
-                    data[at] = add ? data[at] + v : v;
+                chunkDoubles.clear();
+                if (add) {
+                    chunkDoubles.get(received, 0, n);
+                    int at = from + done;
+                    for (int i = 0; i < n; i++) {
+                        data[at + i] += received[i];
+                    }
+                } else {
+                    chunkDoubles.get(data, from + done, n);
                 }
                 done += n;
             }
@@ -379,13 +393,5 @@ public final class TcpProcessGroup implements ProcessGroup {
                 : e instanceof EOFException ? "it closed its connection (it exited or failed)" : e.getMessage();
         return new NemotronException("rank " + rank + " " + PEER_LOST + " " + p.rank() + ": " + why
                 + "; see that rank's own error", e);
-    }
-
-    private static long longAt(byte[] b, int at) {
-        long v = 0;
-        for (int k = 0; k < 8; k++) {
-            v = (v << 8) | (b[at + k] & 0xffL);
-        }
-        return v;
     }
 }
