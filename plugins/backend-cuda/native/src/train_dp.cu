@@ -58,16 +58,17 @@ void DpFree::operator()(Dp *d) const {
     cudaSetDevice(d->device);
     if (d->stream) cudaStreamSynchronize(d->stream);
     if (d->comm) {
-        // every operation of the group has completed (each was waited for), so aborting loses nothing;
-        // ncclCommDestroy can be a collective that blocks until the other ranks destroy theirs (a rank
-        // that died: forever), ncclCommAbort is local. Still bounded: a helper thread, 30 s at most.
+        // ncclCommDestroy (every operation was waited for) can block until the other ranks destroy
+        // theirs, as they do when a run ends (ncclCommAbort right away could free buffers a peer still
+        // reads its last chunk from). A rank that died would make that forever: a helper thread, and
+        // after 30 s the communicator is left behind (the process is about to end anyway).
         auto done = std::make_shared<std::pair<std::mutex, std::condition_variable>>();
         auto flag = std::make_shared<bool>(false);
         nccl::Comm c = d->comm;
         int device = d->device;
         std::thread([done, flag, c, device] {
             cudaSetDevice(device);
-            nccl::api().comm_abort(c);
+            nccl::api().comm_destroy(c);
             std::lock_guard<std::mutex> lock(done->first);
             *flag = true;
             done->second.notify_all();
