@@ -157,7 +157,7 @@ int main(int argc, char **argv) {
     }
     char status[4096];
     int ok = nmc_nccl_status(status, sizeof status);
-    fprintf(stderr, "%s\n", status);
+    if (ok == 1) fprintf(stderr, "%s\n", status);
     if (ok != 1) {
         fprintf(stderr, "error: NCCL is unavailable: %s\n", status);
         return 1;
