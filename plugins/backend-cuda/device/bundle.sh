@@ -9,8 +9,8 @@
 #                                    logger, which prints errors) plus libnemotron_cuda.so
 #                            tests/  GPU test classes + JUnit (class path); the fixtures are read
 #                                    from the checkout (nemotron-testing/src/main/resources)
-#                            native/ nmc_selftest, nmc_train_selftest, nmc_bench and nmc_train_bench
-#                                    next to the library
+#                            native/ nmc_selftest, nmc_train_selftest, nmc_bench, nmc_train_bench and
+#                                    nmc_nccl_bench (issue19.sh) next to the library
 #   .device/nemotron          launcher: .device/nemotron backends | forward | bench | generate ...
 #   .device/run-gpu-tests.sh  runs the tests tagged "gpu"
 #   .device/native-selftest.sh runs the native self-test (kernels against CPU references)
@@ -39,14 +39,15 @@ if command -v nvcc >/dev/null; then  # make is incremental: a stale library or p
 elif [ ! -f "$native/build/libnemotron_cuda.so" ]; then
   die "no $native/build/libnemotron_cuda.so and no nvcc to build it"
 fi
-for f in libnemotron_cuda.so nmc_selftest nmc_train_selftest nmc_bench nmc_train_bench; do
+for f in libnemotron_cuda.so nmc_selftest nmc_train_selftest nmc_bench nmc_train_bench nmc_nccl_bench; do
   [ -f "$native/build/$f" ] || die "no $native/build/$f and no nvcc to build it"
 done
 rm -rf "$out"
 pay="$out/payload"
 mkdir -p "$pay/lib" "$pay/tests/lib" "$pay/native"
 cp "$native/build/libnemotron_cuda.so" "$pay/lib/"
-cp "$native/build/nmc_selftest" "$native/build/nmc_train_selftest" "$native/build/nmc_bench" "$native/build/nmc_train_bench" "$native/build/libnemotron_cuda.so" "$pay/native/"
+cp "$native/build/nmc_selftest" "$native/build/nmc_train_selftest" "$native/build/nmc_bench" "$native/build/nmc_train_bench" \
+   "$native/build/nmc_nccl_bench" "$native/build/libnemotron_cuda.so" "$pay/native/"
 
 # 1. the runtime: the modules the CLI's module graph needs once charts are left out (checked
 #    below by starting the command), the Vector API, and jdk.zipfs (JUnit scans jars with it)
@@ -80,7 +81,14 @@ cat > "$out/run-gpu-tests.sh" <<'RUN'
 # -Dnemotron.gputrain.model=DIR for the training tests on another checkpoint).
 # Needs .device/lib/libnemotron_cuda.so (or NEMOTRON_CUDA_LIBRARY / -Dnemotron.cuda.library).
 # Exit: 0 all passed, 1 a failure, 2 everything skipped (the reason is printed).
+# NCCL (data-parallel tests): NVLink multicast off, as in every environment here; NMC_NCCL_LIBRARY
+# from python3's nvidia.nccl when unset (the library also searches the usual pip prefixes itself).
 set -euo pipefail
+export NCCL_NVLS_ENABLE=0
+if [ -z "${NMC_NCCL_LIBRARY:-}" ] && command -v python3 >/dev/null; then
+  p="$(python3 -c 'import os, nvidia.nccl as n; print(os.path.join(list(n.__path__)[0], "lib", "libnccl.so.2"))' 2>/dev/null || true)"
+  if [ -n "$p" ] && [ -f "$p" ]; then export NMC_NCCL_LIBRARY="$p"; fi
+fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ ! -x "$here/jdk/bin/java" ]; then
   echo "unpacking the bundle ..." >&2
@@ -99,8 +107,9 @@ RUN
 cat > "$out/nemotron" <<'RUN'
 #!/usr/bin/env bash
 # The nemotron command with the bundled runtime; the CUDA library is .device/lib/libnemotron_cuda.so
-# unless NEMOTRON_CUDA_LIBRARY says otherwise.
+# unless NEMOTRON_CUDA_LIBRARY says otherwise. NCCL (data parallelism): NVLink multicast off.
 set -euo pipefail
+export NCCL_NVLS_ENABLE=0
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 if [ ! -x "$here/jdk/bin/java" ]; then
   echo "unpacking the bundle ..." >&2

@@ -41,6 +41,7 @@
 #        is there (a flag typo fails differently), then the same sections on the host trainer with the
 #        tiny model for 3 steps (no --backend/--precision), so that their scripting is exercised.
 set -euo pipefail
+export NCCL_NVLS_ENABLE=0  # NVLink multicast off (nmc_train_selftest's dp lines load NCCL)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 out="${1:?usage: issue18.sh OUT_DIR [tests] [bench] [e2e] [rl] [speed] [distill] [curves]}"; shift
 sections="${*:-tests bench e2e rl distill curves}"

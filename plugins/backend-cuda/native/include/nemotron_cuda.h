@@ -334,6 +334,29 @@ int nmc_k_train_soft_targets(int rows, int vocab, int k, const float *z, const i
                              float *dz);
 int64_t nmc_trainer_steps(const nmc_trainer *trainer);
 int nmc_trainer_set_steps(nmc_trainer *trainer, int64_t steps);
+/* ---- data parallelism (NCCL, loaded at run time: src/nccl.cu; the trainer's side: src/train_dp.cu) ----
+ * NCCL is dlopen'ed on first use: env NMC_NCCL_LIBRARY, then "libnccl.so.2" on the loader's path,
+ * then PyTorch's pip layout (site-packages/nvidia/nccl/lib/libnccl.so.2 under the usual Python
+ * prefixes, $VIRTUAL_ENV and $CONDA_PREFIX). Returns 1 when NCCL is usable (buf: its version),
+ * 0 when not (buf: the reason, naming every place tried), NMC_ERR on bad arguments. */
+int nmc_nccl_status(char *buf, size_t len);
+#define NMC_DP_ID_BYTES 128
+/* A fresh group id (ncclGetUniqueId: NMC_DP_ID_BYTES opaque bytes into out, len >= that) for rank 0
+ * to hand to every rank of the group. */
+int nmc_trainer_dp_unique_id(nmc_trainer *trainer, uint8_t *out, int len);
+/* Joins group `id` as `rank` of `size` (ncclCommInitRank; blocks until every rank joined, at most
+ * env NMC_NCCL_TIMEOUT_S seconds, default 600). Every rank must hold the same weights. From then on
+ * each backward all-reduces (sums) the gradients over the ranks in fixed buckets as backward
+ * completes them, on a communication stream; step divides by size * micro-batches, clips to the
+ * global norm, runs AdamW on this rank's ZeRO-1 shard of the flat parameter space and all-gathers
+ * the weights; the moments keep this rank's shard only (get_tensor of a moment gathers the whole
+ * tensor: a collective, every rank calls it in the same order). size 1 gives bit-identical results
+ * to not joining. Errors (a rank died, a timeout) name NCCL's error string. */
+int nmc_trainer_dp_join(nmc_trainer *trainer, const uint8_t *id, int rank, int size);
+/* All-reduce benchmark over devices 0..ndev-1 of this process (ncclCommInitAll; one thread drives all
+ * through ncclGroupStart/End): fp32 sum of `bytes` per device, `iters` timed after 5 warm-ups;
+ * *ms: mean time of one all-reduce. bus bandwidth = bytes / ms * 2 (ndev - 1) / ndev (nccl-tests). */
+int nmc_nccl_bench_allreduce(int ndev, int64_t bytes, int iters, double *ms);
 /* The dense GEMM peak of `device` measured now: n x n x n GEMMs in dtype (NMC_F32 pedantic, NMC_BF16
  * with fp32 accumulation), *tflops = 2 n^3 iters / seconds. The training benchmark's MFU reference. */
 int nmc_gemm_peak(int device, int dtype, int n, int iters, double *tflops);

@@ -53,6 +53,7 @@ void declare(nmc_trainer *t) {
     for (int i = 0; i < d.layers; i++) {
         TLayer L;
         L.kind = t->pattern[i];
+        const size_t first = t->params.size();
         std::string p = "backbone.layers." + std::to_string(i) + ".";
         std::string x = p + "mixer.";
         L.norm = add(t, p + "norm.weight", {d.d}, TInit::One);
@@ -86,9 +87,47 @@ void declare(nmc_trainer *t) {
             if (c.mlp_bias) L.down_b = add(t, x + "down_proj.bias", {d.d}, TInit::Zero);
         }
         t->layers.push_back(L);
+        for (size_t k = first; k < t->params.size(); k++) t->params[k].unit = 1 + (d.layers - 1 - i);
     }
     t->norm_f = add(t, "backbone.norm_f.weight", {d.d}, TInit::One);
     t->lm_head = c.tie_word_embeddings ? t->embed : add_linear(t, "lm_head.weight", {d.vocab, d.d}, d.d);
+    t->params[t->embed].unit = d.layers + 1;  // (the tied head's gradient is complete after the embedding's)
+    t->params[t->norm_f].unit = 0;
+    if (t->lm_head != t->embed) t->params[t->lm_head].unit = 0;
+}
+
+// The flat storage: offsets in the order backward completes the gradients (unit, then parameter
+// index), each 64-float aligned (the alignment cudaMalloc gave every tensor before: 256 bytes);
+// one allocation per slot, zeroed.
+int allocate_flat(nmc_trainer *t) {
+    std::vector<size_t> order(t->params.size());
+    for (size_t i = 0; i < order.size(); i++) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return t->params[a].unit < t->params[b].unit; });
+    int64_t n = 0;
+    for (size_t i : order) {
+        t->params[i].off = n;
+        n += (t->params[i].n + 63) / 64 * 64;
+    }
+    const int64_t pad = 64 * nmc::train::FLAT_PAD;
+    t->flat_n = (n + pad - 1) / pad * pad;
+    for (int s = 0; s < 4; s++) {
+        cudaError_t err = cudaMalloc(&t->flat[s], t->flat_n * sizeof(float));
+        if (err != cudaSuccess) {
+            cudaGetLastError();
+            t->flat[s] = nullptr;
+            return nmc::fail("cannot allocate the trainer's parameters (" + std::to_string(t->flat_n * 16) +
+                             " bytes for weights, gradients and moments): " + cudaGetErrorString(err));
+        }
+        NMC_CUDA(cudaMemsetAsync(t->flat[s], 0, t->flat_n * sizeof(float), t->stream));
+    }
+    for (TParam &p : t->params) {
+        p.w = t->flat[0] + p.off;
+        p.g = t->flat[1] + p.off;
+        p.m = t->flat[2] + p.off;
+        p.v = t->flat[3] + p.off;
+    }
+    return NMC_OK;
 }
 
 }  // namespace
@@ -116,10 +155,12 @@ float *slot_of(TParam &p, int slot) {
 }
 
 void free_all(nmc_trainer *t) {
+    t->dp.reset();  // the data-parallel group first (it owns the moments' shards: flat[2], flat[3])
+    for (float *&q : t->flat) {
+        if (q) cudaFree(q);
+        q = nullptr;
+    }
     for (TParam &p : t->params) {
-        for (float *q : {p.w, p.g, p.m, p.v}) {
-            if (q) cudaFree(q);
-        }
         for (Buf *b : {&p.w16, &p.q8_fwd, &p.q8_dx}) {
             if (b->p) cudaFree(b->p);
         }
@@ -300,19 +341,7 @@ extern "C" int nmc_trainer_create(const nmc_config *c, int device, nmc_trainer *
     if (rc == NMC_OK) rc = nmc::gemm_create(t->gemm, t->stream);
     if (rc == NMC_OK) {
         declare(t);
-        for (TParam &p : t->params) {
-            for (float **q : {&p.w, &p.g, &p.m, &p.v}) {
-                cudaError_t err = cudaMalloc(q, p.n * sizeof(float));
-                if (err != cudaSuccess) {
-                    cudaGetLastError();
-                    rc = nmc::fail("cannot allocate the trainer's " + p.name + " (" + std::to_string(p.n * 16) +
-                                   " bytes for weight, gradient and moments): " + cudaGetErrorString(err));
-                    break;
-                }
-                cudaMemsetAsync(*q, 0, p.n * sizeof(float), t->stream);
-            }
-            if (rc != NMC_OK) break;
-        }
+        rc = allocate_flat(t);
     }
     if (rc == NMC_OK && cudaStreamSynchronize(t->stream) != cudaSuccess) rc = nmc::fail("trainer allocation failed");
     if (rc != NMC_OK) {
@@ -351,8 +380,9 @@ extern "C" int nmc_trainer_set_tensor(nmc_trainer *t, const char *name, int slot
     int i = nmc::train::find_param(t, name);
     if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
     TParam &p = t->params[i];
+    const bool shard = nmc::train::dp_joined(t) && (slot == NMC_TRAIN_EXP_AVG || slot == NMC_TRAIN_EXP_AVG_SQ);
     float *dst = slot_of(p, slot);
-    if (dst == nullptr || slot == NMC_TRAIN_GRAD) return nmc::fail("nmc_trainer_set_tensor: bad slot");
+    if ((dst == nullptr && !shard) || slot == NMC_TRAIN_GRAD) return nmc::fail("nmc_trainer_set_tensor: bad slot");
     int64_t n = 1;
     for (int k = 0; k < ndim; k++) n *= shape[k];
     // [C, K] is accepted for the conv weight [C, 1, K] (same elements)
@@ -361,6 +391,13 @@ extern "C" int nmc_trainer_set_tensor(nmc_trainer *t, const char *name, int slot
     NMC_CUDA(cudaSetDevice(t->device));
     NMC_TRY(ensure(t->bf_a, (size_t)n * bytes));
     NMC_CUDA(cudaMemcpyAsync(t->bf_a.p, data, (size_t)n * bytes, cudaMemcpyHostToDevice, t->stream));
+    if (shard) {  // a moment after nmc_trainer_dp_join: this rank keeps its part (train_dp.cu)
+        NMC_TRY(ensure(t->bf_b, (size_t)n * sizeof(float)));
+        NMC_TRY(nmc::k::convert(t->bf_b.f(), NMC_F32, t->bf_a.p, dtype, n, t->stream));
+        NMC_TRY(nmc::train::dp_set_moment(t, i, slot, t->bf_b.f()));
+        NMC_CUDA(cudaStreamSynchronize(t->stream));
+        return NMC_OK;
+    }
     NMC_TRY(nmc::k::convert(dst, NMC_F32, t->bf_a.p, dtype, n, t->stream));
     NMC_CUDA(cudaStreamSynchronize(t->stream));
     if (slot == NMC_TRAIN_WEIGHT) p.set = true;
@@ -373,6 +410,10 @@ extern "C" int nmc_trainer_get_tensor(nmc_trainer *t, const char *name, int slot
     int i = nmc::train::find_param(t, name);
     if (i < 0) return nmc::fail(std::string("the trainer has no parameter ") + name);
     TParam &p = t->params[i];
+    if (nmc::train::dp_joined(t) && (slot == NMC_TRAIN_EXP_AVG || slot == NMC_TRAIN_EXP_AVG_SQ)) {
+        NMC_CUDA(cudaSetDevice(t->device));
+        return nmc::train::dp_get_moment(t, i, slot, out);  // gathered from the ranks' shards (train_dp.cu)
+    }
     float *src = slot_of(p, slot);
     if (src == nullptr) return nmc::fail("nmc_trainer_get_tensor: bad slot");
     NMC_CUDA(cudaSetDevice(t->device));
@@ -467,14 +508,23 @@ extern "C" int nmc_trainer_backward(nmc_trainer *t) {
     NMC_CUDA(cudaSetDevice(t->device));
     cudaStream_t st = t->stream;
     t->profile.start(st);
+    // after nmc_trainer_dp_join each unit's gradients are all-reduced as soon as they are complete
+    // (train_dp.cu; no-ops otherwise)
+    NMC_TRY(nmc::train::dp_backward_begin(t));
     NMC_TRY(head(t, true));
     NMC_TRY(nmc::k::train::rms_backward(hs(t, d.layers), nmc::train::W(t, t->norm_f), t->rstd_f.f(), t->dxn.f(), R, d.d,
                                         1, t->dh.f(), false, nmc::train::G(t, t->norm_f), st));
     t->profile.mark(st, "head.backward");
-    for (int i = d.layers - 1; i >= 0; i--) NMC_TRY(nmc::train::layer_backward(t, i, hs(t, i)));
+    NMC_TRY(nmc::train::dp_unit_done(t, 0));
+    for (int i = d.layers - 1; i >= 0; i--) {
+        NMC_TRY(nmc::train::layer_backward(t, i, hs(t, i)));
+        NMC_TRY(nmc::train::dp_unit_done(t, d.layers - i));
+    }
     NMC_TRY(nmc::k::train::embed_backward((const int32_t *)t->ids.p, R, t->dh.f(), d.d, nmc::train::G(t, t->embed), st));
     t->profile.mark(st, "embedding.backward");
+    NMC_TRY(nmc::train::dp_unit_done(t, d.layers + 1));
     NMC_CUDA(cudaStreamSynchronize(st));
+    NMC_TRY(nmc::train::dp_backward_end(t));
     t->saved = false;
     t->weighted = false;
     t->micro_batches++;

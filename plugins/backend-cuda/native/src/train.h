@@ -37,6 +37,11 @@ struct TParam {
     // the data gradient (W^T) (train_linear_lt.cu)
     Buf w16, q8_fwd, q8_dx;
     int64_t w16_version = -1, q8_fwd_version = -1, q8_dx_version = -1;
+    // w, g, m, v point into the trainer's flat storage at `off` floats (nmc_trainer::flat); the
+    // tensors lie in the order backward finishes their gradients: `unit` 0 the head (an untied
+    // lm_head, norm_f), 1 + (layers - 1 - i) layer i, layers + 1 the embedding (train.cu)
+    int64_t off = 0;
+    int unit = 0;
 };
 
 // Parameter indices of one layer (-1: absent).
@@ -51,6 +56,10 @@ struct TLayer {
 
 // The soft targets of nmc_trainer_set_soft_targets (train_head_soft.cu), freed with the trainer.
 namespace train {
+struct Dp;  // the data-parallel group of nmc_trainer_dp_join (train_dp.cu)
+struct DpFree {
+    void operator()(Dp *d) const;
+};
 struct SoftTargets;
 struct SoftTargetsFree {
     void operator()(SoftTargets *s) const;
@@ -69,6 +78,12 @@ struct nmc_trainer {
     cudaStream_t stream = nullptr;
     nmc::Gemm gemm;
     std::vector<nmc::TParam> params;
+    // flat storage: weights, gradient sums, exp_avg, exp_avg_sq, flat_n floats each (tensor offsets
+    // 64-float aligned, gaps zero; flat_n a multiple of 64 * FLAT_PAD). After nmc_trainer_dp_join the two
+    // moments hold this rank's ZeRO-1 shard only (train_dp.cu) and TParam::m, v are null.
+    float *flat[4] = {nullptr, nullptr, nullptr, nullptr};
+    int64_t flat_n = 0;
+    std::unique_ptr<nmc::train::Dp, nmc::train::DpFree> dp;  // null until nmc_trainer_dp_join
     std::vector<nmc::TLayer> layers;
     int embed = -1, lm_head = -1, norm_f = -1;  // lm_head == embed when tied
     // the saved forward
@@ -97,6 +112,29 @@ namespace nmc::train {
 // docs/benchmarks.md), and the FP8 recipe keeps the scan in full precision as the host's
 // simulation does.
 constexpr int SCAN_GEMM_DTYPE = NMC_F32;
+// The flat storage's length is a multiple of 64 * FLAT_PAD floats, so that a data-parallel group
+// of any size dividing 1680 (1 to 8, 10, 12, 14, 16, ...) splits it into equal 64-float-aligned shards
+constexpr int64_t FLAT_PAD = 1680;
+// Units of a backward (see TParam::unit)
+inline int units(const nmc_trainer *t) { return t->dims.layers + 2; }
+// train_dp.cu: the data-parallel hooks (no-ops until nmc_trainer_dp_join). A backward calls
+// dp_backward_begin, then dp_unit_done after each unit's gradients are complete (launches the
+// all-reduce of every bucket that unit completes on the communication stream), then dp_backward_end
+// (waits for the communication, polling NCCL's asynchronous error with a timeout).
+bool dp_joined(const nmc_trainer *t);
+int dp_size(const nmc_trainer *t);
+int dp_backward_begin(nmc_trainer *t);
+int dp_unit_done(nmc_trainer *t, int unit);
+int dp_backward_end(nmc_trainer *t);
+// The step's AdamW on this rank's shard (the per-tensor kernel on each tensor's part of the shard),
+// then the all-gather of the updated weights
+int dp_adamw_gather(nmc_trainer *t, float gscale, float beta1, float beta2, float eps, double lr, double wd, float lr_bc1,
+                    float bc2_sqrt);
+// A moment slot (NMC_TRAIN_EXP_AVG, _SQ) of parameter i after joining: download gathers the whole
+// tensor from its owners (a collective: every rank calls it in the same order); upload keeps this
+// rank's part of the fp32 values at `src` (device)
+int dp_get_moment(nmc_trainer *t, int i, int slot, float *out);
+int dp_set_moment(nmc_trainer *t, int i, int slot, const float *src);
 // Blocks of the gradient norm's partial sums (train_step.cu; the work buffer `partial`)
 constexpr int NORM_BLOCKS = 1024;
 // train_layers.cu: the forward of layer i from h_in (h_out += its output; h_out null: only the

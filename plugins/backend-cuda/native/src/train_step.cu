@@ -34,7 +34,9 @@ extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, doub
     for (size_t i = 0; i < t->params.size(); i++) {
         for (int b = 0; b < blocks[i]; b++) ss += part[i * nmc::train::NORM_BLOCKS + b];
     }
-    double mean = 1.0 / t->micro_batches;
+    // after nmc_trainer_dp_join the gradients are the sums over the ranks (train_dp.cu): the mean
+    // divides by the group's size too (1 without a group: the same value as 1.0 / micro_batches)
+    double mean = 1.0 / ((double)t->micro_batches * nmc::train::dp_size(t));
     double norm = std::sqrt(ss) * mean;
     *grad_norm = norm;
     if (std::isfinite(norm)) {
@@ -43,15 +45,20 @@ extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, doub
         t->steps++;
         double bc1 = 1 - std::pow(beta1, (double)t->steps);
         double bc2_sqrt = std::sqrt(1 - std::pow(beta2, (double)t->steps));
-        for (TParam &p : t->params) {
-            float decay = p.decay ? (float)(1 - lr * weight_decay) : 1.0f;
-            NMC_TRY(nmc::k::train::adamw(p.w, p.g, p.m, p.v, p.n, (float)(mean * coef), (float)beta1, (float)beta2,
-                                         (float)eps, decay, (float)(lr / bc1), (float)bc2_sqrt, st));
+        if (nmc::train::dp_joined(t)) {  // this rank's ZeRO-1 shard, then the weights gathered (train_dp.cu)
+            NMC_TRY(nmc::train::dp_adamw_gather(t, (float)(mean * coef), (float)beta1, (float)beta2, (float)eps, lr,
+                                                weight_decay, (float)(lr / bc1), (float)bc2_sqrt));
+        } else {
+            for (TParam &p : t->params) {
+                float decay = p.decay ? (float)(1 - lr * weight_decay) : 1.0f;
+                NMC_TRY(nmc::k::train::adamw(p.w, p.g, p.m, p.v, p.n, (float)(mean * coef), (float)beta1,
+                                             (float)beta2, (float)eps, decay, (float)(lr / bc1), (float)bc2_sqrt, st));
+            }
         }
         t->weight_version++;  // the BF16 / FP8 GEMM copies of the weights are made again on first use
     }
     // a non-finite norm skips the update (as the host trainer); the gradients are cleared either way
-    for (TParam &p : t->params) NMC_CUDA(cudaMemsetAsync(p.g, 0, p.n * sizeof(float), st));
+    NMC_CUDA(cudaMemsetAsync(t->flat[1], 0, t->flat_n * sizeof(float), st));  // (the gaps are zero anyway)
     t->profile.mark(st, "optimizer");
     NMC_CUDA(cudaStreamSynchronize(st));
     t->micro_batches = 0;

@@ -36,7 +36,9 @@
 //              reference of DistillationLoss (forward/reverse KL, whole vocabulary/top-k), a permuted
 //              full support, finite differences of the trainer's soft loss, and its refusals.
 //   head       the fused cross-entropy kernel (loss and dlogits, BF16 dlogits) against a double reference.
-// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,soft,head}.h. Exit status 0 when all pass (2: no device).
+//   dp         data parallelism (NCCL): a group of one bit-identical to not joining, the join's refusals, and
+//              with two devices a group of two against one trainer with two micro-batches (train_selftest_dp.h).
+// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,soft,head,dp}.h. Exit status 0 when all pass (2: no device).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -57,6 +59,7 @@ using tref::Vec;
 #include "train_selftest_reduce.h"
 #include "train_selftest_soft.h"
 #include "train_selftest_head.h"
+#include "train_selftest_dp.h"
 
 int main() {
     int n = nmc_device_count();
@@ -84,6 +87,7 @@ int main() {
     reduce_test::tests();
     soft_target_tests();
     head_test::tests();
+    dp_test::tests();
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

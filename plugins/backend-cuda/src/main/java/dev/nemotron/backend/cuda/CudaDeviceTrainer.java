@@ -141,6 +141,36 @@ final class CudaDeviceTrainer implements TrainingExecution.DeviceTrainer {
                 hyper.weightDecay());
     }
 
+    /**
+     * Data parallelism through NCCL (native/src/nccl.cu, train_dp.cu): empty when the library found
+     * NCCL, else the reason naming what is missing and every place the loader tried.
+     */
+    @Override
+    public java.util.Optional<String> dataParallelUnavailable() {
+        open();
+        return DataParallel.unavailable(calls.ncclStatus());
+    }
+
+    @Override
+    public synchronized byte[] newDataParallelId() {
+        open();
+        DataParallel.requireAvailable(calls.ncclStatus());
+        return calls.dpUniqueId(trainer);
+    }
+
+    /**
+     * Joins the group (the contract of {@link TrainingExecution.DeviceTrainer#joinDataParallel}); after
+     * it, {@link #downloadState} of a moment is a collective: every rank must download in the same
+     * order (each tensor is gathered from the ranks' shards).
+     */
+    @Override
+    public synchronized void joinDataParallel(byte[] groupId, int rank, int size) {
+        open();
+        DataParallel.checkJoin(groupId, rank, size);
+        DataParallel.requireAvailable(calls.ncclStatus());
+        calls.dpJoin(trainer, groupId, rank, size);
+    }
+
     @Override
     public void downloadWeights(TrainingExecution.WeightSink sink) {
         download(NmcTrainer.WEIGHT, sink);

@@ -55,6 +55,16 @@ public final class NmcTrainer {
     private final MethodHandle step;
     private final MethodHandle steps;
     private final MethodHandle setSteps;
+    private final MethodHandle ncclStatus;
+    private final MethodHandle dpUniqueId;
+    private final MethodHandle dpJoin;
+
+    /** {@code NMC_DP_ID_BYTES}: the size of a data-parallel group id (an NCCL unique id). */
+    public static final int DP_ID_BYTES = 128;
+
+    /** {@code nmc_nccl_status}: whether NCCL is usable, and its version or the reason it is not. */
+    public record NcclStatus(boolean available, String text) {
+    }
 
     NmcTrainer(NmcLibrary lib, NmcLibrary.Binder b) {
         this.lib = lib;
@@ -80,6 +90,42 @@ public final class NmcTrainer {
                 JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE, ADDRESS));
         steps = b.bind("nmc_trainer_steps", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
         setSteps = b.bind("nmc_trainer_set_steps", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        ncclStatus = b.bind("nmc_nccl_status", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        dpUniqueId = b.bind("nmc_trainer_dp_unique_id", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        dpJoin = b.bind("nmc_trainer_dp_join", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code nmc_nccl_status}: loads NCCL once per process (NMC_NCCL_LIBRARY, the loader's path, pip's layout). */
+    public NcclStatus ncclStatus() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(4096);
+            int rc = (int) ncclStatus.invokeExact(buf, 4096L);
+            lib.check(rc < 0 ? -1 : 0, "nmc_nccl_status");
+            return new NcclStatus(rc == 1, buf.getString(0));
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** {@code nmc_trainer_dp_unique_id}: a fresh group id of {@link #DP_ID_BYTES} bytes. */
+    public byte[] dpUniqueId(MemorySegment trainer) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(DP_ID_BYTES);
+            lib.check((int) dpUniqueId.invokeExact(trainer, out, DP_ID_BYTES), "nmc_trainer_dp_unique_id");
+            return out.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
+    }
+
+    /** {@code nmc_trainer_dp_join}: blocks until every rank joined (or NMC_NCCL_TIMEOUT_S passed). */
+    public void dpJoin(MemorySegment trainer, byte[] id, int rank, int size) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, id);
+            lib.check((int) dpJoin.invokeExact(trainer, seg, rank, size), "nmc_trainer_dp_join");
+        } catch (Throwable t) {
+            throw NmcLibrary.rethrow(t);
+        }
     }
 
     /** {@code nmc_trainer_create}; returns the trainer pointer. */
