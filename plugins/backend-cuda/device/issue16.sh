@@ -2,7 +2,7 @@
 # The measurements of issue 16 (FP8 weights, long-context decode attention, Figure 1) on a GPU
 # machine, from the checkout root, with the device bundle (.device/, bundle.sh):
 #   plugins/backend-cuda/device/issue16.sh OUT_DIR [fp8] [attention] [figure1] [figure1-uncapped] [figure1-settings]
-#     [prefill-gemm] [ssd]
+#     [prefill-gemm] [ssd] [prefill]
 # (no section: fp8 attention figure1). Each run writes one JSON file to OUT_DIR; nmc_bench prints
 # the HBM roofline (device-to-device copies) measured in the same process next to each decode
 # figure, `nemotron bench` the same through the CLI. Recorded in docs/benchmarks.md.
@@ -100,5 +100,19 @@ ssd)  # (5) the fused tensor-core SSD scan (kernels/ssd_fused.cu): its self-test
   run ssd-train-hybrid1b-fused "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 --seq 4096 --batch 1 --steps 3
   NMC_TRAIN_SCAN=fused-bwd run ssd-train-hybrid1b-fused-bwd "$native/nmc_train_bench" --preset hybrid1b --dtype bf16 \
     --seq 4096 --batch 1 --steps 3 ;;
+prefill)  # (6) prefill of 8,192 tokens of the Nano-9B-v2 shape with each Mamba scan: the chunked fp32
+          # one, the fused tensor-core one (ssd_fused.cu, NMC_PREFILL_SCAN=ssd) and the split one (ssd2.cu,
+          # the default), tok/s (NAME.json), then each again with the per-stage profile (NMC_PROFILE=1,
+          # stderr -> NAME.profile.txt; the profile's syncs make those runs slower); first the
+          # self-test's scan lines (ssd2 and fused vs cpu and vs chunked, the INFO ms-per-layer line)
+  "$native/nmc_selftest" > "$out/prefill-selftest.txt" 2>&1 || true
+  grep -E "prefill scan|prefill logits|PREFILL_SCAN|^FAIL|failure" "$out/prefill-selftest.txt" >&2 || true
+  for scan in chunked ssd ssd2; do
+    NMC_PREFILL_SCAN=$scan run "prefill-nano9b-8k-scan-$scan" "$native/nmc_bench" --preset nano9b --batch 1 --isl 128 \
+      --osl 2 --prefill 8192
+    NMC_PREFILL_SCAN=$scan NMC_PROFILE=1 "$native/nmc_bench" --preset nano9b --batch 1 --isl 128 --osl 2 \
+      --prefill 8192 > /dev/null 2> "$out/prefill-nano9b-8k-scan-$scan.profile.txt"
+    grep -m1 -A14 "^nmc profile" "$out/prefill-nano9b-8k-scan-$scan.profile.txt" >&2 || true  # the prefill session's
+  done ;;
 *) echo "issue16.sh: unknown section $s" >&2; exit 2 ;;
 esac; done

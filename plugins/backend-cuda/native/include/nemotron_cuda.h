@@ -232,8 +232,8 @@ int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int heads, int
                      const float *xbc, const float *dt, const float *a_log, const float *d, const float *dy,
                      float *y, float *dxbc, float *ddt, float *da_log, float *dd, float *ms);
 /* Inference prefill's scan of one sequence on host arrays. impl 0: the chunked fp32 scan (chunks
- * of chunk_size; <= 0 or >= seq_len: one), impl 1: the fused tensor-core SSD (BF16 operands; chunk
- * ignored), as NMC_PREFILL_SCAN chooses in a session. x [L, H P], dt [L, H] (raw when dt_bias [H]
+ * of chunk_size; <= 0 or >= seq_len: one), impl 1: the fused tensor-core SSD (ssd_fused.cu), impl 2:
+ * the split one (ssd2.cu) (BF16 operands; chunk ignored), as NMC_PREFILL_SCAN chooses in a session. x [L, H P], dt [L, H] (raw when dt_bias [H]
  * is given: dt = clamp(softplus(dt + dt_bias), dt_min, dt_max)), a [H] (negative), b, c [L, G N],
  * d [H] nullable, state [H, P, N] nullable (zeros) in/out, y [L, H P]. ms (nullable): device
  * milliseconds a run, the average of `reps` runs after the one whose outputs are returned. */

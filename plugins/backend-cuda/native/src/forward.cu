@@ -12,7 +12,7 @@
 //    -: proj = xn up^T; xn = relu(proj)^2; h += xn down^T
 // 3. logits = RMSNorm(h) * norm_f . lm_head^T   (only the rows asked for)
 #include "session.h"
-#include "kernels/ssd_fused.h"
+#include "kernels/ssd2.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -68,13 +68,14 @@ int linear(nmc_session *s, const void *w, const float *bias, int in, int out, fl
     return NMC_OK;
 }
 
-// Prefill's scan of one sequence from and into `state` [H, P, N]: the fused tensor-core SSD
-// (kernels/ssd_fused.cu) or the chunked fp32 scan (ssm_scan.cu), as the session chose at creation
-// (NMC_PREFILL_SCAN, prefill_scan_ssd). The fused scan runs in segments of as many 64-token chunks
-// as the workspace session.cu sized holds (the chunked scan's), each continuing from the state.
+// Prefill's scan of one sequence from and into `state` [H, P, N]: a tensor-core SSD
+// (kernels/ssd2.cu or kernels/ssd_fused.cu, the same workspace) or the chunked fp32 scan
+// (ssm_scan.cu), as the session chose at creation (NMC_PREFILL_SCAN, prefill_scan_mode). The
+// tensor-core scans run in segments of as many 64-token chunks as the workspace session.cu sized
+// holds (the chunked scan's), each continuing from the state.
 int prefill_scan(nmc_session *s, const k::Scan &sc, int count, float *state, cudaStream_t st) {
     const Dims &d = s->m->dims;
-    if (!s->prefill_ssd) return k::scan_chunked(sc, count, d.chunk, state, s->scan_ws, st);
+    if (s->prefill_scan == k::PREFILL_CHUNKED) return k::scan_chunked(sc, count, d.chunk, state, s->scan_ws, st);
     const int64_t per = k::ssd_fused_workspace_floats(1, 64, sc.heads, sc.head_dim, sc.state_size);
     const int64_t cap = std::max(k::scan_workspace_floats(sc, s->max_prefill, d.chunk), per);
     const int seg = (int)std::min<int64_t>(cap / per * 64, count);
@@ -84,7 +85,7 @@ int prefill_scan(nmc_session *s, const k::Scan &sc, int count, float *state, cud
                      sc.c + (int64_t)t0 * sc.bc_stride, sc.bc_stride, sc.dt + (int64_t)t0 * sc.dt_stride, sc.dt_stride,
                      sc.dt_bias, sc.dt_min, sc.dt_max, sc.a, nullptr, sc.d, sc.y + (int64_t)t0 * sc.y_stride,
                      sc.y_stride, state, state};
-        NMC_TRY(k::ssd_fused(a, s->scan_ws, st));
+        NMC_TRY(s->prefill_scan == k::PREFILL_SSD2 ? k::ssd2(a, s->scan_ws, st) : k::ssd_fused(a, s->scan_ws, st));
     }
     return NMC_OK;
 }

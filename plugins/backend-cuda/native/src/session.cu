@@ -1,6 +1,6 @@
 // nmc_session_*: allocating caches and work buffers, slots.
 #include "session.h"
-#include "kernels/ssd_fused.h"
+#include "kernels/ssd2.h"
 
 #include <algorithm>
 
@@ -67,9 +67,8 @@ int allocate(nmc_session *s) {
         shape.heads = d.m_heads;
         shape.head_dim = d.m_head_dim;
         shape.state_size = d.state;
-        bool ssd = false;  // NMC_PREFILL_SCAN, read once here
-        NMC_TRY(nmc::k::prefill_scan_ssd(s->m->dtype, d.m_head_dim, d.state, &ssd));
-        s->prefill_ssd = ssd;
+        NMC_TRY(nmc::k::prefill_scan_mode(s->m->dtype, d.m_head_dim, d.state, &s->prefill_scan));  // read once here
+        const bool ssd = s->prefill_scan != nmc::k::PREFILL_CHUNKED;
         // the chunked scan's workspace, and at least one 64-token chunk of the fused one: the fused
         // scan runs in segments that fit (forward.cu prefill_scan), so it takes no more memory
         NMC_TRY(alloc_t(s, &s->scan_ws, std::max(nmc::k::scan_workspace_floats(shape, s->max_prefill, d.chunk),

@@ -35,7 +35,7 @@ struct nmc_session {
     float *scan_ws = nullptr, *attn_ws = nullptr;
     float *gemm_ws = nullptr;      // skinny decode GEMM split-K partials (BF16 models)
     int64_t gemm_ws_floats = 0;
-    bool prefill_ssd = false;  // prefill's scan: the fused SSD (NMC_PREFILL_SCAN at creation) or chunked
+    int prefill_scan = 0;  // prefill's scan (k::PrefillScan): chunked, ssd or ssd2 (NMC_PREFILL_SCAN at creation)
     float *logits = nullptr; // [logit_rows, vocab]
     int32_t *d_tokens = nullptr, *d_slots = nullptr, *d_out = nullptr;
     nmc_sampling *d_params = nullptr;

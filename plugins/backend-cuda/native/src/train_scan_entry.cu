@@ -6,6 +6,7 @@
 #include "gemm.h"
 #include "kernels/kernels.h"
 #include "kernels/ssd_fused.h"
+#include "kernels/ssd2.h"
 #include "kernels/train_kernels.h"
 
 #include <algorithm>
@@ -126,11 +127,12 @@ extern "C" int nmc_k_prefill_scan(int impl, int heads, int head_dim, int groups,
                                   int chunk_size, const float *x, const float *dt, const float *dt_bias, float dt_min,
                                   float dt_max, const float *a, const float *b, const float *c, const float *d,
                                   float *state, float *y, int reps, float *ms) {
-    if (impl != 0 && impl != 1) return nmc::fail("nmc_k_prefill_scan: impl must be 0 (chunked) or 1 (fused SSD)");
+    if (impl < 0 || impl > 2) return nmc::fail("nmc_k_prefill_scan: impl must be 0 (chunked), 1 (fused SSD) or 2 (ssd2)");
     if (x == nullptr || dt == nullptr || a == nullptr || b == nullptr || c == nullptr || y == nullptr)
         return nmc::fail("nmc_k_prefill_scan: x, dt, a, b, c and y are required");
     if (heads <= 0 || head_dim <= 0 || groups <= 0 || state_size <= 0 || heads % groups || seq_len <= 0 ||
-        seq_len > (1 << 20) || reps < 0 || reps > 1000 || (impl == 1 && !nmc::k::ssd_fused_supported(head_dim, state_size)))
+        seq_len > (1 << 20) || reps < 0 || reps > 1000 || (impl == 1 && !nmc::k::ssd_fused_supported(head_dim, state_size)) ||
+        (impl == 2 && !nmc::k::ssd2_supported(head_dim, state_size)))
         return nmc::fail("nmc_k_prefill_scan: bad shape");
     Work w;
     NMC_CUDA(cudaStreamCreateWithFlags(&w.stream, cudaStreamNonBlocking));
@@ -152,8 +154,9 @@ extern "C" int nmc_k_prefill_scan(int impl, int heads, int head_dim, int groups,
                                     : nmc::k::ssd_fused_workspace_floats(1, seq_len, heads, head_dim, state_size)));
     nmc::k::SsdArgs fa{1, seq_len, heads, head_dim, groups, state_size, dx, HP, db, dc, GN, ddt, heads, dbias,
                        dt_min, dt_max, da, nullptr, dd, dy, HP, dst, dst};
-    auto once = [&]() { return impl == 0 ? nmc::k::scan_chunked(sc, seq_len, chunk, dst, ws, w.stream)
-                                         : nmc::k::ssd_fused(fa, ws, w.stream); };
+    auto once = [&]() { return impl == 0   ? nmc::k::scan_chunked(sc, seq_len, chunk, dst, ws, w.stream)
+                               : impl == 1 ? nmc::k::ssd_fused(fa, ws, w.stream)
+                                           : nmc::k::ssd2(fa, ws, w.stream); };
     NMC_TRY(once());
     NMC_TRY(w.download(y, dy, seq_len * HP));
     if (state) NMC_TRY(w.download(state, dst, hpn));

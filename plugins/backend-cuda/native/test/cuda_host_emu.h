@@ -28,7 +28,7 @@ dim3m blockDim, gridDim;
 #ifndef __host__
 #define __host__
 #endif
-#define __launch_bounds__(x)
+#define __launch_bounds__(...)
 alignas(128) char g_smem[256 * 1024];
 using std::min;
 using std::max;

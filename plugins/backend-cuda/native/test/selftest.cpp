@@ -37,10 +37,14 @@ static void kernel_tests() {
         Vec x = randn(rows * dim, 4), w = randn(dim, 5), y(rows * dim);
         ok_or_die(nmc_k_rms_norm(x.data(), rows, dim, NMC_F32, w.data(), 1e-5f, y.data()), "rms_norm");
         expect_close(y, ref::rms_norm(x, rows, dim, w, 1e-5), 1e-5, "rms_norm");
-        int gdim = 96, groups = 4;
-        Vec gy = randn(rows * gdim, 6), gz = randn(rows * gdim, 7), gw = randn(gdim, 8), go(rows * gdim);
-        ok_or_die(nmc_k_gated_group_rms_norm(gy.data(), gz.data(), rows, gdim, groups, NMC_F32, gw.data(), 1e-5f, go.data()), "gated");
-        expect_close(go, ref::gated_norm(gy, gz, rows, gdim, groups, gw, 1e-5), 1e-5, "gated group rms_norm");
+        // group 24 and 1280 (Nano-9B-v2's): the warp kernel (norm.cu gated_norm_warp); 30 (not a
+        // multiple of 4) and 2048 (over its 1536): the block kernel
+        for (auto [gdim, groups] : {std::pair{96, 4}, std::pair{10240, 8}, std::pair{90, 3}, std::pair{4096, 2}}) {
+            Vec gy = randn(rows * gdim, 6), gz = randn(rows * gdim, 7), gw = randn(gdim, 8), go(rows * gdim);
+            ok_or_die(nmc_k_gated_group_rms_norm(gy.data(), gz.data(), rows, gdim, groups, NMC_F32, gw.data(), 1e-5f, go.data()), "gated");
+            expect_close(go, ref::gated_norm(gy, gz, rows, gdim, groups, gw, 1e-5), 1e-5,
+                         "gated group rms_norm group " + std::to_string(gdim / groups));
+        }
     }
     {
         Vec x = randn(1000, 9, 8.0f);
@@ -55,14 +59,15 @@ static void kernel_tests() {
             expect_close(y, want, 1e-6, std::string("activation ") + (kind == 0 ? "silu" : kind == 1 ? "relu2" : "softplus"));
         }
     }
-    for (int L : {19, 2}) {  // conv1d with a window, also shorter than the window
-        int C = 37, K = 4;
+    for (auto [L, K] : {std::pair{19, 4}, std::pair{2, 4}, std::pair{70, 4}, std::pair{40, 3}, std::pair{33, 5}}) {
+        // conv1d with a window, also shorter than the window; K 2-4: conv_prefill_fixed, 5: the generic kernel
+        int C = 37;
         Vec x = randn(L * C, 10), w = randn(C * K, 11), b = randn(C, 12), win = randn(C * (K - 1), 13);
         Vec win_ref = win, out(L * C);
         Vec want = ref::conv1d(x, L, C, K, w, &b, win_ref);
         ok_or_die(nmc_k_causal_conv1d(x.data(), L, C, K, NMC_F32, w.data(), b.data(), win.data(), out.data()), "conv1d");
-        expect_close(out, want, 1e-5, "conv1d L=" + std::to_string(L));
-        expect_close(win, win_ref, 0, "conv1d window update L=" + std::to_string(L));
+        expect_close(out, want, 1e-5, "conv1d L=" + std::to_string(L) + " K=" + std::to_string(K));
+        expect_close(win, win_ref, 0, "conv1d window update L=" + std::to_string(L) + " K=" + std::to_string(K));
     }
     struct ScanCase { int H, P, G, N, L, chunk; };
     for (ScanCase sc : {ScanCase{6, 16, 2, 16, 37, 8}, ScanCase{4, 80, 2, 128, 300, 64}, ScanCase{4, 64, 1, 64, 50, 0},

@@ -1,15 +1,17 @@
-// The fused tensor-core SSD prefill scan (kernels/ssd_fused.cu) in nmc_selftest (included by
-// selftest.cpp after its model helpers):
-//   kernel  nmc_k_prefill_scan impl 1 against the double recurrence (reference.h ref::scan) with a
+// The tensor-core SSD prefill scans (kernels/ssd_fused.cu: impl 1, NMC_PREFILL_SCAN=ssd;
+// kernels/ssd2.cu: impl 2, ssd2, the default) in nmc_selftest (included by selftest.cpp after its
+// model helpers):
+//   kernel  nmc_k_prefill_scan impls 1 and 2 against the double recurrence (reference.h ref::scan) with a
 //           non-zero initial state, y and final state within TOL_SSD of their largest value
 //           (BF16 operands; the CPU emulation, make emu-ssd, measured 1e-3 to 4e-3), incl. the
 //           Nano-9B-v2 heads (H 128, P 80, G 8, N 128), L not a multiple of 64, dt_bias/softplus
-//   model   a BF16 model's prefill logits with the fused scan (NMC_PREFILL_SCAN unset) against
+//   model   a BF16 model's prefill logits with NMC_PREFILL_SCAN unset (ssd2) and =ssd against
 //           NMC_PREFILL_SCAN=chunked within 2e-2 (the BF16 decode-vs-prefill bound), and not equal
-//           (the fused path ran), once more with config chunk 256 (the fused scan in segments
-//           of 128 tokens, the workspace the chunked scan's); an fp32 model keeps the chunked scan (unset == chunked, bit for
-//           bit); NMC_PREFILL_SCAN=bogus is refused at session creation
-//   timing  INFO line, ms per layer of both scans at the 9B prefill shape, L 8192 (not asserted)
+//           (the tensor-core path ran), once more with config chunk 256 (the scan in segments
+//           of 128 tokens, the workspace the chunked scan's); unset and =ssd2 equal bit for bit; an
+//           fp32 model keeps the chunked scan (unset == chunked, bit for bit); NMC_PREFILL_SCAN=bogus
+//           is refused at session creation
+//   timing  INFO line, ms per layer of the three scans at the 9B prefill shape, L 8192 (not asserted)
 #pragma once
 
 constexpr double TOL_SSD = 2e-2;
@@ -67,26 +69,33 @@ static void ssd_kernel_tests() {
         SsdIn in = ssd_inputs(c, 40);
         Vec st_ref = in.st, y, st;
         Vec want = ref::scan(c.H, c.P, c.G, c.N, c.L, in.x, in.dtf, in.a, in.B, in.C, in.D, st_ref);
-        if (!ssd_run(1, c, in, 0, y, st, 0, nullptr)) continue;
-        double ey = max_rel_err(y, want), es = max_rel_err(st, st_ref);
-        char buf[96];
-        snprintf(buf, sizeof buf, ": y %.2e, final state %.2e (tol %.0e)", ey, es, TOL_SSD);
-        check(ey <= TOL_SSD && es <= TOL_SSD, ssd_name(c) + " fused ssd (init state) vs cpu" + buf);
+        for (int impl : {1, 2}) {
+            if (!ssd_run(impl, c, in, 0, y, st, 0, nullptr)) continue;
+            double ey = max_rel_err(y, want), es = max_rel_err(st, st_ref);
+            char buf[96];
+            snprintf(buf, sizeof buf, ": y %.2e, final state %.2e (tol %.0e)", ey, es, TOL_SSD);
+            check(ey <= TOL_SSD && es <= TOL_SSD,
+                  ssd_name(c) + (impl == 1 ? " fused ssd" : " ssd2") + " (init state) vs cpu" + buf);
+        }
     }
     // the 9B prefill shape: both scans, compared, timed
     SsdCase c{128, 80, 8, 128, 8192, true};
     SsdIn in = ssd_inputs(c, 41);
     Vec y0, s0, y1, s1;
-    float ms0 = 0, ms1 = 0;
-    if (!ssd_run(0, c, in, 128, y0, s0, 5, &ms0) || !ssd_run(1, c, in, 0, y1, s1, 5, &ms1)) return;
-    double ey = max_rel_err(y1, y0), es = max_rel_err(s1, s0);
-    char buf[128];
-    snprintf(buf, sizeof buf, ": y %.2e, final state %.2e (tol %.0e)", ey, es, TOL_SSD);
-    check(ey <= TOL_SSD && es <= TOL_SSD, ssd_name(c) + " fused ssd vs chunked fp32" + buf);
+    float ms[3] = {0, 0, 0};
+    if (!ssd_run(0, c, in, 128, y0, s0, 5, &ms[0])) return;
+    for (int impl : {1, 2}) {
+        if (!ssd_run(impl, c, in, 0, y1, s1, 5, &ms[impl])) return;
+        double ey = max_rel_err(y1, y0), es = max_rel_err(s1, s0);
+        char buf[128];
+        snprintf(buf, sizeof buf, ": y %.2e, final state %.2e (tol %.0e)", ey, es, TOL_SSD);
+        check(ey <= TOL_SSD && es <= TOL_SSD, ssd_name(c) + (impl == 1 ? " fused ssd" : " ssd2") + " vs chunked fp32" + buf);
+    }
     // flops of the chunked matrix form (per chunk and head: C B^T, M x, C S^T, B^T x): for the roofline
     double gflop = (double)c.H * ((c.L + 63) / 64) * 2.0 * 64 * (64.0 * c.N + 64.0 * c.P + 2.0 * c.N * c.P) / 1e9;
-    printf("INFO %s ms per layer: chunked fp32 (chunk 128) %.3f, fused ssd %.3f (%.1f GFLOP in the chunked "
-           "matrix form: %.0f TFLOP/s)\n", ssd_name(c).c_str(), ms0, ms1, gflop, gflop / ms1);
+    printf("INFO %s ms per layer: chunked fp32 (chunk 128) %.3f, fused ssd %.3f (%.0f TFLOP/s), ssd2 %.3f (%.0f "
+           "TFLOP/s; %.1f GFLOP in the chunked matrix form)\n", ssd_name(c).c_str(), ms[0], ms[1], gflop / ms[1], ms[2],
+           gflop / ms[2], gflop);
     fflush(stdout);
 }
 
@@ -104,16 +113,25 @@ static void ssd_model_tests(const Shape &s, const std::string &label, int L) {
         return rc;
     };
     nmc_model *mb = random_model(s, NMC_BF16, 42);
-    Vec fused, chunked, bogus;
-    if (logits(mb, nullptr, fused) == NMC_OK && logits(mb, "chunked", chunked) == NMC_OK) {
-        double e = max_rel_err(fused, chunked);
-        char buf[128];
-        snprintf(buf, sizeof buf, " (max err %.2e, tol 2e-02; differ: %s)", e, fused != chunked ? "yes" : "no");
-        check(e < 2e-2 && fused != chunked, label + " BF16 prefill logits, fused ssd scan vs chunked" + buf);
+    Vec fused, chunked, bogus, named;
+    if (logits(mb, "chunked", chunked) == NMC_OK) {
+        for (const char *mode : {(const char *)nullptr, "ssd"}) {
+            if (logits(mb, mode, fused) != NMC_OK) {
+                check(false, label + " BF16 prefill with NMC_PREFILL_SCAN: " + nmc_last_error());
+                continue;
+            }
+            double e = max_rel_err(fused, chunked);
+            char buf[128];
+            snprintf(buf, sizeof buf, " (max err %.2e, tol 2e-02; differ: %s)", e, fused != chunked ? "yes" : "no");
+            check(e < 2e-2 && fused != chunked, label + " BF16 prefill logits, " + (mode ? "ssd" : "default (ssd2)") +
+                                                    " scan vs chunked" + buf);
+            if (mode == nullptr && logits(mb, "ssd2", named) == NMC_OK)
+                check(named == fused, label + " BF16 prefill: NMC_PREFILL_SCAN unset == ssd2 (bit for bit)");
+        }
     } else {
-        check(false, label + " BF16 prefill with NMC_PREFILL_SCAN: " + nmc_last_error());
+        check(false, label + " BF16 prefill with NMC_PREFILL_SCAN=chunked: " + nmc_last_error());
     }
-    expect_error(logits(mb, "bogus", bogus), "NMC_PREFILL_SCAN must be chunked, ssd or auto",
+    expect_error(logits(mb, "bogus", bogus), "NMC_PREFILL_SCAN must be chunked, ssd, ssd2 or auto",
                  label + " NMC_PREFILL_SCAN=bogus refused");
     nmc_model_destroy(mb);
     nmc_model *mf = random_model(s, NMC_F32, 42);

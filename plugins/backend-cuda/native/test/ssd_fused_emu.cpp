@@ -1,8 +1,10 @@
-// The fused tensor-core SSD forward (src/kernels/ssd_fused.cu) on the CPU: its kernels' text run
-// through the CUDA host emulation (test/cuda_host_emu.h: fibers, WMMA with BF16 operands), the
-// three launches as ssd_fused makes them, against the double recurrence (test/ssd_reference.h)
-// with an initial state and the final state. `make emu-ssd`. Error: max |got - want| / max |want|
-// per tensor; bound 1e-2 (BF16 operands; measured 1e-3 to 4e-3).
+// The tensor-core SSD forwards on the CPU: ssd_fused (src/kernels/ssd_fused.cu) and ssd2
+// (src/kernels/ssd2.cu), their kernels' text run through the CUDA host emulation
+// (test/cuda_host_emu.h: fibers, WMMA with BF16 operands), the three launches as ssd_fused and
+// ssd2 make them, against the double recurrence (test/ssd_reference.h) with an initial state and
+// the final state. `make emu-ssd`. Error: max |got - want| / max |want| per tensor; bound 1e-2
+// (BF16 operands; measured 1e-3 to 4e-3). Shapes with P, N, strides multiples of 4 take ssd2's
+// 16-byte load paths, the others (P 5, N 7) its scalar ones.
 #include "cuda_host_emu.h"
 
 #include <random>
@@ -14,6 +16,7 @@
 namespace nmc::k {
 #include "ssd_fused_args.inc"
 #include "ssd_fused_kernels.inc"
+#include "ssd2_kernels.inc"
 }  // namespace nmc::k
 
 using sref::Vec;
@@ -62,13 +65,38 @@ static void fused(const SsdArgs &s, float *ws, int hpb = 0) {
     launch(ogrid, SWARPS * 32, [&] { ssd_output_kernel(s, sin, hpb); });
 }
 
+// the three launches of ssd2 (host part of ssd2.cu)
+static void split(const SsdArgs &s, float *ws) {
+    const int nc = (s.seq_len + T2Q - 1) / T2Q, PP = t2_r16(s.head_dim), NP = t2_r16(s.state);
+    const int64_t n = (int64_t)s.batch * nc * s.heads * PP * NP;
+    bf16 *local = reinterpret_cast<bf16 *>(ws), *sin = local + n;
+    float *decay = ws + n;
+    auto a16 = [](const void *p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
+    int vflags = 0;
+    if (s.head_dim % 4 == 0 && s.x_stride % 4 == 0 && a16(s.x)) vflags |= T2V_X;
+    if (s.state % 4 == 0 && s.bc_stride % 4 == 0 && a16(s.b) && a16(s.c)) vflags |= T2V_BC;
+    if (s.head_dim % 4 == 0 && s.y_stride % 4 == 0 && a16(s.y)) vflags |= T2V_Y;
+    dim3m grid{(unsigned)nc, (unsigned)s.heads, (unsigned)s.batch};
+    launch(grid, T2T, [&] { t2_states_kernel(s, local, decay, vflags); });
+    const int64_t pairs = (int64_t)s.batch * s.heads * PP * NP / 2;
+    gridDim = {(unsigned)((pairs + 255) / 256), 1, 1};
+    blockDim = {256, 1, 1};
+    for (unsigned bx = 0; bx < gridDim.x; bx++)  // no barriers: one thread after another
+        for (unsigned tx = 0; tx < 256; tx++) {
+            blockIdx = {bx, 0, 0};
+            threadIdx = {tx, 0, 0};
+            t2_pass_kernel(s, nc, local, sin, decay);
+        }
+    launch(grid, T2T, [&] { t2_output_kernel(s, sin, vflags); });
+}
+
 struct Case {
     sref::Shape s;
     bool init, dt_bias;
     int seg = 0;  // > 0: in segments of seg tokens, each from the state the last left (forward.cu prefill_scan)
 };
 
-static void run(const Case &cs, uint32_t seed) {
+static void run(const Case &cs, uint32_t seed, bool two) {
     const sref::Shape &s = cs.s;
     std::mt19937 g(seed);
     std::normal_distribution<float> nd(0, 1);
@@ -118,15 +146,18 @@ static void run(const Case &cs, uint32_t seed) {
             p.dt += (int64_t)t0 * p.dt_stride, p.y += (int64_t)t0 * p.y_stride;
             p.init = fin.data();  // every segment continues from the state (the first: init or zeros)
             if (t0 == 0 && !cs.init) std::fill(fin.begin(), fin.end(), 0.0f);
-            fused(p, ws.p.get());
+            if (two) split(p, ws.p.get());
+            else fused(p, ws.p.get());
         }
+    } else if (two) {
+        split(a_, ws.p.get());
     } else {
         fused(a_, ws.p.get());
     }
     double ey = rel(y, want), es = rel(fin, final_want), tol = 1e-2;
     bool ok = ey <= tol && es <= tol;
     std::string same;
-    if (s.H > s.G && cs.seg == 0) {  // one head a block (no sharing of C B^T): the same y, bit for bit
+    if (s.H > s.G && cs.seg == 0 && !two) {  // one head a block (no sharing of C B^T): the same y, bit for bit
         Vec y1(R * HP, std::nanf("")), fin1 = cs.init ? init : Vec(SN);
         SsdArgs a1 = a_;
         a1.y = y1.data(), a1.init = cs.init ? fin1.data() : nullptr, a1.final_state = fin1.data();
@@ -136,7 +167,7 @@ static void run(const Case &cs, uint32_t seed) {
         same = eq ? ", hpb 1 == hpb " + std::to_string(s.H / s.G) : ", hpb 1 DIFFERS from hpb " + std::to_string(s.H / s.G);
     }
     std::string seg = cs.seg > 0 ? " segments of " + std::to_string(cs.seg) : "";
-    printf("%s emulated fused ssd B%d L%d H%d P%d G%d N%d%s%s%s: y %.2e final state %.2e (tol %.0e)%s\n", ok ? "PASS" : "FAIL",
+    printf("%s emulated %s B%d L%d H%d P%d G%d N%d%s%s%s: y %.2e final state %.2e (tol %.0e)%s\n", ok ? "PASS" : "FAIL", two ? "ssd2" : "fused ssd",
            s.B, s.L, s.H, s.P, s.G, s.N, cs.init ? " init" : "", cs.dt_bias ? " dt_bias" : "", seg.c_str(), ey, es, tol,
            same.c_str());
     fflush(stdout);
@@ -152,7 +183,10 @@ int main(int argc, char **argv) {
                                {{1, 300, 4, 16, 2, 32}, true, true, 128},   {{1, 150, 2, 8, 1, 16}, false, false, 64}};
     if (big) cases.push_back({{1, 70, 128, 80, 8, 128}, true, true});  // Nano-9B-v2's mamba heads
     uint32_t seed = 1;
-    for (auto &c : cases) run(c, seed++);
+    for (auto &c : cases) {
+        run(c, seed, false);
+        run(c, seed++, true);
+    }
     printf("%s\n", failures ? "FAILED" : "ALL PASS");
     return failures ? 1 : 0;
 }

@@ -41,6 +41,34 @@ __global__ void conv_prefill_kernel(Conv cv, int seq_len, const float *window) {
     }
 }
 
+// The same for a kernel size K known at compile time (2-4; Mamba-2's is 4): the thread's 32 + K - 1
+// inputs are loaded first (independent loads in flight, in registers), then the 32 outputs — the
+// same products in the same order as conv_prefill_kernel, so the same results.
+template <int K>
+__global__ void conv_prefill_fixed(Conv cv, int seq_len, const float *window) {
+    const int c = blockIdx.x * CH_PER_BLOCK + threadIdx.x;
+    if (c >= cv.channels) return;
+    const int t0 = blockIdx.y * T_PER_BLOCK, n = min(T_PER_BLOCK, seq_len - t0);
+    float x[K - 1 + T_PER_BLOCK];  // x[i] = input at t0 - (K-1) + i
+#pragma unroll
+    for (int i = 0; i < K - 1 + T_PER_BLOCK; i++) {
+        const int t = t0 - (K - 1) + i;
+        x[i] = t < t0 + n ? input_at(cv, window, t, c) : 0.0f;
+    }
+    float w[K];
+#pragma unroll
+    for (int k = 0; k < K; k++) w[k] = cv.w[c * K + k];
+    const float b = cv.bias ? cv.bias[c] : 0.0f;
+#pragma unroll
+    for (int i = 0; i < T_PER_BLOCK; i++) {
+        if (i >= n) break;
+        float acc = b;
+#pragma unroll
+        for (int k = 0; k < K; k++) acc += w[k] * x[i + k];
+        cv.out[(int64_t)(t0 + i) * cv.out_stride + c] = cv.silu ? silu(acc) : acc;
+    }
+}
+
 // The new window: inputs L-(K-1) .. L-1 (reaching into the old window when L < K-1). Reads the
 // old window into registers before any thread writes, within one thread per channel.
 __global__ void conv_window_kernel(Conv cv, int seq_len, float *window) {
@@ -73,7 +101,10 @@ int conv_prefill(const Conv &conv, int seq_len, float *window, cudaStream_t stre
     if (conv.kernel < 1 || conv.kernel > MAX_K) return nmc::fail("conv1d: kernel size must be 1..8");
     if (seq_len == 0) return NMC_OK;
     dim3 grid((conv.channels + CH_PER_BLOCK - 1) / CH_PER_BLOCK, (seq_len + T_PER_BLOCK - 1) / T_PER_BLOCK);
-    conv_prefill_kernel<<<grid, CH_PER_BLOCK, 0, stream>>>(conv, seq_len, window);
+    if (conv.kernel == 4) conv_prefill_fixed<4><<<grid, CH_PER_BLOCK, 0, stream>>>(conv, seq_len, window);
+    else if (conv.kernel == 3) conv_prefill_fixed<3><<<grid, CH_PER_BLOCK, 0, stream>>>(conv, seq_len, window);
+    else if (conv.kernel == 2) conv_prefill_fixed<2><<<grid, CH_PER_BLOCK, 0, stream>>>(conv, seq_len, window);
+    else conv_prefill_kernel<<<grid, CH_PER_BLOCK, 0, stream>>>(conv, seq_len, window);
     NMC_LAUNCHED("conv_prefill");
     if (window != nullptr && conv.kernel > 1) {
         conv_window_kernel<<<(conv.channels + 127) / 128, 128, 0, stream>>>(conv, seq_len, window);

@@ -279,22 +279,6 @@ int64_t ssd_fused_workspace_floats(int batch, int seq_len, int heads, int head_d
     return (int64_t)batch * nc * heads * ((int64_t)r16(head_dim) * r16(state) + 1);
 }
 
-int prefill_scan_ssd(int model_dtype, int head_dim, int state, bool *ssd) {
-    const char *e = std::getenv("NMC_PREFILL_SCAN");
-    const bool fits = ssd_fused_supported(head_dim, state);
-    if (e == nullptr || *e == 0 || std::strcmp(e, "auto") == 0) {
-        *ssd = model_dtype != NMC_F32 && fits;
-    } else if (std::strcmp(e, "chunked") == 0) {
-        *ssd = false;
-    } else if (std::strcmp(e, "ssd") == 0) {
-        if (!fits) return nmc::fail("NMC_PREFILL_SCAN=ssd: this model's mamba head (head_dim x state) does not fit the fused kernel; use chunked");
-        *ssd = true;
-    } else {
-        return nmc::fail(std::string("NMC_PREFILL_SCAN must be chunked, ssd or auto (got '") + e + "')");
-    }
-    return NMC_OK;
-}
-
 int ssd_fused(const SsdArgs &s, float *ws, cudaStream_t stream) {
     if (s.batch <= 0 || s.seq_len < 0 || s.heads <= 0 || s.groups <= 0 || s.heads % s.groups)
         return nmc::fail("ssd scan: heads must be a positive multiple of groups");

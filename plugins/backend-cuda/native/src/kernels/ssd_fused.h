@@ -36,10 +36,4 @@ int ssd_output_heads_per_block(int heads, int groups, int64_t chunk_blocks, int6
 // y (and final_state) of the scan; three launches on `stream`.
 int ssd_fused(const SsdArgs &args, float *workspace, cudaStream_t stream);
 
-// Inference prefill's scan, from the environment: NMC_PREFILL_SCAN = chunked (ssm_scan.cu, fp32
-// CUDA cores, exact), ssd (this kernel) or auto / unset (ssd for BF16 and FP8 models where the
-// shape fits, chunked for fp32 models, whose prefill must match decode to fp32 rounding).
-// *ssd tells the choice; an unknown value fails with an error naming the accepted ones.
-int prefill_scan_ssd(int model_dtype, int head_dim, int state, bool *ssd);
-
 }  // namespace nmc::k
