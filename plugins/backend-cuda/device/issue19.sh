@@ -12,6 +12,7 @@
 #            automatic choice, then NCCL_ALGO=Ring and NCCL_ALGO=Tree (where N >= 2).
 # step:      nmc_nccl_bench step: the hybrid1b training step (bf16, sequence 4096, batch 1 per GPU), one
 #            thread per GPU joined into one group, tokens/s and scaling efficiency at 1..N GPUs.
+# GPUS=N: use the first N visible GPUs (default: every GPU nvidia-smi lists).
 # NCCL: NMC_NCCL_LIBRARY, else libnccl.so.2 on the loader's path, else PyTorch's pip package
 # (nvidia/nccl/lib); this script also asks python3 where nvidia.nccl is. NVLink multicast stays off:
 # NCCL_NVLS_ENABLE=0 for every run (the device tool's notes). Writes logs and JSON lines to OUT_DIR.
@@ -32,8 +33,9 @@ out="$(cd "$out" && pwd)"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/device.csv" 2>/dev/null || true
 nvidia-smi topo -m > "$out/topology.txt" 2>/dev/null || true
 echo "NMC_NCCL_LIBRARY=${NMC_NCCL_LIBRARY:-(unset)} NCCL_NVLS_ENABLE=$NCCL_NVLS_ENABLE" | tee "$out/env.txt" >&2
-gpus="$(nvidia-smi -L 2>/dev/null | wc -l || echo 1)"
-[ "$gpus" -ge 1 ] || gpus=1
+gpus="$(nvidia-smi -L 2>/dev/null | grep -c '^GPU' || true)"  # (CUDA_VISIBLE_DEVICES: set GPUS instead)
+gpus="${GPUS:-$gpus}"
+[ "${gpus:-0}" -ge 1 ] 2>/dev/null || gpus=1
 for s in $sections; do
   case "$s" in
   tests)
