@@ -1,0 +1,148 @@
+package dev.nemotron.train.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.backend.ModelArtifact;
+import dev.nemotron.api.backend.TrainingExecution;
+import dev.nemotron.api.distributed.ProcessGroup;
+import dev.nemotron.api.distributed.Rendezvous;
+import dev.nemotron.api.distributed.TcpProcessGroup;
+import dev.nemotron.api.optim.OptimizerConfig;
+import dev.nemotron.api.tensor.DType;
+import dev.nemotron.train.autodiff.TrainableModel;
+import dev.nemotron.train.optim.AdamW;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How {@link DeviceSteps#joinDataParallel} drives the device trainer's data-parallel contract (the
+ * part the CUDA plugin implements with NCCL): rank 0's group id reaches every rank through the host
+ * group, each joins with its rank; a trainer without collectives is one error naming its reason.
+ */
+class DeviceDataParallelTest {
+    /** {@link DeviceStepsTest.Recorder}'s trainer with data parallelism: records the id it made and the join. */
+    static final class ParallelExecution implements TrainingExecution {
+        final DeviceStepsTest.Recorder inner = new DeviceStepsTest.Recorder();
+        final String unavailable;
+        final List<String> calls = new ArrayList<>();
+
+        ParallelExecution(String unavailable) {
+            this.unavailable = unavailable;
+        }
+
+        @Override
+        public boolean opens(Class<? extends ModelArtifact> kind) {
+            return true;
+        }
+
+        @Override
+        public DeviceTrainer open(ModelArtifact artifact, String optimizer, OptimizerConfig options) {
+            DeviceTrainer d = inner.open(artifact, optimizer, options);
+            return new DeviceTrainer() {
+                public SavedForward forward(int[] ids, int[] labels, int rows, int seqLen) {
+                    return d.forward(ids, labels, rows, seqLen);
+                }
+
+                public void backward(SavedForward forward) {
+                    d.backward(forward);
+                }
+
+                public double step(double learningRate, double maxGradNorm) {
+                    return d.step(learningRate, maxGradNorm);
+                }
+
+                public void downloadWeights(WeightSink sink) {
+                    d.downloadWeights(sink);
+                }
+
+                public void downloadState(StateSlot slot, WeightSink sink) {
+                    d.downloadState(slot, sink);
+                }
+
+                public void uploadState(StateSlot slot, String name, float[] values) {
+                    d.uploadState(slot, name, values);
+                }
+
+                public void optimizerSteps(long n) {
+                    d.optimizerSteps(n);
+                }
+
+                public void gemmPrecision(String weightName, DType precision) {
+                    d.gemmPrecision(weightName, precision);
+                }
+
+                public Optional<String> dataParallelUnavailable() {
+                    return Optional.ofNullable(unavailable);
+                }
+
+                public byte[] newDataParallelId() {
+                    calls.add("new id");
+                    return "unique-id-of-rank-0".getBytes(StandardCharsets.UTF_8);
+                }
+
+                public void joinDataParallel(byte[] groupId, int rank, int size) {
+                    calls.add("join " + new String(groupId, StandardCharsets.UTF_8) + " as " + rank + "/" + size);
+                }
+
+                public void close() {
+                    d.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void rank0sIdReachesEveryRankWhichJoinsWithItsRank(@TempDir Path dir) throws Exception {
+        TrainableModel model = BatchGradientsTest.model(dir);
+        Path rv = dir.resolve("rendezvous");
+        int n = 3;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<List<String>>> fs = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                int rank = r;
+                fs.add(pool.submit(() -> {
+                    ParallelExecution exec = new ParallelExecution(null);
+                    try (ProcessGroup g = TcpProcessGroup.join(new Rendezvous(rank, n, rv, Duration.ofSeconds(30)));
+                         DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(exec), "fp32")) {
+                        d.open(model, new AdamW(), 0);
+                        d.joinDataParallel(g);
+                    }
+                    return exec.calls;
+                }));
+            }
+            assertThat(fs.get(0).get(60, TimeUnit.SECONDS)).containsExactly("new id", "join unique-id-of-rank-0 as 0/3");
+            assertThat(fs.get(1).get(60, TimeUnit.SECONDS)).containsExactly("join unique-id-of-rank-0 as 1/3");
+            assertThat(fs.get(2).get(60, TimeUnit.SECONDS)).containsExactly("join unique-id-of-rank-0 as 2/3");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTrainerWithoutCollectivesIsOneErrorWithItsReason(@TempDir Path dir) throws Exception {
+        TrainableModel model = BatchGradientsTest.model(dir);
+        ParallelExecution exec = new ParallelExecution("NCCL not found (libnccl.so.2)");
+        try (DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(exec), "fp32")) {
+            d.open(model, new AdamW(), 0);
+            // the check comes before any collective: this one-rank "group" is never asked for anything
+            assertThatThrownBy(() -> d.joinDataParallel(new DataParallelTest.Fake(0, 2)))
+                    .isInstanceOf(NemotronException.class)
+                    .hasMessage("backend 'fake' cannot train data-parallel: NCCL not found (libnccl.so.2); leave --backend out"
+                            + " to train the ranks on the host, or use --ranks 1");
+        }
+        assertThat(exec.calls).isEmpty();
+    }
+}
