@@ -76,6 +76,7 @@ int main() {
     trainer_tests();
     trainer_attention_tests();
     scan_test::trainer_fused_case(tiny_hybrid());
+    scan_test::trainer_save_case(tiny_hybrid());
     static char status[8192];
     nmc_fp8_gemm_status(0, status, sizeof status, nullptr, nullptr);
     const char *last = strstr(status, "fp8 gemm: ");
