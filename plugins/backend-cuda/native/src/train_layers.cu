@@ -167,11 +167,14 @@ int scan_save_decide(nmc_trainer *t, const TLayer &L, const k::train::ScanArgs &
                 t->scan_save.p = nullptr;
                 t->scan_save.bytes = 0;
                 NMC_CUDA(cudaMemGetInfo(&free_b, &total_b));
-                if (free_b >= need + SAVE_HEADROOM && ensure(t->scan_save, need) != NMC_OK) {
-                    // not allocated after all (ensure cleared the CUDA error): recompute
-                }
+                // an allocation that fails after all (ensure clears the CUDA error) leaves the recompute
+                if (free_b >= need + SAVE_HEADROOM) (void)ensure(t->scan_save, need);
             }
             t->scan_saved = t->scan_save.bytes >= need;
+        } else if (t->scan_save.p) {  // not asked for (any more): give the slots back
+            cudaFree(t->scan_save.p);
+            t->scan_save.p = nullptr;
+            t->scan_save.bytes = 0;
         }
     }
     if (t->scan_saved) *slot = t->scan_save.f() + (int64_t)mamba_ordinal(t, L) * per;

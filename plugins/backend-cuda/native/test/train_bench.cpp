@@ -35,6 +35,10 @@
 
 #include "bench_common.h"
 
+// Test hook of the library (src/train_layers.cu, not in the public header): whether the trainer's
+// last forward saved its scans for the backward (NMC_TRAIN_SCAN_SAVE=1 and room).
+extern "C" int nmc_trainer_scan_saved(const nmc_trainer *t);
+
 static nmc_config preset(const std::string &name, int dtype) {
     nmc_config c = base_config(dtype);
     c.vocab_size = 32000;
@@ -162,10 +166,12 @@ int main(int argc, char **argv) {
            attention ? attention : "default", path.c_str(), (long long)lt_calls, (long long)fallback_calls, fp8_peak);
     const char *scan = getenv("NMC_TRAIN_SCAN");
     const char *save = getenv("NMC_TRAIN_SCAN_SAVE");
+    const bool asked = save && strcmp(save, "1") == 0, saved = nmc_trainer_scan_saved(t) == 1;
     fprintf(stderr, "scan forward: %s; scan for backward: %s\n",
             scan ? scan : fp8 || dtype == NMC_F32 ? "chunked (default)" : "fused (default)",
-            save && strcmp(save, "1") == 0 ? "saved by the forward where it fits (NMC_TRAIN_SCAN_SAVE=1)"
-                                           : "recomputed (default)");
+            saved    ? "saved by the forward (NMC_TRAIN_SCAN_SAVE=1)"
+            : asked  ? "recomputed: NMC_TRAIN_SCAN_SAVE=1 but the saved scan did not fit or does not apply"
+                     : "recomputed (default)");
     if (fp8) {
         fprintf(stderr, "fp8 GEMM path: %s (cuBLASLt %s); %s\n", path.c_str(), lt_available == 1 ? "available" : "unavailable",
                 last ? last : status);
