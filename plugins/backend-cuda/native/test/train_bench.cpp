@@ -5,9 +5,10 @@
 //   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16|fp8] [--seq 4096] [--batch 1] [--steps 3]
 //
 // NMC_TRAIN_ATTENTION=flash|tc|materialised picks the attention kernels (default: tensor cores for
-// bf16, fp32 flash otherwise; printed as "attention"). NMC_TRAIN_SCAN=fused|chunked|sequential picks
+// bf16, fp32 flash otherwise; printed as "attention"). NMC_TRAIN_SCAN=fused|chunked|sequential|tc-bwd picks
 // the scan's forward (default: the fused tensor-core forward for bf16, kernels/ssd_fused.cu; the
-// recompute before backward is chunked; printed on stderr). NMC_TRAIN_SCAN_SAVE=1 keeps the chunked
+// recompute before backward is chunked; tc-bwd: the default forward, the backward's intra-chunk part
+// on tensor cores, kernels/ssd_tc_bwd.cu; printed on stderr). NMC_TRAIN_SCAN_SAVE=1 keeps the chunked
 // scan's forward for the backward instead of recomputing it (the forward then runs it chunked;
 // src/train_layers.cu scan_save_decide; printed on stderr; NMC_PROFILE=1 then shows
 // mamba.fwd.scan_restore, the recompute's copy of y, instead of half of mamba.fwd.scan).
