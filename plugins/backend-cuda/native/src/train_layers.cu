@@ -137,7 +137,9 @@ int scan_mode(nmc_trainer *t, const k::train::ScanArgs &s, int *mode, bool *tc =
 // ssd_saved_floats), the recompute before backward copies y back, the backward reads the slot.
 // Decided once a forward, at its first Mamba layer (t->scan_saved, read by the recompute and the
 // backward that follow): yes when asked for and the slots of all Mamba layers fit the free device
-// memory less SAVE_HEADROOM (the buffers made after the first forward: BF16 copies, cuBLAS work);
+// memory less the buffers the trainer may still make after that point (each weight's GEMM copy,
+// at most 2 bytes a parameter: BF16, or FP8 codes of both layouts; plus SAVE_HEADROOM for the
+// activation copies and cuBLAS work);
 // else the scan is recomputed as without the switch. Memory: Mamba layers x B Lp (conv_dim + 4 H P
 // + 2 H) + B nc (H Q Q + H P N + G Q Q) floats (hybrid1b, L 4096: 11 x 581 MB = 6.4 GB).
 constexpr size_t SAVE_HEADROOM = (size_t)2 << 30;
@@ -167,8 +169,10 @@ int scan_save_decide(nmc_trainer *t, const TLayer &L, const k::train::ScanArgs &
                 t->scan_save.p = nullptr;
                 t->scan_save.bytes = 0;
                 NMC_CUDA(cudaMemGetInfo(&free_b, &total_b));
+                size_t later = SAVE_HEADROOM;
+                for (const TParam &p : t->params) later += !p.linear || p.w16.p || p.q8_fwd.p ? 0 : (size_t)p.n * 2;
                 // an allocation that fails after all (ensure clears the CUDA error) leaves the recompute
-                if (free_b >= need + SAVE_HEADROOM) (void)ensure(t->scan_save, need);
+                if (free_b >= need + later) (void)ensure(t->scan_save, need);
             }
             t->scan_saved = t->scan_save.bytes >= need;
         } else if (t->scan_save.p) {  // not asked for (any more): give the slots back
