@@ -13,7 +13,8 @@
 //   4. row_l = sum_s w[l, s];  col_s = sum_l w[l, s];  colt_s = sum_l t[l, s]
 //   5. dacs_j += row_j - col_j;  ddt_j += colt_j      (B10a)
 // after the group's heads: dcb [B nc, G, Q, Q] written (B10b). BF16 rounding of dy, x and m (the
-// GEMM operands) only; e, w, t and every sum fp32 (m and cb read in fp32).
+// GEMM operands) only; e, w, t and every sum fp32 (m and cb read in fp32). (ssd_backward_tc also
+// runs the backward's other GEMMs, B2 - B6 and B11, through TF32 tensor cores: train_ssd.cu.)
 //
 // One block of TB_WARPS warps per (bc, g); shared memory (dynamic, tc_bwd_smem): dy, x [Q, P + 8]
 // and m [Q, Q + 8] in BF16; dm, t, cb, dcb [Q, Q + 4] fp32; acs, dt, row, col, colt [Q]. Every

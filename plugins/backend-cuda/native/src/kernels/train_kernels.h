@@ -110,7 +110,8 @@ int ssd_restore_y(const ScanArgs &s, const float *saved, float *y, cudaStream_t 
 int ssd_backward_saved(const ScanArgs &s, const float *saved, float *work, const float *dy, float *dxbc, float *ddt,
                        float *da_log, float *dd, cudaStream_t stream);
 // The backward with steps B8 - B10 (the intra-chunk part: dm, m^T dy, the mask's gradients) in one
-// tensor-core kernel, ssd_tc_bwd.cu (BF16 operands dy, x, m; fp32 accumulation): the trainer's
+// tensor-core kernel, ssd_tc_bwd.cu (BF16 operands dy, x, m; fp32 accumulation), and its other
+// GEMMs, when fp32 (s.dtype NMC_F32), through TF32 tensor cores (gemm.h GEMM_TF32): the trainer's
 // NMC_TRAIN_SCAN=tc-bwd for BF16 trainers. fwd: the forward's regions (the work of ssd_forward, or
 // an ssd_forward_save slot), work: an ssd_work_floats buffer (may be fwd). Needs head_dim a
 // multiple of 16, at most 128 (ssd_intra_bwd_tc_supported).

@@ -123,7 +123,7 @@ int gemm2(const ScanArgs &s, const Lay &w, float *work, bool ta, bool tb, int m,
         pa = reinterpret_cast<const char *>(work + w.bfa);
         pb = reinterpret_cast<const char *>(work + w.bfb);
     }
-    const int dt = bf ? NMC_BF16 : NMC_F32;
+    const int dt = bf ? NMC_BF16 : s.dtype == GEMM_TF32 ? GEMM_TF32 : NMC_F32;
     if (a.si == nj * a.sj && b.si == nj * b.sj && csi == nj * csj)  // uniform over (i, j): one batch
         return gemm_rm(*s.gemm, dt, ta, tb, m, n, k, 1.0f, pa + a.off * el, a.ld, a.sj, pb + b.off * el, b.ld, b.sj, beta,
                        c, ldc, csj, ni * nj);
@@ -475,11 +475,14 @@ int forward_at(const ScanArgs &s, float *y, float *fw, float *work, cudaStream_t
 
 // The backward reading the forward's regions at fw (read only) and writing its own (dys in yd's
 // place, dyp .. dcb, the BF16 staging) in work (the two may be the same buffer).
-// tc: B8 - B10 in the tensor-core kernel (ssd_tc_bwd.cu) instead of cuBLAS and the mask kernels.
-int backward_at(const ScanArgs &s, const float *fw, float *work, const float *dy, float *dxbc, float *ddt, float *da_log,
+// tc: B8 - B10 in the tensor-core kernel (ssd_tc_bwd.cu) instead of cuBLAS and the mask kernels,
+// and the other GEMMs, fp32 ones, through TF32 tensor cores (GEMM_TF32) instead of pedantic fp32.
+int backward_at(const ScanArgs &sa, const float *fw, float *work, const float *dy, float *dxbc, float *ddt, float *da_log,
                 float *dd, bool tc, cudaStream_t st) {
-    NMC_TRY(check(s));
-    const Lay w(s);
+    NMC_TRY(check(sa));
+    const Lay w(sa);
+    ScanArgs s = sa;  // tc: the fp32 GEMMs (B2 - B6, B11) on TF32 tensor cores; the layout stays sa's
+    if (tc && s.dtype == NMC_F32) s.dtype = GEMM_TF32;
     const int H = w.H, P = w.P, N = w.N, G = w.G, hg = w.hg, cd = w.cd, HP = w.HP, GN2 = w.GN2, nbc = (int)w.nbc;
     const float *xp = fw + w.xp, *dtp = fw + w.dtp, *acs = fw + w.acs, *cb = fw + w.cb, *m = fw + w.m;
     const float *xw = fw + w.xw, *sta = fw + w.st, *yo = fw + w.yo, *xh = fw + w.xh;

@@ -88,14 +88,15 @@ static void run(const sref::Shape &s, int dtype, double tol, uint32_t seed) {
     sok = sok && kt::ssd_backward_saved(a, saved.data(), scratch.data(), dy.data(), sx.data(), sdt.data(), sal.data(),
                                         sd.data(), nullptr) == NMC_OK;
     auto same = [](const Vec &p, const Vec &q) { return p.size() == q.size() && memcmp(p.data(), q.data(), p.size() * 4) == 0; };
-    // ddt, dA_log and dD sum through atomicAdd (dacs, dd, da_log) in threads of undefined order: 1e-6
+    // ddt, dA_log and dD sum through atomicAdd (dacs, dd, da_log) in threads of undefined order: 1e-5
+    // (a reordered fp32 sum of many terms; a run measured 1.1e-6 on dA_log); wrong data gives O(1)
     bool eq[4] = {same(sy, gy), same(ry, gy), same(sx, gx), same(saved, before)};
     double ea[3] = {rel(sdt, gdt), rel(sal, gal), rel(sd, gd)};
     for (bool x : eq) sok &= x;
-    for (double x : ea) sok &= x <= 1e-6;
+    for (double x : ea) sok &= x <= 1e-5;
     snprintf(line, sizeof line,
              "%s emulated ssd saved %s B%d L%d H%d P%d G%d N%d: bit-equal to the recompute path: y %d restored y %d "
-             "dxbc %d, saved buffer unchanged by backward %d; ddt %.1e dA_log %.1e dD %.1e (tol 1e-06: atomic order)",
+             "dxbc %d, saved buffer unchanged by backward %d; ddt %.1e dA_log %.1e dD %.1e (tol 1e-05: atomic order)",
              sok ? "PASS" : "FAIL", dtype == NMC_BF16 ? "bf16" : "fp32", s.B, s.L, s.H, s.P, s.G, s.N, eq[0], eq[1],
              eq[2], eq[3], ea[0], ea[1], ea[2]);
     puts(line);
