@@ -18,12 +18,17 @@
 #        trainer from a tiny base model (host-pretrained 2 steps): the loss and grad_norm columns side by
 #        side in OUT_DIR/rl-dpo.txt and OUT_DIR/rl-grpo.txt (step 1 equal to rounding; GRPO's later
 #        rollouts sample from the updated weights and may drift apart).
-# speed: the step time outside the scan (~3 minutes): nmc_train_selftest (its "reduce" lines: the
+# speed: the step time outside the scan and the scan's variants (~6 minutes, estimated): nmc_train_selftest (its "reduce" lines: the
 #        row-summing backward kernels, the once-per-step GEMM weight copies, the env switches; its
 #        "cross_entropy" lines: the loss head's fused kernel, fp32 and BF16 dlogits), then
 #        NMC_PROFILE=1 nmc_train_bench --seq 4096 for hybrid1b bf16 and fp8 and hybrid260m bf16: the
 #        JSON in OUT_DIR/speed-PRESET-DTYPE.json, the per-stage profile in OUT_DIR/speed-PRESET-DTYPE.profile
-#        (compare with docs/training-step-model.md's estimate), and OUT_DIR/speed-summary.txt.
+#        (compare with docs/training-step-model.md's estimate), and OUT_DIR/speed-summary.txt; then
+#        hybrid1b bf16 again with NMC_TRAIN_SCAN=chunked, NMC_TRAIN_SCAN_SAVE=1 (the scan saved by the
+#        forward, not recomputed), both, NMC_TRAIN_SCAN=tc-bwd (the backward's intra-chunk part on
+#        tensor cores) and tc-bwd with the save (OUT_DIR/speed-scan-TAG.{json,profile}; the scan's
+#        profile lines of every hybrid1b bf16 run in OUT_DIR/speed-scan-lines.txt; the self-test's
+#        "ssd ... steps (ms)" lines split the chunked scan by step; docs/ssd-backward.md).
 # distill: `nemotron distill` with --backend cuda (fp32, bf16; forward KL over the whole vocabulary at
 #        T 2, and reverse KL on the teacher's top 32) against the host trainer: a tiny-hybrid teacher
 #        pretrained on the host (30 steps), a 6-layer student from random init, 10 steps; the loss and
@@ -175,7 +180,7 @@ speed)
   echo "== nmc_train_selftest (speed)" >&2
   "$dev/native/nmc_train_selftest" > "$out/speed-selftest.log" 2>&1 \
     || echo "issue18.sh: nmc_train_selftest failed (see $out/speed-selftest.log)" >&2
-  grep -E "^(FAIL|OK|FAILED)|reduce|conv_backward|rms_backward|dt_backward|cross_entropy|weight copies|refused" "$out/speed-selftest.log" >&2 || true
+  grep -E "^(FAIL|OK|FAILED)|reduce|conv_backward|rms_backward|dt_backward|cross_entropy|weight copies|refused|scan|steps \(ms\)" "$out/speed-selftest.log" >&2 || true
   for run in "hybrid1b bf16" "hybrid1b fp8" "hybrid260m bf16"; do
     set -- $run
     echo "== NMC_PROFILE=1 nmc_train_bench --preset $1 --dtype $2 --seq 4096" >&2
@@ -183,7 +188,24 @@ speed)
       > "$out/speed-$1-$2.json" 2> "$out/speed-$1-$2.profile" \
       || echo "issue18.sh: nmc_train_bench --preset $1 --dtype $2 failed (see $out/speed-$1-$2.profile)" >&2
   done
+  # the scan's variants at hybrid1b bf16 (the default run above: fused forward, chunked recompute
+  # and backward): chunked throughout, the scan saved by the forward instead of recomputed
+  # (NMC_TRAIN_SCAN_SAVE=1, with the default and with chunked), the backward's intra-chunk part on
+  # tensor cores (NMC_TRAIN_SCAN=tc-bwd, without and with the save); docs/ssd-backward.md
+  for variant in "chunked:NMC_TRAIN_SCAN=chunked" "save:NMC_TRAIN_SCAN_SAVE=1" \
+                 "chunked-save:NMC_TRAIN_SCAN=chunked NMC_TRAIN_SCAN_SAVE=1" "tc-bwd:NMC_TRAIN_SCAN=tc-bwd" \
+                 "tc-bwd-save:NMC_TRAIN_SCAN=tc-bwd NMC_TRAIN_SCAN_SAVE=1"; do
+    tag="${variant%%:*}"
+    echo "== ${variant#*:} NMC_PROFILE=1 nmc_train_bench --preset hybrid1b --dtype bf16 --seq 4096" >&2
+    env ${variant#*:} NMC_PROFILE=1 "$dev/native/nmc_train_bench" --preset hybrid1b --dtype bf16 --seq 4096 --batch 1 \
+      --steps 3 > "$out/speed-scan-$tag.json" 2> "$out/speed-scan-$tag.profile" \
+      || echo "issue18.sh: nmc_train_bench ($tag) failed (see $out/speed-scan-$tag.profile)" >&2
+  done
   for f in "$out"/speed-*.json; do echo "$(basename "$f" .json): $(tr -d '\n' < "$f")"; done | tee "$out/speed-summary.txt"
+  for f in "$out"/speed-hybrid1b-bf16.profile "$out"/speed-scan-*.profile; do
+    echo "-- $(basename "$f" .profile): the scan's profile lines"
+    grep -E "scan|error" "$f" || true
+  done | tee "$out/speed-scan-lines.txt" >&2
   cat "$out"/speed-hybrid1b-bf16.profile >&2 ;;
 distill)
   ds="$out/distill"; rm -rf "$ds"; mkdir -p "$ds"

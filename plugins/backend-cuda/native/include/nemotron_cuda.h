@@ -223,7 +223,8 @@ int nmc_k_train_attention(int impl, int batch, int seq_len, int q_heads, int kv_
 /* The trainer's Mamba-2 selective scan on host arrays. impl 0: the sequential reference (state up
  * to 256), impl 1: the chunked SSD form the trainer runs (NMC_TRAIN_SCAN=sequential selects impl 0
  * in the trainer), impl 2: the fused tensor-core forward (BF16 operands) and, with dy, the experimental fused backward (ssd_fused_bwd.cu)
- * a BF16 trainer's forward runs; dtype NMC_F32 or NMC_BF16: impl 1's GEMM inputs. xbc [batch * seq_len, H P +
+ * a BF16 trainer's forward runs; impl 3: impl 1 with the backward's intra-chunk part on tensor cores
+ * (ssd_tc_bwd.cu, NMC_TRAIN_SCAN=tc-bwd; head_dim a multiple of 16 up to 128); dtype NMC_F32 or NMC_BF16: impl 1's and 3's GEMM inputs. xbc [batch * seq_len, H P +
  * 2 G N] rows x | B | C, dt [batch * seq_len, H] (final dt), a_log [H] (A = -exp(a_log)), d [H];
  * y [batch * seq_len, H P] = scan + D x. dy (nullable; then dxbc, ddt, da_log, dd are required):
  * the backward: dxbc (as xbc), ddt (as dt), da_log [H], dd [H]. ms (nullable) [2]: device

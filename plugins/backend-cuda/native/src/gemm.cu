@@ -12,7 +12,7 @@ namespace {
 // Values from cublas_api.h / library_types.h (stable ABI).
 constexpr int OP_N = 0, OP_T = 1;
 constexpr int R_32F = 0, R_16F = 2, R_16BF = 14;
-constexpr int COMPUTE_32F = 68, COMPUTE_32F_PEDANTIC = 69;
+constexpr int COMPUTE_32F = 68, COMPUTE_32F_PEDANTIC = 69, COMPUTE_32F_FAST_TF32 = 77;
 constexpr int GEMM_DEFAULT = -1;
 
 using CreateFn = int (*)(void **);
@@ -118,8 +118,8 @@ int gemm_rm(Gemm &gemm, int dtype, bool trans_a, bool trans_b, int m, int n, int
     if (m == 0 || n == 0 || batch == 0) return NMC_OK;
     // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: B first; a row-major
     // matrix read as column-major is its transpose, so the op flags carry over unchanged.
-    int type = dtype == NMC_F32 ? R_32F : dtype == NMC_BF16 ? R_16BF : R_16F;
-    int compute = dtype == NMC_F32 ? COMPUTE_32F_PEDANTIC : COMPUTE_32F;
+    int type = dtype == NMC_F32 || dtype == GEMM_TF32 ? R_32F : dtype == NMC_BF16 ? R_16BF : R_16F;
+    int compute = dtype == NMC_F32 ? COMPUTE_32F_PEDANTIC : dtype == GEMM_TF32 ? COMPUTE_32F_FAST_TF32 : COMPUTE_32F;
     int op_a = trans_a ? OP_T : OP_N, op_b = trans_b ? OP_T : OP_N;
     int status;
     if (batch == 1) {

@@ -110,12 +110,20 @@ k::train::ScanArgs scan_args(nmc_trainer *t, const TLayer &L) {
 // recompute and backward chunked), 3 fused forward, recompute and backward (NMC_TRAIN_SCAN=fused-bwd,
 // experimental). The fused work (and the fused backward's after it) lives in the chunked scan's
 // buffer (ckpt); shapes where it does not fit fall back to the chunked scan.
-int scan_mode(nmc_trainer *t, const k::train::ScanArgs &s, int *mode) {
+// *tc (when not null): the chunked backward runs its intra-chunk part on tensor cores
+// (NMC_TRAIN_SCAN=tc-bwd: the default forward, ssd_backward_tc; BF16 trainers outside the FP8 recipe,
+// head_dim a multiple of 16 up to 128; else as unset).
+int scan_mode(nmc_trainer *t, const k::train::ScanArgs &s, int *mode, bool *tc = nullptr) {
     *mode = 0;
+    if (tc) *tc = false;
     if (!k::train::ssd_selected()) return NMC_OK;
+    int choice = -1;
+    NMC_TRY(k::train::scan_mode_choice(&choice));
     bool fused = false, fused_bwd = false;
-    NMC_TRY(k::train::ssd_fused_selected(t->dtype, &fused, &fused_bwd));
+    if (choice == 4) fused = t->dtype == NMC_BF16;  // tc-bwd: the default forward (ssd_fused_selected's unset)
+    else NMC_TRY(k::train::ssd_fused_selected(t->dtype, &fused, &fused_bwd));
     for (const auto &p : t->params) fused &= p.gemm != NMC_FP8;  // the FP8 recipe keeps the scan fp32
+    if (tc) *tc = choice == 4 && fused && k::train::ssd_intra_bwd_tc_supported(s.head_dim);
     const int64_t fw = k::train::ssd_fused_work_floats(s), room = k::train::ssd_work_floats(s);
     if (fused && fused_bwd && k::train::ssd_backward_fused_supported(s.head_dim, s.state) &&
         fw + k::train::ssd_fused_bwd_work_floats(s) <= room)
@@ -124,13 +132,78 @@ int scan_mode(nmc_trainer *t, const k::train::ScanArgs &s, int *mode) {
     return NMC_OK;
 }
 
+// Save instead of recompute (NMC_TRAIN_SCAN_SAVE=1, chunked and fused-forward modes): the first
+// forward runs the chunked scan into Mamba layer L's slot of t->scan_save (its regions and y,
+// ssd_saved_floats), the recompute before backward copies y back, the backward reads the slot.
+// Decided once a forward, at its first Mamba layer (t->scan_saved, read by the recompute and the
+// backward that follow): yes when asked for and the slots of all Mamba layers fit the free device
+// memory less the buffers the trainer may still make after that point (each weight's GEMM copy,
+// at most 2 bytes a parameter: BF16, or FP8 codes of both layouts; plus SAVE_HEADROOM for the
+// activation copies and cuBLAS work);
+// else the scan is recomputed as without the switch. Memory: Mamba layers x B Lp (conv_dim + 4 H P
+// + 2 H) + B nc (H Q Q + H P N + G Q Q) floats (hybrid1b, L 4096: 11 x 581 MB = 6.4 GB).
+constexpr size_t SAVE_HEADROOM = (size_t)2 << 30;
+
+int mamba_ordinal(nmc_trainer *t, const TLayer &L) {
+    int n = 0;
+    for (const TLayer &x : t->layers) {
+        if (&x == &L) break;
+        n += x.kind == 'M';
+    }
+    return n;
+}
+
+// The first forward's decision (mode: scan_mode's); *slot null where the scan is not saved.
+int scan_save_decide(nmc_trainer *t, const TLayer &L, const k::train::ScanArgs &s, int mode, float **slot) {
+    *slot = nullptr;
+    const int64_t per = k::train::ssd_saved_floats(s);
+    if (mamba_ordinal(t, L) == 0) {  // the forward's first Mamba layer decides for all
+        bool want = false;
+        NMC_TRY(k::train::ssd_save_selected(&want));
+        t->scan_saved = false;
+        if (want && (mode == 1 || mode == 2)) {
+            const size_t need = (size_t)t->dims.n_mamba * per * sizeof(float);
+            size_t free_b = 0, total_b = 0;
+            if (t->scan_save.bytes < need) {
+                if (t->scan_save.p) cudaFree(t->scan_save.p);  // count its bytes as free
+                t->scan_save.p = nullptr;
+                t->scan_save.bytes = 0;
+                NMC_CUDA(cudaMemGetInfo(&free_b, &total_b));
+                size_t later = SAVE_HEADROOM;
+                for (const TParam &p : t->params) later += !p.linear || p.w16.p || p.q8_fwd.p ? 0 : (size_t)p.n * 2;
+                // an allocation that fails after all (ensure clears the CUDA error) leaves the recompute
+                if (free_b >= need + later) (void)ensure(t->scan_save, need);
+            }
+            t->scan_saved = t->scan_save.bytes >= need;
+        } else if (t->scan_save.p) {  // not asked for (any more): give the slots back
+            cudaFree(t->scan_save.p);
+            t->scan_save.p = nullptr;
+            t->scan_save.bytes = 0;
+        }
+    }
+    if (t->scan_saved) *slot = t->scan_save.f() + (int64_t)mamba_ordinal(t, L) * per;
+    return NMC_OK;
+}
+
 // step 4: the chunked scan keeping what backward reads (recompute: keep), the fused tensor-core
 // forward (y only) in a BF16 trainer's first forward (ssd_fused_selected) — and in the recompute,
-// leaving its entering states to ssd_backward_fused, under fused-bwd — or the sequential scan.
-int scan_fwd(nmc_trainer *t, const TLayer &L, bool keep) {
+// leaving its entering states to ssd_backward_fused, under fused-bwd — or the sequential scan; or,
+// saved (scan_save_decide), the chunked scan into the layer's slot and, in the recompute, y copied
+// back from it. *restored: the recompute restored y.
+int scan_fwd(nmc_trainer *t, const TLayer &L, bool keep, bool *restored) {
     const k::train::ScanArgs s = scan_args(t, L);
     int mode = 0;
+    *restored = false;
     NMC_TRY(scan_mode(t, s, &mode));
+    if (!keep) {
+        float *slot = nullptr;
+        NMC_TRY(scan_save_decide(t, L, s, mode, &slot));
+        if (slot) return k::train::ssd_forward_save(s, t->y.f(), slot, t->ckpt.f(), t->stream);
+    } else if (t->scan_saved) {
+        *restored = true;
+        return k::train::ssd_restore_y(s, t->scan_save.f() + (int64_t)mamba_ordinal(t, L) * k::train::ssd_saved_floats(s),
+                                       t->y.f(), t->stream);
+    }
     if (mode == 0) return k::train::scan_forward(s, t->y.f(), t->ckpt.f(), t->stream);
     if (mode == 3 || (mode == 2 && !keep)) return k::train::ssd_forward_fused(s, t->y.f(), t->ckpt.f(), t->stream);
     return k::train::ssd_forward(s, t->y.f(), t->ckpt.f(), t->stream);
@@ -158,8 +231,9 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     NMC_TRY(k::train::dt_forward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), R, d.m_heads,   // 3.
                                  t->cfg.dt_min, t->cfg.dt_max, t->dtv.f(), st));
     t->profile.mark(st, "mamba.fwd.conv_dt");
-    NMC_TRY(scan_fwd(t, L, h_out == nullptr));                                                        // 4.
-    t->profile.mark(st, "mamba.fwd.scan");
+    bool restored = false;
+    NMC_TRY(scan_fwd(t, L, h_out == nullptr, &restored));                                             // 4.
+    t->profile.mark(st, restored ? "mamba.fwd.scan_restore" : "mamba.fwd.scan");
     void *mid16;
     NMC_TRY(mid16_for(t, L.out_proj, d.inner, &mid16));
     NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
@@ -189,9 +263,18 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
     // 4. scan: dxbc (x | B | C), ddt, dA_log, dD
     const k::train::ScanArgs sa = scan_args(t, L);
     int mode = 0;
-    NMC_TRY(scan_mode(t, sa, &mode));
+    bool tc = false;
+    NMC_TRY(scan_mode(t, sa, &mode, &tc));
     float *fwork = t->ckpt.f(), *bwork = fwork + k::train::ssd_fused_work_floats(sa);
-    NMC_TRY(mode == 3   ? k::train::ssd_backward_fused(sa, fwork, bwork, t->dmid.f(), t->dxbc.f(), t->ddt.f(),
+    const float *saved = t->scan_saved  // the forward's decision (scan_save_decide: modes 1 and 2 only)
+                             ? t->scan_save.f() + (int64_t)mamba_ordinal(t, L) * k::train::ssd_saved_floats(sa)
+                             : nullptr;
+    NMC_TRY(tc && mode != 0 && mode != 3
+                ? k::train::ssd_backward_tc(sa, saved ? saved : t->ckpt.f(), t->ckpt.f(), t->dmid.f(), t->dxbc.f(),
+                                            t->ddt.f(), G(t, L.a_log), G(t, L.d), st)
+            : saved     ? k::train::ssd_backward_saved(sa, saved, t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
+                                                       G(t, L.a_log), G(t, L.d), st)
+            : mode == 3 ? k::train::ssd_backward_fused(sa, fwork, bwork, t->dmid.f(), t->dxbc.f(), t->ddt.f(),
                                                        G(t, L.a_log), G(t, L.d), st)
             : mode != 0 ? k::train::ssd_backward(sa, t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
                                                  G(t, L.a_log), G(t, L.d), st)
@@ -389,3 +472,7 @@ int layer_backward(nmc_trainer *t, int i, const float *h_in) {
 }
 
 }  // namespace nmc::train
+
+// Test hook for nmc_train_selftest (declared there, not in the public header): whether the last
+// forward saved its scans for the backward (NMC_TRAIN_SCAN_SAVE=1 and room; scan_save_decide).
+extern "C" int nmc_trainer_scan_saved(const nmc_trainer *t) { return t != nullptr && t->scan_saved ? 1 : 0; }

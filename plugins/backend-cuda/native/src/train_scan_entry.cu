@@ -1,6 +1,7 @@
 // nmc_k_train_scan: the trainer's Mamba-2 scan on host arrays, sequential (train_scan.cu, the
 // reference), chunked (train_ssd.cu), forward and backward, or the fused tensor-core forward
-// (ssd_fused.cu) with the experimental fused backward (ssd_fused_bwd.cu), each timed; nmc_k_prefill_scan: inference prefill's scan of one sequence, the
+// (ssd_fused.cu) with the experimental fused backward (ssd_fused_bwd.cu), or the chunked scan with
+// its backward's intra-chunk part on tensor cores (impl 3: ssd_backward_tc, ssd_tc_bwd.cu), each timed; nmc_k_prefill_scan: inference prefill's scan of one sequence, the
 // chunked fp32 scan (ssm_scan.cu) or the fused one, timed. For the self-tests and the benchmarks
 // (test/train_selftest.cpp, test/bench.cpp, test/train_bench.cpp).
 #include "gemm.h"
@@ -57,7 +58,10 @@ extern "C" int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int
     if (xbc == nullptr || dt == nullptr || a_log == nullptr || d == nullptr || y == nullptr ||
         (dy == nullptr) != (dxbc == nullptr) || (dy && (ddt == nullptr || da_log == nullptr || dd == nullptr)))
         return nmc::fail("nmc_k_train_scan: xbc, dt, a_log, d and y are required; dy, dxbc, ddt, da_log, dd go together");
-    if (impl < 0 || impl > 2) return nmc::fail("nmc_k_train_scan: impl must be 0 (sequential), 1 (chunked) or 2 (fused)");
+    if (impl < 0 || impl > 3)
+        return nmc::fail("nmc_k_train_scan: impl must be 0 (sequential), 1 (chunked), 2 (fused) or 3 (chunked, tc backward)");
+    if (impl == 3 && !nmc::k::train::ssd_intra_bwd_tc_supported(head_dim))
+        return nmc::fail("nmc_k_train_scan: the tc backward needs head_dim a multiple of 16, at most 128");
     if (impl == 2 && dy != nullptr && !nmc::k::train::ssd_backward_fused_supported(head_dim, state))
         return nmc::fail("nmc_k_train_scan: head_dim x state too large for the fused backward");
     if (impl == 2 && !nmc::k::ssd_fused_supported(head_dim, state))
@@ -81,7 +85,7 @@ extern "C" int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int
     NMC_TRY(w.floats(&d_y, R * HP));
     s.xbc = d_xbc, s.dt = d_dt, s.a_log = d_al, s.d = d_d;
     NMC_TRY(w.floats(&d_work, impl == 0   ? kt::scan_checkpoint_floats(s)
-                              : impl == 1 ? kt::ssd_work_floats(s)
+                              : impl != 2 ? kt::ssd_work_floats(s)
                                           : kt::ssd_fused_work_floats(s)));
     float *d_bwd = nullptr;  // the fused backward's own work (impl 2)
     if (dy && impl == 2) NMC_TRY(w.floats(&d_bwd, kt::ssd_fused_bwd_work_floats(s)));
@@ -98,12 +102,13 @@ extern "C" int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int
     NMC_TRY(w.event(&e2));
     NMC_CUDA(cudaEventRecord(e0, w.stream));
     NMC_TRY(impl == 0   ? kt::scan_forward(s, d_y, d_work, w.stream)
-            : impl == 1 ? kt::ssd_forward(s, d_y, d_work, w.stream)
+            : impl != 2 ? kt::ssd_forward(s, d_y, d_work, w.stream)
                         : kt::ssd_forward_fused(s, d_y, d_work, w.stream));
     NMC_CUDA(cudaEventRecord(e1, w.stream));
     if (dy) {
         NMC_TRY(impl == 0   ? kt::scan_backward(s, d_work, d_dy, d_dxbc, d_ddt, d_dal, d_dd, w.stream)
                 : impl == 1 ? kt::ssd_backward(s, d_work, d_dy, d_dxbc, d_ddt, d_dal, d_dd, w.stream)
+                : impl == 3 ? kt::ssd_backward_tc(s, d_work, d_work, d_dy, d_dxbc, d_ddt, d_dal, d_dd, w.stream)
                             : kt::ssd_backward_fused(s, d_work, d_bwd, d_dy, d_dxbc, d_ddt, d_dal, d_dd, w.stream));
     }
     NMC_CUDA(cudaEventRecord(e2, w.stream));

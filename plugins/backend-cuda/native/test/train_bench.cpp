@@ -5,9 +5,13 @@
 //   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16|fp8] [--seq 4096] [--batch 1] [--steps 3]
 //
 // NMC_TRAIN_ATTENTION=flash|tc|materialised picks the attention kernels (default: tensor cores for
-// bf16, fp32 flash otherwise; printed as "attention"). NMC_TRAIN_SCAN=fused|chunked|sequential picks
+// bf16, fp32 flash otherwise; printed as "attention"). NMC_TRAIN_SCAN=fused|chunked|sequential|tc-bwd picks
 // the scan's forward (default: the fused tensor-core forward for bf16, kernels/ssd_fused.cu; the
-// recompute before backward is chunked; printed on stderr).
+// recompute before backward is chunked; tc-bwd: the default forward, the backward's intra-chunk part
+// on tensor cores, kernels/ssd_tc_bwd.cu; printed on stderr). NMC_TRAIN_SCAN_SAVE=1 keeps the chunked
+// scan's forward for the backward instead of recomputing it (the forward then runs it chunked;
+// src/train_layers.cu scan_save_decide; printed on stderr; NMC_PROFILE=1 then shows
+// mamba.fwd.scan_restore, the recompute's copy of y, instead of half of mamba.fwd.scan).
 // fp8: the FP8 recipe (nmc_trainer_set_gemm_precision): the first and last 4 linear layers (model
 // order, lm_head last) BF16, the others FP8 E4M3: cuBLASLt block-scaled FP8 GEMMs when available,
 // else fake-quantised operands with fp32 GEMMs (env NMC_FP8_GEMM=fakequant forces those); the
@@ -32,6 +36,10 @@
 
 #include "bench_common.h"
 #include "train_presets.h"
+
+// Test hook of the library (src/train_layers.cu, not in the public header): whether the trainer's
+// last forward saved its scans for the backward (NMC_TRAIN_SCAN_SAVE=1 and room).
+extern "C" int nmc_trainer_scan_saved(const nmc_trainer *t);
 
 int main(int argc, char **argv) {
     std::string name = "hybrid260m", dtype_name = "bf16";
@@ -131,7 +139,13 @@ int main(int argc, char **argv) {
            peak, peak_dtype == NMC_F32 ? "f32" : "bf16", achieved / peak, fp8_layers, first_loss, last_loss,
            attention ? attention : "default", path.c_str(), (long long)lt_calls, (long long)fallback_calls, fp8_peak);
     const char *scan = getenv("NMC_TRAIN_SCAN");
-    fprintf(stderr, "scan forward: %s\n", scan ? scan : fp8 || dtype == NMC_F32 ? "chunked (default)" : "fused (default)");
+    const char *save = getenv("NMC_TRAIN_SCAN_SAVE");
+    const bool asked = save && strcmp(save, "1") == 0, saved = nmc_trainer_scan_saved(t) == 1;
+    fprintf(stderr, "scan forward: %s; scan for backward: %s\n",
+            scan ? scan : fp8 || dtype == NMC_F32 ? "chunked (default)" : "fused (default)",
+            saved    ? "saved by the forward (NMC_TRAIN_SCAN_SAVE=1)"
+            : asked  ? "recomputed: NMC_TRAIN_SCAN_SAVE=1 but the saved scan did not fit or does not apply"
+                     : "recomputed (default)");
     if (fp8) {
         fprintf(stderr, "fp8 GEMM path: %s (cuBLASLt %s); %s\n", path.c_str(), lt_available == 1 ? "available" : "unavailable",
                 last ? last : status);

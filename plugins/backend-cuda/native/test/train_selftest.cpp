@@ -17,7 +17,10 @@
 //   scan       the Mamba-2 scan (nmc_k_train_scan): chunked SSD (train_ssd.cu) in fp32 and BF16 and
 //              sequential (train_scan.cu) against a CPU double reference (test/ssd_reference.h)
 //              and each other, every tensor (y, dx, dB, dC, ddt, dA_log, dD), several shapes; one
-//              line per case and path (test/train_selftest_scan.h); L = 4096 times printed.
+//              line per case and path (test/train_selftest_scan.h); L = 4096 times printed, with
+//              the chunked scan's per-step times (NMC_SCAN_STEPS); the tensor-core intra-chunk
+//              backward (impl 3, ssd_tc_bwd.cu) against both; the trainer with the scan saved by
+//              the forward (NMC_TRAIN_SCAN_SAVE=1) against the recompute, and NMC_TRAIN_SCAN=tc-bwd.
 //   fp8 lt     the FP8 GEMMs through cuBLASLt block-scaled E4M3 (nmc_k_train_linear_fp8) against the
 //              fake-quant reference: the probe's report, shapes with K and N multiples of 128, rows
 //              not a multiple of 128 (and of 4), K and N not multiples of 128 (zero-padded codes).
@@ -79,6 +82,7 @@ int main() {
     trainer_tests();
     trainer_attention_tests();
     scan_test::trainer_fused_case(tiny_hybrid());
+    scan_test::trainer_save_case(tiny_hybrid());
     static char status[8192];
     nmc_fp8_gemm_status(0, status, sizeof status, nullptr, nullptr);
     const char *last = strstr(status, "fp8 gemm: ");

@@ -194,7 +194,7 @@ static void tests() {
     copies_case(false);
     copies_case(true);
     env_case("NMC_FP8_GEMM", "cublas", true, "NMC_FP8_GEMM must be fakequant or cublaslt");
-    env_case("NMC_TRAIN_SCAN", "chunky", false, "NMC_TRAIN_SCAN must be fused, fused-bwd, chunked or sequential");
+    env_case("NMC_TRAIN_SCAN", "chunky", false, "NMC_TRAIN_SCAN must be fused, fused-bwd, chunked, sequential or tc-bwd");
 }
 
 }  // namespace reduce_test

@@ -6,12 +6,17 @@
 // only) against the same reference within TOL_FUSED, and with the experimental fused backward
 // (ssd_fused_bwd.cu, impl 2 with dy) every tensor; the trainer's gradients with
 // NMC_TRAIN_SCAN=sequential and chunked; a BF16 trainer's loss and gradients with the fused
-// forward (unset) and NMC_TRAIN_SCAN=fused-bwd against NMC_TRAIN_SCAN=chunked; and a timing line at L = 4096 (printed, not asserted).
+// forward (unset) and NMC_TRAIN_SCAN=fused-bwd against NMC_TRAIN_SCAN=chunked; the saved scan
+// (NMC_TRAIN_SCAN_SAVE=1) against the recomputed one (trainer_save_case); and a timing line at L = 4096 (printed, not asserted).
 #pragma once
 
 #include <cstdlib>
 
 #include "ssd_reference.h"
+
+// Test hook (train_layers.cu, not in the public header): 1 when the trainer's last forward saved
+// its scans for the backward (NMC_TRAIN_SCAN_SAVE=1 and room), else 0.
+extern "C" int nmc_trainer_scan_saved(const nmc_trainer *t);
 
 namespace scan_test {
 
@@ -138,6 +143,11 @@ inline void one_case(const Shape &s, uint32_t seed) {
     compare(s, ch, seq, TOL_F32, n + " chunked fp32 vs sequential");
     compare(s, bf, ref, TOL_BF16, n + " chunked bf16 vs cpu");
     compare_y(s, gpu(2, NMC_F32, s, in, false), ref, TOL_FUSED, n + " fused bf16 forward vs cpu");
+    if (s.P % 16 == 0 && s.P <= 128) {  // the tensor-core intra-chunk backward (impl 3, ssd_tc_bwd.cu)
+        Out tc = gpu(3, NMC_F32, s, in);
+        compare(s, tc, ref, TOL_FUSED, n + " chunked fp32 + tc backward vs cpu");
+        compare(s, tc, ch, TOL_FUSED, n + " tc backward vs chunked fp32");
+    }
     // fused forward + the experimental fused backward (ssd_fused_bwd.cu), where its fp32 tiles fit
     // shared memory (its grad_smem; N 256 does not)
     if ((8 * 64 + 2 * 64 * s.P + 2 * 64 * s.N + 2 * s.P * s.N + 2 * 64 * 64) * 4 > 227 * 1024) return;
@@ -215,6 +225,19 @@ inline void timing() {
     printf("INFO %s: forward %.2f ms sequential, %.2f ms chunked fp32, %.2f ms chunked bf16, %.3f ms fused bf16; "
            "backward %.2f ms sequential, %.2f ms chunked fp32, %.2f ms chunked bf16\n",
            name(s).c_str(), seq.ms[0], ch.ms[0], bf.ms[0], fu.ms[0], seq.ms[1], ch.ms[1], bf.ms[1]);
+    Out tc = gpu(3, NMC_F32, s, in);  // the tensor-core intra-chunk backward
+    compare(s, tc, seq, TOL_BF16, name(s) + " chunked fp32 + tc backward vs sequential");
+    compare(s, tc, ch, TOL_FUSED, name(s) + " tc backward vs chunked fp32");
+    printf("INFO %s: backward %.2f ms chunked fp32 with the tc intra-chunk part (NMC_TRAIN_SCAN=tc-bwd) vs %.2f ms "
+           "chunked fp32\n", name(s).c_str(), tc.ms[1], ch.ms[1]);
+    // where the chunked fp32 scan's time goes: NMC_SCAN_STEPS=1 prints "ssd forward steps (ms): ..."
+    // and "ssd backward steps (ms): ..." on stderr (train_ssd.cu; the step numbers of its header)
+    fflush(stdout);
+    setenv("NMC_SCAN_STEPS", "1", 1);
+    gpu(1, NMC_F32, s, in);
+    gpu(3, NMC_F32, s, in);
+    unsetenv("NMC_SCAN_STEPS");
+    fflush(stderr);
     Out fb = gpu(2, NMC_F32, s, in);  // the experimental fused backward (fp32 CUDA-core loops)
     compare(s, fb, seq, TOL_BF16, name(s) + " fused forward + fused backward vs sequential");
     compare(s, fb, ch, TOL_BF16, name(s) + " fused backward vs chunked fp32");
@@ -267,7 +290,7 @@ inline void trainer_fused_case(nmc_config c) {
         return;
     }
     double el = std::fabs(lf - lc) / std::fabs(lc), eg = max_rel_err(gf, gc);
-    char buf[200];
+    char buf[320];
     snprintf(buf, sizeof buf, "trainer bf16 fused scan forward vs chunked: loss %.7f vs %.7f (rel err %.2e, tol 2e-03), "
              "d in_proj %.2e (tol 3e-02), fused ran: %s", lf, lc, el, eg, lf != lc ? "yes" : "no");
     check(std::isfinite(lf) && el <= 2e-3 && eg <= 3e-2 && lf != lc, buf);
@@ -283,8 +306,121 @@ inline void trainer_fused_case(nmc_config c) {
                  "%.7f (equal), d in_proj %.2e vs chunked (tol 3e-02), %.2e vs fused forward only", lfb, lf, egb, egf);
         check(lfb == lf && egb <= 3e-2 && gfb != gf, buf);
     }
-    expect_error(run("bogus", &lb, nullptr), "NMC_TRAIN_SCAN must be fused, fused-bwd, chunked or sequential",
+    // NMC_TRAIN_SCAN=tc-bwd: the same fused forward (the same loss, bit for bit), the backward's
+    // intra-chunk part on tensor cores (ssd_tc_bwd.cu): the gradient within 3e-2 of chunked's, and
+    // not the fused forward's own (the tc kernel ran: BF16 dm differs from cuBLAS fp32's)
+    double ltc = 0;
+    Vec gtc;
+    if (run("tc-bwd", &ltc, &gtc) != NMC_OK) {
+        check(false, std::string("trainer bf16 tc-bwd scan: ") + nmc_last_error());
+    } else {
+        double egt = max_rel_err(gtc, gc), egf = max_rel_err(gtc, gf);
+        snprintf(buf, sizeof buf, "trainer bf16 tc backward (NMC_TRAIN_SCAN=tc-bwd) vs chunked: loss %.7f vs fused "
+                 "%.7f (equal), d in_proj %.2e vs chunked (tol 3e-02), %.2e vs fused forward only (> 0)", ltc, lf, egt, egf);
+        check(ltc == lf && egt <= 3e-2 && gtc != gf, buf);
+    }
+    expect_error(run("bogus", &lb, nullptr), "NMC_TRAIN_SCAN must be fused, fused-bwd, chunked, sequential or tc-bwd",
                  "trainer NMC_TRAIN_SCAN=bogus refused");
+}
+
+// Save instead of recompute (NMC_TRAIN_SCAN_SAVE=1, train_layers.cu scan_save_decide): a BF16
+// trainer's two micro-batches (rows 2 x L 70, then 1 x 130: the slots are remade for the larger
+// shape) with the scan saved against the same with it recomputed (NMC_TRAIN_SCAN=chunked): both run
+// the same chunked kernels on the same inputs, so the losses agree within 1e-6 relative and every
+// parameter's accumulated gradient within 1e-4 of its largest value (the backward's atomicAdd order
+// is the only difference: ~1e-6 in the CPU emulation; wrong data gives O(1)); nmc_trainer_scan_saved says the save ran. With the fused forward
+// (NMC_TRAIN_SCAN unset) the save makes the forward chunked: the same loss as chunked's again. Under
+// NMC_TRAIN_SCAN=sequential the save does not apply (scan_saved 0; the loss and gradients of the
+// sequential run without it). NMC_TRAIN_SCAN_SAVE=2 is refused.
+inline void trainer_save_case(nmc_config c) {
+    c.compute_dtype = NMC_BF16;
+    struct Micro {
+        int rows, len;
+        std::vector<int32_t> ids, labels;
+    };
+    std::vector<Micro> micro = {{2, 70, {}, {}}, {1, 130, {}, {}}};
+    std::mt19937 g(21);
+    for (Micro &m : micro) {
+        m.ids.resize(m.rows * m.len);
+        m.labels.resize(m.rows * m.len);
+        for (auto &x : m.ids) x = (int32_t)(g() % c.vocab_size);
+        for (int i = 0; i < m.rows * m.len; i++) m.labels[i] = (i + 1) % m.len == 0 ? -100 : m.ids[i + 1];
+    }
+    struct Run {
+        double loss[2] = {0, 0};
+        int saved[2] = {0, 0};
+        std::vector<std::string> names;
+        std::vector<Vec> grads;
+    };
+    auto run = [&](const char *scan, const char *save, Run *out) -> int {
+        if (scan) setenv("NMC_TRAIN_SCAN", scan, 1);
+        else unsetenv("NMC_TRAIN_SCAN");
+        if (save) setenv("NMC_TRAIN_SCAN_SAVE", save, 1);
+        else unsetenv("NMC_TRAIN_SCAN_SAVE");
+        nmc_trainer *t = nullptr;
+        int64_t tokens = 0;
+        int rc = nmc_trainer_create(&c, 0, &t);
+        if (rc == NMC_OK) rc = nmc_trainer_init_random(t, 17);
+        for (size_t i = 0; i < micro.size() && rc == NMC_OK; i++) {
+            rc = nmc_trainer_forward(t, micro[i].ids.data(), micro[i].labels.data(), micro[i].rows, micro[i].len,
+                                     &out->loss[i], &tokens);
+            if (rc == NMC_OK) out->saved[i] = nmc_trainer_scan_saved(t);
+            if (rc == NMC_OK) rc = nmc_trainer_backward(t);
+        }
+        for (int i = 0; rc == NMC_OK && i < nmc_trainer_param_count(t); i++) {
+            int64_t shape[4];
+            int ndim = 0;
+            char buf[256];
+            nmc_trainer_param_info(t, i, buf, sizeof buf, shape, &ndim);
+            size_t n = 1;
+            for (int k = 0; k < ndim; k++) n *= (size_t)shape[k];
+            out->names.push_back(buf);
+            out->grads.emplace_back(n);
+            rc = nmc_trainer_get_tensor(t, buf, NMC_TRAIN_GRAD, out->grads.back().data());
+        }
+        if (t) nmc_trainer_destroy(t);
+        unsetenv("NMC_TRAIN_SCAN");
+        unsetenv("NMC_TRAIN_SCAN_SAVE");
+        return rc;
+    };
+    auto compare = [&](const Run &got, const Run &want, double gtol, const std::string &what) {
+        double el = 0, eg = 0;
+        std::string worst = "-";
+        for (int i = 0; i < 2; i++) el = std::max(el, std::fabs(got.loss[i] - want.loss[i]) / std::fabs(want.loss[i]));
+        for (size_t i = 0; i < got.grads.size() && i < want.grads.size(); i++) {
+            double e = max_rel_err(got.grads[i], want.grads[i]);
+            if (!(e <= eg)) eg = e, worst = got.names[i];
+        }
+        char buf[400];
+        snprintf(buf, sizeof buf, "%s: losses %.7f %.7f vs %.7f %.7f (rel err %.1e, tol 1e-06), %zu gradients, worst %.1e "
+                 "(%s, tol %.0e), saved %d %d", what.c_str(), got.loss[0], got.loss[1], want.loss[0], want.loss[1], el,
+                 got.grads.size(), eg, worst.c_str(), gtol, got.saved[0], got.saved[1]);
+        return std::make_pair(std::isfinite(el) && el <= 1e-6 && eg <= gtol && got.grads.size() == want.grads.size() &&
+                                  !got.grads.empty(), std::string(buf));
+    };
+    Run chunked, saved, fused_saved, seq, seq_saved, bogus;
+    if (run("chunked", nullptr, &chunked) != NMC_OK || run("chunked", "1", &saved) != NMC_OK ||
+        run(nullptr, "1", &fused_saved) != NMC_OK || run("sequential", nullptr, &seq) != NMC_OK ||
+        run("sequential", "1", &seq_saved) != NMC_OK) {
+        check(false, std::string("trainer bf16 saved scan: ") + nmc_last_error());
+        return;
+    }
+    auto r1 = compare(saved, chunked, 1e-4, "trainer bf16 scan saved (NMC_TRAIN_SCAN=chunked NMC_TRAIN_SCAN_SAVE=1) vs recomputed");
+    check(r1.first && saved.saved[0] == 1 && saved.saved[1] == 1 && chunked.saved[0] == 0, r1.second);
+    auto r2 = compare(fused_saved, chunked, 1e-4, "trainer bf16 scan saved (NMC_TRAIN_SCAN unset, NMC_TRAIN_SCAN_SAVE=1) vs chunked recomputed");
+    check(r2.first && fused_saved.saved[0] == 1 && fused_saved.saved[1] == 1, r2.second);
+    auto r3 = compare(seq_saved, seq, 1e-4, "trainer bf16 NMC_TRAIN_SCAN=sequential NMC_TRAIN_SCAN_SAVE=1 (not applied) vs sequential");
+    check(r3.first && seq_saved.saved[0] == 0 && seq_saved.saved[1] == 0, r3.second);
+    // tc-bwd with the save: the forward chunked (saved), the backward's intra-chunk part on tensor
+    // cores from the saved slots: the losses chunked's, the gradients within 3e-2 (BF16 dm)
+    Run tc_saved;
+    if (run("tc-bwd", "1", &tc_saved) != NMC_OK) {
+        check(false, std::string("trainer bf16 tc-bwd saved scan: ") + nmc_last_error());
+    } else {
+        auto r4 = compare(tc_saved, chunked, 3e-2, "trainer bf16 NMC_TRAIN_SCAN=tc-bwd NMC_TRAIN_SCAN_SAVE=1 vs chunked recomputed");
+        check(r4.first && tc_saved.saved[0] == 1 && tc_saved.saved[1] == 1, r4.second);
+    }
+    expect_error(run("chunked", "2", &bogus), "NMC_TRAIN_SCAN_SAVE must be 0 or 1", "trainer NMC_TRAIN_SCAN_SAVE=2 refused");
 }
 
 inline void tests() {

@@ -71,7 +71,8 @@ int scan_backward(const ScanArgs &s, const float *checkpoints, const float *dy, 
 // choice: chunked unless the environment says NMC_TRAIN_SCAN=sequential (read at every sizing,
 // forward and backward: set it before a trainer's first forward and leave it during the run).
 bool ssd_selected();
-// NMC_TRAIN_SCAN's one parse: *mode -1 (unset) or the index in fused, fused-bwd, chunked, sequential;
+// NMC_TRAIN_SCAN's one parse: *mode -1 (unset) or the index in fused, fused-bwd, chunked, sequential,
+// tc-bwd (the default forward, the backward's intra-chunk part on tensor cores: ssd_backward_tc);
 // any other value fails with one error line naming them (env_choice).
 int scan_mode_choice(int *mode);
 // Floats of its work buffer (the forward's intermediates the backward reads, and its own)
@@ -98,6 +99,33 @@ int ssd_backward_fused(const ScanArgs &s, const float *fused_work, float *bwd_wo
 // after ssd_forward with the same args and work
 int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, float *ddt, float *da_log, float *dd,
                  cudaStream_t stream);
+// Save instead of recompute (NMC_TRAIN_SCAN_SAVE=1): the trainer's first forward keeps, per Mamba
+// layer, the regions ssd_backward reads (and y) in a buffer of ssd_saved_floats, so the recompute
+// before backward restores y (ssd_restore_y) instead of running the scan again and the backward
+// reads that buffer (ssd_backward_saved; its own regions and the BF16 staging in `work`, an
+// ssd_work_floats buffer). Same values as ssd_forward / ssd_backward bit for bit.
+int64_t ssd_saved_floats(const ScanArgs &s);
+int ssd_forward_save(const ScanArgs &s, float *y, float *saved, float *work, cudaStream_t stream);
+int ssd_restore_y(const ScanArgs &s, const float *saved, float *y, cudaStream_t stream);
+int ssd_backward_saved(const ScanArgs &s, const float *saved, float *work, const float *dy, float *dxbc, float *ddt,
+                       float *da_log, float *dd, cudaStream_t stream);
+// The backward with steps B8 - B10 (the intra-chunk part: dm, m^T dy, the mask's gradients) in one
+// tensor-core kernel, ssd_tc_bwd.cu (BF16 operands dy, x, m; fp32 accumulation), and its other
+// GEMMs, when fp32 (s.dtype NMC_F32), through TF32 tensor cores (gemm.h GEMM_TF32): the trainer's
+// NMC_TRAIN_SCAN=tc-bwd for BF16 trainers. fwd: the forward's regions (the work of ssd_forward, or
+// an ssd_forward_save slot), work: an ssd_work_floats buffer (may be fwd). Needs head_dim a
+// multiple of 16, at most 128 (ssd_intra_bwd_tc_supported).
+int ssd_backward_tc(const ScanArgs &s, const float *fwd, float *work, const float *dy, float *dxbc, float *ddt,
+                    float *da_log, float *dd, cudaStream_t stream);
+bool ssd_intra_bwd_tc_supported(int head_dim);
+// The kernel itself on the chunked layout (train_ssd.cu's header): dx += m^T dy, dacs += row - col,
+// ddt += colt, dcb written; nbc = B nc chunks.
+int ssd_intra_bwd_tc(const float *dyh, const float *xh, const float *m, const float *cb, const float *acs,
+                     const float *dtp, int64_t nbc, int heads, int groups, int head_dim, float *dx, float *dacs,
+                     float *ddt, float *dcb, cudaStream_t stream);
+// NMC_TRAIN_SCAN_SAVE's one parse: 1 asks for the saved scan, 0 or unset (the default) recomputes;
+// any other value fails with one error line (env_choice).
+int ssd_save_selected(bool *save);
 
 // ---- attention layout (q | k | v rows of the fused projection, GQA) ----
 // qe [B, Hq, L, hd], ke/ve [B, Hq, L, hd] (KV heads repeated for every query head of the group)

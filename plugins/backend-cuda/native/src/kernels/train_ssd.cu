@@ -42,6 +42,8 @@
 //   B9. dx += m^T dy                                                GEMM per (bc, h), k = Q
 //   B10. w = dm m (s <= l): dacs_l += sum_s w, dacs_s -= sum_l w; ddt_s += sum_l dm cb exp(acs_l - acs_s);
 //        dcb = sum over the group's heads of dm exp(acs_l - acs_s) dt_s
+//        (ssd_backward_tc: B8 - B10 in one tensor-core kernel instead, ssd_tc_bwd.cu; the derivation
+//        in docs/ssd-backward.md)
 //   B11. dC += dcb B;  dB += dcb^T C                                GEMMs per (bc, g), k = Q
 //   B12. da_t = sum_{l >= t} dacs_l (within the chunk): ddt += a da;  dA_log += a sum dt da
 //   B13. dxbc = (dx + D dy | dB | dC), ddt unpadded
@@ -49,7 +51,10 @@
 // the scan (nmc_trainer.ckpt, shared by the layers: the trainer recomputes each layer's forward
 // right before its backward, so only h_in is kept between forward and backward): about
 // B Lp (conv_dim + 9 H P + 6 H + 2 G N) + B nc (2 H Q Q + 2 H P N + 2 G Q Q) floats, plus two BF16
-// staging copies of the largest GEMM operand in BF16 mode.
+// staging copies of the largest GEMM operand in BF16 mode. The forward's regions (xp .. yd) come
+// first: ssd_forward_save writes them (y in yd's place) to a buffer of their own, which
+// ssd_backward_saved reads instead of a recompute (the trainer's NMC_TRAIN_SCAN_SAVE=1).
+// NMC_SCAN_STEPS=1 times the step groups (Steps below).
 #include "../gemm.h"
 #include "device_math.cuh"
 #include "kernels.h"
@@ -57,8 +62,12 @@
 #include "../env_switch.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace nmc::k::train {
 namespace {
@@ -114,7 +123,7 @@ int gemm2(const ScanArgs &s, const Lay &w, float *work, bool ta, bool tb, int m,
         pa = reinterpret_cast<const char *>(work + w.bfa);
         pb = reinterpret_cast<const char *>(work + w.bfb);
     }
-    const int dt = bf ? NMC_BF16 : NMC_F32;
+    const int dt = bf ? NMC_BF16 : s.dtype == GEMM_TF32 ? GEMM_TF32 : NMC_F32;
     if (a.si == nj * a.sj && b.si == nj * b.sj && csi == nj * csj)  // uniform over (i, j): one batch
         return gemm_rm(*s.gemm, dt, ta, tb, m, n, k, 1.0f, pa + a.off * el, a.ld, a.sj, pb + b.off * el, b.ld, b.sj, beta,
                        c, ldc, csj, ni * nj);
@@ -351,6 +360,44 @@ __global__ void unpad_rows(const float *src, int L, int Lp, int w, int64_t n, fl
     }
 }
 
+// NMC_SCAN_STEPS=1 (diagnostics; the self-test's timing line sets it for one call): an event after
+// each step group of ssd_forward / ssd_backward and, at the end of the call (which then waits for
+// the stream), one stderr line of the groups' times: "ssd backward steps (ms): B0-B1 0.21, ...".
+struct Steps {
+    bool on = false;
+    cudaStream_t st;
+    std::vector<std::pair<const char *, cudaEvent_t>> ev;
+    explicit Steps(cudaStream_t stream) : st(stream) {
+        int c = -1;
+        on = nmc::env_choice("NMC_SCAN_STEPS", {"0", "1"}, &c) == NMC_OK && c == 1;
+        mark("start");
+    }
+    void mark(const char *name) {
+        cudaEvent_t e;
+        if (!on || cudaEventCreate(&e) != cudaSuccess) return;
+        cudaEventRecord(e, st);
+        ev.emplace_back(name, e);
+    }
+    void print(const char *what) {
+        if (!on || ev.empty()) return;
+        cudaEventSynchronize(ev.back().second);
+        std::string line = std::string(what) + " steps (ms):";
+        float total = 0.0f;
+        for (size_t i = 1; i < ev.size(); i++) {
+            float ms = 0.0f;
+            cudaEventElapsedTime(&ms, ev[i - 1].second, ev[i].second);
+            total += ms;
+            char buf[64];
+            snprintf(buf, sizeof buf, "%s %s %.3f", i > 1 ? "," : "", ev[i].first, ms);
+            line += buf;
+        }
+        fprintf(stderr, "%s; total %.3f\n", line.c_str(), total);
+    }
+    ~Steps() {
+        for (auto &e : ev) cudaEventDestroy(e.second);
+    }
+};
+
 int check(const ScanArgs &s) {
     if (s.gemm == nullptr) return nmc::fail("chunked scan: no GEMM handle");
     if (s.groups <= 0 || s.heads % s.groups) return nmc::fail("chunked scan: heads must be a multiple of groups");
@@ -369,93 +416,169 @@ bool ssd_selected() {
 }
 
 int scan_mode_choice(int *mode) {
-    return nmc::env_choice("NMC_TRAIN_SCAN", {"fused", "fused-bwd", "chunked", "sequential"}, mode);
+    return nmc::env_choice("NMC_TRAIN_SCAN", {"fused", "fused-bwd", "chunked", "sequential", "tc-bwd"}, mode);
 }
 
 int64_t ssd_work_floats(const ScanArgs &s) { return Lay(s).total; }
 
-int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t st) {
+int ssd_save_selected(bool *save) {
+    int choice = -1;
+    NMC_TRY(nmc::env_choice("NMC_TRAIN_SCAN_SAVE", {"0", "1"}, &choice));
+    *save = choice == 1;
+    return NMC_OK;
+}
+
+namespace {
+
+// The forward with its regions (xp .. yd, the first ssd_saved_floats of the layout) at fw and the
+// BF16 GEMM staging in work (the two may be the same buffer).
+int forward_at(const ScanArgs &s, float *y, float *fw, float *work, cudaStream_t st) {
     NMC_TRY(check(s));
     const Lay w(s);
     const int H = w.H, P = w.P, N = w.N, G = w.G, hg = w.hg, cd = w.cd, HP = w.HP, nbc = (int)w.nbc;
-    float *xp = work + w.xp, *dtp = work + w.dtp, *acs = work + w.acs, *cb = work + w.cb, *m = work + w.m;
-    float *xw = work + w.xw, *sta = work + w.st, *yo = work + w.yo, *yd = work + w.yd, *xh = work + w.xh;
+    float *xp = fw + w.xp, *dtp = fw + w.dtp, *acs = fw + w.acs, *cb = fw + w.cb, *m = fw + w.m;
+    float *xw = fw + w.xw, *sta = fw + w.st, *yo = fw + w.yo, *yd = fw + w.yd, *xh = fw + w.xh;
     const int64_t nx = w.R * cd, nS = w.nbc * HP * N;
+    Steps steps(st);
     pad_rows<<<blocks(nx), T, 0, st>>>(s.xbc, w.L, w.Lp, cd, nx, xp);                                   // F0.
     pad_rows<<<blocks(w.R * H), T, 0, st>>>(s.dt, w.L, w.Lp, H, w.R * H, dtp);
     to_heads<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, H, P, w.R * HP, xh);
     chunk_cumsum<<<blocks(w.nbc * H), T, 0, st>>>(dtp, s.a_log, H, w.nbc * H, acs);                     // F1.
     NMC_LAUNCHED("ssd_forward pad/cumsum");
+    steps.mark("F0-F1");
     NMC_TRY(gemm2(s, w, work, false, true, Q, Q, N, Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd},  // F2.
                   Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 0.0f, cb, (int64_t)G * QQ, QQ, Q, nbc, G, st));
     mask_m<<<blocks(w.nbc * H * QQ), T, 0, st>>>(cb, acs, dtp, H, G, hg, w.nbc * H * QQ, m);            // F3.
     weigh_x<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, dtp, acs, H, P, w.R * HP, xw);                      // F4.
     NMC_LAUNCHED("ssd_forward mask/weigh");
+    steps.mark("F2-F4");
     NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{xw, w.R * HP, 0, (int64_t)Q * HP, hg * P, HP},   // F5.
                   Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 0.0f, sta, (int64_t)HP * N, (int64_t)hg * P * N, N, nbc, G, st));
     chunk_states<<<blocks((int64_t)w.B * H * P * N), T, 0, st>>>(acs, w.nc, H, (int64_t)P * N,          // F6.
                                                                  (int64_t)w.B * H * P * N, sta);
     NMC_LAUNCHED("ssd_forward states");
+    steps.mark("F5-F6");
     NMC_TRY(gemm2(s, w, work, false, true, Q, hg * P, N, Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd},  // F7.
                   Op{sta, nS, 0, (int64_t)HP * N, (int64_t)hg * P * N, N}, 0.0f, yo, (int64_t)Q * HP, hg * P, HP, nbc,
                   G, st));
     NMC_TRY(gemm2(s, w, work, false, false, Q, P, Q, Op{m, w.nbc * H * QQ, 0, (int64_t)H * QQ, QQ, Q},         // F8.
                   Op{xh, w.R * HP, 0, (int64_t)Q * HP, (int64_t)Q * P, P}, 0.0f, yd, (int64_t)Q * HP, (int64_t)Q * P, P,
                   nbc, H, st));
+    steps.mark("F7-F8");
     int64_t ny = (int64_t)w.B * w.L * HP;
     finalize_y<<<blocks(ny), T, 0, st>>>(yo, yd, xp, cd, acs, s.d, w.L, w.Lp, H, P, ny, y);            // F9.
     NMC_LAUNCHED("ssd_forward finalize");
+    steps.mark("F9");
+    steps.print("ssd forward");
     return NMC_OK;
 }
 
-int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, float *ddt, float *da_log, float *dd,
-                 cudaStream_t st) {
-    NMC_TRY(check(s));
-    const Lay w(s);
+// The backward reading the forward's regions at fw (read only) and writing its own (dys in yd's
+// place, dyp .. dcb, the BF16 staging) in work (the two may be the same buffer).
+// tc: B8 - B10 in the tensor-core kernel (ssd_tc_bwd.cu) instead of cuBLAS and the mask kernels,
+// and the other GEMMs, fp32 ones, through TF32 tensor cores (GEMM_TF32) instead of pedantic fp32.
+int backward_at(const ScanArgs &sa, const float *fw, float *work, const float *dy, float *dxbc, float *ddt, float *da_log,
+                float *dd, bool tc, cudaStream_t st) {
+    NMC_TRY(check(sa));
+    const Lay w(sa);
+    ScanArgs s = sa;  // tc: the fp32 GEMMs (B2 - B6, B11) on TF32 tensor cores; the layout stays sa's
+    if (tc && s.dtype == NMC_F32) s.dtype = GEMM_TF32;
     const int H = w.H, P = w.P, N = w.N, G = w.G, hg = w.hg, cd = w.cd, HP = w.HP, GN2 = w.GN2, nbc = (int)w.nbc;
-    const float *xp = work + w.xp, *dtp = work + w.dtp, *acs = work + w.acs, *cb = work + w.cb, *m = work + w.m;
-    const float *xw = work + w.xw, *sta = work + w.st, *yo = work + w.yo, *xh = work + w.xh;
+    const float *xp = fw + w.xp, *dtp = fw + w.dtp, *acs = fw + w.acs, *cb = fw + w.cb, *m = fw + w.m;
+    const float *xw = fw + w.xw, *sta = fw + w.st, *yo = fw + w.yo, *xh = fw + w.xh;
     float *dys = work + w.yd, *dyp = work + w.dyp, *dyh = work + w.dyh, *dacs = work + w.dacs, *ddtp = work + w.ddt, *dbc = work + w.dbc;
     float *ds = work + w.ds, *dxw = work + w.dxw, *dx = work + w.dx, *dm = work + w.dm, *dcb = work + w.dcb;
     const int64_t nx = w.R * cd, nS = w.nbc * HP * N, nY = w.R * HP, nM = w.nbc * H * QQ, nCB = w.nbc * G * QQ;
     const int64_t gq = (int64_t)hg * P, gS = gq * N;
+    Steps steps(st);
     pad_rows<<<blocks(nY), T, 0, st>>>(dy, w.L, w.Lp, HP, nY, dyp);                                     // B0.
     to_heads<<<blocks(nY), T, 0, st>>>(dyp, HP, H, P, nY, dyh);
     scale_dy<<<blocks(nY), T, 0, st>>>(dyp, acs, H, P, nY, dys);
     dy_dots<<<warps_grid(w.R * H), T, 0, st>>>(dyp, yo, xp, cd, H, P, w.R, dacs, dd);                    // B1.
     NMC_LAUNCHED("ssd_backward dy");
+    steps.mark("B0-B1");
     NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},            // B2.
                   Op{sta, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc + (int64_t)G * N, (int64_t)Q * GN2, N, GN2, nbc, G, st));
     NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},             // B3.
                   Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 0.0f, ds, (int64_t)HP * N, gS, N, nbc, G, st));
+    steps.mark("B2-B3");
     int64_t PN = (int64_t)P * N;                                                                         // B4.
     chunk_states_bwd<<<dim3((unsigned)((PN + T - 1) / T), (unsigned)(w.B * H)), T, 0, st>>>(sta, acs, w.nc, H, PN, ds,
                                                                                            dacs);
     NMC_LAUNCHED("ssd_backward states");
+    steps.mark("B4");
     NMC_TRY(gemm2(s, w, work, false, true, Q, hg * P, N, Op{xp, nx, HP, (int64_t)Q * cd, N, cd},               // B5.
                   Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dxw, (int64_t)Q * HP, gq, HP, nbc, G, st));
     NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{xw, nY, 0, (int64_t)Q * HP, gq, HP},              // B6.
                   Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
     weigh_x_bwd<<<warps_grid(w.R * H), T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, w.R, dx, ddtp, dacs);   // B7.
     NMC_LAUNCHED("ssd_backward weigh");
+    steps.mark("B5-B7");
     const int64_t qp = (int64_t)Q * P;
-    NMC_TRY(gemm2(s, w, work, false, true, Q, Q, P, Op{dyh, nY, 0, (int64_t)Q * HP, qp, P},                    // B8.
-                  Op{xh, nY, 0, (int64_t)Q * HP, qp, P}, 0.0f, dm, (int64_t)H * QQ, QQ, Q, nbc, H, st));
-    NMC_TRY(gemm2(s, w, work, true, false, Q, P, Q, Op{m, nM, 0, (int64_t)H * QQ, QQ, Q},                     // B9.
-                  Op{dyh, nY, 0, (int64_t)Q * HP, qp, P}, 1.0f, dx, (int64_t)Q * HP, qp, P, nbc, H, st));
-    mask_bwd_rows<<<(unsigned)(w.nbc * H), Q, 0, st>>>(dm, m, cb, acs, H, G, hg, dacs, ddtp);             // B10.
-    mask_bwd_cb<<<blocks(nCB), T, 0, st>>>(dm, acs, dtp, H, G, hg, nCB, dcb);
-    NMC_LAUNCHED("ssd_backward mask");
+    if (tc) {                                                                                            // B8 - B10.
+        NMC_TRY(ssd_intra_bwd_tc(dyh, xh, m, cb, acs, dtp, w.nbc, H, G, P, dx, dacs, ddtp, dcb, st));
+        steps.mark("B8-B10 tc");
+    } else {
+        NMC_TRY(gemm2(s, w, work, false, true, Q, Q, P, Op{dyh, nY, 0, (int64_t)Q * HP, qp, P},                    // B8.
+                      Op{xh, nY, 0, (int64_t)Q * HP, qp, P}, 0.0f, dm, (int64_t)H * QQ, QQ, Q, nbc, H, st));
+        NMC_TRY(gemm2(s, w, work, true, false, Q, P, Q, Op{m, nM, 0, (int64_t)H * QQ, QQ, Q},                     // B9.
+                      Op{dyh, nY, 0, (int64_t)Q * HP, qp, P}, 1.0f, dx, (int64_t)Q * HP, qp, P, nbc, H, st));
+        steps.mark("B8-B9");
+        mask_bwd_rows<<<(unsigned)(w.nbc * H), Q, 0, st>>>(dm, m, cb, acs, H, G, hg, dacs, ddtp);             // B10.
+        mask_bwd_cb<<<blocks(nCB), T, 0, st>>>(dm, acs, dtp, H, G, hg, nCB, dcb);
+        NMC_LAUNCHED("ssd_backward mask");
+        steps.mark("B10");
+    }
     NMC_TRY(gemm2(s, w, work, false, false, Q, N, Q, Op{dcb, nCB, 0, (int64_t)G * QQ, QQ, Q},                 // B11.
                   Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 1.0f, dbc + (int64_t)G * N, (int64_t)Q * GN2, N, GN2, nbc, G, st));
     NMC_TRY(gemm2(s, w, work, true, false, Q, N, Q, Op{dcb, nCB, 0, (int64_t)G * QQ, QQ, Q},
                   Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 1.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
+    steps.mark("B11");
     chunk_cumsum_bwd<<<blocks(w.nbc * H), T, 0, st>>>(dacs, dtp, s.a_log, H, w.nbc * H, ddtp, da_log);  // B12.
     int64_t nxo = (int64_t)w.B * w.L * cd, nto = (int64_t)w.B * w.L * H;                                 // B13.
     unpack_dxbc<<<blocks(nxo), T, 0, st>>>(dx, dyp, dbc, s.d, w.L, w.Lp, H, P, GN2, cd, nxo, dxbc);
     unpad_rows<<<blocks(nto), T, 0, st>>>(ddtp, w.L, w.Lp, H, nto, ddt);
     NMC_LAUNCHED("ssd_backward unpack");
+    steps.mark("B12-B13");
+    steps.print("ssd backward");
     return NMC_OK;
+}
+
+}  // namespace
+
+int ssd_forward(const ScanArgs &s, float *y, float *work, cudaStream_t st) { return forward_at(s, y, work, work, st); }
+
+int ssd_backward(const ScanArgs &s, float *work, const float *dy, float *dxbc, float *ddt, float *da_log, float *dd,
+                 cudaStream_t st) {
+    return backward_at(s, work, work, dy, dxbc, ddt, da_log, dd, false, st);
+}
+
+int ssd_backward_tc(const ScanArgs &s, const float *fwd, float *work, const float *dy, float *dxbc, float *ddt,
+                    float *da_log, float *dd, cudaStream_t st) {
+    if (!ssd_intra_bwd_tc_supported(s.head_dim)) return nmc::fail("ssd tc backward: head_dim must be a multiple of 16, at most 128");
+    return backward_at(s, fwd, work, dy, dxbc, ddt, da_log, dd, true, st);
+}
+
+// The saved forward: the regions xp .. yo of the layout as ssd_forward leaves them, and y (unpadded
+// [B L, H P]) in yd's place (yd itself is dead once y is made; the backward never reads it).
+int64_t ssd_saved_floats(const ScanArgs &s) { return Lay(s).dyp; }
+
+int ssd_forward_save(const ScanArgs &s, float *y, float *saved, float *work, cudaStream_t st) {
+    NMC_TRY(forward_at(s, y, saved, work, st));
+    const Lay w(s);
+    NMC_CUDA(cudaMemcpyAsync(saved + w.yd, y, (size_t)w.B * w.L * w.HP * sizeof(float), cudaMemcpyDeviceToDevice, st));
+    return NMC_OK;
+}
+
+int ssd_restore_y(const ScanArgs &s, const float *saved, float *y, cudaStream_t st) {
+    const Lay w(s);
+    NMC_CUDA(cudaMemcpyAsync(y, saved + w.yd, (size_t)w.B * w.L * w.HP * sizeof(float), cudaMemcpyDeviceToDevice, st));
+    return NMC_OK;
+}
+
+int ssd_backward_saved(const ScanArgs &s, const float *saved, float *work, const float *dy, float *dxbc, float *ddt,
+                       float *da_log, float *dd, cudaStream_t st) {
+    return backward_at(s, saved, work, dy, dxbc, ddt, da_log, dd, false, st);
 }
 
 }  // namespace nmc::k::train

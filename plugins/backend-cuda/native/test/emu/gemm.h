@@ -4,6 +4,7 @@
 
 namespace nmc {
 struct Gemm {};
+constexpr int GEMM_TF32 = 100;  // read as fp32 here (gemm.h: TF32 tensor cores on the GPU)
 inline float bf16_at(const void *p, int64_t i) {
     uint32_t u = (uint32_t)static_cast<const uint16_t *>(p)[i] << 16;
     float f;

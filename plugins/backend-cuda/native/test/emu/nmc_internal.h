@@ -106,6 +106,23 @@ inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 namespace nmc {
 inline int cuda_fail(cudaError_t, const char *what) { return fail(what); }
 }  // namespace nmc
+#define NMC_CUDA(call)                                              \
+    do {                                                            \
+        if ((call) != cudaSuccess) return nmc::fail(#call " failed"); \
+    } while (0)
+enum cudaMemcpyKind { cudaMemcpyDeviceToDevice = 3 };
+// train_ssd.cu's NMC_SCAN_STEPS timing: events that time nothing here
+typedef void *cudaEvent_t;
+inline cudaError_t cudaEventCreate(cudaEvent_t *e) { *e = nullptr; return cudaSuccess; }
+inline cudaError_t cudaEventRecord(cudaEvent_t, cudaStream_t) { return cudaSuccess; }
+inline cudaError_t cudaEventSynchronize(cudaEvent_t) { return cudaSuccess; }
+inline cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t, cudaEvent_t) { *ms = 0.0f; return cudaSuccess; }
+inline cudaError_t cudaEventDestroy(cudaEvent_t) { return cudaSuccess; }
+// the saved scan's copies (train_ssd.cu ssd_forward_save, ssd_restore_y): host memory both sides
+inline cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes, cudaMemcpyKind, cudaStream_t) {
+    memcpy(dst, src, bytes);
+    return cudaSuccess;
+}
 struct __nv_bfloat16 {
     uint16_t bits;
 };

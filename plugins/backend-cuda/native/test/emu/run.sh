@@ -6,7 +6,7 @@
 set -e
 T=$(mktemp -d)
 mkdir -p "$T/src/kernels"
-cp test/emu/nmc_internal.h test/emu/gemm.h "$T/src/"
+cp test/emu/nmc_internal.h test/emu/gemm.h src/env_switch.h src/env_switch.cu "$T/src/"
 cp test/emu/kernels.h src/kernels/train_kernels.h "$T/src/kernels/"
 grep -v 'cuda_bf16.h\|cuda_fp16.h' src/kernels/device_math.cuh > "$T/src/kernels/device_math.cuh"
 python3 - src/kernels/train_ssd.cu "$T/src/kernels/train_ssd.cu" <<'PY'
@@ -27,6 +27,6 @@ out, n = re.subn(r"(\w+)<<<(.*?)>>>\((.*?)\);", repl, src, flags=re.S)
 assert n == src.count("<<<"), n
 open(sys.argv[2], "w").write(out)
 PY
-g++ -std=c++20 -O2 -pthread -Wall -Wno-unused-function -Iinclude -I"$T/src/kernels" -DEMU_SSD="\"$T/src/kernels/train_ssd.cu\"" \
+g++ -std=c++20 -O2 -pthread -Wall -Wno-unused-function -Iinclude -I"$T/src/kernels" -DEMU_SSD="\"$T/src/kernels/train_ssd.cu\"" -DEMU_ENV="\"$T/src/env_switch.cu\"" \
     test/emu/ssd_emulate.cpp -o "$T/ssd_emulate"
 "$T/ssd_emulate"
