@@ -7,7 +7,8 @@
 // pairs 2t, 2t + 8; g = lane / 4, t = lane % 4), cp.async as a plain 16-byte copy. Error: max
 // |got - ref| / max |ref|, bound 1e-4 (the operands are exact BF16; only fp32 summation order
 // differs). `make emu` builds and runs it; the kernel is cut out of the .cu between
-// "// emu-begin" and "// emu-end". Exit status 0 when all pass.
+// "// emu-begin" and "// emu-end". Exit status 0 when all pass. Also the split-K rule of
+// NMC_SKINNY_SPLIT=waves (skinny_split_waves, host code in the same region) on the 9B shapes.
 #include "cuda_host_emu.h"
 
 #include <cstdio>
@@ -151,6 +152,25 @@ int main() {
                    Case{9, 256, 200, CHANNEL, 1, 0.0f}, Case{33, 384, 256, BLOCK128, 3, 0.0f}, Case{64, 256, 130, BLOCK128, 1, 1.0f},
                    Case{17, 256, 144, BLOCK16_ROWS, 2, 1.0f}})
         one(c.rows, c.in, c.out, c.fmt, c.splits, c.beta);
+    // the split rule NMC_SKINNY_SPLIT=waves (skinny_split_waves) on the Nano-9B-v2 decode shapes at
+    // 64 rows, 132 SMs x 2 resident blocks (BF16, NT 8): every shape in whole waves where the first
+    // rule left a few blocks in a second one (out_proj 35 x 8 = 280 blocks on 264 slots); lm_head
+    // (1,024 output tiles) without split-K; no workspace -> one split
+    struct Rule { const char *name; int out, in, max_splits, want_splits; };
+    for (Rule r : {Rule{"out_proj 10240->4480", 4480, 10240, 160, 7}, Rule{"mlp.up 4480->15680", 15680, 4480, 70, 2},
+                   Rule{"mlp.down 15680->4480", 4480, 15680, 245, 7}, Rule{"lm_head 4480->131072", 131072, 4480, 70, 1},
+                   Rule{"out_proj, no workspace", 4480, 10240, 1, 1}}) {
+        const int tiles_o = (r.out + emu::BO - 1) / emu::BO, tiles_k = r.in / emu::BKT, slots = 264;
+        int splits = 0;
+        const int k_split = emu::skinny_split_waves(tiles_o, tiles_k, 64, r.out, 2, slots, r.max_splits, &splits);
+        const long long blocks = (long long)tiles_o * splits;
+        const bool whole = blocks <= slots || blocks % slots == 0 || blocks % slots > slots * 3 / 4;
+        const bool ok = splits == r.want_splits && k_split % emu::BKT == 0 && (long long)k_split / emu::BKT * splits >= tiles_k &&
+                        (long long)k_split / emu::BKT * (splits - 1) < tiles_k && whole;
+        printf("%s split rule (waves) %s: %d splits of %d columns, %lld blocks on %d slots (want %d splits)\n", ok ? "PASS" : "FAIL",
+               r.name, splits, k_split, blocks, slots, r.want_splits);
+        failures += !ok;
+    }
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

@@ -5,8 +5,9 @@
 //
 // shapes: x [R, in] BF16 (in a multiple of 64), NT = ceil(R / 8) tiles of 8 rows; W [out, in].
 // Work: block = 8 warps x 16 outputs = 128 outputs o0..o0 + 127 and one k range of `k_split`
-//   columns (split-K: blockIdx.y; splits chosen so the grid fills the GPU about 4 times over, each
-//   split >= 4 tiles of 64 columns). Per 64-column tile kt, in a 3-stage cp.async pipeline:
+//   columns (split-K: blockIdx.y; NMC_SKINNY_SPLIT=fill or unset: splits so the grid reaches 2 blocks
+//   per SM, each split >= 4 tiles of 64 columns; =waves: the cost model of skinny_split_waves, whole
+//   waves of resident blocks). Per 64-column tile kt, in a 3-stage cp.async pipeline:
 //   1. W tile [128, 64] and x tile [8 NT, 64] -> shared memory (cp.async: the next 2 tiles are in
 //      flight while one is multiplied; x rows past R are zeros; W rows past `out` repeat the last)
 //   2. per 16-column step: the warp's A fragment (16 outputs; E4M3 -> BF16 x scale in registers),
@@ -152,6 +153,30 @@ __global__ void __launch_bounds__(WARPS * 32) skinny_gemm_kernel(SkinnyArgs p) {
         }
 }
 
+// Split-K by a cost model (NMC_SKINNY_SPLIT=waves): the splits in [1, max_splits] that minimise the
+// GEMM's time counted in bytes,
+//   waves x slots x (W bytes of one block)  +  (splits > 1: 2 x splits x rows x out x 4, the partials
+//   written and read back)
+// slots = the blocks resident at once (SMs x this kernel's occupancy), waves = ceil(blocks / slots).
+// Each block keeps a fixed number of W bytes in flight (2 stages), so a last wave of few blocks runs
+// at a fraction of the bandwidth: 280 blocks on 264 slots cost about two full waves. Ties go to
+// fewer splits. Returns the columns per split (a multiple of BKT); *splits_out = the splits.
+inline int skinny_split_waves(int tiles_o, int tiles_k, int rows, int out, int wbytes, int slots, int max_splits,
+                              int *splits_out) {
+    double best = 1e300;
+    int best_per = tiles_k;
+    for (int want = 1; want <= std::max(1, max_splits); want++) {
+        const int per = (tiles_k + want - 1) / want, splits = (tiles_k + per - 1) / per;
+        if (splits > max_splits && splits > 1) continue;
+        const long long blocks = (long long)tiles_o * splits, waves = (blocks + slots - 1) / slots;
+        const double cost = (double)waves * slots * ((double)BO * per * BKT * wbytes) +
+                            (splits > 1 ? 2.0 * splits * rows * out * 4.0 : 0.0);
+        if (cost < best * (1.0 - 1e-9)) best = cost, best_per = per;
+    }
+    *splits_out = (tiles_k + best_per - 1) / best_per;
+    return best_per * BKT;
+}
+
 // y = beta y + the splits' partial sums, added in split order
 __global__ void skinny_reduce_kernel(SkinnyArgs p, int splits) {
     const int64_t n = (int64_t)p.rows * p.out;
@@ -175,16 +200,37 @@ int multiprocessor_count() {
 
 int target_blocks() { return 2 * multiprocessor_count(); }  // about one wave at 2 blocks per SM
 
-// split-K: enough blocks for target_blocks(), >= 4 tiles per split, partials within ws_floats
+// resident blocks per SM of skinny_gemm_kernel<W, NT> ([0] BF16, [1] E4M3; NT 1..8), measured by
+// skinny_gemm_init (0 until then: 2 assumed)
+int g_occupancy[2][9];
+
+// NMC_SKINNY_SPLIT: 0 fill (unset: the first rule), 1 waves (skinny_split_waves)
+int split_rule(int *rule) {
+    int choice;
+    NMC_TRY(nmc::env_choice("NMC_SKINNY_SPLIT", {"fill", "waves"}, &choice));
+    *rule = choice < 0 ? 0 : choice;
+    return NMC_OK;
+}
+
+// split-K, partials within ws_floats. fill: enough blocks for target_blocks(), >= 4 tiles per split;
+// waves: skinny_split_waves over this kernel's resident slots
 template <typename W, int NT>
 int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
     const int tiles_o = (p.out + BO - 1) / BO, tiles_k = p.in / BKT;
-    int splits = std::max(1, std::min((target_blocks() + tiles_o - 1) / tiles_o, tiles_k / 4));
-    if (p.ws == nullptr) splits = 1;
-    splits = (int)std::max<int64_t>(1, std::min<int64_t>(splits, ws_floats / ((int64_t)p.rows * p.out)));
-    const int per = (tiles_k + splits - 1) / splits;
-    splits = (tiles_k + per - 1) / per;
-    p.k_split = per * BKT;
+    const int max_splits = p.ws == nullptr ? 1 : (int)std::max<int64_t>(1, std::min<int64_t>(tiles_k, ws_floats / ((int64_t)p.rows * p.out)));
+    int rule, splits;
+    NMC_TRY(split_rule(&rule));
+    if (rule == 1) {
+        const int occ = g_occupancy[W::BYTES == 1][NT];
+        const int slots = multiprocessor_count() * (occ > 0 ? occ : 2);
+        p.k_split = skinny_split_waves(tiles_o, tiles_k, p.rows, p.out, W::BYTES, slots, max_splits, &splits);
+    } else {
+        splits = std::max(1, std::min((target_blocks() + tiles_o - 1) / tiles_o, tiles_k / 4));
+        splits = std::min(splits, max_splits);
+        const int per = (tiles_k + splits - 1) / splits;
+        splits = (tiles_k + per - 1) / per;
+        p.k_split = per * BKT;
+    }
     const int smem = Stage<W, NT>::BYTES * STAGES;
     cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
     NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
@@ -223,6 +269,11 @@ cudaError_t set_smem(std::integer_sequence<int, NT...>) {
                                : cudaFuncSetAttribute(skinny_gemm_kernel<W, NT + 1>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                       Stage<W, NT + 1>::BYTES * STAGES)),
      ...);
+    ((err = err != cudaSuccess ? err
+                               : cudaOccupancyMaxActiveBlocksPerMultiprocessor(&g_occupancy[W::BYTES == 1][NT + 1],
+                                                                              skinny_gemm_kernel<W, NT + 1>, WARPS * 32,
+                                                                              Stage<W, NT + 1>::BYTES * STAGES)),
+     ...);
     return err;
 }
 
@@ -246,7 +297,8 @@ int skinny_gemm_init() {
 }
 
 int64_t skinny_workspace_floats(int rows) {
-    // splits > 1 only while tiles_o < target: splits x out < 2 target x BO
+    // fill: splits > 1 only while tiles_o < target: splits x out < 2 target x BO. waves: launch
+    // caps the splits at what this holds (fewer splits, never an overrun)
     return (int64_t)std::min(std::max(rows, 0), 64) * 2 * target_blocks() * BO;
 }
 
