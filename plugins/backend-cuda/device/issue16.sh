@@ -102,21 +102,23 @@ ssd)  # (5) the fused tensor-core SSD scan (kernels/ssd_fused.cu): its self-test
     --seq 4096 --batch 1 --steps 3 ;;
 decode64)  # (6) batch-64 decode of the Nano-9B-v2 shape toward the roofline (issue 16 item 2), ~1 min:
            # per weight type (BF16, FP8 per-channel, FP8 128x128 blocks) one process, one model, one
-           # bandwidth figure, four variants (nmc_bench --variants): the old GEMM (cuBLAS / fp8_mma.cu)
+           # bandwidth figure, five variants (nmc_bench --variants): the old GEMM (cuBLAS / fp8_mma.cu)
            # with the old and the vector state update (NMC_DECODE_SCAN=vec, kernels/ssm_step.cu), the
-           # skinny GEMM with its first split rule and with the wave cost model (NMC_SKINNY_SPLIT=waves).
+           # skinny GEMM with its first split rule, with the wave cost model (NMC_SKINNY_SPLIT=waves),
+           # and with that and 32 outputs per warp (NMC_SKINNY_WARP=32: half the shared reads of x).
            # Each JSON line: decode_tokens_per_s, fraction_of_roofline, variant. Then one per-stage
            # profile (NMC_PROFILE=1 --graphs 0; stderr -> decode64-profile.txt, "decode ..." rows are
            # the decode steps), BF16, old vs all-new; the self-test lines for these paths are in
            # nmc_selftest (section prefill-gemm or ssd): "state update", "waves split".
   v="NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=old;NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=vec"
   v="$v;NMC_DECODE_GEMM=skinny,NMC_DECODE_SCAN=vec;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_DECODE_SCAN=vec"
+  v="$v;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_SKINNY_WARP=32,NMC_DECODE_SCAN=vec"
   for w in none channel block; do
     run "decode64-nano9b-$w" "$native/nmc_bench" --preset nano9b --fp8 "$w" --batch 64 --isl 128 --osl 32 --prefill 0 \
       --variants "$v"
   done
   NMC_PROFILE=1 "$native/nmc_bench" --preset nano9b --batch 64 --isl 128 --osl 8 --prefill 0 --graphs 0 \
-    --variants "NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=old;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_DECODE_SCAN=vec" \
+    --variants "NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=old;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_SKINNY_WARP=32,NMC_DECODE_SCAN=vec" \
     > "$out/decode64-profile.json" 2> "$out/decode64-profile.txt" || true
   cat "$out/decode64-profile.json"; grep -E "profile|^  decode" "$out/decode64-profile.txt" || true ;;
 *) echo "issue16.sh: unknown section $s" >&2; exit 2 ;;

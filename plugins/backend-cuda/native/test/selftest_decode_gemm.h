@@ -8,7 +8,8 @@
 // and against the skinny one; the skinny GEMM with the split-K cost model (NMC_SKINNY_SPLIT=waves:
 // at these small shapes it splits K where the first rule does not) the same way and against the
 // first rule within 1e-2 (the fp32 summation order differs, then BF16 rounding of the next layer's
-// input); an unknown switch value is an error.
+// input); with 32 outputs per warp (NMC_SKINNY_WARP=32, and the waves split) against 16 within
+// 1e-2 likewise; an unknown switch value is an error.
 #pragma once
 
 static void set_decode_gemm(const char *v) {
@@ -34,12 +35,14 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
     //    session each: a session keeps its captured decode graphs)
     char buf[160];
     for (int R : {9, 17, 33, 64}) {
-        Vec got[3];
-        const char *impl_name[3] = {"skinny", "old", "skinny, waves split"};
-        for (int impl = 0; impl < 3; impl++) {
+        Vec got[4];
+        const char *impl_name[4] = {"skinny", "old", "skinny, waves split", "skinny, waves split, 32 outputs per warp"};
+        for (int impl = 0; impl < 4; impl++) {
             set_decode_gemm(impl == 1 ? "old" : "skinny");
-            if (impl == 2) setenv("NMC_SKINNY_SPLIT", "waves", 1);
+            if (impl >= 2) setenv("NMC_SKINNY_SPLIT", "waves", 1);
             else unsetenv("NMC_SKINNY_SPLIT");
+            if (impl == 3) setenv("NMC_SKINNY_WARP", "32", 1);
+            else unsetenv("NMC_SKINNY_WARP");
             ok_or_die(nmc_session_create(m, 64, max_seq, prompt, &ss), "session decode");
             std::vector<int32_t> slots(R), next(R, t[prompt]);
             for (int j = 0; j < R; j++) {
@@ -59,8 +62,11 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
         expect_close(got[0], got[1], 2e-2, name + buf);
         snprintf(buf, sizeof buf, ": %d-row decode, skinny GEMM waves split against the first rule", R);
         expect_close(got[2], got[0], 1e-2, name + buf);
+        snprintf(buf, sizeof buf, ": %d-row decode, skinny GEMM 32 outputs per warp against 16", R);
+        expect_close(got[3], got[2], 1e-2, name + buf);
     }
     unsetenv("NMC_SKINNY_SPLIT");
+    unsetenv("NMC_SKINNY_WARP");
     set_decode_gemm(nullptr);
     // 3. an unknown switch value is refused
     ok_or_die(nmc_session_create(m, 1, max_seq, prompt, &ss), "session error");
