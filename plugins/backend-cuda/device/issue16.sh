@@ -2,7 +2,7 @@
 # The measurements of issue 16 (FP8 weights, long-context decode attention, Figure 1) on a GPU
 # machine, from the checkout root, with the device bundle (.device/, bundle.sh):
 #   plugins/backend-cuda/device/issue16.sh OUT_DIR [fp8] [attention] [figure1] [figure1-uncapped] [figure1-settings]
-#     [prefill-gemm] [ssd] [prefill]
+#     [prefill-gemm] [ssd] [prefill] [decode64]
 # (no section: fp8 attention figure1). Each run writes one JSON file to OUT_DIR; nmc_bench prints
 # the HBM roofline (device-to-device copies) measured in the same process next to each decode
 # figure, `nemotron bench` the same through the CLI. Recorded in docs/benchmarks.md.
@@ -114,5 +114,26 @@ prefill)  # (6) prefill of 8,192 tokens of the Nano-9B-v2 shape with each Mamba 
       --prefill 8192 > /dev/null 2> "$out/prefill-nano9b-8k-scan-$scan.profile.txt"
     grep -m1 -A14 "^nmc profile" "$out/prefill-nano9b-8k-scan-$scan.profile.txt" >&2 || true  # the prefill session's
   done ;;
+decode64)  # (6) batch-64 decode of the Nano-9B-v2 shape toward the roofline (issue 16 item 2), ~1 min:
+           # per weight type (BF16, FP8 per-channel, FP8 128x128 blocks) one process, one model, one
+           # bandwidth figure, five variants (nmc_bench --variants): the old GEMM (cuBLAS / fp8_mma.cu)
+           # with the old and the vector state update (NMC_DECODE_SCAN=vec, kernels/ssm_step.cu), the
+           # skinny GEMM with its first split rule, with the wave cost model (NMC_SKINNY_SPLIT=waves),
+           # and with that and 32 outputs per warp (NMC_SKINNY_WARP=32: half the shared reads of x).
+           # Each JSON line: decode_tokens_per_s, fraction_of_roofline, variant. Then one per-stage
+           # profile (NMC_PROFILE=1 --graphs 0; stderr -> decode64-profile.txt, "decode ..." rows are
+           # the decode steps), BF16, old vs all-new; the self-test lines for these paths are in
+           # nmc_selftest (section prefill-gemm or ssd): "state update", "waves split".
+  v="NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=old;NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=vec"
+  v="$v;NMC_DECODE_GEMM=skinny,NMC_DECODE_SCAN=vec;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_DECODE_SCAN=vec"
+  v="$v;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_SKINNY_WARP=32,NMC_DECODE_SCAN=vec"
+  for w in none channel block; do
+    run "decode64-nano9b-$w" "$native/nmc_bench" --preset nano9b --fp8 "$w" --batch 64 --isl 128 --osl 32 --prefill 0 \
+      --variants "$v"
+  done
+  NMC_PROFILE=1 "$native/nmc_bench" --preset nano9b --batch 64 --isl 128 --osl 8 --prefill 0 --graphs 0 \
+    --variants "NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=old;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_SKINNY_WARP=32,NMC_DECODE_SCAN=vec" \
+    > "$out/decode64-profile.json" 2> "$out/decode64-profile.txt" || true
+  cat "$out/decode64-profile.json"; grep -E "profile|^  decode" "$out/decode64-profile.txt" || true ;;
 *) echo "issue16.sh: unknown section $s" >&2; exit 2 ;;
 esac; done

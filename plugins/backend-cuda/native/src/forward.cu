@@ -191,6 +191,7 @@ int mlp(nmc_session *s, int i, const Rows &r) {
 int layers(nmc_session *s, const Rows &r) {
     nmc_model *m = s->m;
     const Dims &d = m->dims;
+    s->profile.set_decode(r.slots != nullptr);
     s->profile.start(m->stream);
     NMC_TRY(k::embed(s->d_tokens, r.count, m->embed, m->dtype, d.d, s->h, m->stream));
     s->profile.mark(m->stream, "embed");

@@ -1,6 +1,7 @@
 // Optional stage timing for kernel work: with NMC_PROFILE=1 the forward pass synchronises after
 // each stage and adds its wall time to a per-session table, printed to stderr when the session
 // is destroyed. Graph-captured decode steps are not timed (run with graphs off to see them).
+// Stages of a batched decode step are charged apart from prefill's: "decode " + stage.
 #pragma once
 
 #include <chrono>
@@ -25,12 +26,14 @@ class Profile {
         cudaStreamSynchronize(stream);
         last_ = now();
     }
+    // The phase whose stages the next marks charge: prefill (no prefix) or decode ("decode ").
+    void set_decode(bool decode) { decode_ = decode; }
     // Charges the time since the last mark to `stage`.
     void mark(cudaStream_t stream, const char *stage) {
         if (!active(stream)) return;
         cudaStreamSynchronize(stream);
         double t = now();
-        auto &e = table_[stage];
+        auto &e = table_[decode_ ? "decode " + std::string(stage) : std::string(stage)];
         e.first += t - last_;
         e.second += 1;
         last_ = t;
@@ -41,7 +44,7 @@ class Profile {
         for (auto &e : table_) total += e.second.first;
         fprintf(stderr, "nmc profile (%.3f s in total):\n", total);
         for (auto &e : table_) {
-            fprintf(stderr, "  %-22s %9.3f ms %6.1f %% %8ld calls\n", e.first.c_str(), 1e3 * e.second.first,
+            fprintf(stderr, "  %-29s %9.3f ms %6.1f %% %8ld calls\n", e.first.c_str(), 1e3 * e.second.first,
                     100.0 * e.second.first / total, e.second.second);
         }
     }
@@ -56,6 +59,7 @@ class Profile {
         return cudaStreamIsCapturing(stream, &status) == cudaSuccess && status == cudaStreamCaptureStatusNone;
     }
     double last_ = 0;
+    bool decode_ = false;
     std::map<std::string, std::pair<double, long>> table_;
 };
 

@@ -4,7 +4,11 @@
 // The user-facing command is `nemotron bench --backend cuda` (docs/backend-cuda.md).
 //
 //   nmc_bench --preset nano9b|hybrid260m|attn8b [--dtype bf16|f32] [--batch 1,8,64] [--isl 128]
-//             [--osl 256] [--prefill 8192] [--fp8 none|channel|block]
+//             [--osl 256] [--prefill 8192] [--fp8 none|channel|block] [--graphs 0|1]
+//             [--variants "NAME=V,NAME=V;NAME=V"]
+// --variants: the decode batches run once per ';'-separated set of environment settings (each
+// NAME=V set, NAME= unset; every name any set mentions is unset before each set), on the same
+// model and bandwidth figure, e.g. "NMC_DECODE_GEMM=old;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves".
 // attn8b: the attention-only ~8B shape of issue 16 (36 x `*-`, hidden 4096, 32/8 heads of 128,
 // relu2 MLP 18432: the weight bytes of Qwen3-8B's gated MLP of 12288). --fp8 quantises the linear
 // layers after the random init (nmc_model_quantize_fp8; block = 128 x 128 blocks).
@@ -18,6 +22,37 @@
 #include <vector>
 
 #include "bench_common.h"
+
+static std::vector<std::string> split_on(const std::string &s, char sep) {
+    std::vector<std::string> out;
+    for (size_t pos = 0; pos <= s.size();) {
+        size_t end = s.find(sep, pos);
+        if (end == std::string::npos) end = s.size();
+        if (end > pos) out.push_back(s.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
+// Applies one --variants set (after unsetting every name in `names`).
+static void apply_variant(const std::string &set, const std::vector<std::string> &names) {
+    for (auto &n : names) unsetenv(n.c_str());
+    for (auto &kv : split_on(set, ',')) {
+        size_t eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            fprintf(stderr, "error: --variants item '%s' is not NAME=VALUE\n", kv.c_str());
+            exit(2);
+        }
+        std::string v = kv.substr(eq + 1);
+        if (v.empty()) unsetenv(kv.substr(0, eq).c_str());
+        else setenv(kv.substr(0, eq).c_str(), v.c_str(), 1);
+    }
+}
+
+static const char *env_or(const char *name, const char *fallback) {
+    const char *v = getenv(name);
+    return v != nullptr && *v ? v : fallback;
+}
 
 static nmc_config preset(const std::string &name, int dtype) {
     nmc_config c = base_config(dtype);
@@ -61,7 +96,7 @@ static nmc_config preset(const std::string &name, int dtype) {
 }
 
 int main(int argc, char **argv) {
-    std::string name = "hybrid260m", dtype_s = "bf16", batches = "1,8,64", fp8 = "none";
+    std::string name = "hybrid260m", dtype_s = "bf16", batches = "1,8,64", fp8 = "none", variants;
     int isl = 128, osl = 256, prefill = 8192, graphs = 1;
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string k = argv[i], v = argv[i + 1];
@@ -73,6 +108,7 @@ int main(int argc, char **argv) {
         else if (k == "--prefill") prefill = atoi(v.c_str());
         else if (k == "--graphs") graphs = atoi(v.c_str());
         else if (k == "--fp8") fp8 = v;
+        else if (k == "--variants") variants = v;
         else { fprintf(stderr, "error: unknown flag %s\n", k.c_str()); return 2; }
     }
     int dtype = dtype_s == "f32" ? NMC_F32 : NMC_BF16;
@@ -115,6 +151,12 @@ int main(int argc, char **argv) {
                prefill / best, attn != nullptr && *attn ? attn : "flash");
         nmc_session_destroy(s);
     }
+    std::vector<std::string> sets = split_on(variants, ';'), names;
+    for (auto &set : sets)
+        for (auto &kv : split_on(set, ',')) names.push_back(kv.substr(0, kv.find('=')));
+    if (sets.empty()) sets.push_back("");
+    for (const std::string &variant : sets) {
+    if (!variant.empty()) apply_variant(variant, names);
     for (size_t pos = 0; pos < batches.size();) {
         size_t comma = batches.find(',', pos);
         int B = atoi(batches.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos).c_str());
@@ -150,10 +192,14 @@ int main(int argc, char **argv) {
         const char *gemm = getenv("NMC_DECODE_GEMM");  // 9-64 rows: auto (skinny for FP8 per-channel only), skinny or old
         printf("{\"phase\":\"decode\",\"batch\":%d,\"isl\":%d,\"osl\":%d,\"decode_tokens_per_s\":%.1f,\"ms_per_step\":%.3f,"
                "\"roofline_tokens_per_s\":%.1f,\"fraction_of_roofline\":%.3f,\"end_to_end_output_tokens_per_s\":%.1f,"
-               "\"decode_gemm\":\"%s\"}\n",
+               "\"decode_gemm\":\"%s\",\"skinny_split\":\"%s\",\"skinny_warp\":\"%s\",\"decode_scan\":\"%s\",\"variant\":\"%s\"}\n",
                B, isl, osl, tok_s, 1e3 * dt / steps, roof, tok_s / roof, (double)B * osl / (dt + t_prefill),
-               gemm != nullptr && *gemm ? gemm : "auto");
+               gemm != nullptr && *gemm ? gemm : "auto", env_or("NMC_SKINNY_SPLIT", "fill"), env_or("NMC_SKINNY_WARP", "16"),
+               env_or("NMC_DECODE_SCAN", "old"),
+               variant.c_str());
+        fflush(stdout);
         nmc_session_destroy(s);
+    }
     }
     nmc_model_destroy(m);
     return 0;

@@ -5,7 +5,11 @@
 // must equal the logits of a one-piece prefill of the prompt + token (more than 64 rows: cuBLAS,
 // or dequantise + cuBLAS for FP8) up to BF16 rounding (2e-2 of the largest logit, the bound of
 // decode against prefill elsewhere); the old path (NMC_DECODE_GEMM=old) is checked the same way
-// and against the skinny one; an unknown switch value is an error.
+// and against the skinny one; the skinny GEMM with the split-K cost model (NMC_SKINNY_SPLIT=waves:
+// at these small shapes it splits K where the first rule does not) the same way and against the
+// first rule within 1e-2 (the fp32 summation order differs, then BF16 rounding of the next layer's
+// input); with 32 outputs per warp (NMC_SKINNY_WARP=32, and the waves split) against 16 within
+// 1e-2 likewise; an unknown switch value is an error.
 #pragma once
 
 static void set_decode_gemm(const char *v) {
@@ -31,9 +35,14 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
     //    session each: a session keeps its captured decode graphs)
     char buf[160];
     for (int R : {9, 17, 33, 64}) {
-        Vec got[2];
-        for (int impl = 0; impl < 2; impl++) {
-            set_decode_gemm(impl == 0 ? "skinny" : "old");
+        Vec got[4];
+        const char *impl_name[4] = {"skinny", "old", "skinny, waves split", "skinny, waves split, 32 outputs per warp"};
+        for (int impl = 0; impl < 4; impl++) {
+            set_decode_gemm(impl == 1 ? "old" : "skinny");
+            if (impl >= 2) setenv("NMC_SKINNY_SPLIT", "waves", 1);
+            else unsetenv("NMC_SKINNY_SPLIT");
+            if (impl == 3) setenv("NMC_SKINNY_WARP", "32", 1);
+            else unsetenv("NMC_SKINNY_WARP");
             ok_or_die(nmc_session_create(m, 64, max_seq, prompt, &ss), "session decode");
             std::vector<int32_t> slots(R), next(R, t[prompt]);
             for (int j = 0; j < R; j++) {
@@ -45,14 +54,19 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
             ok_or_die(nmc_decode(ss, R, slots.data(), next.data(), got[impl].data()), "batched decode");
             double worst = 0;
             for (int j = 0; j < R; j++) worst = std::max(worst, max_rel_err(rows_of(got[impl], j, 1, V), ref));
-            snprintf(buf, sizeof buf, ": %d-row decode (%s GEMM) close to prefill (max err %.2e)", R,
-                     impl == 0 ? "skinny" : "old", worst);
+            snprintf(buf, sizeof buf, ": %d-row decode (%s GEMM) close to prefill (max err %.2e)", R, impl_name[impl], worst);
             check(worst < 2e-2, name + buf);
             nmc_session_destroy(ss);
         }
         snprintf(buf, sizeof buf, ": %d-row decode, skinny GEMM against the old path", R);
         expect_close(got[0], got[1], 2e-2, name + buf);
+        snprintf(buf, sizeof buf, ": %d-row decode, skinny GEMM waves split against the first rule", R);
+        expect_close(got[2], got[0], 1e-2, name + buf);
+        snprintf(buf, sizeof buf, ": %d-row decode, skinny GEMM 32 outputs per warp against 16", R);
+        expect_close(got[3], got[2], 1e-2, name + buf);
     }
+    unsetenv("NMC_SKINNY_SPLIT");
+    unsetenv("NMC_SKINNY_WARP");
     set_decode_gemm(nullptr);
     // 3. an unknown switch value is refused
     ok_or_die(nmc_session_create(m, 1, max_seq, prompt, &ss), "session error");

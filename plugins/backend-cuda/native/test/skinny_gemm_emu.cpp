@@ -7,7 +7,9 @@
 // pairs 2t, 2t + 8; g = lane / 4, t = lane % 4), cp.async as a plain 16-byte copy. Error: max
 // |got - ref| / max |ref|, bound 1e-4 (the operands are exact BF16; only fp32 summation order
 // differs). `make emu` builds and runs it; the kernel is cut out of the .cu between
-// "// emu-begin" and "// emu-end". Exit status 0 when all pass.
+// "// emu-begin" and "// emu-end". Exit status 0 when all pass. Every case runs with 16 and 32
+// outputs per warp (NMC_SKINNY_WARP: WM 1, and WM 2 with the k groups' sums met in shared memory). Also the split-K rule of
+// NMC_SKINNY_SPLIT=waves (skinny_split_waves, host code in the same region) on the 9B shapes.
 #include "cuda_host_emu.h"
 
 #include <cstdio>
@@ -69,10 +71,13 @@ static int failures = 0;
 
 enum Fmt { BF16, CHANNEL, BLOCK128, BLOCK16_ROWS };
 
+static int g_wm = 1;  // outputs per warp / 16 (NMC_SKINNY_WARP)
+
 template <typename W, int NT>
 static void run_nt(const emu::SkinnyArgs &p, int splits) {
     dim3m grid{(unsigned)((p.out + emu::BO - 1) / emu::BO), (unsigned)splits, 1};
-    launch(grid, emu::WARPS * 32, [&] { emu::skinny_gemm_kernel<W, NT>(p); });
+    if (g_wm == 2) launch(grid, emu::WARPS * 32, [&] { emu::skinny_gemm_kernel<W, NT, 2>(p); });
+    else launch(grid, emu::WARPS * 32, [&] { emu::skinny_gemm_kernel<W, NT, 1>(p); });
     if (splits > 1) launch(dim3m{3, 1, 1}, 64, [&] { emu::skinny_reduce_kernel(p, splits); });
 }
 
@@ -138,8 +143,8 @@ static void one(int rows, int in, int out, Fmt fmt, int splits, float beta) {
     err /= std::max(mx, 1e-12);
     const char *names[] = {"bf16", "e4m3 per-channel", "e4m3 128x128 blocks", "e4m3 16-col blocks, scale per row"};
     const bool ok = err <= 1e-4;
-    printf("%s emulated skinny GEMM rows %d in %d out %d %s splits %d beta %g: err %.2e (tol 1e-4)\n", ok ? "PASS" : "FAIL",
-           rows, in, out, names[fmt], splits, beta, err);
+    printf("%s emulated skinny GEMM rows %d in %d out %d %s splits %d beta %g, %d outputs per warp: err %.2e (tol 1e-4)\n",
+           ok ? "PASS" : "FAIL", rows, in, out, names[fmt], splits, beta, 16 * g_wm, err);
     fflush(stdout);
     failures += !ok;
 }
@@ -150,7 +155,29 @@ int main() {
                    Case{64, 256, 136, BF16, 1, 1.0f}, Case{1, 128, 70, BF16, 1, 0.0f}, Case{8, 256, 128, CHANNEL, 2, 1.0f},
                    Case{9, 256, 200, CHANNEL, 1, 0.0f}, Case{33, 384, 256, BLOCK128, 3, 0.0f}, Case{64, 256, 130, BLOCK128, 1, 1.0f},
                    Case{17, 256, 144, BLOCK16_ROWS, 2, 1.0f}})
-        one(c.rows, c.in, c.out, c.fmt, c.splits, c.beta);
+        for (int wm : {1, 2}) {
+            g_wm = wm;
+            one(c.rows, c.in, c.out, c.fmt, c.splits, c.beta);
+        }
+    // the split rule NMC_SKINNY_SPLIT=waves (skinny_split_waves) on the Nano-9B-v2 decode shapes at
+    // 64 rows, 132 SMs x 2 resident blocks (BF16, NT 8): every shape in whole waves where the first
+    // rule left a few blocks in a second one (out_proj 35 x 8 = 280 blocks on 264 slots); lm_head
+    // (1,024 output tiles) without split-K; no workspace -> one split
+    struct Rule { const char *name; int out, in, max_splits, want_splits; };
+    for (Rule r : {Rule{"out_proj 10240->4480", 4480, 10240, 160, 7}, Rule{"mlp.up 4480->15680", 15680, 4480, 70, 2},
+                   Rule{"mlp.down 15680->4480", 4480, 15680, 245, 7}, Rule{"lm_head 4480->131072", 131072, 4480, 70, 1},
+                   Rule{"out_proj, no workspace", 4480, 10240, 1, 1}}) {
+        const int tiles_o = (r.out + emu::BO - 1) / emu::BO, tiles_k = r.in / emu::BKT, slots = 264;
+        int splits = 0;
+        const int k_split = emu::skinny_split_waves(tiles_o, tiles_k, 64, r.out, 2, slots, r.max_splits, &splits);
+        const long long blocks = (long long)tiles_o * splits;
+        const bool whole = blocks <= slots || blocks % slots == 0 || blocks % slots > slots * 3 / 4;
+        const bool ok = splits == r.want_splits && k_split % emu::BKT == 0 && (long long)k_split / emu::BKT * splits >= tiles_k &&
+                        (long long)k_split / emu::BKT * (splits - 1) < tiles_k && whole;
+        printf("%s split rule (waves) %s: %d splits of %d columns, %lld blocks on %d slots (want %d splits)\n", ok ? "PASS" : "FAIL",
+               r.name, splits, k_split, blocks, slots, r.want_splits);
+        failures += !ok;
+    }
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

@@ -5,8 +5,9 @@
 //
 // shapes: x [R, in] BF16 (in a multiple of 64), NT = ceil(R / 8) tiles of 8 rows; W [out, in].
 // Work: block = 8 warps x 16 outputs = 128 outputs o0..o0 + 127 and one k range of `k_split`
-//   columns (split-K: blockIdx.y; splits chosen so the grid fills the GPU about 4 times over, each
-//   split >= 4 tiles of 64 columns). Per 64-column tile kt, in a 3-stage cp.async pipeline:
+//   columns (split-K: blockIdx.y; NMC_SKINNY_SPLIT=fill or unset: splits so the grid reaches 2 blocks
+//   per SM, each split >= 4 tiles of 64 columns; =waves: the cost model of skinny_split_waves, whole
+//   waves of resident blocks). Per 64-column tile kt, in a 3-stage cp.async pipeline:
 //   1. W tile [128, 64] and x tile [8 NT, 64] -> shared memory (cp.async: the next 2 tiles are in
 //      flight while one is multiplied; x rows past R are zeros; W rows past `out` repeat the last)
 //   2. per 16-column step: the warp's A fragment (16 outputs; E4M3 -> BF16 x scale in registers),
@@ -79,11 +80,20 @@ __device__ __forceinline__ float scale_of(const SkinnyArgs &p, int r, int col) {
     return p.block == 0 ? p.scale[r] : p.scale[(int64_t)(r / p.scale_rows) * p.scale_cols + col / p.block];
 }
 
-template <typename W, int NT>
+// WM m-tiles of 16 outputs per warp (NMC_SKINNY_WARP: 16 -> WM 1, 32 -> WM 2): WARPS / WM output
+// groups of 16 WM outputs, and WM groups of warps that split each tile's BKT / 16 steps (WM 2: warps
+// 0-3 steps 0-1, warps 4-7 steps 2-3), so one B fragment of x from shared memory serves WM A
+// fragments (half the shared-memory reads of x at WM 2); the warp groups' sums meet in shared memory
+// after the last tile. WM 1 is the first kernel exactly (same summation order).
+template <typename W, int NT, int WM>
 __global__ void __launch_bounds__(WARPS * 32) skinny_gemm_kernel(SkinnyArgs p) {
     extern __shared__ __align__(128) char smem[];
     constexpr int WLD = Stage<W, NT>::WLD, WTILE = Stage<W, NT>::WTILE, STAGE = Stage<W, NT>::BYTES;
+    constexpr int GROUP = WARPS / WM, KS = BKT / 16 / WM;  // warps per k group, steps per warp and tile
+    static_assert(WARPS % WM == 0 && (BKT / 16) % WM == 0, "warp groups");
+    static_assert((WM - 1) * WM * NT * 4 * GROUP * 32 * 4 <= STAGES * STAGE, "the sums fit the stages");
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
+    const int og = warp % GROUP, kh = warp / GROUP;  // output group, k group
     const int o0 = blockIdx.x * BO;
     const int k_begin = blockIdx.y * p.k_split, k_end = min(p.in, k_begin + p.k_split);
     const int tiles = (k_end - k_begin) / BKT;
@@ -103,10 +113,15 @@ __global__ void __launch_bounds__(WARPS * 32) skinny_gemm_kernel(SkinnyArgs p) {
             else *reinterpret_cast<uint4 *>(xs + r * XLD + c) = make_uint4(0, 0, 0, 0);
         }
     };
-    float acc[NT][4];
+    float acc[WM][NT][4];
+    int ra[WM], rb[WM];  // the A fragment's output rows (clamped: rows past `out` repeat the last)
 #pragma unroll
-    for (int n = 0; n < NT; n++) acc[n][0] = acc[n][1] = acc[n][2] = acc[n][3] = 0.0f;
-    const int ra = min(o0 + warp * 16 + g, p.out - 1), rb = min(o0 + warp * 16 + g + 8, p.out - 1);
+    for (int m = 0; m < WM; m++) {
+#pragma unroll
+        for (int n = 0; n < NT; n++) acc[m][n][0] = acc[m][n][1] = acc[m][n][2] = acc[m][n][3] = 0.0f;
+        ra[m] = min(o0 + og * 16 * WM + m * 16 + g, p.out - 1);
+        rb[m] = min(o0 + og * 16 * WM + m * 16 + g + 8, p.out - 1);
+    }
     for (int s = 0; s < STAGES - 1; s++) {
         if (s < tiles) load(s);
         cp_async_commit();
@@ -117,39 +132,93 @@ __global__ void __launch_bounds__(WARPS * 32) skinny_gemm_kernel(SkinnyArgs p) {
         if (kt + STAGES - 1 < tiles) load(kt + STAGES - 1);
         cp_async_commit();
         const char *st = smem + (kt % STAGES) * STAGE;
-        const char *w0 = st + (warp * 16 + g) * WLD, *w1 = w0 + 8 * WLD;
         const bf16 *xs = reinterpret_cast<const bf16 *>(st + WTILE);
         const int k = k_begin + kt * BKT;
 #pragma unroll
-        for (int ks = 0; ks < BKT / 16; ks++) {                                                   // 2.
-            float s0 = 1.0f, s1 = 1.0f;
-            if constexpr (W::BYTES == 1) {
-                s0 = scale_of<W>(p, ra, k + ks * 16);
-                s1 = scale_of<W>(p, rb, k + ks * 16);
+        for (int kk = 0; kk < KS; kk++) {                                                          // 2.
+            const int ks = kh * KS + kk;
+            uint32_t a[WM][4];
+#pragma unroll
+            for (int m = 0; m < WM; m++) {
+                float s0 = 1.0f, s1 = 1.0f;
+                if constexpr (W::BYTES == 1) {
+                    s0 = scale_of<W>(p, ra[m], k + ks * 16);
+                    s1 = scale_of<W>(p, rb[m], k + ks * 16);
+                }
+                const char *w0 = st + (og * 16 * WM + m * 16 + g) * WLD;
+                W::frag(a[m], w0, w0 + 8 * WLD, ks * 16 + 2 * t, s0, s1);
             }
-            uint32_t a[4];
-            W::frag(a, w0, w1, ks * 16 + 2 * t, s0, s1);
 #pragma unroll
             for (int n = 0; n < NT; n++) {
                 const bf16 *xr = xs + (n * 8 + g) * XLD + ks * 16 + 2 * t;
-                mma_bf16(acc[n], a, *reinterpret_cast<const uint32_t *>(xr), *reinterpret_cast<const uint32_t *>(xr + 8));
+                const uint32_t b0 = *reinterpret_cast<const uint32_t *>(xr), b1 = *reinterpret_cast<const uint32_t *>(xr + 8);
+#pragma unroll
+                for (int m = 0; m < WM; m++) mma_bf16(acc[m][n], a[m], b0, b1);
             }
         }
     }
-    const bool split = gridDim.y > 1;                                                              // 3.
+    if constexpr (WM > 1) {  // 3. k groups 1.. hand their sums to group 0 through the (now idle) stages
+        cp_async_wait<0>();
+        __syncthreads();  // every warp is done with the last tile's stage
+        float *red = reinterpret_cast<float *>(smem);
+        auto at = [&](int j, int m, int n, int e) { return ((((j - 1) * WM + m) * NT + n) * 4 + e) * (GROUP * 32) + og * 32 + lane; };
+        if (kh > 0)
 #pragma unroll
-    for (int n = 0; n < NT; n++)
+            for (int m = 0; m < WM; m++)
 #pragma unroll
-        for (int e = 0; e < 4; e++) {
-            const int o = o0 + warp * 16 + g + (e >= 2 ? 8 : 0), r = n * 8 + 2 * t + (e & 1);
-            if (o >= p.out || r >= p.rows) continue;
-            if (split) {
-                p.ws[((int64_t)blockIdx.y * p.rows + r) * p.out + o] = acc[n][e];
-            } else {
-                float *dst = p.y + (int64_t)r * p.out + o;
-                *dst = p.beta == 0.0f ? acc[n][e] : acc[n][e] + p.beta * *dst;
+                for (int n = 0; n < NT; n++)
+#pragma unroll
+                    for (int e = 0; e < 4; e++) red[at(kh, m, n, e)] = acc[m][n][e];
+        __syncthreads();
+        if (kh > 0) return;  // no barrier follows
+        for (int j = 1; j < WM; j++)
+#pragma unroll
+            for (int m = 0; m < WM; m++)
+#pragma unroll
+                for (int n = 0; n < NT; n++)
+#pragma unroll
+                    for (int e = 0; e < 4; e++) acc[m][n][e] += red[at(j, m, n, e)];
+    }
+    const bool split = gridDim.y > 1;                                                              // 4.
+#pragma unroll
+    for (int m = 0; m < WM; m++)
+#pragma unroll
+        for (int n = 0; n < NT; n++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const int o = o0 + og * 16 * WM + m * 16 + g + (e >= 2 ? 8 : 0), r = n * 8 + 2 * t + (e & 1);
+                if (o >= p.out || r >= p.rows) continue;
+                if (split) {
+                    p.ws[((int64_t)blockIdx.y * p.rows + r) * p.out + o] = acc[m][n][e];
+                } else {
+                    float *dst = p.y + (int64_t)r * p.out + o;
+                    *dst = p.beta == 0.0f ? acc[m][n][e] : acc[m][n][e] + p.beta * *dst;
+                }
             }
-        }
+}
+
+// Split-K by a cost model (NMC_SKINNY_SPLIT=waves): the splits in [1, max_splits] that minimise the
+// GEMM's time counted in bytes,
+//   waves x slots x (W bytes of one block)  +  (splits > 1: 2 x splits x rows x out x 4, the partials
+//   written and read back)
+// slots = the blocks resident at once (SMs x this kernel's occupancy), waves = ceil(blocks / slots).
+// Each block keeps a fixed number of W bytes in flight (2 stages), so a last wave of few blocks runs
+// at a fraction of the bandwidth: 280 blocks on 264 slots cost about two full waves. Ties go to
+// fewer splits. Returns the columns per split (a multiple of BKT); *splits_out = the splits.
+inline int skinny_split_waves(int tiles_o, int tiles_k, int rows, int out, int wbytes, int slots, int max_splits,
+                              int *splits_out) {
+    double best = 1e300;
+    int best_per = tiles_k;
+    for (int want = 1; want <= std::max(1, max_splits); want++) {
+        const int per = (tiles_k + want - 1) / want, splits = (tiles_k + per - 1) / per;
+        if (splits > max_splits && splits > 1) continue;
+        const long long blocks = (long long)tiles_o * splits, waves = (blocks + slots - 1) / slots;
+        const double cost = (double)waves * slots * ((double)BO * per * BKT * wbytes) +
+                            (splits > 1 ? 2.0 * splits * rows * out * 4.0 : 0.0);
+        if (cost < best * (1.0 - 1e-9)) best = cost, best_per = per;
+    }
+    *splits_out = (tiles_k + best_per - 1) / best_per;
+    return best_per * BKT;
 }
 
 // y = beta y + the splits' partial sums, added in split order
@@ -175,22 +244,43 @@ int multiprocessor_count() {
 
 int target_blocks() { return 2 * multiprocessor_count(); }  // about one wave at 2 blocks per SM
 
-// split-K: enough blocks for target_blocks(), >= 4 tiles per split, partials within ws_floats
-template <typename W, int NT>
+// resident blocks per SM of skinny_gemm_kernel<W, NT, WM> ([0] BF16, [1] E4M3; NT 1..8; WM 1, 2),
+// measured by skinny_gemm_init (0 until then: 2 assumed)
+int g_occupancy[2][9][2];
+
+// NMC_SKINNY_SPLIT: 0 fill (unset: the first rule), 1 waves (skinny_split_waves)
+int split_rule(int *rule) {
+    int choice;
+    NMC_TRY(nmc::env_choice("NMC_SKINNY_SPLIT", {"fill", "waves"}, &choice));
+    *rule = choice < 0 ? 0 : choice;
+    return NMC_OK;
+}
+
+// split-K, partials within ws_floats. fill: enough blocks for target_blocks(), >= 4 tiles per split;
+// waves: skinny_split_waves over this kernel's resident slots
+template <typename W, int NT, int WM>
 int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
     const int tiles_o = (p.out + BO - 1) / BO, tiles_k = p.in / BKT;
-    int splits = std::max(1, std::min((target_blocks() + tiles_o - 1) / tiles_o, tiles_k / 4));
-    if (p.ws == nullptr) splits = 1;
-    splits = (int)std::max<int64_t>(1, std::min<int64_t>(splits, ws_floats / ((int64_t)p.rows * p.out)));
-    const int per = (tiles_k + splits - 1) / splits;
-    splits = (tiles_k + per - 1) / per;
-    p.k_split = per * BKT;
+    const int max_splits = p.ws == nullptr ? 1 : (int)std::max<int64_t>(1, std::min<int64_t>(tiles_k, ws_floats / ((int64_t)p.rows * p.out)));
+    int rule, splits;
+    NMC_TRY(split_rule(&rule));
+    if (rule == 1) {
+        const int occ = g_occupancy[W::BYTES == 1][NT][WM - 1];
+        const int slots = multiprocessor_count() * (occ > 0 ? occ : 2);
+        p.k_split = skinny_split_waves(tiles_o, tiles_k, p.rows, p.out, W::BYTES, slots, max_splits, &splits);
+    } else {
+        splits = std::max(1, std::min((target_blocks() + tiles_o - 1) / tiles_o, tiles_k / 4));
+        splits = std::min(splits, max_splits);
+        const int per = (tiles_k + splits - 1) / splits;
+        splits = (tiles_k + per - 1) / per;
+        p.k_split = per * BKT;
+    }
     const int smem = Stage<W, NT>::BYTES * STAGES;
     cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
     NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
     if (capturing == cudaStreamCaptureStatusNone)  // inside a decode graph: set by skinny_gemm_init
-        NMC_CUDA(cudaFuncSetAttribute(skinny_gemm_kernel<W, NT>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
-    skinny_gemm_kernel<W, NT><<<dim3(tiles_o, splits), WARPS * 32, smem, stream>>>(p);
+        NMC_CUDA(cudaFuncSetAttribute(skinny_gemm_kernel<W, NT, WM>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+    skinny_gemm_kernel<W, NT, WM><<<dim3(tiles_o, splits), WARPS * 32, smem, stream>>>(p);
     NMC_LAUNCHED("skinny decode GEMM (tensor cores)");
     if (splits > 1) {
         const int64_t n = (int64_t)p.rows * p.out;
@@ -201,27 +291,48 @@ int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
 }
 
 template <typename W>
-int dispatch(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
-    switch ((p.rows + 7) / 8) {
-        case 1: return launch<W, 1>(p, ws_floats, stream);
-        case 2: return launch<W, 2>(p, ws_floats, stream);
-        case 3: return launch<W, 3>(p, ws_floats, stream);
-        case 4: return launch<W, 4>(p, ws_floats, stream);
-        case 5: return launch<W, 5>(p, ws_floats, stream);
-        case 6: return launch<W, 6>(p, ws_floats, stream);
-        case 7: return launch<W, 7>(p, ws_floats, stream);
-        default: return launch<W, 8>(p, ws_floats, stream);
+int dispatch_nt(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream, int wm) {
+    switch ((p.rows + 7) / 8 * 2 + (wm == 2)) {
+        case 2: return launch<W, 1, 1>(p, ws_floats, stream);
+        case 3: return launch<W, 1, 2>(p, ws_floats, stream);
+        case 4: return launch<W, 2, 1>(p, ws_floats, stream);
+        case 5: return launch<W, 2, 2>(p, ws_floats, stream);
+        case 6: return launch<W, 3, 1>(p, ws_floats, stream);
+        case 7: return launch<W, 3, 2>(p, ws_floats, stream);
+        case 8: return launch<W, 4, 1>(p, ws_floats, stream);
+        case 9: return launch<W, 4, 2>(p, ws_floats, stream);
+        case 10: return launch<W, 5, 1>(p, ws_floats, stream);
+        case 11: return launch<W, 5, 2>(p, ws_floats, stream);
+        case 12: return launch<W, 6, 1>(p, ws_floats, stream);
+        case 13: return launch<W, 6, 2>(p, ws_floats, stream);
+        case 14: return launch<W, 7, 1>(p, ws_floats, stream);
+        case 15: return launch<W, 7, 2>(p, ws_floats, stream);
+        case 17: return launch<W, 8, 2>(p, ws_floats, stream);
+        default: return launch<W, 8, 1>(p, ws_floats, stream);
     }
+}
+
+// NMC_SKINNY_WARP: outputs per warp, 16 (unset: the first kernel) or 32 (WM 2)
+template <typename W>
+int dispatch(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
+    int choice;
+    NMC_TRY(nmc::env_choice("NMC_SKINNY_WARP", {"16", "32"}, &choice));
+    return dispatch_nt<W>(p, ws_floats, stream, choice == 1 ? 2 : 1);
 }
 
 bool aligned16(const void *p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
-template <typename W, int... NT>
+template <typename W, int WM, int... NT>
 cudaError_t set_smem(std::integer_sequence<int, NT...>) {
     cudaError_t err = cudaSuccess;
     ((err = err != cudaSuccess ? err
-                               : cudaFuncSetAttribute(skinny_gemm_kernel<W, NT + 1>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               : cudaFuncSetAttribute(skinny_gemm_kernel<W, NT + 1, WM>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                       Stage<W, NT + 1>::BYTES * STAGES)),
+     ...);
+    ((err = err != cudaSuccess ? err
+                               : cudaOccupancyMaxActiveBlocksPerMultiprocessor(&g_occupancy[W::BYTES == 1][NT + 1][WM - 1],
+                                                                              skinny_gemm_kernel<W, NT + 1, WM>, WARPS * 32,
+                                                                              Stage<W, NT + 1>::BYTES * STAGES)),
      ...);
     return err;
 }
@@ -240,13 +351,16 @@ bool skinny_gemm_bf16_supported(const void *x, const void *w, int rows, int in, 
 }
 
 int skinny_gemm_init() {
-    NMC_CUDA(set_smem<WBf16>(std::make_integer_sequence<int, 8>{}));
-    NMC_CUDA(set_smem<WE4m3>(std::make_integer_sequence<int, 8>{}));
+    NMC_CUDA((set_smem<WBf16, 1>(std::make_integer_sequence<int, 8>{})));
+    NMC_CUDA((set_smem<WE4m3, 1>(std::make_integer_sequence<int, 8>{})));
+    NMC_CUDA((set_smem<WBf16, 2>(std::make_integer_sequence<int, 8>{})));
+    NMC_CUDA((set_smem<WE4m3, 2>(std::make_integer_sequence<int, 8>{})));
     return NMC_OK;
 }
 
 int64_t skinny_workspace_floats(int rows) {
-    // splits > 1 only while tiles_o < target: splits x out < 2 target x BO
+    // fill: splits > 1 only while tiles_o < target: splits x out < 2 target x BO. waves: launch
+    // caps the splits at what this holds (fewer splits, never an overrun)
     return (int64_t)std::min(std::max(rows, 0), 64) * 2 * target_blocks() * BO;
 }
 

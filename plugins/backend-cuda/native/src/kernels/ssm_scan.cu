@@ -18,6 +18,7 @@
 // the block stages TS tokens of x, B, C, dt and exp(dt A) in shared memory with coalesced loads,
 // so the sequential loop reads only shared memory.
 #include "kernels.h"
+#include "ssm_step.h"
 #include "device_math.cuh"
 
 namespace nmc::k {
@@ -334,6 +335,9 @@ int scan_step(const Scan &s, int rows, float *states, const int32_t *slots, cuda
     NMC_TRY(check(s));
     if (s.head_dim * LANES * 96 > 65536) return nmc::fail("ssm decode: mamba_head_dim above 170 is not supported");
     if (rows == 0) return NMC_OK;
+    int vec;  // NMC_DECODE_SCAN=vec: the 16-byte vector kernel (ssm_step.cu) where it applies
+    NMC_TRY(decode_scan_vec(&vec));
+    if (vec && scan_step_vec_supported(s, states)) return scan_step_vec(s, rows, states, slots, stream);
     return dispatch_npt<StepLaunch>(s.state_size, s, rows, states, slots, stream);
 }
 

@@ -39,6 +39,8 @@ final class DeviceBenchRun {
      * rounded up to whole blocks, and the device pool at the batch's blocks.
      */
     static final int KV_BLOCK_TOKENS = 16;
+    /** The most streaming multiprocessors {@link #decodeWorkspaceBytes} sizes for (a full GH100: 144). */
+    static final int MAX_SMS = 144;
 
     private final BenchCommand cmd;
     private final Backend backend;
@@ -80,7 +82,7 @@ final class DeviceBenchRun {
     /** --memory-budget-gib: the largest batch whose weights + caches fit, by the SDK's estimate. */
     private int budgetBatch(NemotronHConfig config) {
         budgetContext = roundUpToBlocks(cmd.budgetContext > 0 ? cmd.budgetContext : (long) cmd.isl + cmd.osl);
-        long budget = (long) (cmd.memoryBudgetGib * (1L << 30));
+        long budget = (long) (cmd.memoryBudgetGib * (1L << 30)) - decodeWorkspaceBytes(MAX_BUDGET_BATCH);
         MixerRegistry registry = MixerRegistry.discover();
         ModelGraph graph = ModelGraph.of(config, registry);
         int b = MemoryEstimator.largestBatch(graph, budgetContext, budget, MAX_BUDGET_BATCH);
@@ -90,8 +92,18 @@ final class DeviceBenchRun {
                     "--memory-budget-gib %s: the weights and one sequence of %d tokens need %.2f GiB; raise the budget or"
                             + " lower --budget-context/--isl/--osl", cmd.memoryBudgetGib, budgetContext, one));
         }
-        budgetEstimateBytes = MemoryEstimator.estimate(graph, budgetContext, b).totalBytes();
+        budgetEstimateBytes = MemoryEstimator.estimate(graph, budgetContext, b).totalBytes() + decodeWorkspaceBytes(b);
         return b;
+    }
+
+    /**
+     * Device work memory of batched decode that the weights + caches estimate does not hold: the
+     * skinny decode GEMM's split-K partial sums (native skinny_workspace_floats: min(rows, 64) x 2 x
+     * 2 blocks per SM x SMs x 128 outputs, fp32; allocated by every BF16-compute session), sized for
+     * {@link #MAX_SMS} so that it bounds every current card (17.3 MB at 64 rows on 132 SMs).
+     */
+    static long decodeWorkspaceBytes(int rows) {
+        return (long) Math.min(Math.max(rows, 0), 64) * 2 * 2 * MAX_SMS * 128 * Float.BYTES;
     }
 
     static long roundUpToBlocks(long tokens) {
