@@ -102,7 +102,7 @@ ssd)  # (5) the fused tensor-core SSD scan (kernels/ssd_fused.cu): its self-test
     --seq 4096 --batch 1 --steps 3 ;;
 prefill)  # (6) prefill of 8,192 tokens of the Nano-9B-v2 shape with each Mamba scan: the chunked fp32
           # one, the fused tensor-core one (ssd_fused.cu, NMC_PREFILL_SCAN=ssd) and the split one (ssd2.cu,
-          # the default), tok/s (NAME.json), then each again with the per-stage profile (NMC_PROFILE=1,
+          # opt-in; the default is ssd), tok/s (NAME.json), then each again with the per-stage profile (NMC_PROFILE=1,
           # stderr -> NAME.profile.txt; the profile's syncs make those runs slower); first the
           # self-test's scan lines (ssd2 and fused vs cpu and vs chunked, the INFO ms-per-layer line)
   "$native/nmc_selftest" > "$out/prefill-selftest.txt" 2>&1 || true

@@ -1,14 +1,14 @@
 // The tensor-core SSD prefill scans (kernels/ssd_fused.cu: impl 1, NMC_PREFILL_SCAN=ssd;
-// kernels/ssd2.cu: impl 2, ssd2, the default) in nmc_selftest (included by selftest.cpp after its
+// kernels/ssd2.cu: impl 2, ssd2, opt-in) in nmc_selftest (included by selftest.cpp after its
 // model helpers):
 //   kernel  nmc_k_prefill_scan impls 1 and 2 against the double recurrence (reference.h ref::scan) with a
 //           non-zero initial state, y and final state within TOL_SSD of their largest value
 //           (BF16 operands; the CPU emulation, make emu-ssd, measured 1e-3 to 4e-3), incl. the
 //           Nano-9B-v2 heads (H 128, P 80, G 8, N 128), L not a multiple of 64, dt_bias/softplus
-//   model   a BF16 model's prefill logits with NMC_PREFILL_SCAN unset (ssd2) and =ssd against
+//   model   a BF16 model's prefill logits with NMC_PREFILL_SCAN unset (ssd) and =ssd2 against
 //           NMC_PREFILL_SCAN=chunked within 2e-2 (the BF16 decode-vs-prefill bound), and not equal
 //           (the tensor-core path ran), once more with config chunk 256 (the scan in segments
-//           of 128 tokens, the workspace the chunked scan's); unset and =ssd2 equal bit for bit; an
+//           of 128 tokens, the workspace the chunked scan's); unset and =ssd equal bit for bit; an
 //           fp32 model keeps the chunked scan (unset == chunked, bit for bit); NMC_PREFILL_SCAN=bogus
 //           is refused at session creation
 //   timing  INFO line, ms per layer of the three scans at the 9B prefill shape, L 8192 (not asserted)
@@ -115,7 +115,7 @@ static void ssd_model_tests(const Shape &s, const std::string &label, int L) {
     nmc_model *mb = random_model(s, NMC_BF16, 42);
     Vec fused, chunked, bogus, named;
     if (logits(mb, "chunked", chunked) == NMC_OK) {
-        for (const char *mode : {(const char *)nullptr, "ssd"}) {
+        for (const char *mode : {(const char *)nullptr, "ssd2"}) {
             if (logits(mb, mode, fused) != NMC_OK) {
                 check(false, label + " BF16 prefill with NMC_PREFILL_SCAN: " + nmc_last_error());
                 continue;
@@ -123,10 +123,10 @@ static void ssd_model_tests(const Shape &s, const std::string &label, int L) {
             double e = max_rel_err(fused, chunked);
             char buf[128];
             snprintf(buf, sizeof buf, " (max err %.2e, tol 2e-02; differ: %s)", e, fused != chunked ? "yes" : "no");
-            check(e < 2e-2 && fused != chunked, label + " BF16 prefill logits, " + (mode ? "ssd" : "default (ssd2)") +
+            check(e < 2e-2 && fused != chunked, label + " BF16 prefill logits, " + (mode ? "ssd2" : "default (ssd)") +
                                                     " scan vs chunked" + buf);
-            if (mode == nullptr && logits(mb, "ssd2", named) == NMC_OK)
-                check(named == fused, label + " BF16 prefill: NMC_PREFILL_SCAN unset == ssd2 (bit for bit)");
+            if (mode == nullptr && logits(mb, "ssd", named) == NMC_OK)
+                check(named == fused, label + " BF16 prefill: NMC_PREFILL_SCAN unset == ssd (bit for bit)");
         }
     } else {
         check(false, label + " BF16 prefill with NMC_PREFILL_SCAN=chunked: " + nmc_last_error());
