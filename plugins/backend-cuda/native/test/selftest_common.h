@@ -15,6 +15,12 @@
 
 static int failures = 0;
 
+// Sets the environment switch `name` to `v`, or unsets it (v null): the kernels' choices (NMC_*).
+[[maybe_unused]] static void set_switch(const char *name, const char *v) {
+    if (v == nullptr) unsetenv(name);
+    else setenv(name, v, 1);
+}
+
 [[maybe_unused]] static void check(bool ok, const std::string &what);
 
 // Checks that a call failed and that its message mentions `needle`; the message is read after the call.

@@ -12,18 +12,23 @@
 // 1e-2 likewise; an unknown switch value is an error.
 #pragma once
 
-static void set_decode_gemm(const char *v) {
-    if (v == nullptr) unsetenv("NMC_DECODE_GEMM");
-    else setenv("NMC_DECODE_GEMM", v, 1);
+static void set_decode_gemm(const char *v) { set_switch("NMC_DECODE_GEMM", v); }
+
+// A random BF16 model of shape s (seed), its weights then quantised to FP8 E4M3 when block >= 0
+// (0: per-channel scales, > 0: block x block), and the case's name: label + the weight type.
+static nmc_model *decode_case_model(const Shape &s, const std::string &label, int seed, int block, std::string *name) {
+    nmc_model *m = random_model(s, NMC_BF16, seed);
+    if (block >= 0) ok_or_die(nmc_model_quantize_fp8(m, block), "quantize");
+    *name = label + (block < 0 ? " bf16" : block ? " fp8 block " + std::to_string(block) : " fp8 per-channel");
+    return m;
 }
 
 // block < 0: BF16 weights; 0: FP8 per-channel; > 0: FP8 blocks
 static void decode_gemm_tests(const Shape &s, const std::string &label, int prompt, int block) {
     const int V = s.vocab, L = prompt + 1, max_seq = prompt + 8;
     std::vector<int32_t> t = tokens(L, V, 23);
-    nmc_model *m = random_model(s, NMC_BF16, 9);
-    if (block >= 0) ok_or_die(nmc_model_quantize_fp8(m, block), "quantize");
-    const std::string name = label + (block < 0 ? " bf16" : block ? " fp8 block " + std::to_string(block) : " fp8 per-channel");
+    std::string name;
+    nmc_model *m = decode_case_model(s, label, 9, block, &name);
     nmc_session *ss = nullptr;
     // 1. the reference: one-piece prefill (L > 64 rows: not the skinny GEMM)
     ok_or_die(nmc_session_create(m, 1, max_seq, L, &ss), "session reference");

@@ -8,18 +8,14 @@
 // of y, then BF16 rounding of the next layer's input); an unknown switch value is an error.
 #pragma once
 
-static void set_decode_scan(const char *v) {
-    if (v == nullptr) unsetenv("NMC_DECODE_SCAN");
-    else setenv("NMC_DECODE_SCAN", v, 1);
-}
+static void set_decode_scan(const char *v) { set_switch("NMC_DECODE_SCAN", v); }
 
 // block < 0: BF16 weights; 0: FP8 per-channel; > 0: FP8 blocks
 static void decode_scan_tests(const Shape &s, const std::string &label, int prompt, int block) {
     const int V = s.vocab, L = prompt + 2, max_seq = prompt + 8;
     std::vector<int32_t> t = tokens(L, V, 29);
-    nmc_model *m = random_model(s, NMC_BF16, 11);
-    if (block >= 0) ok_or_die(nmc_model_quantize_fp8(m, block), "quantize");
-    const std::string name = label + (block < 0 ? " bf16" : block ? " fp8 block " + std::to_string(block) : " fp8 per-channel");
+    std::string name;
+    nmc_model *m = decode_case_model(s, label, 11, block, &name);
     nmc_session *ss = nullptr;
     // 1. the reference: one-piece prefill of prompt + 2 tokens, the last position's logits
     ok_or_die(nmc_session_create(m, 1, max_seq, L, &ss), "session reference");

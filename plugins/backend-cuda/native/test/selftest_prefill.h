@@ -7,10 +7,7 @@
 // unknown NMC_PREFILL_ATTENTION value is an error.
 #pragma once
 
-static void set_prefill_attention(const char *v) {
-    if (v == nullptr) unsetenv("NMC_PREFILL_ATTENTION");
-    else setenv("NMC_PREFILL_ATTENTION", v, 1);
-}
+static void set_prefill_attention(const char *v) { set_switch("NMC_PREFILL_ATTENTION", v); }
 
 // all logits of prefilling t[0, L) into a fresh session whose prefill pieces are `piece` tokens
 static Vec prefill_logits(nmc_model *m, int V, const std::vector<int32_t> &t, int L, int piece, int max_seq, const char *impl) {

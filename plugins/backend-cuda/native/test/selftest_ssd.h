@@ -102,8 +102,7 @@ static void ssd_kernel_tests() {
 static void ssd_model_tests(const Shape &s, const std::string &label, int L) {
     std::vector<int32_t> t = tokens(L, s.vocab, 7);
     auto logits = [&](nmc_model *m, const char *env, Vec &out) -> int {
-        if (env) setenv("NMC_PREFILL_SCAN", env, 1);
-        else unsetenv("NMC_PREFILL_SCAN");
+        set_switch("NMC_PREFILL_SCAN", env);
         nmc_session *ss = nullptr;
         int rc = nmc_session_create(m, 1, L + 8, L, &ss);
         unsetenv("NMC_PREFILL_SCAN");
