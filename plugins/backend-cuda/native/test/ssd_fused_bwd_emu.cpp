@@ -21,16 +21,6 @@ using namespace nmc::k;
 
 static int failures = 0;
 
-static double rel(const Vec &got, const Vec &want) {
-    double norm = 1e-30, worst = 0;
-    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
-    for (size_t i = 0; i < got.size(); i++) {
-        double e = std::fabs((double)got[i] - want[i]) / norm;
-        if (!(e <= worst)) worst = std::isnan(e) ? 1e9 : e;
-    }
-    return worst;
-}
-
 static Vec cols(const Vec &v, int cd, int from, int to) {  // columns [from, to) of rows of cd
     Vec out;
     for (size_t r = 0; r < v.size() / cd; r++) out.insert(out.end(), v.begin() + r * cd + from, v.begin() + r * cd + to);
@@ -86,10 +76,10 @@ static void run(const sref::Shape &s, uint32_t seed) {
         }
     launch(grid, 256, [&] { ssd_bwd_grad_kernel(a); });
     const int gn = s.G * s.N;
-    double ex = rel(cols(dxbc, cd, 0, HP), cols(want.dxbc, cd, 0, HP));
-    double eb = rel(cols(dxbc, cd, HP, HP + gn), cols(want.dxbc, cd, HP, HP + gn));
-    double ec = rel(cols(dxbc, cd, HP + gn, cd), cols(want.dxbc, cd, HP + gn, cd));
-    double et = rel(ddt, want.ddt), ea = rel(dal, want.da_log), ed = rel(dd, want.dd), tol = 2e-2;
+    double ex = sref::rel_error(cols(dxbc, cd, 0, HP), cols(want.dxbc, cd, 0, HP));
+    double eb = sref::rel_error(cols(dxbc, cd, HP, HP + gn), cols(want.dxbc, cd, HP, HP + gn));
+    double ec = sref::rel_error(cols(dxbc, cd, HP + gn, cd), cols(want.dxbc, cd, HP + gn, cd));
+    double et = sref::rel_error(ddt, want.ddt), ea = sref::rel_error(dal, want.da_log), ed = sref::rel_error(dd, want.dd), tol = 2e-2;
     bool ok = ex <= tol && eb <= tol && ec <= tol && et <= tol && ea <= tol && ed <= tol;
     printf("%s emulated fused ssd backward B%d L%d H%d P%d G%d N%d: dx %.2e dB %.2e dC %.2e ddt %.2e dA_log %.2e dD %.2e (tol %.0e)\n",
            ok ? "PASS" : "FAIL", s.B, s.L, s.H, s.P, s.G, s.N, ex, eb, ec, et, ea, ed, tol);

@@ -24,16 +24,6 @@ using namespace nmc::k;
 
 static int failures = 0;
 
-static double rel(const Vec &got, const Vec &want) {
-    double norm = 1e-30, worst = 0;
-    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
-    for (size_t i = 0; i < got.size(); i++) {
-        double e = std::fabs((double)got[i] - want[i]) / norm;
-        if (!(e <= worst)) worst = std::isnan(e) ? 1e9 : e;
-    }
-    return worst;
-}
-
 // 32-byte aligned device-like buffer (WMMA stores into the workspace)
 struct Buf {
     std::unique_ptr<float, decltype(&free)> p{nullptr, &free};
@@ -154,7 +144,7 @@ static void run(const Case &cs, uint32_t seed, bool two) {
     } else {
         fused(a_, ws.p.get());
     }
-    double ey = rel(y, want), es = rel(fin, final_want), tol = 1e-2;
+    double ey = sref::rel_error(y, want), es = sref::rel_error(fin, final_want), tol = 1e-2;
     bool ok = ey <= tol && es <= tol;
     std::string same;
     if (s.H > s.G && cs.seg == 0 && !two) {  // one head a block (no sharing of C B^T): the same y, bit for bit

@@ -12,13 +12,6 @@ using sref::Vec;
 
 static int failures = 0;
 
-static double rel(const Vec &got, const Vec &want) {
-    double norm = 1e-30, worst = 0;
-    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
-    for (size_t i = 0; i < got.size(); i++) worst = std::max(worst, std::fabs((double)got[i] - want[i]) / norm);
-    return worst;
-}
-
 static void expect(double err, double tol, const std::string &what) {
     bool ok = err <= tol;
     printf("%s %s: max err %.3g (tol %.1g)\n", ok ? "PASS" : "FAIL", what.c_str(), err, tol);
@@ -59,11 +52,11 @@ int main() {
         Vec yc = ch.forward(xbc, dt, al, d);
         sref::Grads gc = ch.backward(d, dy);
         std::string n(name);
-        expect(rel(yc, ys), 1e-6, n + " chunked y");
-        expect(rel(gc.dxbc, gs.dxbc), 1e-6, n + " chunked dxbc");
-        expect(rel(gc.ddt, gs.ddt), 1e-6, n + " chunked ddt");
-        expect(rel(gc.da_log, gs.da_log), 1e-6, n + " chunked dA_log");
-        expect(rel(gc.dd, gs.dd), 1e-6, n + " chunked dD");
+        expect(sref::rel_error(yc, ys), 1e-6, n + " chunked y");
+        expect(sref::rel_error(gc.dxbc, gs.dxbc), 1e-6, n + " chunked dxbc");
+        expect(sref::rel_error(gc.ddt, gs.ddt), 1e-6, n + " chunked ddt");
+        expect(sref::rel_error(gc.da_log, gs.da_log), 1e-6, n + " chunked dA_log");
+        expect(sref::rel_error(gc.dd, gs.dd), 1e-6, n + " chunked dD");
         // finite differences of the sequential forward, a few coordinates of each input
         double worst = 0, scale = 1e-30;
         auto fd = [&](Vec &v, size_t i, double analytic) {

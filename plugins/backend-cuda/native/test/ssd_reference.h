@@ -29,6 +29,17 @@ struct Grads {
 
 inline Vec to_f(const DVec &v) { return Vec(v.begin(), v.end()); }
 
+// The checks' error: max |got - want| / max |want| (a NaN in got counts as 1e9, never as a pass).
+inline double rel_error(const Vec &got, const Vec &want) {
+    double norm = 1e-30, worst = 0;
+    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
+    for (size_t i = 0; i < got.size(); i++) {
+        double e = std::fabs((double)got[i] - want[i]) / norm;
+        if (!(e <= worst)) worst = std::isnan(e) ? 1e9 : e;
+    }
+    return worst;
+}
+
 // ---- sequential: S_t = exp(dt_t A) S_{t-1} + dt_t x_t B_t;  y_t = C_t . S_t + D x_t ----
 // init [B, H, P, N] (empty: zeros) is S_{-1}; final (when not null) gets S_{L-1} [B, H, P, N].
 inline Vec sequential_scan(const Shape &s, const Vec &xbc, const Vec &dt, const Vec &a_log, const Vec &d,

@@ -21,16 +21,6 @@ using sref::Vec;
 
 static int failures = 0;
 
-static double rel(const Vec &got, const Vec &want) {
-    double norm = 1e-30, worst = 0;
-    for (float w : want) norm = std::max(norm, (double)std::fabs(w));
-    for (size_t i = 0; i < got.size(); i++) {
-        double e = std::fabs((double)got[i] - want[i]) / norm;
-        if (!(e <= worst)) worst = std::isnan(e) ? 1e9 : e;
-    }
-    return worst;
-}
-
 static Vec cols(const Vec &v, int ld, int c0, int w) {
     size_t rows = v.size() / ld;
     Vec out(rows * w);
@@ -61,11 +51,11 @@ static void run(const sref::Shape &s, int dtype, double tol, uint32_t seed) {
               nmc::k::train::ssd_backward(a, work.data(), dy.data(), gx.data(), gdt.data(), gal.data(), gd.data(),
                                           nullptr) == NMC_OK;
     char line[512];
-    double e[7] = {rel(gy, y),
-                   rel(cols(gx, cd, 0, HP), cols(want.dxbc, cd, 0, HP)),
-                   rel(cols(gx, cd, HP, GN), cols(want.dxbc, cd, HP, GN)),
-                   rel(cols(gx, cd, HP + GN, GN), cols(want.dxbc, cd, HP + GN, GN)),
-                   rel(gdt, want.ddt), rel(gal, want.da_log), rel(gd, want.dd)};
+    double e[7] = {sref::rel_error(gy, y),
+                   sref::rel_error(cols(gx, cd, 0, HP), cols(want.dxbc, cd, 0, HP)),
+                   sref::rel_error(cols(gx, cd, HP, GN), cols(want.dxbc, cd, HP, GN)),
+                   sref::rel_error(cols(gx, cd, HP + GN, GN), cols(want.dxbc, cd, HP + GN, GN)),
+                   sref::rel_error(gdt, want.ddt), sref::rel_error(gal, want.da_log), sref::rel_error(gd, want.dd)};
     for (double x : e) ok &= x <= tol;
     snprintf(line, sizeof line,
              "%s emulated ssd %s B%d L%d H%d P%d G%d N%d: y %.2e dx %.2e dB %.2e dC %.2e ddt %.2e dA_log %.2e dD %.2e (tol %.0e)%s",
@@ -91,7 +81,7 @@ static void run(const sref::Shape &s, int dtype, double tol, uint32_t seed) {
     // ddt, dA_log and dD sum through atomicAdd (dacs, dd, da_log) in threads of undefined order: 1e-5
     // (a reordered fp32 sum of many terms; a run measured 1.1e-6 on dA_log); wrong data gives O(1)
     bool eq[4] = {same(sy, gy), same(ry, gy), same(sx, gx), same(saved, before)};
-    double ea[3] = {rel(sdt, gdt), rel(sal, gal), rel(sd, gd)};
+    double ea[3] = {sref::rel_error(sdt, gdt), sref::rel_error(sal, gal), sref::rel_error(sd, gd)};
     for (bool x : eq) sok &= x;
     for (double x : ea) sok &= x <= 1e-5;
     snprintf(line, sizeof line,
