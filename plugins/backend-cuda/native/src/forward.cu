@@ -13,6 +13,7 @@
 // 3. logits = RMSNorm(h) * norm_f . lm_head^T   (only the rows asked for)
 #include "session.h"
 #include "kernels/ssd2.h"
+#include "env_switch.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -43,7 +44,7 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
             const bool fp8_skinny = skinny || (skinny_rows && forced < 0 && f.block == 0);
             if (fp8_skinny && k::skinny_gemm_fp8_supported(s->xn, f, rows)) return k::skinny_gemm_fp8(s->xn, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
             // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
-            static const bool mma_off = std::getenv("NMC_FP8_MMA") != nullptr && std::getenv("NMC_FP8_MMA")[0] == '0';
+            static const bool mma_off = !nmc::env_flag("NMC_FP8_MMA", true);
             if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) {
                 return k::gemv_fp8_mma(s->xn, f, y, rows, beta, m->stream);
             }
@@ -52,7 +53,7 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
             return gemm_xwt(m->gemm, NMC_BF16, s->xn, m->fp8_scratch, y, rows, in, out, beta);
         }
     }
-    static const bool gemv_off = std::getenv("NMC_GEMV") != nullptr && std::getenv("NMC_GEMV")[0] == '0';
+    static const bool gemv_off = !nmc::env_flag("NMC_GEMV", true);
     if (m->dtype == NMC_BF16 && !gemv_off && k::gemv_supported(rows, in)) {
         return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream);
     }

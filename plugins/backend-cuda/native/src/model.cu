@@ -2,8 +2,10 @@
 #include "model.h"
 #include "kernels/kernels.h"
 #include "kernels/device_math.cuh"
+#include "env_switch.h"
 
 #include <cmath>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 
@@ -198,8 +200,8 @@ nmc::Dims nmc::derive_dims(const nmc_config *c) {
     d.conv_k = c->conv_kernel;
     // the prefill scan's chunk: the config's chunk_size unless NMC_SCAN_CHUNK overrides it (the
     // result is the same up to rounding; only the parallel decomposition changes)
-    const char *chunk_env = std::getenv("NMC_SCAN_CHUNK");
-    d.chunk = chunk_env != nullptr && atoi(chunk_env) > 0 ? atoi(chunk_env) : c->chunk_size > 0 ? c->chunk_size : 256;
+    const int chunk_env = (int)nmc::env_int("NMC_SCAN_CHUNK", 1, INT_MAX, 0);
+    d.chunk = chunk_env > 0 ? chunk_env : c->chunk_size > 0 ? c->chunk_size : 256;
     d.inner = d.m_heads * d.m_head_dim;
     d.conv_dim = d.inner + 2 * d.groups * d.state;
     d.proj_dim = d.inner + d.conv_dim + d.m_heads;

@@ -2,6 +2,7 @@
 // wait that turns a dead rank into an error instead of a hang, nmc_nccl_status and the all-reduce
 // benchmark (nmc_nccl_bench_allreduce).
 #include "nccl.h"
+#include "env_switch.h"
 
 #include <dlfcn.h>
 #include <glob.h>
@@ -119,11 +120,7 @@ int fail(int result, const std::string &what) {
 }
 
 double timeout_s() {
-    const char *v = std::getenv("NMC_NCCL_TIMEOUT_S");
-    if (v == nullptr || !*v) return 600.0;
-    char *end = nullptr;
-    double s = std::strtod(v, &end);
-    return end != v && *end == 0 && s > 0 ? s : 600.0;
+    return nmc::env_positive("NMC_NCCL_TIMEOUT_S", 600.0);
 }
 
 int wait(Comm *comm, cudaStream_t stream, const std::string &what) {

@@ -12,12 +12,14 @@
 
 #include <cuda_runtime.h>
 
+#include "env_switch.h"
+
 namespace nmc {
 
 class Profile {
   public:
     static bool enabled() {
-        static const bool on = std::getenv("NMC_PROFILE") != nullptr && std::getenv("NMC_PROFILE")[0] == '1';
+        static const bool on = env_flag("NMC_PROFILE", false);
         return on;
     }
     // Starts timing on `stream` (no-op when disabled or capturing).

@@ -25,6 +25,7 @@
 // the same order as without the group: bit-identical results.
 #include "nccl.h"
 #include "train.h"
+#include "env_switch.h"
 
 #include <algorithm>
 #include <chrono>
@@ -105,11 +106,7 @@ std::string who(const Dp &d) { return " (rank " + std::to_string(d.rank) + " of 
 
 // Buckets of whole units, each closed when it reaches `bytes` (the last at the last unit)
 void make_buckets(nmc_trainer *t, Dp &d) {
-    int64_t cap = 25ll << 20;
-    if (const char *v = std::getenv("NMC_DP_BUCKET_MB")) {
-        long long mb = std::atoll(v);
-        if (mb > 0 && mb < (1 << 20)) cap = mb << 20;
-    }
+    const int64_t cap = nmc::env_int("NMC_DP_BUCKET_MB", 1, (1 << 20) - 1, 25) << 20;
     const int U = units(t);
     std::vector<int64_t> end(U, 0);
     for (const TParam &p : t->params) end[p.unit] = std::max(end[p.unit], p.off + (p.n + 63) / 64 * 64);

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.h"
 #include "bench_common.h"
 
 static std::vector<std::string> split_on(const std::string &s, char sep) {
@@ -98,19 +99,11 @@ static nmc_config preset(const std::string &name, int dtype) {
 int main(int argc, char **argv) {
     std::string name = "hybrid260m", dtype_s = "bf16", batches = "1,8,64", fp8 = "none", variants;
     int isl = 128, osl = 256, prefill = 8192, graphs = 1;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string k = argv[i], v = argv[i + 1];
-        if (k == "--preset") name = v;
-        else if (k == "--dtype") dtype_s = v;
-        else if (k == "--batch") batches = v;
-        else if (k == "--isl") isl = atoi(v.c_str());
-        else if (k == "--osl") osl = atoi(v.c_str());
-        else if (k == "--prefill") prefill = atoi(v.c_str());
-        else if (k == "--graphs") graphs = atoi(v.c_str());
-        else if (k == "--fp8") fp8 = v;
-        else if (k == "--variants") variants = v;
-        else { fprintf(stderr, "error: unknown flag %s\n", k.c_str()); return 2; }
-    }
+    BenchArgs args;
+    args.text("--preset", &name).text("--dtype", &dtype_s).text("--batch", &batches).integer("--isl", &isl);
+    args.integer("--osl", &osl).integer("--prefill", &prefill).integer("--graphs", &graphs).text("--fp8", &fp8);
+    args.text("--variants", &variants);
+    if (!args.parse(argc, argv, 1)) return 2;
     int dtype = dtype_s == "f32" ? NMC_F32 : NMC_BF16;
     nmc_config c = preset(name, dtype);
     char desc[256];

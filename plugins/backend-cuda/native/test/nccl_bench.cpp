@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_args.h"
 #include "bench_common.h"
 #include "train_presets.h"
 
@@ -139,22 +140,11 @@ int main(int argc, char **argv) {
     std::string mode = argv[1], name = "hybrid1b", dtype_name = "bf16";
     int gpus = visible_devices(), seq = 4096, batch = 1, steps = 3, iters = 20;
     double min_mb = 1, max_mb = 1024;
-    for (int i = 2; i + 1 < argc; i += 2) {
-        std::string k = argv[i], v = argv[i + 1];
-        if (k == "--gpus") gpus = atoi(v.c_str());
-        else if (k == "--min-mb") min_mb = atof(v.c_str());
-        else if (k == "--max-mb") max_mb = atof(v.c_str());
-        else if (k == "--iters") iters = atoi(v.c_str());
-        else if (k == "--preset") name = v;
-        else if (k == "--dtype") dtype_name = v;
-        else if (k == "--seq") seq = atoi(v.c_str());
-        else if (k == "--batch") batch = atoi(v.c_str());
-        else if (k == "--steps") steps = atoi(v.c_str());
-        else {
-            fprintf(stderr, "error: unknown option %s\n", k.c_str());
-            return 2;
-        }
-    }
+    BenchArgs args;
+    args.integer("--gpus", &gpus).number("--min-mb", &min_mb).number("--max-mb", &max_mb).integer("--iters", &iters);
+    args.text("--preset", &name).text("--dtype", &dtype_name).integer("--seq", &seq).integer("--batch", &batch);
+    args.integer("--steps", &steps);
+    if (!args.parse(argc, argv, 2)) return 2;
     char status[4096];
     int ok = nmc_nccl_status(status, sizeof status);
     if (ok == 1) fprintf(stderr, "%s\n", status);

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.h"
 #include "bench_common.h"
 #include "train_presets.h"
 
@@ -44,18 +45,10 @@ extern "C" int nmc_trainer_scan_saved(const nmc_trainer *t);
 int main(int argc, char **argv) {
     std::string name = "hybrid260m", dtype_name = "bf16";
     int seq = 4096, batch = 1, steps = 3;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string k = argv[i], v = argv[i + 1];
-        if (k == "--preset") name = v;
-        else if (k == "--dtype") dtype_name = v;
-        else if (k == "--seq") seq = atoi(v.c_str());
-        else if (k == "--batch") batch = atoi(v.c_str());
-        else if (k == "--steps") steps = atoi(v.c_str());
-        else {
-            fprintf(stderr, "error: unknown option %s\n", k.c_str());
-            return 2;
-        }
-    }
+    BenchArgs args;
+    args.text("--preset", &name).text("--dtype", &dtype_name).integer("--seq", &seq).integer("--batch", &batch);
+    args.integer("--steps", &steps);
+    if (!args.parse(argc, argv, 1)) return 2;
     if (dtype_name != "f32" && dtype_name != "bf16" && dtype_name != "fp8") {
         fprintf(stderr, "error: --dtype must be f32, bf16 or fp8\n");
         return 2;

@@ -7,6 +7,7 @@
 // "// One block per row" and "int launch(").
 // Error: max |got - ref| / max |ref| per tensor; bound 1e-5. Exit status 0 when all pass.
 #include "cuda_host_emu.h"
+#include "nemotron_cuda.h"  // NMC_F32, NMC_BF16 (device_math.cuh)
 
 #include <cstdio>
 #include <random>
@@ -14,49 +15,19 @@
 
 #include "train_soft_reference.h"
 
+// device_math.cuh itself (the Makefile copies it without its CUDA headers): its block reductions
+// over the emulated block. FP16 is not emulated: its conversions stop the program.
+struct __half {
+    uint16_t bits;
+};
+[[noreturn]] inline void no_half() {
+    fprintf(stderr, "error: FP16 is not emulated\n");
+    abort();
+}
+inline float __half2float(__half) { no_half(); }
+inline __half __float2half(float) { no_half(); }
 #define __shared__ static
-namespace nmc::k {  // device_math.cuh's block reductions over the emulated block
-inline float warp_sum(float v) {
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    return v;
-}
-inline float warp_max(float v) {
-    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
-    return v;
-}
-inline float block_sum(float v) {
-    __shared__ float partial[32];
-    __shared__ float total;
-    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    v = warp_sum(v);
-    __syncthreads();
-    if (lane == 0) partial[warp] = v;
-    __syncthreads();
-    if (warp == 0) {
-        float s = lane < (int)(blockDim.x >> 5) ? partial[lane] : 0.0f;
-        s = warp_sum(s);
-        if (lane == 0) total = s;
-    }
-    __syncthreads();
-    return total;
-}
-inline float block_max(float v) {
-    __shared__ float partial[32];
-    __shared__ float total;
-    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    v = warp_max(v);
-    __syncthreads();
-    if (lane == 0) partial[warp] = v;
-    __syncthreads();
-    if (warp == 0) {
-        float s = lane < (int)(blockDim.x >> 5) ? partial[lane] : -INFINITY;
-        s = warp_max(s);
-        if (lane == 0) total = s;
-    }
-    __syncthreads();
-    return total;
-}
-}  // namespace nmc::k
+#include "device_math_host.cuh"
 #undef __shared__
 
 namespace emu {

@@ -16,6 +16,7 @@
 // per multiprocessor, pieces of >= 128 keys, at most 128 pieces), combined the same way.
 #include "kernels.h"
 #include "device_math.cuh"
+#include "../env_switch.h"
 
 #include <cstdlib>
 
@@ -281,7 +282,7 @@ int decode_splits(const Attn &a, const KvCache &kv, int rows, int waves) {
 
 // NMC_ATTN_DECODE=0 keeps the fp32 kernel for BF16 caches too (for comparisons).
 bool bf16_decode_enabled() {
-    static const bool on = std::getenv("NMC_ATTN_DECODE") == nullptr || std::getenv("NMC_ATTN_DECODE")[0] != '0';
+    static const bool on = nmc::env_flag("NMC_ATTN_DECODE", true);
     return on;
 }
 

@@ -16,6 +16,7 @@
 #include "kernels.h"
 #include "flash_tc_tile.cuh"
 #include "device_math.cuh"
+#include "../env_switch.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -87,16 +88,14 @@ int attention_prefill_flash(const Attn &a, const KvCache &kv, int rows, const in
 
 int attention_prefill_select(const Attn &a, const KvCache &kv, int rows, const int32_t *lengths, int slot,
                              cudaStream_t stream) {
-    const char *env = std::getenv("NMC_PREFILL_ATTENTION");
+    int choice;  // -1 unset (flash), 0 flash, 1 wmma, 2 fp32
+    NMC_TRY(nmc::env_choice("NMC_PREFILL_ATTENTION", {"flash", "wmma", "fp32"}, &choice));
     const bool flash_ok = attention_prefill_flash_supported(a, kv), wmma_ok = attention_prefill_tc_supported(a, kv);
-    if (env == nullptr || *env == '\0' || std::strcmp(env, "flash") == 0) {
+    if (choice <= 0) {
         if (flash_ok) return attention_prefill_flash(a, kv, rows, lengths, slot, stream);
         if (wmma_ok) return attention_prefill_tc(a, kv, rows, lengths, slot, stream);
-    } else if (std::strcmp(env, "wmma") == 0) {
+    } else if (choice == 1) {
         if (wmma_ok) return attention_prefill_tc(a, kv, rows, lengths, slot, stream);
-    } else if (std::strcmp(env, "fp32") != 0) {
-        return nmc::fail(std::string("NMC_PREFILL_ATTENTION must be flash, wmma or fp32, got '") + env +
-                         "': unset it or pick one");
     }
     return attention_prefill(a, kv, rows, lengths, slot, stream);
 }

@@ -20,6 +20,7 @@
 #include "kernels.h"
 #include "device_math.cuh"
 #include "mma_bf16.cuh"
+#include "../env_switch.h"
 
 #include <cuda_bf16.h>
 #include <cuda_fp8.h>
@@ -152,7 +153,7 @@ bool gemv_fp8_mma_supported(const Fp8Weight &f, int rows) {
 int gemv_fp8_mma(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream) {
     if (!gemv_fp8_mma_supported(f, rows)) return nmc::fail("gemv fp8 (tensor cores): 1 to 64 rows, in and block multiples of 64");
     // NMC_FP8_MMA_MT=1: one 16-row tile per warp at every batch (the measurement of MT = 2)
-    static const bool one_tile = std::getenv("NMC_FP8_MMA_MT") != nullptr && std::getenv("NMC_FP8_MMA_MT")[0] == '1';
+    static const bool one_tile = nmc::env_flag("NMC_FP8_MMA_MT", false);
     if (one_tile) {
         switch ((rows + 7) / 8) {
             case 3: return launch<1, 3>(x, f, y, rows, beta, stream);

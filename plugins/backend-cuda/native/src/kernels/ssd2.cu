@@ -36,6 +36,7 @@
 
 #include "ssd2.h"
 #include "device_math.cuh"
+#include "../env_switch.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -378,16 +379,17 @@ int ssd2(const SsdArgs &s, float *ws, cudaStream_t stream) {
 }
 
 int prefill_scan_mode(int model_dtype, int head_dim, int state, int *mode) {
-    const char *e = std::getenv("NMC_PREFILL_SCAN");
+    const char *e = nmc::env_value("NMC_PREFILL_SCAN");
+    const int choice = nmc::choice_index(e, {"chunked", "ssd", "ssd2", "auto"});
     const bool fits = ssd2_supported(head_dim, state), fits1 = ssd_fused_supported(head_dim, state);
-    if (e == nullptr || *e == 0 || std::strcmp(e, "auto") == 0) {
+    if (e == nullptr || choice == 3) {
         // The default stays the fused scan validated on an H100 (ssd_fused.cu); ssd2 is opt-in until a
         // GPU run has checked and timed it (docs/backend-cuda.md "Split SSD scan").
         *mode = model_dtype != NMC_F32 && fits1 ? PREFILL_SSD : PREFILL_CHUNKED;
-    } else if (std::strcmp(e, "chunked") == 0) {
+    } else if (choice == 0) {
         *mode = PREFILL_CHUNKED;
-    } else if (std::strcmp(e, "ssd") == 0 || std::strcmp(e, "ssd2") == 0) {
-        const bool two = e[3] == '2';
+    } else if (choice == 1 || choice == 2) {
+        const bool two = choice == 2;
         if (!(two ? fits : fits1))
             return nmc::fail(std::string("NMC_PREFILL_SCAN=") + e +
                              ": this model's mamba head (head_dim x state) does not fit the kernel; use chunked");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.backend.Backend;
-import dev.nemotron.api.backend.Capability;
 import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.TrainingExecution;
 import dev.nemotron.api.layer.train.Segments;
@@ -13,6 +11,7 @@ import dev.nemotron.api.optim.OptimizerConfig;
 import dev.nemotron.arch.config.ConfigParser;
 import dev.nemotron.arch.layer.MixerRegistry;
 import dev.nemotron.arch.model.ModelGraph;
+import dev.nemotron.testing.device.FakeDevice;
 import dev.nemotron.train.autodiff.ForwardOptions;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.autodiff.core.Gradients;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +43,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DeviceDistillTest {
     /** The host model as a device with a soft-target head; gradients summed into {@link #grads}. */
-    static final class HostDevice implements TrainingExecution {
+    static final class HostDevice extends FakeDevice.Execution {
         final TrainableModel model;
         final Gradients grads;
         final List<String> forwards = new ArrayList<>();
@@ -59,13 +57,8 @@ class DeviceDistillTest {
         }
 
         @Override
-        public boolean opens(Class<? extends ModelArtifact> kind) {
-            return true;
-        }
-
-        @Override
         public DeviceTrainer open(ModelArtifact artifact, String optimizer, OptimizerConfig options) {
-            return new DeviceTrainer() {
+            return new FakeDevice.Trainer() {
                 SoftTargets armed;
                 SoftTargets used;
                 int[] ids;
@@ -96,22 +89,7 @@ class DeviceDistillTest {
                     for (int r = 0; r < rows; r++) {
                         loss += head(r).compute(logits(r), len, vocab()).loss();
                     }
-                    double total = loss;
-                    return new SavedForward() {
-                        @Override
-                        public double loss() {
-                            return total;
-                        }
-
-                        @Override
-                        public long tokens() {
-                            return counted();
-                        }
-
-                        @Override
-                        public void close() {
-                        }
-                    };
+                    return FakeDevice.savedForward(loss, counted());
                 }
 
                 private int vocab() {
@@ -181,48 +159,8 @@ class DeviceDistillTest {
                         model.lossAndGradients(Arrays.copyOfRange(ids, r * len, (r + 1) * len), head(r), grads);
                     }
                 }
-
-                @Override
-                public double step(double learningRate, double maxGradNorm) {
-                    return 0;
-                }
-
-                @Override
-                public void downloadWeights(WeightSink sink) {
-                }
-
-                @Override
-                public void optimizerSteps(long steps) {
-                }
-
-                @Override
-                public void downloadState(StateSlot slot, WeightSink sink) {
-                }
-
-                @Override
-                public void close() {
-                }
             };
         }
-    }
-
-    static Backend backend(TrainingExecution exec) {
-        return new Backend() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public Set<Capability> capabilities() {
-                return Set.of(Capability.TRAINING_EXECUTION);
-            }
-
-            @Override
-            public Optional<TrainingExecution> trainingExecution() {
-                return Optional.of(exec);
-            }
-        };
     }
 
     static TrainableModel model(Path dir, long seed) throws Exception {
@@ -265,7 +203,7 @@ class DeviceDistillTest {
 
         HostDevice device = new HostDevice(student, true);
         double deviceLoss;
-        try (DeviceSteps d = DeviceSteps.of(backend(device), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(device), "fp32")) {
             d.open(student, new AdamW(), 0);
             deviceLoss = d.lossAndGradients(batch.inputs(), b -> null, loss.losses(batch));
         }
@@ -295,7 +233,7 @@ class DeviceDistillTest {
         TeacherLoss loss = new TeacherLoss(Teacher.of(model(dir.resolve("teacher"), 8)), 1.0, Divergence.FORWARD, 0);
         TrainingBatch batch = batch(new int[] {12, 12}, 4);
         HostDevice device = new HostDevice(student, true);
-        try (DeviceSteps d = DeviceSteps.of(backend(device), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(device), "fp32")) {
             d.open(student, new AdamW(), 0);
             assertThatThrownBy(() -> d.lossAndGradients(batch.inputs(), b -> Segments.of(5, 7), loss.losses(batch)))
                     .isInstanceOf(NemotronException.class)
@@ -303,7 +241,7 @@ class DeviceDistillTest {
                     .hasMessageContaining("leave --backend out");
         }
         HostDevice plain = new HostDevice(student, false);
-        try (DeviceSteps d = DeviceSteps.of(backend(plain), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(plain), "fp32")) {
             d.open(student, new AdamW(), 0);
             assertThatThrownBy(() -> d.lossAndGradients(batch.inputs(), b -> null, loss.losses(batch)))
                     .isInstanceOf(NemotronException.class)

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.backend.ModelArtifact;
-import dev.nemotron.api.backend.TrainingExecution;
 import dev.nemotron.api.distributed.ProcessGroup;
 import dev.nemotron.api.distributed.Rendezvous;
 import dev.nemotron.api.distributed.TcpProcessGroup;
-import dev.nemotron.api.optim.OptimizerConfig;
-import dev.nemotron.api.tensor.DType;
 import dev.nemotron.train.autodiff.TrainableModel;
+import dev.nemotron.testing.device.FakeDevice;
 import dev.nemotron.train.optim.AdamW;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,71 +30,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeviceDataParallelTest {
     /** {@link DeviceStepsTest.Recorder}'s trainer with data parallelism: records the id it made and the join. */
-    static final class ParallelExecution implements TrainingExecution {
-        final DeviceStepsTest.Recorder inner = new DeviceStepsTest.Recorder();
+    static final class ParallelExecution extends DeviceStepsTest.Recorder {
         final String unavailable;
-        final List<String> calls = new ArrayList<>();
+        final List<String> collectives = new ArrayList<>();
 
         ParallelExecution(String unavailable) {
             this.unavailable = unavailable;
         }
 
         @Override
-        public boolean opens(Class<? extends ModelArtifact> kind) {
-            return true;
-        }
-
-        @Override
-        public DeviceTrainer open(ModelArtifact artifact, String optimizer, OptimizerConfig options) {
-            DeviceTrainer d = inner.open(artifact, optimizer, options);
-            return new DeviceTrainer() {
-                public SavedForward forward(int[] ids, int[] labels, int rows, int seqLen) {
-                    return d.forward(ids, labels, rows, seqLen);
-                }
-
-                public void backward(SavedForward forward) {
-                    d.backward(forward);
-                }
-
-                public double step(double learningRate, double maxGradNorm) {
-                    return d.step(learningRate, maxGradNorm);
-                }
-
-                public void downloadWeights(WeightSink sink) {
-                    d.downloadWeights(sink);
-                }
-
-                public void downloadState(StateSlot slot, WeightSink sink) {
-                    d.downloadState(slot, sink);
-                }
-
-                public void uploadState(StateSlot slot, String name, float[] values) {
-                    d.uploadState(slot, name, values);
-                }
-
-                public void optimizerSteps(long n) {
-                    d.optimizerSteps(n);
-                }
-
-                public void gemmPrecision(String weightName, DType precision) {
-                    d.gemmPrecision(weightName, precision);
-                }
-
+        RecordingTrainer trainer() {
+            return new RecordingTrainer() {
+                @Override
                 public Optional<String> dataParallelUnavailable() {
                     return Optional.ofNullable(unavailable);
                 }
 
+                @Override
                 public byte[] newDataParallelId() {
-                    calls.add("new id");
+                    collectives.add("new id");
                     return "unique-id-of-rank-0".getBytes(StandardCharsets.UTF_8);
                 }
 
+                @Override
                 public void joinDataParallel(byte[] groupId, int rank, int size) {
-                    calls.add("join " + new String(groupId, StandardCharsets.UTF_8) + " as " + rank + "/" + size);
-                }
-
-                public void close() {
-                    d.close();
+                    collectives.add("join " + new String(groupId, StandardCharsets.UTF_8) + " as " + rank + "/" + size);
                 }
             };
         }
@@ -116,11 +73,11 @@ class DeviceDataParallelTest {
                 fs.add(pool.submit(() -> {
                     ParallelExecution exec = new ParallelExecution(null);
                     try (ProcessGroup g = TcpProcessGroup.join(new Rendezvous(rank, n, rv, Duration.ofSeconds(30)));
-                         DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(exec), "fp32")) {
+                         DeviceSteps d = DeviceSteps.of(FakeDevice.backend(exec), "fp32")) {
                         d.open(model, new AdamW(), 0);
                         d.joinDataParallel(g);
                     }
-                    return exec.calls;
+                    return exec.collectives;
                 }));
             }
             assertThat(fs.get(0).get(60, TimeUnit.SECONDS)).containsExactly("new id", "join unique-id-of-rank-0 as 0/3");
@@ -135,7 +92,7 @@ class DeviceDataParallelTest {
     void aTrainerWithoutCollectivesIsOneErrorWithItsReason(@TempDir Path dir) throws Exception {
         TrainableModel model = BatchGradientsTest.model(dir);
         ParallelExecution exec = new ParallelExecution("NCCL not found (libnccl.so.2)");
-        try (DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(exec), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(exec), "fp32")) {
             d.open(model, new AdamW(), 0);
             // the check comes before any collective: this one-rank "group" is never asked for anything
             assertThatThrownBy(() -> d.joinDataParallel(new DataParallelTest.Fake(0, 2)))
@@ -143,6 +100,6 @@ class DeviceDataParallelTest {
                     .hasMessage("backend 'fake' cannot train data-parallel: NCCL not found (libnccl.so.2); leave --backend out"
                             + " to train the ranks on the host, or use --ranks 1");
         }
-        assertThat(exec.calls).isEmpty();
+        assertThat(exec.collectives).isEmpty();
     }
 }

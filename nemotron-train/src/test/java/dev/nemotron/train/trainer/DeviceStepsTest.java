@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nemotron.api.NemotronException;
-import dev.nemotron.api.backend.Backend;
-import dev.nemotron.api.backend.Capability;
 import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.TrainingExecution;
 import dev.nemotron.api.optim.OptimizerConfig;
 import dev.nemotron.api.optim.OptimizerState;
 import dev.nemotron.api.tensor.DType;
+import dev.nemotron.testing.device.FakeDevice;
 import dev.nemotron.train.autodiff.TrainableModel;
 import dev.nemotron.train.fp8.PrecisionPolicy;
 import dev.nemotron.train.optim.AdamW;
@@ -19,8 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeviceStepsTest {
     /** A device trainer that records its calls; losses are 1 + the row count of the call. */
-    static final class Recorder implements TrainingExecution {
+    static class Recorder extends FakeDevice.Execution {
         final List<String> calls = new ArrayList<>();
         ModelArtifact opened;
         OptimizerConfig options;
@@ -38,77 +35,65 @@ class DeviceStepsTest {
         long steps = -1;
 
         @Override
-        public boolean opens(Class<? extends ModelArtifact> kind) {
-            return true;
-        }
-
-        @Override
         public DeviceTrainer open(ModelArtifact artifact, String optimizer, OptimizerConfig options) {
             opened = artifact;
             this.options = options;
             calls.add("open " + optimizer);
-            return new DeviceTrainer() {
-                @Override
-                public SavedForward forward(int[] ids, int[] labels, int rows, int seqLen) {
-                    calls.add("forward " + rows + "x" + seqLen);
-                    return new SavedForward() {
-                        @Override
-                        public double loss() {
-                            return 1 + rows;
-                        }
+            return trainer();
+        }
 
-                        @Override
-                        public long tokens() {
-                            return ids.length;
-                        }
+        /** The trainer {@link #open} returns; a subclass adds to it. */
+        RecordingTrainer trainer() {
+            return new RecordingTrainer();
+        }
 
-                        @Override
-                        public void close() {
-                        }
-                    };
-                }
+        class RecordingTrainer extends FakeDevice.Trainer {
+            @Override
+            public SavedForward forward(int[] ids, int[] labels, int rows, int seqLen) {
+                calls.add("forward " + rows + "x" + seqLen);
+                return FakeDevice.savedForward(1 + rows, ids.length);
+            }
 
-                @Override
-                public void backward(SavedForward forward) {
-                    calls.add("backward");
-                }
+            @Override
+            public void backward(SavedForward forward) {
+                calls.add("backward");
+            }
 
-                @Override
-                public double step(double learningRate, double maxGradNorm) {
-                    calls.add("step " + learningRate + " " + maxGradNorm);
-                    return 0.5;
-                }
+            @Override
+            public double step(double learningRate, double maxGradNorm) {
+                calls.add("step " + learningRate + " " + maxGradNorm);
+                return 0.5;
+            }
 
-                @Override
-                public void downloadWeights(WeightSink sink) {
-                    sink.accept("backbone.norm_f.weight", new long[] {16}, filled(7f));
-                }
+            @Override
+            public void downloadWeights(WeightSink sink) {
+                sink.accept("backbone.norm_f.weight", new long[] {16}, filled(7f));
+            }
 
-                @Override
-                public void downloadState(StateSlot slot, WeightSink sink) {
-                    sink.accept("backbone.norm_f.weight", new long[] {16}, filled(slot == StateSlot.EXP_AVG ? 2f : 3f));
-                }
+            @Override
+            public void downloadState(StateSlot slot, WeightSink sink) {
+                sink.accept("backbone.norm_f.weight", new long[] {16}, filled(slot == StateSlot.EXP_AVG ? 2f : 3f));
+            }
 
-                @Override
-                public void uploadState(StateSlot slot, String name, float[] values) {
-                    uploaded.put(slot.key() + "/" + name, values);
-                }
+            @Override
+            public void uploadState(StateSlot slot, String name, float[] values) {
+                uploaded.put(slot.key() + "/" + name, values);
+            }
 
-                @Override
-                public void optimizerSteps(long n) {
-                    steps = n;
-                }
+            @Override
+            public void optimizerSteps(long n) {
+                steps = n;
+            }
 
-                @Override
-                public void gemmPrecision(String weightName, DType precision) {
-                    calls.add("gemm " + weightName + " " + precision);
-                }
+            @Override
+            public void gemmPrecision(String weightName, DType precision) {
+                calls.add("gemm " + weightName + " " + precision);
+            }
 
-                @Override
-                public void close() {
-                    calls.add("close");
-                }
-            };
+            @Override
+            public void close() {
+                calls.add("close");
+            }
         }
     }
 
@@ -118,28 +103,9 @@ class DeviceStepsTest {
         return a;
     }
 
-    static Backend backend(TrainingExecution exec) {
-        return new Backend() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public Set<Capability> capabilities() {
-                return Set.of(Capability.TRAINING_EXECUTION);
-            }
-
-            @Override
-            public Optional<TrainingExecution> trainingExecution() {
-                return Optional.ofNullable(exec);
-            }
-        };
-    }
-
     @Test
     void aBackendWithoutTrainingExecutionIsOneClearError() {
-        assertThatThrownBy(() -> DeviceSteps.of(backend(null), "fp32"))
+        assertThatThrownBy(() -> DeviceSteps.of(FakeDevice.backend(null), "fp32"))
                 .isInstanceOf(NemotronException.class)
                 .hasMessageContaining("backend 'fake' does not train on a device")
                 .hasMessageContaining("--backend cuda");
@@ -152,7 +118,7 @@ class DeviceStepsTest {
         double[] m = {0.25};
         adamw.load(new OptimizerState(Map.of("exp_avg/x", m, "exp_avg_sq/x", new double[] {0.5})));
         Recorder r = new Recorder();
-        try (DeviceSteps d = DeviceSteps.of(backend(r), "bf16")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(r), "bf16")) {
             d.open(model, adamw, 12);
         }
         assertThat(r.calls).containsExactly("open adamw", "close");
@@ -173,7 +139,7 @@ class DeviceStepsTest {
         List<String> linear = PrecisionPolicy.linearLayers(model.graph());
         assertThat(linear).hasSizeGreaterThan(2);
         Recorder r = new Recorder();
-        try (DeviceSteps d = DeviceSteps.of(backend(r), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(r), "fp32")) {
             d.open(model, new AdamW(), 0);
         }
         List<String> expected = new ArrayList<>();
@@ -190,7 +156,7 @@ class DeviceStepsTest {
     void equalRowsRunAsOneForwardOtherwiseOnePerRow(@TempDir Path dir) throws Exception {
         TrainableModel model = BatchGradientsTest.model(dir);
         Recorder r = new Recorder();
-        try (DeviceSteps d = DeviceSteps.of(backend(r), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(r), "fp32")) {
             d.open(model, new AdamW(), 0);
             // two rows of 3, one kept position less in neither: one call of 2 x 3
             double loss = d.lossAndGradients(new TrainingBatch(new int[][] {{1, 2, 3}, {4, 5, 6}},
@@ -211,7 +177,7 @@ class DeviceStepsTest {
         TrainableModel model = BatchGradientsTest.model(dir);
         AdamW adamw = new AdamW();
         Recorder r = new Recorder();
-        try (DeviceSteps d = DeviceSteps.of(backend(r), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(r), "fp32")) {
             d.open(model, adamw, 0);
             d.syncTo(model, adamw);
         }

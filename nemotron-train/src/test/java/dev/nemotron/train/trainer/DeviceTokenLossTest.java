@@ -8,6 +8,7 @@ import dev.nemotron.api.backend.ModelArtifact;
 import dev.nemotron.api.backend.TrainingExecution;
 import dev.nemotron.api.layer.train.Segments;
 import dev.nemotron.api.optim.OptimizerConfig;
+import dev.nemotron.testing.device.FakeDevice;
 import dev.nemotron.train.autodiff.ForwardOptions;
 import dev.nemotron.train.autodiff.ForwardPass;
 import dev.nemotron.train.autodiff.TrainableModel;
@@ -65,7 +66,7 @@ class DeviceTokenLossTest {
     }
 
     /** The host model as a device trainer: float64 forward per row; gradients into {@link #grads}. */
-    static final class HostDevice implements TrainingExecution {
+    static final class HostDevice extends FakeDevice.Execution {
         final TrainableModel model;
         final Gradients grads;
         final List<String> forwards = new ArrayList<>();
@@ -76,13 +77,8 @@ class DeviceTokenLossTest {
         }
 
         @Override
-        public boolean opens(Class<? extends ModelArtifact> kind) {
-            return true;
-        }
-
-        @Override
         public DeviceTrainer open(ModelArtifact artifact, String optimizer, OptimizerConfig options) {
-            return new DeviceTrainer() {
+            return new FakeDevice.Trainer() {
                 int[] ids;
                 int[] labels;
                 int rows;
@@ -95,21 +91,7 @@ class DeviceTokenLossTest {
                     this.rows = rows;
                     this.len = seqLen;
                     forwards.add(rows + "x" + seqLen);
-                    return new SavedForward() {
-                        @Override
-                        public double loss() {
-                            return Double.NaN;
-                        }
-
-                        @Override
-                        public long tokens() {
-                            return 0;
-                        }
-
-                        @Override
-                        public void close() {
-                        }
-                    };
+                    return FakeDevice.savedForward(Double.NaN, 0);
                 }
 
                 private int[] part(int[] a, int r) {
@@ -155,27 +137,6 @@ class DeviceTokenLossTest {
                 public void backward(SavedForward f) {
                     throw new AssertionError("the plain backward is not the token-loss path");
                 }
-
-                @Override
-                public double step(double learningRate, double maxGradNorm) {
-                    return 0;
-                }
-
-                @Override
-                public void downloadWeights(WeightSink sink) {
-                }
-
-                @Override
-                public void optimizerSteps(long steps) {
-                }
-
-                @Override
-                public void downloadState(StateSlot slot, WeightSink sink) {
-                }
-
-                @Override
-                public void close() {
-                }
             };
         }
     }
@@ -203,7 +164,7 @@ class DeviceTokenLossTest {
 
         HostDevice device = new HostDevice(model);
         double deviceLoss;
-        try (DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(device), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(device), "fp32")) {
             d.open(model, new AdamW(), 0);
             d.requireTokenLosses("the test loss");
             deviceLoss = d.lossAndGradients(inputs, b -> segments[b], losses);
@@ -262,7 +223,7 @@ class DeviceTokenLossTest {
         TrainableModel model = BatchGradientsTest.model(dir.resolve("device"));
         HostDevice device = new HostDevice(model);
         List<Double> dev = new ArrayList<>();
-        try (DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(device), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(device), "fp32")) {
             trainer(dir.resolve("device"), model).minimise(new SoftplusBatchLoss()).onDevice(d).run(m -> dev.add(m.loss()));
         }
         assertThat(device.forwards).containsExactly("2x12");
@@ -276,7 +237,7 @@ class DeviceTokenLossTest {
     void aLossThatNeedsTheLogitsIsRefusedBeforeTheForward(@TempDir Path dir) throws Exception {
         TrainableModel model = BatchGradientsTest.model(dir);
         HostDevice device = new HostDevice(model);
-        try (DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(device), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(device), "fp32")) {
             d.open(model, new AdamW(), 0);
             assertThatThrownBy(() -> d.lossAndGradients(new int[][] {{1, 2, 3}}, b -> null,
                     List.of(new CrossEntropyLoss(new int[] {2, 3, -100}))))
@@ -290,7 +251,7 @@ class DeviceTokenLossTest {
     @Test
     void aDeviceWithoutTokenWeightsRefusesTheStageLossInOneLine(@TempDir Path dir) throws Exception {
         TrainableModel model = BatchGradientsTest.model(dir);
-        try (DeviceSteps d = DeviceSteps.of(DeviceStepsTest.backend(new DeviceStepsTest.Recorder()), "fp32")) {
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(new DeviceStepsTest.Recorder()), "fp32")) {
             d.open(model, new AdamW(), 0);
             assertThatThrownBy(() -> d.requireTokenLosses("the DPO loss"))
                     .isInstanceOf(NemotronException.class)
