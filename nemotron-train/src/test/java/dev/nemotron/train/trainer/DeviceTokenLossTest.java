@@ -64,15 +64,51 @@ class DeviceTokenLossTest {
         }
     }
 
-    /** The host model as a device trainer: float64 forward per row; gradients into {@link #grads}. */
+    /**
+     * The host model as a device trainer: float64 forward per row; gradients summed into {@link #grads}
+     * over the {@link #backwards} passes; its step is the CUDA trainer's (nmc_trainer_step): the sum
+     * divided by the passes, clipped, then AdamW (default hyper-parameters) on {@link #model} itself.
+     */
     static final class HostDevice implements TrainingExecution {
         final TrainableModel model;
         final Gradients grads;
         final List<String> forwards = new ArrayList<>();
+        int backwards;
+        private final dev.nemotron.api.optim.Optimizer adamw = dev.nemotron.train.optim.Optimizers.create("adamw",
+                OptimizerConfig.of(java.util.Map.of()));
+        private long steps;
 
         HostDevice(TrainableModel model) {
             this.model = model;
             this.grads = model.newGradients();
+        }
+
+        /** The gradients the device's step uses: the sum over the backward passes divided by their number. */
+        double[] meanGradient(String name) {
+            double[] g = grads.get(name).clone();
+            for (int i = 0; i < g.length; i++) {
+                g[i] /= backwards;
+            }
+            return g;
+        }
+
+        private double step(double lr, double maxGradNorm) {
+            if (backwards == 0) {
+                throw new AssertionError("step without a backward pass since the last step");
+            }
+            grads.scale(1.0 / backwards);
+            List<dev.nemotron.api.optim.Parameter> params = new ArrayList<>();
+            for (var p : model.parameters().all()) {
+                params.add(new dev.nemotron.api.optim.Parameter(p.name(), p.data(), grads.get(p.name()),
+                        dev.nemotron.train.optim.DecayPolicy.nemotronDefault().decays(p.name())));
+            }
+            var group = dev.nemotron.api.optim.ParameterGroup.of(params);
+            double norm = maxGradNorm > 0 ? dev.nemotron.train.optim.GradientClipping.clipGlobalNorm(group, maxGradNorm)
+                    : dev.nemotron.train.optim.GradientClipping.globalNorm(group);
+            adamw.step(group, ++steps, lr);
+            grads.zero();
+            backwards = 0;
+            return norm;
         }
 
         @Override
@@ -149,6 +185,7 @@ class DeviceTokenLossTest {
                         };
                         model.lossAndGradients(part(ids, r), weighted, grads);
                     }
+                    backwards++;
                 }
 
                 @Override
@@ -158,7 +195,7 @@ class DeviceTokenLossTest {
 
                 @Override
                 public double step(double learningRate, double maxGradNorm) {
-                    return 0;
+                    return HostDevice.this.step(learningRate, maxGradNorm);
                 }
 
                 @Override
