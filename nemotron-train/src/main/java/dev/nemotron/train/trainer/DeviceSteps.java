@@ -216,7 +216,8 @@ public final class DeviceSteps implements AutoCloseable {
      * batch (data parallel: {@link DataParallel#shard}; one rank: the same batch). Packed rows run as
      * {@link PackedRowsOnDevice}'s pieces; every rank then runs as many backward passes as the rank
      * that needs the most (the device all-reduces each pass), which each rank can tell from the global
-     * batch without a collective. Unpacked rows: one forward, or one per row, as in the class comment.
+     * batch without a collective. Unpacked rows: one forward, or one per row, as in the class comment
+     * (data parallel: one forward only when every rank's rows allow it, for the same reason).
      */
     double lossAndGradients(TrainingBatch rows, TrainingBatch global) {
         if (global.packed()) {
@@ -233,18 +234,20 @@ public final class DeviceSteps implements AutoCloseable {
             }
             return PackedRowsOnDevice.lossAndGradients(device, rows, plan, forwards);
         }
-        return unpackedLossAndGradients(rows);
+        return unpackedLossAndGradients(rows, global);
     }
 
-    private double unpackedLossAndGradients(TrainingBatch batch) {
+    private double unpackedLossAndGradients(TrainingBatch batch, TrainingBatch global) {
         int rows = batch.inputs().length;
         int len = batch.inputs()[0].length;
-        boolean uniform = true;
-        long kept0 = kept(batch.targets()[0]);
-        for (int b = 0; b < rows; b++) {
-            uniform &= batch.inputs()[b].length == len && kept(batch.targets()[b]) == kept0;
+        // one forward only when every rank's rows allow it: the ranks run equal numbers of backward passes
+        boolean uniform = uniform(batch);
+        for (int r = 0; r < dpSize; r++) {
+            if (r != dpRank) {
+                uniform &= uniform(DataParallel.shard(global, r, dpSize));
+            }
         }
-        if (uniform && kept0 > 0) {
+        if (uniform) {
             int[] ids = new int[rows * len];
             int[] labels = new int[rows * len];
             for (int b = 0; b < rows; b++) {
@@ -451,6 +454,17 @@ public final class DeviceSteps implements AutoCloseable {
         } finally {
             backend.close();
         }
+    }
+
+    /** Whether {@code batch}'s rows are equally long with equally many kept positions, at least one. */
+    private static boolean uniform(TrainingBatch batch) {
+        int len = batch.inputs()[0].length;
+        long kept0 = kept(batch.targets()[0]);
+        boolean uniform = kept0 > 0;
+        for (int b = 0; b < batch.inputs().length; b++) {
+            uniform &= batch.inputs()[b].length == len && kept(batch.targets()[b]) == kept0;
+        }
+        return uniform;
     }
 
     private static long kept(int[] targets) {
