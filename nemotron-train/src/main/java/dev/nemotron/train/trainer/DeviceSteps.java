@@ -206,8 +206,11 @@ public final class DeviceSteps implements AutoCloseable {
         return device != null;
     }
 
-    /** The mean over the rows of each row's mean loss, with its gradients accumulated on the device (one rank). */
-    double lossAndGradients(TrainingBatch batch) {
+    /**
+     * The mean over the rows of each row's mean cross-entropy (packed rows: each row's mean over its
+     * counted positions, as {@link BatchGradients}), with its gradients accumulated on the device (one rank).
+     */
+    public double lossAndGradients(TrainingBatch batch) {
         return lossAndGradients(batch, batch);
     }
 
