@@ -70,14 +70,18 @@ public final class DataParallel {
 
     /** Rank r's rows of {@code global}: the contiguous slice [r B / N, (r+1) B / N). */
     public TrainingBatch shard(TrainingBatch global) {
+        return shard(global, group.rank(), group.size());
+    }
+
+    /** Rank {@code rank} of {@code n}'s rows of {@code global} (step 1). */
+    static TrainingBatch shard(TrainingBatch global, int rank, int n) {
         int rows = global.inputs().length;
-        int n = group.size();
         if (rows % n != 0) {
             throw new NemotronException("the batch of " + rows + " sequences does not split evenly over " + n
                     + " ranks: make --batch a multiple of --ranks");
         }
-        int from = group.rank() * rows / n;
-        int to = (group.rank() + 1) * rows / n;
+        int from = rank * rows / n;
+        int to = (rank + 1) * rows / n;
         Segments[] seg = global.segments() == null ? null : Arrays.copyOfRange(global.segments(), from, to);
         return new TrainingBatch(Arrays.copyOfRange(global.inputs(), from, to), Arrays.copyOfRange(global.targets(), from, to), seg);
     }

@@ -39,7 +39,10 @@ import java.util.stream.IntStream;
  * step:  per batch, the mean over its rows of each row's mean loss (the host trainer's BatchGradients):
  *        one forward/backward of all rows when they are equally long with equal kept positions (the
  *        device's mean over kept positions is then the same), else one per row (the device averages
- *        the backward passes); then clipping and AdamW on the device
+ *        the backward passes); packed rows (SFT packing): each sample a piece of its own, the pieces in
+ *        length buckets of at most B x L padded tokens each (at most twice the pieces' tokens in all),
+ *        per-position weights M / (B n_b) on the token log-prob path ({@link PackedRowsOnDevice});
+ *        then clipping and AdamW on the device
  * sync:  device weights and moments -> host model and optimizer (before a checkpoint or held-out loss),
  *        so checkpoints keep the host trainer's format and resume on either trainer
  * </pre>
@@ -59,9 +62,11 @@ import java.util.stream.IntStream;
  * 2. the device's soft-target head computes the KL and d KL / d logits itself; one forward/backward of
  *    all rows when they are equally long with equal counted positions, else one per row (as above)
  * </pre>
- * Needs AdamW (the device runs it); cross-entropy takes unpacked rows, a LogProbLoss packed ones too (one
- * piece per sample). One device forward per batch: its memory is the padded pieces' (DPO: up to 2 x batch x
- * seq_len tokens). A model with an FP8 {@link PrecisionPolicy}
+ * Needs AdamW (the device runs it). Cross-entropy and a LogProbLoss take packed rows (one piece per sample;
+ * packed cross-entropy needs the token-weight calls, {@code tokenWeightsUnavailable}); a SoftTargetLoss
+ * takes unpacked rows only (its head averages a forward's counted positions, with no per-position weight).
+ * A LogProbLoss runs one device forward per batch: its memory is the padded pieces' (DPO: up to 2 x batch
+ * x seq_len tokens). A model with an FP8 {@link PrecisionPolicy}
  * ({@code --fp8}) runs each linear layer's GEMMs on the device in the policy's precision.
  */
 public final class DeviceSteps implements AutoCloseable {
@@ -71,6 +76,8 @@ public final class DeviceSteps implements AutoCloseable {
     private final DType compute;
     private TrainingExecution.DeviceTrainer device;
     private int vocab;
+    private int dpRank;
+    private int dpSize = 1;
 
     private DeviceSteps(Backend backend, TrainingExecution execution, String backendName, DType compute) {
         this.backend = backend;
@@ -162,6 +169,16 @@ public final class DeviceSteps implements AutoCloseable {
         }
         byte[] id = group.broadcast(group.leader() ? device.newDataParallelId() : null);
         device.joinDataParallel(id, group.rank(), group.size());
+        dataParallelRank(group.rank(), group.size());
+    }
+
+    /** This trainer is rank {@code rank} of {@code size} data-parallel ranks (packed rows: each rank's forwards). */
+    void dataParallelRank(int rank, int size) {
+        if (size < 1 || rank < 0 || rank >= size) {
+            throw new IllegalArgumentException("rank " + rank + " of " + size);
+        }
+        dpRank = rank;
+        dpSize = size;
     }
 
     /**
@@ -189,20 +206,51 @@ public final class DeviceSteps implements AutoCloseable {
         return device != null;
     }
 
-    /** The mean over the rows of each row's mean loss, with its gradients accumulated on the device. */
-    double lossAndGradients(TrainingBatch batch) {
-        if (batch.packed()) {
-            throw new NemotronException("the device trainer takes unpacked rows (one sample each); leave --backend out"
-                    + " to train packed rows");
+    /**
+     * The mean over the rows of each row's mean cross-entropy (packed rows: each row's mean over its
+     * counted positions, as {@link BatchGradients}), with its gradients accumulated on the device (one rank).
+     */
+    public double lossAndGradients(TrainingBatch batch) {
+        return lossAndGradients(batch, batch);
+    }
+
+    /**
+     * {@link #lossAndGradients(TrainingBatch)} of this rank's {@code rows} of the step's {@code global}
+     * batch (data parallel: {@link DataParallel#shard}; one rank: the same batch). Packed rows run as
+     * {@link PackedRowsOnDevice}'s pieces; every rank then runs as many backward passes as the rank
+     * that needs the most (the device all-reduces each pass), which each rank can tell from the global
+     * batch without a collective. Unpacked rows: one forward, or one per row, as in the class comment
+     * (data parallel: one forward only when every rank's rows allow it, for the same reason).
+     */
+    double lossAndGradients(TrainingBatch rows, TrainingBatch global) {
+        if (global.packed()) {
+            device.tokenWeightsUnavailable().ifPresent(why -> {
+                throw new NemotronException("backend '" + backendName + "' cannot train packed rows on its device: " + why
+                        + " (train one sample per row, e.g. sft --no-pack, or leave --backend out to train on the host)");
+            });
+            List<PieceBuckets.Bucket> plan = PackedRowsOnDevice.plan(rows);
+            int forwards = Math.max(1, plan.size());
+            for (int r = 0; r < dpSize; r++) {
+                if (r != dpRank) {
+                    forwards = Math.max(forwards, PackedRowsOnDevice.plan(DataParallel.shard(global, r, dpSize)).size());
+                }
+            }
+            return PackedRowsOnDevice.lossAndGradients(device, rows, plan, forwards);
         }
+        return unpackedLossAndGradients(rows, global);
+    }
+
+    private double unpackedLossAndGradients(TrainingBatch batch, TrainingBatch global) {
         int rows = batch.inputs().length;
         int len = batch.inputs()[0].length;
-        boolean uniform = true;
-        long kept0 = kept(batch.targets()[0]);
-        for (int b = 0; b < rows; b++) {
-            uniform &= batch.inputs()[b].length == len && kept(batch.targets()[b]) == kept0;
+        // one forward only when every rank's rows allow it: the ranks run equal numbers of backward passes
+        boolean uniform = uniform(batch);
+        for (int r = 0; r < dpSize; r++) {
+            if (r != dpRank) {
+                uniform &= uniform(DataParallel.shard(global, r, dpSize));
+            }
         }
-        if (uniform && kept0 > 0) {
+        if (uniform) {
             int[] ids = new int[rows * len];
             int[] labels = new int[rows * len];
             for (int b = 0; b < rows; b++) {
@@ -409,6 +457,17 @@ public final class DeviceSteps implements AutoCloseable {
         } finally {
             backend.close();
         }
+    }
+
+    /** Whether {@code batch}'s rows are equally long with equally many kept positions, at least one. */
+    private static boolean uniform(TrainingBatch batch) {
+        int len = batch.inputs()[0].length;
+        long kept0 = kept(batch.targets()[0]);
+        boolean uniform = kept0 > 0;
+        for (int b = 0; b < batch.inputs().length; b++) {
+            uniform &= batch.inputs()[b].length == len && kept(batch.targets()[b]) == kept0;
+        }
+        return uniform;
     }
 
     private static long kept(int[] targets) {

@@ -194,7 +194,7 @@ public final class Trainer {
             double lr = schedule.lr(step);
             if (device != null) {
                 // 2-4 on the device (a loss of the token log-probs: computed on the host from the device's)
-                loss = batchLoss == null ? device.lossAndGradients(rows)
+                loss = batchLoss == null ? device.lossAndGradients(rows, batch)
                         : device.lossAndGradients(rows.inputs(), rows::segments, batchLoss.losses(rows));
                 extra = batchLoss == null ? Map.of() : batchLoss.metrics();
                 norm = device.step(lr, config.maxGradNorm());  // data parallel: the device averages over ranks

@@ -60,11 +60,18 @@ class DeviceDataParallelTest {
         }
     }
 
+    /**
+     * Rank 0's id reaches every rank, each joins with its rank; then each knows its rank: on a batch
+     * whose last shard is ragged, every rank runs one forward per row (equal backward passes).
+     */
     @Test
     void rank0sIdReachesEveryRankWhichJoinsWithItsRank(@TempDir Path dir) throws Exception {
         TrainableModel model = BatchGradientsTest.model(dir);
         Path rv = dir.resolve("rendezvous");
         int n = 3;
+        int[][] in = {{1, 2, 3}, {4, 5, 6}, {1, 2, 3}, {4, 5, 6}, {1, 2, 3}, {4, 5, 6}};
+        TrainingBatch global = new TrainingBatch(in,
+                new int[][] {{2, 3, 4}, {5, 6, 7}, {2, 3, 4}, {5, 6, 7}, {2, 3, 4}, {5, -100, -100}});
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             List<Future<List<String>>> fs = new ArrayList<>();
@@ -76,13 +83,19 @@ class DeviceDataParallelTest {
                          DeviceSteps d = DeviceSteps.of(FakeDevice.backend(exec), "fp32")) {
                         d.open(model, new AdamW(), 0);
                         d.joinDataParallel(g);
+                        d.lossAndGradients(DataParallel.shard(global, rank, n), global);
                     }
-                    return exec.collectives;
+                    List<String> calls = new ArrayList<>(exec.collectives);
+                    exec.calls.stream().filter(c -> c.startsWith("forward")).forEach(calls::add);
+                    return calls;
                 }));
             }
-            assertThat(fs.get(0).get(60, TimeUnit.SECONDS)).containsExactly("new id", "join unique-id-of-rank-0 as 0/3");
-            assertThat(fs.get(1).get(60, TimeUnit.SECONDS)).containsExactly("join unique-id-of-rank-0 as 1/3");
-            assertThat(fs.get(2).get(60, TimeUnit.SECONDS)).containsExactly("join unique-id-of-rank-0 as 2/3");
+            assertThat(fs.get(0).get(60, TimeUnit.SECONDS)).containsExactly("new id", "join unique-id-of-rank-0 as 0/3",
+                    "forward 1x3", "forward 1x3");
+            assertThat(fs.get(1).get(60, TimeUnit.SECONDS)).containsExactly("join unique-id-of-rank-0 as 1/3",
+                    "forward 1x3", "forward 1x3");
+            assertThat(fs.get(2).get(60, TimeUnit.SECONDS)).containsExactly("join unique-id-of-rank-0 as 2/3",
+                    "forward 1x3", "forward 1x3");
         } finally {
             pool.shutdownNow();
         }

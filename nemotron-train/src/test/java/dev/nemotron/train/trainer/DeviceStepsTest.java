@@ -172,6 +172,28 @@ class DeviceStepsTest {
                 "forward 1x3", "backward", "step 0.01 1.0", "close");
     }
 
+    /**
+     * Data parallel: the device all-reduces every backward pass, so a rank whose rows are equal runs one
+     * per row when another rank's are not (else one rank would run 1 pass and the other 2: a hang); when
+     * every rank's rows are equal, each keeps its one forward.
+     */
+    @Test
+    void dataParallelRanksRunOneForwardOnlyWhenEveryRankCan(@TempDir Path dir) throws Exception {
+        TrainableModel model = BatchGradientsTest.model(dir);
+        int[][] in = {{1, 2, 3}, {4, 5, 6}, {1, 2, 3}, {4, 5, 6}};
+        TrainingBatch ragged = new TrainingBatch(in, new int[][] {{2, 3, -100}, {5, 6, -100}, {2, 3, 4}, {5, -100, -100}});
+        TrainingBatch equal = new TrainingBatch(in, new int[][] {{2, 3, -100}, {5, 6, -100}, {2, 3, 4}, {5, 6, 7}});
+        Recorder r = new Recorder();
+        try (DeviceSteps d = DeviceSteps.of(FakeDevice.backend(r), "fp32")) {
+            d.open(model, new AdamW(), 0);
+            d.dataParallelRank(0, 2);
+            assertThat(d.lossAndGradients(DataParallel.shard(ragged, 0, 2), ragged)).isEqualTo(2);  // rank 0's rows are equal
+            assertThat(d.lossAndGradients(DataParallel.shard(equal, 0, 2), equal)).isEqualTo(3);
+        }
+        assertThat(r.calls).containsExactly("open adamw", "forward 1x3", "backward", "forward 1x3", "backward",
+                "forward 2x3", "backward", "close");
+    }
+
     @Test
     void syncBringsWeightsAndMomentsToTheHost(@TempDir Path dir) throws Exception {
         TrainableModel model = BatchGradientsTest.model(dir);

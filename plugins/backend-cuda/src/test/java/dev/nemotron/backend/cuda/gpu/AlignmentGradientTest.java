@@ -161,13 +161,17 @@ class AlignmentGradientTest {
         return TrainingFixture.config(TrainingFixture.modelDir()).view().getInt("vocab_size");
     }
 
-    record Run(double loss, Map<String, double[]> gradients) {
+    /** A device run: its loss, its gradients (the sum over its backward passes / their number), the passes. */
+    record Run(double loss, Map<String, double[]> gradients, int passes) {
     }
 
-    /** Runs {@code body} on DeviceSteps opened from the host model (fp32), returning its loss and the device's gradient sum. */
+    /**
+     * Runs {@code body} on DeviceSteps opened from the host model (fp32), returning its loss and the
+     * gradients the device's step would use (DPO, GRPO: one backward pass; packed SFT: several).
+     */
     static Run onDevice(TrainingFixture.Host host, java.util.function.ToDoubleFunction<DeviceSteps> body) {
         Backend cuda = Gpu.backend();
-        Capture capture = new Capture(cuda.trainingExecution().orElseThrow());
+        CountingExecution capture = new CountingExecution(cuda.trainingExecution().orElseThrow());
         Backend wrapper = new Backend() {
             @Override
             public String name() {
@@ -188,28 +192,13 @@ class AlignmentGradientTest {
             d.open(host.model, new AdamW(), 0);
             d.requireTokenLosses("the test's loss");
             double loss = body.applyAsDouble(d);
-            return new Run(loss, TrainingFixture.download(capture.opened, StateSlot.GRADIENT));
-        }
-    }
-
-    /** The CUDA training execution, keeping the trainer it opened. */
-    private static final class Capture implements TrainingExecution {
-        private final TrainingExecution inner;
-        DeviceTrainer opened;
-
-        Capture(TrainingExecution inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public boolean opens(Class<? extends ModelArtifact> kind) {
-            return inner.opens(kind);
-        }
-
-        @Override
-        public DeviceTrainer open(ModelArtifact artifact, String optimizer, OptimizerConfig options) {
-            opened = inner.open(artifact, optimizer, options);
-            return opened;
+            Map<String, double[]> sum = TrainingFixture.download(capture.opened, StateSlot.GRADIENT);
+            for (double[] g : sum.values()) {
+                for (int i = 0; i < g.length; i++) {
+                    g[i] /= capture.backwards;
+                }
+            }
+            return new Run(loss, sum, capture.backwards);
         }
     }
 
