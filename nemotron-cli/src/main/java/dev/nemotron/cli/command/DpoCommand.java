@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dpo", mixinStandardHelpOptions = true,
         description = "Direct preference optimisation on pairs JSONL (prompt or messages, chosen, rejected; the init model, frozen, "
-                + "is the reference): --init-model DIR --data PAIRS.jsonl --out DIR, with pretrain's flags (--batch: pairs per step).")
+                + "is the reference): --init-model DIR --data PAIRS.jsonl --out DIR, with pretrain's flags (--batch: pairs per step; --ranks N / --gpus N: B/N pairs a rank).")
 public final class DpoCommand extends PretrainCommand {
     @Option(names = "--beta", paramLabel = "X", description = "KL strength beta (default 0.1).")
     Double beta;

@@ -103,7 +103,7 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Device GEMM inputs with --backend (default fp32; bf16: fp32 accumulation and master weights).")
     String precision;
 
-    @Option(names = "--ranks", paramLabel = "N", description = "Data-parallel ranks: N child processes on this host, each taking B/N rows of every batch (default 1; pretrain, cpt, sft, dpo). See docs/distributed.md.")
+    @Option(names = "--ranks", paramLabel = "N", description = "Data-parallel ranks: N child processes on this host, each taking B/N rows of every batch (sft: whole packed rows; dpo: pairs); --batch a multiple of N (default 1; pretrain, cpt, sft, dpo). See docs/distributed.md.")
     Integer ranks;
 
     @Option(names = "--gpus", paramLabel = "N", description = "N ranks with one GPU each (CUDA_VISIBLE_DEVICES=r; --backend cuda unless another is given).")

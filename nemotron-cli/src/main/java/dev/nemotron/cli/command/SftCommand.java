@@ -14,11 +14,13 @@ import picocli.CommandLine.Option;
  * {@code nemotron sft}: supervised fine-tuning — {@code pretrain}'s flags and run machinery
  * (checkpoints, bit-identical resume, metrics, held-out loss, loss.png) on chat JSONL
  * ({@code --data FILE.jsonl}: OpenAI-style {@code messages}), loss on the assistant turns only.
+ * {@code --ranks N} / {@code --gpus N}: data-parallel ranks, each taking B/N whole (packed) rows of
+ * every batch, every rank preparing the same rows (docs/distributed.md "SFT and DPO ranks").
  * See docs/alignment.md.
  */
 @Command(name = "sft", mixinStandardHelpOptions = true,
         description = "Supervised fine-tuning on chat JSONL (OpenAI 'messages'; loss on assistant turns): --init-model DIR "
-                + "--data FILE.jsonl --out DIR, with pretrain's flags.")
+                + "--data FILE.jsonl --out DIR, with pretrain's flags (--ranks N / --gpus N: data-parallel, B/N whole rows a rank).")
 public final class SftCommand extends PretrainCommand {
     @Option(names = "--no-think-fraction", paramLabel = "F", description = "Conversations rendered with reasoning off and an empty trace (default 0.1).")
     Double noThinkFraction;
