@@ -40,10 +40,21 @@ final class DataParallelRun {
     }
 
     /**
-     * The ranks asked for (1 when neither flag is given); with {@code --gpus}, the backend defaults to
+     * The number of ranks: {@code rank}'s group size in a rank (a child of the launcher, or started by
+     * hand), else the ranks asked for (1 when neither flag is given). The launcher and its ranks, which
+     * get the same flags, apply the same defaults to {@code node}: with {@code --gpus}, the backend is
      * cuda; without a thread count, each rank takes its share of the cores.
      */
-    static int ranks(CommandSpec spec, Integer ranks, Integer gpus, ObjectNode node) {
+    static int ranks(CommandSpec spec, Integer ranks, Integer gpus, ObjectNode node, Rendezvous rank) {
+        int n = fromFlags(spec, ranks, gpus, node);
+        if (rank == null) {
+            return n;
+        }
+        requireSupported(spec);
+        return rank.size();
+    }
+
+    private static int fromFlags(CommandSpec spec, Integer ranks, Integer gpus, ObjectNode node) {
         if (ranks != null && gpus != null) {
             throw new NemotronException("give --ranks or --gpus, not both (--gpus N: N ranks with one GPU each)");
         }
@@ -64,8 +75,8 @@ final class DataParallelRun {
         return n;
     }
 
-    /** Fails unless {@code spec}'s command runs data-parallel ranks (a rank started by hand is checked too). */
-    static void requireSupported(CommandSpec spec) {
+    /** Fails unless {@code spec}'s command runs data-parallel ranks. */
+    private static void requireSupported(CommandSpec spec) {
         if (!COMMANDS.contains(spec.name())) {
             throw new NemotronException("nemotron " + spec.name() + " does not run data-parallel ranks yet; leave --ranks/--gpus out"
                     + " (pretrain, cpt, sft and dpo do)");

@@ -147,15 +147,13 @@ public class PretrainCommand implements Callable<Integer> {
         Path cwd = Path.of("").toAbsolutePath();
         String source = config != null ? config.toString() : spec.name();
         Rendezvous rank = Rendezvous.fromEnvironment(System.getenv()).orElse(null);
-        // the launcher and its ranks alike (same flags): --gpus's backend, each rank's share of the cores
-        int n = DataParallelRun.ranks(spec, ranks, gpus, node);
+        int n = DataParallelRun.ranks(spec, ranks, gpus, node, rank);
         if (rank != null || n > 1) {
-            DataParallelRun dp = new DataParallelRun(spec, rank != null ? rank.size() : n);
+            DataParallelRun dp = new DataParallelRun(spec, n);
             if (rank == null) {
                 dp.launch(prepare(node, cwd, source).training());
                 return 0;
             }
-            DataParallelRun.requireSupported(spec);
             PretrainResult r = dp.rank(prepare(node, cwd, source), rank);
             if (r != null) {
                 report(r, Json.object());
