@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code pretrain --ranks/--gpus}: what the launcher refuses before it starts any rank, each with
+ * {@code pretrain|cpt|sft|dpo --ranks/--gpus}: what the launcher refuses before it starts any rank, each with
  * one error line (the runs themselves: DataParallelLauncherIT, through the real module path).
  */
 class DataParallelCommandTest {
@@ -51,6 +51,16 @@ class DataParallelCommandTest {
         assertThat(tmp.resolve("run/metrics.jsonl")).doesNotExist();
     }
 
+    /** {@code args} as {@code command}'s, from {@code model} (sft and dpo start from a model). */
+    private static List<String> fromModel(String command, Path model, List<String> args) {
+        List<String> a = new ArrayList<>(args);
+        a.set(0, command);
+        int i = a.indexOf("--model-config");
+        a.set(i, "--init-model");
+        a.set(i + 1, model.toString());
+        return a;
+    }
+
     @Test
     void gpusWithoutAUsableDeviceFailsBeforeAnyRankStarts() throws Exception {
         CliRun r = CliRun.of(args(tmp, "--steps", "3", "--batch", "2", "--gpus", "2").toArray(String[]::new));
@@ -67,9 +77,26 @@ class DataParallelCommandTest {
         assertOneError(CliRun.of(args(tmp, "--steps", "3", "--batch", "2", "--ranks", "0").toArray(String[]::new)), "--ranks must be 1 to 1024, got 0");
         assertOneError(CliRun.of(args(tmp, "--steps", "3", "--batch", "2", "--ranks", "2", "--gpus", "2").toArray(String[]::new)),
                 "give --ranks or --gpus, not both");
-        List<String> sft = args(tmp, "--steps", "3", "--batch", "2", "--ranks", "2");
-        sft.set(0, "sft");
-        assertOneError(CliRun.of(sft.toArray(String[]::new)), "nemotron sft does not run data-parallel ranks yet");
+        List<String> distill = args(tmp, "--steps", "3", "--batch", "2", "--ranks", "2");
+        distill.set(0, "distill");
+        assertOneError(CliRun.of(distill.toArray(String[]::new)), "error: nemotron distill does not run data-parallel ranks yet;"
+                + " leave --ranks/--gpus out (pretrain, cpt, sft and dpo do)");
+        List<String> grpo = args(tmp, "--steps", "3", "--batch", "2", "--gpus", "2");
+        grpo.set(0, "grpo");
+        assertOneError(CliRun.of(grpo.toArray(String[]::new)), "error: nemotron grpo does not run data-parallel ranks yet");
+    }
+
+    @Test
+    void sftAndDpoRanksAreCheckedAsPretrainsBeforeAnyRankStarts() throws Exception {
+        Path model = TinyChatModel.create(tmp);
+        for (String command : List.of("sft", "dpo")) {
+            List<String> odd = fromModel(command, model, args(tmp, "--steps", "3", "--batch", "3", "--ranks", "2"));
+            assertOneError(CliRun.of(odd.toArray(String[]::new)), "error: --batch 3 does not split evenly over 2 ranks: give a multiple of 2");
+            // a batch that splits: on to the launcher (which, in a test JVM, cannot restart itself)
+            List<String> even = fromModel(command, model, args(tmp, "--steps", "3", "--batch", "2", "--ranks", "2"));
+            assertOneError(CliRun.of(even.toArray(String[]::new)), "cannot read this JVM's command line to start the ranks");
+        }
+        assertThat(tmp.resolve("run/metrics.jsonl")).doesNotExist();
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code nemotron pretrain --ranks 2} through the real launcher: the command on the module path
+ * {@code nemotron pretrain --ranks 2} (and {@code sft}) through the real launcher: the command on the module path
  * starts two child JVMs of its own command line, which train data-parallel over loopback TCP.
  */
 class DataParallelLauncherIT {
@@ -76,6 +76,38 @@ class DataParallelLauncherIT {
             assertThat(got.get(i).get("tokens").asLong()).isEqualTo(want.get(i).get("tokens").asLong());
         }
         assertThat(tmp.resolve("run2/checkpoint-3/train_state.safetensors")).exists();
+        assertThat(tmp.resolve("run2/model/model.safetensors")).exists();
+    }
+
+    @Test
+    void sftOnTwoRanksTrainsAsOneRankWithTheWholeBatch(@TempDir Path tmp) throws Exception {
+        Path model = TinyChatModel.create(tmp);
+        Path data = SftCommandTest.data(tmp);
+        List<String> args = new ArrayList<>(List.of("sft", "--init-model", model.toString(), "--data", data.toString(), "--steps", "3",
+                "--seq-len", "256", "--batch", "4", "--lr", "1e-2", "--threads", "1", "--eval-fraction", "0.1", "--json",
+                "--out", tmp.resolve("run").toString()));
+        CliRun one = CliRun.of(args.toArray(String[]::new));  // the reference: one rank, in this JVM
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        args.set(args.indexOf("--out") + 1, tmp.resolve("run2").toString());
+        args.addAll(List.of("--ranks", "2"));
+        Run r = launch(args, null);
+        assertThat(r.code()).as(r.err()).isZero();
+        // rank 0's result, with SFT's own fields, once on stdout
+        JsonNode o = JSON.readTree(r.out());
+        assertThat(o.get("steps").asLong()).isEqualTo(3);
+        assertThat(o.get("rows").asLong()).isEqualTo(JSON.readTree(one.out()).get("rows").asLong());
+        assertThat(r.err()).contains("[rank 0] step 3/3").doesNotContain("error:");
+        List<JsonNode> want = metrics(tmp.resolve("run"));
+        List<JsonNode> got = metrics(tmp.resolve("run2"));
+        assertThat(got).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            for (String f : List.of("loss", "grad_norm")) {
+                assertThat(got.get(i).get(f).asDouble()).as(f).isCloseTo(want.get(i).get(f).asDouble(), offset(1e-11));
+            }
+            assertThat(got.get(i).get("tokens").asLong()).isEqualTo(want.get(i).get("tokens").asLong());
+        }
+        assertThat(got.getLast().get("eval_loss").asDouble()).isCloseTo(want.getLast().get("eval_loss").asDouble(), offset(1e-11));
+        assertThat(Files.readString(tmp.resolve("run2/sft_data.json"))).isEqualTo(Files.readString(tmp.resolve("run/sft_data.json")));
         assertThat(tmp.resolve("run2/model/model.safetensors")).exists();
     }
 

@@ -29,6 +29,11 @@ class DpoCommandTest {
 
     /** 24 pairs in every accepted form: prompt or messages; strings, messages, one-message arrays, reasoning. */
     Path pairs(String... extra) throws Exception {
+        return pairs(tmp, extra);
+    }
+
+    /** {@code dir/pairs.jsonl}: the 24 pairs, then {@code extra}. */
+    static Path pairs(Path dir, String... extra) throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             int a = i % 9;
@@ -44,7 +49,7 @@ class DpoCommandTest {
             });
         }
         lines.addAll(List.of(extra));
-        return Files.write(tmp.resolve("pairs.jsonl"), lines);
+        return Files.write(dir.resolve("pairs.jsonl"), lines);
     }
 
     @Test

@@ -24,6 +24,11 @@ class SftCommandTest {
     }
 
     Path data(String... extra) throws Exception {
+        return data(tmp, extra);
+    }
+
+    /** {@code dir/chat.jsonl}: 40 chat lines (reasoning, multi-turn, tools), then {@code extra}. */
+    static Path data(Path dir, String... extra) throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             int a = i % 9;
@@ -43,7 +48,7 @@ class SftCommandTest {
             });
         }
         lines.addAll(List.of(extra));
-        return Files.write(tmp.resolve("chat.jsonl"), lines);
+        return Files.write(dir.resolve("chat.jsonl"), lines);
     }
 
     @Test

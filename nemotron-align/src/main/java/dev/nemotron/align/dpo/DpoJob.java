@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.align.sft.SftBatchSource;
 import dev.nemotron.align.sft.SftJob;
 import dev.nemotron.align.sft.SftRenderer;
+import dev.nemotron.align.sft.SftRow;
+import dev.nemotron.align.sft.SftRowsDigest;
 import dev.nemotron.align.sft.SftSample;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.distributed.ProcessGroup;
 import dev.nemotron.api.io.AtomicFiles;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.train.autodiff.TrainableModel;
@@ -33,6 +36,12 @@ import org.apache.logging.log4j.Logger;
  * 4. batches: the rows in seeded epochs (SftBatchSource); loss: DpoBatchLoss (metrics per step)
  * 5. the run, as pretraining; OUT/dpo_data.json records what the data gave
  * </pre>
+ *
+ * <p>Data parallel ({@link #dataParallel}, docs/distributed.md): every rank reads the pairs and
+ * computes their reference log-probs itself (steps 1-3, deterministic), checks its pair rows against
+ * rank 0's ({@link SftRowsDigest}), and takes B/N pairs of every global batch (a pair is one row:
+ * chosen and rejected stay on one rank); the step's reward metrics are averaged over the ranks by the
+ * trainer. Rank 0 alone writes {@code dpo_data.json}, the records, checkpoints and the model.
  */
 public final class DpoJob {
     private static final Logger LOG = LogManager.getLogger(DpoJob.class);
@@ -42,6 +51,7 @@ public final class DpoJob {
     private final DpoBatchLoss loss;
     private DpoDataset dataset;
     private DpoReference reference;
+    private ProcessGroup group;
 
     public DpoJob(DpoSpec spec) {
         this.spec = spec;
@@ -52,8 +62,14 @@ public final class DpoJob {
     public record Result(PretrainResult training, DpoDataset data, DpoReference reference) {
     }
 
+    /** Runs as one rank of {@code group} (null: alone); rank 0 alone writes the run directory. */
+    public DpoJob dataParallel(ProcessGroup group) {
+        this.group = group;
+        return this;
+    }
+
     public Result run(Consumer<StepMetrics> onStep) {
-        PretrainResult r = new PretrainJob(spec.training(), this::open)
+        PretrainResult r = new PretrainJob(spec.training(), this::open).dataParallel(group)
                 .minimising(loss, "DPO " + spec.objective().kind().label() + " loss").run(onStep);
         return new Result(r, dataset, reference);
     }
@@ -80,6 +96,10 @@ public final class DpoJob {
             samples.add(p.rejected());
         }
         SftJob.checkVocab(samples, renderer.tokenizer(), vocab);
+        List<SftRow> rows = dataset.pairs().stream().map(DpoPair::row).toList();
+        if (group != null) {
+            SftRowsDigest.requireSameAsLeader(group, "DPO pairs", List.of(rows));
+        }
         // 3. the frozen reference
         long t0 = System.nanoTime();
         reference = DpoReference.compute(TrainableModel.load(t.initModel()), dataset.pairs(), t.threads());
@@ -87,10 +107,12 @@ public final class DpoJob {
                         + "(means)", dataset.pairs().size(), dataset.badLines(), dataset.tooLong(),
                 String.format("%.1f", (System.nanoTime() - t0) / 1e9), String.format("%.3f", DpoReference.mean(reference.chosen())),
                 String.format("%.3f", DpoReference.mean(reference.rejected())));
-        writeReport(t.out());
+        if (group == null || group.leader()) {
+            writeReport(t.out());
+        }
         // 4. batches and loss
         loss.use(dataset.pairs(), reference);
-        SftBatchSource source = new SftBatchSource(dataset.pairs().stream().map(DpoPair::row).toList(), t.batch(), t.seed());
+        SftBatchSource source = new SftBatchSource(rows, t.batch(), t.seed());
         return RunData.of(source, null, Double.NaN, () -> { });
     }
 

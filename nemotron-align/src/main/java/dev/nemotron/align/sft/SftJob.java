@@ -2,6 +2,7 @@ package dev.nemotron.align.sft;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.distributed.ProcessGroup;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.api.io.AtomicFiles;
 import dev.nemotron.arch.config.ModelDirectory;
@@ -35,6 +36,13 @@ import org.apache.logging.log4j.Logger;
  * 3. rows: packed to seq_len (or one sample per row); batches in seeded epochs (SftBatchSource)
  * 4. the run, as pretraining; OUT/sft_data.json records what the data gave
  * </pre>
+ *
+ * <p>Data parallel ({@link #dataParallel}, docs/distributed.md): every rank prepares the data
+ * itself (steps 1-3 are a pure function of the files and the spec: the transforms are seeded per
+ * conversation, packing is greedy in file order, the epochs' order is seeded), so every rank holds
+ * the same rows in the same order and takes its B/N rows of each global batch; the ranks compare a
+ * digest of their rows with rank 0's before training ({@link SftRowsDigest}). Rank 0 alone writes
+ * {@code sft_data.json}, the records, checkpoints and the model.
  */
 public final class SftJob {
     private static final Logger LOG = LogManager.getLogger(SftJob.class);
@@ -42,6 +50,7 @@ public final class SftJob {
 
     private final SftSpec spec;
     private SftDataset dataset;
+    private ProcessGroup group;
 
     public SftJob(SftSpec spec) {
         this.spec = spec;
@@ -51,8 +60,21 @@ public final class SftJob {
     public record Result(PretrainResult training, SftDataset data, long rows) {
     }
 
+    /**
+     * Runs as one rank of {@code group} (null: alone): every rank runs this job with the same spec
+     * and prepares the same rows; rank 0 alone writes the run directory.
+     */
+    public SftJob dataParallel(ProcessGroup group) {
+        this.group = group;
+        return this;
+    }
+
+    private boolean leader() {
+        return group == null || group.leader();
+    }
+
     public Result run(Consumer<StepMetrics> onStep) {
-        PretrainResult r = new PretrainJob(spec.training(), this::open).run(onStep);
+        PretrainResult r = new PretrainJob(spec.training(), this::open).dataParallel(group).run(onStep);
         return new Result(r, dataset, rowCount);
     }
 
@@ -70,7 +92,9 @@ public final class SftJob {
             }
             files.add(d.dir());
         }
-        checkSettingsOnResume(t);
+        if (leader()) {
+            checkSettingsOnResume(t);
+        }
         SftDataset.Options options = new SftDataset.Options(spec.transforms(), t.seqLen(), spec.skipBad(),
                 t.evalData() == null ? t.evalFraction() : 0);
         dataset = SftDataset.read(files, renderer, options);
@@ -89,13 +113,23 @@ public final class SftJob {
             heldOut = HeldOutLoss.ofRows(heldRows.stream().map(SftRow::inputs).toList(),
                     heldRows.stream().map(SftRow::targets).toList());
         }
-        writeReport(t.out(), rows.size(), held.size());
-        LOG.info("SFT data: {} conversations -> {} samples ({} reasoning off, {} traces cut; {} loss tokens) in {} rows of <= {} "
-                        + "positions ({}); {} held out; {} bad lines skipped; {} too long", dataset.conversations(),
-                dataset.train().size(), dataset.reasoningOff(), dataset.truncated(), dataset.lossTokens(), rows.size(), t.seqLen(),
-                spec.pack() ? "packed" : "one sample per row", held.size(), dataset.badLines(), dataset.tooLong());
+        if (group != null) {
+            SftRowsDigest.requireSameAsLeader(group, "SFT rows", List.of(rows, SftPacking.unpacked(held)));
+        }
+        if (leader()) {
+            report(t, rows.size(), held.size());
+        }
         SftBatchSource source = new SftBatchSource(rows, t.batch(), t.seed());
         return RunData.of(source, heldOut, Double.NaN, () -> { });
+    }
+
+    /** OUT/sft_data.json and the log line of what the data gave. */
+    private void report(PretrainSpec t, int rows, int held) {
+        writeReport(t.out(), rows, held);
+        LOG.info("SFT data: {} conversations -> {} samples ({} reasoning off, {} traces cut; {} loss tokens) in {} rows of <= {} "
+                        + "positions ({}); {} held out; {} bad lines skipped; {} too long", dataset.conversations(),
+                dataset.train().size(), dataset.reasoningOff(), dataset.truncated(), dataset.lossTokens(), rows, t.seqLen(),
+                spec.pack() ? "packed" : "one sample per row", held, dataset.badLines(), dataset.tooLong());
     }
 
     /**

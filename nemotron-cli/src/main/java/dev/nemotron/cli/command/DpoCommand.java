@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.align.dpo.DpoJob;
 import dev.nemotron.align.dpo.DpoSpec;
 import dev.nemotron.cli.output.Json;
-import dev.nemotron.cli.train.TrainingProgress;
 import dev.nemotron.train.pretrain.PretrainResult;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "dpo", mixinStandardHelpOptions = true,
         description = "Direct preference optimisation on pairs JSONL (prompt or messages, chosen, rejected; the init model, frozen, "
-                + "is the reference): --init-model DIR --data PAIRS.jsonl --out DIR, with pretrain's flags (--batch: pairs per step).")
+                + "is the reference): --init-model DIR --data PAIRS.jsonl --out DIR, with pretrain's flags (--batch: pairs per step; --ranks N / --gpus N: B/N pairs a rank).")
 public final class DpoCommand extends PretrainCommand {
     @Option(names = "--beta", paramLabel = "X", description = "KL strength beta (default 0.1).")
     Double beta;
@@ -45,21 +44,25 @@ public final class DpoCommand extends PretrainCommand {
         chatTemplate.overlay(n);
     }
 
+    /** The DPO spec; each rank (or the single run) reads the pairs and their reference log-probs itself (DpoJob). */
     @Override
-    protected PretrainResult train(ObjectNode node, Path cwd, String source) {
+    protected Prepared prepare(ObjectNode node, Path cwd, String source) {
         DpoSpec s = DpoSpec.parse(node, source, cwd);
-        TrainingProgress progress = new TrainingProgress(s.training().steps(), spec.commandLine().getErr());
-        DpoJob.Result r = new DpoJob(s).run(progress);
-        progress.finish();
-        if (r.data().badLines() > 0) {
-            spec.commandLine().getErr().printf("skipped %d bad line(s) (--skip-bad)%n", r.data().badLines());
-        }
-        ObjectNode extra = Json.object();
-        extra.put("pairs", r.data().pairs().size());
-        extra.put("bad_lines_skipped", r.data().badLines());
-        extra.put("too_long_skipped", r.data().tooLong());
-        lastExtra = extra;
-        return r.training();
+        return new Prepared(s.training(), (group, onStep) -> {
+            DpoJob.Result r = new DpoJob(s).dataParallel(group).run(onStep);
+            if (group != null && !group.leader()) {
+                return r.training();
+            }
+            if (r.data().badLines() > 0) {
+                spec.commandLine().getErr().printf("skipped %d bad line(s) (--skip-bad)%n", r.data().badLines());
+            }
+            ObjectNode extra = Json.object();
+            extra.put("pairs", r.data().pairs().size());
+            extra.put("bad_lines_skipped", r.data().badLines());
+            extra.put("too_long_skipped", r.data().tooLong());
+            lastExtra = extra;
+            return r.training();
+        });
     }
 
     private ObjectNode lastExtra;

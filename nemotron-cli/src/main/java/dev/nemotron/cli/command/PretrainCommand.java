@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nemotron.api.json.JsonMappers;
 import dev.nemotron.cli.output.Json;
 import dev.nemotron.api.NemotronException;
+import dev.nemotron.api.distributed.ProcessGroup;
 import dev.nemotron.api.distributed.Rendezvous;
 import dev.nemotron.pipeline.SpecReader;
 import dev.nemotron.cli.train.TrainingInputs;
@@ -13,10 +14,12 @@ import dev.nemotron.cli.train.TrainingProgress;
 import dev.nemotron.train.pretrain.PretrainJob;
 import dev.nemotron.train.pretrain.PretrainResult;
 import dev.nemotron.train.pretrain.PretrainSpec;
+import dev.nemotron.train.trainer.StepMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,7 +103,7 @@ public class PretrainCommand implements Callable<Integer> {
     @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Device GEMM inputs with --backend (default fp32; bf16: fp32 accumulation and master weights).")
     String precision;
 
-    @Option(names = "--ranks", paramLabel = "N", description = "Data-parallel ranks: N child processes on this host, each taking B/N rows of every batch (default 1). See docs/distributed.md.")
+    @Option(names = "--ranks", paramLabel = "N", description = "Data-parallel ranks: N child processes on this host, each taking B/N rows of every batch (sft: whole packed rows; dpo: pairs); --batch a multiple of N (default 1; pretrain, cpt, sft, dpo). See docs/distributed.md.")
     Integer ranks;
 
     @Option(names = "--gpus", paramLabel = "N", description = "N ranks with one GPU each (CUDA_VISIBLE_DEVICES=r; --backend cuda unless another is given).")
@@ -144,14 +147,14 @@ public class PretrainCommand implements Callable<Integer> {
         Path cwd = Path.of("").toAbsolutePath();
         String source = config != null ? config.toString() : spec.name();
         Rendezvous rank = Rendezvous.fromEnvironment(System.getenv()).orElse(null);
-        int n = rank != null ? rank.size() : DataParallelRun.ranks(spec, ranks, gpus, node);
+        int n = DataParallelRun.ranks(spec, ranks, gpus, node, rank);
         if (rank != null || n > 1) {
             DataParallelRun dp = new DataParallelRun(spec, n);
             if (rank == null) {
-                dp.launch(node, cwd, source);
+                dp.launch(prepare(node, cwd, source).training());
                 return 0;
             }
-            PretrainResult r = dp.rank(node, cwd, source, rank);
+            PretrainResult r = dp.rank(prepare(node, cwd, source), rank);
             if (r != null) {
                 report(r, Json.object());
             }
@@ -165,13 +168,40 @@ public class PretrainCommand implements Callable<Integer> {
     protected void overlayMore(ObjectNode node) {
     }
 
-    /** Runs the merged spec {@code node} (relative paths against {@code cwd}; errors name {@code source}). */
-    protected PretrainResult train(ObjectNode node, Path cwd, String source) {
+    /**
+     * A run ready to train: its training fields, and the job, run alone ({@code group} null) or as
+     * one rank of a data-parallel group (rank 0 alone writes the run directory and returns the result
+     * to report).
+     */
+    protected record Prepared(PretrainSpec training, Job job) {
+        PretrainResult run(ProcessGroup group, Consumer<StepMetrics> onStep) {
+            return job.run(group, onStep);
+        }
+    }
+
+    /** A run's job: alone ({@code group} null) or as one rank of {@code group}. */
+    @FunctionalInterface
+    protected interface Job {
+        PretrainResult run(ProcessGroup group, Consumer<StepMetrics> onStep);
+    }
+
+    /**
+     * Parses the merged spec {@code node} (relative paths against {@code cwd}; errors name
+     * {@code source}) and readies its inputs (pretraining: text data tokenised, once: a data-parallel
+     * launcher does it before the ranks start, and the ranks find it done).
+     */
+    protected Prepared prepare(ObjectNode node, Path cwd, String source) {
         TrainingInputs inputs = new TrainingInputs(node, cwd);
         inputs.resolveInto(node);
         PretrainSpec s = PretrainSpec.parse(node, source, cwd);
-        TrainingProgress progress = new TrainingProgress(s.steps(), spec.commandLine().getErr());
-        PretrainResult r = new PretrainJob(s).run(progress);
+        return new Prepared(s, (group, onStep) -> new PretrainJob(s).dataParallel(group).run(onStep));
+    }
+
+    /** Runs the merged spec {@code node} alone (relative paths against {@code cwd}; errors name {@code source}). */
+    protected PretrainResult train(ObjectNode node, Path cwd, String source) {
+        Prepared p = prepare(node, cwd, source);
+        TrainingProgress progress = new TrainingProgress(p.training().steps(), spec.commandLine().getErr());
+        PretrainResult r = p.run(null, progress);
         progress.finish();
         return r;
     }

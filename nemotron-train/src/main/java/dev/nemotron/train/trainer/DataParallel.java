@@ -144,6 +144,21 @@ public final class DataParallel {
         return v[0];
     }
 
+    /**
+     * The mean over the ranks of each of {@code local}'s values (means over each rank's B/N rows, so
+     * this is the mean over the global batch), in its key order; every rank must give the same keys.
+     */
+    Map<String, Double> mean(Map<String, Double> local) {
+        double[] v = local.values().stream().mapToDouble(Double::doubleValue).toArray();
+        group.allReduce(v, ReduceOp.MEAN);
+        Map<String, Double> out = new LinkedHashMap<>();
+        int i = 0;
+        for (String k : local.keySet()) {
+            out.put(k, v[i++]);
+        }
+        return out;
+    }
+
     /** 6. Every rank's copy of every parameter becomes its owner's. */
     void gatherParameters() {
         double[] flat = buffer(all.numel());

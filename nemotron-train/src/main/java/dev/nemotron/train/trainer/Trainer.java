@@ -218,6 +218,9 @@ public final class Trainer {
                     parallel.gatherParameters();
                 }
             }
+            if (parallel != null && !extra.isEmpty()) {
+                extra = parallel.mean(extra);  // the loss's own metrics (DPO rewards): means over the global batch
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             boolean due = evaluationDue();
             boolean checkpointDue = (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0)
