@@ -124,9 +124,12 @@ decode64)  # (6) batch-64 decode of the Nano-9B-v2 shape toward the roofline (is
            # profile (NMC_PROFILE=1 --graphs 0; stderr -> decode64-profile.txt, "decode ..." rows are
            # the decode steps), BF16, old vs all-new; the self-test lines for these paths are in
            # nmc_selftest (section prefill-gemm or ssd): "state update", "waves split".
+  # (every switch named: the defaults changed on 2026-12-07 after this section's first run; the last
+  # variant, no switch at all, is the default: vec, cuBLAS for BF16, skinny waves for FP8, 32 a warp for blocks)
   v="NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=old;NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=vec"
-  v="$v;NMC_DECODE_GEMM=skinny,NMC_DECODE_SCAN=vec;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_DECODE_SCAN=vec"
-  v="$v;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_SKINNY_WARP=32,NMC_DECODE_SCAN=vec"
+  v="$v;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=fill,NMC_SKINNY_WARP=16,NMC_DECODE_SCAN=vec"
+  v="$v;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_SKINNY_WARP=16,NMC_DECODE_SCAN=vec"
+  v="$v;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_SKINNY_WARP=32,NMC_DECODE_SCAN=vec;NMC_DECODE_SCAN="
   for w in none channel block; do
     run "decode64-nano9b-$w" "$native/nmc_bench" --preset nano9b --fp8 "$w" --batch 64 --isl 128 --osl 32 --prefill 0 \
       --variants "$v"

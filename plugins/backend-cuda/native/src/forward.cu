@@ -33,7 +33,7 @@ struct Rows {
 // weight type, =old: none; see kernels.h), the FP8 kernels below, cuBLAS otherwise.
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
     nmc_model *m = s->m;
-    int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 per-channel weights only), 1 skinny, 0 old
+    int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 weights, cuBLAS for BF16), 1 skinny, 0 old
     NMC_TRY(k::decode_gemm_skinny(&forced));
     const bool skinny_rows = rows >= 9 && rows <= 64;
     const bool skinny = skinny_rows && forced == 1;
@@ -41,7 +41,7 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
         auto it = m->fp8.find(w);
         if (it != m->fp8.end()) {
             const k::Fp8Weight &f = it->second;
-            const bool fp8_skinny = skinny || (skinny_rows && forced < 0 && f.block == 0);
+            const bool fp8_skinny = skinny || (skinny_rows && forced < 0);
             if (fp8_skinny && k::skinny_gemm_fp8_supported(s->xn, f, rows)) return k::skinny_gemm_fp8(s->xn, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
             // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
             static const bool mma_off = !nmc::env_flag("NMC_FP8_MMA", true);

@@ -187,8 +187,8 @@ int main(int argc, char **argv) {
                "\"roofline_tokens_per_s\":%.1f,\"fraction_of_roofline\":%.3f,\"end_to_end_output_tokens_per_s\":%.1f,"
                "\"decode_gemm\":\"%s\",\"skinny_split\":\"%s\",\"skinny_warp\":\"%s\",\"decode_scan\":\"%s\",\"variant\":\"%s\"}\n",
                B, isl, osl, tok_s, 1e3 * dt / steps, roof, tok_s / roof, (double)B * osl / (dt + t_prefill),
-               gemm != nullptr && *gemm ? gemm : "auto", env_or("NMC_SKINNY_SPLIT", "fill"), env_or("NMC_SKINNY_WARP", "16"),
-               env_or("NMC_DECODE_SCAN", "old"),
+               gemm != nullptr && *gemm ? gemm : "auto", env_or("NMC_SKINNY_SPLIT", "waves"), env_or("NMC_SKINNY_WARP", "auto"),
+               env_or("NMC_DECODE_SCAN", "vec"),
                variant.c_str());
         fflush(stdout);
         nmc_session_destroy(s);

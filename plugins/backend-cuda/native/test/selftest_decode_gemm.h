@@ -44,10 +44,8 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
         const char *impl_name[4] = {"skinny", "old", "skinny, waves split", "skinny, waves split, 32 outputs per warp"};
         for (int impl = 0; impl < 4; impl++) {
             set_decode_gemm(impl == 1 ? "old" : "skinny");
-            if (impl >= 2) setenv("NMC_SKINNY_SPLIT", "waves", 1);
-            else unsetenv("NMC_SKINNY_SPLIT");
-            if (impl == 3) setenv("NMC_SKINNY_WARP", "32", 1);
-            else unsetenv("NMC_SKINNY_WARP");
+            setenv("NMC_SKINNY_SPLIT", impl >= 2 ? "waves" : "fill", 1);
+            setenv("NMC_SKINNY_WARP", impl == 3 ? "32" : "16", 1);
             ok_or_die(nmc_session_create(m, 64, max_seq, prompt, &ss), "session decode");
             std::vector<int32_t> slots(R), next(R, t[prompt]);
             for (int j = 0; j < R; j++) {

@@ -114,7 +114,7 @@ static void ssd_model_tests(const Shape &s, const std::string &label, int L) {
     nmc_model *mb = random_model(s, NMC_BF16, 42);
     Vec fused, chunked, bogus, named;
     if (logits(mb, "chunked", chunked) == NMC_OK) {
-        for (const char *mode : {(const char *)nullptr, "ssd2"}) {
+        for (const char *mode : {(const char *)nullptr, "ssd"}) {
             if (logits(mb, mode, fused) != NMC_OK) {
                 check(false, label + " BF16 prefill with NMC_PREFILL_SCAN: " + nmc_last_error());
                 continue;
@@ -122,10 +122,10 @@ static void ssd_model_tests(const Shape &s, const std::string &label, int L) {
             double e = max_rel_err(fused, chunked);
             char buf[128];
             snprintf(buf, sizeof buf, " (max err %.2e, tol 2e-02; differ: %s)", e, fused != chunked ? "yes" : "no");
-            check(e < 2e-2 && fused != chunked, label + " BF16 prefill logits, " + (mode ? "ssd2" : "default (ssd)") +
+            check(e < 2e-2 && fused != chunked, label + " BF16 prefill logits, " + (mode ? "ssd" : "default (ssd2)") +
                                                     " scan vs chunked" + buf);
-            if (mode == nullptr && logits(mb, "ssd", named) == NMC_OK)
-                check(named == fused, label + " BF16 prefill: NMC_PREFILL_SCAN unset == ssd (bit for bit)");
+            if (mode == nullptr && logits(mb, "ssd2", named) == NMC_OK)
+                check(named == fused, label + " BF16 prefill: NMC_PREFILL_SCAN unset == ssd2 (bit for bit)");
         }
     } else {
         check(false, label + " BF16 prefill with NMC_PREFILL_SCAN=chunked: " + nmc_last_error());

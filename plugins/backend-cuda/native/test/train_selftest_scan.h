@@ -261,8 +261,8 @@ inline void trainer_fused_case(nmc_config c) {
     for (int i = 0; i < rows * len; i++) labels[i] = (i + 1) % len == 0 ? -100 : ids[i + 1];
     const char *nm = "backbone.layers.0.mixer.in_proj.weight";
     auto run = [&](const char *env, double *loss, Vec *grad) -> int {
-        if (env) setenv("NMC_TRAIN_SCAN", env, 1);
-        else unsetenv("NMC_TRAIN_SCAN");
+        setenv("NMC_TRAIN_SCAN", env, 1);
+        setenv("NMC_TRAIN_SCAN_SAVE", "0", 1);  // recomputed: the first forward is the fused kernel
         nmc_trainer *t = nullptr;
         int64_t tokens = 0;
         int rc = nmc_trainer_create(&c, 0, &t);
@@ -281,11 +281,12 @@ inline void trainer_fused_case(nmc_config c) {
         }
         if (t) nmc_trainer_destroy(t);
         unsetenv("NMC_TRAIN_SCAN");
+        unsetenv("NMC_TRAIN_SCAN_SAVE");
         return rc;
     };
     double lf = 0, lc = 0, lb = 0;
     Vec gf, gc;
-    if (run(nullptr, &lf, &gf) != NMC_OK || run("chunked", &lc, &gc) != NMC_OK) {
+    if (run("fused", &lf, &gf) != NMC_OK || run("chunked", &lc, &gc) != NMC_OK) {
         check(false, std::string("trainer bf16 fused scan: ") + nmc_last_error());
         return;
     }
@@ -399,15 +400,15 @@ inline void trainer_save_case(nmc_config c) {
                                   !got.grads.empty(), std::string(buf));
     };
     Run chunked, saved, fused_saved, seq, seq_saved, bogus;
-    if (run("chunked", nullptr, &chunked) != NMC_OK || run("chunked", "1", &saved) != NMC_OK ||
-        run(nullptr, "1", &fused_saved) != NMC_OK || run("sequential", nullptr, &seq) != NMC_OK ||
+    if (run("chunked", "0", &chunked) != NMC_OK || run("chunked", "1", &saved) != NMC_OK ||
+        run("fused", "1", &fused_saved) != NMC_OK || run("sequential", "0", &seq) != NMC_OK ||
         run("sequential", "1", &seq_saved) != NMC_OK) {
         check(false, std::string("trainer bf16 saved scan: ") + nmc_last_error());
         return;
     }
     auto r1 = compare(saved, chunked, 1e-4, "trainer bf16 scan saved (NMC_TRAIN_SCAN=chunked NMC_TRAIN_SCAN_SAVE=1) vs recomputed");
     check(r1.first && saved.saved[0] == 1 && saved.saved[1] == 1 && chunked.saved[0] == 0, r1.second);
-    auto r2 = compare(fused_saved, chunked, 1e-4, "trainer bf16 scan saved (NMC_TRAIN_SCAN unset, NMC_TRAIN_SCAN_SAVE=1) vs chunked recomputed");
+    auto r2 = compare(fused_saved, chunked, 1e-4, "trainer bf16 scan saved (NMC_TRAIN_SCAN=fused NMC_TRAIN_SCAN_SAVE=1) vs chunked recomputed");
     check(r2.first && fused_saved.saved[0] == 1 && fused_saved.saved[1] == 1, r2.second);
     auto r3 = compare(seq_saved, seq, 1e-4, "trainer bf16 NMC_TRAIN_SCAN=sequential NMC_TRAIN_SCAN_SAVE=1 (not applied) vs sequential");
     check(r3.first && seq_saved.saved[0] == 0 && seq_saved.saved[1] == 0, r3.second);
@@ -419,6 +420,15 @@ inline void trainer_save_case(nmc_config c) {
     } else {
         auto r4 = compare(tc_saved, chunked, 3e-2, "trainer bf16 NMC_TRAIN_SCAN=tc-bwd NMC_TRAIN_SCAN_SAVE=1 vs chunked recomputed");
         check(r4.first && tc_saved.saved[0] == 1 && tc_saved.saved[1] == 1, r4.second);
+        // both switches unset: the defaults are exactly tc-bwd with the scan saved
+        Run dflt;
+        if (run(nullptr, nullptr, &dflt) != NMC_OK) {
+            check(false, std::string("trainer bf16 default scan: ") + nmc_last_error());
+        } else {
+            // (the same kernels: only the backward's atomic order differs)
+            auto r5 = compare(dflt, tc_saved, 1e-4, "trainer bf16 NMC_TRAIN_SCAN and NMC_TRAIN_SCAN_SAVE unset vs tc-bwd saved");
+            check(r5.first && dflt.saved[0] == 1 && dflt.saved[1] == 1, r5.second);
+        }
     }
     expect_error(run("chunked", "2", &bogus), "NMC_TRAIN_SCAN_SAVE must be 0 or 1", "trainer NMC_TRAIN_SCAN_SAVE=2 refused");
 }

@@ -248,11 +248,12 @@ int target_blocks() { return 2 * multiprocessor_count(); }  // about one wave at
 // measured by skinny_gemm_init (0 until then: 2 assumed)
 int g_occupancy[2][9][2];
 
-// NMC_SKINNY_SPLIT: 0 fill (unset: the first rule), 1 waves (skinny_split_waves)
+// NMC_SKINNY_SPLIT: 0 fill (the first rule), 1 waves (skinny_split_waves; unset: waves, faster than fill
+// for BF16 and both FP8 layouts at batch 64 on an H100, docs/benchmarks.md)
 int split_rule(int *rule) {
     int choice;
     NMC_TRY(nmc::env_choice("NMC_SKINNY_SPLIT", {"fill", "waves"}, &choice));
-    *rule = choice < 0 ? 0 : choice;
+    *rule = choice < 0 ? 1 : choice;
     return NMC_OK;
 }
 
@@ -312,12 +313,14 @@ int dispatch_nt(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream, int
     }
 }
 
-// NMC_SKINNY_WARP: outputs per warp, 16 (unset: the first kernel) or 32 (WM 2)
+// NMC_SKINNY_WARP: outputs per warp, 16 (WM 1) or 32 (WM 2); unset: 32 for FP8 block-scaled weights
+// (1.12x over 16 at batch 64 on an H100), 16 otherwise (per-channel FP8: 16 and 32 within 1%)
 template <typename W>
 int dispatch(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
     int choice;
     NMC_TRY(nmc::env_choice("NMC_SKINNY_WARP", {"16", "32"}, &choice));
-    return dispatch_nt<W>(p, ws_floats, stream, choice == 1 ? 2 : 1);
+    const bool wide = choice < 0 ? W::BYTES == 1 && p.block > 0 : choice == 1;
+    return dispatch_nt<W>(p, ws_floats, stream, wide ? 2 : 1);
 }
 
 bool aligned16(const void *p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }

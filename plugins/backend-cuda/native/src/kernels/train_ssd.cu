@@ -424,7 +424,7 @@ int64_t ssd_work_floats(const ScanArgs &s) { return Lay(s).total; }
 int ssd_save_selected(bool *save) {
     int choice = -1;
     NMC_TRY(nmc::env_choice("NMC_TRAIN_SCAN_SAVE", {"0", "1"}, &choice));
-    *save = choice == 1;
+    *save = choice != 0;  // unset: saved where it fits (hybrid1b step 192.8 -> 178.2 ms on an H100)
     return NMC_OK;
 }
 
