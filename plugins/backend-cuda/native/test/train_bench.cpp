@@ -133,12 +133,13 @@ int main(int argc, char **argv) {
            attention ? attention : "default", path.c_str(), (long long)lt_calls, (long long)fallback_calls, fp8_peak);
     const char *scan = getenv("NMC_TRAIN_SCAN");
     const char *save = getenv("NMC_TRAIN_SCAN_SAVE");
-    const bool asked = save && strcmp(save, "1") == 0, saved = nmc_trainer_scan_saved(t) == 1;
+    // NMC_TRAIN_SCAN_SAVE unset or 1: saved where it fits (the default); 0: recomputed
+    const bool off = save && strcmp(save, "0") == 0, saved = nmc_trainer_scan_saved(t) == 1;
     fprintf(stderr, "scan forward: %s; scan for backward: %s\n",
-            scan ? scan : fp8 || dtype == NMC_F32 ? "chunked (default)" : "fused (default)",
-            saved    ? "saved by the forward (NMC_TRAIN_SCAN_SAVE=1)"
-            : asked  ? "recomputed: NMC_TRAIN_SCAN_SAVE=1 but the saved scan did not fit or does not apply"
-                     : "recomputed (default)");
+            scan ? scan : fp8 || dtype == NMC_F32 ? "chunked (default)" : "fused, tc backward (default)",
+            saved ? "saved by the forward"
+            : off ? "recomputed (NMC_TRAIN_SCAN_SAVE=0)"
+                  : "recomputed: the saved scan did not fit or does not apply");
     if (fp8) {
         fprintf(stderr, "fp8 GEMM path: %s (cuBLASLt %s); %s\n", path.c_str(), lt_available == 1 ? "available" : "unavailable",
                 last ? last : status);
