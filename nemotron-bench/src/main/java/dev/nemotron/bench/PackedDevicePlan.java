@@ -1,5 +1,8 @@
 package dev.nemotron.bench;
 
+import dev.nemotron.align.sft.SftPacking;
+import dev.nemotron.align.sft.SftRow;
+import dev.nemotron.align.sft.SftSample;
 import dev.nemotron.train.trainer.PieceBuckets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +16,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * 1. samples: 200,000 lengths, log-normal (median M, sigma S), clipped to [8, L], seeded
- * 2. rows: greedy packing into rows of at most L positions, as SftPacking
+ * 2. rows: SFT's own greedy packing (SftPacking) into rows of at most L positions
  * 3. batches of B rows, each planned with budget B x (its longest row)
  * prints: samples per row, padded / real positions, forwards per step (mean, max), the largest forward
  * </pre>
@@ -32,23 +35,16 @@ public final class PackedDevicePlan {
         int batch = Integer.parseInt(args[1]);
         double median = Double.parseDouble(args[2]);
         double sigma = Double.parseDouble(args[3]);
-        // 1-2. samples into rows
+        // 1-2. samples into rows (a sample of n positions: n + 1 ids, the completion from the second)
         SplittableRandom rnd = new SplittableRandom(1);
         int samples = 200_000;
-        List<List<Integer>> rows = new ArrayList<>();
-        List<Integer> row = new ArrayList<>();
-        int used = 0;
+        List<SftSample> drawn = new ArrayList<>(samples);
         for (int i = 0; i < samples; i++) {
             double g = Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
             int n = (int) Math.max(8, Math.min(seqLen, Math.round(median * Math.exp(sigma * g))));
-            if (used + n > seqLen) {
-                rows.add(row);
-                row = new ArrayList<>();
-                used = 0;
-            }
-            row.add(n);
-            used += n;
+            drawn.add(new SftSample(new int[n + 1], 1, true, -1));
         }
+        List<SftRow> rows = SftPacking.pack(drawn, seqLen);
         // 3. the plans
         long real = 0;
         long padded = 0;
@@ -61,7 +57,7 @@ public final class PackedDevicePlan {
             int longest = 1;
             for (int b = 0; b < batch; b++) {
                 int start = 0;
-                for (int n : rows.get(s + b)) {
+                for (int n : rows.get(s + b).segments()) {
                     pieces.add(new PieceBuckets.Piece(b, start, n));
                     start += n;
                 }
