@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The checks and measurements of issue 18 (training on the GPU) on a GPU machine, from the
 # checkout root, with the device bundle (.device/, bundle.sh):
-#   plugins/backend-cuda/device/issue18.sh OUT_DIR [tests] [bench] [e2e] [rl] [speed] [distill] [curves]  (no section: tests bench e2e rl distill curves)
+#   plugins/backend-cuda/device/issue18.sh OUT_DIR [tests] [bench] [e2e] [rl] [speed] [distill] [curves] [sftpack]  (no section: tests bench e2e rl distill curves)
 # tests: the native self-test of the trainer's kernels (nmc_train_selftest: flash attention forward
 #        and dQ/dK/dV against the materialised path and a CPU reference; the FP8 fake quantiser bit
 #        for bit against a CPU reference), then the GPU training tests (gradients of every tensor vs
@@ -40,6 +40,11 @@
 #        30-step calibration run (150 s: calibration + BF16 + the FP8 run, up to ~1.5x slower, stay
 #        within a 10-minute device command). Writes OUT_DIR/curves/{bf16,fp8}/metrics.jsonl, the chart
 #        OUT_DIR/curves/fp8-vs-bf16.png (`nemotron chart --compare`) and OUT_DIR/curves-losses.txt.
+# sftpack: what packing costs and buys on the device: `nemotron sft --backend cuda --precision bf16` on
+#        4,000 synthetic arithmetic chats (`data synth-arithmetic`, ~60-150 tokens each) with the ~38M
+#        hybrid of `curves`, sequence 2048, batch 8, 40 steps, packed (the default: pieces per sample
+#        in length buckets on the device) and --no-pack; OUT_DIR/sftpack.txt has each run's median
+#        real (non-padding) tokens/s over steps 11-40 and the ratio.
 # Writes logs and JSON to OUT_DIR; the loss columns of each run side by side in OUT_DIR/e2e-losses.txt.
 # ISSUE18_HOST_CHECK=1 (no GPU needed): runs the distill and curves sections' exact device command
 #        lines through the checkout's ./nemotron, expecting each to stop only because no CUDA device
@@ -48,7 +53,7 @@
 set -euo pipefail
 export NCCL_NVLS_ENABLE=0  # NVLink multicast off (nmc_train_selftest's dp lines load NCCL)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-out="${1:?usage: issue18.sh OUT_DIR [tests] [bench] [e2e] [rl] [speed] [distill] [curves]}"; shift
+out="${1:?usage: issue18.sh OUT_DIR [tests] [bench] [e2e] [rl] [speed] [distill] [curves] [sftpack]}"; shift
 sections="${*:-tests bench e2e rl distill curves}"
 dev="$root/.device"
 host_check="${ISSUE18_HOST_CHECK:-0}"
@@ -280,5 +285,30 @@ curves)
   } > "$out/curves-losses.txt"
   # on the terminal: every (steps / 20)-th step and the summary lines
   awk -v e=$(( steps / 20 > 1 ? steps / 20 : 1 )) 'NR == 1 || !/^[0-9]/ || ($1 % e == 0)' "$out/curves-losses.txt" ;;
+sftpack)
+  sp="$out/sftpack"; rm -rf "$sp"; mkdir -p "$sp"
+  "$nemotron" data synth-arithmetic --out "$sp/chats.jsonl" --count 4000 --seed 1 > "$sp/synth.log" 2>&1 \
+    || { echo "sftpack: synth-arithmetic failed:"; tail -5 "$sp/synth.log"; }
+  if [ "$host_check" = 1 ]; then
+    config="$root/examples/configs/tiny-hybrid/config.json"; sp_seq=256; sp_batch=2; sp_steps=3
+  else
+    sed 's/"vocab_size": 16384/"vocab_size": 2048/' "$root/examples/configs/bench-50m/config.json" > "$sp/config.json"
+    config="$sp/config.json"; sp_seq=2048; sp_batch=8; sp_steps=40
+  fi
+  for run in packed unpacked; do
+    extra=(); [ "$run" = unpacked ] && extra=(--no-pack)
+    echo "== sftpack: sft $run" >&2
+    device_run "$sp/$run.log" sft --model-config "$config" --tokenizer "$root/examples/tokenizers/nemotron-bpe-2k" \
+      --data "$sp/chats.jsonl" --seq-len "$sp_seq" --batch "$sp_batch" --steps "$sp_steps" --seed 1 --json \
+      --backend cuda --precision bf16 "${extra[@]}" --out "$sp/$run" > "$sp/$run.json" \
+      || { echo "sftpack: $run failed:"; tail -5 "$sp/$run.log"; }
+  done
+  median() { field "$1" tokens_per_s | tail -n +11 | sort -g | awk '{a[NR] = $1} END {print (NR ? a[int((NR + 1) / 2)] : 0) + 0}'; }
+  p="$(median "$sp/packed/metrics.jsonl")"; u="$(median "$sp/unpacked/metrics.jsonl")"
+  {
+    echo "sft --backend cuda --precision bf16, seq $sp_seq, batch $sp_batch, $sp_steps steps: median real tokens/s of steps 11-$sp_steps"
+    echo "packed $p unpacked $u ratio $(awk -v p="$p" -v u="$u" 'BEGIN {printf "%.2f", u > 0 ? p / u : 0}')"
+    for run in packed unpacked; do echo "$run summary: $(tr -s ' \n' ' ' < "$sp/$run.json" 2>/dev/null)"; done
+  } | tee "$out/sftpack.txt" ;;
 *) echo "issue18.sh: unknown section $s" >&2; exit 2 ;;
 esac; done
