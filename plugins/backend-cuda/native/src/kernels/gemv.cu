@@ -30,9 +30,9 @@ __device__ __forceinline__ void fma8(float &acc, const uint4 &w, const uint4 &x)
 
 template <int R>
 __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x, const __nv_bfloat16 *w, float *y,
-                                                          int in, int out, float beta, int prefetch) {
+                                                          int in, int out, float beta) {
     const int64_t first = (int64_t)blockIdx.x * WARPS;  // the block's first output row
-    prefetch_rows_l2(w + first * in, (int64_t)min(WARPS, out - (int)first) * in * 2, prefetch);  // pdl.cuh: before the wait
+    prefetch_rows_l2(w + first * in, (int64_t)min(WARPS, out - (int)first) * in * 2);  // pdl.cuh: before the wait
     pdl_wait();
     int lane = threadIdx.x & 31;
     int o = blockIdx.x * WARPS + (threadIdx.x >> 5);
@@ -70,15 +70,13 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x
 template <int R>
 int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream) {
     NMC_CUDA(launch_pdl(decode_pdl(), gemv_kernel<R>, dim3((out + WARPS - 1) / WARPS), dim3(WARPS * 32), 0, stream,
-                        static_cast<const __nv_bfloat16 *>(x), static_cast<const __nv_bfloat16 *>(w), y, in, out, beta, decode_pdl_prefetch()));
+                        static_cast<const __nv_bfloat16 *>(x), static_cast<const __nv_bfloat16 *>(w), y, in, out, beta));
     return NMC_OK;
 }
 
 }  // namespace
 
 bool decode_pdl() { return nmc::env_flag("NMC_DECODE_PDL", false); }
-
-int decode_pdl_prefetch() { return decode_pdl() ? (int)nmc::env_int("NMC_DECODE_PDL_PREFETCH_KB", 0, 1024, 32) * 1024 : 0; }
 
 bool gemv_supported(int rows, int in) { return rows == 1 && in % 8 == 0; }
 

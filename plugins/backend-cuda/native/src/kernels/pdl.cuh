@@ -44,11 +44,16 @@ __device__ __forceinline__ void prefetch_l2(const void *p, uint32_t bytes) {
 #endif
 }
 
-// The prefetch of one GEMV block: the first `cap` of its `bytes` contiguous bytes of weights from
-// `rows` (16-byte aligned); thread 0 issues it. cap = decode_pdl_prefetch(): 0 prefetches nothing.
-__device__ __forceinline__ void prefetch_rows_l2(const void *rows, int64_t bytes, int cap) {
-    if (threadIdx.x == 0 && cap > 0 && (reinterpret_cast<uintptr_t>(rows) & 15) == 0 && bytes > 0) {
-        prefetch_l2(rows, (uint32_t)(bytes < (int64_t)cap ? bytes : cap));
+// How many bytes of its weight rows a GEMV block prefetches before pdl_wait: enough to cover the
+// kernel before it (a few microseconds of HBM time) while the ~1,000 resident blocks' prefetches
+// together stay well inside the 50 MB L2.
+constexpr uint32_t PDL_PREFETCH_BYTES = 32 * 1024;
+
+// The prefetch of one GEMV block: `bytes` contiguous bytes of weights from `rows` (16-byte aligned),
+// capped at PDL_PREFETCH_BYTES; thread 0 issues it.
+__device__ __forceinline__ void prefetch_rows_l2(const void *rows, int64_t bytes) {
+    if (threadIdx.x == 0 && (reinterpret_cast<uintptr_t>(rows) & 15) == 0 && bytes > 0) {
+        prefetch_l2(rows, (uint32_t)(bytes < (int64_t)PDL_PREFETCH_BYTES ? bytes : PDL_PREFETCH_BYTES));
     }
 }
 
@@ -56,12 +61,6 @@ __device__ __forceinline__ void prefetch_rows_l2(const void *rows, int64_t bytes
 // not (the default until a GPU measurement says otherwise). Read at each launch (decode launches
 // are captured once into a graph).
 bool decode_pdl();
-
-// The bytes of its weight rows a GEMV block prefetches before pdl_wait where NMC_DECODE_PDL=1:
-// NMC_DECODE_PDL_PREFETCH_KB (0 to 1024, default 32: enough to cover the kernel before it, a few
-// microseconds of HBM time, while the ~1,000 resident blocks' prefetches together stay well inside
-// the 50 MB L2); 0 without PDL.
-int decode_pdl_prefetch();
 
 // kernel<<<grid, block, smem, stream>>>(args...), with the PDL attribute when `pdl`.
 template <typename... Params, typename... Args>
