@@ -1,6 +1,5 @@
 // Element-wise kernels: embedding gather, conversions, random fill, bias, activations.
 #include "kernels.h"
-#include "pdl.cuh"
 #include "device_math.cuh"
 
 namespace nmc::k {
@@ -42,7 +41,6 @@ __global__ void bias_kernel(float *y, int stride, const float *bias, int rows, i
 }
 
 __global__ void relu2_kernel(const float *x, int x_stride, int dim, void *out, int out_dtype) {
-    pdl_launch_dependents();  // pdl.cuh: the decode GEMV after this may start on the free SMs
     int r = blockIdx.y;
     for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < dim; c += gridDim.x * blockDim.x) {
         float v = fmaxf(x[(int64_t)r * x_stride + c], 0.0f);

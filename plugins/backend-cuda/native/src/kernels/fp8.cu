@@ -10,7 +10,6 @@
 // layout of HF FP8 block checkpoints: multiply to dequantise.)
 #include "kernels.h"
 #include "device_math.cuh"
-#include "pdl.cuh"
 
 #include <cuda_fp8.h>
 
@@ -108,9 +107,6 @@ __device__ __forceinline__ void chunk_dot(const uint4 &wq, const __nv_bfloat16 *
 
 template <int R>
 __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta) {
-    const int64_t first = (int64_t)blockIdx.x * WARPS;  // the block's first output row
-    prefetch_rows_l2(f.q + first * f.in, (int64_t)min(WARPS, f.out - (int)first) * f.in);  // pdl.cuh: before the wait
-    pdl_wait();
     int lane = threadIdx.x & 31;
     int o = blockIdx.x * WARPS + (threadIdx.x >> 5);
     if (o >= f.out) return;
@@ -170,9 +166,6 @@ __device__ __forceinline__ void decode16(const uint4 &wq, float (&wf)[16]) {
 template <int R>
 __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_multi_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta) {
     // shapes: x [R, in] BF16, Q [out, in] E4M3, y [R, out] fp32; warp w owns outputs [w*OPW, w*OPW + OPW)
-    const int64_t first = (int64_t)blockIdx.x * WARPS * OPW;  // the block's first output row
-    prefetch_rows_l2(f.q + first * f.in, (int64_t)min(WARPS * OPW, f.out - (int)first) * f.in);  // pdl.cuh
-    pdl_wait();
     int lane = threadIdx.x & 31;
     int o0 = (blockIdx.x * WARPS + (threadIdx.x >> 5)) * OPW;
     if (o0 >= f.out) return;
@@ -250,12 +243,11 @@ int launch_gemv(const void *x, const Fp8Weight &f, float *y, float beta, cudaStr
     const __nv_bfloat16 *xb = static_cast<const __nv_bfloat16 *>(x);
     if constexpr (R >= 3) {
         int warps = (f.out + OPW - 1) / OPW;
-        NMC_CUDA(launch_pdl(decode_pdl(), gemv_fp8_multi_kernel<R>, dim3((warps + WARPS - 1) / WARPS), dim3(WARPS * 32), 0,
-                            stream, xb, f, y, beta));
+        gemv_fp8_multi_kernel<R><<<(warps + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(xb, f, y, beta);
     } else {
-        NMC_CUDA(launch_pdl(decode_pdl(), gemv_fp8_kernel<R>, dim3((f.out + WARPS - 1) / WARPS), dim3(WARPS * 32), 0, stream,
-                            xb, f, y, beta));
+        gemv_fp8_kernel<R><<<(f.out + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(xb, f, y, beta);
     }
+    NMC_LAUNCHED("gemv fp8");
     return NMC_OK;
 }
 

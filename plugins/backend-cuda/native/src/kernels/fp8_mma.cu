@@ -18,7 +18,6 @@
 // Numerics: each weight becomes BF16(Q * scale) — exactly what the dequantise + cuBLAS path of
 //   many rows feeds cuBLAS — and products are summed in fp32.
 #include "kernels.h"
-#include "pdl.cuh"
 #include "device_math.cuh"
 #include "mma_bf16.cuh"
 #include "../env_switch.h"
@@ -39,11 +38,9 @@ __device__ __forceinline__ int scale_rows_of(const Fp8Weight &f) { return f.row_
 template <int MT, int NT>
 __global__ void __launch_bounds__(KW * 32) gemv_fp8_mma_kernel(const __nv_bfloat16 *x, int rows, Fp8Weight f, float *y,
                                                                float beta) {
-    int o0 = blockIdx.x * 16 * MT;
-    prefetch_rows_l2(f.q + (int64_t)o0 * f.in, (int64_t)min(16 * MT, f.out - o0) * f.in);  // pdl.cuh: before the wait
-    pdl_wait();
     int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     int g = lane >> 2, t = lane & 3;
+    int o0 = blockIdx.x * 16 * MT;
     bool blocked = f.block > 0;
     int scale_cols = blocked ? (f.in + f.block - 1) / f.block : 0;
     // 1) the two weight rows of this lane in each tile (a row past the end repeats the last one;
@@ -141,8 +138,9 @@ __global__ void __launch_bounds__(KW * 32) gemv_fp8_mma_kernel(const __nv_bfloat
 template <int MT, int NT>
 int launch(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream) {
     int tile = 16 * MT;
-    NMC_CUDA(launch_pdl(decode_pdl(), gemv_fp8_mma_kernel<MT, NT>, dim3((f.out + tile - 1) / tile), dim3(KW * 32), 0,
-                        stream, static_cast<const __nv_bfloat16 *>(x), rows, f, y, beta));
+    gemv_fp8_mma_kernel<MT, NT><<<(f.out + tile - 1) / tile, KW * 32, 0, stream>>>(static_cast<const __nv_bfloat16 *>(x),
+                                                                                rows, f, y, beta);
+    NMC_LAUNCHED("gemv fp8 (tensor cores)");
     return NMC_OK;
 }
 

@@ -9,8 +9,6 @@
 // The R partial sums are reduced across the warp at the end.
 #include "kernels.h"
 #include "device_math.cuh"
-#include "pdl.cuh"
-#include "../env_switch.h"
 
 namespace nmc::k {
 namespace {
@@ -31,9 +29,6 @@ __device__ __forceinline__ void fma8(float &acc, const uint4 &w, const uint4 &x)
 template <int R>
 __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x, const __nv_bfloat16 *w, float *y,
                                                           int in, int out, float beta) {
-    const int64_t first = (int64_t)blockIdx.x * WARPS;  // the block's first output row
-    prefetch_rows_l2(w + first * in, (int64_t)min(WARPS, out - (int)first) * in * 2);  // pdl.cuh: before the wait
-    pdl_wait();
     int lane = threadIdx.x & 31;
     int o = blockIdx.x * WARPS + (threadIdx.x >> 5);
     if (o >= out) return;
@@ -69,14 +64,13 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x
 
 template <int R>
 int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream) {
-    NMC_CUDA(launch_pdl(decode_pdl(), gemv_kernel<R>, dim3((out + WARPS - 1) / WARPS), dim3(WARPS * 32), 0, stream,
-                        static_cast<const __nv_bfloat16 *>(x), static_cast<const __nv_bfloat16 *>(w), y, in, out, beta));
+    gemv_kernel<R><<<(out + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(
+        static_cast<const __nv_bfloat16 *>(x), static_cast<const __nv_bfloat16 *>(w), y, in, out, beta);
+    NMC_LAUNCHED("gemv");
     return NMC_OK;
 }
 
 }  // namespace
-
-bool decode_pdl() { return nmc::env_flag("NMC_DECODE_PDL", false); }
 
 bool gemv_supported(int rows, int in) { return rows == 1 && in % 8 == 0; }
 

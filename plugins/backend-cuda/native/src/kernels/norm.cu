@@ -6,7 +6,6 @@
 //                        2. per group g of dim/G channels: t / sqrt(mean(t^2) + eps)
 //                        3. times w                               -> out [rows, dim]
 #include "kernels.h"
-#include "pdl.cuh"
 #include "device_math.cuh"
 
 #include <cstring>
@@ -15,7 +14,6 @@ namespace nmc::k {
 namespace {
 
 __global__ void rms_norm_kernel(const float *x, int dim, const float *w, float eps, void *out, int out_dtype) {
-    pdl_launch_dependents();  // pdl.cuh: the decode GEMV after this may start on the free SMs
     const float *row = x + (int64_t)blockIdx.x * dim;
     float ss = 0.0f;
     for (int c = threadIdx.x; c < dim; c += blockDim.x) ss += row[c] * row[c];
@@ -27,7 +25,6 @@ __global__ void rms_norm_kernel(const float *x, int dim, const float *w, float e
 
 __global__ void gated_norm_kernel(const float *y, int y_stride, const float *z, int z_stride, int dim,
                                   int group_size, const float *w, float eps, void *out, int out_dtype) {
-    pdl_launch_dependents();  // pdl.cuh: the decode GEMV after this may start on the free SMs
     int r = blockIdx.x, g = blockIdx.y;
     const float *yr = y + (int64_t)r * y_stride + g * group_size;
     const float *zr = z + (int64_t)r * z_stride + g * group_size;
@@ -53,7 +50,6 @@ constexpr int GV = 12, GWARPS = 8;
 __global__ void __launch_bounds__(GWARPS * 32, 3) gated_norm_warp(const float *y, int y_stride, const float *z, int z_stride,
                                                                int dim, int groups, int group_size, int64_t pairs,
                                                                const float *w, float eps, void *out, int out_dtype) {
-    pdl_launch_dependents();  // pdl.cuh: the decode GEMV after this may start on the free SMs
     const int64_t pair = blockIdx.x * (int64_t)GWARPS + threadIdx.x / 32;
     if (pair >= pairs) return;
     const int lane = threadIdx.x % 32, g = (int)(pair % groups);
