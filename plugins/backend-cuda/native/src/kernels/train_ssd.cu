@@ -141,6 +141,11 @@ int gemm2(const ScanArgs &s, const Lay &w, float *work, bool ta, bool tb, int m,
 
 // ---- element-wise kernels (step numbers as the header) ----
 
+// The sequential passes (F1, F6, B4, B12) load CU steps' inputs before they compute any: CU loads in
+// flight a thread instead of one load latency a step. Q is a multiple of CU.
+constexpr int CU = 16;
+static_assert(Q % CU == 0, "the cumulative sums walk a chunk CU rows at a time");
+
 // dst [B Lp, w] = src [B L, w] with zero rows past L
 __global__ void pad_rows(const float *src, int L, int Lp, int w, int64_t n, float *dst) {
     GRID_LOOP(i, n) {
@@ -164,15 +169,21 @@ __global__ void to_heads(const float *src, int ld, int H, int P, int64_t n, floa
     }
 }
 
-// F1. one thread per (bc, h)
+// F1. one thread per (bc, h); the chunk's dt loaded CU at a time before the running sum (loads in
+// flight together; same operations in the same order)
 __global__ void chunk_cumsum(const float *dtp, const float *a_log, int H, int64_t n, float *acs) {
     GRID_LOOP(i, n) {
         int h = (int)(i % H);
         float A = -expf(a_log[h]), run = 0.0f;
-        for (int l = 0; l < Q; l++) {
-            int64_t r = (i / H) * Q + l;
-            run += dtp[r * H + h] * A;
-            acs[r * H + h] = run;
+        for (int l0 = 0; l0 < Q; l0 += CU) {
+            float dt[CU];
+#pragma unroll
+            for (int u = 0; u < CU; u++) dt[u] = dtp[((i / H) * Q + l0 + u) * H + h];
+#pragma unroll
+            for (int u = 0; u < CU; u++) {
+                run += dt[u] * A;
+                acs[((i / H) * Q + l0 + u) * H + h] = run;
+            }
         }
     }
 }
@@ -197,17 +208,30 @@ __global__ void weigh_x(const float *xp, int cd, const float *dtp, const float *
     }
 }
 
-// F6. one thread per (b, h, e < P N), sequential over the chunks
+// F6. one thread per (b, h, e < P N), sequential over the chunks. The chunks' local states (and
+// decays) are loaded CU at a time before any is replaced: CU independent loads in flight instead
+// of one load latency a chunk (the pass is latency-bound, not bandwidth-bound: 64 chunks of a
+// 4,096-token sequence, 0.13 GB at hybrid1b's shape). Same operations in the same order as one
+// chunk at a time, so the same bits.
 __global__ void chunk_states(const float *acs, int nc, int H, int64_t PN, int64_t n, float *st) {
     GRID_LOOP(i, n) {
         int64_t e = i % PN, bh = i / PN, b = bh / H;
         int h = (int)(bh % H);
         float run = 0.0f;
-        for (int c = 0; c < nc; c++) {
-            int64_t bc = b * nc + c, idx = (bc * H + h) * PN + e;
-            float loc = st[idx];
-            st[idx] = run;
-            run = expf(acs[(bc * Q + Q - 1) * H + h]) * run + loc;
+        for (int c0 = 0; c0 < nc; c0 += CU) {
+            float loc[CU], la[CU];
+#pragma unroll
+            for (int u = 0; u < CU; u++) {
+                int64_t bc = b * nc + (c0 + u < nc ? c0 + u : nc - 1);
+                loc[u] = st[(bc * H + h) * PN + e];
+                la[u] = acs[(bc * Q + Q - 1) * H + h];
+            }
+#pragma unroll
+            for (int u = 0; u < CU; u++) {
+                if (c0 + u >= nc) break;
+                st[((b * nc + c0 + u) * H + h) * PN + e] = run;
+                run = expf(la[u]) * run + loc[u];
+            }
         }
     }
 }
@@ -255,21 +279,48 @@ __global__ void dy_dots(const float *dyp, const float *yo, const float *xp, int 
     }
 }
 
-// B4. block (e tile, b h); threads over e = (p, n); reverse over the chunks
+// B4. block (e tile, b h); threads over e = (p, n); reverse over the chunks, CU at a time: their
+// ds, st and decays loaded first (independent loads in flight), then the sequential part, then
+// the CU block sums of <gs, S_c> together (one shared-memory round instead of one a chunk).
 __global__ void chunk_states_bwd(const float *st, const float *acs, int nc, int H, int64_t PN, float *ds, float *dacs) {
+    __shared__ float part[T / 32][CU];
     int64_t e = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
     int64_t b = blockIdx.y / H;
     int h = blockIdx.y % H;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     bool on = e < PN;
     float gs = 0.0f;
-    for (int c = nc - 1; c >= 0; c--) {
-        int64_t bc = b * nc + c, idx = (bc * H + h) * PN + e, last = (bc * Q + Q - 1) * H + h;
-        float ec = expf(acs[last]);
-        float direct = on ? ds[idx] : 0.0f, dot = on ? gs * st[idx] : 0.0f;
-        if (on) ds[idx] = gs;
-        dot = block_sum(dot);
-        if (threadIdx.x == 0) atomicAdd(&dacs[last], ec * dot);
-        gs = direct + ec * gs;
+    for (int c1 = nc - 1; c1 >= 0; c1 -= CU) {
+        float direct[CU], sv[CU], ec[CU], dot[CU];
+#pragma unroll
+        for (int u = 0; u < CU; u++) {  // chunk c1 - u (clamped: past chunk 0 nothing is used)
+            int64_t bc = b * nc + (c1 - u > 0 ? c1 - u : 0), idx = (bc * H + h) * PN + e;
+            direct[u] = on ? ds[idx] : 0.0f;
+            sv[u] = on ? st[idx] : 0.0f;
+            ec[u] = expf(acs[(bc * Q + Q - 1) * H + h]);
+        }
+#pragma unroll
+        for (int u = 0; u < CU; u++) {
+            dot[u] = 0.0f;
+            if (c1 - u < 0) continue;
+            if (on) ds[((b * nc + c1 - u) * H + h) * PN + e] = gs;
+            dot[u] = gs * sv[u];
+            gs = direct[u] + ec[u] * gs;
+        }
+#pragma unroll
+        for (int u = 0; u < CU; u++) {
+            float v = warp_sum(dot[u]);
+            if (lane == 0) part[warp][u] = v;
+        }
+        __syncthreads();
+        if (threadIdx.x < CU && c1 - (int)threadIdx.x >= 0) {
+            const int u = threadIdx.x;
+            float sum = 0.0f;
+            for (int w = 0; w < (int)(blockDim.x >> 5); w++) sum += part[w][u];
+            const int64_t last = ((b * nc + c1 - u) * Q + Q - 1) * H + h;
+            atomicAdd(&dacs[last], expf(acs[last]) * sum);  // = ec[u] (no dynamic register index)
+        }
+        __syncthreads();
     }
 }
 
@@ -327,17 +378,28 @@ __global__ void mask_bwd_cb(const float *dm, const float *acs, const float *dtp,
     }
 }
 
-// B12. one thread per (bc, h)
+// B12. one thread per (bc, h); CU rows' dacs, dt and ddt loaded together before the running sum
+// (same operations in the same order)
 __global__ void chunk_cumsum_bwd(const float *dacs, const float *dtp, const float *a_log, int H, int64_t n, float *ddt,
                                  float *da_log) {
     GRID_LOOP(i, n) {
         int h = (int)(i % H);
         float A = -expf(a_log[h]), run = 0.0f, dA = 0.0f;
-        for (int l = Q - 1; l >= 0; l--) {
-            int64_t r = (i / H) * Q + l;
-            run += dacs[r * H + h];
-            ddt[r * H + h] += A * run;
-            dA += dtp[r * H + h] * run;
+        for (int l1 = Q - 1; l1 >= 0; l1 -= CU) {
+            float da[CU], dt[CU], dd[CU];
+#pragma unroll
+            for (int u = 0; u < CU; u++) {
+                int64_t r = (i / H) * Q + l1 - u;
+                da[u] = dacs[r * H + h];
+                dt[u] = dtp[r * H + h];
+                dd[u] = ddt[r * H + h];
+            }
+#pragma unroll
+            for (int u = 0; u < CU; u++) {
+                run += da[u];
+                ddt[((i / H) * Q + l1 - u) * H + h] = dd[u] + A * run;
+                dA += dt[u] * run;
+            }
         }
         if (dA != 0.0f) atomicAdd(&da_log[h], A * dA);
     }
