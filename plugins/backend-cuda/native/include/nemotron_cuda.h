@@ -192,6 +192,17 @@ int nmc_k_sample(const float *logits, int rows, int vocab, const nmc_sampling *p
 int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv_heads, int head_dim,
                            float scale, const float *q, const float *k, const float *v,
                            float *out);
+/* Inference prefill's causal attention of one chunk of `rows` queries after a cached prefix of len0
+ * tokens, on host arrays, through a one-slot paged BF16 cache. impl 0: the fp32 kernel
+ * (attention.cu), 1: wmma (attention_tc.cu; head_dim a multiple of 16 up to 128), 2: flash
+ * (attention_flash.cu), 3: mma (attention_mma.cu; 2 and 3: head_dim 64 or 128, else an error), -1:
+ * as env NMC_PREFILL_ATTENTION picks in a session. q [rows, q_heads head_dim] (query r at position
+ * len0 + r), k, v [len0 + rows, kv_heads head_dim] (rounded to BF16 in the cache); out [rows, q_heads
+ * head_dim] in out_dtype (NMC_F32 floats or NMC_BF16 bits). ms (nullable): device milliseconds a
+ * run, the average of `reps` runs after the one whose output is returned. */
+int nmc_k_prefill_attention(int impl, int rows, int len0, int q_heads, int kv_heads, int head_dim, float scale,
+                            const float *q, const float *k, const float *v, int out_dtype, void *out, int reps,
+                            float *ms);
 
 /* The trainer's causal GQA attention on host arrays: qkv [batch * seq_len, (q_heads + 2 kv_heads)
  * head_dim] fused rows (q | k | v), scale 1/sqrt(head_dim); out [batch * seq_len, q_heads head_dim].
