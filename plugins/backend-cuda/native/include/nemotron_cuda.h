@@ -208,9 +208,10 @@ int nmc_k_prefill_attention(int impl, int rows, int len0, int q_heads, int kv_he
  * head_dim] fused rows (q | k | v), scale 1/sqrt(head_dim); out [batch * seq_len, q_heads head_dim].
  * impl 0: the materialised reference (L x L scores per head, fp32 cuBLAS); impl 1: the fp32 flash
  * kernels (memory O(L); the F32 trainer's); impl 2: the flash kernels on tensor cores (BF16 operands,
- * fp32 accumulation; head_dim 64 or 128, else an error; the BF16 trainer's). The trainer's choice can
- * be forced with env NMC_TRAIN_ATTENTION=flash|tc|materialised. lse_out [batch, q_heads, seq_len]
- * (nullable; impl 1 and 2): the
+ * fp32 accumulation; head_dim 64 or 128, else an error; the BF16 trainer's); impl 3: impl 2 with the
+ * register-resident forward (flash_mma_tile.cuh). The trainer's choice can be forced with env
+ * NMC_TRAIN_ATTENTION=flash|tc|materialised|mma. lse_out [batch, q_heads, seq_len]
+ * (nullable; impl 1 to 3): the
  * logsumexp of each query row's scores. dout [batch * seq_len, q_heads head_dim] and dqkv (same
  * layout as qkv) nullable together: the backward. *ms (nullable): device time of the computation. */
 /* The trainer's FP8 fake quantisation (nmc_trainer_set_gemm_precision) of x [rows, cols] in blocks of

@@ -1,6 +1,6 @@
 // The inference prefill attention on tensor cores, both kernels: the WMMA flash forward
 // (kernels/attention_flash.cu, the tiles of kernels/flash_tc_tile.cuh) and the register-resident
-// one (kernels/attention_mma.cu, NMC_PREFILL_ATTENTION=mma: mma.sync, ldmatrix, cp.async from
+// one (kernels/attention_mma.cu on kernels/flash_mma_tile.cuh, NMC_PREFILL_ATTENTION=mma: mma.sync, ldmatrix, cp.async from
 // test/mma_host_emu.h), run on the host through test/cuda_host_emu.h against a double
 // reference: causal GQA attention of `rows` chunk queries at positions len0..len0 + rows - 1 over
 // a paged BF16 cache (blocks of 16 tokens in shuffled pool order) holding the prefix and the chunk.
@@ -45,6 +45,8 @@ inline void store_from_float(void *p, int dtype, int64_t i, float v) {
 #include "../src/kernels/flash_tc_tile.cuh"
 using namespace nmc::k::ftc;
 #include "attention_flash_kernels.inc"
+#include "../src/kernels/flash_mma_tile.cuh"
+using namespace nmc::k;
 #include "attention_mma_kernels.inc"
 }  // namespace emu
 
@@ -111,8 +113,8 @@ static void one(int len0, int rows, int qH, int kvH, int hd, int out_dtype) {
             else launch(grid, 128, [&] { emu::prefill_flash_kernel<128>(a, kv, rows, lengths, 1); });
         } else {
             dim3m grid{(unsigned)qH, (unsigned)((rows + emu::fa2::BQ - 1) / emu::fa2::BQ), 1};
-            if (hd == 64) launch(grid, emu::fa2::WARPS * 32, [&] { emu::fa2::prefill_mma_kernel<64>(a, kv, rows, lengths, 1); });
-            else launch(grid, emu::fa2::WARPS * 32, [&] { emu::fa2::prefill_mma_kernel<128>(a, kv, rows, lengths, 1); });
+            if (hd == 64) launch(grid, emu::fa2::WARPS * 32, [&] { emu::prefill_mma_kernel<64>(a, kv, rows, lengths, 1); });
+            else launch(grid, emu::fa2::WARPS * 32, [&] { emu::prefill_mma_kernel<128>(a, kv, rows, lengths, 1); });
         }
         double err = 0;
         for (size_t at = 0; at < want.size(); at++) {
