@@ -192,14 +192,26 @@ int nmc_k_sample(const float *logits, int rows, int vocab, const nmc_sampling *p
 int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv_heads, int head_dim,
                            float scale, const float *q, const float *k, const float *v,
                            float *out);
+/* Inference prefill's causal attention of one chunk of `rows` queries after a cached prefix of len0
+ * tokens, on host arrays, through a one-slot paged BF16 cache. impl 0: the fp32 kernel
+ * (attention.cu), 1: wmma (attention_tc.cu; head_dim a multiple of 16 up to 128), 2: flash
+ * (attention_flash.cu), 3: mma (attention_mma.cu; 2 and 3: head_dim 64 or 128, else an error), -1:
+ * as env NMC_PREFILL_ATTENTION picks in a session. q [rows, q_heads head_dim] (query r at position
+ * len0 + r), k, v [len0 + rows, kv_heads head_dim] (rounded to BF16 in the cache); out [rows, q_heads
+ * head_dim] in out_dtype (NMC_F32 floats or NMC_BF16 bits). ms (nullable): device milliseconds a
+ * run, the average of `reps` runs after the one whose output is returned. */
+int nmc_k_prefill_attention(int impl, int rows, int len0, int q_heads, int kv_heads, int head_dim, float scale,
+                            const float *q, const float *k, const float *v, int out_dtype, void *out, int reps,
+                            float *ms);
 
 /* The trainer's causal GQA attention on host arrays: qkv [batch * seq_len, (q_heads + 2 kv_heads)
  * head_dim] fused rows (q | k | v), scale 1/sqrt(head_dim); out [batch * seq_len, q_heads head_dim].
  * impl 0: the materialised reference (L x L scores per head, fp32 cuBLAS); impl 1: the fp32 flash
  * kernels (memory O(L); the F32 trainer's); impl 2: the flash kernels on tensor cores (BF16 operands,
- * fp32 accumulation; head_dim 64 or 128, else an error; the BF16 trainer's). The trainer's choice can
- * be forced with env NMC_TRAIN_ATTENTION=flash|tc|materialised. lse_out [batch, q_heads, seq_len]
- * (nullable; impl 1 and 2): the
+ * fp32 accumulation; head_dim 64 or 128, else an error; the BF16 trainer's); impl 3: impl 2 with the
+ * register-resident forward (flash_mma_tile.cuh). The trainer's choice can be forced with env
+ * NMC_TRAIN_ATTENTION=flash|tc|materialised|mma. lse_out [batch, q_heads, seq_len]
+ * (nullable; impl 1 to 3): the
  * logsumexp of each query row's scores. dout [batch * seq_len, q_heads head_dim] and dqkv (same
  * layout as qkv) nullable together: the backward. *ms (nullable): device time of the computation. */
 /* The trainer's FP8 fake quantisation (nmc_trainer_set_gemm_precision) of x [rows, cols] in blocks of

@@ -59,6 +59,38 @@ class Scratch {
     std::vector<void *> ptrs_;
 };
 
+// The keys k, v [keys, kvw] fp32 as a one-slot paged cache in `dtype` (NMC_F32 or NMC_BF16, rounded
+// on the device) whose blocks lie in reverse order (block i of the slot is pool block nb - 1 - i), so
+// the kernels' table lookup is exercised, not an identity.
+int paged_cache(Scratch &s, int keys, int kvw, const float *k, const float *v, int dtype, nmc::k::KvCache *out) {
+    const int B = nmc::k::KV_BLOCK, nb = (keys + B - 1) / B;
+    std::vector<int32_t> table(nb);
+    std::vector<float> pk((size_t)nb * B * kvw, 0.0f), pv((size_t)nb * B * kvw, 0.0f);
+    for (int i = 0; i < nb; i++) table[i] = nb - 1 - i;
+    for (int t = 0; t < keys; t++) {
+        int64_t row = (int64_t)table[t / B] * B + t % B;
+        std::copy(k + (int64_t)t * kvw, k + (int64_t)(t + 1) * kvw, pk.begin() + row * kvw);
+        std::copy(v + (int64_t)t * kvw, v + (int64_t)(t + 1) * kvw, pv.begin() + row * kvw);
+    }
+    const int64_t n = (int64_t)nb * B * kvw;
+    float *dk, *dv;
+    int32_t *dtable;
+    void *ck = nullptr, *cv = nullptr;
+    NMC_TRY(s.floats(&dk, n, pk.data()));
+    NMC_TRY(s.floats(&dv, n, pv.data()));
+    NMC_TRY(s.floats(&dtable, nb, table.data()));
+    if (dtype == NMC_F32) {
+        ck = dk, cv = dv;
+    } else {
+        NMC_TRY(s.buffer(&ck, (size_t)n * 2, nullptr));
+        NMC_TRY(s.buffer(&cv, (size_t)n * 2, nullptr));
+        NMC_TRY(nmc::k::convert(ck, dtype, dk, NMC_F32, n, s.stream()));
+        NMC_TRY(nmc::k::convert(cv, dtype, dv, NMC_F32, n, s.stream()));
+    }
+    *out = nmc::k::KvCache{ck, cv, dtype, keys, dtable, nb};
+    return NMC_OK;
+}
+
 int check_dtype(int dtype) {
     return (dtype == NMC_F32 || dtype == NMC_BF16 || dtype == NMC_F16) ? NMC_OK : nmc::fail("unsupported weight dtype code " + std::to_string(dtype));
 }
@@ -184,32 +216,78 @@ extern "C" int nmc_k_causal_attention(int queries, int keys, int q_heads, int kv
     int qw = q_heads * head_dim, kvw = kv_heads * head_dim, stride = qw + 2 * kvw;
     std::vector<float> rows((size_t)queries * stride, 0.0f);
     for (int i = 0; i < queries; i++) std::copy(q + (int64_t)i * qw, q + (int64_t)(i + 1) * qw, rows.begin() + (int64_t)i * stride);
-    float *dqkv, *dk, *dv, *dout;
+    float *dqkv, *dout;
     int32_t *dlen;
     int32_t len0 = keys - queries;
-    // The keys as a one-slot paged cache whose blocks lie in reverse order (block i of the slot is
-    // pool block nb - 1 - i), so the kernel's table lookup is exercised, not an identity.
-    const int B = nmc::k::KV_BLOCK;
-    int nb = (keys + B - 1) / B;
-    std::vector<int32_t> table(nb);
-    std::vector<float> pk((size_t)nb * B * kvw, 0.0f), pv((size_t)nb * B * kvw, 0.0f);
-    for (int i = 0; i < nb; i++) table[i] = nb - 1 - i;
-    for (int t = 0; t < keys; t++) {
-        int64_t row = (int64_t)table[t / B] * B + t % B;
-        std::copy(k + (int64_t)t * kvw, k + (int64_t)(t + 1) * kvw, pk.begin() + row * kvw);
-        std::copy(v + (int64_t)t * kvw, v + (int64_t)(t + 1) * kvw, pv.begin() + row * kvw);
-    }
-    int32_t *dtable;
     NMC_TRY(s.floats(&dqkv, (int64_t)queries * stride, rows.data()));
-    NMC_TRY(s.floats(&dk, (int64_t)nb * B * kvw, pk.data()));
-    NMC_TRY(s.floats(&dv, (int64_t)nb * B * kvw, pv.data()));
     NMC_TRY(s.floats(&dout, (int64_t)queries * qw, nullptr));
     NMC_TRY(s.floats(&dlen, 1, &len0));
-    NMC_TRY(s.floats(&dtable, nb, table.data()));
-    nmc::k::KvCache cache{dk, dv, NMC_F32, keys, dtable, nb};
+    nmc::k::KvCache cache;
+    NMC_TRY(paged_cache(s, keys, kvw, k, v, NMC_F32, &cache));
     nmc::k::Attn at{q_heads, kv_heads, head_dim, scale, dqkv, stride, dout, NMC_F32};
     NMC_TRY(nmc::k::attention_prefill(at, cache, queries, dlen, 0, s.stream()));
     return s.download(out, dout, (size_t)queries * qw * sizeof(float));
+}
+
+extern "C" int nmc_k_prefill_attention(int impl, int rows, int len0, int q_heads, int kv_heads, int head_dim, float scale,
+                                       const float *q, const float *k, const float *v, int out_dtype, void *out, int reps,
+                                       float *ms) {
+    if (impl < -1 || impl > 3)
+        return nmc::fail("nmc_k_prefill_attention: impl must be -1 (NMC_PREFILL_ATTENTION), 0 (fp32), 1 (wmma), 2 (flash) or 3 (mma)");
+    if (q == nullptr || k == nullptr || v == nullptr || out == nullptr)
+        return nmc::fail("nmc_k_prefill_attention: q, k, v and out are required");
+    if (rows <= 0 || len0 < 0 || q_heads <= 0 || kv_heads <= 0 || q_heads % kv_heads != 0 || head_dim <= 0 ||
+        head_dim % 4 != 0 || head_dim > 256 || (int64_t)len0 + rows > (1 << 20) || (int64_t)q_heads * head_dim > (1 << 16) ||
+        (out_dtype != NMC_F32 && out_dtype != NMC_BF16) || reps < 0 || reps > 1000)
+        return nmc::fail("nmc_k_prefill_attention: bad shape (rows > 0, len0 >= 0, q_heads a multiple of kv_heads, head_dim a "
+                         "multiple of 4 up to 256, out_dtype NMC_F32 or NMC_BF16, reps 0..1000)");
+    Scratch s;
+    NMC_TRY(s.init());
+    const int keys = len0 + rows, qw = q_heads * head_dim, kvw = kv_heads * head_dim, stride = qw + 2 * kvw;
+    std::vector<float> qkv((size_t)rows * stride, 0.0f);  // q | k | v rows (k, v parts unused: the cache holds them)
+    for (int i = 0; i < rows; i++) std::copy(q + (int64_t)i * qw, q + (int64_t)(i + 1) * qw, qkv.begin() + (int64_t)i * stride);
+    float *dqkv;
+    int32_t *dlen;
+    void *dout;
+    NMC_TRY(s.floats(&dqkv, (int64_t)rows * stride, qkv.data()));
+    NMC_TRY(s.floats(&dlen, 1, &len0));
+    const size_t out_bytes = (size_t)rows * qw * dtype_bytes(out_dtype);
+    NMC_TRY(s.buffer(&dout, out_bytes, nullptr));
+    nmc::k::KvCache cache;
+    NMC_TRY(paged_cache(s, keys, kvw, k, v, NMC_BF16, &cache));
+    const nmc::k::Attn at{q_heads, kv_heads, head_dim, scale, dqkv, stride, dout, out_dtype};
+    if (impl == 1 && !nmc::k::attention_prefill_tc_supported(at, cache))
+        return nmc::fail("nmc_k_prefill_attention: the wmma kernel needs head_dim a multiple of 16 up to 128");
+    auto once = [&]() {
+        switch (impl) {
+            case 0: return nmc::k::attention_prefill(at, cache, rows, dlen, 0, s.stream());
+            case 1: return nmc::k::attention_prefill_tc(at, cache, rows, dlen, 0, s.stream());
+            case 2: return nmc::k::attention_prefill_flash(at, cache, rows, dlen, 0, s.stream());
+            case 3: return nmc::k::attention_prefill_mma(at, cache, rows, dlen, 0, s.stream());
+            default: return nmc::k::attention_prefill_select(at, cache, rows, dlen, 0, s.stream());
+        }
+    };
+    NMC_TRY(once());
+    NMC_TRY(s.download(out, dout, out_bytes));
+    if (ms != nullptr && reps > 0) {  // timed repeats of the same work (the output is rewritten)
+        struct Events {
+            cudaEvent_t e[2] = {nullptr, nullptr};
+            ~Events() {
+                for (cudaEvent_t x : e)
+                    if (x) cudaEventDestroy(x);
+            }
+        } ev;
+        NMC_CUDA(cudaEventCreate(&ev.e[0]));
+        NMC_CUDA(cudaEventCreate(&ev.e[1]));
+        NMC_TRY(once());  // warm-up
+        NMC_CUDA(cudaEventRecord(ev.e[0], s.stream()));
+        for (int i = 0; i < reps; i++) NMC_TRY(once());
+        NMC_CUDA(cudaEventRecord(ev.e[1], s.stream()));
+        NMC_CUDA(cudaEventSynchronize(ev.e[1]));
+        NMC_CUDA(cudaEventElapsedTime(ms, ev.e[0], ev.e[1]));
+        *ms /= reps;
+    }
+    return NMC_OK;
 }
 
 extern "C" int nmc_k_sample(const float *logits, int rows, int vocab, const nmc_sampling *params, const int32_t *positions,

@@ -16,7 +16,7 @@
 //    2. 3. mid = causal softmax(q k^T / sqrt(hd)) v per query head (GQA), lse per query row
 //          (flash kernels: memory O(L), no L x L scores kept; BF16 trainers on tensor cores,
 //          kernels/train_flash_tc.cu, where head_dim is 64 or 128, else fp32 kernels/train_flash.cu;
-//          env NMC_TRAIN_ATTENTION = flash | tc | materialised overrides, see attention_impl)
+//          env NMC_TRAIN_ATTENTION = flash | tc | materialised | mma overrides, see attention_impl)
 //    h_out += mid o_proj^T
 //    backward: dmid from o_proj; flash backward (scores recomputed per tile from lse) writes
 //              dq | dk | dv into dproj (dk, dv summed per KV group); then the projections.
@@ -301,18 +301,20 @@ k::train::FlashAttn flash_args(nmc_trainer *t) {
                                1.0f / sqrtf((float)d.head_dim), t->proj.f(), d.qkv_dim};
 }
 
-// The attention kernels (env NMC_TRAIN_ATTENTION = flash | tc | materialised overrides): BF16
+// The attention kernels (env NMC_TRAIN_ATTENTION = flash | tc | materialised | mma overrides): BF16
 // trainers use the tensor-core flash kernels where they apply (head_dim 64, 128), else the fp32 ones.
-enum class AttnImpl { Flash, Tc, Materialised };
+// mma: the register-resident forward (flash_mma_forward) with the tensor-core backward.
+enum class AttnImpl { Flash, Tc, Materialised, Mma };
 
 int attention_impl(nmc_trainer *t, const k::train::FlashAttn &a, AttnImpl *impl) {
     int choice;
-    NMC_TRY(env_choice("NMC_TRAIN_ATTENTION", {"flash", "tc", "materialised"}, &choice));
+    NMC_TRY(env_choice("NMC_TRAIN_ATTENTION", {"flash", "tc", "materialised", "mma"}, &choice));
     bool tc_ok = k::train::flash_tc_supported(a);
     switch (choice) {
         case 0: *impl = AttnImpl::Flash; break;
         case 1: *impl = tc_ok ? AttnImpl::Tc : AttnImpl::Flash; break;
         case 2: *impl = AttnImpl::Materialised; break;
+        case 3: *impl = tc_ok ? AttnImpl::Mma : AttnImpl::Flash; break;
         default: *impl = t->dtype == NMC_BF16 && tc_ok ? AttnImpl::Tc : AttnImpl::Flash; break;
     }
     return NMC_OK;
@@ -329,6 +331,7 @@ int attention_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     NMC_TRY(attention_impl(t, a, &impl));
     switch (impl) {
         case AttnImpl::Tc: NMC_TRY(k::train::flash_tc_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
+        case AttnImpl::Mma: NMC_TRY(k::train::flash_mma_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
         case AttnImpl::Materialised: NMC_TRY(attention_materialised(t->gemm, t->stream, a, nullptr, t->mid.f(), nullptr)); break;
         default: NMC_TRY(k::train::flash_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
     }
@@ -345,6 +348,7 @@ int attention_bwd(nmc_trainer *t, const TLayer &L) {
     NMC_TRY(attention_impl(t, a, &impl));
     switch (impl) {
         case AttnImpl::Tc:
+        case AttnImpl::Mma:
             NMC_TRY(k::train::flash_tc_backward(a, t->mid.f(), t->dmid.f(), t->lse.f(), t->delta.f(), t->dproj.f(), pw,
                                                 t->stream));
             break;

@@ -1,13 +1,17 @@
-// The inference prefill attention on tensor cores (kernels/attention_flash.cu, the tiles of
-// kernels/flash_tc_tile.cuh) run on the host through test/cuda_host_emu.h, against a double
+// The inference prefill attention on tensor cores, both kernels: the WMMA flash forward
+// (kernels/attention_flash.cu, the tiles of kernels/flash_tc_tile.cuh) and the register-resident
+// one (kernels/attention_mma.cu on kernels/flash_mma_tile.cuh, NMC_PREFILL_ATTENTION=mma: mma.sync, ldmatrix, cp.async from
+// test/mma_host_emu.h), run on the host through test/cuda_host_emu.h against a double
 // reference: causal GQA attention of `rows` chunk queries at positions len0..len0 + rows - 1 over
 // a paged BF16 cache (blocks of 16 tokens in shuffled pool order) holding the prefix and the chunk.
 // Cases: no prefix and chunked prefill with a prefix (also one not a multiple of the 64-key tile
-// or of the page), rows 1, 64 + 1, not a multiple of 64; GQA 5:1, 4:4; head_dim 64, 128; fp32 and
-// BF16 output. `make emu` builds and runs it (the kernel is cut out of the .cu between
-// "// emu-begin" and "// emu-end"). Error: max |got - ref| / max |ref|; bound 2e-2 (BF16 operands,
-// as test/train_flash_tc_emu.cpp). Exit status 0 when all pass.
+// or of the page), rows 1, 64 + 1, not a multiple of 64 or 128, several 128-query tiles; GQA 5:1,
+// 4:4; head_dim 64, 128; fp32 and BF16 output. `make emu` builds and runs it (the kernels are cut
+// out of the .cu files between "// emu-begin" and "// emu-end"). Error: max |got - ref| / max |ref|;
+// bound 2e-2 (BF16 operands, as test/train_flash_tc_emu.cpp). Exit status 0 when all pass.
+// `attention_flash_emu len0 rows qH kvH hd out_dtype` runs one case.
 #include "cuda_host_emu.h"
+#include "mma_host_emu.h"
 
 #include <cstdio>
 #include <numeric>
@@ -41,6 +45,9 @@ inline void store_from_float(void *p, int dtype, int64_t i, float v) {
 #include "../src/kernels/flash_tc_tile.cuh"
 using namespace nmc::k::ftc;
 #include "attention_flash_kernels.inc"
+#include "../src/kernels/flash_mma_tile.cuh"
+using namespace nmc::k;
+#include "attention_mma_kernels.inc"
 }  // namespace emu
 
 static int failures = 0;
@@ -72,18 +79,9 @@ static void one(int len0, int rows, int qH, int kvH, int hd, int out_dtype) {
             vc[row * kw + c] = __float2bfloat16(V[(size_t)p * kw + c]);
         }
     }
-    // 3. the kernel: grid (row tiles, q heads), 4 warps
-    std::vector<float> out32((size_t)rows * qw, NAN);
-    std::vector<__nv_bfloat16> out16((size_t)rows * qw, __float2bfloat16(NAN));
-    void *out = out_dtype == NMC_F32 ? (void *)out32.data() : (void *)out16.data();
-    emu::Attn a{qH, kvH, hd, 1.0f / sqrtf((float)hd), qkv.data(), ld, out, out_dtype};
-    const int32_t lengths[2] = {0, len0};
-    dim3m grid{(unsigned)((rows + 63) / 64), (unsigned)qH, 1};
-    if (hd == 64) launch(grid, 128, [&] { emu::prefill_flash_kernel<64>(a, kv, rows, lengths, 1); });
-    else launch(grid, 128, [&] { emu::prefill_flash_kernel<128>(a, kv, rows, lengths, 1); });
-    // 4. double reference: out_r = softmax_{j <= len0 + r}(q_r . k_j / sqrt(hd)) V
-    double mx_ref = 0, err = 0;
-    std::vector<double> p(keys);
+    // 3. double reference: out_r = softmax_{j <= len0 + r}(q_r . k_j / sqrt(hd)) V
+    std::vector<double> want((size_t)rows * qw), p(keys);
+    double mx_ref = 0;
     for (int r = 0; r < rows; r++)
         for (int h = 0; h < qH; h++) {
             const int kvh = h / (qH / kvH), last = len0 + r;
@@ -98,20 +96,39 @@ static void one(int len0, int rows, int qH, int kvH, int hd, int out_dtype) {
             for (int d = 0; d < hd; d++) {
                 double o = 0;
                 for (int j = 0; j <= last; j++) o += p[j] * V[(size_t)j * kw + kvh * hd + d];
-                o /= sum;
-                const size_t at = (size_t)r * qw + h * hd + d;
-                const double got = out_dtype == NMC_F32 ? out32[at] : __bfloat162float(out16[at]);
-                mx_ref = std::max(mx_ref, std::fabs(o));
-                const double e = std::fabs(got - o);
-                if (!(e <= err)) err = std::isnan(e) ? 1e9 : e;
+                want[(size_t)r * qw + h * hd + d] = o / sum;
+                mx_ref = std::max(mx_ref, std::fabs(o / sum));
             }
         }
-    err /= std::max(mx_ref, 1e-12);
-    const bool ok = err <= 2e-2;
-    printf("%s emulated flash prefill attention prefix %d rows %d heads %d:%d hd=%d out %s: err %.2e (tol 2e-2)\n",
-           ok ? "PASS" : "FAIL", len0, rows, qH, kvH, hd, out_dtype == NMC_F32 ? "f32" : "bf16", err);
-    fflush(stdout);
-    failures += !ok;
+    // 4. each kernel: flash grid (row tiles of 64, q heads) x 4 warps; mma grid (q heads, row tiles of 128) x 8 warps
+    emu::Attn a{qH, kvH, hd, 1.0f / sqrtf((float)hd), qkv.data(), ld, nullptr, out_dtype};
+    const int32_t lengths[2] = {0, len0};
+    for (const char *kernel : {"flash", "mma"}) {
+        std::vector<float> out32((size_t)rows * qw, NAN);
+        std::vector<__nv_bfloat16> out16((size_t)rows * qw, __float2bfloat16(NAN));
+        a.out = out_dtype == NMC_F32 ? (void *)out32.data() : (void *)out16.data();
+        if (kernel[0] == 'f') {
+            dim3m grid{(unsigned)((rows + 63) / 64), (unsigned)qH, 1};
+            if (hd == 64) launch(grid, 128, [&] { emu::prefill_flash_kernel<64>(a, kv, rows, lengths, 1); });
+            else launch(grid, 128, [&] { emu::prefill_flash_kernel<128>(a, kv, rows, lengths, 1); });
+        } else {
+            dim3m grid{(unsigned)qH, (unsigned)((rows + emu::fa2::BQ - 1) / emu::fa2::BQ), 1};
+            if (hd == 64) launch(grid, emu::fa2::WARPS * 32, [&] { emu::prefill_mma_kernel<64>(a, kv, rows, lengths, 1); });
+            else launch(grid, emu::fa2::WARPS * 32, [&] { emu::prefill_mma_kernel<128>(a, kv, rows, lengths, 1); });
+        }
+        double err = 0;
+        for (size_t at = 0; at < want.size(); at++) {
+            const double got = out_dtype == NMC_F32 ? out32[at] : __bfloat162float(out16[at]);
+            const double e = std::fabs(got - want[at]);
+            if (!(e <= err)) err = std::isnan(e) ? 1e9 : e;
+        }
+        err /= std::max(mx_ref, 1e-12);
+        const bool ok = err <= 2e-2;
+        printf("%s emulated %s prefill attention prefix %d rows %d heads %d:%d hd=%d out %s: err %.2e (tol 2e-2)\n",
+               ok ? "PASS" : "FAIL", kernel, len0, rows, qH, kvH, hd, out_dtype == NMC_F32 ? "f32" : "bf16", err);
+        fflush(stdout);
+        failures += !ok;
+    }
 }
 
 int main(int argc, char **argv) {
@@ -121,7 +138,8 @@ int main(int argc, char **argv) {
     }
     struct Case { int len0, rows, qH, kvH, hd, dt; };
     for (Case c : {Case{0, 1, 5, 1, 64, NMC_F32}, Case{0, 100, 5, 1, 128, NMC_BF16}, Case{37, 65, 4, 4, 64, NMC_F32},
-                   Case{64, 64, 5, 1, 128, NMC_F32}, Case{130, 1, 2, 1, 128, NMC_BF16}, Case{70, 129, 4, 1, 64, NMC_BF16}})
+                   Case{64, 64, 5, 1, 128, NMC_F32}, Case{130, 1, 2, 1, 128, NMC_BF16}, Case{70, 129, 4, 1, 64, NMC_BF16},
+                   Case{100, 300, 5, 1, 128, NMC_BF16}, Case{0, 257, 2, 1, 64, NMC_F32}, Case{200, 130, 2, 2, 128, NMC_F32}})
         one(c.len0, c.rows, c.qH, c.kvH, c.hd, c.dt);
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;

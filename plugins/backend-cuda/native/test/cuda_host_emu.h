@@ -135,6 +135,7 @@ void mma_sync(fragment<accumulator, 16, 16, 16, float> &d, const fragment<matrix
 }  // namespace nvcuda::wmma
 
 std::function<void()> g_body;
+long g_block_serial = 0;  // counts the blocks run (per-block state of test/mma_host_emu.h starts afresh)
 inline void fiber_main() {
     g_body();
     g_f[g_cur].done = true;
@@ -152,6 +153,7 @@ void launch(dim3m grid, int threads, F body) {
         for (unsigned y = 0; y < grid.y; y++)
             for (unsigned x = 0; x < grid.x; x++) {
                 blockIdx = {x, y, z};
+                g_block_serial++;
                 g_bblock = Bar{0, 0, threads};
                 for (int w = 0; w < threads / 32; w++) g_bwarp[w] = Bar{0, 0, 32};
                 for (int t = 0; t < threads; t++) {

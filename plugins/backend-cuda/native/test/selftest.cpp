@@ -546,6 +546,7 @@ int main() {
     model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 300, 200, 600);
     prefill_attention_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads bf16", 300, 200, 600);
     prefill_attention_tests(Shape{512, 256, 512, 8, 2, 64, 8, 80, 2, 128, 64, "M-*M-M*"}, "hd 64 bf16", 200, 150, 400);
+    prefill_attention_kernel_tests();
     for (int block : {-1, 0, 128})
         decode_gemm_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     for (int block : {-1, 0, 128})

@@ -3,67 +3,27 @@
 // times per-channel scales, 128x128 block scales, or 16-column blocks with a scale row per output
 // (row_block 1, a fused matrix quantised in parts). Rows 9, 17, 33, 64 (and 1, 8); out not a
 // multiple of the 128-output block; one split and split-K (partials in a workspace, summed in
-// split order by the reduce kernel); beta 0 and 1. mma.sync m16n8k16 is emulated from its PTX fragment layout (rows g, g + 8; k
-// pairs 2t, 2t + 8; g = lane / 4, t = lane % 4), cp.async as a plain 16-byte copy. Error: max
+// split order by the reduce kernel); beta 0 and 1. mma.sync m16n8k16 and cp.async are emulated from their PTX
+// definitions (test/mma_host_emu.h: fragment layouts; copies land when cp.async.wait_group retires them). Error: max
 // |got - ref| / max |ref|, bound 1e-4 (the operands are exact BF16; only fp32 summation order
 // differs). `make emu` builds and runs it; the kernel is cut out of the .cu between
 // "// emu-begin" and "// emu-end". Exit status 0 when all pass. Every case runs with 16 and 32
 // outputs per warp (NMC_SKINNY_WARP: WM 1, and WM 2 with the k groups' sums met in shared memory). Also the split-K rule of
 // NMC_SKINNY_SPLIT=waves (skinny_split_waves, host code in the same region) on the 9B shapes.
 #include "cuda_host_emu.h"
+#include "mma_host_emu.h"
 
 #include <cstdio>
 #include <random>
 #include <string>
 
 namespace emu {
-inline void cp_async16(void *dst, const void *src) {
-    if (reinterpret_cast<uintptr_t>(dst) % 16 || reinterpret_cast<uintptr_t>(src) % 16) {
-        fprintf(stderr, "cp.async of a misaligned 16-byte piece\n");
-        abort();
-    }
-    memcpy(dst, src, 16);
-}
-inline void cp_async_commit() {}
-template <int N> void cp_async_wait() {}
 inline float e4m3(uint8_t c) {
     const int sign = c >> 7, e = (c >> 3) & 15, m = c & 7;
     const float v = e == 0 ? std::ldexp((float)m / 8.0f, -6) : std::ldexp(1.0f + (float)m / 8.0f, e - 7);
     return sign ? -v : v;
 }
-inline uint32_t pack(float lo, float hi) { return (uint32_t)__float2bfloat16(lo).bits | ((uint32_t)__float2bfloat16(hi).bits << 16); }
-inline uint32_t e4m3x2_scaled_bf16x2(uint16_t two, float s) { return pack(e4m3(two & 255) * s, e4m3(two >> 8) * s); }
-inline float lo(uint32_t v) { return __bfloat162float({(uint16_t)(v & 0xffff)}); }
-inline float hi(uint32_t v) { return __bfloat162float({(uint16_t)(v >> 16)}); }
-// the warp's fragments meet in shared arrays; each lane computes its own four outputs
-inline void mma_bf16(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-    static uint32_t A[32][32][4], B[32][32][2];
-    const int w = tid() / 32, l = tid() & 31;
-    __syncwarp();
-    for (int i = 0; i < 4; i++) A[w][l][i] = a[i];
-    B[w][l][0] = b0;
-    B[w][l][1] = b1;
-    __syncwarp();
-    float Am[16][16], Bm[16][8];
-    for (int L = 0; L < 32; L++) {
-        const int g = L >> 2, t = L & 3;
-        const uint32_t *x = A[w][L];
-        Am[g][2 * t] = lo(x[0]), Am[g][2 * t + 1] = hi(x[0]);
-        Am[g + 8][2 * t] = lo(x[1]), Am[g + 8][2 * t + 1] = hi(x[1]);
-        Am[g][2 * t + 8] = lo(x[2]), Am[g][2 * t + 9] = hi(x[2]);
-        Am[g + 8][2 * t + 8] = lo(x[3]), Am[g + 8][2 * t + 9] = hi(x[3]);
-        Bm[2 * t][g] = lo(B[w][L][0]), Bm[2 * t + 1][g] = hi(B[w][L][0]);
-        Bm[2 * t + 8][g] = lo(B[w][L][1]), Bm[2 * t + 9][g] = hi(B[w][L][1]);
-    }
-    const int g = l >> 2, t = l & 3;
-    for (int e = 0; e < 4; e++) {
-        const int row = g + (e >= 2 ? 8 : 0), col = 2 * t + (e & 1);
-        float s = d[e];
-        for (int k = 0; k < 16; k++) s += Am[row][k] * Bm[k][col];
-        d[e] = s;
-    }
-    __syncwarp();
-}
+inline uint32_t e4m3x2_scaled_bf16x2(uint16_t two, float s) { return bf16x2_pack(e4m3(two & 255) * s, e4m3(two >> 8) * s); }
 #include "skinny_gemm_kernels.inc"
 }  // namespace emu
 

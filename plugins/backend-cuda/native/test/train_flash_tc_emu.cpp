@@ -4,10 +4,14 @@
 // 128, the scalar-atomic path). For working on those kernels without a GPU; the device self-test
 // (nmc_train_selftest, "train attention tc" lines) is the real check. `make emu` builds it (the
 // kernels are cut out of the .cu between "using namespace nvcuda;" and "int check_tc"; the forward
-// tiles are kernels/flash_tc_tile.cuh, shared with the inference prefill).
+// tiles are kernels/flash_tc_tile.cuh, shared with the inference prefill). Every case runs twice: the
+// WMMA forward, and the register-resident one (flash_mma_fwd_kernel on kernels/flash_mma_tile.cuh,
+// NMC_TRAIN_ATTENTION=mma: mma.sync, ldmatrix from test/mma_host_emu.h), each followed by the WMMA
+// backward from its o and lse.
 // Error: max |got - ref| / max |ref| per tensor (dQ, dK floored at 1e-3 of max |dqkv|: 0 at L = 1);
 // bound 2e-2 (BF16 operands), lse absolute. Exit status 0 when all pass.
 #include "cuda_host_emu.h"
+#include "mma_host_emu.h"
 
 #include <cstdio>
 #include <random>
@@ -23,6 +27,8 @@ struct FlashAttn {  // as kernels/train_kernels.h
 };
 namespace emu {
 #include "../src/kernels/flash_tc_tile.cuh"
+#include "../src/kernels/flash_mma_tile.cuh"
+using namespace nmc::k;
 #include "train_flash_tc_kernels.inc"
 }
 
@@ -46,7 +52,7 @@ static std::vector<float> part(const std::vector<float> &qkv, int R, int qH, int
     return out;
 }
 
-static void one(int B, int L, int qH, int kvH, int hd, bool vec) {
+static void one(int B, int L, int qH, int kvH, int hd, bool vec, bool mma) {
     int R = B * L, ld = (qH + 2 * kvH) * hd, qw = qH * hd;
     std::mt19937 g(L * 7 + hd);
     std::normal_distribution<float> nd;
@@ -57,10 +63,17 @@ static void one(int B, int L, int qH, int kvH, int hd, bool vec) {
     FlashAttn a{B, L, qH, kvH, hd, 1.0f / sqrtf((float)hd), qkv.data(), ld};
     std::vector<float> o((size_t)R * qw, NAN), lse((size_t)B * qH * L, NAN), delta((size_t)B * qH * L);
     std::vector<float> dqkv((size_t)R * ld, 0.0f);
-    // forward: grid (L tiles, q heads, batch), 4 warps
+    // forward: WMMA grid (L tiles, q heads, batch), 4 warps; mma grid (q heads, L tiles of 128, batch), 8 warps
     dim3m grid{(unsigned)((L + 63) / 64), (unsigned)qH, (unsigned)B};
-    if (hd == 64) launch(grid, 128, [&] { emu::flash_tc_fwd_kernel<64>(a, o.data(), lse.data()); });
-    else launch(grid, 128, [&] { emu::flash_tc_fwd_kernel<128>(a, o.data(), lse.data()); });
+    if (mma) {
+        dim3m gm{(unsigned)qH, (unsigned)((L + emu::fa2::BQ - 1) / emu::fa2::BQ), (unsigned)B};
+        if (hd == 64) launch(gm, emu::fa2::WARPS * 32, [&] { emu::flash_mma_fwd_kernel<64>(a, o.data(), lse.data()); });
+        else launch(gm, emu::fa2::WARPS * 32, [&] { emu::flash_mma_fwd_kernel<128>(a, o.data(), lse.data()); });
+    } else if (hd == 64) {
+        launch(grid, 128, [&] { emu::flash_tc_fwd_kernel<64>(a, o.data(), lse.data()); });
+    } else {
+        launch(grid, 128, [&] { emu::flash_tc_fwd_kernel<128>(a, o.data(), lse.data()); });
+    }
     // delta = bf16(dO) . o (flash_delta with bf16_dout)
     for (int r = 0; r < R; r++)
         for (int h = 0; h < qH; h++) {
@@ -79,22 +92,22 @@ static void one(int B, int L, int qH, int kvH, int hd, bool vec) {
     for (int w = 0; w < 3; w++) e[2 + w] = rel(part(dqkv, R, qH, kvH, hd, w), part(want.dqkv, R, qH, kvH, hd, w), 1e-3 * whole);
     bool ok = true;
     for (double x : e) ok &= x <= 2e-2;
-    printf("%s emulated tc attention B=%d L=%d heads %d:%d hd=%d%s: out %.2e lse %.2e dQ %.2e dK %.2e dV %.2e (tol 2e-2)\n",
-           ok ? "PASS" : "FAIL", B, L, qH, kvH, hd, vec ? "" : " scalar atomics", e[0], e[1], e[2], e[3], e[4]);
+    printf("%s emulated tc attention%s B=%d L=%d heads %d:%d hd=%d%s: out %.2e lse %.2e dQ %.2e dK %.2e dV %.2e (tol 2e-2)\n",
+           ok ? "PASS" : "FAIL", mma ? " (mma forward)" : "", B, L, qH, kvH, hd, vec ? "" : " scalar atomics", e[0], e[1], e[2], e[3], e[4]);
     fflush(stdout);
     failures += !ok;
 }
 
 int main(int argc, char **argv) {
     if (argc == 7) {  // one shape: B L qH kvH hd vec
-        one(atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]) != 0);
+        for (bool mma : {false, true}) one(atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]), atoi(argv[6]) != 0, mma);
         return failures ? 1 : 0;
     }
     struct Case { int B, L, qH, kvH, hd; bool vec; };
     for (Case c : {Case{1, 1, 4, 1, 64, true}, Case{1, 1, 5, 1, 128, true}, Case{2, 37, 4, 1, 64, true},
                    Case{1, 70, 5, 1, 128, true}, Case{1, 64, 2, 1, 128, true}, Case{1, 65, 2, 1, 64, false},
                    Case{3, 100, 5, 1, 64, true}, Case{1, 257, 4, 4, 64, true}, Case{2, 129, 4, 1, 128, true}})
-        one(c.B, c.L, c.qH, c.kvH, c.hd, c.vec);
+        for (bool mma : {false, true}) one(c.B, c.L, c.qH, c.kvH, c.hd, c.vec, mma);
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
     return failures ? 1 : 0;
 }

@@ -85,7 +85,9 @@ static void attention_case(int B, int L, int qH, int kvH, int hd, bool cpu, uint
 // of a tensor: max |tc - ref| over the reference tensor's largest |value|, that scale floored at
 // 1e-3 of max |ref dqkv| (dQ and dK are exactly 0 at L = 1); bound 2e-2 for BF16 (the emulated
 // kernels measured 2e-3 .. 6e-3); lse absolute (log domain), bound 2e-2. tc must differ from the
-// fp32 flash output by more than 1e-5 (BF16 rounding is visible: the tc kernels really ran).
+// fp32 flash output by more than 1e-5 (BF16 rounding is visible: the tc kernels really ran). The same
+// checks for impl 3 ("train attention mma" lines: the register-resident forward of
+// flash_mma_tile.cuh, NMC_TRAIN_ATTENTION=mma, with the tensor-core backward).
 static double err_in(const Vec &got, const Vec &want, double floor, double *scale_out) {
     double scale = std::max(floor, 1e-12), worst = 0;
     for (float v : want) scale = std::max(scale, (double)std::fabs(v));
@@ -127,21 +129,24 @@ static void compare_tc(const std::string &name, const Run &tc, const Run &ref, c
 }
 
 static void tc_attention_case(int B, int L, int qH, int kvH, int hd, uint32_t seed) {
-    std::string name = "train attention tc B=" + std::to_string(B) + " L=" + std::to_string(L) + " heads " +
-                       std::to_string(qH) + ":" + std::to_string(kvH) + " hd=" + std::to_string(hd);
     int R = B * L;
     Vec qkv = randn((size_t)R * (qH + 2 * kvH) * hd, seed), dout = randn((size_t)R * qH * hd, seed + 1);
-    Run ref = run(0, B, L, qH, kvH, hd, qkv, dout), fl = run(1, B, L, qH, kvH, hd, qkv, dout),
-        tc = run(2, B, L, qH, kvH, hd, qkv, dout);
-    if (!ref.ok || !fl.ok || !tc.ok) {
-        failures++;
-        return;
+    Run ref = run(0, B, L, qH, kvH, hd, qkv, dout), fl = run(1, B, L, qH, kvH, hd, qkv, dout);
+    for (int impl : {2, 3}) {
+        std::string name = std::string(impl == 2 ? "train attention tc B=" : "train attention mma B=") + std::to_string(B) +
+                           " L=" + std::to_string(L) + " heads " + std::to_string(qH) + ":" + std::to_string(kvH) +
+                           " hd=" + std::to_string(hd);
+        Run tc = run(impl, B, L, qH, kvH, hd, qkv, dout);
+        if (!ref.ok || !fl.ok || !tc.ok) {
+            failures++;
+            continue;
+        }
+        compare_tc(name, tc, ref, fl, R, qH, kvH, hd);
+        double diff = err_in(tc.out, fl.out, 0, nullptr);
+        char buf[120];
+        snprintf(buf, sizeof buf, ": differs from fp32 flash (BF16 operands, max diff %.2e > 1e-5)", diff);
+        check(diff > 1e-5, name + buf);
     }
-    compare_tc(name, tc, ref, fl, R, qH, kvH, hd);
-    double diff = err_in(tc.out, fl.out, 0, nullptr);
-    char buf[120];
-    snprintf(buf, sizeof buf, ": differs from fp32 flash (BF16 operands, max diff %.2e > 1e-5)", diff);
-    check(diff > 1e-5, name + buf);
 }
 
 // Forward and forward + backward device times (ms; backward = the difference) at one long shape,
@@ -149,9 +154,9 @@ static void tc_attention_case(int B, int L, int qH, int kvH, int hd, uint32_t se
 static void tc_attention_timing(int L, int qH, int kvH, int hd) {
     int R = L;
     Vec qkv = randn((size_t)R * (qH + 2 * kvH) * hd, 9), dout = randn((size_t)R * qH * hd, 10), none;
-    double fwd[3], both[3];
-    Run full[3];
-    for (int impl = 0; impl < 3; impl++) {
+    double fwd[4], both[4];
+    Run full[4];
+    for (int impl = 0; impl < 4; impl++) {
         run(impl, 1, L, qH, kvH, hd, qkv, none);  // warm-up (kernel load, allocator)
         Run f = run(impl, 1, L, qH, kvH, hd, qkv, none);
         full[impl] = run(impl, 1, L, qH, kvH, hd, qkv, dout);
@@ -159,14 +164,15 @@ static void tc_attention_timing(int L, int qH, int kvH, int hd) {
         both[impl] = full[impl].ok ? full[impl].ms : NAN;
     }
     printf("INFO train attention timing L=%d heads %d:%d hd=%d (ms forward / backward / total): tc %.2f / %.2f / %.2f,"
-           " fp32 flash %.2f / %.2f / %.2f, materialised %.2f / %.2f / %.2f\n",
+           " fp32 flash %.2f / %.2f / %.2f, materialised %.2f / %.2f / %.2f, mma forward %.2f / %.2f / %.2f\n",
            L, qH, kvH, hd, fwd[2], both[2] - fwd[2], both[2], fwd[1], both[1] - fwd[1], both[1], fwd[0],
-           both[0] - fwd[0], both[0]);
+           both[0] - fwd[0], both[0], fwd[3], both[3] - fwd[3], both[3]);
     fflush(stdout);
-    if (full[0].ok && full[1].ok && full[2].ok) {
-        compare_tc("train attention tc B=1 L=" + std::to_string(L) + " heads " + std::to_string(qH) + ":" +
-                       std::to_string(kvH) + " hd=" + std::to_string(hd),
-                   full[2], full[0], full[1], R, qH, kvH, hd);
+    if (full[0].ok && full[1].ok && full[2].ok && full[3].ok) {
+        for (int impl : {2, 3})
+            compare_tc(std::string(impl == 2 ? "train attention tc" : "train attention mma") + " B=1 L=" + std::to_string(L) +
+                           " heads " + std::to_string(qH) + ":" + std::to_string(kvH) + " hd=" + std::to_string(hd),
+                       full[impl], full[0], full[1], R, qH, kvH, hd);
     } else {
         failures++;
     }

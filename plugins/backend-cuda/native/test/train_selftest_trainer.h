@@ -95,9 +95,10 @@ static void trainer_tests() {
 }
 
 // The trainer's attention choice on a BF16 model of GQA 4:1 attention (head_dim 64) and MLP layers:
-// with NMC_TRAIN_ATTENTION = flash, tc, materialised and unset, one forward + backward: the loss and
+// with NMC_TRAIN_ATTENTION = flash, tc, materialised, mma and unset, one forward + backward: the loss and
 // the gradients of both attention layers' q_proj and v_proj. tc (BF16 tensor cores) against flash
-// (fp32 kernels): loss within 1e-3 relative, gradients within 3e-2 of each tensor's largest value;
+// (fp32 kernels), and mma (the register-resident forward + the tc backward) against flash: loss within
+// 1e-3 relative, gradients within 3e-2 of each tensor's largest value;
 // materialised against flash within 1e-2 (both fp32 attention). Unset must be tc for BF16 (the same
 // forward loss bit for bit; the forward has no atomics) and tc must differ from flash. A bad value:
 // one error line naming the variable.
@@ -134,8 +135,8 @@ static void trainer_attention_tests() {
         if (t) nmc_trainer_destroy(t);
         return r;
     };
-    Result fl = one("flash"), tc = one("tc"), mat = one("materialised"), def = one(nullptr);
-    if (fl.ok && tc.ok && mat.ok && def.ok) {
+    Result fl = one("flash"), tc = one("tc"), mat = one("materialised"), def = one(nullptr), mma = one("mma");
+    if (fl.ok && tc.ok && mat.ok && def.ok && mma.ok) {
         auto compare = [&](const Result &a, const char *an, double tol_loss, double tol) {
             double el = std::fabs(a.loss - fl.loss) / std::fabs(fl.loss);
             char buf[160];
@@ -150,6 +151,7 @@ static void trainer_attention_tests() {
         };
         compare(tc, "tc", 1e-3, 3e-2);
         compare(mat, "materialised", 1e-3, 1e-2);
+        compare(mma, "mma", 1e-3, 3e-2);
         char buf[160];
         snprintf(buf, sizeof buf, "trainer bf16 attention: unset picks tc (loss %.9f, tc %.9f, flash %.9f)", def.loss,
                  tc.loss, fl.loss);
@@ -161,7 +163,7 @@ static void trainer_attention_tests() {
     double loss = 0;
     if (nmc_trainer_create(&c, 0, &t) == NMC_OK && nmc_trainer_init_random(t, 21) == NMC_OK)
         expect_error(nmc_trainer_forward(t, ids.data(), labels.data(), rows, len, &loss, &tokens),
-                     "NMC_TRAIN_ATTENTION must be flash, tc or materialised", "trainer NMC_TRAIN_ATTENTION=cudnn refused");
+                     "NMC_TRAIN_ATTENTION must be flash, tc, materialised or mma", "trainer NMC_TRAIN_ATTENTION=cudnn refused");
     if (t) nmc_trainer_destroy(t);
     unsetenv("NMC_TRAIN_ATTENTION");
 }

@@ -173,9 +173,15 @@ int attention_prefill_tc(const Attn &attn, const KvCache &cache, int rows, const
 bool attention_prefill_flash_supported(const Attn &attn, const KvCache &cache);
 int attention_prefill_flash(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
                             cudaStream_t stream);
+// FlashAttention-2 forward with S, P and O in registers (attention_mma.cu: mma.sync, ldmatrix,
+// cp.async double buffering); the same operands as attention_prefill_flash.
+bool attention_prefill_mma_supported(const Attn &attn, const KvCache &cache);
+int attention_prefill_mma(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
+                          cudaStream_t stream);
 // The prefill attention env NMC_PREFILL_ATTENTION picks: flash (default; falls back to wmma, then
 // fp32, where the shape is not covered), wmma (attention_prefill_tc where supported, else fp32),
-// fp32 (attention_prefill); any other value is an error.
+// fp32 (attention_prefill), mma (attention_prefill_mma where supported, else as the default);
+// any other value is an error.
 int attention_prefill_select(const Attn &attn, const KvCache &cache, int rows, const int32_t *lengths, int slot,
                              cudaStream_t stream);
 // One query per row over its slot's cache (after kv_append): keys 0..lengths[slot].

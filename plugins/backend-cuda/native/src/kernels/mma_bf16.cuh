@@ -1,6 +1,7 @@
-// Tensor-core and copy primitives shared by the decode GEMMs (fp8_mma.cu, skinny_gemm.cu):
-// mma.sync m16n8k16 BF16 -> fp32, E4M3 pairs to scaled BF16 pairs, cp.async 16-byte copies.
-// test/skinny_gemm_emu.cpp gives host versions of the same signatures.
+// Tensor-core and copy primitives shared by the decode GEMMs (fp8_mma.cu, skinny_gemm.cu) and the
+// register-resident prefill attention (attention_mma.cu): mma.sync m16n8k16 BF16 -> fp32, E4M3
+// pairs to scaled BF16 pairs, fp32 pairs to BF16 pairs, ldmatrix (.trans), cp.async 16-byte copies.
+// test/mma_host_emu.h gives host versions of the same signatures (from the PTX ISA's fragment layouts).
 #pragma once
 
 #include <cuda_bf16.h>
@@ -25,6 +26,30 @@ __device__ __forceinline__ void mma_bf16(float (&d)[4], const uint32_t (&a)[4], 
         "{%0,%1,%2,%3};\n"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+// (lo, hi) rounded to BF16 as one register (low half = lo): the A fragment pairs of mma_bf16
+__device__ __forceinline__ uint32_t bf16x2_pack(float lo, float hi) {
+    __nv_bfloat162 b = __floats2bfloat162_rn(lo, hi);
+    return *reinterpret_cast<uint32_t *>(&b);
+}
+
+// Four 8x8 b16 matrices from shared memory: lanes 8i..8i + 7 give the 16-byte-aligned addresses of
+// rows 0..7 of matrix i; r[i] = row lane / 4, elements 2 (lane % 4), + 1 of matrix i (the A / B
+// fragment pieces of mma_bf16 when the rows are the fragment's rows / columns)
+__device__ __forceinline__ void ldmatrix_x4(uint32_t (&r)[4], const void *row) {
+    const unsigned s = (unsigned)__cvta_generic_to_shared(row);
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(s));
+}
+// The same transposed: r[i] = elements (2 (lane % 4), lane / 4) and (2 (lane % 4) + 1, lane / 4) of
+// matrix i (a B fragment of a row-major [k][n] tile in shared memory)
+__device__ __forceinline__ void ldmatrix_x4_trans(uint32_t (&r)[4], const void *row) {
+    const unsigned s = (unsigned)__cvta_generic_to_shared(row);
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(s));
 }
 
 // 16 bytes global -> shared without registers (L2 only: streamed weights are not kept in L1)

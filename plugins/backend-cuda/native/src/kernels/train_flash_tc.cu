@@ -23,8 +23,13 @@
 //   4. dQ_tile = dS K -> fp32 smem; dq += dQ_tile scale  (fp32 atomics, float4 where aligned)
 //   5. dk += dK scale, dv += dV into their columns of dqkv (fp32 atomics: the GQA group's heads
 //      add up; the summation order of dq, dk, dv is not deterministic)
+// forward with S, P, O in registers (NMC_TRAIN_ATTENTION=mma; flash_mma_tile.cuh, shared with the
+// inference prefill's attention_mma.cu): block = 128 queries of one (b, h), 8 warps; K, V fp32 rows
+// rounded to BF16 as they are stored into the free stage (no cp.async: the conversion needs the
+// registers); the same o and lse (backward: the WMMA one above)
 #include "train_kernels.h"
 #include "flash_tc_tile.cuh"
+#include "flash_mma_tile.cuh"
 #include "device_math.cuh"
 
 #include <cmath>
@@ -58,6 +63,31 @@ __global__ void __launch_bounds__(FWD_WARPS * 32) flash_tc_fwd_kernel(FlashAttn 
         if (half == 0) lse[((int64_t)b * a.q_heads + h) * L + q0 + i] = lse_i;
     };
     fwd_block<HD>(sm, min(BQ, L - q0), q0, a.scale, load_kv, finish);
+}
+
+template <int HD>
+__global__ void __launch_bounds__(fa2::WARPS * 32, HD == 64 ? 2 : 1) flash_mma_fwd_kernel(FlashAttn a, float *o, float *lse) {
+    using T = fa2::Tile<HD>;
+    extern __shared__ __align__(128) char smem[];
+    fa2::bf16 *const st = reinterpret_cast<fa2::bf16 *>(smem);
+    const int L = a.seq_len, h = blockIdx.x, b = blockIdx.z;  // grid (q heads, L tiles, batch): longest tiles first
+    const int kvh = h / (a.q_heads / a.kv_heads);
+    const int q0 = (gridDim.y - 1 - blockIdx.y) * fa2::BQ, valid = min(fa2::BQ, L - q0);
+    const int64_t row0 = (int64_t)b * L;
+    const int qw = a.q_heads * HD, kw = a.kv_heads * HD;
+    auto load_kv = [&](int j, int s) {
+        const int k0 = j * fa2::BK;
+        const float *kbase = a.qkv + (row0 + k0) * a.ld + qw + kvh * HD;
+        fa2::store_rows_bf16<HD>(T::k(st, s), kbase, a.ld, min(fa2::BK, L - k0));
+        fa2::store_rows_bf16<HD>(T::v(st, s), kbase + kw, a.ld, min(fa2::BK, L - k0));
+    };
+    auto store = [&](int i, int c, float v0, float v1) {
+        float *out = o + (row0 + q0 + i) * qw + h * HD + c;
+        out[0] = v0;
+        out[1] = v1;
+    };
+    auto put_lse = [&](int i, float v) { lse[((int64_t)b * a.q_heads + h) * L + q0 + i] = v; };
+    fa2::fwd_block<HD>(st, a.qkv + (row0 + q0) * a.ld + h * HD, a.ld, valid, q0, a.scale, load_kv, store, put_lse);
 }
 
 template <int HD>
@@ -238,6 +268,16 @@ int flash_tc_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stre
     if (a.head_dim == 64)
         return go(flash_tc_fwd_kernel<64>, grid, FWD_WARPS * 32, Fwd<64>::bytes(), stream, what, a, o, lse);
     return go(flash_tc_fwd_kernel<128>, grid, FWD_WARPS * 32, Fwd<128>::bytes(), stream, what, a, o, lse);
+}
+
+int flash_mma_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream) {
+    NMC_TRY(check_tc(a));
+    dim3 grid(a.q_heads, (a.seq_len + fa2::BQ - 1) / fa2::BQ, a.batch);
+    if (grid.y > 65535) return nmc::fail("mma flash attention forward: at most 65535 x 128 rows a sequence");
+    const char *what = "flash attention forward (mma, registers)";
+    if (a.head_dim == 64)
+        return go(flash_mma_fwd_kernel<64>, grid, fa2::WARPS * 32, fa2::Tile<64>::bytes(), stream, what, a, o, lse);
+    return go(flash_mma_fwd_kernel<128>, grid, fa2::WARPS * 32, fa2::Tile<128>::bytes(), stream, what, a, o, lse);
 }
 
 int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,

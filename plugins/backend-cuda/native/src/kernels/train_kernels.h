@@ -168,6 +168,8 @@ int flash_delta(const FlashAttn &a, const float *o, const float *dout, bool bf16
 // and delta; head_dim 64 or 128 with 16-byte aligned rows (flash_tc_supported), else an error.
 bool flash_tc_supported(const FlashAttn &a);
 int flash_tc_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream);
+// The same forward (o, lse) with S, P and O in registers (flash_mma_tile.cuh; NMC_TRAIN_ATTENTION=mma).
+int flash_mma_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream);
 int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
                       float *dqkv, int ld_dqkv, cudaStream_t stream);
 
