@@ -307,7 +307,7 @@ sftpack)
   p="$(median "$sp/packed/metrics.jsonl")"; u="$(median "$sp/unpacked/metrics.jsonl")"
   {
     echo "sft --backend cuda --precision bf16, seq $sp_seq, batch $sp_batch, $sp_steps steps: median real tokens/s of steps 11-$sp_steps"
-    echo "packed $p unpacked $u ratio $(awk -v p="$p" -v u="$u" 'BEGIN {printf "%.2f", u > 0 ? p / u : 0}')"
+    echo "packed $p unpacked $u ratio $(awk -v p="$p" -v u="$u" 'BEGIN {printf "%.2f", (u > 0 ? p / u : 0)}')"
     for run in packed unpacked; do echo "$run summary: $(tr -s ' \n' ' ' < "$sp/$run.json" 2>/dev/null)"; done
   } | tee "$out/sftpack.txt" ;;
 *) echo "issue18.sh: unknown section $s" >&2; exit 2 ;;
