@@ -335,14 +335,27 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
     };
     uint4 ring[WR_DEPTH][WM][2];
     uint32_t sring[WR_DEPTH][WM][2];  // BF16 x2 block scales (SCALED)
+    // SCALED: the rows' scale rows, and the scale column of the lane's run in the next chunk to load
+    // (chunks load in order: the column advances by CK, no division in the loop)
+    const float *srow[WM][2];
+    int scol = 0, srem = 0;
+    if constexpr (SCALED) {
+#pragma unroll
+        for (int m = 0; m < WM; m++)
+#pragma unroll
+            for (int h = 0; h < 2; h++) srow[m][h] = p.scale + (int64_t)(rows[m][h] / p.scale_rows) * p.scale_cols;
+        scol = (k_begin + t * SEG) / p.block, srem = (k_begin + t * SEG) - scol * p.block;
+    }
     auto load_w = [&](uint4 (&raw)[WM][2], uint32_t (&sc)[WM][2], int c) {
 #pragma unroll
         for (int m = 0; m < WM; m++)
 #pragma unroll
             for (int h = 0; h < 2; h++) {
                 raw[m][h] = ldg_stream16(wp[m][h] + (int64_t)c * CK * W::BYTES);
-                if constexpr (SCALED) sc[m][h] = bf16x2_of(scale_of<W>(p, rows[m][h], k_begin + c * CK + t * SEG));
+                if constexpr (SCALED) sc[m][h] = bf16x2_of(srow[m][h][scol]);
             }
+        if constexpr (SCALED)
+            for (srem += CK; srem >= p.block; srem -= p.block) scol++;
     };
     float acc[WM][NT][4];
 #pragma unroll
