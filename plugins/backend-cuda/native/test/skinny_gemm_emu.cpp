@@ -223,7 +223,7 @@ int main() {
             }
     // wreg only: every row count with each layout, several x slices (WR_KX = 256 columns: in 1,024 is 4
     // slices, both buffers reused; 320 ends on a part slice), chunk counts not a multiple of the ring
-    // (WR_DEPTH 3: 5 E4M3 chunks at 320, 1 chunk per split at 64 columns a split), out past 256
+    // (ring of 3 chunks at WM 2, 2 at WM 1: 5 E4M3 chunks at 320, 1 chunk per split at 64 columns a split), out past 256
     for (Case c : {Case{1, 320, 70, CHANNEL, 1, 0.0f}, Case{64, 1024, 300, CHANNEL, 1, 1.0f}, Case{33, 1024, 136, CHANNEL, 3, 0.0f},
                    Case{17, 320, 200, CHANNEL, 5, 1.0f}, Case{8, 1024, 130, BLOCK128, 2, 1.0f}, Case{1, 256, 140, BLOCK128, 4, 0.0f},
                    Case{64, 1024, 260, BLOCK128, 1, 0.0f}, Case{9, 320, 100, BLOCK16_ROWS, 1, 1.0f},

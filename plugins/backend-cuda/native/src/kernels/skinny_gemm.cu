@@ -16,6 +16,9 @@
 //      skinny_reduce adds them in split order (y = beta y + sum): deterministic, unlike atomics
 // x is read from L2 once per 128 outputs (fp8_mma.cu read it per 16 or 32), W exactly once.
 // Shared rows are padded by 16 bytes: the fragment loads of lanes (g, t) hit 32 different banks.
+// NMC_SKINNY_KERNEL=wreg (opt-in): skinny_wreg_kernel below streams W from global memory straight to
+// registers (no shared memory for W, no E4M3 scale per element for per-channel weights); x alone is
+// staged in shared memory. Same arguments, split-K and reduce.
 #include "../env_switch.h"
 #include "kernels.h"
 #include "device_math.cuh"
@@ -244,7 +247,7 @@ __global__ void skinny_reduce_kernel(SkinnyArgs p, int splits) {
 //   x's B fragment takes the SAME columns: b0 = x[row][4j, 4j + 1], b1 = x[row][4j + 2, 4j + 3] of
 //   the lane's run, i.e. the lane's SEG contiguous x values hold all STEPS B fragments (one or two
 //   16-byte shared loads per 8-row tile of x, each serving STEPS x WM mma).
-// Pipeline: WR_DEPTH chunks of W in flight per thread (a register ring, loads for chunk c + DEPTH
+// Pipeline: WR_DEPTH_OF<WM> chunks of W in flight per thread (a register ring, loads for chunk c + DEPTH
 //   issued before chunk c is multiplied); x in shared memory in slices of WR_KX columns, two buffers
 //   (cp.async; slice s + 1 lands while slice s is used; rows past R are zeros).
 // E4M3 -> BF16 exactly by bits: a code s eeee mmm as BF16 bits s 0000eeee mmm0000 is the code's value
@@ -253,7 +256,9 @@ __global__ void skinny_reduce_kernel(SkinnyArgs p, int splits) {
 //   block scales (any block a multiple of 16: a lane's 16 columns share one) multiply the BF16 pairs:
 //   weight = BF16(code x BF16(scale)).
 constexpr int WR_WARPS = 8;
-constexpr int WR_DEPTH = 3;   // chunks of W in flight per thread beyond the one multiplied
+// chunks of W in flight per thread beyond the one multiplied: 3 at WM 2 (8 warps an SM, 48 KB in
+// flight), 2 at WM 1 (16 warps an SM: 32 KB; 3 would spill at NT 8 under 128 registers)
+template <int WM> constexpr int WR_DEPTH_OF = WM == 1 ? 2 : 3;
 constexpr int WR_KX = 256;    // x columns per shared slice (a multiple of both chunk widths)
 
 template <typename W>
@@ -308,6 +313,7 @@ template <typename W, int NT, int WM, bool SCALED>
 __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
     using S = WregShape<W>;
     constexpr int SEG = S::SEG, STEPS = S::STEPS, CK = S::CK, CPS = S::CPS, XROW = S::XROW, XBUF = NT * 8 * XROW;
+    constexpr int DEPTH = WR_DEPTH_OF<WM>;
     extern __shared__ __align__(128) char smem[];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
     const int o0 = blockIdx.x * (WR_WARPS * 16 * WM) + warp * 16 * WM;
@@ -333,17 +339,17 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
             else *reinterpret_cast<uint4 *>(dst) = make_uint4(0, 0, 0, 0);
         }
     };
-    uint4 ring[WR_DEPTH][WM][2];
-    uint32_t sring[WR_DEPTH][WM][2];  // BF16 x2 block scales (SCALED)
+    uint4 ring[DEPTH][WM][2];
+    uint32_t sring[DEPTH][WM][2];  // BF16 x2 block scales (SCALED)
     // SCALED: the rows' scale rows, and the scale column of the lane's run in the next chunk to load
     // (chunks load in order: the column advances by CK, no division in the loop)
-    const float *srow[WM][2];
+    int srow[WM][2];  // offsets into p.scale (the scales are few: fit an int)
     int scol = 0, srem = 0;
     if constexpr (SCALED) {
 #pragma unroll
         for (int m = 0; m < WM; m++)
 #pragma unroll
-            for (int h = 0; h < 2; h++) srow[m][h] = p.scale + (int64_t)(rows[m][h] / p.scale_rows) * p.scale_cols;
+            for (int h = 0; h < 2; h++) srow[m][h] = rows[m][h] / p.scale_rows * p.scale_cols;
         scol = (k_begin + t * SEG) / p.block, srem = (k_begin + t * SEG) - scol * p.block;
     }
     auto load_w = [&](uint4 (&raw)[WM][2], uint32_t (&sc)[WM][2], int c) {
@@ -352,7 +358,7 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
 #pragma unroll
             for (int h = 0; h < 2; h++) {
                 raw[m][h] = ldg_stream16(wp[m][h] + (int64_t)c * CK * W::BYTES);
-                if constexpr (SCALED) sc[m][h] = bf16x2_of(srow[m][h][scol]);
+                if constexpr (SCALED) sc[m][h] = bf16x2_of(p.scale[srow[m][h] + scol]);
             }
         if constexpr (SCALED)
             for (srem += CK; srem >= p.block; srem -= p.block) scol++;
@@ -362,15 +368,15 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
     for (int m = 0; m < WM; m++)
 #pragma unroll
         for (int n = 0; n < NT; n++) acc[m][n][0] = acc[m][n][1] = acc[m][n][2] = acc[m][n][3] = 0.0f;
-    // 1. x slice 0 and the first WR_DEPTH chunks of W in flight
+    // 1. x slice 0 and the first DEPTH chunks of W in flight
     load_x(0);
     cp_async_commit();
 #pragma unroll
-    for (int d = 0; d < WR_DEPTH; d++)
+    for (int d = 0; d < DEPTH; d++)
         if (d < chunks) load_w(ring[d], sring[d], d);
-    for (int c0 = 0; c0 < chunks; c0 += WR_DEPTH) {
+    for (int c0 = 0; c0 < chunks; c0 += DEPTH) {
 #pragma unroll
-        for (int d = 0; d < WR_DEPTH; d++) {
+        for (int d = 0; d < DEPTH; d++) {
             const int c = c0 + d;
             if (c >= chunks) break;
             // 2. take chunk c out of the ring, refill it with chunk c + DEPTH
@@ -380,7 +386,7 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
             for (int m = 0; m < WM; m++)
 #pragma unroll
                 for (int h = 0; h < 2; h++) raw[m][h] = ring[d][m][h], sc[m][h] = sring[d][m][h];
-            if (c + WR_DEPTH < chunks) load_w(ring[d], sring[d], c + WR_DEPTH);
+            if (c + DEPTH < chunks) load_w(ring[d], sring[d], c + DEPTH);
             // 3. a new x slice: wait for it (everyone's copies), then start the next one into the
             //    other buffer (free: every warp is past the previous slice)
             if (c % CPS == 0) {
@@ -432,8 +438,9 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
     }
 }
 
+// WM 2: one block per SM (about 220 registers at NT 8); WM 1: two (at most 128 registers), 16 warps
 template <typename W, int NT, int WM>
-__global__ void __launch_bounds__(WR_WARPS * 32, 1) skinny_wreg_kernel(SkinnyArgs p) {
+__global__ void __launch_bounds__(WR_WARPS * 32, 3 - WM) skinny_wreg_kernel(SkinnyArgs p) {
     if constexpr (W::BYTES == 1) {
         if (p.block > 0) skinny_wreg_body<W, NT, WM, true>(p);
         else skinny_wreg_body<W, NT, WM, false>(p);
@@ -580,11 +587,18 @@ int dispatch_nt(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream, int
 // the wreg kernel unset is 32 (each x fragment serves two m-tiles).
 // NMC_SKINNY_KERNEL: smem (unset: the first kernel, W through shared memory) or wreg
 // (skinny_wreg_kernel: W straight to registers)
+int wreg_conversion_checked(bool may_run);
+
 template <typename W>
 int dispatch(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
     int choice, kernel;
     NMC_TRY(nmc::env_choice("NMC_SKINNY_WARP", {"16", "32"}, &choice));
     NMC_TRY(nmc::env_choice("NMC_SKINNY_KERNEL", {"smem", "wreg"}, &kernel));
+    if (kernel == 1 && W::BYTES == 1) {
+        cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+        NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
+        NMC_TRY(wreg_conversion_checked(capturing == cudaStreamCaptureStatusNone));
+    }
     if (kernel == 1)
         return choice == 0 ? dispatch_wreg<W, 1>(p, ws_floats, stream) : dispatch_wreg<W, 2>(p, ws_floats, stream);
     const bool wide = choice < 0 ? W::BYTES == 1 && p.block > 0 : choice == 1;
@@ -623,6 +637,46 @@ cudaError_t set_smem_wreg(std::integer_sequence<int, NT...>) {
     return err;
 }
 
+// The wreg kernel's E4M3 -> BF16 by bits against the CUDA conversion, on this GPU: thread a converts
+// the code pairs (a, a ^ 0x80) and (a ^ 0x80, a) (every non-NaN code, both signs, both byte selections;
+// the subnormal codes rely on mul.rn.bf16x2 keeping subnormal inputs). *bad = the wrong ones.
+__global__ void wreg_conversion_check_kernel(int *bad) {
+    const uint32_t a = threadIdx.x, b = a ^ 0x80u;
+    if ((a & 0x7f) == 0x7f) return;
+    const uint32_t q = a | b << 8 | b << 16 | a << 24;
+    const uint32_t got[2] = {e4m3x2_exact_bf16x2(q, 0x1404u), e4m3x2_exact_bf16x2(q, 0x3424u)};
+    const uint32_t codes[4] = {a, b, b, a};
+    for (int i = 0; i < 4; i++) {
+        const __half_raw h = __nv_cvt_fp8_to_halfraw((__nv_fp8_storage_t)codes[i], __NV_E4M3);
+        const float want = __half2float(*reinterpret_cast<const __half *>(&h));
+        const uint32_t bits = (got[i >> 1] >> (16 * (i & 1))) & 0xffffu;
+        const float have = __uint_as_float(bits << 16);
+        if (have != want || signbit(have) != signbit(want)) atomicAdd(bad, 1);
+    }
+}
+
+// once per process (skinny_gemm_init with the switch set, or the first wreg GEMM outside a graph
+// capture; may_run false: inside one, only an earlier result counts): the check above, an error if it
+// failed
+int g_wreg_conversion = -1;  // -1 not run, 0 exact, > 0 wrong conversions
+int wreg_conversion_checked(bool may_run) {
+    int &result = g_wreg_conversion;
+    if (result < 0 && may_run) {
+        int *d = nullptr, bad = 0;
+        NMC_CUDA(cudaMalloc(&d, sizeof(int)));
+        NMC_CUDA(cudaMemset(d, 0, sizeof(int)));
+        wreg_conversion_check_kernel<<<1, 256>>>(d);
+        const cudaError_t err = cudaMemcpy(&bad, d, sizeof(int), cudaMemcpyDeviceToHost);
+        cudaFree(d);
+        NMC_CUDA(err);
+        result = bad;
+    }
+    if (result > 0)
+        return nmc::fail("NMC_SKINNY_KERNEL=wreg: " + std::to_string(result) +
+                         " E4M3 codes convert wrongly on this GPU (BF16 products flush subnormals?); unset NMC_SKINNY_KERNEL");
+    return NMC_OK;
+}
+
 }  // namespace
 
 int decode_gemm_skinny(int *forced) {
@@ -645,6 +699,7 @@ int skinny_gemm_init() {
     NMC_CUDA((set_smem_wreg<WE4m3, 1>(std::make_integer_sequence<int, 8>{})));
     NMC_CUDA((set_smem_wreg<WBf16, 2>(std::make_integer_sequence<int, 8>{})));
     NMC_CUDA((set_smem_wreg<WE4m3, 2>(std::make_integer_sequence<int, 8>{})));
+    if (nmc::choice_index(nmc::env_value("NMC_SKINNY_KERNEL"), {"smem", "wreg"}) == 1) NMC_TRY(wreg_conversion_checked(true));
     return NMC_OK;
 }
 
