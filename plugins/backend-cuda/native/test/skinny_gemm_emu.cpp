@@ -10,6 +10,14 @@
 // "// emu-begin" and "// emu-end". Exit status 0 when all pass. Every case runs with 16 and 32
 // outputs per warp (NMC_SKINNY_WARP: WM 1, and WM 2 with the k groups' sums met in shared memory). Also the split-K rule of
 // NMC_SKINNY_SPLIT=waves (skinny_split_waves, host code in the same region) on the 9B shapes.
+// Every case runs again through the register-streamed kernel (NMC_SKINNY_KERNEL=wreg,
+// skinny_wreg_kernel), plus wreg cases for every row count and layout over several x slices; its
+// reference weights are what it multiplies: per-channel code x scale unrounded (the scale is applied
+// to the fp32 sums), blocks BF16(code x BF16(scale)). ld.global.nc.v4 is emulated as a 16-byte copy
+// (alignment checked), prmt.b32 and mul.rn.bf16x2 from their PTX definitions, and the bit conversion
+// of E4M3 pairs is checked for every pair of codes. Deliberate bugs it caught (2026-12-07): x's k pairs
+// swapped against W's (all 42 wreg cases fail), the barrier before an x slice is read left out (40),
+// the wrong bytes of W for the first k pair (all 28 E4M3 wreg cases).
 #include "cuda_host_emu.h"
 
 #include <cstdio>
