@@ -255,6 +255,10 @@ __global__ void skinny_reduce_kernel(SkinnyArgs p, int splits) {
 //   Per-channel scales multiply the fp32 sums at the end (the weights enter the mma unrounded);
 //   block scales (any block a multiple of 16: a lane's 16 columns share one) multiply the BF16 pairs:
 //   weight = BF16(code x BF16(scale)).
+//   Why not cvt (e4m3x2 -> f16x2 -> 2 x f32 -> bf16x2, as WE4m3::frag): four conversions a pair on the
+//   slow conversion pipe; here prmt, two logic ops and a shift (integer pipe) and one bf16x2 product.
+//   Why not block scales on partial sums per 128 columns: a second set of accumulators (WM NT 4 more
+//   registers: 64 at NT 8, WM 2, past the 255 limit) and an FMA per sum per group.
 constexpr int WR_WARPS = 8;
 // chunks of W in flight per thread beyond the one multiplied: 3 at WM 2 (8 warps an SM, 48 KB in
 // flight), 2 at WM 1 (16 warps an SM: 32 KB; 3 would spill at NT 8 under 128 registers)
@@ -340,7 +344,7 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
         }
     };
     uint4 ring[DEPTH][WM][2];
-    uint32_t sring[DEPTH][WM][2];  // BF16 x2 block scales (SCALED)
+    float sring[DEPTH][WM][2];  // block scales (SCALED), loaded with the chunk, used (as BF16) with it
     // SCALED: the rows' scale rows, and the scale column of the lane's run in the next chunk to load
     // (chunks load in order: the column advances by CK, no division in the loop)
     int srow[WM][2];  // offsets into p.scale (the scales are few: fit an int)
@@ -352,13 +356,13 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
             for (int h = 0; h < 2; h++) srow[m][h] = rows[m][h] / p.scale_rows * p.scale_cols;
         scol = (k_begin + t * SEG) / p.block, srem = (k_begin + t * SEG) - scol * p.block;
     }
-    auto load_w = [&](uint4 (&raw)[WM][2], uint32_t (&sc)[WM][2], int c) {
+    auto load_w = [&](uint4 (&raw)[WM][2], float (&sc)[WM][2], int c) {
 #pragma unroll
         for (int m = 0; m < WM; m++)
 #pragma unroll
             for (int h = 0; h < 2; h++) {
                 raw[m][h] = ldg_stream16(wp[m][h] + (int64_t)c * CK * W::BYTES);
-                if constexpr (SCALED) sc[m][h] = bf16x2_of(p.scale[srow[m][h] + scol]);
+                if constexpr (SCALED) sc[m][h] = p.scale[srow[m][h] + scol];
             }
         if constexpr (SCALED)
             for (srem += CK; srem >= p.block; srem -= p.block) scol++;
@@ -381,7 +385,7 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
             if (c >= chunks) break;
             // 2. take chunk c out of the ring, refill it with chunk c + DEPTH
             uint4 raw[WM][2];
-            uint32_t sc[WM][2];
+            float sc[WM][2];
 #pragma unroll
             for (int m = 0; m < WM; m++)
 #pragma unroll
@@ -398,7 +402,8 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
             // 4. A fragments (E4M3 -> BF16), then per 8-row tile of x: its SEG values, STEPS x WM mma
             uint32_t a[WM][STEPS][4];
 #pragma unroll
-            for (int m = 0; m < WM; m++) wreg_frags<W, SCALED>(a[m], raw[m][0], raw[m][1], sc[m][0], sc[m][1]);
+            for (int m = 0; m < WM; m++)
+                wreg_frags<W, SCALED>(a[m], raw[m][0], raw[m][1], SCALED ? bf16x2_of(sc[m][0]) : 0u, SCALED ? bf16x2_of(sc[m][1]) : 0u);
             const char *xb = smem + ((c / CPS) & 1) * XBUF + ((c % CPS) * CK + t * SEG) * 2 + g * XROW;
 #pragma unroll
             for (int n = 0; n < NT; n++) {
