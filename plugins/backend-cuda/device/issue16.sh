@@ -134,6 +134,17 @@ decode64)  # (6) batch-64 decode of the Nano-9B-v2 shape toward the roofline (is
     run "decode64-nano9b-$w" "$native/nmc_bench" --preset nano9b --fp8 "$w" --batch 64 --isl 128 --osl 32 --prefill 0 \
       --variants "$v"
   done
+  # the register-streamed skinny GEMM (NMC_SKINNY_KERNEL=wreg: W global -> registers, exact E4M3 -> BF16
+  # by bits), 32 and 16 outputs per warp, after the default in the same process (JSON: skinny_kernel)
+  vw="NMC_SKINNY_KERNEL=;NMC_DECODE_GEMM=skinny,NMC_SKINNY_KERNEL=wreg,NMC_SKINNY_WARP=32"
+  vw="$vw;NMC_DECODE_GEMM=skinny,NMC_SKINNY_KERNEL=wreg,NMC_SKINNY_WARP=16"
+  vw="$vw;NMC_DECODE_GEMM=skinny,NMC_SKINNY_KERNEL=wreg,NMC_SKINNY_WARP=32,NMC_SKINNY_SPLIT=fill"
+  for w in none channel block; do
+    run "decode64-nano9b-$w-wreg" "$native/nmc_bench" --preset nano9b --fp8 "$w" --batch 64 --isl 128 --osl 32 --prefill 0 \
+      --variants "$vw"
+  done
+  NMC_SKINNY_KERNEL=wreg run decode-nano9b-channel-wreg-batches "$native/nmc_bench" --preset nano9b --fp8 channel \
+    --batch 9,16,32,64 --isl 128 --osl 32 --prefill 0
   NMC_PROFILE=1 "$native/nmc_bench" --preset nano9b --batch 64 --isl 128 --osl 8 --prefill 0 --graphs 0 \
     --variants "NMC_DECODE_GEMM=old,NMC_DECODE_SCAN=old;NMC_DECODE_GEMM=skinny,NMC_SKINNY_SPLIT=waves,NMC_SKINNY_WARP=32,NMC_DECODE_SCAN=vec" \
     > "$out/decode64-profile.json" 2> "$out/decode64-profile.txt" || true

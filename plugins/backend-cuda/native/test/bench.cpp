@@ -185,9 +185,9 @@ int main(int argc, char **argv) {
         const char *gemm = getenv("NMC_DECODE_GEMM");  // 9-64 rows: auto (skinny for FP8 per-channel only), skinny or old
         printf("{\"phase\":\"decode\",\"batch\":%d,\"isl\":%d,\"osl\":%d,\"decode_tokens_per_s\":%.1f,\"ms_per_step\":%.3f,"
                "\"roofline_tokens_per_s\":%.1f,\"fraction_of_roofline\":%.3f,\"end_to_end_output_tokens_per_s\":%.1f,"
-               "\"decode_gemm\":\"%s\",\"skinny_split\":\"%s\",\"skinny_warp\":\"%s\",\"decode_scan\":\"%s\",\"variant\":\"%s\"}\n",
+               "\"decode_gemm\":\"%s\",\"skinny_split\":\"%s\",\"skinny_warp\":\"%s\",\"skinny_kernel\":\"%s\",\"decode_scan\":\"%s\",\"variant\":\"%s\"}\n",
                B, isl, osl, tok_s, 1e3 * dt / steps, roof, tok_s / roof, (double)B * osl / (dt + t_prefill),
-               gemm != nullptr && *gemm ? gemm : "auto", env_or("NMC_SKINNY_SPLIT", "waves"), env_or("NMC_SKINNY_WARP", "auto"),
+               gemm != nullptr && *gemm ? gemm : "auto", env_or("NMC_SKINNY_SPLIT", "waves"), env_or("NMC_SKINNY_WARP", "auto"), env_or("NMC_SKINNY_KERNEL", "smem"),
                env_or("NMC_DECODE_SCAN", "vec"),
                variant.c_str());
         fflush(stdout);

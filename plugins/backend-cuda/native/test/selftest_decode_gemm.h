@@ -9,7 +9,12 @@
 // at these small shapes it splits K where the first rule does not) the same way and against the
 // first rule within 1e-2 (the fp32 summation order differs, then BF16 rounding of the next layer's
 // input); with 32 outputs per warp (NMC_SKINNY_WARP=32, and the waves split) against 16 within
-// 1e-2 likewise; an unknown switch value is an error.
+// 1e-2 likewise; the register-streamed kernel (NMC_SKINNY_KERNEL=wreg: W from global memory to
+// registers, never shared memory) with 32 outputs per warp and the waves split, and with 16 and the
+// first rule, the same way against prefill and against the first kernel within 1e-2 (its per-channel
+// weights enter unrounded, its block weights BF16(code x BF16(scale))); NMC_SKINNY_KERNEL=smem gives
+// exactly the unset switch's logits (the default is the first kernel); an unknown value of either
+// switch is an error.
 #pragma once
 
 static void set_decode_gemm(const char *v) { set_switch("NMC_DECODE_GEMM", v); }
@@ -40,12 +45,17 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
     //    session each: a session keeps its captured decode graphs)
     char buf[160];
     for (int R : {9, 17, 33, 64}) {
-        Vec got[4];
-        const char *impl_name[4] = {"skinny", "old", "skinny, waves split", "skinny, waves split, 32 outputs per warp"};
-        for (int impl = 0; impl < 4; impl++) {
+        constexpr int IMPLS = 7;
+        Vec got[IMPLS];
+        const char *impl_name[IMPLS] = {"skinny", "old", "skinny, waves split", "skinny, waves split, 32 outputs per warp",
+                                        "skinny wreg (W to registers), waves split, 32 outputs per warp",
+                                        "skinny wreg (W to registers), fill split, 16 outputs per warp",
+                                        "skinny smem named (NMC_SKINNY_KERNEL=smem)"};
+        for (int impl = 0; impl < IMPLS; impl++) {
             set_decode_gemm(impl == 1 ? "old" : "skinny");
-            setenv("NMC_SKINNY_SPLIT", impl >= 2 ? "waves" : "fill", 1);
-            setenv("NMC_SKINNY_WARP", impl == 3 ? "32" : "16", 1);
+            setenv("NMC_SKINNY_SPLIT", impl == 2 || impl == 3 || impl == 4 ? "waves" : "fill", 1);
+            setenv("NMC_SKINNY_WARP", impl == 3 || impl == 4 ? "32" : "16", 1);
+            set_switch("NMC_SKINNY_KERNEL", impl == 4 || impl == 5 ? "wreg" : impl == 6 ? "smem" : nullptr);
             ok_or_die(nmc_session_create(m, 64, max_seq, prompt, &ss), "session decode");
             std::vector<int32_t> slots(R), next(R, t[prompt]);
             for (int j = 0; j < R; j++) {
@@ -67,9 +77,32 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
         expect_close(got[2], got[0], 1e-2, name + buf);
         snprintf(buf, sizeof buf, ": %d-row decode, skinny GEMM 32 outputs per warp against 16", R);
         expect_close(got[3], got[2], 1e-2, name + buf);
+        snprintf(buf, sizeof buf, ": %d-row decode, skinny wreg GEMM (waves, 32 a warp) against the first kernel (waves)", R);
+        expect_close(got[4], got[2], 1e-2, name + buf);
+        snprintf(buf, sizeof buf, ": %d-row decode, skinny wreg GEMM (fill, 16 a warp) against the first kernel (fill)", R);
+        expect_close(got[5], got[0], 1e-2, name + buf);
+        snprintf(buf, sizeof buf, ": %d-row decode, NMC_SKINNY_KERNEL unset is the first kernel (identical to =smem)", R);
+        check(got[6] == got[0], name + buf);
     }
     unsetenv("NMC_SKINNY_SPLIT");
     unsetenv("NMC_SKINNY_WARP");
+    // an unknown NMC_SKINNY_KERNEL is refused (9 rows: the skinny GEMM reads it)
+    {
+        set_decode_gemm("skinny");
+        set_switch("NMC_SKINNY_KERNEL", "fast");
+        ok_or_die(nmc_session_create(m, 64, max_seq, prompt, &ss), "session kernel switch");
+        std::vector<int32_t> slots(9), next(9, t[prompt]);
+        for (int j = 0; j < 9; j++) {
+            slots[j] = j;
+            ok_or_die(nmc_slot_reset(ss, j), "reset");
+            ok_or_die(nmc_prefill(ss, j, t.data(), prompt, 0, nullptr), "prefill prompt");
+        }
+        Vec out9((size_t)9 * V);
+        expect_error(nmc_decode(ss, 9, slots.data(), next.data(), out9.data()), "NMC_SKINNY_KERNEL",
+                     name + ": unknown NMC_SKINNY_KERNEL rejected");
+        set_switch("NMC_SKINNY_KERNEL", nullptr);
+        nmc_session_destroy(ss);
+    }
     set_decode_gemm(nullptr);
     // 3. an unknown switch value is refused
     ok_or_die(nmc_session_create(m, 1, max_seq, prompt, &ss), "session error");

@@ -10,6 +10,14 @@
 // "// emu-begin" and "// emu-end". Exit status 0 when all pass. Every case runs with 16 and 32
 // outputs per warp (NMC_SKINNY_WARP: WM 1, and WM 2 with the k groups' sums met in shared memory). Also the split-K rule of
 // NMC_SKINNY_SPLIT=waves (skinny_split_waves, host code in the same region) on the 9B shapes.
+// Every case runs again through the register-streamed kernel (NMC_SKINNY_KERNEL=wreg,
+// skinny_wreg_kernel), plus wreg cases for every row count and layout over several x slices; its
+// reference weights are what it multiplies: per-channel code x scale unrounded (the scale is applied
+// to the fp32 sums), blocks BF16(code x BF16(scale)). ld.global.nc.v4 is emulated as a 16-byte copy
+// (alignment checked), prmt.b32 and mul.rn.bf16x2 from their PTX definitions, and the bit conversion
+// of E4M3 pairs is checked for every pair of codes. Deliberate bugs it caught (2026-12-07): x's k pairs
+// swapped against W's (all 42 wreg cases fail), the barrier before an x slice is read left out (40),
+// the wrong bytes of W for the first k pair (all 28 E4M3 wreg cases).
 #include "cuda_host_emu.h"
 #include "mma_host_emu.h"
 
@@ -24,6 +32,33 @@ inline float e4m3(uint8_t c) {
     return sign ? -v : v;
 }
 inline uint32_t e4m3x2_scaled_bf16x2(uint16_t two, float s) { return bf16x2_pack(e4m3(two & 255) * s, e4m3(two >> 8) * s); }
+inline float lo(uint32_t v) { return __bfloat162float({(uint16_t)(v & 0xffff)}); }
+inline float hi(uint32_t v) { return __bfloat162float({(uint16_t)(v >> 16)}); }
+// ld.global.nc.v4.u32 (cache hints have no effect on the value): 16 bytes, 16-byte aligned
+inline uint4 ldg_stream16(const void *src) {
+    if (reinterpret_cast<uintptr_t>(src) % 16) {
+        fprintf(stderr, "ld.global.v4 of a misaligned 16-byte piece\n");
+        abort();
+    }
+    uint4 v;
+    memcpy(&v, src, 16);
+    return v;
+}
+// prmt.b32 (default mode): result byte i = byte (sel nibble i & 7) of {b, a} (0-3: a's bytes, 4-7:
+// b's); nibble bit 3 set: that byte's sign bit replicated
+inline uint32_t byte_perm(uint32_t a, uint32_t b, uint32_t sel) {
+    const uint64_t x = (uint64_t)b << 32 | a;
+    uint32_t r = 0;
+    for (int i = 0; i < 4; i++) {
+        const int n = (sel >> (4 * i)) & 15;
+        uint32_t byte = (uint32_t)(x >> (8 * (n & 7))) & 255;
+        if (n & 8) byte = (byte & 128) ? 255 : 0;
+        r |= byte << (8 * i);
+    }
+    return r;
+}
+// mul.rn.bf16x2: per half, the exact product rounded to nearest even (subnormals kept)
+inline uint32_t bf16x2_mul(uint32_t a, uint32_t b) { return bf16x2_pack(lo(a) * lo(b), hi(a) * hi(b)); }
 #include "skinny_gemm_kernels.inc"
 }  // namespace emu
 
@@ -31,10 +66,19 @@ static int failures = 0;
 
 enum Fmt { BF16, CHANNEL, BLOCK128, BLOCK16_ROWS };
 
-static int g_wm = 1;  // outputs per warp / 16 (NMC_SKINNY_WARP)
+static int g_wm = 1;      // outputs per warp / 16 (NMC_SKINNY_WARP)
+static bool g_wreg = false;  // NMC_SKINNY_KERNEL=wreg (skinny_wreg_kernel)
 
 template <typename W, int NT>
 static void run_nt(const emu::SkinnyArgs &p, int splits) {
+    if (g_wreg) {
+        const int bo = emu::WR_WARPS * 16 * g_wm;
+        dim3m grid{(unsigned)((p.out + bo - 1) / bo), (unsigned)splits, 1};
+        if (g_wm == 2) launch(grid, emu::WR_WARPS * 32, [&] { emu::skinny_wreg_kernel<W, NT, 2>(p); });
+        else launch(grid, emu::WR_WARPS * 32, [&] { emu::skinny_wreg_kernel<W, NT, 1>(p); });
+        if (splits > 1) launch(dim3m{3, 1, 1}, 64, [&] { emu::skinny_reduce_kernel(p, splits); });
+        return;
+    }
     dim3m grid{(unsigned)((p.out + emu::BO - 1) / emu::BO), (unsigned)splits, 1};
     if (g_wm == 2) launch(grid, emu::WARPS * 32, [&] { emu::skinny_gemm_kernel<W, NT, 2>(p); });
     else launch(grid, emu::WARPS * 32, [&] { emu::skinny_gemm_kernel<W, NT, 1>(p); });
@@ -76,7 +120,12 @@ static void one(int rows, int in, int out, Fmt fmt, int splits, float beta) {
                 do c = (uint8_t)(g() & 255); while ((c & 0x7f) == 0x7f);  // no NaN codes
                 wq[i] = c;
                 const float s = fmt == CHANNEL ? scale[o] : scale[(size_t)(o / scale_rows) * scale_cols + k / block];
-                wf[i] = __bfloat162float(__float2bfloat16(emu::e4m3(c) * s));
+                // the weight each kernel multiplies: first kernel BF16(code x scale); wreg per-channel the
+                // exact code (its fp32 sum times the scale: reference code x scale unrounded), wreg blocks
+                // BF16(code x BF16(scale))
+                if (!g_wreg) wf[i] = __bfloat162float(__float2bfloat16(emu::e4m3(c) * s));
+                else if (fmt == CHANNEL) wf[i] = emu::e4m3(c) * s;
+                else wf[i] = __bfloat162float(__float2bfloat16(emu::e4m3(c) * __bfloat162float(__float2bfloat16(s))));
             }
         }
     std::vector<float> y0((size_t)rows * out), y;
@@ -103,22 +152,55 @@ static void one(int rows, int in, int out, Fmt fmt, int splits, float beta) {
     err /= std::max(mx, 1e-12);
     const char *names[] = {"bf16", "e4m3 per-channel", "e4m3 128x128 blocks", "e4m3 16-col blocks, scale per row"};
     const bool ok = err <= 1e-4;
-    printf("%s emulated skinny GEMM rows %d in %d out %d %s splits %d beta %g, %d outputs per warp: err %.2e (tol 1e-4)\n",
-           ok ? "PASS" : "FAIL", rows, in, out, names[fmt], splits, beta, 16 * g_wm, err);
+    printf("%s emulated skinny GEMM%s rows %d in %d out %d %s splits %d beta %g, %d outputs per warp: err %.2e (tol 1e-4)\n",
+           ok ? "PASS" : "FAIL", g_wreg ? " (wreg: W to registers)" : "", rows, in, out, names[fmt], splits, beta, 16 * g_wm, err);
     fflush(stdout);
     failures += !ok;
 }
 
+// the wreg kernel's E4M3 -> BF16 by bits (e4m3x2_exact_bf16x2, both byte selections) against the
+// codes' values, for every pair of non-NaN codes: exact, subnormals and signed zeros included
+static void conversion_check() {
+    int bad = 0;
+    for (uint32_t a = 0; a < 256; a++)
+        for (uint32_t b = 0; b < 256; b++) {
+            if ((a & 0x7f) == 0x7f || (b & 0x7f) == 0x7f) continue;
+            const uint32_t q = a | b << 8 | (b ^ 0x80) << 16 | a << 24;
+            const uint32_t lo = emu::e4m3x2_exact_bf16x2(q, 0x1404u), hi = emu::e4m3x2_exact_bf16x2(q, 0x3424u);
+            auto same = [](float got, uint8_t code) {
+                const float want = emu::e4m3(code);
+                return got == want && std::signbit(got) == ((code & 0x80) != 0);
+            };
+            bad += !same(emu::lo(lo), a) + !same(emu::hi(lo), b) + !same(emu::lo(hi), b ^ 0x80) + !same(emu::hi(hi), a);
+        }
+    printf("%s E4M3 pairs -> BF16 by bits (wreg), all 254 x 254 non-NaN code pairs exact: %d wrong\n", bad ? "FAIL" : "PASS", bad);
+    failures += bad != 0;
+}
+
 int main() {
+    conversion_check();
     struct Case { int rows, in, out; Fmt fmt; int splits; float beta; };
-    for (Case c : {Case{9, 256, 200, BF16, 1, 0.0f}, Case{17, 384, 130, BF16, 3, 1.0f}, Case{33, 256, 128, BF16, 2, 0.0f},
-                   Case{64, 256, 136, BF16, 1, 1.0f}, Case{1, 128, 70, BF16, 1, 0.0f}, Case{8, 256, 128, CHANNEL, 2, 1.0f},
-                   Case{9, 256, 200, CHANNEL, 1, 0.0f}, Case{33, 384, 256, BLOCK128, 3, 0.0f}, Case{64, 256, 130, BLOCK128, 1, 1.0f},
-                   Case{17, 256, 144, BLOCK16_ROWS, 2, 1.0f}})
+    for (bool wreg : {false, true})
+        for (Case c : {Case{9, 256, 200, BF16, 1, 0.0f}, Case{17, 384, 130, BF16, 3, 1.0f}, Case{33, 256, 128, BF16, 2, 0.0f},
+                       Case{64, 256, 136, BF16, 1, 1.0f}, Case{1, 128, 70, BF16, 1, 0.0f}, Case{8, 256, 128, CHANNEL, 2, 1.0f},
+                       Case{9, 256, 200, CHANNEL, 1, 0.0f}, Case{33, 384, 256, BLOCK128, 3, 0.0f}, Case{64, 256, 130, BLOCK128, 1, 1.0f},
+                       Case{17, 256, 144, BLOCK16_ROWS, 2, 1.0f}})
+            for (int wm : {1, 2}) {
+                g_wm = wm, g_wreg = wreg;
+                one(c.rows, c.in, c.out, c.fmt, c.splits, c.beta);
+            }
+    // wreg only: every row count with each layout, several x slices (WR_KX = 256 columns: in 1,024 is 4
+    // slices, both buffers reused; 320 ends on a part slice), chunk counts not a multiple of the ring
+    // (ring of 3 chunks at WM 2, 2 at WM 1: 5 E4M3 chunks at 320, 1 chunk per split at 64 columns a split), out past 256
+    for (Case c : {Case{1, 320, 70, CHANNEL, 1, 0.0f}, Case{64, 1024, 300, CHANNEL, 1, 1.0f}, Case{33, 1024, 136, CHANNEL, 3, 0.0f},
+                   Case{17, 320, 200, CHANNEL, 5, 1.0f}, Case{8, 1024, 130, BLOCK128, 2, 1.0f}, Case{1, 256, 140, BLOCK128, 4, 0.0f},
+                   Case{64, 1024, 260, BLOCK128, 1, 0.0f}, Case{9, 320, 100, BLOCK16_ROWS, 1, 1.0f},
+                   Case{64, 512, 144, BLOCK16_ROWS, 2, 0.0f}, Case{33, 1024, 200, BF16, 1, 1.0f}, Case{8, 320, 129, BF16, 2, 0.0f}})
         for (int wm : {1, 2}) {
-            g_wm = wm;
+            g_wm = wm, g_wreg = true;
             one(c.rows, c.in, c.out, c.fmt, c.splits, c.beta);
         }
+    g_wreg = false;
     // the split rule NMC_SKINNY_SPLIT=waves (skinny_split_waves) on the Nano-9B-v2 decode shapes at
     // 64 rows, 132 SMs x 2 resident blocks (BF16, NT 8): every shape in whole waves where the first
     // rule left a few blocks in a second one (out_proj 35 x 8 = 280 blocks on 264 slots); lm_head

@@ -62,6 +62,7 @@ int gemv_fp8_mma(const void *x, const Fp8Weight &f, float *y, int rows, float be
 // decode_gemm_skinny reads it (-1 unset, 1 skinny, 0 old; an unknown value is an error).
 // Split-K partial sums go to ws (skinny_workspace_floats(max rows) floats; fewer splits when
 // smaller, none when null) and are added in a fixed order: results are deterministic.
+// NMC_SKINNY_KERNEL=wreg (opt-in; unset or smem: the cp.async kernel) streams W straight to registers.
 int decode_gemm_skinny(int *forced);
 // Sets the kernels' shared-memory limit on the current device; once per session, before any
 // decode graph is captured (launches inside a capture rely on it).

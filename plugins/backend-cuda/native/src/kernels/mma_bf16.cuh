@@ -1,7 +1,10 @@
 // Tensor-core and copy primitives shared by the decode GEMMs (fp8_mma.cu, skinny_gemm.cu) and the
 // register-resident prefill attention (attention_mma.cu): mma.sync m16n8k16 BF16 -> fp32, E4M3
-// pairs to scaled BF16 pairs, fp32 pairs to BF16 pairs, ldmatrix (.trans), cp.async 16-byte copies.
-// test/mma_host_emu.h gives host versions of the same signatures (from the PTX ISA's fragment layouts).
+// pairs to scaled BF16 pairs, fp32 pairs to BF16 pairs, ldmatrix (.trans), cp.async 16-byte copies;
+// for the register-streamed skinny GEMM (NMC_SKINNY_KERNEL=wreg) 16-byte streaming loads to
+// registers, byte permutes and packed BF16 products.
+// test/mma_host_emu.h and test/skinny_gemm_emu.cpp give host versions of the same signatures (from
+// the PTX ISA's definitions).
 #pragma once
 
 #include <cuda_bf16.h>
@@ -60,5 +63,26 @@ __device__ __forceinline__ void cp_async16(void *smem, const void *gmem) {
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
 template <int N>
 __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+
+// 16 bytes global -> registers, read-only and streamed: not kept in L1 (L1::no_allocate), the L2
+// fetching the 256 bytes around (the next chunks of the same weight row). volatile: stays where the
+// software pipeline issues it.
+__device__ __forceinline__ uint4 ldg_stream16(const void *gmem) {
+    uint4 v;
+    asm volatile("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w)
+                 : "l"(gmem));
+    return v;
+}
+
+// prmt.b32: byte i of the result = byte (selector nibble i) of the 8 bytes {b, a} (0-3: a, 4-7: b)
+__device__ __forceinline__ uint32_t byte_perm(uint32_t a, uint32_t b, uint32_t sel) { return __byte_perm(a, b, sel); }
+
+// two BF16 products (mul.rn.bf16x2, sm_90): each half a x b rounded once to nearest even
+__device__ __forceinline__ uint32_t bf16x2_mul(uint32_t a, uint32_t b) {
+    uint32_t d;
+    asm("mul.rn.bf16x2 %0, %1, %2;\n" : "=r"(d) : "r"(a), "r"(b));
+    return d;
+}
 
 }  // namespace nmc::k

@@ -16,6 +16,9 @@
 //      skinny_reduce adds them in split order (y = beta y + sum): deterministic, unlike atomics
 // x is read from L2 once per 128 outputs (fp8_mma.cu read it per 16 or 32), W exactly once.
 // Shared rows are padded by 16 bytes: the fragment loads of lanes (g, t) hit 32 different banks.
+// NMC_SKINNY_KERNEL=wreg (opt-in): skinny_wreg_kernel below streams W from global memory straight to
+// registers (no shared memory for W, no E4M3 scale per element for per-channel weights); x alone is
+// staged in shared memory. Same arguments, split-K and reduce.
 #include "../env_switch.h"
 #include "kernels.h"
 #include "device_math.cuh"
@@ -204,16 +207,17 @@ __global__ void __launch_bounds__(WARPS * 32) skinny_gemm_kernel(SkinnyArgs p) {
 // slots = the blocks resident at once (SMs x this kernel's occupancy), waves = ceil(blocks / slots).
 // Each block keeps a fixed number of W bytes in flight (2 stages), so a last wave of few blocks runs
 // at a fraction of the bandwidth: 280 blocks on 264 slots cost about two full waves. Ties go to
-// fewer splits. Returns the columns per split (a multiple of BKT); *splits_out = the splits.
+// fewer splits. Returns the columns per split (a multiple of BKT); *splits_out = the splits. bo: the
+// outputs per block (BO; the wreg kernel's 128 WM).
 inline int skinny_split_waves(int tiles_o, int tiles_k, int rows, int out, int wbytes, int slots, int max_splits,
-                              int *splits_out) {
+                              int *splits_out, int bo = BO) {
     double best = 1e300;
     int best_per = tiles_k;
     for (int want = 1; want <= std::max(1, max_splits); want++) {
         const int per = (tiles_k + want - 1) / want, splits = (tiles_k + per - 1) / per;
         if (splits > max_splits && splits > 1) continue;
         const long long blocks = (long long)tiles_o * splits, waves = (blocks + slots - 1) / slots;
-        const double cost = (double)waves * slots * ((double)BO * per * BKT * wbytes) +
+        const double cost = (double)waves * slots * ((double)bo * per * BKT * wbytes) +
                             (splits > 1 ? 2.0 * splits * rows * out * 4.0 : 0.0);
         if (cost < best * (1.0 - 1e-9)) best = cost, best_per = per;
     }
@@ -228,6 +232,225 @@ __global__ void skinny_reduce_kernel(SkinnyArgs p, int splits) {
         float v = p.beta == 0.0f ? 0.0f : p.beta * p.y[i];
         for (int s = 0; s < splits; s++) v += p.ws[s * n + i];
         p.y[i] = v;
+    }
+}
+
+// ---- NMC_SKINNY_KERNEL=wreg: W streamed from global memory straight to registers ----
+// shapes: as above; block = 8 warps x WM m-tiles of 16 outputs (BOW = 128 WM outputs), one k range of
+//   k_split columns (split-K as above, blockIdx.y). A warp owns its 16 WM outputs over the whole range.
+// Chunk = the k columns whose 16 bytes a lane loads per weight row: CK = 64 (E4M3) or 32 (BF16).
+//   Lane (g, t) loads bytes [16 t, 16 t + 16) of the chunk of rows g and g + 8 of each m-tile
+//   (ldg_stream16: global -> registers, never shared memory): SEG = 16 (E4M3) or 8 (BF16) columns
+//   c0 + SEG t ... c0 + SEG t + SEG - 1. Its 4 columns 4j .. 4j + 3 of that run feed mma step j (of
+//   STEPS = SEG / 4): the A fragment's k pairs (2t, 2t + 1) <- columns (4j, 4j + 1) and (2t + 8,
+//   2t + 9) <- (4j + 2, 4j + 3). So the mma's logical k is a permutation of the chunk's columns, and
+//   x's B fragment takes the SAME columns: b0 = x[row][4j, 4j + 1], b1 = x[row][4j + 2, 4j + 3] of
+//   the lane's run, i.e. the lane's SEG contiguous x values hold all STEPS B fragments (one or two
+//   16-byte shared loads per 8-row tile of x, each serving STEPS x WM mma).
+// Pipeline: WR_DEPTH_OF<WM> chunks of W in flight per thread (a register ring, loads for chunk c + DEPTH
+//   issued before chunk c is multiplied); x in shared memory in slices of WR_KX columns, two buffers
+//   (cp.async; slice s + 1 lands while slice s is used; rows past R are zeros).
+// E4M3 -> BF16 exactly by bits: a code s eeee mmm as BF16 bits s 0000eeee mmm0000 is the code's value
+//   x 2^-120 (normal and subnormal alike, zero stays zero), then one bf16x2 product by 2^120 (exact).
+//   Per-channel scales multiply the fp32 sums at the end (the weights enter the mma unrounded);
+//   block scales (any block a multiple of 16: a lane's 16 columns share one) multiply the BF16 pairs:
+//   weight = BF16(code x BF16(scale)).
+//   Why not cvt (e4m3x2 -> f16x2 -> 2 x f32 -> bf16x2, as WE4m3::frag): four conversions a pair on the
+//   slow conversion pipe; here prmt, two logic ops and a shift (integer pipe) and one bf16x2 product.
+//   Why not block scales on partial sums per 128 columns: a second set of accumulators (WM NT 4 more
+//   registers: 64 at NT 8, WM 2, past the 255 limit) and an FMA per sum per group.
+constexpr int WR_WARPS = 8;
+// chunks of W in flight per thread beyond the one multiplied: 3 at WM 2 (8 warps an SM, 48 KB in
+// flight), 2 at WM 1 (16 warps an SM: 32 KB; 3 would spill at NT 8 under 128 registers)
+template <int WM> constexpr int WR_DEPTH_OF = WM == 1 ? 2 : 3;
+constexpr int WR_KX = 256;    // x columns per shared slice (a multiple of both chunk widths)
+
+template <typename W>
+struct WregShape {
+    static constexpr int SEG = 16 / W::BYTES, STEPS = SEG / 4, CK = 4 * SEG, CPS = WR_KX / CK;
+    // bytes per shared x row: a lane reads 2 SEG bytes at 2 SEG t; the 8 lanes of one 16-byte load
+    // phase (rows g, g + 1) cover all 32 banks when a row is 16 (E4M3) or 64 (BF16) bytes past 128 k
+    static constexpr int XROW = WR_KX * 2 + (W::BYTES == 1 ? 16 : 64);
+    template <int NT>
+    static constexpr int smem_bytes() { return 2 * NT * 8 * XROW; }
+};
+
+// two E4M3 codes (the bytes of q that sel picks into bytes 1 and 3) -> their exact values as BF16 x2
+__device__ __forceinline__ uint32_t e4m3x2_exact_bf16x2(uint32_t q, uint32_t sel) {
+    const uint32_t r = byte_perm(q, 0u, sel);                          // [0, code lo, 0, code hi]
+    const uint32_t v = (r & 0x80008000u) | ((r & 0x7f007f00u) >> 4);  // value x 2^-120 as BF16 bits
+    return bf16x2_mul(v, 0x7b807b80u);                                 // x 2^120 (BF16 0x7b80)
+}
+
+// the lane's A fragments of one chunk: rows g (raw0) and g + 8 (raw1), STEPS steps; sc0/sc1: BF16 x2
+// block scales of the two rows (scaled E4M3 only)
+template <typename W, bool SCALED>
+__device__ __forceinline__ void wreg_frags(uint32_t (&a)[16 / W::BYTES / 4][4], const uint4 &raw0, const uint4 &raw1,
+                                           uint32_t sc0, uint32_t sc1) {
+    const uint32_t q0[4] = {raw0.x, raw0.y, raw0.z, raw0.w}, q1[4] = {raw1.x, raw1.y, raw1.z, raw1.w};
+    if constexpr (W::BYTES == 2) {
+#pragma unroll
+        for (int j = 0; j < 2; j++) a[j][0] = q0[2 * j], a[j][1] = q1[2 * j], a[j][2] = q0[2 * j + 1], a[j][3] = q1[2 * j + 1];
+    } else {
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            a[j][0] = e4m3x2_exact_bf16x2(q0[j], 0x1404u);  // codes 4j, 4j + 1 of row g
+            a[j][1] = e4m3x2_exact_bf16x2(q1[j], 0x1404u);  // ... of row g + 8
+            a[j][2] = e4m3x2_exact_bf16x2(q0[j], 0x3424u);  // codes 4j + 2, 4j + 3
+            a[j][3] = e4m3x2_exact_bf16x2(q1[j], 0x3424u);
+            if constexpr (SCALED) {
+                a[j][0] = bf16x2_mul(a[j][0], sc0), a[j][2] = bf16x2_mul(a[j][2], sc0);
+                a[j][1] = bf16x2_mul(a[j][1], sc1), a[j][3] = bf16x2_mul(a[j][3], sc1);
+            }
+        }
+    }
+}
+
+__device__ __forceinline__ uint32_t bf16x2_of(float s) {
+    const __nv_bfloat162 b = __floats2bfloat162_rn(s, s);
+    uint32_t u;
+    memcpy(&u, &b, 4);
+    return u;
+}
+
+template <typename W, int NT, int WM, bool SCALED>
+__device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
+    using S = WregShape<W>;
+    constexpr int SEG = S::SEG, STEPS = S::STEPS, CK = S::CK, CPS = S::CPS, XROW = S::XROW, XBUF = NT * 8 * XROW;
+    constexpr int DEPTH = WR_DEPTH_OF<WM>;
+    extern __shared__ __align__(128) char smem[];
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
+    const int o0 = blockIdx.x * (WR_WARPS * 16 * WM) + warp * 16 * WM;
+    const int k_begin = blockIdx.y * p.k_split, k_end = min(p.in, k_begin + p.k_split);
+    const int chunks = (k_end - k_begin) / CK, slices = (k_end - k_begin + WR_KX - 1) / WR_KX;
+    const char *w = static_cast<const char *>(p.w);
+    int rows[WM][2];            // the A fragment's output rows (clamped: rows past `out` repeat the last)
+    const char *wp[WM][2];      // their lane's run at the first chunk
+#pragma unroll
+    for (int m = 0; m < WM; m++)
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            rows[m][h] = min(o0 + m * 16 + g + 8 * h, p.out - 1);
+            wp[m][h] = w + ((int64_t)rows[m][h] * p.in + k_begin + t * SEG) * W::BYTES;
+        }
+    auto load_x = [&](int s) {  // slice s -> buffer s % 2
+        char *xb = smem + (s & 1) * XBUF;
+        const int k = k_begin + s * WR_KX, pieces = min(WR_KX, k_end - k) / 8;  // 16-byte pieces per row
+        for (int e = threadIdx.x; e < NT * 8 * pieces; e += blockDim.x) {
+            const int r = e / pieces, c = (e - r * pieces) * 8;
+            char *dst = xb + r * XROW + c * 2;
+            if (r < p.rows) cp_async16(dst, p.x + (int64_t)r * p.in + k + c);
+            else *reinterpret_cast<uint4 *>(dst) = make_uint4(0, 0, 0, 0);
+        }
+    };
+    uint4 ring[DEPTH][WM][2];
+    float sring[DEPTH][WM][2];  // block scales (SCALED), loaded with the chunk, used (as BF16) with it
+    // SCALED: the rows' scale rows, and the scale column of the lane's run in the next chunk to load
+    // (chunks load in order: the column advances by CK, no division in the loop)
+    int srow[WM][2];  // offsets into p.scale (the scales are few: fit an int)
+    int scol = 0, srem = 0;
+    if constexpr (SCALED) {
+#pragma unroll
+        for (int m = 0; m < WM; m++)
+#pragma unroll
+            for (int h = 0; h < 2; h++) srow[m][h] = rows[m][h] / p.scale_rows * p.scale_cols;
+        scol = (k_begin + t * SEG) / p.block, srem = (k_begin + t * SEG) - scol * p.block;
+    }
+    auto load_w = [&](uint4 (&raw)[WM][2], float (&sc)[WM][2], int c) {
+#pragma unroll
+        for (int m = 0; m < WM; m++)
+#pragma unroll
+            for (int h = 0; h < 2; h++) {
+                raw[m][h] = ldg_stream16(wp[m][h] + (int64_t)c * CK * W::BYTES);
+                if constexpr (SCALED) sc[m][h] = p.scale[srow[m][h] + scol];
+            }
+        if constexpr (SCALED)
+            for (srem += CK; srem >= p.block; srem -= p.block) scol++;
+    };
+    float acc[WM][NT][4];
+#pragma unroll
+    for (int m = 0; m < WM; m++)
+#pragma unroll
+        for (int n = 0; n < NT; n++) acc[m][n][0] = acc[m][n][1] = acc[m][n][2] = acc[m][n][3] = 0.0f;
+    // 1. x slice 0 and the first DEPTH chunks of W in flight
+    load_x(0);
+    cp_async_commit();
+#pragma unroll
+    for (int d = 0; d < DEPTH; d++)
+        if (d < chunks) load_w(ring[d], sring[d], d);
+    for (int c0 = 0; c0 < chunks; c0 += DEPTH) {
+#pragma unroll
+        for (int d = 0; d < DEPTH; d++) {
+            const int c = c0 + d;
+            if (c >= chunks) break;
+            // 2. take chunk c out of the ring, refill it with chunk c + DEPTH
+            uint4 raw[WM][2];
+            float sc[WM][2];
+#pragma unroll
+            for (int m = 0; m < WM; m++)
+#pragma unroll
+                for (int h = 0; h < 2; h++) raw[m][h] = ring[d][m][h], sc[m][h] = sring[d][m][h];
+            if (c + DEPTH < chunks) load_w(ring[d], sring[d], c + DEPTH);
+            // 3. a new x slice: wait for it (everyone's copies), then start the next one into the
+            //    other buffer (free: every warp is past the previous slice)
+            if (c % CPS == 0) {
+                cp_async_wait<0>();
+                __syncthreads();
+                if (c / CPS + 1 < slices) load_x(c / CPS + 1);
+                cp_async_commit();
+            }
+            // 4. A fragments (E4M3 -> BF16), then per 8-row tile of x: its SEG values, STEPS x WM mma
+            uint32_t a[WM][STEPS][4];
+#pragma unroll
+            for (int m = 0; m < WM; m++)
+                wreg_frags<W, SCALED>(a[m], raw[m][0], raw[m][1], SCALED ? bf16x2_of(sc[m][0]) : 0u, SCALED ? bf16x2_of(sc[m][1]) : 0u);
+            const char *xb = smem + ((c / CPS) & 1) * XBUF + ((c % CPS) * CK + t * SEG) * 2 + g * XROW;
+#pragma unroll
+            for (int n = 0; n < NT; n++) {
+                uint32_t xr[SEG / 2];
+#pragma unroll
+                for (int i = 0; i < SEG / 8; i++) {
+                    const uint4 v = *reinterpret_cast<const uint4 *>(xb + n * 8 * XROW + 16 * i);
+                    xr[4 * i] = v.x, xr[4 * i + 1] = v.y, xr[4 * i + 2] = v.z, xr[4 * i + 3] = v.w;
+                }
+#pragma unroll
+                for (int j = 0; j < STEPS; j++)
+#pragma unroll
+                    for (int m = 0; m < WM; m++) mma_bf16(acc[m][n], a[m][j], xr[2 * j], xr[2 * j + 1]);
+            }
+        }
+    }
+    // 5. y (per-channel E4M3: times the row's scale), as the first kernel's step 4
+    const bool split = gridDim.y > 1;
+#pragma unroll
+    for (int m = 0; m < WM; m++) {
+        float s[2] = {1.0f, 1.0f};
+        if constexpr (W::BYTES == 1 && !SCALED) s[0] = p.scale[rows[m][0]], s[1] = p.scale[rows[m][1]];
+#pragma unroll
+        for (int n = 0; n < NT; n++)
+#pragma unroll
+            for (int e = 0; e < 4; e++) {
+                const int o = o0 + m * 16 + g + (e >= 2 ? 8 : 0), r = n * 8 + 2 * t + (e & 1);
+                if (o >= p.out || r >= p.rows) continue;
+                const float v = acc[m][n][e] * s[e >> 1];
+                if (split) {
+                    p.ws[((int64_t)blockIdx.y * p.rows + r) * p.out + o] = v;
+                } else {
+                    float *dst = p.y + (int64_t)r * p.out + o;
+                    *dst = p.beta == 0.0f ? v : v + p.beta * *dst;
+                }
+            }
+    }
+}
+
+// WM 2: one block per SM (about 220 registers at NT 8); WM 1: two (at most 128 registers), 16 warps
+template <typename W, int NT, int WM>
+__global__ void __launch_bounds__(WR_WARPS * 32, 3 - WM) skinny_wreg_kernel(SkinnyArgs p) {
+    if constexpr (W::BYTES == 1) {
+        if (p.block > 0) skinny_wreg_body<W, NT, WM, true>(p);
+        else skinny_wreg_body<W, NT, WM, false>(p);
+    } else {
+        skinny_wreg_body<W, NT, WM, false>(p);
     }
 }
 // emu-end
@@ -291,6 +514,57 @@ int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
     return NMC_OK;
 }
 
+// resident blocks per SM of skinny_wreg_kernel<W, NT, WM> (as g_occupancy; 0 until init: 1 assumed)
+int g_occupancy_wreg[2][9][2];
+
+// the wreg kernel's split-K: as launch, with its outputs per block and its resident blocks
+template <typename W, int NT, int WM>
+int launch_wreg(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
+    constexpr int BOW = WR_WARPS * 16 * WM;
+    const int tiles_o = (p.out + BOW - 1) / BOW, tiles_k = p.in / BKT;
+    const int max_splits = p.ws == nullptr ? 1 : (int)std::max<int64_t>(1, std::min<int64_t>(tiles_k, ws_floats / ((int64_t)p.rows * p.out)));
+    const int occ = std::max(1, g_occupancy_wreg[W::BYTES == 1][NT][WM - 1]);
+    int rule, splits;
+    NMC_TRY(split_rule(&rule));
+    if (rule == 1) {
+        p.k_split = skinny_split_waves(tiles_o, tiles_k, p.rows, p.out, W::BYTES, multiprocessor_count() * occ, max_splits,
+                                       &splits, BOW);
+    } else {
+        splits = std::max(1, std::min((multiprocessor_count() * occ + tiles_o - 1) / tiles_o, tiles_k / 4));
+        splits = std::min(splits, max_splits);
+        const int per = (tiles_k + splits - 1) / splits;
+        splits = (tiles_k + per - 1) / per;
+        p.k_split = per * BKT;
+    }
+    const int smem = WregShape<W>::template smem_bytes<NT>();
+    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+    NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
+    if (capturing == cudaStreamCaptureStatusNone)  // inside a decode graph: set by skinny_gemm_init
+        NMC_CUDA(cudaFuncSetAttribute(skinny_wreg_kernel<W, NT, WM>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+    skinny_wreg_kernel<W, NT, WM><<<dim3(tiles_o, splits), WR_WARPS * 32, smem, stream>>>(p);
+    NMC_LAUNCHED("skinny decode GEMM (W streamed to registers)");
+    if (splits > 1) {
+        const int64_t n = (int64_t)p.rows * p.out;
+        skinny_reduce_kernel<<<(int)std::min<int64_t>((n + 255) / 256, 4096), 256, 0, stream>>>(p, splits);
+        NMC_LAUNCHED("skinny decode GEMM split-K sum");
+    }
+    return NMC_OK;
+}
+
+template <typename W, int WM>
+int dispatch_wreg(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
+    switch ((p.rows + 7) / 8) {
+        case 1: return launch_wreg<W, 1, WM>(p, ws_floats, stream);
+        case 2: return launch_wreg<W, 2, WM>(p, ws_floats, stream);
+        case 3: return launch_wreg<W, 3, WM>(p, ws_floats, stream);
+        case 4: return launch_wreg<W, 4, WM>(p, ws_floats, stream);
+        case 5: return launch_wreg<W, 5, WM>(p, ws_floats, stream);
+        case 6: return launch_wreg<W, 6, WM>(p, ws_floats, stream);
+        case 7: return launch_wreg<W, 7, WM>(p, ws_floats, stream);
+        default: return launch_wreg<W, 8, WM>(p, ws_floats, stream);
+    }
+}
+
 template <typename W>
 int dispatch_nt(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream, int wm) {
     switch ((p.rows + 7) / 8 * 2 + (wm == 2)) {
@@ -314,11 +588,24 @@ int dispatch_nt(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream, int
 }
 
 // NMC_SKINNY_WARP: outputs per warp, 16 (WM 1) or 32 (WM 2); unset: 32 for FP8 block-scaled weights
-// (1.12x over 16 at batch 64 on an H100), 16 otherwise (per-channel FP8: 16 and 32 within 1%)
+// (1.12x over 16 at batch 64 on an H100), 16 otherwise (per-channel FP8: 16 and 32 within 1%); for
+// the wreg kernel unset is 32 (each x fragment serves two m-tiles).
+// NMC_SKINNY_KERNEL: smem (unset: the first kernel, W through shared memory) or wreg
+// (skinny_wreg_kernel: W straight to registers)
+int wreg_conversion_checked(bool may_run);
+
 template <typename W>
 int dispatch(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
-    int choice;
+    int choice, kernel;
     NMC_TRY(nmc::env_choice("NMC_SKINNY_WARP", {"16", "32"}, &choice));
+    NMC_TRY(nmc::env_choice("NMC_SKINNY_KERNEL", {"smem", "wreg"}, &kernel));
+    if (kernel == 1 && W::BYTES == 1) {
+        cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+        NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
+        NMC_TRY(wreg_conversion_checked(capturing == cudaStreamCaptureStatusNone));
+    }
+    if (kernel == 1)
+        return choice == 0 ? dispatch_wreg<W, 1>(p, ws_floats, stream) : dispatch_wreg<W, 2>(p, ws_floats, stream);
     const bool wide = choice < 0 ? W::BYTES == 1 && p.block > 0 : choice == 1;
     return dispatch_nt<W>(p, ws_floats, stream, wide ? 2 : 1);
 }
@@ -340,6 +627,61 @@ cudaError_t set_smem(std::integer_sequence<int, NT...>) {
     return err;
 }
 
+template <typename W, int WM, int... NT>
+cudaError_t set_smem_wreg(std::integer_sequence<int, NT...>) {
+    cudaError_t err = cudaSuccess;
+    ((err = err != cudaSuccess ? err
+                               : cudaFuncSetAttribute(skinny_wreg_kernel<W, NT + 1, WM>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                      WregShape<W>::template smem_bytes<NT + 1>())),
+     ...);
+    ((err = err != cudaSuccess ? err
+                               : cudaOccupancyMaxActiveBlocksPerMultiprocessor(&g_occupancy_wreg[W::BYTES == 1][NT + 1][WM - 1],
+                                                                              skinny_wreg_kernel<W, NT + 1, WM>, WR_WARPS * 32,
+                                                                              WregShape<W>::template smem_bytes<NT + 1>())),
+     ...);
+    return err;
+}
+
+// The wreg kernel's E4M3 -> BF16 by bits against the CUDA conversion, on this GPU: thread a converts
+// the code pairs (a, a ^ 0x80) and (a ^ 0x80, a) (every non-NaN code, both signs, both byte selections;
+// the subnormal codes rely on mul.rn.bf16x2 keeping subnormal inputs). *bad = the wrong ones.
+__global__ void wreg_conversion_check_kernel(int *bad) {
+    const uint32_t a = threadIdx.x, b = a ^ 0x80u;
+    if ((a & 0x7f) == 0x7f) return;
+    const uint32_t q = a | b << 8 | b << 16 | a << 24;
+    const uint32_t got[2] = {e4m3x2_exact_bf16x2(q, 0x1404u), e4m3x2_exact_bf16x2(q, 0x3424u)};
+    const uint32_t codes[4] = {a, b, b, a};
+    for (int i = 0; i < 4; i++) {
+        const __half_raw h = __nv_cvt_fp8_to_halfraw((__nv_fp8_storage_t)codes[i], __NV_E4M3);
+        const float want = __half2float(*reinterpret_cast<const __half *>(&h));
+        const uint32_t bits = (got[i >> 1] >> (16 * (i & 1))) & 0xffffu;
+        const float have = __uint_as_float(bits << 16);
+        if (have != want || signbit(have) != signbit(want)) atomicAdd(bad, 1);
+    }
+}
+
+// once per process (skinny_gemm_init with the switch set, or the first wreg GEMM outside a graph
+// capture; may_run false: inside one, only an earlier result counts): the check above, an error if it
+// failed
+int g_wreg_conversion = -1;  // -1 not run, 0 exact, > 0 wrong conversions
+int wreg_conversion_checked(bool may_run) {
+    int &result = g_wreg_conversion;
+    if (result < 0 && may_run) {
+        int *d = nullptr, bad = 0;
+        NMC_CUDA(cudaMalloc(&d, sizeof(int)));
+        NMC_CUDA(cudaMemset(d, 0, sizeof(int)));
+        wreg_conversion_check_kernel<<<1, 256>>>(d);
+        const cudaError_t err = cudaMemcpy(&bad, d, sizeof(int), cudaMemcpyDeviceToHost);
+        cudaFree(d);
+        NMC_CUDA(err);
+        result = bad;
+    }
+    if (result > 0)
+        return nmc::fail("NMC_SKINNY_KERNEL=wreg: " + std::to_string(result) +
+                         " E4M3 codes convert wrongly on this GPU (BF16 products flush subnormals?); unset NMC_SKINNY_KERNEL");
+    return NMC_OK;
+}
+
 }  // namespace
 
 int decode_gemm_skinny(int *forced) {
@@ -358,6 +700,11 @@ int skinny_gemm_init() {
     NMC_CUDA((set_smem<WE4m3, 1>(std::make_integer_sequence<int, 8>{})));
     NMC_CUDA((set_smem<WBf16, 2>(std::make_integer_sequence<int, 8>{})));
     NMC_CUDA((set_smem<WE4m3, 2>(std::make_integer_sequence<int, 8>{})));
+    NMC_CUDA((set_smem_wreg<WBf16, 1>(std::make_integer_sequence<int, 8>{})));
+    NMC_CUDA((set_smem_wreg<WE4m3, 1>(std::make_integer_sequence<int, 8>{})));
+    NMC_CUDA((set_smem_wreg<WBf16, 2>(std::make_integer_sequence<int, 8>{})));
+    NMC_CUDA((set_smem_wreg<WE4m3, 2>(std::make_integer_sequence<int, 8>{})));
+    if (nmc::choice_index(nmc::env_value("NMC_SKINNY_KERNEL"), {"smem", "wreg"}) == 1) NMC_TRY(wreg_conversion_checked(true));
     return NMC_OK;
 }
 
