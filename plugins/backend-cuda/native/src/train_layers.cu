@@ -302,8 +302,10 @@ k::train::FlashAttn flash_args(nmc_trainer *t) {
 }
 
 // The attention kernels (env NMC_TRAIN_ATTENTION = flash | tc | materialised | mma overrides): BF16
-// trainers use the tensor-core flash kernels where they apply (head_dim 64, 128), else the fp32 ones.
-// mma: the register-resident forward (flash_mma_forward) with the tensor-core backward.
+// trainers use the tensor-core kernels where they apply (head_dim 64, 128), else the fp32 ones: the
+// register-resident forward (flash_mma_forward, "mma") with the tensor-core backward — the default
+// since 2026-12-07 (hybrid1b step 143.2 -> 131.2 ms on an H100; forward 0.35 ms against tc's 1.95 at
+// L 4096, 10:2 heads of 128) — or, NMC_TRAIN_ATTENTION=tc, the WMMA forward.
 enum class AttnImpl { Flash, Tc, Materialised, Mma };
 
 int attention_impl(nmc_trainer *t, const k::train::FlashAttn &a, AttnImpl *impl) {
@@ -315,7 +317,7 @@ int attention_impl(nmc_trainer *t, const k::train::FlashAttn &a, AttnImpl *impl)
         case 1: *impl = tc_ok ? AttnImpl::Tc : AttnImpl::Flash; break;
         case 2: *impl = AttnImpl::Materialised; break;
         case 3: *impl = tc_ok ? AttnImpl::Mma : AttnImpl::Flash; break;
-        default: *impl = t->dtype == NMC_BF16 && tc_ok ? AttnImpl::Tc : AttnImpl::Flash; break;
+        default: *impl = t->dtype == NMC_BF16 && tc_ok ? AttnImpl::Mma : AttnImpl::Flash; break;
     }
     return NMC_OK;
 }

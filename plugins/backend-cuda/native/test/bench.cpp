@@ -141,7 +141,7 @@ int main(int argc, char **argv) {
         }
         const char *attn = getenv("NMC_PREFILL_ATTENTION");  // which prefill attention kernel (attention_flash.cu)
         printf("{\"phase\":\"prefill\",\"tokens\":%d,\"seconds\":%.4f,\"tokens_per_s\":%.0f,\"attention\":\"%s\"}\n", prefill, best,
-               prefill / best, attn != nullptr && *attn ? attn : "flash");
+               prefill / best, attn != nullptr && *attn ? attn : "mma (default)");
         nmc_session_destroy(s);
     }
     std::vector<std::string> sets = split_on(variants, ';'), names;
@@ -187,7 +187,7 @@ int main(int argc, char **argv) {
                "\"roofline_tokens_per_s\":%.1f,\"fraction_of_roofline\":%.3f,\"end_to_end_output_tokens_per_s\":%.1f,"
                "\"decode_gemm\":\"%s\",\"skinny_split\":\"%s\",\"skinny_warp\":\"%s\",\"skinny_kernel\":\"%s\",\"decode_scan\":\"%s\",\"variant\":\"%s\"}\n",
                B, isl, osl, tok_s, 1e3 * dt / steps, roof, tok_s / roof, (double)B * osl / (dt + t_prefill),
-               gemm != nullptr && *gemm ? gemm : "auto", env_or("NMC_SKINNY_SPLIT", "waves"), env_or("NMC_SKINNY_WARP", "auto"), env_or("NMC_SKINNY_KERNEL", "smem"),
+               gemm != nullptr && *gemm ? gemm : "auto", env_or("NMC_SKINNY_SPLIT", "waves"), env_or("NMC_SKINNY_WARP", "auto"), env_or("NMC_SKINNY_KERNEL", "auto"),
                env_or("NMC_DECODE_SCAN", "vec"),
                variant.c_str());
         fflush(stdout);

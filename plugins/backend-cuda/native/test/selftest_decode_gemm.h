@@ -12,9 +12,9 @@
 // 1e-2 likewise; the register-streamed kernel (NMC_SKINNY_KERNEL=wreg: W from global memory to
 // registers, never shared memory) with 32 outputs per warp and the waves split, and with 16 and the
 // first rule, the same way against prefill and against the first kernel within 1e-2 (its per-channel
-// weights enter unrounded, its block weights BF16(code x BF16(scale))); NMC_SKINNY_KERNEL=smem gives
-// exactly the unset switch's logits (the default is the first kernel); an unknown value of either
-// switch is an error.
+// weights enter unrounded, its block weights BF16(code x BF16(scale))); the unset switch gives exactly
+// the logits of =wreg for FP8 weights and of =smem (the first kernel) for BF16 ones; an unknown
+// value of either switch is an error.
 #pragma once
 
 static void set_decode_gemm(const char *v) { set_switch("NMC_DECODE_GEMM", v); }
@@ -47,15 +47,16 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
     for (int R : {9, 17, 33, 64}) {
         constexpr int IMPLS = 7;
         Vec got[IMPLS];
-        const char *impl_name[IMPLS] = {"skinny", "old", "skinny, waves split", "skinny, waves split, 32 outputs per warp",
+        const char *impl_name[IMPLS] = {"skinny smem", "old", "skinny smem, waves split",
+                                        "skinny smem, waves split, 32 outputs per warp",
                                         "skinny wreg (W to registers), waves split, 32 outputs per warp",
                                         "skinny wreg (W to registers), fill split, 16 outputs per warp",
-                                        "skinny smem named (NMC_SKINNY_KERNEL=smem)"};
+                                        "skinny, NMC_SKINNY_KERNEL unset, fill split, 16 outputs per warp"};
         for (int impl = 0; impl < IMPLS; impl++) {
             set_decode_gemm(impl == 1 ? "old" : "skinny");
             setenv("NMC_SKINNY_SPLIT", impl == 2 || impl == 3 || impl == 4 ? "waves" : "fill", 1);
             setenv("NMC_SKINNY_WARP", impl == 3 || impl == 4 ? "32" : "16", 1);
-            set_switch("NMC_SKINNY_KERNEL", impl == 4 || impl == 5 ? "wreg" : impl == 6 ? "smem" : nullptr);
+            set_switch("NMC_SKINNY_KERNEL", impl == 4 || impl == 5 ? "wreg" : impl == 6 ? nullptr : "smem");
             ok_or_die(nmc_session_create(m, 64, max_seq, prompt, &ss), "session decode");
             std::vector<int32_t> slots(R), next(R, t[prompt]);
             for (int j = 0; j < R; j++) {
@@ -81,8 +82,10 @@ static void decode_gemm_tests(const Shape &s, const std::string &label, int prom
         expect_close(got[4], got[2], 1e-2, name + buf);
         snprintf(buf, sizeof buf, ": %d-row decode, skinny wreg GEMM (fill, 16 a warp) against the first kernel (fill)", R);
         expect_close(got[5], got[0], 1e-2, name + buf);
-        snprintf(buf, sizeof buf, ": %d-row decode, NMC_SKINNY_KERNEL unset is the first kernel (identical to =smem)", R);
-        check(got[6] == got[0], name + buf);
+        // the default (2026-12-07): wreg for FP8 weights, smem for BF16 ones
+        snprintf(buf, sizeof buf, ": %d-row decode, NMC_SKINNY_KERNEL unset == %s (bit for bit)", R,
+                 block >= 0 ? "wreg for FP8 weights" : "smem for BF16 weights");
+        check(got[6] == got[block >= 0 ? 5 : 0], name + buf);
     }
     unsetenv("NMC_SKINNY_SPLIT");
     unsetenv("NMC_SKINNY_WARP");

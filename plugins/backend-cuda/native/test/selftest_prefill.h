@@ -1,14 +1,15 @@
 // Prefill attention self-tests (included by selftest.cpp after its model helpers): the
-// FlashAttention-2 tensor-core prefill (kernels/attention_flash.cu, NMC_PREFILL_ATTENTION=flash,
-// the default) against the previous WMMA kernel (wmma) and the plain fp32 one (fp32), and the
-// register-resident one (kernels/attention_mma.cu, mma, opt-in) against fp32, all on the same BF16
+// FlashAttention-2 tensor-core prefill (kernels/attention_flash.cu, NMC_PREFILL_ATTENTION=flash)
+// against the previous WMMA kernel (wmma) and the plain fp32 one (fp32), and the register-resident
+// one (kernels/attention_mma.cu, mma, the default since 2026-12-07) against fp32, all on the same BF16
 // model: whole-prompt logits of one-piece prefills, chunked prefill (pieces of 64 after a cached
 // prefix) against one piece, and token-by-token decode against the flash prefill. The bound is
 // BF16's (2e-2 of the largest logit, as decode against prefill in model_tests); an unknown
 // NMC_PREFILL_ATTENTION value is an error. prefill_attention_kernel_tests: the kernel alone
 // (nmc_k_prefill_attention, one slot of a paged BF16 cache) mma against the fp32 kernel on the same
 // cache at several shapes up to the Nano-9B-v2 one (rows 8192, heads 40:8, hd 128), the switch
-// routing to it, and an INFO line timing mma against the default (flash) at the 9B shape.
+// (=mma and unset) routing to it, and an INFO line timing mma against flash (the previous default)
+// at the 9B shape.
 #pragma once
 
 static void set_prefill_attention(const char *v) { set_switch("NMC_PREFILL_ATTENTION", v); }
@@ -39,10 +40,12 @@ static void prefill_attention_tests(const Shape &s, const std::string &label, in
     Vec mma = prefill_logits(m, V, t, L, L, max_seq, "mma");
     expect_close(mma, f32, 2e-2, label + " prefill logits, mma attention against the fp32 kernel");
     // 2. chunked prefill: pieces of 64, each attending to the cached prefix and itself
-    Vec chunked = prefill_logits(m, V, t, L, 64, max_seq, nullptr);
+    Vec chunked = prefill_logits(m, V, t, L, 64, max_seq, "flash");
     expect_close(chunked, flash, 2e-2, label + " chunked prefill (flash, pieces of 64 after a prefix) against one piece");
     Vec chunked_mma = prefill_logits(m, V, t, L, 64, max_seq, "mma");
     expect_close(chunked_mma, f32, 2e-2, label + " chunked prefill (mma, pieces of 64 after a prefix) against one fp32 piece");
+    Vec unset = prefill_logits(m, V, t, L, L, max_seq, nullptr);
+    check(unset == mma, label + " prefill logits, NMC_PREFILL_ATTENTION unset == mma (bit for bit)");
     // 3. prefill `split` (flash), then decode the rest one token at a time
     nmc_session *ss = nullptr;
     ok_or_die(nmc_session_create(m, 1, max_seq, L, &ss), "session decode");
@@ -103,6 +106,8 @@ static void prefill_attention_kernel_tests() {
         const bool ran = prefill_attention_run(-1, c.rows, c.len0, c.qH, c.kvH, c.hd, q, k, v, c.dt, routed, 0, nullptr, name);
         set_switch("NMC_PREFILL_ATTENTION", nullptr);
         if (ran) check(routed == got, std::string(name) + ", NMC_PREFILL_ATTENTION=mma runs the mma kernel (identical output)");
+        const bool ran_unset = prefill_attention_run(-1, c.rows, c.len0, c.qH, c.kvH, c.hd, q, k, v, c.dt, routed, 0, nullptr, name);
+        if (ran_unset) check(routed == got, std::string(name) + ", NMC_PREFILL_ATTENTION unset == mma (bit for bit)");
     }
     // the Nano-9B-v2 attention layer: rows 8192, heads 40:8, hd 128 (BF16 out, as a BF16 model's prefill)
     const int L = 8192, qH = 40, kvH = 8, hd = 128;
@@ -113,7 +118,7 @@ static void prefill_attention_kernel_tests() {
     if (!prefill_attention_run(2, L, 0, qH, kvH, hd, q, k, v, NMC_BF16, out, 5, &ms_flash, "9B attention timing (flash)")) return;
     const double gflop = 4.0 * hd * qH * ((double)L * (L + 1) / 2) / 1e9;  // QK^T and PV over the causal triangle
     printf("INFO prefill attention rows %d heads %d:%d hd %d (9B layer, %.0f GFLOP causal) ms: mma %.3f (%.0f TFLOP/s), "
-           "flash (default) %.3f (%.0f TFLOP/s); mma %.2fx\n", L, qH, kvH, hd, gflop, ms_mma, gflop / ms_mma, ms_flash,
+           "flash (the previous default) %.3f (%.0f TFLOP/s); mma %.2fx\n", L, qH, kvH, hd, gflop, ms_mma, gflop / ms_mma, ms_flash,
            gflop / ms_flash, ms_flash / ms_mma);
     fflush(stdout);
 }

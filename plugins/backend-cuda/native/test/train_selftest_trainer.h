@@ -99,8 +99,9 @@ static void trainer_tests() {
 // the gradients of both attention layers' q_proj and v_proj. tc (BF16 tensor cores) against flash
 // (fp32 kernels), and mma (the register-resident forward + the tc backward) against flash: loss within
 // 1e-3 relative, gradients within 3e-2 of each tensor's largest value;
-// materialised against flash within 1e-2 (both fp32 attention). Unset must be tc for BF16 (the same
-// forward loss bit for bit; the forward has no atomics) and tc must differ from flash. A bad value:
+// materialised against flash within 1e-2 (both fp32 attention). Unset must be mma for BF16 (the same
+// forward loss bit for bit; the forward has no atomics; the default since 2026-12-07) and mma must
+// differ from flash. A bad value:
 // one error line naming the variable.
 static void trainer_attention_tests() {
     nmc_config c = tiny_hybrid();  // then GQA 4:1 of head_dim 64 (the tensor-core kernels' shape), BF16
@@ -153,9 +154,9 @@ static void trainer_attention_tests() {
         compare(mat, "materialised", 1e-3, 1e-2);
         compare(mma, "mma", 1e-3, 3e-2);
         char buf[160];
-        snprintf(buf, sizeof buf, "trainer bf16 attention: unset picks tc (loss %.9f, tc %.9f, flash %.9f)", def.loss,
-                 tc.loss, fl.loss);
-        check(def.loss == tc.loss && tc.loss != fl.loss, buf);
+        snprintf(buf, sizeof buf, "trainer bf16 attention: unset picks mma (loss %.9f, mma %.9f, tc %.9f, flash %.9f)",
+                 def.loss, mma.loss, tc.loss, fl.loss);
+        check(def.loss == mma.loss && mma.loss != fl.loss, buf);
     }
     setenv("NMC_TRAIN_ATTENTION", "cudnn", 1);
     nmc_trainer *t = nullptr;

@@ -587,25 +587,31 @@ int dispatch_nt(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream, int
     }
 }
 
-// NMC_SKINNY_WARP: outputs per warp, 16 (WM 1) or 32 (WM 2); unset: 32 for FP8 block-scaled weights
-// (1.12x over 16 at batch 64 on an H100), 16 otherwise (per-channel FP8: 16 and 32 within 1%); for
-// the wreg kernel unset is 32 (each x fragment serves two m-tiles).
-// NMC_SKINNY_KERNEL: smem (unset: the first kernel, W through shared memory) or wreg
-// (skinny_wreg_kernel: W straight to registers)
+// NMC_SKINNY_WARP: outputs per warp, 16 (WM 1) or 32 (WM 2); unset for the smem kernel: 32 for FP8
+// block-scaled weights (1.12x over 16 at batch 64 on an H100), 16 otherwise (per-channel FP8: 16 and
+// 32 within 1%); unset for the wreg kernel: 16 (two blocks an SM; at batch 64, Nano-9B-v2 shape, H100:
+// 4,437 against 4,252 tok/s per-channel, 4,201 against 4,017 blocks).
+// NMC_SKINNY_KERNEL: smem (the first kernel, W through shared memory) or wreg (skinny_wreg_kernel: W
+// straight to registers); unset: wreg for FP8 weights (batch 64 on an H100: 4,437 against 4,242 tok/s
+// per-channel, 4,201 against 3,488 blocks), smem for BF16 ones (wreg lost to it there; BF16 decode keeps
+// cuBLAS unless NMC_DECODE_GEMM=skinny). Unset falls back to smem if the wreg kernel's E4M3 conversion
+// check failed on this GPU (wreg_conversion_checked).
 int wreg_conversion_checked(bool may_run);
+bool wreg_conversion_ok(bool may_run);
 
 template <typename W>
 int dispatch(const SkinnyArgs &p, int64_t ws_floats, cudaStream_t stream) {
     int choice, kernel;
     NMC_TRY(nmc::env_choice("NMC_SKINNY_WARP", {"16", "32"}, &choice));
     NMC_TRY(nmc::env_choice("NMC_SKINNY_KERNEL", {"smem", "wreg"}, &kernel));
-    if (kernel == 1 && W::BYTES == 1) {
+    if (kernel != 0 && W::BYTES == 1) {  // wreg named, or unset with FP8 weights
         cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
         NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
-        NMC_TRY(wreg_conversion_checked(capturing == cudaStreamCaptureStatusNone));
+        if (kernel == 1) NMC_TRY(wreg_conversion_checked(capturing == cudaStreamCaptureStatusNone));
+        else if (wreg_conversion_ok(capturing == cudaStreamCaptureStatusNone)) kernel = 1;
     }
     if (kernel == 1)
-        return choice == 0 ? dispatch_wreg<W, 1>(p, ws_floats, stream) : dispatch_wreg<W, 2>(p, ws_floats, stream);
+        return choice == 1 ? dispatch_wreg<W, 2>(p, ws_floats, stream) : dispatch_wreg<W, 1>(p, ws_floats, stream);
     const bool wide = choice < 0 ? W::BYTES == 1 && p.block > 0 : choice == 1;
     return dispatch_nt<W>(p, ws_floats, stream, wide ? 2 : 1);
 }
@@ -682,6 +688,15 @@ int wreg_conversion_checked(bool may_run) {
     return NMC_OK;
 }
 
+// The default's question: has the check run and passed (running it first where may_run)? No error.
+bool wreg_conversion_ok(bool may_run) {
+    if (g_wreg_conversion < 0 && may_run) {
+        const int saved = g_wreg_conversion;
+        if (wreg_conversion_checked(true) != NMC_OK && g_wreg_conversion == saved) return false;  // could not run
+    }
+    return g_wreg_conversion == 0;
+}
+
 }  // namespace
 
 int decode_gemm_skinny(int *forced) {
@@ -704,7 +719,9 @@ int skinny_gemm_init() {
     NMC_CUDA((set_smem_wreg<WE4m3, 1>(std::make_integer_sequence<int, 8>{})));
     NMC_CUDA((set_smem_wreg<WBf16, 2>(std::make_integer_sequence<int, 8>{})));
     NMC_CUDA((set_smem_wreg<WE4m3, 2>(std::make_integer_sequence<int, 8>{})));
-    if (nmc::choice_index(nmc::env_value("NMC_SKINNY_KERNEL"), {"smem", "wreg"}) == 1) NMC_TRY(wreg_conversion_checked(true));
+    const int kernel = nmc::choice_index(nmc::env_value("NMC_SKINNY_KERNEL"), {"smem", "wreg"});
+    if (kernel == 1) NMC_TRY(wreg_conversion_checked(true));
+    else if (kernel < 0) (void)wreg_conversion_ok(true);  // the default's choice, made before any graph capture
     return NMC_OK;
 }
 
