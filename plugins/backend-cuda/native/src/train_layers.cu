@@ -111,8 +111,9 @@ k::train::ScanArgs scan_args(nmc_trainer *t, const TLayer &L) {
 // experimental). The fused work (and the fused backward's after it) lives in the chunked scan's
 // buffer (ckpt); shapes where it does not fit fall back to the chunked scan.
 // *tc (when not null): the chunked backward runs its intra-chunk part on tensor cores
-// (NMC_TRAIN_SCAN=tc-bwd: the default forward, ssd_backward_tc; BF16 trainers outside the FP8 recipe,
-// head_dim a multiple of 16 up to 128; else as unset).
+// (NMC_TRAIN_SCAN=tc-bwd: the default forward, ssd_backward_tc; BF16 trainers, the FP8 recipe's
+// included — its FP8 E4M3 is for the linear layers; the scan is BF16-trainer work as the attention
+// is — head_dim a multiple of 16 up to 128; else as unset).
 int scan_mode(nmc_trainer *t, const k::train::ScanArgs &s, int *mode, bool *tc = nullptr) {
     *mode = 0;
     if (tc) *tc = false;
@@ -122,7 +123,6 @@ int scan_mode(nmc_trainer *t, const k::train::ScanArgs &s, int *mode, bool *tc =
     bool fused = false, fused_bwd = false;
     if (choice == 4) fused = t->dtype == NMC_BF16;  // tc-bwd: the default forward (ssd_fused_selected's unset)
     else NMC_TRY(k::train::ssd_fused_selected(t->dtype, &fused, &fused_bwd));
-    for (const auto &p : t->params) fused &= p.gemm != NMC_FP8;  // the FP8 recipe keeps the scan fp32
     // unset: tc-bwd's backward too (hybrid1b step 178.2 -> 173.1 ms with the saved scan on an H100)
     if (tc) *tc = (choice == 4 || choice < 0) && fused && k::train::ssd_intra_bwd_tc_supported(s.head_dim);
     const int64_t fw = k::train::ssd_fused_work_floats(s), room = k::train::ssd_work_floats(s);

@@ -136,7 +136,7 @@ int main(int argc, char **argv) {
     // NMC_TRAIN_SCAN_SAVE unset or 1: saved where it fits (the default); 0: recomputed
     const bool off = save && strcmp(save, "0") == 0, saved = nmc_trainer_scan_saved(t) == 1;
     fprintf(stderr, "scan forward: %s; scan for backward: %s\n",
-            scan ? scan : fp8 || dtype == NMC_F32 ? "chunked (default)" : "fused, tc backward (default)",
+            scan ? scan : dtype == NMC_F32 ? "chunked (default)" : "fused, tc backward (default)",
             saved ? "saved by the forward"
             : off ? "recomputed (NMC_TRAIN_SCAN_SAVE=0)"
                   : "recomputed: the saved scan did not fit or does not apply");
