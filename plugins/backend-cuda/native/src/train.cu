@@ -165,6 +165,7 @@ void free_all(nmc_trainer *t) {
             if (b->p) cudaFree(b->p);
         }
     }
+    nmc::train::acts_free(t);
     Buf *bufs[] = {&t->ids, &t->labels, &t->hs, &t->xn, &t->rstd, &t->rstd_f, &t->proj, &t->dproj, &t->xbc, &t->dxbc,
                    &t->dtv, &t->ddt, &t->y, &t->tg, &t->rstd_g, &t->mid, &t->dmid, &t->dtmp, &t->ckpt, &t->lse,
                    &t->delta, &t->dh, &t->token_w,
@@ -201,15 +202,7 @@ int size_buffers(nmc_trainer *t) {
     NMC_TRY(ensure(t->mid, R * mw * F));
     NMC_TRY(ensure(t->dmid, R * mw * F));
     if (d.n_mamba) {
-        nmc::k::train::ScanArgs s{};
-        s.batch = t->batch;
-        s.seq_len = t->seq_len;
-        s.heads = d.m_heads;
-        s.head_dim = d.m_head_dim;
-        s.state = d.state;
-        s.groups = d.groups;
-        s.conv_dim = d.conv_dim;
-        s.dtype = nmc::train::SCAN_GEMM_DTYPE;
+        const nmc::k::train::ScanArgs s = nmc::train::scan_shape(t);
         NMC_TRY(ensure(t->xbc, R * d.conv_dim * F));
         NMC_TRY(ensure(t->dxbc, R * d.conv_dim * F));
         NMC_TRY(ensure(t->dtv, R * d.m_heads * F));
@@ -483,10 +476,12 @@ extern "C" int nmc_trainer_forward(nmc_trainer *t, const int32_t *ids, const int
     t->profile.start(st);
     NMC_TRY(nmc::k::embed((const int32_t *)t->ids.p, (int)R, nmc::train::W(t, t->embed), NMC_F32, d.d, hs(t, 0), st));
     t->profile.mark(st, "embedding");
+    NMC_TRY(nmc::train::acts_decide(t));
     for (int i = 0; i < d.layers; i++) {
         NMC_CUDA(cudaMemcpyAsync(hs(t, i + 1), hs(t, i), R * d.d * sizeof(float), cudaMemcpyDeviceToDevice, st));
         NMC_TRY(nmc::train::layer_forward(t, i, hs(t, i), hs(t, i + 1)));
     }
+    nmc::train::acts_settle(t);
     NMC_TRY(head(t, false));
     t->profile.mark(st, "head.forward");
     std::vector<float> per_row(R);

@@ -44,6 +44,14 @@ struct TParam {
     int unit = 0;
 };
 
+// One layer's forward intermediates that its backward reads (train_acts.cu): the trainer's buffers
+// of the same names while that layer runs. Kinds use a subset (M: all but lse; *: xn, rstd, xn16,
+// proj, mid, lse; -: xn, rstd, xn16, proj, mid, mid16); the others stay empty.
+struct LayerActs {
+    Buf xn, rstd, xn16, proj, xbc, dtv, y, tg, rstd_g, mid, mid16, lse;
+    bool xn16_ready = false;
+};
+
 // Parameter indices of one layer (-1: absent).
 struct TLayer {
     char kind = '-';
@@ -108,6 +116,11 @@ struct nmc_trainer {
     // forward filled it (false: the recompute before backward runs the scan again)
     nmc::Buf scan_save;
     bool scan_saved = false;
+    // NMC_TRAIN_KEEP_ACTIVATIONS (train_acts.cu): every layer's intermediates kept from the forward for
+    // its backward instead of recomputed; acts[i] holds layer i's while the trainer's own are in use.
+    // acts_kept: the last forward kept them (false: each backward recomputes its layer's forward)
+    std::vector<nmc::LayerActs> acts;
+    bool acts_kept = false;
 };
 
 namespace nmc::train {
@@ -146,6 +159,22 @@ constexpr int NORM_BLOCKS = 1024;
 // intermediates backward needs) and its backward (dh in, += the gradient of h_in).
 int layer_forward(nmc_trainer *t, int i, const float *h_in, float *h_out);
 int layer_backward(nmc_trainer *t, int i, const float *h_in);
+// The chunked scan's shape arguments at the trainer's batch and sequence (no tensors).
+k::train::ScanArgs scan_shape(const nmc_trainer *t);
+// Device bytes the trainer may still allocate after a forward has begun (each linear weight's GEMM
+// copy not made yet, at most 2 bytes a parameter, plus headroom for activation copies and cuBLAS
+// work): what the keep-instead-of-recompute choices (scan_save_decide, acts_decide) leave free.
+size_t later_bytes(const nmc_trainer *t);
+// train_acts.cu (NMC_TRAIN_KEEP_ACTIVATIONS unset or 1: keep where they fit; 0: recompute): at the
+// start of a forward, whether this forward keeps every layer's intermediates (t->acts_kept; slots
+// sized, memory checked together with the scan's slots of scan_save_decide); acts_swap exchanges
+// layer i's slots with the trainer's buffers (the forward and the backward of layer i run between
+// two swaps); acts_settle after the forward's last layer: a hybrid whose scans were not saved
+// recomputes after all (its scan work is shared); acts_free gives the slots back.
+int acts_decide(nmc_trainer *t);
+void acts_swap(nmc_trainer *t, int i);
+void acts_settle(nmc_trainer *t);
+void acts_free(nmc_trainer *t);
 // The GEMM precision of linear weight w (its TParam::gemm, else the trainer's dtype)
 int gemm_precision(nmc_trainer *t, int w);
 // A BF16 copy in b of x [rows, cols] (row stride ld, the same layout: the whole strided extent)

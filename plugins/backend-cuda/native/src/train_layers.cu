@@ -1,8 +1,9 @@
 // The trainer's layers: forward keeping what backward needs, and backward. Rows R = B * L.
 //
 // every layer: xn = RMSNorm(h_in) * norm;  h_out = h_in + mixer(xn);  backward: dh_in = dh_out +
-// RMSNorm'(mixer'(dh_out)). Backward first recomputes the layer's forward from h_in (only h_in
-// of every layer is kept between forward and backward), then:
+// RMSNorm'(mixer'(dh_out)). The forward keeps each layer's intermediates for its backward where
+// they fit (train_acts.cu, NMC_TRAIN_KEEP_ACTIVATIONS); else backward first recomputes the layer's
+// forward from h_in (then only h_in of every layer is kept between forward and backward), then:
 // M  1. proj = xn in_proj^T                      [R, D | conv_dim | H]  (z | xBC | dt_raw)
 //    2. xbc = silu(conv(xBC))                    [R, conv_dim]          per sequence, zeros before
 //    3. dt = clamp(softplus(dt_raw + dt_bias))   [R, H]
@@ -139,11 +140,9 @@ int scan_mode(nmc_trainer *t, const k::train::ScanArgs &s, int *mode, bool *tc =
 // Decided once a forward, at its first Mamba layer (t->scan_saved, read by the recompute and the
 // backward that follow): yes when asked for and the slots of all Mamba layers fit the free device
 // memory less the buffers the trainer may still make after that point (each weight's GEMM copy,
-// at most 2 bytes a parameter: BF16, or FP8 codes of both layouts; plus SAVE_HEADROOM for the
-// activation copies and cuBLAS work);
+// later_bytes);
 // else the scan is recomputed as without the switch. Memory: Mamba layers x B Lp (conv_dim + 4 H P
 // + 2 H) + B nc (H Q Q + H P N + G Q Q) floats (hybrid1b, L 4096: 11 x 581 MB = 6.4 GB).
-constexpr size_t SAVE_HEADROOM = (size_t)2 << 30;
 
 int mamba_ordinal(nmc_trainer *t, const TLayer &L) {
     int n = 0;
@@ -170,10 +169,8 @@ int scan_save_decide(nmc_trainer *t, const TLayer &L, const k::train::ScanArgs &
                 t->scan_save.p = nullptr;
                 t->scan_save.bytes = 0;
                 NMC_CUDA(cudaMemGetInfo(&free_b, &total_b));
-                size_t later = SAVE_HEADROOM;
-                for (const TParam &p : t->params) later += !p.linear || p.w16.p || p.q8_fwd.p ? 0 : (size_t)p.n * 2;
                 // an allocation that fails after all (ensure clears the CUDA error) leaves the recompute
-                if (free_b >= need + later) (void)ensure(t->scan_save, need);
+                if (free_b >= need + later_bytes(t)) (void)ensure(t->scan_save, need);
             }
             t->scan_saved = t->scan_save.bytes >= need;
         } else if (t->scan_save.p) {  // not asked for (any more): give the slots back
@@ -395,6 +392,24 @@ int mlp_bwd(nmc_trainer *t, const TLayer &L) {
                       xn16(t, L.up));
 }
 
+// Layer i's kept intermediates (train_acts.cu) in the trainer's buffers while in scope, when `on`.
+class LayerActsInUse {
+  public:
+    LayerActsInUse(nmc_trainer *t, int i, bool on) : t_(t), i_(i), on_(on) {
+        if (on_) acts_swap(t_, i_);
+    }
+    ~LayerActsInUse() {
+        if (on_) acts_swap(t_, i_);
+    }
+    LayerActsInUse(const LayerActsInUse &) = delete;
+    LayerActsInUse &operator=(const LayerActsInUse &) = delete;
+
+  private:
+    nmc_trainer *t_;
+    int i_;
+    bool on_;
+};
+
 // NMC_PROFILE=1 stage names: "mamba.forward", "attention.recompute", "mlp.backward", ...; inside
 // Mamba and MLP layers also "mamba.fwd.scan", "mlp.bwd.down_proj", ... (forward and recompute
 // together), and the layer-level line keeps the rest of the layer (its last GEMM and the norm).
@@ -451,6 +466,7 @@ int layer_forward(nmc_trainer *t, int i, const float *h_in, float *h_out) {
     const Dims &d = t->dims;
     const TLayer &L = t->layers[i];
     int R = t->batch * t->seq_len;
+    const LayerActsInUse use(t, i, h_out != nullptr && t->acts_kept);  // the forward writes layer i's slots
     NMC_TRY(k::train::rms_forward(h_in, R, d.d, 1, CW(t, L.norm), t->cfg.norm_eps, t->xn.f(), t->rstd.f(), t->stream));
     t->xn16_ready = false;  // xn changed: its BF16 copy is made again on first use
     switch (L.kind) {
@@ -466,7 +482,8 @@ int layer_backward(nmc_trainer *t, int i, const float *h_in) {
     const Dims &d = t->dims;
     const TLayer &L = t->layers[i];
     int R = t->batch * t->seq_len;
-    NMC_TRY(layer_forward(t, i, h_in, nullptr));
+    const LayerActsInUse use(t, i, t->acts_kept);  // the forward kept layer i's intermediates: no recompute
+    if (!t->acts_kept) NMC_TRY(layer_forward(t, i, h_in, nullptr));
     switch (L.kind) {
         case 'M': NMC_TRY(mamba_bwd(t, L)); break;
         case '*': NMC_TRY(attention_bwd(t, L)); break;

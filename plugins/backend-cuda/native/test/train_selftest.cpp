@@ -63,6 +63,7 @@ using tref::Vec;
 #include "train_selftest_soft.h"
 #include "train_selftest_head.h"
 #include "train_selftest_dp.h"
+#include "train_selftest_acts.h"
 
 int main() {
     int n = nmc_device_count();
@@ -83,6 +84,7 @@ int main() {
     trainer_attention_tests();
     scan_test::trainer_fused_case(tiny_hybrid());
     scan_test::trainer_save_case(tiny_hybrid());
+    acts_test::tests(tiny_hybrid());
     static char status[8192];
     nmc_fp8_gemm_status(0, status, sizeof status, nullptr, nullptr);
     const char *last = strstr(status, "fp8 gemm: ");
