@@ -124,6 +124,27 @@ inline void compare_y(const Shape &s, const Out &got, const Out &want, double to
     check(e <= tol, what + buf);
 }
 
+// NMC_SCAN_ELEM=rows (the row and tile element-wise kernels, train_ssd_rows.cuh) against the flat
+// ones (`flat`, the same impl unset): y and dxbc bit for bit, ddt, dA_log and dD (sums that were
+// atomics in undefined order) within 1e-5 of the largest value. Returns the rows run.
+inline Out rows_vs_flat(int impl, const Shape &s, const Inputs &in, const Out &flat, const std::string &what) {
+    setenv("NMC_SCAN_ELEM", "rows", 1);
+    Out r = gpu(impl, NMC_F32, s, in);
+    unsetenv("NMC_SCAN_ELEM");
+    if (!r.ok || !flat.ok) {
+        check(false, what + ": a run failed");
+        return r;
+    }
+    auto same = [](const Vec &a, const Vec &b) { return a.size() == b.size() && memcmp(a.data(), b.data(), a.size() * 4) == 0; };
+    const bool ey = same(r.y, flat.y), ex = same(r.dxbc, flat.dxbc);
+    const double e[3] = {max_rel_err(r.ddt, flat.ddt), max_rel_err(r.da_log, flat.da_log), max_rel_err(r.dd, flat.dd)};
+    char buf[200];
+    snprintf(buf, sizeof buf, ": bit-equal y %d dxbc %d; ddt %.1e dA_log %.1e dD %.1e (tol 1e-05: atomic order)", ey, ex,
+             e[0], e[1], e[2]);
+    check(ey && ex && e[0] <= 1e-5 && e[1] <= 1e-5 && e[2] <= 1e-5, what + buf);
+    return r;
+}
+
 inline std::string name(const Shape &s) {
     char buf[96];
     snprintf(buf, sizeof buf, "scan B%d L%d H%d P%d G%d N%d", s.B, s.L, s.H, s.P, s.G, s.N);
@@ -141,12 +162,14 @@ inline void one_case(const Shape &s, uint32_t seed) {
     compare(s, ch, ref, TOL_F32, n + " chunked fp32 vs cpu");
     compare(s, seq, ref, TOL_F32, n + " sequential fp32 vs cpu");
     compare(s, ch, seq, TOL_F32, n + " chunked fp32 vs sequential");
+    rows_vs_flat(1, s, in, ch, n + " chunked fp32 NMC_SCAN_ELEM=rows vs flat");
     compare(s, bf, ref, TOL_BF16, n + " chunked bf16 vs cpu");
     compare_y(s, gpu(2, NMC_F32, s, in, false), ref, TOL_FUSED, n + " fused bf16 forward vs cpu");
     if (s.P % 16 == 0 && s.P <= 128) {  // the tensor-core intra-chunk backward (impl 3, ssd_tc_bwd.cu)
         Out tc = gpu(3, NMC_F32, s, in);
         compare(s, tc, ref, TOL_FUSED, n + " chunked fp32 + tc backward vs cpu");
         compare(s, tc, ch, TOL_FUSED, n + " tc backward vs chunked fp32");
+        rows_vs_flat(3, s, in, tc, n + " chunked fp32 + tc backward NMC_SCAN_ELEM=rows vs flat");
     }
     // fused forward + the experimental fused backward (ssd_fused_bwd.cu), where its fp32 tiles fit
     // shared memory (its grad_smem; N 256 does not)
@@ -237,6 +260,22 @@ inline void timing() {
     gpu(1, NMC_F32, s, in);
     gpu(3, NMC_F32, s, in);
     unsetenv("NMC_SCAN_STEPS");
+    fflush(stderr);
+    // NMC_SCAN_ELEM=rows (train_ssd_rows.cuh): bit-equal to the flat kernels, its time, and its step
+    // lines (stderr, the same group names; its F0-F1 holds F4's work, so compare F0-F4 summed)
+    Out rc = rows_vs_flat(1, s, in, ch, name(s) + " chunked fp32 NMC_SCAN_ELEM=rows vs flat");
+    Out rt = rows_vs_flat(3, s, in, tc, name(s) + " chunked fp32 + tc backward NMC_SCAN_ELEM=rows vs flat");
+    printf("INFO %s: NMC_SCAN_ELEM=rows vs flat: forward %.3f vs %.3f ms chunked fp32; backward %.3f vs %.3f ms "
+           "chunked fp32, %.3f vs %.3f ms with the tc intra-chunk part (the default trainer path)\n",
+           name(s).c_str(), rc.ms[0], ch.ms[0], rc.ms[1], ch.ms[1], rt.ms[1], tc.ms[1]);
+    fflush(stdout);
+    setenv("NMC_SCAN_ELEM", "rows", 1);
+    setenv("NMC_SCAN_STEPS", "1", 1);
+    fprintf(stderr, "NMC_SCAN_ELEM=rows:\n");
+    gpu(1, NMC_F32, s, in);
+    gpu(3, NMC_F32, s, in);
+    unsetenv("NMC_SCAN_STEPS");
+    unsetenv("NMC_SCAN_ELEM");
     fflush(stderr);
     Out fb = gpu(2, NMC_F32, s, in);  // the experimental fused backward (fp32 CUDA-core loops)
     compare(s, fb, seq, TOL_BF16, name(s) + " fused forward + fused backward vs sequential");
