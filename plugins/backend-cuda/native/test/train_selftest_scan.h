@@ -8,6 +8,8 @@
 // NMC_TRAIN_SCAN=sequential and chunked; a BF16 trainer's loss and gradients with the fused
 // forward (unset) and NMC_TRAIN_SCAN=fused-bwd against NMC_TRAIN_SCAN=chunked; the saved scan
 // (NMC_TRAIN_SCAN_SAVE=1) against the recomputed one (trainer_save_case); and a timing line at L = 4096 (printed, not asserted).
+// NMC_SCAN_ELEM=rows (train_ssd_rows.cuh) against the flat element-wise kernels on every case
+// (`… NMC_SCAN_ELEM=rows vs flat`: y and dxbc bit for bit), with its own timing and step lines.
 #pragma once
 
 #include <cstdlib>
@@ -149,6 +151,19 @@ inline std::string name(const Shape &s) {
     char buf[96];
     snprintf(buf, sizeof buf, "scan B%d L%d H%d P%d G%d N%d", s.B, s.L, s.H, s.P, s.G, s.N);
     return buf;
+}
+
+// NMC_SCAN_ELEM=rows on a shape whose widths rule out 16-byte vectors (P 5, conv_dim 57): the row
+// kernels' scalar path against the flat kernels and the CPU reference (chunked fp32 only)
+inline void rows_case(const Shape &s, uint32_t seed) {
+    Inputs in = inputs(s, seed);
+    Out ref;
+    ref.y = sref::sequential_forward(s, in.xbc, in.dt, in.a_log, in.d);
+    sref::Grads g = sref::sequential_backward(s, in.xbc, in.dt, in.a_log, in.d, in.dy);
+    ref.dxbc = g.dxbc, ref.ddt = g.ddt, ref.da_log = g.da_log, ref.dd = g.dd, ref.ok = true;
+    Out flat = gpu(1, NMC_F32, s, in);
+    Out rows = rows_vs_flat(1, s, in, flat, name(s) + " chunked fp32 NMC_SCAN_ELEM=rows vs flat");
+    compare(s, rows, ref, TOL_F32, name(s) + " chunked fp32 NMC_SCAN_ELEM=rows vs cpu");
 }
 
 inline void one_case(const Shape &s, uint32_t seed) {
@@ -479,6 +494,7 @@ inline void tests() {
     one_case({1, 256, 2, 64, 1, 128}, 4);  // L a multiple of Q, four chunks
     one_case({1, 77, 3, 24, 3, 256}, 5);   // odd head_dim and strides, one head per group, state 256
     one_case({3, 1, 2, 64, 2, 16}, 6);     // one token
+    rows_case({1, 77, 3, 5, 3, 7}, 7);     // head_dim and conv_dim not multiples of 4: the rows' scalar path
     timing();
 }
 
