@@ -8,6 +8,8 @@
 // NMC_TRAIN_SCAN=sequential and chunked; a BF16 trainer's loss and gradients with the fused
 // forward (unset) and NMC_TRAIN_SCAN=fused-bwd against NMC_TRAIN_SCAN=chunked; the saved scan
 // (NMC_TRAIN_SCAN_SAVE=1) against the recomputed one (trainer_save_case); and a timing line at L = 4096 (printed, not asserted).
+// NMC_SCAN_ELEM=rows (train_ssd_rows.cuh) against the flat element-wise kernels on every case
+// (`… NMC_SCAN_ELEM=rows vs flat`: y and dxbc bit for bit), with its own timing and step lines.
 #pragma once
 
 #include <cstdlib>
@@ -124,10 +126,44 @@ inline void compare_y(const Shape &s, const Out &got, const Out &want, double to
     check(e <= tol, what + buf);
 }
 
+// NMC_SCAN_ELEM=rows (the row and tile element-wise kernels, train_ssd_rows.cuh) against the flat
+// ones (`flat`, the same impl unset): y and dxbc bit for bit, ddt, dA_log and dD (sums that were
+// atomics in undefined order) within 1e-5 of the largest value. Returns the rows run.
+inline Out rows_vs_flat(int impl, const Shape &s, const Inputs &in, const Out &flat, const std::string &what) {
+    setenv("NMC_SCAN_ELEM", "rows", 1);
+    Out r = gpu(impl, NMC_F32, s, in);
+    unsetenv("NMC_SCAN_ELEM");
+    if (!r.ok || !flat.ok) {
+        check(false, what + ": a run failed");
+        return r;
+    }
+    auto same = [](const Vec &a, const Vec &b) { return a.size() == b.size() && memcmp(a.data(), b.data(), a.size() * 4) == 0; };
+    const bool ey = same(r.y, flat.y), ex = same(r.dxbc, flat.dxbc);
+    const double e[3] = {max_rel_err(r.ddt, flat.ddt), max_rel_err(r.da_log, flat.da_log), max_rel_err(r.dd, flat.dd)};
+    char buf[200];
+    snprintf(buf, sizeof buf, ": bit-equal y %d dxbc %d; ddt %.1e dA_log %.1e dD %.1e (tol 1e-05: atomic order)", ey, ex,
+             e[0], e[1], e[2]);
+    check(ey && ex && e[0] <= 1e-5 && e[1] <= 1e-5 && e[2] <= 1e-5, what + buf);
+    return r;
+}
+
 inline std::string name(const Shape &s) {
     char buf[96];
     snprintf(buf, sizeof buf, "scan B%d L%d H%d P%d G%d N%d", s.B, s.L, s.H, s.P, s.G, s.N);
     return buf;
+}
+
+// NMC_SCAN_ELEM=rows on a shape whose widths rule out 16-byte vectors (P 5, conv_dim 57): the row
+// kernels' scalar path against the flat kernels and the CPU reference (chunked fp32 only)
+inline void rows_case(const Shape &s, uint32_t seed) {
+    Inputs in = inputs(s, seed);
+    Out ref;
+    ref.y = sref::sequential_forward(s, in.xbc, in.dt, in.a_log, in.d);
+    sref::Grads g = sref::sequential_backward(s, in.xbc, in.dt, in.a_log, in.d, in.dy);
+    ref.dxbc = g.dxbc, ref.ddt = g.ddt, ref.da_log = g.da_log, ref.dd = g.dd, ref.ok = true;
+    Out flat = gpu(1, NMC_F32, s, in);
+    Out rows = rows_vs_flat(1, s, in, flat, name(s) + " chunked fp32 NMC_SCAN_ELEM=rows vs flat");
+    compare(s, rows, ref, TOL_F32, name(s) + " chunked fp32 NMC_SCAN_ELEM=rows vs cpu");
 }
 
 inline void one_case(const Shape &s, uint32_t seed) {
@@ -141,12 +177,14 @@ inline void one_case(const Shape &s, uint32_t seed) {
     compare(s, ch, ref, TOL_F32, n + " chunked fp32 vs cpu");
     compare(s, seq, ref, TOL_F32, n + " sequential fp32 vs cpu");
     compare(s, ch, seq, TOL_F32, n + " chunked fp32 vs sequential");
+    rows_vs_flat(1, s, in, ch, n + " chunked fp32 NMC_SCAN_ELEM=rows vs flat");
     compare(s, bf, ref, TOL_BF16, n + " chunked bf16 vs cpu");
     compare_y(s, gpu(2, NMC_F32, s, in, false), ref, TOL_FUSED, n + " fused bf16 forward vs cpu");
     if (s.P % 16 == 0 && s.P <= 128) {  // the tensor-core intra-chunk backward (impl 3, ssd_tc_bwd.cu)
         Out tc = gpu(3, NMC_F32, s, in);
         compare(s, tc, ref, TOL_FUSED, n + " chunked fp32 + tc backward vs cpu");
         compare(s, tc, ch, TOL_FUSED, n + " tc backward vs chunked fp32");
+        rows_vs_flat(3, s, in, tc, n + " chunked fp32 + tc backward NMC_SCAN_ELEM=rows vs flat");
     }
     // fused forward + the experimental fused backward (ssd_fused_bwd.cu), where its fp32 tiles fit
     // shared memory (its grad_smem; N 256 does not)
@@ -237,6 +275,22 @@ inline void timing() {
     gpu(1, NMC_F32, s, in);
     gpu(3, NMC_F32, s, in);
     unsetenv("NMC_SCAN_STEPS");
+    fflush(stderr);
+    // NMC_SCAN_ELEM=rows (train_ssd_rows.cuh): bit-equal to the flat kernels, its time, and its step
+    // lines (stderr, the same group names; its F0-F1 holds F4's work, so compare F0-F4 summed)
+    Out rc = rows_vs_flat(1, s, in, ch, name(s) + " chunked fp32 NMC_SCAN_ELEM=rows vs flat");
+    Out rt = rows_vs_flat(3, s, in, tc, name(s) + " chunked fp32 + tc backward NMC_SCAN_ELEM=rows vs flat");
+    printf("INFO %s: NMC_SCAN_ELEM=rows vs flat: forward %.3f vs %.3f ms chunked fp32; backward %.3f vs %.3f ms "
+           "chunked fp32, %.3f vs %.3f ms with the tc intra-chunk part (the default trainer path)\n",
+           name(s).c_str(), rc.ms[0], ch.ms[0], rc.ms[1], ch.ms[1], rt.ms[1], tc.ms[1]);
+    fflush(stdout);
+    setenv("NMC_SCAN_ELEM", "rows", 1);
+    setenv("NMC_SCAN_STEPS", "1", 1);
+    fprintf(stderr, "NMC_SCAN_ELEM=rows:\n");
+    gpu(1, NMC_F32, s, in);
+    gpu(3, NMC_F32, s, in);
+    unsetenv("NMC_SCAN_STEPS");
+    unsetenv("NMC_SCAN_ELEM");
     fflush(stderr);
     Out fb = gpu(2, NMC_F32, s, in);  // the experimental fused backward (fp32 CUDA-core loops)
     compare(s, fb, seq, TOL_BF16, name(s) + " fused forward + fused backward vs sequential");
@@ -440,6 +494,7 @@ inline void tests() {
     one_case({1, 256, 2, 64, 1, 128}, 4);  // L a multiple of Q, four chunks
     one_case({1, 77, 3, 24, 3, 256}, 5);   // odd head_dim and strides, one head per group, state 256
     one_case({3, 1, 2, 64, 2, 16}, 6);     // one token
+    rows_case({1, 77, 3, 5, 3, 7}, 7);     // head_dim and conv_dim not multiples of 4: the rows' scalar path
     timing();
 }
 

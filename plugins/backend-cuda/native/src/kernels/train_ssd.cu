@@ -55,6 +55,13 @@
 // first: ssd_forward_save writes them (y in yd's place) to a buffer of their own, which
 // ssd_backward_saved reads instead of a recompute (the trainer's NMC_TRAIN_SCAN_SAVE=1).
 // NMC_SCAN_STEPS=1 times the step groups (Steps below).
+// NMC_SCAN_ELEM=rows (opt-in; unset or "old": the flat kernels below, one thread an element of the
+// whole tensor): the element-wise steps F0-F1 + F4, F3, F9, B0-B1, B7, B12-B13 as the row and tile
+// kernels of train_ssd_rows.cuh (fused passes, no 64-bit index divisions, 16-byte loads; its header
+// lists them with their bytes a pass). Same operations in the same order per output element (y and
+// dxbc bit for bit); only sums that were atomics already (dD, dacs_{Q-1} in B7) are ordered
+// differently. It does not write dyp (B13 reads dy) and computes F4 with F0 (so the F0-F1 step
+// group holds F4's work).
 #include "../gemm.h"
 #include "device_math.cuh"
 #include "kernels.h"
@@ -470,6 +477,17 @@ int check(const ScanArgs &s) {
 
 int warps_grid(int64_t warps) { return (int)((warps * 32 + T - 1) / T); }
 
+#include "train_ssd_rows.cuh"
+
+// NMC_SCAN_ELEM: the element-wise steps as the flat kernels above (unset or "old") or the row and
+// tile kernels of train_ssd_rows.cuh ("rows")
+int elem_rows(bool *rows) {
+    int c = -1;
+    NMC_TRY(nmc::env_choice("NMC_SCAN_ELEM", {"old", "rows"}, &c));
+    *rows = c == 1;
+    return NMC_OK;
+}
+
 }  // namespace
 
 bool ssd_selected() {
@@ -501,17 +519,34 @@ int forward_at(const ScanArgs &s, float *y, float *fw, float *work, cudaStream_t
     float *xp = fw + w.xp, *dtp = fw + w.dtp, *acs = fw + w.acs, *cb = fw + w.cb, *m = fw + w.m;
     float *xw = fw + w.xw, *sta = fw + w.st, *yo = fw + w.yo, *yd = fw + w.yd, *xh = fw + w.xh;
     const int64_t nx = w.R * cd, nS = w.nbc * HP * N;
+    bool rows = false;
+    NMC_TRY(elem_rows(&rows));
+    const dim3 tiles((unsigned)w.nbc, (unsigned)((H + HT - 1) / HT));
     Steps steps(st);
-    pad_rows<<<blocks(nx), T, 0, st>>>(s.xbc, w.L, w.Lp, cd, nx, xp);                                   // F0.
-    pad_rows<<<blocks(w.R * H), T, 0, st>>>(s.dt, w.L, w.Lp, H, w.R * H, dtp);
-    to_heads<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, H, P, w.R * HP, xh);
-    chunk_cumsum<<<blocks(w.nbc * H), T, 0, st>>>(dtp, s.a_log, H, w.nbc * H, acs);                     // F1.
+    if (rows) {  // F0 (dt) + F1, then F0 (x | B | C) + F4 (the group F0-F1 holds F4's work here)
+        dt_cumsum_tile<<<tiles, T, 0, st>>>(s.dt, s.a_log, w.L, w.nc, H, dtp, acs);
+        if (rows_v4({cd, HP, P}, {s.xbc, xp, xh, xw}))
+            pad_x_rows<4><<<(unsigned)w.R, T, 0, st>>>(s.xbc, dtp, acs, w.L, w.Lp, cd, H, P, xp, xh, xw);
+        else
+            pad_x_rows<1><<<(unsigned)w.R, T, 0, st>>>(s.xbc, dtp, acs, w.L, w.Lp, cd, H, P, xp, xh, xw);
+    } else {
+        pad_rows<<<blocks(nx), T, 0, st>>>(s.xbc, w.L, w.Lp, cd, nx, xp);                                 // F0.
+        pad_rows<<<blocks(w.R * H), T, 0, st>>>(s.dt, w.L, w.Lp, H, w.R * H, dtp);
+        to_heads<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, H, P, w.R * HP, xh);
+        chunk_cumsum<<<blocks(w.nbc * H), T, 0, st>>>(dtp, s.a_log, H, w.nbc * H, acs);                   // F1.
+    }
     NMC_LAUNCHED("ssd_forward pad/cumsum");
     steps.mark("F0-F1");
     NMC_TRY(gemm2(s, w, work, false, true, Q, Q, N, Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd},  // F2.
                   Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 0.0f, cb, (int64_t)G * QQ, QQ, Q, nbc, G, st));
-    mask_m<<<blocks(w.nbc * H * QQ), T, 0, st>>>(cb, acs, dtp, H, G, hg, w.nbc * H * QQ, m);            // F3.
-    weigh_x<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, dtp, acs, H, P, w.R * HP, xw);                      // F4.
+    if (rows && rows_v4({}, {cb, m})) {
+        mask_m_tile<4><<<(unsigned)(w.nbc * H), T, 0, st>>>(cb, acs, dtp, H, G, hg, m);                 // F3.
+    } else if (rows) {
+        mask_m_tile<1><<<(unsigned)(w.nbc * H), T, 0, st>>>(cb, acs, dtp, H, G, hg, m);
+    } else {
+        mask_m<<<blocks(w.nbc * H * QQ), T, 0, st>>>(cb, acs, dtp, H, G, hg, w.nbc * H * QQ, m);        // F3.
+        weigh_x<<<blocks(w.R * HP), T, 0, st>>>(xp, cd, dtp, acs, H, P, w.R * HP, xw);                  // F4.
+    }
     NMC_LAUNCHED("ssd_forward mask/weigh");
     steps.mark("F2-F4");
     NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{xw, w.R * HP, 0, (int64_t)Q * HP, hg * P, HP},   // F5.
@@ -528,7 +563,12 @@ int forward_at(const ScanArgs &s, float *y, float *fw, float *work, cudaStream_t
                   nbc, H, st));
     steps.mark("F7-F8");
     int64_t ny = (int64_t)w.B * w.L * HP;
-    finalize_y<<<blocks(ny), T, 0, st>>>(yo, yd, xp, cd, acs, s.d, w.L, w.Lp, H, P, ny, y);            // F9.
+    if (rows && rows_v4({cd, HP, P}, {yo, yd, xp, y}))                                                   // F9.
+        finalize_y_rows<4><<<(unsigned)(w.B * w.L), T, 0, st>>>(yo, yd, xp, cd, acs, s.d, w.L, w.Lp, H, P, y);
+    else if (rows)
+        finalize_y_rows<1><<<(unsigned)(w.B * w.L), T, 0, st>>>(yo, yd, xp, cd, acs, s.d, w.L, w.Lp, H, P, y);
+    else
+        finalize_y<<<blocks(ny), T, 0, st>>>(yo, yd, xp, cd, acs, s.d, w.L, w.Lp, H, P, ny, y);
     NMC_LAUNCHED("ssd_forward finalize");
     steps.mark("F9");
     steps.print("ssd forward");
@@ -552,11 +592,18 @@ int backward_at(const ScanArgs &sa, const float *fw, float *work, const float *d
     float *ds = work + w.ds, *dxw = work + w.dxw, *dx = work + w.dx, *dm = work + w.dm, *dcb = work + w.dcb;
     const int64_t nx = w.R * cd, nS = w.nbc * HP * N, nY = w.R * HP, nM = w.nbc * H * QQ, nCB = w.nbc * G * QQ;
     const int64_t gq = (int64_t)hg * P, gS = gq * N;
+    bool rows = false;
+    NMC_TRY(elem_rows(&rows));
+    const dim3 tiles((unsigned)w.nbc, (unsigned)((H + HT - 1) / HT)), chunk_heads((unsigned)w.nbc, (unsigned)H);
     Steps steps(st);
-    pad_rows<<<blocks(nY), T, 0, st>>>(dy, w.L, w.Lp, HP, nY, dyp);                                     // B0.
-    to_heads<<<blocks(nY), T, 0, st>>>(dyp, HP, H, P, nY, dyh);
-    scale_dy<<<blocks(nY), T, 0, st>>>(dyp, acs, H, P, nY, dys);
-    dy_dots<<<warps_grid(w.R * H), T, 0, st>>>(dyp, yo, xp, cd, H, P, w.R, dacs, dd);                    // B1.
+    if (rows) {  // B0 + B1 (dyp not written: B13 reads dy)
+        dy_rows<<<chunk_heads, T, 0, st>>>(dy, yo, xp, cd, acs, w.L, w.nc, H, P, dyh, dys, dacs, dd);
+    } else {
+        pad_rows<<<blocks(nY), T, 0, st>>>(dy, w.L, w.Lp, HP, nY, dyp);                                   // B0.
+        to_heads<<<blocks(nY), T, 0, st>>>(dyp, HP, H, P, nY, dyh);
+        scale_dy<<<blocks(nY), T, 0, st>>>(dyp, acs, H, P, nY, dys);
+        dy_dots<<<warps_grid(w.R * H), T, 0, st>>>(dyp, yo, xp, cd, H, P, w.R, dacs, dd);                  // B1.
+    }
     NMC_LAUNCHED("ssd_backward dy");
     steps.mark("B0-B1");
     NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},            // B2.
@@ -573,7 +620,10 @@ int backward_at(const ScanArgs &sa, const float *fw, float *work, const float *d
                   Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dxw, (int64_t)Q * HP, gq, HP, nbc, G, st));
     NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{xw, nY, 0, (int64_t)Q * HP, gq, HP},              // B6.
                   Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
-    weigh_x_bwd<<<warps_grid(w.R * H), T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, w.R, dx, ddtp, dacs);   // B7.
+    if (rows)                                                                                            // B7.
+        weigh_x_bwd_rows<<<chunk_heads, T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, dx, ddtp, dacs);
+    else
+        weigh_x_bwd<<<warps_grid(w.R * H), T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, w.R, dx, ddtp, dacs);
     NMC_LAUNCHED("ssd_backward weigh");
     steps.mark("B5-B7");
     const int64_t qp = (int64_t)Q * P;
@@ -596,10 +646,18 @@ int backward_at(const ScanArgs &sa, const float *fw, float *work, const float *d
     NMC_TRY(gemm2(s, w, work, true, false, Q, N, Q, Op{dcb, nCB, 0, (int64_t)G * QQ, QQ, Q},
                   Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 1.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
     steps.mark("B11");
-    chunk_cumsum_bwd<<<blocks(w.nbc * H), T, 0, st>>>(dacs, dtp, s.a_log, H, w.nbc * H, ddtp, da_log);  // B12.
-    int64_t nxo = (int64_t)w.B * w.L * cd, nto = (int64_t)w.B * w.L * H;                                 // B13.
-    unpack_dxbc<<<blocks(nxo), T, 0, st>>>(dx, dyp, dbc, s.d, w.L, w.Lp, H, P, GN2, cd, nxo, dxbc);
-    unpad_rows<<<blocks(nto), T, 0, st>>>(ddtp, w.L, w.Lp, H, nto, ddt);
+    int64_t nxo = (int64_t)w.B * w.L * cd, nto = (int64_t)w.B * w.L * H;
+    if (rows) {  // B12 + B13 (ddt, unpadded straight from the tile), B13 (dxbc)
+        cumsum_bwd_tile<<<tiles, T, 0, st>>>(dacs, dtp, ddtp, s.a_log, w.L, w.nc, H, ddt, da_log);
+        if (rows_v4({cd, HP, P, GN2}, {dx, dy, dbc, dxbc}))
+            unpack_dxbc_rows<4><<<(unsigned)(w.B * w.L), T, 0, st>>>(dx, dy, dbc, s.d, w.L, w.Lp, H, P, GN2, cd, dxbc);
+        else
+            unpack_dxbc_rows<1><<<(unsigned)(w.B * w.L), T, 0, st>>>(dx, dy, dbc, s.d, w.L, w.Lp, H, P, GN2, cd, dxbc);
+    } else {
+        chunk_cumsum_bwd<<<blocks(w.nbc * H), T, 0, st>>>(dacs, dtp, s.a_log, H, w.nbc * H, ddtp, da_log);  // B12.
+        unpack_dxbc<<<blocks(nxo), T, 0, st>>>(dx, dyp, dbc, s.d, w.L, w.Lp, H, P, GN2, cd, nxo, dxbc);    // B13.
+        unpad_rows<<<blocks(nto), T, 0, st>>>(ddtp, w.L, w.Lp, H, nto, ddt);
+    }
     NMC_LAUNCHED("ssd_backward unpack");
     steps.mark("B12-B13");
     steps.print("ssd backward");

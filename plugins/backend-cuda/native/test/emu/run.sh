@@ -1,18 +1,20 @@
 #!/bin/sh
 # Runs src/kernels/train_ssd.cu on the CPU (no GPU): its launches rewritten as emu::launch, the
 # CUDA and cuBLAS pieces it uses emulated (test/emu/*.h), checked against the double reference
-# (test/ssd_reference.h) by test/emu/ssd_emulate.cpp. From plugins/backend-cuda/native:
+# (test/ssd_reference.h) by test/emu/ssd_emulate.cpp, with the flat element-wise kernels and with
+# NMC_SCAN_ELEM=rows (train_ssd_rows.cuh, bit-equal to them). From plugins/backend-cuda/native:
 #   sh test/emu/run.sh
 set -e
 T=$(mktemp -d)
 mkdir -p "$T/src/kernels"
 cp test/emu/nmc_internal.h test/emu/gemm.h src/env_switch.h src/env_switch.cu "$T/src/"
-cp test/emu/kernels.h src/kernels/train_kernels.h "$T/src/kernels/"
+cp test/emu/kernels.h src/kernels/train_kernels.h src/kernels/train_ssd_rows.cuh "$T/src/kernels/"
 grep -v 'cuda_bf16.h\|cuda_fp16.h' src/kernels/device_math.cuh > "$T/src/kernels/device_math.cuh"
 python3 - src/kernels/train_ssd.cu "$T/src/kernels/train_ssd.cu" <<'PY'
 import re, sys
 src = open(sys.argv[1]).read()
-coop = {"dy_dots", "weigh_x_bwd", "chunk_states_bwd"}  # kernels that shuffle or synchronise
+coop = {"dy_dots", "weigh_x_bwd", "chunk_states_bwd",  # kernels that shuffle or synchronise
+        "dt_cumsum_tile", "mask_m_tile", "dy_rows", "weigh_x_bwd_rows", "cumsum_bwd_tile"}
 def split(cfg):
     parts, depth, cur = [], 0, ""
     for ch in cfg:
@@ -22,8 +24,8 @@ def split(cfg):
     return parts + [cur]
 def repl(m):
     name, cfg, args = m.group(1), split(m.group(2)), m.group(3)
-    return "emu::launch(dim3(%s), dim3(%s), %s, [&] { %s(%s); });" % (cfg[0], cfg[1], "true" if name in coop else "false", name, args)
-out, n = re.subn(r"(\w+)<<<(.*?)>>>\((.*?)\);", repl, src, flags=re.S)
+    return "emu::launch(dim3(%s), dim3(%s), %s, [&] { %s(%s); });" % (cfg[0], cfg[1], "true" if name.split("<")[0] in coop else "false", name, args)
+out, n = re.subn(r"(\w+(?:<\w+>)?)<<<(.*?)>>>\((.*?)\);", repl, src, flags=re.S)
 assert n == src.count("<<<"), n
 open(sys.argv[2], "w").write(out)
 PY

@@ -1,6 +1,8 @@
 // train_ssd.cu's forward and backward run on the CPU (test/emu/run.sh) against the sequential
 // double reference (test/ssd_reference.h), fp32 and BF16 GEMM inputs, every tensor's max error
-// relative to its largest reference value.
+// relative to its largest reference value. Each case twice: the flat element-wise kernels
+// (NMC_SCAN_ELEM unset) and the row and tile ones (NMC_SCAN_ELEM=rows, train_ssd_rows.cuh), whose
+// y and dxbc must equal the flat ones' bit for bit (ddt, dA_log, dD: sums that were atomics).
 #include <cstdio>
 #include <random>
 #include <string>
@@ -28,7 +30,14 @@ static Vec cols(const Vec &v, int ld, int c0, int w) {
     return out;
 }
 
-static void run(const sref::Shape &s, int dtype, double tol, uint32_t seed) {
+struct Got {
+    Vec y, dxbc, ddt, da_log, dd;
+};
+
+static Got run(const sref::Shape &s, int dtype, double tol, uint32_t seed, bool rows) {
+    if (rows) setenv("NMC_SCAN_ELEM", "rows", 1);
+    else unsetenv("NMC_SCAN_ELEM");
+    const char *mode = rows ? " rows" : "";
     std::mt19937 g(seed);
     std::normal_distribution<float> nd(0, 1);
     std::uniform_real_distribution<float> u(0.001f, 0.2f), la(std::log(0.05f), std::log(8.0f));
@@ -58,8 +67,8 @@ static void run(const sref::Shape &s, int dtype, double tol, uint32_t seed) {
                    sref::rel_error(gdt, want.ddt), sref::rel_error(gal, want.da_log), sref::rel_error(gd, want.dd)};
     for (double x : e) ok &= x <= tol;
     snprintf(line, sizeof line,
-             "%s emulated ssd %s B%d L%d H%d P%d G%d N%d: y %.2e dx %.2e dB %.2e dC %.2e ddt %.2e dA_log %.2e dD %.2e (tol %.0e)%s",
-             ok ? "PASS" : "FAIL", dtype == NMC_BF16 ? "bf16" : "fp32", s.B, s.L, s.H, s.P, s.G, s.N, e[0], e[1], e[2],
+             "%s emulated ssd%s %s B%d L%d H%d P%d G%d N%d: y %.2e dx %.2e dB %.2e dC %.2e ddt %.2e dA_log %.2e dD %.2e (tol %.0e)%s",
+             ok ? "PASS" : "FAIL", mode, dtype == NMC_BF16 ? "bf16" : "fp32", s.B, s.L, s.H, s.P, s.G, s.N, e[0], e[1], e[2],
              e[3], e[4], e[5], e[6], tol, emu::last_error.empty() ? "" : (" " + emu::last_error).c_str());
     puts(line);
     fflush(stdout);
@@ -85,13 +94,30 @@ static void run(const sref::Shape &s, int dtype, double tol, uint32_t seed) {
     for (bool x : eq) sok &= x;
     for (double x : ea) sok &= x <= 1e-5;
     snprintf(line, sizeof line,
-             "%s emulated ssd saved %s B%d L%d H%d P%d G%d N%d: bit-equal to the recompute path: y %d restored y %d "
+             "%s emulated ssd%s saved %s B%d L%d H%d P%d G%d N%d: bit-equal to the recompute path: y %d restored y %d "
              "dxbc %d, saved buffer unchanged by backward %d; ddt %.1e dA_log %.1e dD %.1e (tol 1e-05: atomic order)",
-             sok ? "PASS" : "FAIL", dtype == NMC_BF16 ? "bf16" : "fp32", s.B, s.L, s.H, s.P, s.G, s.N, eq[0], eq[1],
+             sok ? "PASS" : "FAIL", mode, dtype == NMC_BF16 ? "bf16" : "fp32", s.B, s.L, s.H, s.P, s.G, s.N, eq[0], eq[1],
              eq[2], eq[3], ea[0], ea[1], ea[2]);
     puts(line);
     fflush(stdout);
     if (!sok) failures++;
+    unsetenv("NMC_SCAN_ELEM");
+    return Got{gy, gx, gdt, gal, gd};
+}
+
+// The row kernels against the flat ones: y and dxbc bit for bit, the atomic sums within 1e-5
+static void same_as_flat(const sref::Shape &s, int dtype, const Got &rows, const Got &flat) {
+    auto same = [](const Vec &p, const Vec &q) { return p.size() == q.size() && memcmp(p.data(), q.data(), p.size() * 4) == 0; };
+    bool eq[2] = {same(rows.y, flat.y), same(rows.dxbc, flat.dxbc)};
+    double ea[3] = {sref::rel_error(rows.ddt, flat.ddt), sref::rel_error(rows.da_log, flat.da_log),
+                    sref::rel_error(rows.dd, flat.dd)};
+    bool ok = eq[0] && eq[1] && ea[0] <= 1e-5 && ea[1] <= 1e-5 && ea[2] <= 1e-5;
+    printf("%s emulated ssd rows vs flat %s B%d L%d H%d P%d G%d N%d: bit-equal y %d dxbc %d; ddt %.1e dA_log %.1e "
+           "dD %.1e (tol 1e-05: atomic order)\n",
+           ok ? "PASS" : "FAIL", dtype == NMC_BF16 ? "bf16" : "fp32", s.B, s.L, s.H, s.P, s.G, s.N, eq[0], eq[1], ea[0],
+           ea[1], ea[2]);
+    fflush(stdout);
+    if (!ok) failures++;
 }
 
 int main() {
@@ -100,8 +126,12 @@ int main() {
                             {2, 1100, 2, 4, 1, 4}};  // the last: 18 chunks, past one batch of the state passes (CU)
     uint32_t seed = 1;
     for (auto &s : shapes) {
-        run(s, NMC_F32, 1e-4, seed);
-        run(s, NMC_BF16, 5e-2, seed++);
+        for (int dtype : {NMC_F32, NMC_BF16}) {
+            const double tol = dtype == NMC_F32 ? 1e-4 : 5e-2;
+            Got flat = run(s, dtype, tol, seed, false), rows = run(s, dtype, tol, seed, true);
+            same_as_flat(s, dtype, rows, flat);
+        }
+        seed++;
     }
     printf("%s\n", failures ? "FAILED" : "ALL PASS");
     return failures ? 1 : 0;
