@@ -26,7 +26,8 @@
 //   6. after the loop: dk += scale dK, dv += dV (fp32 atomics into the zeroed columns)
 // Warps whose keys lie past the tile's last query skip steps 2-4 and step 5 reads only the dS^T rows
 // that can be nonzero (warp-uniform tests). Registers per thread (hd 128): dK, dV 128, S or dP 32,
-// P 16. Shared memory: K, V [128][hd + 8], Q, dO [64][hd + 8], dS^T [128][72] BF16; staging
+// P 16 (ptxas, sm_90a: hd 128 240 registers, no spill; hd 64 capped at 128 for two blocks an SM,
+// ~100 bytes spilled). Shared memory: K, V [128][hd + 8], Q, dO [64][hd + 8], dS^T [128][72] BF16; staging
 // fp32 [2][64][hd]: 104.5 KB at hd 64 (two blocks an SM), 184.5 KB at hd 128.
 #include "train_kernels.h"
 #include "train_flash_launch.cuh"
