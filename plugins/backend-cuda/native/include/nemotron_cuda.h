@@ -229,6 +229,9 @@ int nmc_k_train_linear(int precision, int rows, int n, int k, const float *x, co
  * *lt_calls (nullable): how many of the three GEMMs ran through cuBLASLt. */
 int nmc_k_train_linear_fp8(int impl, int rows, int n, int k, const float *x, const float *w, const float *dy,
                            int ld_dy, float *y, float *dx, float *dw, int64_t *lt_calls);
+/* The trainer's causal GQA attention on host arrays (self-tests): impl 0 materialised fp32, 1 flash
+ * fp32, 2 tensor cores (WMMA), 3 the register-resident forward with the WMMA backward, 4 the
+ * register-resident forward and backward (NMC_TRAIN_ATTENTION=mma-bwd); *ms: device time. */
 int nmc_k_train_attention(int impl, int batch, int seq_len, int q_heads, int kv_heads, int head_dim,
                           const float *qkv, const float *dout, float *out, float *lse_out, float *dqkv,
                           float *ms);

@@ -95,9 +95,9 @@ extern "C" int nmc_k_train_attention(int impl, int batch, int seq_len, int q_hea
                                      float *ms) {
     if (qkv == nullptr || out == nullptr || (dout == nullptr) != (dqkv == nullptr))
         return nmc::fail("nmc_k_train_attention: qkv and out are required, dout and dqkv go together");
-    if (impl < 0 || impl > 3)
-        return nmc::fail("nmc_k_train_attention: impl must be 0 (materialised), 1 (flash fp32), 2 (flash tensor cores) or 3 "
-                         "(the register-resident forward, tensor-core backward)");
+    if (impl < 0 || impl > 4)
+        return nmc::fail("nmc_k_train_attention: impl must be 0 (materialised), 1 (flash fp32), 2 (flash tensor cores), 3 "
+                         "(the register-resident forward, tensor-core backward) or 4 (register-resident forward and backward)");
     if (batch <= 0 || seq_len <= 0 || q_heads <= 0 || kv_heads <= 0 || head_dim <= 0 || q_heads % kv_heads ||
         (int64_t)batch * seq_len > (1 << 24))
         return nmc::fail("nmc_k_train_attention: bad shape");
@@ -128,7 +128,8 @@ extern "C" int nmc_k_train_attention(int impl, int batch, int seq_len, int q_hea
         rc = impl == 2 ? nmc::k::train::flash_tc_forward(a, d_o, d_lse, w.stream)
                        : nmc::k::train::flash_mma_forward(a, d_o, d_lse, w.stream);
         if (rc == NMC_OK && dout)
-            rc = nmc::k::train::flash_tc_backward(a, d_o, d_do, d_lse, d_delta, d_dqkv, (int)ld, w.stream);
+            rc = impl == 4 ? nmc::k::train::flash_mma_backward(a, d_o, d_do, d_lse, d_delta, d_dqkv, (int)ld, w.stream)
+                           : nmc::k::train::flash_tc_backward(a, d_o, d_do, d_lse, d_delta, d_dqkv, (int)ld, w.stream);
     } else {
         rc = nmc::k::train::flash_forward(a, d_o, d_lse, w.stream);
         if (rc == NMC_OK && dout)

@@ -17,7 +17,7 @@
 //    2. 3. mid = causal softmax(q k^T / sqrt(hd)) v per query head (GQA), lse per query row
 //          (flash kernels: memory O(L), no L x L scores kept; BF16 trainers on tensor cores,
 //          kernels/train_flash_tc.cu, where head_dim is 64 or 128, else fp32 kernels/train_flash.cu;
-//          env NMC_TRAIN_ATTENTION = flash | tc | materialised | mma overrides, see attention_impl)
+//          env NMC_TRAIN_ATTENTION = flash | tc | materialised | mma | mma-bwd overrides, see attention_impl)
 //    h_out += mid o_proj^T
 //    backward: dmid from o_proj; flash backward (scores recomputed per tile from lse) writes
 //              dq | dk | dv into dproj (dk, dv summed per KV group); then the projections.
@@ -298,22 +298,24 @@ k::train::FlashAttn flash_args(nmc_trainer *t) {
                                1.0f / sqrtf((float)d.head_dim), t->proj.f(), d.qkv_dim};
 }
 
-// The attention kernels (env NMC_TRAIN_ATTENTION = flash | tc | materialised | mma overrides): BF16
+// The attention kernels (env NMC_TRAIN_ATTENTION = flash | tc | materialised | mma | mma-bwd overrides): BF16
 // trainers use the tensor-core kernels where they apply (head_dim 64, 128), else the fp32 ones: the
 // register-resident forward (flash_mma_forward, "mma") with the tensor-core backward — the default
 // since 2026-12-07 (hybrid1b step 143.2 -> 131.2 ms on an H100; forward 0.35 ms against tc's 1.95 at
-// L 4096, 10:2 heads of 128) — or, NMC_TRAIN_ATTENTION=tc, the WMMA forward.
-enum class AttnImpl { Flash, Tc, Materialised, Mma };
+// L 4096, 10:2 heads of 128) — or, NMC_TRAIN_ATTENTION=tc, the WMMA forward. mma-bwd (opt-in, not yet
+// measured on a GPU): the same forward with the register-resident backward (flash_mma_backward).
+enum class AttnImpl { Flash, Tc, Materialised, Mma, MmaBwd };
 
 int attention_impl(nmc_trainer *t, const k::train::FlashAttn &a, AttnImpl *impl) {
     int choice;
-    NMC_TRY(env_choice("NMC_TRAIN_ATTENTION", {"flash", "tc", "materialised", "mma"}, &choice));
+    NMC_TRY(env_choice("NMC_TRAIN_ATTENTION", {"flash", "tc", "materialised", "mma", "mma-bwd"}, &choice));
     bool tc_ok = k::train::flash_tc_supported(a);
     switch (choice) {
         case 0: *impl = AttnImpl::Flash; break;
         case 1: *impl = tc_ok ? AttnImpl::Tc : AttnImpl::Flash; break;
         case 2: *impl = AttnImpl::Materialised; break;
         case 3: *impl = tc_ok ? AttnImpl::Mma : AttnImpl::Flash; break;
+        case 4: *impl = tc_ok ? AttnImpl::MmaBwd : AttnImpl::Flash; break;
         default: *impl = t->dtype == NMC_BF16 && tc_ok ? AttnImpl::Mma : AttnImpl::Flash; break;
     }
     return NMC_OK;
@@ -330,7 +332,8 @@ int attention_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     NMC_TRY(attention_impl(t, a, &impl));
     switch (impl) {
         case AttnImpl::Tc: NMC_TRY(k::train::flash_tc_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
-        case AttnImpl::Mma: NMC_TRY(k::train::flash_mma_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
+        case AttnImpl::Mma:
+        case AttnImpl::MmaBwd: NMC_TRY(k::train::flash_mma_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
         case AttnImpl::Materialised: NMC_TRY(attention_materialised(t->gemm, t->stream, a, nullptr, t->mid.f(), nullptr)); break;
         default: NMC_TRY(k::train::flash_forward(a, t->mid.f(), t->lse.f(), t->stream)); break;
     }
@@ -350,6 +353,10 @@ int attention_bwd(nmc_trainer *t, const TLayer &L) {
         case AttnImpl::Mma:
             NMC_TRY(k::train::flash_tc_backward(a, t->mid.f(), t->dmid.f(), t->lse.f(), t->delta.f(), t->dproj.f(), pw,
                                                 t->stream));
+            break;
+        case AttnImpl::MmaBwd:
+            NMC_TRY(k::train::flash_mma_backward(a, t->mid.f(), t->dmid.f(), t->lse.f(), t->delta.f(), t->dproj.f(), pw,
+                                                 t->stream));
             break;
         case AttnImpl::Materialised:  // recomputes the forward (mid is rewritten with the same values)
             NMC_TRY(attention_materialised(t->gemm, t->stream, a, t->dmid.f(), t->mid.f(), t->dproj.f()));

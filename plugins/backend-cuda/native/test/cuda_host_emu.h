@@ -33,6 +33,8 @@ alignas(128) char g_smem[256 * 1024];
 using std::min;
 using std::max;
 
+struct float2 { float x, y; };
+inline float2 make_float2(float a, float b) { return {a, b}; }
 struct float4 { float x, y, z, w; };
 inline float4 make_float4(float a, float b, float c, float d) { return {a, b, c, d}; }
 struct alignas(16) uint4 { unsigned x, y, z, w; };
@@ -76,6 +78,10 @@ inline float __shfl_xor_sync(unsigned, float v, int o) {
     return r;
 }
 inline void atomicAdd(float *p, float v) { *p += v; }
+inline void atomicAdd(float2 *p, float2 v) {
+    if (reinterpret_cast<uintptr_t>(p) % 8) { fprintf(stderr, "misaligned float2 atomic\n"); abort(); }
+    p->x += v.x; p->y += v.y;
+}
 inline void atomicAdd(float4 *p, float4 v) {
     if (reinterpret_cast<uintptr_t>(p) % 16) { fprintf(stderr, "misaligned float4 atomic\n"); abort(); }
     p->x += v.x; p->y += v.y; p->z += v.z; p->w += v.w;

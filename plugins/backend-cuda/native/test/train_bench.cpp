@@ -4,7 +4,7 @@
 //
 //   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16|fp8] [--seq 4096] [--batch 1] [--steps 3]
 //
-// NMC_TRAIN_ATTENTION=flash|tc|materialised picks the attention kernels (default: tensor cores for
+// NMC_TRAIN_ATTENTION=flash|tc|materialised|mma|mma-bwd picks the attention kernels (default: tensor cores for
 // bf16, fp32 flash otherwise; printed as "attention"). NMC_TRAIN_SCAN=fused|chunked|sequential|tc-bwd picks
 // the scan's forward (default: the fused tensor-core forward for bf16, kernels/ssd_fused.cu; the
 // recompute before backward is chunked; tc-bwd: the default forward, the backward's intra-chunk part

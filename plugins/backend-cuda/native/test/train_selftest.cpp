@@ -27,7 +27,7 @@
 //   trainer    the trainer's gradients with NMC_TRAIN_SCAN=sequential against the chunked scan; one
 //              training step of a tiny hybrid in F32 and FP8 (nmc_trainer_set_gemm_precision),
 //              and the trainer's errors for bad GEMM precisions and a head_dim beyond 256; a BF16
-//              trainer with NMC_TRAIN_ATTENTION = flash, tc, materialised, unset (and a bad value).
+//              trainer with NMC_TRAIN_ATTENTION = flash, tc, materialised, mma, mma-bwd, unset (and a bad value).
 //   reduce     the row-summing backward kernels (conv1d, RMSNorm, dt) against double references,
 //              the trainer's once-per-step GEMM weight copies (BF16, FP8) and the env switches'
 //              errors (train_selftest_reduce.h).

@@ -87,7 +87,10 @@ static void attention_case(int B, int L, int qH, int kvH, int hd, bool cpu, uint
 // kernels measured 2e-3 .. 6e-3); lse absolute (log domain), bound 2e-2. tc must differ from the
 // fp32 flash output by more than 1e-5 (BF16 rounding is visible: the tc kernels really ran). The same
 // checks for impl 3 ("train attention mma" lines: the register-resident forward of
-// flash_mma_tile.cuh, NMC_TRAIN_ATTENTION=mma, with the tensor-core backward).
+// flash_mma_tile.cuh, NMC_TRAIN_ATTENTION=mma, with the tensor-core backward) and impl 4 ("train
+// attention mma-bwd" lines: that forward with the register-resident backward of
+// train_flash_mma_bwd.cu, NMC_TRAIN_ATTENTION=mma-bwd), whose dQ, dK, dV are also compared with
+// impl 3's (the same forward, the WMMA backward; "vs tc backward", bound 2e-2 of max |ref dqkv|).
 static double err_in(const Vec &got, const Vec &want, double floor, double *scale_out) {
     double scale = std::max(floor, 1e-12), worst = 0;
     for (float v : want) scale = std::max(scale, (double)std::fabs(v));
@@ -97,6 +100,19 @@ static double err_in(const Vec &got, const Vec &want, double floor, double *scal
     }
     if (scale_out) *scale_out = scale;
     return got.size() == want.size() ? worst : 1e9;
+}
+
+// impl 4's dQ, dK, dV against impl 3's (same forward; the backwards differ in BF16 roundings only)
+static void compare_bwd(const std::string &name, const Run &mb, const Run &tc, const Run &ref, int R, int qH, int kvH, int hd) {
+    double whole = 0;
+    for (float v : ref.dqkv) whole = std::max(whole, (double)std::fabs(v));
+    for (int w = 0; w < 3; w++) {
+        const char *what = w == 0 ? "dQ" : w == 1 ? "dK" : "dV";
+        double e = err_in(part(mb.dqkv, R, qH, kvH, hd, w), part(tc.dqkv, R, qH, kvH, hd, w), whole, nullptr);
+        char buf[120];
+        snprintf(buf, sizeof buf, ": %s vs tc backward (max err %.2e of max |ref dqkv| %.2e, tol 2e-2)", what, e, whole);
+        check(e <= 2e-2, name + buf);
+    }
 }
 
 // tc against the materialised path (out, dQ, dK, dV) and the fp32 flash (out, lse): one line each
@@ -132,16 +148,19 @@ static void tc_attention_case(int B, int L, int qH, int kvH, int hd, uint32_t se
     int R = B * L;
     Vec qkv = randn((size_t)R * (qH + 2 * kvH) * hd, seed), dout = randn((size_t)R * qH * hd, seed + 1);
     Run ref = run(0, B, L, qH, kvH, hd, qkv, dout), fl = run(1, B, L, qH, kvH, hd, qkv, dout);
-    for (int impl : {2, 3}) {
-        std::string name = std::string(impl == 2 ? "train attention tc B=" : "train attention mma B=") + std::to_string(B) +
-                           " L=" + std::to_string(L) + " heads " + std::to_string(qH) + ":" + std::to_string(kvH) +
-                           " hd=" + std::to_string(hd);
+    Run mma;
+    for (int impl : {2, 3, 4}) {
+        std::string name = std::string(impl == 2 ? "train attention tc B=" : impl == 3 ? "train attention mma B=" : "train attention mma-bwd B=") +
+                           std::to_string(B) + " L=" + std::to_string(L) + " heads " + std::to_string(qH) + ":" +
+                           std::to_string(kvH) + " hd=" + std::to_string(hd);
         Run tc = run(impl, B, L, qH, kvH, hd, qkv, dout);
         if (!ref.ok || !fl.ok || !tc.ok) {
             failures++;
             continue;
         }
         compare_tc(name, tc, ref, fl, R, qH, kvH, hd);
+        if (impl == 3) mma = tc;
+        if (impl == 4 && mma.ok) compare_bwd(name, tc, mma, ref, R, qH, kvH, hd);
         double diff = err_in(tc.out, fl.out, 0, nullptr);
         char buf[120];
         snprintf(buf, sizeof buf, ": differs from fp32 flash (BF16 operands, max diff %.2e > 1e-5)", diff);
@@ -154,25 +173,28 @@ static void tc_attention_case(int B, int L, int qH, int kvH, int hd, uint32_t se
 static void tc_attention_timing(int L, int qH, int kvH, int hd) {
     int R = L;
     Vec qkv = randn((size_t)R * (qH + 2 * kvH) * hd, 9), dout = randn((size_t)R * qH * hd, 10), none;
-    double fwd[4], both[4];
-    Run full[4];
-    for (int impl = 0; impl < 4; impl++) {
-        run(impl, 1, L, qH, kvH, hd, qkv, none);  // warm-up (kernel load, allocator)
+    double fwd[5], both[5];
+    Run full[5];
+    for (int impl = 0; impl < 5; impl++) {
+        run(impl, 1, L, qH, kvH, hd, qkv, dout);  // warm-up (forward and backward kernel load, allocator)
         Run f = run(impl, 1, L, qH, kvH, hd, qkv, none);
         full[impl] = run(impl, 1, L, qH, kvH, hd, qkv, dout);
         fwd[impl] = f.ok ? f.ms : NAN;
         both[impl] = full[impl].ok ? full[impl].ms : NAN;
     }
     printf("INFO train attention timing L=%d heads %d:%d hd=%d (ms forward / backward / total): tc %.2f / %.2f / %.2f,"
-           " fp32 flash %.2f / %.2f / %.2f, materialised %.2f / %.2f / %.2f, mma forward %.2f / %.2f / %.2f\n",
+           " fp32 flash %.2f / %.2f / %.2f, materialised %.2f / %.2f / %.2f, mma forward %.2f / %.2f / %.2f,"
+           " mma backward %.2f / %.2f / %.2f\n",
            L, qH, kvH, hd, fwd[2], both[2] - fwd[2], both[2], fwd[1], both[1] - fwd[1], both[1], fwd[0],
-           both[0] - fwd[0], both[0], fwd[3], both[3] - fwd[3], both[3]);
+           both[0] - fwd[0], both[0], fwd[3], both[3] - fwd[3], both[3], fwd[4], both[4] - fwd[4], both[4]);
     fflush(stdout);
-    if (full[0].ok && full[1].ok && full[2].ok && full[3].ok) {
-        for (int impl : {2, 3})
-            compare_tc(std::string(impl == 2 ? "train attention tc" : "train attention mma") + " B=1 L=" + std::to_string(L) +
-                           " heads " + std::to_string(qH) + ":" + std::to_string(kvH) + " hd=" + std::to_string(hd),
-                       full[impl], full[0], full[1], R, qH, kvH, hd);
+    if (full[0].ok && full[1].ok && full[2].ok && full[3].ok && full[4].ok) {
+        const std::string shape = " B=1 L=" + std::to_string(L) + " heads " + std::to_string(qH) + ":" + std::to_string(kvH) +
+                                  " hd=" + std::to_string(hd);
+        for (int impl : {2, 3, 4})
+            compare_tc(std::string(impl == 2 ? "train attention tc" : impl == 3 ? "train attention mma" : "train attention mma-bwd") +
+                           shape, full[impl], full[0], full[1], R, qH, kvH, hd);
+        compare_bwd("train attention mma-bwd" + shape, full[4], full[3], full[0], R, qH, kvH, hd);
     } else {
         failures++;
     }

@@ -95,9 +95,10 @@ static void trainer_tests() {
 }
 
 // The trainer's attention choice on a BF16 model of GQA 4:1 attention (head_dim 64) and MLP layers:
-// with NMC_TRAIN_ATTENTION = flash, tc, materialised, mma and unset, one forward + backward: the loss and
-// the gradients of both attention layers' q_proj and v_proj. tc (BF16 tensor cores) against flash
-// (fp32 kernels), and mma (the register-resident forward + the tc backward) against flash: loss within
+// with NMC_TRAIN_ATTENTION = flash, tc, materialised, mma, mma-bwd and unset, one forward + backward: the
+// loss and the gradients of both attention layers' q_proj and v_proj. tc (BF16 tensor cores) against
+// flash (fp32 kernels), mma (the register-resident forward + the tc backward) and mma-bwd (that forward
+// + the register-resident backward) against flash: loss within
 // 1e-3 relative, gradients within 3e-2 of each tensor's largest value;
 // materialised against flash within 1e-2 (both fp32 attention). Unset must be mma for BF16 (the same
 // forward loss bit for bit; the forward has no atomics; the default since 2026-12-07) and mma must
@@ -136,8 +137,9 @@ static void trainer_attention_tests() {
         if (t) nmc_trainer_destroy(t);
         return r;
     };
-    Result fl = one("flash"), tc = one("tc"), mat = one("materialised"), def = one(nullptr), mma = one("mma");
-    if (fl.ok && tc.ok && mat.ok && def.ok && mma.ok) {
+    Result fl = one("flash"), tc = one("tc"), mat = one("materialised"), def = one(nullptr), mma = one("mma"),
+           mmab = one("mma-bwd");
+    if (fl.ok && tc.ok && mat.ok && def.ok && mma.ok && mmab.ok) {
         auto compare = [&](const Result &a, const char *an, double tol_loss, double tol) {
             double el = std::fabs(a.loss - fl.loss) / std::fabs(fl.loss);
             char buf[160];
@@ -153,6 +155,7 @@ static void trainer_attention_tests() {
         compare(tc, "tc", 1e-3, 3e-2);
         compare(mat, "materialised", 1e-3, 1e-2);
         compare(mma, "mma", 1e-3, 3e-2);
+        compare(mmab, "mma-bwd", 1e-3, 3e-2);
         char buf[160];
         snprintf(buf, sizeof buf, "trainer bf16 attention: unset picks mma (loss %.9f, mma %.9f, tc %.9f, flash %.9f)",
                  def.loss, mma.loss, tc.loss, fl.loss);
@@ -164,7 +167,7 @@ static void trainer_attention_tests() {
     double loss = 0;
     if (nmc_trainer_create(&c, 0, &t) == NMC_OK && nmc_trainer_init_random(t, 21) == NMC_OK)
         expect_error(nmc_trainer_forward(t, ids.data(), labels.data(), rows, len, &loss, &tokens),
-                     "NMC_TRAIN_ATTENTION must be flash, tc, materialised or mma", "trainer NMC_TRAIN_ATTENTION=cudnn refused");
+                     "NMC_TRAIN_ATTENTION must be flash, tc, materialised, mma or mma-bwd", "trainer NMC_TRAIN_ATTENTION=cudnn refused");
     if (t) nmc_trainer_destroy(t);
     unsetenv("NMC_TRAIN_ATTENTION");
 }

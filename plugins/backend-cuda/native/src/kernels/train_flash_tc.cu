@@ -26,8 +26,10 @@
 // forward with S, P, O in registers (NMC_TRAIN_ATTENTION=mma; flash_mma_tile.cuh, shared with the
 // inference prefill's attention_mma.cu): block = 128 queries of one (b, h), 8 warps; K, V fp32 rows
 // rounded to BF16 as they are stored into the free stage (no cp.async: the conversion needs the
-// registers); the same o and lse (backward: the WMMA one above)
+// registers); the same o and lse (backward: the WMMA one above, or with NMC_TRAIN_ATTENTION=mma-bwd
+// the register-resident one of train_flash_mma_bwd.cu)
 #include "train_kernels.h"
+#include "train_flash_launch.cuh"
 #include "flash_tc_tile.cuh"
 #include "flash_mma_tile.cuh"
 #include "device_math.cuh"
@@ -233,7 +235,9 @@ __global__ void __launch_bounds__(BWD_WARPS * 32) flash_tc_bwd_kernel(FlashAttn 
     flush(dv, qw + kw, 1.0f);
 }
 
-int check_tc(const FlashAttn &a) {
+}  // namespace
+
+int flash_tc_check(const FlashAttn &a) {
     if (!flash_tc_supported(a))
         return nmc::fail("tensor-core flash attention needs head_dim 64 or 128 and 16-byte aligned rows, got head_dim " +
                          std::to_string(a.head_dim));
@@ -243,46 +247,33 @@ int check_tc(const FlashAttn &a) {
     return NMC_OK;
 }
 
-template <typename K, typename... Args>
-int go(K kernel, dim3 grid, int threads, size_t smem, cudaStream_t stream, const char *what, Args... args) {
-    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
-    if (err == cudaSuccess) {
-        kernel<<<grid, threads, smem, stream>>>(args...);
-        err = cudaGetLastError();
-    }
-    if (err != cudaSuccess) return nmc::cuda_fail(err, what);
-    return NMC_OK;
-}
-
-}  // namespace
-
 bool flash_tc_supported(const FlashAttn &a) {
     return (a.head_dim == 64 || a.head_dim == 128) && a.ld % 4 == 0 &&
            reinterpret_cast<uintptr_t>(a.qkv) % 16 == 0;
 }
 
 int flash_tc_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream) {
-    NMC_TRY(check_tc(a));
+    NMC_TRY(flash_tc_check(a));
     dim3 grid((a.seq_len + BQ - 1) / BQ, a.q_heads, a.batch);
     const char *what = "flash attention forward (tensor cores)";
     if (a.head_dim == 64)
-        return go(flash_tc_fwd_kernel<64>, grid, FWD_WARPS * 32, Fwd<64>::bytes(), stream, what, a, o, lse);
-    return go(flash_tc_fwd_kernel<128>, grid, FWD_WARPS * 32, Fwd<128>::bytes(), stream, what, a, o, lse);
+        return flash_launch(flash_tc_fwd_kernel<64>, grid, FWD_WARPS * 32, Fwd<64>::bytes(), stream, what, a, o, lse);
+    return flash_launch(flash_tc_fwd_kernel<128>, grid, FWD_WARPS * 32, Fwd<128>::bytes(), stream, what, a, o, lse);
 }
 
 int flash_mma_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream) {
-    NMC_TRY(check_tc(a));
+    NMC_TRY(flash_tc_check(a));
     dim3 grid(a.q_heads, (a.seq_len + fa2::BQ - 1) / fa2::BQ, a.batch);
     if (grid.y > 65535) return nmc::fail("mma flash attention forward: at most 65535 x 128 rows a sequence");
     const char *what = "flash attention forward (mma, registers)";
     if (a.head_dim == 64)
-        return go(flash_mma_fwd_kernel<64>, grid, fa2::WARPS * 32, fa2::Tile<64>::bytes(), stream, what, a, o, lse);
-    return go(flash_mma_fwd_kernel<128>, grid, fa2::WARPS * 32, fa2::Tile<128>::bytes(), stream, what, a, o, lse);
+        return flash_launch(flash_mma_fwd_kernel<64>, grid, fa2::WARPS * 32, fa2::Tile<64>::bytes(), stream, what, a, o, lse);
+    return flash_launch(flash_mma_fwd_kernel<128>, grid, fa2::WARPS * 32, fa2::Tile<128>::bytes(), stream, what, a, o, lse);
 }
 
 int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
                       float *dqkv, int ld_dqkv, cudaStream_t stream) {
-    NMC_TRY(check_tc(a));
+    NMC_TRY(flash_tc_check(a));
     if (reinterpret_cast<uintptr_t>(dout) % 16 != 0)
         return nmc::fail("tensor-core flash attention: dO must be 16-byte aligned");
     NMC_TRY(flash_delta(a, o, dout, true, delta, stream));                                        // 0.
@@ -293,9 +284,9 @@ int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, con
     const char *what = "flash attention backward (tensor cores)";
     const float *dl = delta;
     if (a.head_dim == 64)
-        return go(flash_tc_bwd_kernel<64>, grid, BWD_WARPS * 32, bwd_smem<64>(), stream, what, a, dout, lse, dl, dqkv,
+        return flash_launch(flash_tc_bwd_kernel<64>, grid, BWD_WARPS * 32, bwd_smem<64>(), stream, what, a, dout, lse, dl, dqkv,
                   ld_dqkv, vec);
-    return go(flash_tc_bwd_kernel<128>, grid, BWD_WARPS * 32, bwd_smem<128>(), stream, what, a, dout, lse, dl, dqkv,
+    return flash_launch(flash_tc_bwd_kernel<128>, grid, BWD_WARPS * 32, bwd_smem<128>(), stream, what, a, dout, lse, dl, dqkv,
               ld_dqkv, vec);
 }
 

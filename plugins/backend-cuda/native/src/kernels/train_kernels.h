@@ -172,6 +172,11 @@ int flash_tc_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stre
 int flash_mma_forward(const FlashAttn &a, float *o, float *lse, cudaStream_t stream);
 int flash_tc_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
                       float *dqkv, int ld_dqkv, cudaStream_t stream);
+// flash_tc_backward's results with S, P, dP, dS in registers (mma.sync; train_flash_mma_bwd.cu,
+// NMC_TRAIN_ATTENTION=mma-bwd): blocks of 128 keys over the KV group's query heads (dk, dv then
+// deterministic; fewer heads a block when the grid would be too coarse), dq by fp32 atomics.
+int flash_mma_backward(const FlashAttn &a, const float *o, const float *dout, const float *lse, float *delta,
+                       float *dqkv, int ld_dqkv, cudaStream_t stream);
 
 // ---- FP8 E4M3 fake quantisation (train_fp8.cu): blocks of block_rows x block_cols of x [rows,
 // cols] (row stride ld); out (dequantised, dense [rows, cols]), codes (dense) and scales
