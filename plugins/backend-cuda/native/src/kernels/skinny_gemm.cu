@@ -480,32 +480,38 @@ int split_rule(int *rule) {
     return NMC_OK;
 }
 
-// split-K, partials within ws_floats. fill: enough blocks for target_blocks(), >= 4 tiles per split;
-// waves: skinny_split_waves over this kernel's resident slots
-template <typename W, int NT, int WM>
-int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
-    const int tiles_o = (p.out + BO - 1) / BO, tiles_k = p.in / BKT;
+// The split-K of a launch with tiles_o output tiles of bo outputs and tiles_k k tiles: *splits and
+// *k_split (the k columns a split), partials within ws_floats (none without a workspace).
+// NMC_SKINNY_SPLIT fill: enough blocks for `slots` (target_blocks() for the first kernel), >= 4 k
+// tiles a split; waves: skinny_split_waves over `slots` resident blocks.
+int choose_splits(const SkinnyArgs &p, int64_t ws_floats, int tiles_o, int tiles_k, int bytes, int slots, int fill_target,
+                  int bo, int *splits, int *k_split) {
     const int max_splits = p.ws == nullptr ? 1 : (int)std::max<int64_t>(1, std::min<int64_t>(tiles_k, ws_floats / ((int64_t)p.rows * p.out)));
-    int rule, splits;
+    int rule;
     NMC_TRY(split_rule(&rule));
     if (rule == 1) {
-        const int occ = g_occupancy[W::BYTES == 1][NT][WM - 1];
-        const int slots = multiprocessor_count() * (occ > 0 ? occ : 2);
-        p.k_split = skinny_split_waves(tiles_o, tiles_k, p.rows, p.out, W::BYTES, slots, max_splits, &splits);
-    } else {
-        splits = std::max(1, std::min((target_blocks() + tiles_o - 1) / tiles_o, tiles_k / 4));
-        splits = std::min(splits, max_splits);
-        const int per = (tiles_k + splits - 1) / splits;
-        splits = (tiles_k + per - 1) / per;
-        p.k_split = per * BKT;
+        *k_split = skinny_split_waves(tiles_o, tiles_k, p.rows, p.out, bytes, slots, max_splits, splits, bo);
+        return NMC_OK;
     }
-    const int smem = Stage<W, NT>::BYTES * STAGES;
+    int n = std::max(1, std::min((fill_target + tiles_o - 1) / tiles_o, tiles_k / 4));
+    n = std::min(n, max_splits);
+    const int per = (tiles_k + n - 1) / n;
+    *splits = (tiles_k + per - 1) / per;
+    *k_split = per * BKT;
+    return NMC_OK;
+}
+
+// Sets the kernel's shared memory outside a graph capture (inside one: skinny_gemm_init did), launches
+// it on (tiles_o, splits) blocks, then the split-K sum where splits > 1.
+template <typename Kernel>
+int launch_split(Kernel kernel, const SkinnyArgs &p, int tiles_o, int splits, int threads, int smem, const char *what,
+                 cudaStream_t stream) {
     cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
     NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
-    if (capturing == cudaStreamCaptureStatusNone)  // inside a decode graph: set by skinny_gemm_init
-        NMC_CUDA(cudaFuncSetAttribute(skinny_gemm_kernel<W, NT, WM>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
-    skinny_gemm_kernel<W, NT, WM><<<dim3(tiles_o, splits), WARPS * 32, smem, stream>>>(p);
-    NMC_LAUNCHED("skinny decode GEMM (tensor cores)");
+    if (capturing == cudaStreamCaptureStatusNone)
+        NMC_CUDA(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
+    kernel<<<dim3(tiles_o, splits), threads, smem, stream>>>(p);
+    NMC_LAUNCHED(what);
     if (splits > 1) {
         const int64_t n = (int64_t)p.rows * p.out;
         skinny_reduce_kernel<<<(int)std::min<int64_t>((n + 255) / 256, 4096), 256, 0, stream>>>(p, splits);
@@ -514,41 +520,31 @@ int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
     return NMC_OK;
 }
 
+// the first kernel (W through shared memory)
+template <typename W, int NT, int WM>
+int launch(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
+    const int tiles_o = (p.out + BO - 1) / BO, tiles_k = p.in / BKT;
+    const int occ = g_occupancy[W::BYTES == 1][NT][WM - 1];
+    int splits = 1;
+    NMC_TRY(choose_splits(p, ws_floats, tiles_o, tiles_k, W::BYTES, multiprocessor_count() * (occ > 0 ? occ : 2),
+                          target_blocks(), BO, &splits, &p.k_split));
+    return launch_split(skinny_gemm_kernel<W, NT, WM>, p, tiles_o, splits, WARPS * 32, Stage<W, NT>::BYTES * STAGES,
+                        "skinny decode GEMM (tensor cores)", stream);
+}
+
 // resident blocks per SM of skinny_wreg_kernel<W, NT, WM> (as g_occupancy; 0 until init: 1 assumed)
 int g_occupancy_wreg[2][9][2];
 
-// the wreg kernel's split-K: as launch, with its outputs per block and its resident blocks
+// the wreg kernel: as launch, with its outputs per block and its resident blocks (fill aims at them too)
 template <typename W, int NT, int WM>
 int launch_wreg(SkinnyArgs p, int64_t ws_floats, cudaStream_t stream) {
     constexpr int BOW = WR_WARPS * 16 * WM;
     const int tiles_o = (p.out + BOW - 1) / BOW, tiles_k = p.in / BKT;
-    const int max_splits = p.ws == nullptr ? 1 : (int)std::max<int64_t>(1, std::min<int64_t>(tiles_k, ws_floats / ((int64_t)p.rows * p.out)));
-    const int occ = std::max(1, g_occupancy_wreg[W::BYTES == 1][NT][WM - 1]);
-    int rule, splits;
-    NMC_TRY(split_rule(&rule));
-    if (rule == 1) {
-        p.k_split = skinny_split_waves(tiles_o, tiles_k, p.rows, p.out, W::BYTES, multiprocessor_count() * occ, max_splits,
-                                       &splits, BOW);
-    } else {
-        splits = std::max(1, std::min((multiprocessor_count() * occ + tiles_o - 1) / tiles_o, tiles_k / 4));
-        splits = std::min(splits, max_splits);
-        const int per = (tiles_k + splits - 1) / splits;
-        splits = (tiles_k + per - 1) / per;
-        p.k_split = per * BKT;
-    }
-    const int smem = WregShape<W>::template smem_bytes<NT>();
-    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
-    NMC_CUDA(cudaStreamIsCapturing(stream, &capturing));
-    if (capturing == cudaStreamCaptureStatusNone)  // inside a decode graph: set by skinny_gemm_init
-        NMC_CUDA(cudaFuncSetAttribute(skinny_wreg_kernel<W, NT, WM>, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
-    skinny_wreg_kernel<W, NT, WM><<<dim3(tiles_o, splits), WR_WARPS * 32, smem, stream>>>(p);
-    NMC_LAUNCHED("skinny decode GEMM (W streamed to registers)");
-    if (splits > 1) {
-        const int64_t n = (int64_t)p.rows * p.out;
-        skinny_reduce_kernel<<<(int)std::min<int64_t>((n + 255) / 256, 4096), 256, 0, stream>>>(p, splits);
-        NMC_LAUNCHED("skinny decode GEMM split-K sum");
-    }
-    return NMC_OK;
+    const int slots = multiprocessor_count() * std::max(1, g_occupancy_wreg[W::BYTES == 1][NT][WM - 1]);
+    int splits = 1;
+    NMC_TRY(choose_splits(p, ws_floats, tiles_o, tiles_k, W::BYTES, slots, slots, BOW, &splits, &p.k_split));
+    return launch_split(skinny_wreg_kernel<W, NT, WM>, p, tiles_o, splits, WR_WARPS * 32, WregShape<W>::template smem_bytes<NT>(),
+                        "skinny decode GEMM (W streamed to registers)", stream);
 }
 
 template <typename W, int WM>
