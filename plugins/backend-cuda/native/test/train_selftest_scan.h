@@ -127,12 +127,12 @@ inline void compare_y(const Shape &s, const Out &got, const Out &want, double to
 }
 
 // NMC_SCAN_ELEM=rows (the row and tile element-wise kernels, train_ssd_rows.cuh) against the flat
-// ones (`flat`, the same impl unset): y and dxbc bit for bit, ddt, dA_log and dD (sums that were
+// ones (`flat`, the same impl with NMC_SCAN_ELEM=old): y and dxbc bit for bit, ddt, dA_log and dD (sums that were
 // atomics in undefined order) within 1e-5 of the largest value. Returns the rows run.
 inline Out rows_vs_flat(int impl, const Shape &s, const Inputs &in, const Out &flat, const std::string &what) {
     setenv("NMC_SCAN_ELEM", "rows", 1);
     Out r = gpu(impl, NMC_F32, s, in);
-    unsetenv("NMC_SCAN_ELEM");
+    setenv("NMC_SCAN_ELEM", "old", 1);  // the flat kernels (unset is rows)
     if (!r.ok || !flat.ok) {
         check(false, what + ": a run failed");
         return r;
@@ -290,7 +290,7 @@ inline void timing() {
     gpu(1, NMC_F32, s, in);
     gpu(3, NMC_F32, s, in);
     unsetenv("NMC_SCAN_STEPS");
-    unsetenv("NMC_SCAN_ELEM");
+    setenv("NMC_SCAN_ELEM", "old", 1);  // the flat kernels (unset is rows)
     fflush(stderr);
     Out fb = gpu(2, NMC_F32, s, in);  // the experimental fused backward (fp32 CUDA-core loops)
     compare(s, fb, seq, TOL_BF16, name(s) + " fused forward + fused backward vs sequential");
@@ -487,7 +487,22 @@ inline void trainer_save_case(nmc_config c) {
     expect_error(run("chunked", "2", &bogus), "NMC_TRAIN_SCAN_SAVE must be 0 or 1", "trainer NMC_TRAIN_SCAN_SAVE=2 refused");
 }
 
+// NMC_SCAN_ELEM unset is rows: y and dxbc bit for bit (the other outputs are atomic sums)
+inline void default_case(const Shape &s, uint32_t seed) {
+    Inputs in = inputs(s, seed);
+    setenv("NMC_SCAN_ELEM", "rows", 1);
+    Out rows = gpu(3, NMC_F32, s, in);
+    unsetenv("NMC_SCAN_ELEM");
+    Out unset = gpu(3, NMC_F32, s, in);
+    setenv("NMC_SCAN_ELEM", "old", 1);
+    auto same = [](const Vec &a, const Vec &b) { return !a.empty() && a.size() == b.size() && memcmp(a.data(), b.data(), a.size() * 4) == 0; };
+    check(rows.ok && unset.ok && same(rows.y, unset.y) && same(rows.dxbc, unset.dxbc),
+          name(s) + " chunked fp32 + tc backward: NMC_SCAN_ELEM unset == rows (y and dxbc bit for bit)");
+}
+
 inline void tests() {
+    setenv("NMC_SCAN_ELEM", "old", 1);     // "flat" below: the old kernels; rows_vs_flat sets rows
+    default_case({2, 130, 8, 64, 4, 128}, 8);
     one_case({1, 100, 4, 64, 2, 16}, 1);   // L not a multiple of Q = 64, groups > 1
     one_case({2, 40, 4, 64, 1, 64}, 2);    // L < Q, batch > 1, one group
     one_case({2, 130, 8, 64, 4, 128}, 3);  // three chunks, batch > 1, state 128
@@ -496,6 +511,7 @@ inline void tests() {
     one_case({3, 1, 2, 64, 2, 16}, 6);     // one token
     rows_case({1, 77, 3, 5, 3, 7}, 7);     // head_dim and conv_dim not multiples of 4: the rows' scalar path
     timing();
+    unsetenv("NMC_SCAN_ELEM");
 }
 
 }  // namespace scan_test
