@@ -89,21 +89,12 @@ int linear_bwd(nmc_trainer *t, const float *dy, int ldy, const float *x, int ldx
 }
 
 k::train::ScanArgs scan_args(nmc_trainer *t, const TLayer &L) {
-    const Dims &d = t->dims;
-    k::train::ScanArgs s{};
-    s.batch = t->batch;
-    s.seq_len = t->seq_len;
-    s.heads = d.m_heads;
-    s.head_dim = d.m_head_dim;
-    s.groups = d.groups;
-    s.state = d.state;
+    k::train::ScanArgs s = scan_shape(t);
     s.xbc = t->xbc.f();
-    s.conv_dim = d.conv_dim;
     s.dt = t->dtv.f();
     s.a_log = CW(t, L.a_log);
     s.d = CW(t, L.d);
     s.gemm = &t->gemm;
-    s.dtype = SCAN_GEMM_DTYPE;
     return s;
 }
 
