@@ -169,6 +169,14 @@ int nmc_decode_sample(nmc_session *session, int n, const int32_t *slots, const i
  * q_out [out, in] E4M3 codes, scale_out [out] (block 0) or [ceil(out/block) * ceil(in/block)]. */
 int nmc_k_quantize_fp8(const uint16_t *w_bf16, int out, int in, int block, uint8_t *q_out, float *scale_out);
 
+/* Decode's FP8 GEMV on host arrays: y [rows, out] = x [rows, in] (rounded to BF16) . (q * scale)^T
+ * + beta y (y in/out), q [out, in] E4M3 codes, scale as nmc_k_quantize_fp8's (block 0: per channel).
+ * impl 0: the warp-per-row kernel (gemv_fp8, 1 to 8 rows), 1: x in registers (gemv_fp8_xreg, 1 or 2
+ * rows), -1: as env NMC_GEMV_FP8 picks in decode. ms (nullable): device milliseconds a run, the
+ * average of `reps` runs after the one whose output is returned (beta 0 then). */
+int nmc_k_gemv_fp8(int impl, int rows, int in, int out, int block, const uint8_t *q, const float *scale,
+                   const float *x, float beta, float *y, int reps, float *ms);
+
 int nmc_k_matmul(const float *x, int rows, int in, int w_dtype, const void *w, int out_features,
                  const void *bias /* nullable, w_dtype */, float *out);
 int nmc_k_rms_norm(const float *x, int rows, int dim, int w_dtype, const void *w, float eps,

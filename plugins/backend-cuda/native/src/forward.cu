@@ -30,7 +30,8 @@ struct Rows {
 
 // y[rows, out] = xn . W^T (+ beta y): our GEMV for one BF16 row (NMC_GEMV=0 turns it off), the
 // skinny tensor-core GEMM for 9-64 rows of FP8 per-channel weights (NMC_DECODE_GEMM=skinny: every
-// weight type, =old: none; see kernels.h), the FP8 kernels below, cuBLAS otherwise.
+// weight type, =old: none; see kernels.h), the FP8 kernels below (NMC_GEMV_FP8=xreg: 1-2 rows with x
+// in registers, opt-in), cuBLAS otherwise.
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
     nmc_model *m = s->m;
     int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 weights, cuBLAS for BF16), 1 skinny, 0 old
@@ -41,6 +42,8 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
         auto it = m->fp8.find(w);
         if (it != m->fp8.end()) {
             const k::Fp8Weight &f = it->second;
+            bool xreg;  // NMC_GEMV_FP8=xreg: 1-2 rows through gemv_fp8_xreg (x in registers); unset or old: gemv_fp8
+            NMC_TRY(k::gemv_fp8_xreg_switch(&xreg));
             const bool fp8_skinny = skinny || (skinny_rows && forced < 0);
             if (fp8_skinny && k::skinny_gemm_fp8_supported(s->xn, f, rows)) return k::skinny_gemm_fp8(s->xn, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
             // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
@@ -48,6 +51,7 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
             if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) {
                 return k::gemv_fp8_mma(s->xn, f, y, rows, beta, m->stream);
             }
+            if (xreg && k::gemv_fp8_xreg_supported(s->xn, f, rows)) return k::gemv_fp8_xreg(s->xn, f, y, rows, beta, m->stream);
             if (k::gemv_fp8_supported(f, rows)) return k::gemv_fp8(s->xn, f, y, rows, beta, m->stream);
             NMC_TRY(k::dequantize_fp8(f, m->fp8_scratch, m->stream));
             return gemm_xwt(m->gemm, NMC_BF16, s->xn, m->fp8_scratch, y, rows, in, out, beta);

@@ -4,6 +4,7 @@
 #include "kernels/kernels.h"
 #include "kernels/train_kernels.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace {
@@ -282,6 +283,61 @@ extern "C" int nmc_k_prefill_attention(int impl, int rows, int len0, int q_heads
         NMC_TRY(once());  // warm-up
         NMC_CUDA(cudaEventRecord(ev.e[0], s.stream()));
         for (int i = 0; i < reps; i++) NMC_TRY(once());
+        NMC_CUDA(cudaEventRecord(ev.e[1], s.stream()));
+        NMC_CUDA(cudaEventSynchronize(ev.e[1]));
+        NMC_CUDA(cudaEventElapsedTime(ms, ev.e[0], ev.e[1]));
+        *ms /= reps;
+    }
+    return NMC_OK;
+}
+
+extern "C" int nmc_k_gemv_fp8(int impl, int rows, int in, int out, int block, const uint8_t *q, const float *scale,
+                              const float *x, float beta, float *y, int reps, float *ms) {
+    if (impl < -1 || impl > 1) return nmc::fail("nmc_k_gemv_fp8: impl must be -1 (NMC_GEMV_FP8), 0 (gemv_fp8) or 1 (xreg)");
+    if (q == nullptr || scale == nullptr || x == nullptr || y == nullptr || rows < 1 || rows > 8 || in <= 0 || out <= 0 ||
+        block < 0 || reps < 0 || reps > 1000)
+        return nmc::fail("nmc_k_gemv_fp8: bad argument (rows 1..8, in, out > 0, block >= 0, reps 0..1000, all arrays)");
+    Scratch s;
+    NMC_TRY(s.init());
+    const int64_t nq = (int64_t)out * in;
+    const int64_t nscale = block > 0 ? (int64_t)((out + block - 1) / block) * ((in + block - 1) / block) : out;
+    // timing: enough copies of Q that the repeats stream from HBM, not the L2 (>= 256 MB in all)
+    const int copies = ms != nullptr && reps > 0 ? (int)std::max<int64_t>(1, ((int64_t)256 << 20) / nq + 1) : 1;
+    std::vector<nmc::k::Fp8Weight> f(copies);
+    float *dscale, *dx32, *dy;
+    void *dx;
+    NMC_TRY(s.floats(&dscale, nscale, scale));
+    for (int c = 0; c < copies; c++) {
+        void *dq;
+        NMC_TRY(s.buffer(&dq, (size_t)nq, q));
+        f[c].q = static_cast<uint8_t *>(dq), f[c].scale = dscale, f[c].out = out, f[c].in = in, f[c].block = block;
+    }
+    NMC_TRY(s.floats(&dx32, (int64_t)rows * in, x));
+    NMC_TRY(s.buffer(&dx, (size_t)rows * in * 2, nullptr));
+    NMC_TRY(nmc::k::convert(dx, NMC_BF16, dx32, NMC_F32, (int64_t)rows * in, s.stream()));
+    NMC_TRY(s.floats(&dy, (int64_t)rows * out, y));
+    bool xreg = impl == 1;
+    if (impl < 0) NMC_TRY(nmc::k::gemv_fp8_xreg_switch(&xreg));
+    auto once = [&](const nmc::k::Fp8Weight &w, float b) {
+        if (xreg) return nmc::k::gemv_fp8_xreg(dx, w, dy, rows, b, s.stream());
+        if (!nmc::k::gemv_fp8_supported(w, rows)) return nmc::fail("nmc_k_gemv_fp8: gemv_fp8 needs in a multiple of 16");
+        return nmc::k::gemv_fp8(dx, w, dy, rows, b, s.stream());
+    };
+    NMC_TRY(once(f[0], beta));
+    NMC_TRY(s.download(y, dy, (size_t)rows * out * sizeof(float)));
+    if (ms != nullptr && reps > 0) {  // timed repeats (beta 0), cycling through the copies of Q
+        struct Events {
+            cudaEvent_t e[2] = {nullptr, nullptr};
+            ~Events() {
+                for (cudaEvent_t e1 : e)
+                    if (e1) cudaEventDestroy(e1);
+            }
+        } ev;
+        NMC_CUDA(cudaEventCreate(&ev.e[0]));
+        NMC_CUDA(cudaEventCreate(&ev.e[1]));
+        for (int c = 0; c < copies; c++) NMC_TRY(once(f[c], 0.0f));  // warm-up
+        NMC_CUDA(cudaEventRecord(ev.e[0], s.stream()));
+        for (int i = 0; i < reps; i++) NMC_TRY(once(f[i % copies], 0.0f));
         NMC_CUDA(cudaEventRecord(ev.e[1], s.stream()));
         NMC_CUDA(cudaEventSynchronize(ev.e[1]));
         NMC_CUDA(cudaEventElapsedTime(ms, ev.e[0], ev.e[1]));

@@ -528,6 +528,7 @@ static void error_tests() {
 
 #include "selftest_prefill.h"
 #include "selftest_decode_gemm.h"
+#include "selftest_gemv_fp8.h"
 #include "selftest_decode_scan.h"
 #include "selftest_ssd.h"
 
@@ -549,6 +550,8 @@ int main() {
     prefill_attention_kernel_tests();
     for (int block : {-1, 0, 128})
         decode_gemm_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
+    gemv_fp8_kernel_tests();
+    for (int block : {0, 128}) gemv_fp8_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     for (int block : {-1, 0, 128})
         decode_scan_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 0);

@@ -4,7 +4,7 @@
 // (row_block 1, a fused matrix quantised in parts). Rows 9, 17, 33, 64 (and 1, 8); out not a
 // multiple of the 128-output block; one split and split-K (partials in a workspace, summed in
 // split order by the reduce kernel); beta 0 and 1. mma.sync m16n8k16 and cp.async are emulated from their PTX
-// definitions (test/mma_host_emu.h: fragment layouts; copies land when cp.async.wait_group retires them). Error: max
+// definitions (test/mma_host_emu.h: fragment layouts; copies land when cp.async.wait_group retires them; test/wreg_host_emu.h). Error: max
 // |got - ref| / max |ref|, bound 1e-4 (the operands are exact BF16; only fp32 summation order
 // differs). `make emu` builds and runs it; the kernel is cut out of the .cu between
 // "// emu-begin" and "// emu-end". Exit status 0 when all pass. Every case runs with 16 and 32
@@ -25,40 +25,10 @@
 #include <random>
 #include <string>
 
+#include "wreg_host_emu.h"
+
 namespace emu {
-inline float e4m3(uint8_t c) {
-    const int sign = c >> 7, e = (c >> 3) & 15, m = c & 7;
-    const float v = e == 0 ? std::ldexp((float)m / 8.0f, -6) : std::ldexp(1.0f + (float)m / 8.0f, e - 7);
-    return sign ? -v : v;
-}
 inline uint32_t e4m3x2_scaled_bf16x2(uint16_t two, float s) { return bf16x2_pack(e4m3(two & 255) * s, e4m3(two >> 8) * s); }
-inline float lo(uint32_t v) { return __bfloat162float({(uint16_t)(v & 0xffff)}); }
-inline float hi(uint32_t v) { return __bfloat162float({(uint16_t)(v >> 16)}); }
-// ld.global.nc.v4.u32 (cache hints have no effect on the value): 16 bytes, 16-byte aligned
-inline uint4 ldg_stream16(const void *src) {
-    if (reinterpret_cast<uintptr_t>(src) % 16) {
-        fprintf(stderr, "ld.global.v4 of a misaligned 16-byte piece\n");
-        abort();
-    }
-    uint4 v;
-    memcpy(&v, src, 16);
-    return v;
-}
-// prmt.b32 (default mode): result byte i = byte (sel nibble i & 7) of {b, a} (0-3: a's bytes, 4-7:
-// b's); nibble bit 3 set: that byte's sign bit replicated
-inline uint32_t byte_perm(uint32_t a, uint32_t b, uint32_t sel) {
-    const uint64_t x = (uint64_t)b << 32 | a;
-    uint32_t r = 0;
-    for (int i = 0; i < 4; i++) {
-        const int n = (sel >> (4 * i)) & 15;
-        uint32_t byte = (uint32_t)(x >> (8 * (n & 7))) & 255;
-        if (n & 8) byte = (byte & 128) ? 255 : 0;
-        r |= byte << (8 * i);
-    }
-    return r;
-}
-// mul.rn.bf16x2: per half, the exact product rounded to nearest even (subnormals kept)
-inline uint32_t bf16x2_mul(uint32_t a, uint32_t b) { return bf16x2_pack(lo(a) * lo(b), hi(a) * hi(b)); }
 #include "skinny_gemm_kernels.inc"
 }  // namespace emu
 

@@ -23,6 +23,7 @@
 #include "kernels.h"
 #include "device_math.cuh"
 #include "mma_bf16.cuh"
+#include "e4m3_exact.cuh"
 
 #include <cstdlib>
 #include <cstring>
@@ -275,12 +276,7 @@ struct WregShape {
     static constexpr int smem_bytes() { return 2 * NT * 8 * XROW; }
 };
 
-// two E4M3 codes (the bytes of q that sel picks into bytes 1 and 3) -> their exact values as BF16 x2
-__device__ __forceinline__ uint32_t e4m3x2_exact_bf16x2(uint32_t q, uint32_t sel) {
-    const uint32_t r = byte_perm(q, 0u, sel);                          // [0, code lo, 0, code hi]
-    const uint32_t v = (r & 0x80008000u) | ((r & 0x7f007f00u) >> 4);  // value x 2^-120 as BF16 bits
-    return bf16x2_mul(v, 0x7b807b80u);                                 // x 2^120 (BF16 0x7b80)
-}
+// e4m3x2_exact_bf16x2: two E4M3 codes -> exact BF16 x2 (e4m3_exact.cuh)
 
 // the lane's A fragments of one chunk: rows g (raw0) and g + 8 (raw1), STEPS steps; sc0/sc1: BF16 x2
 // block scales of the two rows (scaled E4M3 only)
