@@ -5,8 +5,6 @@
 #include "train_kernels.h"
 #include "device_math.cuh"
 
-#include <cstdint>
-
 namespace nmc::k::train {
 namespace {
 
@@ -207,38 +205,17 @@ __global__ void scale_kernel(float *x, int64_t n, float s) {
     if (i < n) x[i] *= s;
 }
 
-// AdamW of one element (torch's, bias corrections folded into step_size and bc2_sqrt)
-struct AdamW {
-    float gscale, b1, b2, eps, decay, step_size, bc2_sqrt;
-    __device__ __forceinline__ void operator()(float &p, float g, float &m, float &v) const {
-        float gi = g * gscale;
-        float mi = b1 * m + (1.0f - b1) * gi;
-        float vi = b2 * v + (1.0f - b2) * gi * gi;
-        m = mi;
-        v = vi;
-        float denom = sqrtf(vi) / bc2_sqrt + eps;
-        p = p * decay - step_size * (mi / denom);
-    }
-};
-
-__global__ void adamw_kernel(float *p, const float *g, float *m, float *v, int64_t n, AdamW op) {
+__global__ void adamw_kernel(float *p, const float *g, float *m, float *v, int64_t n, float gscale, float b1, float b2,
+                             float eps, float decay, float step_size, float bc2_sqrt) {
     int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
-    if (i < n) op(p[i], g[i], m[i], v[i]);
-}
-
-// The same, four elements a thread with 16-byte loads and stores (p, g, m, v 16-byte aligned; the
-// flat storage's 64-float-aligned tensors are); n4 = n / 4 quads, the tail by adamw_kernel
-__global__ void adamw4_kernel(float4 *p, const float4 *g, float4 *m, float4 *v, int64_t n4, AdamW op) {
-    int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= n4) return;
-    float4 pi = p[i], gi = g[i], mi = m[i], vi = v[i];
-    op(pi.x, gi.x, mi.x, vi.x);
-    op(pi.y, gi.y, mi.y, vi.y);
-    op(pi.z, gi.z, mi.z, vi.z);
-    op(pi.w, gi.w, mi.w, vi.w);
-    p[i] = pi;
+    if (i >= n) return;
+    float gi = g[i] * gscale;
+    float mi = b1 * m[i] + (1.0f - b1) * gi;
+    float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
     m[i] = mi;
     v[i] = vi;
+    float denom = sqrtf(vi) / bc2_sqrt + eps;
+    p[i] = p[i] * decay - step_size * (mi / denom);
 }
 
 }  // namespace
@@ -372,18 +349,8 @@ int scale(float *x, int64_t n, float s, cudaStream_t stream) {
 int adamw(float *p, const float *g, float *m, float *v, int64_t n, float gscale, float beta1, float beta2, float eps,
           float decay, float step_size, float bc2_sqrt, cudaStream_t stream) {
     if (n == 0) return NMC_OK;
-    const AdamW op{gscale, beta1, beta2, eps, decay, step_size, bc2_sqrt};
-    const auto a16 = [](const void *x) { return reinterpret_cast<uintptr_t>(x) % 16 == 0; };
-    int64_t done = 0;
-    if (a16(p) && a16(g) && a16(m) && a16(v) && n >= 4) {  // the same arithmetic per element, 16-byte accesses
-        const int64_t n4 = n / 4;
-        adamw4_kernel<<<blocks_for(n4), T, 0, stream>>>(reinterpret_cast<float4 *>(p), reinterpret_cast<const float4 *>(g),
-                                                        reinterpret_cast<float4 *>(m), reinterpret_cast<float4 *>(v), n4, op);
-        NMC_LAUNCHED("adamw (float4)");
-        done = n4 * 4;
-    }
-    if (done == n) return NMC_OK;
-    adamw_kernel<<<blocks_for(n - done), T, 0, stream>>>(p + done, g + done, m + done, v + done, n - done, op);
+    adamw_kernel<<<blocks_for(n), T, 0, stream>>>(p, g, m, v, n, gscale, beta1, beta2, eps, decay, step_size,
+                                                  bc2_sqrt);
     LAUNCH_CHECK("adamw");
 }
 
