@@ -28,6 +28,7 @@
 #include "device_math.cuh"
 #include "mma_bf16.cuh"
 #include "e4m3_exact.cuh"
+#include "sm_count.h"
 
 #include <algorithm>
 #include <utility>
@@ -176,15 +177,6 @@ inline bool xreg_plan(int rows, int in, int out, int blocks, int *ks_out, int *n
 }
 // emu-end
 
-int sm_count() {
-    static const int sms = [] {
-        int dev = 0, count = 0;
-        if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess)
-            return 132;
-        return count;
-    }();
-    return sms;
-}
 
 // blocks of gemv_fp8_xreg_kernel<R, NC> resident on an SM (asked once, outside a graph capture; 1
 // until then)
@@ -204,7 +196,7 @@ int resident_blocks(cudaStream_t stream) {
 
 template <int R, int NC>
 int launch(XregArgs p, cudaStream_t stream) {
-    const int teams = XR_WARPS / p.ks, blocks = std::min(sm_count() * resident_blocks<R, NC>(stream), (p.out + teams - 1) / teams);
+    const int teams = XR_WARPS / p.ks, blocks = std::min(multiprocessor_count() * resident_blocks<R, NC>(stream), (p.out + teams - 1) / teams);
     gemv_fp8_xreg_kernel<R, NC><<<blocks, XR_WARPS * 32, 0, stream>>>(p);
     NMC_LAUNCHED("gemv fp8 (x in registers)");
     return NMC_OK;
@@ -231,7 +223,7 @@ int gemv_fp8_xreg_switch(bool *xreg) {
 bool gemv_fp8_xreg_supported(const void *x, const Fp8Weight &f, int rows) {
     int ks, nc;
     return rows >= 1 && rows <= 2 && f.in % 16 == 0 && f.in > 0 && f.out > 0 && (f.block == 0 || f.block % 16 == 0) &&
-           aligned16(x) && aligned16(f.q) && xreg_plan(rows, f.in, f.out, sm_count(), &ks, &nc);
+           aligned16(x) && aligned16(f.q) && xreg_plan(rows, f.in, f.out, multiprocessor_count(), &ks, &nc);
 }
 
 int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream) {
@@ -242,7 +234,7 @@ int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float b
     XregArgs p{static_cast<const __nv_bfloat16 *>(x), f.q, f.scale, f.in, f.out, f.block, scale_rows, scale_cols, y, beta, 1};
     int nc = 0;
     // the plan for one resident block an SM (the kernel's launch bound; more only shortens the rounds)
-    xreg_plan(rows, f.in, f.out, sm_count(), &p.ks, &nc);
+    xreg_plan(rows, f.in, f.out, multiprocessor_count(), &p.ks, &nc);
     if (rows == 1) return dispatch_nc<1>(p, nc, stream, std::make_integer_sequence<int, xr_max_nc(1)>{});
     return dispatch_nc<2>(p, nc, stream, std::make_integer_sequence<int, xr_max_nc(2)>{});
 }

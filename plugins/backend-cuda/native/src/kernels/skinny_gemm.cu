@@ -24,6 +24,7 @@
 #include "device_math.cuh"
 #include "mma_bf16.cuh"
 #include "e4m3_exact.cuh"
+#include "sm_count.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -451,15 +452,6 @@ __global__ void __launch_bounds__(WR_WARPS * 32, 3 - WM) skinny_wreg_kernel(Skin
 }
 // emu-end
 
-int multiprocessor_count() {
-    static const int sms = [] {
-        int dev = 0, count = 0;
-        if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess)
-            return 132;
-        return count;
-    }();
-    return sms;
-}
 
 int target_blocks() { return 2 * multiprocessor_count(); }  // about one wave at 2 blocks per SM
 
@@ -744,6 +736,16 @@ int skinny_gemm_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float
     const int scale_cols = f.block > 0 ? (f.in + f.block - 1) / f.block : 0;
     SkinnyArgs p{static_cast<const bf16 *>(x), rows, f.in, f.out, f.q, f.scale, f.block, scale_rows, scale_cols, y, beta, 0, ws};
     return dispatch<WE4m3>(p, ws_floats, stream);
+}
+
+int multiprocessor_count() {
+    static const int sms = [] {
+        int dev = 0, count = 0;
+        if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess)
+            return 132;
+        return count;
+    }();
+    return sms;
 }
 
 }  // namespace nmc::k
