@@ -180,10 +180,13 @@ int scan_save_decide(nmc_trainer *t, const TLayer &L, const k::train::ScanArgs &
 // saved (scan_save_decide), the chunked scan into the layer's slot and, in the recompute, y copied
 // back from it. *restored: the recompute restored y.
 int scan_fwd(nmc_trainer *t, const TLayer &L, bool keep, bool *restored) {
-    const k::train::ScanArgs s = scan_args(t, L);
+    k::train::ScanArgs s = scan_args(t, L);
     int mode = 0;
     *restored = false;
     NMC_TRY(scan_mode(t, s, &mode));
+    int fwd = -1;  // NMC_TRAIN_SCAN_FWD=tf32: a BF16 trainer's chunked forward GEMMs (F2, F5, F7, F8) on TF32
+    NMC_TRY(env_choice("NMC_TRAIN_SCAN_FWD", {"fp32", "tf32"}, &fwd));
+    if (fwd == 1 && t->dtype == NMC_BF16) s.dtype = GEMM_TF32;  // same layout (no BF16 staging either way)
     if (!keep) {
         float *slot = nullptr;
         NMC_TRY(scan_save_decide(t, L, s, mode, &slot));

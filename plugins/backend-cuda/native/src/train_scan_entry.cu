@@ -66,7 +66,8 @@ extern "C" int nmc_k_train_scan(int impl, int dtype, int batch, int seq_len, int
         return nmc::fail("nmc_k_train_scan: head_dim x state too large for the fused backward");
     if (impl == 2 && !nmc::k::ssd_fused_supported(head_dim, state))
         return nmc::fail("nmc_k_train_scan: head_dim x state too large for the fused scan");
-    if (dtype != NMC_F32 && dtype != NMC_BF16) return nmc::fail("nmc_k_train_scan: dtype must be NMC_F32 or NMC_BF16");
+    if (dtype != NMC_F32 && dtype != NMC_BF16 && dtype != nmc::GEMM_TF32)
+        return nmc::fail("nmc_k_train_scan: dtype must be NMC_F32, NMC_BF16 or GEMM_TF32 (100: fp32 GEMMs on TF32 tensor cores)");
     if (batch <= 0 || seq_len <= 0 || heads <= 0 || head_dim <= 0 || groups <= 0 || heads % groups || state <= 0 ||
         (impl == 0 && state > 256) || (int64_t)batch * seq_len > (1 << 24))
         return nmc::fail("nmc_k_train_scan: bad shape");

@@ -64,6 +64,8 @@ using tref::Vec;
 #include "train_selftest_head.h"
 #include "train_selftest_dp.h"
 #include "train_selftest_acts.h"
+#include "train_selftest_adamw.h"
+#include "train_selftest_scan_tf32.h"
 
 int main() {
     int n = nmc_device_count();
@@ -85,6 +87,8 @@ int main() {
     scan_test::trainer_fused_case(tiny_hybrid());
     scan_test::trainer_save_case(tiny_hybrid());
     acts_test::tests(tiny_hybrid());
+    adamw_test::tests(tiny_hybrid());
+    scan_tf32_test::tests(tiny_hybrid());
     static char status[8192];
     nmc_fp8_gemm_status(0, status, sizeof status, nullptr, nullptr);
     const char *last = strstr(status, "fp8 gemm: ");

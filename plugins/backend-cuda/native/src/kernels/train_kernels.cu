@@ -1,6 +1,6 @@
 // Training kernels (declared in train_kernels.h): the forward pieces the trainer keeps for
 // backward and the backward of embedding, gate, attention layout and softmax, relu^2,
-// cross-entropy; AdamW. Simple one-thread-per-element or one-block-per-row kernels. The backward
+// cross-entropy. Simple one-thread-per-element or one-block-per-row kernels. The backward
 // kernels that sum over rows (RMSNorm, dt, conv1d, biases) are in train_reduce.cu.
 #include "train_kernels.h"
 #include "device_math.cuh"
@@ -205,18 +205,6 @@ __global__ void scale_kernel(float *x, int64_t n, float s) {
     if (i < n) x[i] *= s;
 }
 
-__global__ void adamw_kernel(float *p, const float *g, float *m, float *v, int64_t n, float gscale, float b1, float b2,
-                             float eps, float decay, float step_size, float bc2_sqrt) {
-    int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    float gi = g[i] * gscale;
-    float mi = b1 * m[i] + (1.0f - b1) * gi;
-    float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    float denom = sqrtf(vi) / bc2_sqrt + eps;
-    p[i] = p[i] * decay - step_size * (mi / denom);
-}
 
 }  // namespace
 
@@ -344,14 +332,6 @@ int scale(float *x, int64_t n, float s, cudaStream_t stream) {
     if (n == 0) return NMC_OK;
     scale_kernel<<<blocks_for(n), T, 0, stream>>>(x, n, s);
     LAUNCH_CHECK("scale");
-}
-
-int adamw(float *p, const float *g, float *m, float *v, int64_t n, float gscale, float beta1, float beta2, float eps,
-          float decay, float step_size, float bc2_sqrt, cudaStream_t stream) {
-    if (n == 0) return NMC_OK;
-    adamw_kernel<<<blocks_for(n), T, 0, stream>>>(p, g, m, v, n, gscale, beta1, beta2, eps, decay, step_size,
-                                                  bc2_sqrt);
-    LAUNCH_CHECK("adamw");
 }
 
 }  // namespace nmc::k::train

@@ -212,8 +212,16 @@ int cross_entropy_fused(float *logits, int64_t ld, const int32_t *labels, int ro
 int sum_squares(const float *x, int64_t n, double *partial, int max_blocks, cudaStream_t stream);
 // x *= s
 int scale(float *x, int64_t n, float s, cudaStream_t stream);
-// AdamW as torch.optim.AdamW: g = grad * gscale; p = p*decay; m, v moments; p -= step_size m / (sqrt(v)/bc2sqrt + eps)
+// train_adamw.cu. AdamW as torch.optim.AdamW: g = grad * gscale; p = p*decay; m, v moments;
+// p -= step_size m / (sqrt(v)/bc2sqrt + eps). One tensor:
 int adamw(float *p, const float *g, float *m, float *v, int64_t n, float gscale, float beta1, float beta2,
           float eps, float decay, float step_size, float bc2_sqrt, cudaStream_t stream);
+// The same over a whole flat storage of n floats (n a multiple of 4; p, g, m, v 16-byte aligned) in one
+// launch, four elements a thread, with the gradients cleared (g = 0) in the same pass. The decay is
+// per run of elements: run r covers [run_end[r - 1], run_end[r]) (run_end ascending, the last = n) and
+// applies `decay` where run_decay[r] != 0, else 1. run_end, run_decay: device arrays of `runs` entries.
+int adamw_flat(float *p, float *g, float *m, float *v, int64_t n, const int64_t *run_end, const uint8_t *run_decay,
+               int runs, float gscale, float beta1, float beta2, float eps, float decay, float step_size,
+               float bc2_sqrt, cudaStream_t stream);
 
 }  // namespace nmc::k::train

@@ -1,0 +1,82 @@
+// The chunked scan's forward GEMMs on TF32 tensor cores (NMC_TRAIN_SCAN_FWD=tf32, a BF16 trainer's
+// forward; train_layers.cu scan_fwd): the chunked scan with GEMM_TF32 against the CPU double
+// reference (y and every gradient, TOL_FUSED: TF32 keeps 10 mantissa bits, BF16 8) at small shapes
+// and at hybrid1b's L 4096, with its forward time against pedantic fp32 (INFO) and NMC_SCAN_STEPS's
+// step line; and a BF16 trainer with the switch against without it (kept activations, two
+// micro-batches and a step: losses within 1e-3 relative, gradients within 3e-2 of their largest).
+// =bogus is refused at the trainer's first Mamba forward.
+#pragma once
+
+#include "train_selftest_acts.h"
+#include "train_selftest_scan.h"
+
+namespace scan_tf32_test {
+
+constexpr int TF32 = 100;  // gemm.h GEMM_TF32, as nmc_k_train_scan takes it
+
+inline void scan_case(const scan_test::Shape &s, uint32_t seed) {
+    using namespace scan_test;
+    Inputs in = inputs(s, seed);
+    Out ref;
+    ref.y = sref::sequential_forward(s, in.xbc, in.dt, in.a_log, in.d);
+    sref::Grads g = sref::sequential_backward(s, in.xbc, in.dt, in.a_log, in.d, in.dy);
+    ref.dxbc = g.dxbc, ref.ddt = g.ddt, ref.da_log = g.da_log, ref.dd = g.dd, ref.ok = true;
+    compare(s, gpu(1, TF32, s, in), ref, TOL_FUSED, name(s) + " chunked GEMM_TF32 vs cpu");
+    if (s.P % 16 == 0 && s.P <= 128) compare(s, gpu(3, TF32, s, in), ref, TOL_FUSED, name(s) + " chunked GEMM_TF32 + tc backward vs cpu");
+}
+
+inline void timing() {
+    using namespace scan_test;
+    const Shape s{1, 4096, 64, 64, 8, 128};
+    Inputs in = inputs(s, 99);
+    gpu(3, TF32, s, in);  // warm-up
+    Out seq = gpu(0, NMC_F32, s, in), f32 = gpu(3, NMC_F32, s, in), tf = gpu(3, TF32, s, in);
+    compare(s, tf, seq, TOL_BF16, name(s) + " chunked GEMM_TF32 + tc backward vs sequential");
+    printf("INFO %s: forward %.3f ms with the GEMMs on TF32 (NMC_TRAIN_SCAN_FWD=tf32) vs %.3f ms pedantic fp32\n",
+           name(s).c_str(), tf.ms[0], f32.ms[0]);
+    fflush(stdout);
+    setenv("NMC_SCAN_STEPS", "1", 1);
+    fprintf(stderr, "GEMM_TF32 forward:\n");
+    gpu(3, TF32, s, in, false);
+    unsetenv("NMC_SCAN_STEPS");
+    fflush(stderr);
+}
+
+inline void trainer_case(nmc_config c) {
+    c.compute_dtype = NMC_BF16;
+    acts_test::Run tf, base;
+    setenv("NMC_TRAIN_SCAN_FWD", "tf32", 1);
+    int rc = acts_test::run(c, nullptr, nullptr, &tf);
+    unsetenv("NMC_TRAIN_SCAN_FWD");
+    if (rc != NMC_OK || acts_test::run(c, nullptr, nullptr, &base) != NMC_OK) {
+        check(false, std::string("trainer bf16 NMC_TRAIN_SCAN_FWD=tf32: ") + nmc_last_error());
+        return;
+    }
+    double el = 0, eg = 0;
+    std::string worst = "-";
+    for (int i = 0; i < 3; i++) el = std::max(el, std::fabs(tf.loss[i] - base.loss[i]) / std::fabs(base.loss[i]));
+    for (size_t i = 0; i < tf.grads.size() && i < base.grads.size(); i++) {
+        double e = max_rel_err(tf.grads[i], base.grads[i]);
+        if (!(e <= eg)) eg = e, worst = tf.names[i];
+    }
+    char buf[400];
+    snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_FWD=tf32 vs unset (fp32 forward GEMMs): losses %.7f %.7f, after "
+             "the step %.7f vs %.7f %.7f %.7f (rel err %.1e, tol 1e-03), %zu gradients, worst %.1e (%s, tol 3e-02)",
+             tf.loss[0], tf.loss[1], tf.loss[2], base.loss[0], base.loss[1], base.loss[2], el, tf.grads.size(), eg,
+             worst.c_str());
+    check(std::isfinite(el) && el <= 1e-3 && eg <= 3e-2 && tf.grads.size() == base.grads.size() && !tf.grads.empty(), buf);
+    setenv("NMC_TRAIN_SCAN_FWD", "bogus", 1);
+    acts_test::Run bogus;
+    expect_error(acts_test::run(c, nullptr, nullptr, &bogus), "NMC_TRAIN_SCAN_FWD", "trainer NMC_TRAIN_SCAN_FWD=bogus refused");
+    unsetenv("NMC_TRAIN_SCAN_FWD");
+}
+
+inline void tests(const nmc_config &hybrid) {
+    scan_case({1, 70, 4, 16, 2, 32}, 3);
+    scan_case({2, 130, 8, 64, 2, 128}, 4);
+    scan_case({1, 100, 6, 24, 3, 16}, 5);
+    trainer_case(hybrid);
+    timing();
+}
+
+}  // namespace scan_tf32_test
