@@ -102,12 +102,22 @@ int nmc_model_init_random(nmc_model *model, uint64_t seed);
 /* Checks that every weight has been set; required before sessions are created. */
 int nmc_model_finalize(nmc_model *model);
 /* Quantises the linear layers' weights (Mamba in/out_proj, attention q/k/v/o, MLP up/down; not
- * the embedding or lm_head) to FP8 E4M3 with fp32 scales, after nmc_model_finalize, before any
- * session: block = 0 one scale per output channel, block = 128 one per 128 x 128 block (any
+ * the embedding, nor lm_head unless asked: nmc_model_quantize_lm_head_fp8 below) to FP8 E4M3 with
+ * fp32 scales, after nmc_model_finalize, before any session: block = 0 one scale per output channel, block = 128 one per 128 x 128 block (any
  * multiple of 16 from 16 to 1024). W ~ Q * scale, scale = amax / 448. The BF16 copies are freed;
  * activations stay BF16 (decode of 1-8 rows reads the FP8 weights directly; more rows dequantise
  * each matrix to BF16 for cuBLAS). Needs compute_dtype NMC_BF16; once only. */
 int nmc_model_quantize_fp8(nmc_model *model, int block);
+/* Quantises lm_head to FP8 E4M3 the same way (block as above, or -1: the FP8 linear layers' block,
+ * quantised at load or set from an FP8 checkpoint; hidden_size a multiple of 16), after
+ * nmc_model_finalize, before any session; compute_dtype NMC_BF16. Untied: in place of its BF16
+ * copy (vocab x hidden bytes less). Tied to the embedding: the BF16 table stays for the token
+ * lookup and the head gets an FP8 copy (vocab x hidden bytes MORE; one line on stderr says so).
+ * Every logits path then reads it (decode of any rows, prefill's last or all rows) through the FP8
+ * GEMVs, in pieces of at most 64 rows. A second call with the same block does nothing; another
+ * block is an error. The environment switch NMC_FP8_LM_HEAD=1 (unset/0: off; another value: an
+ * error) makes nmc_model_quantize_fp8, and nmc_model_finalize of an FP8 checkpoint, call it (-1). */
+int nmc_model_quantize_lm_head_fp8(nmc_model *model, int block);
 /* Sets one linear weight of an FP8 checkpoint (Mamba in/out_proj, attention q/k/v/o_proj, MLP
  * up/down_proj) from its E4M3 codes q [out, in] and fp32 scales [scale_rows, scale_cols]
  * (block = 0: [out, 1]; else [ceil(out/block), ceil(in/block)]), W = Q * scale, as they are: no

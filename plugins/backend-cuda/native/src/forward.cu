@@ -28,35 +28,48 @@ struct Rows {
     const int32_t *slots;   // decode (device), null for prefill
 };
 
+// y[rows, out] = x . Q^T (+ beta y) for FP8 weights f by a kernel that reads them directly: the
+// skinny GEMM (9-64 rows of per-channel weights, NMC_DECODE_GEMM unset or skinny), the tensor-core
+// GEMV (3-64 rows; NMC_FP8_MMA=0 off), x in registers (1-2 rows, NMC_GEMV_FP8=xreg), the CUDA-core
+// GEMV (1-8 rows). *done false (nothing run) when none takes `rows` rows of f.
+int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, int rows, float beta, bool *done) {
+    nmc_model *m = s->m;
+    int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 weights), 1 skinny, 0 old
+    NMC_TRY(k::decode_gemm_skinny(&forced));
+    bool xreg;  // NMC_GEMV_FP8=xreg: 1-2 rows through gemv_fp8_xreg (x in registers); unset or old: gemv_fp8
+    NMC_TRY(k::gemv_fp8_xreg_switch(&xreg));
+    static const bool mma_off = !nmc::env_flag("NMC_FP8_MMA", true);
+    *done = true;
+    if (rows >= 9 && rows <= 64 && forced != 0 && k::skinny_gemm_fp8_supported(x, f, rows)) {
+        return k::skinny_gemm_fp8(x, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
+    }
+    // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
+    if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) return k::gemv_fp8_mma(x, f, y, rows, beta, m->stream);
+    if (xreg && k::gemv_fp8_xreg_supported(x, f, rows)) return k::gemv_fp8_xreg(x, f, y, rows, beta, m->stream);
+    if (k::gemv_fp8_supported(f, rows)) return k::gemv_fp8(x, f, y, rows, beta, m->stream);
+    *done = false;
+    return NMC_OK;
+}
+
 // y[rows, out] = xn . W^T (+ beta y): our GEMV for one BF16 row (NMC_GEMV=0 turns it off), the
 // skinny tensor-core GEMM for 9-64 rows of FP8 per-channel weights (NMC_DECODE_GEMM=skinny: every
-// weight type, =old: none; see kernels.h), the FP8 kernels below (NMC_GEMV_FP8=xreg: 1-2 rows with x
-// in registers, opt-in), cuBLAS otherwise.
+// weight type, =old: none; see kernels.h), the FP8 kernels of fp8_direct, else cuBLAS (FP8 weights
+// dequantised to BF16 into the model's scratch first).
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
     nmc_model *m = s->m;
-    int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 weights, cuBLAS for BF16), 1 skinny, 0 old
-    NMC_TRY(k::decode_gemm_skinny(&forced));
-    const bool skinny_rows = rows >= 9 && rows <= 64;
-    const bool skinny = skinny_rows && forced == 1;
     if (!m->fp8.empty()) {  // FP8 weights: our GEMVs for 1-64 rows, else BF16 copy + cuBLAS
         auto it = m->fp8.find(w);
         if (it != m->fp8.end()) {
-            const k::Fp8Weight &f = it->second;
-            bool xreg;  // NMC_GEMV_FP8=xreg: 1-2 rows through gemv_fp8_xreg (x in registers); unset or old: gemv_fp8
-            NMC_TRY(k::gemv_fp8_xreg_switch(&xreg));
-            const bool fp8_skinny = skinny || (skinny_rows && forced < 0);
-            if (fp8_skinny && k::skinny_gemm_fp8_supported(s->xn, f, rows)) return k::skinny_gemm_fp8(s->xn, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
-            // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
-            static const bool mma_off = !nmc::env_flag("NMC_FP8_MMA", true);
-            if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) {
-                return k::gemv_fp8_mma(s->xn, f, y, rows, beta, m->stream);
-            }
-            if (xreg && k::gemv_fp8_xreg_supported(s->xn, f, rows)) return k::gemv_fp8_xreg(s->xn, f, y, rows, beta, m->stream);
-            if (k::gemv_fp8_supported(f, rows)) return k::gemv_fp8(s->xn, f, y, rows, beta, m->stream);
-            NMC_TRY(k::dequantize_fp8(f, m->fp8_scratch, m->stream));
+            bool done;
+            NMC_TRY(fp8_direct(s, s->xn, it->second, y, rows, beta, &done));
+            if (done) return NMC_OK;
+            NMC_TRY(k::dequantize_fp8(it->second, m->fp8_scratch, m->stream));
             return gemm_xwt(m->gemm, NMC_BF16, s->xn, m->fp8_scratch, y, rows, in, out, beta);
         }
     }
+    int forced;  // NMC_DECODE_GEMM: -1 unset (cuBLAS for BF16), 1 skinny, 0 old
+    NMC_TRY(k::decode_gemm_skinny(&forced));
+    const bool skinny = rows >= 9 && rows <= 64 && forced == 1;
     static const bool gemv_off = !nmc::env_flag("NMC_GEMV", true);
     if (m->dtype == NMC_BF16 && !gemv_off && k::gemv_supported(rows, in)) {
         return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream);
@@ -209,13 +222,31 @@ int layers(nmc_session *s, const Rows &r) {
     return NMC_OK;
 }
 
-// Step 3 for rows [first, first + count) of h, into s->logits.
+// Step 3 for rows [first, first + count) of h, into s->logits. An FP8 head (m->head_fp8, opt-in)
+// runs in pieces of at most 64 rows through fp8_direct, a piece no kernel there takes (NMC_FP8_MMA=0,
+// NMC_DECODE_GEMM=old past 8 rows) in pieces of 8 through the CUDA-core GEMV (hidden % 16 == 0 was
+// checked at quantisation): never the dequantise + cuBLAS path, whose scratch is sized for the layers.
 int lm_head(nmc_session *s, int first, int count) {
     nmc_model *m = s->m;
     const Dims &d = m->dims;
     s->profile.start(m->stream);
-    NMC_TRY(k::rms_norm(s->h + (int64_t)first * d.d, count, d.d, m->norm_f, m->cfg.norm_eps, s->xn, m->dtype, m->stream));
-    NMC_TRY(matmul(s, m->lm_head, d.d, d.vocab, s->logits, count, 0.0f));
+    const k::Fp8Weight &f = m->head_fp8;
+    const int piece = f.q == nullptr ? count : 64;
+    for (int r0 = 0; r0 < count; r0 += piece) {
+        const int rows = std::min(piece, count - r0);
+        float *y = s->logits + (int64_t)r0 * d.vocab;
+        NMC_TRY(k::rms_norm(s->h + (int64_t)(first + r0) * d.d, rows, d.d, m->norm_f, m->cfg.norm_eps, s->xn, m->dtype, m->stream));
+        if (f.q == nullptr) {
+            NMC_TRY(matmul(s, m->lm_head, d.d, d.vocab, y, rows, 0.0f));
+            continue;
+        }
+        bool done;
+        NMC_TRY(fp8_direct(s, s->xn, f, y, rows, 0.0f, &done));
+        for (int g = 0; !done && g < rows; g += 8) {
+            NMC_TRY(k::gemv_fp8(static_cast<const char *>(s->xn) + (int64_t)g * d.d * 2, f, y + (int64_t)g * d.vocab,
+                                std::min(8, rows - g), 0.0f, m->stream));
+        }
+    }
     s->profile.mark(m->stream, "lm_head");
     return NMC_OK;
 }

@@ -266,6 +266,9 @@ extern "C" int nmc_model_set_tensor(nmc_model *m, const char *name, int dtype, i
     if (m->fp8_block >= 0) return nmc::fail(std::string(name) + ": the model's weights were quantised to FP8; set tensors before nmc_model_quantize_fp8");
     WeightSlot &s = it->second;
     if (s.dst == nullptr) return nmc::fail(std::string(name) + ": this weight is FP8 in this model (set with nmc_model_set_fp8_tensor)");
+    if (m->head_fp8.q != nullptr && s.dst == m->embed && m->lm_head == m->embed) {
+        return nmc::fail(std::string(name) + ": the tied lm_head has an FP8 copy of this table; set it before nmc_model_quantize_lm_head_fp8");
+    }
     std::vector<int64_t> given(shape, shape + ndim);
     if (given != s.shape) return nmc::fail(std::string(name) + ": shape " + shape_str(given) + ", the config needs " + shape_str(s.shape));
     NMC_CUDA(cudaSetDevice(m->device));
@@ -288,7 +291,7 @@ extern "C" int nmc_model_set_tensor(nmc_model *m, const char *name, int dtype, i
 
 extern "C" int nmc_model_init_random(nmc_model *m, uint64_t seed) {
     if (m == nullptr) return nmc::fail("nmc_model_init_random: null model");
-    if (m->fp8_block >= 0 || !m->fp8.empty()) return nmc::fail("nmc_model_init_random: the model's weights are FP8 already");
+    if (m->fp8_block >= 0 || !m->fp8.empty() || m->head_fp8.q != nullptr) return nmc::fail("nmc_model_init_random: the model's weights are FP8 already");
     NMC_CUDA(cudaSetDevice(m->device));
     uint64_t k = 0;
     for (auto &entry : m->slots) {
@@ -309,8 +312,10 @@ extern "C" int nmc_model_finalize(nmc_model *m) {
         }
     }
     if (count > 0) return nmc::fail("missing " + std::to_string(count) + " weight(s): " + missing + (count > 5 ? ", ..." : ""));
+    bool head = false;  // an FP8 checkpoint's lm_head with its block (NMC_FP8_LM_HEAD=1)
+    if (!m->fp8.empty()) NMC_TRY(nmc::fp8_lm_head_switch(&head));
     m->finalized = true;
-    return NMC_OK;
+    return head ? nmc_model_quantize_lm_head_fp8(m, -1) : NMC_OK;
 }
 
 extern "C" int64_t nmc_model_weight_bytes(const nmc_model *m) { return m ? m->weight_bytes : 0; }

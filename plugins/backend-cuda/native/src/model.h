@@ -79,4 +79,15 @@ struct nmc_model {
     std::map<const void *, nmc::k::Fp8Weight> fp8;
     int fp8_block = -1;  // -1: BF16 weights; 0: per-channel scales; else block size
     void *fp8_scratch = nullptr;
+    // lm_head in FP8 (nmc_model_quantize_lm_head_fp8, NMC_FP8_LM_HEAD=1): q null while the head is
+    // BF16 (lm_head). Not in `fp8`: the head never takes matmul's dequantise + cuBLAS path (its
+    // scratch would be vocab x hidden BF16); forward.cu runs it in pieces of rows a GEMV takes.
+    // Untied: lm_head's BF16 buffer is freed (lm_head null). Tied: the BF16 table stays for the
+    // lookup and this is a copy (vocab x hidden bytes more).
+    nmc::k::Fp8Weight head_fp8;
 };
+
+namespace nmc {
+// NMC_FP8_LM_HEAD (unset or 0: off, 1: on; another value: NMC_ERR): *on = the switch.
+int fp8_lm_head_switch(bool *on);
+}  // namespace nmc

@@ -1,10 +1,13 @@
 // nmc_model_quantize_fp8: the linear layers' BF16 weights to FP8 E4M3 with fp32 scales
 // (kernels/fp8.cu has the layout), in place of the BF16 copies; nmc_model_set_fp8_tensor: one
 // linear weight of an FP8 checkpoint (codes + scales uploaded as they are, no BF16 copy made);
-// nmc_k_quantize_fp8: the quantisation kernel on host arrays (for tests).
+// nmc_k_quantize_fp8: the quantisation kernel on host arrays (for tests);
+// nmc_model_quantize_lm_head_fp8: lm_head likewise (opt-in, NMC_FP8_LM_HEAD=1).
 #include "model.h"
+#include "env_switch.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -44,6 +47,8 @@ void device_free(nmc_model *m, void *p) {
     m->allocations.erase(std::remove(m->allocations.begin(), m->allocations.end(), p), m->allocations.end());
     cudaFree(p);
 }
+
+bool valid_block(int block) { return block == 0 || (block >= 16 && block <= 1024 && block % 16 == 0); }
 
 int upload(void *dst, const void *host, int64_t bytes, cudaStream_t stream) {
     NMC_CUDA(cudaMemcpyAsync(dst, host, (size_t)bytes, cudaMemcpyHostToDevice, stream));
@@ -125,7 +130,7 @@ extern "C" int nmc_model_set_fp8_tensor(nmc_model *m, const char *name, int64_t 
     std::string tag = std::string(name) + ": ";
     if (m->dtype != NMC_BF16) return nmc::fail(tag + "FP8 weights need compute_dtype NMC_BF16");
     if (m->finalized || m->fp8_block >= 0) return nmc::fail(tag + "set FP8 weights before nmc_model_finalize and instead of nmc_model_quantize_fp8");
-    if (block != 0 && (block < 16 || block > 1024 || block % 16 != 0)) {
+    if (!valid_block(block)) {
         return nmc::fail(tag + "block must be 0 (per channel) or a multiple of 16 from 16 to 1024, got " + std::to_string(block));
     }
     for (const auto &e : m->fp8) {
@@ -198,7 +203,7 @@ extern "C" int nmc_model_set_fp8_tensor(nmc_model *m, const char *name, int64_t 
 
 extern "C" int nmc_k_quantize_fp8(const uint16_t *w_bf16, int out, int in, int block, uint8_t *q_out, float *scale_out) {
     if (w_bf16 == nullptr || q_out == nullptr || scale_out == nullptr || out <= 0 || in <= 0) return nmc::fail("nmc_k_quantize_fp8: bad argument");
-    if (block != 0 && (block < 16 || block > 1024 || block % 16 != 0)) return nmc::fail("nmc_k_quantize_fp8: bad block " + std::to_string(block));
+    if (!valid_block(block)) return nmc::fail("nmc_k_quantize_fp8: bad block " + std::to_string(block));
     int64_t n = (int64_t)out * in;
     int64_t scales = block > 0 ? (int64_t)((out + block - 1) / block) * ((in + block - 1) / block) : out;
     void *w = nullptr, *q = nullptr, *sc = nullptr;
@@ -227,9 +232,11 @@ extern "C" int nmc_model_quantize_fp8(nmc_model *m, int block) {
     if (!m->finalized) return nmc::fail("nmc_model_quantize_fp8: set every weight and call nmc_model_finalize first");
     if (m->fp8_block >= 0 || !m->fp8.empty()) return nmc::fail("nmc_model_quantize_fp8: the weights are FP8 already");
     if (m->dtype != NMC_BF16) return nmc::fail("nmc_model_quantize_fp8: FP8 weights need compute_dtype NMC_BF16");
-    if (block != 0 && (block < 16 || block > 1024 || block % 16 != 0)) {
+    if (!valid_block(block)) {
         return nmc::fail("nmc_model_quantize_fp8: block must be 0 (per channel) or a multiple of 16 from 16 to 1024, got " + std::to_string(block));
     }
+    bool head;  // NMC_FP8_LM_HEAD=1: lm_head too, at the end (read first: an unknown value changes nothing)
+    NMC_TRY(nmc::fp8_lm_head_switch(&head));
     NMC_CUDA(cudaSetDevice(m->device));
     int64_t largest = 0;
     for (const Matrix &x : linear_matrices(m)) largest = std::max<int64_t>(largest, (int64_t)x.out * x.in);
@@ -250,5 +257,61 @@ extern "C" int nmc_model_quantize_fp8(nmc_model *m, int block) {
         m->weight_bytes += (int64_t)x.out * x.in + scales * 4 - (int64_t)x.out * x.in * 2;
     }
     m->fp8_block = block;
+    return head ? nmc_model_quantize_lm_head_fp8(m, -1) : NMC_OK;
+}
+
+int nmc::fp8_lm_head_switch(bool *on) {
+    int i;
+    NMC_TRY(env_choice("NMC_FP8_LM_HEAD", {"0", "1"}, &i));
+    *on = i == 1;
+    return NMC_OK;
+}
+
+// 1. checks; a head already FP8 with this block: nothing to do
+// 2. codes [vocab, hidden] and scales (per channel [vocab]; blocks [ceil(vocab/B), ceil(hidden/B)])
+//    from the BF16 head by the linears' kernel (kernels/fp8.cu quantize_fp8)
+// 3. untied: the BF16 head freed (its slot closed, as an FP8 checkpoint weight's); tied: kept as the
+//    embedding, the FP8 copy on top, said once on stderr
+extern "C" int nmc_model_quantize_lm_head_fp8(nmc_model *m, int block) {
+    if (m == nullptr) return nmc::fail("nmc_model_quantize_lm_head_fp8: null model");
+    const std::string tag = "nmc_model_quantize_lm_head_fp8: ";
+    if (!m->finalized) return nmc::fail(tag + "set every weight and call nmc_model_finalize first");
+    if (m->dtype != NMC_BF16) return nmc::fail(tag + "an FP8 lm_head needs compute_dtype NMC_BF16");
+    if (block == -1) {  // the FP8 linears' block (quantised at load, or an FP8 checkpoint's)
+        if (m->fp8.empty()) return nmc::fail(tag + "block -1 takes the FP8 linear layers' block, but they are BF16");
+        block = m->fp8_block >= 0 ? m->fp8_block : m->fp8.begin()->second.block;
+    }
+    if (!valid_block(block)) return nmc::fail(tag + "block must be 0 (per channel) or a multiple of 16 from 16 to 1024, got " + std::to_string(block));
+    if (m->head_fp8.q != nullptr) {
+        if (m->head_fp8.block == block) return NMC_OK;
+        return nmc::fail(tag + "lm_head is FP8 already with block " + std::to_string(m->head_fp8.block) + ", not " + std::to_string(block));
+    }
+    const int vocab = m->dims.vocab, hidden = m->dims.d;
+    if (hidden % 16 != 0) return nmc::fail(tag + "hidden_size " + std::to_string(hidden) + " is not a multiple of 16 (the FP8 GEMV's chunk)");
+    NMC_CUDA(cudaSetDevice(m->device));
+    nmc::k::Fp8Weight f;
+    f.out = vocab;
+    f.in = hidden;
+    f.block = block;
+    const int64_t n = (int64_t)vocab * hidden;
+    const int64_t scales = block > 0 ? (int64_t)((vocab + block - 1) / block) * ((hidden + block - 1) / block) : vocab;
+    void *q = nullptr, *sc = nullptr;
+    NMC_TRY(device_alloc(m, &q, n, "FP8 lm_head"));
+    NMC_TRY(device_alloc(m, &sc, scales * 4, "FP8 lm_head scales"));
+    f.q = static_cast<uint8_t *>(q);
+    f.scale = static_cast<float *>(sc);
+    NMC_TRY(nmc::k::quantize_fp8(m->lm_head, vocab, hidden, block, f, m->stream));
+    NMC_CUDA(cudaStreamSynchronize(m->stream));
+    m->weight_bytes += n + scales * 4;
+    if (m->lm_head == m->embed) {
+        fprintf(stderr, "nmc: FP8 lm_head tied to the embedding: an FP8 copy of %lld bytes next to the BF16 table the lookup keeps\n",
+                (long long)(n + scales * 4));
+    } else {
+        device_free(m, m->lm_head);
+        m->lm_head = nullptr;
+        m->weight_bytes -= n * 2;
+        m->slots["lm_head.weight"].dst = nullptr;
+    }
+    m->head_fp8 = f;
     return NMC_OK;
 }

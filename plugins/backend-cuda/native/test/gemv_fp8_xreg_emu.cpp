@@ -143,10 +143,10 @@ static void conversion_check() {
 int main(int argc, char **argv) {
     const bool quick = argc > 1 && std::string(argv[1]) == "--quick";  // ragged shapes only
     conversion_check();
-    // the plans of the 9B matrices at R 1 on 132 SMs (gemv_fp8_xreg.cu's header)
+    // the plans of the 9B matrices at R 1 on 132 SMs (gemv_fp8_xreg.cu's header; lm_head when FP8)
     struct Plan { const char *name; int in, out, ks, nc; };
     for (Plan c : {Plan{"in_proj", 4480, 22656, 1, 9}, Plan{"mlp.up", 4480, 15680, 1, 9}, Plan{"out_proj", 10240, 4480, 4, 5},
-                   Plan{"mlp.down", 15680, 4480, 4, 8}}) {
+                   Plan{"mlp.down", 15680, 4480, 4, 8}, Plan{"lm_head (NMC_FP8_LM_HEAD=1)", 4480, 131072, 1, 9}}) {
         int ks = 0, nc = 0;
         const bool ok = emu::xreg_plan(1, c.in, c.out, 132, &ks, &nc) && ks == c.ks && nc == c.nc;
         printf("%s xreg plan %s %d -> %d: KS %d NC %d (want %d, %d)\n", ok ? "PASS" : "FAIL", c.name, c.in, c.out, ks, nc, c.ks, c.nc);

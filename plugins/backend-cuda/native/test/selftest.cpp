@@ -168,7 +168,7 @@ struct Shape {
     const char *pattern;
 };
 
-static nmc_model *random_model(const Shape &s, int dtype, uint64_t seed) {
+static nmc_model *random_model(const Shape &s, int dtype, uint64_t seed, int tied = 0, bool finalize = true) {
     nmc_config c{};
     c.abi_version = NMC_ABI_VERSION;
     c.vocab_size = s.vocab;
@@ -190,10 +190,11 @@ static nmc_model *random_model(const Shape &s, int dtype, uint64_t seed) {
     c.dt_max = INFINITY;
     c.use_conv_bias = 1;
     c.compute_dtype = dtype;
+    c.tie_word_embeddings = tied;
     nmc_model *m = nullptr;
     ok_or_die(nmc_model_create(&c, 0, &m), "model create");
     ok_or_die(nmc_model_init_random(m, seed), "init random");
-    ok_or_die(nmc_model_finalize(m), "finalize");
+    if (finalize) ok_or_die(nmc_model_finalize(m), "finalize");
     return m;
 }
 
@@ -529,6 +530,7 @@ static void error_tests() {
 #include "selftest_prefill.h"
 #include "selftest_decode_gemm.h"
 #include "selftest_gemv_fp8.h"
+#include "selftest_lm_head_fp8.h"
 #include "selftest_decode_scan.h"
 #include "selftest_ssd.h"
 
@@ -552,6 +554,15 @@ int main() {
         decode_gemm_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     gemv_fp8_kernel_tests();
     for (int block : {0, 128}) gemv_fp8_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
+    for (int block : {0, 128}) {
+        for (bool tied : {false, true}) {
+            lm_head_fp8_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", block, tied);
+        }
+        // hidden 80 (no multiple of 64): the head past 8 rows in 8-row CUDA-core GEMV pieces
+        lm_head_fp8_tests(Shape{300, 80, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "hidden 80", block, false);
+    }
+    lm_head_fp8_error_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"});
+    lm_head_fp8_timing();
     for (int block : {-1, 0, 128})
         decode_scan_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 0);

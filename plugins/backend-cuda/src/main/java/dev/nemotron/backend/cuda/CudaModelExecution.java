@@ -54,6 +54,11 @@ final class CudaModelExecution implements ModelExecution {
                         + WeightFormat.ENV + " (" + format.name() + ") to run it");
             }
         }
+        boolean fp8Head = WeightFormat.fp8LmHeadConfigured();
+        if (fp8Head && !format.quantized() && !Fp8Upload.isFp8(spec)) {
+            throw new NemotronException("an FP8 lm_head (" + WeightFormat.LM_HEAD_PROPERTY + "=fp8) goes with FP8 weights: set "
+                    + WeightFormat.PROPERTY + "=fp8-channel|fp8-block or open an FP8 checkpoint");
+        }
         if (format.quantized() && spec.computeType() != DType.BF16) {
             throw new NemotronException("FP8 weights (" + format.name() + ") need the BF16 compute type, not "
                     + spec.computeType() + " (use --dtype bf16, or unset " + WeightFormat.PROPERTY + "/" + WeightFormat.ENV + ")");
@@ -69,6 +74,9 @@ final class CudaModelExecution implements ModelExecution {
             lib.modelFinalize(model);
             if (format.quantized()) {
                 lib.modelQuantizeFp8(model, format.block());
+            }
+            if (fp8Head) {
+                lib.modelQuantizeLmHeadFp8(model, -1); // the linears' block; a no-op when NMC_FP8_LM_HEAD=1 did it
             }
             session = lib.sessionCreate(model, spec.maxSequences(), spec.maxSequenceLength(), spec.maxPrefillTokens(),
                     kvBlocks(spec, lib.kvBlockTokens(MemorySegment.NULL)));

@@ -10,10 +10,15 @@ import java.util.Locale;
  * Chosen by the system property {@value #PROPERTY}, else the environment variable
  * {@value #ENV}: {@code bf16} (default), {@code fp8} or {@code fp8-channel}, {@code fp8-block}.
  *
+ * <p>lm_head stays BF16 with FP8 weights unless the system property {@value #LM_HEAD_PROPERTY} is
+ * {@code fp8} ({@code bf16}, the default, leaves it to the native switch {@code NMC_FP8_LM_HEAD};
+ * {@code nmc_model_quantize_lm_head_fp8}, docs/backend-cuda.md "FP8 lm_head").
+ *
  * @param block the library's block argument: -1 no quantisation, 0 per channel, 128 blocks
  */
 public record WeightFormat(String name, int block) {
     public static final String PROPERTY = "nemotron.cuda.weights";
+    public static final String LM_HEAD_PROPERTY = "nemotron.cuda.lmhead";
     public static final String ENV = "NEMOTRON_CUDA_WEIGHTS";
     public static final WeightFormat NATIVE = new WeightFormat("bf16", -1);
     public static final WeightFormat FP8_CHANNEL = new WeightFormat("fp8-channel", 0);
@@ -31,6 +36,22 @@ public record WeightFormat(String name, int block) {
         }
         String e = System.getenv(ENV);
         return e == null ? NATIVE : parse(e, ENV);
+    }
+
+    /** Whether {@value #LM_HEAD_PROPERTY} asks for an FP8 lm_head. */
+    public static boolean fp8LmHeadConfigured() {
+        String p = System.getProperty(LM_HEAD_PROPERTY);
+        return p != null && parseLmHead(p, "-D" + LM_HEAD_PROPERTY);
+    }
+
+    /** Parses an lm_head format: {@code fp8} true, {@code bf16} or empty false; {@code source} as in {@link #parse}. */
+    public static boolean parseLmHead(String value, String source) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "", "bf16" -> false;
+            case "fp8" -> true;
+            default -> throw new NemotronException(source + ": unknown lm_head format '" + value.strip()
+                    + "' (expected bf16 or fp8)");
+        };
     }
 
     /** Parses a value; {@code source} names where it came from in the error message. */

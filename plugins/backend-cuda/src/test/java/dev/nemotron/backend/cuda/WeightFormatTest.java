@@ -28,6 +28,32 @@ class WeightFormatTest {
     }
 
     @Test
+    void theLmHeadFormatIsBf16OrFp8AndAnUnknownOneIsOneLine() {
+        assertThat(WeightFormat.parseLmHead("fp8", "x")).isTrue();
+        assertThat(WeightFormat.parseLmHead(" BF16 ", "x")).isFalse();
+        assertThat(WeightFormat.parseLmHead("", "x")).isFalse();
+        assertThatThrownBy(() -> WeightFormat.parseLmHead("fp4", "-D" + WeightFormat.LM_HEAD_PROPERTY))
+                .isInstanceOf(NemotronException.class)
+                .hasMessageContaining(WeightFormat.LM_HEAD_PROPERTY)
+                .hasMessageContaining("'fp4'")
+                .hasMessageContaining("bf16 or fp8")
+                .hasMessageNotContaining("\n");
+        String old = System.getProperty(WeightFormat.LM_HEAD_PROPERTY);
+        try {
+            System.clearProperty(WeightFormat.LM_HEAD_PROPERTY);
+            assertThat(WeightFormat.fp8LmHeadConfigured()).isFalse();
+            System.setProperty(WeightFormat.LM_HEAD_PROPERTY, "fp8");
+            assertThat(WeightFormat.fp8LmHeadConfigured()).isTrue();
+        } finally {
+            if (old == null) {
+                System.clearProperty(WeightFormat.LM_HEAD_PROPERTY);
+            } else {
+                System.setProperty(WeightFormat.LM_HEAD_PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
     void thePropertyWinsOverTheEnvironment() {
         String old = System.getProperty(WeightFormat.PROPERTY);
         try {

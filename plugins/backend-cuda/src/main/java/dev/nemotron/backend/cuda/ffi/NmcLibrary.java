@@ -40,6 +40,7 @@ public final class NmcLibrary {
     private final MethodHandle modelInitRandom;
     private final MethodHandle modelFinalize;
     private final MethodHandle modelQuantizeFp8;
+    private final MethodHandle modelQuantizeLmHeadFp8;
     private final MethodHandle modelSetFp8Tensor;
     private final MethodHandle modelWeightBytes;
     private final MethodHandle modelDestroy;
@@ -72,6 +73,7 @@ public final class NmcLibrary {
         modelInitRandom = b.bind("nmc_model_init_random", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
         modelFinalize = b.bind("nmc_model_finalize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         modelQuantizeFp8 = b.bind("nmc_model_quantize_fp8", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        modelQuantizeLmHeadFp8 = b.bind("nmc_model_quantize_lm_head_fp8", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         modelSetFp8Tensor = b.bind("nmc_model_set_fp8_tensor", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG,
                 JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
         modelWeightBytes = b.bind("nmc_model_weight_bytes", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
@@ -274,6 +276,19 @@ public final class NmcLibrary {
     public void modelQuantizeFp8(MemorySegment model, int block) {
         try {
             check((int) modelQuantizeFp8.invokeExact(model, block), "nmc_model_quantize_fp8");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code nmc_model_quantize_lm_head_fp8}: lm_head to FP8 E4M3 as well (opt-in), {@code block} as
+     * {@link #modelQuantizeFp8}'s or -1 for the FP8 linear layers' block. A head tied to the
+     * embedding gets an FP8 copy next to the BF16 table (vocab x hidden bytes more).
+     */
+    public void modelQuantizeLmHeadFp8(MemorySegment model, int block) {
+        try {
+            check((int) modelQuantizeLmHeadFp8.invokeExact(model, block), "nmc_model_quantize_lm_head_fp8");
         } catch (Throwable t) {
             throw rethrow(t);
         }
