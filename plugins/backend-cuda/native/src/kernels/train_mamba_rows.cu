@@ -7,7 +7,8 @@
 //       columns c = tid + k blockDim (k < MAXC) in registers: tg = y silu(z) is never written (the
 //       backward recomputes it), ss = block_sum(tg^2), mid = w (tg rstd) (fp32 or BF16 mid16),
 //       rstd[r, g]. Same operations in the same order as gate_forward + rms_forward: bit-equal.
-//   B5  gated_norm_backward_rows  the same blocks; per row y, z, dmid read once into registers,
+//   B5  gated_norm_backward_rows  the same blocks; per row y, z, dmid read once into registers
+//       (both kernels load row r + 1 while row r sums and stores: load_row),
 //       tg recomputed, dot = block_sum(w dmid tg), dtg = rstd w dmid - tg rstd^3 dot / gs, then
 //       dy = dtg silu(z) in place of dmid and dz = dtg y silu'(z) into proj's z columns; dgnorm's
 //       partial (sum over the block's RB rows of dmid tg rstd, per column) kept in registers and
@@ -53,27 +54,43 @@ int threads_for(int n) {  // as rms_forward's / rms_backward's launch: the same 
     return t;
 }
 
-// F5. grid (ceil(R / RB), G); MAXC >= ceil(gs / blockDim)
+// Row r's columns of the thread (c = tid + k blockDim < gs) of a (rows of stride ld) into v: the
+// kernels load row r + 1 before row r's block sum and stores, so its loads are in flight meanwhile
 template <int MAXC>
-__global__ void gated_norm_forward_rows(const float *y, const float *z, int z_stride, int rows, int dim, int gs,
-                                        const float *w, float eps, float *out, __nv_bfloat16 *out16, float *rstd) {
-    const int g = blockIdx.y, groups = gridDim.y;
-    float wv[MAXC], tv[MAXC];
+__device__ __forceinline__ void load_row(const float *a, int64_t ld, int r, int col0, int gs,
+                                         float (&v)[MAXC]) {
 #pragma unroll
     for (int k = 0; k < MAXC; k++) {
         const int c = threadIdx.x + k * blockDim.x;
-        wv[k] = c < gs ? w[g * gs + c] : 0.0f;
+        v[k] = c < gs ? a[(int64_t)r * ld + col0 + c] : 0.0f;
     }
-    const int r1 = min(rows, (int)(blockIdx.x + 1) * RB);
-    for (int r = blockIdx.x * RB; r < r1; r++) {
-        const int64_t base = (int64_t)r * dim + g * gs, zb = (int64_t)r * z_stride + g * gs;
+}
+
+// F5. grid (ceil(R / RB), G); MAXC >= ceil(gs / blockDim)
+template <int MAXC>
+__global__ void __launch_bounds__(512)
+    gated_norm_forward_rows(const float *y, const float *z, int z_stride, int rows, int dim, int gs, const float *w,
+                            float eps, float *out, __nv_bfloat16 *out16, float *rstd) {
+    const int g = blockIdx.y, groups = gridDim.y, r0 = blockIdx.x * RB, r1 = min(rows, r0 + RB);
+    float wv[MAXC], tv[MAXC], yv[MAXC], zv[MAXC], ny[MAXC], nz[MAXC];
+    load_row<MAXC>(w, 0, 0, g * gs, gs, wv);
+    load_row<MAXC>(y, dim, r0, g * gs, gs, ny);
+    load_row<MAXC>(z, z_stride, r0, g * gs, gs, nz);
+    for (int r = r0; r < r1; r++) {
+        const int64_t base = (int64_t)r * dim + g * gs;
+#pragma unroll
+        for (int k = 0; k < MAXC; k++) yv[k] = ny[k], zv[k] = nz[k];
+        if (r + 1 < r1) {
+            load_row<MAXC>(y, dim, r + 1, g * gs, gs, ny);
+            load_row<MAXC>(z, z_stride, r + 1, g * gs, gs, nz);
+        }
         float ss = 0.0f;
 #pragma unroll
         for (int k = 0; k < MAXC; k++) {
             const int c = threadIdx.x + k * blockDim.x;
             tv[k] = 0.0f;
             if (c < gs) {
-                tv[k] = y[base + c] * silu(z[zb + c]);
+                tv[k] = yv[k] * silu(zv[k]);
                 ss += tv[k] * tv[k];
             }
         }
@@ -93,28 +110,35 @@ __global__ void gated_norm_forward_rows(const float *y, const float *z, int z_st
 
 // B5. grid (ceil(R / RB), G); dmid in, dy out (same array); part [gridDim.x, dim]
 template <int MAXC>
-__global__ void gated_norm_backward_rows(const float *y, const float *z, float *dz, int z_stride, const float *w,
-                                         const float *rstd, float *dmid, int rows, int dim, int gs, float *part) {
-    const int g = blockIdx.y, groups = gridDim.y;
-    float wv[MAXC], acc[MAXC], yv[MAXC], zv[MAXC], gv[MAXC], tv[MAXC];
+__global__ void __launch_bounds__(512)
+    gated_norm_backward_rows(const float *y, const float *z, float *dz, int z_stride, const float *w, const float *rstd,
+                             float *dmid, int rows, int dim, int gs, float *part) {
+    const int g = blockIdx.y, groups = gridDim.y, r0 = blockIdx.x * RB, r1 = min(rows, r0 + RB);
+    float wv[MAXC], acc[MAXC], yv[MAXC], zv[MAXC], gv[MAXC], tv[MAXC], ny[MAXC], nz[MAXC], ng[MAXC];
+    load_row<MAXC>(w, 0, 0, g * gs, gs, wv);
 #pragma unroll
-    for (int k = 0; k < MAXC; k++) {
-        const int c = threadIdx.x + k * blockDim.x;
-        wv[k] = c < gs ? w[g * gs + c] : 0.0f;
-        acc[k] = 0.0f;
-    }
-    const int r1 = min(rows, (int)(blockIdx.x + 1) * RB);
-    for (int r = blockIdx.x * RB; r < r1; r++) {
+    for (int k = 0; k < MAXC; k++) acc[k] = 0.0f;
+    load_row<MAXC>(y, dim, r0, g * gs, gs, ny);
+    load_row<MAXC>(z, z_stride, r0, g * gs, gs, nz);
+    load_row<MAXC>(dmid, dim, r0, g * gs, gs, ng);
+    float ninv = rstd[(int64_t)r0 * groups + g];
+    for (int r = r0; r < r1; r++) {
         const int64_t base = (int64_t)r * dim + g * gs, zb = (int64_t)r * z_stride + g * gs;
-        const float inv = rstd[(int64_t)r * groups + g];
+        const float inv = ninv;
+#pragma unroll
+        for (int k = 0; k < MAXC; k++) yv[k] = ny[k], zv[k] = nz[k], gv[k] = ng[k];
+        if (r + 1 < r1) {  // row r + 1's loads (its dmid before row r's stores: other addresses)
+            load_row<MAXC>(y, dim, r + 1, g * gs, gs, ny);
+            load_row<MAXC>(z, z_stride, r + 1, g * gs, gs, nz);
+            load_row<MAXC>(dmid, dim, r + 1, g * gs, gs, ng);
+            ninv = rstd[(int64_t)(r + 1) * groups + g];
+        }
         float dot = 0.0f;
 #pragma unroll
         for (int k = 0; k < MAXC; k++) {
             const int c = threadIdx.x + k * blockDim.x;
+            tv[k] = 0.0f;
             if (c < gs) {
-                yv[k] = y[base + c];
-                zv[k] = z[zb + c];
-                gv[k] = dmid[base + c];
                 tv[k] = yv[k] * silu(zv[k]);  // the forward's tg, bit for bit
                 dot += wv[k] * gv[k] * tv[k];
             }
@@ -141,14 +165,15 @@ __global__ void gated_norm_backward_rows(const float *y, const float *z, float *
 }
 
 // B3+B2. grid (ceil(C / CT) + ceil(H / CT), B ntt); part [B ntt, C (K+1) + H]:
-// dw partials at c K + k, db at C K + c, ddt_bias at C (K+1) + h
+// dw partials at c K + k, db at C K + c, ddt_bias at C (K+1) + h (restrict, unroll 8: the loads of
+// later steps may pass the stores of earlier ones)
 template <int K>
-__global__ void __launch_bounds__(CT) conv_dt_backward_rows(const float *in, int in_stride, const float *w,
-                                                            const float *bias, const float *dout, int dout_stride,
-                                                            int L, int C, int ntt, float *din, int din_stride,
-                                                            const float *raw, int raw_stride, const float *dt_bias,
-                                                            const float *ddt, int H, float lo, float hi, float *draw,
-                                                            float *part) {
+__global__ void __launch_bounds__(CT)
+    conv_dt_backward_rows(const float *__restrict__ in, int in_stride, const float *__restrict__ w,
+                          const float *__restrict__ bias, const float *__restrict__ dout, int dout_stride, int L, int C,
+                          int ntt, float *__restrict__ din, int din_stride, const float *__restrict__ raw,
+                          int raw_stride, const float *__restrict__ dt_bias, const float *__restrict__ ddt, int H,
+                          float lo, float hi, float *__restrict__ draw, float *__restrict__ part) {
     const int nct = (C + CT - 1) / CT, b = blockIdx.y / ntt, t0 = (blockIdx.y % ntt) * TT, t1 = min(L, t0 + TT);
     const int64_t row0 = (int64_t)b * L, width = (int64_t)C * (K + 1) + H;
     float *prow = part + (int64_t)blockIdx.y * width;
@@ -182,6 +207,7 @@ __global__ void __launch_bounds__(CT) conv_dt_backward_rows(const float *in, int
         if (tt >= 0) hist[i] = in[(row0 + tt) * in_stride + c];
     }
     float gb = 0.0f;
+#pragma unroll 8
     for (int t = t0; t < t1 + K - 1; t++) {
         float du = 0.0f;
 #pragma unroll
