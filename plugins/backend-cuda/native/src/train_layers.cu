@@ -201,6 +201,21 @@ int scan_fwd(nmc_trainer *t, const TLayer &L, bool keep, bool *restored) {
     return k::train::ssd_forward(s, t->y.f(), t->ckpt.f(), t->stream);
 }
 
+// NMC_MAMBA_ELEM=rows: steps 5 (forward and backward) and 3 + 2 (backward) as the row and tile
+// kernels of kernels/train_mamba_rows.cu (the gated value tg is then never written: its backward
+// recomputes it from y and z); unset or "old": the flat kernels. Read at every layer: set it before
+// the trainer's first step and leave it. *norm: the gated norm's rows kernels (groups of at most
+// 4096 columns); *conv: the conv + dt backward's (its weight partials in dtmp, when they fit).
+int mamba_elem_rows(nmc_trainer *t, bool *norm, bool *conv) {
+    int choice = -1;
+    NMC_TRY(env_choice("NMC_MAMBA_ELEM", {"old", "rows"}, &choice));
+    const Dims &d = t->dims;
+    *norm = choice == 1 && k::train::gated_norm_rows_supported(d.inner, d.groups);
+    *conv = choice == 1 && k::train::conv_dt_rows_work_floats(t->batch, t->seq_len, d.conv_dim, d.conv_k, d.m_heads) <=
+                               (int64_t)t->batch * t->seq_len * d.inner;
+    return NMC_OK;
+}
+
 int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     const Dims &d = t->dims;
     int R = t->batch * t->seq_len, pw = d.proj_dim;
@@ -228,9 +243,16 @@ int mamba_fwd(nmc_trainer *t, const TLayer &L, float *h_out) {
     t->profile.mark(st, restored ? "mamba.fwd.scan_restore" : "mamba.fwd.scan");
     void *mid16;
     NMC_TRY(mid16_for(t, L.out_proj, d.inner, &mid16));
-    NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));               // 5.
-    NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),
-                                  t->rstd_g.f(), st, mid16));
+    bool rows = false, conv_rows = false;
+    NMC_TRY(mamba_elem_rows(t, &rows, &conv_rows));
+    if (rows) {                                                                                          // 5.
+        NMC_TRY(k::train::gated_norm_forward_rows(t->y.f(), t->proj.f(), pw, R, d.inner, d.groups, CW(t, L.gnorm),
+                                                  t->cfg.norm_eps, t->mid.f(), t->rstd_g.f(), st, mid16));
+    } else {
+        NMC_TRY(k::train::gate_forward(t->y.f(), t->proj.f(), pw, R, d.inner, t->tg.f(), st));
+        NMC_TRY(k::train::rms_forward(t->tg.f(), R, d.inner, d.groups, CW(t, L.gnorm), t->cfg.norm_eps, t->mid.f(),
+                                      t->rstd_g.f(), st, mid16));
+    }
     if (h_out != nullptr) {                                                                             // 6.
         NMC_TRY(linear_fwd(t, t->mid.f(), d.inner, L.out_proj, L.out_proj_b, d.inner, d.d, h_out, d.d, 1.0f, mid16));
     }
@@ -248,9 +270,18 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
                        d.inner, 0.0f, mid16));
     t->profile.mark(st, "mamba.bwd.out_proj");
     // 5. gated group norm: dtg, then dy (into dmid) and dz (into dproj's z columns)
-    NMC_TRY(k::train::rms_backward(t->tg.f(), CW(t, L.gnorm), t->rstd_g.f(), t->dmid.f(), R, d.inner, d.groups,
-                                   t->dtmp.f(), false, G(t, L.gnorm), st));
-    NMC_TRY(k::train::gate_backward(t->y.f(), t->proj.f(), pw, t->dtmp.f(), R, d.inner, t->dmid.f(), t->dproj.f(), st));
+    bool rows = false, conv_rows = false;
+    NMC_TRY(mamba_elem_rows(t, &rows, &conv_rows));
+    const int64_t work_floats = (int64_t)R * d.inner;  // dtmp: the rows kernels' weight partials
+    if (rows) {
+        NMC_TRY(k::train::gated_norm_backward_rows(t->y.f(), t->proj.f(), t->dproj.f(), pw, CW(t, L.gnorm), t->rstd_g.f(),
+                                                   t->dmid.f(), R, d.inner, d.groups, G(t, L.gnorm), t->dtmp.f(),
+                                                   work_floats, st));
+    } else {
+        NMC_TRY(k::train::rms_backward(t->tg.f(), CW(t, L.gnorm), t->rstd_g.f(), t->dmid.f(), R, d.inner, d.groups,
+                                       t->dtmp.f(), false, G(t, L.gnorm), st));
+        NMC_TRY(k::train::gate_backward(t->y.f(), t->proj.f(), pw, t->dtmp.f(), R, d.inner, t->dmid.f(), t->dproj.f(), st));
+    }
     t->profile.mark(st, "mamba.bwd.gate_norm");
     // 4. scan: dxbc (x | B | C), ddt, dA_log, dD
     const k::train::ScanArgs sa = scan_args(t, L);
@@ -273,13 +304,30 @@ int mamba_bwd(nmc_trainer *t, const TLayer &L) {
                         : k::train::scan_backward(sa, t->ckpt.f(), t->dmid.f(), t->dxbc.f(), t->ddt.f(),
                                                   G(t, L.a_log), G(t, L.d), st));
     t->profile.mark(st, "mamba.bwd.scan");
-    // 3. dt: d dt_raw into dproj's dt columns, dt_bias
-    NMC_TRY(k::train::dt_backward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), t->ddt.f(), R, d.m_heads,
-                                  t->cfg.dt_min, t->cfg.dt_max, t->dproj.f() + d.inner + d.conv_dim, G(t, L.dt_bias), st));
-    // 2. silu and conv: d xBC into dproj's xBC columns
-    NMC_TRY(k::train::conv_backward(t->proj.f() + d.inner, pw, CW(t, L.conv_w), L.conv_b >= 0 ? CW(t, L.conv_b) : nullptr,
-                                    t->dxbc.f(), d.conv_dim, t->batch, t->seq_len, d.conv_dim, d.conv_k,
-                                    t->dproj.f() + d.inner, pw, G(t, L.conv_w), L.conv_b >= 0 ? G(t, L.conv_b) : nullptr, st));
+    if (conv_rows) {  // 3. + 2. in one launch (and one sum of the weight partials)
+        k::train::ConvDtBwd a{};
+        a.batch = t->batch, a.seq_len = t->seq_len, a.channels = d.conv_dim, a.kernel = d.conv_k;
+        a.in = t->proj.f() + d.inner, a.in_stride = pw;
+        a.w = CW(t, L.conv_w), a.bias = L.conv_b >= 0 ? CW(t, L.conv_b) : nullptr;
+        a.dout = t->dxbc.f(), a.dout_stride = d.conv_dim;
+        a.din = t->dproj.f() + d.inner, a.din_stride = pw;
+        a.dw = G(t, L.conv_w), a.dbias = L.conv_b >= 0 ? G(t, L.conv_b) : nullptr;
+        a.heads = d.m_heads, a.lo = t->cfg.dt_min, a.hi = t->cfg.dt_max;
+        a.raw = t->proj.f() + d.inner + d.conv_dim, a.raw_stride = pw;
+        a.dt_bias = CW(t, L.dt_bias), a.ddt = t->ddt.f();
+        a.draw = t->dproj.f() + d.inner + d.conv_dim, a.ddt_bias = G(t, L.dt_bias);
+        NMC_TRY(k::train::conv_dt_backward_rows(a, t->dtmp.f(), work_floats, st));
+    } else {
+        // 3. dt: d dt_raw into dproj's dt columns, dt_bias
+        NMC_TRY(k::train::dt_backward(t->proj.f() + d.inner + d.conv_dim, pw, CW(t, L.dt_bias), t->ddt.f(), R, d.m_heads,
+                                      t->cfg.dt_min, t->cfg.dt_max, t->dproj.f() + d.inner + d.conv_dim, G(t, L.dt_bias),
+                                      st));
+        // 2. silu and conv: d xBC into dproj's xBC columns
+        NMC_TRY(k::train::conv_backward(t->proj.f() + d.inner, pw, CW(t, L.conv_w),
+                                        L.conv_b >= 0 ? CW(t, L.conv_b) : nullptr, t->dxbc.f(), d.conv_dim, t->batch,
+                                        t->seq_len, d.conv_dim, d.conv_k, t->dproj.f() + d.inner, pw, G(t, L.conv_w),
+                                        L.conv_b >= 0 ? G(t, L.conv_b) : nullptr, st));
+    }
     t->profile.mark(st, "mamba.bwd.dt_conv");
     // 1. in_proj
     return linear_bwd(t, t->dproj.f(), pw, t->xn.f(), d.d, L.in_proj, L.in_proj_b, d.d, pw, t->dxn.f(), d.d, 0.0f,

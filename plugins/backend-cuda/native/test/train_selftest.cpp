@@ -31,6 +31,9 @@
 //   reduce     the row-summing backward kernels (conv1d, RMSNorm, dt) against double references,
 //              the trainer's once-per-step GEMM weight copies (BF16, FP8) and the env switches'
 //              errors (train_selftest_reduce.h).
+//   mamba rows NMC_MAMBA_ELEM=rows (the Mamba gated norm, conv1d + dt backward as row kernels)
+//              against today's kernels and double references, hybrid1b timing lines, the trainer
+//              with the switch on vs off in F32 and BF16 (train_selftest_mamba_rows.h).
 //   head       the loss head's fused cross-entropy (loss, dlogits in fp32 and BF16) against a double
 //              reference (train_selftest_head.h).
 //   token      the loss-agnostic head (token log-probs, per-position weights: DPO and GRPO on the
@@ -41,7 +44,7 @@
 //   head       the fused cross-entropy kernel (loss and dlogits, BF16 dlogits) against a double reference.
 //   dp         data parallelism (NCCL): a group of one bit-identical to not joining, the join's refusals, and
 //              with two devices a group of two against one trainer with two micro-batches (train_selftest_dp.h).
-// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,soft,head,dp}.h. Exit status 0 when all pass (2: no device).
+// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,mamba_rows,soft,head,dp}.h. Exit status 0 when all pass (2: no device).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -60,6 +63,7 @@ using tref::Vec;
 #include "train_selftest_fp8.h"
 #include "train_selftest_trainer.h"
 #include "train_selftest_reduce.h"
+#include "train_selftest_mamba_rows.h"
 #include "train_selftest_soft.h"
 #include "train_selftest_head.h"
 #include "train_selftest_dp.h"
@@ -95,6 +99,7 @@ int main() {
     printf("INFO %s\n", last ? last : status);
     token_weight_tests();
     reduce_test::tests();
+    mamba_rows_test::tests();
     soft_target_tests();
     head_test::tests();
     dp_test::tests();

@@ -21,6 +21,8 @@ __device__ __forceinline__ void store_from_float(void *p, int dtype, int64_t i, 
 
 __device__ __forceinline__ float silu(float x) { return x / (1.0f + expf(-x)); }
 
+__device__ __forceinline__ float sigmoid(float x) { return 1.0f / (1.0f + expf(-x)); }
+
 // torch.nn.functional.softplus with threshold 20
 __device__ __forceinline__ float softplus(float x) { return x > 20.0f ? x : log1pf(expf(x)); }
 

@@ -47,6 +47,35 @@ int conv_backward(const float *in, int in_stride, const float *w, const float *b
                   int dout_stride, int batch, int seq_len, int channels, int kernel, float *din, int din_stride,
                   float *dw, float *dbias, cudaStream_t stream);
 
+// ---- the same Mamba steps as row and tile kernels (train_mamba_rows.cu; NMC_MAMBA_ELEM=rows) ----
+// gate_forward + rms_forward in one pass: mid = RMSNorm_G(y silu(z)) * w, rstd [rows, groups]; the
+// gated value tg is not written (gated_norm_backward_rows recomputes it); bit-equal mid and rstd
+bool gated_norm_rows_supported(int dim, int groups);  // groups of at most 4096 columns
+int gated_norm_forward_rows(const float *y, const float *z, int z_stride, int rows, int dim, int groups, const float *w,
+                            float eps, float *out, float *rstd, cudaStream_t stream, void *out16 = nullptr);
+// rms_backward (dL/dmid -> dtg) + gate_backward in one pass: dmid in, dy out (in place);
+// dz rows of z_stride (written); dw += dgnorm; work: gated_norm_rows_work_floats floats
+int64_t gated_norm_rows_work_floats(int rows, int dim);
+int gated_norm_backward_rows(const float *y, const float *z, float *dz, int z_stride, const float *w, const float *rstd,
+                             float *dmid, int rows, int dim, int groups, float *dw, float *work, int64_t work_floats,
+                             cudaStream_t stream);
+// conv_backward + dt_backward in one launch (then one deterministic sum of the weight partials):
+// the arguments of both (heads 0: no dt part)
+struct ConvDtBwd {
+    int batch, seq_len, channels, kernel;
+    const float *in; int in_stride;              // xBC before the conv (proj columns)
+    const float *w, *bias;                       // [C, K], [C] (nullable)
+    const float *dout; int dout_stride;          // d xbc (after the SiLU)
+    float *din; int din_stride;                  // d xBC (written)
+    float *dw, *dbias;                           // +=; dbias null when bias is
+    int heads; float lo, hi;                     // dt = clamp(softplus(raw + dt_bias), lo, hi)
+    const float *raw; int raw_stride;
+    const float *dt_bias, *ddt;                  // [H], [rows, H]
+    float *draw, *ddt_bias;                      // draw written (rows of raw_stride); ddt_bias +=
+};
+int64_t conv_dt_rows_work_floats(int batch, int seq_len, int channels, int kernel, int heads);
+int conv_dt_backward_rows(const ConvDtBwd &a, float *work, int64_t work_floats, cudaStream_t stream);
+
 // ---- selective scan (train_scan.cu): see there ----
 struct ScanArgs {
     int batch, seq_len, heads, head_dim, groups, state;  // B, L, H, P, G, N
