@@ -59,6 +59,7 @@
 using tref::Vec;
 
 #include "train_selftest_scan.h"
+#include "train_selftest_states.h"
 #include "train_selftest_attention.h"
 #include "train_selftest_fp8.h"
 #include "train_selftest_trainer.h"
@@ -85,11 +86,13 @@ int main() {
     fp8_lt_tests();
     attention_tests();
     scan_test::tests();
+    scan_test::states_tests();
     tc_attention_tests();
     trainer_tests();
     trainer_attention_tests();
     scan_test::trainer_fused_case(tiny_hybrid());
     scan_test::trainer_save_case(tiny_hybrid());
+    scan_test::trainer_states_case(tiny_hybrid());
     acts_test::tests(tiny_hybrid());
     adamw_test::tests(tiny_hybrid());
     scan_tf32_test::tests(tiny_hybrid());

@@ -152,6 +152,21 @@ bool ssd_intra_bwd_tc_supported(int head_dim);
 int ssd_intra_bwd_tc(const float *dyh, const float *xh, const float *m, const float *cb, const float *acs,
                      const float *dtp, int64_t nbc, int heads, int groups, int head_dim, float *dx, float *dacs,
                      float *ddt, float *dcb, cudaStream_t stream);
+// The backward's inter-chunk part on tensor cores (ssd_tc_states.cu): under ssd_backward_tc with
+// NMC_TRAIN_SCAN_STATES=tc (unset or "cublas": the cuBLAS GEMMs B2, B3, B5, B6 and B7's kernel),
+// B2 + B3 (dys, dC, ds) and B5 + B6 + B7 (dxw, dB, dx, ddt, dacs) as two WMMA kernels a (chunk,
+// group); B4 between them unchanged. Needs head_dim and state multiples of 16, each at most 128
+// (ssd_states_tc_supported; other shapes keep the cuBLAS steps). The choice: *on for "tc"; any
+// other value than tc or cublas fails with one error line (env_choice).
+bool ssd_states_tc_supported(int head_dim, int state);
+int ssd_states_tc_choice(bool *on);
+// B2 + B3 on the chunked layout: ds [B nc, H, P, N] and dbc's C half written
+int ssd_states_pre_tc(const float *dyh, const float *acs, const float *st, const float *xp, int conv_dim, int64_t nbc,
+                      int heads, int groups, int head_dim, int state, float *ds, float *dbc, cudaStream_t stream);
+// B5 + B6 + B7: dx (head-major), ddt and dbc's B half written, dacs updated
+int ssd_states_post_tc(const float *ds, const float *xw, const float *xp, int conv_dim, const float *dtp,
+                       const float *acs, int64_t nbc, int heads, int groups, int head_dim, int state, float *dx,
+                       float *ddt, float *dacs, float *dbc, cudaStream_t stream);
 // NMC_TRAIN_SCAN_SAVE's one parse: 1 asks for the saved scan, 0 or unset (the default) recomputes;
 // any other value fails with one error line (env_choice).
 int ssd_save_selected(bool *save);
