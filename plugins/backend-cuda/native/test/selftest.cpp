@@ -529,6 +529,7 @@ static void error_tests() {
 #include "selftest_prefill.h"
 #include "selftest_decode_gemm.h"
 #include "selftest_gemv_fp8.h"
+#include "selftest_decode_fuse.h"
 #include "selftest_decode_scan.h"
 #include "selftest_ssd.h"
 
@@ -552,6 +553,10 @@ int main() {
         decode_gemm_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     gemv_fp8_kernel_tests();
     for (int block : {0, 128}) gemv_fp8_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
+    decode_fuse_kernel_tests();
+    decode_fuse_gated_tests();
+    for (int block : {-1, 0, 128})
+        decode_fuse_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     for (int block : {-1, 0, 128})
         decode_scan_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 0);
