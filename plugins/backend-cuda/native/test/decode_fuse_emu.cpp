@@ -14,7 +14,11 @@
 //    decode kernel (gated_norm_warp, F32: 1e-5). Shapes: Nano-9B-v2's inner 8960 in 8 groups with z
 //    inside the wider proj row, groups of 20 (one partial warp), 1284 (321 float4: partial warp),
 //    4100 (1025 float4: two a thread on 1024 threads).
-// Exit status 0 when all pass. Deliberate bugs must fail it: sh test/emu/decode_fuse_mutants.sh.
+// Exit status 0 when all pass (2026-12-07: 20 of 20, about 2 minutes; `--quick`: the widths below 4480).
+// Deliberate bugs must fail it: sh test/emu/decode_fuse_mutants.sh (2026-12-07: all 7 fail --quick: the
+// fused norm's virtual threads strided by blockDim, its last warp partial left out, xreg and gemv_bf16
+// reading x instead of the norm, one round of gemv_fp8's persistent loop, the gated rows divided by dim,
+// and without their guard on the last float4s; the unmutated text passes).
 #include "cuda_host_emu.h"
 #include "mma_host_emu.h"
 #include "nemotron_cuda.h"  // NMC_F32, NMC_BF16
