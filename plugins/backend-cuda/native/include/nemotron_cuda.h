@@ -187,6 +187,18 @@ int nmc_k_quantize_fp8(const uint16_t *w_bf16, int out, int in, int block, uint8
 int nmc_k_gemv_fp8(int impl, int rows, int in, int out, int block, const uint8_t *q, const float *scale,
                    const float *x, float beta, float *y, int reps, float *ms);
 
+/* The decode fusions of NMC_DECODE_FUSE on host arrays (test hooks). nmc_k_norm_gemv: y [rows, out] =
+ * BF16(RMSNorm(h) * norm_w) . W^T + beta y, rows 1-2, h [rows, dim]; kind 0 W BF16 bits [out, dim]
+ * (gemv_bf16, 1 row), 1 E4M3 codes through gemv_fp8, 2 through gemv_fp8_xreg (scale as nmc_k_gemv_fp8's);
+ * fused 0: rms_norm then the GEMV, 1: the GEMV with the norm inside. nmc_k_gated_norm_decode: the gated
+ * group RMSNorm (y [rows, dim], z rows of z_stride) by today's kernels (fused 0) or the decode-rows
+ * kernel (1, rows 1-2), out in out_dtype NMC_F32 / NMC_BF16 returned as fp32. ms (nullable): device
+ * milliseconds a run (of both kernels when unfused), the average of `reps` after the returned one. */
+int nmc_k_norm_gemv(int fused, int kind, int rows, int dim, int out, int block, const float *h, const float *norm_w,
+                    float eps, const void *w, const float *scale, float beta, float *y, int reps, float *ms);
+int nmc_k_gated_norm_decode(int fused, int rows, int dim, int groups, int z_stride, const float *y, const float *z,
+                            const float *w, float eps, int out_dtype, float *out, int reps, float *ms);
+
 int nmc_k_matmul(const float *x, int rows, int in, int w_dtype, const void *w, int out_features,
                  const void *bias /* nullable, w_dtype */, float *out);
 int nmc_k_rms_norm(const float *x, int rows, int dim, int w_dtype, const void *w, float eps,

@@ -11,6 +11,9 @@
 //       xn = attention(q, cache); h += xn o_proj^T
 //    -: proj = xn up^T; xn = relu(proj)^2; h += xn down^T
 // 3. logits = RMSNorm(h) * norm_f . lm_head^T   (only the rows asked for)
+// NMC_DECODE_FUSE=1 (decode): the RMSNorm of 2. inside the GEMV that follows (in_proj, qkv, up) where
+// that is gemv_bf16, gemv_fp8 or gemv_fp8_xreg of 1-2 rows (xn bit-equal, made in the kernel from h),
+// and the gated norm of 1-2 rows one block per (row, group).
 #include "session.h"
 #include "kernels/ssd2.h"
 #include "env_switch.h"
@@ -31,8 +34,12 @@ struct Rows {
 // y[rows, out] = x . Q^T (+ beta y) for FP8 weights f by a kernel that reads them directly: the
 // skinny GEMM (9-64 rows of per-channel weights, NMC_DECODE_GEMM unset or skinny), the tensor-core
 // GEMV (3-64 rows; NMC_FP8_MMA=0 off), x in registers (1-2 rows, NMC_GEMV_FP8=xreg), the CUDA-core
-// GEMV (1-8 rows). *done false (nothing run) when none takes `rows` rows of f.
-int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, int rows, float beta, bool *done) {
+// GEMV (1-8 rows). *done false (nothing run) when none takes `rows` rows of f. fuse (nullable): the
+// RMSNorm that the two CUDA-core GEMVs apply to x themselves (NMC_DECODE_FUSE); before any other
+// kernel, and where fuse is null, unfuse() makes x first (a no-op when x is made already).
+template <class Unfuse>
+int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, int rows, float beta,
+               const k::RowNorm *fuse, Unfuse unfuse, bool *done) {
     nmc_model *m = s->m;
     int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 weights), 1 skinny, 0 old
     NMC_TRY(k::decode_gemm_skinny(&forced));
@@ -41,12 +48,22 @@ int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, i
     static const bool mma_off = !nmc::env_flag("NMC_FP8_MMA", true);
     *done = true;
     if (rows >= 9 && rows <= 64 && forced != 0 && k::skinny_gemm_fp8_supported(x, f, rows)) {
+        NMC_TRY(unfuse());
         return k::skinny_gemm_fp8(x, f, y, rows, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
     }
     // 3+ rows on tensor cores (NMC_FP8_MMA=0: the CUDA-core GEMV up to 8 rows, for comparison)
-    if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) return k::gemv_fp8_mma(x, f, y, rows, beta, m->stream);
-    if (xreg && k::gemv_fp8_xreg_supported(x, f, rows)) return k::gemv_fp8_xreg(x, f, y, rows, beta, m->stream);
-    if (k::gemv_fp8_supported(f, rows)) return k::gemv_fp8(x, f, y, rows, beta, m->stream);
+    if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) {
+        NMC_TRY(unfuse());
+        return k::gemv_fp8_mma(x, f, y, rows, beta, m->stream);
+    }
+    if (xreg && k::gemv_fp8_xreg_supported(x, f, rows)) {
+        if (fuse == nullptr) NMC_TRY(unfuse());
+        return k::gemv_fp8_xreg(x, f, y, rows, beta, m->stream, fuse);
+    }
+    if (k::gemv_fp8_supported(f, rows)) {
+        if (fuse == nullptr) NMC_TRY(unfuse());
+        return k::gemv_fp8(x, f, y, rows, beta, m->stream, fuse);
+    }
     *done = false;
     return NMC_OK;
 }
@@ -54,15 +71,24 @@ int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, i
 // y[rows, out] = xn . W^T (+ beta y): our GEMV for one BF16 row (NMC_GEMV=0 turns it off), the
 // skinny tensor-core GEMM for 9-64 rows of FP8 per-channel weights (NMC_DECODE_GEMM=skinny: every
 // weight type, =old: none; see kernels.h), the FP8 kernels of fp8_direct, else cuBLAS (FP8 weights
-// dequantised to BF16 into the model's scratch first).
-int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta) {
+// dequantised to BF16 into the model's scratch first). norm (nullable): xn = RMSNorm(norm) is still to
+// be made: inside the GEMV where it takes it (k::RowNorm, NMC_DECODE_FUSE), else by rms_norm first.
+int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta, const k::RowNorm *norm = nullptr) {
     nmc_model *m = s->m;
+    // the GEMVs that take norm get `fuse`; every other path makes xn first (unfuse)
+    const k::RowNorm *fuse = norm != nullptr && m->dtype == NMC_BF16 && norm->dim == in && k::row_norm_fusable(rows, in) ? norm : nullptr;
+    auto unfuse = [&]() -> int {
+        if (norm != nullptr) NMC_TRY(k::rms_norm(norm->h, rows, norm->dim, norm->w, norm->eps, s->xn, m->dtype, m->stream));
+        norm = fuse = nullptr;
+        return NMC_OK;
+    };
     if (!m->fp8.empty()) {  // FP8 weights: our GEMVs for 1-64 rows, else BF16 copy + cuBLAS
         auto it = m->fp8.find(w);
         if (it != m->fp8.end()) {
             bool done;
-            NMC_TRY(fp8_direct(s, s->xn, it->second, y, rows, beta, &done));
+            NMC_TRY(fp8_direct(s, s->xn, it->second, y, rows, beta, fuse, unfuse, &done));
             if (done) return NMC_OK;
+            NMC_TRY(unfuse());
             NMC_TRY(k::dequantize_fp8(it->second, m->fp8_scratch, m->stream));
             return gemm_xwt(m->gemm, NMC_BF16, s->xn, m->fp8_scratch, y, rows, in, out, beta);
         }
@@ -72,16 +98,19 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
     const bool skinny = rows >= 9 && rows <= 64 && forced == 1;
     static const bool gemv_off = !nmc::env_flag("NMC_GEMV", true);
     if (m->dtype == NMC_BF16 && !gemv_off && k::gemv_supported(rows, in)) {
-        return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream);
+        if (fuse == nullptr) NMC_TRY(unfuse());
+        return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream, fuse);
     }
+    NMC_TRY(unfuse());
     if (m->dtype == NMC_BF16 && skinny && k::skinny_gemm_bf16_supported(s->xn, w, rows, in, out)) {
         return k::skinny_gemm_bf16(s->xn, w, y, rows, in, out, beta, s->gemm_ws, s->gemm_ws_floats, m->stream);
     }
     return gemm_xwt(m->gemm, m->dtype, s->xn, w, y, rows, in, out, beta);
 }
 
-int linear(nmc_session *s, const void *w, const float *bias, int in, int out, float *y, int rows, float beta) {
-    NMC_TRY(matmul(s, w, in, out, y, rows, beta));
+int linear(nmc_session *s, const void *w, const float *bias, int in, int out, float *y, int rows, float beta,
+           const k::RowNorm *norm = nullptr) {
+    NMC_TRY(matmul(s, w, in, out, y, rows, beta, norm));
     if (bias != nullptr) NMC_TRY(k::add_bias(y, out, bias, rows, out, s->m->stream));
     return NMC_OK;
 }
@@ -108,12 +137,13 @@ int prefill_scan(nmc_session *s, const k::Scan &sc, int count, float *state, cud
     return NMC_OK;
 }
 
-int mamba(nmc_session *s, int i, const Rows &r) {
+// norm (nullable): the layer's RMSNorm still to be made (NMC_DECODE_FUSE=1, decode), as matmul's
+int mamba(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     nmc_model *m = s->m;
     const Dims &d = m->dims;
     const LayerWeights &L = m->layers[i];
     cudaStream_t st = m->stream;
-    NMC_TRY(linear(s, L.in_proj, L.in_proj_b, d.d, d.proj_dim, s->proj, r.count, 0.0f));
+    NMC_TRY(linear(s, L.in_proj, L.in_proj_b, d.d, d.proj_dim, s->proj, r.count, 0.0f, norm));
     s->profile.mark(st, "mamba.in_proj");
     k::Conv cv{};
     cv.in = s->proj + d.inner;
@@ -157,19 +187,19 @@ int mamba(nmc_session *s, int i, const Rows &r) {
     }
     s->profile.mark(st, "mamba.scan");
     NMC_TRY(k::gated_group_rms_norm(s->y, d.inner, s->proj, d.proj_dim, r.count, d.inner, d.groups, L.gnorm,
-                                    m->cfg.norm_eps, s->xn, m->dtype, st));
+                                    m->cfg.norm_eps, s->xn, m->dtype, st, norm != nullptr));
     s->profile.mark(st, "mamba.gated_norm");
     NMC_TRY(linear(s, L.out_proj, L.out_proj_b, d.inner, d.d, s->h, r.count, 1.0f));
     s->profile.mark(st, "mamba.out_proj");
     return NMC_OK;
 }
 
-int attention(nmc_session *s, int i, const Rows &r) {
+int attention(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     nmc_model *m = s->m;
     const Dims &d = m->dims;
     const LayerWeights &L = m->layers[i];
     cudaStream_t st = m->stream;
-    NMC_TRY(linear(s, L.qkv, L.qkv_b, d.d, d.qkv_dim, s->proj, r.count, 0.0f));
+    NMC_TRY(linear(s, L.qkv, L.qkv_b, d.d, d.qkv_dim, s->proj, r.count, 0.0f, norm));
     s->profile.mark(st, "attn.qkv_proj");
     k::Attn a{};
     a.q_heads = d.q_heads;
@@ -192,11 +222,11 @@ int attention(nmc_session *s, int i, const Rows &r) {
     return NMC_OK;
 }
 
-int mlp(nmc_session *s, int i, const Rows &r) {
+int mlp(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     nmc_model *m = s->m;
     const Dims &d = m->dims;
     const LayerWeights &L = m->layers[i];
-    NMC_TRY(linear(s, L.up, L.up_b, d.d, d.mlp, s->proj, r.count, 0.0f));
+    NMC_TRY(linear(s, L.up, L.up_b, d.d, d.mlp, s->proj, r.count, 0.0f, norm));
     s->profile.mark(m->stream, "mlp.up");
     NMC_TRY(k::relu2(s->proj, d.mlp, r.count, d.mlp, s->xn, m->dtype, m->stream));
     s->profile.mark(m->stream, "mlp.relu2");
@@ -213,11 +243,15 @@ int layers(nmc_session *s, const Rows &r) {
     s->profile.start(m->stream);
     NMC_TRY(k::embed(s->d_tokens, r.count, m->embed, m->dtype, d.d, s->h, m->stream));
     s->profile.mark(m->stream, "embed");
+    bool fuse = false;  // NMC_DECODE_FUSE=1: decode's norms inside the next kernel
+    if (r.slots != nullptr) NMC_TRY(k::decode_fuse_switch(&fuse));
     for (int i = 0; i < d.layers; i++) {
-        NMC_TRY(k::rms_norm(s->h, r.count, d.d, m->layers[i].norm, m->cfg.norm_eps, s->xn, m->dtype, m->stream));
+        const k::RowNorm rn = k::row_norm(s->h, m->layers[i].norm, m->cfg.norm_eps, d.d);
+        if (!fuse) NMC_TRY(k::rms_norm(s->h, r.count, d.d, m->layers[i].norm, m->cfg.norm_eps, s->xn, m->dtype, m->stream));
         s->profile.mark(m->stream, "norm");
+        const k::RowNorm *norm = fuse ? &rn : nullptr;
         char kind = m->pattern[i];
-        NMC_TRY(kind == 'M' ? mamba(s, i, r) : kind == '*' ? attention(s, i, r) : mlp(s, i, r));
+        NMC_TRY(kind == 'M' ? mamba(s, i, r, norm) : kind == '*' ? attention(s, i, r, norm) : mlp(s, i, r, norm));
     }
     return NMC_OK;
 }
@@ -241,7 +275,7 @@ int lm_head(nmc_session *s, int first, int count) {
             continue;
         }
         bool done;
-        NMC_TRY(fp8_direct(s, s->xn, f, y, rows, 0.0f, &done));
+        NMC_TRY(fp8_direct(s, s->xn, f, y, rows, 0.0f, nullptr, [] { return NMC_OK; }, &done));
         for (int g = 0; !done && g < rows; g += 8) {
             NMC_TRY(k::gemv_fp8(static_cast<const char *>(s->xn) + (int64_t)g * d.d * 2, f, y + (int64_t)g * d.vocab,
                                 std::min(8, rows - g), 0.0f, m->stream));

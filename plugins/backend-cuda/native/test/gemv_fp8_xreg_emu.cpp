@@ -25,31 +25,15 @@
 
 #include "wreg_host_emu.h"
 
-// device_math.cuh itself (warp_sum over the emulated warp). FP16 is not emulated.
-struct __half {
-    uint16_t bits;
-};
-[[noreturn]] inline void no_half() {
-    fprintf(stderr, "error: FP16 is not emulated\n");
-    abort();
-}
-inline float __half2float(__half) { no_half(); }
-inline __half __float2half(float) { no_half(); }
+#include "gemv_host_emu.h"
+// device_math.cuh itself (warp_sum over the emulated warp)
 #define __shared__ static
 #include "device_math_host.cuh"
 
-// __ldg: a plain read-only load
-template <typename T>
-inline T __ldg(const T *p) {
-    if (reinterpret_cast<uintptr_t>(p) % alignof(T)) {
-        fprintf(stderr, "misaligned __ldg\n");
-        abort();
-    }
-    return *p;
-}
-
 namespace emu {
 using nmc::k::warp_sum;
+// the dynamic shared memory of a block (x of the NORM kernels, not run here: test/decode_fuse_emu.cpp)
+inline __nv_bfloat16 *dynamic_bf16() { return reinterpret_cast<__nv_bfloat16 *>(g_smem); }
 #include "gemv_fp8_xreg_kernels.inc"
 }  // namespace emu
 #undef __shared__
@@ -60,7 +44,7 @@ enum Fmt { CHANNEL, BLOCK128, BLOCK16_ROWS };
 
 template <int R, int... N>
 static void run_nc(const emu::XregArgs &p, int nc, int blocks, std::integer_sequence<int, N...>) {
-    ((nc == N + 1 ? (launch(dim3m{(unsigned)blocks, 1, 1}, emu::XR_WARPS * 32, [&] { emu::gemv_fp8_xreg_kernel<R, N + 1>(p); }), true)
+    ((nc == N + 1 ? (launch(dim3m{(unsigned)blocks, 1, 1}, emu::XR_WARPS * 32, [&] { emu::gemv_fp8_xreg_kernel<R, N + 1, false>(p); }), true)
                   : false) ||
      ...);
 }

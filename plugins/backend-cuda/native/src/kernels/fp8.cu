@@ -10,6 +10,7 @@
 // layout of HF FP8 block checkpoints: multiply to dequantise.)
 #include "kernels.h"
 #include "device_math.cuh"
+#include "row_norm.cuh"
 
 #include <cuda_fp8.h>
 
@@ -73,9 +74,12 @@ __global__ void dequantize_kernel(Fp8Weight f, __nv_bfloat16 *w) {
 // GEMV: one warp per output feature o; a lane reads 16 weights (16 bytes) at a time, two loads in
 // flight, and the R rows of x (BF16, L1-resident) at the same 16 columns. With block scales a
 // 16-column chunk lies in one block (B a multiple of 16), so each chunk's sum is scaled by it.
+// NORM (NMC_DECODE_FUSE=1, 1-2 rows): x made in the block from h and the norm weight (row_norm.cuh,
+// bit-equal to rms_norm's xn) into shared memory; persistent blocks (grid-stride over the features).
+// emu-begin (test/decode_fuse_emu.cpp)
 constexpr int WARPS = 8;
 
-template <int R>
+template <int R, bool NORM>
 __device__ __forceinline__ void chunk_dot(const uint4 &wq, const __nv_bfloat16 *x, int in, int c, float (&part)[R]) {
     float wf[16];
     const uint16_t *w2 = reinterpret_cast<const uint16_t *>(&wq);
@@ -88,7 +92,7 @@ __device__ __forceinline__ void chunk_dot(const uint4 &wq, const __nv_bfloat16 *
 #pragma unroll
     for (int r = 0; r < R; r++) {
         const uint4 *xr = reinterpret_cast<const uint4 *>(x + (int64_t)r * in) + 2 * c;
-        uint4 xa = __ldg(xr), xb = __ldg(xr + 1);
+        uint4 xa = load_x<NORM>(xr), xb = load_x<NORM>(xr + 1);
         const __nv_bfloat162 *a2 = reinterpret_cast<const __nv_bfloat162 *>(&xa);
         const __nv_bfloat162 *b2 = reinterpret_cast<const __nv_bfloat162 *>(&xb);
         float s = 0.0f;
@@ -105,47 +109,53 @@ __device__ __forceinline__ void chunk_dot(const uint4 &wq, const __nv_bfloat16 *
     }
 }
 
-template <int R>
-__global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta) {
+template <int R, bool NORM>
+__global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta, RowNorm norm) {
+    if constexpr (NORM) {
+        __nv_bfloat16 *xs = dynamic_bf16();
+        norm_rows_bf16<R>(norm, xs);
+        x = xs;
+    }
     int lane = threadIdx.x & 31;
-    int o = blockIdx.x * WARPS + (threadIdx.x >> 5);
-    if (o >= f.out) return;
-    const uint4 *wrow = reinterpret_cast<const uint4 *>(f.q + (int64_t)o * f.in);
-    int chunks = f.in / 16;
-    bool blocked = f.block > 0;
-    const float *srow = blocked ? f.scale + (int64_t)(o / scale_rows(f)) * ((f.in + f.block - 1) / f.block) : nullptr;
-    int per_block = blocked ? f.block / 16 : 1;
-    float acc[R], part[R];
+    for (int o = blockIdx.x * WARPS + (threadIdx.x >> 5); o < f.out; o += gridDim.x * WARPS) {
+        const uint4 *wrow = reinterpret_cast<const uint4 *>(f.q + (int64_t)o * f.in);
+        int chunks = f.in / 16;
+        bool blocked = f.block > 0;
+        const float *srow = blocked ? f.scale + (int64_t)(o / scale_rows(f)) * ((f.in + f.block - 1) / f.block) : nullptr;
+        int per_block = blocked ? f.block / 16 : 1;
+        float acc[R], part[R];
 #pragma unroll
-    for (int r = 0; r < R; r++) acc[r] = 0.0f;
-    int c = lane;
-    for (; c + 32 < chunks; c += 64) {
-        uint4 w0 = __ldcs(wrow + c), w1 = __ldcs(wrow + c + 32);  // streamed: not kept in cache
-        float s0 = blocked ? __ldg(srow + c / per_block) : 1.0f, s1 = blocked ? __ldg(srow + (c + 32) / per_block) : 1.0f;
-        chunk_dot<R>(w0, x, f.in, c, part);
+        for (int r = 0; r < R; r++) acc[r] = 0.0f;
+        int c = lane;
+        for (; c + 32 < chunks; c += 64) {
+            uint4 w0 = __ldcs(wrow + c), w1 = __ldcs(wrow + c + 32);  // streamed: not kept in cache
+            float s0 = blocked ? __ldg(srow + c / per_block) : 1.0f, s1 = blocked ? __ldg(srow + (c + 32) / per_block) : 1.0f;
+            chunk_dot<R, NORM>(w0, x, f.in, c, part);
 #pragma unroll
-        for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s0, acc[r]);
-        chunk_dot<R>(w1, x, f.in, c + 32, part);
+            for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s0, acc[r]);
+            chunk_dot<R, NORM>(w1, x, f.in, c + 32, part);
 #pragma unroll
-        for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s1, acc[r]);
-    }
-    if (c < chunks) {
-        uint4 w0 = __ldcs(wrow + c);
-        float s0 = blocked ? __ldg(srow + c / per_block) : 1.0f;
-        chunk_dot<R>(w0, x, f.in, c, part);
+            for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s1, acc[r]);
+        }
+        if (c < chunks) {
+            uint4 w0 = __ldcs(wrow + c);
+            float s0 = blocked ? __ldg(srow + c / per_block) : 1.0f;
+            chunk_dot<R, NORM>(w0, x, f.in, c, part);
 #pragma unroll
-        for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s0, acc[r]);
-    }
-    float channel = blocked ? 1.0f : f.scale[o];
+            for (int r = 0; r < R; r++) acc[r] = fmaf(part[r], s0, acc[r]);
+        }
+        float channel = blocked ? 1.0f : f.scale[o];
 #pragma unroll
-    for (int r = 0; r < R; r++) {
-        float v = warp_sum(acc[r]) * channel;
-        if (lane == 0) {
-            float *dst = y + (int64_t)r * f.out + o;
-            *dst = beta == 0.0f ? v : v + beta * *dst;
+        for (int r = 0; r < R; r++) {
+            float v = warp_sum(acc[r]) * channel;
+            if (lane == 0) {
+                float *dst = y + (int64_t)r * f.out + o;
+                *dst = beta == 0.0f ? v : v + beta * *dst;
+            }
         }
     }
 }
+// emu-end
 
 // GEMV of 3 to 8 rows: with one output per warp every warp re-reads the R rows of x for each 16
 // weights it streams (R x 32 bytes of L1 traffic per 16 bytes of HBM traffic), which bounds the
@@ -239,13 +249,17 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_multi_kernel(const __nv_b
 }
 
 template <int R>
-int launch_gemv(const void *x, const Fp8Weight &f, float *y, float beta, cudaStream_t stream) {
+int launch_gemv(const void *x, const Fp8Weight &f, float *y, float beta, cudaStream_t stream, const RowNorm *norm = nullptr) {
     const __nv_bfloat16 *xb = static_cast<const __nv_bfloat16 *>(x);
     if constexpr (R >= 3) {
         int warps = (f.out + OPW - 1) / OPW;
         gemv_fp8_multi_kernel<R><<<(warps + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(xb, f, y, beta);
+    } else if (norm != nullptr) {
+        const size_t smem = (size_t)R * f.in * 2;
+        const int blocks = resident_grid((const void *)gemv_fp8_kernel<R, true>, WARPS * 32, smem, (f.out + WARPS - 1) / WARPS);
+        gemv_fp8_kernel<R, true><<<blocks, WARPS * 32, smem, stream>>>(xb, f, y, beta, *norm);
     } else {
-        gemv_fp8_kernel<R><<<(f.out + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(xb, f, y, beta);
+        gemv_fp8_kernel<R, false><<<(f.out + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(xb, f, y, beta, RowNorm{});
     }
     NMC_LAUNCHED("gemv fp8");
     return NMC_OK;
@@ -279,11 +293,12 @@ bool gemv_fp8_supported(const Fp8Weight &f, int rows) {
     return rows >= 1 && rows <= 8 && f.in % 16 == 0 && (f.block == 0 || f.block % 16 == 0);
 }
 
-int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream) {
+int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream, const RowNorm *norm) {
     if (!gemv_fp8_supported(f, rows)) return nmc::fail("gemv fp8: 1 to 8 rows, in a multiple of 16");
+    if (norm != nullptr && (norm->dim != f.in || !row_norm_fusable(rows, f.in))) return nmc::fail("gemv fp8: the norm does not fit this shape");
     switch (rows) {
-        case 1: return launch_gemv<1>(x, f, y, beta, stream);
-        case 2: return launch_gemv<2>(x, f, y, beta, stream);
+        case 1: return launch_gemv<1>(x, f, y, beta, stream, norm);
+        case 2: return launch_gemv<2>(x, f, y, beta, stream, norm);
         case 3: return launch_gemv<3>(x, f, y, beta, stream);
         case 4: return launch_gemv<4>(x, f, y, beta, stream);
         case 5: return launch_gemv<5>(x, f, y, beta, stream);

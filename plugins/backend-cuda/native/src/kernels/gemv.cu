@@ -7,12 +7,17 @@
 // One warp per output feature o; each lane reads 8 consecutive weights (16 bytes) at a time,
 // two such loads in flight per iteration, and the R rows of x (L1-resident) at the same columns.
 // The R partial sums are reduced across the warp at the end.
+// NORM (NMC_DECODE_FUSE=1): x is made in the block from the residual h and the norm weight
+// (row_norm.cuh, bit-equal to rms_norm's xn) into shared memory, and the blocks are persistent
+// (a grid-stride loop over the features: one x a block, not one a feature's block).
 #include "kernels.h"
 #include "device_math.cuh"
+#include "row_norm.cuh"
 
 namespace nmc::k {
 namespace {
 
+// emu-begin (test/decode_fuse_emu.cpp)
 constexpr int WARPS = 8;
 
 __device__ __forceinline__ void fma8(float &acc, const uint4 &w, const uint4 &x) {
@@ -26,46 +31,59 @@ __device__ __forceinline__ void fma8(float &acc, const uint4 &w, const uint4 &x)
     }
 }
 
-template <int R>
+template <int R, bool NORM>
 __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x, const __nv_bfloat16 *w, float *y,
-                                                          int in, int out, float beta) {
+                                                          int in, int out, float beta, RowNorm norm) {
+    if constexpr (NORM) {
+        __nv_bfloat16 *xs = dynamic_bf16();
+        norm_rows_bf16<R>(norm, xs);
+        x = xs;
+    }
     int lane = threadIdx.x & 31;
-    int o = blockIdx.x * WARPS + (threadIdx.x >> 5);
-    if (o >= out) return;
-    const uint4 *wrow = reinterpret_cast<const uint4 *>(w + (int64_t)o * in);
-    int chunks = in / 8;  // 16-byte chunks per row
-    float acc[R];
+    for (int o = blockIdx.x * WARPS + (threadIdx.x >> 5); o < out; o += gridDim.x * WARPS) {
+        const uint4 *wrow = reinterpret_cast<const uint4 *>(w + (int64_t)o * in);
+        int chunks = in / 8;  // 16-byte chunks per row
+        float acc[R];
 #pragma unroll
-    for (int r = 0; r < R; r++) acc[r] = 0.0f;
-    int c = lane;
-    for (; c + 32 < chunks; c += 64) {
-        uint4 w0 = __ldcs(wrow + c), w1 = __ldcs(wrow + c + 32);  // streamed: not kept in cache
+        for (int r = 0; r < R; r++) acc[r] = 0.0f;
+        int c = lane;
+        for (; c + 32 < chunks; c += 64) {
+            uint4 w0 = __ldcs(wrow + c), w1 = __ldcs(wrow + c + 32);  // streamed: not kept in cache
+#pragma unroll
+            for (int r = 0; r < R; r++) {
+                const uint4 *xr = reinterpret_cast<const uint4 *>(x + (int64_t)r * in);
+                fma8(acc[r], w0, load_x<NORM>(xr + c));
+                fma8(acc[r], w1, load_x<NORM>(xr + c + 32));
+            }
+        }
+        if (c < chunks) {
+            uint4 w0 = __ldcs(wrow + c);
+#pragma unroll
+            for (int r = 0; r < R; r++) fma8(acc[r], w0, load_x<NORM>(reinterpret_cast<const uint4 *>(x + (int64_t)r * in) + c));
+        }
 #pragma unroll
         for (int r = 0; r < R; r++) {
-            const uint4 *xr = reinterpret_cast<const uint4 *>(x + (int64_t)r * in);
-            fma8(acc[r], w0, __ldg(xr + c));
-            fma8(acc[r], w1, __ldg(xr + c + 32));
-        }
-    }
-    if (c < chunks) {
-        uint4 w0 = __ldcs(wrow + c);
-#pragma unroll
-        for (int r = 0; r < R; r++) fma8(acc[r], w0, __ldg(reinterpret_cast<const uint4 *>(x + (int64_t)r * in) + c));
-    }
-#pragma unroll
-    for (int r = 0; r < R; r++) {
-        float v = warp_sum(acc[r]);
-        if (lane == 0) {
-            float *dst = y + (int64_t)r * out + o;
-            *dst = beta == 0.0f ? v : v + beta * *dst;
+            float v = warp_sum(acc[r]);
+            if (lane == 0) {
+                float *dst = y + (int64_t)r * out + o;
+                *dst = beta == 0.0f ? v : v + beta * *dst;
+            }
         }
     }
 }
+// emu-end
 
 template <int R>
-int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream) {
-    gemv_kernel<R><<<(out + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(
-        static_cast<const __nv_bfloat16 *>(x), static_cast<const __nv_bfloat16 *>(w), y, in, out, beta);
+int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream, const RowNorm *norm) {
+    const __nv_bfloat16 *xb = static_cast<const __nv_bfloat16 *>(x), *wb = static_cast<const __nv_bfloat16 *>(w);
+    const int needed = (out + WARPS - 1) / WARPS;
+    if (norm != nullptr) {
+        const size_t smem = (size_t)R * in * 2;
+        const int blocks = resident_grid((const void *)gemv_kernel<R, true>, WARPS * 32, smem, needed);
+        gemv_kernel<R, true><<<blocks, WARPS * 32, smem, stream>>>(xb, wb, y, in, out, beta, *norm);
+    } else {
+        gemv_kernel<R, false><<<needed, WARPS * 32, 0, stream>>>(xb, wb, y, in, out, beta, RowNorm{});
+    }
     NMC_LAUNCHED("gemv");
     return NMC_OK;
 }
@@ -74,9 +92,11 @@ int launch(const void *x, const void *w, float *y, int in, int out, float beta, 
 
 bool gemv_supported(int rows, int in) { return rows == 1 && in % 8 == 0; }
 
-int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream) {
+int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream,
+              const RowNorm *norm) {
     if (!gemv_supported(rows, in)) return nmc::fail("gemv: one row and a width that is a multiple of 8");
-    return launch<1>(x, w, y, in, out, beta, stream);
+    if (norm != nullptr && (norm->dim != in || !row_norm_fusable(rows, in))) return nmc::fail("gemv: the norm does not fit this shape");
+    return launch<1>(x, w, y, in, out, beta, stream, norm);
 }
 
 }  // namespace nmc::k

@@ -20,6 +20,8 @@
 // 4. warp sum (shuffle tree); KS > 1: the team's warps meet in shared memory (one barrier a row,
 //    two buffers by row parity; every team runs the same number of rows), warp 0 of the team adds
 //    the KS sums in warp order. Per-channel: times scale[o]. y = v (+ beta y).
+// NORM (NMC_DECODE_FUSE=1): before 1., x [R, in] is made in the block from the residual h and the norm
+// weight (row_norm.cuh, bit-equal to rms_norm's BF16 xn) into shared memory, and 1. reads it there.
 // Deterministic (fixed order throughout). Against gemv_fp8: the same exact products (code x x in
 // fp32), another fp32 summation order. x and Q 16-byte aligned; rows 3-8 stay with gemv_fp8 /
 // gemv_fp8_mma (x of 3+ rows does not fit the registers at these widths).
@@ -28,6 +30,7 @@
 #include "device_math.cuh"
 #include "mma_bf16.cuh"
 #include "e4m3_exact.cuh"
+#include "row_norm.cuh"
 #include "sm_count.h"
 
 #include <algorithm>
@@ -51,14 +54,21 @@ struct XregArgs {
     float *y;
     float beta;
     int ks;                 // warps a row (split-K inside the block)
+    RowNorm norm;           // NORM: x made from it (x unused)
 };
 
 __device__ __forceinline__ float lo_f32(uint32_t v) { return __uint_as_float(v << 16); }
 __device__ __forceinline__ float hi_f32(uint32_t v) { return __uint_as_float(v & 0xffff0000u); }
 
-template <int R, int NC>
+template <int R, int NC, bool NORM>
 __global__ void __launch_bounds__(XR_WARPS * 32, 1) gemv_fp8_xreg_kernel(XregArgs p) {
     __shared__ float red[2][XR_WARPS][R];
+    const __nv_bfloat16 *x = p.x;
+    if constexpr (NORM) {
+        __nv_bfloat16 *xs = dynamic_bf16();
+        norm_rows_bf16<R>(p.norm, xs);
+        x = xs;
+    }
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const int ks = p.ks, teams = XR_WARPS / ks, team = warp / ks, j = warp % ks;
     const int chunks = p.in / 16, per = (chunks + ks - 1) / ks;
@@ -72,8 +82,8 @@ __global__ void __launch_bounds__(XR_WARPS * 32, 1) gemv_fp8_xreg_kernel(XregArg
         for (int r = 0; r < R; r++) {
             uint4 a = make_uint4(0, 0, 0, 0), b = a;
             if (valid) {
-                const uint4 *src = reinterpret_cast<const uint4 *>(p.x + (int64_t)r * p.in + 16 * (c0 + lane + 32 * i));
-                a = __ldg(src), b = __ldg(src + 1);
+                const uint4 *src = reinterpret_cast<const uint4 *>(x + (int64_t)r * p.in + 16 * (c0 + lane + 32 * i));
+                a = load_x<NORM>(src), b = load_x<NORM>(src + 1);
             }
             xr[r][i][0] = a.x, xr[r][i][1] = a.y, xr[r][i][2] = a.z, xr[r][i][3] = a.w;
             xr[r][i][4] = b.x, xr[r][i][5] = b.y, xr[r][i][6] = b.z, xr[r][i][7] = b.w;
@@ -187,7 +197,7 @@ int resident_blocks(cudaStream_t stream) {
         cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
         if (cudaStreamIsCapturing(stream, &capturing) != cudaSuccess || capturing != cudaStreamCaptureStatusNone) return 1;
         int n = 0;
-        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, gemv_fp8_xreg_kernel<R, NC>, XR_WARPS * 32, 0) != cudaSuccess)
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, gemv_fp8_xreg_kernel<R, NC, false>, XR_WARPS * 32, 0) != cudaSuccess)
             n = 1;
         blocks = std::max(n, 1);
     }
@@ -197,7 +207,10 @@ int resident_blocks(cudaStream_t stream) {
 template <int R, int NC>
 int launch(XregArgs p, cudaStream_t stream) {
     const int teams = XR_WARPS / p.ks, blocks = std::min(multiprocessor_count() * resident_blocks<R, NC>(stream), (p.out + teams - 1) / teams);
-    gemv_fp8_xreg_kernel<R, NC><<<blocks, XR_WARPS * 32, 0, stream>>>(p);
+    if (p.norm.h != nullptr)  // NORM: the launch bound keeps one block an SM, as without (x in shared memory besides)
+        gemv_fp8_xreg_kernel<R, NC, true><<<blocks, XR_WARPS * 32, (size_t)R * p.in * 2, stream>>>(p);
+    else
+        gemv_fp8_xreg_kernel<R, NC, false><<<blocks, XR_WARPS * 32, 0, stream>>>(p);
     NMC_LAUNCHED("gemv fp8 (x in registers)");
     return NMC_OK;
 }
@@ -226,12 +239,17 @@ bool gemv_fp8_xreg_supported(const void *x, const Fp8Weight &f, int rows) {
            aligned16(x) && aligned16(f.q) && xreg_plan(rows, f.in, f.out, multiprocessor_count(), &ks, &nc);
 }
 
-int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream) {
+int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream, const RowNorm *norm) {
+    if (norm != nullptr) {
+        if (norm->dim != f.in || !row_norm_fusable(rows, f.in)) return nmc::fail("gemv fp8 xreg: the norm does not fit this shape");
+        x = f.q;  // 16-byte aligned stand-in for the support check: x itself is not read
+    }
     if (!gemv_fp8_xreg_supported(x, f, rows))
         return nmc::fail("gemv fp8 xreg: 1 or 2 rows, in a multiple of 16 up to 36864 (1 row) or 20480 (2 rows), 16-byte aligned x and Q");
     const int scale_rows = f.row_block > 0 ? f.row_block : std::max(f.block, 1);
     const int scale_cols = f.block > 0 ? (f.in + f.block - 1) / f.block : 0;
-    XregArgs p{static_cast<const __nv_bfloat16 *>(x), f.q, f.scale, f.in, f.out, f.block, scale_rows, scale_cols, y, beta, 1};
+    XregArgs p{static_cast<const __nv_bfloat16 *>(x), f.q, f.scale, f.in, f.out, f.block, scale_rows, scale_cols, y, beta, 1,
+               norm != nullptr ? *norm : RowNorm{}};
     int nc = 0;
     // the plan for one resident block an SM (the kernel's launch bound; more only shortens the rounds)
     xreg_plan(rows, f.in, f.out, multiprocessor_count(), &p.ks, &nc);

@@ -27,11 +27,31 @@ int activation(int kind, float *x, int64_t n, cudaStream_t stream);
 int advance_lengths(int32_t *lengths, const int32_t *slots, int slot, int rows, int add,
                     cudaStream_t stream);
 
+// ---- decode fusion (NMC_DECODE_FUSE, norm.cu; kernels/row_norm.cuh) ----
+// NMC_DECODE_FUSE=0|1 (unset: 0): *on true for 1 (decode: the RMSNorm inside the next GEMV, the
+// gated norm of 1-2 rows one block per (row, group)); an unknown value is an error.
+int decode_fuse_switch(bool *on);
+// A GEMV's x computed in the kernel as rms_norm computes it, bit for bit: x[r] = BF16(w * (h[r] *
+// inv)), inv = rsqrtf(sum(h[r]^2) / dim + eps), the sum in rms_norm's order (`vthreads` = its block,
+// rms_norm_threads(dim)). h [rows, dim] fp32, w [dim] fp32.
+struct RowNorm {
+    const float *h = nullptr, *w = nullptr;
+    float eps = 0.0f;
+    int dim = 0, vthreads = 0;
+};
+int rms_norm_threads(int dim);
+inline RowNorm row_norm(const float *h, const float *w, float eps, int dim) { return RowNorm{h, w, eps, dim, rms_norm_threads(dim)}; }
+// Whether a GEMV of `rows` rows can take its x from a RowNorm (1-2 rows, dim a multiple of 8, the
+// rows' BF16 x in 48 KB of shared memory).
+bool row_norm_fusable(int rows, int dim);
+
 // ---- BF16 GEMV for one-row decode (gemv.cu) ----
 // Whether gemv_bf16 handles this shape (one row, in a multiple of 8).
 bool gemv_supported(int rows, int in);
-// y[1, out] (fp32) = x[1, in] . W[out, in]^T + beta * y, x and W in BF16.
-int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream);
+// y[1, out] (fp32) = x[1, in] . W[out, in]^T + beta * y, x and W in BF16. norm (nullable,
+// row_norm_fusable): x is ignored and made from norm in the kernel (persistent blocks).
+int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream,
+              const RowNorm *norm = nullptr);
 
 // ---- FP8 E4M3 weights (fp8.cu): layout and scales described there ----
 struct Fp8Weight {
@@ -48,14 +68,17 @@ int quantize_fp8(const void *w, int out, int in, int block, Fp8Weight &f, cudaSt
 int dequantize_fp8(const Fp8Weight &f, void *w, cudaStream_t stream);
 // y[rows, out] (fp32) = x[rows, in] (BF16) . (Q * scale)^T + beta * y, for 1 to 8 rows.
 bool gemv_fp8_supported(const Fp8Weight &f, int rows);
-int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream);
+// norm (nullable; 1-2 rows, row_norm_fusable): x from the RowNorm in the kernel, as gemv_bf16's.
+int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream,
+             const RowNorm *norm = nullptr);
 // The same for 1 or 2 rows with x held in registers (gemv_fp8_xreg.cu: persistent warps, several
 // output rows each, W streamed to registers; in up to 36,864 columns (20,480 at 2 rows), a multiple of
 // 16, x and Q 16-byte aligned). NMC_GEMV_FP8=old|xreg (unset: old) picks it in decode; gemv_fp8_xreg_switch
 // reads it (*xreg true for xreg; an unknown value is an error).
 int gemv_fp8_xreg_switch(bool *xreg);
 bool gemv_fp8_xreg_supported(const void *x, const Fp8Weight &f, int rows);
-int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream);
+int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream,
+                  const RowNorm *norm = nullptr);
 // The same for 1 to 64 rows on tensor cores (fp8_mma.cu; in and block multiples of 64): weights
 // as BF16(Q * scale), fp32 sums. Decode of 3 or more rows uses it.
 bool gemv_fp8_mma_supported(const Fp8Weight &f, int rows);
@@ -88,9 +111,11 @@ int skinny_gemm_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float
 int rms_norm(const float *x, int rows, int dim, const float *w, float eps, void *out, int out_dtype,
              cudaStream_t stream);
 // t = y * silu(z); RMS-normalised within each of `groups` groups; times w; out dense [rows, dim]
+// fused (NMC_DECODE_FUSE=1 in decode): 1-2 rows one block per (row, group) (gated_norm_rows), the
+// same math; otherwise or for a shape it does not take, the kernels of today.
 int gated_group_rms_norm(const float *y, int y_stride, const float *z, int z_stride, int rows,
                          int dim, int groups, const float *w, float eps, void *out, int out_dtype,
-                         cudaStream_t stream);
+                         cudaStream_t stream, bool fused = false);
 
 // ---- causal depthwise conv (conv1d.cu) ----
 struct Conv {

@@ -1,0 +1,72 @@
+// RMSNorm's arithmetic, shared by rms_norm (norm.cu) and the decode GEMVs that fold it into their x
+// (NMC_DECODE_FUSE=1: gemv.cu, fp8.cu, gemv_fp8_xreg.cu), so the two give the same bits.
+//
+// shapes: h [R, dim] fp32 (the residual), w [dim] fp32; x [R, dim] BF16 in shared memory.
+// rms_norm runs a block of V = rms_norm_threads(dim) threads a row:
+// 1. thread v: ss_v = sum over c = v, v + V, ... of h[c]^2 (fmaf, in that order)        (rms_part)
+// 2. warp sums (shuffle tree) -> partial[v / 32]; warp 0 sums the V / 32 partials (block_sum)
+// 3. inv = rsqrtf(total / dim + eps); x[c] = w[c] * (h[c] * inv)                       (rms_inv, rms_out)
+// norm_rows_bf16 replays 1-2 with any blockDim (a multiple of 32): its threads take the virtual
+// threads v = t, t + blockDim, ... in warps of 32 consecutive v, so every partial and the total are
+// summed in rms_norm's order; then 3 into shared memory as BF16 (rms_norm's store to a BF16 xn).
+#pragma once
+
+namespace nmc::k {
+
+// emu-begin (test/decode_fuse_emu.cpp runs this on the host)
+__device__ __forceinline__ float rms_part(const float *row, int dim, int v, int stride) {
+    float ss = 0.0f;
+    for (int c = v; c < dim; c += stride) ss = fmaf(row[c], row[c], ss);
+    return ss;
+}
+__device__ __forceinline__ float rms_inv(float total, int dim, float eps) { return rsqrtf(total / dim + eps); }
+__device__ __forceinline__ float rms_out(float w, float h, float inv) { return w * (h * inv); }
+
+// The R rows of x = RMSNorm(h) * w as BF16 into xs [R, dim] (shared), every thread of the block
+// taking part; returns after a barrier (xs complete).
+template <int R>
+__device__ __forceinline__ void norm_rows_bf16(const RowNorm &n, __nv_bfloat16 *xs) {
+    __shared__ float partial[32];
+    __shared__ float total;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    for (int r = 0; r < R; r++) {
+        const float *row = n.h + (int64_t)r * n.dim;
+        for (int v0 = 0; v0 < n.vthreads; v0 += blockDim.x) {  // 1. and the warp sums of 2.
+            const int v = v0 + (int)threadIdx.x;
+            float ss = v < n.vthreads ? rms_part(row, n.dim, v, n.vthreads) : 0.0f;
+            ss = warp_sum(ss);
+            if (lane == 0 && v < n.vthreads) partial[v >> 5] = ss;
+        }
+        __syncthreads();
+        if (warp == 0) {  // 2. warp 0 over the partials, as block_sum
+            float s = lane < (n.vthreads >> 5) ? partial[lane] : 0.0f;
+            s = warp_sum(s);
+            if (lane == 0) total = s;
+        }
+        __syncthreads();
+        const float inv = rms_inv(total, n.dim, n.eps);
+        for (int c = threadIdx.x; c < n.dim; c += blockDim.x)  // 3.
+            xs[(int64_t)r * n.dim + c] = __float2bfloat16(rms_out(n.w[c], row[c], inv));
+    }
+    __syncthreads();
+}
+
+// x of the GEMVs: from global memory through the read-only path, or (NORM) from shared memory
+template <bool NORM>
+__device__ __forceinline__ uint4 load_x(const uint4 *p) {
+    if constexpr (NORM) return *p;
+    else return __ldg(p);
+}
+// emu-end
+
+// The block's dynamic shared memory as BF16 (the x rows of norm_rows_bf16).
+__device__ __forceinline__ __nv_bfloat16 *dynamic_bf16() {
+    extern __shared__ __align__(16) unsigned char nmc_dynamic_smem[];
+    return reinterpret_cast<__nv_bfloat16 *>(nmc_dynamic_smem);
+}
+
+// Blocks for a persistent fused GEMV: SMs x the blocks of `kernel` resident on one (threads, smem
+// bytes of dynamic shared memory), at most `needed` (norm.cu).
+int resident_grid(const void *kernel, int threads, size_t smem, int needed);
+
+}  // namespace nmc::k

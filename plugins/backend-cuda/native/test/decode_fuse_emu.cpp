@@ -1,0 +1,265 @@
+// The decode fusions of NMC_DECODE_FUSE=1 run on the host through test/cuda_host_emu.h (the kernel
+// text cut out of the .cu between "// emu-begin" and "// emu-end"; `make emu` builds and runs it):
+// 1. norm + GEMV: the GEMVs with the RMSNorm inside (NORM: gemv.cu gemv_kernel, fp8.cu gemv_fp8_kernel,
+//    gemv_fp8_xreg.cu, all on row_norm.cuh) on G persistent blocks (fewer than the features need:
+//    the grid-stride loop) against the unfused path (norm.cu rms_norm_kernel to a BF16 xn, then the
+//    same GEMV without NORM on its full grid): y must be EQUAL bit for bit. Also the unfused xn
+//    against a double RMSNorm (each element within half a BF16 ulp of the double value plus 1e-6
+//    relative), and y against a double GEMV of that xn (1e-5 of max |ref|).
+//    Shapes: Nano-9B-v2's hidden 4480 (rms_norm's block 1024: 4 virtual threads a real one), 1040
+//    (block 256 = the GEMV's), 208 (block 64: warps idle), 16 rows at 1 and 2 rows; per-channel and
+//    128x128 block scales, beta 0 and 1; out not a multiple of the warps or the blocks.
+// 2. gated norm rows (norm.cu gated_norm_rows, 1-2 rows, one block per (row, group)) against a double
+//    reference (F32 out: 1e-5 of max |ref|; BF16 out: half a BF16 ulp plus 1e-5) and against today's
+//    decode kernel (gated_norm_warp, F32: 1e-5). Shapes: Nano-9B-v2's inner 8960 in 8 groups with z
+//    inside the wider proj row, groups of 20 (one partial warp), 1284 (321 float4: partial warp),
+//    4100 (1025 float4: two a thread on 1024 threads).
+// Exit status 0 when all pass (2026-12-07: 20 of 20, about 2 minutes; `--quick`: the widths below 4480).
+// Deliberate bugs must fail it: sh test/emu/decode_fuse_mutants.sh (2026-12-07: all 7 fail --quick: the
+// fused norm's virtual threads strided by blockDim, its last warp partial left out, xreg and gemv_bf16
+// reading x instead of the norm, one round of gemv_fp8's persistent loop, the gated rows divided by dim,
+// and without their guard on the last float4s; the unmutated text passes).
+#include "cuda_host_emu.h"
+#include "mma_host_emu.h"
+#include "nemotron_cuda.h"  // NMC_F32, NMC_BF16
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "wreg_host_emu.h"
+
+#include "gemv_host_emu.h"
+#define __shared__ static
+#include "device_math_host.cuh"
+
+namespace emu {
+using nmc::k::block_sum;
+using nmc::k::silu;
+using nmc::k::store_from_float;
+using nmc::k::warp_sum;
+#include "decode_fuse_structs.inc"
+// the dynamic shared memory of a block (cuda_host_emu.h fills it with NaN at each launch)
+inline __nv_bfloat16 *dynamic_bf16() { return reinterpret_cast<__nv_bfloat16 *>(g_smem); }
+#include "decode_fuse_row_norm.inc"
+inline int scale_rows(const Fp8Weight &f) { return f.row_block > 0 ? f.row_block : f.block; }
+// __nv_cvt_fp8x2_to_halfraw2 then to float: the low byte first (exact: E4M3 values are FP16 values)
+inline float2 e4m3x2_to_float2(uint16_t two) { return {e4m3((uint8_t)(two & 255)), e4m3((uint8_t)(two >> 8))}; }
+namespace norm {
+#include "decode_fuse_norm.inc"
+}
+namespace bf16 {
+#include "decode_fuse_gemv.inc"
+}
+namespace f8 {
+#include "decode_fuse_fp8.inc"
+}
+namespace xr {
+#include "decode_fuse_xreg.inc"
+}
+}  // namespace emu
+#undef __shared__
+
+static int failures = 0;
+
+static void report(bool ok, const std::string &what) {
+    printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
+    fflush(stdout);
+    failures += !ok;
+}
+
+
+enum Kind { BF16, FP8, XREG };
+
+// gemv_fp8_xreg_kernel<R, nc, fused> on `blocks` blocks
+template <int R, int... N>
+static void run_xreg(const emu::xr::XregArgs &p, int nc, int blocks, bool fused, std::integer_sequence<int, N...>) {
+    auto one = [&](auto k) { launch(dim3m{(unsigned)blocks, 1, 1}, emu::xr::XR_WARPS * 32, k); };
+    ((nc == N + 1 ? (fused ? one([&] { emu::xr::gemv_fp8_xreg_kernel<R, N + 1, true>(p); })
+                           : one([&] { emu::xr::gemv_fp8_xreg_kernel<R, N + 1, false>(p); }),
+                     true)
+                  : false) ||
+     ...);
+}
+
+// 1. norm + GEMV of `rows` rows, `dim` -> `out`, on `blocks` persistent blocks when fused
+static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float beta, int blocks) {
+    std::mt19937 g(rows * 7919 + dim * 31 + out + kind * 5 + block);
+    std::normal_distribution<float> nd;
+    std::vector<float> h((size_t)rows * dim), nw(dim), y0((size_t)rows * out);
+    for (size_t i = 0; i < h.size(); i++) h[i] = 3.0f * nd(g) + (i % 7 == 0 ? 20.0f : 0.0f);  // a few large channels
+    for (float &v : nw) v = 1.0f + 0.3f * nd(g);
+    for (float &v : y0) v = nd(g);
+    const float eps = 1e-5f;
+    // weights: BF16 [out, dim] or E4M3 codes with scales
+    std::vector<__nv_bfloat16> wb;
+    std::vector<uint8_t> q;
+    std::vector<float> scale;
+    int scale_cols = 0;
+    if (kind == BF16) {
+        wb.resize((size_t)out * dim);
+        for (auto &v : wb) v = __float2bfloat16(0.05f * nd(g));
+    } else {
+        q.resize((size_t)out * dim);
+        for (uint8_t &c : q) {
+            do c = (uint8_t)(g() & 255); while ((c & 0x7f) == 0x7f);
+        }
+        scale_cols = block ? (dim + block - 1) / block : 0;
+        scale.resize(block ? (size_t)((out + block - 1) / block) * scale_cols : (size_t)out);
+        for (float &s : scale) s = 0.01f * (1.0f + (float)(g() % 100) / 50.0f);
+    }
+    emu::Fp8Weight f;
+    f.q = q.data(), f.scale = scale.data(), f.out = out, f.in = dim, f.block = block;
+    const emu::RowNorm rn{h.data(), nw.data(), eps, dim, emu::norm::threads_for(dim / 4 > 0 ? dim / 4 : 1)};
+    // unfused: rms_norm_kernel -> xn (BF16), then the GEMV without NORM on its full grid
+    std::vector<__nv_bfloat16> xn((size_t)rows * dim);
+    launch(dim3m{(unsigned)rows, 1, 1}, rn.vthreads, [&] { emu::norm::rms_norm_kernel(h.data(), dim, nw.data(), eps, xn.data(), NMC_BF16); });
+    std::vector<float> y_old = y0, y_new = y0;
+    const std::vector<__nv_bfloat16> nan_x(xn.size(), __nv_bfloat16{0x7fc0});
+    const int warps_blocks = (out + 7) / 8;
+    auto run = [&](bool fused, std::vector<float> &y) {
+        const __nv_bfloat16 *x = fused ? nan_x.data() : xn.data();  // fused: x must not be read
+        const int grid = fused ? blocks : warps_blocks;
+        if (kind == BF16) {
+            launch(dim3m{(unsigned)grid, 1, 1}, 256, [&] {
+                if (fused) emu::bf16::gemv_kernel<1, true>(x, wb.data(), y.data(), dim, out, beta, rn);
+                else emu::bf16::gemv_kernel<1, false>(x, wb.data(), y.data(), dim, out, beta, emu::RowNorm{});
+            });
+        } else if (kind == FP8) {
+            launch(dim3m{(unsigned)grid, 1, 1}, 256, [&] {
+                if (rows == 1) fused ? emu::f8::gemv_fp8_kernel<1, true>(x, f, y.data(), beta, rn) : emu::f8::gemv_fp8_kernel<1, false>(x, f, y.data(), beta, emu::RowNorm{});
+                else fused ? emu::f8::gemv_fp8_kernel<2, true>(x, f, y.data(), beta, rn) : emu::f8::gemv_fp8_kernel<2, false>(x, f, y.data(), beta, emu::RowNorm{});
+            });
+        } else {
+            int ks = 0, nc = 0;
+            emu::xr::xreg_plan(rows, dim, out, blocks, &ks, &nc);
+            emu::xr::XregArgs p{fused ? nan_x.data() : xn.data(), q.data(), scale.data(), dim, out, block, block ? block : 1, scale_cols, y.data(), beta, ks,
+                                fused ? rn : emu::RowNorm{}};
+            const int teams = emu::xr::XR_WARPS / ks, xb = std::min(blocks, (out + teams - 1) / teams);
+            if (rows == 1) run_xreg<1>(p, nc, xb, fused, std::make_integer_sequence<int, emu::xr::xr_max_nc(1)>{});
+            else run_xreg<2>(p, nc, xb, fused, std::make_integer_sequence<int, emu::xr::xr_max_nc(2)>{});
+        }
+    };
+    run(false, y_old);
+    run(true, y_new);
+    // checks: xn against the double norm, y_old against the double GEMV of xn, y_new == y_old bit for bit
+    int xn_bad = 0;
+    for (int r = 0; r < rows; r++) {
+        double ss = 0;
+        for (int c = 0; c < dim; c++) ss += (double)h[(size_t)r * dim + c] * h[(size_t)r * dim + c];
+        const double inv = 1.0 / std::sqrt(ss / dim + eps);
+        for (int c = 0; c < dim; c++) {
+            const double want = nw[c] * (h[(size_t)r * dim + c] * inv), got = __bfloat162float(xn[(size_t)r * dim + c]);
+            xn_bad += !(std::fabs(got - want) <= std::fabs(want) * (1.0 / 256 + 1e-6) + 1e-30);
+        }
+    }
+    double mx = 0, err = 0;
+    for (int r = 0; r < rows; r++)
+        for (int o = 0; o < out; o++) {
+            double s = 0;
+            for (int c = 0; c < dim; c++) {
+                const double x = __bfloat162float(xn[(size_t)r * dim + c]);
+                if (kind == BF16) s += x * __bfloat162float(wb[(size_t)o * dim + c]);
+                else s += x * emu::e4m3(q[(size_t)o * dim + c]) * (block ? scale[(size_t)(o / block) * scale_cols + c / block] : 1.0);
+            }
+            if (kind != BF16 && !block) s *= scale[o];
+            s += beta * (double)y0[(size_t)r * out + o];
+            mx = std::max(mx, std::fabs(s));
+            const double e = std::fabs(y_old[(size_t)r * out + o] - s);
+            if (!(e <= err)) err = std::isnan(e) ? 1e9 : e;
+        }
+    err /= std::max(mx, 1e-12);
+    int differ = 0;
+    for (size_t i = 0; i < y_old.size(); i++) differ += memcmp(&y_old[i], &y_new[i], 4) != 0;
+    const char *names[] = {"gemv_bf16", "gemv_fp8", "gemv_fp8_xreg"};
+    char what[300];
+    snprintf(what, sizeof what, "norm+%s rows %d dim %d (rms block %d) out %d %s beta %g, fused on %d blocks: xn off the double norm %d, "
+             "unfused y err %.2e (tol 1e-5), fused != unfused in %d of %zu outputs (must be 0)",
+             names[kind], rows, dim, rn.vthreads, out, kind == BF16 ? "" : block ? "128x128 blocks" : "per-channel", beta, blocks, xn_bad,
+             err, differ, y_old.size());
+    report(xn_bad == 0 && err <= 1e-5 && differ == 0, what);
+}
+
+// 2. gated norm of `rows` rows: gated_norm_rows against a double reference and gated_norm_warp
+static void gated(int rows, int dim, int groups, int z_stride, int out_dtype) {
+    std::mt19937 g(rows * 131 + dim + groups * 17 + out_dtype);
+    std::normal_distribution<float> nd;
+    const int gs = dim / groups, vecs = gs / 4;
+    std::vector<float> y((size_t)rows * dim), z((size_t)rows * z_stride), w(dim);
+    for (float &v : y) v = 2.0f * nd(g);
+    for (float &v : z) v = 2.0f * nd(g);
+    for (float &v : w) v = 1.0f + 0.2f * nd(g);
+    const float eps = 1e-5f;
+    std::vector<float> o32((size_t)rows * dim), warp32((size_t)rows * dim);
+    std::vector<__nv_bfloat16> o16((size_t)rows * dim);
+    void *out = out_dtype == NMC_F32 ? (void *)o32.data() : (void *)o16.data();
+    const int threads = emu::norm::gated_rows_threads(vecs);
+    launch(dim3m{(unsigned)groups, (unsigned)rows, 1}, threads,
+           [&] { emu::norm::gated_norm_rows(y.data(), dim, z.data(), z_stride, dim, gs, w.data(), eps, out, out_dtype); });
+    const bool warp_ok = gs <= 128 * emu::norm::GV && out_dtype == NMC_F32;
+    if (warp_ok) {
+        const int64_t pairs = (int64_t)rows * groups;
+        launch(dim3m{(unsigned)((pairs + 7) / 8), 1, 1}, 256, [&] {
+            emu::norm::gated_norm_warp(y.data(), dim, z.data(), z_stride, dim, groups, gs, pairs, w.data(), eps, warp32.data(), NMC_F32);
+        });
+    }
+    double mx = 0, err = 0, werr = 0;
+    int bad16 = 0;
+    for (int r = 0; r < rows; r++)
+        for (int gi = 0; gi < groups; gi++) {
+            std::vector<double> t(gs);
+            double ss = 0;
+            for (int c = 0; c < gs; c++) {
+                const double zz = z[(size_t)r * z_stride + gi * gs + c];
+                t[c] = y[(size_t)r * dim + gi * gs + c] * (zz / (1.0 + std::exp(-zz)));
+                ss += t[c] * t[c];
+            }
+            const double inv = 1.0 / std::sqrt(ss / gs + eps);
+            for (int c = 0; c < gs; c++) {
+                const size_t at = (size_t)r * dim + gi * gs + c;
+                const double want = w[gi * gs + c] * t[c] * inv;
+                mx = std::max(mx, std::fabs(want));
+                if (out_dtype == NMC_F32) {
+                    err = std::max(err, std::isnan(o32[at]) ? 1e9 : std::fabs(o32[at] - want));
+                    if (warp_ok) werr = std::max(werr, std::fabs((double)o32[at] - warp32[at]));
+                } else {
+                    const double got = __bfloat162float(o16[at]);
+                    bad16 += !(std::fabs(got - want) <= std::fabs(want) * (1.0 / 256 + 1e-5) + 1e-30);
+                }
+            }
+        }
+    char what[300], vs_warp[40] = "n/a (group too wide for it)";
+    if (warp_ok) snprintf(vs_warp, sizeof vs_warp, "%.2e", werr / mx);
+    if (out_dtype == NMC_F32)
+        snprintf(what, sizeof what, "gated_norm_rows rows %d dim %d groups %d (group %d, %d threads) z stride %d F32: err %.2e, against "
+                 "gated_norm_warp %s (tol 1e-5 of max |ref|)", rows, dim, groups, gs, threads, z_stride, err / mx,
+                 vs_warp);
+    else
+        snprintf(what, sizeof what, "gated_norm_rows rows %d dim %d groups %d (group %d, %d threads) BF16: %d outputs off the double by more than "
+                 "half an ulp", rows, dim, groups, gs, threads, bad16);
+    report(out_dtype == NMC_F32 ? err / mx <= 1e-5 && werr / mx <= 1e-5 : bad16 == 0, what);
+}
+
+int main(int argc, char **argv) {
+    const bool quick = argc > 1 && std::string(argv[1]) == "--quick";  // widths below 4480 only (the mutants)
+    // 1. norm + GEMV (G blocks below the features' count so the fused loop runs several rounds)
+    struct Case { Kind kind; int rows, dim, out, block; float beta; int blocks; };
+    for (Case c : {Case{BF16, 1, 4480, 37, 0, 0.0f, 3}, Case{BF16, 1, 1040, 77, 0, 1.0f, 4}, Case{BF16, 1, 208, 19, 0, 0.0f, 2},
+                   Case{BF16, 1, 16, 9, 0, 1.0f, 1},
+                   Case{FP8, 1, 4480, 37, 0, 0.0f, 3}, Case{FP8, 2, 4480, 21, 128, 1.0f, 2}, Case{FP8, 2, 1040, 77, 0, 1.0f, 4},
+                   Case{FP8, 1, 208, 19, 128, 0.0f, 2}, Case{FP8, 2, 16, 9, 0, 1.0f, 1},
+                   Case{XREG, 1, 4480, 37, 0, 0.0f, 3}, Case{XREG, 2, 4480, 21, 128, 1.0f, 2}, Case{XREG, 2, 1040, 77, 0, 1.0f, 4},
+                   Case{XREG, 1, 208, 19, 128, 0.0f, 2}, Case{XREG, 1, 16, 9, 0, 1.0f, 1}})
+        if (!quick || c.dim < 4480) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, c.beta, c.blocks);
+    // 2. gated norm rows
+    gated(2, 60, 3, 64, NMC_F32);      // groups of 20: 5 float4, one partial warp
+    gated(1, 2568, 2, 2568, NMC_F32);  // 1284: 321 float4 on 352 threads
+    if (!quick) {
+        gated(1, 8960, 8, 2 * 8960 + 8 * 128 * 2 + 128, NMC_F32);  // 9B: z inside the proj row
+        gated(2, 8960, 8, 2 * 8960 + 8 * 128 * 2 + 128, NMC_BF16);
+        gated(1, 8200, 2, 8200, NMC_F32);  // 4100: 1025 float4, two a thread on 1024 threads
+        gated(2, 8200, 2, 8204, NMC_BF16);
+    }
+    printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Deliberate mutations of the NMC_DECODE_FUSE kernels must fail their emulation (test/decode_fuse_emu.cpp
+# --quick: widths 16 to 2568), and the unmutated text must pass it: the bit-equality of the fused
+# norm + GEMV with the unfused path sees the norm's summation order and the fused x, the persistent
+# loop, and the gated norm's divisor and guards. From plugins/backend-cuda/native (after `make
+# build/decode_fuse_emu`, which writes the kernel sections to build/decode_fuse_*.inc):
+#   sh test/emu/decode_fuse_mutants.sh
+set -e
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+B=${OUT:-build}
+status=0
+run() {  # name, file (decode_fuse_<file>.inc), sed expression, expected exit status (0: pass, 1: fail)
+    cp "$B"/decode_fuse_*.inc "$T/"
+    sed "$3" "$B/decode_fuse_$2.inc" > "$T/decode_fuse_$2.inc"
+    if [ "$4" = 1 ] && cmp -s "$B/decode_fuse_$2.inc" "$T/decode_fuse_$2.inc"; then
+        echo "FAIL mutant '$1': the sed expression changed nothing"; status=1; return
+    fi
+    g++ -std=c++20 -O2 -fno-strict-aliasing -Wno-unknown-pragmas -Iinclude -Itest -I"$T" -I"$B" test/decode_fuse_emu.cpp -o "$T/emu"
+    rc=0
+    "$T/emu" --quick > "$T/out" 2>&1 || rc=$?
+    if [ "$4" = 0 ] && [ $rc = 0 ]; then echo "PASS unmutated kernels pass"
+    elif [ "$4" = 1 ] && [ $rc != 0 ]; then echo "PASS mutant '$1' fails: $(grep -c FAIL "$T/out") FAIL lines, first: $(grep -m1 FAIL "$T/out" | cut -c1-150)"
+    else echo "FAIL '$1': exit status $rc, expected $([ "$4" = 0 ] && echo pass || echo failure)"; cat "$T/out"; status=1
+    fi
+}
+run none row_norm 's/^//' 0
+run "fused norm: virtual threads strided by blockDim" row_norm 's/rms_part(row, n.dim, v, n.vthreads)/rms_part(row, n.dim, v, blockDim.x)/' 1
+run "fused norm: the last warp partial left out" row_norm 's/lane < (n.vthreads >> 5)/lane < (n.vthreads >> 5) - 1/' 1
+run "fused xreg reads x, not the norm" xreg 's/        x = xs;//' 1
+run "fused gemv_bf16 reads x, not the norm" gemv 's/        x = xs;//' 1
+run "fused gemv_fp8: one round of the persistent loop" fp8 's/o < f.out; o += gridDim.x \* WARPS/o < f.out; o += f.out/' 1
+run "gated rows: divided by dim, not the group" norm 's/rsqrtf(block_sum(ss) \/ group_size + eps)/rsqrtf(block_sum(ss) \/ dim + eps)/' 1
+run "gated rows: no guard on the last float4s" norm 's/        if (v < vecs) {/        if (true) {/' 1
+exit $status
