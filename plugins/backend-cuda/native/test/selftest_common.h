@@ -86,3 +86,22 @@ static int failures = 0;
 }
 
 [[maybe_unused]] static float bf16_round(float f) { return from_bf16(to_bf16(f)); }
+
+// Every parameter of trainer t: its name into *names and its tensor in `slot` (NMC_TRAIN_WEIGHT, _GRAD,
+// _EXP_AVG, _EXP_AVG_SQ) into *out, in the trainer's parameter order. NMC_OK or the failing call's code.
+[[maybe_unused]] static int trainer_tensors(nmc_trainer *t, int slot, std::vector<std::string> *names,
+                                            std::vector<std::vector<float>> *out) {
+    int rc = NMC_OK;
+    for (int i = 0; rc == NMC_OK && i < nmc_trainer_param_count(t); i++) {
+        int64_t shape[4];
+        int ndim = 0;
+        char buf[256];
+        nmc_trainer_param_info(t, i, buf, sizeof buf, shape, &ndim);
+        size_t n = 1;
+        for (int k = 0; k < ndim; k++) n *= (size_t)shape[k];
+        if (names != nullptr) names->push_back(buf);
+        out->emplace_back(n);
+        rc = nmc_trainer_get_tensor(t, buf, slot, out->back().data());
+    }
+    return rc;
+}

@@ -57,17 +57,7 @@ inline int run(nmc_config c, const char *keep, const char *scan, Run *out) {
         if (rc == NMC_OK) out->kept[i] = nmc_trainer_acts_kept(t);
         if (rc == NMC_OK) rc = nmc_trainer_backward(t);
     }
-    for (int i = 0; rc == NMC_OK && i < nmc_trainer_param_count(t); i++) {
-        int64_t shape[4];
-        int ndim = 0;
-        char buf[256];
-        nmc_trainer_param_info(t, i, buf, sizeof buf, shape, &ndim);
-        size_t n = 1;
-        for (int k = 0; k < ndim; k++) n *= (size_t)shape[k];
-        out->names.push_back(buf);
-        out->grads.emplace_back(n);
-        rc = nmc_trainer_get_tensor(t, buf, NMC_TRAIN_GRAD, out->grads.back().data());
-    }
+    if (rc == NMC_OK) rc = trainer_tensors(t, NMC_TRAIN_GRAD, &out->names, &out->grads);
     double norm = 0;
     if (rc == NMC_OK) rc = nmc_trainer_step(t, 1e-3, 1.0, 0.9, 0.95, 1e-8, 0.1, &norm);
     if (rc == NMC_OK) rc = nmc_trainer_forward(t, micro[0].ids.data(), micro[0].labels.data(), micro[0].rows,

@@ -60,18 +60,7 @@ inline int run(nmc_config c, const char *mode, Run *out) {
         }
         if (rc == NMC_OK) rc = nmc_trainer_step(t, 3e-3, 1.0, 0.9, 0.95, 1e-8, 0.1, &out->norm[step]);
     }
-    for (int i = 0; rc == NMC_OK && i < count; i++) {
-        int64_t shape[4];
-        int ndim = 0;
-        char buf[256];
-        nmc_trainer_param_info(t, i, buf, sizeof buf, shape, &ndim);
-        size_t n = 1;
-        for (int k = 0; k < ndim; k++) n *= (size_t)shape[k];
-        for (int s = 0; s < 4 && rc == NMC_OK; s++) {
-            out->slot[s].emplace_back(n);
-            rc = nmc_trainer_get_tensor(t, buf, s, out->slot[s].back().data());
-        }
-    }
+    for (int s = 0; s < 4 && rc == NMC_OK; s++) rc = trainer_tensors(t, s, nullptr, &out->slot[s]);
     if (t) nmc_trainer_destroy(t);
     unsetenv("NMC_TRAIN_ADAMW");
     return rc;

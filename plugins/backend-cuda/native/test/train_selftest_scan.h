@@ -422,17 +422,7 @@ inline void trainer_save_case(nmc_config c) {
             if (rc == NMC_OK) out->saved[i] = nmc_trainer_scan_saved(t);
             if (rc == NMC_OK) rc = nmc_trainer_backward(t);
         }
-        for (int i = 0; rc == NMC_OK && i < nmc_trainer_param_count(t); i++) {
-            int64_t shape[4];
-            int ndim = 0;
-            char buf[256];
-            nmc_trainer_param_info(t, i, buf, sizeof buf, shape, &ndim);
-            size_t n = 1;
-            for (int k = 0; k < ndim; k++) n *= (size_t)shape[k];
-            out->names.push_back(buf);
-            out->grads.emplace_back(n);
-            rc = nmc_trainer_get_tensor(t, buf, NMC_TRAIN_GRAD, out->grads.back().data());
-        }
+        if (rc == NMC_OK) rc = trainer_tensors(t, NMC_TRAIN_GRAD, &out->names, &out->grads);
         if (t) nmc_trainer_destroy(t);
         unsetenv("NMC_TRAIN_SCAN");
         unsetenv("NMC_TRAIN_SCAN_SAVE");
