@@ -105,3 +105,23 @@ static int failures = 0;
     }
     return rc;
 }
+
+// A trainer's micro-batch of random tokens, each row's labels its ids shifted by one (-100 at the end).
+struct MicroBatch {
+    int rows, len;
+    std::vector<int32_t> ids, labels;
+};
+
+// The two micro-batches the trainer self-tests run (rows 2 x L 70, then 1 x 130: the second remakes
+// every shape-sized buffer), tokens below `vocab` from mt19937(seed).
+[[maybe_unused]] static std::vector<MicroBatch> two_micro_batches(int vocab, uint32_t seed) {
+    std::vector<MicroBatch> micro = {{2, 70, {}, {}}, {1, 130, {}, {}}};
+    std::mt19937 g(seed);
+    for (MicroBatch &m : micro) {
+        m.ids.resize(m.rows * m.len);
+        m.labels.resize(m.rows * m.len);
+        for (auto &x : m.ids) x = (int32_t)(g() % vocab);
+        for (int i = 0; i < m.rows * m.len; i++) m.labels[i] = (i + 1) % m.len == 0 ? -100 : m.ids[i + 1];
+    }
+    return micro;
+}

@@ -35,18 +35,7 @@ inline int run(nmc_config c, const char *keep, const char *scan, Run *out) {
     else unsetenv("NMC_TRAIN_KEEP_ACTIVATIONS");
     if (scan) setenv("NMC_TRAIN_SCAN", scan, 1);
     else unsetenv("NMC_TRAIN_SCAN");
-    struct Micro {
-        int rows, len;
-        std::vector<int32_t> ids, labels;
-    };
-    std::vector<Micro> micro = {{2, 70, {}, {}}, {1, 130, {}, {}}};
-    std::mt19937 g(23);
-    for (Micro &m : micro) {
-        m.ids.resize(m.rows * m.len);
-        m.labels.resize(m.rows * m.len);
-        for (auto &x : m.ids) x = (int32_t)(g() % c.vocab_size);
-        for (int i = 0; i < m.rows * m.len; i++) m.labels[i] = (i + 1) % m.len == 0 ? -100 : m.ids[i + 1];
-    }
+    const std::vector<MicroBatch> micro = two_micro_batches(c.vocab_size, 23);
     nmc_trainer *t = nullptr;
     int64_t tokens = 0;
     int rc = nmc_trainer_create(&c, 0, &t);

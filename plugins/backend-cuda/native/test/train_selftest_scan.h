@@ -389,18 +389,7 @@ inline void trainer_fused_case(nmc_config c) {
 // sequential run without it). NMC_TRAIN_SCAN_SAVE=2 is refused.
 inline void trainer_save_case(nmc_config c) {
     c.compute_dtype = NMC_BF16;
-    struct Micro {
-        int rows, len;
-        std::vector<int32_t> ids, labels;
-    };
-    std::vector<Micro> micro = {{2, 70, {}, {}}, {1, 130, {}, {}}};
-    std::mt19937 g(21);
-    for (Micro &m : micro) {
-        m.ids.resize(m.rows * m.len);
-        m.labels.resize(m.rows * m.len);
-        for (auto &x : m.ids) x = (int32_t)(g() % c.vocab_size);
-        for (int i = 0; i < m.rows * m.len; i++) m.labels[i] = (i + 1) % m.len == 0 ? -100 : m.ids[i + 1];
-    }
+    const std::vector<MicroBatch> micro = two_micro_batches(c.vocab_size, 21);
     struct Run {
         double loss[2] = {0, 0};
         int saved[2] = {0, 0};
