@@ -26,8 +26,7 @@
 #        (compare with docs/training-step-model.md's estimate), and OUT_DIR/speed-summary.txt; then
 #        hybrid1b bf16 again with NMC_TRAIN_SCAN=chunked, NMC_TRAIN_SCAN_SAVE=1 (the scan saved by the
 #        forward, not recomputed), both, NMC_TRAIN_SCAN=tc-bwd (the backward's intra-chunk part on
-#        tensor cores), tc-bwd with the save and the defaults with NMC_TRAIN_SCAN_STATES=tc (the
-#        inter-chunk part on tensor cores) (OUT_DIR/speed-scan-TAG.{json,profile}; the scan's
+#        tensor cores) and tc-bwd with the save (OUT_DIR/speed-scan-TAG.{json,profile}; the scan's
 #        profile lines of every hybrid1b bf16 run in OUT_DIR/speed-scan-lines.txt; the self-test's
 #        "ssd ... steps (ms)" lines split the chunked scan by step; docs/ssd-backward.md).
 # distill: `nemotron distill` with --backend cuda (fp32, bf16; forward KL over the whole vocabulary at
@@ -197,11 +196,10 @@ speed)
   # the scan's variants at hybrid1b bf16 (the default run above: fused forward, chunked recompute
   # and backward): chunked throughout, the scan saved by the forward instead of recomputed
   # (NMC_TRAIN_SCAN_SAVE=1, with the default and with chunked), the backward's intra-chunk part on
-  # tensor cores (NMC_TRAIN_SCAN=tc-bwd, without and with the save), the defaults with the inter-chunk
-  # part on tensor cores too (NMC_TRAIN_SCAN_STATES=tc, opt-in); docs/ssd-backward.md
+  # tensor cores (NMC_TRAIN_SCAN=tc-bwd, without and with the save); docs/ssd-backward.md
   for variant in "chunked:NMC_TRAIN_SCAN=chunked" "save:NMC_TRAIN_SCAN_SAVE=1" \
                  "chunked-save:NMC_TRAIN_SCAN=chunked NMC_TRAIN_SCAN_SAVE=1" "tc-bwd:NMC_TRAIN_SCAN=tc-bwd" \
-                 "tc-bwd-save:NMC_TRAIN_SCAN=tc-bwd NMC_TRAIN_SCAN_SAVE=1" "tc-states:NMC_TRAIN_SCAN_STATES=tc"; do
+                 "tc-bwd-save:NMC_TRAIN_SCAN=tc-bwd NMC_TRAIN_SCAN_SAVE=1"; do
     tag="${variant%%:*}"
     echo "== ${variant#*:} NMC_PROFILE=1 nmc_train_bench --preset hybrid1b --dtype bf16 --seq 4096" >&2
     env ${variant#*:} NMC_PROFILE=1 "$dev/native/nmc_train_bench" --preset hybrid1b --dtype bf16 --seq 4096 --batch 1 \

@@ -170,7 +170,7 @@ void free_all(nmc_trainer *t) {
                    &t->dtv, &t->ddt, &t->y, &t->tg, &t->rstd_g, &t->mid, &t->dmid, &t->dtmp, &t->ckpt, &t->lse,
                    &t->delta, &t->dh, &t->token_w,
                    &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b, &t->fq_a, &t->fq_b,
-                   &t->xn16, &t->dy16, &t->mid16, &t->scan_save, &t->adamw_runs};
+                   &t->xn16, &t->dy16, &t->mid16, &t->scan_save};
     for (Buf *b : bufs) {
         if (b->p) cudaFree(b->p);
     }

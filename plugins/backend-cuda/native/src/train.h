@@ -111,8 +111,6 @@ struct nmc_trainer {
     nmc::Profile profile;  // NMC_PROFILE=1: per-stage wall time, printed when the trainer is destroyed
     nmc::Buf ids, labels, hs, xn, rstd, rstd_f, proj, dproj, xbc, dxbc, dtv, ddt, y, tg, rstd_g, mid, dmid, dtmp,
         ckpt, lse, delta, dh, dxn, logits, loss_rows, partial, bf_a, bf_b, fq_a, fq_b, xn16, dy16, mid16;
-    // NMC_TRAIN_ADAMW=flat (train_step.cu): the decay runs of the flat storage, int64 ends then uint8 flags
-    nmc::Buf adamw_runs;
     // NMC_TRAIN_SCAN_SAVE=1 (train_layers.cu, scan_slot): every Mamba layer's chunked scan forward kept
     // from the forward for its backward, [Mamba layers, ssd_saved_floats] fp32; scan_saved: the last
     // forward filled it (false: the recompute before backward runs the scan again)

@@ -184,9 +184,9 @@ int scan_fwd(nmc_trainer *t, const TLayer &L, bool keep, bool *restored) {
     int mode = 0;
     *restored = false;
     NMC_TRY(scan_mode(t, s, &mode));
-    int fwd = -1;  // NMC_TRAIN_SCAN_FWD=tf32: a BF16 trainer's chunked forward GEMMs (F2, F5, F7, F8) on TF32
-    NMC_TRY(env_choice("NMC_TRAIN_SCAN_FWD", {"fp32", "tf32"}, &fwd));
-    if (fwd == 1 && t->dtype == NMC_BF16) s.dtype = GEMM_TF32;  // same layout (no BF16 staging either way)
+    int fwd = -1;  // NMC_TRAIN_SCAN_FWD unset or tf32: a BF16 trainer's chunked forward GEMMs (F2, F5, F7, F8)
+    NMC_TRY(env_choice("NMC_TRAIN_SCAN_FWD", {"fp32", "tf32"}, &fwd));  // on TF32; fp32: pedantic fp32
+    if (fwd != 0 && t->dtype == NMC_BF16) s.dtype = GEMM_TF32;  // same layout (no BF16 staging either way)
     if (!keep) {
         float *slot = nullptr;
         NMC_TRY(scan_save_decide(t, L, s, mode, &slot));
@@ -201,17 +201,17 @@ int scan_fwd(nmc_trainer *t, const TLayer &L, bool keep, bool *restored) {
     return k::train::ssd_forward(s, t->y.f(), t->ckpt.f(), t->stream);
 }
 
-// NMC_MAMBA_ELEM=rows: steps 5 (forward and backward) and 3 + 2 (backward) as the row and tile
-// kernels of kernels/train_mamba_rows.cu (the gated value tg is then never written: its backward
-// recomputes it from y and z); unset or "old": the flat kernels. Read at every layer: set it before
+// NMC_MAMBA_ELEM unset or rows: steps 5 (forward and backward) and 3 + 2 (backward) as the row and
+// tile kernels of kernels/train_mamba_rows.cu (the gated value tg is then never written: its backward
+// recomputes it from y and z); "old": the flat kernels. Read at every layer: set it before
 // the trainer's first step and leave it. *norm: the gated norm's rows kernels (groups of at most
 // 4096 columns); *conv: the conv + dt backward's (its weight partials in dtmp, when they fit).
 int mamba_elem_rows(nmc_trainer *t, bool *norm, bool *conv) {
     int choice = -1;
     NMC_TRY(env_choice("NMC_MAMBA_ELEM", {"old", "rows"}, &choice));
     const Dims &d = t->dims;
-    *norm = choice == 1 && k::train::gated_norm_rows_supported(d.inner, d.groups);
-    *conv = choice == 1 && k::train::conv_dt_rows_work_floats(t->batch, t->seq_len, d.conv_dim, d.conv_k, d.m_heads) <=
+    *norm = choice != 0 && k::train::gated_norm_rows_supported(d.inner, d.groups);
+    *conv = choice != 0 && k::train::conv_dt_rows_work_floats(t->batch, t->seq_len, d.conv_dim, d.conv_k, d.m_heads) <=
                                (int64_t)t->batch * t->seq_len * d.inner;
     return NMC_OK;
 }

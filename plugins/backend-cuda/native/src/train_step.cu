@@ -1,47 +1,14 @@
 // The trainer's optimizer step (nmc_trainer_step): g = (sum of the micro-batches' gradients) /
 // micro_batches; norm = ||g|| (double over fp32 partial sums); g *= max_norm / (norm + 1e-6) when
-// norm > max_norm; AdamW as torch (bias corrections, decoupled decay; a launch a tensor, or with
-// NMC_TRAIN_ADAMW=flat one over the flat storage that also clears the gradients); gradients cleared. A step
-// bumps weight_version, so the GEMM copies of the weights (BF16, FP8 codes) are made again.
+// norm > max_norm; AdamW as torch (bias corrections, decoupled decay; a launch a tensor); gradients
+// cleared. A step bumps weight_version, so the GEMM copies of the weights (BF16, FP8 codes) are made again.
 #include "train.h"
-#include "env_switch.h"
 
-#include <algorithm>
 #include <cmath>
 #include <vector>
 
 using nmc::TParam;
 using nmc::train::ensure;
-
-namespace {
-
-// NMC_TRAIN_ADAMW=flat: AdamW over the whole flat storage in one launch (kernels/train_adamw.cu). The
-// tensors in storage order make the decay runs: a run ends where the next tensor with the other decay
-// flag starts (the gap before a tensor goes with the run before it; gaps are zero and stay zero).
-int adamw_flat(nmc_trainer *t, float gscale, float beta1, float beta2, float eps, float decay, float step_size,
-               float bc2_sqrt) {
-    std::vector<const TParam *> order;
-    for (const TParam &p : t->params) order.push_back(&p);
-    std::sort(order.begin(), order.end(), [](const TParam *a, const TParam *b) { return a->off < b->off; });
-    std::vector<int64_t> ends;
-    std::vector<uint8_t> flags;
-    for (const TParam *p : order) {
-        if (!flags.empty() && flags.back() == (uint8_t)p->decay) continue;
-        if (!flags.empty()) ends.push_back(p->off);
-        flags.push_back((uint8_t)p->decay);
-    }
-    ends.push_back(t->flat_n);
-    const size_t runs = flags.size();
-    NMC_TRY(ensure(t->adamw_runs, runs * (sizeof(int64_t) + 1)));
-    auto *d_ends = static_cast<int64_t *>(t->adamw_runs.p);
-    auto *d_flags = reinterpret_cast<uint8_t *>(d_ends + runs);
-    NMC_CUDA(cudaMemcpyAsync(d_ends, ends.data(), runs * sizeof(int64_t), cudaMemcpyHostToDevice, t->stream));
-    NMC_CUDA(cudaMemcpyAsync(d_flags, flags.data(), runs, cudaMemcpyHostToDevice, t->stream));
-    return nmc::k::train::adamw_flat(t->flat[0], t->flat[1], t->flat[2], t->flat[3], t->flat_n, d_ends, d_flags,
-                                     (int)runs, gscale, beta1, beta2, eps, decay, step_size, bc2_sqrt, t->stream);
-}
-
-}  // namespace
 
 extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, double beta1, double beta2, double eps,
                                 double weight_decay, double *grad_norm) {
@@ -49,10 +16,6 @@ extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, doub
     if (t->micro_batches == 0) return nmc::fail("step without a backward pass since the last step");
     NMC_CUDA(cudaSetDevice(t->device));
     cudaStream_t st = t->stream;
-    int adamw_mode = -1;  // NMC_TRAIN_ADAMW: unset or tensor = a launch a tensor; flat = one over the storage
-    NMC_TRY(nmc::env_choice("NMC_TRAIN_ADAMW", {"tensor", "flat"}, &adamw_mode));
-    const bool flat = adamw_mode == 1;
-    bool cleared = false;
     const size_t slots = (size_t)nmc::train::NORM_BLOCKS * t->params.size();
     NMC_TRY(ensure(t->partial, slots * sizeof(double)));
     t->profile.start(st);
@@ -85,10 +48,6 @@ extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, doub
         if (nmc::train::dp_joined(t)) {  // this rank's ZeRO-1 shard, then the weights gathered (train_dp.cu)
             NMC_TRY(nmc::train::dp_adamw_gather(t, (float)(mean * coef), (float)beta1, (float)beta2, (float)eps, lr,
                                                 weight_decay, (float)(lr / bc1), (float)bc2_sqrt));
-        } else if (flat) {  // one launch over the flat storage, the gradients cleared in it
-            NMC_TRY(adamw_flat(t, (float)(mean * coef), (float)beta1, (float)beta2, (float)eps,
-                               (float)(1 - lr * weight_decay), (float)(lr / bc1), (float)bc2_sqrt));
-            cleared = true;
         } else {
             for (TParam &p : t->params) {
                 float decay = p.decay ? (float)(1 - lr * weight_decay) : 1.0f;
@@ -99,7 +58,7 @@ extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, doub
         t->weight_version++;  // the BF16 / FP8 GEMM copies of the weights are made again on first use
     }
     // a non-finite norm skips the update (as the host trainer); the gradients are cleared either way
-    if (!cleared) NMC_CUDA(cudaMemsetAsync(t->flat[1], 0, t->flat_n * sizeof(float), st));  // (gaps are zero anyway)
+    NMC_CUDA(cudaMemsetAsync(t->flat[1], 0, t->flat_n * sizeof(float), st));  // (gaps are zero anyway)
     t->profile.mark(st, "optimizer");
     NMC_CUDA(cudaStreamSynchronize(st));
     t->micro_batches = 0;

@@ -59,7 +59,6 @@
 using tref::Vec;
 
 #include "train_selftest_scan.h"
-#include "train_selftest_states.h"
 #include "train_selftest_attention.h"
 #include "train_selftest_fp8.h"
 #include "train_selftest_trainer.h"
@@ -69,7 +68,6 @@ using tref::Vec;
 #include "train_selftest_head.h"
 #include "train_selftest_dp.h"
 #include "train_selftest_acts.h"
-#include "train_selftest_adamw.h"
 #include "train_selftest_scan_tf32.h"
 
 int main() {
@@ -86,15 +84,12 @@ int main() {
     fp8_lt_tests();
     attention_tests();
     scan_test::tests();
-    scan_test::states_tests();
     tc_attention_tests();
     trainer_tests();
     trainer_attention_tests();
     scan_test::trainer_fused_case(tiny_hybrid());
     scan_test::trainer_save_case(tiny_hybrid());
-    scan_test::trainer_states_case(tiny_hybrid());
     acts_test::tests(tiny_hybrid());
-    adamw_test::tests(tiny_hybrid());
     scan_tf32_test::tests(tiny_hybrid());
     static char status[8192];
     nmc_fp8_gemm_status(0, status, sizeof status, nullptr, nullptr);

@@ -1,9 +1,10 @@
-// The chunked scan's forward GEMMs on TF32 tensor cores (NMC_TRAIN_SCAN_FWD=tf32, a BF16 trainer's
+// The chunked scan's forward GEMMs on TF32 tensor cores (NMC_TRAIN_SCAN_FWD unset or tf32, a BF16 trainer's
 // forward; train_layers.cu scan_fwd): the chunked scan with GEMM_TF32 against the CPU double
 // reference (y and every gradient, TOL_FUSED: TF32 keeps 10 mantissa bits, BF16 8) at small shapes
 // and at hybrid1b's L 4096, with its forward time against pedantic fp32 (INFO) and NMC_SCAN_STEPS's
-// step line; and a BF16 trainer with the switch against without it (kept activations, two
-// micro-batches and a step: losses within 1e-3 relative, gradients within 3e-2 of their largest).
+// step line; and a BF16 trainer with tf32 (the default since session 12) against fp32 (kept
+// activations, two micro-batches and a step: losses within 1e-3 relative, gradients within 3e-2 of
+// their largest), and unset equal to tf32 bit for bit.
 // =bogus is refused at the trainer's first Mamba forward.
 #pragma once
 
@@ -44,12 +45,14 @@ inline void timing() {
 
 inline void trainer_case(nmc_config c) {
     c.compute_dtype = NMC_BF16;
-    acts_test::Run tf, base;
+    acts_test::Run tf, base, unset;
     setenv("NMC_TRAIN_SCAN_FWD", "tf32", 1);
     int rc = acts_test::run(c, nullptr, nullptr, &tf);
+    setenv("NMC_TRAIN_SCAN_FWD", "fp32", 1);
+    if (rc == NMC_OK) rc = acts_test::run(c, nullptr, nullptr, &base);
     unsetenv("NMC_TRAIN_SCAN_FWD");
-    if (rc != NMC_OK || acts_test::run(c, nullptr, nullptr, &base) != NMC_OK) {
-        check(false, std::string("trainer bf16 NMC_TRAIN_SCAN_FWD=tf32: ") + nmc_last_error());
+    if (rc != NMC_OK || acts_test::run(c, nullptr, nullptr, &unset) != NMC_OK) {
+        check(false, std::string("trainer bf16 NMC_TRAIN_SCAN_FWD=tf32|fp32|unset: ") + nmc_last_error());
         return;
     }
     double el = 0, eg = 0;
@@ -60,11 +63,14 @@ inline void trainer_case(nmc_config c) {
         if (!(e <= eg)) eg = e, worst = tf.names[i];
     }
     char buf[400];
-    snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_FWD=tf32 vs unset (fp32 forward GEMMs): losses %.7f %.7f, after "
+    snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_FWD=tf32 vs fp32 (pedantic forward GEMMs): losses %.7f %.7f, after "
              "the step %.7f vs %.7f %.7f %.7f (rel err %.1e, tol 1e-03), %zu gradients, worst %.1e (%s, tol 3e-02)",
              tf.loss[0], tf.loss[1], tf.loss[2], base.loss[0], base.loss[1], base.loss[2], el, tf.grads.size(), eg,
              worst.c_str());
     check(std::isfinite(el) && el <= 1e-3 && eg <= 3e-2 && tf.grads.size() == base.grads.size() && !tf.grads.empty(), buf);
+    bool same = unset.grads == tf.grads;
+    for (int i = 0; i < 3; i++) same = same && unset.loss[i] == tf.loss[i];
+    check(same && !unset.grads.empty(), "trainer bf16 NMC_TRAIN_SCAN_FWD unset == tf32 (the default; losses and gradients bit for bit)");
     setenv("NMC_TRAIN_SCAN_FWD", "bogus", 1);
     acts_test::Run bogus;
     expect_error(acts_test::run(c, nullptr, nullptr, &bogus), "NMC_TRAIN_SCAN_FWD", "trainer NMC_TRAIN_SCAN_FWD=bogus refused");

@@ -152,21 +152,6 @@ bool ssd_intra_bwd_tc_supported(int head_dim);
 int ssd_intra_bwd_tc(const float *dyh, const float *xh, const float *m, const float *cb, const float *acs,
                      const float *dtp, int64_t nbc, int heads, int groups, int head_dim, float *dx, float *dacs,
                      float *ddt, float *dcb, cudaStream_t stream);
-// The backward's inter-chunk part on tensor cores (ssd_tc_states.cu): under ssd_backward_tc with
-// NMC_TRAIN_SCAN_STATES=tc (unset or "cublas": the cuBLAS GEMMs B2, B3, B5, B6 and B7's kernel),
-// B2 + B3 (dys, dC, ds) and B5 + B6 + B7 (dxw, dB, dx, ddt, dacs) as two WMMA kernels a (chunk,
-// group); B4 between them unchanged. Needs head_dim and state multiples of 16, each at most 128
-// (ssd_states_tc_supported; other shapes keep the cuBLAS steps). The choice: *on for "tc"; any
-// other value than tc or cublas fails with one error line (env_choice).
-bool ssd_states_tc_supported(int head_dim, int state);
-int ssd_states_tc_choice(bool *on);
-// B2 + B3 on the chunked layout: ds [B nc, H, P, N] and dbc's C half written
-int ssd_states_pre_tc(const float *dyh, const float *acs, const float *st, const float *xp, int conv_dim, int64_t nbc,
-                      int heads, int groups, int head_dim, int state, float *ds, float *dbc, cudaStream_t stream);
-// B5 + B6 + B7: dx (head-major), ddt and dbc's B half written, dacs updated
-int ssd_states_post_tc(const float *ds, const float *xw, const float *xp, int conv_dim, const float *dtp,
-                       const float *acs, int64_t nbc, int heads, int groups, int head_dim, int state, float *dx,
-                       float *ddt, float *dacs, float *dbc, cudaStream_t stream);
 // NMC_TRAIN_SCAN_SAVE's one parse: 1 asks for the saved scan, 0 or unset (the default) recomputes;
 // any other value fails with one error line (env_choice).
 int ssd_save_selected(bool *save);
@@ -257,15 +242,8 @@ int sum_squares(const float *x, int64_t n, double *partial, int max_blocks, cuda
 // x *= s
 int scale(float *x, int64_t n, float s, cudaStream_t stream);
 // train_adamw.cu. AdamW as torch.optim.AdamW: g = grad * gscale; p = p*decay; m, v moments;
-// p -= step_size m / (sqrt(v)/bc2sqrt + eps). One tensor:
+// p -= step_size m / (sqrt(v)/bc2sqrt + eps), one tensor:
 int adamw(float *p, const float *g, float *m, float *v, int64_t n, float gscale, float beta1, float beta2,
           float eps, float decay, float step_size, float bc2_sqrt, cudaStream_t stream);
-// The same over a whole flat storage of n floats (n a multiple of 4; p, g, m, v 16-byte aligned) in one
-// launch, four elements a thread, with the gradients cleared (g = 0) in the same pass. The decay is
-// per run of elements: run r covers [run_end[r - 1], run_end[r]) (run_end ascending, the last = n) and
-// applies `decay` where run_decay[r] != 0, else 1. run_end, run_decay: device arrays of `runs` entries.
-int adamw_flat(float *p, float *g, float *m, float *v, int64_t n, const int64_t *run_end, const uint8_t *run_decay,
-               int runs, float gscale, float beta1, float beta2, float eps, float decay, float step_size,
-               float bc2_sqrt, cudaStream_t stream);
 
 }  // namespace nmc::k::train

@@ -1,5 +1,6 @@
-// The Mamba layer's element-wise training work as row and tile kernels: NMC_MAMBA_ELEM=rows (unset
-// or "old": the flat kernels of train_kernels.cu and the column sums of train_reduce.cu). Declared
+// The Mamba layer's element-wise training work as row and tile kernels: NMC_MAMBA_ELEM unset or rows
+// (the default since session 12; "old": the flat kernels of train_kernels.cu and the column sums of
+// train_reduce.cu). Declared
 // in train_kernels.h; the trainer's steps (train_layers.cu header) 2, 3 and 5, forward and backward.
 // Shapes: rows r = b L + t (R = B L), inner D = H P in G groups of gs = D / G, conv_dim C, K taps.
 //

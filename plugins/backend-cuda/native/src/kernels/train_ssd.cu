@@ -44,8 +44,6 @@
 //        dcb = sum over the group's heads of dm exp(acs_l - acs_s) dt_s
 //        (ssd_backward_tc: B8 - B10 in one tensor-core kernel instead, ssd_tc_bwd.cu; the derivation
 //        in docs/ssd-backward.md)
-//   (ssd_backward_tc with NMC_TRAIN_SCAN_STATES=tc: B2 + B3 and B5 - B7 as two tensor-core kernels a
-//   (chunk, group) instead, ssd_tc_states.cu; dys and dxw then stay in shared memory)
 //   B11. dC += dcb B;  dB += dcb^T C                                GEMMs per (bc, g), k = Q
 //   B12. da_t = sum_{l >= t} dacs_l (within the chunk): ddt += a da;  dA_log += a sum dt da
 //   B13. dxbc = (dx + D dy | dB | dC), ddt unpadded
@@ -598,12 +596,9 @@ int backward_at(const ScanArgs &sa, const float *fw, float *work, const float *d
     bool rows = false;
     NMC_TRY(elem_rows(&rows));
     const dim3 tiles((unsigned)w.nbc, (unsigned)((H + HT - 1) / HT)), chunk_heads((unsigned)w.nbc, (unsigned)H);
-    bool states = false;  // tc: B2 + B3 and B5 - B7 in ssd_tc_states.cu's kernels (NMC_TRAIN_SCAN_STATES=tc)
-    if (tc) NMC_TRY(ssd_states_tc_choice(&states));
-    states = states && ssd_states_tc_supported(P, N);
     Steps steps(st);
-    if (rows) {  // B0 + B1 (dyp not written: B13 reads dy; dys neither with the states kernels)
-        dy_rows<<<chunk_heads, T, 0, st>>>(dy, yo, xp, cd, acs, w.L, w.nc, H, P, dyh, states ? nullptr : dys, dacs, dd);
+    if (rows) {  // B0 + B1 (dyp not written: B13 reads dy)
+        dy_rows<<<chunk_heads, T, 0, st>>>(dy, yo, xp, cd, acs, w.L, w.nc, H, P, dyh, dys, dacs, dd);
     } else {
         pad_rows<<<blocks(nY), T, 0, st>>>(dy, w.L, w.Lp, HP, nY, dyp);                                   // B0.
         to_heads<<<blocks(nY), T, 0, st>>>(dyp, HP, H, P, nY, dyh);
@@ -612,36 +607,26 @@ int backward_at(const ScanArgs &sa, const float *fw, float *work, const float *d
     }
     NMC_LAUNCHED("ssd_backward dy");
     steps.mark("B0-B1");
-    if (states) {                                                                                        // B2 + B3.
-        NMC_TRY(ssd_states_pre_tc(dyh, acs, sta, xp, cd, w.nbc, H, G, P, N, ds, dbc, st));
-        steps.mark("B2-B3 tc");
-    } else {
-        NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},        // B2.
-                      Op{sta, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc + (int64_t)G * N, (int64_t)Q * GN2, N, GN2, nbc, G, st));
-        NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},         // B3.
-                      Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 0.0f, ds, (int64_t)HP * N, gS, N, nbc, G, st));
-        steps.mark("B2-B3");
-    }
+    NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},            // B2.
+                  Op{sta, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc + (int64_t)G * N, (int64_t)Q * GN2, N, GN2, nbc, G, st));
+    NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},             // B3.
+                  Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 0.0f, ds, (int64_t)HP * N, gS, N, nbc, G, st));
+    steps.mark("B2-B3");
     int64_t PN = (int64_t)P * N;                                                                         // B4.
     chunk_states_bwd<<<dim3((unsigned)((PN + T - 1) / T), (unsigned)(w.B * H)), T, 0, st>>>(sta, acs, w.nc, H, PN, ds,
                                                                                            dacs);
     NMC_LAUNCHED("ssd_backward states");
     steps.mark("B4");
-    if (states) {                                                                                        // B5 - B7.
-        NMC_TRY(ssd_states_post_tc(ds, xw, xp, cd, dtp, acs, w.nbc, H, G, P, N, dx, ddtp, dacs, dbc, st));
-        steps.mark("B5-B7 tc");
-    } else {
-        NMC_TRY(gemm2(s, w, work, false, true, Q, hg * P, N, Op{xp, nx, HP, (int64_t)Q * cd, N, cd},           // B5.
-                      Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dxw, (int64_t)Q * HP, gq, HP, nbc, G, st));
-        NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{xw, nY, 0, (int64_t)Q * HP, gq, HP},          // B6.
-                      Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
-        if (rows)                                                                                        // B7.
-            weigh_x_bwd_rows<<<chunk_heads, T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, dx, ddtp, dacs);
-        else
-            weigh_x_bwd<<<warps_grid(w.R * H), T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, w.R, dx, ddtp, dacs);
-        NMC_LAUNCHED("ssd_backward weigh");
-        steps.mark("B5-B7");
-    }
+    NMC_TRY(gemm2(s, w, work, false, true, Q, hg * P, N, Op{xp, nx, HP, (int64_t)Q * cd, N, cd},               // B5.
+                  Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dxw, (int64_t)Q * HP, gq, HP, nbc, G, st));
+    NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{xw, nY, 0, (int64_t)Q * HP, gq, HP},              // B6.
+                  Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc, (int64_t)Q * GN2, N, GN2, nbc, G, st));
+    if (rows)                                                                                            // B7.
+        weigh_x_bwd_rows<<<chunk_heads, T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, dx, ddtp, dacs);
+    else
+        weigh_x_bwd<<<warps_grid(w.R * H), T, 0, st>>>(dxw, xp, cd, dtp, acs, H, P, w.R, dx, ddtp, dacs);
+    NMC_LAUNCHED("ssd_backward weigh");
+    steps.mark("B5-B7");
     const int64_t qp = (int64_t)Q * P;
     if (tc) {                                                                                            // B8 - B10.
         NMC_TRY(ssd_intra_bwd_tc(dyh, xh, m, cb, acs, dtp, w.nbc, H, G, P, dx, dacs, ddtp, dcb, st));

@@ -15,8 +15,7 @@
 //   F3:            mask_m_tile<V>   block per (bc, h): the chunk's acs and dt of h in shared memory
 //   F9:            finalize_y_rows<V> block per output row
 //   B0+B1:         dy_rows          block (bc, h), a warp a row with dy_dots' lanes and sums: dyh,
-//                                   dys (unless null: ssd_tc_states.cu makes it itself), dacs; dD
-//                                   one atomic a block; dyp is no longer written
+//                                   dys, dacs; dD one atomic a block; dyp is no longer written
 //   B7:            weigh_x_bwd_rows block (bc, h), a warp a row (weigh_x_bwd's sums); dacs_{Q-1}
 //                                   gets the chunk's sum in one atomic instead of Q
 //   B12+B13 (ddt): cumsum_bwd_tile  block (bc, HT heads) as dt_cumsum_tile; ddt written unpadded
@@ -167,12 +166,12 @@ __global__ void dy_rows(const float *dy, const float *yo, const float *xp, int c
         const int64_t r = bc * Q + l;
         const float e = expf(acs[r * H + h]);
         const float *g = dy + ((int64_t)b * L + t) * HP + h * P, *yr = yo + r * HP + h * P, *x = xp + r * cd + h * P;
-        float *gh = dyh + ((bc * H + h) * Q + l) * P, *gs = dys ? dys + r * HP + h * P : nullptr;
+        float *gh = dyh + ((bc * H + h) * Q + l) * P, *gs = dys + r * HP + h * P;
         float sy = 0.0f, sx = 0.0f;
         for (int p = lane; p < P; p += 32) {
             const float v = t < L ? g[p] : 0.0f;
             gh[p] = v;
-            if (dys) gs[p] = v * e;
+            gs[p] = v * e;
             sy += v * yr[p];
             sx += v * x[p];
         }

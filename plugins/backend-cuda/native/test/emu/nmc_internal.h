@@ -67,12 +67,6 @@ inline void launch(dim3 grid, dim3 block, bool cooperative, const std::function<
 }
 }  // namespace emu
 
-// the vector type the 16-byte kernels use (train_adamw.cu)
-struct float4 {
-    float x, y, z, w;
-};
-inline float4 make_float4(float a, float b, float c, float d) { return {a, b, c, d}; }
-
 #define blockIdx emu::blockIdx_
 #define threadIdx emu::threadIdx_
 #define blockDim emu::blockDim_

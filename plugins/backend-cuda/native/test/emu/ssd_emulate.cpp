@@ -9,22 +9,11 @@
 
 #include EMU_SSD
 #include EMU_ENV  // env_choice (NMC_TRAIN_SCAN, NMC_TRAIN_SCAN_SAVE)
-// the tensor-core intra-chunk backward (ssd_tc_bwd.cu) has its own emulation (make emu-ssd-tc-bwd),
+// the tensor-core intra-chunk backward (ssd_tc_bwd.cu) has its own emulation (make emu-ssd-tc-bwd)
 namespace nmc::k::train {
 bool ssd_intra_bwd_tc_supported(int) { return false; }
 int ssd_intra_bwd_tc(const float *, const float *, const float *, const float *, const float *, const float *, int64_t,
                      int, int, int, float *, float *, float *, float *, cudaStream_t) {
-    return nmc::fail("not emulated here");
-}
-// and so have the tensor-core state kernels (ssd_tc_states.cu, make emu-ssd-tc-states)
-bool ssd_states_tc_supported(int, int) { return false; }
-int ssd_states_tc_choice(bool *on) { *on = false; return NMC_OK; }
-int ssd_states_pre_tc(const float *, const float *, const float *, const float *, int, int64_t, int, int, int, int, float *,
-                      float *, cudaStream_t) {
-    return nmc::fail("not emulated here");
-}
-int ssd_states_post_tc(const float *, const float *, const float *, int, const float *, const float *, int64_t, int, int,
-                       int, int, float *, float *, float *, float *, cudaStream_t) {
     return nmc::fail("not emulated here");
 }
 }  // namespace nmc::k::train
