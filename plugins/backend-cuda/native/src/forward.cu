@@ -14,8 +14,12 @@
 // NMC_DECODE_FUSE=1 (decode): the RMSNorm of 2. inside the GEMV that follows (in_proj, qkv, up) where
 // that is gemv_bf16, gemv_fp8 or gemv_fp8_xreg of 1-2 rows (xn bit-equal, made in the kernel from h),
 // and the gated norm of 1-2 rows one block per (row, group).
+// NMC_DECODE_PDL=1 (decode): the GEMVs, norms, conv and scan steps and relu^2 launch with programmatic
+// dependent launch (kernels/pdl.cuh): each starts, and pulls its first weight rows into L2, while
+// the kernel before it finishes.
 #include "session.h"
 #include "kernels/ssd2.h"
+#include "kernels/pdl.cuh"
 #include "env_switch.h"
 
 #include <algorithm>
@@ -288,6 +292,9 @@ int lm_head(nmc_session *s, int first, int count) {
 // The decode step for n rows whose tokens/slots/params are on the device.
 int decode_body(nmc_session *s, int n, bool sampled) {
     nmc_model *m = s->m;
+    bool pdl = false;  // NMC_DECODE_PDL=1: the step's chain of small kernels with PDL (kernels/pdl.cuh)
+    NMC_TRY(k::decode_pdl_switch(&pdl));
+    const k::PdlScope scope(pdl);
     Rows r{n, 0, s->d_slots};
     NMC_TRY(layers(s, r));
     NMC_TRY(lm_head(s, 0, n));

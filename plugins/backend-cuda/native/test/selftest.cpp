@@ -532,6 +532,7 @@ static void error_tests() {
 #include "selftest_gemv_fp8.h"
 #include "selftest_lm_head_fp8.h"
 #include "selftest_decode_fuse.h"
+#include "selftest_decode_pdl.h"
 #include "selftest_decode_scan.h"
 #include "selftest_ssd.h"
 
@@ -568,6 +569,8 @@ int main() {
     decode_fuse_gated_tests();
     for (int block : {-1, 0, 128})
         decode_fuse_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
+    for (int block : {-1, 0, 128})
+        decode_pdl_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     for (int block : {-1, 0, 128})
         decode_scan_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     fp8_tests(Shape{300, 64, 96, 4, 2, 16, 8, 16, 2, 16, 8, "M*-M-*M-"}, "tiny", 80, 40, 128, 0);

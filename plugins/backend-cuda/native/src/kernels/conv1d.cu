@@ -6,6 +6,7 @@
 // 3. window <- the last K-1 inputs
 #include "kernels.h"
 #include "device_math.cuh"
+#include "pdl.cuh"
 
 namespace nmc::k {
 namespace {
@@ -82,6 +83,8 @@ __global__ void conv_window_kernel(Conv cv, int seq_len, float *window) {
 
 // grid (C / 128, rows): one token of one sequence per row.
 __global__ void conv_step_kernel(Conv cv, float *windows, const int32_t *slots) {
+    pdl_launch_dependents();  // PDL (pdl.cuh)
+    pdl_wait();
     int c = blockIdx.x * CH_PER_BLOCK + threadIdx.x;
     if (c >= cv.channels) return;
     int r = blockIdx.y, K = cv.kernel, km1 = K - 1;
@@ -117,7 +120,7 @@ int conv_step(const Conv &conv, int rows, float *windows, const int32_t *slots, 
     if (conv.kernel < 1 || conv.kernel > MAX_K) return nmc::fail("conv1d: kernel size must be 1..8");
     if (rows == 0) return NMC_OK;
     dim3 grid((conv.channels + CH_PER_BLOCK - 1) / CH_PER_BLOCK, rows);
-    conv_step_kernel<<<grid, CH_PER_BLOCK, 0, stream>>>(conv, windows, slots);
+    NMC_CUDA(launch_pdl(conv_step_kernel, grid, CH_PER_BLOCK, 0, stream, conv, windows, slots));
     NMC_LAUNCHED("conv_step");
     return NMC_OK;
 }

@@ -1,6 +1,7 @@
 // Element-wise kernels: embedding gather, conversions, random fill, bias, activations.
 #include "kernels.h"
 #include "device_math.cuh"
+#include "pdl.cuh"
 
 namespace nmc::k {
 namespace {
@@ -41,6 +42,8 @@ __global__ void bias_kernel(float *y, int stride, const float *bias, int rows, i
 }
 
 __global__ void relu2_kernel(const float *x, int x_stride, int dim, void *out, int out_dtype) {
+    pdl_launch_dependents();  // PDL (pdl.cuh)
+    pdl_wait();
     int r = blockIdx.y;
     for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < dim; c += gridDim.x * blockDim.x) {
         float v = fmaxf(x[(int64_t)r * x_stride + c], 0.0f);
@@ -99,7 +102,7 @@ int add_bias(float *y, int stride, const float *bias, int rows, int dim, cudaStr
 
 int relu2(const float *x, int x_stride, int rows, int dim, void *out, int out_dtype, cudaStream_t stream) {
     if (rows == 0) return NMC_OK;
-    relu2_kernel<<<row_grid(dim, rows), THREADS, 0, stream>>>(x, x_stride, dim, out, out_dtype);
+    NMC_CUDA(launch_pdl(relu2_kernel, row_grid(dim, rows), THREADS, 0, stream, x, x_stride, dim, out, out_dtype));
     NMC_LAUNCHED("relu2");
     return NMC_OK;
 }

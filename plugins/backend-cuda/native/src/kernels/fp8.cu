@@ -11,6 +11,7 @@
 #include "kernels.h"
 #include "device_math.cuh"
 #include "row_norm.cuh"
+#include "pdl.cuh"
 
 #include <cuda_fp8.h>
 
@@ -111,13 +112,18 @@ __device__ __forceinline__ void chunk_dot(const uint4 &wq, const __nv_bfloat16 *
 
 template <int R, bool NORM>
 __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta, RowNorm norm) {
+    // PDL (pdl.cuh): the first weight row of this warp on its way into L2, then wait for x
+    pdl_launch_dependents();
+    const int first = blockIdx.x * WARPS + (threadIdx.x >> 5);
+    if ((threadIdx.x & 31) == 0 && first < f.out) prefetch_l2(f.q + (int64_t)first * f.in, (unsigned)f.in);
+    pdl_wait();
     if constexpr (NORM) {
         __nv_bfloat16 *xs = dynamic_bf16();
         norm_rows_bf16<R>(norm, xs);
         x = xs;
     }
     int lane = threadIdx.x & 31;
-    for (int o = blockIdx.x * WARPS + (threadIdx.x >> 5); o < f.out; o += gridDim.x * WARPS) {
+    for (int o = first; o < f.out; o += gridDim.x * WARPS) {
         const uint4 *wrow = reinterpret_cast<const uint4 *>(f.q + (int64_t)o * f.in);
         int chunks = f.in / 16;
         bool blocked = f.block > 0;
@@ -176,6 +182,8 @@ __device__ __forceinline__ void decode16(const uint4 &wq, float (&wf)[16]) {
 template <int R>
 __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_multi_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta) {
     // shapes: x [R, in] BF16, Q [out, in] E4M3, y [R, out] fp32; warp w owns outputs [w*OPW, w*OPW + OPW)
+    pdl_launch_dependents();  // PDL (pdl.cuh)
+    pdl_wait();
     int lane = threadIdx.x & 31;
     int o0 = (blockIdx.x * WARPS + (threadIdx.x >> 5)) * OPW;
     if (o0 >= f.out) return;
@@ -253,13 +261,14 @@ int launch_gemv(const void *x, const Fp8Weight &f, float *y, float beta, cudaStr
     const __nv_bfloat16 *xb = static_cast<const __nv_bfloat16 *>(x);
     if constexpr (R >= 3) {
         int warps = (f.out + OPW - 1) / OPW;
-        gemv_fp8_multi_kernel<R><<<(warps + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(xb, f, y, beta);
+        NMC_CUDA(launch_pdl(gemv_fp8_multi_kernel<R>, (warps + WARPS - 1) / WARPS, WARPS * 32, 0, stream, xb, f, y, beta));
     } else if (norm != nullptr) {
         const size_t smem = (size_t)R * f.in * 2;
         const int blocks = resident_grid((const void *)gemv_fp8_kernel<R, true>, WARPS * 32, smem, (f.out + WARPS - 1) / WARPS);
-        gemv_fp8_kernel<R, true><<<blocks, WARPS * 32, smem, stream>>>(xb, f, y, beta, *norm);
+        NMC_CUDA(launch_pdl(gemv_fp8_kernel<R, true>, blocks, WARPS * 32, smem, stream, xb, f, y, beta, *norm));
     } else {
-        gemv_fp8_kernel<R, false><<<(f.out + WARPS - 1) / WARPS, WARPS * 32, 0, stream>>>(xb, f, y, beta, RowNorm{});
+        NMC_CUDA(launch_pdl(gemv_fp8_kernel<R, false>, (f.out + WARPS - 1) / WARPS, WARPS * 32, 0, stream, xb, f, y, beta,
+                            RowNorm{}));
     }
     NMC_LAUNCHED("gemv fp8");
     return NMC_OK;

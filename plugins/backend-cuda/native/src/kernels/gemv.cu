@@ -13,6 +13,7 @@
 #include "kernels.h"
 #include "device_math.cuh"
 #include "row_norm.cuh"
+#include "pdl.cuh"
 
 namespace nmc::k {
 namespace {
@@ -34,13 +35,18 @@ __device__ __forceinline__ void fma8(float &acc, const uint4 &w, const uint4 &x)
 template <int R, bool NORM>
 __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x, const __nv_bfloat16 *w, float *y,
                                                           int in, int out, float beta, RowNorm norm) {
+    // PDL (pdl.cuh): the first weight row of this warp on its way into L2, then wait for x
+    pdl_launch_dependents();
+    const int first = blockIdx.x * WARPS + (threadIdx.x >> 5);
+    if ((threadIdx.x & 31) == 0 && first < out) prefetch_l2(w + (int64_t)first * in, (unsigned)in * 2);
+    pdl_wait();
     if constexpr (NORM) {
         __nv_bfloat16 *xs = dynamic_bf16();
         norm_rows_bf16<R>(norm, xs);
         x = xs;
     }
     int lane = threadIdx.x & 31;
-    for (int o = blockIdx.x * WARPS + (threadIdx.x >> 5); o < out; o += gridDim.x * WARPS) {
+    for (int o = first; o < out; o += gridDim.x * WARPS) {
         const uint4 *wrow = reinterpret_cast<const uint4 *>(w + (int64_t)o * in);
         int chunks = in / 8;  // 16-byte chunks per row
         float acc[R];
@@ -80,9 +86,9 @@ int launch(const void *x, const void *w, float *y, int in, int out, float beta, 
     if (norm != nullptr) {
         const size_t smem = (size_t)R * in * 2;
         const int blocks = resident_grid((const void *)gemv_kernel<R, true>, WARPS * 32, smem, needed);
-        gemv_kernel<R, true><<<blocks, WARPS * 32, smem, stream>>>(xb, wb, y, in, out, beta, *norm);
+        NMC_CUDA(launch_pdl(gemv_kernel<R, true>, blocks, WARPS * 32, smem, stream, xb, wb, y, in, out, beta, *norm));
     } else {
-        gemv_kernel<R, false><<<needed, WARPS * 32, 0, stream>>>(xb, wb, y, in, out, beta, RowNorm{});
+        NMC_CUDA(launch_pdl(gemv_kernel<R, false>, needed, WARPS * 32, 0, stream, xb, wb, y, in, out, beta, RowNorm{}));
     }
     NMC_LAUNCHED("gemv");
     return NMC_OK;

@@ -12,6 +12,7 @@
 #include "kernels.h"
 #include "device_math.cuh"
 #include "row_norm.cuh"
+#include "pdl.cuh"
 #include "sm_count.h"
 #include "../env_switch.h"
 
@@ -25,6 +26,8 @@ namespace {
 
 // emu-begin (test/decode_fuse_emu.cpp runs these kernels on the host)
 __global__ void rms_norm_kernel(const float *x, int dim, const float *w, float eps, void *out, int out_dtype) {
+    pdl_launch_dependents();
+    pdl_wait();
     const float *row = x + (int64_t)blockIdx.x * dim;
     const float inv = rms_inv(block_sum(rms_part(row, dim, threadIdx.x, blockDim.x)), dim, eps);
     for (int c = threadIdx.x; c < dim; c += blockDim.x) {
@@ -34,6 +37,8 @@ __global__ void rms_norm_kernel(const float *x, int dim, const float *w, float e
 
 __global__ void gated_norm_kernel(const float *y, int y_stride, const float *z, int z_stride, int dim,
                                   int group_size, const float *w, float eps, void *out, int out_dtype) {
+    pdl_launch_dependents();
+    pdl_wait();
     int r = blockIdx.x, g = blockIdx.y;
     const float *yr = y + (int64_t)r * y_stride + g * group_size;
     const float *zr = z + (int64_t)r * z_stride + g * group_size;
@@ -78,6 +83,8 @@ constexpr int GV = 12, GWARPS = 8;
 __global__ void __launch_bounds__(GWARPS * 32, 3) gated_norm_warp(const float *y, int y_stride, const float *z, int z_stride,
                                                                int dim, int groups, int group_size, int64_t pairs,
                                                                const float *w, float eps, void *out, int out_dtype) {
+    pdl_launch_dependents();
+    pdl_wait();
     const int64_t pair = blockIdx.x * (int64_t)GWARPS + threadIdx.x / 32;
     if (pair >= pairs) return;
     const int lane = threadIdx.x % 32, g = (int)(pair % groups);
@@ -117,6 +124,8 @@ constexpr int GR_V = 4;
 
 __global__ void __launch_bounds__(1024) gated_norm_rows(const float *y, int y_stride, const float *z, int z_stride, int dim,
                                                         int group_size, const float *w, float eps, void *out, int out_dtype) {
+    pdl_launch_dependents();
+    pdl_wait();
     const int g = blockIdx.x, r = blockIdx.y, vecs = group_size / 4;
     const float *yr = y + (int64_t)r * y_stride + g * group_size, *zr = z + (int64_t)r * z_stride + g * group_size;
     float4 t[GR_V], wv[GR_V];
@@ -194,7 +203,7 @@ bool row_norm_fusable(int rows, int dim) { return rows >= 1 && rows <= 2 && dim 
 int rms_norm(const float *x, int rows, int dim, const float *w, float eps, void *out, int out_dtype,
              cudaStream_t stream) {
     if (rows == 0) return NMC_OK;
-    rms_norm_kernel<<<rows, rms_norm_threads(dim), 0, stream>>>(x, dim, w, eps, out, out_dtype);
+    NMC_CUDA(launch_pdl(rms_norm_kernel, rows, rms_norm_threads(dim), 0, stream, x, dim, w, eps, out, out_dtype));
     NMC_LAUNCHED("rms_norm");
     return NMC_OK;
 }
@@ -207,20 +216,20 @@ int gated_group_rms_norm(const float *y, int y_stride, const float *z, int z_str
     const bool vec_ok = gs % 4 == 0 && dim % 4 == 0 && y_stride % 4 == 0 && z_stride % 4 == 0 && aligned16(y) && aligned16(z) &&
                         aligned16(w) && aligned16(out);
     if (fused && rows <= 2 && vec_ok && gs <= 1024 * 4 * GR_V) {
-        gated_norm_rows<<<dim3(groups, rows), gated_rows_threads(gs / 4), 0, stream>>>(y, y_stride, z, z_stride, dim, gs, w, eps,
-                                                                                       out, out_dtype);
+        NMC_CUDA(launch_pdl(gated_norm_rows, dim3(groups, rows), gated_rows_threads(gs / 4), 0, stream, y, y_stride, z, z_stride,
+                            dim, gs, w, eps, out, out_dtype));
         NMC_LAUNCHED("gated_group_rms_norm (rows)");
         return NMC_OK;
     }
     if (vec_ok && gs <= 128 * GV) {
         const int64_t pairs = (int64_t)rows * groups;
-        gated_norm_warp<<<(unsigned)((pairs + GWARPS - 1) / GWARPS), GWARPS * 32, 0, stream>>>(
-            y, y_stride, z, z_stride, dim, groups, gs, pairs, w, eps, out, out_dtype);
+        NMC_CUDA(launch_pdl(gated_norm_warp, (unsigned)((pairs + GWARPS - 1) / GWARPS), GWARPS * 32, 0, stream, y, y_stride, z,
+                            z_stride, dim, groups, gs, pairs, w, eps, out, out_dtype));
         NMC_LAUNCHED("gated_group_rms_norm (warp)");
         return NMC_OK;
     }
-    gated_norm_kernel<<<dim3(rows, groups), threads_for(gs / 2 > 0 ? gs / 2 : 1), 0, stream>>>(
-        y, y_stride, z, z_stride, dim, gs, w, eps, out, out_dtype);
+    NMC_CUDA(launch_pdl(gated_norm_kernel, dim3(rows, groups), threads_for(gs / 2 > 0 ? gs / 2 : 1), 0, stream, y, y_stride, z,
+                        z_stride, dim, gs, w, eps, out, out_dtype));
     NMC_LAUNCHED("gated_group_rms_norm");
     return NMC_OK;
 }

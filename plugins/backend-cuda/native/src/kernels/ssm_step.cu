@@ -19,6 +19,7 @@
 #include "kernels.h"
 #include "ssm_step.h"
 #include "device_math.cuh"
+#include "pdl.cuh"
 
 namespace nmc::k {
 namespace {
@@ -29,6 +30,8 @@ constexpr int STEP_RPT = 4;  // state rows per thread
 
 __global__ void __launch_bounds__(STEP_THREADS) scan_step_vec_kernel(Scan s, float *states, const int32_t *slots,
                                                                      int lpr_log2) {
+    pdl_launch_dependents();  // PDL (pdl.cuh)
+    pdl_wait();
     const int lpr = 1 << lpr_log2, per = STEP_THREADS >> lpr_log2;  // lanes per row, row slots per block
     const int l = threadIdx.x & (lpr - 1), q = threadIdx.x >> lpr_log2;
     const int h = blockIdx.y, r = blockIdx.z, g = h / (s.heads / s.groups);
@@ -108,7 +111,7 @@ int scan_step_vec(const Scan &s, int rows, float *states, const int32_t *slots, 
     const int lpr_log2 = log2_exact(s.state_size / 4);
     const int rows_per_block = (STEP_THREADS >> lpr_log2) * STEP_RPT;
     dim3 grid((s.head_dim + rows_per_block - 1) / rows_per_block, s.heads, rows);
-    scan_step_vec_kernel<<<grid, STEP_THREADS, 0, stream>>>(s, states, slots, lpr_log2);
+    NMC_CUDA(launch_pdl(scan_step_vec_kernel, grid, STEP_THREADS, 0, stream, s, states, slots, lpr_log2));
     NMC_LAUNCHED("ssm step (vec)");
     return NMC_OK;
 }
