@@ -11,9 +11,10 @@
 // tiles); warp w holds rows 8w .. 8w+7 of the tile, lane l its columns l, l+32, l+64, l+96.
 //   1. load the tile into registers (coalesced along the columns; 0 outside x), column maxima of the
 //      warp's 8 rows
-//   2. scales: block: one block-wide max; else a warp shuffle per row (row tiles) and the 16 warps'
-//      column maxima through shared memory (column tiles)
-//   3. row-major codes straight from the registers (32 consecutive bytes a warp store)
+//   2. block: the tile's scale, one block-wide max; else the warps' column maxima to shared memory
+//   3. row-major codes straight from the registers (32 consecutive bytes a warp store), each row's
+//      scale (row tiles) by a warp shuffle just before; then the column scales (column tiles) from
+//      the 16 warps' maxima
 //   4. transposed codes through shared memory (4 rows packed in a word, rows padded one word against
 //      bank conflicts), then written as words along the output's rows (128 bytes a column)
 #include "fp8_lt.h"
@@ -50,57 +51,57 @@ __global__ void __launch_bounds__(DUAL_THREADS)
             cmax[i] = fmaxf(cmax[i], fp8block::finite_abs(v[j][i]));
         }
     }
-    // 2. scales: rs[j] of the warp's row j (row-major codes), cs[i] of column lane + 32 i (transposed)
-    float rs[RPW], cs[CPL];
+    // 2. the block's scale (block), or the column maxima of the 16 warps into shared memory
+    float s = 1.0f;
     if (BLOCK) {
         float m = 0.0f;
 #pragma unroll
         for (int i = 0; i < CPL; i++) m = fmaxf(m, cmax[i]);
-        const float s = fp8block::scale_of(fp8block::block_max(m, red, DUAL_THREADS));
-#pragma unroll
-        for (int j = 0; j < RPW; j++) rs[j] = s;
-#pragma unroll
-        for (int i = 0; i < CPL; i++) cs[i] = s;
+        s = fp8block::scale_of(fp8block::block_max(m, red, DUAL_THREADS));
         if (threadIdx.x == 0) {
             scales_r[rb * sr_r + cb * sr_c] = s;
             scales_t[rb * st_r + cb * st_c] = s;
         }
     } else {
 #pragma unroll
-        for (int j = 0; j < RPW; j++) {
+        for (int i = 0; i < CPL; i++) part[warp][lane + 32 * i] = cmax[i];
+    }
+    // 3. row-major codes of the rows inside x, every column of the padded width (0 past cols); each
+    //    row's scale (row tiles) by a warp shuffle first
+#pragma unroll
+    for (int j = 0; j < RPW; j++) {
+        const int r = r0 + warp * RPW + j;  // the same in all lanes
+        float rs = s;
+        if (!BLOCK) {
             float m = 0.0f;
 #pragma unroll
             for (int i = 0; i < CPL; i++) m = fmaxf(m, fp8block::finite_abs(v[j][i]));
             for (int o = 16; o > 0; o >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, o));
-            rs[j] = fp8block::scale_of(m);
-            const int r = r0 + warp * RPW + j;
-            if (lane == 0 && r < rows) scales_r[r * sr_r + cb * sr_c] = rs[j];
+            rs = fp8block::scale_of(m);
+            if (lane == 0 && r < rows) scales_r[r * sr_r + cb * sr_c] = rs;
         }
-#pragma unroll
-        for (int i = 0; i < CPL; i++) part[warp][lane + 32 * i] = cmax[i];
-        __syncthreads();
-        if (threadIdx.x < T) {
-            float m = 0.0f;
-            for (int w = 0; w < WARPS; w++) m = fmaxf(m, part[w][threadIdx.x]);
-            const float s = fp8block::scale_of(m);  // rows past x hold 0: no part in the amax
-            col_scale[threadIdx.x] = s;
-            if (c0 + (int)threadIdx.x < cols) scales_t[rb * st_r + (int64_t)(c0 + threadIdx.x) * st_c] = s;
-        }
-        __syncthreads();
-#pragma unroll
-        for (int i = 0; i < CPL; i++) cs[i] = col_scale[lane + 32 * i];
-    }
-    // 3. row-major codes of the rows inside x, every column of the padded width (0 past cols)
-#pragma unroll
-    for (int j = 0; j < RPW; j++) {
-        const int r = r0 + warp * RPW + j;
         if (r >= rows) continue;
 #pragma unroll
         for (int i = 0; i < CPL; i++) {
             const int c = c0 + lane + 32 * i;
-            out_r[(int64_t)r * ld_r + c] = c < cols ? fp8block::encode(v[j][i], rs[j]) : (uint8_t)0;
+            out_r[(int64_t)r * ld_r + c] = c < cols ? fp8block::encode(v[j][i], rs) : (uint8_t)0;
         }
     }
+    // the column scales (column tiles) from the warps' maxima
+    float cs[CPL];
+    if (!BLOCK) {
+        __syncthreads();
+        if (threadIdx.x < T) {
+            float m = 0.0f;
+            for (int w = 0; w < WARPS; w++) m = fmaxf(m, part[w][threadIdx.x]);
+            const float sc = fp8block::scale_of(m);  // rows past x hold 0: no part in the amax
+            col_scale[threadIdx.x] = sc;
+            if (c0 + (int)threadIdx.x < cols) scales_t[rb * st_r + (int64_t)(c0 + threadIdx.x) * st_c] = sc;
+        }
+        __syncthreads();
+    }
+#pragma unroll
+    for (int i = 0; i < CPL; i++) cs[i] = BLOCK ? s : col_scale[lane + 32 * i];
     // 4. transposed codes of the columns inside x, every row of the padded height (0 past rows)
 #pragma unroll
     for (int i = 0; i < CPL; i++) {
