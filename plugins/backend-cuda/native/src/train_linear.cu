@@ -137,12 +137,12 @@ int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float 
     }
     if (p != NMC_FP8) return mm_as(t, p, false, true, rows, n, kk, 1.0f, x, ldx, 0, wt, kk, 0, beta, y, ldy, 0, 1);
     int mode;
+    bool fused;
     NMC_TRY(fp8_mode(t, &mode));
+    NMC_TRY(fp8_quant_fused(&fused));
     if (mode != 0) {
         std::string why;
         bool done = false;
-        bool fused;
-        NMC_TRY(fp8_quant_fused(&fused));
         NMC_TRY(after_lt(mode, lt_linear_fwd(t, w, rows, n, kk, x, ldx, y, ldy, beta, &why, fused), why, &done));
         if (done) return NMC_OK;
     }
@@ -194,9 +194,11 @@ int linear_gemm_bwd(nmc_trainer *t, int w, int rows, int n, int kk, const float 
                     float beta, const float *x, int ldx, const void *dy16, const void *x16) {
     int mode = 0;
     bool fused = false;
-    if (prec(t, w) == NMC_FP8) NMC_TRY(fp8_mode(t, &mode));
-    if (mode != 0) NMC_TRY(fp8_quant_fused(&fused));
-    if (!fused) {
+    if (prec(t, w) == NMC_FP8) {
+        NMC_TRY(fp8_mode(t, &mode));
+        NMC_TRY(fp8_quant_fused(&fused));  // read (a bad value refused) even where it changes nothing
+    }
+    if (!fused || mode == 0) {
         NMC_TRY(linear_gemm_dx(t, w, rows, n, kk, dy, ldy, dx, lddx, beta, dy16));
         return linear_gemm_dw(t, w, rows, n, kk, dy, ldy, x, ldx, dy16, x16);
     }
