@@ -35,10 +35,23 @@ class Profile {
         if (!active(stream)) return;
         cudaStreamSynchronize(stream);
         double t = now();
-        auto &e = table_[decode_ ? "decode " + std::string(stage) : std::string(stage)];
-        e.first += t - last_;
-        e.second += 1;
+        charge(stage, t - last_);
         last_ = t;
+    }
+    // A stage timed inside the current one (the trainer's FP8 operand quantisation, "fp8.quant.*"):
+    // t0 = begin(stream) before its work, carve(stream, stage, t0) after; the time between goes to
+    // `stage` and is left out of the enclosing stage's next mark (the table still sums to the total).
+    double begin(cudaStream_t stream) {
+        if (!active(stream)) return 0;
+        cudaStreamSynchronize(stream);
+        return now();
+    }
+    void carve(cudaStream_t stream, const char *stage, double t0) {
+        if (!active(stream)) return;
+        cudaStreamSynchronize(stream);
+        double dt = now() - t0;
+        charge(stage, dt);
+        last_ += dt;
     }
     void print() const {
         if (table_.empty()) return;
@@ -52,6 +65,11 @@ class Profile {
     }
 
   private:
+    void charge(const char *stage, double dt) {
+        auto &e = table_[decode_ ? "decode " + std::string(stage) : std::string(stage)];
+        e.first += dt;
+        e.second += 1;
+    }
     static double now() {
         return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
     }

@@ -169,7 +169,7 @@ void free_all(nmc_trainer *t) {
     Buf *bufs[] = {&t->ids, &t->labels, &t->hs, &t->xn, &t->rstd, &t->rstd_f, &t->proj, &t->dproj, &t->xbc, &t->dxbc,
                    &t->dtv, &t->ddt, &t->y, &t->tg, &t->rstd_g, &t->mid, &t->dmid, &t->dtmp, &t->ckpt, &t->lse,
                    &t->delta, &t->dh, &t->token_w,
-                   &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b, &t->fq_a, &t->fq_b,
+                   &t->dxn, &t->logits, &t->loss_rows, &t->partial, &t->bf_a, &t->bf_b, &t->fq_a, &t->fq_b, &t->fq_c,
                    &t->xn16, &t->dy16, &t->mid16, &t->scan_save};
     for (Buf *b : bufs) {
         if (b->p) cudaFree(b->p);
@@ -267,10 +267,8 @@ int head(nmc_trainer *t, bool grad) {
         }
         t->profile.mark(t->stream, grad ? "head.bwd.xent" : "head.fwd.xent");
         if (grad) {
-            NMC_TRY(nmc::train::linear_gemm_dx(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab,
-                                               t->dxn.f() + r0 * d.d, d.d, 0.0f, dl16));
-            NMC_TRY(nmc::train::linear_gemm_dw(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab, x, d.d,
-                                               dl16));
+            NMC_TRY(nmc::train::linear_gemm_bwd(t, t->lm_head, rows, d.vocab, d.d, t->logits.f(), d.vocab,
+                                                t->dxn.f() + r0 * d.d, d.d, 0.0f, x, d.d, dl16));
             t->profile.mark(t->stream, "head.bwd.dx_dw_gemm");
         }
     }

@@ -111,6 +111,9 @@ struct nmc_trainer {
     nmc::Profile profile;  // NMC_PROFILE=1: per-stage wall time, printed when the trainer is destroyed
     nmc::Buf ids, labels, hs, xn, rstd, rstd_f, proj, dproj, xbc, dxbc, dtv, ddt, y, tg, rstd_g, mid, dmid, dtmp,
         ckpt, lse, delta, dh, dxn, logits, loss_rows, partial, bf_a, bf_b, fq_a, fq_b, xn16, dy16, mid16;
+    // NMC_FP8_QUANT=fused (train_linear_lt.cu lt_linear_bwd): dY's column-tile codes for the weight gradient,
+    // made with its row tiles (fq_a) in one pass and kept beside them
+    nmc::Buf fq_c;
     // NMC_TRAIN_SCAN_SAVE=1 (train_layers.cu, scan_slot): every Mamba layer's chunked scan forward kept
     // from the forward for its backward, [Mamba layers, ssd_saved_floats] fp32; scan_saved: the last
     // forward filled it (false: the recompute before backward runs the scan again)
@@ -196,6 +199,10 @@ int linear_gemm_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *
                    float beta, const void *dy16 = nullptr);
 int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx,
                    const void *dy16 = nullptr, const void *x16 = nullptr);
+// linear_gemm_dx then linear_gemm_dw with the same dy; an FP8 weight's cuBLASLt GEMMs under
+// NMC_FP8_QUANT=fused quantise dy once for both (train_linear_lt.cu lt_linear_bwd)
+int linear_gemm_bwd(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, float *dx, int lddx,
+                    float beta, const float *x, int ldx, const void *dy16 = nullptr, const void *x16 = nullptr);
 float *W(nmc_trainer *t, int idx);
 // Grows b to at least `bytes` (contents lost when it grows).
 int ensure(Buf &b, size_t bytes);

@@ -82,8 +82,7 @@ int linear_bwd(nmc_trainer *t, const float *dy, int ldy, const float *x, int ldx
     int R = t->batch * t->seq_len;
     const void *dy16 = nullptr;
     if (gemm_precision(t, w) == NMC_BF16) NMC_TRY(bf16_copy(t, t->dy16, dy, R, out, ldy, &dy16));
-    NMC_TRY(linear_gemm_dx(t, w, R, out, in, dy, ldy, dx, lddx, beta, dy16));
-    NMC_TRY(linear_gemm_dw(t, w, R, out, in, dy, ldy, x, ldx, dy16, x16));
+    NMC_TRY(linear_gemm_bwd(t, w, R, out, in, dy, ldy, dx, lddx, beta, x, ldx, dy16, x16));
     if (b >= 0) NMC_TRY(k::train::bias_backward(dy, ldy, R, out, G(t, b), t->stream));
     return NMC_OK;
 }

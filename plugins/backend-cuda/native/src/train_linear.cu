@@ -14,7 +14,9 @@
 // (train_linear_lt.cu: the same codes and scales, so only the accumulation order differs); a GEMM
 // they cannot take (no algorithm for its shape or alignment) falls back to the reference.
 // Env NMC_FP8_GEMM=fakequant: always the reference; =cublaslt: cuBLASLt or an error; another value:
-// an error (env_switch.h).
+// an error (env_switch.h). Env NMC_FP8_QUANT=fused (opt-in; another value: an error): the cuBLASLt
+// path quantises each operand tensor once for both of its orientations (a weight's two copies; dY
+// for both backward GEMMs, linear_gemm_bwd), bit-identical operands; unset: one pass per operand.
 #include "train.h"
 
 #include <algorithm>
@@ -73,6 +75,14 @@ int fp8_mode(nmc_trainer *t, int *mode) {
     return NMC_OK;
 }
 
+// *fused = env NMC_FP8_QUANT=fused (unset: false; another value is an error)
+int fp8_quant_fused(bool *fused) {
+    int choice;
+    NMC_TRY(env_choice("NMC_FP8_QUANT", {"fused"}, &choice));
+    *fused = choice == 0;
+    return NMC_OK;
+}
+
 // After an attempt through cuBLASLt (rc) in FP8 mode `mode`: done (NMC_OK, *done), an error, or
 // fall back (*done false).
 int after_lt(int mode, int rc, const std::string &why, bool *done) {
@@ -84,6 +94,21 @@ int after_lt(int mode, int rc, const std::string &why, bool *done) {
     if (mode == 1) return fail("FP8 GEMM through cuBLASLt required (NMC_FP8_GEMM=cublaslt) but unavailable: " + why);
     lt_count(false, why);
     return NMC_OK;
+}
+
+// The fake-quant reference GEMMs of linear_gemm_dx and linear_gemm_dw (FP8_TILE tiles as in the header)
+int fake_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, float *dx, int lddx, float beta) {
+    const float *gq, *wq;
+    NMC_TRY(fq(t, t->fq_a, dy, ldy, rows, n, 1, FP8_TILE, &gq));
+    NMC_TRY(fq(t, t->fq_b, W(t, w), kk, n, kk, FP8_TILE, FP8_TILE, &wq));
+    return gemm_rm(t->gemm, NMC_F32, false, false, rows, kk, n, 1.0f, gq, n, 0, wq, kk, 0, beta, dx, lddx, 0, 1);
+}
+
+int fake_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx) {
+    const float *gq, *xq;
+    NMC_TRY(fq(t, t->fq_a, dy, ldy, rows, n, FP8_TILE, 1, &gq));
+    NMC_TRY(fq(t, t->fq_b, x, ldx, rows, kk, FP8_TILE, 1, &xq));
+    return gemm_rm(t->gemm, NMC_F32, true, false, n, kk, rows, 1.0f, gq, n, 0, xq, kk, 0, 1.0f, G(t, w), kk, 0, 1);
 }
 
 }  // namespace
@@ -112,11 +137,13 @@ int linear_gemm_fwd(nmc_trainer *t, int w, int rows, int n, int kk, const float 
     }
     if (p != NMC_FP8) return mm_as(t, p, false, true, rows, n, kk, 1.0f, x, ldx, 0, wt, kk, 0, beta, y, ldy, 0, 1);
     int mode;
+    bool fused;
     NMC_TRY(fp8_mode(t, &mode));
+    NMC_TRY(fp8_quant_fused(&fused));
     if (mode != 0) {
         std::string why;
         bool done = false;
-        NMC_TRY(after_lt(mode, lt_linear_fwd(t, w, rows, n, kk, x, ldx, y, ldy, beta, &why), why, &done));
+        NMC_TRY(after_lt(mode, lt_linear_fwd(t, w, rows, n, kk, x, ldx, y, ldy, beta, &why, fused), why, &done));
         if (done) return NMC_OK;
     }
     const float *xq, *wq;
@@ -143,10 +170,7 @@ int linear_gemm_dx(nmc_trainer *t, int w, int rows, int n, int kk, const float *
         NMC_TRY(after_lt(mode, lt_linear_dx(t, w, rows, n, kk, dy, ldy, dx, lddx, beta, &why), why, &done));
         if (done) return NMC_OK;
     }
-    const float *gq, *wq;
-    NMC_TRY(fq(t, t->fq_a, dy, ldy, rows, n, 1, FP8_TILE, &gq));
-    NMC_TRY(fq(t, t->fq_b, wt, kk, n, kk, FP8_TILE, FP8_TILE, &wq));
-    return gemm_rm(t->gemm, NMC_F32, false, false, rows, kk, n, 1.0f, gq, n, 0, wq, kk, 0, beta, dx, lddx, 0, 1);
+    return fake_dx(t, w, rows, n, kk, dy, ldy, dx, lddx, beta);
 }
 
 int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, const float *x, int ldx,
@@ -163,10 +187,30 @@ int linear_gemm_dw(nmc_trainer *t, int w, int rows, int n, int kk, const float *
         NMC_TRY(after_lt(mode, lt_linear_dw(t, gw, rows, n, kk, dy, ldy, x, ldx, &why), why, &done));
         if (done) return NMC_OK;
     }
-    const float *gq, *xq;
-    NMC_TRY(fq(t, t->fq_a, dy, ldy, rows, n, FP8_TILE, 1, &gq));
-    NMC_TRY(fq(t, t->fq_b, x, ldx, rows, kk, FP8_TILE, 1, &xq));
-    return gemm_rm(t->gemm, NMC_F32, true, false, n, kk, rows, 1.0f, gq, n, 0, xq, kk, 0, 1.0f, gw, kk, 0, 1);
+    return fake_dw(t, w, rows, n, kk, dy, ldy, x, ldx);
+}
+
+int linear_gemm_bwd(nmc_trainer *t, int w, int rows, int n, int kk, const float *dy, int ldy, float *dx, int lddx,
+                    float beta, const float *x, int ldx, const void *dy16, const void *x16) {
+    int mode = 0;
+    bool fused = false;
+    if (prec(t, w) == NMC_FP8) {
+        NMC_TRY(fp8_mode(t, &mode));
+        NMC_TRY(fp8_quant_fused(&fused));  // read (a bad value refused) even where it changes nothing
+    }
+    if (!fused || mode == 0) {
+        NMC_TRY(linear_gemm_dx(t, w, rows, n, kk, dy, ldy, dx, lddx, beta, dy16));
+        return linear_gemm_dw(t, w, rows, n, kk, dy, ldy, x, ldx, dy16, x16);
+    }
+    int rc_dx, rc_dw;
+    std::string why_dx, why_dw;
+    bool done = false;
+    NMC_TRY(lt_linear_bwd(t, w, G(t, w), rows, n, kk, dy, ldy, dx, lddx, beta, x, ldx, &rc_dx, &why_dx, &rc_dw, &why_dw));
+    NMC_TRY(after_lt(mode, rc_dx, why_dx, &done));
+    if (!done) NMC_TRY(fake_dx(t, w, rows, n, kk, dy, ldy, dx, lddx, beta));
+    NMC_TRY(after_lt(mode, rc_dw, why_dw, &done));
+    if (!done) NMC_TRY(fake_dw(t, w, rows, n, kk, dy, ldy, x, ldx));
+    return NMC_OK;
 }
 
 }  // namespace nmc::train
@@ -226,8 +270,7 @@ int train_linear_host(int precision, int fp8_gemm, int rows, int n, int k, const
         int64_t before = 0, after = 0;
         nmc::lt_counts(&before, nullptr);
         NMC_TRY(nmc::train::linear_gemm_fwd(&t, 0, rows, n, k, d_x, k, d_y, n, 0.0f));
-        NMC_TRY(nmc::train::linear_gemm_dx(&t, 0, rows, n, k, d_dy, ld_dy, d_dx, k, 0.0f));
-        NMC_TRY(nmc::train::linear_gemm_dw(&t, 0, rows, n, k, d_dy, ld_dy, d_x, k));
+        NMC_TRY(nmc::train::linear_gemm_bwd(&t, 0, rows, n, k, d_dy, ld_dy, d_dx, k, 0.0f, d_x, k));
         nmc::lt_counts(&after, nullptr);
         if (lt_calls) *lt_calls = after - before;
         NMC_CUDA(cudaMemcpyAsync(y, d_y, (size_t)rows * n * sizeof(float), cudaMemcpyDeviceToHost, t.stream));
@@ -239,7 +282,7 @@ int train_linear_host(int precision, int fp8_gemm, int rows, int n, int k, const
     int rc = run();
     if (t.stream) cudaStreamSynchronize(t.stream);
     for (void *q : ptrs) cudaFree(q);
-    for (nmc::Buf *b : {&t.fq_a, &t.fq_b, &t.bf_a, &t.bf_b, &t.params[0].w16, &t.params[0].q8_fwd, &t.params[0].q8_dx}) {
+    for (nmc::Buf *b : {&t.fq_a, &t.fq_b, &t.fq_c, &t.bf_a, &t.bf_b, &t.params[0].w16, &t.params[0].q8_fwd, &t.params[0].q8_dx}) {
         if (b->p) cudaFree(b->p);
     }
     nmc::gemm_destroy(t.gemm);

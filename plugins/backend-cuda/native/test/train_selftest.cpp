@@ -24,6 +24,9 @@
 //   fp8 lt     the FP8 GEMMs through cuBLASLt block-scaled E4M3 (nmc_k_train_linear_fp8) against the
 //              fake-quant reference: the probe's report, shapes with K and N multiples of 128, rows
 //              not a multiple of 128 (and of 4), K and N not multiples of 128 (zero-padded codes).
+//   fp8 quant  NMC_FP8_QUANT=fused: the one-read dual quantiser against today's two passes (ragged
+//              shapes, bit for bit), a linear layer's and a trainer's FP8 GEMMs with it against unset
+//              (bit for bit), INFO times of both at hybrid1b's MLP shapes (train_selftest_fp8_quant.h).
 //   trainer    the trainer's gradients with NMC_TRAIN_SCAN=sequential against the chunked scan; one
 //              training step of a tiny hybrid in F32 and FP8 (nmc_trainer_set_gemm_precision),
 //              and the trainer's errors for bad GEMM precisions and a head_dim beyond 256; a BF16
@@ -44,7 +47,7 @@
 //   head       the fused cross-entropy kernel (loss and dlogits, BF16 dlogits) against a double reference.
 //   dp         data parallelism (NCCL): a group of one bit-identical to not joining, the join's refusals, and
 //              with two devices a group of two against one trainer with two micro-batches (train_selftest_dp.h).
-// Sections live in train_selftest_{attention,fp8,scan,trainer,reduce,mamba_rows,soft,head,dp}.h. Exit status 0 when all pass (2: no device).
+// Sections live in train_selftest_{attention,fp8,fp8_quant,scan,trainer,reduce,mamba_rows,soft,head,dp}.h. Exit status 0 when all pass (2: no device).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -69,6 +72,7 @@ using tref::Vec;
 #include "train_selftest_dp.h"
 #include "train_selftest_acts.h"
 #include "train_selftest_scan_tf32.h"
+#include "train_selftest_fp8_quant.h"
 
 int main() {
     int n = nmc_device_count();
@@ -91,6 +95,7 @@ int main() {
     scan_test::trainer_save_case(tiny_hybrid());
     acts_test::tests(tiny_hybrid());
     scan_tf32_test::tests(tiny_hybrid());
+    fp8_quant_test::tests(tiny_hybrid());
     static char status[8192];
     nmc_fp8_gemm_status(0, status, sizeof status, nullptr, nullptr);
     const char *last = strstr(status, "fp8 gemm: ");

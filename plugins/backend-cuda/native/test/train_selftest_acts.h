@@ -29,8 +29,9 @@ struct Run {
     std::vector<std::vector<float>> grads;
 };
 
-// keep: the NMC_TRAIN_KEEP_ACTIVATIONS value (null: unset); scan: NMC_TRAIN_SCAN (null: unset)
-inline int run(nmc_config c, const char *keep, const char *scan, Run *out) {
+// keep: the NMC_TRAIN_KEEP_ACTIVATIONS value (null: unset); scan: NMC_TRAIN_SCAN (null: unset);
+// setup (nullable): called on the trainer after its random init (e.g. GEMM precisions)
+inline int run(nmc_config c, const char *keep, const char *scan, Run *out, int (*setup)(nmc_trainer *) = nullptr) {
     if (keep) setenv("NMC_TRAIN_KEEP_ACTIVATIONS", keep, 1);
     else unsetenv("NMC_TRAIN_KEEP_ACTIVATIONS");
     if (scan) setenv("NMC_TRAIN_SCAN", scan, 1);
@@ -40,6 +41,7 @@ inline int run(nmc_config c, const char *keep, const char *scan, Run *out) {
     int64_t tokens = 0;
     int rc = nmc_trainer_create(&c, 0, &t);
     if (rc == NMC_OK) rc = nmc_trainer_init_random(t, 19);
+    if (rc == NMC_OK && setup != nullptr) rc = setup(t);
     for (size_t i = 0; i < micro.size() && rc == NMC_OK; i++) {
         rc = nmc_trainer_forward(t, micro[i].ids.data(), micro[i].labels.data(), micro[i].rows, micro[i].len,
                                  &out->loss[i], &tokens);
