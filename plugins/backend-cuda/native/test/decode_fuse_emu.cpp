@@ -14,6 +14,15 @@
 //    decode kernel (gated_norm_warp, F32: 1e-5). Shapes: Nano-9B-v2's inner 8960 in 8 groups with z
 //    inside the wider proj row, groups of 20 (one partial warp), 1284 (321 float4: partial warp),
 //    4100 (1025 float4: two a thread on 1024 threads).
+// 1b. relu2 epilogue (mlp.up): the same GEMVs with the norm and relu(y + bias)^2 in their store (row_norm.cuh
+//    relu2_store) against the unfused GEMV then elementwise.cu's bias_kernel and relu2_kernel to BF16:
+//    EQUAL bit for bit (and y untouched); the unfused output within half a BF16 ulp + 2 |y| 2e-5 max |y|
+//    of relu(double y + bias)^2. With and without a bias, 1 and 2 rows, per-channel and block scales.
+// 3. gated norm + GEMV (out_proj): the GEMVs with x the gated group norm of (y, z) (row_norm.cuh
+//    gated_rows_bf16) against norm.cu's gated_norm_warp (today's decode kernel) to a BF16 xn then the
+//    GEMV: EQUAL bit for bit; xn within half a BF16 ulp of the double gated norm, y as in 1. Shapes: 9B's
+//    8960 in 8 groups (z inside a wider row), groups of 20 (lanes idle), 1536 (GV's 12 float4 a lane),
+//    2 rows x 8 groups on 8 warps (two rounds of pairs).
 // Exit status 0 when all pass (2026-12-07: 20 of 20, about 2 minutes; `--quick`: the widths below 4480).
 // Deliberate bugs must fail it: sh test/emu/decode_fuse_mutants.sh (2026-12-07: all 7 fail --quick: the
 // fused norm's virtual threads strided by blockDim, its last warp partial left out, xreg and gemv_bf16
@@ -57,6 +66,9 @@ namespace f8 {
 namespace xr {
 #include "decode_fuse_xreg.inc"
 }
+namespace ew {
+#include "decode_fuse_elementwise.inc"
+}
 }  // namespace emu
 #undef __shared__
 
@@ -82,14 +94,20 @@ static void run_xreg(const emu::xr::XregArgs &p, int nc, int blocks, bool fused,
      ...);
 }
 
-// 1. norm + GEMV of `rows` rows, `dim` -> `out`, on `blocks` persistent blocks when fused
-static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float beta, int blocks) {
+// 1. norm + GEMV of `rows` rows, `dim` -> `out`, on `blocks` persistent blocks when fused; relu2 (beta 0):
+// with the relu2 epilogue (mlp.up, `bias` or none) against elementwise.cu's bias_kernel + relu2_kernel;
+// groups > 0 (3.): x the gated norm of (y, z) in `groups` groups (out_proj) instead of the RMSNorm of h,
+// unfused by gated_norm_warp (today's decode kernel) to a BF16 xn
+static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float beta, int blocks, bool relu2 = false, bool bias = false,
+                      int groups = 0) {
     std::mt19937 g(rows * 7919 + dim * 31 + out + kind * 5 + block);
     std::normal_distribution<float> nd;
     std::vector<float> h((size_t)rows * dim), nw(dim), y0((size_t)rows * out);
     for (size_t i = 0; i < h.size(); i++) h[i] = 3.0f * nd(g) + (i % 7 == 0 ? 20.0f : 0.0f);  // a few large channels
     for (float &v : nw) v = 1.0f + 0.3f * nd(g);
     for (float &v : y0) v = nd(g);
+    std::vector<float> bv(bias ? out : 0);
+    for (float &v : bv) v = 0.5f * nd(g);
     const float eps = 1e-5f;
     // weights: BF16 [out, dim] or E4M3 codes with scales
     std::vector<__nv_bfloat16> wb;
@@ -111,30 +129,47 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
     emu::Fp8Weight f;
     f.q = q.data(), f.scale = scale.data(), f.out = out, f.in = dim, f.block = block;
     const emu::RowNorm rn{h.data(), nw.data(), eps, dim, emu::norm::threads_for(dim / 4 > 0 ? dim / 4 : 1)};
-    // unfused: rms_norm_kernel -> xn (BF16), then the GEMV without NORM on its full grid
+    // the gated norm's y [rows, dim] and z (inside a wider row, as in proj), h as y, nw as its weight
+    const int gs = groups > 0 ? dim / groups : 0, z_stride = dim + 64;
+    std::vector<float> zv(groups > 0 ? (size_t)rows * z_stride : 0);
+    for (float &v : zv) v = 2.0f * nd(g);
+    const emu::GatedNorm gn{groups > 0 ? h.data() : nullptr, zv.data(), nw.data(), dim, z_stride, eps, dim, groups};
+    // unfused: rms_norm_kernel (gated_norm_warp) -> xn (BF16), then the GEMV without NORM on its full grid
     std::vector<__nv_bfloat16> xn((size_t)rows * dim);
-    launch(dim3m{(unsigned)rows, 1, 1}, rn.vthreads, [&] { emu::norm::rms_norm_kernel(h.data(), dim, nw.data(), eps, xn.data(), NMC_BF16); });
+    if (groups == 0)
+        launch(dim3m{(unsigned)rows, 1, 1}, rn.vthreads, [&] { emu::norm::rms_norm_kernel(h.data(), dim, nw.data(), eps, xn.data(), NMC_BF16); });
+    else
+        launch(dim3m{(unsigned)((rows * groups + 7) / 8), 1, 1}, 256, [&] {
+            emu::norm::gated_norm_warp(h.data(), dim, zv.data(), z_stride, dim, groups, gs, (int64_t)rows * groups, nw.data(), eps, xn.data(),
+                                       NMC_BF16);
+        });
+    const emu::RowNorm rn_in = groups > 0 ? emu::RowNorm{} : rn;
+    const emu::GatedNorm none_g{};
     std::vector<float> y_old = y0, y_new = y0;
+    // relu2: the epilogue's outputs (NaN first: every one must be written)
+    std::vector<__nv_bfloat16> act_old((size_t)rows * out, __nv_bfloat16{0x7fc0}), act_new = act_old;
+    const emu::Relu2Out act{relu2 ? act_new.data() : nullptr, NMC_BF16, bias ? bv.data() : nullptr};
     const std::vector<__nv_bfloat16> nan_x(xn.size(), __nv_bfloat16{0x7fc0});
     const int warps_blocks = (out + 7) / 8;
     auto run = [&](bool fused, std::vector<float> &y) {
         const __nv_bfloat16 *x = fused ? nan_x.data() : xn.data();  // fused: x must not be read
         const int grid = fused ? blocks : warps_blocks;
+        const emu::Relu2Out none{};
         if (kind == BF16) {
             launch(dim3m{(unsigned)grid, 1, 1}, 256, [&] {
-                if (fused) emu::bf16::gemv_kernel<1, true>(x, wb.data(), y.data(), dim, out, beta, rn);
-                else emu::bf16::gemv_kernel<1, false>(x, wb.data(), y.data(), dim, out, beta, emu::RowNorm{});
+                if (fused) emu::bf16::gemv_kernel<1, true>(x, wb.data(), y.data(), dim, out, beta, rn_in, act, gn);
+                else emu::bf16::gemv_kernel<1, false>(x, wb.data(), y.data(), dim, out, beta, emu::RowNorm{}, none, none_g);
             });
         } else if (kind == FP8) {
             launch(dim3m{(unsigned)grid, 1, 1}, 256, [&] {
-                if (rows == 1) fused ? emu::f8::gemv_fp8_kernel<1, true>(x, f, y.data(), beta, rn) : emu::f8::gemv_fp8_kernel<1, false>(x, f, y.data(), beta, emu::RowNorm{});
-                else fused ? emu::f8::gemv_fp8_kernel<2, true>(x, f, y.data(), beta, rn) : emu::f8::gemv_fp8_kernel<2, false>(x, f, y.data(), beta, emu::RowNorm{});
+                if (rows == 1) fused ? emu::f8::gemv_fp8_kernel<1, true>(x, f, y.data(), beta, rn_in, act, gn) : emu::f8::gemv_fp8_kernel<1, false>(x, f, y.data(), beta, emu::RowNorm{}, none, none_g);
+                else fused ? emu::f8::gemv_fp8_kernel<2, true>(x, f, y.data(), beta, rn_in, act, gn) : emu::f8::gemv_fp8_kernel<2, false>(x, f, y.data(), beta, emu::RowNorm{}, none, none_g);
             });
         } else {
             int ks = 0, nc = 0;
             emu::xr::xreg_plan(rows, dim, out, blocks, &ks, &nc);
             emu::xr::XregArgs p{fused ? nan_x.data() : xn.data(), q.data(), scale.data(), dim, out, block, block ? block : 1, scale_cols, y.data(), beta, ks,
-                                fused ? rn : emu::RowNorm{}};
+                                fused ? rn_in : emu::RowNorm{}, fused ? act : none, fused ? gn : none_g};
             const int teams = emu::xr::XR_WARPS / ks, xb = std::min(blocks, (out + teams - 1) / teams);
             if (rows == 1) run_xreg<1>(p, nc, xb, fused, std::make_integer_sequence<int, emu::xr::xr_max_nc(1)>{});
             else run_xreg<2>(p, nc, xb, fused, std::make_integer_sequence<int, emu::xr::xr_max_nc(2)>{});
@@ -142,9 +177,29 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
     };
     run(false, y_old);
     run(true, y_new);
+    if (relu2) {  // the unfused epilogue: add_bias, then relu2 into BF16 (mlp() today)
+        const dim3m grid{(unsigned)((out + 255) / 256), (unsigned)rows, 1};
+        if (bias) launch(grid, 256, [&] { emu::ew::bias_kernel(y_old.data(), out, bv.data(), rows, out); });
+        launch(grid, 256, [&] { emu::ew::relu2_kernel(y_old.data(), out, out, act_old.data(), NMC_BF16); });
+    }
     // checks: xn against the double norm, y_old against the double GEMV of xn, y_new == y_old bit for bit
     int xn_bad = 0;
-    for (int r = 0; r < rows; r++) {
+    for (int r = 0; r < rows && groups > 0; r++)  // the gated norm in double
+        for (int gi = 0; gi < groups; gi++) {
+            std::vector<double> t(gs);
+            double ss = 0;
+            for (int c = 0; c < gs; c++) {
+                const double zz = zv[(size_t)r * z_stride + gi * gs + c];
+                t[c] = h[(size_t)r * dim + gi * gs + c] * (zz / (1.0 + std::exp(-zz)));
+                ss += t[c] * t[c];
+            }
+            const double inv = 1.0 / std::sqrt(ss / gs + eps);
+            for (int c = 0; c < gs; c++) {
+                const double want = nw[gi * gs + c] * t[c] * inv, got = __bfloat162float(xn[(size_t)r * dim + gi * gs + c]);
+                xn_bad += !(std::fabs(got - want) <= std::fabs(want) * (1.0 / 256 + 1e-5) + 1e-30);
+            }
+        }
+    for (int r = 0; r < rows && groups == 0; r++) {
         double ss = 0;
         for (int c = 0; c < dim; c++) ss += (double)h[(size_t)r * dim + c] * h[(size_t)r * dim + c];
         const double inv = 1.0 / std::sqrt(ss / dim + eps);
@@ -154,6 +209,7 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
         }
     }
     double mx = 0, err = 0;
+    std::vector<double> ref((size_t)rows * out);
     for (int r = 0; r < rows; r++)
         for (int o = 0; o < out; o++) {
             double s = 0;
@@ -164,20 +220,34 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
             }
             if (kind != BF16 && !block) s *= scale[o];
             s += beta * (double)y0[(size_t)r * out + o];
+            if (bias) s += bv[o];
+            ref[(size_t)r * out + o] = s;
             mx = std::max(mx, std::fabs(s));
             const double e = std::fabs(y_old[(size_t)r * out + o] - s);
             if (!(e <= err)) err = std::isnan(e) ? 1e9 : e;
         }
     err /= std::max(mx, 1e-12);
-    int differ = 0;
-    for (size_t i = 0; i < y_old.size(); i++) differ += memcmp(&y_old[i], &y_new[i], 4) != 0;
+    int differ = 0, act_bad = 0;
+    if (!relu2) {
+        for (size_t i = 0; i < y_old.size(); i++) differ += memcmp(&y_old[i], &y_new[i], 4) != 0;
+    } else {  // fused: act equal to the unfused act bit for bit, y untouched; the unfused act near the double
+        for (size_t i = 0; i < act_old.size(); i++) {
+            differ += act_old[i].bits != act_new[i].bits || memcmp(&y_new[i], &y0[i], 4) != 0;
+            const double p = std::max(ref[i], 0.0), want = p * p, got = __bfloat162float(act_old[i]);
+            act_bad += !(std::fabs(got - want) <= want / 256 + 2 * p * 2e-5 * mx + 1e-30);
+        }
+    }
     const char *names[] = {"gemv_bf16", "gemv_fp8", "gemv_fp8_xreg"};
-    char what[300];
-    snprintf(what, sizeof what, "norm+%s rows %d dim %d (rms block %d) out %d %s beta %g, fused on %d blocks: xn off the double norm %d, "
-             "unfused y err %.2e (tol 1e-5), fused != unfused in %d of %zu outputs (must be 0)",
-             names[kind], rows, dim, rn.vthreads, out, kind == BF16 ? "" : block ? "128x128 blocks" : "per-channel", beta, blocks, xn_bad,
-             err, differ, y_old.size());
-    report(xn_bad == 0 && err <= 1e-5 && differ == 0, what);
+    char what[400], act_note[120] = "";
+    if (relu2) snprintf(act_note, sizeof act_note, ", unfused relu2 off the double (half a BF16 ulp + 2 |y| 2e-5 max|y|) %d", act_bad);
+    char norm_note[60];
+    if (groups > 0) snprintf(norm_note, sizeof norm_note, "%d groups of %d", groups, gs);
+    else snprintf(norm_note, sizeof norm_note, "rms block %d", rn.vthreads);
+    snprintf(what, sizeof what, "%s+%s%s rows %d dim %d (%s) out %d %s beta %g, fused on %d blocks: xn off the double norm %d, "
+             "unfused y err %.2e (tol 1e-5)%s, fused != unfused in %d of %zu outputs (must be 0)", groups > 0 ? "gated" : "norm",
+             names[kind], relu2 ? bias ? "+bias+relu2" : "+relu2" : "", rows, dim, norm_note, out,
+             kind == BF16 ? "" : block ? "128x128 blocks" : "per-channel", beta, blocks, xn_bad, err, act_note, differ, y_old.size());
+    report(xn_bad == 0 && err <= 1e-5 && differ == 0 && act_bad == 0, what);
 }
 
 // 2. gated norm of `rows` rows: gated_norm_rows against a double reference and gated_norm_warp
@@ -196,7 +266,7 @@ static void gated(int rows, int dim, int groups, int z_stride, int out_dtype) {
     const int threads = emu::norm::gated_rows_threads(vecs);
     launch(dim3m{(unsigned)groups, (unsigned)rows, 1}, threads,
            [&] { emu::norm::gated_norm_rows(y.data(), dim, z.data(), z_stride, dim, gs, w.data(), eps, out, out_dtype); });
-    const bool warp_ok = gs <= 128 * emu::norm::GV && out_dtype == NMC_F32;
+    const bool warp_ok = gs <= 128 * emu::GV && out_dtype == NMC_F32;
     if (warp_ok) {
         const int64_t pairs = (int64_t)rows * groups;
         launch(dim3m{(unsigned)((pairs + 7) / 8), 1, 1}, 256, [&] {
@@ -251,6 +321,19 @@ int main(int argc, char **argv) {
                    Case{XREG, 1, 4480, 37, 0, 0.0f, 3}, Case{XREG, 2, 4480, 21, 128, 1.0f, 2}, Case{XREG, 2, 1040, 77, 0, 1.0f, 4},
                    Case{XREG, 1, 208, 19, 128, 0.0f, 2}, Case{XREG, 1, 16, 9, 0, 1.0f, 1}})
         if (!quick || c.dim < 4480) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, c.beta, c.blocks);
+    // 1b. the same with mlp.up's relu2 epilogue (beta 0), with and without a bias
+    for (Case c : {Case{BF16, 1, 4480, 37, 0, 0.0f, 3}, Case{BF16, 1, 1040, 77, 0, 0.0f, 4}, Case{FP8, 2, 4480, 21, 128, 0.0f, 2},
+                   Case{FP8, 1, 1040, 77, 0, 0.0f, 4}, Case{FP8, 2, 208, 19, 128, 0.0f, 2}, Case{XREG, 1, 4480, 37, 0, 0.0f, 3},
+                   Case{XREG, 2, 1040, 77, 128, 0.0f, 4}, Case{XREG, 1, 208, 19, 0, 0.0f, 2}})
+        if (!quick || c.dim < 4480) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, c.beta, c.blocks, true, c.out % 2 == 1 && c.dim != 208);
+    // 3. gated norm + GEMV (out_proj): 9B's 8960 in 8 groups of 1120 (9 of GV's 12 float4 a lane), groups of
+    // 20 (lanes idle), 1536 (all 12), 4 groups at 2 rows on 8 warps (pairs 0-7: one each); out / blocks
+    // gives several rounds
+    struct Gated { Kind kind; int rows, dim, groups, out, block; float beta; int blocks; };
+    for (Gated c : {Gated{BF16, 1, 8960, 8, 21, 0, 1.0f, 2}, Gated{FP8, 2, 8960, 8, 13, 128, 1.0f, 2}, Gated{XREG, 1, 8960, 8, 21, 0, 1.0f, 3},
+                    Gated{XREG, 2, 8960, 8, 13, 128, 1.0f, 2}, Gated{BF16, 1, 80, 4, 19, 0, 0.0f, 2}, Gated{FP8, 2, 80, 4, 19, 0, 1.0f, 2},
+                    Gated{XREG, 2, 160, 8, 19, 0, 1.0f, 2}, Gated{FP8, 1, 3072, 2, 9, 128, 0.0f, 1}, Gated{XREG, 1, 3072, 2, 9, 0, 1.0f, 1}})
+        if (!quick || c.dim < 3072) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, c.beta, c.blocks, false, false, c.groups);
     // 2. gated norm rows
     gated(2, 60, 3, 64, NMC_F32);      // groups of 20: 5 float4, one partial warp
     gated(1, 2568, 2, 2568, NMC_F32);  // 1284: 321 float4 on 352 threads

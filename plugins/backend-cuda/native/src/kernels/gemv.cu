@@ -9,7 +9,9 @@
 // The R partial sums are reduced across the warp at the end.
 // NORM (NMC_DECODE_FUSE=1): x is made in the block from the residual h and the norm weight
 // (row_norm.cuh, bit-equal to rms_norm's xn) into shared memory, and the blocks are persistent
-// (a grid-stride loop over the features: one x a block, not one a feature's block).
+// (a grid-stride loop over the features: one x a block, not one a feature's block); with a Relu2Out
+// (mlp.up) the store is relu(y + bias)^2 in the model dtype instead of y (row_norm.cuh relu2_store).
+// The same with x the gated group norm of (y, z) (out_proj: GatedNorm, row_norm.cuh gated_rows_bf16).
 #include "kernels.h"
 #include "device_math.cuh"
 #include "row_norm.cuh"
@@ -33,10 +35,11 @@ __device__ __forceinline__ void fma8(float &acc, const uint4 &w, const uint4 &x)
 
 template <int R, bool NORM>
 __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x, const __nv_bfloat16 *w, float *y,
-                                                          int in, int out, float beta, RowNorm norm) {
+                                                          int in, int out, float beta, RowNorm norm,
+                                                          Relu2Out act, GatedNorm gated) {
     if constexpr (NORM) {
         __nv_bfloat16 *xs = dynamic_bf16();
-        norm_rows_bf16<R>(norm, xs);
+        fused_x_bf16<R>(norm, gated, xs);
         x = xs;
     }
     int lane = threadIdx.x & 31;
@@ -64,7 +67,9 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x
 #pragma unroll
         for (int r = 0; r < R; r++) {
             float v = warp_sum(acc[r]);
-            if (lane == 0) {
+            if (lane == 0 && NORM && act.out != nullptr) {
+                relu2_store(act, (int64_t)r * out + o, o, v);
+            } else if (lane == 0) {
                 float *dst = y + (int64_t)r * out + o;
                 *dst = beta == 0.0f ? v : v + beta * *dst;
             }
@@ -74,15 +79,17 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x
 // emu-end
 
 template <int R>
-int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream, const RowNorm *norm) {
+int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream, const RowNorm *norm,
+           const Relu2Out *act, const GatedNorm *gated) {
     const __nv_bfloat16 *xb = static_cast<const __nv_bfloat16 *>(x), *wb = static_cast<const __nv_bfloat16 *>(w);
     const int needed = (out + WARPS - 1) / WARPS;
-    if (norm != nullptr) {
+    if (norm != nullptr || gated != nullptr) {
         const size_t smem = (size_t)R * in * 2;
         const int blocks = resident_grid((const void *)gemv_kernel<R, true>, WARPS * 32, smem, needed);
-        gemv_kernel<R, true><<<blocks, WARPS * 32, smem, stream>>>(xb, wb, y, in, out, beta, *norm);
+        gemv_kernel<R, true><<<blocks, WARPS * 32, smem, stream>>>(xb, wb, y, in, out, beta, norm != nullptr ? *norm : RowNorm{},
+                                                                 act != nullptr ? *act : Relu2Out{}, gated != nullptr ? *gated : GatedNorm{});
     } else {
-        gemv_kernel<R, false><<<needed, WARPS * 32, 0, stream>>>(xb, wb, y, in, out, beta, RowNorm{});
+        gemv_kernel<R, false><<<needed, WARPS * 32, 0, stream>>>(xb, wb, y, in, out, beta, RowNorm{}, Relu2Out{}, GatedNorm{});
     }
     NMC_LAUNCHED("gemv");
     return NMC_OK;
@@ -93,10 +100,13 @@ int launch(const void *x, const void *w, float *y, int in, int out, float beta, 
 bool gemv_supported(int rows, int in) { return rows == 1 && in % 8 == 0; }
 
 int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream,
-              const RowNorm *norm) {
+              const RowNorm *norm, const Relu2Out *act, const GatedNorm *gated) {
     if (!gemv_supported(rows, in)) return nmc::fail("gemv: one row and a width that is a multiple of 8");
     if (norm != nullptr && (norm->dim != in || !row_norm_fusable(rows, in))) return nmc::fail("gemv: the norm does not fit this shape");
-    return launch<1>(x, w, y, in, out, beta, stream, norm);
+    if (act != nullptr && (norm == nullptr || beta != 0.0f)) return nmc::fail("gemv: the relu2 epilogue needs the norm and beta 0");
+    if (gated != nullptr && (norm != nullptr || gated->dim != in || !gated_norm_fusable(rows, *gated)))
+        return nmc::fail("gemv: the gated norm does not fit this shape");
+    return launch<1>(x, w, y, in, out, beta, stream, norm, act, gated);
 }
 
 }  // namespace nmc::k
