@@ -14,7 +14,8 @@
 // NMC_DECODE_FUSE=1 (decode): the RMSNorm of 2. inside the GEMV that follows (in_proj, qkv, up) where
 // that is gemv_bf16, gemv_fp8 or gemv_fp8_xreg of 1-2 rows (xn bit-equal, made in the kernel from h),
 // mlp.up's bias and relu^2 in that GEMV's store (xn bit-equal, no relu2 kernel), and out_proj's x, the
-// gated norm, made in that GEMV likewise (bit-equal to gated_norm_warp's); where out_proj's GEMV is
+// gated norm, made in that GEMV likewise (bit-equal to gated_norm_warp's), in_proj's conv1d step in
+// that GEMV's store (bit-equal to conv_step, which then does not run); where out_proj's GEMV is
 // another, the gated norm of 1-2 rows one block per (row, group).
 #include "session.h"
 #include "kernels/ssd2.h"
@@ -35,11 +36,13 @@ struct Rows {
 
 // What a decode GEMV may do itself (NMC_DECODE_FUSE=1; each nullable): make its x by the RMSNorm (norm:
 // in_proj, qkv, up) or the gated group norm (gated: out_proj), and with norm store relu(y + bias)^2
-// instead of y (act: up; beta 0).
+// instead of y (act: up; beta 0) or run the conv1d step of its conv channels in the store (conv:
+// in_proj; beta 0, no bias).
 struct Fused {
     const k::RowNorm *norm = nullptr;
     const k::GatedNorm *gated = nullptr;
     const k::Relu2Out *act = nullptr;
+    const k::ConvStep *conv = nullptr;
     bool any() const { return norm != nullptr || gated != nullptr; }
 };
 
@@ -47,7 +50,7 @@ struct Fused {
 // skinny GEMM (9-64 rows of per-channel weights, NMC_DECODE_GEMM unset or skinny), the tensor-core
 // GEMV (3-64 rows; NMC_FP8_MMA=0 off), x in registers (1-2 rows, NMC_GEMV_FP8=xreg), the CUDA-core
 // GEMV (1-8 rows). *done false (nothing run) when none takes `rows` rows of f. fuse: what the two
-// CUDA-core GEMVs do themselves (NMC_DECODE_FUSE; *acted true where one ran fuse.act); before any
+// CUDA-core GEMVs do themselves (NMC_DECODE_FUSE; *acted true where one ran fuse.act or fuse.conv); before any
 // other kernel, and where fuse has no x to make, unfuse() makes x first (a no-op when x is made already).
 template <class Unfuse>
 int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, int rows, float beta, const Fused &fuse,
@@ -70,13 +73,13 @@ int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, i
     }
     if (xreg && k::gemv_fp8_xreg_supported(x, f, rows)) {
         if (!fuse.any()) NMC_TRY(unfuse());
-        if (acted != nullptr) *acted = fuse.act != nullptr;
-        return k::gemv_fp8_xreg(x, f, y, rows, beta, m->stream, fuse.norm, fuse.act, fuse.gated);
+        if (acted != nullptr) *acted = fuse.act != nullptr || fuse.conv != nullptr;
+        return k::gemv_fp8_xreg(x, f, y, rows, beta, m->stream, fuse.norm, fuse.act, fuse.gated, fuse.conv);
     }
     if (k::gemv_fp8_supported(f, rows)) {
         if (!fuse.any()) NMC_TRY(unfuse());
-        if (acted != nullptr) *acted = fuse.act != nullptr;
-        return k::gemv_fp8(x, f, y, rows, beta, m->stream, fuse.norm, fuse.act, fuse.gated);
+        if (acted != nullptr) *acted = fuse.act != nullptr || fuse.conv != nullptr;
+        return k::gemv_fp8(x, f, y, rows, beta, m->stream, fuse.norm, fuse.act, fuse.gated, fuse.conv);
     }
     *done = false;
     return NMC_OK;
@@ -88,13 +91,17 @@ int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, i
 // dequantised to BF16 into the model's scratch first). want (NMC_DECODE_FUSE, decode): xn is still to
 // be made from want.norm (RMSNorm) or want.gated (the gated norm): inside the GEMV where it takes it,
 // else by rms_norm / gated_group_rms_norm first; want.act (with norm, beta 0): the relu2 epilogue, run
-// by a GEMV that takes the norm (*acted true: act->out written, y not), else left to the caller.
+// by a GEMV that takes the norm (*acted true: act->out written, y not), else left to the caller; likewise
+// want.conv (with norm, beta 0): the conv1d step in that GEMV's store (*acted true: y, cv.out and the
+// windows written).
 int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta, const Fused &want = Fused{},
            bool *acted = nullptr) {
     nmc_model *m = s->m;
     Fused pending = want, fuse;  // the GEMVs that take them get `fuse`; every other path makes xn first (unfuse)
     if (m->dtype == NMC_BF16 && want.norm != nullptr && want.norm->dim == in && k::row_norm_fusable(rows, in))
-        fuse.norm = want.norm, fuse.act = beta == 0.0f ? want.act : nullptr;
+        fuse.norm = want.norm, fuse.act = beta == 0.0f ? want.act : nullptr,
+        fuse.conv = beta == 0.0f && fuse.act == nullptr && want.conv != nullptr && k::conv_fusable(want.norm, nullptr, beta, *want.conv)
+                        ? want.conv : nullptr;
     if (m->dtype == NMC_BF16 && want.gated != nullptr && want.gated->dim == in && k::gated_norm_fusable(rows, *want.gated))
         fuse.gated = want.gated;
     if (acted != nullptr) *acted = false;
@@ -123,8 +130,8 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
     static const bool gemv_off = !nmc::env_flag("NMC_GEMV", true);
     if (m->dtype == NMC_BF16 && !gemv_off && k::gemv_supported(rows, in)) {
         if (!fuse.any()) NMC_TRY(unfuse());
-        if (acted != nullptr) *acted = fuse.act != nullptr;
-        return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream, fuse.norm, fuse.act, fuse.gated);
+        if (acted != nullptr) *acted = fuse.act != nullptr || fuse.conv != nullptr;
+        return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream, fuse.norm, fuse.act, fuse.gated, fuse.conv);
     }
     NMC_TRY(unfuse());
     if (m->dtype == NMC_BF16 && skinny && k::skinny_gemm_bf16_supported(s->xn, w, rows, in, out)) {
@@ -133,7 +140,8 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
     return gemm_xwt(m->gemm, m->dtype, s->xn, w, y, rows, in, out, beta);
 }
 
-// want, acted: matmul's (want.act->bias = bias, added there where the epilogue ran)
+// want, acted: matmul's (want.act->bias = bias, added there where the epilogue ran; want.conv only
+// without a bias)
 int linear(nmc_session *s, const void *w, const float *bias, int in, int out, float *y, int rows, float beta,
            const Fused &want = Fused{}, bool *acted = nullptr) {
     bool done = false;
@@ -171,8 +179,6 @@ int mamba(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     const Dims &d = m->dims;
     const LayerWeights &L = m->layers[i];
     cudaStream_t st = m->stream;
-    NMC_TRY(linear(s, L.in_proj, L.in_proj_b, d.d, d.proj_dim, s->proj, r.count, 0.0f, Fused{norm}));
-    s->profile.mark(st, "mamba.in_proj");
     k::Conv cv{};
     cv.in = s->proj + d.inner;
     cv.in_stride = d.proj_dim;
@@ -183,6 +189,14 @@ int mamba(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     cv.w = L.conv_w;
     cv.bias = L.conv_b;
     cv.silu = true;
+    // NMC_DECODE_FUSE=1 (norm set, decode, no in_proj bias): the conv step inside in_proj's GEMV where that
+    // takes the norm (matmul)
+    const k::ConvStep cs{cv, s->conv_windows[i], r.slots, d.inner};
+    const bool conv_in = norm != nullptr && r.slots != nullptr && L.in_proj_b == nullptr;
+    bool conv_done = false;
+    NMC_TRY(linear(s, L.in_proj, L.in_proj_b, d.d, d.proj_dim, s->proj, r.count, 0.0f, Fused{norm, nullptr, nullptr, conv_in ? &cs : nullptr},
+                   &conv_done));
+    s->profile.mark(st, "mamba.in_proj");
     int64_t window = (int64_t)d.conv_dim * std::max(d.conv_k - 1, 1);
     int64_t hpn = (int64_t)d.m_heads * d.m_head_dim * d.state;
     k::Scan sc{};
@@ -209,7 +223,7 @@ int mamba(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
         s->profile.mark(st, "mamba.conv");
         NMC_TRY(prefill_scan(s, sc, r.count, s->ssm_states[i] + r.slot * hpn, st));
     } else {
-        NMC_TRY(k::conv_step(cv, r.count, s->conv_windows[i], r.slots, st));
+        if (!conv_done) NMC_TRY(k::conv_step(cv, r.count, s->conv_windows[i], r.slots, st));
         s->profile.mark(st, "mamba.conv");
         NMC_TRY(k::scan_step(sc, r.count, s->ssm_states[i], r.slots, st));
     }

@@ -23,11 +23,13 @@
 //    GEMV: EQUAL bit for bit; xn within half a BF16 ulp of the double gated norm, y as in 1. Shapes: 9B's
 //    8960 in 8 groups (z inside a wider row), groups of 20 (lanes idle), 1536 (GV's 12 float4 a lane),
 //    2 rows x 8 groups on 8 warps (two rounds of pairs).
-// Exit status 0 when all pass (2026-12-07: 20 of 20, about 2 minutes; `--quick`: the widths below 4480).
-// Deliberate bugs must fail it: sh test/emu/decode_fuse_mutants.sh (2026-12-07: all 7 fail --quick: the
-// fused norm's virtual threads strided by blockDim, its last warp partial left out, xreg and gemv_bf16
-// reading x instead of the norm, one round of gemv_fp8's persistent loop, the gated rows divided by dim,
-// and without their guard on the last float4s; the unmutated text passes).
+// 4. norm + GEMV + conv step (in_proj): the GEMVs with the norm and a ConvStep (row_norm.cuh conv_store /
+//    conv_step_one) against the unfused GEMV then conv1d.cu's conv_step_kernel on y's conv channels: y,
+//    the conv outputs and the slots' windows EQUAL bit for bit; the conv outputs within 1e-5 of a double
+//    conv + SiLU of the unfused y. Kernel 4 (Mamba-2's), 2 and 1, with and without a conv bias, rows in
+//    slots 2 and 0 of 3.
+// Exit status 0 when all pass (`--quick`: the widths up to 2568 only). Deliberate bugs must fail it: sh
+// test/emu/decode_fuse_mutants.sh (the list and the last result there).
 #include "cuda_host_emu.h"
 #include "mma_host_emu.h"
 #include "nemotron_cuda.h"  // NMC_F32, NMC_BF16
@@ -69,6 +71,9 @@ namespace xr {
 namespace ew {
 #include "decode_fuse_elementwise.inc"
 }
+namespace cv {
+#include "decode_fuse_conv.inc"
+}
 }  // namespace emu
 #undef __shared__
 
@@ -98,8 +103,12 @@ static void run_xreg(const emu::xr::XregArgs &p, int nc, int blocks, bool fused,
 // with the relu2 epilogue (mlp.up, `bias` or none) against elementwise.cu's bias_kernel + relu2_kernel;
 // groups > 0 (3.): x the gated norm of (y, z) in `groups` groups (out_proj) instead of the RMSNorm of h,
 // unfused by gated_norm_warp (today's decode kernel) to a BF16 xn
+// conv_k > 0 (4.): with in_proj's conv1d step in the store (outputs [out / 3, out / 3 + out / 2) the conv
+// channels, kernel conv_k, a conv bias where `bias`; rows in slots 2, 0 of 3) against conv1d.cu's
+// conv_step_kernel after the unfused GEMV: y, the conv outputs and the windows EQUAL bit for bit, the
+// conv outputs within 1e-5 of max |ref| of a double conv of the unfused y
 static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float beta, int blocks, bool relu2 = false, bool bias = false,
-                      int groups = 0) {
+                      int groups = 0, int conv_k = 0) {
     std::mt19937 g(rows * 7919 + dim * 31 + out + kind * 5 + block);
     std::normal_distribution<float> nd;
     std::vector<float> h((size_t)rows * dim), nw(dim), y0((size_t)rows * out);
@@ -145,6 +154,17 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
         });
     const emu::RowNorm rn_in = groups > 0 ? emu::RowNorm{} : rn;
     const emu::GatedNorm none_g{};
+    // the conv step: weights, bias, windows of 3 slots (one copy each path), outputs (NaN first)
+    const int first = out / 3, channels = conv_k ? out / 2 : 0, km1 = conv_k > 0 ? conv_k - 1 : 0;
+    std::vector<float> cw((size_t)channels * conv_k), cb(bias && conv_k ? channels : 0), win_old((size_t)3 * channels * km1 + 1);  // + 1: never empty
+    for (float &v : cw) v = 0.5f * nd(g);
+    for (float &v : cb) v = 0.5f * nd(g);
+    for (float &v : win_old) v = nd(g);
+    const std::vector<float> win0 = win_old;
+    std::vector<float> win_new = win_old, xbc_old((size_t)rows * channels, NAN), xbc_new = xbc_old;
+    const int32_t slots[2] = {2, 0};
+    emu::Conv conv{nullptr, out, xbc_new.data(), channels, channels, conv_k, cw.data(), cb.empty() ? nullptr : cb.data(), true};
+    const emu::ConvStep cs{conv, conv_k ? win_new.data() : nullptr, slots, first}, none_c{};
     std::vector<float> y_old = y0, y_new = y0;
     // relu2: the epilogue's outputs (NaN first: every one must be written)
     std::vector<__nv_bfloat16> act_old((size_t)rows * out, __nv_bfloat16{0x7fc0}), act_new = act_old;
@@ -157,19 +177,19 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
         const emu::Relu2Out none{};
         if (kind == BF16) {
             launch(dim3m{(unsigned)grid, 1, 1}, 256, [&] {
-                if (fused) emu::bf16::gemv_kernel<1, true>(x, wb.data(), y.data(), dim, out, beta, rn_in, act, gn);
-                else emu::bf16::gemv_kernel<1, false>(x, wb.data(), y.data(), dim, out, beta, emu::RowNorm{}, none, none_g);
+                if (fused) emu::bf16::gemv_kernel<1, true>(x, wb.data(), y.data(), dim, out, beta, rn_in, act, gn, cs);
+                else emu::bf16::gemv_kernel<1, false>(x, wb.data(), y.data(), dim, out, beta, emu::RowNorm{}, none, none_g, none_c);
             });
         } else if (kind == FP8) {
             launch(dim3m{(unsigned)grid, 1, 1}, 256, [&] {
-                if (rows == 1) fused ? emu::f8::gemv_fp8_kernel<1, true>(x, f, y.data(), beta, rn_in, act, gn) : emu::f8::gemv_fp8_kernel<1, false>(x, f, y.data(), beta, emu::RowNorm{}, none, none_g);
-                else fused ? emu::f8::gemv_fp8_kernel<2, true>(x, f, y.data(), beta, rn_in, act, gn) : emu::f8::gemv_fp8_kernel<2, false>(x, f, y.data(), beta, emu::RowNorm{}, none, none_g);
+                if (rows == 1) fused ? emu::f8::gemv_fp8_kernel<1, true>(x, f, y.data(), beta, rn_in, act, gn, cs) : emu::f8::gemv_fp8_kernel<1, false>(x, f, y.data(), beta, emu::RowNorm{}, none, none_g, none_c);
+                else fused ? emu::f8::gemv_fp8_kernel<2, true>(x, f, y.data(), beta, rn_in, act, gn, cs) : emu::f8::gemv_fp8_kernel<2, false>(x, f, y.data(), beta, emu::RowNorm{}, none, none_g, none_c);
             });
         } else {
             int ks = 0, nc = 0;
             emu::xr::xreg_plan(rows, dim, out, blocks, &ks, &nc);
             emu::xr::XregArgs p{fused ? nan_x.data() : xn.data(), q.data(), scale.data(), dim, out, block, block ? block : 1, scale_cols, y.data(), beta, ks,
-                                fused ? rn_in : emu::RowNorm{}, fused ? act : none, fused ? gn : none_g};
+                                fused ? rn_in : emu::RowNorm{}, fused ? act : none, fused ? gn : none_g, fused ? cs : none_c};
             const int teams = emu::xr::XR_WARPS / ks, xb = std::min(blocks, (out + teams - 1) / teams);
             if (rows == 1) run_xreg<1>(p, nc, xb, fused, std::make_integer_sequence<int, emu::xr::xr_max_nc(1)>{});
             else run_xreg<2>(p, nc, xb, fused, std::make_integer_sequence<int, emu::xr::xr_max_nc(2)>{});
@@ -177,6 +197,28 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
     };
     run(false, y_old);
     run(true, y_new);
+    int conv_differ = 0;
+    double conv_err = 0, conv_mx = 0;
+    if (conv_k) {  // the unfused conv step on y_old's conv channels; then the checks
+        emu::Conv c2 = conv;
+        c2.in = y_old.data() + first, c2.out = xbc_old.data();
+        launch(dim3m{(unsigned)((channels + 127) / 128), (unsigned)rows, 1}, 128,
+               [&] { emu::cv::conv_step_kernel(c2, win_old.data(), slots); });
+        for (size_t i = 0; i < xbc_old.size(); i++) conv_differ += memcmp(&xbc_old[i], &xbc_new[i], 4) != 0;
+        for (size_t i = 0; i < win_old.size(); i++) conv_differ += memcmp(&win_old[i], &win_new[i], 4) != 0;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < channels; c++) {
+                const float *w0 = win0.data() + ((size_t)slots[r] * channels + c) * km1;
+                double acc = cb.empty() ? 0.0 : cb[c];
+                for (int k = 0; k < km1; k++) acc += (double)cw[(size_t)c * conv_k + k] * w0[k];
+                acc += (double)cw[(size_t)c * conv_k + km1] * y_old[(size_t)r * out + first + c];
+                const double want = acc / (1.0 + std::exp(-acc));
+                conv_mx = std::max(conv_mx, std::fabs(want));
+                const double e = std::fabs(xbc_old[(size_t)r * channels + c] - want);
+                if (!(e <= conv_err)) conv_err = std::isnan(e) ? 1e9 : e;
+            }
+        conv_err /= std::max(conv_mx, 1e-12);
+    }
     if (relu2) {  // the unfused epilogue: add_bias, then relu2 into BF16 (mlp() today)
         const dim3m grid{(unsigned)((out + 255) / 256), (unsigned)rows, 1};
         if (bias) launch(grid, 256, [&] { emu::ew::bias_kernel(y_old.data(), out, bv.data(), rows, out); });
@@ -220,7 +262,7 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
             }
             if (kind != BF16 && !block) s *= scale[o];
             s += beta * (double)y0[(size_t)r * out + o];
-            if (bias) s += bv[o];
+            if (bias && relu2) s += bv[o];  // (relu2: bias_kernel ran on y_old; conv: `bias` is the conv's)
             ref[(size_t)r * out + o] = s;
             mx = std::max(mx, std::fabs(s));
             const double e = std::fabs(y_old[(size_t)r * out + o] - s);
@@ -238,16 +280,19 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
         }
     }
     const char *names[] = {"gemv_bf16", "gemv_fp8", "gemv_fp8_xreg"};
-    char what[400], act_note[120] = "";
+    char what[500], act_note[200] = "";
     if (relu2) snprintf(act_note, sizeof act_note, ", unfused relu2 off the double (half a BF16 ulp + 2 |y| 2e-5 max|y|) %d", act_bad);
+    if (conv_k)
+        snprintf(act_note, sizeof act_note, ", conv k %d%s on %d channels: unfused err %.2e (tol 1e-5), conv out + windows fused != unfused %d",
+                 conv_k, bias ? " +bias" : "", channels, conv_err, conv_differ);
     char norm_note[60];
     if (groups > 0) snprintf(norm_note, sizeof norm_note, "%d groups of %d", groups, gs);
     else snprintf(norm_note, sizeof norm_note, "rms block %d", rn.vthreads);
     snprintf(what, sizeof what, "%s+%s%s rows %d dim %d (%s) out %d %s beta %g, fused on %d blocks: xn off the double norm %d, "
              "unfused y err %.2e (tol 1e-5)%s, fused != unfused in %d of %zu outputs (must be 0)", groups > 0 ? "gated" : "norm",
-             names[kind], relu2 ? bias ? "+bias+relu2" : "+relu2" : "", rows, dim, norm_note, out,
+             names[kind], relu2 ? bias ? "+bias+relu2" : "+relu2" : conv_k ? "+conv" : "", rows, dim, norm_note, out,
              kind == BF16 ? "" : block ? "128x128 blocks" : "per-channel", beta, blocks, xn_bad, err, act_note, differ, y_old.size());
-    report(xn_bad == 0 && err <= 1e-5 && differ == 0 && act_bad == 0, what);
+    report(xn_bad == 0 && err <= 1e-5 && differ == 0 && act_bad == 0 && conv_err <= 1e-5 && conv_differ == 0, what);
 }
 
 // 2. gated norm of `rows` rows: gated_norm_rows against a double reference and gated_norm_warp
@@ -334,6 +379,13 @@ int main(int argc, char **argv) {
                     Gated{XREG, 2, 8960, 8, 13, 128, 1.0f, 2}, Gated{BF16, 1, 80, 4, 19, 0, 0.0f, 2}, Gated{FP8, 2, 80, 4, 19, 0, 1.0f, 2},
                     Gated{XREG, 2, 160, 8, 19, 0, 1.0f, 2}, Gated{FP8, 1, 3072, 2, 9, 128, 0.0f, 1}, Gated{XREG, 1, 3072, 2, 9, 0, 1.0f, 1}})
         if (!quick || c.dim < 3072) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, c.beta, c.blocks, false, false, c.groups);
+    // 4. norm + GEMV + conv step (in_proj), kernel 4 (Mamba-2's), 2 and 1 (no window)
+    struct ConvCase { Kind kind; int rows, dim, out, block, k; bool bias; int blocks; };
+    for (ConvCase c : {ConvCase{BF16, 1, 4480, 61, 0, 4, false, 3}, ConvCase{FP8, 2, 4480, 45, 128, 4, true, 2},
+                       ConvCase{XREG, 2, 4480, 45, 0, 4, false, 2}, ConvCase{BF16, 1, 208, 37, 0, 4, true, 2},
+                       ConvCase{FP8, 2, 1040, 77, 0, 4, false, 3}, ConvCase{FP8, 1, 208, 19, 128, 2, true, 1},
+                       ConvCase{XREG, 2, 1040, 77, 128, 4, true, 3}, ConvCase{XREG, 1, 208, 19, 0, 1, false, 2}})
+        if (!quick || c.dim < 4480) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, 0.0f, c.blocks, false, c.bias, 0, c.k);
     // 2. gated norm rows
     gated(2, 60, 3, 64, NMC_F32);      // groups of 20: 5 float4, one partial warp
     gated(1, 2568, 2, 2568, NMC_F32);  // 1284: 321 float4 on 352 threads

@@ -23,7 +23,8 @@
 // NORM (NMC_DECODE_FUSE=1): before 1., x [R, in] is made in the block from the residual h and the norm
 // weight (row_norm.cuh, bit-equal to rms_norm's BF16 xn) into shared memory, and 1. reads it there;
 // with a Relu2Out (mlp.up) 4. stores relu(y + bias)^2 in the model dtype instead of y (relu2_store); with
-// a GatedNorm (out_proj) x is the gated group norm of (y, z) instead (gated_rows_bf16).
+// a GatedNorm (out_proj) x is the gated group norm of (y, z) instead (gated_rows_bf16); with a ConvStep
+// (in_proj) 4. also runs the conv1d step of its conv channels (conv_store).
 // Deterministic (fixed order throughout). Against gemv_fp8: the same exact products (code x x in
 // fp32), another fp32 summation order. x and Q 16-byte aligned; rows 3-8 stay with gemv_fp8 /
 // gemv_fp8_mma (x of 3+ rows does not fit the registers at these widths).
@@ -59,6 +60,7 @@ struct XregArgs {
     RowNorm norm;           // NORM: x made from it (x unused)
     Relu2Out act;           // NORM: the relu2 epilogue where act.out is set
     GatedNorm gated;        // NORM: x made from it instead of norm where gated.y is set
+    ConvStep conv;          // NORM: the conv1d step in the store where conv.windows is set
 };
 
 __device__ __forceinline__ float lo_f32(uint32_t v) { return __uint_as_float(v << 16); }
@@ -156,6 +158,7 @@ __global__ void __launch_bounds__(XR_WARPS * 32, 1) gemv_fp8_xreg_kernel(XregArg
             const float v = acc[r] * channel;
             if (NORM && p.act.out != nullptr) relu2_store(p.act, (int64_t)r * p.out + o, o, v);
             else *dst = p.beta == 0.0f ? v : v + p.beta * *dst;
+            if (NORM) conv_store(p.conv, r, o, v);
         }
     };
     // 2. rows n = 0, 1, ... of the team, the next one's loads in flight while one is multiplied
@@ -245,7 +248,8 @@ bool gemv_fp8_xreg_supported(const void *x, const Fp8Weight &f, int rows) {
 }
 
 int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream, const RowNorm *norm,
-                  const Relu2Out *act, const GatedNorm *gated) {
+                  const Relu2Out *act, const GatedNorm *gated, const ConvStep *conv) {
+    if (conv != nullptr && !conv_fusable(norm, act, beta, *conv)) return nmc::fail("gemv fp8 xreg: the conv step needs the norm, beta 0, no relu2");
     if (act != nullptr && (norm == nullptr || beta != 0.0f)) return nmc::fail("gemv fp8 xreg: the relu2 epilogue needs the norm and beta 0");
     if (gated != nullptr && (norm != nullptr || gated->dim != f.in || !gated_norm_fusable(rows, *gated)))
         return nmc::fail("gemv fp8 xreg: the gated norm does not fit this shape");
@@ -258,7 +262,8 @@ int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float b
     const int scale_rows = f.row_block > 0 ? f.row_block : std::max(f.block, 1);
     const int scale_cols = f.block > 0 ? (f.in + f.block - 1) / f.block : 0;
     XregArgs p{static_cast<const __nv_bfloat16 *>(x), f.q, f.scale, f.in, f.out, f.block, scale_rows, scale_cols, y, beta, 1,
-               norm != nullptr ? *norm : RowNorm{}, act != nullptr ? *act : Relu2Out{}, gated != nullptr ? *gated : GatedNorm{}};
+               norm != nullptr ? *norm : RowNorm{}, act != nullptr ? *act : Relu2Out{}, gated != nullptr ? *gated : GatedNorm{},
+               conv != nullptr ? *conv : ConvStep{}};
     int nc = 0;
     // the plan for one resident block an SM (the kernel's launch bound; more only shortens the rounds)
     xreg_plan(rows, f.in, f.out, multiprocessor_count(), &p.ks, &nc);

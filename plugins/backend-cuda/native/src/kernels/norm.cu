@@ -194,6 +194,11 @@ bool gated_norm_fusable(int rows, const GatedNorm &g) {
            aligned16(g.y) && aligned16(g.z) && aligned16(g.w);
 }
 
+bool conv_fusable(const RowNorm *norm, const Relu2Out *act, float beta, const ConvStep &c) {
+    return norm != nullptr && act == nullptr && beta == 0.0f && c.windows != nullptr && c.slots != nullptr && c.cv.kernel >= 1 &&
+           c.cv.kernel <= 8 && c.cv.channels > 0 && c.first >= 0;
+}
+
 bool row_norm_fusable(int rows, int dim) { return rows >= 1 && rows <= 2 && dim > 0 && dim % 8 == 0 && rows * dim * 2 <= 48 * 1024; }
 
 int rms_norm(const float *x, int rows, int dim, const float *w, float eps, void *out, int out_dtype,

@@ -1,7 +1,8 @@
 // RMSNorm's arithmetic, shared by rms_norm (norm.cu) and the decode GEMVs that fold it into their x
 // (NMC_DECODE_FUSE=1: gemv.cu, fp8.cu, gemv_fp8_xreg.cu), so the two give the same bits; the gated
 // group norm's likewise (out_proj's x: gated_rows_bf16, the arithmetic of norm.cu gated_norm_warp);
-// and the GEMVs' relu2 epilogue (mlp.up: add_bias + relu2 of elementwise.cu in the store, relu2_store).
+// the GEMVs' relu2 epilogue (mlp.up: add_bias + relu2 of elementwise.cu in the store, relu2_store);
+// and their conv1d step epilogue (mamba.in_proj: conv1d.cu conv_step's arithmetic, conv_step_one).
 //
 // shapes: h [R, dim] fp32 (the residual), w [dim] fp32; x [R, dim] BF16 in shared memory.
 // rms_norm runs a block of V = rms_norm_threads(dim) threads a row:
@@ -110,6 +111,28 @@ template <int R>
 __device__ __forceinline__ void fused_x_bf16(const RowNorm &norm, const GatedNorm &gated, __nv_bfloat16 *xs) {
     if (gated.y != nullptr) gated_rows_bf16<R>(gated, xs);
     else norm_rows_bf16<R>(norm, xs);
+}
+
+// conv1d.cu conv_step_kernel's arithmetic for channel c of one row: win [K - 1] the slot's window of the
+// channel (oldest first), x the new input; shifts x into the window, returns the output (SiLU'd when
+// cv.silu).
+__device__ __forceinline__ float conv_step_one(const Conv &cv, float *win, int c, float x) {
+    const int K = cv.kernel, km1 = K - 1;
+    float acc = cv.bias ? cv.bias[c] : 0.0f;
+    for (int k = 0; k < km1; k++) acc += cv.w[c * K + k] * win[k];
+    acc += cv.w[c * K + km1] * x;
+    for (int k = 0; k + 1 < km1; k++) win[k] = win[k + 1];
+    if (km1 > 0) win[km1 - 1] = x;
+    return cv.silu ? silu(acc) : acc;
+}
+
+// The conv1d step in a GEMV's store (ConvStep, where windows is set): output o of row r, y the value the
+// GEMV stored there; nothing for an o outside the conv channels.
+__device__ __forceinline__ void conv_store(const ConvStep &s, int r, int o, float y) {
+    const int c = o - s.first;
+    if (s.windows == nullptr || c < 0 || c >= s.cv.channels) return;
+    float *win = s.windows + ((int64_t)s.slots[r] * s.cv.channels + c) * (s.cv.kernel - 1);
+    s.cv.out[(int64_t)r * s.cv.out_stride + c] = conv_step_one(s.cv, win, c, y);
 }
 
 // x of the GEMVs: from global memory through the read-only path, or (NORM) from shared memory
