@@ -1,6 +1,7 @@
 // The decode fusions of NMC_DECODE_FUSE on host arrays, for the self-test (test/selftest_decode_fuse.h):
 // nmc_k_norm_gemv (RMSNorm then a GEMV, or the GEMV with the norm inside), nmc_k_norm_gemv_relu2 (the
-// same then add_bias and relu2, or the GEMV with both inside), nmc_k_gated_gemv (the gated norm then a
+// same then add_bias and relu2, or the GEMV with both inside), nmc_k_norm_gemv_conv (the same then
+// conv_step, or the GEMV with the conv step in its store), nmc_k_gated_gemv (the gated norm then a
 // GEMV, or the GEMV with it inside) and nmc_k_gated_norm_decode
 // (the gated group RMSNorm of today or of decode rows). Slow by design (copies in and out).
 #include "kernels/kernels.h"
@@ -73,12 +74,12 @@ struct Weights {
     }
     // y = x . W^T + beta y with copy c, x made in the kernel where norm or gated is set (act: its epilogue)
     int gemv(int c, const void *x, float *y, float beta, cudaStream_t st, const k::RowNorm *norm, const k::Relu2Out *act,
-             const k::GatedNorm *gated) const {
-        if (kind == 0) return k::gemv_bf16(x, w[c], y, rows, dim, out, beta, st, norm, act, gated);
+             const k::GatedNorm *gated, const k::ConvStep *conv = nullptr) const {
+        if (kind == 0) return k::gemv_bf16(x, w[c], y, rows, dim, out, beta, st, norm, act, gated, conv);
         k::Fp8Weight f;
         f.q = static_cast<uint8_t *>(w[c]), f.scale = scale, f.out = out, f.in = dim, f.block = block;
-        if (kind == 1) return k::gemv_fp8(x, f, y, rows, beta, st, norm, act, gated);
-        return k::gemv_fp8_xreg(x, f, y, rows, beta, st, norm, act, gated);
+        if (kind == 1) return k::gemv_fp8(x, f, y, rows, beta, st, norm, act, gated, conv);
+        return k::gemv_fp8_xreg(x, f, y, rows, beta, st, norm, act, gated, conv);
     }
 };
 
@@ -137,6 +138,51 @@ extern "C" int nmc_k_norm_gemv(int fused, int kind, int rows, int dim, int out, 
 extern "C" int nmc_k_norm_gemv_relu2(int fused, int kind, int rows, int dim, int out, int block, const float *h, const float *norm_w,
                                      float eps, const void *w, const float *scale, const float *bias, float *act, int reps, float *ms) {
     return norm_gemv(fused, kind, rows, dim, out, block, h, norm_w, eps, w, scale, 0.0f, true, bias, act, reps, ms);
+}
+
+extern "C" int nmc_k_norm_gemv_conv(int fused, int kind, int rows, int dim, int out, int block, const float *h, const float *norm_w,
+                                    float eps, const void *w, const float *scale, int first, int channels, int conv_k, const float *conv_w,
+                                    const float *conv_b, int slots_n, const int32_t *slots, float *windows, float *y, float *xbc, int reps,
+                                    float *ms) {
+    if (bad_gemv_args(fused, kind, rows, dim, out, block, w, scale, y, reps) || h == nullptr || norm_w == nullptr || first < 0 ||
+        channels <= 0 || first + channels > out || conv_k < 1 || conv_k > 8 || conv_w == nullptr || slots_n < rows || slots == nullptr ||
+        windows == nullptr || xbc == nullptr)
+        return nmc::fail("nmc_k_norm_gemv_conv: bad argument (as nmc_k_norm_gemv's; conv channels inside out, kernel 1..8, all arrays)");
+    if (fused && !k::row_norm_fusable(rows, dim)) return nmc::fail("nmc_k_norm_gemv_conv: the fused norm does not take this shape");
+    Scratch s;
+    NMC_TRY(s.init());
+    Weights W{kind, rows, dim, out, block};
+    NMC_TRY(W.init(s, w, scale, ms != nullptr && reps > 0));
+    const size_t nwin = (size_t)slots_n * channels * (conv_k - 1);
+    float *dh, *dnw, *dy, *dcw, *dcb = nullptr, *dwin, *dxbc;
+    int32_t *dslots;
+    void *dxn;
+    NMC_TRY(s.buffer(&dh, (size_t)rows * dim * 4, h));
+    NMC_TRY(s.buffer(&dnw, (size_t)dim * 4, norm_w));
+    NMC_TRY(s.buffer(&dxn, (size_t)rows * dim * 2, nullptr));
+    NMC_TRY(s.buffer(&dy, (size_t)rows * out * 4, nullptr));
+    NMC_TRY(s.buffer(&dcw, (size_t)channels * conv_k * 4, conv_w));
+    if (conv_b != nullptr) NMC_TRY(s.buffer(&dcb, (size_t)channels * 4, conv_b));
+    NMC_TRY(s.buffer(&dwin, nwin * 4, windows));
+    NMC_TRY(s.buffer(&dslots, (size_t)rows * 4, slots));
+    NMC_TRY(s.buffer(&dxbc, (size_t)rows * channels * 4, nullptr));
+    k::Conv cv{};
+    cv.in = dy + first, cv.in_stride = out, cv.out = dxbc, cv.out_stride = channels, cv.channels = channels, cv.kernel = conv_k;
+    cv.w = dcw, cv.bias = dcb, cv.silu = true;
+    const k::ConvStep cs{cv, dwin, dslots, first};
+    const k::RowNorm rn = k::row_norm(dh, dnw, eps, dim);
+    auto once = [&](int c) -> int {  // unfused: as mamba() without NMC_DECODE_FUSE (rms_norm, in_proj, conv_step)
+        if (!fused) NMC_TRY(k::rms_norm(dh, rows, dim, dnw, eps, dxn, NMC_BF16, s.st));
+        NMC_TRY(W.gemv(c, dxn, dy, 0.0f, s.st, fused ? &rn : nullptr, nullptr, nullptr, fused ? &cs : nullptr));
+        return fused ? NMC_OK : k::conv_step(cv, rows, dwin, dslots, s.st);
+    };
+    NMC_TRY(once(0));
+    NMC_CUDA(cudaMemcpyAsync(y, dy, (size_t)rows * out * 4, cudaMemcpyDeviceToHost, s.st));
+    NMC_CUDA(cudaMemcpyAsync(xbc, dxbc, (size_t)rows * channels * 4, cudaMemcpyDeviceToHost, s.st));
+    NMC_CUDA(cudaMemcpyAsync(windows, dwin, nwin * 4, cudaMemcpyDeviceToHost, s.st));
+    NMC_CUDA(cudaStreamSynchronize(s.st));
+    if (ms != nullptr && reps > 0) NMC_TRY(s.time(reps, W.copies, ms, once));  // (the windows keep advancing)
+    return NMC_OK;
 }
 
 extern "C" int nmc_k_gated_gemv(int fused, int kind, int rows, int dim, int groups, int z_stride, const float *y, const float *z,

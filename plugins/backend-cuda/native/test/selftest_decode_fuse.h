@@ -15,6 +15,9 @@
 //   timing     INFO lines: microseconds of unfused (rms_norm + GEMV [+ add_bias + relu2 at mlp.up]; the gated
 //              norm of today) and fused
 //              at batch 1 and 2, the weights cycled over copies (>= 256 MB) so every run streams from HBM
+//   conv       nmc_k_norm_gemv_conv: in_proj's GEMV with the norm and the conv1d step inside against rms_norm,
+//              the GEMV and conv_step: y, xbc and the windows EQUAL bit for bit, xbc against a host conv
+//              (1e-4), 9B's in_proj and odd shapes (kernel 4, 2, 1); INFO timing lines at the 9B shape
 //   gated+gemv nmc_k_gated_gemv: out_proj's GEMV with the gated norm inside against today's gated norm
 //              kernel then the GEMV, EQUAL bit for bit, and a host reference (1e-3), 9B's 8960 in 8 groups
 //              -> 4480 and odd shapes; INFO timing lines at that shape
@@ -223,6 +226,89 @@ static void decode_fuse_gated_tests() {
                ms[0] * 1e3, ms[1] * 1e3, ms[1] > 0 ? ms[0] / ms[1] : 0.0);
         fflush(stdout);
     }
+}
+
+// in_proj's GEMV with the norm and the conv1d step inside (nmc_k_norm_gemv_conv fused 1) against rms_norm,
+// the GEMV and conv_step (fused 0): y, xbc and the windows EQUAL bit for bit; the unfused xbc against a
+// host conv + SiLU of the unfused y (1e-4 of max |ref|); INFO timing at 9B's in_proj (conv channels
+// 8960 + 2 x 8 x 128 after z's 8960)
+static void decode_fuse_conv_tests() {
+    const char *names[] = {"gemv_bf16", "gemv_fp8", "gemv_fp8_xreg"};
+    struct Case { int kind, rows, dim, out, first, channels, k, block; bool bias; const char *label; };
+    char name[240];
+    for (Case c : {Case{0, 1, 4480, 22656, 8960, 11008, 4, 0, true, "9B in_proj"}, Case{1, 2, 4480, 22656, 8960, 11008, 4, 128, true, "9B in_proj"},
+                   Case{2, 1, 4480, 22656, 8960, 11008, 4, 0, true, "9B in_proj"}, Case{2, 2, 4480, 22656, 8960, 11008, 4, 128, true, "9B in_proj"},
+                   Case{0, 1, 208, 77, 20, 40, 2, 0, false, "odd"}, Case{1, 2, 1040, 300, 100, 150, 1, 0, true, "odd"},
+                   Case{2, 2, 1040, 77, 7, 60, 4, 128, false, "odd"}}) {
+        snprintf(name, sizeof name, "norm+%s+conv %s rows %d dim %d out %d conv k %d on %d channels%s%s", names[c.kind], c.label, c.rows, c.dim,
+                 c.out, c.k, c.channels, c.kind == 0 ? "" : c.block ? " 128x128 blocks" : " per-channel", c.bias ? " bias" : "");
+        Vec h = randn((size_t)c.rows * c.dim, 321 + c.dim, 3.0f), nw = randn(c.dim, 322 + c.dim, 0.3f);
+        for (float &v : nw) v += 1.0f;
+        const Vec cw = randn((size_t)c.channels * c.k, 323, 0.5f), cb = randn(c.channels, 324, 0.5f);
+        const int slots_n = 3;
+        const int32_t slots[2] = {2, 0};
+        const Vec win0 = randn((size_t)slots_n * c.channels * (c.k - 1) + 1, 325);
+        std::vector<uint16_t> wb;
+        std::vector<uint8_t> q;
+        Vec scale;
+        if (c.kind == 0) {
+            const Vec wf = randn((size_t)c.out * c.dim, 326 + c.out, 0.05f);
+            wb.resize(wf.size());
+            for (size_t i = 0; i < wf.size(); i++) wb[i] = to_bf16(wf[i]);
+        } else {
+            random_fp8(c.out, c.dim, c.block, 327 + c.dim + c.out, q, scale);
+        }
+        const void *w = c.kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+        Vec y[2], xbc[2], win[2];
+        bool ok = true;
+        for (int f = 0; f < 2; f++) {
+            y[f].assign((size_t)c.rows * c.out, 0.0f), xbc[f].assign((size_t)c.rows * c.channels, 0.0f), win[f] = win0;
+            ok = ok && nmc_k_norm_gemv_conv(f, c.kind, c.rows, c.dim, c.out, c.block, h.data(), nw.data(), 1e-5f, w, scale.data(), c.first,
+                                            c.channels, c.k, cw.data(), c.bias ? cb.data() : nullptr, slots_n, slots, win[f].data(), y[f].data(),
+                                            xbc[f].data(), 0, nullptr) == NMC_OK;
+        }
+        if (!ok) {
+            check(false, std::string(name) + ": " + nmc_last_error());
+            continue;
+        }
+        Vec want(xbc[0].size());
+        for (int r = 0; r < c.rows; r++)
+            for (int ch = 0; ch < c.channels; ch++) {
+                double acc = c.bias ? cb[ch] : 0.0;
+                for (int k = 0; k + 1 < c.k; k++) acc += (double)cw[(size_t)ch * c.k + k] * win0[((size_t)slots[r] * c.channels + ch) * (c.k - 1) + k];
+                acc += (double)cw[(size_t)ch * c.k + c.k - 1] * y[0][(size_t)r * c.out + c.first + ch];
+                want[(size_t)r * c.channels + ch] = (float)(acc / (1.0 + std::exp(-acc)));
+            }
+        expect_close(xbc[0], want, 1e-4, std::string(name) + ", unfused conv_step against the host conv + SiLU of the unfused y");
+        check(y[1] == y[0] && xbc[1] == xbc[0] && win[1] == win[0],
+              std::string(name) + ", NMC_DECODE_FUSE GEMV with norm and conv step inside equals unfused bit for bit (y, xbc, windows)");
+    }
+    for (int kind = 0; kind < 3; kind++)  // timing: 9B's in_proj with its conv step
+        for (int rows = 1; rows <= (kind == 0 ? 1 : 2); rows++) {
+            const int dim = 4480, out = 22656, first = 8960, channels = 11008, block = kind == 0 ? 0 : 128;
+            const Vec h = randn((size_t)rows * dim, 31, 3.0f), nw = randn(dim, 32, 1.0f), cw = randn((size_t)channels * 4, 33, 0.5f);
+            Vec win = randn((size_t)2 * channels * 3, 34), y((size_t)rows * out), xbc((size_t)rows * channels);
+            const int32_t slots[2] = {1, 0};
+            std::vector<uint16_t> wb;
+            std::vector<uint8_t> q;
+            Vec scale;
+            if (kind == 0) wb.assign((size_t)out * dim, to_bf16(0.01f));
+            else random_fp8(out, dim, block, 35, q, scale);
+            const void *w = kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+            float ms[2] = {0, 0};
+            bool ok = true;
+            for (int f = 0; f < 2; f++)
+                ok = ok && nmc_k_norm_gemv_conv(f, kind, rows, dim, out, block, h.data(), nw.data(), 1e-5f, w, scale.data(), first, channels, 4,
+                                                cw.data(), nullptr, 2, slots, win.data(), y.data(), xbc.data(), 100, &ms[f]) == NMC_OK;
+            if (!ok) {
+                check(false, std::string("norm+gemv+conv timing: ") + nmc_last_error());
+                continue;
+            }
+            printf("INFO decode fuse norm+%s+conv rows %d 4480 -> 22656 (in_proj + conv step)%s us: unfused (rms_norm + GEMV + conv_step) %.2f, "
+                   "fused %.2f; fused %.2fx\n",
+                   names[kind], rows, kind ? " 128x128 blocks" : "", ms[0] * 1e3, ms[1] * 1e3, ms[1] > 0 ? ms[0] / ms[1] : 0.0);
+            fflush(stdout);
+        }
 }
 
 // out_proj's GEMV with the gated norm inside (nmc_k_gated_gemv fused 1) against today's gated norm kernel
