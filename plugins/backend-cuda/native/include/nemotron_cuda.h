@@ -198,6 +198,25 @@ int nmc_k_norm_gemv(int fused, int kind, int rows, int dim, int out, int block, 
                     float eps, const void *w, const float *scale, float beta, float *y, int reps, float *ms);
 int nmc_k_gated_norm_decode(int fused, int rows, int dim, int groups, int z_stride, const float *y, const float *z,
                             const float *w, float eps, int out_dtype, float *out, int reps, float *ms);
+/* nmc_k_norm_gemv_relu2: act [rows, out] = BF16(relu(nmc_k_norm_gemv's y (beta 0) + bias)^2) returned as
+ * fp32, bias [out] nullable; fused 0: rms_norm, the GEMV, add_bias, relu2; 1: the GEMV with the norm and
+ * the relu2 epilogue inside (NMC_DECODE_FUSE's mlp.up). */
+/* nmc_k_gated_gemv: y_out [rows, out] = BF16(gated norm of y, z (as nmc_k_gated_norm_decode's, gnorm_w,
+ * `groups` groups)) . W^T + beta y_out, W as nmc_k_norm_gemv's (dim = its in); fused 0: today's gated norm
+ * kernel to BF16 then the GEMV, 1: the GEMV with the gated norm inside (NMC_DECODE_FUSE's out_proj). */
+/* nmc_k_norm_gemv_conv: mamba.in_proj at decode: y [rows, out] as nmc_k_norm_gemv's (beta 0), then the
+ * conv1d step (conv_w [channels, conv_k], conv_b nullable, SiLU) of y's columns [first, first + channels)
+ * into xbc [rows, channels], row r with the window windows[slots[r]] ([slots_n, channels, conv_k - 1],
+ * in/out); fused 0: rms_norm, the GEMV, conv_step; 1: the GEMV with the norm and the conv step inside. */
+int nmc_k_norm_gemv_conv(int fused, int kind, int rows, int dim, int out, int block, const float *h, const float *norm_w,
+                         float eps, const void *w, const float *scale, int first, int channels, int conv_k, const float *conv_w,
+                         const float *conv_b, int slots_n, const int32_t *slots, float *windows, float *y, float *xbc, int reps,
+                         float *ms);
+int nmc_k_gated_gemv(int fused, int kind, int rows, int dim, int groups, int z_stride, const float *y, const float *z,
+                     const float *gnorm_w, float eps, int out, int block, const void *w, const float *scale, float beta,
+                     float *y_out, int reps, float *ms);
+int nmc_k_norm_gemv_relu2(int fused, int kind, int rows, int dim, int out, int block, const float *h, const float *norm_w,
+                          float eps, const void *w, const float *scale, const float *bias, float *act, int reps, float *ms);
 
 int nmc_k_matmul(const float *x, int rows, int in, int w_dtype, const void *w, int out_features,
                  const void *bias /* nullable, w_dtype */, float *out);

@@ -13,7 +13,10 @@
 // 3. logits = RMSNorm(h) * norm_f . lm_head^T   (only the rows asked for)
 // NMC_DECODE_FUSE=1 (decode): the RMSNorm of 2. inside the GEMV that follows (in_proj, qkv, up) where
 // that is gemv_bf16, gemv_fp8 or gemv_fp8_xreg of 1-2 rows (xn bit-equal, made in the kernel from h),
-// and the gated norm of 1-2 rows one block per (row, group).
+// mlp.up's bias and relu^2 in that GEMV's store (xn bit-equal, no relu2 kernel), and out_proj's x, the
+// gated norm, made in that GEMV likewise (bit-equal to gated_norm_warp's), in_proj's conv1d step in
+// that GEMV's store (bit-equal to conv_step, which then does not run); where out_proj's GEMV is
+// another, the gated norm of 1-2 rows one block per (row, group).
 // NMC_DECODE_PDL=1 (decode): the GEMVs, norms, conv and scan steps and relu^2 launch with programmatic
 // dependent launch (kernels/pdl.cuh): each starts, and pulls its first weight rows into L2, while
 // the kernel before it finishes.
@@ -35,15 +38,27 @@ struct Rows {
     const int32_t *slots;   // decode (device), null for prefill
 };
 
+// What a decode GEMV may do itself (NMC_DECODE_FUSE=1; each nullable): make its x by the RMSNorm (norm:
+// in_proj, qkv, up) or the gated group norm (gated: out_proj), and with norm store relu(y + bias)^2
+// instead of y (act: up; beta 0) or run the conv1d step of its conv channels in the store (conv:
+// in_proj; beta 0, no bias).
+struct Fused {
+    const k::RowNorm *norm = nullptr;
+    const k::GatedNorm *gated = nullptr;
+    const k::Relu2Out *act = nullptr;
+    const k::ConvStep *conv = nullptr;
+    bool any() const { return norm != nullptr || gated != nullptr; }
+};
+
 // y[rows, out] = x . Q^T (+ beta y) for FP8 weights f by a kernel that reads them directly: the
 // skinny GEMM (9-64 rows of per-channel weights, NMC_DECODE_GEMM unset or skinny), the tensor-core
 // GEMV (3-64 rows; NMC_FP8_MMA=0 off), x in registers (1-2 rows, NMC_GEMV_FP8=xreg), the CUDA-core
-// GEMV (1-8 rows). *done false (nothing run) when none takes `rows` rows of f. fuse (nullable): the
-// RMSNorm that the two CUDA-core GEMVs apply to x themselves (NMC_DECODE_FUSE); before any other
-// kernel, and where fuse is null, unfuse() makes x first (a no-op when x is made already).
+// GEMV (1-8 rows). *done false (nothing run) when none takes `rows` rows of f. fuse: what the two
+// CUDA-core GEMVs do themselves (NMC_DECODE_FUSE; *acted true where one ran fuse.act or fuse.conv); before any
+// other kernel, and where fuse has no x to make, unfuse() makes x first (a no-op when x is made already).
 template <class Unfuse>
-int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, int rows, float beta,
-               const k::RowNorm *fuse, Unfuse unfuse, bool *done) {
+int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, int rows, float beta, const Fused &fuse,
+               Unfuse unfuse, bool *done, bool *acted = nullptr) {
     nmc_model *m = s->m;
     int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 weights), 1 skinny, 0 old
     NMC_TRY(k::decode_gemm_skinny(&forced));
@@ -61,12 +76,14 @@ int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, i
         return k::gemv_fp8_mma(x, f, y, rows, beta, m->stream);
     }
     if (xreg && k::gemv_fp8_xreg_supported(x, f, rows)) {
-        if (fuse == nullptr) NMC_TRY(unfuse());
-        return k::gemv_fp8_xreg(x, f, y, rows, beta, m->stream, fuse);
+        if (!fuse.any()) NMC_TRY(unfuse());
+        if (acted != nullptr) *acted = fuse.act != nullptr || fuse.conv != nullptr;
+        return k::gemv_fp8_xreg(x, f, y, rows, beta, m->stream, fuse.norm, fuse.act, fuse.gated, fuse.conv);
     }
     if (k::gemv_fp8_supported(f, rows)) {
-        if (fuse == nullptr) NMC_TRY(unfuse());
-        return k::gemv_fp8(x, f, y, rows, beta, m->stream, fuse);
+        if (!fuse.any()) NMC_TRY(unfuse());
+        if (acted != nullptr) *acted = fuse.act != nullptr || fuse.conv != nullptr;
+        return k::gemv_fp8(x, f, y, rows, beta, m->stream, fuse.norm, fuse.act, fuse.gated, fuse.conv);
     }
     *done = false;
     return NMC_OK;
@@ -75,22 +92,36 @@ int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, i
 // y[rows, out] = xn . W^T (+ beta y): our GEMV for one BF16 row (NMC_GEMV=0 turns it off), the
 // skinny tensor-core GEMM for 9-64 rows of FP8 per-channel weights (NMC_DECODE_GEMM=skinny: every
 // weight type, =old: none; see kernels.h), the FP8 kernels of fp8_direct, else cuBLAS (FP8 weights
-// dequantised to BF16 into the model's scratch first). norm (nullable): xn = RMSNorm(norm) is still to
-// be made: inside the GEMV where it takes it (k::RowNorm, NMC_DECODE_FUSE), else by rms_norm first.
-int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta, const k::RowNorm *norm = nullptr) {
+// dequantised to BF16 into the model's scratch first). want (NMC_DECODE_FUSE, decode): xn is still to
+// be made from want.norm (RMSNorm) or want.gated (the gated norm): inside the GEMV where it takes it,
+// else by rms_norm / gated_group_rms_norm first; want.act (with norm, beta 0): the relu2 epilogue, run
+// by a GEMV that takes the norm (*acted true: act->out written, y not), else left to the caller; likewise
+// want.conv (with norm, beta 0): the conv1d step in that GEMV's store (*acted true: y, cv.out and the
+// windows written).
+int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, float beta, const Fused &want = Fused{},
+           bool *acted = nullptr) {
     nmc_model *m = s->m;
-    // the GEMVs that take norm get `fuse`; every other path makes xn first (unfuse)
-    const k::RowNorm *fuse = norm != nullptr && m->dtype == NMC_BF16 && norm->dim == in && k::row_norm_fusable(rows, in) ? norm : nullptr;
+    Fused pending = want, fuse;  // the GEMVs that take them get `fuse`; every other path makes xn first (unfuse)
+    if (m->dtype == NMC_BF16 && want.norm != nullptr && want.norm->dim == in && k::row_norm_fusable(rows, in))
+        fuse.norm = want.norm, fuse.act = beta == 0.0f ? want.act : nullptr,
+        fuse.conv = beta == 0.0f && fuse.act == nullptr && want.conv != nullptr && k::conv_fusable(want.norm, nullptr, beta, *want.conv)
+                        ? want.conv : nullptr;
+    if (m->dtype == NMC_BF16 && want.gated != nullptr && want.gated->dim == in && k::gated_norm_fusable(rows, *want.gated))
+        fuse.gated = want.gated;
+    if (acted != nullptr) *acted = false;
     auto unfuse = [&]() -> int {
-        if (norm != nullptr) NMC_TRY(k::rms_norm(norm->h, rows, norm->dim, norm->w, norm->eps, s->xn, m->dtype, m->stream));
-        norm = fuse = nullptr;
+        if (const k::RowNorm *n = pending.norm) NMC_TRY(k::rms_norm(n->h, rows, n->dim, n->w, n->eps, s->xn, m->dtype, m->stream));
+        if (const k::GatedNorm *g = pending.gated)  // session 11's decode-rows kernel (fused true)
+            NMC_TRY(k::gated_group_rms_norm(g->y, g->y_stride, g->z, g->z_stride, rows, g->dim, g->groups, g->w, g->eps, s->xn, m->dtype,
+                                            m->stream, true));
+        pending = fuse = Fused{};
         return NMC_OK;
     };
     if (!m->fp8.empty()) {  // FP8 weights: our GEMVs for 1-64 rows, else BF16 copy + cuBLAS
         auto it = m->fp8.find(w);
         if (it != m->fp8.end()) {
             bool done;
-            NMC_TRY(fp8_direct(s, s->xn, it->second, y, rows, beta, fuse, unfuse, &done));
+            NMC_TRY(fp8_direct(s, s->xn, it->second, y, rows, beta, fuse, unfuse, &done, acted));
             if (done) return NMC_OK;
             NMC_TRY(unfuse());
             NMC_TRY(k::dequantize_fp8(it->second, m->fp8_scratch, m->stream));
@@ -102,8 +133,9 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
     const bool skinny = rows >= 9 && rows <= 64 && forced == 1;
     static const bool gemv_off = !nmc::env_flag("NMC_GEMV", true);
     if (m->dtype == NMC_BF16 && !gemv_off && k::gemv_supported(rows, in)) {
-        if (fuse == nullptr) NMC_TRY(unfuse());
-        return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream, fuse);
+        if (!fuse.any()) NMC_TRY(unfuse());
+        if (acted != nullptr) *acted = fuse.act != nullptr || fuse.conv != nullptr;
+        return k::gemv_bf16(s->xn, w, y, rows, in, out, beta, m->stream, fuse.norm, fuse.act, fuse.gated, fuse.conv);
     }
     NMC_TRY(unfuse());
     if (m->dtype == NMC_BF16 && skinny && k::skinny_gemm_bf16_supported(s->xn, w, rows, in, out)) {
@@ -112,10 +144,14 @@ int matmul(nmc_session *s, const void *w, int in, int out, float *y, int rows, f
     return gemm_xwt(m->gemm, m->dtype, s->xn, w, y, rows, in, out, beta);
 }
 
+// want, acted: matmul's (want.act->bias = bias, added there where the epilogue ran; want.conv only
+// without a bias)
 int linear(nmc_session *s, const void *w, const float *bias, int in, int out, float *y, int rows, float beta,
-           const k::RowNorm *norm = nullptr) {
-    NMC_TRY(matmul(s, w, in, out, y, rows, beta, norm));
-    if (bias != nullptr) NMC_TRY(k::add_bias(y, out, bias, rows, out, s->m->stream));
+           const Fused &want = Fused{}, bool *acted = nullptr) {
+    bool done = false;
+    NMC_TRY(matmul(s, w, in, out, y, rows, beta, want, &done));
+    if (acted != nullptr) *acted = done;
+    if (bias != nullptr && !done) NMC_TRY(k::add_bias(y, out, bias, rows, out, s->m->stream));
     return NMC_OK;
 }
 
@@ -147,8 +183,6 @@ int mamba(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     const Dims &d = m->dims;
     const LayerWeights &L = m->layers[i];
     cudaStream_t st = m->stream;
-    NMC_TRY(linear(s, L.in_proj, L.in_proj_b, d.d, d.proj_dim, s->proj, r.count, 0.0f, norm));
-    s->profile.mark(st, "mamba.in_proj");
     k::Conv cv{};
     cv.in = s->proj + d.inner;
     cv.in_stride = d.proj_dim;
@@ -159,6 +193,14 @@ int mamba(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     cv.w = L.conv_w;
     cv.bias = L.conv_b;
     cv.silu = true;
+    // NMC_DECODE_FUSE=1 (norm set, decode, no in_proj bias): the conv step inside in_proj's GEMV where that
+    // takes the norm (matmul)
+    const k::ConvStep cs{cv, s->conv_windows[i], r.slots, d.inner};
+    const bool conv_in = norm != nullptr && r.slots != nullptr && L.in_proj_b == nullptr;
+    bool conv_done = false;
+    NMC_TRY(linear(s, L.in_proj, L.in_proj_b, d.d, d.proj_dim, s->proj, r.count, 0.0f, Fused{norm, nullptr, nullptr, conv_in ? &cs : nullptr},
+                   &conv_done));
+    s->profile.mark(st, "mamba.in_proj");
     int64_t window = (int64_t)d.conv_dim * std::max(d.conv_k - 1, 1);
     int64_t hpn = (int64_t)d.m_heads * d.m_head_dim * d.state;
     k::Scan sc{};
@@ -185,15 +227,18 @@ int mamba(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
         s->profile.mark(st, "mamba.conv");
         NMC_TRY(prefill_scan(s, sc, r.count, s->ssm_states[i] + r.slot * hpn, st));
     } else {
-        NMC_TRY(k::conv_step(cv, r.count, s->conv_windows[i], r.slots, st));
+        if (!conv_done) NMC_TRY(k::conv_step(cv, r.count, s->conv_windows[i], r.slots, st));
         s->profile.mark(st, "mamba.conv");
         NMC_TRY(k::scan_step(sc, r.count, s->ssm_states[i], r.slots, st));
     }
     s->profile.mark(st, "mamba.scan");
-    NMC_TRY(k::gated_group_rms_norm(s->y, d.inner, s->proj, d.proj_dim, r.count, d.inner, d.groups, L.gnorm,
-                                    m->cfg.norm_eps, s->xn, m->dtype, st, norm != nullptr));
+    // NMC_DECODE_FUSE=1 (norm set): the gated norm inside out_proj's GEMV where that takes it (matmul)
+    const k::GatedNorm gn{s->y, s->proj, L.gnorm, d.inner, d.proj_dim, m->cfg.norm_eps, d.inner, d.groups};
+    if (norm == nullptr)
+        NMC_TRY(k::gated_group_rms_norm(s->y, d.inner, s->proj, d.proj_dim, r.count, d.inner, d.groups, L.gnorm, m->cfg.norm_eps, s->xn,
+                                        m->dtype, st, false));
     s->profile.mark(st, "mamba.gated_norm");
-    NMC_TRY(linear(s, L.out_proj, L.out_proj_b, d.inner, d.d, s->h, r.count, 1.0f));
+    NMC_TRY(linear(s, L.out_proj, L.out_proj_b, d.inner, d.d, s->h, r.count, 1.0f, Fused{nullptr, norm != nullptr ? &gn : nullptr}));
     s->profile.mark(st, "mamba.out_proj");
     return NMC_OK;
 }
@@ -203,7 +248,7 @@ int attention(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     const Dims &d = m->dims;
     const LayerWeights &L = m->layers[i];
     cudaStream_t st = m->stream;
-    NMC_TRY(linear(s, L.qkv, L.qkv_b, d.d, d.qkv_dim, s->proj, r.count, 0.0f, norm));
+    NMC_TRY(linear(s, L.qkv, L.qkv_b, d.d, d.qkv_dim, s->proj, r.count, 0.0f, Fused{norm}));
     s->profile.mark(st, "attn.qkv_proj");
     k::Attn a{};
     a.q_heads = d.q_heads;
@@ -230,9 +275,12 @@ int mlp(nmc_session *s, int i, const Rows &r, const k::RowNorm *norm) {
     nmc_model *m = s->m;
     const Dims &d = m->dims;
     const LayerWeights &L = m->layers[i];
-    NMC_TRY(linear(s, L.up, L.up_b, d.d, d.mlp, s->proj, r.count, 0.0f, norm));
+    // NMC_DECODE_FUSE=1 (norm set): relu2 in the up GEMV's store where that GEMV takes the norm
+    const k::Relu2Out act{s->xn, m->dtype, L.up_b};
+    bool acted = false;
+    NMC_TRY(linear(s, L.up, L.up_b, d.d, d.mlp, s->proj, r.count, 0.0f, Fused{norm, nullptr, norm != nullptr ? &act : nullptr}, &acted));
     s->profile.mark(m->stream, "mlp.up");
-    NMC_TRY(k::relu2(s->proj, d.mlp, r.count, d.mlp, s->xn, m->dtype, m->stream));
+    if (!acted) NMC_TRY(k::relu2(s->proj, d.mlp, r.count, d.mlp, s->xn, m->dtype, m->stream));
     s->profile.mark(m->stream, "mlp.relu2");
     NMC_TRY(linear(s, L.down, L.down_b, d.mlp, d.d, s->h, r.count, 1.0f));
     s->profile.mark(m->stream, "mlp.down");
@@ -279,7 +327,7 @@ int lm_head(nmc_session *s, int first, int count) {
             continue;
         }
         bool done;
-        NMC_TRY(fp8_direct(s, s->xn, f, y, rows, 0.0f, nullptr, [] { return NMC_OK; }, &done));
+        NMC_TRY(fp8_direct(s, s->xn, f, y, rows, 0.0f, Fused{}, [] { return NMC_OK; }, &done));
         for (int g = 0; !done && g < rows; g += 8) {
             NMC_TRY(k::gemv_fp8(static_cast<const char *>(s->xn) + (int64_t)g * d.d * 2, f, y + (int64_t)g * d.vocab,
                                 std::min(8, rows - g), 0.0f, m->stream));

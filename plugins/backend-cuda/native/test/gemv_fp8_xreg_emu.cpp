@@ -32,6 +32,8 @@
 
 namespace emu {
 using nmc::k::warp_sum;
+using nmc::k::store_from_float;
+using nmc::k::silu;
 // the dynamic shared memory of a block (x of the NORM kernels, not run here: test/decode_fuse_emu.cpp)
 inline __nv_bfloat16 *dynamic_bf16() { return reinterpret_cast<__nv_bfloat16 *>(g_smem); }
 #include "gemv_fp8_xreg_kernels.inc"

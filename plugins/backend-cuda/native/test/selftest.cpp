@@ -567,6 +567,8 @@ int main() {
     lm_head_fp8_timing();
     decode_fuse_kernel_tests();
     decode_fuse_gated_tests();
+    decode_fuse_gated_gemv_tests();
+    decode_fuse_conv_tests();
     for (int block : {-1, 0, 128})
         decode_fuse_model_tests(Shape{512, 256, 512, 10, 2, 128, 8, 80, 2, 128, 64, "M-*M-M*"}, "nano-like heads", 100, block);
     for (int block : {-1, 0, 128})

@@ -7,12 +7,15 @@
 #include "kernels.h"
 #include "device_math.cuh"
 #include "pdl.cuh"
+#include "row_norm.cuh"
 
 namespace nmc::k {
 namespace {
 
+// emu-begin (test/decode_fuse_emu.cpp)
 constexpr int MAX_K = 8;
 constexpr int CH_PER_BLOCK = 128;
+// emu-end
 constexpr int T_PER_BLOCK = 32;
 
 __device__ __forceinline__ float input_at(const Conv &cv, const float *window, int t, int c) {
@@ -81,22 +84,19 @@ __global__ void conv_window_kernel(Conv cv, int seq_len, float *window) {
     for (int j = 0; j < km1; j++) window[(int64_t)c * km1 + j] = next[j];
 }
 
-// grid (C / 128, rows): one token of one sequence per row.
+// emu-begin (test/decode_fuse_emu.cpp: the unfused conv of mamba.in_proj's conv epilogue)
+// grid (C / 128, rows): one token of one sequence per row; the arithmetic in row_norm.cuh conv_step_one
+// (shared with the GEMVs' conv epilogue of NMC_DECODE_FUSE=1).
 __global__ void conv_step_kernel(Conv cv, float *windows, const int32_t *slots) {
     pdl_launch_dependents();  // PDL (pdl.cuh)
     pdl_wait();
     int c = blockIdx.x * CH_PER_BLOCK + threadIdx.x;
     if (c >= cv.channels) return;
-    int r = blockIdx.y, K = cv.kernel, km1 = K - 1;
+    int r = blockIdx.y, km1 = cv.kernel - 1;
     float *win = windows + ((int64_t)slots[r] * cv.channels + c) * km1;
-    float x = cv.in[(int64_t)r * cv.in_stride + c];
-    float acc = cv.bias ? cv.bias[c] : 0.0f;
-    for (int k = 0; k < km1; k++) acc += cv.w[c * K + k] * win[k];
-    acc += cv.w[c * K + km1] * x;
-    for (int k = 0; k + 1 < km1; k++) win[k] = win[k + 1];
-    if (km1 > 0) win[km1 - 1] = x;
-    cv.out[(int64_t)r * cv.out_stride + c] = cv.silu ? silu(acc) : acc;
+    cv.out[(int64_t)r * cv.out_stride + c] = conv_step_one(cv, win, c, cv.in[(int64_t)r * cv.in_stride + c]);
 }
+// emu-end
 
 }  // namespace
 

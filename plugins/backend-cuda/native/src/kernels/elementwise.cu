@@ -34,6 +34,7 @@ __global__ void uniform_kernel(void *dst, int dtype, int64_t n, float lo, float 
     }
 }
 
+// emu-begin (test/decode_fuse_emu.cpp: the unfused mlp.up epilogue)
 __global__ void bias_kernel(float *y, int stride, const float *bias, int rows, int dim) {
     int r = blockIdx.y;
     for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < dim; c += gridDim.x * blockDim.x) {
@@ -50,6 +51,8 @@ __global__ void relu2_kernel(const float *x, int x_stride, int dim, void *out, i
         store_from_float(out, out_dtype, (int64_t)r * dim + c, v * v);
     }
 }
+
+// emu-end
 
 __global__ void activation_kernel(int kind, float *x, int64_t n) {
     for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {

@@ -76,7 +76,10 @@ __global__ void dequantize_kernel(Fp8Weight f, __nv_bfloat16 *w) {
 // flight, and the R rows of x (BF16, L1-resident) at the same 16 columns. With block scales a
 // 16-column chunk lies in one block (B a multiple of 16), so each chunk's sum is scaled by it.
 // NORM (NMC_DECODE_FUSE=1, 1-2 rows): x made in the block from h and the norm weight (row_norm.cuh,
-// bit-equal to rms_norm's xn) into shared memory; persistent blocks (grid-stride over the features).
+// bit-equal to rms_norm's xn) into shared memory; persistent blocks (grid-stride over the features);
+// with a Relu2Out (mlp.up) the store is relu(y + bias)^2 in the model dtype (row_norm.cuh relu2_store);
+// with a GatedNorm (out_proj) x is the gated group norm of (y, z) instead (row_norm.cuh gated_rows_bf16);
+// with a ConvStep (in_proj) the store also runs the conv1d step of its conv channels (conv_store).
 // emu-begin (test/decode_fuse_emu.cpp)
 constexpr int WARPS = 8;
 
@@ -111,7 +114,8 @@ __device__ __forceinline__ void chunk_dot(const uint4 &wq, const __nv_bfloat16 *
 }
 
 template <int R, bool NORM>
-__global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta, RowNorm norm) {
+__global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat16 *x, Fp8Weight f, float *y, float beta, RowNorm norm,
+                                                              Relu2Out act, GatedNorm gated, ConvStep conv) {
     // PDL (pdl.cuh): the first weight row of this warp on its way into L2, then wait for x
     pdl_launch_dependents();
     const int first = blockIdx.x * WARPS + (threadIdx.x >> 5);
@@ -119,7 +123,7 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat1
     pdl_wait();
     if constexpr (NORM) {
         __nv_bfloat16 *xs = dynamic_bf16();
-        norm_rows_bf16<R>(norm, xs);
+        fused_x_bf16<R>(norm, gated, xs);
         x = xs;
     }
     int lane = threadIdx.x & 31;
@@ -154,9 +158,12 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat1
 #pragma unroll
         for (int r = 0; r < R; r++) {
             float v = warp_sum(acc[r]) * channel;
-            if (lane == 0) {
+            if (lane == 0 && NORM && act.out != nullptr) {
+                relu2_store(act, (int64_t)r * f.out + o, o, v);
+            } else if (lane == 0) {
                 float *dst = y + (int64_t)r * f.out + o;
                 *dst = beta == 0.0f ? v : v + beta * *dst;
+                if (NORM) conv_store(conv, r, o, v);
             }
         }
     }
@@ -257,18 +264,21 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_multi_kernel(const __nv_b
 }
 
 template <int R>
-int launch_gemv(const void *x, const Fp8Weight &f, float *y, float beta, cudaStream_t stream, const RowNorm *norm = nullptr) {
+int launch_gemv(const void *x, const Fp8Weight &f, float *y, float beta, cudaStream_t stream, const RowNorm *norm = nullptr,
+                const Relu2Out *act = nullptr, const GatedNorm *gated = nullptr, const ConvStep *conv = nullptr) {
     const __nv_bfloat16 *xb = static_cast<const __nv_bfloat16 *>(x);
     if constexpr (R >= 3) {
         int warps = (f.out + OPW - 1) / OPW;
         NMC_CUDA(launch_pdl(gemv_fp8_multi_kernel<R>, (warps + WARPS - 1) / WARPS, WARPS * 32, 0, stream, xb, f, y, beta));
-    } else if (norm != nullptr) {
+    } else if (norm != nullptr || gated != nullptr) {
         const size_t smem = (size_t)R * f.in * 2;
         const int blocks = resident_grid((const void *)gemv_fp8_kernel<R, true>, WARPS * 32, smem, (f.out + WARPS - 1) / WARPS);
-        NMC_CUDA(launch_pdl(gemv_fp8_kernel<R, true>, blocks, WARPS * 32, smem, stream, xb, f, y, beta, *norm));
+        NMC_CUDA(launch_pdl(gemv_fp8_kernel<R, true>, blocks, WARPS * 32, smem, stream, xb, f, y, beta,
+                            norm != nullptr ? *norm : RowNorm{}, act != nullptr ? *act : Relu2Out{},
+                            gated != nullptr ? *gated : GatedNorm{}, conv != nullptr ? *conv : ConvStep{}));
     } else {
         NMC_CUDA(launch_pdl(gemv_fp8_kernel<R, false>, (f.out + WARPS - 1) / WARPS, WARPS * 32, 0, stream, xb, f, y, beta,
-                            RowNorm{}));
+                            RowNorm{}, Relu2Out{}, GatedNorm{}, ConvStep{}));
     }
     NMC_LAUNCHED("gemv fp8");
     return NMC_OK;
@@ -302,12 +312,17 @@ bool gemv_fp8_supported(const Fp8Weight &f, int rows) {
     return rows >= 1 && rows <= 8 && f.in % 16 == 0 && (f.block == 0 || f.block % 16 == 0);
 }
 
-int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream, const RowNorm *norm) {
+int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream, const RowNorm *norm,
+             const Relu2Out *act, const GatedNorm *gated, const ConvStep *conv) {
     if (!gemv_fp8_supported(f, rows)) return nmc::fail("gemv fp8: 1 to 8 rows, in a multiple of 16");
     if (norm != nullptr && (norm->dim != f.in || !row_norm_fusable(rows, f.in))) return nmc::fail("gemv fp8: the norm does not fit this shape");
+    if (act != nullptr && (norm == nullptr || beta != 0.0f)) return nmc::fail("gemv fp8: the relu2 epilogue needs the norm and beta 0");
+    if (gated != nullptr && (norm != nullptr || gated->dim != f.in || !gated_norm_fusable(rows, *gated)))
+        return nmc::fail("gemv fp8: the gated norm does not fit this shape");
+    if (conv != nullptr && !conv_fusable(norm, act, beta, *conv)) return nmc::fail("gemv fp8: the conv step needs the norm, beta 0, no relu2");
     switch (rows) {
-        case 1: return launch_gemv<1>(x, f, y, beta, stream, norm);
-        case 2: return launch_gemv<2>(x, f, y, beta, stream, norm);
+        case 1: return launch_gemv<1>(x, f, y, beta, stream, norm, act, gated, conv);
+        case 2: return launch_gemv<2>(x, f, y, beta, stream, norm, act, gated, conv);
         case 3: return launch_gemv<3>(x, f, y, beta, stream);
         case 4: return launch_gemv<4>(x, f, y, beta, stream);
         case 5: return launch_gemv<5>(x, f, y, beta, stream);

@@ -9,7 +9,10 @@
 // The R partial sums are reduced across the warp at the end.
 // NORM (NMC_DECODE_FUSE=1): x is made in the block from the residual h and the norm weight
 // (row_norm.cuh, bit-equal to rms_norm's xn) into shared memory, and the blocks are persistent
-// (a grid-stride loop over the features: one x a block, not one a feature's block).
+// (a grid-stride loop over the features: one x a block, not one a feature's block); with a Relu2Out
+// (mlp.up) the store is relu(y + bias)^2 in the model dtype instead of y (row_norm.cuh relu2_store).
+// The same with x the gated group norm of (y, z) (out_proj: GatedNorm, row_norm.cuh gated_rows_bf16);
+// with a ConvStep (in_proj) the store also runs the conv1d step of its conv channels (conv_store).
 #include "kernels.h"
 #include "device_math.cuh"
 #include "row_norm.cuh"
@@ -34,7 +37,8 @@ __device__ __forceinline__ void fma8(float &acc, const uint4 &w, const uint4 &x)
 
 template <int R, bool NORM>
 __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x, const __nv_bfloat16 *w, float *y,
-                                                          int in, int out, float beta, RowNorm norm) {
+                                                          int in, int out, float beta, RowNorm norm,
+                                                          Relu2Out act, GatedNorm gated, ConvStep conv) {
     // PDL (pdl.cuh): the first weight row of this warp on its way into L2, then wait for x
     pdl_launch_dependents();
     const int first = blockIdx.x * WARPS + (threadIdx.x >> 5);
@@ -42,7 +46,7 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x
     pdl_wait();
     if constexpr (NORM) {
         __nv_bfloat16 *xs = dynamic_bf16();
-        norm_rows_bf16<R>(norm, xs);
+        fused_x_bf16<R>(norm, gated, xs);
         x = xs;
     }
     int lane = threadIdx.x & 31;
@@ -70,9 +74,12 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x
 #pragma unroll
         for (int r = 0; r < R; r++) {
             float v = warp_sum(acc[r]);
-            if (lane == 0) {
+            if (lane == 0 && NORM && act.out != nullptr) {
+                relu2_store(act, (int64_t)r * out + o, o, v);
+            } else if (lane == 0) {
                 float *dst = y + (int64_t)r * out + o;
                 *dst = beta == 0.0f ? v : v + beta * *dst;
+                if (NORM) conv_store(conv, r, o, v);
             }
         }
     }
@@ -80,15 +87,19 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_kernel(const __nv_bfloat16 *x
 // emu-end
 
 template <int R>
-int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream, const RowNorm *norm) {
+int launch(const void *x, const void *w, float *y, int in, int out, float beta, cudaStream_t stream, const RowNorm *norm,
+           const Relu2Out *act, const GatedNorm *gated, const ConvStep *conv) {
     const __nv_bfloat16 *xb = static_cast<const __nv_bfloat16 *>(x), *wb = static_cast<const __nv_bfloat16 *>(w);
     const int needed = (out + WARPS - 1) / WARPS;
-    if (norm != nullptr) {
+    if (norm != nullptr || gated != nullptr) {
         const size_t smem = (size_t)R * in * 2;
         const int blocks = resident_grid((const void *)gemv_kernel<R, true>, WARPS * 32, smem, needed);
-        NMC_CUDA(launch_pdl(gemv_kernel<R, true>, blocks, WARPS * 32, smem, stream, xb, wb, y, in, out, beta, *norm));
+        NMC_CUDA(launch_pdl(gemv_kernel<R, true>, blocks, WARPS * 32, smem, stream, xb, wb, y, in, out, beta,
+                            norm != nullptr ? *norm : RowNorm{}, act != nullptr ? *act : Relu2Out{},
+                            gated != nullptr ? *gated : GatedNorm{}, conv != nullptr ? *conv : ConvStep{}));
     } else {
-        NMC_CUDA(launch_pdl(gemv_kernel<R, false>, needed, WARPS * 32, 0, stream, xb, wb, y, in, out, beta, RowNorm{}));
+        NMC_CUDA(launch_pdl(gemv_kernel<R, false>, needed, WARPS * 32, 0, stream, xb, wb, y, in, out, beta, RowNorm{},
+                            Relu2Out{}, GatedNorm{}, ConvStep{}));
     }
     NMC_LAUNCHED("gemv");
     return NMC_OK;
@@ -99,10 +110,14 @@ int launch(const void *x, const void *w, float *y, int in, int out, float beta, 
 bool gemv_supported(int rows, int in) { return rows == 1 && in % 8 == 0; }
 
 int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream,
-              const RowNorm *norm) {
+              const RowNorm *norm, const Relu2Out *act, const GatedNorm *gated, const ConvStep *conv) {
     if (!gemv_supported(rows, in)) return nmc::fail("gemv: one row and a width that is a multiple of 8");
     if (norm != nullptr && (norm->dim != in || !row_norm_fusable(rows, in))) return nmc::fail("gemv: the norm does not fit this shape");
-    return launch<1>(x, w, y, in, out, beta, stream, norm);
+    if (act != nullptr && (norm == nullptr || beta != 0.0f)) return nmc::fail("gemv: the relu2 epilogue needs the norm and beta 0");
+    if (gated != nullptr && (norm != nullptr || gated->dim != in || !gated_norm_fusable(rows, *gated)))
+        return nmc::fail("gemv: the gated norm does not fit this shape");
+    if (conv != nullptr && !conv_fusable(norm, act, beta, *conv)) return nmc::fail("gemv: the conv step needs the norm, beta 0, no relu2");
+    return launch<1>(x, w, y, in, out, beta, stream, norm, act, gated, conv);
 }
 
 }  // namespace nmc::k

@@ -21,7 +21,10 @@
 //    two buffers by row parity; every team runs the same number of rows), warp 0 of the team adds
 //    the KS sums in warp order. Per-channel: times scale[o]. y = v (+ beta y).
 // NORM (NMC_DECODE_FUSE=1): before 1., x [R, in] is made in the block from the residual h and the norm
-// weight (row_norm.cuh, bit-equal to rms_norm's BF16 xn) into shared memory, and 1. reads it there.
+// weight (row_norm.cuh, bit-equal to rms_norm's BF16 xn) into shared memory, and 1. reads it there;
+// with a Relu2Out (mlp.up) 4. stores relu(y + bias)^2 in the model dtype instead of y (relu2_store); with
+// a GatedNorm (out_proj) x is the gated group norm of (y, z) instead (gated_rows_bf16); with a ConvStep
+// (in_proj) 4. also runs the conv1d step of its conv channels (conv_store).
 // Deterministic (fixed order throughout). Against gemv_fp8: the same exact products (code x x in
 // fp32), another fp32 summation order. x and Q 16-byte aligned; rows 3-8 stay with gemv_fp8 /
 // gemv_fp8_mma (x of 3+ rows does not fit the registers at these widths).
@@ -55,6 +58,9 @@ struct XregArgs {
     float beta;
     int ks;                 // warps a row (split-K inside the block)
     RowNorm norm;           // NORM: x made from it (x unused)
+    Relu2Out act;           // NORM: the relu2 epilogue where act.out is set
+    GatedNorm gated;        // NORM: x made from it instead of norm where gated.y is set
+    ConvStep conv;          // NORM: the conv1d step in the store where conv.windows is set
 };
 
 __device__ __forceinline__ float lo_f32(uint32_t v) { return __uint_as_float(v << 16); }
@@ -66,7 +72,7 @@ __global__ void __launch_bounds__(XR_WARPS * 32, 1) gemv_fp8_xreg_kernel(XregArg
     const __nv_bfloat16 *x = p.x;
     if constexpr (NORM) {
         __nv_bfloat16 *xs = dynamic_bf16();
-        norm_rows_bf16<R>(p.norm, xs);
+        fused_x_bf16<R>(p.norm, p.gated, xs);
         x = xs;
     }
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -150,7 +156,9 @@ __global__ void __launch_bounds__(XR_WARPS * 32, 1) gemv_fp8_xreg_kernel(XregArg
         for (int r = 0; r < R; r++) {
             float *dst = p.y + (int64_t)r * p.out + o;
             const float v = acc[r] * channel;
-            *dst = p.beta == 0.0f ? v : v + p.beta * *dst;
+            if (NORM && p.act.out != nullptr) relu2_store(p.act, (int64_t)r * p.out + o, o, v);
+            else *dst = p.beta == 0.0f ? v : v + p.beta * *dst;
+            if (NORM) conv_store(p.conv, r, o, v);
         }
     };
     // 2. rows n = 0, 1, ... of the team, the next one's loads in flight while one is multiplied
@@ -207,7 +215,7 @@ int resident_blocks(cudaStream_t stream) {
 template <int R, int NC>
 int launch(XregArgs p, cudaStream_t stream) {
     const int teams = XR_WARPS / p.ks, blocks = std::min(multiprocessor_count() * resident_blocks<R, NC>(stream), (p.out + teams - 1) / teams);
-    if (p.norm.h != nullptr)  // NORM: the launch bound keeps one block an SM, as without (x in shared memory besides)
+    if (p.norm.h != nullptr || p.gated.y != nullptr)  // NORM: the launch bound keeps one block an SM, as without (x in shared memory besides)
         gemv_fp8_xreg_kernel<R, NC, true><<<blocks, XR_WARPS * 32, (size_t)R * p.in * 2, stream>>>(p);
     else
         gemv_fp8_xreg_kernel<R, NC, false><<<blocks, XR_WARPS * 32, 0, stream>>>(p);
@@ -239,9 +247,14 @@ bool gemv_fp8_xreg_supported(const void *x, const Fp8Weight &f, int rows) {
            aligned16(x) && aligned16(f.q) && xreg_plan(rows, f.in, f.out, multiprocessor_count(), &ks, &nc);
 }
 
-int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream, const RowNorm *norm) {
-    if (norm != nullptr) {
-        if (norm->dim != f.in || !row_norm_fusable(rows, f.in)) return nmc::fail("gemv fp8 xreg: the norm does not fit this shape");
+int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream, const RowNorm *norm,
+                  const Relu2Out *act, const GatedNorm *gated, const ConvStep *conv) {
+    if (conv != nullptr && !conv_fusable(norm, act, beta, *conv)) return nmc::fail("gemv fp8 xreg: the conv step needs the norm, beta 0, no relu2");
+    if (act != nullptr && (norm == nullptr || beta != 0.0f)) return nmc::fail("gemv fp8 xreg: the relu2 epilogue needs the norm and beta 0");
+    if (gated != nullptr && (norm != nullptr || gated->dim != f.in || !gated_norm_fusable(rows, *gated)))
+        return nmc::fail("gemv fp8 xreg: the gated norm does not fit this shape");
+    if (norm != nullptr && (norm->dim != f.in || !row_norm_fusable(rows, f.in))) return nmc::fail("gemv fp8 xreg: the norm does not fit this shape");
+    if (norm != nullptr || gated != nullptr) {
         x = f.q;  // 16-byte aligned stand-in for the support check: x itself is not read
     }
     if (!gemv_fp8_xreg_supported(x, f, rows))
@@ -249,7 +262,8 @@ int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float b
     const int scale_rows = f.row_block > 0 ? f.row_block : std::max(f.block, 1);
     const int scale_cols = f.block > 0 ? (f.in + f.block - 1) / f.block : 0;
     XregArgs p{static_cast<const __nv_bfloat16 *>(x), f.q, f.scale, f.in, f.out, f.block, scale_rows, scale_cols, y, beta, 1,
-               norm != nullptr ? *norm : RowNorm{}};
+               norm != nullptr ? *norm : RowNorm{}, act != nullptr ? *act : Relu2Out{}, gated != nullptr ? *gated : GatedNorm{},
+               conv != nullptr ? *conv : ConvStep{}};
     int nc = 0;
     // the plan for one resident block an SM (the kernel's launch bound; more only shortens the rounds)
     xreg_plan(rows, f.in, f.out, multiprocessor_count(), &p.ks, &nc);

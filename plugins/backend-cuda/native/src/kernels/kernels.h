@@ -39,6 +39,29 @@ struct RowNorm {
     float eps = 0.0f;
     int dim = 0, vthreads = 0;
 };
+// The epilogue of a decode GEMV with the RMSNorm inside (NMC_DECODE_FUSE=1, mlp.up; beta 0): instead
+// of y (fp32) it writes out[r, o] = relu(y[r, o] + bias[o])^2 in `dtype`, bit for bit as add_bias then
+// relu2 after the GEMV (row_norm.cuh relu2_store).
+struct Relu2Out {
+    void *out = nullptr;          // [R, out] of dtype; null: y as usual
+    int dtype = 0;
+    const float *bias = nullptr;  // [out], nullable
+};
+// A decode GEMV's x computed in the kernel as gated_group_rms_norm computes it for decode's shapes
+// (gated_norm_warp's arithmetic; NMC_DECODE_FUSE=1, out_proj), bit for bit: x[r] = BF16(w * t / sqrt(
+// mean over the group of t^2) + eps)), t = y silu(z). y rows of y_stride, z rows of z_stride (fp32),
+// w [dim] fp32, `groups` groups of dim / groups channels.
+struct GatedNorm {
+    const float *y = nullptr, *z = nullptr, *w = nullptr;
+    int y_stride = 0, z_stride = 0;
+    float eps = 0.0f;
+    int dim = 0, groups = 0;
+};
+// Whether a GEMV of `rows` rows can take its x from g (1-2 rows, dim a multiple of 16 in 48 KB of
+// BF16, groups of a multiple of 4 channels up to gated_norm_warp's 1536, strides multiples of 4, y, z
+// and w 16-byte aligned).
+bool gated_norm_fusable(int rows, const GatedNorm &g);
+struct ConvStep;  // with Conv (Mamba-2 conv1d) below: the conv1d step of mamba.in_proj's GEMV
 int rms_norm_threads(int dim);
 inline RowNorm row_norm(const float *h, const float *w, float eps, int dim) { return RowNorm{h, w, eps, dim, rms_norm_threads(dim)}; }
 // Whether a GEMV of `rows` rows can take its x from a RowNorm (1-2 rows, dim a multiple of 8, the
@@ -49,9 +72,13 @@ bool row_norm_fusable(int rows, int dim);
 // Whether gemv_bf16 handles this shape (one row, in a multiple of 8).
 bool gemv_supported(int rows, int in);
 // y[1, out] (fp32) = x[1, in] . W[out, in]^T + beta * y, x and W in BF16. norm (nullable,
-// row_norm_fusable): x is ignored and made from norm in the kernel (persistent blocks).
+// row_norm_fusable): x is ignored and made from norm in the kernel (persistent blocks). act (nullable;
+// with norm, beta 0): the relu2 epilogue into act->out, y not written. gated (nullable, instead of norm;
+// gated_norm_fusable): x made from it in the kernel. conv (nullable; with norm, beta 0, no act): the
+// conv1d step of its channels in the store (ConvStep).
 int gemv_bf16(const void *x, const void *w, float *y, int rows, int in, int out, float beta, cudaStream_t stream,
-              const RowNorm *norm = nullptr);
+              const RowNorm *norm = nullptr, const Relu2Out *act = nullptr, const GatedNorm *gated = nullptr,
+              const ConvStep *conv = nullptr);
 
 // ---- FP8 E4M3 weights (fp8.cu): layout and scales described there ----
 struct Fp8Weight {
@@ -68,9 +95,11 @@ int quantize_fp8(const void *w, int out, int in, int block, Fp8Weight &f, cudaSt
 int dequantize_fp8(const Fp8Weight &f, void *w, cudaStream_t stream);
 // y[rows, out] (fp32) = x[rows, in] (BF16) . (Q * scale)^T + beta * y, for 1 to 8 rows.
 bool gemv_fp8_supported(const Fp8Weight &f, int rows);
-// norm (nullable; 1-2 rows, row_norm_fusable): x from the RowNorm in the kernel, as gemv_bf16's.
+// norm (nullable; 1-2 rows, row_norm_fusable): x from the RowNorm in the kernel, act the relu2
+// epilogue, as gemv_bf16's.
 int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream,
-             const RowNorm *norm = nullptr);
+             const RowNorm *norm = nullptr, const Relu2Out *act = nullptr, const GatedNorm *gated = nullptr,
+              const ConvStep *conv = nullptr);
 // The same for 1 or 2 rows with x held in registers (gemv_fp8_xreg.cu: persistent warps, several
 // output rows each, W streamed to registers; in up to 36,864 columns (20,480 at 2 rows), a multiple of
 // 16, x and Q 16-byte aligned). NMC_GEMV_FP8=old|xreg (unset: old) picks it in decode; gemv_fp8_xreg_switch
@@ -78,7 +107,8 @@ int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, 
 int gemv_fp8_xreg_switch(bool *xreg);
 bool gemv_fp8_xreg_supported(const void *x, const Fp8Weight &f, int rows);
 int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream,
-                  const RowNorm *norm = nullptr);
+                  const RowNorm *norm = nullptr, const Relu2Out *act = nullptr, const GatedNorm *gated = nullptr,
+              const ConvStep *conv = nullptr);
 // The same for 1 to 64 rows on tensor cores (fp8_mma.cu; in and block multiples of 64): weights
 // as BF16(Q * scale), fp32 sums. Decode of 3 or more rows uses it.
 bool gemv_fp8_mma_supported(const Fp8Weight &f, int rows);
@@ -129,6 +159,18 @@ struct Conv {
     const float *bias;  // [C] or null
     bool silu;          // apply silu after the bias
 };
+// The conv1d step of decode in a GEMV's store (NMC_DECODE_FUSE=1, mamba.in_proj; beta 0, no bias): the
+// GEMV's output o in [first, first + cv.channels) of row r is also the input of conv channel o - first
+// of the slot slots[r]: conv_step's arithmetic on it (row_norm.cuh conv_step_one), cv.out and the
+// window written, bit for bit as conv_step after the GEMV (cv.in unused).
+struct ConvStep {
+    Conv cv{};
+    float *windows = nullptr;         // [slots, cv.channels, cv.kernel - 1]
+    const int32_t *slots = nullptr;   // [R] (device)
+    int first = 0;
+};
+// Whether a GEMV can run c in its store: with norm (the fused GEMVs), beta 0, no act, kernel size 1..8.
+bool conv_fusable(const RowNorm *norm, const Relu2Out *act, float beta, const ConvStep &c);
 // Prefill of L tokens of one sequence; window [C, K-1] (oldest first) or null for zeros. When
 // the window is not null it is replaced by the last K-1 inputs.
 int conv_prefill(const Conv &conv, int seq_len, float *window, cudaStream_t stream);

@@ -1,5 +1,6 @@
 // RMSNorm and Mamba-2's gated group RMSNorm: one block per row (per row and group), or for the
-// gated norm of prefill one warp per (row, group) holding its group in registers (gated_norm_warp),
+// gated norm of prefill one warp per (row, group) holding its group in registers (gated_norm_warp, whose
+// arithmetic row_norm.cuh shares with out_proj's GEMV of NMC_DECODE_FUSE=1),
 // or for 1-2 decode rows with NMC_DECODE_FUSE=1 one block of up to 1024 threads per (row, group)
 // (gated_norm_rows: 8 groups x 320 threads at Nano-9B-v2's 1280-channel groups, instead of one block
 // of 8 warps for all 8 groups). RMSNorm's arithmetic lives in row_norm.cuh (shared with the decode
@@ -78,7 +79,7 @@ __device__ __forceinline__ void store4(void *out, int out_dtype, int64_t at, flo
 // 128 GV, multiples of 4; y, z rows 16-byte aligned): y and z read once, 2 GV independent 16-byte
 // loads in flight a lane, the sum of squares by shuffles (no block barrier), out 8 or 16 bytes a
 // store. Nano-9B-v2: group 1280 (10 float4 a lane), 65,536 warps at 8,192 prefill rows.
-constexpr int GV = 12, GWARPS = 8;
+constexpr int GWARPS = 8;  // GV (row_norm.cuh): 12
 
 __global__ void __launch_bounds__(GWARPS * 32, 3) gated_norm_warp(const float *y, int y_stride, const float *z, int z_stride,
                                                                int dim, int groups, int group_size, int64_t pairs,
@@ -96,11 +97,8 @@ __global__ void __launch_bounds__(GWARPS * 32, 3) gated_norm_warp(const float *y
     for (int v = 0; v < GV; v++) {
         const int c = (v * 32 + lane) * 4;
         t[v] = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
-        if (c < group_size) {
-            const float4 a = *reinterpret_cast<const float4 *>(yr + c), b = *reinterpret_cast<const float4 *>(zr + c);
-            t[v] = make_float4(a.x * silu(b.x), a.y * silu(b.y), a.z * silu(b.z), a.w * silu(b.w));
-        }
-        ss += t[v].x * t[v].x + t[v].y * t[v].y + t[v].z * t[v].z + t[v].w * t[v].w;
+        if (c < group_size) t[v] = gated_t4(*reinterpret_cast<const float4 *>(yr + c), *reinterpret_cast<const float4 *>(zr + c));
+        ss += sq4(t[v]);
     }
     const float inv = rsqrtf(warp_sum(ss) / group_size + eps);
 #pragma unroll
@@ -137,9 +135,9 @@ __global__ void __launch_bounds__(1024) gated_norm_rows(const float *y, int y_st
         if (v < vecs) {
             const float4 a = *reinterpret_cast<const float4 *>(yr + 4 * v), b = *reinterpret_cast<const float4 *>(zr + 4 * v);
             wv[k] = *reinterpret_cast<const float4 *>(w + g * group_size + 4 * v);
-            t[k] = make_float4(a.x * silu(b.x), a.y * silu(b.y), a.z * silu(b.z), a.w * silu(b.w));
+            t[k] = gated_t4(a, b);
         }
-        ss += t[k].x * t[k].x + t[k].y * t[k].y + t[k].z * t[k].z + t[k].w * t[k].w;
+        ss += sq4(t[k]);
     }
     const float inv = rsqrtf(block_sum(ss) / group_size + eps);
 #pragma unroll
@@ -197,6 +195,18 @@ int resident_grid(const void *kernel, int threads, size_t smem, int needed) {
 }
 
 int rms_norm_threads(int dim) { return threads_for(dim / 4 > 0 ? dim / 4 : 1); }
+
+bool gated_norm_fusable(int rows, const GatedNorm &g) {
+    if (rows < 1 || rows > 2 || g.groups <= 0 || g.dim <= 0 || g.dim % 16 != 0 || g.dim % g.groups != 0) return false;
+    const int gs = g.dim / g.groups;
+    return gs % 4 == 0 && gs <= 128 * GV && rows * g.dim * 2 <= 48 * 1024 && g.y_stride % 4 == 0 && g.z_stride % 4 == 0 &&
+           aligned16(g.y) && aligned16(g.z) && aligned16(g.w);
+}
+
+bool conv_fusable(const RowNorm *norm, const Relu2Out *act, float beta, const ConvStep &c) {
+    return norm != nullptr && act == nullptr && beta == 0.0f && c.windows != nullptr && c.slots != nullptr && c.cv.kernel >= 1 &&
+           c.cv.kernel <= 8 && c.cv.channels > 0 && c.first >= 0;
+}
 
 bool row_norm_fusable(int rows, int dim) { return rows >= 1 && rows <= 2 && dim > 0 && dim % 8 == 0 && rows * dim * 2 <= 48 * 1024; }
 
