@@ -14,8 +14,18 @@ V="NMC_DECODE_PDL=0;NMC_DECODE_PDL=1;NMC_DECODE_FUSE=1;NMC_DECODE_FUSE=1,NMC_DEC
 echo "== decode nano9b"
 echo "bf16:"; timeout 100 $nb --variants "$V" 2>&1 | grep '"decode' | dec
 echo "fp8 channel:"; timeout 100 $nb --fp8 channel --variants "$V" 2>&1 | grep '"decode' | dec
-echo "fp8 channel, fp8 head:"; NMC_FP8_LM_HEAD=1 timeout 80 $nb --fp8 channel --variants "NMC_DECODE_PDL=0;NMC_DECODE_PDL=1;NMC_DECODE_FUSE=1,NMC_DECODE_PDL=1" 2>&1 | grep '"decode' | dec
 echo "at $(el) s"
+echo "== selftest (inference)"; timeout 100 $nat/nmc_selftest > /tmp/st.txt 2>&1; echo "rc=$? PASS $(grep -c ^PASS /tmp/st.txt) FAIL $(grep -c ^FAIL /tmp/st.txt) at $(el) s"
+grep "^FAIL" /tmp/st.txt | cut -c1-240 | head -10
+grep "NMC_DECODE_PDL\|^INFO decode fuse" /tmp/st.txt | cut -c1-200 | head -24
+cp /tmp/st.txt $OUT/
+echo "== train selftest"; timeout 150 $nat/nmc_train_selftest > /tmp/ts.txt 2>&1; echo "rc=$? PASS $(grep -c ^PASS /tmp/ts.txt) FAIL $(grep -c ^FAIL /tmp/ts.txt) at $(el) s"
+grep "^FAIL" /tmp/ts.txt | cut -c1-260 | head -12
+grep "MAMBA_ELEM\|SCAN_FWD\|FP8_QUANT\|INFO fp8 quant" /tmp/ts.txt | cut -c1-220 | head -20
+cp /tmp/ts.txt $OUT/
+echo "== GPU tests (new defaults)"; timeout 120 .device/run-gpu-tests.sh TrainingGradientTest TrainingStepTest Fp8TrainingGradientTest AlignmentGradientTest DistillGradientTest PackedSftGradientTest DataParallelStepTest > /tmp/lt.txt 2>&1; echo "rc=$? at $(el) s"
+grep -h "tests successful\|tests failed\|FAIL\|worst" /tmp/lt.txt | cut -c1-200 | head -16
+cp /tmp/lt.txt $OUT/
 echo "== train bench hybrid1b"
 tb="$nat/nmc_train_bench --seq 4096 --steps 3 --preset hybrid1b"
 sum() { grep "^{" | sed 's/.*"step_ms": \([0-9.]*\), "tokens_per_s": \([0-9.]*\).*"mfu": \([0-9.]*\).*"loss_last": \([0-9.]*\).*/\1 ms \2 tok\/s mfu \3 loss_last \4/' | cut -c1-120; }
@@ -24,15 +34,4 @@ for v in "" NMC_FP8_QUANT=fused "" NMC_FP8_QUANT=fused; do echo -n "fp8 b1 [$v] 
 echo -n "bf16 b2 [] "; timeout 50 $tb --batch 2 --dtype bf16 2>&1 | sum
 echo -n "fp8 b2 [NMC_FP8_QUANT=fused] "; NMC_FP8_QUANT=fused timeout 50 $tb --batch 2 --dtype fp8 2>&1 | sum
 echo "at $(el) s"
-echo "== selftest (inference)"; timeout 150 $nat/nmc_selftest > /tmp/st.txt 2>&1; echo "rc=$? PASS $(grep -c ^PASS /tmp/st.txt) FAIL $(grep -c ^FAIL /tmp/st.txt) at $(el) s"
-grep "^FAIL" /tmp/st.txt | cut -c1-240 | head -10
-grep "NMC_DECODE_PDL\|^INFO decode fuse" /tmp/st.txt | cut -c1-200 | head -24
-cp /tmp/st.txt $OUT/
-echo "== train selftest"; timeout 220 $nat/nmc_train_selftest > /tmp/ts.txt 2>&1; echo "rc=$? PASS $(grep -c ^PASS /tmp/ts.txt) FAIL $(grep -c ^FAIL /tmp/ts.txt) at $(el) s"
-grep "^FAIL" /tmp/ts.txt | cut -c1-260 | head -12
-grep "MAMBA_ELEM\|SCAN_FWD\|FP8_QUANT\|INFO fp8 quant" /tmp/ts.txt | cut -c1-220 | head -20
-cp /tmp/ts.txt $OUT/
-echo "== GPU tests (new defaults)"; timeout 200 .device/run-gpu-tests.sh TrainingGradientTest TrainingStepTest Fp8TrainingGradientTest AlignmentGradientTest DistillGradientTest PackedSftGradientTest DataParallelStepTest > /tmp/lt.txt 2>&1; echo "rc=$? at $(el) s"
-grep -h "tests successful\|tests failed\|FAIL\|worst" /tmp/lt.txt | cut -c1-200 | head -16
-cp /tmp/lt.txt $OUT/
 echo "total $(el) s"
