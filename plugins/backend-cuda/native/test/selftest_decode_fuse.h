@@ -27,6 +27,32 @@
 //              with; an unknown value is refused
 #pragma once
 
+// A GEMV weight of `kind` (0 BF16; 1, 2 FP8 codes and scales) for the fused-vs-unfused cases:
+// BF16 random from bf16_seed (negative: every weight 0.01, for the timings), FP8 from random_fp8
+struct TestWeight {
+    std::vector<uint16_t> wb;
+    std::vector<uint8_t> q;
+    Vec scale;
+    const void *w = nullptr;
+    TestWeight(int kind, int out, int dim, int block, int bf16_seed, int fp8_seed) {
+        if (kind != 0) {
+            random_fp8(out, dim, block, fp8_seed, q, scale);
+            w = q.data();
+            return;
+        }
+        if (bf16_seed < 0) {
+            wb.assign((size_t)out * dim, to_bf16(0.01f));
+        } else {
+            const Vec wf = randn((size_t)out * dim, bf16_seed, 0.05f);
+            wb.resize(wf.size());
+            for (size_t i = 0; i < wf.size(); i++) wb[i] = to_bf16(wf[i]);
+        }
+        w = wb.data();
+    }
+    TestWeight(const TestWeight &) = delete;
+    TestWeight &operator=(const TestWeight &) = delete;
+};
+
 // the host reference of nmc_k_norm_gemv: xn = BF16(w h / sqrt(mean(h^2) + eps)) in double, y in double
 static Vec norm_gemv_reference(int kind, int rows, int dim, int out, int block, const Vec &h, const Vec &nw, float eps,
                                const std::vector<uint16_t> &wb, const std::vector<uint8_t> &q, const Vec &scale, float beta,
@@ -70,17 +96,9 @@ static void decode_fuse_kernel_tests() {
         for (size_t i = 0; i < h.size(); i += 7) h[i] += 20.0f;  // a few large channels
         for (float &v : nw) v += 1.0f;
         const Vec y0 = randn((size_t)c.rows * c.out, 303 + c.out);
-        std::vector<uint16_t> wb;
-        std::vector<uint8_t> q;
-        Vec scale;
-        if (c.kind == 0) {
-            const Vec wf = randn((size_t)c.out * c.dim, 304 + c.out, 0.05f);
-            wb.resize(wf.size());
-            for (size_t i = 0; i < wf.size(); i++) wb[i] = to_bf16(wf[i]);
-        } else {
-            random_fp8(c.out, c.dim, c.block, 305 + c.dim + c.out, q, scale);
-        }
-        const void *w = c.kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+        const TestWeight tw(c.kind, c.out, c.dim, c.block, 304 + c.out, 305 + c.dim + c.out);
+        const Vec &scale = tw.scale;
+        const void *w = tw.w;
         Vec unfused = y0, fused = y0;
         if (nmc_k_norm_gemv(0, c.kind, c.rows, c.dim, c.out, c.block, h.data(), nw.data(), eps, w, scale.data(), c.beta,
                             unfused.data(), 0, nullptr) != NMC_OK ||
@@ -89,7 +107,7 @@ static void decode_fuse_kernel_tests() {
             check(false, std::string(name) + ": " + nmc_last_error());
             continue;
         }
-        const Vec want = norm_gemv_reference(c.kind, c.rows, c.dim, c.out, c.block, h, nw, eps, wb, q, scale, c.beta, y0);
+        const Vec want = norm_gemv_reference(c.kind, c.rows, c.dim, c.out, c.block, h, nw, eps, tw.wb, tw.q, scale, c.beta, y0);
         expect_close(unfused, want, 1e-3, std::string(name) + ", unfused (rms_norm + GEMV) against the host reference");
         check(fused == unfused, std::string(name) + ", NMC_DECODE_FUSE fused norm + GEMV equals unfused bit for bit");
     }
@@ -103,17 +121,9 @@ static void decode_fuse_kernel_tests() {
         Vec h = randn((size_t)c.rows * c.dim, 311 + c.dim, 3.0f), nw = randn(c.dim, 312 + c.dim, 0.3f);
         for (float &v : nw) v += 1.0f;
         const Vec bias = randn(c.out, 313 + c.out, 0.5f), zero((size_t)c.rows * c.out, 0.0f);
-        std::vector<uint16_t> wb;
-        std::vector<uint8_t> q;
-        Vec scale;
-        if (c.kind == 0) {
-            const Vec wf = randn((size_t)c.out * c.dim, 314 + c.out, 0.05f);
-            wb.resize(wf.size());
-            for (size_t i = 0; i < wf.size(); i++) wb[i] = to_bf16(wf[i]);
-        } else {
-            random_fp8(c.out, c.dim, c.block, 315 + c.dim + c.out, q, scale);
-        }
-        const void *w = c.kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+        const TestWeight tw(c.kind, c.out, c.dim, c.block, 314 + c.out, 315 + c.dim + c.out);
+        const Vec &scale = tw.scale;
+        const void *w = tw.w;
         Vec unfused((size_t)c.rows * c.out), fused(unfused.size());
         const float *b = with_bias ? bias.data() : nullptr;
         if (nmc_k_norm_gemv_relu2(0, c.kind, c.rows, c.dim, c.out, c.block, h.data(), nw.data(), eps, w, scale.data(), b, unfused.data(), 0,
@@ -123,7 +133,7 @@ static void decode_fuse_kernel_tests() {
             check(false, std::string(name) + ": " + nmc_last_error());
             continue;
         }
-        Vec want = norm_gemv_reference(c.kind, c.rows, c.dim, c.out, c.block, h, nw, eps, wb, q, scale, 0.0f, zero);
+        Vec want = norm_gemv_reference(c.kind, c.rows, c.dim, c.out, c.block, h, nw, eps, tw.wb, tw.q, scale, 0.0f, zero);
         for (size_t i = 0; i < want.size(); i++) {
             const float v = std::max(want[i] + (with_bias ? bias[i % c.out] : 0.0f), 0.0f);
             want[i] = v * v;
@@ -138,12 +148,10 @@ static void decode_fuse_kernel_tests() {
             for (Timed t : {Timed{"in_proj", 22656}, Timed{"qkv", 7168}, Timed{"mlp.up", 15680}}) {
                 const int dim = 4480, block = kind == 0 ? 0 : 128;
                 const Vec h = randn((size_t)rows * dim, 9, 3.0f), nw = randn(dim, 10, 1.0f), y0((size_t)rows * t.out, 0.0f);
-                std::vector<uint16_t> wb;
-                std::vector<uint8_t> q;
-                Vec scale, y = y0;
-                if (kind == 0) wb.assign((size_t)t.out * dim, to_bf16(0.01f));
-                else random_fp8(t.out, dim, block, 11, q, scale);
-                const void *w = kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+                Vec y = y0;
+                const TestWeight tw(kind, t.out, dim, block, -1, 11);
+                const Vec &scale = tw.scale;
+                const void *w = tw.w;
                 float ms[2] = {0, 0};
                 bool ok = true;
                 for (int f = 0; f < 2; f++)
@@ -248,17 +256,9 @@ static void decode_fuse_conv_tests() {
         const int slots_n = 3;
         const int32_t slots[2] = {2, 0};
         const Vec win0 = randn((size_t)slots_n * c.channels * (c.k - 1) + 1, 325);
-        std::vector<uint16_t> wb;
-        std::vector<uint8_t> q;
-        Vec scale;
-        if (c.kind == 0) {
-            const Vec wf = randn((size_t)c.out * c.dim, 326 + c.out, 0.05f);
-            wb.resize(wf.size());
-            for (size_t i = 0; i < wf.size(); i++) wb[i] = to_bf16(wf[i]);
-        } else {
-            random_fp8(c.out, c.dim, c.block, 327 + c.dim + c.out, q, scale);
-        }
-        const void *w = c.kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+        const TestWeight tw(c.kind, c.out, c.dim, c.block, 326 + c.out, 327 + c.dim + c.out);
+        const Vec &scale = tw.scale;
+        const void *w = tw.w;
         Vec y[2], xbc[2], win[2];
         bool ok = true;
         for (int f = 0; f < 2; f++) {
@@ -289,12 +289,9 @@ static void decode_fuse_conv_tests() {
             const Vec h = randn((size_t)rows * dim, 31, 3.0f), nw = randn(dim, 32, 1.0f), cw = randn((size_t)channels * 4, 33, 0.5f);
             Vec win = randn((size_t)2 * channels * 3, 34), y((size_t)rows * out), xbc((size_t)rows * channels);
             const int32_t slots[2] = {1, 0};
-            std::vector<uint16_t> wb;
-            std::vector<uint8_t> q;
-            Vec scale;
-            if (kind == 0) wb.assign((size_t)out * dim, to_bf16(0.01f));
-            else random_fp8(out, dim, block, 35, q, scale);
-            const void *w = kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+            const TestWeight tw(kind, out, dim, block, -1, 35);
+            const Vec &scale = tw.scale;
+            const void *w = tw.w;
             float ms[2] = {0, 0};
             bool ok = true;
             for (int f = 0; f < 2; f++)
@@ -329,17 +326,9 @@ static void decode_fuse_gated_gemv_tests() {
         Vec gw = randn(c.dim, 503, 0.2f);
         for (float &v : gw) v += 1.0f;
         const Vec y0 = randn((size_t)c.rows * c.out, 504 + c.out);
-        std::vector<uint16_t> wb;
-        std::vector<uint8_t> q;
-        Vec scale;
-        if (c.kind == 0) {
-            const Vec wf = randn((size_t)c.out * c.dim, 505 + c.out, 0.05f);
-            wb.resize(wf.size());
-            for (size_t i = 0; i < wf.size(); i++) wb[i] = to_bf16(wf[i]);
-        } else {
-            random_fp8(c.out, c.dim, c.block, 506 + c.dim + c.out, q, scale);
-        }
-        const void *w = c.kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+        const TestWeight tw(c.kind, c.out, c.dim, c.block, 505 + c.out, 506 + c.dim + c.out);
+        const Vec &scale = tw.scale;
+        const void *w = tw.w;
         Vec unfused = y0, fused = y0;
         if (nmc_k_gated_gemv(0, c.kind, c.rows, c.dim, c.groups, zs, y.data(), z.data(), gw.data(), 1e-5f, c.out, c.block, w, scale.data(),
                              c.beta, unfused.data(), 0, nullptr) != NMC_OK ||
@@ -367,8 +356,8 @@ static void decode_fuse_gated_gemv_tests() {
                 double acc = 0;
                 for (int i = 0; i < c.dim; i++) {
                     const size_t at = (size_t)o * c.dim + i;
-                    if (c.kind == 0) acc += x[i] * from_bf16(wb[at]);
-                    else acc += x[i] * e4m3_value(q[at]) * (c.block > 0 ? scale[(size_t)(o / c.block) * scols + i / c.block] : 1.0);
+                    if (c.kind == 0) acc += x[i] * from_bf16(tw.wb[at]);
+                    else acc += x[i] * e4m3_value(tw.q[at]) * (c.block > 0 ? scale[(size_t)(o / c.block) * scols + i / c.block] : 1.0);
                 }
                 if (c.kind > 0 && c.block == 0) acc *= scale[o];
                 want[(size_t)r * c.out + o] = (float)(acc + (double)c.beta * y0[(size_t)r * c.out + o]);
@@ -381,12 +370,10 @@ static void decode_fuse_gated_gemv_tests() {
         for (int rows = 1; rows <= (kind == 0 ? 1 : 2); rows++) {
             const int dim = 8960, out = 4480, zs = 20096, block = kind == 0 ? 0 : 128;
             const Vec y = randn((size_t)rows * dim, 21, 2.0f), z = randn((size_t)rows * zs, 22, 2.0f), gw = randn(dim, 23, 1.0f);
-            std::vector<uint16_t> wb;
-            std::vector<uint8_t> q;
-            Vec scale, yo((size_t)rows * out, 0.0f);
-            if (kind == 0) wb.assign((size_t)out * dim, to_bf16(0.01f));
-            else random_fp8(out, dim, block, 24, q, scale);
-            const void *w = kind == 0 ? (const void *)wb.data() : (const void *)q.data();
+            Vec yo((size_t)rows * out, 0.0f);
+            const TestWeight tw(kind, out, dim, block, -1, 24);
+            const Vec &scale = tw.scale;
+            const void *w = tw.w;
             float ms[2] = {0, 0};
             bool ok = true;
             for (int f = 0; f < 2; f++)
