@@ -1,7 +1,9 @@
 // Optional stage timing for kernel work: with NMC_PROFILE=1 the forward pass synchronises after
 // each stage and adds its wall time to a per-session table, printed to stderr when the session
 // is destroyed. Graph-captured decode steps are not timed (run with graphs off to see them).
-// Stages of a batched decode step are charged apart from prefill's: "decode " + stage.
+// Stages of a batched decode step are charged apart from prefill's: "decode " + stage. The trainer
+// calls end_warmup() after its first optimizer step: the table then starts afresh, without the first
+// step's allocations and library set-up (they are not a step's cost).
 #pragma once
 
 #include <chrono>
@@ -53,11 +55,17 @@ class Profile {
         charge(stage, dt);
         last_ += dt;
     }
+    // Drops what was charged so far, once (the trainer's first step).
+    void end_warmup() {
+        if (warm_) return;
+        warm_ = true;
+        table_.clear();
+    }
     void print() const {
         if (table_.empty()) return;
         double total = 0;
         for (auto &e : table_) total += e.second.first;
-        fprintf(stderr, "nmc profile (%.3f s in total):\n", total);
+        fprintf(stderr, "nmc profile (%.3f s in total%s):\n", total, warm_ ? ", the first step left out" : "");
         for (auto &e : table_) {
             fprintf(stderr, "  %-29s %9.3f ms %6.1f %% %8ld calls\n", e.first.c_str(), 1e3 * e.second.first,
                     100.0 * e.second.first / total, e.second.second);
@@ -80,6 +88,7 @@ class Profile {
     }
     double last_ = 0;
     bool decode_ = false;
+    bool warm_ = false;
     std::map<std::string, std::pair<double, long>> table_;
 };
 

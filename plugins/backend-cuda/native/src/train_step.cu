@@ -60,6 +60,7 @@ extern "C" int nmc_trainer_step(nmc_trainer *t, double lr, double max_norm, doub
     // a non-finite norm skips the update (as the host trainer); the gradients are cleared either way
     NMC_CUDA(cudaMemsetAsync(t->flat[1], 0, t->flat_n * sizeof(float), st));  // (gaps are zero anyway)
     t->profile.mark(st, "optimizer");
+    t->profile.end_warmup();  // NMC_PROFILE's table counts from the second step on
     NMC_CUDA(cudaStreamSynchronize(st));
     t->micro_batches = 0;
     return NMC_OK;

@@ -3,6 +3,11 @@
 // GEMM peak measured in the same process (nmc_gemm_peak, same dtype). One JSON object per line.
 //
 //   nmc_train_bench --preset hybrid260m|hybrid1b [--dtype f32|bf16|fp8] [--seq 4096] [--batch 1] [--steps 3]
+//                   [--accum 1]
+//
+// --accum K: K micro-batches of --batch sequences (forward and backward each, gradients summed) before
+// each optimizer step, as a global batch of K x batch sequences is trained; "step_ms" is then the time
+// of the K micro-batches and the one AdamW step, and tokens/s and MFU count K x batch x seq tokens.
 //
 // NMC_TRAIN_ATTENTION=flash|tc|materialised|mma|mma-bwd picks the attention kernels (default: tensor cores for
 // bf16, fp32 flash otherwise; printed as "attention"). NMC_TRAIN_SCAN=fused|chunked|sequential|tc-bwd picks
@@ -44,10 +49,10 @@ extern "C" int nmc_trainer_scan_saved(const nmc_trainer *t);
 
 int main(int argc, char **argv) {
     std::string name = "hybrid260m", dtype_name = "bf16";
-    int seq = 4096, batch = 1, steps = 3;
+    int seq = 4096, batch = 1, steps = 3, accum = 1;
     BenchArgs args;
     args.text("--preset", &name).text("--dtype", &dtype_name).integer("--seq", &seq).integer("--batch", &batch);
-    args.integer("--steps", &steps);
+    args.integer("--steps", &steps).integer("--accum", &accum);
     if (!args.parse(argc, argv, 1)) return 2;
     if (dtype_name != "f32" && dtype_name != "bf16" && dtype_name != "fp8") {
         fprintf(stderr, "error: --dtype must be f32, bf16 or fp8\n");
@@ -55,8 +60,8 @@ int main(int argc, char **argv) {
     }
     bool fp8 = dtype_name == "fp8";
     int dtype = dtype_name == "f32" ? NMC_F32 : NMC_BF16;  // fp8: a BF16 trainer (attention, scan, edge layers)
-    if (seq < 1 || batch < 1 || steps < 1) {
-        fprintf(stderr, "error: --seq, --batch and --steps must be positive\n");
+    if (seq < 1 || batch < 1 || steps < 1 || accum < 1 || accum > 1024) {
+        fprintf(stderr, "error: --seq, --batch and --steps must be positive and --accum between 1 and 1024\n");
         return 2;
     }
     // 1. the dense peak, measured now
@@ -105,8 +110,10 @@ int main(int argc, char **argv) {
     auto step = [&](double *loss_out) {
         double loss = 0, norm = 0;
         int64_t tokens = 0;
-        die(nmc_trainer_forward(t, ids.data(), labels.data(), batch, seq, &loss, &tokens), "nmc_trainer_forward");
-        die(nmc_trainer_backward(t), "nmc_trainer_backward");
+        for (int a = 0; a < accum; a++) {  // the same tokens each micro-batch: the work is what is timed
+            die(nmc_trainer_forward(t, ids.data(), labels.data(), batch, seq, &loss, &tokens), "nmc_trainer_forward");
+            die(nmc_trainer_backward(t), "nmc_trainer_backward");
+        }
         die(nmc_trainer_step(t, 1e-4, 1.0, 0.9, 0.95, 1e-8, 0.1, &norm), "nmc_trainer_step");
         if (loss_out) *loss_out = loss;
     };
@@ -121,14 +128,14 @@ int main(int argc, char **argv) {
     int lt_available = nmc_fp8_gemm_status(0, status, sizeof status, &lt_calls, &fallback_calls);
     const char *last = strstr(status, "fp8 gemm: ");
     std::string path = !fp8 ? "none" : fallback_calls == 0 && lt_calls > 0 ? "cublaslt" : lt_calls == 0 ? "fakequant" : "mixed";
-    double tokens_per_s = rows / seconds;
+    double tokens_per_s = (double)rows * accum / seconds;
     double achieved = flops_per_token * tokens_per_s / 1e12;
-    printf("{\"preset\": \"%s\", \"dtype\": \"%s\", \"seq\": %d, \"batch\": %d, \"params\": %.0f, "
+    printf("{\"preset\": \"%s\", \"dtype\": \"%s\", \"seq\": %d, \"batch\": %d, \"accum\": %d, \"params\": %.0f, "
            "\"matmul_params\": %.0f, \"step_ms\": %.1f, \"tokens_per_s\": %.0f, \"model_tflops\": %.2f, "
            "\"peak_tflops\": %.2f, \"peak_dtype\": \"%s\", \"mfu\": %.4f, \"fp8_layers\": %d, \"loss_first\": %.4f, "
            "\"loss_last\": %.4f, \"attention\": \"%s\", \"fp8_gemm\": \"%s\", \"fp8_lt_calls\": %lld, "
            "\"fp8_fallback_calls\": %lld, \"fp8_peak_tflops\": %.2f}\n",
-           name.c_str(), dtype_name.c_str(), seq, batch, params, matmul_params, seconds * 1e3, tokens_per_s, achieved,
+           name.c_str(), dtype_name.c_str(), seq, batch, accum, params, matmul_params, seconds * 1e3, tokens_per_s, achieved,
            peak, peak_dtype == NMC_F32 ? "f32" : "bf16", achieved / peak, fp8_layers, first_loss, last_loss,
            attention ? attention : "default", path.c_str(), (long long)lt_calls, (long long)fallback_calls, fp8_peak);
     const char *scan = getenv("NMC_TRAIN_SCAN");
