@@ -3,7 +3,7 @@
 // sampling, each next to the HBM roofline measured in the same run. One JSON object per line.
 // The user-facing command is `nemotron bench --backend cuda` (docs/backend-cuda.md).
 //
-//   nmc_bench --preset nano9b|hybrid260m|attn8b [--dtype bf16|f32] [--batch 1,8,64] [--isl 128]
+//   nmc_bench --preset nano9b|hybrid260m|hybrid1b|attn8b [--dtype bf16|f32] [--batch 1,8,64] [--isl 128]
 //             [--osl 256] [--prefill 8192] [--fp8 none|channel|block] [--graphs 0|1]
 //             [--variants "NAME=V,NAME=V;NAME=V"]
 // --variants: the decode batches run once per ';'-separated set of environment settings (each
@@ -23,6 +23,7 @@
 
 #include "bench_args.h"
 #include "bench_common.h"
+#include "bench_presets.h"
 
 static std::vector<std::string> split_on(const std::string &s, char sep) {
     std::vector<std::string> out;
@@ -53,47 +54,6 @@ static void apply_variant(const std::string &set, const std::vector<std::string>
 static const char *env_or(const char *name, const char *fallback) {
     const char *v = getenv(name);
     return v != nullptr && *v ? v : fallback;
-}
-
-static nmc_config preset(const std::string &name, int dtype) {
-    nmc_config c = base_config(dtype);
-    if (name == "nano9b") {  // NVIDIA-Nemotron-Nano-9B-v2
-        c.vocab_size = 131072;
-        c.hidden_size = 4480;
-        c.pattern = "M-M-M-MM-M-M-M*-M-M-M*-M-M-M-M*-M-M-M-M*-M-MM-M-M-M-M-M-";
-        c.intermediate_size = 15680;
-        c.num_attention_heads = 40;
-        c.num_key_value_heads = 8;
-        c.head_dim = 128;
-        c.mamba_num_heads = 128;
-        c.mamba_head_dim = 80;
-        c.n_groups = 8;
-    } else if (name == "hybrid260m") {  // the ~260M hybrid of the CUDA issue
-        c.vocab_size = 32000;
-        c.hidden_size = 1024;
-        c.pattern = "M-M-M*-M-M-M*-M-M-M*-M-M-";
-        c.intermediate_size = 4096;
-        c.num_attention_heads = 16;
-        c.num_key_value_heads = 4;
-        c.head_dim = 64;
-        c.mamba_num_heads = 32;
-        c.mamba_head_dim = 64;
-        c.n_groups = 8;
-    } else if (name == "attn8b") {
-        c.vocab_size = 151936;
-        c.hidden_size = 4096;
-        c.pattern = "*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-*-";
-        c.intermediate_size = 18432;
-        c.num_attention_heads = 32;
-        c.num_key_value_heads = 8;
-        c.head_dim = 128;
-        c.n_groups = 1;
-    } else {
-        fprintf(stderr, "error: unknown preset %s (nano9b, hybrid260m, attn8b)\n", name.c_str());
-        exit(2);
-    }
-    c.num_layers = (int)strlen(c.pattern);
-    return c;
 }
 
 int main(int argc, char **argv) {

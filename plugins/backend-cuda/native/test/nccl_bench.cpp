@@ -24,7 +24,7 @@
 
 #include "bench_args.h"
 #include "bench_common.h"
-#include "train_presets.h"
+#include "bench_presets.h"
 
 static int visible_devices() { return std::max(0, nmc_device_count()); }
 

@@ -29,7 +29,7 @@
 // the attention scores): 6 * (parameters of every matrix multiplied: the linear layers and the LM
 // head) + per attention layer 6 * q_heads * head_dim * seq (QK^T and PV over L/2 keys on average,
 // forward and twice that backward). The scan and element-wise work are not counted.
-// hybrid260m is the shape of nmc_bench's preset of the same name.
+// The presets: test/bench_presets.h (shared with nmc_bench).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -41,7 +41,7 @@
 
 #include "bench_args.h"
 #include "bench_common.h"
-#include "train_presets.h"
+#include "bench_presets.h"
 
 // Test hook of the library (src/train_layers.cu, not in the public header): whether the trainer's
 // last forward saved its scans for the backward (NMC_TRAIN_SCAN_SAVE=1 and room).
