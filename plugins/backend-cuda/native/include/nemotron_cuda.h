@@ -180,16 +180,15 @@ int nmc_decode_sample(nmc_session *session, int n, const int32_t *slots, const i
 int nmc_k_quantize_fp8(const uint16_t *w_bf16, int out, int in, int block, uint8_t *q_out, float *scale_out);
 
 /* Decode's FP8 GEMV on host arrays: y [rows, out] = x [rows, in] (rounded to BF16) . (q * scale)^T
- * + beta y (y in/out), q [out, in] E4M3 codes, scale as nmc_k_quantize_fp8's (block 0: per channel).
- * impl 0: the warp-per-row kernel (gemv_fp8, 1 to 8 rows), 1: x in registers (gemv_fp8_xreg, 1 or 2
- * rows), -1: as env NMC_GEMV_FP8 picks in decode. ms (nullable): device milliseconds a run, the
+ * + beta y (y in/out), q [out, in] E4M3 codes, scale as nmc_k_quantize_fp8's (block 0: per channel),
+ * by the warp-per-row kernel (gemv_fp8, 1 to 8 rows). ms (nullable): device milliseconds a run, the
  * average of `reps` runs after the one whose output is returned (beta 0 then). */
-int nmc_k_gemv_fp8(int impl, int rows, int in, int out, int block, const uint8_t *q, const float *scale,
-                   const float *x, float beta, float *y, int reps, float *ms);
+int nmc_k_gemv_fp8(int rows, int in, int out, int block, const uint8_t *q, const float *scale, const float *x,
+                   float beta, float *y, int reps, float *ms);
 
 /* The decode fusions of NMC_DECODE_FUSE on host arrays (test hooks). nmc_k_norm_gemv: y [rows, out] =
  * BF16(RMSNorm(h) * norm_w) . W^T + beta y, rows 1-2, h [rows, dim]; kind 0 W BF16 bits [out, dim]
- * (gemv_bf16, 1 row), 1 E4M3 codes through gemv_fp8, 2 through gemv_fp8_xreg (scale as nmc_k_gemv_fp8's);
+ * (gemv_bf16, 1 row), 1 E4M3 codes through gemv_fp8 (scale as nmc_k_gemv_fp8's);
  * fused 0: rms_norm then the GEMV, 1: the GEMV with the norm inside. nmc_k_gated_norm_decode: the gated
  * group RMSNorm (y [rows, dim], z rows of z_stride) by today's kernels (fused 0) or the decode-rows
  * kernel (1, rows 1-2), out in out_dtype NMC_F32 / NMC_BF16 returned as fp32. ms (nullable): device

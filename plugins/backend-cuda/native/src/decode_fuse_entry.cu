@@ -58,7 +58,7 @@ namespace {
 namespace k = nmc::k;
 
 // A decode GEMV's weights on the device in `copies` copies (>= 256 MB together when timed, so every
-// run streams from HBM): kind 0 BF16 bits [out, dim], 1 E4M3 codes through gemv_fp8, 2 through gemv_fp8_xreg
+// run streams from HBM): kind 0 BF16 bits [out, dim], 1 E4M3 codes through gemv_fp8
 struct Weights {
     int kind, rows, dim, out, block, copies;
     std::vector<void *> w;
@@ -78,14 +78,13 @@ struct Weights {
         if (kind == 0) return k::gemv_bf16(x, w[c], y, rows, dim, out, beta, st, norm, act, gated, conv);
         k::Fp8Weight f;
         f.q = static_cast<uint8_t *>(w[c]), f.scale = scale, f.out = out, f.in = dim, f.block = block;
-        if (kind == 1) return k::gemv_fp8(x, f, y, rows, beta, st, norm, act, gated, conv);
-        return k::gemv_fp8_xreg(x, f, y, rows, beta, st, norm, act, gated, conv);
+        return k::gemv_fp8(x, f, y, rows, beta, st, norm, act, gated, conv);
     }
 };
 
 bool bad_gemv_args(int fused, int kind, int rows, int dim, int out, int block, const void *w, const float *scale, const float *y,
                    int reps) {
-    return fused < 0 || fused > 1 || kind < 0 || kind > 2 || rows < 1 || rows > 2 || dim <= 0 || out <= 0 || block < 0 || w == nullptr ||
+    return fused < 0 || fused > 1 || kind < 0 || kind > 1 || rows < 1 || rows > 2 || dim <= 0 || out <= 0 || block < 0 || w == nullptr ||
            y == nullptr || (kind > 0 && scale == nullptr) || reps < 0 || reps > 1000;
 }
 
@@ -94,7 +93,7 @@ bool bad_gemv_args(int fused, int kind, int rows, int dim, int out, int block, c
 int norm_gemv(int fused, int kind, int rows, int dim, int out, int block, const float *h, const float *norm_w, float eps,
               const void *w, const float *scale, float beta, bool relu2, const float *bias, float *y, int reps, float *ms) {
     if (bad_gemv_args(fused, kind, rows, dim, out, block, w, scale, y, reps) || h == nullptr || norm_w == nullptr)
-        return nmc::fail("nmc_k_norm_gemv: bad argument (fused 0/1, kind 0 bf16 / 1 gemv_fp8 / 2 xreg, rows 1..2, all arrays)");
+        return nmc::fail("nmc_k_norm_gemv: bad argument (fused 0/1, kind 0 bf16 / 1 gemv_fp8, rows 1..2, all arrays)");
     if (fused && !k::row_norm_fusable(rows, dim)) return nmc::fail("nmc_k_norm_gemv: the fused norm does not take this shape");
     Scratch s;
     NMC_TRY(s.init());
@@ -190,7 +189,7 @@ extern "C" int nmc_k_gated_gemv(int fused, int kind, int rows, int dim, int grou
                                 float *yout, int reps, float *ms) {
     if (bad_gemv_args(fused, kind, rows, dim, out, block, w, scale, yout, reps) || groups <= 0 || z_stride < dim || y == nullptr ||
         z == nullptr || gnorm_w == nullptr)
-        return nmc::fail("nmc_k_gated_gemv: bad argument (fused 0/1, kind 0 bf16 / 1 gemv_fp8 / 2 xreg, rows 1..2, z_stride >= dim, all arrays)");
+        return nmc::fail("nmc_k_gated_gemv: bad argument (fused 0/1, kind 0 bf16 / 1 gemv_fp8, rows 1..2, z_stride >= dim, all arrays)");
     Scratch s;
     NMC_TRY(s.init());
     Weights W{kind, rows, dim, out, block};

@@ -12,7 +12,7 @@
 //    -: proj = xn up^T; xn = relu(proj)^2; h += xn down^T
 // 3. logits = RMSNorm(h) * norm_f . lm_head^T   (only the rows asked for)
 // NMC_DECODE_FUSE=1 (decode): the RMSNorm of 2. inside the GEMV that follows (in_proj, qkv, up) where
-// that is gemv_bf16, gemv_fp8 or gemv_fp8_xreg of 1-2 rows (xn bit-equal, made in the kernel from h),
+// that is gemv_bf16 or gemv_fp8 of 1-2 rows (xn bit-equal, made in the kernel from h),
 // mlp.up's bias and relu^2 in that GEMV's store (xn bit-equal, no relu2 kernel), and out_proj's x, the
 // gated norm, made in that GEMV likewise (bit-equal to gated_norm_warp's), in_proj's conv1d step in
 // that GEMV's store (bit-equal to conv_step, which then does not run); where out_proj's GEMV is
@@ -52,18 +52,16 @@ struct Fused {
 
 // y[rows, out] = x . Q^T (+ beta y) for FP8 weights f by a kernel that reads them directly: the
 // skinny GEMM (9-64 rows of per-channel weights, NMC_DECODE_GEMM unset or skinny), the tensor-core
-// GEMV (3-64 rows; NMC_FP8_MMA=0 off), x in registers (1-2 rows, NMC_GEMV_FP8=xreg), the CUDA-core
-// GEMV (1-8 rows). *done false (nothing run) when none takes `rows` rows of f. fuse: what the two
-// CUDA-core GEMVs do themselves (NMC_DECODE_FUSE; *acted true where one ran fuse.act or fuse.conv); before any
-// other kernel, and where fuse has no x to make, unfuse() makes x first (a no-op when x is made already).
+// GEMV (3-64 rows; NMC_FP8_MMA=0 off), the CUDA-core GEMV (1-8 rows). *done false (nothing run) when
+// none takes `rows` rows of f. fuse: what the CUDA-core GEMV does itself (NMC_DECODE_FUSE; *acted true
+// where it ran fuse.act or fuse.conv); before any other kernel, and where fuse has no x to make,
+// unfuse() makes x first (a no-op when x is made already).
 template <class Unfuse>
 int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, int rows, float beta, const Fused &fuse,
                Unfuse unfuse, bool *done, bool *acted = nullptr) {
     nmc_model *m = s->m;
     int forced;  // NMC_DECODE_GEMM: -1 unset (skinny for FP8 weights), 1 skinny, 0 old
     NMC_TRY(k::decode_gemm_skinny(&forced));
-    bool xreg;  // NMC_GEMV_FP8=xreg: 1-2 rows through gemv_fp8_xreg (x in registers); unset or old: gemv_fp8
-    NMC_TRY(k::gemv_fp8_xreg_switch(&xreg));
     static const bool mma_off = !nmc::env_flag("NMC_FP8_MMA", true);
     *done = true;
     if (rows >= 9 && rows <= 64 && forced != 0 && k::skinny_gemm_fp8_supported(x, f, rows)) {
@@ -74,11 +72,6 @@ int fp8_direct(nmc_session *s, const void *x, const k::Fp8Weight &f, float *y, i
     if (rows >= 3 && !mma_off && k::gemv_fp8_mma_supported(f, rows)) {
         NMC_TRY(unfuse());
         return k::gemv_fp8_mma(x, f, y, rows, beta, m->stream);
-    }
-    if (xreg && k::gemv_fp8_xreg_supported(x, f, rows)) {
-        if (!fuse.any()) NMC_TRY(unfuse());
-        if (acted != nullptr) *acted = fuse.act != nullptr || fuse.conv != nullptr;
-        return k::gemv_fp8_xreg(x, f, y, rows, beta, m->stream, fuse.norm, fuse.act, fuse.gated, fuse.conv);
     }
     if (k::gemv_fp8_supported(f, rows)) {
         if (!fuse.any()) NMC_TRY(unfuse());

@@ -291,9 +291,8 @@ extern "C" int nmc_k_prefill_attention(int impl, int rows, int len0, int q_heads
     return NMC_OK;
 }
 
-extern "C" int nmc_k_gemv_fp8(int impl, int rows, int in, int out, int block, const uint8_t *q, const float *scale,
-                              const float *x, float beta, float *y, int reps, float *ms) {
-    if (impl < -1 || impl > 1) return nmc::fail("nmc_k_gemv_fp8: impl must be -1 (NMC_GEMV_FP8), 0 (gemv_fp8) or 1 (xreg)");
+extern "C" int nmc_k_gemv_fp8(int rows, int in, int out, int block, const uint8_t *q, const float *scale, const float *x,
+                              float beta, float *y, int reps, float *ms) {
     if (q == nullptr || scale == nullptr || x == nullptr || y == nullptr || rows < 1 || rows > 8 || in <= 0 || out <= 0 ||
         block < 0 || reps < 0 || reps > 1000)
         return nmc::fail("nmc_k_gemv_fp8: bad argument (rows 1..8, in, out > 0, block >= 0, reps 0..1000, all arrays)");
@@ -316,10 +315,7 @@ extern "C" int nmc_k_gemv_fp8(int impl, int rows, int in, int out, int block, co
     NMC_TRY(s.buffer(&dx, (size_t)rows * in * 2, nullptr));
     NMC_TRY(nmc::k::convert(dx, NMC_BF16, dx32, NMC_F32, (int64_t)rows * in, s.stream()));
     NMC_TRY(s.floats(&dy, (int64_t)rows * out, y));
-    bool xreg = impl == 1;
-    if (impl < 0) NMC_TRY(nmc::k::gemv_fp8_xreg_switch(&xreg));
     auto once = [&](const nmc::k::Fp8Weight &w, float b) {
-        if (xreg) return nmc::k::gemv_fp8_xreg(dx, w, dy, rows, b, s.stream());
         if (!nmc::k::gemv_fp8_supported(w, rows)) return nmc::fail("nmc_k_gemv_fp8: gemv_fp8 needs in a multiple of 16");
         return nmc::k::gemv_fp8(dx, w, dy, rows, b, s.stream());
     };

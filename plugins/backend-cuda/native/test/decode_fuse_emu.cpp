@@ -1,8 +1,7 @@
 // The decode fusions of NMC_DECODE_FUSE=1 run on the host through test/cuda_host_emu.h (the kernel
 // text cut out of the .cu between "// emu-begin" and "// emu-end"; `make emu` builds and runs it):
 // 1. norm + GEMV: the GEMVs with the RMSNorm inside (NORM: gemv.cu gemv_kernel, fp8.cu gemv_fp8_kernel,
-//    gemv_fp8_xreg.cu, all on row_norm.cuh) on G persistent blocks (fewer than the features need:
-//    the grid-stride loop) against the unfused path (norm.cu rms_norm_kernel to a BF16 xn, then the
+//    both on row_norm.cuh) on G persistent blocks (fewer than the features need: the grid-stride loop) against the unfused path (norm.cu rms_norm_kernel to a BF16 xn, then the
 //    same GEMV without NORM on its full grid): y must be EQUAL bit for bit. Also the unfused xn
 //    against a double RMSNorm (each element within half a BF16 ulp of the double value plus 1e-6
 //    relative), and y against a double GEMV of that xn (1e-5 of max |ref|).
@@ -31,7 +30,10 @@
 // Exit status 0 when all pass (`--quick`: the widths up to 2568 only). Deliberate bugs must fail it: sh
 // test/emu/decode_fuse_mutants.sh (2026-12-07, session 12: 45 of 45 pass in full; all 20 mutants fail
 // --quick and the unmutated text passes; the window-shift mutant after the windows' double check was
-// added, which it had slipped past, conv_step_one being shared by both paths).
+// added, which it had slipped past, conv_step_one being shared by both paths). Session 13 removed the
+// x-in-registers FP8 GEMV and its 15 cases; two of their shapes stay on gemv_fp8 (gated x of 2 rows in 8
+// groups of 20: two rounds of (row, group) pairs in --quick; the conv step of kernel 1): 32 of 32 pass,
+// all 20 mutants fail (its two moved to gemv_fp8).
 #include "cuda_host_emu.h"
 #include "mma_host_emu.h"
 #include "nemotron_cuda.h"  // NMC_F32, NMC_BF16
@@ -67,9 +69,6 @@ namespace bf16 {
 namespace f8 {
 #include "decode_fuse_fp8.inc"
 }
-namespace xr {
-#include "decode_fuse_xreg.inc"
-}
 namespace ew {
 #include "decode_fuse_elementwise.inc"
 }
@@ -88,18 +87,7 @@ static void report(bool ok, const std::string &what) {
 }
 
 
-enum Kind { BF16, FP8, XREG };
-
-// gemv_fp8_xreg_kernel<R, nc, fused> on `blocks` blocks
-template <int R, int... N>
-static void run_xreg(const emu::xr::XregArgs &p, int nc, int blocks, bool fused, std::integer_sequence<int, N...>) {
-    auto one = [&](auto k) { launch(dim3m{(unsigned)blocks, 1, 1}, emu::xr::XR_WARPS * 32, k); };
-    ((nc == N + 1 ? (fused ? one([&] { emu::xr::gemv_fp8_xreg_kernel<R, N + 1, true>(p); })
-                           : one([&] { emu::xr::gemv_fp8_xreg_kernel<R, N + 1, false>(p); }),
-                     true)
-                  : false) ||
-     ...);
-}
+enum Kind { BF16, FP8 };
 
 // 1. norm + GEMV of `rows` rows, `dim` -> `out`, on `blocks` persistent blocks when fused; relu2 (beta 0):
 // with the relu2 epilogue (mlp.up, `bias` or none) against elementwise.cu's bias_kernel + relu2_kernel;
@@ -182,19 +170,11 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
                 if (fused) emu::bf16::gemv_kernel<1, true>(x, wb.data(), y.data(), dim, out, beta, rn_in, act, gn, cs);
                 else emu::bf16::gemv_kernel<1, false>(x, wb.data(), y.data(), dim, out, beta, emu::RowNorm{}, none, none_g, none_c);
             });
-        } else if (kind == FP8) {
+        } else {
             launch(dim3m{(unsigned)grid, 1, 1}, 256, [&] {
                 if (rows == 1) fused ? emu::f8::gemv_fp8_kernel<1, true>(x, f, y.data(), beta, rn_in, act, gn, cs) : emu::f8::gemv_fp8_kernel<1, false>(x, f, y.data(), beta, emu::RowNorm{}, none, none_g, none_c);
                 else fused ? emu::f8::gemv_fp8_kernel<2, true>(x, f, y.data(), beta, rn_in, act, gn, cs) : emu::f8::gemv_fp8_kernel<2, false>(x, f, y.data(), beta, emu::RowNorm{}, none, none_g, none_c);
             });
-        } else {
-            int ks = 0, nc = 0;
-            emu::xr::xreg_plan(rows, dim, out, blocks, &ks, &nc);
-            emu::xr::XregArgs p{fused ? nan_x.data() : xn.data(), q.data(), scale.data(), dim, out, block, block ? block : 1, scale_cols, y.data(), beta, ks,
-                                fused ? rn_in : emu::RowNorm{}, fused ? act : none, fused ? gn : none_g, fused ? cs : none_c};
-            const int teams = emu::xr::XR_WARPS / ks, xb = std::min(blocks, (out + teams - 1) / teams);
-            if (rows == 1) run_xreg<1>(p, nc, xb, fused, std::make_integer_sequence<int, emu::xr::xr_max_nc(1)>{});
-            else run_xreg<2>(p, nc, xb, fused, std::make_integer_sequence<int, emu::xr::xr_max_nc(2)>{});
         }
     };
     run(false, y_old);
@@ -289,7 +269,7 @@ static void norm_gemv(Kind kind, int rows, int dim, int out, int block, float be
             act_bad += !(std::fabs(got - want) <= want / 256 + 2 * p * 2e-5 * mx + 1e-30);
         }
     }
-    const char *names[] = {"gemv_bf16", "gemv_fp8", "gemv_fp8_xreg"};
+    const char *names[] = {"gemv_bf16", "gemv_fp8"};
     char what[500], act_note[200] = "";
     if (relu2) snprintf(act_note, sizeof act_note, ", unfused relu2 off the double (half a BF16 ulp + 2 |y| 2e-5 max|y|) %d", act_bad);
     if (conv_k)
@@ -372,29 +352,24 @@ int main(int argc, char **argv) {
     for (Case c : {Case{BF16, 1, 4480, 37, 0, 0.0f, 3}, Case{BF16, 1, 1040, 77, 0, 1.0f, 4}, Case{BF16, 1, 208, 19, 0, 0.0f, 2},
                    Case{BF16, 1, 16, 9, 0, 1.0f, 1},
                    Case{FP8, 1, 4480, 37, 0, 0.0f, 3}, Case{FP8, 2, 4480, 21, 128, 1.0f, 2}, Case{FP8, 2, 1040, 77, 0, 1.0f, 4},
-                   Case{FP8, 1, 208, 19, 128, 0.0f, 2}, Case{FP8, 2, 16, 9, 0, 1.0f, 1},
-                   Case{XREG, 1, 4480, 37, 0, 0.0f, 3}, Case{XREG, 2, 4480, 21, 128, 1.0f, 2}, Case{XREG, 2, 1040, 77, 0, 1.0f, 4},
-                   Case{XREG, 1, 208, 19, 128, 0.0f, 2}, Case{XREG, 1, 16, 9, 0, 1.0f, 1}})
+                   Case{FP8, 1, 208, 19, 128, 0.0f, 2}, Case{FP8, 2, 16, 9, 0, 1.0f, 1}})
         if (!quick || c.dim < 4480) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, c.beta, c.blocks);
     // 1b. the same with mlp.up's relu2 epilogue (beta 0), with and without a bias
     for (Case c : {Case{BF16, 1, 4480, 37, 0, 0.0f, 3}, Case{BF16, 1, 1040, 77, 0, 0.0f, 4}, Case{FP8, 2, 4480, 21, 128, 0.0f, 2},
-                   Case{FP8, 1, 1040, 77, 0, 0.0f, 4}, Case{FP8, 2, 208, 19, 128, 0.0f, 2}, Case{XREG, 1, 4480, 37, 0, 0.0f, 3},
-                   Case{XREG, 2, 1040, 77, 128, 0.0f, 4}, Case{XREG, 1, 208, 19, 0, 0.0f, 2}})
+                   Case{FP8, 1, 1040, 77, 0, 0.0f, 4}, Case{FP8, 2, 208, 19, 128, 0.0f, 2}})
         if (!quick || c.dim < 4480) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, c.beta, c.blocks, true, c.out % 2 == 1 && c.dim != 208);
     // 3. gated norm + GEMV (out_proj): 9B's 8960 in 8 groups of 1120 (9 of GV's 12 float4 a lane), groups of
     // 20 (lanes idle), 1536 (all 12), 4 groups at 2 rows on 8 warps (pairs 0-7: one each); out / blocks
     // gives several rounds
     struct Gated { Kind kind; int rows, dim, groups, out, block; float beta; int blocks; };
-    for (Gated c : {Gated{BF16, 1, 8960, 8, 21, 0, 1.0f, 2}, Gated{FP8, 2, 8960, 8, 13, 128, 1.0f, 2}, Gated{XREG, 1, 8960, 8, 21, 0, 1.0f, 3},
-                    Gated{XREG, 2, 8960, 8, 13, 128, 1.0f, 2}, Gated{BF16, 1, 80, 4, 19, 0, 0.0f, 2}, Gated{FP8, 2, 80, 4, 19, 0, 1.0f, 2},
-                    Gated{XREG, 2, 160, 8, 19, 0, 1.0f, 2}, Gated{FP8, 1, 3072, 2, 9, 128, 0.0f, 1}, Gated{XREG, 1, 3072, 2, 9, 0, 1.0f, 1}})
+    for (Gated c : {Gated{BF16, 1, 8960, 8, 21, 0, 1.0f, 2}, Gated{FP8, 2, 8960, 8, 13, 128, 1.0f, 2}, Gated{BF16, 1, 80, 4, 19, 0, 0.0f, 2},
+                    Gated{FP8, 2, 80, 4, 19, 0, 1.0f, 2}, Gated{FP8, 2, 160, 8, 19, 0, 1.0f, 2}, Gated{FP8, 1, 3072, 2, 9, 128, 0.0f, 1}})
         if (!quick || c.dim < 3072) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, c.beta, c.blocks, false, false, c.groups);
     // 4. norm + GEMV + conv step (in_proj), kernel 4 (Mamba-2's), 2 and 1 (no window)
     struct ConvCase { Kind kind; int rows, dim, out, block, k; bool bias; int blocks; };
     for (ConvCase c : {ConvCase{BF16, 1, 4480, 61, 0, 4, false, 3}, ConvCase{FP8, 2, 4480, 45, 128, 4, true, 2},
-                       ConvCase{XREG, 2, 4480, 45, 0, 4, false, 2}, ConvCase{BF16, 1, 208, 37, 0, 4, true, 2},
-                       ConvCase{FP8, 2, 1040, 77, 0, 4, false, 3}, ConvCase{FP8, 1, 208, 19, 128, 2, true, 1},
-                       ConvCase{XREG, 2, 1040, 77, 128, 4, true, 3}, ConvCase{XREG, 1, 208, 19, 0, 1, false, 2}})
+                       ConvCase{BF16, 1, 208, 37, 0, 4, true, 2}, ConvCase{FP8, 2, 1040, 77, 0, 4, false, 3},
+                       ConvCase{FP8, 1, 208, 19, 128, 2, true, 1}, ConvCase{FP8, 1, 208, 19, 0, 1, false, 2}})
         if (!quick || c.dim < 4480) norm_gemv(c.kind, c.rows, c.dim, c.out, c.block, 0.0f, c.blocks, false, c.bias, 0, c.k);
     // 2. gated norm rows
     gated(2, 60, 3, 64, NMC_F32);      // groups of 20: 5 float4, one partial warp

@@ -1,5 +1,5 @@
 // Host stand-ins of the CUDA built-ins the decode GEMV and norm kernels use beyond test/cuda_host_emu.h
-// (test/gemv_fp8_xreg_emu.cpp, test/decode_fuse_emu.cpp): uint2, __half (not emulated: an error), __fadd_rn,
+// (test/decode_fuse_emu.cpp): uint2, __half (not emulated: an error), __fadd_rn,
 // rsqrtf (correctly rounded here; the device's is approximate, so the emulators compare paths that
 // both use it, and the double reference with a tolerance), BF16 pairs to float2, and the read-only /
 // streaming loads as plain loads that check their alignment. Include after cuda_host_emu.h.

@@ -2,9 +2,9 @@
 //   norm+gemv  nmc_k_norm_gemv: the GEMV with the RMSNorm inside (fused 1) against rms_norm then the GEMV
 //              (fused 0), which must be EQUAL bit for bit, and against a host reference (the norm in
 //              double rounded to BF16, the GEMV in double: 1e-3 of max |ref|, a BF16 x may round the
-//              other way); gemv_bf16 (1 row), gemv_fp8 and gemv_fp8_xreg (1 and 2 rows, per-channel and
-//              128x128 blocks) at the Nano-9B-v2 decode inputs (hidden 4480 -> in_proj 22656, qkv 7168,
-//              mlp.up 15680) and odd shapes (1040, 208, 16 wide)
+//              other way); gemv_bf16 (1 row), gemv_fp8 (1 and 2 rows, per-channel and 128x128 blocks) at
+//              the Nano-9B-v2 decode inputs (hidden 4480 -> in_proj 22656, qkv 7168, mlp.up 15680) and odd
+//              shapes (1040, 208, 16 wide)
 //   relu2      nmc_k_norm_gemv_relu2: mlp.up's GEMV with the norm and the relu2 epilogue inside (fused 1)
 //              against rms_norm, the GEMV, add_bias and relu2 (fused 0), EQUAL bit for bit, and the host
 //              reference (relu(y + bias)^2 of the double GEMV: 1e-2 of max |ref|, BF16 out), at 9B's
@@ -27,7 +27,7 @@
 //              with; an unknown value is refused
 #pragma once
 
-// A GEMV weight of `kind` (0 BF16; 1, 2 FP8 codes and scales) for the fused-vs-unfused cases:
+// A GEMV weight of `kind` (0 BF16; 1 FP8 codes and scales) for the fused-vs-unfused cases:
 // BF16 random from bf16_seed (negative: every weight 0.01, for the timings), FP8 from random_fp8
 struct TestWeight {
     std::vector<uint16_t> wb;
@@ -80,16 +80,15 @@ static Vec norm_gemv_reference(int kind, int rows, int dim, int out, int block, 
 }
 
 static void decode_fuse_kernel_tests() {
-    const char *names[] = {"gemv_bf16", "gemv_fp8", "gemv_fp8_xreg"};
+    const char *names[] = {"gemv_bf16", "gemv_fp8"};
     const float eps = 1e-5f;
     char name[240];
     struct Case { int kind, rows, dim, out, block; float beta; const char *label; };
     for (Case c : {Case{0, 1, 4480, 22656, 0, 0.0f, "9B in_proj"}, Case{1, 1, 4480, 22656, 0, 0.0f, "9B in_proj"},
-                   Case{2, 1, 4480, 22656, 0, 0.0f, "9B in_proj"}, Case{1, 2, 4480, 7168, 128, 0.0f, "9B qkv"},
-                   Case{2, 2, 4480, 15680, 128, 0.0f, "9B mlp.up"}, Case{2, 1, 4480, 7168, 128, 1.0f, "9B qkv"},
-                   Case{0, 1, 1040, 77, 0, 1.0f, "odd"}, Case{0, 1, 208, 19, 0, 0.0f, "odd"}, Case{1, 2, 1040, 1001, 0, 1.0f, "odd"},
-                   Case{1, 1, 208, 19, 128, 0.0f, "odd"}, Case{2, 2, 1040, 77, 128, 1.0f, "odd"}, Case{2, 1, 16, 9, 0, 0.0f, "odd"},
-                   Case{1, 2, 16, 300, 0, 1.0f, "odd"}}) {
+                   Case{1, 2, 4480, 7168, 128, 0.0f, "9B qkv"}, Case{1, 2, 4480, 15680, 128, 0.0f, "9B mlp.up"},
+                   Case{1, 1, 4480, 7168, 128, 1.0f, "9B qkv"}, Case{0, 1, 1040, 77, 0, 1.0f, "odd"}, Case{0, 1, 208, 19, 0, 0.0f, "odd"},
+                   Case{1, 2, 1040, 1001, 0, 1.0f, "odd"}, Case{1, 1, 208, 19, 128, 0.0f, "odd"}, Case{1, 2, 1040, 77, 128, 1.0f, "odd"},
+                   Case{1, 1, 16, 9, 0, 0.0f, "odd"}, Case{1, 2, 16, 300, 0, 1.0f, "odd"}}) {
         snprintf(name, sizeof name, "norm+%s %s rows %d dim %d out %d%s beta %g", names[c.kind], c.label, c.rows, c.dim, c.out,
                  c.kind == 0 ? "" : c.block ? " 128x128 blocks" : " per-channel", c.beta);
         Vec h = randn((size_t)c.rows * c.dim, 301 + c.dim, 3.0f), nw = randn(c.dim, 302 + c.dim, 0.3f);
@@ -113,8 +112,8 @@ static void decode_fuse_kernel_tests() {
     }
     // the relu2 epilogue (mlp.up): bias on the odd shapes
     for (Case c : {Case{0, 1, 4480, 15680, 0, 0.0f, "9B mlp.up"}, Case{1, 2, 4480, 15680, 128, 0.0f, "9B mlp.up"},
-                   Case{2, 1, 4480, 15680, 0, 0.0f, "9B mlp.up"}, Case{2, 2, 4480, 15680, 128, 0.0f, "9B mlp.up"},
-                   Case{0, 1, 1040, 77, 0, 0.0f, "odd"}, Case{1, 1, 208, 19, 128, 0.0f, "odd"}, Case{2, 2, 1040, 77, 0, 0.0f, "odd"}}) {
+                   Case{1, 1, 4480, 15680, 0, 0.0f, "9B mlp.up"}, Case{0, 1, 1040, 77, 0, 0.0f, "odd"},
+                   Case{1, 1, 208, 19, 128, 0.0f, "odd"}, Case{1, 2, 1040, 77, 0, 0.0f, "odd"}}) {
         const bool with_bias = std::string(c.label) == "odd";
         snprintf(name, sizeof name, "norm+%s+relu2 %s rows %d dim %d out %d%s%s", names[c.kind], c.label, c.rows, c.dim, c.out,
                  c.kind == 0 ? "" : c.block ? " 128x128 blocks" : " per-channel", with_bias ? " bias" : "");
@@ -143,7 +142,7 @@ static void decode_fuse_kernel_tests() {
     }
     // timing: the three decode inputs of the 9B, each kernel at 1 and 2 rows
     struct Timed { const char *label; int out; };
-    for (int kind = 0; kind < 3; kind++)
+    for (int kind = 0; kind < 2; kind++)
         for (int rows = 1; rows <= (kind == 0 ? 1 : 2); rows++)
             for (Timed t : {Timed{"in_proj", 22656}, Timed{"qkv", 7168}, Timed{"mlp.up", 15680}}) {
                 const int dim = 4480, block = kind == 0 ? 0 : 128;
@@ -241,13 +240,12 @@ static void decode_fuse_gated_tests() {
 // host conv + SiLU of the unfused y (1e-4 of max |ref|); INFO timing at 9B's in_proj (conv channels
 // 8960 + 2 x 8 x 128 after z's 8960)
 static void decode_fuse_conv_tests() {
-    const char *names[] = {"gemv_bf16", "gemv_fp8", "gemv_fp8_xreg"};
+    const char *names[] = {"gemv_bf16", "gemv_fp8"};
     struct Case { int kind, rows, dim, out, first, channels, k, block; bool bias; const char *label; };
     char name[240];
     for (Case c : {Case{0, 1, 4480, 22656, 8960, 11008, 4, 0, true, "9B in_proj"}, Case{1, 2, 4480, 22656, 8960, 11008, 4, 128, true, "9B in_proj"},
-                   Case{2, 1, 4480, 22656, 8960, 11008, 4, 0, true, "9B in_proj"}, Case{2, 2, 4480, 22656, 8960, 11008, 4, 128, true, "9B in_proj"},
-                   Case{0, 1, 208, 77, 20, 40, 2, 0, false, "odd"}, Case{1, 2, 1040, 300, 100, 150, 1, 0, true, "odd"},
-                   Case{2, 2, 1040, 77, 7, 60, 4, 128, false, "odd"}}) {
+                   Case{1, 1, 4480, 22656, 8960, 11008, 4, 0, true, "9B in_proj"}, Case{0, 1, 208, 77, 20, 40, 2, 0, false, "odd"},
+                   Case{1, 2, 1040, 300, 100, 150, 1, 0, true, "odd"}, Case{1, 2, 1040, 77, 7, 60, 4, 128, false, "odd"}}) {
         snprintf(name, sizeof name, "norm+%s+conv %s rows %d dim %d out %d conv k %d on %d channels%s%s", names[c.kind], c.label, c.rows, c.dim,
                  c.out, c.k, c.channels, c.kind == 0 ? "" : c.block ? " 128x128 blocks" : " per-channel", c.bias ? " bias" : "");
         Vec h = randn((size_t)c.rows * c.dim, 321 + c.dim, 3.0f), nw = randn(c.dim, 322 + c.dim, 0.3f);
@@ -283,7 +281,7 @@ static void decode_fuse_conv_tests() {
         check(y[1] == y[0] && xbc[1] == xbc[0] && win[1] == win[0],
               std::string(name) + ", NMC_DECODE_FUSE GEMV with norm and conv step inside equals unfused bit for bit (y, xbc, windows)");
     }
-    for (int kind = 0; kind < 3; kind++)  // timing: 9B's in_proj with its conv step
+    for (int kind = 0; kind < 2; kind++)  // timing: 9B's in_proj with its conv step
         for (int rows = 1; rows <= (kind == 0 ? 1 : 2); rows++) {
             const int dim = 4480, out = 22656, first = 8960, channels = 11008, block = kind == 0 ? 0 : 128;
             const Vec h = randn((size_t)rows * dim, 31, 3.0f), nw = randn(dim, 32, 1.0f), cw = randn((size_t)channels * 4, 33, 0.5f);
@@ -312,13 +310,13 @@ static void decode_fuse_conv_tests() {
 // then the GEMV (fused 0): EQUAL bit for bit; the unfused against a host reference (the gated norm in
 // double rounded to BF16, the GEMV in double: 1e-3 of max |ref|); INFO timing at 9B's out_proj
 static void decode_fuse_gated_gemv_tests() {
-    const char *names[] = {"gemv_bf16", "gemv_fp8", "gemv_fp8_xreg"};
+    const char *names[] = {"gemv_bf16", "gemv_fp8"};
     struct Case { int kind, rows, dim, groups, out, block; float beta; const char *label; };
     char name[240];
     for (Case c : {Case{0, 1, 8960, 8, 4480, 0, 1.0f, "9B out_proj"}, Case{1, 1, 8960, 8, 4480, 0, 1.0f, "9B out_proj"},
-                   Case{1, 2, 8960, 8, 4480, 128, 1.0f, "9B out_proj"}, Case{2, 1, 8960, 8, 4480, 128, 1.0f, "9B out_proj"},
-                   Case{2, 2, 8960, 8, 4480, 0, 1.0f, "9B out_proj"}, Case{0, 1, 80, 4, 19, 0, 0.0f, "odd"},
-                   Case{1, 2, 160, 8, 77, 0, 1.0f, "odd"}, Case{2, 2, 3072, 2, 300, 128, 0.0f, "odd"}}) {
+                   Case{1, 2, 8960, 8, 4480, 128, 1.0f, "9B out_proj"}, Case{1, 1, 8960, 8, 4480, 128, 1.0f, "9B out_proj"},
+                   Case{1, 2, 8960, 8, 4480, 0, 1.0f, "9B out_proj"}, Case{0, 1, 80, 4, 19, 0, 0.0f, "odd"},
+                   Case{1, 2, 160, 8, 77, 0, 1.0f, "odd"}, Case{1, 2, 3072, 2, 300, 128, 0.0f, "odd"}}) {
         const int zs = c.dim * 2 + 64, gs = c.dim / c.groups;
         snprintf(name, sizeof name, "gated+%s %s rows %d dim %d in %d groups out %d%s beta %g", names[c.kind], c.label, c.rows, c.dim, c.groups,
                  c.out, c.kind == 0 ? "" : c.block ? " 128x128 blocks" : " per-channel", c.beta);
@@ -366,7 +364,7 @@ static void decode_fuse_gated_gemv_tests() {
         expect_close(unfused, want, 1e-3, std::string(name) + ", unfused (gated norm + GEMV) against the host reference");
         check(fused == unfused, std::string(name) + ", NMC_DECODE_FUSE GEMV with the gated norm inside equals unfused bit for bit");
     }
-    for (int kind = 0; kind < 3; kind++)  // timing: 9B's out_proj (8960 -> 4480, beta 1: into h)
+    for (int kind = 0; kind < 2; kind++)  // timing: 9B's out_proj (8960 -> 4480, beta 1: into h)
         for (int rows = 1; rows <= (kind == 0 ? 1 : 2); rows++) {
             const int dim = 8960, out = 4480, zs = 20096, block = kind == 0 ? 0 : 128;
             const Vec y = randn((size_t)rows * dim, 21, 2.0f), z = randn((size_t)rows * zs, 22, 2.0f), gw = randn(dim, 23, 1.0f);

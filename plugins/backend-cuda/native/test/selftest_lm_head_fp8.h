@@ -17,7 +17,7 @@
 //             bit), and finalize of an FP8 checkpoint with it; =0 and unset: BF16 head; another value:
 //             one error, the model unchanged; the call's errors
 //   timing    INFO line: the 1-row decode step of a head-only model of Nano-9B-v2's head (131072 x 4480,
-//             one 64-wide MLP layer) with the BF16 head, the FP8 head (gemv_fp8) and NMC_GEMV_FP8=xreg
+//             one 64-wide MLP layer) with the BF16 head and the FP8 head (gemv_fp8)
 #pragma once
 
 #include <chrono>
@@ -235,7 +235,7 @@ static void lm_head_fp8_error_tests(const Shape &s) {
 }
 
 // 1-row decode steps per second of a head-only model of Nano-9B-v2's head shape: BF16 head, FP8
-// head (per channel and 128 x 128 blocks; gemv_fp8, and NMC_GEMV_FP8=xreg). Not asserted.
+// head (per channel and 128 x 128 blocks; gemv_fp8). Not asserted.
 static double head_step_ms(nmc_model *m, int steps) {
     nmc_session *ss = nullptr;
     ok_or_die(nmc_session_create(m, 1, steps + 16, 8, &ss), "session timing");
@@ -258,13 +258,9 @@ static void lm_head_fp8_timing() {
         const double bf16 = head_step_ms(m, 200);
         ok_or_die(nmc_model_quantize_lm_head_fp8(m, block), "quantize head timing");
         const double fp8 = head_step_ms(m, 200);
-        set_switch("NMC_GEMV_FP8", "xreg");
-        const double xreg = head_step_ms(m, 200);
-        set_switch("NMC_GEMV_FP8", nullptr);
         printf("INFO lm_head 131072 x 4480 (Nano-9B-v2 head, %s) 1-row decode step of a head-only model ms: BF16 head %.3f, "
-               "FP8 head %.3f (%.2fx), FP8 head NMC_GEMV_FP8=xreg %.3f (%.2fx); head bytes %.0f MB -> %.0f MB\n",
-               block ? "block 128" : "per channel", bf16, fp8, bf16 / fp8, xreg, bf16 / xreg, 131072.0 * 4480 * 2 / 1e6,
-               131072.0 * 4480 / 1e6);
+               "FP8 head %.3f (%.2fx); head bytes %.0f MB -> %.0f MB\n",
+               block ? "block 128" : "per channel", bf16, fp8, bf16 / fp8, 131072.0 * 4480 * 2 / 1e6, 131072.0 * 4480 / 1e6);
         fflush(stdout);
         nmc_model_destroy(m);
     }

@@ -1,11 +1,11 @@
-// E4M3 codes to their exact values as BF16 pairs by bit operations, shared by the register-streamed
-// decode kernels (skinny_gemm.cu's skinny_wreg_kernel, gemv_fp8_xreg.cu). A code s eeee mmm as the
+// E4M3 codes to their exact values as BF16 pairs by bit operations, for the register-streamed
+// decode kernel (skinny_gemm.cu's skinny_wreg_kernel). A code s eeee mmm as the
 // BF16 bits s 0000eeee mmm0000 is the code's value x 2^-120 (normal and subnormal alike, zero stays
 // zero); one bf16x2 product by 2^120 (exact) gives the value. prmt, two logic ops and a shift on the
 // integer pipe and one mul.rn.bf16x2, instead of cvt e4m3x2 -> f16x2 -> f32 on the conversion pipe.
 // Relies on mul.rn.bf16x2 keeping subnormal inputs: skinny_gemm.cu's wreg_conversion_check_kernel
 // checks every code on the GPU. The test emulators cut the text between the emu markers
-// (test/skinny_gemm_emu.cpp, test/gemv_fp8_xreg_emu.cpp, with host byte_perm and bf16x2_mul).
+// (test/skinny_gemm_emu.cpp, with host byte_perm and bf16x2_mul).
 #pragma once
 
 #include "mma_bf16.cuh"

@@ -100,15 +100,6 @@ bool gemv_fp8_supported(const Fp8Weight &f, int rows);
 int gemv_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream,
              const RowNorm *norm = nullptr, const Relu2Out *act = nullptr, const GatedNorm *gated = nullptr,
               const ConvStep *conv = nullptr);
-// The same for 1 or 2 rows with x held in registers (gemv_fp8_xreg.cu: persistent warps, several
-// output rows each, W streamed to registers; in up to 36,864 columns (20,480 at 2 rows), a multiple of
-// 16, x and Q 16-byte aligned). NMC_GEMV_FP8=old|xreg (unset: old) picks it in decode; gemv_fp8_xreg_switch
-// reads it (*xreg true for xreg; an unknown value is an error).
-int gemv_fp8_xreg_switch(bool *xreg);
-bool gemv_fp8_xreg_supported(const void *x, const Fp8Weight &f, int rows);
-int gemv_fp8_xreg(const void *x, const Fp8Weight &f, float *y, int rows, float beta, cudaStream_t stream,
-                  const RowNorm *norm = nullptr, const Relu2Out *act = nullptr, const GatedNorm *gated = nullptr,
-              const ConvStep *conv = nullptr);
 // The same for 1 to 64 rows on tensor cores (fp8_mma.cu; in and block multiples of 64): weights
 // as BF16(Q * scale), fp32 sums. Decode of 3 or more rows uses it.
 bool gemv_fp8_mma_supported(const Fp8Weight &f, int rows);

@@ -1,5 +1,5 @@
 // RMSNorm's arithmetic, shared by rms_norm (norm.cu) and the decode GEMVs that fold it into their x
-// (NMC_DECODE_FUSE=1: gemv.cu, fp8.cu, gemv_fp8_xreg.cu), so the two give the same bits; the gated
+// (NMC_DECODE_FUSE=1: gemv.cu, fp8.cu), so the two give the same bits; the gated
 // group norm's likewise (out_proj's x: gated_rows_bf16, the arithmetic of norm.cu gated_norm_warp);
 // the GEMVs' relu2 epilogue (mlp.up: add_bias + relu2 of elementwise.cu in the store, relu2_store);
 // and their conv1d step epilogue (mamba.in_proj: conv1d.cu conv_step's arithmetic, conv_step_one).

@@ -29,7 +29,7 @@ run() {  # name, file (decode_fuse_<file>.inc), sed expression, expected exit st
 run none row_norm 's/^//' 0
 run "fused norm: virtual threads strided by blockDim" row_norm 's/rms_part(row, n.dim, v, n.vthreads)/rms_part(row, n.dim, v, blockDim.x)/' 1
 run "fused norm: the last warp partial left out" row_norm 's/lane < (n.vthreads >> 5)/lane < (n.vthreads >> 5) - 1/' 1
-run "fused xreg reads x, not the norm" xreg 's/        x = xs;//' 1
+run "fused gemv_fp8 reads x, not the norm" fp8 's/        x = xs;//' 1
 run "fused gemv_bf16 reads x, not the norm" gemv 's/        x = xs;//' 1
 run "fused gemv_fp8: one round of the persistent loop" fp8 's/o < f.out; o += gridDim.x \* WARPS/o < f.out; o += f.out/' 1
 run "gated rows: divided by dim, not the group" norm 's/rsqrtf(block_sum(ss) \/ group_size + eps)/rsqrtf(block_sum(ss) \/ dim + eps)/' 1
@@ -37,7 +37,7 @@ run "gated rows: no guard on the last float4s" norm 's/        if (v < vecs) {/ 
 run "relu2 epilogue: the bias left out" row_norm 's/if (a.bias != nullptr) v = __fadd_rn(v, a.bias\[o\]);//' 1
 run "relu2 epilogue: no relu (v^2)" row_norm 's/const float p = fmaxf(v, 0.0f);/const float p = v;/' 1
 run "fused gemv_fp8 relu2: every row into row 0" fp8 's/relu2_store(act, (int64_t)r \* f.out + o, o, v)/relu2_store(act, o, o, v)/' 1
-run "fused xreg relu2: y stored, not the epilogue" xreg 's/if (NORM \&\& p.act.out != nullptr)/if (false)/' 1
+run "fused gemv_fp8 relu2: y stored, not the epilogue" fp8 's/if (lane == 0 \&\& NORM \&\& act.out != nullptr)/if (false)/' 1
 run "fused gemv_bf16 relu2: y stored, not the epilogue" gemv 's/if (lane == 0 \&\& NORM \&\& act.out != nullptr)/if (false)/' 1
 run "gated x: divided by dim, not the group" row_norm 's/rsqrtf(warp_sum(ss) \/ gs + n.eps)/rsqrtf(warp_sum(ss) \/ n.dim + n.eps)/' 1
 run "gated x: one round of (row, group) pairs" row_norm 's/pair += blockDim.x >> 5/pair += R * n.groups/' 1
