@@ -3,12 +3,7 @@
 # batch-1/2 decode with NMC_DECODE_PDL and NMC_DECODE_FUSE (now with relu^2, gated norm and conv inside
 # the GEMVs) against unset, interleaved; the hybrid1b step with the new training defaults, the previous
 # kernels, and NMC_FP8_QUANT=fused; both self-tests and the GPU training test classes.
-set -u
-t0=$SECONDS; el() { echo $((SECONDS-t0)); }
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
-mkdir -p .device && cp -a .devpack/. .device/ && tar -C .device -xJf .device/bundle.tar.xz
-nat=.device/native
-dec() { sed 's/.*"batch":\([0-9]*\).*"decode_tokens_per_s":\([0-9.]*\).*"fraction_of_roofline":\([0-9.]*\).*"variant":"\([^"]*\)".*/b\1 \2 tok\/s \3 [\4]/'; }
+. plugins/backend-cuda/device/go_common.sh
 nb="$nat/nmc_bench --preset nano9b --batch 1,2 --isl 128 --osl 64 --prefill 0"
 V="NMC_DECODE_PDL=0;NMC_DECODE_PDL=1;NMC_DECODE_FUSE=1;NMC_DECODE_FUSE=1,NMC_DECODE_PDL=1;NMC_DECODE_PDL=0;NMC_DECODE_PDL=1"
 echo "== decode nano9b"
@@ -28,15 +23,14 @@ grep -h "tests successful\|tests failed\|FAIL\|worst" /tmp/lt.txt | cut -c1-200 
 cp /tmp/lt.txt $OUT/
 echo "== train bench hybrid1b"
 tb="$nat/nmc_train_bench --seq 4096 --steps 3 --preset hybrid1b"
-sum() { grep "^{" | sed 's/.*"step_ms": \([0-9.]*\), "tokens_per_s": \([0-9.]*\).*"mfu": \([0-9.]*\).*"loss_last": \([0-9.]*\).*/\1 ms \2 tok\/s mfu \3 loss_last \4/' | cut -c1-120; }
-for v in "" "NMC_MAMBA_ELEM=old NMC_TRAIN_SCAN_FWD=fp32"; do echo -n "bf16 b1 [$v] "; env $v timeout 40 $tb --batch 1 --dtype bf16 2>&1 | sum; done
-for v in "" NMC_FP8_QUANT=fused "" NMC_FP8_QUANT=fused; do echo -n "fp8 b1 [$v] "; env $v timeout 40 $tb --batch 1 --dtype fp8 2>&1 | sum; done
-echo -n "bf16 b2 [] "; timeout 50 $tb --batch 2 --dtype bf16 2>&1 | sum
-echo -n "fp8 b2 [NMC_FP8_QUANT=fused] "; NMC_FP8_QUANT=fused timeout 50 $tb --batch 2 --dtype fp8 2>&1 | sum
+for v in "" "NMC_MAMBA_ELEM=old NMC_TRAIN_SCAN_FWD=fp32"; do echo -n "bf16 b1 [$v] "; env $v timeout 40 $tb --batch 1 --dtype bf16 2>&1 | trainsum; done
+for v in "" NMC_FP8_QUANT=fused "" NMC_FP8_QUANT=fused; do echo -n "fp8 b1 [$v] "; env $v timeout 40 $tb --batch 1 --dtype fp8 2>&1 | trainsum; done
+echo -n "bf16 b2 [] "; timeout 50 $tb --batch 2 --dtype bf16 2>&1 | trainsum
+echo -n "fp8 b2 [NMC_FP8_QUANT=fused] "; NMC_FP8_QUANT=fused timeout 50 $tb --batch 2 --dtype fp8 2>&1 | trainsum
 echo "at $(el) s"
 echo "== accumulation (global batch 4 x 4096 tokens, one AdamW step)"
-echo -n "bf16 b1 accum 4 [] "; timeout 60 $tb --batch 1 --accum 4 --dtype bf16 2>&1 | sum
-echo -n "bf16 b2 accum 2 [] "; timeout 60 $tb --batch 2 --accum 2 --dtype bf16 2>&1 | sum
-echo -n "fp8 b1 accum 4 [NMC_FP8_QUANT=fused] "; NMC_FP8_QUANT=fused timeout 60 $tb --batch 1 --accum 4 --dtype fp8 2>&1 | sum
+echo -n "bf16 b1 accum 4 [] "; timeout 60 $tb --batch 1 --accum 4 --dtype bf16 2>&1 | trainsum
+echo -n "bf16 b2 accum 2 [] "; timeout 60 $tb --batch 2 --accum 2 --dtype bf16 2>&1 | trainsum
+echo -n "fp8 b1 accum 4 [NMC_FP8_QUANT=fused] "; NMC_FP8_QUANT=fused timeout 60 $tb --batch 1 --accum 4 --dtype fp8 2>&1 | trainsum
 echo "== profile bf16 b1 (first step left out)"; NMC_PROFILE=1 timeout 40 $tb --batch 1 --dtype bf16 > $OUT/profile13.txt 2>&1; grep -v "^ *$" $OUT/profile13.txt | cut -c1-120 | tail -32
 echo "total $(el) s"

@@ -1,7 +1,7 @@
 // The decode fusions of NMC_DECODE_FUSE=1 run on the host through test/cuda_host_emu.h (the kernel
 // text cut out of the .cu between "// emu-begin" and "// emu-end"; `make emu` builds and runs it):
 // 1. norm + GEMV: the GEMVs with the RMSNorm inside (NORM: gemv.cu gemv_kernel, fp8.cu gemv_fp8_kernel,
-//    both on row_norm.cuh) on G persistent blocks (fewer than the features need: the grid-stride loop) against the unfused path (norm.cu rms_norm_kernel to a BF16 xn, then the
+//    both on gemv_fusion.cuh) on G persistent blocks (fewer than the features need: the grid-stride loop) against the unfused path (norm.cu rms_norm_kernel to a BF16 xn, then the
 //    same GEMV without NORM on its full grid): y must be EQUAL bit for bit. Also the unfused xn
 //    against a double RMSNorm (each element within half a BF16 ulp of the double value plus 1e-6
 //    relative), and y against a double GEMV of that xn (1e-5 of max |ref|).
@@ -13,16 +13,16 @@
 //    decode kernel (gated_norm_warp, F32: 1e-5). Shapes: Nano-9B-v2's inner 8960 in 8 groups with z
 //    inside the wider proj row, groups of 20 (one partial warp), 1284 (321 float4: partial warp),
 //    4100 (1025 float4: two a thread on 1024 threads).
-// 1b. relu2 epilogue (mlp.up): the same GEMVs with the norm and relu(y + bias)^2 in their store (row_norm.cuh
+// 1b. relu2 epilogue (mlp.up): the same GEMVs with the norm and relu(y + bias)^2 in their store (gemv_fusion.cuh
 //    relu2_store) against the unfused GEMV then elementwise.cu's bias_kernel and relu2_kernel to BF16:
 //    EQUAL bit for bit (and y untouched); the unfused output within half a BF16 ulp + 2 |y| 2e-5 max |y|
 //    of relu(double y + bias)^2. With and without a bias, 1 and 2 rows, per-channel and block scales.
-// 3. gated norm + GEMV (out_proj): the GEMVs with x the gated group norm of (y, z) (row_norm.cuh
+// 3. gated norm + GEMV (out_proj): the GEMVs with x the gated group norm of (y, z) (gemv_fusion.cuh
 //    gated_rows_bf16) against norm.cu's gated_norm_warp (today's decode kernel) to a BF16 xn then the
 //    GEMV: EQUAL bit for bit; xn within half a BF16 ulp of the double gated norm, y as in 1. Shapes: 9B's
 //    8960 in 8 groups (z inside a wider row), groups of 20 (lanes idle), 1536 (GV's 12 float4 a lane),
 //    2 rows x 8 groups on 8 warps (two rounds of pairs).
-// 4. norm + GEMV + conv step (in_proj): the GEMVs with the norm and a ConvStep (row_norm.cuh conv_store /
+// 4. norm + GEMV + conv step (in_proj): the GEMVs with the norm and a ConvStep (gemv_fusion.cuh conv_store /
 //    conv_step_one) against the unfused GEMV then conv1d.cu's conv_step_kernel on y's conv channels: y,
 //    the conv outputs and the slots' windows EQUAL bit for bit; the conv outputs within 1e-5 of a double
 //    conv + SiLU of the unfused y, the unfused windows equal to the old ones shifted with y's input last. Kernel 4 (Mamba-2's), 2 and 1, with and without a conv bias, rows in
@@ -56,7 +56,7 @@ using nmc::k::warp_sum;
 #include "decode_fuse_structs.inc"
 // the dynamic shared memory of a block (cuda_host_emu.h fills it with NaN at each launch)
 inline __nv_bfloat16 *dynamic_bf16() { return reinterpret_cast<__nv_bfloat16 *>(g_smem); }
-#include "decode_fuse_row_norm.inc"
+#include "decode_fuse_gemv_fusion.inc"
 inline int scale_rows(const Fp8Weight &f) { return f.row_block > 0 ? f.row_block : f.block; }
 // __nv_cvt_fp8x2_to_halfraw2 then to float: the low byte first (exact: E4M3 values are FP16 values)
 inline float2 e4m3x2_to_float2(uint16_t two) { return {e4m3((uint8_t)(two & 255)), e4m3((uint8_t)(two >> 8))}; }

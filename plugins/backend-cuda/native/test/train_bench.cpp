@@ -13,10 +13,10 @@
 // bf16, fp32 flash otherwise; printed as "attention"). NMC_TRAIN_SCAN=fused|chunked|sequential|tc-bwd picks
 // the scan's forward (default: the fused tensor-core forward for bf16, kernels/ssd_fused.cu; the
 // recompute before backward is chunked; tc-bwd: the default forward, the backward's intra-chunk part
-// on tensor cores, kernels/ssd_tc_bwd.cu; printed on stderr). NMC_TRAIN_SCAN_SAVE=1 keeps the chunked
-// scan's forward for the backward instead of recomputing it (the forward then runs it chunked;
-// src/train_layers.cu scan_save_decide; printed on stderr; NMC_PROFILE=1 then shows
-// mamba.fwd.scan_restore, the recompute's copy of y, instead of half of mamba.fwd.scan).
+// on tensor cores, kernels/ssd_tc_bwd.cu; printed on stderr). The chunked scan's forward is kept for
+// the backward where it fits (the default; NMC_TRAIN_SCAN_SAVE=0 recomputes it instead; the forward
+// then runs it chunked, on TF32 unless NMC_TRAIN_SCAN_FWD=fp32; src/train_layers.cu scan_save_decide;
+// printed on stderr).
 // fp8: the FP8 recipe (nmc_trainer_set_gemm_precision): the first and last 4 linear layers (model
 // order, lm_head last) BF16, the others FP8 E4M3: cuBLASLt block-scaled FP8 GEMMs when available,
 // else fake-quantised operands with fp32 GEMMs (env NMC_FP8_GEMM=fakequant forces those); the

@@ -17,6 +17,7 @@
 #include "kernels.h"
 #include "device_math.cuh"
 #include "../env_switch.h"
+#include "sm_count.h"
 
 #include <cstdlib>
 
@@ -263,20 +264,10 @@ int launch_decode(const Attn &a, const KvCache &kv, int rows, const int32_t *len
 // DEC_MAX_SPLITS (the workspace grows with rows x heads x pieces).
 int max_decode_splits(const KvCache &kv) { return min((kv.max_seq + DEC_SPLIT - 1) / DEC_SPLIT, DEC_MAX_SPLITS); }
 
-int multiprocessors() {
-    static int sms = [] {
-        int device = 0, count = 132;
-        cudaGetDevice(&device);
-        cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device);
-        return count;
-    }();
-    return sms;
-}
-
 // Pieces for `rows` rows: `waves` blocks per multiprocessor, no more than the workspace holds.
 // (The split is fixed when a decode graph is captured; each piece adapts to the actual length.)
 int decode_splits(const Attn &a, const KvCache &kv, int rows, int waves) {
-    int want = (waves * multiprocessors() + rows * a.kv_heads - 1) / (rows * a.kv_heads);
+    int want = (waves * multiprocessor_count() + rows * a.kv_heads - 1) / (rows * a.kv_heads);
     return max(1, min(want, max_decode_splits(kv)));
 }
 

@@ -7,7 +7,7 @@
 #include "kernels.h"
 #include "device_math.cuh"
 #include "pdl.cuh"
-#include "row_norm.cuh"
+#include "gemv_fusion.cuh"
 
 namespace nmc::k {
 namespace {
@@ -85,7 +85,7 @@ __global__ void conv_window_kernel(Conv cv, int seq_len, float *window) {
 }
 
 // emu-begin (test/decode_fuse_emu.cpp: the unfused conv of mamba.in_proj's conv epilogue)
-// grid (C / 128, rows): one token of one sequence per row; the arithmetic in row_norm.cuh conv_step_one
+// grid (C / 128, rows): one token of one sequence per row; the arithmetic in gemv_fusion.cuh conv_step_one
 // (shared with the GEMVs' conv epilogue of NMC_DECODE_FUSE=1).
 __global__ void conv_step_kernel(Conv cv, float *windows, const int32_t *slots) {
     pdl_launch_dependents();  // PDL (pdl.cuh)

@@ -10,7 +10,7 @@
 // layout of HF FP8 block checkpoints: multiply to dequantise.)
 #include "kernels.h"
 #include "device_math.cuh"
-#include "row_norm.cuh"
+#include "gemv_fusion.cuh"
 #include "pdl.cuh"
 
 #include <cuda_fp8.h>
@@ -75,10 +75,10 @@ __global__ void dequantize_kernel(Fp8Weight f, __nv_bfloat16 *w) {
 // GEMV: one warp per output feature o; a lane reads 16 weights (16 bytes) at a time, two loads in
 // flight, and the R rows of x (BF16, L1-resident) at the same 16 columns. With block scales a
 // 16-column chunk lies in one block (B a multiple of 16), so each chunk's sum is scaled by it.
-// NORM (NMC_DECODE_FUSE=1, 1-2 rows): x made in the block from h and the norm weight (row_norm.cuh,
+// NORM (NMC_DECODE_FUSE=1, 1-2 rows): x made in the block from h and the norm weight (gemv_fusion.cuh,
 // bit-equal to rms_norm's xn) into shared memory; persistent blocks (grid-stride over the features);
-// with a Relu2Out (mlp.up) the store is relu(y + bias)^2 in the model dtype (row_norm.cuh relu2_store);
-// with a GatedNorm (out_proj) x is the gated group norm of (y, z) instead (row_norm.cuh gated_rows_bf16);
+// with a Relu2Out (mlp.up) the store is relu(y + bias)^2 in the model dtype (gemv_fusion.cuh relu2_store);
+// with a GatedNorm (out_proj) x is the gated group norm of (y, z) instead (gemv_fusion.cuh gated_rows_bf16);
 // with a ConvStep (in_proj) the store also runs the conv1d step of its conv channels (conv_store).
 // emu-begin (test/decode_fuse_emu.cpp)
 constexpr int WARPS = 8;

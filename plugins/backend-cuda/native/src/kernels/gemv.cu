@@ -8,14 +8,14 @@
 // two such loads in flight per iteration, and the R rows of x (L1-resident) at the same columns.
 // The R partial sums are reduced across the warp at the end.
 // NORM (NMC_DECODE_FUSE=1): x is made in the block from the residual h and the norm weight
-// (row_norm.cuh, bit-equal to rms_norm's xn) into shared memory, and the blocks are persistent
+// (gemv_fusion.cuh, bit-equal to rms_norm's xn) into shared memory, and the blocks are persistent
 // (a grid-stride loop over the features: one x a block, not one a feature's block); with a Relu2Out
-// (mlp.up) the store is relu(y + bias)^2 in the model dtype instead of y (row_norm.cuh relu2_store).
-// The same with x the gated group norm of (y, z) (out_proj: GatedNorm, row_norm.cuh gated_rows_bf16);
+// (mlp.up) the store is relu(y + bias)^2 in the model dtype instead of y (gemv_fusion.cuh relu2_store).
+// The same with x the gated group norm of (y, z) (out_proj: GatedNorm, gemv_fusion.cuh gated_rows_bf16);
 // with a ConvStep (in_proj) the store also runs the conv1d step of its conv channels (conv_store).
 #include "kernels.h"
 #include "device_math.cuh"
-#include "row_norm.cuh"
+#include "gemv_fusion.cuh"
 #include "pdl.cuh"
 
 namespace nmc::k {

@@ -27,7 +27,7 @@ int activation(int kind, float *x, int64_t n, cudaStream_t stream);
 int advance_lengths(int32_t *lengths, const int32_t *slots, int slot, int rows, int add,
                     cudaStream_t stream);
 
-// ---- decode fusion (NMC_DECODE_FUSE, norm.cu; kernels/row_norm.cuh) ----
+// ---- decode fusion (NMC_DECODE_FUSE, norm.cu; kernels/gemv_fusion.cuh) ----
 // NMC_DECODE_FUSE=0|1 (unset: 0): *on true for 1 (decode: the RMSNorm inside the next GEMV, the
 // gated norm of 1-2 rows one block per (row, group)); an unknown value is an error.
 int decode_fuse_switch(bool *on);
@@ -41,7 +41,7 @@ struct RowNorm {
 };
 // The epilogue of a decode GEMV with the RMSNorm inside (NMC_DECODE_FUSE=1, mlp.up; beta 0): instead
 // of y (fp32) it writes out[r, o] = relu(y[r, o] + bias[o])^2 in `dtype`, bit for bit as add_bias then
-// relu2 after the GEMV (row_norm.cuh relu2_store).
+// relu2 after the GEMV (gemv_fusion.cuh relu2_store).
 struct Relu2Out {
     void *out = nullptr;          // [R, out] of dtype; null: y as usual
     int dtype = 0;
@@ -152,7 +152,7 @@ struct Conv {
 };
 // The conv1d step of decode in a GEMV's store (NMC_DECODE_FUSE=1, mamba.in_proj; beta 0, no bias): the
 // GEMV's output o in [first, first + cv.channels) of row r is also the input of conv channel o - first
-// of the slot slots[r]: conv_step's arithmetic on it (row_norm.cuh conv_step_one), cv.out and the
+// of the slot slots[r]: conv_step's arithmetic on it (gemv_fusion.cuh conv_step_one), cv.out and the
 // window written, bit for bit as conv_step after the GEMV (cv.in unused).
 struct ConvStep {
     Conv cv{};

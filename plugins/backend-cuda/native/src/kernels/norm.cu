@@ -1,9 +1,9 @@
 // RMSNorm and Mamba-2's gated group RMSNorm: one block per row (per row and group), or for the
 // gated norm of prefill one warp per (row, group) holding its group in registers (gated_norm_warp, whose
-// arithmetic row_norm.cuh shares with out_proj's GEMV of NMC_DECODE_FUSE=1),
+// arithmetic gemv_fusion.cuh shares with out_proj's GEMV of NMC_DECODE_FUSE=1),
 // or for 1-2 decode rows with NMC_DECODE_FUSE=1 one block of up to 1024 threads per (row, group)
 // (gated_norm_rows: 8 groups x 320 threads at Nano-9B-v2's 1280-channel groups, instead of one block
-// of 8 warps for all 8 groups). RMSNorm's arithmetic lives in row_norm.cuh (shared with the decode
+// of 8 warps for all 8 groups). RMSNorm's arithmetic lives in gemv_fusion.cuh (shared with the decode
 // GEMVs that fold it in).
 //
 // rms_norm:              x [rows, dim] -> out [rows, dim] = w * x / sqrt(mean(x^2) + eps)
@@ -12,7 +12,7 @@
 //                        3. times w                               -> out [rows, dim]
 #include "kernels.h"
 #include "device_math.cuh"
-#include "row_norm.cuh"
+#include "gemv_fusion.cuh"
 #include "pdl.cuh"
 #include "sm_count.h"
 #include "../env_switch.h"
@@ -79,7 +79,7 @@ __device__ __forceinline__ void store4(void *out, int out_dtype, int64_t at, flo
 // 128 GV, multiples of 4; y, z rows 16-byte aligned): y and z read once, 2 GV independent 16-byte
 // loads in flight a lane, the sum of squares by shuffles (no block barrier), out 8 or 16 bytes a
 // store. Nano-9B-v2: group 1280 (10 float4 a lane), 65,536 warps at 8,192 prefill rows.
-constexpr int GWARPS = 8;  // GV (row_norm.cuh): 12
+constexpr int GWARPS = 8;  // GV (gemv_fusion.cuh): 12
 
 __global__ void __launch_bounds__(GWARPS * 32, 3) gated_norm_warp(const float *y, int y_stride, const float *z, int z_stride,
                                                                int dim, int groups, int group_size, int64_t pairs,

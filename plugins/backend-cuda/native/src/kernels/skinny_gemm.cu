@@ -738,14 +738,4 @@ int skinny_gemm_fp8(const void *x, const Fp8Weight &f, float *y, int rows, float
     return dispatch<WE4m3>(p, ws_floats, stream);
 }
 
-int multiprocessor_count() {
-    static const int sms = [] {
-        int dev = 0, count = 0;
-        if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess)
-            return 132;
-        return count;
-    }();
-    return sms;
-}
-
 }  // namespace nmc::k

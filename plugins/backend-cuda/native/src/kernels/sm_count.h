@@ -1,6 +1,7 @@
-// The current device's multiprocessor count, read once (132 if the query fails): the grid sizing of
-// the skinny decode GEMM (skinny_gemm.cu) and of the fused decode GEMVs (norm.cu resident_grid).
-// Defined in skinny_gemm.cu.
+// The current device's multiprocessor count, read once a process (132, an H100's, if the query
+// fails; the GPUs of one host are taken to be alike): the grid sizing of the skinny decode GEMM,
+// the fused decode GEMVs (norm.cu resident_grid), decode attention's split-K, the fused scan's output
+// kernel and the flash attention backward. Defined in sm_count.cu.
 #pragma once
 
 namespace nmc::k {

@@ -30,6 +30,7 @@
 #include "ssd_fused.h"
 #include "train_kernels.h"
 #include "device_math.cuh"
+#include "sm_count.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -300,8 +301,7 @@ int ssd_fused(const SsdArgs &s, float *ws, cudaStream_t stream) {
     const int64_t entries = (int64_t)s.batch * s.heads * s.head_dim * s.state;
     ssd_pass_kernel<<<(unsigned)((entries + 255) / 256), 256, 0, stream>>>(s, nc, local, sin, decay);
     NMC_LAUNCHED("ssd_fused pass");
-    int dev = 0, sms = 132;
-    if (cudaGetDevice(&dev) == cudaSuccess) cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    const int sms = multiprocessor_count();
     // enough blocks for ~4 per SM (two resident at P 80, N 128, two waves), else less sharing
     const int hpb = ssd_output_heads_per_block(s.heads, s.groups, (int64_t)nc * s.batch, 4LL * sms);
     ssd_output_kernel<<<dim3(nc, s.heads / hpb, s.batch), SWARPS * 32, ob, stream>>>(s, sin, hpb);

@@ -32,6 +32,7 @@
 #include "train_kernels.h"
 #include "train_flash_launch.cuh"
 #include "flash_mma_tile.cuh"
+#include "sm_count.h"
 
 namespace nmc::k::train {
 namespace {
@@ -255,10 +256,7 @@ int flash_mma_backward(const FlashAttn &a, const float *o, const float *dout, co
     const size_t bytes = (size_t)(a.q_heads + 2 * a.kv_heads) * a.head_dim * sizeof(float);
     NMC_CUDA(cudaMemset2DAsync(dqkv, (size_t)ld_dqkv * sizeof(float), 0, bytes, (size_t)a.batch * a.seq_len, stream));
     const bool vec = ld_dqkv % 2 == 0 && reinterpret_cast<uintptr_t>(dqkv) % 8 == 0;
-    int dev = 0, sms = 132;
-    NMC_CUDA(cudaGetDevice(&dev));
-    NMC_CUDA(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
-    const int hpb = fb::heads_per_block(a.batch, a.seq_len, a.q_heads, a.kv_heads, sms);
+    const int hpb = fb::heads_per_block(a.batch, a.seq_len, a.q_heads, a.kv_heads, multiprocessor_count());
     dim3 grid((a.seq_len + fb::BKEY - 1) / fb::BKEY, a.q_heads / hpb, a.batch);
     const char *what = "flash attention backward (mma, registers)";
     const float *dl = delta;

@@ -1,3 +1,5 @@
+// What the decode GEMVs fold into their x and their store (NMC_DECODE_FUSE=1), and its arithmetic shared
+// with the stand-alone kernels so both give the same bits:
 // RMSNorm's arithmetic, shared by rms_norm (norm.cu) and the decode GEMVs that fold it into their x
 // (NMC_DECODE_FUSE=1: gemv.cu, fp8.cu), so the two give the same bits; the gated
 // group norm's likewise (out_proj's x: gated_rows_bf16, the arithmetic of norm.cu gated_norm_warp);
