@@ -1,4 +1,4 @@
-// The skinny decode GEMM (kernels/skinny_gemm.cu) run on the host through test/cuda_host_emu.h
+// The skinny decode GEMM (kernels/skinny_gemm_kernels.cuh) run on the host through test/cuda_host_emu.h
 // against a double reference: y = x W^T + beta y0 with x BF16 [R, in] and W BF16, or E4M3 codes
 // times per-channel scales, 128x128 block scales, or 16-column blocks with a scale row per output
 // (row_block 1, a fused matrix quantised in parts). Rows 9, 17, 33, 64 (and 1, 8); out not a

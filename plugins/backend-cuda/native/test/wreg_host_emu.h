@@ -1,5 +1,5 @@
 // Host versions of the register-streaming primitives of kernels/mma_bf16.cuh used by the kernels that
-// stream E4M3 weights to registers (skinny_gemm.cu's wreg kernel), from the PTX ISA's definitions,
+// stream E4M3 weights to registers (skinny_gemm_kernels.cuh's wreg kernel), from the PTX ISA's definitions,
 // plus the E4M3 code values they are checked against. Include after cuda_host_emu.h and
 // mma_host_emu.h (bf16x2_pack); test/skinny_gemm_emu.cpp, test/decode_fuse_emu.cpp (e4m3 only).
 #pragma once
