@@ -114,7 +114,7 @@ struct nmc_trainer {
     // NMC_FP8_QUANT=fused (train_linear_lt.cu lt_linear_bwd): dY's column-tile codes for the weight gradient,
     // made with its row tiles (fq_a) in one pass and kept beside them
     nmc::Buf fq_c;
-    // NMC_TRAIN_SCAN_SAVE=1 (train_layers.cu, scan_slot): every Mamba layer's chunked scan forward kept
+    // NMC_TRAIN_SCAN_SAVE=1 (train_mamba.cu, scan_save_decide): every Mamba layer's chunked scan forward kept
     // from the forward for its backward, [Mamba layers, ssd_saved_floats] fp32; scan_saved: the last
     // forward filled it (false: the recompute before backward runs the scan again)
     nmc::Buf scan_save;

@@ -153,7 +153,7 @@ extern "C" int nmc_k_train_cross_entropy(int rows, int vocab, const float *logit
 }
 
 // nmc_k_train_mamba_gated_norm, nmc_k_train_mamba_conv_dt: the Mamba layer's element-wise steps
-// (train_layers.cu 5, and 3 + 2 of the backward) on host arrays, impl 0 today's kernels, 1 the row
+// (train_mamba.cu 5, and 3 + 2 of the backward) on host arrays, impl 0 today's kernels, 1 the row
 // kernels (kernels/train_mamba_rows.cu, the default; NMC_MAMBA_ELEM=old gives impl 0); reps > 0: then that many more calls
 // timed on the device, *ms the mean per call (forward, backward). For test/train_selftest_mamba_rows.h.
 namespace {

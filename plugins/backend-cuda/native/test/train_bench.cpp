@@ -15,7 +15,7 @@
 // recompute before backward is chunked; tc-bwd: the default forward, the backward's intra-chunk part
 // on tensor cores, kernels/ssd_tc_bwd.cu; printed on stderr). The chunked scan's forward is kept for
 // the backward where it fits (the default; NMC_TRAIN_SCAN_SAVE=0 recomputes it instead; the forward
-// then runs it chunked, on TF32 unless NMC_TRAIN_SCAN_FWD=fp32; src/train_layers.cu scan_save_decide;
+// then runs it chunked, on TF32 unless NMC_TRAIN_SCAN_FWD=fp32; src/train_mamba.cu scan_save_decide;
 // printed on stderr).
 // fp8: the FP8 recipe (nmc_trainer_set_gemm_precision): the first and last 4 linear layers (model
 // order, lm_head last) BF16, the others FP8 E4M3: cuBLASLt block-scaled FP8 GEMMs when available,
@@ -43,7 +43,7 @@
 #include "bench_common.h"
 #include "bench_presets.h"
 
-// Test hook of the library (src/train_layers.cu, not in the public header): whether the trainer's
+// Test hook of the library (src/train_mamba.cu, not in the public header): whether the trainer's
 // last forward saved its scans for the backward (NMC_TRAIN_SCAN_SAVE=1 and room).
 extern "C" int nmc_trainer_scan_saved(const nmc_trainer *t);
 

@@ -1,4 +1,4 @@
-// Double references of the Mamba gated RMSNorm (train_layers.cu step 5, forward and backward), for
+// Double references of the Mamba gated RMSNorm (train_mamba.cu step 5, forward and backward), for
 // the row kernels of kernels/train_mamba_rows.cu; shared by the CPU emulation
 // (test/emu/mamba_rows_emulate.cpp) and the GPU self-test (test/train_selftest_mamba_rows.h). The
 // conv1d and dt backward references are train_reduce_reference.h's. z rows of z_ld; the backward

@@ -16,7 +16,7 @@
 
 #include "ssd_reference.h"
 
-// Test hook (train_layers.cu, not in the public header): 1 when the trainer's last forward saved
+// Test hook (train_mamba.cu, not in the public header): 1 when the trainer's last forward saved
 // its scans for the backward (NMC_TRAIN_SCAN_SAVE=1 and room), else 0.
 extern "C" int nmc_trainer_scan_saved(const nmc_trainer *t);
 
@@ -378,7 +378,7 @@ inline void trainer_fused_case(nmc_config c) {
                  "trainer NMC_TRAIN_SCAN=bogus refused");
 }
 
-// Save instead of recompute (NMC_TRAIN_SCAN_SAVE=1, train_layers.cu scan_save_decide): a BF16
+// Save instead of recompute (NMC_TRAIN_SCAN_SAVE=1, train_mamba.cu scan_save_decide): a BF16
 // trainer's two micro-batches (rows 2 x L 70, then 1 x 130: the slots are remade for the larger
 // shape) with the scan saved against the same with it recomputed (NMC_TRAIN_SCAN=chunked): both run
 // the same chunked kernels on the same inputs, so the losses agree within 1e-6 relative and every

@@ -1,5 +1,5 @@
 // The chunked scan's forward GEMMs on TF32 tensor cores (NMC_TRAIN_SCAN_FWD unset or tf32, a BF16 trainer's
-// forward; train_layers.cu scan_fwd): the chunked scan with GEMM_TF32 against the CPU double
+// forward; train_mamba.cu scan_fwd): the chunked scan with GEMM_TF32 against the CPU double
 // reference (y and every gradient, TOL_FUSED: TF32 keeps 10 mantissa bits, BF16 8) at small shapes
 // and at hybrid1b's L 4096, with its forward time against pedantic fp32 (INFO) and NMC_SCAN_STEPS's
 // step line; and a BF16 trainer with tf32 (the default since session 12) against fp32 (kept
