@@ -157,9 +157,9 @@ static int trainer_run(nmc_config c, const char *elem, Run *out) {
 static void trainer_case(nmc_config c, int dtype) {
     c.compute_dtype = dtype;
     const char *dn = dtype == NMC_BF16 ? "bf16" : "f32";
-    Run old, rows, unset;
+    Run old, rows, unset, again;
     if (trainer_run(c, "old", &old) != NMC_OK || trainer_run(c, "rows", &rows) != NMC_OK ||
-        trainer_run(c, nullptr, &unset) != NMC_OK)
+        trainer_run(c, nullptr, &unset) != NMC_OK || trainer_run(c, "rows", &again) != NMC_OK)
         return check(false, std::string("trainer ") + dn + " NMC_MAMBA_ELEM=rows|old|unset: " + nmc_last_error());
     double el = 0, eg = 0;
     std::string worst = "-";
@@ -179,8 +179,17 @@ static void trainer_case(nmc_config c, int dtype) {
              "gradients bit-equal, worst %.1e (%s, tol %.0e)",
              dn, rows.loss[0], rows.loss[1], old.loss[0], old.loss[1], el, exact, rows.grads.size(), eg, worst.c_str(), tol);
     check(std::isfinite(el) && el <= 1e-6 && eg <= tol && !rows.grads.empty() && rows.grads.size() == old.grads.size(), buf);
-    const bool same = unset.grads == rows.grads && unset.loss[0] == rows.loss[0] && unset.loss[1] == rows.loss[1];
-    check(same && !unset.grads.empty(), std::string("trainer ") + dn + " NMC_MAMBA_ELEM unset == rows (the default; losses and gradients bit for bit)");
+    // unset runs the rows kernels: bit for bit, or (the scan's atomics do not repeat their order) no further
+    // from rows than rows is from itself
+    auto gap = [](const Run &x, const Run &y) {
+        double e = std::max(std::fabs(x.loss[0] - y.loss[0]), std::fabs(x.loss[1] - y.loss[1]));
+        for (size_t i = 0; i < x.grads.size() && i < y.grads.size(); i++) e = std::max(e, max_rel_err(x.grads[i], y.grads[i]));
+        return x.grads.size() == y.grads.size() ? e : INFINITY;
+    };
+    const double eu = gap(unset, rows), er = gap(again, rows);
+    snprintf(buf, sizeof buf, "trainer %s NMC_MAMBA_ELEM unset == rows (the default): %s, largest difference %.1e (rows "
+             "twice: %.1e)", dn, eu == 0 ? "bit for bit" : "within the run-to-run difference", eu, er);
+    check(!unset.grads.empty() && (eu == 0 || (er > 0 && eu <= std::max(1e-6, 4 * er))), buf);
 }
 
 static void tests() {

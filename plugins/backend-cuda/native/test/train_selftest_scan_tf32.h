@@ -45,9 +45,10 @@ inline void timing() {
 
 inline void trainer_case(nmc_config c) {
     c.compute_dtype = NMC_BF16;
-    acts_test::Run tf, base, unset;
+    acts_test::Run tf, base, unset, again;
     setenv("NMC_TRAIN_SCAN_FWD", "tf32", 1);
     int rc = acts_test::run(c, nullptr, nullptr, &tf);
+    if (rc == NMC_OK) rc = acts_test::run(c, nullptr, nullptr, &again);
     setenv("NMC_TRAIN_SCAN_FWD", "fp32", 1);
     if (rc == NMC_OK) rc = acts_test::run(c, nullptr, nullptr, &base);
     unsetenv("NMC_TRAIN_SCAN_FWD");
@@ -68,9 +69,20 @@ inline void trainer_case(nmc_config c) {
              tf.loss[0], tf.loss[1], tf.loss[2], base.loss[0], base.loss[1], base.loss[2], el, tf.grads.size(), eg,
              worst.c_str());
     check(std::isfinite(el) && el <= 1e-3 && eg <= 3e-2 && tf.grads.size() == base.grads.size() && !tf.grads.empty(), buf);
-    bool same = unset.grads == tf.grads;
-    for (int i = 0; i < 3; i++) same = same && unset.loss[i] == tf.loss[i];
-    check(same && !unset.grads.empty(), "trainer bf16 NMC_TRAIN_SCAN_FWD unset == tf32 (the default; losses and gradients bit for bit)");
+    // unset runs the TF32 forward: the forward's losses bit for bit (fp32 gives other ones), the gradients
+    // and the loss after the step bit for bit or (the scan's atomics do not repeat their order) no further
+    // from tf32 than tf32 is from itself
+    auto gap = [](const acts_test::Run &x, const acts_test::Run &y) {
+        double e = std::fabs(x.loss[2] - y.loss[2]);
+        for (size_t i = 0; i < x.grads.size() && i < y.grads.size(); i++) e = std::max(e, max_rel_err(x.grads[i], y.grads[i]));
+        return x.grads.size() == y.grads.size() ? e : INFINITY;
+    };
+    const bool forward_same = unset.loss[0] == tf.loss[0] && unset.loss[1] == tf.loss[1];
+    const double eu = gap(unset, tf), er = gap(again, tf);
+    snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_FWD unset == tf32 (the default): forward losses %s, the rest %s, "
+             "largest difference %.1e (tf32 twice: %.1e)", forward_same ? "bit for bit" : "differ",
+             eu == 0 ? "bit for bit" : "within the run-to-run difference", eu, er);
+    check(forward_same && !unset.grads.empty() && (eu == 0 || (er > 0 && eu <= std::max(1e-6, 4 * er))), buf);
     setenv("NMC_TRAIN_SCAN_FWD", "bogus", 1);
     acts_test::Run bogus;
     expect_error(acts_test::run(c, nullptr, nullptr, &bogus), "NMC_TRAIN_SCAN_FWD", "trainer NMC_TRAIN_SCAN_FWD=bogus refused");
