@@ -51,6 +51,8 @@ struct __nv_bfloat162 { __nv_bfloat16 x, y; };
 inline __nv_bfloat162 __floats2bfloat162_rn(float a, float b) { return {__float2bfloat16(a), __float2bfloat16(b)}; }
 inline float tof(__nv_bfloat16 b) { return __bfloat162float(b); }
 inline float tof(float f) { return f; }
+// a product the device rounds on its own (never contracted into an FMA): the host's does already
+inline float __fmul_rn(float a, float b) { return a * b; }
 
 // cooperative fibers: one per CUDA thread of the running block
 struct Fiber { ucontext_t ctx; bool done = false; std::vector<char> stack; };

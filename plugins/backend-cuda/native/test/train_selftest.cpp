@@ -72,6 +72,7 @@ using tref::Vec;
 #include "train_selftest_dp.h"
 #include "train_selftest_acts.h"
 #include "train_selftest_scan_tf32.h"
+#include "train_selftest_scan_states.h"
 #include "train_selftest_fp8_quant.h"
 
 int main() {
@@ -95,6 +96,7 @@ int main() {
     scan_test::trainer_save_case(tiny_hybrid());
     acts_test::tests(tiny_hybrid());
     scan_tf32_test::tests(tiny_hybrid());
+    scan_states_test::tests(tiny_hybrid());
     fp8_quant_test::tests(tiny_hybrid());
     static char status[8192];
     nmc_fp8_gemm_status(0, status, sizeof status, nullptr, nullptr);

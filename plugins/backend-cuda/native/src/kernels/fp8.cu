@@ -157,7 +157,9 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_kernel(const __nv_bfloat1
         float channel = blocked ? 1.0f : f.scale[o];
 #pragma unroll
         for (int r = 0; r < R; r++) {
-            float v = warp_sum(acc[r]) * channel;
+            // rounded on its own: nvcc may otherwise contract it with the beta add below into one FMA in
+            // one instantiation (NORM) and not in another, and fused != unfused at per-channel beta 1
+            float v = __fmul_rn(warp_sum(acc[r]), channel);
             if (lane == 0 && NORM && act.out != nullptr) {
                 relu2_store(act, (int64_t)r * f.out + o, o, v);
             } else if (lane == 0) {
@@ -254,7 +256,7 @@ __global__ void __launch_bounds__(WARPS * 32) gemv_fp8_multi_kernel(const __nv_b
         float channel = blocked ? 1.0f : f.scale[min(o, f.out - 1)];
 #pragma unroll
         for (int r = 0; r < R; r++) {
-            float v = warp_sum(acc[k][r]) * channel;
+            float v = __fmul_rn(warp_sum(acc[k][r]), channel);  // not contracted with the beta add
             if (lane == 0 && o < f.out) {
                 float *dst = y + (int64_t)r * f.out + o;
                 *dst = beta == 0.0f ? v : v + beta * *dst;

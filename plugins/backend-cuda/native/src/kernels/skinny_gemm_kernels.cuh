@@ -427,7 +427,7 @@ __device__ __forceinline__ void skinny_wreg_body(const SkinnyArgs &p) {
             for (int e = 0; e < 4; e++) {
                 const int o = o0 + m * 16 + g + (e >= 2 ? 8 : 0), r = n * 8 + 2 * t + (e & 1);
                 if (o >= p.out || r >= p.rows) continue;
-                const float v = acc[m][n][e] * s[e >> 1];
+                const float v = __fmul_rn(acc[m][n][e], s[e >> 1]);  // not contracted with the beta add
                 if (split) {
                     p.ws[((int64_t)blockIdx.y * p.rows + r) * p.out + o] = v;
                 } else {

@@ -478,6 +478,16 @@ int check(const ScanArgs &s) {
 int warps_grid(int64_t warps) { return (int)((warps * 32 + T - 1) / T); }
 
 #include "train_ssd_rows.cuh"
+#include "train_ssd_states.cuh"
+
+// NMC_TRAIN_SCAN_STATES=fused: F5 + F6 and B3 + B4 as the state-pass kernels of train_ssd_states.cuh
+// where state_pass_supported (else, and unset or "gemm": the GEMM and the separate pass)
+int states_fused(const ScanArgs &s, bool *fused) {
+    int c = -1;
+    NMC_TRY(nmc::env_choice("NMC_TRAIN_SCAN_STATES", {"gemm", "fused"}, &c));
+    *fused = c == 1 && state_pass_supported(s.head_dim, s.state, s.conv_dim);
+    return NMC_OK;
+}
 
 // NMC_SCAN_ELEM: the element-wise steps as the row and tile kernels of train_ssd_rows.cuh (unset or
 // "rows": the default since 2026-12-07, hybrid1b BF16 step 119.0 -> 108.5 ms on an H100) or the flat
@@ -550,10 +560,16 @@ int forward_at(const ScanArgs &s, float *y, float *fw, float *work, cudaStream_t
     }
     NMC_LAUNCHED("ssd_forward mask/weigh");
     steps.mark("F2-F4");
-    NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{xw, w.R * HP, 0, (int64_t)Q * HP, hg * P, HP},   // F5.
-                  Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 0.0f, sta, (int64_t)HP * N, (int64_t)hg * P * N, N, nbc, G, st));
-    chunk_states<<<blocks((int64_t)w.B * H * P * N), T, 0, st>>>(acs, w.nc, H, (int64_t)P * N,          // F6.
-                                                                 (int64_t)w.B * H * P * N, sta);
+    bool fused_states = false;
+    NMC_TRY(states_fused(s, &fused_states));
+    if (fused_states) {  // F5 + F6.
+        launch_state_pass<false>(xw, xp, cd, HP, acs, nullptr, w.B, w.nc, H, P, hg, N, sta, nullptr, st);
+    } else {
+        NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{xw, w.R * HP, 0, (int64_t)Q * HP, hg * P, HP},  // F5.
+                      Op{xp, nx, HP, (int64_t)Q * cd, N, cd}, 0.0f, sta, (int64_t)HP * N, (int64_t)hg * P * N, N, nbc, G, st));
+        chunk_states<<<blocks((int64_t)w.B * H * P * N), T, 0, st>>>(acs, w.nc, H, (int64_t)P * N,      // F6.
+                                                                     (int64_t)w.B * H * P * N, sta);
+    }
     NMC_LAUNCHED("ssd_forward states");
     steps.mark("F5-F6");
     NMC_TRY(gemm2(s, w, work, false, true, Q, hg * P, N, Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd},  // F7.
@@ -609,14 +625,23 @@ int backward_at(const ScanArgs &sa, const float *fw, float *work, const float *d
     steps.mark("B0-B1");
     NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},            // B2.
                   Op{sta, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dbc + (int64_t)G * N, (int64_t)Q * GN2, N, GN2, nbc, G, st));
-    NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},             // B3.
-                  Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 0.0f, ds, (int64_t)HP * N, gS, N, nbc, G, st));
-    steps.mark("B2-B3");
-    int64_t PN = (int64_t)P * N;                                                                         // B4.
-    chunk_states_bwd<<<dim3((unsigned)((PN + T - 1) / T), (unsigned)(w.B * H)), T, 0, st>>>(sta, acs, w.nc, H, PN, ds,
-                                                                                           dacs);
-    NMC_LAUNCHED("ssd_backward states");
-    steps.mark("B4");
+    bool fused_states = false;
+    NMC_TRY(states_fused(s, &fused_states));
+    if (fused_states) {  // B3 + B4.
+        steps.mark("B2");
+        launch_state_pass<true>(dys, xp, cd, HP + G * N, acs, sta, w.B, w.nc, H, P, hg, N, ds, dacs, st);
+        NMC_LAUNCHED("ssd_backward states (fused)");
+        steps.mark("B3-B4");
+    } else {
+        NMC_TRY(gemm2(s, w, work, true, false, hg * P, N, Q, Op{dys, nY, 0, (int64_t)Q * HP, gq, HP},         // B3.
+                      Op{xp, nx, HP + (int64_t)G * N, (int64_t)Q * cd, N, cd}, 0.0f, ds, (int64_t)HP * N, gS, N, nbc, G, st));
+        steps.mark("B2-B3");
+        int64_t PN = (int64_t)P * N;                                                                     // B4.
+        chunk_states_bwd<<<dim3((unsigned)((PN + T - 1) / T), (unsigned)(w.B * H)), T, 0, st>>>(sta, acs, w.nc, H, PN,
+                                                                                               ds, dacs);
+        NMC_LAUNCHED("ssd_backward states");
+        steps.mark("B4");
+    }
     NMC_TRY(gemm2(s, w, work, false, true, Q, hg * P, N, Op{xp, nx, HP, (int64_t)Q * cd, N, cd},               // B5.
                   Op{ds, nS, 0, (int64_t)HP * N, gS, N}, 0.0f, dxw, (int64_t)Q * HP, gq, HP, nbc, G, st));
     NMC_TRY(gemm2(s, w, work, false, false, Q, N, hg * P, Op{xw, nY, 0, (int64_t)Q * HP, gq, HP},              // B6.

@@ -22,6 +22,7 @@ typedef void *cudaStream_t;
 #define __forceinline__ inline
 #define __shared__ static  // blocks run one after another: static is per block
 #define __host__
+#define __launch_bounds__(...)
 
 struct dim3 {
     unsigned x = 1, y = 1, z = 1;

@@ -34,10 +34,11 @@ struct Got {
     Vec y, dxbc, ddt, da_log, dd;
 };
 
-static Got run(const sref::Shape &s, int dtype, double tol, uint32_t seed, bool rows) {
+static Got run(const sref::Shape &s, int dtype, double tol, uint32_t seed, bool rows, bool fused_states = false) {
     if (rows) setenv("NMC_SCAN_ELEM", "rows", 1);
     else setenv("NMC_SCAN_ELEM", "old", 1);
-    const char *mode = rows ? " rows" : "";
+    if (fused_states) setenv("NMC_TRAIN_SCAN_STATES", "fused", 1);
+    const char *mode = fused_states ? " rows, states fused" : rows ? " rows" : "";
     std::mt19937 g(seed);
     std::normal_distribution<float> nd(0, 1);
     std::uniform_real_distribution<float> u(0.001f, 0.2f), la(std::log(0.05f), std::log(8.0f));
@@ -102,6 +103,7 @@ static Got run(const sref::Shape &s, int dtype, double tol, uint32_t seed, bool 
     fflush(stdout);
     if (!sok) failures++;
     unsetenv("NMC_SCAN_ELEM");
+    unsetenv("NMC_TRAIN_SCAN_STATES");
     return Got{gy, gx, gdt, gal, gd};
 }
 
@@ -120,12 +122,34 @@ static void same_as_flat(const sref::Shape &s, int dtype, const Got &rows, const
     if (!ok) failures++;
 }
 
+// NMC_TRAIN_SCAN_STATES=fused (train_ssd_states.cuh: F5 + F6 and B3 + B4 in one kernel each, fp32 sums
+// in another order than the GEMM's) against the GEMM path: every output within 1e-5 of it (fp32), and
+// both against the double reference in run()
+static void states_case(const sref::Shape &s, uint32_t seed, bool f32_only) {
+    for (int dtype : {NMC_F32, NMC_BF16}) {
+        if (f32_only && dtype != NMC_F32) break;
+        const double tol = dtype == NMC_F32 ? 1e-4 : 5e-2;
+        Got gemm = run(s, dtype, tol, seed, true), fused = run(s, dtype, tol, seed, true, true);
+        if (dtype != NMC_F32) continue;  // BF16 GEMM operands there, fp32 products here: the reference decides
+        double e[5] = {sref::rel_error(fused.y, gemm.y), sref::rel_error(fused.dxbc, gemm.dxbc), sref::rel_error(fused.ddt, gemm.ddt),
+                       sref::rel_error(fused.da_log, gemm.da_log), sref::rel_error(fused.dd, gemm.dd)};
+        bool ok = true;
+        for (double x : e) ok &= x <= 1e-5;
+        printf("%s emulated ssd states fused vs gemm fp32 B%d L%d H%d P%d G%d N%d: y %.1e dxbc %.1e ddt %.1e dA_log %.1e dD %.1e (tol 1e-05)\n",
+               ok ? "PASS" : "FAIL", s.B, s.L, s.H, s.P, s.G, s.N, e[0], e[1], e[2], e[3], e[4]);
+        fflush(stdout);
+        if (!ok) failures++;
+    }
+}
+
 int main() {
     sref::Shape shapes[] = {{1, 100, 4, 16, 2, 16}, {2, 40, 4, 8, 1, 8}, {2, 130, 4, 8, 2, 32}, {1, 128, 2, 8, 1, 8},
                             {1, 77, 3, 5, 3, 7}, {3, 1, 2, 4, 2, 4}, {1, 70, 4, 64, 2, 128},
                             {2, 1100, 2, 4, 1, 4}};  // the last: 18 chunks, past one batch of the state passes (CU)
     uint32_t seed = 1;
+    const bool states_only = getenv("SSD_EMU_STATES_ONLY") != nullptr;  // test/emu/states_mutants.sh
     for (auto &s : shapes) {
+        if (states_only) break;
         for (int dtype : {NMC_F32, NMC_BF16}) {
             const double tol = dtype == NMC_F32 ? 1e-4 : 5e-2;
             Got flat = run(s, dtype, tol, seed, false), rows = run(s, dtype, tol, seed, true);
@@ -133,6 +157,11 @@ int main() {
         }
         seed++;
     }
+    // the fused state passes: P a multiple of 16 up to 128, N of 32 (else the GEMM path runs); the
+    // third has 18 chunks, the fourth 160 threads a block, the last 256
+    sref::Shape states[] = {{1, 70, 4, 64, 2, 128}, {2, 130, 4, 16, 2, 32}, {1, 1100, 2, 32, 1, 64}, {1, 100, 2, 80, 1, 32},
+                            {1, 130, 2, 128, 2, 32}};
+    for (auto &s : states) states_case(s, seed++, states_only);
     printf("%s\n", failures ? "FAILED" : "ALL PASS");
     return failures ? 1 : 0;
 }
