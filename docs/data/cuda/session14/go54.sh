@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Session 14, one call: everything go53.sh checks (session 13's self-test fixes, NMC_FP8_QUANT=fused the
-# default, the FP8 GEMVs' channel-scale product kept out of FMA contraction) plus the fused state
-# passes (NMC_TRAIN_SCAN_STATES=fused, kernels/train_ssd_states.cuh): their self-test lines and the
-# hybrid1b step with them against without, interleaved.
+# Session 14, one call: the train self-test (session 13's "unset == default" lines that allow the
+# scan atomics' run-to-run spread; the new NMC_TRAIN_SCAN_STATES=fused lines, kernels/train_ssd_states.cuh),
+# the hybrid1b step with the fused state passes against without (interleaved) and under
+# NMC_FP8_QUANT=fused (the default since session 13) against two-pass, the GPU training classes, the
+# inference self-test (the FP8 GEMVs' channel-scale product kept out of FMA contraction: session 13's
+# four NMC_DECODE_FUSE per-channel beta-1 FAIL lines) and nano9b batch-1/2 decode as a check that it
+# costs nothing.
 . plugins/backend-cuda/device/go_common.sh
 nb="$nat/nmc_bench --preset nano9b --batch 1,2 --isl 128 --osl 64 --prefill 0"
 echo "== decode nano9b"

@@ -59,16 +59,28 @@ inline int run(nmc_config c, const char *keep, const char *scan, Run *out, int (
     return rc;
 }
 
+// How far got is from want: the largest relative loss difference (the three losses) and the largest
+// gradient difference relative to the tensor's largest value, with that tensor's name.
+struct Gap {
+    double loss = 0, grad = 0;
+    std::string worst = "-";
+};
+inline Gap gap(const Run &got, const Run &want) {
+    Gap g;
+    for (int i = 0; i < 3; i++) g.loss = std::max(g.loss, std::fabs(got.loss[i] - want.loss[i]) / std::fabs(want.loss[i]));
+    for (size_t i = 0; i < got.grads.size() && i < want.grads.size(); i++) {
+        double e = max_rel_err(got.grads[i], want.grads[i]);
+        if (!(e <= g.grad)) g.grad = e, g.worst = got.names[i];
+    }
+    return g;
+}
+
 // One PASS/FAIL line: got against want (losses 1e-6 relative, gradients 1e-4 of the largest value)
 // and the kept flags expected.
 inline void compare(const Run &got, const Run &want, int kept_want, const std::string &what) {
-    double el = 0, eg = 0;
-    std::string worst = "-";
-    for (int i = 0; i < 3; i++) el = std::max(el, std::fabs(got.loss[i] - want.loss[i]) / std::fabs(want.loss[i]));
-    for (size_t i = 0; i < got.grads.size() && i < want.grads.size(); i++) {
-        double e = max_rel_err(got.grads[i], want.grads[i]);
-        if (!(e <= eg)) eg = e, worst = got.names[i];
-    }
+    const Gap g = gap(got, want);
+    const double el = g.loss, eg = g.grad;
+    const std::string &worst = g.worst;
     char buf[420];
     snprintf(buf, sizeof buf, "%s: losses %.7f %.7f, after the step %.7f vs %.7f %.7f %.7f (rel err %.1e, tol 1e-06), "
              "%zu gradients, worst %.1e (%s, tol 1e-04), kept %d %d (want %d)", what.c_str(), got.loss[0], got.loss[1],

@@ -69,13 +69,9 @@ inline void trainer_case(nmc_config c) {
         check(false, std::string("trainer bf16 NMC_TRAIN_SCAN_STATES=fused|gemm: ") + nmc_last_error());
         return;
     }
-    double el = 0, eg = 0;
-    std::string worst = "-";
-    for (int i = 0; i < 3; i++) el = std::max(el, std::fabs(fused.loss[i] - gemm.loss[i]) / std::fabs(gemm.loss[i]));
-    for (size_t i = 0; i < fused.grads.size() && i < gemm.grads.size(); i++) {
-        double e = max_rel_err(fused.grads[i], gemm.grads[i]);
-        if (!(e <= eg)) eg = e, worst = fused.names[i];
-    }
+    const acts_test::Gap g = acts_test::gap(fused, gemm);
+    const double el = g.loss, eg = g.grad;
+    const std::string &worst = g.worst;
     char buf[400];
     snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_STATES=fused vs gemm: losses %.7f %.7f, after the step %.7f vs "
              "%.7f %.7f %.7f (rel err %.1e, tol 1e-03), %zu gradients, worst %.1e (%s, tol 3e-02)",

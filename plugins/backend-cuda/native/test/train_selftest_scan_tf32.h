@@ -56,13 +56,9 @@ inline void trainer_case(nmc_config c) {
         check(false, std::string("trainer bf16 NMC_TRAIN_SCAN_FWD=tf32|fp32|unset: ") + nmc_last_error());
         return;
     }
-    double el = 0, eg = 0;
-    std::string worst = "-";
-    for (int i = 0; i < 3; i++) el = std::max(el, std::fabs(tf.loss[i] - base.loss[i]) / std::fabs(base.loss[i]));
-    for (size_t i = 0; i < tf.grads.size() && i < base.grads.size(); i++) {
-        double e = max_rel_err(tf.grads[i], base.grads[i]);
-        if (!(e <= eg)) eg = e, worst = tf.names[i];
-    }
+    const acts_test::Gap g = acts_test::gap(tf, base);
+    const double el = g.loss, eg = g.grad;
+    const std::string &worst = g.worst;
     char buf[400];
     snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_FWD=tf32 vs fp32 (pedantic forward GEMMs): losses %.7f %.7f, after "
              "the step %.7f vs %.7f %.7f %.7f (rel err %.1e, tol 1e-03), %zu gradients, worst %.1e (%s, tol 3e-02)",
