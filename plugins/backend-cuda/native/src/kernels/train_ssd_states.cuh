@@ -1,6 +1,7 @@
-// The SSD scan's state passes with their state GEMM inside (NMC_TRAIN_SCAN_STATES=fused; unset or
-// "gemm": train_ssd.cu's cuBLAS GEMM and separate pass). Included by train_ssd.cu inside its
-// anonymous namespace (Q, Fv of train_ssd_rows.cuh, warp_sum); its header numbers the steps.
+// The SSD scan's state passes: F6 and B4 on their own (chunk_states, chunk_states_bwd: unset or
+// NMC_TRAIN_SCAN_STATES=gemm, after cuBLAS's F5 and B3), and with their state GEMM inside
+// (NMC_TRAIN_SCAN_STATES=fused: state_pass). Included by train_ssd.cu inside its anonymous namespace
+// (Q, T, CU, GRID_LOOP, warp_sum, Fv of train_ssd_rows.cuh); its header numbers the steps.
 //
 // Why (docs/ssd-backward.md §3b): F5 writes the chunks' local states st [B nc, H, P, N] (134 MB at
 // hybrid1b's shape), F6 reads and rewrites all of them; B3 writes ds, B4 reads ds and st and
@@ -26,6 +27,83 @@
 // of the dot's (a thread's 16 products, then the block): not bit-equal, within 1e-5 of it.
 #pragma once
 
+// ---- the separate passes (NMC_TRAIN_SCAN_STATES unset or gemm: after cuBLAS's F5 and B3) ----
+
+// F6. one thread per (b, h, e < P N), sequential over the chunks. The chunks' local states (and
+// decays) are loaded CU at a time before any is replaced: CU independent loads in flight instead
+// of one load latency a chunk (the pass is latency-bound, not bandwidth-bound: 64 chunks of a
+// 4,096-token sequence, 0.13 GB at hybrid1b's shape). Same operations in the same order as one
+// chunk at a time, so the same bits.
+__global__ void chunk_states(const float *acs, int nc, int H, int64_t PN, int64_t n, float *st) {
+    GRID_LOOP(i, n) {
+        int64_t e = i % PN, bh = i / PN, b = bh / H;
+        int h = (int)(bh % H);
+        float run = 0.0f;
+        for (int c0 = 0; c0 < nc; c0 += CU) {
+            float loc[CU], la[CU];
+#pragma unroll
+            for (int u = 0; u < CU; u++) {
+                int64_t bc = b * nc + (c0 + u < nc ? c0 + u : nc - 1);
+                loc[u] = st[(bc * H + h) * PN + e];
+                la[u] = acs[(bc * Q + Q - 1) * H + h];
+            }
+#pragma unroll
+            for (int u = 0; u < CU; u++) {
+                if (c0 + u >= nc) break;
+                st[((b * nc + c0 + u) * H + h) * PN + e] = run;
+                run = expf(la[u]) * run + loc[u];
+            }
+        }
+    }
+}
+
+// B4. block (e tile, b h); threads over e = (p, n); reverse over the chunks, CU at a time: their
+// ds, st and decays loaded first (independent loads in flight), then the sequential part, then
+// the CU block sums of <gs, S_c> together (one shared-memory round instead of one a chunk).
+__global__ void chunk_states_bwd(const float *st, const float *acs, int nc, int H, int64_t PN, float *ds, float *dacs) {
+    __shared__ float part[T / 32][CU];
+    int64_t e = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
+    int64_t b = blockIdx.y / H;
+    int h = blockIdx.y % H;
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+    bool on = e < PN;
+    float gs = 0.0f;
+    for (int c1 = nc - 1; c1 >= 0; c1 -= CU) {
+        float direct[CU], sv[CU], ec[CU], dot[CU];
+#pragma unroll
+        for (int u = 0; u < CU; u++) {  // chunk c1 - u (clamped: past chunk 0 nothing is used)
+            int64_t bc = b * nc + (c1 - u > 0 ? c1 - u : 0), idx = (bc * H + h) * PN + e;
+            direct[u] = on ? ds[idx] : 0.0f;
+            sv[u] = on ? st[idx] : 0.0f;
+            ec[u] = expf(acs[(bc * Q + Q - 1) * H + h]);
+        }
+#pragma unroll
+        for (int u = 0; u < CU; u++) {
+            dot[u] = 0.0f;
+            if (c1 - u < 0) continue;
+            if (on) ds[((b * nc + c1 - u) * H + h) * PN + e] = gs;
+            dot[u] = gs * sv[u];
+            gs = direct[u] + ec[u] * gs;
+        }
+#pragma unroll
+        for (int u = 0; u < CU; u++) {
+            float v = warp_sum(dot[u]);
+            if (lane == 0) part[warp][u] = v;
+        }
+        __syncthreads();
+        if (threadIdx.x < CU && c1 - (int)threadIdx.x >= 0) {
+            const int u = threadIdx.x;
+            float sum = 0.0f;
+            for (int w = 0; w < (int)(blockDim.x >> 5); w++) sum += part[w][u];
+            const int64_t last = ((b * nc + c1 - u) * Q + Q - 1) * H + h;
+            atomicAdd(&dacs[last], expf(acs[last]) * sum);  // = ec[u] (no dynamic register index)
+        }
+        __syncthreads();
+    }
+}
+
+// ---- the fused passes (NMC_TRAIN_SCAN_STATES=fused) ----
+
 constexpr int SNT = 32;      // state columns a block
 constexpr int SP_MAX = 128;  // largest head_dim (2 P threads a block)
 
@@ -46,10 +124,18 @@ __global__ void __launch_bounds__(2 * SP_MAX) state_pass(const float *U, const f
     const int h = blockIdx.y % H, b = blockIdx.y / H, g = h / hg, n0 = blockIdx.x * SNT;
     const int tid = threadIdx.x, threads = blockDim.x, ni = tid % (SNT / 4), pi = tid / (SNT / 4);
     const int P4 = P / 4, HP = H * P, nu = Q * P4, total = nu + Q * (SNT / 4);
-    // 1. chunk c's U and V tiles into registers (stored to shared memory at the top of its turn)
-    Fv<4> pre[PF];
+    // 1. chunk c's U and V tiles, its decay's exponent and (backward) this thread's tile of S_c into
+    //    registers, a chunk ahead (the tiles are stored to shared memory at the top of its turn)
+    Fv<4> pre[PF], sv_pre[4];
+    float la_pre = 0.0f;
     auto fetch = [&](int c) {
-        const int64_t r0 = ((int64_t)b * nc + c) * Q;
+        const int64_t bc = (int64_t)b * nc + c, r0 = bc * Q;
+        la_pre = acs[(r0 + Q - 1) * H + h];
+        if (REVERSE) {
+            const float *srow = sin + ((bc * H + h) * P + 4 * pi) * N + n0 + 4 * ni;
+#pragma unroll
+            for (int i = 0; i < 4; i++) sv_pre[i] = *reinterpret_cast<const Fv<4> *>(srow + (int64_t)i * N);
+        }
 #pragma unroll
         for (int k = 0; k < PF; k++) {
             const int i = tid + k * threads;
@@ -80,8 +166,11 @@ __global__ void __launch_bounds__(2 * SP_MAX) state_pass(const float *U, const f
             else if (i < total) vs[i - nu] = pre[k];
         }
         __syncthreads();
+        const float e = expf(la_pre);
+        Fv<4> sv[4];
+#pragma unroll
+        for (int i = 0; i < 4; i++) sv[i] = sv_pre[i];
         if (it + 1 < nc) fetch(REVERSE ? c - 1 : c + 1);
-        const float e = expf(acs[last]);
         // 3. out[c] = the running state entering it (forward) / dLoss/dS_{c+1} (backward); backward:
         //    dacs_{Q-1}[c] += e <gs, S_c>
         float dot = 0.0f;
@@ -92,9 +181,8 @@ __global__ void __launch_bounds__(2 * SP_MAX) state_pass(const float *U, const f
             for (int j = 0; j < 4; j++) o.v[j] = run[i][j];
             *reinterpret_cast<Fv<4> *>(orow + (int64_t)i * N) = o;
             if (REVERSE) {
-                const Fv<4> s = *reinterpret_cast<const Fv<4> *>(sin + (orow - out) + (int64_t)i * N);
 #pragma unroll
-                for (int j = 0; j < 4; j++) dot = fmaf(run[i][j], s.v[j], dot);
+                for (int j = 0; j < 4; j++) dot = fmaf(run[i][j], sv[i].v[j], dot);
             }
         }
         if (REVERSE) {
@@ -107,7 +195,8 @@ __global__ void __launch_bounds__(2 * SP_MAX) state_pass(const float *U, const f
         for (int i = 0; i < 4; i++)
 #pragma unroll
             for (int j = 0; j < 4; j++) loc[i][j] = 0.0f;
-        for (int q = 0; q < Q; q++) {
+#pragma unroll 4
+        for (int q = 0; q < Q; q++) {  // unrolled: the shared-memory loads of later q in flight
             const Fv<4> a = us[q * P4 + pi], v = vs[q * (SNT / 4) + ni];
 #pragma unroll
             for (int i = 0; i < 4; i++)

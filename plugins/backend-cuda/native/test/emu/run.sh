@@ -9,7 +9,7 @@ set -e
 T=$(mktemp -d)
 mkdir -p "$T/src/kernels"
 cp test/emu/nmc_internal.h test/emu/gemm.h src/env_switch.h src/env_switch.cu "$T/src/"
-cp test/emu/kernels.h src/kernels/train_kernels.h src/kernels/train_ssd_rows.cuh "$T/src/kernels/"
+cp test/emu/kernels.h src/kernels/train_kernels.h src/kernels/train_ssd_rows.cuh src/kernels/train_ssd_flat.cuh "$T/src/kernels/"
 grep -v 'cuda_bf16.h\|cuda_fp16.h' src/kernels/device_math.cuh > "$T/src/kernels/device_math.cuh"
 for f in train_ssd.cu train_ssd_states.cuh; do python3 - src/kernels/$f "$T/src/kernels/$f" <<'PY'
 import re, sys

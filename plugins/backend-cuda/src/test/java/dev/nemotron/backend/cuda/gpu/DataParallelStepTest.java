@@ -26,14 +26,19 @@ import org.junit.jupiter.api.Test;
  * every gradient norm, then every weight and both moments, downloaded as whole tensors.
  * <p>Bit-identity needs a deterministic baseline: each batch holds every token id at most once (the
  * embedding's backward adds with atomics, in an order that varies where an id repeats); the
- * unjoined run is made twice and, should those two differ on some device, the joined run must
- * stay within their spread instead (printed).
+ * unjoined run is made twice and, should those two differ on some device (the Mamba scan sums dA_log,
+ * dD and dt's gradient with atomics), the joined run must stay within four times their spread or
+ * {@link #NOISE_FLOOR}, whichever is larger (printed): two runs give a noisy estimate of that spread
+ * (an H100 gave 1.1e-13 between two unjoined runs and 1.4e-11 to the joined one), while a wrong
+ * reduction or shard moves elements by about the learning rate.
  */
 @Tag("gpu")
 class DataParallelStepTest {
     private static final double LR = 3e-3;
     private static final double MAX_NORM = 1.0;
     private static final int[] MICRO_BATCHES = {1, 1, 2, 1};
+    /** Largest element difference accepted from a non-reproducible baseline: far below LR, far above fp32 noise. */
+    private static final double NOISE_FLOOR = 1e-9;
 
     /** What a run leaves: per step loss and norm, then weights and moments by name. */
     private record Run(List<Double> losses, List<Double> norms, Map<String, float[]> weights, Map<String, float[]> m,
@@ -73,8 +78,10 @@ class DataParallelStepTest {
             assertThat(joined.norms).isEqualTo(a1.norms);
             assertThat(off).as("largest difference of a weight or moment element").isZero();
         } else {
-            System.out.println("note: the unjoined trainer is not bit-reproducible on this device; bound: its spread");
-            assertThat(off).isLessThanOrEqualTo(4 * spread);
+            double bound = Math.max(4 * spread, NOISE_FLOOR);
+            System.out.println("note: the unjoined trainer is not bit-reproducible on this device; bound: max(4 x its spread, "
+                    + NOISE_FLOOR + ") = " + bound);
+            assertThat(off).isLessThanOrEqualTo(bound);
         }
     }
 
