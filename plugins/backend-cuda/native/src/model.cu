@@ -153,12 +153,8 @@ __global__ void neg_exp_kernel(float *x, int64_t n) {
 }
 
 __global__ void log_uniform_dt_kernel(float *x, int64_t n, uint64_t seed) {
-    // dt_bias = softplus^-1(dt), dt log-uniform in [0.001, 0.1] (the Mamba-2 initialisation)
     int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    float u = nmc::k::uniform01(seed, (uint64_t)i);
-    float dt = expf(logf(0.001f) + u * (logf(0.1f) - logf(0.001f)));
-    x[i] = dt + logf(-expm1f(-dt));
+    if (i < n) x[i] = nmc::k::mamba_dt_bias_init(seed, (uint64_t)i);
 }
 
 int init_slot(nmc_model *m, WeightSlot &s, uint64_t seed) {

@@ -44,10 +44,7 @@ __global__ void fill_kernel(float *x, int64_t n, float v) {
 
 __global__ void dt_bias_init_kernel(float *x, int64_t n, uint64_t seed) {
     int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    float u = nmc::k::uniform01(seed, (uint64_t)i);
-    float dt = expf(logf(0.001f) + u * (logf(0.1f) - logf(0.001f)));
-    x[i] = dt + logf(-expm1f(-dt));
+    if (i < n) x[i] = nmc::k::mamba_dt_bias_init(seed, (uint64_t)i);
 }
 
 __global__ void a_log_init_kernel(float *x, int64_t n) {

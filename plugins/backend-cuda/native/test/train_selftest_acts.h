@@ -75,6 +75,18 @@ inline Gap gap(const Run &got, const Run &want) {
     return g;
 }
 
+// One PASS/FAIL line for two BF16 trainers that differ in a kernel's rounding ("<what>: losses ..."):
+// the losses within 1e-3 relative, every gradient within 3e-2 of its largest value.
+inline void compare_bf16(const Run &got, const Run &want, const std::string &what) {
+    const Gap g = gap(got, want);
+    char buf[420];
+    snprintf(buf, sizeof buf, "%s: losses %.7f %.7f, after the step %.7f vs %.7f %.7f %.7f (rel err %.1e, tol 1e-03), "
+             "%zu gradients, worst %.1e (%s, tol 3e-02)", what.c_str(), got.loss[0], got.loss[1], got.loss[2], want.loss[0],
+             want.loss[1], want.loss[2], g.loss, got.grads.size(), g.grad, g.worst.c_str());
+    check(std::isfinite(g.loss) && g.loss <= 1e-3 && g.grad <= 3e-2 && got.grads.size() == want.grads.size() &&
+              !got.grads.empty(), buf);
+}
+
 // One PASS/FAIL line: got against want (losses 1e-6 relative, gradients 1e-4 of the largest value)
 // and the kept flags expected.
 inline void compare(const Run &got, const Run &want, int kept_want, const std::string &what) {

@@ -69,15 +69,7 @@ inline void trainer_case(nmc_config c) {
         check(false, std::string("trainer bf16 NMC_TRAIN_SCAN_STATES=fused|gemm: ") + nmc_last_error());
         return;
     }
-    const acts_test::Gap g = acts_test::gap(fused, gemm);
-    const double el = g.loss, eg = g.grad;
-    const std::string &worst = g.worst;
-    char buf[400];
-    snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_STATES=fused vs gemm: losses %.7f %.7f, after the step %.7f vs "
-             "%.7f %.7f %.7f (rel err %.1e, tol 1e-03), %zu gradients, worst %.1e (%s, tol 3e-02)",
-             fused.loss[0], fused.loss[1], fused.loss[2], gemm.loss[0], gemm.loss[1], gemm.loss[2], el, fused.grads.size(), eg,
-             worst.c_str());
-    check(std::isfinite(el) && el <= 1e-3 && eg <= 3e-2 && fused.grads.size() == gemm.grads.size() && !fused.grads.empty(), buf);
+    acts_test::compare_bf16(fused, gemm, "trainer bf16 NMC_TRAIN_SCAN_STATES=fused vs gemm");
     setenv("NMC_TRAIN_SCAN_STATES", "bogus", 1);
     acts_test::Run bogus;
     expect_error(acts_test::run(c, nullptr, nullptr, &bogus), "NMC_TRAIN_SCAN_STATES", "trainer NMC_TRAIN_SCAN_STATES=bogus refused");

@@ -56,15 +56,7 @@ inline void trainer_case(nmc_config c) {
         check(false, std::string("trainer bf16 NMC_TRAIN_SCAN_FWD=tf32|fp32|unset: ") + nmc_last_error());
         return;
     }
-    const acts_test::Gap g = acts_test::gap(tf, base);
-    const double el = g.loss, eg = g.grad;
-    const std::string &worst = g.worst;
-    char buf[400];
-    snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_FWD=tf32 vs fp32 (pedantic forward GEMMs): losses %.7f %.7f, after "
-             "the step %.7f vs %.7f %.7f %.7f (rel err %.1e, tol 1e-03), %zu gradients, worst %.1e (%s, tol 3e-02)",
-             tf.loss[0], tf.loss[1], tf.loss[2], base.loss[0], base.loss[1], base.loss[2], el, tf.grads.size(), eg,
-             worst.c_str());
-    check(std::isfinite(el) && el <= 1e-3 && eg <= 3e-2 && tf.grads.size() == base.grads.size() && !tf.grads.empty(), buf);
+    acts_test::compare_bf16(tf, base, "trainer bf16 NMC_TRAIN_SCAN_FWD=tf32 vs fp32 (pedantic forward GEMMs)");
     // unset runs the TF32 forward: the forward's losses bit for bit (fp32 gives other ones), the gradients
     // and the loss after the step bit for bit or (the scan's atomics do not repeat their order) no further
     // from tf32 than tf32 is from itself
@@ -75,6 +67,7 @@ inline void trainer_case(nmc_config c) {
     };
     const bool forward_same = unset.loss[0] == tf.loss[0] && unset.loss[1] == tf.loss[1];
     const double eu = gap(unset, tf), er = gap(again, tf);
+    char buf[400];
     snprintf(buf, sizeof buf, "trainer bf16 NMC_TRAIN_SCAN_FWD unset == tf32 (the default): forward losses %s, the rest %s, "
              "largest difference %.1e (tf32 twice: %.1e)", forward_same ? "bit for bit" : "differ",
              eu == 0 ? "bit for bit" : "within the run-to-run difference", eu, er);

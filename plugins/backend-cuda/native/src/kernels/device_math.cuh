@@ -84,6 +84,14 @@ __device__ __forceinline__ float uniform01(uint64_t seed, uint64_t counter) {
     return (float)(mix64(seed ^ mix64(counter)) >> 40) * (1.0f / 16777216.0f);
 }
 
+// The Mamba-2 initialisation of dt_bias, element i: softplus^-1(dt) with dt log-uniform in [0.001, 0.1]
+// (the inference model's init_random, model.cu, and the trainer's, train_params.cu)
+__device__ __forceinline__ float mamba_dt_bias_init(uint64_t seed, uint64_t i) {
+    float u = uniform01(seed, i);
+    float dt = expf(logf(0.001f) + u * (logf(0.1f) - logf(0.001f)));
+    return dt + logf(-expm1f(-dt));
+}
+
 }  // namespace nmc::k
 
 #define NMC_LAUNCHED(what)                                         \
