@@ -75,6 +75,16 @@ inline Gap gap(const Run &got, const Run &want) {
     return g;
 }
 
+// One PASS/FAIL line: env `name`=bogus makes the trainer's run fail with an error naming the switch
+// (setup as run's); the switch is unset afterwards.
+inline void expect_refused(const nmc_config &c, const char *name, const std::string &what,
+                           int (*setup)(nmc_trainer *) = nullptr) {
+    setenv(name, "bogus", 1);
+    Run bogus;
+    expect_error(run(c, nullptr, nullptr, &bogus, setup), name, what + " " + name + "=bogus refused");
+    unsetenv(name);
+}
+
 // One PASS/FAIL line for two BF16 trainers that differ in a kernel's rounding ("<what>: losses ..."):
 // the losses within 1e-3 relative, every gradient within 3e-2 of its largest value.
 inline void compare_bf16(const Run &got, const Run &want, const std::string &what) {

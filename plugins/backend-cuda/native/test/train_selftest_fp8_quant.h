@@ -146,11 +146,7 @@ inline void trainer_case(nmc_config c, const char *what) {
              repeats ? "bit for bit" : "differ", el0, eg0, (long long)(lt1 - lt0), (long long)(fb1 - fb0));
     // bit for bit; where the unset path does not repeat itself (atomics), no further off than it is from itself
     check(eq || (!repeats && el <= std::max(1e-6, 4 * el0) && eg <= std::max(1e-4, 4 * eg0)), buf);
-    setenv("NMC_FP8_QUANT", "bogus", 1);
-    acts_test::Run bogus;
-    expect_error(acts_test::run(c, nullptr, nullptr, &bogus, all_fp8), "NMC_FP8_QUANT",
-                 std::string("trainer ") + what + " fp8 NMC_FP8_QUANT=bogus refused");
-    unsetenv("NMC_FP8_QUANT");
+    acts_test::expect_refused(c, "NMC_FP8_QUANT", std::string("trainer ") + what + " fp8", all_fp8);
 }
 
 // hybrid1b's MLP (d 2048, intermediate 8192) at rows 4096: up_proj's dY [4096, 8192] and W [8192, 2048],
